@@ -1,0 +1,72 @@
+/**
+ * Stream lifecycle, as DescribeStream reports it:
+ * - `CREATING`: just created, not yet writable (CreateStream -> ACTIVE after the transition delay).
+ * - `ACTIVE`: readable and writable.
+ * - `UPDATING`: resharding or changing mode; still readable and writable.
+ * - `DELETING`: DeleteStream was called; the stream disappears after the transition delay.
+ */
+export type StreamStatus = 'CREATING' | 'ACTIVE' | 'UPDATING' | 'DELETING';
+
+export type StreamMode = 'PROVISIONED' | 'ON_DEMAND';
+
+/** Persisted shard metadata. Hash keys are decimal strings (128-bit). */
+export interface ShardMeta {
+  index: number;
+  shardId: string;
+  startingHashKey: string;
+  endingHashKey: string;
+  parentShardId?: string;
+  adjacentParentShardId?: string;
+  /** Every closed shard whose range this one overlaps (UpdateShardCount can give more than two). */
+  parents?: string[];
+  /** Position of the first record this shard can hold. */
+  startPosition: number;
+  /** Set when the shard is closed by resharding: the last position it holds (may be startPosition - 1 if empty). */
+  endPosition?: number;
+  /** Epoch ms the shard was created / closed. */
+  createdAt: number;
+  closedAt?: number;
+}
+
+export interface ConsumerMeta {
+  consumerName: string;
+  consumerArn: string;
+  status: 'CREATING' | 'ACTIVE' | 'DELETING';
+  createdAt: number;
+}
+
+/** Persisted stream document. */
+export interface StreamMeta {
+  name: string;
+  arn: string;
+  /** Creation time in epoch ms; also the sequence-number salt. */
+  createdAt: number;
+  status: StreamStatus;
+  mode: StreamMode;
+  retentionHours: number;
+  shards: ShardMeta[];
+  tags: Record<string, string>;
+  consumers: ConsumerMeta[];
+  encryptionType: 'NONE' | 'KMS';
+}
+
+/** A record as stored in a shard's log. */
+export interface StoredRecord {
+  /** Data bytes. */
+  d: Uint8Array;
+  /** Partition key. */
+  k: string;
+  /** Approximate arrival time, epoch ms. */
+  t: number;
+}
+
+/** A record as the API and the mapping engine see it. */
+export interface KinesisRecord {
+  sequenceNumber: string;
+  partitionKey: string;
+  data: Uint8Array;
+  /** Epoch ms. */
+  arrival: number;
+  /** Position inside the shard (the store's seq). */
+  position: number;
+}

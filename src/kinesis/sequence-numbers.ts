@@ -1,0 +1,32 @@
+/**
+ * Sequence numbers are 56-digit decimal strings like AWS's: `49` + shard index (6 digits) + a per-stream
+ * salt (16 digits, the stream's creation time, so a re-created stream never reuses numbers) + the
+ * record's position in its shard (32 digits). Fixed width makes string order equal numeric order.
+ */
+const SEQ_LENGTH = 56;
+
+export function formatSequenceNumber(shardIndex: number, salt: number, position: number): string {
+  return (
+    '49' +
+    String(shardIndex).padStart(6, '0') +
+    String(salt).padStart(16, '0') +
+    String(position).padStart(32, '0')
+  );
+}
+
+export interface ParsedSequenceNumber {
+  shardIndex: number;
+  salt: number;
+  position: number;
+}
+
+/** Returns undefined for a string that is not one of our sequence numbers. */
+export function parseSequenceNumber(seq: string): ParsedSequenceNumber | undefined {
+  if (seq.length !== SEQ_LENGTH || !/^49\d+$/.test(seq)) return undefined;
+  const position = Number(seq.slice(24));
+  if (!Number.isSafeInteger(position)) return undefined;
+  return { shardIndex: Number(seq.slice(2, 8)), salt: Number(seq.slice(8, 24)), position };
+}
+
+/** AWS's pattern for a sequence number field. */
+export const SEQUENCE_NUMBER_PATTERN = /^(0|[1-9]\d{0,128})$/;

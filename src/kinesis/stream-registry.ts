@@ -1,0 +1,531 @@
+import { EventEmitter } from 'node:events';
+import type { AppContext } from '../server/context.js';
+import { arn } from '../server/context.js';
+import { InvalidArgument, LimitExceeded, ResourceInUse, ResourceNotFound } from '../server/errors.js';
+import { evenRanges, hashPartitionKey, MAX_HASH_KEY } from './hash-keys.js';
+import type { KinesisRecord, ShardMeta, StoredRecord, StreamMeta, StreamMode } from './model.js';
+import { formatSequenceNumber } from './sequence-numbers.js';
+
+const NS = 'kinesis.stream';
+/** Records are kept at least this long after a put (retention is checked once a minute). */
+const TRIM_INTERVAL_MS = 60_000;
+/** AWS's default shard limit per account/region (DescribeLimits). */
+export const SHARD_LIMIT = 500;
+export const ON_DEMAND_STREAM_LIMIT = 50;
+
+/** Events the registry emits; the mapping engine and SubscribeToShard wake on `append`. */
+export interface StreamRegistryEvents {
+  /** Records became durable and readable in a shard. */
+  append: [{ stream: string; shardId: string; lastPosition: number }];
+  /** Shards were closed/created (split, merge, UpdateShardCount). */
+  reshard: [{ stream: string }];
+  /** A stream finished being deleted. */
+  deleted: [{ stream: string; arn: string }];
+  /** A stream changed status. */
+  status: [{ stream: string; status: StreamMeta['status'] }];
+}
+
+export interface PutEntry {
+  data: Uint8Array;
+  partitionKey: string;
+  explicitHashKey?: bigint;
+}
+
+export interface PutResult {
+  shardId: string;
+  sequenceNumber: string;
+}
+
+/** Live state of a shard besides its persisted metadata. */
+interface ShardState {
+  meta: ShardMeta;
+  log: string;
+  /** Next position to assign. */
+  next: number;
+  /** Highest durable (readable) position, or startPosition - 1. */
+  committed: number;
+  lastArrival: number;
+  start: bigint;
+  end: bigint;
+}
+
+interface StreamState {
+  meta: StreamMeta;
+  shards: Map<string, ShardState>;
+  /** Open shards sorted by starting hash key, for routing puts. */
+  open: ShardState[];
+}
+
+/**
+ * All streams, their shards and records. Metadata is held in memory and written through to the store;
+ * records go straight to the store's per-shard logs.
+ */
+export class StreamRegistry extends EventEmitter<StreamRegistryEvents> {
+  readonly #ctx: AppContext;
+  readonly #streams = new Map<string, StreamState>();
+  readonly #timers = new Set<NodeJS.Timeout>();
+  #trimTimer: NodeJS.Timeout | undefined;
+
+  constructor(ctx: AppContext) {
+    super();
+    this.setMaxListeners(0);
+    this.#ctx = ctx;
+    for (const { doc } of ctx.store.listDocs<StreamMeta>(NS)) this.#load(doc);
+  }
+
+  start(): void {
+    this.#trimTimer = setInterval(() => void this.trimExpired(), TRIM_INTERVAL_MS);
+    this.#trimTimer.unref();
+    // Streams left in a transitional state by a crash finish their transition now.
+    for (const s of this.#streams.values()) {
+      if (s.meta.status === 'CREATING' || s.meta.status === 'UPDATING') this.#after(0, () => this.#setStatus(s, 'ACTIVE'));
+      if (s.meta.status === 'DELETING') this.#after(0, () => this.#finishDelete(s));
+    }
+    void this.trimExpired();
+  }
+
+  close(): void {
+    for (const t of this.#timers) clearTimeout(t);
+    this.#timers.clear();
+    if (this.#trimTimer) clearInterval(this.#trimTimer);
+  }
+
+  get account(): string {
+    return this.#ctx.options.account;
+  }
+
+  #load(meta: StreamMeta): StreamState {
+    const state: StreamState = { meta, shards: new Map(), open: [] };
+    for (const m of meta.shards) {
+      const log = `kin/${meta.name}/${meta.createdAt}/${m.index}`;
+      const last = this.#ctx.store.lastSeq(log);
+      const committed = last ?? m.startPosition - 1;
+      const lastRec = last !== undefined ? this.#ctx.store.read<StoredRecord>(log, last, 1)[0] : undefined;
+      const sh: ShardState = {
+        meta: m,
+        log,
+        next: committed + 1,
+        committed,
+        lastArrival: lastRec?.value.t ?? 0,
+        start: BigInt(m.startingHashKey),
+        end: BigInt(m.endingHashKey),
+      };
+      state.shards.set(m.shardId, sh);
+    }
+    this.#reindexOpen(state);
+    this.#streams.set(meta.name, state);
+    return state;
+  }
+
+  #reindexOpen(state: StreamState): void {
+    state.open = [...state.shards.values()]
+      .filter((s) => s.meta.endPosition === undefined)
+      .sort((a, b) => (a.start < b.start ? -1 : 1));
+  }
+
+  #after(ms: number, fn: () => Promise<void> | void): void {
+    const t = setTimeout(() => {
+      this.#timers.delete(t);
+      void Promise.resolve(fn()).catch((err: unknown) => this.#ctx.log.error({ err }, 'stream transition failed'));
+    }, ms);
+    this.#timers.add(t);
+  }
+
+  /** Runs `fn` after the configured transition delay; synchronously when the delay is 0. */
+  async #transition(fn: () => Promise<void>): Promise<void> {
+    const delay = this.#ctx.options.transitionDelayMs;
+    if (delay === 0) await fn();
+    else this.#after(delay, fn);
+  }
+
+  async #persist(s: StreamState): Promise<void> {
+    await this.#ctx.store.putDoc(NS, s.meta.name, s.meta);
+  }
+
+  async #setStatus(s: StreamState, status: StreamMeta['status']): Promise<void> {
+    if (!this.#streams.has(s.meta.name)) return;
+    s.meta.status = status;
+    await this.#persist(s);
+    this.emit('status', { stream: s.meta.name, status });
+  }
+
+  // ---- lookups ---------------------------------------------------------------------------
+
+  list(): StreamMeta[] {
+    return [...this.#streams.values()].map((s) => s.meta).sort((a, b) => (a.name < b.name ? -1 : 1));
+  }
+
+  /** Resolves StreamName or StreamARN; throws AWS's ResourceNotFoundException. */
+  get(name: string): StreamMeta {
+    return this.#state(name).meta;
+  }
+
+  has(name: string): boolean {
+    return this.#streams.has(name);
+  }
+
+  nameFromArn(streamArn: string): string | undefined {
+    const m = /^arn:aws[\w-]*:kinesis:[^:]*:\d{12}:stream\/([^/]+)$/.exec(streamArn);
+    return m?.[1];
+  }
+
+  streamArn(name: string): string {
+    return arn(this.#ctx, 'kinesis', `stream/${name}`);
+  }
+
+  #state(name: string): StreamState {
+    const s = this.#streams.get(name);
+    if (!s) throw ResourceNotFound(`Stream ${name} under account ${this.account} not found.`);
+    return s;
+  }
+
+  #shard(s: StreamState, shardId: string): ShardState {
+    const sh = s.shards.get(shardId);
+    if (!sh) {
+      throw ResourceNotFound(`Shard ${shardId} in stream ${s.meta.name} under account ${this.account} does not exist`);
+    }
+    return sh;
+  }
+
+  shard(stream: string, shardId: string): ShardMeta {
+    return this.#shard(this.#state(stream), shardId).meta;
+  }
+
+  /** Sequence number of a position in a shard. */
+  sequenceNumber(stream: string, shardId: string, position: number): string {
+    const s = this.#state(stream);
+    return formatSequenceNumber(this.#shard(s, shardId).meta.index, s.meta.createdAt, position);
+  }
+
+  /** Visible positions of a shard: [first, last]; last < first when empty. */
+  bounds(stream: string, shardId: string): { first: number; last: number; closed: boolean; lastArrival: number } {
+    const s = this.#state(stream);
+    const sh = this.#shard(s, shardId);
+    const first = this.#ctx.store.firstSeq(sh.log) ?? sh.committed + 1;
+    return { first: Math.min(first, sh.committed + 1), last: sh.committed, closed: sh.meta.endPosition !== undefined, lastArrival: sh.lastArrival };
+  }
+
+  // ---- lifecycle ---------------------------------------------------------------------------
+
+  async create(name: string, shardCount: number, mode: StreamMode, tags: Record<string, string> = {}): Promise<void> {
+    if (this.#streams.has(name)) {
+      throw ResourceInUse(`Stream ${name} under account ${this.account} already exists.`);
+    }
+    if (this.openShardCount() + shardCount > SHARD_LIMIT) {
+      throw LimitExceeded(
+        `This request would exceed the shard limit for the account ${this.account} in ${this.#ctx.options.region}. ` +
+          `Current shard count for the account: ${this.openShardCount()}. Limit: ${SHARD_LIMIT}. ` +
+          `Number of additional shards that would have resulted from this request: ${shardCount}. ` +
+          `Refer to the AWS Service Limits page (https://docs.aws.amazon.com/general/latest/gr/aws_service_limits.html) for current limits and how to request higher limits.`,
+      );
+    }
+    const createdAt = Date.now();
+    const shards: ShardMeta[] = evenRanges(shardCount).map(([s, e], index) => ({
+      index,
+      shardId: shardIdOf(index),
+      startingHashKey: s.toString(),
+      endingHashKey: e.toString(),
+      startPosition: 0,
+      createdAt,
+    }));
+    const meta: StreamMeta = {
+      name,
+      arn: this.streamArn(name),
+      createdAt,
+      status: 'CREATING',
+      mode,
+      retentionHours: 24,
+      shards,
+      tags,
+      consumers: [],
+      encryptionType: 'NONE',
+    };
+    const state = this.#load(meta);
+    await this.#persist(state);
+    await this.#transition(() => this.#setStatus(state, 'ACTIVE'));
+  }
+
+  async delete(name: string): Promise<void> {
+    const s = this.#state(name);
+    if (s.meta.status === 'DELETING') return;
+    s.meta.status = 'DELETING';
+    await this.#persist(s);
+    await this.#transition(() => this.#finishDelete(s));
+  }
+
+  async #finishDelete(s: StreamState): Promise<void> {
+    if (this.#streams.get(s.meta.name) !== s) return;
+    this.#streams.delete(s.meta.name);
+    await this.#ctx.store.deleteDoc(NS, s.meta.name);
+    this.emit('deleted', { stream: s.meta.name, arn: s.meta.arn });
+    for (const sh of s.shards.values()) await this.#ctx.store.dropLog(sh.log);
+  }
+
+  /** Applies a metadata change that needs no transition (tags, retention, consumers). */
+  async update(name: string, change: (meta: StreamMeta) => void): Promise<void> {
+    const s = this.#state(name);
+    change(s.meta);
+    await this.#persist(s);
+  }
+
+  openShardCount(): number {
+    let n = 0;
+    for (const s of this.#streams.values()) n += s.open.length;
+    return n;
+  }
+
+  // ---- records -------------------------------------------------------------------------------
+
+  #requireWritable(s: StreamState): void {
+    if (s.meta.status !== 'ACTIVE' && s.meta.status !== 'UPDATING') {
+      throw ResourceNotFound(`Stream ${s.meta.name} under account ${this.account} not found.`);
+    }
+  }
+
+  #route(s: StreamState, hash: bigint): ShardState {
+    const open = s.open;
+    let lo = 0;
+    let hi = open.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (open[mid]!.start <= hash) lo = mid;
+      else hi = mid - 1;
+    }
+    return open[lo]!;
+  }
+
+  /** Appends records; resolves once they are durable. Results are in request order. */
+  async put(stream: string, entries: ReadonlyArray<PutEntry>): Promise<PutResult[]> {
+    const s = this.#state(stream);
+    this.#requireWritable(s);
+    const now = Date.now();
+    const results: PutResult[] = [];
+    const batches = new Map<ShardState, Array<{ seq: number; value: StoredRecord }>>();
+    for (const e of entries) {
+      const hash = e.explicitHashKey ?? hashPartitionKey(e.partitionKey);
+      const sh = this.#route(s, hash);
+      const position = sh.next++;
+      // Arrival times never go backwards inside a shard, so AT_TIMESTAMP can binary-search.
+      const t = Math.max(now, sh.lastArrival);
+      sh.lastArrival = t;
+      let b = batches.get(sh);
+      if (!b) batches.set(sh, (b = []));
+      b.push({ seq: position, value: { d: e.data, k: e.partitionKey, t } });
+      results.push({ shardId: sh.meta.shardId, sequenceNumber: formatSequenceNumber(sh.meta.index, s.meta.createdAt, position) });
+    }
+    const writes = [...batches].map(([sh, b]) => this.#ctx.store.append(sh.log, b));
+    await Promise.all(writes);
+    for (const [sh, b] of batches) {
+      const last = b[b.length - 1]!.seq;
+      if (last > sh.committed) sh.committed = last;
+      this.emit('append', { stream, shardId: sh.meta.shardId, lastPosition: sh.committed });
+    }
+    return results;
+  }
+
+  /**
+   * Reads up to `limit` records from `from` on, stopping before `maxBytes` (at least one record is
+   * returned when any exists). Only durable records are visible.
+   */
+  read(stream: string, shardId: string, from: number, limit: number, maxBytes = Infinity): KinesisRecord[] {
+    const s = this.#state(stream);
+    const sh = this.#shard(s, shardId);
+    const visible = sh.committed - from + 1;
+    if (visible <= 0) return [];
+    const raw = this.#ctx.store.read<StoredRecord>(sh.log, from, Math.min(limit, visible));
+    const out: KinesisRecord[] = [];
+    let bytes = 0;
+    for (const { seq, value } of raw) {
+      const size = value.d.length + Buffer.byteLength(value.k);
+      if (out.length > 0 && bytes + size > maxBytes) break;
+      bytes += size;
+      out.push({
+        sequenceNumber: formatSequenceNumber(sh.meta.index, s.meta.createdAt, seq),
+        partitionKey: value.k,
+        data: value.d,
+        arrival: value.t,
+        position: seq,
+      });
+    }
+    return out;
+  }
+
+  /** First position whose arrival time is >= `ms` (binary search; arrivals are monotonic). */
+  positionAtTimestamp(stream: string, shardId: string, ms: number): number {
+    const s = this.#state(stream);
+    const sh = this.#shard(s, shardId);
+    let lo = this.#ctx.store.firstSeq(sh.log) ?? sh.committed + 1;
+    let hi = sh.committed + 1;
+    while (lo < hi) {
+      const mid = Math.floor((lo + hi) / 2);
+      const rec = this.#ctx.store.read<StoredRecord>(sh.log, mid, 1)[0];
+      if (!rec || rec.value.t >= ms) hi = rec ? Math.min(mid, rec.seq) : mid;
+      else lo = rec.seq + 1;
+    }
+    return lo;
+  }
+
+  /** Arrival time of the record at a position (MillisBehindLatest, IteratorAge). */
+  arrivalAt(stream: string, shardId: string, position: number): number | undefined {
+    const s = this.#state(stream);
+    const sh = this.#shard(s, shardId);
+    if (position > sh.committed) return undefined;
+    return this.#ctx.store.read<StoredRecord>(sh.log, position, 1)[0]?.value.t;
+  }
+
+  /** Removes records older than each stream's retention period. */
+  async trimExpired(now = Date.now()): Promise<void> {
+    for (const s of [...this.#streams.values()]) {
+      const cutoff = now - s.meta.retentionHours * 3_600_000;
+      for (const sh of s.shards.values()) {
+        if (!this.#streams.has(s.meta.name)) break;
+        const keepFrom = this.positionAtTimestamp(s.meta.name, sh.meta.shardId, cutoff);
+        const first = this.#ctx.store.firstSeq(sh.log);
+        if (first !== undefined && keepFrom > first) await this.#ctx.store.trim(sh.log, keepFrom);
+      }
+    }
+  }
+
+  // ---- resharding ----------------------------------------------------------------------------
+
+  #requireActiveForReshard(s: StreamState): void {
+    if (s.meta.status !== 'ACTIVE') {
+      throw ResourceInUse(
+        `Stream ${s.meta.name} under account ${this.account} not ACTIVE, instead in state ${s.meta.status}`,
+      );
+    }
+  }
+
+  #requireOpen(s: StreamState, shardId: string): ShardState {
+    const sh = this.#shard(s, shardId);
+    if (sh.meta.endPosition !== undefined) {
+      throw ResourceNotFound(`Shard ${shardId} in stream ${s.meta.name} under account ${this.account} has already been merged or split, and thus is not eligible for merging or splitting.`);
+    }
+    return sh;
+  }
+
+  #nextIndex(s: StreamState): number {
+    let max = -1;
+    for (const sh of s.shards.values()) max = Math.max(max, sh.meta.index);
+    return max + 1;
+  }
+
+  /** Closes `parents` and opens `children` atomically (in memory), then persists. */
+  async #reshard(s: StreamState, parents: ShardState[], children: ShardMeta[]): Promise<void> {
+    const now = Date.now();
+    for (const p of parents) {
+      p.meta.endPosition = p.next - 1;
+      p.meta.closedAt = now;
+    }
+    for (const c of children) {
+      const log = `kin/${s.meta.name}/${s.meta.createdAt}/${c.index}`;
+      s.meta.shards.push(c);
+      s.shards.set(c.shardId, { meta: c, log, next: 0, committed: -1, lastArrival: now, start: BigInt(c.startingHashKey), end: BigInt(c.endingHashKey) });
+    }
+    this.#reindexOpen(s);
+    s.meta.status = 'ACTIVE';
+    await this.#persist(s);
+    this.emit('reshard', { stream: s.meta.name });
+    this.emit('status', { stream: s.meta.name, status: 'ACTIVE' });
+  }
+
+  async split(stream: string, shardId: string, newStartingHashKey: bigint): Promise<void> {
+    const s = this.#state(stream);
+    this.#requireActiveForReshard(s);
+    const p = this.#requireOpen(s, shardId);
+    if (newStartingHashKey <= p.start || newStartingHashKey > p.end) {
+      throw InvalidArgument(
+        `NewStartingHashKey ${newStartingHashKey} used in SplitShard() on shard ${shardId} in stream ${stream} under account ${this.account} is not both greater than one plus the shard's StartingHashKey ${p.start} and less than the shard's EndingHashKey ${p.end}.`,
+      );
+    }
+    this.#checkLimit(1);
+    const i = this.#nextIndex(s);
+    const now = Date.now();
+    const children: ShardMeta[] = [
+      { index: i, shardId: shardIdOf(i), startingHashKey: p.meta.startingHashKey, endingHashKey: (newStartingHashKey - 1n).toString(), parentShardId: shardId, startPosition: 0, createdAt: now },
+      { index: i + 1, shardId: shardIdOf(i + 1), startingHashKey: newStartingHashKey.toString(), endingHashKey: p.meta.endingHashKey, parentShardId: shardId, startPosition: 0, createdAt: now },
+    ];
+    await this.#beginUpdate(s, () => this.#reshard(s, [p], children));
+  }
+
+  async merge(stream: string, shardId: string, adjacentShardId: string): Promise<void> {
+    const s = this.#state(stream);
+    this.#requireActiveForReshard(s);
+    const a = this.#requireOpen(s, shardId);
+    const b = this.#requireOpen(s, adjacentShardId);
+    const [lo, hi] = a.start < b.start ? [a, b] : [b, a];
+    if (lo.end + 1n !== hi.start) {
+      throw InvalidArgument(`Shards ${shardId} and ${adjacentShardId} in stream ${stream} under account ${this.account} are not an adjacent pair of shards eligible for merging`);
+    }
+    const i = this.#nextIndex(s);
+    const child: ShardMeta = {
+      index: i,
+      shardId: shardIdOf(i),
+      startingHashKey: lo.meta.startingHashKey,
+      endingHashKey: hi.meta.endingHashKey,
+      parentShardId: shardId,
+      adjacentParentShardId: adjacentShardId,
+      startPosition: 0,
+      createdAt: Date.now(),
+    };
+    await this.#beginUpdate(s, () => this.#reshard(s, [a, b], [child]));
+  }
+
+  /** UNIFORM_SCALING: close every open shard and open `target` evenly sized ones. */
+  async updateShardCount(stream: string, target: number): Promise<number> {
+    const s = this.#state(stream);
+    this.#requireActiveForReshard(s);
+    const current = s.open.length;
+    if (target > current * 2 || target * 2 < current) {
+      throw LimitExceeded(
+        `UpdateShardCount cannot scale up over double your current open shard count. Current open shard count: ${current} Target shard count: ${target}`.replace(
+          'scale up over double',
+          target > current ? 'scale up over double' : 'scale down below half',
+        ),
+      );
+    }
+    this.#checkLimit(target - current);
+    const parents = [...s.open];
+    const base = this.#nextIndex(s);
+    const now = Date.now();
+    const children: ShardMeta[] = evenRanges(target, 0n, MAX_HASH_KEY).map(([st, en], k) => {
+      const overlapping = parents.filter((p) => p.start <= en && p.end >= st).map((p) => p.meta.shardId);
+      return {
+        index: base + k,
+        shardId: shardIdOf(base + k),
+        startingHashKey: st.toString(),
+        endingHashKey: en.toString(),
+        parentShardId: overlapping[0],
+        adjacentParentShardId: overlapping[1],
+        parents: overlapping,
+        startPosition: 0,
+        createdAt: now,
+      };
+    });
+    await this.#beginUpdate(s, () => this.#reshard(s, parents, children));
+    return current;
+  }
+
+  #checkLimit(extra: number): void {
+    if (extra > 0 && this.openShardCount() + extra > SHARD_LIMIT) {
+      throw LimitExceeded(`This request would exceed the shard limit for the account ${this.account} in ${this.#ctx.options.region}. Limit: ${SHARD_LIMIT}.`);
+    }
+  }
+
+  async #beginUpdate(s: StreamState, apply: () => Promise<void>): Promise<void> {
+    s.meta.status = 'UPDATING';
+    await this.#persist(s);
+    this.emit('status', { stream: s.meta.name, status: 'UPDATING' });
+    await this.#transition(apply);
+  }
+}
+
+export function shardIdOf(index: number): string {
+  return `shardId-${String(index).padStart(12, '0')}`;
+}
+
+/** All parents of a shard: the ids AWS reports plus any extra overlap from UpdateShardCount. */
+export function parentsOf(meta: ShardMeta): string[] {
+  if (meta.parents) return meta.parents;
+  return [meta.parentShardId, meta.adjacentParentShardId].filter((x): x is string => x !== undefined);
+}

@@ -1,0 +1,209 @@
+import http from 'node:http';
+import http2 from 'node:http2';
+import net from 'node:net';
+import { once } from 'node:events';
+import type { Logger } from 'pino';
+import type { ApiRequest, ApiResponse } from './http-types.js';
+
+/** The first bytes of every cleartext HTTP/2 connection ("prior knowledge", RFC 9113 §3.4). */
+const H2_PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n');
+
+/** Requests larger than this are refused before they are buffered (zipped functions are the largest). */
+export const MAX_REQUEST_BYTES = 80 * 1024 * 1024;
+
+export type Dispatch = (req: ApiRequest) => Promise<ApiResponse>;
+
+export interface ListenerOptions {
+  port: number;
+  host: string;
+  dispatch: Dispatch;
+  log: Logger;
+}
+
+/**
+ * One TCP port serving HTTP/1.1 and cleartext HTTP/2. Each connection's first bytes are sniffed:
+ * the HTTP/2 preface goes to the `http2` server, anything else to `http`.
+ */
+export class Listener implements AsyncDisposable {
+  readonly #tcp: net.Server;
+  readonly #h1: http.Server;
+  readonly #h2: http2.Http2Server;
+  readonly #sockets = new Set<net.Socket>();
+  readonly #sessions = new Set<http2.ServerHttp2Session>();
+  readonly #opts: ListenerOptions;
+
+  constructor(opts: ListenerOptions) {
+    this.#opts = opts;
+    this.#h1 = http.createServer({ keepAliveTimeout: 60_000, requestTimeout: 0 }, (req, res) => {
+      void this.#serveH1(req, res);
+    });
+    this.#h2 = http2.createServer({ settings: { initialWindowSize: 1 << 20 } });
+    this.#h2.on('stream', (stream, headers) => void this.#serveH2(stream, headers));
+    this.#h2.on('session', (s) => {
+      this.#sessions.add(s);
+      s.on('close', () => this.#sessions.delete(s));
+      s.on('error', () => undefined);
+    });
+    this.#tcp = net.createServer((socket) => this.#sniff(socket));
+  }
+
+  async listen(): Promise<{ host: string; port: number }> {
+    this.#tcp.listen(this.#opts.port, this.#opts.host);
+    await once(this.#tcp, 'listening');
+    const addr = this.#tcp.address() as net.AddressInfo;
+    return { host: addr.address, port: addr.port };
+  }
+
+  #sniff(socket: net.Socket): void {
+    this.#sockets.add(socket);
+    socket.on('close', () => this.#sockets.delete(socket));
+    socket.on('error', () => undefined);
+    let seen = Buffer.alloc(0);
+    const onData = (chunk: Buffer): void => {
+      seen = Buffer.concat([seen, chunk]);
+      const n = Math.min(seen.length, H2_PREFACE.length);
+      const isH2Prefix = seen.subarray(0, n).equals(H2_PREFACE.subarray(0, n));
+      // Wait until we can tell: a partial preface could still be either protocol's start.
+      if (isH2Prefix && n < H2_PREFACE.length) return;
+      socket.off('data', onData);
+      socket.pause();
+      socket.unshift(seen);
+      (isH2Prefix ? this.#h2 : this.#h1).emit('connection', socket);
+      socket.resume();
+    };
+    socket.on('data', onData);
+  }
+
+  async #serveH1(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const ac = new AbortController();
+    res.on('close', () => ac.abort());
+    const body = await readBody(req, req.headers['content-length']);
+    if (body === undefined) {
+      res.writeHead(413, { 'content-type': 'text/plain', connection: 'close' }).end('Request too large');
+      return;
+    }
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const apiReq: ApiRequest = {
+      method: req.method ?? 'GET',
+      path: decodeURIComponentSafe(url.pathname),
+      query: url.searchParams,
+      headers: req.headers,
+      body,
+      httpVersion: '1.1',
+      signal: ac.signal,
+      host: req.headers.host ?? `${this.#opts.host}:${this.#opts.port}`,
+    };
+    const out = await this.#opts.dispatch(apiReq);
+    res.statusCode = out.status;
+    for (const [k, v] of Object.entries(out.headers ?? {})) res.setHeader(k, v);
+    if ('stream' in out) {
+      await pipeStream(out.stream, res, ac.signal);
+      res.end();
+    } else {
+      res.end(out.body ?? '');
+    }
+  }
+
+  async #serveH2(stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders): Promise<void> {
+    stream.on('error', () => undefined);
+    const ac = new AbortController();
+    stream.on('close', () => ac.abort());
+    const body = await readBody(stream, headers['content-length']);
+    if (stream.destroyed || stream.closed) return;
+    if (body === undefined) {
+      stream.respond({ ':status': 413 });
+      stream.end('Request too large');
+      return;
+    }
+    const url = new URL(headers[':path'] ?? '/', 'http://localhost');
+    const plain: http.IncomingHttpHeaders = {};
+    for (const [k, v] of Object.entries(headers)) if (!k.startsWith(':')) plain[k] = v as string;
+    const apiReq: ApiRequest = {
+      method: headers[':method'] ?? 'GET',
+      path: decodeURIComponentSafe(url.pathname),
+      query: url.searchParams,
+      headers: plain,
+      body,
+      httpVersion: '2',
+      signal: ac.signal,
+      host: headers[':authority'] ?? `${this.#opts.host}:${this.#opts.port}`,
+    };
+    const out = await this.#opts.dispatch(apiReq);
+    if (stream.destroyed || stream.closed) return;
+    const h: http2.OutgoingHttpHeaders = { ':status': out.status };
+    for (const [k, v] of Object.entries(out.headers ?? {})) {
+      const key = k.toLowerCase();
+      // Connection-specific headers are illegal in HTTP/2.
+      if (key !== 'connection' && key !== 'keep-alive' && key !== 'transfer-encoding') h[key] = v;
+    }
+    stream.respond(h);
+    if ('stream' in out) {
+      await pipeStream(out.stream, stream, ac.signal);
+      if (!stream.destroyed) stream.end();
+    } else {
+      stream.end(out.body ?? '');
+    }
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  async close(): Promise<void> {
+    const closed = new Promise<void>((resolve) => this.#tcp.close(() => resolve()));
+    for (const s of this.#sessions) s.close();
+    for (const socket of this.#sockets) socket.destroy();
+    this.#h1.closeAllConnections();
+    await closed;
+  }
+}
+
+function decodeURIComponentSafe(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+/** Buffers a request body; `undefined` when it is larger than MAX_REQUEST_BYTES. */
+async function readBody(
+  src: NodeJS.ReadableStream & { destroy?: () => void },
+  contentLength: string | undefined,
+): Promise<Buffer | undefined> {
+  if (contentLength !== undefined && Number(contentLength) > MAX_REQUEST_BYTES) {
+    src.resume();
+    return undefined;
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of src) {
+      const b = chunk as Buffer;
+      size += b.length;
+      if (size > MAX_REQUEST_BYTES) return undefined;
+      chunks.push(b);
+    }
+  } catch {
+    return Buffer.alloc(0);
+  }
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+}
+
+/** Writes an async iterable to a response honouring back-pressure (a slow reader slows the producer). */
+async function pipeStream(
+  src: AsyncIterable<Uint8Array>,
+  dst: NodeJS.WritableStream & { destroyed?: boolean },
+  signal: AbortSignal,
+): Promise<void> {
+  try {
+    for await (const chunk of src) {
+      if (signal.aborted || dst.destroyed) break;
+      if (!dst.write(chunk)) {
+        await Promise.race([once(dst as never, 'drain'), once(signal as never, 'abort')]);
+      }
+    }
+  } catch {
+    // The producer failed mid-stream; the stream is closed by the caller.
+  }
+}

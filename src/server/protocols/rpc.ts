@@ -1,0 +1,99 @@
+import { randomUUID } from 'node:crypto';
+import { decode as cborDecode, encode as cborEncode } from 'cbor-x';
+import { Serialization, UnknownOperation } from '../errors.js';
+import type { ApiRequest, ApiResponse, Service } from '../http-types.js';
+import { serializeError, toAwsError, type ErrorProtocol } from '../serialize-error.js';
+
+/** An operation handler takes the decoded input object and returns the output object. */
+export type Operation = (input: Record<string, unknown>, req: ApiRequest) => Promise<unknown>;
+
+/** A handler may return this to stream its response (SubscribeToShard). */
+export interface StreamingOutput {
+  readonly streaming: true;
+  contentType: string;
+  stream: AsyncIterable<Uint8Array>;
+}
+
+export interface RpcServiceOptions {
+  name: string;
+  /** `X-Amz-Target` prefix, e.g. `Kinesis_20131202`. */
+  targetPrefix: string;
+  /** JSON protocol version the service speaks (`1.1` for Kinesis, `1.0` for SQS/CloudWatch). */
+  jsonVersion: '1.0' | '1.1';
+  /** Whether `application/x-amz-cbor-1.1` bodies are accepted (Kinesis: Java SDK/KCL). */
+  cbor?: boolean;
+  operations: Record<string, Operation>;
+}
+
+/**
+ * JSON's wire form: blobs are base64 strings and timestamps are epoch seconds (AWS JSON 1.0/1.1).
+ * CBOR keeps byte strings and encodes Dates as tag 1 natively.
+ */
+function jsonReplacer(this: unknown, key: string, value: unknown): unknown {
+  const raw = (this as Record<string, unknown>)[key];
+  if (raw instanceof Date) return raw.getTime() / 1000;
+  if (raw instanceof Uint8Array) return Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('base64');
+  return value;
+}
+
+export function encodeJson(value: unknown): string {
+  return JSON.stringify(value, jsonReplacer);
+}
+
+/** Builds a Service for an AWS JSON RPC protocol (X-Amz-Target dispatch), with optional CBOR. */
+export function rpcService(opts: RpcServiceOptions): Service {
+  const prefix = opts.targetPrefix + '.';
+  const jsonType = `application/x-amz-json-${opts.jsonVersion}`;
+  const jsonProtocol: ErrorProtocol = opts.jsonVersion === '1.0' ? 'json-1.0' : 'json-1.1';
+  return {
+    name: opts.name,
+    matches: (req) => {
+      const target = req.headers['x-amz-target'];
+      return typeof target === 'string' && target.startsWith(prefix);
+    },
+    async handle(req): Promise<ApiResponse> {
+      const isCbor = opts.cbor === true && String(req.headers['content-type'] ?? '').includes('cbor');
+      const protocol: ErrorProtocol = isCbor ? 'cbor' : jsonProtocol;
+      const requestId = randomUUID();
+      try {
+        const target = String(req.headers['x-amz-target']);
+        const opName = target.slice(prefix.length);
+        const op = Object.hasOwn(opts.operations, opName) ? opts.operations[opName] : undefined;
+        if (!op) throw UnknownOperation(`The action or operation requested is invalid. Verify that the action is typed correctly.`);
+        const input = decodeInput(req.body, isCbor);
+        const output = await op(input, req);
+        const headers: Record<string, string> = { 'x-amzn-requestid': requestId };
+        if (isStreaming(output)) {
+          headers['content-type'] = output.contentType;
+          return { status: 200, headers, stream: output.stream };
+        }
+        if (isCbor) {
+          headers['content-type'] = 'application/x-amz-cbor-1.1';
+          return { status: 200, headers, body: Buffer.from(cborEncode(output ?? {})) };
+        }
+        headers['content-type'] = jsonType;
+        return { status: 200, headers, body: encodeJson(output ?? {}) };
+      } catch (err) {
+        return serializeError(toAwsError(err), protocol, requestId);
+      }
+    },
+  };
+}
+
+function isStreaming(v: unknown): v is StreamingOutput {
+  return typeof v === 'object' && v !== null && (v as StreamingOutput).streaming === true;
+}
+
+function decodeInput(body: Buffer, isCbor: boolean): Record<string, unknown> {
+  if (body.length === 0) return {};
+  let value: unknown;
+  try {
+    value = isCbor ? cborDecode(body) : JSON.parse(body.toString('utf8'));
+  } catch {
+    throw Serialization(isCbor ? 'Malformed CBOR request body.' : 'Start of structure or map found where not expected.');
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw Serialization('Start of structure or map found where not expected.');
+  }
+  return value as Record<string, unknown>;
+}

@@ -1,0 +1,54 @@
+import { encode as cborEncode } from 'cbor-x';
+import { randomUUID } from 'node:crypto';
+import { AwsError } from './errors.js';
+import type { ApiResponse } from './http-types.js';
+
+/** The wire shapes AWS uses for errors; every service picks the one its protocol uses. */
+export type ErrorProtocol = 'json-1.0' | 'json-1.1' | 'cbor' | 'rest-json' | 'query';
+
+/** Anything thrown that is not an AwsError is our bug: report it as InternalFailure, never crash. */
+export function toAwsError(err: unknown): AwsError {
+  if (err instanceof AwsError) return err;
+  return new AwsError('InternalFailure', 'An internal error occurred.', 500);
+}
+
+function xmlEscape(s: string): string {
+  return s.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** The one place an AwsError becomes bytes on the wire. */
+export function serializeError(err: AwsError, protocol: ErrorProtocol, requestId = randomUUID()): ApiResponse {
+  const headers: Record<string, string> = {
+    'x-amzn-requestid': requestId,
+    'x-amzn-errortype': err.type,
+  };
+  switch (protocol) {
+    case 'cbor':
+      headers['content-type'] = 'application/x-amz-cbor-1.1';
+      return {
+        status: err.status,
+        headers,
+        body: Buffer.from(cborEncode({ __type: err.type, message: err.message, ...err.extra })),
+      };
+    case 'rest-json':
+      headers['content-type'] = 'application/json';
+      return {
+        status: err.status,
+        headers,
+        body: JSON.stringify({ Type: err.fault === 'Client' ? 'User' : 'Service', ...err.extra, message: err.message }),
+      };
+    case 'query':
+      headers['content-type'] = 'text/xml';
+      return {
+        status: err.status,
+        headers,
+        body:
+          `<?xml version="1.0"?><ErrorResponse><Error><Type>${err.fault === 'Client' ? 'Sender' : 'Receiver'}</Type>` +
+          `<Code>${xmlEscape(err.type)}</Code><Message>${xmlEscape(err.message)}</Message><Detail/></Error>` +
+          `<RequestId>${requestId}</RequestId></ErrorResponse>`,
+      };
+    default:
+      headers['content-type'] = protocol === 'json-1.0' ? 'application/x-amz-json-1.0' : 'application/x-amz-json-1.1';
+      return { status: err.status, headers, body: JSON.stringify({ __type: err.type, message: err.message, ...err.extra }) };
+  }
+}
