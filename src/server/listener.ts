@@ -68,8 +68,13 @@ export class Listener implements AsyncDisposable {
       socket.off('data', onData);
       socket.pause();
       socket.unshift(seen);
-      (isH2Prefix ? this.#h2 : this.#h1).emit('connection', socket);
-      socket.resume();
+      if (isH2Prefix) {
+        // http2 reads the unshifted bytes itself (socket.readableLength) and then consumes the handle.
+        this.#h2.emit('connection', socket);
+      } else {
+        this.#h1.emit('connection', socket);
+        socket.resume();
+      }
     };
     socket.on('data', onData);
   }

@@ -1,0 +1,21 @@
+import { Command } from 'commander';
+import { up } from './up.js';
+
+const program = new Command('tributary').description('Self-hosted Kinesis Data Streams + Lambda event source mappings');
+
+program
+  .command('up', { isDefault: true })
+  .description('start the server')
+  .option('--port <port>', 'TCP port (env TRIBUTARY_PORT)', undefined)
+  .option('--host <host>', 'interface to bind (env TRIBUTARY_HOST)')
+  .option('--data-dir <dir>', 'data directory (env TRIBUTARY_DATA_DIR)')
+  .option('--in-memory', 'keep nothing on disk (env TRIBUTARY_IN_MEMORY=1)')
+  .option('--region <region>', 'region used in ARNs (env TRIBUTARY_REGION)')
+  .option('--account <id>', 'account id used in ARNs (env TRIBUTARY_ACCOUNT)')
+  .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent (env TRIBUTARY_LOG_LEVEL)')
+  .option('--transition-delay-ms <ms>', 'how long CREATING/UPDATING/DELETING last (env TRIBUTARY_TRANSITION_DELAY_MS)')
+  .action(async (flags) => {
+    await up(flags);
+  });
+
+await program.parseAsync(process.argv);

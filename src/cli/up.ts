@@ -1,0 +1,50 @@
+import { startApp } from '../server/app.js';
+import type { ServerOptions } from '../server/options.js';
+
+export interface UpFlags {
+  port?: string;
+  host?: string;
+  dataDir?: string;
+  inMemory?: boolean;
+  region?: string;
+  account?: string;
+  logLevel?: string;
+  transitionDelayMs?: string;
+}
+
+/** Flags win over TRIBUTARY_* environment variables, which win over defaults. */
+export function upOptions(flags: UpFlags, env: NodeJS.ProcessEnv = process.env): ServerOptions {
+  const num = (v: string | undefined): number | undefined => (v === undefined || v === '' ? undefined : Number(v));
+  return {
+    port: num(flags.port ?? env['TRIBUTARY_PORT']),
+    host: flags.host ?? env['TRIBUTARY_HOST'],
+    dataDir: flags.dataDir ?? env['TRIBUTARY_DATA_DIR'],
+    inMemory: flags.inMemory ?? (env['TRIBUTARY_IN_MEMORY'] === '1' || env['TRIBUTARY_IN_MEMORY'] === 'true'),
+    region: flags.region ?? env['TRIBUTARY_REGION'],
+    account: flags.account ?? env['TRIBUTARY_ACCOUNT'],
+    logLevel: (flags.logLevel ?? env['TRIBUTARY_LOG_LEVEL']) as ServerOptions['logLevel'],
+    transitionDelayMs: num(flags.transitionDelayMs ?? env['TRIBUTARY_TRANSITION_DELAY_MS']),
+  };
+}
+
+export async function up(flags: UpFlags): Promise<void> {
+  const app = await startApp(upOptions(flags));
+  const where = app.ctx.options.inMemory ? 'in memory' : `data in ${app.ctx.options.dataDir}`;
+  // The one line scripts wait for.
+  process.stdout.write(`Tributary listening on ${app.endpoint} (${where})\n`);
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    app.ctx.log.info({ signal }, 'shutting down');
+    app.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        app.ctx.log.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}

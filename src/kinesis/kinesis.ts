@@ -1,0 +1,49 @@
+import type { AppContext, Component } from '../server/context.js';
+import { rpcService, type Operation } from '../server/protocols/rpc.js';
+import { createStream } from './actions/create-stream.js';
+import { describeStream } from './actions/describe-stream.js';
+import { getRecords } from './actions/get-records.js';
+import { getShardIterator } from './actions/get-shard-iterator.js';
+import { listShards } from './actions/list-shards.js';
+import { putRecord } from './actions/put-record.js';
+import { putRecords } from './actions/put-records.js';
+import type { KinesisContext } from './kinesis-context.js';
+import { StreamRegistry } from './stream-registry.js';
+
+type Action = (k: KinesisContext, input: Record<string, unknown>) => Promise<unknown>;
+
+/** Kinesis operations by X-Amz-Target name (`Kinesis_20131202.<Name>`). */
+const ACTIONS: Record<string, Action> = {
+  CreateStream: createStream,
+  DescribeStream: describeStream,
+  GetRecords: getRecords,
+  GetShardIterator: getShardIterator,
+  ListShards: listShards,
+  PutRecord: putRecord,
+  PutRecords: putRecords,
+};
+
+export interface Kinesis extends Component {
+  readonly streams: StreamRegistry;
+  /** Adds operations (enhanced fan-out registers its own). */
+  readonly context: KinesisContext;
+}
+
+export function createKinesis(app: AppContext): Kinesis {
+  const streams = new StreamRegistry(app);
+  const context: KinesisContext = { app, streams };
+  const operations: Record<string, Operation> = {};
+  for (const [name, action] of Object.entries(ACTIONS)) operations[name] = (input) => action(context, input);
+  return {
+    name: 'kinesis',
+    streams,
+    context,
+    services: [rpcService({ name: 'kinesis', targetPrefix: 'Kinesis_20131202', jsonVersion: '1.1', cbor: true, operations })],
+    async start() {
+      streams.start();
+    },
+    async close() {
+      streams.close();
+    },
+  };
+}

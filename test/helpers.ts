@@ -1,0 +1,68 @@
+import { KinesisClient } from '@aws-sdk/client-kinesis';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { startApp, type App, type StartOptions } from '../src/server/app.js';
+
+export const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
+export const region = 'us-east-1';
+
+/** Starts the real server on an ephemeral port; in memory unless a dataDir is given. */
+export async function startTestServer(opts: StartOptions = {}): Promise<App> {
+  return startApp({ port: 0, inMemory: opts.dataDir === undefined, transitionDelayMs: 0, logLevel: 'silent', ...opts });
+}
+
+export function tempDir(prefix = 'tributary-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** Which HTTP transport a client uses: the SDK's default (HTTP/2 for Kinesis) or HTTP/1.1. */
+export type Transport = 'h2' | 'h1';
+export const transports: Transport[] = ['h2', 'h1'];
+
+export function kinesisClient(app: App, transport: Transport = 'h2'): KinesisClient {
+  return new KinesisClient({
+    endpoint: app.endpoint,
+    region,
+    credentials,
+    ...(transport === 'h1' ? { requestHandler: new NodeHttpHandler() } : {}),
+  });
+}
+
+/** Polls `check` until it returns a truthy value (for state that has no event), failing after `timeoutMs`. */
+export async function waitFor<T>(check: () => T | Promise<T>, timeoutMs = 10_000, what = 'condition'): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v) return v as NonNullable<T>;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+const exec = promisify(execFile);
+
+/** Runs the AWS CLI against the server; returns parsed JSON output (or raw text). */
+export async function awsCli(app: App, args: string[]): Promise<{ stdout: string; json: unknown }> {
+  const { stdout } = await exec('aws', ['--endpoint-url', app.endpoint, '--output', 'json', ...args], {
+    env: {
+      ...process.env,
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+      AWS_DEFAULT_REGION: region,
+      AWS_PAGER: '',
+      AWS_EC2_METADATA_DISABLED: 'true',
+    },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  let json: unknown;
+  try {
+    json = stdout.trim() === '' ? undefined : JSON.parse(stdout);
+  } catch {
+    json = undefined;
+  }
+  return { stdout, json };
+}
