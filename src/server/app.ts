@@ -5,18 +5,30 @@ import { compileServerOptions, type ServerOptions } from './options.js';
 import { Router } from './router.js';
 import type { AppContext, Component } from './context.js';
 import { createKinesis, type Kinesis } from '../kinesis/kinesis.js';
+import { Registry } from 'prom-client';
+import { Mappings, type MappingsOptions } from '../mappings/mappings.js';
+import { MappingMetrics } from '../mappings/mapping-metrics.js';
+import type { DestinationSender } from '../mappings/engine/shard-processor.js';
+import type { FunctionInvoker } from '../lambda/invoker.js';
+import { adminService } from './admin-service.js';
+import { statusReport } from './status-report.js';
 
 /** A running Tributary server: every component on one port. */
 export interface App extends AsyncDisposable {
   readonly ctx: AppContext;
   readonly endpoint: string;
   readonly kinesis: Kinesis;
+  readonly mappings: Mappings;
+  readonly mappingMetrics: MappingMetrics;
+  readonly metrics: Registry;
   close(): Promise<void>;
 }
 
 export interface StartOptions extends ServerOptions {
   /** Logger to use instead of a new pino instance (tests pass a silent one). */
   logger?: Logger;
+  /** Event source mapping engine options (retry backoff). */
+  mappings?: MappingsOptions;
 }
 
 export async function startApp(opts: StartOptions = {}): Promise<App> {
@@ -27,9 +39,25 @@ export async function startApp(opts: StartOptions = {}): Promise<App> {
 
   // Construction order is dependency order; routing order is the order services are added.
   const kinesis = createKinesis(ctx);
-  const components: Component[] = [kinesis];
+  // Set once Lambda (and SQS/SNS) are constructed; the mapping engine resolves them lazily.
+  let invoker: FunctionInvoker | undefined;
+  let destinations: DestinationSender | undefined;
+  const mappings = new Mappings(ctx, {
+    streams: kinesis.streams,
+    invoker: () => {
+      if (!invoker) throw new Error('Lambda is not available');
+      return invoker;
+    },
+    destinations: () => destinations,
+    options: opts.mappings,
+  });
+  const metrics = new Registry();
+  const mappingMetrics = new MappingMetrics(mappings, metrics);
+  // Mappings come before Lambda: their /2015-03-31/event-source-mappings prefix is more specific.
+  const components: Component[] = [kinesis, mappings];
 
   const router = new Router(log);
+  router.add(adminService(metrics, () => statusReport({ kinesis, mappings, mappingMetrics })));
   for (const c of components) for (const s of c.services) router.add(s);
 
   const listener = new Listener({ port: options.port, host: options.host, dispatch: router.dispatch, log });
@@ -49,6 +77,9 @@ export async function startApp(opts: StartOptions = {}): Promise<App> {
     ctx,
     endpoint: `http://${bound.host}:${bound.port}`,
     kinesis,
+    mappings,
+    mappingMetrics,
+    metrics,
     close,
     [Symbol.asyncDispose]: close,
   };

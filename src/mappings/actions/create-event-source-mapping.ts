@@ -1,0 +1,76 @@
+import { randomUUID } from 'node:crypto';
+import { arn } from '../../server/context.js';
+import { AwsError } from '../../server/errors.js';
+import { Validator } from '../../server/validator.js';
+import { initialCheckpoints } from '../engine/initial-checkpoints.js';
+import type { MappingsContext } from '../mappings-context.js';
+import { LAST_PROCESSING_RESULT, mappingShape, type MappingMeta } from '../model.js';
+import { InvalidParameterValue, parseMappingFields, parseStartingPosition } from './mapping-fields.js';
+import { resolveEventSource } from './resolve-event-source.js';
+
+export async function createEventSourceMapping(c: MappingsContext, input: Record<string, unknown>): Promise<{ status: number; body: unknown }> {
+  const v = new Validator(input);
+  const eventSourceArn = v.string('EventSourceArn', { min: 12, max: 1024 });
+  v.string('FunctionName', { required: true, min: 1, max: 140 });
+  const fields = parseMappingFields(c, v, input);
+  const start = parseStartingPosition(v);
+  v.check();
+  if (eventSourceArn === undefined) throw InvalidParameterValue('Unrecognized event source, must be kinesis stream ARN.');
+  const source = resolveEventSource(c, eventSourceArn);
+
+  const fn = c.invoker().lookup(fields.FunctionName!);
+  if (!fn) throw new AwsError('ResourceNotFoundException', 'Function does not exist', 404);
+
+  if (start.position === undefined) {
+    throw InvalidParameterValue("1 validation error detected: Value null at 'startingPosition' failed to satisfy constraint: Member must not be null.");
+  }
+  const nowMs = Date.now();
+  if (start.position === 'AT_TIMESTAMP') {
+    if (start.timestamp === undefined) {
+      throw InvalidParameterValue('StartingPositionTimestamp must be provided when StartingPosition is AT_TIMESTAMP.');
+    }
+    if (start.timestamp * 1000 > nowMs) throw InvalidParameterValue('StartingPositionTimestamp cannot be in the future.');
+  }
+
+  const existing = c.all().find((m) => m.EventSourceArn === eventSourceArn && m.FunctionArn === fn.functionArn);
+  if (existing) {
+    throw new AwsError(
+      'ResourceConflictException',
+      `The event source arn ( ${eventSourceArn} ) and function ( ${fn.functionName} ) provided mapping already exists. Please update or delete the existing mapping with UUID ${existing.UUID}`,
+      409,
+    );
+  }
+
+  const uuid = randomUUID();
+  const m: MappingMeta = {
+    UUID: uuid,
+    EventSourceMappingArn: arn(c.app, 'lambda', `event-source-mapping:${uuid}`),
+    EventSourceArn: eventSourceArn,
+    FunctionArn: fn.functionArn,
+    StartingPosition: start.position,
+    ...(start.timestamp !== undefined && start.position === 'AT_TIMESTAMP' ? { StartingPositionTimestamp: start.timestamp } : {}),
+    BatchSize: fields.BatchSize ?? 100,
+    MaximumBatchingWindowInSeconds: fields.MaximumBatchingWindowInSeconds ?? 0,
+    ParallelizationFactor: fields.ParallelizationFactor ?? 1,
+    MaximumRecordAgeInSeconds: fields.MaximumRecordAgeInSeconds ?? -1,
+    BisectBatchOnFunctionError: fields.BisectBatchOnFunctionError ?? false,
+    MaximumRetryAttempts: fields.MaximumRetryAttempts ?? -1,
+    TumblingWindowInSeconds: fields.TumblingWindowInSeconds ?? 0,
+    FunctionResponseTypes: fields.FunctionResponseTypes ?? [],
+    DestinationConfig: fields.DestinationConfig ?? { OnFailure: {} },
+    ...(fields.FilterCriteria ? { FilterCriteria: fields.FilterCriteria } : {}),
+    ...(fields.MetricsConfig ? { MetricsConfig: fields.MetricsConfig } : {}),
+    LastModified: nowMs / 1000,
+    LastProcessingResult: LAST_PROCESSING_RESULT.none,
+    State: 'Creating',
+    StateTransitionReason: 'User action',
+    enabled: fields.Enabled ?? true,
+    createdAtMs: nowMs,
+  };
+  // LATEST and AT_TIMESTAMP are fixed now, at creation, so a disabled-then-enabled mapping still starts there.
+  await initialCheckpoints(c, m, source.streamName);
+  await c.save(m);
+  const body = mappingShape(m);
+  await c.transition(m, 'Creating');
+  return { status: 202, body };
+}

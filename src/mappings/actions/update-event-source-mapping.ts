@@ -1,0 +1,60 @@
+import { AwsError } from '../../server/errors.js';
+import { Validator } from '../../server/validator.js';
+import type { MappingsContext } from '../mappings-context.js';
+import { mappingShape } from '../model.js';
+import { parseMappingFields } from './mapping-fields.js';
+
+/** UpdateEventSourceMapping (202). StartingPosition and EventSourceArn can't change, as in AWS. */
+export async function updateEventSourceMapping(
+  c: MappingsContext,
+  uuid: string,
+  input: Record<string, unknown>,
+): Promise<{ status: number; body: unknown }> {
+  const m = c.get(uuid);
+  const v = new Validator(input);
+  const f = parseMappingFields(c, v, input);
+  v.check();
+  if (m.State !== 'Enabled' && m.State !== 'Disabled') {
+    throw new AwsError(
+      'ResourceInUseException',
+      `Cannot update the event source mapping because it is in use. Current state: ${m.State}`.replace('in use. ', `in use (${m.State}). `),
+      400,
+    );
+  }
+  if (f.FunctionName !== undefined) {
+    const fn = c.invoker().lookup(f.FunctionName);
+    if (!fn) throw new AwsError('ResourceNotFoundException', 'Function does not exist', 404);
+    const clash = c.all().find((o) => o.UUID !== uuid && o.EventSourceArn === m.EventSourceArn && o.FunctionArn === fn.functionArn);
+    if (clash) {
+      throw new AwsError(
+        'ResourceConflictException',
+        `The event source arn ( ${m.EventSourceArn} ) and function ( ${fn.functionName} ) provided mapping already exists. Please update or delete the existing mapping with UUID ${clash.UUID}`,
+        409,
+      );
+    }
+    m.FunctionArn = fn.functionArn;
+  }
+  if (f.BatchSize !== undefined) m.BatchSize = f.BatchSize;
+  if (f.MaximumBatchingWindowInSeconds !== undefined) m.MaximumBatchingWindowInSeconds = f.MaximumBatchingWindowInSeconds;
+  if (f.ParallelizationFactor !== undefined) m.ParallelizationFactor = f.ParallelizationFactor;
+  if (f.MaximumRecordAgeInSeconds !== undefined) m.MaximumRecordAgeInSeconds = f.MaximumRecordAgeInSeconds;
+  if (f.BisectBatchOnFunctionError !== undefined) m.BisectBatchOnFunctionError = f.BisectBatchOnFunctionError;
+  if (f.MaximumRetryAttempts !== undefined) m.MaximumRetryAttempts = f.MaximumRetryAttempts;
+  if (f.TumblingWindowInSeconds !== undefined) m.TumblingWindowInSeconds = f.TumblingWindowInSeconds;
+  if (f.FunctionResponseTypes !== undefined) m.FunctionResponseTypes = f.FunctionResponseTypes;
+  if (f.DestinationConfig !== undefined) m.DestinationConfig = f.DestinationConfig;
+  if (f.FilterCriteria !== undefined) {
+    if (f.FilterCriteria.Filters.length === 0) delete m.FilterCriteria;
+    else m.FilterCriteria = f.FilterCriteria;
+  }
+  if (f.MetricsConfig !== undefined) m.MetricsConfig = f.MetricsConfig;
+  const via = f.Enabled === undefined || f.Enabled === m.enabled ? 'Updating' : f.Enabled ? 'Enabling' : 'Disabling';
+  if (f.Enabled !== undefined) m.enabled = f.Enabled;
+  m.LastModified = Date.now() / 1000;
+  m.State = via;
+  m.StateTransitionReason = 'User action';
+  await c.save(m);
+  const body = mappingShape(m);
+  await c.transition(m, via);
+  return { status: 202, body };
+}

@@ -1,0 +1,67 @@
+import type { KinesisRecord } from '../../kinesis/model.js';
+
+/** Lambda's synchronous invocation payload limit (6 MB). A batch that would exceed it is cut. */
+export const MAX_SYNC_PAYLOAD_BYTES = 6 * 1024 * 1024;
+
+/** What is the same for every record of a mapping's events. */
+export interface EventContext {
+  shardId: string;
+  streamArn: string;
+  region: string;
+  /** The function's execution role (invokeIdentityArn). */
+  role: string;
+}
+
+/** One record, serialised once: its JSON and its byte length in the payload. */
+export interface EncodedRecord {
+  record: KinesisRecord;
+  json: string;
+  bytes: number;
+}
+
+/**
+ * The record entry of AWS's Kinesis event (doc: "Example Kinesis record event"), built as a string so
+ * a batch's size is known exactly before it is sent.
+ */
+export function encodeRecord(r: KinesisRecord, c: EventContext): EncodedRecord {
+  const json =
+    `{"kinesis":{"kinesisSchemaVersion":"1.0","partitionKey":${JSON.stringify(r.partitionKey)},` +
+    `"sequenceNumber":"${r.sequenceNumber}","data":"${Buffer.from(r.data.buffer, r.data.byteOffset, r.data.byteLength).toString('base64')}",` +
+    `"approximateArrivalTimestamp":${r.arrival / 1000}},"eventSource":"aws:kinesis","eventVersion":"1.0",` +
+    `"eventID":"${c.shardId}:${r.sequenceNumber}","eventName":"aws:kinesis:record",` +
+    `"invokeIdentityArn":${JSON.stringify(c.role)},"awsRegion":"${c.region}","eventSourceARN":${JSON.stringify(c.streamArn)}}`;
+  return { record: r, json, bytes: Buffer.byteLength(json) };
+}
+
+const ENVELOPE_BYTES = '{"Records":[]}'.length;
+
+/** Bytes of the payload holding these records. */
+export function payloadBytes(records: ReadonlyArray<EncodedRecord>): number {
+  let n = ENVELOPE_BYTES + Math.max(0, records.length - 1);
+  for (const r of records) n += r.bytes;
+  return n;
+}
+
+/** How many of `queue` (from its head) fit in one batch: at most batchSize and the sync payload limit. */
+export function batchCut(queue: ReadonlyArray<EncodedRecord>, batchSize: number, extraBytes = 0): number {
+  let bytes = ENVELOPE_BYTES + extraBytes;
+  let n = 0;
+  const max = Math.min(batchSize, queue.length);
+  while (n < max) {
+    const add = queue[n]!.bytes + (n > 0 ? 1 : 0);
+    // A single record always fits (1 MiB of data is far below 6 MB once base64-encoded).
+    if (n > 0 && bytes + add > MAX_SYNC_PAYLOAD_BYTES) break;
+    bytes += add;
+    n++;
+  }
+  return n;
+}
+
+export function buildPayload(records: ReadonlyArray<EncodedRecord>): Buffer {
+  let s = '{"Records":[';
+  for (let i = 0; i < records.length; i++) {
+    if (i > 0) s += ',';
+    s += records[i]!.json;
+  }
+  return Buffer.from(s + ']}');
+}

@@ -1,0 +1,33 @@
+import type { MappingState } from '../model.js';
+import type { FailureCondition } from './failure-record.js';
+
+/** Typed events of the mapping engine; metrics and tests consume them. */
+export interface MappingEvents {
+  /** A mapping changed state. */
+  state: [{ uuid: string; state: MappingState }];
+  /** An invoke of a batch finished (or never reached the function: `throttled` / `error`). */
+  batch: [
+    {
+      uuid: string;
+      shardId: string;
+      records: number;
+      firstSequenceNumber: string;
+      lastSequenceNumber: string;
+      outcome: 'success' | 'failure' | 'throttled' | 'error';
+      durationMs: number;
+      /** Age of the batch's last record when its processing finished (IteratorAge). */
+      iteratorAgeMs: number;
+      functionError?: string;
+    },
+  ];
+  /** A shard checkpoint is durable. */
+  checkpoint: [{ uuid: string; shardId: string; position: number; finished: boolean }];
+  /** Records were given up on and sent (or not) to the on-failure destination. */
+  discard: [{ uuid: string; shardId: string; condition: FailureCondition; records: number; delivered: boolean; destination?: string }];
+  /** Records dropped by FilterCriteria (they advance the checkpoint). */
+  filtered: [{ uuid: string; shardId: string; records: number }];
+  /** Records read from a shard (before filtering). */
+  polled: [{ uuid: string; shardId: string; records: number }];
+  /** A shard processor started or finished (a closed shard read to its end). */
+  shard: [{ uuid: string; shardId: string; status: 'started' | 'finished' | 'stopped' }];
+}

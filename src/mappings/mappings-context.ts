@@ -1,0 +1,23 @@
+import type { EventEmitter } from 'node:events';
+import type { StreamRegistry } from '../kinesis/stream-registry.js';
+import type { FunctionInvoker } from '../lambda/invoker.js';
+import type { AppContext } from '../server/context.js';
+import type { MappingEvents } from './engine/events.js';
+import type { DestinationSender } from './engine/shard-processor.js';
+import type { MappingMeta } from './model.js';
+
+/** What each mapping action gets. */
+export interface MappingsContext {
+  app: AppContext;
+  streams: StreamRegistry;
+  invoker: () => FunctionInvoker;
+  destinations: () => DestinationSender | undefined;
+  events: EventEmitter<MappingEvents>;
+  all(): MappingMeta[];
+  /** Throws ResourceNotFoundException for an unknown UUID. */
+  get(uuid: string): MappingMeta;
+  save(m: MappingMeta): Promise<void>;
+  /** Moves a mapping through a transitional state to its resting state after the transition delay. */
+  transition(m: MappingMeta, via: MappingMeta['State']): Promise<void>;
+  remove(uuid: string): Promise<void>;
+}
