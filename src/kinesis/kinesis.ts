@@ -7,6 +7,12 @@ import { getShardIterator } from './actions/get-shard-iterator.js';
 import { listShards } from './actions/list-shards.js';
 import { putRecord } from './actions/put-record.js';
 import { putRecords } from './actions/put-records.js';
+import { deregisterStreamConsumer } from './actions/deregister-stream-consumer.js';
+import { describeStreamConsumer } from './actions/describe-stream-consumer.js';
+import { listStreamConsumers } from './actions/list-stream-consumers.js';
+import { registerStreamConsumer } from './actions/register-stream-consumer.js';
+import { subscribeToShard } from './actions/subscribe-to-shard.js';
+import { fanOut } from './fan-out/fan-out.js';
 import type { KinesisContext } from './kinesis-context.js';
 import { StreamRegistry } from './stream-registry.js';
 
@@ -21,6 +27,12 @@ const ACTIONS: Record<string, Action> = {
   ListShards: listShards,
   PutRecord: putRecord,
   PutRecords: putRecords,
+  // Enhanced fan-out
+  DeregisterStreamConsumer: deregisterStreamConsumer,
+  DescribeStreamConsumer: describeStreamConsumer,
+  ListStreamConsumers: listStreamConsumers,
+  RegisterStreamConsumer: registerStreamConsumer,
+  SubscribeToShard: subscribeToShard,
 };
 
 export interface Kinesis extends Component {
@@ -41,8 +53,10 @@ export function createKinesis(app: AppContext): Kinesis {
     services: [rpcService({ name: 'kinesis', targetPrefix: 'Kinesis_20131202', jsonVersion: '1.1', cbor: true, operations })],
     async start() {
       streams.start();
+      fanOut(context).start();
     },
     async close() {
+      fanOut(context).close();
       streams.close();
     },
   };

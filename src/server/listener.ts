@@ -195,20 +195,43 @@ async function readBody(
   return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
 }
 
-/** Writes an async iterable to a response honouring back-pressure (a slow reader slows the producer). */
+/**
+ * Writes an async iterable to a response honouring back-pressure (a slow reader slows the producer:
+ * the next chunk is requested only after the previous write drained). When the client goes away the
+ * producer is told at once through `return()`, even while it is waiting for its next chunk (an idle
+ * event stream would otherwise notice only at its next heartbeat).
+ */
 async function pipeStream(
   src: AsyncIterable<Uint8Array>,
   dst: NodeJS.WritableStream & { destroyed?: boolean },
   signal: AbortSignal,
 ): Promise<void> {
+  const it = src[Symbol.asyncIterator]();
+  const aborted = new Promise<'aborted'>((resolve) => {
+    if (signal.aborted) resolve('aborted');
+    else signal.addEventListener('abort', () => resolve('aborted'), { once: true });
+  });
+  let finished = false;
   try {
-    for await (const chunk of src) {
+    for (;;) {
       if (signal.aborted || dst.destroyed) break;
-      if (!dst.write(chunk)) {
-        await Promise.race([once(dst as never, 'drain'), once(signal as never, 'abort')]);
+      const next = it.next();
+      // A producer failing after we stopped listening must not become an unhandled rejection.
+      next.catch(() => undefined);
+      const r = await Promise.race([next, aborted]);
+      if (r === 'aborted' || dst.destroyed) break;
+      if (r.done) {
+        finished = true;
+        break;
+      }
+      if (!dst.write(r.value)) {
+        await Promise.race([once(dst as never, 'drain', { signal }), aborted]).catch(() => undefined);
       }
     }
   } catch {
     // The producer failed mid-stream; the stream is closed by the caller.
+    finished = true;
+  } finally {
+    if (!finished) await it.return?.()?.catch(() => undefined);
   }
 }

@@ -1,0 +1,235 @@
+import { EventEmitter } from 'node:events';
+import { AwsError, ResourceNotFound } from '../../server/errors.js';
+import { childShards } from '../child-shards.js';
+import type { KinesisContext } from '../kinesis-context.js';
+import type { KinesisRecord } from '../model.js';
+import { continuationSequenceNumber } from './starting-position.js';
+import type { CompiledFanOutOptions } from './options.js';
+
+/**
+ * Why a subscription ended:
+ * - `expired`: it reached its lifetime (5 minutes on AWS).
+ * - `taken-over`: a later SubscribeToShard for the same consumer and shard replaced it.
+ * - `closed`: the reader went away or called close().
+ * - `shard-end`: a closed shard was read to its end (the last event carried ChildShards).
+ * - `consumer-deleted` / `stream-deleted`: the consumer or stream is being deleted (ends with ResourceNotFoundException).
+ * - `server-closing`: the server is shutting down.
+ */
+export type SubscriptionEndReason =
+  | 'expired'
+  | 'taken-over'
+  | 'closed'
+  | 'shard-end'
+  | 'consumer-deleted'
+  | 'stream-deleted'
+  | 'server-closing';
+
+/** `active` until it ends; an ended subscription yields no more events. */
+export type SubscriptionState = 'active' | 'ended';
+
+/** One SubscribeToShardEvent, before framing. */
+export interface SubscriptionEvent {
+  records: KinesisRecord[];
+  /** Resume point for AFTER_SEQUENCE_NUMBER; undefined once a closed shard is fully read. */
+  continuationSequenceNumber: string | undefined;
+  /** Next position this subscription reads; undefined once a closed shard is fully read. */
+  continuationPosition: number | undefined;
+  /** How far the last record sent is behind the shard's tip (0 = caught up). */
+  millisBehindLatest: number;
+  /** Set on the last event of a closed shard: the shards to continue with. */
+  childShards: Array<Record<string, unknown>> | undefined;
+}
+
+export interface SubscriptionEvents {
+  /** An event was handed to the reader. */
+  event: [SubscriptionEvent];
+  end: [SubscriptionEndReason];
+}
+
+export interface SubscriptionInit {
+  consumerArn: string;
+  streamName: string;
+  shardId: string;
+  /** First position to read. */
+  position: number;
+  options: CompiledFanOutOptions;
+}
+
+/**
+ * A push subscription to one shard for one consumer. Events are produced lazily: the next one is read
+ * from the shard only when the reader asks for it, so a slow reader (through the transport's
+ * back-pressure) holds the producer back instead of making it buffer. While caught up it sleeps until
+ * the registry reports an append to its shard (no polling) or a heartbeat is due.
+ */
+export class Subscription extends EventEmitter<SubscriptionEvents> implements AsyncIterable<SubscriptionEvent>, AsyncDisposable {
+  readonly consumerArn: string;
+  readonly streamName: string;
+  readonly shardId: string;
+  readonly startedAt = Date.now();
+  readonly expiresAt: number;
+  #state: SubscriptionState = 'active';
+  #endReason: SubscriptionEndReason | undefined;
+  #error: AwsError | undefined;
+  readonly #k: KinesisContext;
+  readonly #opts: CompiledFanOutOptions;
+  #next: number;
+  #lastEventAt = 0;
+  #wake: (() => void) | undefined;
+  readonly #expiry: NodeJS.Timeout;
+  #iterated = false;
+  /** Counters for monitoring and for tests that prove back-pressure. */
+  eventsDelivered = 0;
+  recordsDelivered = 0;
+  bytesDelivered = 0;
+
+  constructor(k: KinesisContext, init: SubscriptionInit) {
+    super();
+    this.#k = k;
+    this.#opts = init.options;
+    this.consumerArn = init.consumerArn;
+    this.streamName = init.streamName;
+    this.shardId = init.shardId;
+    this.#next = init.position;
+    this.expiresAt = this.startedAt + init.options.subscriptionLifetimeMs;
+    this.#expiry = setTimeout(() => this.end('expired'), init.options.subscriptionLifetimeMs);
+  }
+
+  get state(): SubscriptionState {
+    return this.#state;
+  }
+
+  get endReason(): SubscriptionEndReason | undefined {
+    return this.#endReason;
+  }
+
+  /** Next position to read. */
+  get position(): number {
+    return this.#next;
+  }
+
+  /** Called by the hub when the shard may have changed (append, reshard): wakes a sleeping reader. */
+  notify(): void {
+    const w = this.#wake;
+    this.#wake = undefined;
+    w?.();
+  }
+
+  /** Ends the subscription; a pending or later `next()` finishes (or throws `error`). Idempotent. */
+  end(reason: SubscriptionEndReason, error?: AwsError): void {
+    if (this.#state === 'ended') return;
+    this.#state = 'ended';
+    this.#endReason = reason;
+    this.#error = error;
+    clearTimeout(this.#expiry);
+    this.notify();
+    this.emit('end', reason);
+  }
+
+  /** Stops the subscription from the reader's side. */
+  close(): void {
+    this.end('closed');
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.close();
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<SubscriptionEvent> {
+    if (this.#iterated) throw new Error('A subscription can be iterated only once.');
+    this.#iterated = true;
+    const gen = this.#run();
+    return {
+      next: () => gen.next(),
+      // Ending first wakes a generator sleeping in its wait, so return() does not wait for a heartbeat.
+      return: async (value?: unknown) => {
+        this.close();
+        await gen.return(undefined);
+        return { done: true, value };
+      },
+    };
+  }
+
+  async *#run(): AsyncGenerator<SubscriptionEvent, void, undefined> {
+    try {
+      for (;;) {
+        if (this.#state === 'ended') {
+          if (this.#error) throw this.#error;
+          return;
+        }
+        const ev = this.#poll();
+        const now = Date.now();
+        if (ev !== undefined || now >= this.#lastEventAt + this.#opts.heartbeatMs) {
+          const out = ev ?? this.#event([], false);
+          this.#lastEventAt = now;
+          this.#count(out);
+          yield out;
+          if (out.childShards !== undefined) {
+            this.end('shard-end');
+            return;
+          }
+          continue;
+        }
+        await this.#sleep(this.#lastEventAt + this.#opts.heartbeatMs - now);
+      }
+    } finally {
+      this.end('closed');
+    }
+  }
+
+  #count(ev: SubscriptionEvent): void {
+    this.eventsDelivered++;
+    this.recordsDelivered += ev.records.length;
+    for (const r of ev.records) this.bytesDelivered += r.data.length + Buffer.byteLength(r.partitionKey);
+    this.emit('event', ev);
+  }
+
+  #sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(t);
+        this.#wake = undefined;
+        resolve();
+      };
+      const t = setTimeout(done, ms);
+      this.#wake = done;
+    });
+  }
+
+  /** Reads what is available; undefined when there is nothing to send yet. */
+  #poll(): SubscriptionEvent | undefined {
+    const streams = this.#k.streams;
+    let bounds;
+    let shard;
+    try {
+      bounds = streams.bounds(this.streamName, this.shardId);
+      shard = streams.shard(this.streamName, this.shardId);
+    } catch (err) {
+      // The stream vanished between the hub's notification and this read.
+      const e = err instanceof AwsError ? err : ResourceNotFound(`Stream ${this.streamName} under account ${streams.account} not found.`);
+      this.end('stream-deleted', e);
+      throw e;
+    }
+    // Records trimmed by retention are skipped, as TRIM_HORIZON would.
+    if (this.#next < bounds.first) this.#next = bounds.first;
+    let records: KinesisRecord[] = [];
+    if (this.#next <= bounds.last) {
+      records = streams.read(this.streamName, this.shardId, this.#next, this.#opts.maxEventRecords, this.#opts.maxEventBytes);
+      if (records.length > 0) this.#next = records[records.length - 1]!.position + 1;
+    }
+    const atEnd = shard.endPosition !== undefined && this.#next > shard.endPosition;
+    if (records.length === 0 && !atEnd) return undefined;
+    return this.#event(records, atEnd);
+  }
+
+  #event(records: KinesisRecord[], atEnd: boolean): SubscriptionEvent {
+    const streams = this.#k.streams;
+    const nextArrival = streams.arrivalAt(this.streamName, this.shardId, this.#next);
+    return {
+      records,
+      continuationSequenceNumber: atEnd ? undefined : continuationSequenceNumber(this.#k, this.streamName, this.shardId, this.#next),
+      continuationPosition: atEnd ? undefined : this.#next,
+      millisBehindLatest: nextArrival === undefined ? 0 : Math.max(0, Date.now() - nextArrival),
+      childShards: atEnd ? childShards(streams.get(this.streamName), this.shardId) : undefined,
+    };
+  }
+}
