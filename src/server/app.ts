@@ -12,6 +12,7 @@ import type { DestinationSender } from '../mappings/engine/shard-processor.js';
 import type { FunctionInvoker } from '../lambda/invoker.js';
 import { adminService } from './admin-service.js';
 import { statusReport } from './status-report.js';
+import { createSqs, type Sqs } from '../sqs/sqs.js';
 
 /** A running Tributary server: every component on one port. */
 export interface App extends AsyncDisposable {
@@ -21,6 +22,7 @@ export interface App extends AsyncDisposable {
   readonly mappings: Mappings;
   readonly mappingMetrics: MappingMetrics;
   readonly metrics: Registry;
+  readonly sqs: Sqs;
   close(): Promise<void>;
 }
 
@@ -51,10 +53,12 @@ export async function startApp(opts: StartOptions = {}): Promise<App> {
     destinations: () => destinations,
     options: opts.mappings,
   });
+  const sqs = createSqs(ctx);
+  destinations = { exists: (arn) => sqs.exists(arn), send: (arn, body) => sqs.sendMessage(arn, body) };
   const metrics = new Registry();
   const mappingMetrics = new MappingMetrics(mappings, metrics);
   // Mappings come before Lambda: their /2015-03-31/event-source-mappings prefix is more specific.
-  const components: Component[] = [kinesis, mappings];
+  const components: Component[] = [kinesis, mappings, sqs];
 
   const router = new Router(log);
   router.add(adminService(metrics, () => statusReport({ kinesis, mappings, mappingMetrics })));
@@ -80,6 +84,7 @@ export async function startApp(opts: StartOptions = {}): Promise<App> {
     mappings,
     mappingMetrics,
     metrics,
+    sqs,
     close,
     [Symbol.asyncDispose]: close,
   };

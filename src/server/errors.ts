@@ -10,15 +10,31 @@ export class AwsError extends Error {
   readonly fault: 'Client' | 'Server';
   /** Extra members some protocols put beside `message` (e.g. Lambda's `Type`). */
   readonly extra: Record<string, unknown>;
+  /** Set for services that speak JSON and the query protocol (SQS): see `QueryCompat`. */
+  readonly queryCompat: QueryCompat | undefined;
 
-  constructor(type: string, message: string, status = 400, extra: Record<string, unknown> = {}) {
+  constructor(type: string, message: string, status = 400, extra: Record<string, unknown> = {}, queryCompat?: QueryCompat) {
     super(message);
     this.name = type;
     this.type = type;
     this.status = status;
     this.fault = status >= 500 ? 'Server' : 'Client';
     this.extra = extra;
+    this.queryCompat = queryCompat;
   }
+}
+
+/**
+ * `awsQueryCompatible` services (SQS) name an error twice: JSON answers carry the shape id in `__type`
+ * (`com.amazonaws.sqs#QueueDoesNotExist`) and the query protocol's code in the `x-amzn-query-error`
+ * header (`AWS.SimpleQueueService.NonExistentQueue;Sender`), which SDKs report as the error code; the
+ * query protocol reports that code in `<Code>`.
+ */
+export interface QueryCompat {
+  /** The query protocol's error code. */
+  code: string;
+  /** Smithy namespace prefixed to `__type`, e.g. `com.amazonaws.sqs`. */
+  namespace: string;
 }
 
 const make =

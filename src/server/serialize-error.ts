@@ -22,6 +22,8 @@ export function serializeError(err: AwsError, protocol: ErrorProtocol, requestId
     'x-amzn-requestid': requestId,
     'x-amzn-errortype': err.type,
   };
+  const compat = err.queryCompat;
+  const faultName = err.fault === 'Client' ? 'Sender' : 'Receiver';
   switch (protocol) {
     case 'cbor':
       headers['content-type'] = 'application/x-amz-cbor-1.1';
@@ -43,12 +45,18 @@ export function serializeError(err: AwsError, protocol: ErrorProtocol, requestId
         status: err.status,
         headers,
         body:
-          `<?xml version="1.0"?><ErrorResponse><Error><Type>${err.fault === 'Client' ? 'Sender' : 'Receiver'}</Type>` +
-          `<Code>${xmlEscape(err.type)}</Code><Message>${xmlEscape(err.message)}</Message><Detail/></Error>` +
+          `<?xml version="1.0"?><ErrorResponse><Error><Type>${faultName}</Type>` +
+          `<Code>${xmlEscape(compat?.code ?? err.type)}</Code><Message>${xmlEscape(err.message)}</Message><Detail/></Error>` +
           `<RequestId>${requestId}</RequestId></ErrorResponse>`,
       };
-    default:
+    default: {
       headers['content-type'] = protocol === 'json-1.0' ? 'application/x-amz-json-1.0' : 'application/x-amz-json-1.1';
-      return { status: err.status, headers, body: JSON.stringify({ __type: err.type, message: err.message, ...err.extra }) };
+      let type = err.type;
+      if (compat) {
+        headers['x-amzn-query-error'] = `${compat.code};${faultName}`;
+        type = `${compat.namespace}#${err.type}`;
+      }
+      return { status: err.status, headers, body: JSON.stringify({ __type: type, message: err.message, ...err.extra }) };
+    }
   }
 }

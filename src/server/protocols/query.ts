@@ -1,0 +1,239 @@
+import { randomUUID } from 'node:crypto';
+import { AwsError } from '../errors.js';
+import type { ApiRequest, ApiResponse, Service } from '../http-types.js';
+import { serializeError, toAwsError } from '../serialize-error.js';
+
+/**
+ * The AWS query protocol: `Action=...&Version=...` form parameters in, XML out. Used by SNS, by SQS
+ * for older clients, and by CloudWatch. This file knows nothing of any one service.
+ */
+
+// ---------------------------------------------------------------------------------------------
+// Parameters
+
+/**
+ * The parameters of one query request. Structured members are flattened into dotted keys:
+ * lists as `Name.1`, `Name.2` (or `Name.member.1` when not flattened), structures as `Name.Field`,
+ * maps as `Name.entry.1.key` / `Name.entry.1.value` (or flattened `Name.1.Name` / `Name.1.Value`).
+ */
+export class QueryParams {
+  readonly #entries: ReadonlyMap<string, string>;
+
+  constructor(entries: ReadonlyMap<string, string>) {
+    this.#entries = entries;
+  }
+
+  static parse(text: string): QueryParams {
+    return new QueryParams(new Map(new URLSearchParams(text)));
+  }
+
+  get(name: string): string | undefined {
+    return this.#entries.get(name);
+  }
+
+  has(name: string): boolean {
+    return this.#entries.has(name);
+  }
+
+  keys(): IterableIterator<string> {
+    return this.#entries.keys();
+  }
+
+  /** The parameters under `prefix.`, with the prefix removed. */
+  scope(prefix: string): QueryParams {
+    const p = prefix + '.';
+    const out = new Map<string, string>();
+    for (const [k, v] of this.#entries) if (k.startsWith(p)) out.set(k.slice(p.length), v);
+    return new QueryParams(out);
+  }
+
+  /** The items of an indexed collection `prefix.N...` as scopes, in index order (1-based, gaps kept out). */
+  items(prefix: string): QueryParams[] {
+    return this.#indexes(prefix).map((i) => this.scope(`${prefix}.${i}`));
+  }
+
+  /** The scalar values `prefix.N`, in index order. */
+  values(prefix: string): string[] {
+    return this.#indexes(prefix)
+      .map((i) => this.#entries.get(`${prefix}.${i}`))
+      .filter((v): v is string => v !== undefined);
+  }
+
+  /** Whether any parameter is `prefix` or under `prefix.`. */
+  present(prefix: string): boolean {
+    for (const k of this.#entries.keys()) if (k === prefix || k.startsWith(prefix + '.')) return true;
+    return false;
+  }
+
+  /**
+   * A map given as `prefix.N.<keyName>` / `prefix.N.<valueName>` items. Returns undefined when no
+   * item is present, so callers can tell "absent" from "empty".
+   */
+  map(prefix: string, keyName: string, valueName: string): Record<string, string> | undefined {
+    const items = this.items(prefix);
+    if (items.length === 0) return undefined;
+    const out: Record<string, string> = {};
+    for (const item of items) {
+      const k = item.get(keyName);
+      if (k !== undefined) out[k] = item.get(valueName) ?? '';
+    }
+    return out;
+  }
+
+  #indexes(prefix: string): number[] {
+    const p = prefix + '.';
+    const seen = new Set<number>();
+    for (const k of this.#entries.keys()) {
+      if (!k.startsWith(p)) continue;
+      const rest = k.slice(p.length);
+      const dot = rest.indexOf('.');
+      const head = dot === -1 ? rest : rest.slice(0, dot);
+      if (/^[1-9]\d{0,5}$/.test(head)) seen.add(Number(head));
+    }
+    return [...seen].sort((a, b) => a - b);
+  }
+}
+
+/** Query parameters of a request: the URL query string, then the form body (which wins). */
+export function readQueryParams(req: ApiRequest): QueryParams {
+  const merged = new Map<string, string>(req.query);
+  if (isFormBody(req)) for (const [k, v] of new URLSearchParams(req.body.toString('utf8'))) merged.set(k, v);
+  return new QueryParams(merged);
+}
+
+function isFormBody(req: ApiRequest): boolean {
+  return String(req.headers['content-type'] ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded');
+}
+
+// ---------------------------------------------------------------------------------------------
+// XML
+
+/** XML content: elements, text (escaped), or lists of them; null/undefined are left out. */
+export type XmlContent = XmlElement | string | number | boolean | bigint | null | undefined | readonly XmlContent[];
+
+export interface XmlElement {
+  readonly tag: string;
+  readonly attrs?: Readonly<Record<string, string>>;
+  readonly content: readonly XmlContent[];
+}
+
+/** An element. `el('QueueUrl', url)` renders `<QueueUrl>...</QueueUrl>`. */
+export function el(tag: string, ...content: XmlContent[]): XmlElement {
+  return { tag, content };
+}
+
+/** An element, or nothing when the value is undefined (optional response members). */
+export function opt(tag: string, value: XmlContent): XmlElement | undefined {
+  return value === undefined || value === null ? undefined : el(tag, value);
+}
+
+/** A wrapped list: `<tag><member>...</member>...</tag>` (the query protocol's non-flattened lists). */
+export function members<T>(tag: string, items: readonly T[], render: (item: T) => XmlContent): XmlElement {
+  return el(tag, items.map((i) => el('member', render(i))));
+}
+
+/** A wrapped map: `<tag><entry><key>k</key><value>v</value></entry>...</tag>`. */
+export function entries(tag: string, map: Readonly<Record<string, string>>): XmlElement {
+  return el(
+    tag,
+    Object.entries(map).map(([k, v]) => el('entry', el('key', k), el('value', v))),
+  );
+}
+
+export function xmlEscape(s: string): string {
+  // Control characters other than tab/newline/CR cannot appear in XML 1.0 even as references.
+  return s.replace(/[<>&'"\r]/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+export function renderXml(content: XmlContent): string {
+  if (content === undefined || content === null) return '';
+  if (Array.isArray(content)) return (content as readonly XmlContent[]).map(renderXml).join('');
+  if (typeof content === 'object') {
+    const e = content as XmlElement;
+    const attrs = Object.entries(e.attrs ?? {})
+      .map(([k, v]) => ` ${k}="${xmlEscape(v)}"`)
+      .join('');
+    const inner = renderXml(e.content);
+    return inner === '' ? `<${e.tag}${attrs}/>` : `<${e.tag}${attrs}>${inner}</${e.tag}>`;
+  }
+  return xmlEscape(String(content));
+}
+
+/**
+ * `<ActionResponse xmlns><ActionResult>...</ActionResult><ResponseMetadata>...` — the envelope of
+ * every successful query response. `result` undefined means the action has no result element.
+ */
+export function queryResponseXml(action: string, xmlns: string, result: XmlContent | undefined, requestId: string): string {
+  const root: XmlElement = {
+    tag: `${action}Response`,
+    attrs: { xmlns },
+    content: [
+      result === undefined ? undefined : el(`${action}Result`, result),
+      el('ResponseMetadata', el('RequestId', requestId)),
+    ],
+  };
+  return '<?xml version="1.0"?>' + renderXml(root);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Service
+
+/** One query action: parameters in, the children of `<ActionResult>` out (undefined: no result element). */
+export type QueryAction = (params: QueryParams, req: ApiRequest) => Promise<XmlContent | undefined>;
+
+export interface QueryServiceOptions {
+  name: string;
+  /** The API version this service answers, e.g. `2010-03-31` (SNS). */
+  version: string;
+  /** Namespace of response documents, e.g. `http://sns.amazonaws.com/doc/2010-03-31/`. */
+  xmlns: string;
+  actions: Record<string, QueryAction>;
+}
+
+const parsedParams = new WeakMap<ApiRequest, QueryParams | null>();
+
+/** The request's query parameters when it is a query-protocol request (form POST or GET with Action). */
+export function queryParamsOf(req: ApiRequest): QueryParams | undefined {
+  let p = parsedParams.get(req);
+  if (p === undefined) {
+    const candidate = (req.method === 'POST' && isFormBody(req)) || (req.method === 'GET' && req.query.has('Action'));
+    p = candidate ? readQueryParams(req) : null;
+    parsedParams.set(req, p);
+  }
+  return p ?? undefined;
+}
+
+/**
+ * Builds a query-protocol Service. It claims a request when its Version is this service's, or when it
+ * has no Version and an Action this service implements — never other services' versions or actions.
+ */
+export function queryService(opts: QueryServiceOptions): Service {
+  const known = (action: string | undefined): action is string => action !== undefined && Object.hasOwn(opts.actions, action);
+  return {
+    name: opts.name,
+    matches(req) {
+      const p = queryParamsOf(req);
+      if (!p) return false;
+      const version = p.get('Version');
+      if (version !== undefined) return version === opts.version;
+      return known(p.get('Action'));
+    },
+    async handle(req): Promise<ApiResponse> {
+      const requestId = randomUUID();
+      try {
+        const p = queryParamsOf(req) ?? readQueryParams(req);
+        const action = p.get('Action');
+        if (action === undefined) throw new AwsError('MissingAction', 'The request must contain the parameter Action.', 400);
+        if (!known(action)) throw new AwsError('InvalidAction', `The action ${action} is not valid for this endpoint.`, 400);
+        const result = await opts.actions[action]!(p, req);
+        return {
+          status: 200,
+          headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId },
+          body: queryResponseXml(action, opts.xmlns, result, requestId),
+        };
+      } catch (err) {
+        return serializeError(toAwsError(err), 'query', requestId);
+      }
+    },
+  };
+}

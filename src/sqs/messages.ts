@@ -1,0 +1,59 @@
+import { randomUUID } from 'node:crypto';
+import { invalidValue, missingParameter, sqsError } from './errors.js';
+import { md5Hex, md5OfAttributes } from './md5.js';
+import { attributesSize, checkMessageAttributes } from './message-attributes.js';
+import type { StoredMessage } from './model.js';
+import { optInt, optString, type Input } from './params.js';
+import { effectiveInt } from './queue-attributes.js';
+import type { Queue } from './queue.js';
+
+/** Characters SQS accepts in a message body (XML 1.0's Char production). */
+const VALID_BODY = /^[\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]*$/u;
+
+/**
+ * Validates one SendMessage(Batch entry) input against its queue and builds the message to store.
+ * Shared by SendMessage, SendMessageBatch, SNS deliveries and the internal API.
+ */
+export function buildMessage(queue: Queue, input: Input, senderId: string, now = Date.now()): StoredMessage {
+  const body = optString(input, 'MessageBody');
+  if (body === undefined || body === '') throw missingParameter('MessageBody');
+  if (!VALID_BODY.test(body)) {
+    throw sqsError(
+      'InvalidMessageContents',
+      'Invalid characters found. Valid characters are: #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF',
+    );
+  }
+  for (const fifoOnly of ['MessageGroupId', 'MessageDeduplicationId']) {
+    const v = input[fifoOnly];
+    if (v !== undefined && v !== null) {
+      throw invalidValue(fifoOnly, v, 'The request include parameter that is not valid for this queue type.');
+    }
+  }
+  const delay =
+    optInt(input, 'DelaySeconds', 0, 900, 'DelaySeconds must be >= 0 and <= 900.') ??
+    effectiveInt(queue.meta.attributes, 'DelaySeconds');
+  const attributes = checkMessageAttributes(input.MessageAttributes, 'user');
+  const systemAttributes = checkMessageAttributes(input.MessageSystemAttributes, 'system');
+  const max = effectiveInt(queue.meta.attributes, 'MaximumMessageSize');
+  const size = Buffer.byteLength(body) + attributesSize(attributes);
+  if (size > max) {
+    throw sqsError('InvalidParameterValueException', `One or more parameters are invalid. Reason: Message must be shorter than ${max} bytes.`);
+  }
+  const m: StoredMessage = {
+    id: randomUUID(),
+    body,
+    md5OfBody: md5Hex(body),
+    senderId,
+    sentAt: now,
+    delayUntil: delay > 0 ? now + delay * 1000 : 0,
+  };
+  if (attributes) {
+    m.attributes = attributes;
+    m.md5OfAttributes = md5OfAttributes(attributes);
+  }
+  if (systemAttributes) {
+    m.systemAttributes = systemAttributes;
+    m.md5OfSystemAttributes = md5OfAttributes(systemAttributes);
+  }
+  return m;
+}

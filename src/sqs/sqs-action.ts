@@ -1,0 +1,95 @@
+import type { AppContext } from '../server/context.js';
+import type { QueryParams, XmlContent } from '../server/protocols/query.js';
+import { toAwsError } from '../server/serialize-error.js';
+import { sqsError } from './errors.js';
+import type { Input } from './params.js';
+import type { QueueRegistry } from './queue-registry.js';
+import type { Queue } from './queue.js';
+import { reqString } from './params.js';
+
+/** What every SQS action gets. */
+export interface SqsContext {
+  app: AppContext;
+  queues: QueueRegistry;
+}
+
+/** The request an action serves (or the internal caller standing in for one). */
+export interface Call {
+  /** host:port the client used, for queue URLs. */
+  host: string;
+  /** Aborted when the client goes away (long polls stop waiting). */
+  signal: AbortSignal;
+  /** Reported as the SenderId message attribute. */
+  senderId: string;
+}
+
+/**
+ * One SQS operation, protocol-neutral: `run` takes the AWS JSON 1.0 input shape and returns the JSON
+ * output shape; `fromQuery` converts query-protocol parameters to that input; `toXml` renders the
+ * output as the children of `<ActionResult>` (undefined: the action has no result element).
+ */
+export interface SqsAction<O extends object = object> {
+  run(sqs: SqsContext, input: Input, call: Call): Promise<O>;
+  fromQuery(p: QueryParams): Input;
+  toXml(out: O): XmlContent | undefined;
+}
+
+export function defineAction<O extends object>(a: SqsAction<O>): SqsAction<O> {
+  return a;
+}
+
+/** The queue the input's QueueUrl names. */
+export function targetQueue(sqs: SqsContext, input: Input): Queue {
+  return sqs.queues.byUrl(reqString(input, 'QueueUrl'));
+}
+
+/** Copies scalar query parameters into a JSON-shaped input. */
+export function scalars(p: QueryParams, names: readonly string[]): Input {
+  const out: Input = {};
+  for (const n of names) {
+    const v = p.get(n);
+    if (v !== undefined) out[n] = v;
+  }
+  return out;
+}
+
+const BATCH_ID = /^[A-Za-z0-9_-]{1,80}$/;
+export const MAX_BATCH_ENTRIES = 10;
+
+/** Batch-level checks every *Batch action makes before looking at entries. */
+export function checkBatch(entries: readonly Input[], entryName: string): void {
+  if (entries.length === 0) {
+    throw sqsError('EmptyBatchRequest', `There should be at least one ${entryName} in the request.`);
+  }
+  if (entries.length > MAX_BATCH_ENTRIES) {
+    throw sqsError(
+      'TooManyEntriesInBatchRequest',
+      `Maximum number of entries per request are ${MAX_BATCH_ENTRIES}. You have sent ${entries.length}.`,
+    );
+  }
+  const seen = new Set<string>();
+  for (const e of entries) {
+    const id = e.Id;
+    if (typeof id !== 'string' || !BATCH_ID.test(id)) {
+      throw sqsError(
+        'InvalidBatchEntryId',
+        'A batch entry id can only contain alphanumeric characters, hyphens and underscores. It can be at most 80 letters long.',
+      );
+    }
+    if (seen.has(id)) throw sqsError('BatchEntryIdsNotDistinct', `Id ${id} repeated.`);
+    seen.add(id);
+  }
+}
+
+/** A failed batch entry as AWS reports it. */
+export interface BatchFailure {
+  Id: string;
+  SenderFault: boolean;
+  Code: string;
+  Message: string;
+}
+
+export function batchFailure(id: string, err: unknown): BatchFailure {
+  const e = toAwsError(err);
+  return { Id: id, SenderFault: e.fault === 'Client', Code: e.queryCompat?.code ?? e.type, Message: e.message };
+}

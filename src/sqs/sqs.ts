@@ -1,0 +1,133 @@
+import type { AppContext, Component } from '../server/context.js';
+import type { ApiRequest } from '../server/http-types.js';
+import { queryService, type QueryAction } from '../server/protocols/query.js';
+import { rpcService, type Operation } from '../server/protocols/rpc.js';
+import { changeMessageVisibility } from './actions/change-message-visibility.js';
+import { changeMessageVisibilityBatch } from './actions/change-message-visibility-batch.js';
+import { createQueue } from './actions/create-queue.js';
+import { deleteMessage } from './actions/delete-message.js';
+import { deleteMessageBatch } from './actions/delete-message-batch.js';
+import { deleteQueue } from './actions/delete-queue.js';
+import { getQueueAttributes } from './actions/get-queue-attributes.js';
+import { getQueueUrl } from './actions/get-queue-url.js';
+import { listDeadLetterSourceQueues } from './actions/list-dead-letter-source-queues.js';
+import { listQueueTags } from './actions/list-queue-tags.js';
+import { listQueues } from './actions/list-queues.js';
+import { purgeQueue } from './actions/purge-queue.js';
+import { receiveMessage } from './actions/receive-message.js';
+import { sendMessage } from './actions/send-message.js';
+import { sendMessageBatch } from './actions/send-message-batch.js';
+import { setQueueAttributes } from './actions/set-queue-attributes.js';
+import { tagQueue } from './actions/tag-queue.js';
+import { untagQueue } from './actions/untag-queue.js';
+import { queueDoesNotExist } from './errors.js';
+import { buildMessage } from './messages.js';
+import type { MessageAttributes } from './model.js';
+import { defaultHost, queueUrl } from './queue-names.js';
+import { QueueRegistry } from './queue-registry.js';
+import type { Call, SqsAction, SqsContext } from './sqs-action.js';
+
+/** SQS operations by name (`AmazonSQS.<Name>` in JSON, `Action=<Name>` in the query protocol). */
+const ACTIONS: Record<string, SqsAction> = {
+  ChangeMessageVisibility: changeMessageVisibility,
+  ChangeMessageVisibilityBatch: changeMessageVisibilityBatch,
+  CreateQueue: createQueue,
+  DeleteMessage: deleteMessage,
+  DeleteMessageBatch: deleteMessageBatch,
+  DeleteQueue: deleteQueue,
+  GetQueueAttributes: getQueueAttributes,
+  GetQueueUrl: getQueueUrl,
+  ListDeadLetterSourceQueues: listDeadLetterSourceQueues,
+  ListQueueTags: listQueueTags,
+  ListQueues: listQueues,
+  PurgeQueue: purgeQueue,
+  ReceiveMessage: receiveMessage,
+  SendMessage: sendMessage,
+  SendMessageBatch: sendMessageBatch,
+  SetQueueAttributes: setQueueAttributes,
+  TagQueue: tagQueue,
+  UntagQueue: untagQueue,
+};
+
+export const SQS_API_VERSION = '2012-11-05';
+const SQS_XMLNS = `http://queue.amazonaws.com/doc/${SQS_API_VERSION}/`;
+/** Query clients may post to the queue URL's path instead of passing QueueUrl. */
+const QUEUE_PATH = /^\/(\d{12})\/([^/]+)\/?$/;
+
+export interface SqsSendOptions {
+  /** SQS message attributes (SNS raw delivery forwards the published ones). */
+  messageAttributes?: MessageAttributes;
+  /** Reported as the SenderId system attribute. @default the account id */
+  senderId?: string;
+}
+
+/** The SQS component: the API on the shared port plus what other components call. */
+export interface Sqs extends Component {
+  readonly queues: QueueRegistry;
+  /**
+   * Sends `body` to the queue `queueArn`; resolves once the message is durable. Rejects with an
+   * AwsError: QueueDoesNotExist, or the SendMessage validation errors (size, characters).
+   */
+  sendMessage(queueArn: string, body: string, options?: SqsSendOptions): Promise<void>;
+  /** Whether a queue with this ARN exists now. */
+  exists(queueArn: string): boolean;
+  /** The queue's URL as seen from the server's own endpoint, or undefined. */
+  queueUrlOf(queueArn: string): string | undefined;
+}
+
+/** SenderId: the caller's access key id as SigV4 names it, like AWS's principal id. */
+function senderOf(req: ApiRequest, ctx: AppContext): string {
+  const auth = String(req.headers.authorization ?? '');
+  return /Credential=([A-Za-z0-9]+)\//.exec(auth)?.[1] ?? ctx.options.account;
+}
+
+export function createSqs(app: AppContext): Sqs {
+  const queues = new QueueRegistry(app);
+  const context: SqsContext = { app, queues };
+  const callOf = (req: ApiRequest): Call => ({ host: req.host, signal: req.signal, senderId: senderOf(req, app) });
+
+  const operations: Record<string, Operation> = {};
+  const queryActions: Record<string, QueryAction> = {};
+  for (const [name, action] of Object.entries(ACTIONS)) {
+    operations[name] = (input, req) => action.run(context, input, callOf(req));
+    queryActions[name] = async (params, req) => {
+      const input = action.fromQuery(params);
+      if (input.QueueUrl === undefined && QUEUE_PATH.test(req.path)) input.QueueUrl = `http://${req.host}${req.path}`;
+      return action.toXml(await action.run(context, input, callOf(req)));
+    };
+  }
+
+  const internalCall = (senderId?: string): Call => ({
+    host: defaultHost(app),
+    signal: new AbortController().signal,
+    senderId: senderId ?? app.options.account,
+  });
+
+  return {
+    name: 'sqs',
+    queues,
+    services: [
+      rpcService({ name: 'sqs', targetPrefix: 'AmazonSQS', jsonVersion: '1.0', operations }),
+      queryService({ name: 'sqs-query', version: SQS_API_VERSION, xmlns: SQS_XMLNS, actions: queryActions }),
+    ],
+    async sendMessage(queueArn, body, options = {}) {
+      const q = queues.byArn(queueArn);
+      if (!q) throw queueDoesNotExist();
+      const input: Record<string, unknown> = { MessageBody: body };
+      if (options.messageAttributes) input.MessageAttributes = options.messageAttributes;
+      const m = buildMessage(q, input, internalCall(options.senderId).senderId);
+      await queues.send(q, [m]);
+    },
+    exists: (queueArn) => queues.byArn(queueArn) !== undefined,
+    queueUrlOf(queueArn) {
+      const q = queues.byArn(queueArn);
+      return q ? queueUrl(app, defaultHost(app), q.name) : undefined;
+    },
+    async start() {
+      queues.start();
+    },
+    async close() {
+      queues.close();
+    },
+  };
+}
