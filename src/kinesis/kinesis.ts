@@ -1,7 +1,19 @@
 import type { AppContext, Component } from '../server/context.js';
 import { rpcService, type Operation } from '../server/protocols/rpc.js';
+import { addTagsToStream } from './actions/add-tags-to-stream.js';
 import { createStream } from './actions/create-stream.js';
+import { decreaseStreamRetentionPeriod } from './actions/decrease-stream-retention-period.js';
+import { deleteStream } from './actions/delete-stream.js';
+import { describeLimits } from './actions/describe-limits.js';
 import { describeStream } from './actions/describe-stream.js';
+import { describeStreamSummary } from './actions/describe-stream-summary.js';
+import { increaseStreamRetentionPeriod } from './actions/increase-stream-retention-period.js';
+import { listStreams } from './actions/list-streams.js';
+import { listTagsForStream } from './actions/list-tags-for-stream.js';
+import { mergeShards } from './actions/merge-shards.js';
+import { removeTagsFromStream } from './actions/remove-tags-from-stream.js';
+import { splitShard } from './actions/split-shard.js';
+import { updateShardCount } from './actions/update-shard-count.js';
 import { getRecords } from './actions/get-records.js';
 import { getShardIterator } from './actions/get-shard-iterator.js';
 import { listShards } from './actions/list-shards.js';
@@ -20,13 +32,25 @@ type Action = (k: KinesisContext, input: Record<string, unknown>) => Promise<unk
 
 /** Kinesis operations by X-Amz-Target name (`Kinesis_20131202.<Name>`). */
 const ACTIONS: Record<string, Action> = {
+  AddTagsToStream: addTagsToStream,
   CreateStream: createStream,
+  DecreaseStreamRetentionPeriod: decreaseStreamRetentionPeriod,
+  DeleteStream: deleteStream,
+  DescribeLimits: describeLimits,
   DescribeStream: describeStream,
+  DescribeStreamSummary: describeStreamSummary,
   GetRecords: getRecords,
   GetShardIterator: getShardIterator,
+  IncreaseStreamRetentionPeriod: increaseStreamRetentionPeriod,
   ListShards: listShards,
+  ListStreams: listStreams,
+  ListTagsForStream: listTagsForStream,
+  MergeShards: mergeShards,
   PutRecord: putRecord,
   PutRecords: putRecords,
+  RemoveTagsFromStream: removeTagsFromStream,
+  SplitShard: splitShard,
+  UpdateShardCount: updateShardCount,
   // Enhanced fan-out
   DeregisterStreamConsumer: deregisterStreamConsumer,
   DescribeStreamConsumer: describeStreamConsumer,

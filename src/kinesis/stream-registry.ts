@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { AppContext } from '../server/context.js';
 import { arn } from '../server/context.js';
-import { InvalidArgument, LimitExceeded, ResourceInUse, ResourceNotFound } from '../server/errors.js';
+import { AwsError, InvalidArgument, LimitExceeded, ResourceInUse, ResourceNotFound } from '../server/errors.js';
 import { evenRanges, hashPartitionKey, MAX_HASH_KEY } from './hash-keys.js';
 import type { KinesisRecord, ShardMeta, StoredRecord, StreamMeta, StreamMode } from './model.js';
 import { formatSequenceNumber } from './sequence-numbers.js';
@@ -78,7 +78,9 @@ export class StreamRegistry extends EventEmitter<StreamRegistryEvents> {
     this.#trimTimer.unref();
     // Streams left in a transitional state by a crash finish their transition now.
     for (const s of this.#streams.values()) {
-      if (s.meta.status === 'CREATING' || s.meta.status === 'UPDATING') this.#after(0, () => this.#setStatus(s, 'ACTIVE'));
+      // An interrupted reshard was never applied (it is applied in one persisted step), so it is dropped.
+      if (s.meta.status === 'CREATING') this.#after(0, () => this.#finishCreate(s));
+      if (s.meta.status === 'UPDATING') this.#after(0, () => this.#setStatus(s, 'ACTIVE'));
       if (s.meta.status === 'DELETING') this.#after(0, () => this.#finishDelete(s));
     }
     void this.trimExpired();
@@ -143,7 +145,7 @@ export class StreamRegistry extends EventEmitter<StreamRegistryEvents> {
   }
 
   async #setStatus(s: StreamState, status: StreamMeta['status']): Promise<void> {
-    if (!this.#streams.has(s.meta.name)) return;
+    if (this.#streams.get(s.meta.name) !== s) return;
     s.meta.status = status;
     await this.#persist(s);
     this.emit('status', { stream: s.meta.name, status });
@@ -179,6 +181,23 @@ export class StreamRegistry extends EventEmitter<StreamRegistryEvents> {
     return s;
   }
 
+  /**
+   * Most operations (PutRecord, DeleteStream, tags, retention, UpdateShardCount) do not see a stream
+   * that is still CREATING or already DELETING: AWS answers ResourceNotFoundException for them.
+   */
+  #requireVisible(s: StreamState): void {
+    if (s.meta.status === 'CREATING' || s.meta.status === 'DELETING') {
+      throw ResourceNotFound(`Stream ${s.meta.name} under account ${this.account} not found.`);
+    }
+  }
+
+  /** The stream, unless it is missing, CREATING or DELETING (ResourceNotFoundException). */
+  getVisible(name: string): StreamMeta {
+    const s = this.#state(name);
+    this.#requireVisible(s);
+    return s.meta;
+  }
+
   #shard(s: StreamState, shardId: string): ShardState {
     const sh = s.shards.get(shardId);
     if (!sh) {
@@ -211,12 +230,10 @@ export class StreamRegistry extends EventEmitter<StreamRegistryEvents> {
     if (this.#streams.has(name)) {
       throw ResourceInUse(`Stream ${name} under account ${this.account} already exists.`);
     }
-    if (this.openShardCount() + shardCount > SHARD_LIMIT) {
+    this.#checkLimit(shardCount);
+    if (mode === 'ON_DEMAND' && this.onDemandStreamCount() >= ON_DEMAND_STREAM_LIMIT) {
       throw LimitExceeded(
-        `This request would exceed the shard limit for the account ${this.account} in ${this.#ctx.options.region}. ` +
-          `Current shard count for the account: ${this.openShardCount()}. Limit: ${SHARD_LIMIT}. ` +
-          `Number of additional shards that would have resulted from this request: ${shardCount}. ` +
-          `Refer to the AWS Service Limits page (https://docs.aws.amazon.com/general/latest/gr/aws_service_limits.html) for current limits and how to request higher limits.`,
+        `This request would exceed the on-demand stream limit for the account ${this.account} in ${this.#ctx.options.region}. Limit: ${ON_DEMAND_STREAM_LIMIT}.`,
       );
     }
     const createdAt = Date.now();
@@ -242,14 +259,22 @@ export class StreamRegistry extends EventEmitter<StreamRegistryEvents> {
     };
     const state = this.#load(meta);
     await this.#persist(state);
-    await this.#transition(() => this.#setStatus(state, 'ACTIVE'));
+    this.emit('status', { stream: name, status: 'CREATING' });
+    await this.#transition(() => this.#finishCreate(state));
   }
 
+  /** CREATING -> ACTIVE, unless the stream was deleted meanwhile. */
+  async #finishCreate(s: StreamState): Promise<void> {
+    if (s.meta.status === 'CREATING') await this.#setStatus(s, 'ACTIVE');
+  }
+
+  /** DeleteStream: DELETING now, gone after the transition delay. */
   async delete(name: string): Promise<void> {
     const s = this.#state(name);
-    if (s.meta.status === 'DELETING') return;
+    this.#requireVisible(s);
     s.meta.status = 'DELETING';
     await this.#persist(s);
+    this.emit('status', { stream: name, status: 'DELETING' });
     await this.#transition(() => this.#finishDelete(s));
   }
 
@@ -274,13 +299,15 @@ export class StreamRegistry extends EventEmitter<StreamRegistryEvents> {
     return n;
   }
 
+  /** Streams in ON_DEMAND mode (DescribeLimits). */
+  onDemandStreamCount(): number {
+    let n = 0;
+    for (const s of this.#streams.values()) if (s.meta.mode === 'ON_DEMAND') n++;
+    return n;
+  }
+
   // ---- records -------------------------------------------------------------------------------
 
-  #requireWritable(s: StreamState): void {
-    if (s.meta.status !== 'ACTIVE' && s.meta.status !== 'UPDATING') {
-      throw ResourceNotFound(`Stream ${s.meta.name} under account ${this.account} not found.`);
-    }
-  }
 
   #route(s: StreamState, hash: bigint): ShardState {
     const open = s.open;
@@ -297,7 +324,7 @@ export class StreamRegistry extends EventEmitter<StreamRegistryEvents> {
   /** Appends records; resolves once they are durable. Results are in request order. */
   async put(stream: string, entries: ReadonlyArray<PutEntry>): Promise<PutResult[]> {
     const s = this.#state(stream);
-    this.#requireWritable(s);
+    this.#requireVisible(s);
     const now = Date.now();
     const results: PutResult[] = [];
     const batches = new Map<ShardState, Array<{ seq: number; value: StoredRecord }>>();
@@ -373,15 +400,29 @@ export class StreamRegistry extends EventEmitter<StreamRegistryEvents> {
     return this.#ctx.store.read<StoredRecord>(sh.log, position, 1)[0]?.value.t;
   }
 
-  /** Removes records older than each stream's retention period. */
+  /**
+   * Removes records older than each stream's retention period, and closed shards that were closed longer
+   * ago than that (AWS stops listing a closed shard once its last record has expired). `now` is a parameter
+   * so tests can look a day ahead.
+   */
   async trimExpired(now = Date.now()): Promise<void> {
     for (const s of [...this.#streams.values()]) {
       const cutoff = now - s.meta.retentionHours * 3_600_000;
-      for (const sh of s.shards.values()) {
-        if (!this.#streams.has(s.meta.name)) break;
+      const expiredShards: ShardState[] = [];
+      for (const sh of [...s.shards.values()]) {
+        if (this.#streams.get(s.meta.name) !== s) break;
         const keepFrom = this.positionAtTimestamp(s.meta.name, sh.meta.shardId, cutoff);
         const first = this.#ctx.store.firstSeq(sh.log);
         if (first !== undefined && keepFrom > first) await this.#ctx.store.trim(sh.log, keepFrom);
+        if (sh.meta.closedAt !== undefined && sh.meta.closedAt < cutoff && sh.committed >= (sh.meta.endPosition ?? 0)) {
+          expiredShards.push(sh);
+        }
+      }
+      if (expiredShards.length > 0 && this.#streams.get(s.meta.name) === s) {
+        for (const sh of expiredShards) s.shards.delete(sh.meta.shardId);
+        s.meta.shards = s.meta.shards.filter((m) => s.shards.has(m.shardId));
+        await this.#persist(s);
+        for (const sh of expiredShards) await this.#ctx.store.dropLog(sh.log);
       }
     }
   }
@@ -389,6 +430,13 @@ export class StreamRegistry extends EventEmitter<StreamRegistryEvents> {
   // ---- resharding ----------------------------------------------------------------------------
 
   #requireActiveForReshard(s: StreamState): void {
+    if (s.meta.mode === 'ON_DEMAND') {
+      // Resharding APIs are for provisioned streams only; AWS scales on-demand streams itself.
+      throw new AwsError(
+        'ValidationException',
+        `Request is invalid. Stream ${s.meta.name} under account ${this.account} is in On-Demand mode.`,
+      );
+    }
     if (s.meta.status !== 'ACTIVE') {
       throw ResourceInUse(
         `Stream ${s.meta.name} under account ${this.account} not ACTIVE, instead in state ${s.meta.status}`,
@@ -396,10 +444,14 @@ export class StreamRegistry extends EventEmitter<StreamRegistryEvents> {
     }
   }
 
+  /** A shard to split or merge: it must exist and still be open. */
   #requireOpen(s: StreamState, shardId: string): ShardState {
-    const sh = this.#shard(s, shardId);
+    const sh = s.shards.get(shardId);
+    if (!sh) throw ResourceNotFound(`Could not find shard ${shardId} in stream ${s.meta.name} under account ${this.account}.`);
     if (sh.meta.endPosition !== undefined) {
-      throw ResourceNotFound(`Shard ${shardId} in stream ${s.meta.name} under account ${this.account} has already been merged or split, and thus is not eligible for merging or splitting.`);
+      throw InvalidArgument(
+        `Shard ${shardId} in stream ${s.meta.name} under account ${this.account} has already been merged or split, and thus is not eligible for merging or splitting.`,
+      );
     }
     return sh;
   }
@@ -410,8 +462,12 @@ export class StreamRegistry extends EventEmitter<StreamRegistryEvents> {
     return max + 1;
   }
 
-  /** Closes `parents` and opens `children` atomically (in memory), then persists. */
+  /**
+   * Closes `parents` and opens `children` atomically (in memory), then persists. Skipped when the stream
+   * was deleted (or re-created) during the UPDATING delay.
+   */
   async #reshard(s: StreamState, parents: ShardState[], children: ShardMeta[]): Promise<void> {
+    if (this.#streams.get(s.meta.name) !== s || s.meta.status !== 'UPDATING') return;
     const now = Date.now();
     for (const p of parents) {
       p.meta.endPosition = p.next - 1;
@@ -429,15 +485,17 @@ export class StreamRegistry extends EventEmitter<StreamRegistryEvents> {
     this.emit('status', { stream: s.meta.name, status: 'ACTIVE' });
   }
 
+  /** SplitShard: the parent closes; children get [start, key-1] and [key, end]. */
   async split(stream: string, shardId: string, newStartingHashKey: bigint): Promise<void> {
     const s = this.#state(stream);
-    this.#requireActiveForReshard(s);
     const p = this.#requireOpen(s, shardId);
-    if (newStartingHashKey <= p.start || newStartingHashKey > p.end) {
+    // AWS's own wording of the rule: start + 1 < key < end.
+    if (newStartingHashKey <= p.start + 1n || newStartingHashKey >= p.end) {
       throw InvalidArgument(
         `NewStartingHashKey ${newStartingHashKey} used in SplitShard() on shard ${shardId} in stream ${stream} under account ${this.account} is not both greater than one plus the shard's StartingHashKey ${p.start} and less than the shard's EndingHashKey ${p.end}.`,
       );
     }
+    this.#requireActiveForReshard(s);
     this.#checkLimit(1);
     const i = this.#nextIndex(s);
     const now = Date.now();
@@ -448,15 +506,16 @@ export class StreamRegistry extends EventEmitter<StreamRegistryEvents> {
     await this.#beginUpdate(s, () => this.#reshard(s, [p], children));
   }
 
+  /** MergeShards: both parents close; the child covers their union (ParentShardId = ShardToMerge). */
   async merge(stream: string, shardId: string, adjacentShardId: string): Promise<void> {
     const s = this.#state(stream);
-    this.#requireActiveForReshard(s);
     const a = this.#requireOpen(s, shardId);
     const b = this.#requireOpen(s, adjacentShardId);
     const [lo, hi] = a.start < b.start ? [a, b] : [b, a];
-    if (lo.end + 1n !== hi.start) {
+    if (a === b || lo.end + 1n !== hi.start) {
       throw InvalidArgument(`Shards ${shardId} and ${adjacentShardId} in stream ${stream} under account ${this.account} are not an adjacent pair of shards eligible for merging`);
     }
+    this.#requireActiveForReshard(s);
     const i = this.#nextIndex(s);
     const child: ShardMeta = {
       index: i,
@@ -471,17 +530,30 @@ export class StreamRegistry extends EventEmitter<StreamRegistryEvents> {
     await this.#beginUpdate(s, () => this.#reshard(s, [a, b], [child]));
   }
 
-  /** UNIFORM_SCALING: close every open shard and open `target` evenly sized ones. */
+  /**
+   * UpdateShardCount (UNIFORM_SCALING): close every open shard and open `target` evenly sized ones. AWS gets
+   * there through splits and merges (with short-lived intermediate shards); we go in one step, so a child
+   * can overlap more than two parents: `parents` lists them all (ChildShards reports them), while
+   * ParentShardId/AdjacentParentShardId carry the first two. Returns the open shard count before.
+   */
   async updateShardCount(stream: string, target: number): Promise<number> {
     const s = this.#state(stream);
+    this.#requireVisible(s);
     this.#requireActiveForReshard(s);
     const current = s.open.length;
-    if (target > current * 2 || target * 2 < current) {
+    if (target > SHARD_LIMIT) {
       throw LimitExceeded(
-        `UpdateShardCount cannot scale up over double your current open shard count. Current open shard count: ${current} Target shard count: ${target}`.replace(
-          'scale up over double',
-          target > current ? 'scale up over double' : 'scale down below half',
-        ),
+        `Target shard count or number of open shards cannot be greater than ${SHARD_LIMIT}. Current open shard count: ${current}, Target shard count: ${target}`,
+      );
+    }
+    if (target > current * 2) {
+      throw LimitExceeded(
+        `UpdateShardCount cannot scale up over double your current open shard count. Current open shard count: ${current}, Target shard count: ${target}`,
+      );
+    }
+    if (target * 2 < current) {
+      throw LimitExceeded(
+        `UpdateShardCount cannot scale down below half your current open shard count. Current open shard count: ${current}, Target shard count: ${target}`,
       );
     }
     this.#checkLimit(target - current);
@@ -507,9 +579,16 @@ export class StreamRegistry extends EventEmitter<StreamRegistryEvents> {
   }
 
   #checkLimit(extra: number): void {
-    if (extra > 0 && this.openShardCount() + extra > SHARD_LIMIT) {
-      throw LimitExceeded(`This request would exceed the shard limit for the account ${this.account} in ${this.#ctx.options.region}. Limit: ${SHARD_LIMIT}.`);
-    }
+    if (extra > 0 && this.openShardCount() + extra > SHARD_LIMIT) throw this.#shardLimitError(extra);
+  }
+
+  #shardLimitError(extra: number): AwsError {
+    return LimitExceeded(
+      `This request would exceed the shard limit for the account ${this.account} in ${this.#ctx.options.region}. ` +
+        `Current shard count for the account: ${this.openShardCount()}. Limit: ${SHARD_LIMIT}. ` +
+        `Number of additional shards that would have resulted from this request: ${extra}. ` +
+        `Refer to the AWS Service Limits page (https://docs.aws.amazon.com/general/latest/gr/aws_service_limits.html) for current limits and how to request higher limits.`,
+    );
   }
 
   async #beginUpdate(s: StreamState, apply: () => Promise<void>): Promise<void> {

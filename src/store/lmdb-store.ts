@@ -8,7 +8,10 @@ const MAX_SEQ = Number.MAX_SAFE_INTEGER;
 
 /**
  * The embedded default engine. lmdb-js batches every write issued in the same event-loop turn into one
- * transaction and resolves their promises after the commit's fsync: that is our group commit.
+ * transaction: that is our group commit. On Linux/macOS lmdb-js defaults to `overlappingSync`, where a write's
+ * promise resolves once the transaction is *committed* (visible) and the fsync runs afterwards, overlapping the
+ * next transaction. So every write here also awaits `flushed` (the last commit fsync'd) before resolving:
+ * a resolved append/putDoc means on disk, as the Store contract says.
  */
 export class LmdbStore implements Store {
   readonly engine = 'lmdb' as const;
@@ -19,7 +22,7 @@ export class LmdbStore implements Store {
 
   constructor(dir: string) {
     mkdirSync(dir, { recursive: true });
-    // noSync false + noMemInit: commits are fsync'd; pages are not zeroed (faster, safe).
+    // noSync stays false (commits are fsync'd); noMemInit: pages are not zeroed (faster, safe).
     this.#root = open({ path: dir, maxDbs: 4, noMemInit: true, mapSize: 2 ** 34, compression: false });
     this.#docs = this.#root.openDB({ name: 'docs' });
     this.#logs = this.#root.openDB({ name: 'logs' });
@@ -39,18 +42,27 @@ export class LmdbStore implements Store {
 
   async putDoc(ns: string, id: string, doc: unknown): Promise<void> {
     await this.#docs.put([ns, id], doc);
+    await this.#flushed();
   }
 
   async deleteDoc(ns: string, id: string): Promise<void> {
     await this.#docs.remove([ns, id]);
+    await this.#flushed();
+  }
+
+  /** Resolves once every commit so far is fsync'd (a no-op wait when it already is). */
+  async #flushed(): Promise<void> {
+    await this.#root.flushed;
   }
 
   async append(log: string, entries: ReadonlyArray<LogEntry<unknown>>): Promise<void> {
     if (entries.length === 0) return;
     let last: Promise<boolean> | undefined;
     for (const e of entries) last = this.#logs.put([log, e.seq], e.value);
-    // All puts of this turn commit in one transaction; the last promise resolves after it is durable.
+    // All puts of this turn commit in one transaction; the last promise resolves once it is committed,
+    // `flushed` once it is on disk.
     await last;
+    await this.#flushed();
   }
 
   read<T>(log: string, fromSeq: number, limit: number): Array<LogEntry<T>> {
@@ -88,6 +100,7 @@ export class LmdbStore implements Store {
 
   async remove(log: string, seq: number): Promise<void> {
     await this.#logs.remove([log, seq]);
+    await this.#flushed();
   }
 
   async dropLog(log: string): Promise<void> {

@@ -3,6 +3,9 @@ import { streamTarget, type KinesisContext } from '../kinesis-context.js';
 import type { ShardMeta, StreamMeta } from '../model.js';
 import { formatSequenceNumber } from '../sequence-numbers.js';
 
+/** DescribeStream returns at most this many shards per call, whatever Limit asks for. */
+const MAX_SHARDS_PER_CALL = 100;
+
 /** The Shard structure of DescribeStream / ListShards. */
 export function shardShape(stream: StreamMeta, s: ShardMeta): Record<string, unknown> {
   const range: Record<string, string> = {
@@ -20,15 +23,20 @@ export function shardShape(stream: StreamMeta, s: ShardMeta): Record<string, unk
   };
 }
 
-/** DescribeStream: Limit (1-10000, default 100) shards after ExclusiveStartShardId. */
+/** Shards in id order (ids are zero-padded, so string order is creation order). */
+export function shardsInOrder(meta: StreamMeta): ShardMeta[] {
+  return [...meta.shards].sort((a, b) => a.index - b.index);
+}
+
+/** DescribeStream: up to Limit (1-10000, default and cap 100) shards after ExclusiveStartShardId. */
 export async function describeStream(k: KinesisContext, input: Record<string, unknown>): Promise<unknown> {
   const v = new Validator(input);
   const target = streamTarget(v, k);
-  const limit = v.integer('Limit', { min: 1, max: 10000 }) ?? 100;
+  const limit = Math.min(v.integer('Limit', { min: 1, max: 10000 }) ?? MAX_SHARDS_PER_CALL, MAX_SHARDS_PER_CALL);
   const after = v.string('ExclusiveStartShardId', { min: 1, max: 128, pattern: /[a-zA-Z0-9_.-]+/ });
   v.check();
   const meta = k.streams.get(target());
-  const shards = [...meta.shards].sort((a, b) => a.index - b.index).filter((s) => after === undefined || s.shardId > after);
+  const shards = shardsInOrder(meta).filter((s) => after === undefined || s.shardId > after);
   return {
     StreamDescription: {
       StreamName: meta.name,

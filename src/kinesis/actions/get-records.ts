@@ -2,16 +2,31 @@ import { ResourceNotFound } from '../../server/errors.js';
 import { Validator } from '../../server/validator.js';
 import { childShards } from '../child-shards.js';
 import { decodeIterator, encodeIterator } from '../iterators.js';
-import type { KinesisContext } from '../kinesis-context.js';
+import { STREAM_ARN, type KinesisContext } from '../kinesis-context.js';
 
-/** GetRecords returns at most 10 MiB. */
-const MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
+/** GetRecords returns at most 10 MiB (data plus partition keys). */
+export const MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
 
+/**
+ * How far a reader is behind the shard's tip: the age of the oldest record it has not read yet, and 0
+ * once it has read everything. At least 1 while anything is unread, so "behind" is never reported as
+ * caught up just because the record arrived within the same millisecond.
+ */
+export function millisBehindLatest(oldestUnreadArrival: number | undefined, now: number): number {
+  if (oldestUnreadArrival === undefined) return 0;
+  return Math.max(1, now - oldestUnreadArrival);
+}
+
+/**
+ * GetRecords: up to Limit records (1-10000, default 10000) and 10 MiB from the iterator's position, a
+ * NextShardIterator, and MillisBehindLatest. At the end of a closed shard NextShardIterator is null and
+ * ChildShards says where to continue.
+ */
 export async function getRecords(k: KinesisContext, input: Record<string, unknown>): Promise<unknown> {
   const v = new Validator(input);
   const iterator = v.string('ShardIterator', { required: true, min: 1, max: 512 });
   const limit = v.integer('Limit', { min: 1, max: 10000 }) ?? 10000;
-  v.string('StreamARN', { min: 1, max: 2048 });
+  v.string('StreamARN', { min: 1, max: 2048, pattern: STREAM_ARN });
   v.check();
   const it = decodeIterator(iterator!);
   if (!k.streams.has(it.stream) || k.streams.get(it.stream).createdAt !== it.salt) {
@@ -24,7 +39,6 @@ export async function getRecords(k: KinesisContext, input: Record<string, unknow
   const records = k.streams.read(it.stream, it.shardId, from, limit, MAX_RESPONSE_BYTES);
   const next = records.length > 0 ? records[records.length - 1]!.position + 1 : from;
   const now = Date.now();
-  const nextArrival = k.streams.arrivalAt(it.stream, it.shardId, next);
   const out: Record<string, unknown> = {
     Records: records.map((r) => ({
       SequenceNumber: r.sequenceNumber,
@@ -32,7 +46,7 @@ export async function getRecords(k: KinesisContext, input: Record<string, unknow
       Data: r.data,
       PartitionKey: r.partitionKey,
     })),
-    MillisBehindLatest: nextArrival === undefined ? 0 : Math.max(0, now - nextArrival),
+    MillisBehindLatest: millisBehindLatest(k.streams.arrivalAt(it.stream, it.shardId, next), now),
   };
   const shard = k.streams.shard(it.stream, it.shardId);
   if (shard.endPosition !== undefined && next > shard.endPosition) {

@@ -1,4 +1,4 @@
-import { InvalidArgument } from '../../server/errors.js';
+import { InvalidArgument, ResourceNotFound } from '../../server/errors.js';
 import { Validator } from '../../server/validator.js';
 import { encodeIterator } from '../iterators.js';
 import { streamTarget, type KinesisContext } from '../kinesis-context.js';
@@ -7,7 +7,13 @@ import { parseSequenceNumber, SEQUENCE_NUMBER_PATTERN } from '../sequence-number
 const TYPES = ['AT_SEQUENCE_NUMBER', 'AFTER_SEQUENCE_NUMBER', 'TRIM_HORIZON', 'LATEST', 'AT_TIMESTAMP'] as const;
 export type IteratorType = (typeof TYPES)[number];
 
-/** Resolves a starting position inside a shard; shared by GetShardIterator and SubscribeToShard. */
+const BOTH_OR_NEITHER =
+  'Must either specify (1) AT_SEQUENCE_NUMBER or AFTER_SEQUENCE_NUMBER and StartingSequenceNumber or (2) TRIM_HORIZON or LATEST and no StartingSequenceNumber.';
+
+/**
+ * Resolves a starting position inside a shard; shared by GetShardIterator and SubscribeToShard. Positions
+ * before the trim horizon (records expired by retention) start at the oldest record still kept.
+ */
 export function startPosition(
   k: KinesisContext,
   stream: string,
@@ -17,6 +23,9 @@ export function startPosition(
   timestampMs: number | undefined,
 ): number {
   const bounds = k.streams.bounds(stream, shardId);
+  if (sequenceNumber !== undefined && (type === 'TRIM_HORIZON' || type === 'LATEST')) {
+    throw InvalidArgument(`${BOTH_OR_NEITHER} Request specified ${type} and also a StartingSequenceNumber.`);
+  }
   switch (type) {
     case 'TRIM_HORIZON':
       return bounds.first;
@@ -26,24 +35,30 @@ export function startPosition(
       if (timestampMs === undefined) {
         throw InvalidArgument('Must specify timestampInMillis parameter for iterator of type AT_TIMESTAMP. Current request has no timestamp parameter.');
       }
+      const now = Date.now();
+      if (timestampMs > now) {
+        throw InvalidArgument(
+          `The timestampInMillis parameter cannot be greater than the currentTimestampInMillis. timestampInMillis: ${timestampMs}, currentTimestampInMillis: ${now}`,
+        );
+      }
       return k.streams.positionAtTimestamp(stream, shardId, timestampMs);
     }
     default: {
       if (sequenceNumber === undefined) {
-        throw InvalidArgument(
-          `Must either specify (1) AT_SEQUENCE_NUMBER or AFTER_SEQUENCE_NUMBER and StartingSequenceNumber or (2) TRIM_HORIZON or LATEST and no StartingSequenceNumber. Request specified ${type} and no StartingSequenceNumber.`,
-        );
+        throw InvalidArgument(`${BOTH_OR_NEITHER} Request specified ${type} and no StartingSequenceNumber.`);
       }
       const parsed = parseSequenceNumber(sequenceNumber);
       const meta = k.streams.get(stream);
       const shard = k.streams.shard(stream, shardId);
-      if (!parsed || parsed.salt !== meta.createdAt) {
-        throw InvalidArgument(`StartingSequenceNumber ${sequenceNumber} used in GetShardIterator on shard ${shardId} in stream ${stream} under account ${k.streams.account} is invalid.`);
-      }
+      const where = `used in GetShardIterator on shard ${shardId} in stream ${stream} under account ${k.streams.account}`;
+      if (!parsed) throw InvalidArgument(`StartingSequenceNumber ${sequenceNumber} ${where} is invalid.`);
       if (parsed.shardIndex !== shard.index) {
         throw InvalidArgument(
           `Invalid StartingSequenceNumber. It encodes shardId-${String(parsed.shardIndex).padStart(12, '0')}, while it was used in a call to a shard with ${shardId}`,
         );
+      }
+      if (parsed.salt !== meta.createdAt) {
+        throw InvalidArgument(`StartingSequenceNumber ${sequenceNumber} ${where} is invalid because it did not come from this stream.`);
       }
       const p = type === 'AT_SEQUENCE_NUMBER' ? parsed.position : parsed.position + 1;
       return Math.max(p, bounds.first);
@@ -51,6 +66,7 @@ export function startPosition(
   }
 }
 
+/** GetShardIterator: an opaque iterator valid for 5 minutes, for any of the five iterator types. */
 export async function getShardIterator(k: KinesisContext, input: Record<string, unknown>): Promise<unknown> {
   const v = new Validator(input);
   const target = streamTarget(v, k);
@@ -60,10 +76,11 @@ export async function getShardIterator(k: KinesisContext, input: Record<string, 
   const ts = v.timestamp('Timestamp');
   v.check();
   const stream = target();
+  // AWS names the shard, not the stream, when either is missing.
+  const missing = `Shard ${shardId} in stream ${stream} under account ${k.streams.account} does not exist`;
+  if (!k.streams.has(stream)) throw ResourceNotFound(missing);
   const meta = k.streams.get(stream);
-  if (meta.status === 'CREATING' || meta.status === 'DELETING') {
-    throw k.streams.get(stream) && InvalidArgument(`Stream ${stream} under account ${k.streams.account} is not ACTIVE.`);
-  }
+  if (!meta.shards.some((s) => s.shardId === shardId)) throw ResourceNotFound(missing);
   const position = startPosition(k, stream, shardId!, type!, seq, ts);
   return {
     ShardIterator: encodeIterator({ stream, salt: meta.createdAt, shardId: shardId!, position, issuedAt: Date.now() }),

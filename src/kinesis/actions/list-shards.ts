@@ -1,7 +1,10 @@
-import { InvalidArgument } from '../../server/errors.js';
+import { InvalidArgument, ResourceInUse } from '../../server/errors.js';
 import { Validator } from '../../server/validator.js';
 import { streamTarget, type KinesisContext } from '../kinesis-context.js';
-import { shardShape } from './describe-stream.js';
+import type { ShardMeta, StreamMeta } from '../model.js';
+import { decodeNextToken, encodeNextToken } from '../next-tokens.js';
+import { parentsOf } from '../stream-registry.js';
+import { shardShape, shardsInOrder } from './describe-stream.js';
 
 const FILTER_TYPES = [
   'AFTER_SHARD_ID',
@@ -11,65 +14,96 @@ const FILTER_TYPES = [
   'AT_TIMESTAMP',
   'FROM_TIMESTAMP',
 ] as const;
+type FilterType = (typeof FILTER_TYPES)[number];
+/** ListShards returns at most this many shards per call, whatever MaxResults asks for. */
+const MAX_SHARDS_PER_CALL = 1000;
+const SHARD_ID = /[a-zA-Z0-9_.-]+/;
 
-/** NextToken is opaque: base64 of the stream name, its salt and the last shard id returned. */
-function encodeToken(stream: string, salt: number, lastShardId: string, maxResults: number): string {
-  return Buffer.from(JSON.stringify([stream, salt, lastShardId, maxResults, Date.now()])).toString('base64');
+interface Filter {
+  type: FilterType;
+  shardId?: string;
+  timestamp?: number;
 }
 
+/**
+ * Shards as a ShardFilter selects them. The trim horizon is `now - retention`: closed shards older than
+ * that are already dropped by the registry, so "within retention" is every listed shard.
+ */
+function applyFilter(meta: StreamMeta, shards: ShardMeta[], f: Filter | undefined): ShardMeta[] {
+  if (f === undefined || f.type === 'FROM_TRIM_HORIZON') return shards;
+  const ids = new Set(shards.map((s) => s.shardId));
+  // Open at the trim horizon: shards none of whose parents are still listed.
+  const atTrimHorizon = (s: ShardMeta): boolean => parentsOf(s).every((p) => !ids.has(p));
+  switch (f.type) {
+    case 'AFTER_SHARD_ID':
+      return shards.filter((s) => s.shardId > f.shardId!);
+    case 'AT_LATEST':
+      return shards.filter((s) => s.endPosition === undefined);
+    case 'AT_TRIM_HORIZON':
+      return shards.filter(atTrimHorizon);
+    case 'AT_TIMESTAMP': {
+      // A time before the stream existed is corrected to the trim horizon.
+      const ts = f.timestamp!;
+      if (ts <= meta.createdAt) return shards.filter(atTrimHorizon);
+      return shards.filter((s) => s.createdAt <= ts && (s.closedAt === undefined || s.closedAt >= ts));
+    }
+    case 'FROM_TIMESTAMP': {
+      const ts = f.timestamp!;
+      return shards.filter((s) => s.closedAt === undefined || s.closedAt >= ts);
+    }
+  }
+}
+
+/**
+ * ListShards: StreamName/StreamARN or NextToken (never both), ExclusiveStartShardId, MaxResults (1-10000,
+ * default and cap 1000) and ShardFilter. A NextToken carries the stream, the position and the filter.
+ */
 export async function listShards(k: KinesisContext, input: Record<string, unknown>): Promise<unknown> {
   const v = new Validator(input);
   const target = streamTarget(v, k, false);
   const nextToken = v.string('NextToken', { min: 1, max: 1048576 });
-  const maxResults = v.integer('MaxResults', { min: 1, max: 10000 }) ?? 1000;
-  const after = v.string('ExclusiveStartShardId', { min: 1, max: 128, pattern: /[a-zA-Z0-9_.-]+/ });
-  const filter = v.map('ShardFilter');
-  const filterType = filter
-    ? v.enumeration('Type', FILTER_TYPES, { required: true, path: 'shardFilter.type', value: filter['Type'] })
-    : undefined;
+  const maxResults = Math.min(v.integer('MaxResults', { min: 1, max: 10000 }) ?? MAX_SHARDS_PER_CALL, MAX_SHARDS_PER_CALL);
+  const exclusiveStart = v.string('ExclusiveStartShardId', { min: 1, max: 128, pattern: SHARD_ID });
+  v.timestamp('StreamCreationTimestamp');
+  const filterIn = v.map('ShardFilter');
+  let filter: Filter | undefined;
+  if (filterIn !== undefined) {
+    const fv = new Validator(filterIn);
+    const type = fv.enumeration('Type', FILTER_TYPES, { required: true, path: 'shardFilter.type' });
+    const shardId = fv.string('ShardId', { min: 1, max: 128, pattern: SHARD_ID, path: 'shardFilter.shardId' });
+    const timestamp = fv.timestamp('Timestamp');
+    v.issues.push(...fv.issues);
+    if (type !== undefined) filter = { type, shardId, timestamp };
+  }
   v.check();
   let stream = target();
-  let start = after;
+  let after = exclusiveStart;
   if (nextToken !== undefined) {
-    if (stream !== '') {
-      throw InvalidArgument('NextToken and StreamName cannot be provided together.');
-    }
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(Buffer.from(nextToken, 'base64').toString('utf8'));
-    } catch {
-      throw InvalidArgument('Invalid ShardIterator.'.replace('ShardIterator', 'NextToken'));
-    }
-    if (!Array.isArray(parsed) || parsed.length !== 5) throw InvalidArgument('Invalid NextToken.');
-    stream = String(parsed[0]);
-    start = String(parsed[2]);
+    if (stream !== '') throw InvalidArgument('NextToken and StreamName cannot be provided together.');
+    if (exclusiveStart !== undefined) throw InvalidArgument('NextToken and ExclusiveStartShardId cannot be provided together.');
+    const resume = decodeNextToken('ListShards', nextToken);
+    stream = String(resume['stream']);
+    after = typeof resume['after'] === 'string' ? resume['after'] : undefined;
+    filter = (resume['filter'] as Filter | undefined) ?? filter;
   } else if (stream === '') {
     throw InvalidArgument('Either NextToken or StreamName should be provided.');
   }
-  const meta = k.streams.get(stream);
-  let shards = [...meta.shards].sort((a, b) => a.index - b.index);
-  const ft = filterType;
-  if (ft === 'AFTER_SHARD_ID') {
-    const id = filter?.['ShardId'];
-    if (typeof id !== 'string') throw InvalidArgument('ShardId must be specified when ShardFilter type is AFTER_SHARD_ID.');
-    shards = shards.filter((s) => s.shardId > id);
-  } else if (ft === 'AT_LATEST') {
-    shards = shards.filter((s) => s.endPosition === undefined);
-  } else if (ft === 'AT_TIMESTAMP' || ft === 'FROM_TIMESTAMP') {
-    const ts = new Validator(filter ?? {}).timestamp('Timestamp');
-    if (ts === undefined) throw InvalidArgument('Timestamp must be specified when ShardFilter type is AT_TIMESTAMP or FROM_TIMESTAMP.');
-    // Shards open at (or, for FROM_, after) the timestamp.
-    shards = shards.filter((s) => (s.closedAt === undefined || s.closedAt > ts) && (ft === 'FROM_TIMESTAMP' || s.createdAt <= ts || s.parentShardId === undefined));
-  } else if (ft === 'AT_TRIM_HORIZON') {
-    // Shards open at the trim horizon: those with no parent still holding data.
-    const ids = new Set(meta.shards.map((s) => s.shardId));
-    shards = shards.filter((s) => s.parentShardId === undefined || !ids.has(s.parentShardId));
+  if (filter?.type === 'AFTER_SHARD_ID' && filter.shardId === undefined) {
+    throw InvalidArgument('ShardId must be specified when ShardFilter type is AFTER_SHARD_ID.');
   }
-  if (start !== undefined) shards = shards.filter((s) => s.shardId > start!);
+  if ((filter?.type === 'AT_TIMESTAMP' || filter?.type === 'FROM_TIMESTAMP') && filter.timestamp === undefined) {
+    throw InvalidArgument(`Timestamp must be specified when ShardFilter type is ${filter.type}.`);
+  }
+  const meta = k.streams.get(stream);
+  if (meta.status === 'CREATING') {
+    throw ResourceInUse(`Stream ${stream} under account ${k.streams.account} not ACTIVE, instead in state CREATING`);
+  }
+  let shards = applyFilter(meta, shardsInOrder(meta), filter);
+  if (after !== undefined) shards = shards.filter((s) => s.shardId > after!);
   const page = shards.slice(0, maxResults);
   const out: Record<string, unknown> = { Shards: page.map((s) => shardShape(meta, s)) };
-  if (shards.length > maxResults && page.length > 0) {
-    out['NextToken'] = encodeToken(stream, meta.createdAt, page[page.length - 1]!.shardId, maxResults);
+  if (shards.length > page.length) {
+    out['NextToken'] = encodeNextToken('ListShards', { stream, after: page[page.length - 1]!.shardId, ...(filter ? { filter } : {}) });
   }
   return out;
 }

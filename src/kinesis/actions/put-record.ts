@@ -4,11 +4,13 @@ import { MAX_HASH_KEY } from '../hash-keys.js';
 import { streamTarget, type KinesisContext } from '../kinesis-context.js';
 import { SEQUENCE_NUMBER_PATTERN } from '../sequence-numbers.js';
 
-/** 1 MiB: the maximum size of a record's data blob plus its partition key. */
+/** 1 MiB: the maximum size of a record's data blob, and of data plus partition key. */
 export const MAX_RECORD_BYTES = 1024 * 1024;
-const HASH_KEY_PATTERN = /0|([1-9]\d{0,38})/;
+export const HASH_KEY_PATTERN = /0|([1-9]\d{0,38})/;
+/** PartitionKey: 1-256 Unicode characters. */
+export const PARTITION_KEY_RULES = { required: true, min: 1, max: 256 } as const;
 
-/** Parses and range-checks an ExplicitHashKey (a decimal 128-bit integer). */
+/** Parses and range-checks an ExplicitHashKey (a decimal 128-bit integer; the pattern is checked before). */
 export function parseExplicitHashKey(value: string | undefined): bigint | undefined {
   if (value === undefined) return undefined;
   if (!/^(0|[1-9]\d{0,38})$/.test(value)) return undefined;
@@ -19,20 +21,31 @@ export function parseExplicitHashKey(value: string | undefined): bigint | undefi
   return key;
 }
 
-export function checkRecordSize(data: Buffer, partitionKey: string): void {
+/**
+ * The 1 MiB rule counts the partition key too (a blob over 1 MiB on its own is already a
+ * ValidationException on `data`).
+ */
+export function checkRecordSize(data: Uint8Array, partitionKey: string): number {
   const size = data.length + Buffer.byteLength(partitionKey);
   if (size > MAX_RECORD_BYTES) {
-    throw InvalidArgument(`Record size exceeds the maximum allowed size of 1 MB. Record size: ${size} bytes.`);
+    throw InvalidArgument(
+      `Record size exceeds the maximum allowed size of 1 MiB (data blob plus partition key). Record size: ${size} bytes.`,
+    );
   }
+  return size;
 }
 
+/**
+ * PutRecord: routes by MD5(PartitionKey) or ExplicitHashKey to the open shard covering it; the response
+ * is sent once the record is durable. SequenceNumberForOrdering is accepted: our sequence numbers always
+ * increase within a shard, which is the ordering it asks for.
+ */
 export async function putRecord(k: KinesisContext, input: Record<string, unknown>): Promise<unknown> {
   const v = new Validator(input);
   const target = streamTarget(v, k);
   const data = v.blob('Data', { required: true, max: MAX_RECORD_BYTES });
-  const partitionKey = v.string('PartitionKey', { required: true, min: 1, max: 256 });
+  const partitionKey = v.string('PartitionKey', PARTITION_KEY_RULES);
   const explicit = v.string('ExplicitHashKey', { pattern: HASH_KEY_PATTERN });
-  // Our sequence numbers always increase within a shard, which is what SequenceNumberForOrdering asks for.
   v.string('SequenceNumberForOrdering', { pattern: SEQUENCE_NUMBER_PATTERN });
   v.check();
   checkRecordSize(data!, partitionKey!);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { decode as cborDecode, encode as cborEncode } from 'cbor-x';
+import { addExtension, decode as cborDecode, encode as cborEncode } from 'cbor-x';
 import { Serialization, UnknownOperation } from '../errors.js';
 import type { ApiRequest, ApiResponse, Service } from '../http-types.js';
 import { serializeError, toAwsError, type ErrorProtocol } from '../serialize-error.js';
@@ -24,6 +24,18 @@ export interface RpcServiceOptions {
   cbor?: boolean;
   operations: Record<string, Operation>;
 }
+
+/**
+ * AWS's CBOR protocol (Java SDK, KCL) carries timestamps as tag 1 around epoch *milliseconds* — RFC 8949 says
+ * seconds — in requests and responses alike. cbor-x's own tag 1 reads seconds (and throws on the uint64 the
+ * SDKs send), so Dates get AWS's meaning once for the process; cbor-x is only used for AWS CBOR traffic.
+ */
+addExtension<Date, bigint | number>({
+  Class: Date,
+  tag: 1,
+  encode: (date, encode) => encode(BigInt(date.getTime())),
+  decode: (ms) => new Date(Number(ms)),
+});
 
 /**
  * JSON's wire form: blobs are base64 strings and timestamps are epoch seconds (AWS JSON 1.0/1.1).
