@@ -13,6 +13,7 @@ import type { FunctionInvoker } from '../lambda/invoker.js';
 import { adminService } from './admin-service.js';
 import { statusReport } from './status-report.js';
 import { createSqs, type Sqs } from '../sqs/sqs.js';
+import { createSns, type Sns } from '../sns/sns.js';
 
 /** A running Tributary server: every component on one port. */
 export interface App extends AsyncDisposable {
@@ -23,6 +24,7 @@ export interface App extends AsyncDisposable {
   readonly mappingMetrics: MappingMetrics;
   readonly metrics: Registry;
   readonly sqs: Sqs;
+  readonly sns: Sns;
   close(): Promise<void>;
 }
 
@@ -54,11 +56,15 @@ export async function startApp(opts: StartOptions = {}): Promise<App> {
     options: opts.mappings,
   });
   const sqs = createSqs(ctx);
-  destinations = { exists: (arn) => sqs.exists(arn), send: (arn, body) => sqs.sendMessage(arn, body) };
+  const sns = createSns(ctx, { sqs, invoker: () => invoker });
+  destinations = {
+    exists: (arn) => sqs.exists(arn) || sns.exists(arn),
+    send: (arn, body) => (sns.exists(arn) ? sns.publish(arn, body) : sqs.sendMessage(arn, body)),
+  };
   const metrics = new Registry();
   const mappingMetrics = new MappingMetrics(mappings, metrics);
   // Mappings come before Lambda: their /2015-03-31/event-source-mappings prefix is more specific.
-  const components: Component[] = [kinesis, mappings, sqs];
+  const components: Component[] = [kinesis, mappings, sqs, sns];
 
   const router = new Router(log);
   router.add(adminService(metrics, () => statusReport({ kinesis, mappings, mappingMetrics })));
@@ -85,6 +91,7 @@ export async function startApp(opts: StartOptions = {}): Promise<App> {
     mappingMetrics,
     metrics,
     sqs,
+    sns,
     close,
     [Symbol.asyncDispose]: close,
   };
