@@ -1,20 +1,8 @@
-// PLACEHOLDER written by the mapping engine author so the server starts while the filter engine is
-// being written in this folder. The filter engine's author replaces this whole file.
-import { AwsError } from '../../server/errors.js';
-
-export interface FilterableKinesisRecord {
-  partitionKey: string;
-  sequenceNumber: string;
-  approximateArrivalTimestamp: number;
-  data: Uint8Array;
-}
-
-export interface CompiledFilter {
-  matches(record: FilterableKinesisRecord): boolean;
-}
-
-export function compileFilterCriteria(criteria: unknown): CompiledFilter | undefined {
-  const filters = (criteria as { Filters?: unknown[] } | undefined)?.Filters;
-  if (!filters || filters.length === 0) return undefined;
-  throw new AwsError('InvalidParameterValueException', 'Invalid filter pattern definition.', 400);
-}
+/**
+ * Event filtering for Kinesis event source mappings (Lambda `FilterCriteria`): EventBridge-style patterns on
+ * the record metadata and its JSON `data`. Pure and synchronous; the mapping engine compiles the criteria once
+ * (on Create/UpdateEventSourceMapping, where the errors surface) and calls `matches` per polled record.
+ */
+export { compileFilterCriteria, MAX_FILTERS, MAX_PATTERN_LENGTH, type CompiledFilter } from './compile-criteria.js';
+export type { FilterableKinesisRecord } from './kinesis-record.js';
+export { INVALID_PATTERN_MESSAGE } from './errors.js';

@@ -1,0 +1,73 @@
+import type { ObjectPattern } from './pattern-ast.js';
+
+/**
+ * The part of a record's `data` JSON that some pattern can look at. Patterns name their fields up front, so
+ * the data is never materialised beyond those paths: objects become `ProjectedObject`s holding only the
+ * named keys, in slots whose positions are fixed when the patterns are compiled.
+ */
+export class ProjectionNode {
+  /** Field names this level needs, slot i holds keys[i]. */
+  readonly keys: string[] = [];
+  /** UTF-8 bytes of keys[i], compared against raw JSON keys without decoding them. */
+  readonly keyBytes: Uint8Array[] = [];
+  /** Slots by key length in bytes: most keys of a record are ruled out by their length alone. */
+  readonly slotsByLength: (number[] | undefined)[] = [];
+  /** What is needed below keys[i] when its value is an object (may need nothing). */
+  readonly children: ProjectionNode[] = [];
+  private readonly index = new Map<string, number>();
+  /** A packed array of undefined, copied for each projected object of this level. */
+  emptySlots: unknown[] = [];
+
+  slotOf(key: string): number {
+    return this.index.get(key) ?? -1;
+  }
+
+  /** The child node for `key`, created (with a new slot) on first use. */
+  child(key: string): ProjectionNode {
+    const existing = this.index.get(key);
+    if (existing !== undefined) return this.children[existing] as ProjectionNode;
+    const node = new ProjectionNode();
+    this.index.set(key, this.keys.length);
+    this.keys.push(key);
+    const bytes = new TextEncoder().encode(key);
+    (this.slotsByLength[bytes.length] ??= []).push(this.keys.length - 1);
+    this.keyBytes.push(bytes);
+    this.children.push(node);
+    this.emptySlots = this.keys.map(() => undefined);
+    return node;
+  }
+}
+
+/** A JSON object of the record's data reduced to the keys of its `ProjectionNode`; absent keys are undefined. */
+export class ProjectedObject {
+  constructor(readonly slots: unknown[]) {}
+}
+
+/** Objects at paths where no pattern looks deeper: they only count as "an object" (no leaf values). */
+export const OPAQUE_OBJECT = new ProjectedObject([]);
+
+/** Adds every field an `ObjectPattern` (and its `$or` branches) reads below `node`. */
+export function addToProjection(node: ProjectionNode, pattern: ObjectPattern): void {
+  for (const field of pattern.fields) {
+    const child = node.child(field.key);
+    if (field.kind === 'object') addToProjection(child, field.pattern);
+  }
+  for (const branch of pattern.anyOf ?? []) addToProjection(node, branch);
+}
+
+/**
+ * Projects an already parsed JSON value. The scanner (json-scanner.ts) produces the same result straight from
+ * bytes; this is its reference, and the fallback for documents the scanner declines.
+ */
+export function projectParsed(value: unknown, node: ProjectionNode): unknown {
+  if (Array.isArray(value)) return value.map((v) => projectParsed(v, node));
+  if (typeof value !== 'object' || value === null) return value;
+  if (node.keys.length === 0) return OPAQUE_OBJECT;
+  const slots = node.emptySlots.slice();
+  const obj = value as Record<string, unknown>;
+  for (let i = 0; i < node.keys.length; i++) {
+    const key = node.keys[i] as string;
+    if (Object.prototype.hasOwnProperty.call(obj, key)) slots[i] = projectParsed(obj[key], node.children[i] as ProjectionNode);
+  }
+  return new ProjectedObject(slots);
+}
