@@ -41,7 +41,8 @@ export class Validator {
       this.#fail(member, value, `Member must have length less than or equal to ${rules.max}`, path);
     }
     if (rules.pattern && !new RegExp(`^(?:${rules.pattern.source})$`).test(value)) {
-      this.#fail(member, value, `Member must satisfy regular expression pattern: ${rules.pattern.source}`, path);
+      // RegExp#source escapes '/', which AWS's printed patterns do not.
+      this.#fail(member, value, `Member must satisfy regular expression pattern: ${rules.pattern.source.replaceAll('\\/', '/')}`, path);
     }
     return value;
   }
