@@ -14,6 +14,8 @@ import { adminService } from './admin-service.js';
 import { statusReport } from './status-report.js';
 import { createSqs, type Sqs } from '../sqs/sqs.js';
 import { createSns, type Sns } from '../sns/sns.js';
+import { createLambda, type Lambda } from '../lambda/lambda.js';
+import type { LambdaOptions } from '../lambda/lambda-options.js';
 
 /** A running Tributary server: every component on one port. */
 export interface App extends AsyncDisposable {
@@ -25,6 +27,7 @@ export interface App extends AsyncDisposable {
   readonly metrics: Registry;
   readonly sqs: Sqs;
   readonly sns: Sns;
+  readonly lambda: Lambda;
   close(): Promise<void>;
 }
 
@@ -33,6 +36,8 @@ export interface StartOptions extends ServerOptions {
   logger?: Logger;
   /** Event source mapping engine options (retry backoff). */
   mappings?: MappingsOptions;
+  /** Lambda options (concurrency, worker idle time, async retry delays...). */
+  lambda?: LambdaOptions;
 }
 
 export async function startApp(opts: StartOptions = {}): Promise<App> {
@@ -57,14 +62,17 @@ export async function startApp(opts: StartOptions = {}): Promise<App> {
   });
   const sqs = createSqs(ctx);
   const sns = createSns(ctx, { sqs, invoker: () => invoker });
+  const lambda = createLambda(ctx, opts.lambda);
+  invoker = lambda.invoker;
   destinations = {
     exists: (arn) => sqs.exists(arn) || sns.exists(arn),
     send: (arn, body) => (sns.exists(arn) ? sns.publish(arn, body) : sqs.sendMessage(arn, body)),
   };
   const metrics = new Registry();
   const mappingMetrics = new MappingMetrics(mappings, metrics);
-  // Mappings come before Lambda: their /2015-03-31/event-source-mappings prefix is more specific.
-  const components: Component[] = [kinesis, mappings, sqs, sns];
+  // Lambda starts before and closes after its callers (mappings, SNS). Its router matcher claims only its own
+  // paths and never /2015-03-31/event-source-mappings, so routing order between the two does not matter.
+  const components: Component[] = [kinesis, lambda, mappings, sqs, sns];
 
   const router = new Router(log);
   router.add(adminService(metrics, () => statusReport({ kinesis, mappings, mappingMetrics })));
@@ -92,6 +100,7 @@ export async function startApp(opts: StartOptions = {}): Promise<App> {
     metrics,
     sqs,
     sns,
+    lambda,
     close,
     [Symbol.asyncDispose]: close,
   };

@@ -1,0 +1,14 @@
+import { Validator } from '../../server/validator.js';
+import type { LambdaContext, LambdaReply, LambdaRequest } from '../lambda-context.js';
+import { pathFunctionName } from './function-fields.js';
+
+/** DeleteFunctionConcurrency (DELETE /2017-10-31/functions/{FunctionName}/concurrency): 204; back to the shared pool. */
+export async function deleteFunctionConcurrency(c: LambdaContext, req: LambdaRequest): Promise<LambdaReply> {
+  const v = new Validator({});
+  const name = pathFunctionName(v, req, false);
+  v.check();
+  const r = c.functions.require(name);
+  await c.functions.setReservedConcurrency(r.name, undefined);
+  c.asyncInvocations.wake(r.name);
+  return { status: 204 };
+}

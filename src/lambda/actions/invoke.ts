@@ -1,0 +1,81 @@
+import { Validator } from '../../server/validator.js';
+import { MAX_SYNC_PAYLOAD_BYTES } from '../../runtime/invocation.js';
+import { MAX_ASYNC_PAYLOAD_BYTES } from '../async-invocations.js';
+import { InvalidRequestContent, RequestEntityTooLarge } from '../lambda-errors.js';
+import type { LambdaContext, LambdaReply, LambdaRequest } from '../lambda-context.js';
+import { pathFunctionName, qualifierParam } from './function-fields.js';
+
+/** AWS's limit on X-Amz-Client-Context (base64 text). */
+const MAX_CLIENT_CONTEXT = 3583;
+
+/**
+ * Invoke (POST /2015-03-31/functions/{FunctionName}/invocations).
+ * RequestResponse: 200 with the function's response; a failed run is still 200, with X-Amz-Function-Error
+ * and the error document as payload. Event: queued, 202. DryRun: 204. LogType Tail adds X-Amz-Log-Result.
+ */
+export async function invoke(c: LambdaContext, req: LambdaRequest): Promise<LambdaReply> {
+  const h = req.api.headers;
+  const v = new Validator({});
+  const name = pathFunctionName(v, req);
+  const qualifier = qualifierParam(v, req);
+  const type =
+    v.enumeration('InvocationType', ['Event', 'RequestResponse', 'DryRun'], { value: header(h['x-amz-invocation-type']) }) ?? 'RequestResponse';
+  const logType = v.enumeration('LogType', ['None', 'Tail'], { value: header(h['x-amz-log-type']) });
+  v.check();
+  const r = c.functions.require(name, qualifier);
+  const payload = req.api.body;
+  const limit = type === 'Event' ? MAX_ASYNC_PAYLOAD_BYTES : MAX_SYNC_PAYLOAD_BYTES;
+  if (payload.length > limit) {
+    throw RequestEntityTooLarge(
+      type === 'Event'
+        ? `${payload.length} byte payload is too large for the Event invocation type (limit ${limit} bytes)`
+        : `Request must be smaller than ${limit} bytes for the InvokeFunction operation`,
+    );
+  }
+  const clientContext = decodeClientContext(header(h['x-amz-client-context']));
+  if (payload.length > 0) {
+    try {
+      JSON.parse(payload.toString('utf8'));
+    } catch (err) {
+      throw InvalidRequestContent(`Could not parse request body into json: Could not parse payload into json: ${(err as Error).message}`);
+    }
+  }
+
+  if (type === 'DryRun') {
+    c.invocations.checkInvocable(r);
+    return { status: 204, headers: { 'x-amzn-requestid': req.requestId } };
+  }
+  if (type === 'Event') {
+    const requestId = await c.asyncInvocations.enqueue(r, payload, clientContext);
+    return { status: 202, headers: { 'x-amzn-requestid': requestId } };
+  }
+  const result = await c.invocations.invokeSync(r, payload, { tail: logType === 'Tail', clientContext });
+  const headers: Record<string, string> = {
+    'x-amzn-requestid': result.requestId,
+    'x-amz-executed-version': '$LATEST',
+    'content-type': 'application/json',
+  };
+  if (result.status !== 'success') headers['x-amz-function-error'] = 'Unhandled';
+  if (result.logTail !== undefined) headers['x-amz-log-result'] = result.logTail;
+  return { status: 200, headers, raw: result.payload };
+}
+
+function header(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v[0] : v;
+}
+
+/** X-Amz-Client-Context: base64 of a JSON object, passed to the runtime decoded. */
+function decodeClientContext(b64: string | undefined): string | undefined {
+  if (b64 === undefined || b64 === '') return undefined;
+  const bad = (): Error => InvalidRequestContent('Client context must be a valid Base64-encoded JSON object.');
+  if (b64.length > MAX_CLIENT_CONTEXT) throw InvalidRequestContent(`Client context must be at most ${MAX_CLIENT_CONTEXT} bytes.`);
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(b64)) throw bad();
+  const text = Buffer.from(b64, 'base64').toString('utf8');
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw bad();
+  } catch {
+    throw bad();
+  }
+  return text;
+}

@@ -1,0 +1,173 @@
+import { EventEmitter } from 'node:events';
+import { rm } from 'node:fs/promises';
+import type { AppContext, Component } from '../server/context.js';
+import { WorkerFleet } from '../runtime/worker-fleet.js';
+import { AsyncInvocations } from './async-invocations.js';
+import { CodeStore } from './code-store.js';
+import { ConcurrencyLimiter } from './concurrency.js';
+import { FunctionLogs } from './function-logs.js';
+import { FunctionRegistry } from './function-registry.js';
+import { Invocations } from './invocations.js';
+import type { FunctionInfo, FunctionInvoker, InvokeResult } from './invoker.js';
+import { functionNotFound } from './lambda-errors.js';
+import type { LambdaContext } from './lambda-context.js';
+import type { LambdaEvents } from './lambda-events.js';
+import { compileLambdaOptions, type CompiledLambdaOptions, type LambdaOptions } from './lambda-options.js';
+import { lambdaRestService } from './rest-service.js';
+
+/** The Lambda component: the REST API, the function registry, worker processes, and the invoker others call. */
+export interface Lambda extends Component, FunctionInvoker {
+  /** The same object, typed as what the mapping engine and SNS need. */
+  readonly invoker: FunctionInvoker;
+  readonly events: EventEmitter<LambdaEvents>;
+  readonly functions: FunctionRegistry;
+  readonly limiter: ConcurrencyLimiter;
+  readonly fleet: WorkerFleet;
+  readonly logs: FunctionLogs;
+  readonly asyncInvocations: AsyncInvocations;
+  readonly options: CompiledLambdaOptions;
+  /** Where function code and logs live (`<dataDir>/lambda`, or a temp dir with --in-memory). */
+  readonly root: string;
+}
+
+export function createLambda(app: AppContext, opts: LambdaOptions = {}): Lambda {
+  const options = compileLambdaOptions(opts, app.options.logLevel);
+  const events = new EventEmitter<LambdaEvents>();
+  events.setMaxListeners(0);
+  const code = new CodeStore({ inMemory: app.options.inMemory, dataDir: app.options.dataDir });
+  const logs = new FunctionLogs(code.root, { maxBytes: options.logFileMaxBytes, print: options.printFunctionLogs });
+  logs.on('line', (e) => events.emit('log', e));
+  const functions = new FunctionRegistry(app, code, { maxBytes: options.maxUnzippedBytes, maxEntries: 100_000 });
+  const limiter = new ConcurrencyLimiter(options.maxConcurrency);
+  /** Code directories replaced or deleted, removed once no worker runs them. */
+  const doomedCode = new Set<string>();
+
+  const endpointUrl = (): string => {
+    const host = app.endpoint.host === '0.0.0.0' || app.endpoint.host === '::' ? '127.0.0.1' : app.endpoint.host;
+    return `http://${host.includes(':') ? `[${host}]` : host}:${app.endpoint.port}`;
+  };
+  const fleetEnv = {
+    region: app.options.region,
+    nodePath: options.nodePath,
+    idleTimeoutMs: options.idleTimeoutMs,
+    initTimeoutMs: options.initTimeoutMs,
+    maxWorkers: options.maxConcurrency,
+    get endpointUrl(): string {
+      return endpointUrl();
+    },
+  };
+  const fleet = new WorkerFleet(fleetEnv, {
+    log: (fn, line) => logs.write(fn, line),
+    workerSpawned: (fn, w) => events.emit('workerSpawn', { functionName: fn, workerId: w.id, pid: w.pid }),
+    workerExited: (fn, w, exit) => {
+      events.emit('workerExit', { functionName: fn, workerId: w.id, pid: w.pid, reason: exit.reason, code: exit.code, signal: exit.signal });
+    },
+    poolDrained: () => collectCode(),
+  });
+  const invocations = new Invocations({ registry: functions, fleet, limiter, events });
+  const asyncInvocations = new AsyncInvocations({ app, registry: functions, invocations, limiter, events, options });
+
+  const collectCode = (): void => {
+    if (doomedCode.size === 0) return;
+    const inUse = fleet.codeDirsInUse();
+    for (const dir of doomedCode) {
+      if (inUse.has(dir)) continue;
+      doomedCode.delete(dir);
+      void rm(dir, { recursive: true, force: true }).then(() => rm(`${dir}.zip`, { force: true }));
+    }
+  };
+
+  functions.on('created', (r) => events.emit('functionCreated', { functionName: r.name, functionArn: functions.arn(r.name) }));
+  functions.on('updated', (r) => {
+    // Warm workers run the old code or settings: let them finish and go.
+    fleet.retire(r.name);
+    events.emit('functionUpdated', { functionName: r.name, revisionId: r.revisionId });
+  });
+  functions.on('deleted', (r) => {
+    fleet.retire(r.name);
+    doomedCode.add(code.dir(r.name, r.codeId));
+    collectCode();
+    void asyncInvocations.dropFunction(r.name).catch((err: unknown) => app.log.error({ err }, 'dropping queued events failed'));
+    events.emit('functionDeleted', { functionName: r.name, functionArn: functions.arn(r.name) });
+  });
+  functions.on('stateChanged', (e) => {
+    events.emit('stateChanged', e);
+    if (e.state === 'Active') asyncInvocations.wake(e.functionName);
+  });
+
+  const context: LambdaContext = {
+    app,
+    options,
+    functions,
+    invocations,
+    asyncInvocations,
+    fleet,
+    logs,
+    limiter,
+    codeReplaced(functionName, oldCodeId) {
+      doomedCode.add(code.dir(functionName, oldCodeId));
+      collectCode();
+    },
+    codePath: (functionName, codeId) => code.zipPath(functionName, codeId),
+  };
+
+  const lookup = (nameOrArn: string): FunctionInfo | undefined => {
+    const r = functions.resolve(nameOrArn);
+    return r ? { functionName: r.name, functionArn: functions.arn(r.name), role: r.role } : undefined;
+  };
+
+  const invoke = async (nameOrArn: string, payload: Buffer): Promise<InvokeResult> => {
+    const r = functions.resolve(nameOrArn);
+    if (!r) throw functionNotFound(nameOrArn.startsWith('arn:') ? nameOrArn : functions.arn(nameOrArn));
+    const result = await invocations.invokeSync(r, payload);
+    const out: InvokeResult = {
+      statusCode: 200,
+      payload: result.payload,
+      executedVersion: '$LATEST',
+      requestId: result.requestId,
+      durationMs: result.durationMs,
+    };
+    if (result.status !== 'success') out.functionError = 'Unhandled';
+    return out;
+  };
+
+  const invokeAsync = async (nameOrArn: string, payload: Buffer): Promise<void> => {
+    const r = functions.resolve(nameOrArn);
+    if (!r) throw functionNotFound(nameOrArn.startsWith('arn:') ? nameOrArn : functions.arn(nameOrArn));
+    await asyncInvocations.enqueue(r, payload);
+  };
+
+  let closed = false;
+  const lambda: Lambda = {
+    name: 'lambda',
+    services: [lambdaRestService(context)],
+    invoke,
+    invokeAsync,
+    lookup,
+    get invoker(): FunctionInvoker {
+      return lambda;
+    },
+    events,
+    functions,
+    limiter,
+    fleet,
+    logs,
+    asyncInvocations,
+    options,
+    root: code.root,
+    async start() {
+      await functions.start();
+      asyncInvocations.start();
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      asyncInvocations.close();
+      functions.close();
+      await fleet.shutdown();
+      await logs.close();
+      code.close();
+    },
+  };
+  return lambda;
+}

@@ -1,0 +1,52 @@
+/** What a worker pool needs to run a function version: an immutable snapshot of its configuration. */
+export interface FunctionSpec {
+  /** Changes whenever code or configuration changes; a pool serves exactly one key. */
+  readonly key: string;
+  readonly functionName: string;
+  readonly functionArn: string;
+  readonly version: string;
+  readonly runtime: string;
+  readonly handler: string;
+  /** Absolute directory the zip was unpacked into (LAMBDA_TASK_ROOT). */
+  readonly codeDir: string;
+  readonly memorySize: number;
+  readonly timeoutSeconds: number;
+  /** The function's own Environment.Variables. */
+  readonly environment: Readonly<Record<string, string>>;
+}
+
+/** One invocation handed to a pool. */
+export interface InvocationRequest {
+  readonly requestId: string;
+  /** The event JSON exactly as the worker receives it. */
+  readonly payload: Buffer;
+  readonly invokedFunctionArn: string;
+  readonly traceId: string;
+  /** JSON text from X-Amz-Client-Context (already base64-decoded). */
+  readonly clientContext?: string;
+  /** Keep the last 4 KB of this invocation's log lines (LogType Tail). */
+  readonly tail: boolean;
+}
+
+/** How a run ended, from the caller's point of view. */
+export type InvocationStatus = 'success' | 'function-error' | 'timeout' | 'crash' | 'init-error';
+
+export interface InvocationResult {
+  readonly requestId: string;
+  readonly status: InvocationStatus;
+  /** The function's response, or the error object AWS returns as the payload of a failed invoke. */
+  readonly payload: Buffer;
+  /** errorType of the error payload (e.g. `Error`, `Runtime.ExitError`, `Sandbox.Timedout`). */
+  readonly errorType?: string;
+  /** Handler run time (invoke phase), ms. */
+  readonly durationMs: number;
+  /** Set on a cold start: time until the runtime asked for its first invocation, ms. */
+  readonly initDurationMs?: number;
+  /** Lines logged during the invocation (START..REPORT), last 4 KB, when `tail` was asked for. */
+  readonly logTail?: string;
+}
+
+/** Lambda's synchronous payload limit (request and response): 6 MB. */
+export const MAX_SYNC_PAYLOAD_BYTES = 6 * 1024 * 1024;
+/** The runtime API refuses responses above this (AWS reports 6291556: 6 MB plus a little framing). */
+export const MAX_RESPONSE_BYTES = 6_291_556;

@@ -1,0 +1,125 @@
+import http from 'node:http';
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { MAX_RESPONSE_BYTES } from './invocation.js';
+
+/** An invocation as the runtime receives it from `GET .../invocation/next`. */
+export interface NextInvocation {
+  headers: Record<string, string>;
+  body: Buffer;
+}
+
+/** The Runtime API's answers are small JSON documents with a status. */
+export interface RuntimeReply {
+  status: number;
+  body: Record<string, unknown>;
+}
+
+/** What the worker owning this endpoint does with each Runtime API call. */
+export interface RuntimeApiHandlers {
+  /** Long poll: resolves when an invocation is assigned to this runtime; never resolves once it is killed. */
+  next(): Promise<NextInvocation>;
+  response(requestId: string, body: Buffer, headers: http.IncomingHttpHeaders): RuntimeReply;
+  error(requestId: string, body: Buffer, headers: http.IncomingHttpHeaders): RuntimeReply;
+  initError(body: Buffer, headers: http.IncomingHttpHeaders): RuntimeReply;
+  /** A response body above the payload limit (the invocation fails with Function.ResponseSizeTooLarge). */
+  responseTooLarge(requestId: string): void;
+}
+
+const PREFIX = '/2018-06-01/runtime';
+const INVOCATION = /^\/2018-06-01\/runtime\/invocation\/([^/]+)\/(response|error)$/;
+
+/**
+ * The Lambda Runtime API for ONE worker process, on a loopback port of its own: official runtime clients
+ * read only host:port from AWS_LAMBDA_RUNTIME_API, so a per-worker listener is how the server knows which
+ * process is asking — without trusting anything the runtime sends.
+ */
+export class RuntimeApiServer implements AsyncDisposable {
+  readonly #server: http.Server;
+  readonly #handlers: RuntimeApiHandlers;
+  #address: string | undefined;
+
+  constructor(handlers: RuntimeApiHandlers) {
+    this.#handlers = handlers;
+    // keepAliveTimeout 0: a runtime's connection stays open between invocations however long it idles.
+    this.#server = http.createServer({ keepAliveTimeout: 0, requestTimeout: 0, headersTimeout: 60_000, noDelay: true }, (req, res) => {
+      this.#serve(req, res).catch(() => res.destroy());
+    });
+    this.#server.on('clientError', (_err, socket) => socket.destroy());
+  }
+
+  /** Binds to an ephemeral loopback port; returns `host:port` for AWS_LAMBDA_RUNTIME_API. */
+  async listen(): Promise<string> {
+    this.#server.listen(0, '127.0.0.1');
+    await once(this.#server, 'listening');
+    const a = this.#server.address() as AddressInfo;
+    this.#address = `127.0.0.1:${a.port}`;
+    return this.#address;
+  }
+
+  get address(): string | undefined {
+    return this.#address;
+  }
+
+  async close(): Promise<void> {
+    if (!this.#server.listening) return;
+    const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    this.#server.closeAllConnections();
+    await closed;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  async #serve(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const url = req.url ?? '/';
+    const path = url.split('?', 1)[0]!;
+    if (req.method === 'GET' && path === `${PREFIX}/invocation/next`) {
+      req.resume();
+      const inv = await this.#handlers.next();
+      if (res.destroyed) return;
+      res.writeHead(200, { ...inv.headers, 'content-type': 'application/json', 'content-length': inv.body.length });
+      res.end(inv.body);
+      return;
+    }
+    if (req.method !== 'POST') return reply(res, { status: 404, body: { errorMessage: 'Not found', errorType: 'NotFound' } });
+
+    const m = INVOCATION.exec(path);
+    const isInitError = path === `${PREFIX}/init/error`;
+    if (!m && !isInitError) return reply(res, { status: 404, body: { errorMessage: 'Not found', errorType: 'NotFound' } });
+    const body = await readLimited(req, MAX_RESPONSE_BYTES);
+    if (isInitError) return reply(res, this.#handlers.initError(body ?? Buffer.alloc(0), req.headers));
+    const requestId = decodeURIComponent(m![1]!);
+    if (body === undefined) {
+      this.#handlers.responseTooLarge(requestId);
+      return reply(res, {
+        status: 413,
+        body: { errorMessage: `Exceeded maximum allowed payload size (${MAX_RESPONSE_BYTES} bytes).`, errorType: 'RequestEntityTooLarge' },
+      });
+    }
+    const out = m![2] === 'response' ? this.#handlers.response(requestId, body, req.headers) : this.#handlers.error(requestId, body, req.headers);
+    reply(res, out);
+  }
+}
+
+function reply(res: http.ServerResponse, r: RuntimeReply): void {
+  const json = JSON.stringify(r.body);
+  res.writeHead(r.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json) });
+  res.end(json);
+}
+
+/** The body, or undefined when it is larger than `limit` (the rest is drained so the connection stays usable). */
+async function readLimited(req: http.IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let over = false;
+  for await (const chunk of req) {
+    const b = chunk as Buffer;
+    size += b.length;
+    if (size > limit) over = true;
+    else chunks.push(b);
+  }
+  if (over) return undefined;
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+}

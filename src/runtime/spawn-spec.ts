@@ -1,0 +1,112 @@
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FunctionSpec } from './invocation.js';
+
+/** Runtimes whose processes run our Node.js bootstrap. */
+export const NODE_RUNTIMES = ['nodejs18.x', 'nodejs20.x', 'nodejs22.x', 'nodejs24.x'] as const;
+/** OS-only runtimes: the zip's own `bootstrap` executable is the runtime. */
+export const PROVIDED_RUNTIMES = ['provided.al2023', 'provided.al2'] as const;
+export const SUPPORTED_RUNTIMES: readonly string[] = [...NODE_RUNTIMES, ...PROVIDED_RUNTIMES];
+
+export function isNodeRuntime(runtime: string): boolean {
+  return (NODE_RUNTIMES as readonly string[]).includes(runtime);
+}
+
+/**
+ * Where node-bootstrap.mjs lives. It is plain JavaScript next to this file in the source tree; a `tsc` build
+ * (dist/src/runtime) does not copy .mjs files, so fall back to the source tree beside it.
+ */
+function findNodeBootstrap(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const candidates = [join(here, 'node-bootstrap.mjs'), resolve(here, '../../../src/runtime/node-bootstrap.mjs')];
+  return candidates.find((p) => existsSync(p)) ?? candidates[0]!;
+}
+
+export const NODE_BOOTSTRAP = findNodeBootstrap();
+
+/** Variables AWS sets itself and refuses in Environment.Variables (InvalidParameterValueException). */
+export const RESERVED_ENV_KEYS: readonly string[] = [
+  '_HANDLER',
+  '_X_AMZN_TRACE_ID',
+  'AWS_DEFAULT_REGION',
+  'AWS_REGION',
+  'AWS_EXECUTION_ENV',
+  'AWS_LAMBDA_FUNCTION_NAME',
+  'AWS_LAMBDA_FUNCTION_MEMORY_SIZE',
+  'AWS_LAMBDA_FUNCTION_VERSION',
+  'AWS_LAMBDA_INITIALIZATION_TYPE',
+  'AWS_LAMBDA_LOG_GROUP_NAME',
+  'AWS_LAMBDA_LOG_STREAM_NAME',
+  'AWS_ACCESS_KEY',
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_SESSION_TOKEN',
+  'AWS_LAMBDA_RUNTIME_API',
+  'LAMBDA_TASK_ROOT',
+  'LAMBDA_RUNTIME_DIR',
+];
+
+export interface SpawnContext {
+  region: string;
+  /** host:port of this worker's Runtime API listener. */
+  runtimeApi: string;
+  /** The server's own endpoint, given to functions as AWS_ENDPOINT_URL so their SDK calls come back here. */
+  endpointUrl: string;
+  logStreamName: string;
+  nodePath: string;
+}
+
+export interface SpawnPlan {
+  command: string;
+  args: string[];
+  env: Record<string, string>;
+  cwd: string;
+}
+
+/** V8's old-space limit for a function's MemorySize: most of it, leaving room for code, stacks and buffers. */
+export function heapLimitMb(memorySize: number): number {
+  return Math.max(32, Math.floor(memorySize * 0.9));
+}
+
+/**
+ * The command and a clean environment for one worker: the standard Lambda variables plus the function's own
+ * Environment — never the server's environment (a function sees only what Lambda would give it, plus PATH).
+ */
+export function spawnPlan(spec: FunctionSpec, ctx: SpawnContext): SpawnPlan {
+  const node = isNodeRuntime(spec.runtime);
+  const runtimeDir = node ? dirname(NODE_BOOTSTRAP) : spec.codeDir;
+  const env: Record<string, string> = {
+    PATH: process.env['PATH'] ?? '/usr/local/bin:/usr/bin:/bin',
+    LANG: 'en_US.UTF-8',
+    TZ: ':UTC',
+    // Credentials and endpoint so an SDK inside the function talks to this server (override in Environment).
+    AWS_ENDPOINT_URL: ctx.endpointUrl,
+    ...spec.environment,
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_SESSION_TOKEN: 'test',
+    AWS_REGION: ctx.region,
+    AWS_DEFAULT_REGION: ctx.region,
+    AWS_EXECUTION_ENV: `AWS_Lambda_${spec.runtime}`,
+    AWS_LAMBDA_FUNCTION_NAME: spec.functionName,
+    AWS_LAMBDA_FUNCTION_VERSION: spec.version,
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(spec.memorySize),
+    AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
+    AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${spec.functionName}`,
+    AWS_LAMBDA_LOG_STREAM_NAME: ctx.logStreamName,
+    AWS_LAMBDA_RUNTIME_API: ctx.runtimeApi,
+    LAMBDA_TASK_ROOT: spec.codeDir,
+    LAMBDA_RUNTIME_DIR: runtimeDir,
+    _HANDLER: spec.handler,
+  };
+  if (node) {
+    return {
+      command: ctx.nodePath,
+      args: [`--max-old-space-size=${heapLimitMb(spec.memorySize)}`, NODE_BOOTSTRAP],
+      env,
+      cwd: spec.codeDir,
+    };
+  }
+  return { command: join(spec.codeDir, 'bootstrap'), args: [], env, cwd: spec.codeDir };
+}
