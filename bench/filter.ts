@@ -3,7 +3,11 @@
  * Run: npx tsx bench/filter.ts   — prints records/s for a realistic 5-filter set on ~1 KB JSON records,
  * a metadata-only 5-filter set, and JSON.parse alone as a yardstick, then exits.
  */
-import { compileFilterCriteria, type CompiledFilter, type FilterableKinesisRecord } from '../src/mappings/filter/index.js';
+import {
+  compileFilterCriteria,
+  type CompiledFilter,
+  type FilterableKinesisRecord,
+} from '../src/mappings/filter/index.js';
 
 const RECORDS = 20_000;
 const MIN_MS = 1500;
@@ -11,7 +15,10 @@ const MIN_MS = 1500;
 const regions = ['us-east-1', 'us-west-2', 'eu-west-1', 'eu-central-1', 'ap-south-1'];
 const types = ['buy', 'sell', 'hold', 'cancel', 'amend'];
 const tiers = ['gold', 'silver', 'bronze', 'free'];
-const words = 'lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor incididunt ut labore'.split(' ');
+const words =
+  'lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor incididunt ut labore'.split(
+    ' ',
+  );
 
 /** Deterministic pseudo-random numbers so every run benchmarks the same records. */
 function rng(seed: number): () => number {
@@ -43,10 +50,15 @@ function makeRecord(i: number, rand: () => number): FilterableKinesisRecord {
       name: `${pick(words)} ${pick(words)}`,
       tier: pick(tiers),
       email: `user${i}@example.com`,
-      address: { city: pick(['Seattle', 'Paris', 'Berlin', 'Mumbai']), zip: String(10000 + Math.floor(rand() * 89999)) },
+      address: {
+        city: pick(['Seattle', 'Paris', 'Berlin', 'Mumbai']),
+        zip: String(10000 + Math.floor(rand() * 89999)),
+      },
     },
     items,
-    tags: Array.from({ length: Math.floor(rand() * 4) }, () => pick(['urgent', 'vip', 'bulk', 'gift', 'retry'])),
+    tags: Array.from({ length: Math.floor(rand() * 4) }, () =>
+      pick(['urgent', 'vip', 'bulk', 'gift', 'retry']),
+    ),
     flags: { test: rand() < 0.1, internal: false, priority: Math.floor(rand() * 5) },
   };
   let json = JSON.stringify(doc);
@@ -73,7 +85,12 @@ const realistic = {
         data: {
           $or: [
             { currency: [{ 'anything-but': ['USD', 'EUR', 'GBP'] }] },
-            { items: { qty: [{ numeric: ['>=', 118] }], attributes: { color: [{ 'equals-ignore-case': 'RED' }] } } },
+            {
+              items: {
+                qty: [{ numeric: ['>=', 118] }],
+                attributes: { color: [{ 'equals-ignore-case': 'RED' }] },
+              },
+            },
           ],
         },
       }),
@@ -84,14 +101,25 @@ const realistic = {
 const metadataOnly = {
   Filters: [
     { Pattern: JSON.stringify({ partitionKey: ['tenant-7'] }) },
-    { Pattern: JSON.stringify({ partitionKey: [{ prefix: 'tenant-4' }], approximateArrivalTimestamp: [{ numeric: ['>', 1_700_000_005] }] }) },
+    {
+      Pattern: JSON.stringify({
+        partitionKey: [{ prefix: 'tenant-4' }],
+        approximateArrivalTimestamp: [{ numeric: ['>', 1_700_000_005] }],
+      }),
+    },
     { Pattern: JSON.stringify({ sequenceNumber: [{ suffix: '000' }] }) },
     { Pattern: JSON.stringify({ partitionKey: [{ 'anything-but': { prefix: 'tenant-' } }] }) },
-    { Pattern: JSON.stringify({ $or: [{ partitionKey: ['tenant-49'] }, { kinesisSchemaVersion: ['2.0'] }] }) },
+    {
+      Pattern: JSON.stringify({ $or: [{ partitionKey: ['tenant-49'] }, { kinesisSchemaVersion: ['2.0'] }] }),
+    },
   ],
 };
 
-function measure(name: string, records: FilterableKinesisRecord[], fn: (r: FilterableKinesisRecord) => boolean): void {
+function measure(
+  name: string,
+  records: FilterableKinesisRecord[],
+  fn: (r: FilterableKinesisRecord) => boolean,
+): void {
   // Warm up so the JIT has optimised the closures before timing.
   for (let i = 0; i < records.length * 3; i++) fn(records[i % records.length] as FilterableKinesisRecord);
   let count = 0;
@@ -105,7 +133,9 @@ function measure(name: string, records: FilterableKinesisRecord[], fn: (r: Filte
   } while (elapsedMs < MIN_MS);
   const perSecond = Math.round((count / elapsedMs) * 1000);
   const matchPct = ((matched / count) * 100).toFixed(1);
-  console.log(`${name.padEnd(52)} ${perSecond.toLocaleString('en-US').padStart(12)} records/s  (${matchPct}% matched)`);
+  console.log(
+    `${name.padEnd(52)} ${perSecond.toLocaleString('en-US').padStart(12)} records/s  (${matchPct}% matched)`,
+  );
 }
 
 const rand = rng(42);
@@ -119,4 +149,8 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
 
 measure('5 filters on data + metadata (realistic)', records, (r) => dataFilter.matches(r));
 measure('5 filters on metadata only', records, (r) => metaFilter.matches(r));
-measure('yardstick: decode + JSON.parse only (no matching)', records, (r) => JSON.parse(decoder.decode(r.data)) !== null);
+measure(
+  'yardstick: decode + JSON.parse only (no matching)',
+  records,
+  (r) => JSON.parse(decoder.decode(r.data)) !== null,
+);

@@ -65,7 +65,8 @@ export function compileFilterCriteria(criteria: unknown): CompiledFilter | undef
  */
 function assertDataIsObjectPattern(pattern: ObjectPattern): void {
   for (const field of pattern.fields) {
-    if (field.key === 'data' && field.kind !== 'object') throw new PatternError('data must be an object pattern');
+    if (field.key === 'data' && field.kind !== 'object')
+      throw new PatternError('data must be an object pattern');
   }
   for (const branch of pattern.anyOf ?? []) assertDataIsObjectPattern(branch);
 }
@@ -105,4 +106,3 @@ function collectDataPatterns(pattern: ObjectPattern, projection: ProjectionNode)
   }
   for (const branch of pattern.anyOf ?? []) collectDataPatterns(branch, projection);
 }
-

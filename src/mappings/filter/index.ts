@@ -3,6 +3,11 @@
  * the record metadata and its JSON `data`. Pure and synchronous; the mapping engine compiles the criteria once
  * (on Create/UpdateEventSourceMapping, where the errors surface) and calls `matches` per polled record.
  */
-export { compileFilterCriteria, MAX_FILTERS, MAX_PATTERN_LENGTH, type CompiledFilter } from './compile-criteria.js';
+export {
+  compileFilterCriteria,
+  MAX_FILTERS,
+  MAX_PATTERN_LENGTH,
+  type CompiledFilter,
+} from './compile-criteria.js';
 export type { FilterableKinesisRecord } from './kinesis-record.js';
 export { INVALID_PATTERN_MESSAGE } from './errors.js';

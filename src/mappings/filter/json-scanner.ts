@@ -86,7 +86,13 @@ function readValue(b: Uint8Array, i: number, n: number, node: ProjectionNode, de
   }
 }
 
-function readObject(b: Uint8Array, i: number, n: number, node: ProjectionNode, depth: number): ProjectedObject {
+function readObject(
+  b: Uint8Array,
+  i: number,
+  n: number,
+  node: ProjectionNode,
+  depth: number,
+): ProjectedObject {
   if (depth >= MAX_NESTING_DEPTH) fail();
   const slots = node.emptySlots.slice();
   i = ws(b, i + 1, n);
@@ -237,14 +243,25 @@ function escapeEnd(b: Uint8Array, i: number, n: number): number {
     return i + 6;
   }
   // " \ / b f n r t
-  if (e === QUOTE || e === BACKSLASH || e === 0x2f || e === 0x62 || e === 0x66 || e === 0x6e || e === 0x72 || e === 0x74) {
+  if (
+    e === QUOTE ||
+    e === BACKSLASH ||
+    e === 0x2f ||
+    e === 0x62 ||
+    e === 0x66 ||
+    e === 0x6e ||
+    e === 0x72 ||
+    e === 0x74
+  ) {
     return i + 2;
   }
   return fail();
 }
 
 function isHex(c: number | undefined): boolean {
-  return c !== undefined && ((c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66));
+  return (
+    c !== undefined && ((c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66))
+  );
 }
 
 /** Index after the literal starting at `i` whose remaining bytes are c1 c2 c3 [c4] (c4 0: three bytes). */

@@ -134,10 +134,7 @@ function compileNumeric(
   const loIncl = lower?.inclusive ?? true;
   const hiIncl = upper?.inclusive ?? true;
   return (v) =>
-    typeof v === 'number' &&
-    (loIncl ? v >= lo : v > lo) &&
-    (hiIncl ? v <= hi : v < hi) &&
-    isComparable(v);
+    typeof v === 'number' && (loIncl ? v >= lo : v > lo) && (hiIncl ? v <= hi : v < hi) && isComparable(v);
 }
 
 const startsWith = (v: string, s: string): boolean => v.startsWith(s);

@@ -50,7 +50,8 @@ function parseObject(obj: Record<string, unknown>, insideOr: boolean): ObjectPat
       throw new PatternError(`${key} is a reserved field name inside $or`);
     }
     if (Array.isArray(value)) fields.push({ key, kind: 'leaf', matchers: parseLeafArray(value) });
-    else if (isPlainObject(value)) fields.push({ key, kind: 'object', pattern: parseObject(value, insideOr) });
+    else if (isPlainObject(value))
+      fields.push({ key, kind: 'object', pattern: parseObject(value, insideOr) });
     else throw new PatternError(`"${key}" must be an object or an array`);
   }
   return { fields, anyOf };
@@ -86,11 +87,13 @@ function parseMatchExpression(expr: Record<string, unknown>): LeafMatcher {
     case 'suffix': {
       if (typeof operand === 'string') return { kind: op, value: operand, ignoreCase: false };
       const ignoreCase = singleKey(operand, 'equals-ignore-case');
-      if (typeof ignoreCase === 'string') return { kind: op, value: ignoreCase.toLowerCase(), ignoreCase: true };
+      if (typeof ignoreCase === 'string')
+        return { kind: op, value: ignoreCase.toLowerCase(), ignoreCase: true };
       throw new PatternError(`${op} match pattern must be a string`);
     }
     case 'equals-ignore-case':
-      if (typeof operand !== 'string') throw new PatternError('equals-ignore-case match pattern must be a string');
+      if (typeof operand !== 'string')
+        throw new PatternError('equals-ignore-case match pattern must be a string');
       return { kind: 'equals-ignore-case', value: operand.toLowerCase() };
     case 'wildcard':
       if (typeof operand !== 'string') throw new PatternError('wildcard match pattern must be a string');
@@ -100,7 +103,8 @@ function parseMatchExpression(expr: Record<string, unknown>): LeafMatcher {
     case 'numeric':
       return parseNumeric(operand);
     case 'exists':
-      if (typeof operand !== 'boolean') throw new PatternError('exists match pattern must be either true or false');
+      if (typeof operand !== 'boolean')
+        throw new PatternError('exists match pattern must be either true or false');
       return { kind: 'exists', value: operand };
     default:
       throw new PatternError(`Unrecognized match type ${op}`);

@@ -67,7 +67,8 @@ export function projectParsed(value: unknown, node: ProjectionNode): unknown {
   const obj = value as Record<string, unknown>;
   for (let i = 0; i < node.keys.length; i++) {
     const key = node.keys[i] as string;
-    if (Object.prototype.hasOwnProperty.call(obj, key)) slots[i] = projectParsed(obj[key], node.children[i] as ProjectionNode);
+    if (Object.prototype.hasOwnProperty.call(obj, key))
+      slots[i] = projectParsed(obj[key], node.children[i] as ProjectionNode);
   }
   return new ProjectedObject(slots);
 }

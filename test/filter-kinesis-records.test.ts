@@ -1,0 +1,147 @@
+/**
+ * Filtering Kinesis records: which keys a pattern sees (the record metadata of the event's `kinesis` object
+ * plus the parsed `data`), records whose data is not JSON, ORing of filters, and parsing data lazily once.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { FilterableKinesisRecord } from '../src/mappings/filter/index.js';
+import { filterOf, record } from './filter-test-kit.js';
+
+describe('record metadata', () => {
+  it('filters on partitionKey together with data (the AWS documentation example)', () => {
+    const filter = filterOf({ partitionKey: ['1'], data: { Location: ['Los Angeles'] } });
+    assert.equal(filter.matches(record({ Location: 'Los Angeles' }, { partitionKey: '1' })), true);
+    assert.equal(filter.matches(record({ Location: 'Los Angeles' }, { partitionKey: '2' })), false);
+    assert.equal(filter.matches(record({ Location: 'Seattle' }, { partitionKey: '1' })), false);
+  });
+
+  it('sees sequenceNumber, approximateArrivalTimestamp (a number) and kinesisSchemaVersion', () => {
+    assert.equal(filterOf({ sequenceNumber: [{ prefix: '4959' }] }).matches(record({})), true);
+    assert.equal(filterOf({ sequenceNumber: [{ prefix: '1' }] }).matches(record({})), false);
+    const recent = filterOf({ approximateArrivalTimestamp: [{ numeric: ['>=', 1545084650.987] }] });
+    assert.equal(recent.matches(record({}, { approximateArrivalTimestamp: 1545084650.987 })), true);
+    assert.equal(recent.matches(record({}, { approximateArrivalTimestamp: 1545084650.986 })), false);
+    assert.equal(filterOf({ kinesisSchemaVersion: ['1.0'] }).matches(record({})), true);
+  });
+
+  it('does not see event-level keys or a `kinesis` wrapper: they are absent', () => {
+    for (const pattern of [
+      { eventSource: ['aws:kinesis'] },
+      { awsRegion: [{ exists: true }] },
+      { kinesis: { partitionKey: ['1'] } },
+      { data: { partitionKey: ['1'] } },
+    ]) {
+      assert.equal(filterOf(pattern).matches(record({})), false, JSON.stringify(pattern));
+    }
+    assert.equal(filterOf({ eventSource: [{ exists: false }] }).matches(record({})), true);
+  });
+
+  it('applies numeric ranges to data (the AWS Temperature example)', () => {
+    const filter = filterOf({ data: { Temperature: [{ numeric: ['>', 50, '<=', 60] }] } });
+    assert.deepEqual(
+      [50, 50.5, 60, 61].map((t) => filter.matches(record({ City: 'Seattle', Temperature: t }))),
+      [false, true, true, false],
+    );
+  });
+});
+
+describe('data that is not JSON', () => {
+  const plain = record('Hello, this is a test.', { partitionKey: 'pk-1' });
+
+  it('never matches a pattern on data, not even one asking for absent fields', () => {
+    assert.equal(filterOf({ data: { a: [{ exists: false }] } }).matches(plain), false);
+    assert.equal(
+      filterOf({ partitionKey: ['pk-1'], data: { a: [{ exists: false }] } }).matches(plain),
+      false,
+    );
+    assert.equal(
+      filterOf({ $or: [{ partitionKey: ['pk-1'] }, { data: { a: ['x'] } }] }).matches(plain),
+      false,
+    );
+  });
+
+  it('still matches metadata-only patterns, alone or ORed with data patterns', () => {
+    assert.equal(filterOf({ partitionKey: [{ prefix: 'pk-' }] }).matches(plain), true);
+    assert.equal(filterOf({ data: { a: ['x'] } }, { partitionKey: ['pk-1'] }).matches(plain), true);
+  });
+
+  it('includes empty data, invalid UTF-8 and almost-JSON', () => {
+    const filter = filterOf({ data: { a: [{ exists: false }] } });
+    for (const data of [new Uint8Array(0), Uint8Array.from([0x7b, 0xff, 0x7d]), '{"a":1,}', "{'a':1}"]) {
+      assert.equal(filter.matches(record(data)), false, String(data));
+    }
+    assert.equal(filter.matches(record('{}')), true);
+  });
+
+  it('treats JSON scalars and arrays as JSON without the named fields', () => {
+    const absent = filterOf({ data: { a: [{ exists: false }] } });
+    const present = filterOf({ data: { a: [{ exists: true }] } });
+    for (const data of ['"text"', '42', 'null', '[1,2]']) {
+      assert.equal(absent.matches(record(data)), true, data);
+      assert.equal(present.matches(record(data)), false, data);
+    }
+  });
+});
+
+describe('several filters', () => {
+  it('ORs them: a record passes when any one matches', () => {
+    const filter = filterOf(
+      { data: { type: ['buy'] } },
+      { data: { type: ['sell'], qty: [{ numeric: ['>', 100] }] } },
+      { partitionKey: ['vip'] },
+    );
+    assert.equal(filter.matches(record({ type: 'buy' })), true);
+    assert.equal(filter.matches(record({ type: 'sell', qty: 500 })), true);
+    assert.equal(filter.matches(record({ type: 'sell', qty: 5 })), false);
+    assert.equal(filter.matches(record({ type: 'hold' }, { partitionKey: 'vip' })), true);
+    assert.equal(filter.matches(record({ type: 'hold' })), false);
+  });
+});
+
+/** A record that counts how often its data is read. */
+function countingRecord(
+  data: unknown,
+  partitionKey = '1',
+): { rec: FilterableKinesisRecord; reads: () => number } {
+  const inner = record(data, { partitionKey });
+  let reads = 0;
+  const rec = {
+    partitionKey: inner.partitionKey,
+    sequenceNumber: inner.sequenceNumber,
+    approximateArrivalTimestamp: inner.approximateArrivalTimestamp,
+    get data() {
+      reads++;
+      return inner.data;
+    },
+  };
+  return { rec, reads: () => reads };
+}
+
+describe('lazy data parsing', () => {
+  it('does not read data for metadata-only filters', () => {
+    const { rec, reads } = countingRecord({ a: 1 });
+    assert.equal(
+      filterOf({ partitionKey: ['2'] }, { sequenceNumber: [{ exists: true }] }).matches(rec),
+      true,
+    );
+    assert.equal(filterOf({ partitionKey: ['2'] }).matches(rec), false);
+    assert.equal(reads(), 0);
+  });
+
+  it('does not read data when a metadata-only filter already matched', () => {
+    const { rec, reads } = countingRecord({ a: 1 });
+    assert.equal(filterOf({ data: { a: [1] } }, { partitionKey: ['1'] }).matches(rec), true);
+    assert.equal(reads(), 0);
+  });
+
+  it('reads and parses data once however many filters use it', () => {
+    const { rec, reads } = countingRecord({ a: 3 });
+    const filter = filterOf(
+      { data: { a: [1] } },
+      { data: { a: [2] } },
+      { data: { b: [{ exists: false }], a: [3] } },
+    );
+    assert.equal(filter.matches(rec), true);
+    assert.equal(reads(), 1);
+  });
+});
