@@ -35,10 +35,12 @@ export class Listener implements AsyncDisposable {
   constructor(opts: ListenerOptions) {
     this.#opts = opts;
     this.#h1 = http.createServer({ keepAliveTimeout: 60_000, requestTimeout: 0 }, (req, res) => {
-      void this.#serveH1(req, res);
+      this.#serveH1(req, res).catch((err: unknown) => this.#failed(err, res));
     });
     this.#h2 = http2.createServer({ settings: { initialWindowSize: 1 << 20 } });
-    this.#h2.on('stream', (stream, headers) => void this.#serveH2(stream, headers));
+    this.#h2.on('stream', (stream, headers) => {
+      this.#serveH2(stream, headers).catch((err: unknown) => this.#failed(err, stream));
+    });
     this.#h2.on('session', (s) => {
       this.#sessions.add(s);
       s.on('close', () => this.#sessions.delete(s));
@@ -79,15 +81,45 @@ export class Listener implements AsyncDisposable {
     socket.on('data', onData);
   }
 
+  /**
+   * A request that failed outside the router (a bug, or a response the client made impossible): it must
+   * neither reject unhandled (that would end the process) nor leave the client waiting.
+   */
+  #failed(err: unknown, res: http.ServerResponse | http2.ServerHttp2Stream): void {
+    this.#opts.log.error({ err }, 'request failed in the listener');
+    try {
+      if (res instanceof http.ServerResponse) {
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain', connection: 'close' }).end('Internal error');
+        else res.destroy();
+      } else if (!res.destroyed) {
+        if (!res.headersSent) res.respond({ ':status': 500 }, { endStream: true });
+        else res.close(http2.constants.NGHTTP2_INTERNAL_ERROR);
+      }
+    } catch {
+      // The transport is already gone.
+    }
+  }
+
   async #serveH1(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const ac = new AbortController();
     res.on('close', () => ac.abort());
     const body = await readBody(req, req.headers['content-length']);
-    if (body === undefined) {
-      res.writeHead(413, { 'content-type': 'text/plain', connection: 'close' }).end('Request too large');
+    if (body === 'aborted') return;
+    if (body === 'too-large') {
+      // Node drops the rest of the body after the answer; a client that never finishes it is cut off.
+      res.writeHead(413, { 'content-type': 'text/plain' }).end('Request too large');
+      if (!req.complete) {
+        const cut = setTimeout(() => req.socket.destroy(), REFUSED_BODY_GRACE_MS);
+        cut.unref();
+        req.once('end', () => clearTimeout(cut));
+      }
       return;
     }
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    const url = parseTarget(req.url);
+    if (url === undefined) {
+      res.writeHead(400, { 'content-type': 'text/plain', connection: 'close' }).end('Bad request target');
+      return;
+    }
     const apiReq: ApiRequest = {
       method: req.method ?? 'GET',
       path: decodeURIComponentSafe(url.pathname),
@@ -114,13 +146,19 @@ export class Listener implements AsyncDisposable {
     const ac = new AbortController();
     stream.on('close', () => ac.abort());
     const body = await readBody(stream, headers['content-length']);
-    if (stream.destroyed || stream.closed) return;
-    if (body === undefined) {
-      stream.respond({ ':status': 413 });
-      stream.end('Request too large');
+    if (body === 'aborted' || stream.destroyed || stream.closed) return;
+    if (body === 'too-large') {
+      stream.respond({ ':status': 413, 'content-type': 'text/plain' });
+      // RST_STREAM(NO_ERROR) once the answer is out tells the client to stop sending (RFC 9113 §8.1).
+      stream.end('Request too large', () => stream.close(http2.constants.NGHTTP2_NO_ERROR));
       return;
     }
-    const url = new URL(headers[':path'] ?? '/', 'http://localhost');
+    const url = parseTarget(headers[':path']);
+    if (url === undefined) {
+      stream.respond({ ':status': 400, 'content-type': 'text/plain' });
+      stream.end('Bad request target');
+      return;
+    }
     const plain: http.IncomingHttpHeaders = {};
     for (const [k, v] of Object.entries(headers)) if (!k.startsWith(':')) plain[k] = v as string;
     const apiReq: ApiRequest = {
@@ -163,6 +201,15 @@ export class Listener implements AsyncDisposable {
   }
 }
 
+/** The request target as a URL; undefined when it cannot be one (e.g. `GET http://[ HTTP/1.1`). */
+function parseTarget(target: string | undefined): URL | undefined {
+  try {
+    return new URL(target ?? '/', 'http://localhost');
+  } catch {
+    return undefined;
+  }
+}
+
 function decodeURIComponentSafe(s: string): string {
   try {
     return decodeURIComponent(s);
@@ -172,28 +219,56 @@ function decodeURIComponentSafe(s: string): string {
 }
 
 /** Buffers a request body; `undefined` when it is larger than MAX_REQUEST_BYTES. */
-async function readBody(
-  src: NodeJS.ReadableStream & { destroy?: () => void },
-  contentLength: string | undefined,
-): Promise<Buffer | undefined> {
+/** A request body: its bytes, `too-large` past MAX_REQUEST_BYTES, or `aborted` when the client went away first. */
+type Body = Buffer | 'too-large' | 'aborted';
+
+/**
+ * Buffers a request body. Past MAX_REQUEST_BYTES it stops keeping bytes but goes on reading and dropping
+ * them, without destroying the stream: the 413 must reach the client, and closing a connection with unread
+ * data makes the kernel reset it, losing the answer.
+ */
+function readBody(src: NodeJS.ReadableStream, contentLength: string | undefined): Promise<Body> {
   if (contentLength !== undefined && Number(contentLength) > MAX_REQUEST_BYTES) {
-    src.resume();
-    return undefined;
+    discard(src);
+    return Promise.resolve('too-large');
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  try {
-    for await (const chunk of src) {
-      const b = chunk as Buffer;
-      size += b.length;
-      if (size > MAX_REQUEST_BYTES) return undefined;
-      chunks.push(b);
-    }
-  } catch {
-    return Buffer.alloc(0);
-  }
-  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+  return new Promise<Body>((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const done = (body: Body): void => {
+      src.off('data', onData);
+      src.off('end', onEnd);
+      src.off('error', onAbort);
+      src.off('close', onAbort);
+      resolve(body);
+    };
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size <= MAX_REQUEST_BYTES) chunks.push(chunk);
+      else {
+        done('too-large');
+        discard(src);
+      }
+    };
+    const onEnd = (): void => done(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+    // 'close' before 'end': the client reset the stream or dropped the connection mid-body.
+    const onAbort = (): void => done('aborted');
+    src.on('data', onData);
+    src.on('end', onEnd);
+    src.on('error', onAbort);
+    src.on('close', onAbort);
+  });
 }
+
+/** Reads and drops the rest of a refused body. */
+function discard(src: NodeJS.ReadableStream): void {
+  src.on('data', () => undefined);
+  src.on('error', () => undefined);
+  src.resume();
+}
+
+/** How long a client may go on sending a refused body before its connection is cut. */
+const REFUSED_BODY_GRACE_MS = 5_000;
 
 /**
  * Writes an async iterable to a response honouring back-pressure (a slow reader slows the producer:
