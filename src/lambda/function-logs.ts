@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
-import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
-import { readFile, rename, stat } from 'node:fs/promises';
+import { mkdirSync } from 'node:fs';
+import { appendFile, readFile, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export interface FunctionLogsEvents {
@@ -9,22 +9,30 @@ export interface FunctionLogsEvents {
 }
 
 interface Sink {
-  stream: WriteStream;
-  bytes: number;
-  /** Lines written while the file is being rotated. */
-  held: string[] | undefined;
+  /** Lines not yet written. */
+  pending: string[];
+  pendingBytes: number;
+  /** Size of the current file (learnt on first write). */
+  bytes: number | undefined;
+  /** The write in progress (writes of one sink never overlap, so lines stay in order). */
+  writing: Promise<void> | undefined;
 }
+
+/** How long lines may wait before they are written: one file write per burst, not per line. */
+const FLUSH_DELAY_MS = 20;
+const FLUSH_BYTES = 64 * 1024;
 
 /**
  * Each function's log: `<root>/logs/<function>.log`, rotated to `.log.1` past `maxBytes` (so at most twice
- * that is kept), optionally echoed on the server's stdout as `[function] line`. Writes are asynchronous and
- * ordered; `flush()` waits for them.
+ * that is kept), optionally echoed on the server's stdout as `[function] line`. Lines are batched and
+ * appended asynchronously (never a file write per line on the invoke path); `flush()` waits for them.
  */
 export class FunctionLogs extends EventEmitter<FunctionLogsEvents> {
   readonly dir: string;
   readonly #maxBytes: number;
   readonly #print: boolean;
   readonly #sinks = new Map<string, Sink>();
+  #timer: NodeJS.Timeout | undefined;
 
   constructor(root: string, opts: { maxBytes: number; print: boolean }) {
     super();
@@ -42,69 +50,47 @@ export class FunctionLogs extends EventEmitter<FunctionLogsEvents> {
   write(functionName: string, line: string): void {
     if (this.#print) process.stdout.write(`[${functionName}] ${line}\n`);
     this.emit('line', { functionName, line });
-    const sink = this.#sink(functionName);
-    const text = line + '\n';
-    if (sink.held) {
-      sink.held.push(text);
-      return;
-    }
-    sink.stream.write(text);
-    sink.bytes += Buffer.byteLength(text);
-    if (sink.bytes >= this.#maxBytes) void this.#rotate(functionName, sink);
-  }
-
-  #sink(functionName: string): Sink {
     let sink = this.#sinks.get(functionName);
-    if (!sink) {
-      const stream = this.#open(functionName);
-      sink = { stream, bytes: 0, held: [] };
-      this.#sinks.set(functionName, sink);
-      // Learn the existing file's size before writing, so rotation accounts for earlier runs.
-      const s = sink;
-      void stat(this.file(functionName))
-        .then((st) => st.size, () => 0)
-        .then((size) => {
-          s.bytes = size;
-          const held = s.held ?? [];
-          s.held = undefined;
-          for (const t of held) {
-            s.stream.write(t);
-            s.bytes += Buffer.byteLength(t);
-          }
-          if (s.bytes >= this.#maxBytes) void this.#rotate(functionName, s);
-        });
-    }
-    return sink;
+    if (!sink) this.#sinks.set(functionName, (sink = { pending: [], pendingBytes: 0, bytes: undefined, writing: undefined }));
+    sink.pending.push(line + '\n');
+    sink.pendingBytes += line.length + 1;
+    if (sink.pendingBytes >= FLUSH_BYTES) void this.#drain(functionName, sink);
+    else this.#timer ??= setTimeout(() => this.#flushAll(), FLUSH_DELAY_MS);
   }
 
-  #open(functionName: string): WriteStream {
-    const stream = createWriteStream(this.file(functionName), { flags: 'a' });
-    stream.on('error', () => undefined);
-    return stream;
+  #flushAll(): void {
+    this.#timer = undefined;
+    for (const [name, sink] of this.#sinks) if (sink.pending.length > 0) void this.#drain(name, sink);
   }
 
-  async #rotate(functionName: string, sink: Sink): Promise<void> {
-    if (sink.held) return;
-    sink.held = [];
-    const old = sink.stream;
-    await new Promise<void>((r) => old.end(r));
-    await rename(this.file(functionName), `${this.file(functionName)}.1`).catch(() => undefined);
-    sink.stream = this.#open(functionName);
-    sink.bytes = 0;
-    const held = sink.held;
-    sink.held = undefined;
-    for (const t of held) {
-      sink.stream.write(t);
-      sink.bytes += Buffer.byteLength(t);
-    }
+  /** Writes the sink's pending lines after any write in progress; rotates when the file is full. */
+  #drain(functionName: string, sink: Sink): Promise<void> {
+    const run = async (): Promise<void> => {
+      if (sink.pending.length === 0) return;
+      const text = sink.pending.join('');
+      sink.pending = [];
+      sink.pendingBytes = 0;
+      const file = this.file(functionName);
+      sink.bytes ??= await stat(file).then((s) => s.size, () => 0);
+      if (sink.bytes > 0 && sink.bytes + Buffer.byteLength(text) > this.#maxBytes) {
+        await rename(file, `${file}.1`).catch(() => undefined);
+        sink.bytes = 0;
+      }
+      await appendFile(file, text).catch(() => undefined);
+      sink.bytes += Buffer.byteLength(text);
+    };
+    const next = (sink.writing ?? Promise.resolve()).then(run);
+    sink.writing = next;
+    void next.then(() => {
+      if (sink.writing === next) sink.writing = undefined;
+    });
+    return next;
   }
 
   /** Resolves once every line written so far is in the file. */
   async flush(functionName: string): Promise<void> {
     const sink = this.#sinks.get(functionName);
-    if (!sink) return;
-    for (let i = 0; i < 100 && sink.held; i++) await new Promise((r) => setTimeout(r, 5));
-    await new Promise<void>((r) => sink.stream.write('', () => r()));
+    if (sink) await this.#drain(functionName, sink);
   }
 
   /** The last `lines` lines of a function's log (rotated file included), or undefined when it has none. */
@@ -120,8 +106,8 @@ export class FunctionLogs extends EventEmitter<FunctionLogsEvents> {
   }
 
   async close(): Promise<void> {
-    const sinks = [...this.#sinks.values()];
-    this.#sinks.clear();
-    await Promise.all(sinks.map((s) => new Promise<void>((r) => s.stream.end(r))));
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    await Promise.all([...this.#sinks].map(([name, sink]) => this.#drain(name, sink)));
   }
 }

@@ -19,8 +19,9 @@ export interface RuntimeReply {
 export interface RuntimeApiHandlers {
   /** Long poll: resolves when an invocation is assigned to this runtime; never resolves once it is killed. */
   next(): Promise<NextInvocation>;
-  response(requestId: string, body: Buffer, headers: http.IncomingHttpHeaders): RuntimeReply;
-  error(requestId: string, body: Buffer, headers: http.IncomingHttpHeaders): RuntimeReply;
+  /** May resolve later: the answer to the runtime is sent after the invocation's result is delivered. */
+  response(requestId: string, body: Buffer, headers: http.IncomingHttpHeaders): RuntimeReply | Promise<RuntimeReply>;
+  error(requestId: string, body: Buffer, headers: http.IncomingHttpHeaders): RuntimeReply | Promise<RuntimeReply>;
   initError(body: Buffer, headers: http.IncomingHttpHeaders): RuntimeReply;
   /** A response body above the payload limit (the invocation fails with Function.ResponseSizeTooLarge). */
   responseTooLarge(requestId: string): void;
@@ -99,7 +100,7 @@ export class RuntimeApiServer implements AsyncDisposable {
       });
     }
     const out = m![2] === 'response' ? this.#handlers.response(requestId, body, req.headers) : this.#handlers.error(requestId, body, req.headers);
-    reply(res, out);
+    reply(res, out instanceof Promise ? await out : out);
   }
 }
 

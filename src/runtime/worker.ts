@@ -264,18 +264,23 @@ export class Worker {
     if (Number.isFinite(kb) && kb > 0) this.#maxRssMb = Math.ceil(kb / 1024);
   }
 
-  #onResponse(requestId: string, body: Buffer, headers: IncomingHttpHeaders): RuntimeReply {
+  // The runtime's 202 is sent once the result is delivered: the caller's answer goes out first.
+  async #onResponse(requestId: string, body: Buffer, headers: IncomingHttpHeaders): Promise<RuntimeReply> {
     if (!this.#isCurrent(requestId)) return invalidRequestId();
     this.#noteStats(headers);
     this.#complete('success', body, undefined);
-    return { status: 202, body: { status: 'OK' } };
+    await this.#finishing;
+    await immediate();
+    return ACCEPTED;
   }
 
-  #onError(requestId: string, body: Buffer, headers: IncomingHttpHeaders): RuntimeReply {
+  async #onError(requestId: string, body: Buffer, headers: IncomingHttpHeaders): Promise<RuntimeReply> {
     if (!this.#isCurrent(requestId)) return invalidRequestId();
     this.#noteStats(headers);
     this.#complete('function-error', body, errorTypeOf(body, headers));
-    return { status: 202, body: { status: 'OK' } };
+    await this.#finishing;
+    await immediate();
+    return ACCEPTED;
   }
 
   #onInitError(body: Buffer, headers: IncomingHttpHeaders): RuntimeReply {
@@ -283,7 +288,7 @@ export class Worker {
       return { status: 403, body: { errorMessage: 'Transition from Invoke to InitError is not allowed', errorType: 'InvalidStateTransition' } };
     }
     this.#initError = { body, errorType: errorTypeOf(body, headers) ?? 'Runtime.Unknown' };
-    return { status: 202, body: { status: 'OK' } };
+    return ACCEPTED;
   }
 
   #onTooLarge(requestId: string): void {
@@ -428,6 +433,8 @@ export class Worker {
     if (this.#child && this.#child.exitCode === null && this.#child.signalCode === null) this.#child.kill('SIGKILL');
   }
 }
+
+const ACCEPTED: RuntimeReply = { status: 202, body: { status: 'OK' } };
 
 /** The error document AWS returns for failures of the platform rather than the handler. */
 export function platformError(errorType: string, requestId: string, message: string): Buffer {

@@ -1,0 +1,52 @@
+export interface LogsFlags {
+  follow?: boolean;
+  lines?: string;
+  endpointUrl?: string;
+}
+
+/** The server `tributary logs` talks to: --endpoint-url, else TRIBUTARY_ENDPOINT, else the local default port. */
+export function logsEndpoint(flags: LogsFlags, env: NodeJS.ProcessEnv = process.env): string {
+  return (flags.endpointUrl ?? env['TRIBUTARY_ENDPOINT'] ?? `http://127.0.0.1:${env['TRIBUTARY_PORT'] ?? '4600'}`).replace(/\/+$/, '');
+}
+
+/**
+ * `tributary logs FUNCTION [--follow] [--lines N]`: prints a function's log (its output plus Lambda's
+ * START/END/REPORT lines) from a running server — GET /_tributary/lambda/functions/NAME/logs — so it works
+ * for --in-memory servers too. With --follow it keeps printing new lines until interrupted.
+ */
+export async function logs(functionName: string, flags: LogsFlags, out: NodeJS.WritableStream = process.stdout): Promise<number> {
+  const lines = flags.lines ?? '100';
+  if (!/^\d+$/.test(lines)) {
+    process.stderr.write(`--lines must be a number, got ${lines}\n`);
+    return 2;
+  }
+  const url = `${logsEndpoint(flags)}/_tributary/lambda/functions/${encodeURIComponent(functionName)}/logs?lines=${lines}${flags.follow ? '&follow=true' : ''}`;
+  const ac = new AbortController();
+  const stop = (): void => ac.abort();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    const res = await fetch(url, { signal: ac.signal });
+    if (!res.ok) {
+      const text = await res.text();
+      let message = text;
+      try {
+        message = (JSON.parse(text) as { message?: string }).message ?? text;
+      } catch {
+        // not JSON: print as is
+      }
+      process.stderr.write(`${message}\n`);
+      return 1;
+    }
+    if (!res.body) return 0;
+    for await (const chunk of res.body) out.write(Buffer.from(chunk as Uint8Array));
+    return 0;
+  } catch (err) {
+    if (ac.signal.aborted) return 0;
+    process.stderr.write(`Cannot reach Tributary at ${logsEndpoint(flags)}: ${(err as Error).message}\n`);
+    return 1;
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
+}
