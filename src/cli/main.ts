@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { up } from './up.js';
+import { logs } from './logs.js';
 
 const program = new Command('tributary').description('Self-hosted Kinesis Data Streams + Lambda event source mappings');
 
@@ -16,6 +17,16 @@ program
   .option('--transition-delay-ms <ms>', 'how long CREATING/UPDATING/DELETING last (env TRIBUTARY_TRANSITION_DELAY_MS)')
   .action(async (flags) => {
     await up(flags);
+  });
+
+program
+  .command('logs <function>')
+  .description("print a Lambda function's log from a running server (START/END/REPORT lines included)")
+  .option('-f, --follow', 'keep printing new lines until interrupted')
+  .option('-n, --lines <n>', 'how many past lines to print first', '100')
+  .option('--endpoint-url <url>', 'server to ask (env TRIBUTARY_ENDPOINT, default http://127.0.0.1:$TRIBUTARY_PORT or 4600)')
+  .action(async (fn: string, flags) => {
+    process.exitCode = await logs(fn, flags);
   });
 
 await program.parseAsync(process.argv);
