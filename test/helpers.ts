@@ -66,3 +66,19 @@ export async function awsCli(app: App, args: string[]): Promise<{ stdout: string
   }
   return { stdout, json };
 }
+
+let cliMajor: number | undefined;
+
+/** Major version of the installed AWS CLI (v1 sends blob arguments as given; v2 expects base64 unless told). */
+export async function awsCliMajor(): Promise<number> {
+  if (cliMajor === undefined) {
+    const { stdout, stderr } = await exec('aws', ['--version']);
+    cliMajor = Number(/aws-cli\/(\d+)/.exec(stdout + stderr)?.[1] ?? 1);
+  }
+  return cliMajor;
+}
+
+/** Arguments that make `--data` / `--payload` raw text on both CLI majors (v2: --cli-binary-format raw-in-base64-out). */
+export async function rawBlobArgs(): Promise<string[]> {
+  return (await awsCliMajor()) >= 2 ? ['--cli-binary-format', 'raw-in-base64-out'] : [];
+}

@@ -11,6 +11,8 @@ import { batchCut, buildPayload, encodeRecord, type EncodedRecord, type EventCon
 import type { MappingEvents } from './events.js';
 import { failureRecord, type FailureCondition } from './failure-record.js';
 import { race, Signal, sleep } from './signal.js';
+import { judgeWindowInvoke, MAX_WINDOW_STATE_BYTES, windowPayload, windowStartOf, type OpenWindow } from './tumbling-window.js';
+import type { BatchOutcome } from './batch-outcome.js';
 
 /** Sends a failure record to an SQS queue or SNS topic ARN. */
 export interface DestinationSender {
@@ -49,6 +51,16 @@ interface Lane {
   signal: Signal;
   /** When the oldest queued record entered the lane (the batching window starts then). */
   since: number;
+  /** The open tumbling window (TumblingWindowInSeconds > 0). */
+  window: OpenWindow | undefined;
+}
+
+/** How one invoke of a batch is built and judged: plain Kinesis events, or tumbling-window events. */
+interface InvokeStrategy {
+  payload(records: ReadonlyArray<EncodedRecord>): Buffer;
+  judge(result: InvokeResult, records: ReadonlyArray<EncodedRecord>): BatchOutcome;
+  /** Records the function processed successfully. */
+  succeeded(records: ReadonlyArray<EncodedRecord>): void;
 }
 
 /**
@@ -86,7 +98,7 @@ export class ShardProcessor {
     this.#readPos = start;
     this.#lastCheckpoint = start;
     this.#ctx = { shardId, streamArn: m.streamArn, region: deps.region, role };
-    this.#lanes = Array.from({ length: m.parallelization }, () => ({ queue: [], signal: new Signal(), since: 0 }));
+    this.#lanes = Array.from({ length: m.parallelization }, () => ({ queue: [], signal: new Signal(), since: 0, window: undefined }));
     this.#maxBuffered = Math.max(1000, m.batchSize * (m.parallelization + 1));
   }
 
@@ -187,6 +199,7 @@ export class ShardProcessor {
   }
 
   async #laneLoop(lane: Lane): Promise<void> {
+    if (this.#m.tumblingWindowMs > 0) return this.#windowLaneLoop(lane);
     const m = this.#m;
     while (!this.stopped) {
       if (lane.queue.length === 0) {
@@ -205,7 +218,7 @@ export class ShardProcessor {
       const batch = lane.queue.splice(0, n);
       lane.since = Date.now();
       try {
-        await this.#processBatch(batch);
+        await this.#processBatch(batch, this.#plain);
       } catch (err) {
         if (err instanceof Stopped) return;
         throw err;
@@ -213,11 +226,136 @@ export class ShardProcessor {
     }
   }
 
+  readonly #plain: InvokeStrategy = {
+    payload: (records) => buildPayload(records),
+    judge: (result, records) => judgeInvoke(result, records, this.#m.reportBatchItemFailures),
+    succeeded: (records) => this.#markDone(records),
+  };
+
+  /**
+   * Tumbling windows: batches hold records of one window; each invoke carries the state the function
+   * returned last; once the window is over (its end passed, a later window's record is next, the shard
+   * ended, or the state outgrew 1 MB) a final invoke must succeed before the lane moves on. Records of
+   * a window are checkpointed only then, so a restart replays the whole window and rebuilds its state.
+   */
+  async #windowLaneLoop(lane: Lane): Promise<void> {
+    const m = this.#m;
+    const length = m.tumblingWindowMs;
+    while (!this.stopped) {
+      const head = lane.queue[0];
+      const w = lane.window;
+      if (w) {
+        const headInWindow = head !== undefined && windowStartOf(head.record.arrival, length) === w.start;
+        const over = w.terminatedEarly || Date.now() >= w.end || (head !== undefined && !headInWindow) || (this.#endReached && !head);
+        if (over && !headInWindow) {
+          try {
+            await this.#finalWindowInvoke(w);
+          } catch (err) {
+            if (err instanceof Stopped) return;
+            throw err;
+          }
+          lane.window = undefined;
+          continue;
+        }
+      }
+      if (!head) {
+        if (this.#endReached && !lane.window) return;
+        const until = lane.window ? lane.window.end - Date.now() : undefined;
+        if (until === undefined) await lane.signal.wait();
+        else await race(lane.signal.wait(), sleep(Math.max(0, until), this.#abort.signal));
+        continue;
+      }
+      if (m.windowMs > 0 && lane.queue.length < m.batchSize && !this.#endReached) {
+        const wait = lane.since + m.windowMs - Date.now();
+        if (wait > 0) {
+          await race(lane.signal.wait(), sleep(wait, this.#abort.signal));
+          continue;
+        }
+      }
+      const start = windowStartOf(head.record.arrival, length);
+      const win = (lane.window ??= { start, end: start + length, state: {}, processed: [], terminatedEarly: false });
+      let inWindow = 0;
+      while (inWindow < lane.queue.length && windowStartOf(lane.queue[inWindow]!.record.arrival, length) === win.start) inWindow++;
+      const n = batchCut(lane.queue.slice(0, inWindow), m.batchSize, Buffer.byteLength(JSON.stringify(win.state)) + 512);
+      const batch = lane.queue.splice(0, n);
+      lane.since = Date.now();
+      try {
+        await this.#processBatch(batch, this.#windowStrategy(win));
+      } catch (err) {
+        if (err instanceof Stopped) return;
+        throw err;
+      }
+    }
+  }
+
+  #windowStrategy(win: OpenWindow, isFinal = false): InvokeStrategy {
+    let pendingState: { state: unknown; bytes: number } | undefined;
+    return {
+      payload: (records) => windowPayload(records, win, this.#ctx, isFinal),
+      judge: (result, records) => {
+        const j = judgeWindowInvoke(result, records, this.#m.reportBatchItemFailures);
+        pendingState = j.state === undefined ? undefined : { state: j.state, bytes: j.stateBytes };
+        return j.outcome;
+      },
+      succeeded: (records) => {
+        if (pendingState) {
+          win.state = pendingState.state;
+          if (pendingState.bytes > MAX_WINDOW_STATE_BYTES) win.terminatedEarly = true;
+        }
+        win.processed.push(...records);
+        // Room for more reading; the checkpoint waits for the final invoke.
+        this.#release(records.length);
+      },
+    };
+  }
+
+  /** The final invoke of a window: no records, isFinalInvokeForWindow true; retried like any batch. */
+  async #finalWindowInvoke(w: OpenWindow): Promise<void> {
+    const m = this.#m;
+    const strategy = this.#windowStrategy(w, true);
+    for (let retries = 0; ; ) {
+      const result = await this.#invokeUntilDelivered([], strategy);
+      const outcome = strategy.judge(result, []);
+      this.#d.events.emit('batch', {
+        uuid: m.uuid,
+        shardId: this.shardId,
+        records: 0,
+        firstSequenceNumber: '',
+        lastSequenceNumber: '',
+        outcome: outcome.kind,
+        durationMs: result.durationMs,
+        iteratorAgeMs: 0,
+        ...(result.functionError ? { functionError: result.functionError } : {}),
+      });
+      if (outcome.kind === 'success') {
+        this.#d.setResult(m.uuid, LAST_PROCESSING_RESULT.ok);
+        this.#markDone(w.processed, false);
+        return;
+      }
+      this.#d.setResult(m.uuid, LAST_PROCESSING_RESULT.functionError);
+      retries++;
+      if (m.maxRetries >= 0 && retries > m.maxRetries) {
+        // The window's records were processed but its result was never accepted: report and move on.
+        if (w.processed.length > 0) {
+          await this.#discard('RetryAttemptsExhausted', w.processed, retries, result.requestId, { statusCode: result.statusCode, functionError: outcome.kind === 'failure' ? outcome.functionError : null }, false);
+        }
+        return;
+      }
+      await this.#backoff(retries);
+    }
+  }
+
   /** Marks records done and moves the checkpoint over the done prefix. */
-  #markDone(records: ReadonlyArray<EncodedRecord>): void {
+  #markDone(records: ReadonlyArray<EncodedRecord>, release = true): void {
     for (const r of records) this.#done.add(r.record.position);
-    this.#buffered -= records.length;
+    if (release) this.#buffered -= records.length;
     this.#advance();
+    this.#progress.notify();
+  }
+
+  /** Frees read-ahead room for records that are processed but not yet checkpointed (tumbling windows). */
+  #release(count: number): void {
+    this.#buffered -= count;
     this.#progress.notify();
   }
 
@@ -241,7 +379,7 @@ export class ShardProcessor {
   }
 
   /** Resolves when every record of the batch is done: processed, or discarded per the error handling settings. */
-  async #processBatch(batch: EncodedRecord[]): Promise<void> {
+  async #processBatch(batch: EncodedRecord[], strategy: InvokeStrategy): Promise<void> {
     const m = this.#m;
     let current = batch;
     let invokeCount = 0;
@@ -250,9 +388,9 @@ export class ShardProcessor {
       current = await this.#dropExpired(current, invokeCount);
       if (current.length === 0) return;
       const started = Date.now();
-      const result = await this.#invokeUntilDelivered(current);
+      const result = await this.#invokeUntilDelivered(current, strategy);
       invokeCount++;
-      const outcome = judgeInvoke(result, current, m.reportBatchItemFailures);
+      const outcome = strategy.judge(result, current);
       const last = current[current.length - 1]!.record;
       const finished = Date.now();
       this.#d.events.emit('batch', {
@@ -268,19 +406,19 @@ export class ShardProcessor {
       });
       if (outcome.kind === 'success') {
         this.#d.setResult(m.uuid, LAST_PROCESSING_RESULT.ok);
-        this.#markDone(current);
+        strategy.succeeded(current);
         return;
       }
       this.#d.setResult(m.uuid, LAST_PROCESSING_RESULT.functionError);
       if (outcome.failedFrom > 0) {
         // Partial batch response: everything before the lowest failed item is done.
-        this.#markDone(current.slice(0, outcome.failedFrom));
+        strategy.succeeded(current.slice(0, outcome.failedFrom));
         current = current.slice(outcome.failedFrom);
       } else if (m.bisect && current.length > 1) {
         // Bisect: retry each half on its own; splitting does not use up retries.
         const mid = Math.ceil(current.length / 2);
-        await this.#processBatch(current.slice(0, mid));
-        await this.#processBatch(current.slice(mid));
+        await this.#processBatch(current.slice(0, mid), strategy);
+        await this.#processBatch(current.slice(mid), strategy);
         return;
       }
       retries++;
@@ -302,8 +440,8 @@ export class ShardProcessor {
   }
 
   /** Invokes until the function ran; throttles and service errors are retried without counting. */
-  async #invokeUntilDelivered(batch: EncodedRecord[]): Promise<InvokeResult> {
-    const payload = buildPayload(batch);
+  async #invokeUntilDelivered(batch: EncodedRecord[], strategy: InvokeStrategy): Promise<InvokeResult> {
+    const payload = strategy.payload(batch);
     for (let attempt = 1; ; attempt++) {
       if (this.stopped) throw new Stopped();
       try {
@@ -319,16 +457,16 @@ export class ShardProcessor {
               ? LAST_PROCESSING_RESULT.functionMissing
               : `PROBLEM: ${type}`,
         );
-        const last = batch[batch.length - 1]!.record;
+        const last = batch[batch.length - 1]?.record;
         this.#d.events.emit('batch', {
           uuid: this.#m.uuid,
           shardId: this.shardId,
           records: batch.length,
-          firstSequenceNumber: batch[0]!.record.sequenceNumber,
-          lastSequenceNumber: last.sequenceNumber,
+          firstSequenceNumber: batch[0]?.record.sequenceNumber ?? '',
+          lastSequenceNumber: last?.sequenceNumber ?? '',
           outcome: throttled ? 'throttled' : 'error',
           durationMs: 0,
-          iteratorAgeMs: Math.max(0, Date.now() - last.arrival),
+          iteratorAgeMs: last ? Math.max(0, Date.now() - last.arrival) : 0,
         });
         await this.#backoff(attempt);
       }
@@ -353,6 +491,7 @@ export class ShardProcessor {
     invokeCount: number,
     requestId: string,
     response?: { statusCode: number; functionError: string | null },
+    release = true,
   ): Promise<void> {
     const m = this.#m;
     let delivered = false;
@@ -387,6 +526,6 @@ export class ShardProcessor {
       delivered,
       ...(m.onFailure ? { destination: m.onFailure } : {}),
     });
-    this.#markDone(records);
+    this.#markDone(records, release);
   }
 }

@@ -220,18 +220,24 @@ function keyAndColonEnd(b: Uint8Array, i: number, n: number): number {
   return ws(b, i + 1, n);
 }
 
+/** Bytes that stop the fast loop inside a string: the quote, the backslash and control characters. */
+const STRING_STOP = new Uint8Array(256);
+for (let c = 0; c < 0x20; c++) STRING_STOP[c] = 1;
+STRING_STOP[QUOTE] = 1;
+STRING_STOP[BACKSLASH] = 1;
+
 /** Checks the string starting at `i` (a quote) and returns the index after its closing quote. */
 function stringEnd(b: Uint8Array, i: number, n: number): number {
   i++;
+  const stop = STRING_STOP;
   for (;;) {
+    while (i < n && stop[b[i] as number] === 0) i++; // one table load per byte
     if (i >= n) fail();
     const c = b[i] as number;
     if (c === QUOTE) return i + 1;
-    if (c === BACKSLASH) {
-      sawEscape = true;
-      i = escapeEnd(b, i, n);
-    } else if (c < 0x20) fail();
-    else i++;
+    if (c !== BACKSLASH) fail(); // a raw control character
+    sawEscape = true;
+    i = escapeEnd(b, i, n);
   }
 }
 

@@ -1,0 +1,99 @@
+import { strict as assert } from 'node:assert';
+import { after, before, describe, it } from 'node:test';
+import { PutRecordsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
+import { CreateEventSourceMappingCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import type { App } from '../src/server/app.js';
+import { kinesisClient, startTestServer, waitFor } from './helpers.js';
+import { createRecordingFunction, createStream, lambdaClient, type RecordedInvoke } from './mapping-fixtures.js';
+
+interface WindowEvent {
+  Records: RecordedInvoke['event']['Records'];
+  window: { start: string; end: string };
+  state: { count?: number; sum?: number };
+  shardId: string;
+  eventSourceARN: string;
+  isFinalInvokeForWindow: boolean;
+  isWindowTerminatedEarly: boolean;
+}
+
+const events = (inv: RecordedInvoke[]): WindowEvent[] => inv.map((i) => i.event as unknown as WindowEvent);
+
+describe('tumbling windows', () => {
+  let app: App;
+  let k: KinesisClient;
+  let l: LambdaClient;
+  before(async () => {
+    app = await startTestServer({ mappings: { retryBaseMs: 5, retryMaxMs: 50 } });
+    k = kinesisClient(app);
+    l = lambdaClient(app);
+  });
+  after(async () => {
+    k.destroy();
+    l.destroy();
+    await app.close();
+  });
+
+  it('carries state between invocations of a window and ends each window with one final invoke', async () => {
+    const streamArn = await createStream(k, app, 'win', 1);
+    const fn = await createRecordingFunction(app, l, 'win-fn', { BEHAVIOUR: 'window' });
+    await l.send(new CreateEventSourceMappingCommand({ FunctionName: fn.name, EventSourceArn: streamArn, StartingPosition: 'TRIM_HORIZON', TumblingWindowInSeconds: 1, BatchSize: 2 }));
+    const values = [1, 2, 3, 4, 5, 6, 7];
+    await k.send(new PutRecordsCommand({ StreamName: 'win', Records: values.map((v) => ({ Data: Buffer.from(String(v)), PartitionKey: 'p' })) }));
+    // Every record lands in some window; wait until the windows holding them all had their final invoke.
+    await waitFor(() => {
+      const ev = events(fn.invokes());
+      const finals = ev.filter((e) => e.isFinalInvokeForWindow);
+      return finals.reduce((a, e) => a + (e.state.count ?? 0), 0) === values.length;
+    }, 15_000, 'final invokes');
+    const ev = events(fn.invokes());
+    const windows = new Map<string, WindowEvent[]>();
+    for (const e of ev) windows.set(e.window.start, [...(windows.get(e.window.start) ?? []), e]);
+    let total = 0;
+    for (const [start, list] of windows) {
+      assert.match(start, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+      assert.equal(Date.parse(list[0]!.window.end) - Date.parse(start), 1000);
+      assert.deepEqual(list[0]!.state, {}, 'the first invoke of a window gets {}');
+      const finals = list.filter((e) => e.isFinalInvokeForWindow);
+      assert.equal(finals.length, 1, 'one final invoke per window');
+      assert.equal(list.at(-1)!.isFinalInvokeForWindow, true, 'the final invoke is the last');
+      // State carried: each invoke sees the count of every record before it in the window.
+      let seen = 0;
+      for (const e of list) {
+        assert.equal(e.state.count ?? 0, seen);
+        seen += e.Records.length;
+        assert.equal(e.shardId, 'shardId-000000000000');
+        assert.equal(e.eventSourceARN, streamArn);
+        assert.equal(e.isWindowTerminatedEarly, false);
+        assert.ok(e.Records.length <= 2);
+      }
+      total += finals[0]!.state.sum ?? 0;
+    }
+    assert.equal(total, values.reduce((a, b) => a + b, 0));
+  });
+
+  it('ends a window early when the state outgrows 1 MB', async () => {
+    const streamArn = await createStream(k, app, 'winbig', 1);
+    const fn = await createRecordingFunction(app, l, 'winbig-fn', { BEHAVIOUR: 'window-big' });
+    await l.send(new CreateEventSourceMappingCommand({ FunctionName: fn.name, EventSourceArn: streamArn, StartingPosition: 'TRIM_HORIZON', TumblingWindowInSeconds: 300, BatchSize: 1 }));
+    await k.send(new PutRecordsCommand({ StreamName: 'winbig', Records: [1, 2].map((v) => ({ Data: Buffer.from(String(v)), PartitionKey: 'p' })) }));
+    await waitFor(() => events(fn.invokes()).some((e) => e.isWindowTerminatedEarly), 15_000, 'early termination');
+    const ev = events(fn.invokes());
+    const early = ev.find((e) => e.isWindowTerminatedEarly)!;
+    assert.equal(early.isFinalInvokeForWindow, true);
+    assert.equal(early.Records.length, 0);
+    assert.equal(ev[0]!.Records.length, 1);
+  });
+
+  it('retries a failed window invoke without applying its state', async () => {
+    const streamArn = await createStream(k, app, 'winerr', 1);
+    const fn = await createRecordingFunction(app, l, 'winerr-fn', { BEHAVIOUR: 'window-fail-first' });
+    await l.send(new CreateEventSourceMappingCommand({ FunctionName: fn.name, EventSourceArn: streamArn, StartingPosition: 'TRIM_HORIZON', TumblingWindowInSeconds: 1, BatchSize: 10 }));
+    await k.send(new PutRecordsCommand({ StreamName: 'winerr', Records: [5, 6].map((v) => ({ Data: Buffer.from(String(v)), PartitionKey: 'p' })) }));
+    await waitFor(() => {
+      const finals = events(fn.invokes()).filter((e) => e.isFinalInvokeForWindow);
+      return finals.reduce((a, e) => a + (e.state.count ?? 0), 0) === 2;
+    }, 15_000, 'final invoke after the retry');
+    const finals = events(fn.invokes()).filter((e) => e.isFinalInvokeForWindow);
+    assert.equal(finals.reduce((a, e) => a + (e.state.sum ?? 0), 0), 11, 'the failed invoke counted nothing');
+  });
+});
