@@ -30,10 +30,20 @@ describe('record metadata', () => {
       { awsRegion: [{ exists: true }] },
       { kinesis: { partitionKey: ['1'] } },
       { data: { partitionKey: ['1'] } },
+      { toString: [{ exists: true }] },
+      '{"__proto__": [{"exists": true}]}',
+      { data: { constructor: [{ exists: true }], hasOwnProperty: [{ exists: true }] } },
     ]) {
       assert.equal(filterOf(pattern).matches(record({})), false, JSON.stringify(pattern));
     }
     assert.equal(filterOf({ eventSource: [{ exists: false }] }).matches(record({})), true);
+  });
+
+  it('treats keys named like Object.prototype members as ordinary data keys', () => {
+    const filter = filterOf('{"data": {"__proto__": ["x"], "constructor": [{"exists": true}]}}');
+    assert.equal(filter.matches(record('{"__proto__": "x", "constructor": 1}')), true);
+    assert.equal(filter.matches(record('{"__proto__": "y", "constructor": 1}')), false);
+    assert.equal(filter.matches(record('{"__proto__": "x"}')), false);
   });
 
   it('applies numeric ranges to data (the AWS Temperature example)', () => {

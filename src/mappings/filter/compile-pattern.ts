@@ -12,12 +12,12 @@ type ObjectTest = (obj: ProjectedObject | undefined) => boolean;
  * The keys a Kinesis pattern can name at its top level: the fields of the event's `kinesis` object, as in
  * AWS's example `{"partitionKey": ["1"], "data": {...}}`. Any other top-level key is simply absent.
  */
-const METADATA: Record<string, ((r: FilterableKinesisRecord) => unknown) | undefined> = {
-  partitionKey: (r) => r.partitionKey,
-  sequenceNumber: (r) => r.sequenceNumber,
-  approximateArrivalTimestamp: (r) => r.approximateArrivalTimestamp,
-  kinesisSchemaVersion: () => '1.0',
-};
+const METADATA = new Map<string, (r: FilterableKinesisRecord) => unknown>([
+  ['partitionKey', (r) => r.partitionKey],
+  ['sequenceNumber', (r) => r.sequenceNumber],
+  ['approximateArrivalTimestamp', (r) => r.approximateArrivalTimestamp],
+  ['kinesisSchemaVersion', () => '1.0'],
+]);
 
 /** True when the pattern reads `data` at its top level (directly or in a `$or` branch). */
 export function usesData(pattern: ObjectPattern): boolean {
@@ -41,7 +41,7 @@ function compileRootField(field: FieldPattern, dataRoot: ProjectionNode): Record
     const test = compileNested(field.pattern, dataRoot);
     return (_r, data) => test(data);
   }
-  const get = METADATA[field.key];
+  const get = METADATA.get(field.key); // a Map: keys like "toString" must not reach Object.prototype
   if (field.kind === 'leaf') {
     const test = compileLeafTest(field.matchers);
     if (!get) {
