@@ -13,6 +13,9 @@ export interface PoolHooks {
   drained(pool: WorkerPool): void;
 }
 
+/** How long a worker that answered may take to ask for more work before the pool stops waiting for it. */
+const STALL_MS = 1000;
+
 interface Queued {
   req: InvocationRequest;
   resolve: (r: InvocationResult) => void;
@@ -34,6 +37,7 @@ export class WorkerPool {
   #starting = 0;
   #retired = false;
   #closed = false;
+  #stallTimer: NodeJS.Timeout | undefined;
 
   constructor(spec: FunctionSpec, hooks: PoolHooks, env: WorkerEnvironment) {
     this.spec = spec;
@@ -101,8 +105,20 @@ export class WorkerPool {
     if (this.#retired && this.#queue.length === 0) {
       for (const w of this.#ready.splice(0)) w.kill('retired');
     }
-    const deficit = this.#queue.length - this.#starting;
+    // A worker that just answered asks for its next invocation within a moment: count on it rather than
+    // spawning another process, unless it stalls (then a later pump spawns after all).
+    const now = Date.now();
+    let soon = 0;
+    for (const w of this.#workers) if (w.state === 'finishing' && now - w.lastUsed < STALL_MS) soon++;
+    const deficit = this.#queue.length - this.#starting - soon;
     for (let i = 0; i < deficit; i++) this.#spawn();
+    if (soon > 0 && this.#queue.length > 0 && !this.#stallTimer) {
+      this.#stallTimer = setTimeout(() => {
+        this.#stallTimer = undefined;
+        if (!this.#closed) this.#pump();
+      }, STALL_MS);
+      this.#stallTimer.unref();
+    }
   }
 
   #spawn(): void {

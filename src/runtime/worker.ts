@@ -311,6 +311,7 @@ export class Worker {
     clearTimeout(cur.timer);
     const durationMs = msSince(cur.started);
     this.#state = 'finishing';
+    this.lastUsed = Date.now();
     this.#finishing = (async () => {
       // Output written before the answer may still sit unread in the pipe: one poll turn drains it.
       await immediate();
