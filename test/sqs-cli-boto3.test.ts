@@ -21,7 +21,9 @@ describe('SQS with the AWS CLI', () => {
   });
 
   it('create-queue, send-message, receive-message, delete-message', async () => {
-    const created = (await awsCli(app, ['sqs', 'create-queue', '--queue-name', 'cli-queue'])).json as { QueueUrl: string };
+    const created = (await awsCli(app, ['sqs', 'create-queue', '--queue-name', 'cli-queue'])).json as {
+      QueueUrl: string;
+    };
     assert.equal(created.QueueUrl, `${app.endpoint}/000000000000/cli-queue`);
     const url = created.QueueUrl;
     const sent = (
@@ -39,8 +41,27 @@ describe('SQS with the AWS CLI', () => {
     assert.equal(sent.MD5OfMessageAttributes, '324758f82d026ac6ec5b31a3b192d1e3');
     assert.match(sent.MessageId!, /^[0-9a-f-]{36}$/);
     const got = (
-      await awsCli(app, ['sqs', 'receive-message', '--queue-url', url, '--attribute-names', 'All', '--message-attribute-names', 'All', '--wait-time-seconds', '2'])
-    ).json as { Messages: Array<{ Body: string; ReceiptHandle: string; MessageId: string; Attributes: Record<string, string>; MessageAttributes: Record<string, unknown> }> };
+      await awsCli(app, [
+        'sqs',
+        'receive-message',
+        '--queue-url',
+        url,
+        '--attribute-names',
+        'All',
+        '--message-attribute-names',
+        'All',
+        '--wait-time-seconds',
+        '2',
+      ])
+    ).json as {
+      Messages: Array<{
+        Body: string;
+        ReceiptHandle: string;
+        MessageId: string;
+        Attributes: Record<string, string>;
+        MessageAttributes: Record<string, unknown>;
+      }>;
+    };
     assert.equal(got.Messages.length, 1);
     const m = got.Messages[0]!;
     assert.equal(m.MessageId, sent.MessageId);
@@ -48,7 +69,9 @@ describe('SQS with the AWS CLI', () => {
     assert.equal(m.Attributes.ApproximateReceiveCount, '1');
     assert.deepEqual(m.MessageAttributes.Foo, { DataType: 'String', StringValue: 'Bar' });
     await awsCli(app, ['sqs', 'delete-message', '--queue-url', url, '--receipt-handle', m.ReceiptHandle]);
-    const attrs = (await awsCli(app, ['sqs', 'get-queue-attributes', '--queue-url', url, '--attribute-names', 'All'])).json as {
+    const attrs = (
+      await awsCli(app, ['sqs', 'get-queue-attributes', '--queue-url', url, '--attribute-names', 'All'])
+    ).json as {
       Attributes: Record<string, string>;
     };
     assert.equal(attrs.Attributes.ApproximateNumberOfMessages, '0');
@@ -58,11 +81,14 @@ describe('SQS with the AWS CLI', () => {
   });
 
   it('reports a missing queue with the SQS error code', async () => {
-    await assert.rejects(awsCli(app, ['sqs', 'get-queue-url', '--queue-name', 'absent']), (e: { stderr: string }) => {
-      assert.match(e.stderr, /AWS\.SimpleQueueService\.NonExistentQueue/);
-      assert.match(e.stderr, /The specified queue does not exist/);
-      return true;
-    });
+    await assert.rejects(
+      awsCli(app, ['sqs', 'get-queue-url', '--queue-name', 'absent']),
+      (e: { stderr: string }) => {
+        assert.match(e.stderr, /AWS\.SimpleQueueService\.NonExistentQueue/);
+        assert.match(e.stderr, /The specified queue does not exist/);
+        return true;
+      },
+    );
   });
 });
 
@@ -101,7 +127,13 @@ describe('SQS with boto3', () => {
 
   it('runs a create/send/batch/receive/delete flow and maps QueueDoesNotExist to its exception class', async () => {
     const { stdout } = await exec('python3', ['-c', BOTO3_FLOW], {
-      env: { ...process.env, ENDPOINT: app.endpoint, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_DEFAULT_REGION: region },
+      env: {
+        ...process.env,
+        ENDPOINT: app.endpoint,
+        AWS_ACCESS_KEY_ID: 'test',
+        AWS_SECRET_ACCESS_KEY: 'test',
+        AWS_DEFAULT_REGION: region,
+      },
     });
     const out = JSON.parse(stdout) as Record<string, unknown>;
     assert.equal(out.protocol, 'json', 'installed botocore speaks JSON to SQS');
@@ -109,10 +141,20 @@ describe('SQS with boto3', () => {
     assert.equal(out.md5attrs, '324758f82d026ac6ec5b31a3b192d1e3');
     assert.equal((out.batch as unknown[]).length, 2);
     assert.deepEqual(out.bodies, ['A', 'B', 'from boto3']);
-    assert.deepEqual(out.attrs, { Count: { DataType: 'Number', StringValue: '1' }, Foo: { DataType: 'String', StringValue: 'Bar' } });
+    assert.deepEqual(out.attrs, {
+      Count: { DataType: 'Number', StringValue: '1' },
+      Foo: { DataType: 'String', StringValue: 'Bar' },
+    });
     assert.equal(out.count, '1');
     assert.equal((out.deleted as unknown[]).length, 3);
-    assert.deepEqual(out.left, { ApproximateNumberOfMessages: '0', ApproximateNumberOfMessagesNotVisible: '0' });
-    assert.deepEqual(out.error, { code: 'AWS.SimpleQueueService.NonExistentQueue', message: 'The specified queue does not exist.', status: 400 });
+    assert.deepEqual(out.left, {
+      ApproximateNumberOfMessages: '0',
+      ApproximateNumberOfMessagesNotVisible: '0',
+    });
+    assert.deepEqual(out.error, {
+      code: 'AWS.SimpleQueueService.NonExistentQueue',
+      message: 'The specified queue does not exist.',
+      status: 400,
+    });
   });
 });

@@ -52,7 +52,10 @@ describe('SQS long polling and visibility timeouts', () => {
 
   it('uses the queue ReceiveMessageWaitTimeSeconds when the request sets none', async () => {
     const { QueueUrl } = await sqs.send(
-      new CreateQueueCommand({ QueueName: 'default-wait', Attributes: { ReceiveMessageWaitTimeSeconds: '20' } }),
+      new CreateQueueCommand({
+        QueueName: 'default-wait',
+        Attributes: { ReceiveMessageWaitTimeSeconds: '20' },
+      }),
     );
     const poll = sqs.send(new ReceiveMessageCommand({ QueueUrl }));
     await waitFor(() => waitersOf('default-wait') === 1, 5000, 'the receive to be waiting');
@@ -63,7 +66,9 @@ describe('SQS long polling and visibility timeouts', () => {
   it('stops waiting when the client aborts the request', async () => {
     const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'abort' }));
     const ac = new AbortController();
-    const poll = sqs.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 20 }), { abortSignal: ac.signal });
+    const poll = sqs.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 20 }), {
+      abortSignal: ac.signal,
+    });
     await waitFor(() => waitersOf('abort') === 1, 5000, 'the receive to be waiting');
     ac.abort();
     await assert.rejects(poll);
@@ -90,8 +95,18 @@ describe('SQS long polling and visibility timeouts', () => {
     const first = await sqs.send(new ReceiveMessageCommand({ QueueUrl, VisibilityTimeout: 1 }));
     const receivedAt = Date.now();
     assert.equal(first.Messages![0]!.Body, 'again');
-    assert.equal((await sqs.send(new ReceiveMessageCommand({ QueueUrl }))).Messages, undefined, 'hidden while in flight');
-    const second = await sqs.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 5, AttributeNames: ['ApproximateReceiveCount'] }));
+    assert.equal(
+      (await sqs.send(new ReceiveMessageCommand({ QueueUrl }))).Messages,
+      undefined,
+      'hidden while in flight',
+    );
+    const second = await sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl,
+        WaitTimeSeconds: 5,
+        MessageSystemAttributeNames: ['ApproximateReceiveCount'],
+      }),
+    );
     const hiddenFor = Date.now() - receivedAt;
     assert.equal(second.Messages![0]!.MessageId, first.Messages![0]!.MessageId);
     assert.equal(second.Messages![0]!.Attributes!.ApproximateReceiveCount, '2');
@@ -125,8 +140,14 @@ describe('SQS long polls and server shutdown', () => {
     const app = await startTestServer();
     const sqs = sqsClient(app, 'h1');
     const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'shutdown' }));
-    const poll = sqs.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 20 })).catch((e: unknown) => e);
-    await waitFor(() => app.sqs.queues.byName('shutdown')?.waiters.size === 1, 5000, 'the receive to be waiting');
+    const poll = sqs
+      .send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 20 }))
+      .catch((e: unknown) => e);
+    await waitFor(
+      () => app.sqs.queues.byName('shutdown')?.waiters.size === 1,
+      5000,
+      'the receive to be waiting',
+    );
     const t0 = Date.now();
     await app.close();
     assert.ok(Date.now() - t0 < 3000, `close took ${Date.now() - t0} ms`);

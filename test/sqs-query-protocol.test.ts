@@ -36,12 +36,20 @@ describe('SQS over the query protocol', () => {
     });
     assert.equal(r.status, 200, r.text);
     assert.match(r.headers.get('content-type') ?? '', /xml/);
-    assert.match(r.text, /^<\?xml version="1.0"\?><CreateQueueResponse xmlns="http:\/\/queue.amazonaws.com\/doc\/2012-11-05\/"><CreateQueueResult>/);
+    assert.match(
+      r.text,
+      /^<\?xml version="1.0"\?><CreateQueueResponse xmlns="http:\/\/queue.amazonaws.com\/doc\/2012-11-05\/"><CreateQueueResult>/,
+    );
     queueUrl = xml1(r.text, 'QueueUrl')!;
     assert.equal(queueUrl, `${app.endpoint}/000000000000/legacy`);
     queuePath = new URL(queueUrl).pathname;
     assert.match(xml1(r.text, 'RequestId')!, /^[0-9a-f-]{36}$/);
-    const attrs = await queryPost(app, { Action: 'GetQueueAttributes', ...V, QueueUrl: queueUrl, 'AttributeName.1': 'All' });
+    const attrs = await queryPost(app, {
+      Action: 'GetQueueAttributes',
+      ...V,
+      QueueUrl: queueUrl,
+      'AttributeName.1': 'All',
+    });
     const names = xmlAll(attrs.text, 'Name');
     const values = xmlAll(attrs.text, 'Value');
     const map = Object.fromEntries(names.map((n, i) => [n, values[i]]));
@@ -92,11 +100,22 @@ describe('SQS over the query protocol', () => {
     assert.equal(xmlAll(r.text, 'MD5OfBody')[1], createHash('md5').update(tricky).digest('hex'));
     assert.equal(xml1(r.text, 'MD5OfMessageAttributes'), '324758f82d026ac6ec5b31a3b192d1e3');
     assert.match(r.text, /<Attribute><Name>ApproximateReceiveCount<\/Name><Value>1<\/Value><\/Attribute>/);
-    assert.match(r.text, /<MessageAttribute><Name>Count<\/Name><Value><StringValue>1<\/StringValue><DataType>Number<\/DataType><\/Value><\/MessageAttribute>/);
+    assert.match(
+      r.text,
+      /<MessageAttribute><Name>Count<\/Name><Value><StringValue>1<\/StringValue><DataType>Number<\/DataType><\/Value><\/MessageAttribute>/,
+    );
     const handles = xmlAll(r.text, 'ReceiptHandle');
-    const del = await queryPost(app, { Action: 'DeleteMessage', ...V, QueueUrl: queueUrl, ReceiptHandle: handles[0]! });
+    const del = await queryPost(app, {
+      Action: 'DeleteMessage',
+      ...V,
+      QueueUrl: queueUrl,
+      ReceiptHandle: handles[0]!,
+    });
     assert.equal(del.status, 200);
-    assert.match(del.text, /<DeleteMessageResponse xmlns="[^"]+"><ResponseMetadata><RequestId>[0-9a-f-]{36}<\/RequestId><\/ResponseMetadata><\/DeleteMessageResponse>$/);
+    assert.match(
+      del.text,
+      /<DeleteMessageResponse xmlns="[^"]+"><ResponseMetadata><RequestId>[0-9a-f-]{36}<\/RequestId><\/ResponseMetadata><\/DeleteMessageResponse>$/,
+    );
     const batch = await queryPost(app, {
       Action: 'DeleteMessageBatch',
       ...V,
@@ -107,8 +126,17 @@ describe('SQS over the query protocol', () => {
       'DeleteMessageBatchRequestEntry.2.ReceiptHandle': 'nope',
     });
     assert.match(batch.text, /<DeleteMessageBatchResultEntry><Id>ok<\/Id><\/DeleteMessageBatchResultEntry>/);
-    assert.match(batch.text, /<BatchResultErrorEntry><Id>bad<\/Id><SenderFault>true<\/SenderFault><Code>ReceiptHandleIsInvalid<\/Code>/);
-    const count = await queryPost(app, { Action: 'GetQueueAttributes', ...V, QueueUrl: queueUrl, 'AttributeName.1': 'ApproximateNumberOfMessages', 'AttributeName.2': 'ApproximateNumberOfMessagesNotVisible' });
+    assert.match(
+      batch.text,
+      /<BatchResultErrorEntry><Id>bad<\/Id><SenderFault>true<\/SenderFault><Code>ReceiptHandleIsInvalid<\/Code>/,
+    );
+    const count = await queryPost(app, {
+      Action: 'GetQueueAttributes',
+      ...V,
+      QueueUrl: queueUrl,
+      'AttributeName.1': 'ApproximateNumberOfMessages',
+      'AttributeName.2': 'ApproximateNumberOfMessagesNotVisible',
+    });
     assert.deepEqual(xmlAll(count.text, 'Value'), ['0', '0']);
   });
 
@@ -139,7 +167,12 @@ describe('SQS over the query protocol', () => {
 
   it('long-polls over the query protocol and wakes on a send', async () => {
     await queryPost(app, { Action: 'PurgeQueue', ...V, QueueUrl: queueUrl });
-    const poll = queryPost(app, { Action: 'ReceiveMessage', ...V, QueueUrl: queueUrl, WaitTimeSeconds: '10' });
+    const poll = queryPost(app, {
+      Action: 'ReceiveMessage',
+      ...V,
+      QueueUrl: queueUrl,
+      WaitTimeSeconds: '10',
+    });
     await waitFor(() => app.sqs.queues.byName('legacy')?.waiters.size === 1, 5000, 'a waiting receive');
     const t0 = performance.now();
     await queryPost(app, { Action: 'SendMessage', ...V, QueueUrl: queueUrl, MessageBody: 'woken' });
@@ -154,20 +187,49 @@ describe('SQS over the query protocol', () => {
     assert.equal(xml1(missing.text, 'Code'), 'AWS.SimpleQueueService.NonExistentQueue');
     assert.equal(xml1(missing.text, 'Type'), 'Sender');
     assert.equal(xml1(missing.text, 'Message'), 'The specified queue does not exist.');
-    const badHandle = await queryPost(app, { Action: 'DeleteMessage', ...V, QueueUrl: queueUrl, ReceiptHandle: 'zzz' });
+    const badHandle = await queryPost(app, {
+      Action: 'DeleteMessage',
+      ...V,
+      QueueUrl: queueUrl,
+      ReceiptHandle: 'zzz',
+    });
     assert.equal(badHandle.status, 404);
     assert.equal(xml1(badHandle.text, 'Code'), 'ReceiptHandleIsInvalid');
-    const badMax = await queryPost(app, { Action: 'ReceiveMessage', ...V, QueueUrl: queueUrl, MaxNumberOfMessages: '0' });
+    const badMax = await queryPost(app, {
+      Action: 'ReceiveMessage',
+      ...V,
+      QueueUrl: queueUrl,
+      MaxNumberOfMessages: '0',
+    });
     assert.equal(xml1(badMax.text, 'Code'), 'InvalidParameterValue');
-    assert.equal(xml1(badMax.text, 'Message'), 'Value 0 for parameter MaxNumberOfMessages is invalid. Reason: Must be between 1 and 10, if provided.');
-    const notNumber = await queryPost(app, { Action: 'ReceiveMessage', ...V, QueueUrl: queueUrl, WaitTimeSeconds: 'soon' });
+    assert.equal(
+      xml1(badMax.text, 'Message'),
+      'Value 0 for parameter MaxNumberOfMessages is invalid. Reason: Must be between 1 and 10, if provided.',
+    );
+    const notNumber = await queryPost(app, {
+      Action: 'ReceiveMessage',
+      ...V,
+      QueueUrl: queueUrl,
+      WaitTimeSeconds: 'soon',
+    });
     assert.equal(xml1(notNumber.text, 'Code'), 'InvalidParameterValue');
-    const exists = await queryPost(app, { Action: 'CreateQueue', ...V, QueueName: 'legacy', 'Attribute.1.Name': 'VisibilityTimeout', 'Attribute.1.Value': '41' });
+    const exists = await queryPost(app, {
+      Action: 'CreateQueue',
+      ...V,
+      QueueName: 'legacy',
+      'Attribute.1.Name': 'VisibilityTimeout',
+      'Attribute.1.Value': '41',
+    });
     assert.equal(xml1(exists.text, 'Code'), 'QueueAlreadyExists');
     const unknown = await queryPost(app, { Action: 'AddPermission', ...V, QueueUrl: queueUrl });
     assert.equal(unknown.status, 400);
     assert.equal(xml1(unknown.text, 'Code'), 'InvalidAction');
-    const badUrl = await queryPost(app, { Action: 'SendMessage', ...V, QueueUrl: 'http://x/not-a-queue-url', MessageBody: 'x' });
+    const badUrl = await queryPost(app, {
+      Action: 'SendMessage',
+      ...V,
+      QueueUrl: 'http://x/not-a-queue-url',
+      MessageBody: 'x',
+    });
     assert.equal(xml1(badUrl.text, 'Code'), 'InvalidAddress');
   });
 
@@ -199,9 +261,17 @@ describe('SQS over the query protocol', () => {
       assert.equal(sqsQuery.matches(req(params)), forSqs, `SQS for ${JSON.stringify(params)}`);
       assert.equal(sns.matches(req(params)), forSns, `SNS for ${JSON.stringify(params)}`);
     }
-    const json: ApiRequest = { ...req({}), headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'AmazonSQS.SendMessage' }, body: Buffer.from('{}') };
+    const json: ApiRequest = {
+      ...req({}),
+      headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'AmazonSQS.SendMessage' },
+      body: Buffer.from('{}'),
+    };
     assert.equal(sqsQuery.matches(json), false);
     assert.equal(sns.matches(json), false);
-    assert.equal(sns.matches(req({ Action: 'Unsubscribe', SubscriptionArn: 'x' }, 'GET')), true, 'UnsubscribeURL is a GET');
+    assert.equal(
+      sns.matches(req({ Action: 'Unsubscribe', SubscriptionArn: 'x' }, 'GET')),
+      true,
+      'UnsubscribeURL is a GET',
+    );
   });
 });

@@ -27,7 +27,9 @@ export function snsClient(app: App, handler: SdkHandler = 'default'): SNSClient 
 }
 
 export async function queueArnOf(sqs: SQSClient, queueUrl: string): Promise<string> {
-  const r = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }));
+  const r = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }),
+  );
   return r.Attributes!.QueueArn!;
 }
 
@@ -58,9 +60,12 @@ export async function jsonPost(app: App, target: string, body: unknown): Promise
 }
 
 function unescapeXml(s: string): string {
-  return s.replace(/&#(\d+);/g, (_m, n: string) => String.fromCharCode(Number(n))).replace(/&(lt|gt|amp|quot|apos);/g, (_m, e: string) =>
-    ({ lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" })[e]!,
-  );
+  return s
+    .replace(/&#(\d+);/g, (_m, n: string) => String.fromCharCode(Number(n)))
+    .replace(
+      /&(lt|gt|amp|quot|apos);/g,
+      (_m, e: string) => ({ lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" })[e]!,
+    );
 }
 
 /** Text of every `<tag>...</tag>` in document order (tests only: no nesting of the same tag). */

@@ -1,7 +1,12 @@
 import { strict as assert } from 'node:assert';
 import { rmSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
-import { CreateTopicCommand, ListSubscriptionsByTopicCommand, PublishCommand, SubscribeCommand } from '@aws-sdk/client-sns';
+import {
+  CreateTopicCommand,
+  ListSubscriptionsByTopicCommand,
+  PublishCommand,
+  SubscribeCommand,
+} from '@aws-sdk/client-sns';
 import {
   ChangeMessageVisibilityCommand,
   CreateQueueCommand,
@@ -33,12 +38,26 @@ describe('SQS and SNS survive a restart (lmdb store)', () => {
     const first = await withApp(async (app) => {
       const sqs = sqsClient(app);
       const sns = snsClient(app);
-      const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'durable', Attributes: { VisibilityTimeout: '300' } }));
+      const { QueueUrl } = await sqs.send(
+        new CreateQueueCommand({ QueueName: 'durable', Attributes: { VisibilityTimeout: '300' } }),
+      );
       await sqs.send(new CreateQueueCommand({ QueueName: 'emptied' }));
       await sqs.send(
-        new SendMessageCommand({ QueueUrl, MessageBody: 'one', MessageAttributes: { k: { DataType: 'String', StringValue: 'v' } } }),
+        new SendMessageCommand({
+          QueueUrl,
+          MessageBody: 'one',
+          MessageAttributes: { k: { DataType: 'String', StringValue: 'v' } },
+        }),
       );
-      await sqs.send(new SendMessageBatchCommand({ QueueUrl, Entries: [{ Id: 'a', MessageBody: 'two' }, { Id: 'b', MessageBody: 'three' }] }));
+      await sqs.send(
+        new SendMessageBatchCommand({
+          QueueUrl,
+          Entries: [
+            { Id: 'a', MessageBody: 'two' },
+            { Id: 'b', MessageBody: 'three' },
+          ],
+        }),
+      );
       // 'one' goes in flight for 300 s; 'three' is received and made visible again (count 1).
       const r1 = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 1 }));
       assert.equal(r1.Messages![0]!.Body, 'one');
@@ -46,14 +65,30 @@ describe('SQS and SNS survive a restart (lmdb store)', () => {
       const deleted = r2.Messages!.find((m) => m.Body === 'two')!;
       const returned = r2.Messages!.find((m) => m.Body === 'three')!;
       await sqs.send(new DeleteMessageCommand({ QueueUrl, ReceiptHandle: deleted.ReceiptHandle }));
-      await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl, ReceiptHandle: returned.ReceiptHandle, VisibilityTimeout: 0 }));
+      await sqs.send(
+        new ChangeMessageVisibilityCommand({
+          QueueUrl,
+          ReceiptHandle: returned.ReceiptHandle,
+          VisibilityTimeout: 0,
+        }),
+      );
       const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: 'durable-topic' }));
       const { SubscriptionArn } = await sns.send(
-        new SubscribeCommand({ TopicArn, Protocol: 'sqs', Endpoint: await queueArnOf(sqs, QueueUrl!), Attributes: { RawMessageDelivery: 'true' } }),
+        new SubscribeCommand({
+          TopicArn,
+          Protocol: 'sqs',
+          Endpoint: await queueArnOf(sqs, QueueUrl!),
+          Attributes: { RawMessageDelivery: 'true' },
+        }),
       );
       sqs.destroy();
       sns.destroy();
-      return { QueueUrl: QueueUrl!, inFlightHandle: r1.Messages![0]!.ReceiptHandle!, TopicArn: TopicArn!, SubscriptionArn: SubscriptionArn! };
+      return {
+        QueueUrl: QueueUrl!,
+        inFlightHandle: r1.Messages![0]!.ReceiptHandle!,
+        TopicArn: TopicArn!,
+        SubscriptionArn: SubscriptionArn!,
+      };
     });
 
     await withApp(async (app) => {
@@ -62,18 +97,36 @@ describe('SQS and SNS survive a restart (lmdb store)', () => {
       // The port changed: the queue is found by name whatever host the old URL carried.
       const QueueUrl = `${app.endpoint}/000000000000/durable`;
       const listed = await sqs.send(new ListQueuesCommand({}));
-      assert.deepEqual(listed.QueueUrls!.map((u) => u.split('/').pop()), ['durable', 'emptied']);
-      const attrs = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['All'] }))).Attributes!;
+      assert.deepEqual(
+        listed.QueueUrls!.map((u) => u.split('/').pop()),
+        ['durable', 'emptied'],
+      );
+      const attrs = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['All'] })))
+        .Attributes!;
       assert.equal(attrs.VisibilityTimeout, '300');
       assert.equal(attrs.ApproximateNumberOfMessages, '1', "'three' is visible");
       assert.equal(attrs.ApproximateNumberOfMessagesNotVisible, '1', "'one' is still in flight");
-      const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, AttributeNames: ['ApproximateReceiveCount'] }));
-      assert.deepEqual(got.Messages!.map((m) => [m.Body, m.Attributes!.ApproximateReceiveCount]), [['three', '2']]);
+      const got = await sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl,
+          MaxNumberOfMessages: 10,
+          MessageSystemAttributeNames: ['ApproximateReceiveCount'],
+        }),
+      );
+      assert.deepEqual(
+        got.Messages!.map((m) => [m.Body, m.Attributes!.ApproximateReceiveCount]),
+        [['three', '2']],
+      );
       // A receipt handle issued before the restart still deletes its message.
-      await sqs.send(new DeleteMessageCommand({ QueueUrl: first.QueueUrl, ReceiptHandle: first.inFlightHandle }));
+      await sqs.send(
+        new DeleteMessageCommand({ QueueUrl: first.QueueUrl, ReceiptHandle: first.inFlightHandle }),
+      );
       await sqs.send(new DeleteMessageCommand({ QueueUrl, ReceiptHandle: got.Messages![0]!.ReceiptHandle }));
       const subs = await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: first.TopicArn }));
-      assert.deepEqual(subs.Subscriptions!.map((s) => s.SubscriptionArn), [first.SubscriptionArn]);
+      assert.deepEqual(
+        subs.Subscriptions!.map((s) => s.SubscriptionArn),
+        [first.SubscriptionArn],
+      );
       await sns.send(new PublishCommand({ TopicArn: first.TopicArn, Message: 'after restart' }));
       sqs.destroy();
       sns.destroy();
@@ -84,7 +137,10 @@ describe('SQS and SNS survive a restart (lmdb store)', () => {
       const QueueUrl = `${app.endpoint}/000000000000/durable`;
       // Deletes were durable, and so was the SNS delivery made just before the last shutdown.
       const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10 }));
-      assert.deepEqual(got.Messages!.map((m) => m.Body), ['after restart']);
+      assert.deepEqual(
+        got.Messages!.map((m) => m.Body),
+        ['after restart'],
+      );
       sqs.destroy();
     });
   });
@@ -100,7 +156,9 @@ describe('SQS and SNS survive a restart (lmdb store)', () => {
     });
     await withApp(async (app) => {
       const sqs = sqsClient(app);
-      const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl: `${app.endpoint}/000000000000/failures` }));
+      const got = await sqs.send(
+        new ReceiveMessageCommand({ QueueUrl: `${app.endpoint}/000000000000/failures` }),
+      );
       assert.equal(got.Messages![0]!.Body, '{"requestContext":{"condition":"RetryAttemptsExhausted"}}');
       sqs.destroy();
     });

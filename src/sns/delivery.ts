@@ -22,7 +22,10 @@ function sqsAttributes(attrs: SnsMessageAttributes | undefined): MessageAttribut
   if (entries.length === 0) return undefined;
   const out: MessageAttributes = {};
   for (const [k, a] of entries) {
-    out[k] = a.DataType === 'Binary' ? { DataType: 'Binary', BinaryValue: a.BinaryValue! } : { DataType: a.DataType === 'String.Array' ? 'String' : a.DataType, StringValue: a.StringValue! };
+    out[k] =
+      a.DataType === 'Binary'
+        ? { DataType: 'Binary', BinaryValue: a.BinaryValue! }
+        : { DataType: a.DataType === 'String.Array' ? 'String' : a.DataType, StringValue: a.StringValue! };
   }
   return out;
 }
@@ -54,7 +57,11 @@ export class Deliverer {
   async publish(pub: Publication): Promise<number> {
     const subs = this.#registry.subscriptionsOf(pub.topicArn).filter((s) => this.#passes(s, pub));
     await Promise.all(subs.map((s) => this.#deliver(pub, s)));
-    this.#registry.emit('published', { topicArn: pub.topicArn, messageId: pub.messageId, deliveries: subs.length });
+    this.#registry.emit('published', {
+      topicArn: pub.topicArn,
+      messageId: pub.messageId,
+      deliveries: subs.length,
+    });
     return subs.length;
   }
 
@@ -72,13 +79,21 @@ export class Deliverer {
   }
 
   async #deliver(pub: Publication, s: SubscriptionMeta): Promise<void> {
-    const base = { topicArn: pub.topicArn, messageId: pub.messageId, subscriptionArn: s.arn, protocol: s.protocol };
+    const base = {
+      topicArn: pub.topicArn,
+      messageId: pub.messageId,
+      subscriptionArn: s.arn,
+      protocol: s.protocol,
+    };
     try {
       if (s.protocol === 'sqs') {
         const raw = s.attributes.RawMessageDelivery === 'true';
         const body = raw ? messageFor(pub, 'sqs') : sqsEnvelope(pub, s, this.urls());
         const messageAttributes = raw ? sqsAttributes(pub.attributes) : undefined;
-        await this.#deps.sqs.sendMessage(s.endpoint, body, { ...(messageAttributes ? { messageAttributes } : {}), senderId: this.#ctx.options.account });
+        await this.#deps.sqs.sendMessage(s.endpoint, body, {
+          ...(messageAttributes ? { messageAttributes } : {}),
+          senderId: this.#ctx.options.account,
+        });
       } else {
         const invoker = this.#deps.invoker?.();
         if (!invoker) throw new Error('Lambda is not available');

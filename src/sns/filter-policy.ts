@@ -24,10 +24,12 @@ function bad(why: string): Error {
 }
 
 function compileCondition(c: unknown): Condition {
-  if (typeof c === 'string') return (v, present) => present && (v === c || (Array.isArray(v) && v.includes(c)));
+  if (typeof c === 'string')
+    return (v, present) => present && (v === c || (Array.isArray(v) && v.includes(c)));
   if (typeof c === 'number') return (v, present) => present && anyValue(v, (x) => toNumber(x) === c);
   if (c === null) return (v, present) => present && v === null;
-  if (typeof c !== 'object' || Array.isArray(c)) throw bad(`Match value must be String, number, true, false, or null`);
+  if (typeof c !== 'object' || Array.isArray(c))
+    throw bad(`Match value must be String, number, true, false, or null`);
   const entries = Object.entries(c as Record<string, unknown>);
   if (entries.length !== 1) throw bad('Only one key allowed in match expression');
   const [op, arg] = entries[0]!;
@@ -40,7 +42,8 @@ function compileCondition(c: unknown): Condition {
       return (v, present) => present && anyValue(v, (x) => typeof x === 'string' && x.endsWith(arg));
     case 'equals-ignore-case':
       if (typeof arg !== 'string') throw bad('equals-ignore-case match pattern must be a string');
-      return (v, present) => present && anyValue(v, (x) => typeof x === 'string' && x.toLowerCase() === arg.toLowerCase());
+      return (v, present) =>
+        present && anyValue(v, (x) => typeof x === 'string' && x.toLowerCase() === arg.toLowerCase());
     case 'exists':
       if (typeof arg !== 'boolean') throw bad('exists match pattern must be either true or false.');
       return (_v, present) => present === arg;
@@ -52,15 +55,18 @@ function compileCondition(c: unknown): Condition {
       }
       const list = Array.isArray(arg) ? arg : [arg];
       return (v, present) =>
-        present && !anyValue(v, (x) => list.some((l) => l === x || (typeof l === 'number' && toNumber(x) === l)));
+        present &&
+        !anyValue(v, (x) => list.some((l) => l === x || (typeof l === 'number' && toNumber(x) === l)));
     }
     case 'numeric': {
-      if (!Array.isArray(arg) || (arg.length !== 2 && arg.length !== 4)) throw bad('Value of numeric must be an array.');
+      if (!Array.isArray(arg) || (arg.length !== 2 && arg.length !== 4))
+        throw bad('Value of numeric must be an array.');
       const tests: Array<(n: number) => boolean> = [];
       for (let i = 0; i < arg.length; i += 2) {
         const o = arg[i];
         const n = arg[i + 1];
-        if (typeof o !== 'string' || !NUMERIC_OPS.has(o) || typeof n !== 'number') throw bad('Unrecognized numeric range operator');
+        if (typeof o !== 'string' || !NUMERIC_OPS.has(o) || typeof n !== 'number')
+          throw bad('Unrecognized numeric range operator');
         tests.push(numericTest(o, n));
       }
       return (v, present) =>
@@ -121,7 +127,8 @@ export function compileFilterPolicy(text: string, scope: FilterScope): Compiled 
   } catch {
     throw bad('failed to parse JSON.');
   }
-  if (typeof policy !== 'object' || policy === null || Array.isArray(policy)) throw bad('Filter policy must be a JSON object');
+  if (typeof policy !== 'object' || policy === null || Array.isArray(policy))
+    throw bad('Filter policy must be a JSON object');
   const keys: Compiled['keys'] = [];
   walk(policy as Record<string, unknown>, [], keys, scope === 'MessageBody');
   return { keys };

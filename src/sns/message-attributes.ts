@@ -6,7 +6,10 @@ const NAME = /^[A-Za-z0-9_.-]{1,256}$/;
 const TYPES = ['String', 'String.Array', 'Number', 'Binary'] as const;
 
 /** Publish's MessageAttributes: `MessageAttributes.entry.N.Name` / `.Value.{DataType,StringValue,BinaryValue}`. */
-export function attributesFromQuery(p: QueryParams, prefix = 'MessageAttributes.entry'): Record<string, Record<string, string>> {
+export function attributesFromQuery(
+  p: QueryParams,
+  prefix = 'MessageAttributes.entry',
+): Record<string, Record<string, string>> {
   const out: Record<string, Record<string, string>> = {};
   for (const item of p.items(prefix)) {
     const name = item.get('Name');
@@ -23,18 +26,28 @@ export function attributesFromQuery(p: QueryParams, prefix = 'MessageAttributes.
 }
 
 /** Validates message attributes the way SNS does (ParameterValueInvalid). */
-export function checkAttributes(raw: Record<string, Record<string, string>>): SnsMessageAttributes | undefined {
+export function checkAttributes(
+  raw: Record<string, Record<string, string>>,
+): SnsMessageAttributes | undefined {
   const names = Object.keys(raw);
   if (names.length === 0) return undefined;
   const out: SnsMessageAttributes = {};
   for (const name of names) {
     const a = raw[name]!;
-    if (!NAME.test(name) || /^(aws\.|amazon\.)/i.test(name) || name.startsWith('.') || name.endsWith('.') || name.includes('..')) {
+    if (
+      !NAME.test(name) ||
+      /^(aws\.|amazon\.)/i.test(name) ||
+      name.startsWith('.') ||
+      name.endsWith('.') ||
+      name.includes('..')
+    ) {
       throw parameterValueInvalid(`The message attribute name '${name}' is invalid.`);
     }
     const type = a.DataType;
     if (type === undefined || type === '') {
-      throw parameterValueInvalid(`The message attribute '${name}' must contain non-empty message attribute type.`);
+      throw parameterValueInvalid(
+        `The message attribute '${name}' must contain non-empty message attribute type.`,
+      );
     }
     if (!(TYPES as readonly string[]).includes(type)) {
       throw parameterValueInvalid(
@@ -43,20 +56,28 @@ export function checkAttributes(raw: Record<string, Record<string, string>>): Sn
     }
     if (type === 'Binary') {
       if (!a.BinaryValue) {
-        throw parameterValueInvalid(`The message attribute '${name}' must contain non-empty message attribute value for message attribute type 'Binary'.`);
+        throw parameterValueInvalid(
+          `The message attribute '${name}' must contain non-empty message attribute value for message attribute type 'Binary'.`,
+        );
       }
       out[name] = { DataType: type, BinaryValue: a.BinaryValue };
       continue;
     }
     const s = a.StringValue;
     if (s === undefined || s === '') {
-      throw parameterValueInvalid(`The message attribute '${name}' must contain non-empty message attribute value for message attribute type '${type}'.`);
+      throw parameterValueInvalid(
+        `The message attribute '${name}' must contain non-empty message attribute value for message attribute type '${type}'.`,
+      );
     }
     if (type === 'Number' && !/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s)) {
-      throw parameterValueInvalid(`An invalid or out-of-range value '${s}' was supplied for the message attribute '${name}'.`);
+      throw parameterValueInvalid(
+        `An invalid or out-of-range value '${s}' was supplied for the message attribute '${name}'.`,
+      );
     }
     if (type === 'String.Array' && !isJsonArray(s)) {
-      throw parameterValueInvalid(`The message attribute '${name}' with type 'String.Array' must be a JSON array.`);
+      throw parameterValueInvalid(
+        `The message attribute '${name}' with type 'String.Array' must be a JSON array.`,
+      );
     }
     out[name] = { DataType: type, StringValue: s };
   }

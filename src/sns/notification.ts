@@ -17,7 +17,9 @@ export function messageFor(pub: Publication, protocol: string): string {
 }
 
 function signature(pub: Publication, message: string): string {
-  return createHash('sha256').update(`${pub.messageId}\n${pub.topicArn}\n${message}\n${pub.timestamp}`).digest('base64');
+  return createHash('sha256')
+    .update(`${pub.messageId}\n${pub.topicArn}\n${message}\n${pub.timestamp}`)
+    .digest('base64');
 }
 
 function certUrl(region: string): string {
@@ -28,9 +30,12 @@ function unsubscribeUrl(urls: EnvelopeUrls, sub: SubscriptionMeta): string {
   return `${urls.endpoint}/?Action=Unsubscribe&SubscriptionArn=${sub.arn}`;
 }
 
-function envelopeAttributes(attrs: SnsMessageAttributes | undefined): Record<string, { Type: string; Value: string }> {
+function envelopeAttributes(
+  attrs: SnsMessageAttributes | undefined,
+): Record<string, { Type: string; Value: string }> {
   const out: Record<string, { Type: string; Value: string }> = {};
-  for (const [k, a] of Object.entries(attrs ?? {})) out[k] = { Type: a.DataType, Value: a.BinaryValue ?? a.StringValue ?? '' };
+  for (const [k, a] of Object.entries(attrs ?? {}))
+    out[k] = { Type: a.DataType, Value: a.BinaryValue ?? a.StringValue ?? '' };
   return out;
 }
 

@@ -23,14 +23,19 @@ export function buildPublication(topic: TopicMeta, input: PublishInput, now = Da
   if (message === undefined || message === '') throw invalidParameter('Empty message');
   for (const fifoOnly of ['MessageGroupId', 'MessageDeduplicationId'] as const) {
     if (input[fifoOnly] !== undefined) {
-      throw invalidParameter(`${fifoOnly} Reason: The request includes ${fifoOnly} parameter that is not valid for this topic type`);
+      throw invalidParameter(
+        `${fifoOnly} Reason: The request includes ${fifoOnly} parameter that is not valid for this topic type`,
+      );
     }
   }
   if (input.Subject !== undefined && !SUBJECT.test(input.Subject)) throw invalidParameter('Subject');
   const attributes = checkAttributes(input.MessageAttributes ?? {});
   let size = Buffer.byteLength(message);
   for (const [k, a] of Object.entries(attributes ?? {})) {
-    size += Buffer.byteLength(k) + Buffer.byteLength(a.DataType) + Buffer.byteLength(a.StringValue ?? a.BinaryValue ?? '');
+    size +=
+      Buffer.byteLength(k) +
+      Buffer.byteLength(a.DataType) +
+      Buffer.byteLength(a.StringValue ?? a.BinaryValue ?? '');
   }
   if (size > MAX_MESSAGE_BYTES) throw invalidParameter('Message too long');
   const pub: Publication = { messageId: randomUUID(), topicArn: topic.arn, message, timestamp: now };
@@ -59,6 +64,7 @@ function perProtocol(message: string): Record<string, string> {
     if (typeof v !== 'string') throw invalidParameter(`Message Structure - ${k} must be a string`);
     out[k] = v;
   }
-  if (out.default === undefined) throw invalidParameter('Message Structure - No default entry in JSON message body');
+  if (out.default === undefined)
+    throw invalidParameter('Message Structure - No default entry in JSON message body');
   return out;
 }

@@ -19,7 +19,11 @@ export type SnsAction = (sns: SnsContext, p: QueryParams, req: ApiRequest) => Pr
 export const PAGE_SIZE = 100;
 
 /** One page of `items` after the NextToken's position (tokens are opaque: base64 of the last key). */
-export function page<T>(items: readonly T[], key: (t: T) => string, token: string | undefined): { items: T[]; next?: string } {
+export function page<T>(
+  items: readonly T[],
+  key: (t: T) => string,
+  token: string | undefined,
+): { items: T[]; next?: string } {
   let start = 0;
   if (token !== undefined && token !== '') {
     const after = Buffer.from(token, 'base64url').toString('utf8');
@@ -29,7 +33,9 @@ export function page<T>(items: readonly T[], key: (t: T) => string, token: strin
   }
   const slice = items.slice(start, start + PAGE_SIZE);
   const more = start + PAGE_SIZE < items.length;
-  return more ? { items: slice, next: Buffer.from(key(slice[slice.length - 1]!), 'utf8').toString('base64url') } : { items: slice };
+  return more
+    ? { items: slice, next: Buffer.from(key(slice[slice.length - 1]!), 'utf8').toString('base64url') }
+    : { items: slice };
 }
 
 /** `Attributes.entry.N.key` / `.value` (CreateTopic, Subscribe). */
@@ -43,7 +49,8 @@ export function tagList(p: QueryParams): Record<string, string> {
   for (const item of p.items('Tags.member')) {
     const k = item.get('Key');
     const v = item.get('Value');
-    if (k === undefined || k.length < 1 || k.length > 128 || v === undefined || v.length > 256) throw invalidParameter('Tags');
+    if (k === undefined || k.length < 1 || k.length > 128 || v === undefined || v.length > 256)
+      throw invalidParameter('Tags');
     out[k] = v;
   }
   return out;

@@ -77,7 +77,8 @@ export function createSns(app: AppContext, deps: SnsDeps): Sns {
       const t = topics.findTopic(topicArn);
       if (!t) throw notFound('Topic does not exist');
       const attrs: Record<string, Record<string, string>> = {};
-      for (const [k, a] of Object.entries(options.messageAttributes ?? {})) attrs[k] = { ...a } as Record<string, string>;
+      for (const [k, a] of Object.entries(options.messageAttributes ?? {}))
+        attrs[k] = { ...a } as Record<string, string>;
       const pub = buildPublication(t, {
         Message: message,
         MessageAttributes: attrs,

@@ -17,13 +17,18 @@ export function checkSubscriptionAttributes(attrs: Record<string, string>): void
   for (const [name, value] of Object.entries(attrs)) {
     if (!SETTABLE.has(name)) throw invalidParameter('AttributeName');
     if (name === 'RawMessageDelivery' && value !== 'true' && value !== 'false') {
-      throw invalidParameter(`Attributes Reason: RawMessageDelivery: Invalid value [${value}]. Must be true or false.`);
+      throw invalidParameter(
+        `Attributes Reason: RawMessageDelivery: Invalid value [${value}]. Must be true or false.`,
+      );
     }
     if (name === 'FilterPolicyScope' && value !== 'MessageAttributes' && value !== 'MessageBody') {
-      throw invalidParameter(`Attributes Reason: FilterPolicyScope: Invalid value [${value}]. Please use either MessageBody or MessageAttributes`);
+      throw invalidParameter(
+        `Attributes Reason: FilterPolicyScope: Invalid value [${value}]. Please use either MessageBody or MessageAttributes`,
+      );
     }
   }
-  if (attrs.FilterPolicy) compileFilterPolicy(attrs.FilterPolicy, (attrs.FilterPolicyScope ?? 'MessageAttributes') as FilterScope);
+  if (attrs.FilterPolicy)
+    compileFilterPolicy(attrs.FilterPolicy, (attrs.FilterPolicyScope ?? 'MessageAttributes') as FilterScope);
 }
 
 /** GetSubscriptionAttributes. */

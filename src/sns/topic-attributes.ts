@@ -15,11 +15,16 @@ const SETTABLE = new Set([
   'FifoTopic',
   'FifoThroughputScope',
 ]);
-const FEEDBACK = /^(HTTP|HTTPS|SQS|Lambda|Firehose|Application)(SuccessFeedbackRoleArn|FailureFeedbackRoleArn|SuccessFeedbackSampleRate)$/;
+const FEEDBACK =
+  /^(HTTP|HTTPS|SQS|Lambda|Firehose|Application)(SuccessFeedbackRoleArn|FailureFeedbackRoleArn|SuccessFeedbackSampleRate)$/;
 
 export function checkTopicAttribute(name: string, value: string): void {
   if (!SETTABLE.has(name) && !FEEDBACK.test(name)) throw invalidParameter('AttributeName');
-  const json = name === 'Policy' || name === 'DeliveryPolicy' || name === 'ArchivePolicy' || name === 'DataProtectionPolicy';
+  const json =
+    name === 'Policy' ||
+    name === 'DeliveryPolicy' ||
+    name === 'ArchivePolicy' ||
+    name === 'DataProtectionPolicy';
   if (json && value !== '') {
     try {
       JSON.parse(value);
@@ -28,8 +33,10 @@ export function checkTopicAttribute(name: string, value: string): void {
     }
   }
   if (name === 'DisplayName' && value.length > 100) throw invalidParameter('DisplayName');
-  if (name === 'TracingConfig' && value !== 'Active' && value !== 'PassThrough') throw invalidParameter('TracingConfig');
-  if (name === 'SignatureVersion' && value !== '1' && value !== '2') throw invalidParameter('SignatureVersion');
+  if (name === 'TracingConfig' && value !== 'Active' && value !== 'PassThrough')
+    throw invalidParameter('TracingConfig');
+  if (name === 'SignatureVersion' && value !== '1' && value !== '2')
+    throw invalidParameter('SignatureVersion');
 }
 
 function defaultPolicy(t: TopicMeta, account: string): string {
@@ -75,7 +82,11 @@ const EFFECTIVE_DELIVERY_POLICY = JSON.stringify({
 });
 
 /** GetTopicAttributes: the set attributes plus what SNS computes. */
-export function topicAttributes(t: TopicMeta, registry: TopicRegistry, account: string): Record<string, string> {
+export function topicAttributes(
+  t: TopicMeta,
+  registry: TopicRegistry,
+  account: string,
+): Record<string, string> {
   const subs = registry.subscriptionsOf(t.arn).length;
   return {
     TopicArn: t.arn,

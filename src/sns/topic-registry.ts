@@ -11,7 +11,8 @@ const TOPIC_ARN = /^arn:aws[\w-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.f
 
 /** A well-formed topic ARN, or InvalidParameter naming `param`. */
 export function checkTopicArn(topicArn: string | undefined, param = 'TopicArn'): string {
-  if (topicArn === undefined || topicArn === '') throw invalidParameter(`${param} Reason: no value for required parameter`);
+  if (topicArn === undefined || topicArn === '')
+    throw invalidParameter(`${param} Reason: no value for required parameter`);
   if (!TOPIC_ARN.test(topicArn)) throw invalidParameter(param);
   return topicArn;
 }
@@ -22,9 +23,17 @@ export interface SnsEvents {
   'topic-deleted': [{ arn: string }];
   /** Publish returned: every SQS delivery is durable, Lambda deliveries are queued. */
   published: [{ topicArn: string; messageId: string; deliveries: number }];
-  delivered: [{ topicArn: string; messageId: string; subscriptionArn: string; protocol: SubscriptionProtocol }];
+  delivered: [
+    { topicArn: string; messageId: string; subscriptionArn: string; protocol: SubscriptionProtocol },
+  ];
   'delivery-failed': [
-    { topicArn: string; messageId: string; subscriptionArn: string; protocol: SubscriptionProtocol; error: string },
+    {
+      topicArn: string;
+      messageId: string;
+      subscriptionArn: string;
+      protocol: SubscriptionProtocol;
+      error: string;
+    },
   ];
 }
 
@@ -64,11 +73,16 @@ export class TopicRegistry extends EventEmitter<SnsEvents> {
     return [...this.#topics.values()].sort((a, b) => (a.arn < b.arn ? -1 : 1));
   }
 
-  async createTopic(name: string, attributes: Record<string, string>, tags: Record<string, string>): Promise<TopicMeta> {
+  async createTopic(
+    name: string,
+    attributes: Record<string, string>,
+    tags: Record<string, string>,
+  ): Promise<TopicMeta> {
     const existing = this.#topics.get(name);
     if (existing) {
       for (const [k, v] of Object.entries(attributes)) {
-        if (existing.attributes[k] !== v) throw invalidParameter('Attributes Reason: Topic already exists with different attributes');
+        if (existing.attributes[k] !== v)
+          throw invalidParameter('Attributes Reason: Topic already exists with different attributes');
       }
       return existing;
     }
@@ -102,7 +116,9 @@ export class TopicRegistry extends EventEmitter<SnsEvents> {
   }
 
   subscriptionsOf(topicArn: string): SubscriptionMeta[] {
-    return [...this.#subs.values()].filter((s) => s.topicArn === topicArn).sort((a, b) => a.createdAt - b.createdAt);
+    return [...this.#subs.values()]
+      .filter((s) => s.topicArn === topicArn)
+      .sort((a, b) => a.createdAt - b.createdAt);
   }
 
   listSubscriptions(): SubscriptionMeta[] {
@@ -115,7 +131,8 @@ export class TopicRegistry extends EventEmitter<SnsEvents> {
     }
     const s = this.#subs.get(subscriptionArn);
     if (!s) {
-      if (!/^arn:aws[\w-]*:sns:[a-z0-9-]+:\d{12}:[^:]+:[0-9a-f-]{36}$/.test(subscriptionArn)) throw invalidParameter('SubscriptionArn');
+      if (!/^arn:aws[\w-]*:sns:[a-z0-9-]+:\d{12}:[^:]+:[0-9a-f-]{36}$/.test(subscriptionArn))
+        throw invalidParameter('SubscriptionArn');
       throw notFound('Subscription does not exist');
     }
     return s;
@@ -158,7 +175,10 @@ export class TopicRegistry extends EventEmitter<SnsEvents> {
     return meta;
   }
 
-  async updateSubscription(s: SubscriptionMeta, change: (m: SubscriptionMeta) => SubscriptionMeta): Promise<void> {
+  async updateSubscription(
+    s: SubscriptionMeta,
+    change: (m: SubscriptionMeta) => SubscriptionMeta,
+  ): Promise<void> {
     const next = change(structuredClone(s));
     await this.#ctx.store.putDoc(SUBS, s.id, next);
     if (this.#subs.has(s.arn)) this.#subs.set(s.arn, next);

@@ -34,9 +34,11 @@ export function sqsError(shape: SqsErrorShape, message: string): AwsError {
   return new AwsError(shape, message, status, {}, { code, namespace: 'com.amazonaws.sqs' });
 }
 
-export const queueDoesNotExist = (): AwsError => sqsError('QueueDoesNotExist', 'The specified queue does not exist.');
+export const queueDoesNotExist = (): AwsError =>
+  sqsError('QueueDoesNotExist', 'The specified queue does not exist.');
 
-export const invalidParameter = (message: string): AwsError => sqsError('InvalidParameterValueException', message);
+export const invalidParameter = (message: string): AwsError =>
+  sqsError('InvalidParameterValueException', message);
 
 export const missingParameter = (name: string): AwsError =>
   sqsError('MissingRequiredParameterException', `The request must contain the parameter ${name}.`);

@@ -10,13 +10,19 @@ const TYPE = /^(String|Number|Binary)(\..+)?$/;
  * Validates MessageAttributes (`kind` user) or MessageSystemAttributes (`kind` system) from a JSON-shaped
  * input. BinaryValue arrives base64 encoded in both protocols and stays so.
  */
-export function checkMessageAttributes(raw: unknown, kind: 'user' | 'system' = 'user'): MessageAttributes | undefined {
+export function checkMessageAttributes(
+  raw: unknown,
+  kind: 'user' | 'system' = 'user',
+): MessageAttributes | undefined {
   if (raw === undefined || raw === null) return undefined;
-  if (typeof raw !== 'object' || Array.isArray(raw)) throw invalidParameter(`The message ${kind} attributes are malformed.`);
+  if (typeof raw !== 'object' || Array.isArray(raw))
+    throw invalidParameter(`The message ${kind} attributes are malformed.`);
   const names = Object.keys(raw);
   if (names.length === 0) return undefined;
   if (names.length > MAX_ATTRIBUTES) {
-    throw invalidParameter(`Number of message attributes [${names.length}] exceeds the allowed maximum [${MAX_ATTRIBUTES}].`);
+    throw invalidParameter(
+      `Number of message attributes [${names.length}] exceeds the allowed maximum [${MAX_ATTRIBUTES}].`,
+    );
   }
   const out: MessageAttributes = {};
   for (const name of names) {
@@ -26,7 +32,11 @@ export function checkMessageAttributes(raw: unknown, kind: 'user' | 'system' = '
     }
     if (
       kind === 'user' &&
-      (!NAME.test(name) || /^(aws\.|amazon\.)/i.test(name) || name.startsWith('.') || name.endsWith('.') || name.includes('..'))
+      (!NAME.test(name) ||
+        /^(aws\.|amazon\.)/i.test(name) ||
+        name.startsWith('.') ||
+        name.endsWith('.') ||
+        name.includes('..'))
     ) {
       throw invalidParameter(
         `Message (user) attribute name '${name}' is invalid. The attribute name can contain only alphanumeric characters, ` +
@@ -34,10 +44,13 @@ export function checkMessageAttributes(raw: unknown, kind: 'user' | 'system' = '
           `or contain consecutive periods.`,
       );
     }
-    if (typeof v !== 'object' || v === null) throw invalidParameter(`The message (${kind}) attribute '${name}' is malformed.`);
+    if (typeof v !== 'object' || v === null)
+      throw invalidParameter(`The message (${kind}) attribute '${name}' is malformed.`);
     const dataType = v.DataType;
     if (typeof dataType !== 'string' || dataType === '') {
-      throw invalidParameter(`The message attribute '${name}' must contain non-empty message attribute type.`);
+      throw invalidParameter(
+        `The message attribute '${name}' must contain non-empty message attribute type.`,
+      );
     }
     const base = TYPE.exec(dataType)?.[1];
     if (!base) {
@@ -48,13 +61,17 @@ export function checkMessageAttributes(raw: unknown, kind: 'user' | 'system' = '
     if (base === 'Binary') {
       const b = v.BinaryValue;
       if (typeof b !== 'string' || b === '' || !/^[A-Za-z0-9+/]*={0,2}$/.test(b)) {
-        throw invalidParameter(`Message (${kind}) attribute '${name}' must contain a non-empty value of type 'Binary'.`);
+        throw invalidParameter(
+          `Message (${kind}) attribute '${name}' must contain a non-empty value of type 'Binary'.`,
+        );
       }
       out[name] = { DataType: dataType, BinaryValue: b };
     } else {
       const s = v.StringValue;
       if (typeof s !== 'string' || s === '') {
-        throw invalidParameter(`Message (${kind}) attribute '${name}' must contain a non-empty value of type '${base}'.`);
+        throw invalidParameter(
+          `Message (${kind}) attribute '${name}' must contain a non-empty value of type '${base}'.`,
+        );
       }
       if (base === 'Number' && !/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s)) {
         throw invalidParameter(`Can't cast the value of message (${kind}) attribute '${name}' to a number.`);
@@ -70,7 +87,10 @@ export function attributesSize(attrs: MessageAttributes | undefined): number {
   let n = 0;
   for (const [name, a] of Object.entries(attrs ?? {})) {
     n += Buffer.byteLength(name) + Buffer.byteLength(a.DataType);
-    n += a.BinaryValue !== undefined ? Buffer.from(a.BinaryValue, 'base64').length : Buffer.byteLength(a.StringValue ?? '');
+    n +=
+      a.BinaryValue !== undefined
+        ? Buffer.from(a.BinaryValue, 'base64').length
+        : Buffer.byteLength(a.StringValue ?? '');
   }
   return n;
 }
@@ -79,7 +99,10 @@ export function attributesSize(attrs: MessageAttributes | undefined): number {
  * The attributes a receiver asked for with MessageAttributeNames: `All` or `.*` for every one, `prefix.*`
  * for a prefix, otherwise exact names.
  */
-export function selectAttributes(attrs: MessageAttributes | undefined, wanted: readonly string[]): MessageAttributes | undefined {
+export function selectAttributes(
+  attrs: MessageAttributes | undefined,
+  wanted: readonly string[],
+): MessageAttributes | undefined {
   if (!attrs || wanted.length === 0) return undefined;
   const all = wanted.includes('All') || wanted.includes('.*');
   const out: MessageAttributes = {};

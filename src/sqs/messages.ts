@@ -37,7 +37,10 @@ export function buildMessage(queue: Queue, input: Input, senderId: string, now =
   const max = effectiveInt(queue.meta.attributes, 'MaximumMessageSize');
   const size = Buffer.byteLength(body) + attributesSize(attributes);
   if (size > max) {
-    throw sqsError('InvalidParameterValueException', `One or more parameters are invalid. Reason: Message must be shorter than ${max} bytes.`);
+    throw sqsError(
+      'InvalidParameterValueException',
+      `One or more parameters are invalid. Reason: Message must be shorter than ${max} bytes.`,
+    );
   }
   const m: StoredMessage = {
     id: randomUUID(),

@@ -9,7 +9,10 @@ export type Input = Record<string, unknown>;
 export function optString(input: Input, name: string): string | undefined {
   const v = input[name];
   if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'string') throw invalidParameter(`Value ${JSON.stringify(v)} for parameter ${name} is invalid. Reason: must be a string.`);
+  if (typeof v !== 'string')
+    throw invalidParameter(
+      `Value ${JSON.stringify(v)} for parameter ${name} is invalid. Reason: must be a string.`,
+    );
   return v;
 }
 
@@ -20,11 +23,18 @@ export function reqString(input: Input, name: string): string {
 }
 
 /** An integer parameter within [min, max]; `reason` is AWS's wording for the range. */
-export function optInt(input: Input, name: string, min: number, max: number, reason: string): number | undefined {
+export function optInt(
+  input: Input,
+  name: string,
+  min: number,
+  max: number,
+  reason: string,
+): number | undefined {
   const v = input[name];
   if (v === undefined || v === null || v === '') return undefined;
   const n = typeof v === 'number' ? v : typeof v === 'string' && /^-?\d+$/.test(v.trim()) ? Number(v) : NaN;
-  if (!Number.isInteger(n) || n < min || n > max) throw invalidValue(name, typeof v === 'string' ? v : JSON.stringify(v), reason);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw invalidValue(name, typeof v === 'string' ? v : JSON.stringify(v), reason);
   return n;
 }
 
@@ -40,7 +50,8 @@ export function optStringList(input: Input, name: string): string[] | undefined 
 export function optStringMap(input: Input, name: string): Record<string, unknown> | undefined {
   const v = input[name];
   if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'object' || Array.isArray(v)) throw invalidParameter(`Value for parameter ${name} is invalid. Reason: must be a map.`);
+  if (typeof v !== 'object' || Array.isArray(v))
+    throw invalidParameter(`Value for parameter ${name} is invalid. Reason: must be a map.`);
   return v as Record<string, unknown>;
 }
 

@@ -64,7 +64,8 @@ export function parseRedrivePolicy(v: string | undefined): RedrivePolicy | undef
   try {
     const p = JSON.parse(v) as Record<string, unknown>;
     const max = Number(p.maxReceiveCount);
-    if (typeof p.deadLetterTargetArn !== 'string' || !Number.isInteger(max) || max < 1 || max > 1000) return undefined;
+    if (typeof p.deadLetterTargetArn !== 'string' || !Number.isInteger(max) || max < 1 || max > 1000)
+      return undefined;
     return { deadLetterTargetArn: p.deadLetterTargetArn, maxReceiveCount: max };
   } catch {
     return undefined;

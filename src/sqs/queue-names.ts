@@ -12,7 +12,9 @@ export function isFifoName(name: string): boolean {
 
 export function checkQueueName(name: string): void {
   if (!QUEUE_NAME.test(name) && !FIFO_QUEUE_NAME.test(name)) {
-    throw invalidParameter('Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length');
+    throw invalidParameter(
+      'Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length',
+    );
   }
 }
 
@@ -43,7 +45,8 @@ export function nameFromUrl(ctx: AppContext, url: string): string | undefined {
     path = new URL(url).pathname;
   } catch {
     // A bare path (`/000000000000/q`) is what some query clients post to.
-    if (!url.startsWith('/')) throw sqsError('InvalidAddress', `The address ${url} is not valid for this endpoint.`);
+    if (!url.startsWith('/'))
+      throw sqsError('InvalidAddress', `The address ${url} is not valid for this endpoint.`);
     path = url;
   }
   const parts = path.split('/').filter((p) => p !== '');

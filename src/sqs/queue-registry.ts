@@ -67,25 +67,41 @@ export class QueueRegistry extends EventEmitter<SqsEvents> {
 
   /** Queues sorted by name, optionally those starting with `prefix`. */
   list(prefix = ''): Queue[] {
-    return [...this.#queues.values()].filter((q) => q.name.startsWith(prefix)).sort((a, b) => (a.name < b.name ? -1 : 1));
+    return [...this.#queues.values()]
+      .filter((q) => q.name.startsWith(prefix))
+      .sort((a, b) => (a.name < b.name ? -1 : 1));
   }
 
   /**
    * Creates a queue, or returns the existing one when its attributes are the same (CreateQueue is
    * idempotent); QueueNameExists when they differ.
    */
-  async create(name: string, attributes: Record<string, string>, tags: Record<string, string>): Promise<Queue> {
+  async create(
+    name: string,
+    attributes: Record<string, string>,
+    tags: Record<string, string>,
+  ): Promise<Queue> {
     const existing = this.#queues.get(name);
     if (existing) {
       for (const [k, v] of Object.entries(attributes)) {
         if (effective(existing.meta.attributes, k) !== v) {
-          throw sqsError('QueueNameExists', `A queue already exists with the same name and a different value for attribute ${k}`);
+          throw sqsError(
+            'QueueNameExists',
+            `A queue already exists with the same name and a different value for attribute ${k}`,
+          );
         }
       }
       return existing;
     }
     const now = Date.now();
-    const meta: QueueMeta = { name, incarnation: randomUUID(), createdAt: now, lastModifiedAt: now, attributes, tags };
+    const meta: QueueMeta = {
+      name,
+      incarnation: randomUUID(),
+      createdAt: now,
+      lastModifiedAt: now,
+      attributes,
+      tags,
+    };
     const q = this.#make(meta);
     // Registered before the write so a concurrent CreateQueue of the same name sees it.
     this.#queues.set(name, q);
@@ -122,6 +138,8 @@ export class QueueRegistry extends EventEmitter<SqsEvents> {
   }
 
   #make(meta: QueueMeta): Queue {
-    return new Queue(this.#ctx.store, this.#ctx.log, meta, queueArn(this.#ctx, meta.name), (arn) => this.byArn(arn));
+    return new Queue(this.#ctx.store, this.#ctx.log, meta, queueArn(this.#ctx, meta.name), (arn) =>
+      this.byArn(arn),
+    );
   }
 }

@@ -51,7 +51,13 @@ export class Queue {
   /** Finds a dead-letter queue by ARN (redrive policy). */
   readonly #resolve: (arn: string) => Queue | undefined;
 
-  constructor(store: Store, log: Logger, meta: QueueMeta, arn: string, resolve: (arn: string) => Queue | undefined) {
+  constructor(
+    store: Store,
+    log: Logger,
+    meta: QueueMeta,
+    arn: string,
+    resolve: (arn: string) => Queue | undefined,
+  ) {
     this.#store = store;
     this.#log = log;
     this.meta = meta;
@@ -81,7 +87,11 @@ export class Queue {
       const chunk = this.#store.read<StoredMessage>(this.logName, from, READ_CHUNK);
       for (const { seq, value } of chunk) {
         const recv = states.get(seq);
-        this.#insert({ seq, stored: value, state: 'ready', visibleAt: 0, recv }, Math.max(value.delayUntil, recv?.visibleAt ?? 0), now);
+        this.#insert(
+          { seq, stored: value, state: 'ready', visibleAt: 0, recv },
+          Math.max(value.delayUntil, recv?.visibleAt ?? 0),
+          now,
+        );
         from = seq + 1;
       }
       if (chunk.length < READ_CHUNK) break;
@@ -108,9 +118,18 @@ export class Queue {
     for (const e of entries) {
       const recv: ReceiveState | undefined =
         e.value.initialReceiveCount !== undefined
-          ? { receiveCount: e.value.initialReceiveCount, firstReceiveAt: e.value.firstReceiveAt ?? now, visibleAt: 0, nonce: '' }
+          ? {
+              receiveCount: e.value.initialReceiveCount,
+              firstReceiveAt: e.value.firstReceiveAt ?? now,
+              visibleAt: 0,
+              nonce: '',
+            }
           : undefined;
-      this.#insert({ seq: e.seq, stored: e.value, state: 'ready', visibleAt: 0, recv }, e.value.delayUntil, now);
+      this.#insert(
+        { seq: e.seq, stored: e.value, state: 'ready', visibleAt: 0, recv },
+        e.value.delayUntil,
+        now,
+      );
     }
     if (this.#ready.size > 0) this.waiters.notify();
   }
@@ -129,7 +148,11 @@ export class Queue {
         this.#expire(m);
         continue;
       }
-      if (redrive && (m.recv?.receiveCount ?? 0) >= redrive.maxReceiveCount && this.#redrive(m, redrive.deadLetterTargetArn)) {
+      if (
+        redrive &&
+        (m.recv?.receiveCount ?? 0) >= redrive.maxReceiveCount &&
+        this.#redrive(m, redrive.deadLetterTargetArn)
+      ) {
         continue;
       }
       this.#ready.delete(m.seq);
@@ -141,14 +164,19 @@ export class Queue {
         nonce,
       };
       this.#makeInvisible(m, 'inflight', now + visibilityMs);
-      out.push({ message: m, receiptHandle: encodeReceiptHandle({ incarnation: this.meta.incarnation, seq: m.seq, nonce }) });
+      out.push({
+        message: m,
+        receiptHandle: encodeReceiptHandle({ incarnation: this.meta.incarnation, seq: m.seq, nonce }),
+      });
     }
     return out;
   }
 
   /** Makes receive counts and visibility durable (a restart keeps in-flight messages hidden). */
   async persistReceives(received: readonly Received[]): Promise<void> {
-    await Promise.all(received.map((r) => this.#store.putDoc(this.#recvNs, seqId(r.message.seq), r.message.recv)));
+    await Promise.all(
+      received.map((r) => this.#store.putDoc(this.#recvNs, seqId(r.message.seq), r.message.recv)),
+    );
   }
 
   /** Deletes a message; false when it was already gone. */
@@ -184,7 +212,9 @@ export class Queue {
     const gone = [...this.#messages.values()];
     for (const m of gone) this.#forget(m);
     await this.#store.trim(this.logName, upTo);
-    await Promise.all(gone.filter((m) => m.recv).map((m) => this.#store.deleteDoc(this.#recvNs, seqId(m.seq))));
+    await Promise.all(
+      gone.filter((m) => m.recv).map((m) => this.#store.deleteDoc(this.#recvNs, seqId(m.seq))),
+    );
     return gone.length;
   }
 
@@ -197,7 +227,9 @@ export class Queue {
     this.#messages.clear();
     this.#ready.clear();
     await this.#store.dropLog(this.logName);
-    await Promise.all(gone.filter((m) => m.recv).map((m) => this.#store.deleteDoc(this.#recvNs, seqId(m.seq))));
+    await Promise.all(
+      gone.filter((m) => m.recv).map((m) => this.#store.deleteDoc(this.#recvNs, seqId(m.seq))),
+    );
   }
 
   /** Deletes messages older than the retention period (called periodically). */
@@ -254,7 +286,9 @@ export class Queue {
   }
 
   #expire(m: LiveMessage): void {
-    this.remove(m.seq).catch((err: unknown) => this.#log.error({ err, queue: this.name }, 'failed to delete an expired message'));
+    this.remove(m.seq).catch((err: unknown) =>
+      this.#log.error({ err, queue: this.name }, 'failed to delete an expired message'),
+    );
   }
 
   /** Moves a message that was received too often to the dead-letter queue. False when there is none. */

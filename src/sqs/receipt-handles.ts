@@ -30,7 +30,10 @@ export function decodeReceiptHandle(handle: string): ReceiptHandleParts | undefi
 export function checkReceiptHandle(handle: string, incarnation: string): ReceiptHandleParts {
   const parts = decodeReceiptHandle(handle);
   if (!parts || parts.incarnation !== incarnation) {
-    throw sqsError('ReceiptHandleIsInvalid', `The input receipt handle "${handle}" is not a valid receipt handle.`);
+    throw sqsError(
+      'ReceiptHandleIsInvalid',
+      `The input receipt handle "${handle}" is not a valid receipt handle.`,
+    );
   }
   return parts;
 }

@@ -91,5 +91,10 @@ export interface BatchFailure {
 
 export function batchFailure(id: string, err: unknown): BatchFailure {
   const e = toAwsError(err);
-  return { Id: id, SenderFault: e.fault === 'Client', Code: e.queryCompat?.code ?? e.type, Message: e.message };
+  return {
+    Id: id,
+    SenderFault: e.fault === 'Client',
+    Code: e.queryCompat?.code ?? e.type,
+    Message: e.message,
+  };
 }

@@ -84,7 +84,11 @@ function senderOf(req: ApiRequest, ctx: AppContext): string {
 export function createSqs(app: AppContext): Sqs {
   const queues = new QueueRegistry(app);
   const context: SqsContext = { app, queues };
-  const callOf = (req: ApiRequest): Call => ({ host: req.host, signal: req.signal, senderId: senderOf(req, app) });
+  const callOf = (req: ApiRequest): Call => ({
+    host: req.host,
+    signal: req.signal,
+    senderId: senderOf(req, app),
+  });
 
   const operations: Record<string, Operation> = {};
   const queryActions: Record<string, QueryAction> = {};
@@ -92,7 +96,8 @@ export function createSqs(app: AppContext): Sqs {
     operations[name] = (input, req) => action.run(context, input, callOf(req));
     queryActions[name] = async (params, req) => {
       const input = action.fromQuery(params);
-      if (input.QueueUrl === undefined && QUEUE_PATH.test(req.path)) input.QueueUrl = `http://${req.host}${req.path}`;
+      if (input.QueueUrl === undefined && QUEUE_PATH.test(req.path))
+        input.QueueUrl = `http://${req.host}${req.path}`;
       return action.toXml(await action.run(context, input, callOf(req)));
     };
   }

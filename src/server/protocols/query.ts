@@ -102,14 +102,17 @@ export function readQueryParams(req: ApiRequest): QueryParams {
 }
 
 function isFormBody(req: ApiRequest): boolean {
-  return String(req.headers['content-type'] ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded');
+  return String(req.headers['content-type'] ?? '')
+    .toLowerCase()
+    .startsWith('application/x-www-form-urlencoded');
 }
 
 // ---------------------------------------------------------------------------------------------
 // XML
 
 /** XML content: elements, text (escaped), or lists of them; null/undefined are left out. */
-export type XmlContent = XmlElement | string | number | boolean | bigint | null | undefined | readonly XmlContent[];
+export type XmlContent =
+  XmlElement | string | number | boolean | bigint | null | undefined | readonly XmlContent[];
 
 export interface XmlElement {
   readonly tag: string;
@@ -129,7 +132,10 @@ export function opt(tag: string, value: XmlContent): XmlElement | undefined {
 
 /** A wrapped list: `<tag><member>...</member>...</tag>` (the query protocol's non-flattened lists). */
 export function members<T>(tag: string, items: readonly T[], render: (item: T) => XmlContent): XmlElement {
-  return el(tag, items.map((i) => el('member', render(i))));
+  return el(
+    tag,
+    items.map((i) => el('member', render(i))),
+  );
 }
 
 /** A wrapped map: `<tag><entry><key>k</key><value>v</value></entry>...</tag>`. */
@@ -163,7 +169,12 @@ export function renderXml(content: XmlContent): string {
  * `<ActionResponse xmlns><ActionResult>...</ActionResult><ResponseMetadata>...` — the envelope of
  * every successful query response. `result` undefined means the action has no result element.
  */
-export function queryResponseXml(action: string, xmlns: string, result: XmlContent | undefined, requestId: string): string {
+export function queryResponseXml(
+  action: string,
+  xmlns: string,
+  result: XmlContent | undefined,
+  requestId: string,
+): string {
   const root: XmlElement = {
     tag: `${action}Response`,
     attrs: { xmlns },
@@ -196,7 +207,8 @@ const parsedParams = new WeakMap<ApiRequest, QueryParams | null>();
 export function queryParamsOf(req: ApiRequest): QueryParams | undefined {
   let p = parsedParams.get(req);
   if (p === undefined) {
-    const candidate = (req.method === 'POST' && isFormBody(req)) || (req.method === 'GET' && req.query.has('Action'));
+    const candidate =
+      (req.method === 'POST' && isFormBody(req)) || (req.method === 'GET' && req.query.has('Action'));
     p = candidate ? readQueryParams(req) : null;
     parsedParams.set(req, p);
   }
@@ -208,7 +220,8 @@ export function queryParamsOf(req: ApiRequest): QueryParams | undefined {
  * has no Version and an Action this service implements — never other services' versions or actions.
  */
 export function queryService(opts: QueryServiceOptions): Service {
-  const known = (action: string | undefined): action is string => action !== undefined && Object.hasOwn(opts.actions, action);
+  const known = (action: string | undefined): action is string =>
+    action !== undefined && Object.hasOwn(opts.actions, action);
   return {
     name: opts.name,
     matches(req) {
@@ -223,8 +236,10 @@ export function queryService(opts: QueryServiceOptions): Service {
       try {
         const p = queryParamsOf(req) ?? readQueryParams(req);
         const action = p.get('Action');
-        if (action === undefined) throw new AwsError('MissingAction', 'The request must contain the parameter Action.', 400);
-        if (!known(action)) throw new AwsError('InvalidAction', `The action ${action} is not valid for this endpoint.`, 400);
+        if (action === undefined)
+          throw new AwsError('MissingAction', 'The request must contain the parameter Action.', 400);
+        if (!known(action))
+          throw new AwsError('InvalidAction', `The action ${action} is not valid for this endpoint.`, 400);
         const result = await opts.actions[action]!(p, req);
         return {
           status: 200,

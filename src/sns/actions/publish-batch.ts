@@ -18,13 +18,26 @@ interface Failure {
 export const publishBatch: SnsAction = async (sns, p) => {
   const t = sns.registry.topic(p.get('TopicArn'));
   const entries = p.items('PublishBatchRequestEntries.member');
-  if (entries.length === 0) throw snsBatchError('EmptyBatchRequest', 'The batch request doesn\'t contain any entries.');
-  if (entries.length > 10) throw snsBatchError('TooManyEntriesInBatchRequest', 'The batch request contains more entries than permissible.');
+  if (entries.length === 0)
+    throw snsBatchError('EmptyBatchRequest', "The batch request doesn't contain any entries.");
+  if (entries.length > 10)
+    throw snsBatchError(
+      'TooManyEntriesInBatchRequest',
+      'The batch request contains more entries than permissible.',
+    );
   const ids = new Set<string>();
   for (const e of entries) {
     const id = e.get('Id') ?? '';
-    if (!BATCH_ID.test(id)) throw snsBatchError('InvalidBatchEntryId', 'The Id of a batch entry in a batch request doesn\'t abide by the specification.');
-    if (ids.has(id)) throw snsBatchError('BatchEntryIdsNotDistinct', 'Two or more batch entries in the request have the same Id.');
+    if (!BATCH_ID.test(id))
+      throw snsBatchError(
+        'InvalidBatchEntryId',
+        "The Id of a batch entry in a batch request doesn't abide by the specification.",
+      );
+    if (ids.has(id))
+      throw snsBatchError(
+        'BatchEntryIdsNotDistinct',
+        'Two or more batch entries in the request have the same Id.',
+      );
     ids.add(id);
   }
   const ok: Array<{ id: string; pub: Publication }> = [];
@@ -41,6 +54,11 @@ export const publishBatch: SnsAction = async (sns, p) => {
   for (const { pub } of ok) await sns.deliverer.publish(pub);
   return [
     members('Successful', ok, ({ id, pub }) => [el('Id', id), el('MessageId', pub.messageId)]),
-    members('Failed', failed, (f) => [el('Id', f.Id), el('Code', f.Code), el('Message', f.Message), el('SenderFault', f.SenderFault)]),
+    members('Failed', failed, (f) => [
+      el('Id', f.Id),
+      el('Code', f.Code),
+      el('Message', f.Message),
+      el('SenderFault', f.SenderFault),
+    ]),
   ];
 };

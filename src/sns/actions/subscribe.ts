@@ -5,17 +5,21 @@ import { attributeMap, type SnsAction } from '../sns-action.js';
 import { checkSubscriptionAttributes } from '../subscription-attributes.js';
 
 const SQS_ARN = /^arn:aws[\w-]*:sqs:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,80}(\.fifo)?$/;
-const LAMBDA_ARN = /^arn:aws[\w-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]{1,64}(:(\$LATEST|[A-Za-z0-9_-]+))?$/;
+const LAMBDA_ARN =
+  /^arn:aws[\w-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]{1,64}(:(\$LATEST|[A-Za-z0-9_-]+))?$/;
 /** Protocols SNS has that Tributary does not deliver to. */
 const OTHER_PROTOCOLS = new Set(['http', 'https', 'email', 'email-json', 'sms', 'application', 'firehose']);
 
 export const subscribe: SnsAction = async (sns, p) => {
   const t = sns.registry.topic(p.get('TopicArn'));
   const protocol = p.get('Protocol');
-  if (protocol === undefined || protocol === '') throw invalidParameter('Protocol Reason: no value for required parameter');
+  if (protocol === undefined || protocol === '')
+    throw invalidParameter('Protocol Reason: no value for required parameter');
   if (protocol !== 'sqs' && protocol !== 'lambda') {
     if (OTHER_PROTOCOLS.has(protocol)) {
-      throw invalidParameter(`Protocol Reason: Tributary delivers only to sqs and lambda subscriptions, not ${protocol}`);
+      throw invalidParameter(
+        `Protocol Reason: Tributary delivers only to sqs and lambda subscriptions, not ${protocol}`,
+      );
     }
     throw invalidParameter(`Amazon SNS does not support this protocol string: ${protocol}`);
   }

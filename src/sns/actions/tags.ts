@@ -16,7 +16,11 @@ export const tagResource: SnsAction = async (sns, p) => {
   const t = resource(sns, p);
   const tags = tagList(p);
   if (Object.keys({ ...t.tags, ...tags }).length > 50) {
-    throw new AwsError('TagLimitExceeded', 'Could not complete request: tag quota of per resource exceeded', 400);
+    throw new AwsError(
+      'TagLimitExceeded',
+      'Could not complete request: tag quota of per resource exceeded',
+      400,
+    );
   }
   await sns.registry.updateTopic(t, (m) => ({ ...m, tags: { ...m.tags, ...tags } }));
   return [];

@@ -1,6 +1,13 @@
 import { el } from '../../server/protocols/query.js';
 import { batchEntries } from '../params.js';
-import { batchFailure, checkBatch, defineAction, scalars, targetQueue, type BatchFailure } from '../sqs-action.js';
+import {
+  batchFailure,
+  checkBatch,
+  defineAction,
+  scalars,
+  targetQueue,
+  type BatchFailure,
+} from '../sqs-action.js';
 import { changeVisibility } from './change-message-visibility.js';
 import { failureXml } from './send-message-batch.js';
 
@@ -24,7 +31,12 @@ export const changeMessageVisibilityBatch = defineAction({
   },
   fromQuery: (p) => ({
     ...scalars(p, ['QueueUrl']),
-    Entries: p.items('ChangeMessageVisibilityBatchRequestEntry').map((e) => scalars(e, ['Id', 'ReceiptHandle', 'VisibilityTimeout'])),
+    Entries: p
+      .items('ChangeMessageVisibilityBatchRequestEntry')
+      .map((e) => scalars(e, ['Id', 'ReceiptHandle', 'VisibilityTimeout'])),
   }),
-  toXml: (out) => [out.Successful.map((s) => el('ChangeMessageVisibilityBatchResultEntry', el('Id', s.Id))), out.Failed.map(failureXml)],
+  toXml: (out) => [
+    out.Successful.map((s) => el('ChangeMessageVisibilityBatchResultEntry', el('Id', s.Id))),
+    out.Failed.map(failureXml),
+  ],
 });

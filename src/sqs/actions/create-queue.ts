@@ -15,7 +15,10 @@ export const createQueue = defineAction({
     if (isFifoName(name) || attributes.FifoQueue === 'true') {
       // Failure destinations of event source mappings must be standard queues; FIFO semantics
       // (group ordering, deduplication) are not implemented, so refuse instead of pretending.
-      throw sqsError('UnsupportedOperation', 'FIFO queues are not supported by Tributary; create a standard queue.');
+      throw sqsError(
+        'UnsupportedOperation',
+        'FIFO queues are not supported by Tributary; create a standard queue.',
+      );
     }
     if (attributes.FifoQueue === 'false') delete attributes.FifoQueue;
     const q = await sqs.queues.create(name, attributes, tags);

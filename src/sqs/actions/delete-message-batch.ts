@@ -1,6 +1,13 @@
 import { el } from '../../server/protocols/query.js';
 import { batchEntries, reqString } from '../params.js';
-import { batchFailure, checkBatch, defineAction, scalars, targetQueue, type BatchFailure } from '../sqs-action.js';
+import {
+  batchFailure,
+  checkBatch,
+  defineAction,
+  scalars,
+  targetQueue,
+  type BatchFailure,
+} from '../sqs-action.js';
 import { deleteByHandle } from './delete-message.js';
 import { failureXml } from './send-message-batch.js';
 
@@ -30,5 +37,8 @@ export const deleteMessageBatch = defineAction({
     ...scalars(p, ['QueueUrl']),
     Entries: p.items('DeleteMessageBatchRequestEntry').map((e) => scalars(e, ['Id', 'ReceiptHandle'])),
   }),
-  toXml: (out) => [out.Successful.map((s) => el('DeleteMessageBatchResultEntry', el('Id', s.Id))), out.Failed.map(failureXml)],
+  toXml: (out) => [
+    out.Successful.map((s) => el('DeleteMessageBatchResultEntry', el('Id', s.Id))),
+    out.Failed.map(failureXml),
+  ],
 });

@@ -48,13 +48,21 @@ function systemAttributes(r: Received, wanted: readonly string[]): Record<string
 
 function render(r: Received, systemNames: readonly string[], attributeNames: readonly string[]): OutMessage {
   const s = r.message.stored;
-  const out: OutMessage = { MessageId: s.id, ReceiptHandle: r.receiptHandle, MD5OfBody: s.md5OfBody, Body: s.body };
+  const out: OutMessage = {
+    MessageId: s.id,
+    ReceiptHandle: r.receiptHandle,
+    MD5OfBody: s.md5OfBody,
+    Body: s.body,
+  };
   const sys = systemAttributes(r, systemNames);
   if (sys) out.Attributes = sys;
   const attrs = selectAttributes(s.attributes, attributeNames);
   if (attrs) {
     // The digest covers the attributes returned, which is what SDKs verify it against.
-    out.MD5OfMessageAttributes = Object.keys(attrs).length === Object.keys(s.attributes ?? {}).length ? s.md5OfAttributes : md5OfAttributes(attrs);
+    out.MD5OfMessageAttributes =
+      Object.keys(attrs).length === Object.keys(s.attributes ?? {}).length
+        ? s.md5OfAttributes
+        : md5OfAttributes(attrs);
     out.MessageAttributes = attrs;
   }
   return out;
@@ -70,7 +78,10 @@ export const receiveMessage = defineAction({
     const wait =
       optInt(input, 'WaitTimeSeconds', 0, 20, 'Must be >= 0 and <= 20, if provided.') ??
       effectiveInt(q.meta.attributes, 'ReceiveMessageWaitTimeSeconds');
-    const systemNames = [...(optStringList(input, 'AttributeNames') ?? []), ...(optStringList(input, 'MessageSystemAttributeNames') ?? [])];
+    const systemNames = [
+      ...(optStringList(input, 'AttributeNames') ?? []),
+      ...(optStringList(input, 'MessageSystemAttributeNames') ?? []),
+    ];
     const attributeNames = optStringList(input, 'MessageAttributeNames') ?? [];
     const deadline = Date.now() + wait * 1000;
     for (;;) {
@@ -86,7 +97,13 @@ export const receiveMessage = defineAction({
     }
   },
   fromQuery: (p) => ({
-    ...scalars(p, ['QueueUrl', 'MaxNumberOfMessages', 'VisibilityTimeout', 'WaitTimeSeconds', 'ReceiveRequestAttemptId']),
+    ...scalars(p, [
+      'QueueUrl',
+      'MaxNumberOfMessages',
+      'VisibilityTimeout',
+      'WaitTimeSeconds',
+      'ReceiveRequestAttemptId',
+    ]),
     AttributeNames: p.values('AttributeName'),
     MessageSystemAttributeNames: p.values('MessageSystemAttributeName'),
     MessageAttributeNames: p.values('MessageAttributeName'),

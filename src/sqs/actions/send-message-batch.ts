@@ -4,7 +4,14 @@ import { attributesSize } from '../message-attributes.js';
 import { buildMessage } from '../messages.js';
 import type { StoredMessage } from '../model.js';
 import { batchEntries } from '../params.js';
-import { batchFailure, checkBatch, defineAction, scalars, targetQueue, type BatchFailure } from '../sqs-action.js';
+import {
+  batchFailure,
+  checkBatch,
+  defineAction,
+  scalars,
+  targetQueue,
+  type BatchFailure,
+} from '../sqs-action.js';
 import { messageFromQuery, sendResult, type SendResult } from './send-message.js';
 
 /** AWS caps the sum of a batch's messages at 1 MiB. */
@@ -27,13 +34,19 @@ export const sendMessageBatch = defineAction({
     }
     const total = ok.reduce((n, { m }) => n + Buffer.byteLength(m.body) + attributesSize(m.attributes), 0);
     if (total > MAX_BATCH_BYTES) {
-      throw sqsError('BatchRequestTooLong', `Batch requests cannot be longer than ${MAX_BATCH_BYTES} bytes. You have sent ${total} bytes.`);
+      throw sqsError(
+        'BatchRequestTooLong',
+        `Batch requests cannot be longer than ${MAX_BATCH_BYTES} bytes. You have sent ${total} bytes.`,
+      );
     }
     await sqs.queues.send(
       q,
       ok.map((x) => x.m),
     );
-    const Successful: Array<SendResult & { Id: string }> = ok.map(({ id, m }) => ({ Id: id, ...sendResult(m) }));
+    const Successful: Array<SendResult & { Id: string }> = ok.map(({ id, m }) => ({
+      Id: id,
+      ...sendResult(m),
+    }));
     return { Successful, Failed };
   },
   fromQuery: (p) => ({
@@ -56,5 +69,11 @@ export const sendMessageBatch = defineAction({
 });
 
 export function failureXml(f: BatchFailure): ReturnType<typeof el> {
-  return el('BatchResultErrorEntry', el('Id', f.Id), el('SenderFault', f.SenderFault), el('Code', f.Code), el('Message', f.Message));
+  return el(
+    'BatchResultErrorEntry',
+    el('Id', f.Id),
+    el('SenderFault', f.SenderFault),
+    el('Code', f.Code),
+    el('Message', f.Message),
+  );
 }

@@ -1,0 +1,126 @@
+import { strict as assert } from 'node:assert';
+import { once } from 'node:events';
+import { after, before, describe, it } from 'node:test';
+import { pino } from 'pino';
+import type { FunctionInfo, FunctionInvoker, InvokeResult } from '../src/lambda/invoker.js';
+import type { AppContext } from '../src/server/context.js';
+import { compileServerOptions } from '../src/server/options.js';
+import { createSns, type Sns } from '../src/sns/sns.js';
+import { createSqs } from '../src/sqs/sqs.js';
+import { MemoryStore } from '../src/store/memory-store.js';
+
+/**
+ * SNS -> Lambda deliveries through the FunctionInvoker contract (src/lambda/invoker.ts) that the
+ * Lambda component implements: SNS takes the invoker as a dependency, so a recording implementation
+ * of that contract shows exactly what a function is invoked with.
+ */
+class RecordingInvoker implements FunctionInvoker {
+  readonly calls: Array<{ fn: string; event: unknown }> = [];
+  fail: Error | undefined;
+  async invoke(): Promise<InvokeResult> {
+    throw new Error('SNS must invoke asynchronously');
+  }
+  async invokeAsync(fn: string, payload: Buffer): Promise<void> {
+    if (this.fail) throw this.fail;
+    this.calls.push({ fn, event: JSON.parse(payload.toString('utf8')) });
+  }
+  lookup(): FunctionInfo | undefined {
+    return undefined;
+  }
+}
+
+describe('SNS lambda subscriptions', () => {
+  const fnArn = 'arn:aws:lambda:us-east-1:000000000000:function:on-failure';
+  let ctx: AppContext;
+  let sns: Sns;
+  let invoker: RecordingInvoker | undefined;
+  let topicArn: string;
+  let subscriptionArn: string;
+  before(async () => {
+    ctx = {
+      options: compileServerOptions({ inMemory: true, port: 0 }),
+      store: new MemoryStore(),
+      log: pino({ level: 'silent' }),
+      endpoint: { host: '127.0.0.1', port: 4600 },
+    };
+    sns = createSns(ctx, { sqs: createSqs(ctx), invoker: () => invoker });
+    const topic = await sns.topics.createTopic('to-lambda', {}, {});
+    topicArn = topic.arn;
+    subscriptionArn = (await sns.topics.subscribe(topic, 'lambda', fnArn, {})).arn;
+  });
+  after(async () => {
+    await sns.close();
+    await ctx.store.close();
+  });
+
+  it('invokes the function asynchronously with the aws:sns event shape', async () => {
+    invoker = new RecordingInvoker();
+    await sns.publish(topicArn, 'hello function', {
+      subject: 'Hi',
+      messageAttributes: { k: { DataType: 'String', StringValue: 'v' } },
+    });
+    assert.equal(invoker.calls.length, 1);
+    const { fn, event } = invoker.calls[0]!;
+    assert.equal(fn, fnArn);
+    const records = (event as { Records: Array<Record<string, unknown>> }).Records;
+    assert.equal(records.length, 1);
+    const r = records[0]!;
+    assert.equal(r.EventSource, 'aws:sns');
+    assert.equal(r.EventVersion, '1.0');
+    assert.equal(r.EventSubscriptionArn, subscriptionArn);
+    const s = r.Sns as Record<string, unknown>;
+    assert.deepEqual(Object.keys(s).sort(), [
+      'Message',
+      'MessageAttributes',
+      'MessageId',
+      'Signature',
+      'SignatureVersion',
+      'SigningCertUrl',
+      'Subject',
+      'Timestamp',
+      'TopicArn',
+      'Type',
+      'UnsubscribeUrl',
+    ]);
+    assert.equal(s.Type, 'Notification');
+    assert.equal(s.TopicArn, topicArn);
+    assert.equal(s.Subject, 'Hi');
+    assert.equal(s.Message, 'hello function');
+    assert.match(s.MessageId as string, /^[0-9a-f-]{36}$/);
+    assert.deepEqual(s.MessageAttributes, { k: { Type: 'String', Value: 'v' } });
+    assert.equal(
+      s.UnsubscribeUrl,
+      `http://127.0.0.1:4600/?Action=Unsubscribe&SubscriptionArn=${subscriptionArn}`,
+    );
+  });
+
+  it('sends Subject null and empty MessageAttributes when the message has none', async () => {
+    invoker = new RecordingInvoker();
+    await sns.publish(topicArn, 'bare');
+    const s = (invoker.calls[0]!.event as { Records: Array<{ Sns: Record<string, unknown> }> }).Records[0]!
+      .Sns;
+    assert.equal(s.Subject, null);
+    assert.deepEqual(s.MessageAttributes, {});
+  });
+
+  it('reports a failed delivery without failing Publish (no Lambda, or the invoke is refused)', async () => {
+    invoker = undefined;
+    const failed = once(sns.topics, 'delivery-failed');
+    await sns.publish(topicArn, 'nobody home');
+    const [e] = (await failed) as [{ subscriptionArn: string; protocol: string; error: string }];
+    assert.equal(e.subscriptionArn, subscriptionArn);
+    assert.equal(e.protocol, 'lambda');
+    assert.match(e.error, /Lambda is not available/);
+    invoker = new RecordingInvoker();
+    invoker.fail = new Error('Function not found');
+    const again = once(sns.topics, 'delivery-failed');
+    await sns.publish(topicArn, 'refused');
+    assert.match(((await again) as [{ error: string }])[0].error, /Function not found/);
+  });
+
+  it('rejects publishing to a missing topic through the internal API', async () => {
+    await assert.rejects(sns.publish(`${topicArn}-gone`, 'x'), { name: 'NotFound' });
+    assert.equal(sns.exists(topicArn), true);
+    assert.equal(sns.exists(`${topicArn}-gone`), false);
+  });
+});
