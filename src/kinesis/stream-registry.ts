@@ -23,6 +23,10 @@ export interface StreamRegistryEvents {
   deleted: [{ stream: string; arn: string }];
   /** A stream changed status. */
   status: [{ stream: string; status: StreamMeta['status'] }];
+  /** A put became durable: IncomingRecords / IncomingBytes (data + partition keys) of the AWS/Kinesis metrics. */
+  incoming: [{ stream: string; records: number; bytes: number }];
+  /** A GetRecords call answered (emitted by the GetRecords action): GetRecords.* metrics. */
+  getRecords: [{ stream: string; records: number; bytes: number; millisBehindLatest: number }];
 }
 
 export interface PutEntry {
@@ -347,6 +351,9 @@ export class StreamRegistry extends EventEmitter<StreamRegistryEvents> {
       if (last > sh.committed) sh.committed = last;
       this.emit('append', { stream, shardId: sh.meta.shardId, lastPosition: sh.committed });
     }
+    let bytes = 0;
+    for (const e of entries) bytes += e.data.length + Buffer.byteLength(e.partitionKey);
+    this.emit('incoming', { stream, records: entries.length, bytes });
     return results;
   }
 

@@ -16,6 +16,8 @@ import { createSqs, type Sqs } from '../sqs/sqs.js';
 import { createSns, type Sns } from '../sns/sns.js';
 import { createLambda, type Lambda } from '../lambda/lambda.js';
 import type { LambdaOptions } from '../lambda/lambda-options.js';
+import { createCloudWatch, type CloudWatch } from '../cloudwatch/cloudwatch.js';
+import type { CloudWatchOptions } from '../cloudwatch/options.js';
 
 /** A running Tributary server: every component on one port. */
 export interface App extends AsyncDisposable {
@@ -28,6 +30,7 @@ export interface App extends AsyncDisposable {
   readonly sqs: Sqs;
   readonly sns: Sns;
   readonly lambda: Lambda;
+  readonly cloudwatch: CloudWatch;
   close(): Promise<void>;
 }
 
@@ -38,6 +41,8 @@ export interface StartOptions extends ServerOptions {
   mappings?: MappingsOptions;
   /** Lambda options (concurrency, worker idle time, async retry delays...). */
   lambda?: LambdaOptions;
+  /** CloudWatch metrics options (an injectable clock, retention). */
+  cloudwatch?: CloudWatchOptions;
 }
 
 export async function startApp(opts: StartOptions = {}): Promise<App> {
@@ -70,12 +75,14 @@ export async function startApp(opts: StartOptions = {}): Promise<App> {
   };
   const metrics = new Registry();
   const mappingMetrics = new MappingMetrics(mappings, metrics);
+  const cloudwatch = createCloudWatch(ctx, metrics, { streams: kinesis.streams, mappings, lambda: lambda.events }, opts.cloudwatch);
   // Lambda starts before and closes after its callers (mappings, SNS). Its router matcher claims only its own
   // paths and never /2015-03-31/event-source-mappings, so routing order between the two does not matter.
-  const components: Component[] = [kinesis, lambda, mappings, sqs, sns];
+  // CloudWatch is first so it closes last, keeping the metrics the others emit while stopping.
+  const components: Component[] = [cloudwatch, kinesis, lambda, mappings, sqs, sns];
 
   const router = new Router(log);
-  router.add(adminService(metrics, () => statusReport({ kinesis, mappings, mappingMetrics })));
+  router.add(adminService(metrics, () => statusReport({ kinesis, mappings, mappingMetrics, lambda, cloudwatch })));
   for (const c of components) for (const s of c.services) router.add(s);
 
   const listener = new Listener({ port: options.port, host: options.host, dispatch: router.dispatch, log });
@@ -101,6 +108,7 @@ export async function startApp(opts: StartOptions = {}): Promise<App> {
     sqs,
     sns,
     lambda,
+    cloudwatch,
     close,
     [Symbol.asyncDispose]: close,
   };

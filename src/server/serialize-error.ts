@@ -2,9 +2,10 @@ import { encode as cborEncode } from 'cbor-x';
 import { randomUUID } from 'node:crypto';
 import { AwsError } from './errors.js';
 import type { ApiResponse } from './http-types.js';
+import { encodeCbor as encodeSmithyCbor } from './protocols/smithy-cbor.js';
 
 /** The wire shapes AWS uses for errors; every service picks the one its protocol uses. */
-export type ErrorProtocol = 'json-1.0' | 'json-1.1' | 'cbor' | 'rest-json' | 'query';
+export type ErrorProtocol = 'json-1.0' | 'json-1.1' | 'cbor' | 'rpc-v2-cbor' | 'rest-json' | 'query';
 
 /** Anything thrown that is not an AwsError is our bug: report it as InternalFailure, never crash. */
 export function toAwsError(err: unknown): AwsError {
@@ -31,6 +32,16 @@ export function serializeError(err: AwsError, protocol: ErrorProtocol, requestId
         status: err.status,
         headers,
         body: Buffer.from(cborEncode({ __type: err.type, message: err.message, ...err.extra })),
+      };
+    case 'rpc-v2-cbor':
+      // Smithy RPC v2 CBOR: `__type` is the shape id; query-compatible services add the query code header.
+      headers['content-type'] = 'application/cbor';
+      headers['smithy-protocol'] = 'rpc-v2-cbor';
+      if (compat) headers['x-amzn-query-error'] = `${compat.code};${faultName}`;
+      return {
+        status: err.status,
+        headers,
+        body: encodeSmithyCbor({ __type: compat ? `${compat.namespace}#${err.type}` : err.type, message: err.message, ...err.extra }),
       };
     case 'rest-json':
       headers['content-type'] = 'application/json';

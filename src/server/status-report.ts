@@ -1,16 +1,68 @@
+import type { CloudWatch } from '../cloudwatch/cloudwatch.js';
 import type { Kinesis } from '../kinesis/kinesis.js';
-import type { MappingMetrics } from '../mappings/mapping-metrics.js';
+import type { Lambda } from '../lambda/lambda.js';
+import type { MappingMetrics, MappingTotals } from '../mappings/mapping-metrics.js';
 import type { Mappings } from '../mappings/mappings.js';
 
-/** What `tributary status` shows: streams, mappings and their metrics. */
-export function statusReport(parts: { kinesis: Kinesis; mappings: Mappings; mappingMetrics: MappingMetrics }): unknown {
+/** What GET /_tributary/status answers and `tributary status` prints. Totals count since the server started. */
+export interface StatusReport {
+  /** Epoch ms when the report was made. */
+  generatedAt: number;
+  streams: Array<{
+    name: string;
+    status: string;
+    openShards: number;
+    retentionHours: number;
+    incomingRecords: number;
+    incomingBytes: number;
+    /** Records read by GetRecords and by event source mappings. */
+    getRecordsRecords: number;
+  }>;
+  mappings: Array<{
+    uuid: string;
+    functionArn: string;
+    eventSourceArn: string;
+    state: string;
+    lastProcessingResult: string;
+    metrics: MappingTotals | null;
+  }>;
+  functions: Array<{
+    name: string;
+    state: string;
+    runtime: string;
+    invocations: number;
+    errors: number;
+    throttles: number;
+    avgDurationMs: number | null;
+    maxDurationMs: number | null;
+    /** Invocations running now. */
+    concurrent: number;
+  }>;
+}
+
+/** What `tributary status` shows: streams, mappings, functions and their metrics. */
+export function statusReport(parts: {
+  kinesis: Kinesis;
+  mappings: Mappings;
+  mappingMetrics: MappingMetrics;
+  lambda: Lambda;
+  cloudwatch: CloudWatch;
+}): StatusReport {
+  const rec = parts.cloudwatch.recorder;
   return {
-    streams: parts.kinesis.streams.list().map((s) => ({
-      name: s.name,
-      status: s.status,
-      openShards: s.shards.filter((x) => x.endPosition === undefined).length,
-      retentionHours: s.retentionHours,
-    })),
+    generatedAt: Date.now(),
+    streams: parts.kinesis.streams.list().map((s) => {
+      const t = rec.streams.get(s.name);
+      return {
+        name: s.name,
+        status: s.status,
+        openShards: s.shards.filter((x) => x.endPosition === undefined).length,
+        retentionHours: s.retentionHours,
+        incomingRecords: t?.incomingRecords ?? 0,
+        incomingBytes: t?.incomingBytes ?? 0,
+        getRecordsRecords: t?.getRecordsRecords ?? 0,
+      };
+    }),
     mappings: parts.mappings.list().map((m) => ({
       uuid: m.UUID,
       functionArn: m.FunctionArn,
@@ -19,5 +71,19 @@ export function statusReport(parts: { kinesis: Kinesis; mappings: Mappings; mapp
       lastProcessingResult: m.LastProcessingResult,
       metrics: parts.mappingMetrics.totals.get(m.UUID) ?? null,
     })),
+    functions: parts.lambda.functions.list().map((f) => {
+      const t = rec.functions.get(f.name);
+      return {
+        name: f.name,
+        state: f.state,
+        runtime: f.runtime,
+        invocations: t?.invocations ?? 0,
+        errors: t?.errors ?? 0,
+        throttles: t?.throttles ?? 0,
+        avgDurationMs: t && t.invocations > 0 ? t.durationMsTotal / t.invocations : null,
+        maxDurationMs: t && t.invocations > 0 ? t.maxDurationMs : null,
+        concurrent: t?.concurrent ?? 0,
+      };
+    }),
   };
 }

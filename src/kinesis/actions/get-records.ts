@@ -56,5 +56,8 @@ export async function getRecords(k: KinesisContext, input: Record<string, unknow
   } else {
     out['NextShardIterator'] = encodeIterator({ ...it, position: next, issuedAt: now });
   }
+  let bytes = 0;
+  for (const r of records) bytes += r.data.length + Buffer.byteLength(r.partitionKey);
+  k.streams.emit('getRecords', { stream: it.stream, records: records.length, bytes, millisBehindLatest: out['MillisBehindLatest'] as number });
   return out;
 }

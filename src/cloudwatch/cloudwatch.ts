@@ -1,0 +1,93 @@
+import type { Registry } from 'prom-client';
+import type { AppContext, Component } from '../server/context.js';
+import type { ApiRequest } from '../server/http-types.js';
+import { queryService, type QueryAction, type QueryParams } from '../server/protocols/query.js';
+import { rpcService, type Operation } from '../server/protocols/rpc.js';
+import { rpcV2CborService } from '../server/protocols/rpc-v2-cbor.js';
+import { getMetricData } from './actions/get-metric-data.js';
+import { getMetricStatistics } from './actions/get-metric-statistics.js';
+import { listMetrics } from './actions/list-metrics.js';
+import { MetricRecorder } from './metric-recorder.js';
+import { MetricStore } from './metric-store.js';
+import { compileCloudWatchOptions, type CloudWatchOptions } from './options.js';
+import { PrometheusBridge } from './prometheus-bridge.js';
+import { decodeQuery, encodeXml } from './protocols/query-codec.js';
+import { SHAPES } from './protocols/shapes.js';
+import { recordLambdaMetrics, type InvokeEventSource } from './sources/lambda-source.js';
+import { recordMappingMetrics, type MappingEventSource } from './sources/mapping-source.js';
+import { recordStreamMetrics, type StreamEventSource } from './sources/stream-source.js';
+
+/** The service shape name: JSON target prefix and RPC v2 path segment. */
+const SERVICE = 'GraniteServiceVersion20100801';
+const VERSION = '2010-08-01';
+const XMLNS = 'http://monitoring.amazonaws.com/doc/2010-08-01/';
+
+type Action = (store: MetricStore, input: Record<string, unknown>) => Promise<unknown>;
+const ACTIONS: Record<keyof typeof SHAPES, Action> = {
+  GetMetricStatistics: getMetricStatistics,
+  GetMetricData: getMetricData,
+  ListMetrics: listMetrics,
+};
+
+export interface CloudWatchSources {
+  streams: StreamEventSource;
+  mappings: MappingEventSource;
+  /** Set once the Lambda component exists (see `attachLambda`). */
+  lambda?: InvokeEventSource;
+}
+
+export interface CloudWatch extends Component {
+  readonly store: MetricStore;
+  readonly recorder: MetricRecorder;
+  /** Subscribes to the Lambda component's invoke events (per-function metrics). */
+  attachLambda(source: InvokeEventSource): void;
+}
+
+/**
+ * CloudWatch metrics (namespaces AWS/Lambda and AWS/Kinesis) in one-minute buckets, fed by the other
+ * components' events, read through GetMetricStatistics / GetMetricData / ListMetrics in each protocol
+ * clients use: AWS JSON 1.0 (X-Amz-Target, @aws-sdk/client-cloudwatch), Smithy RPC v2 CBOR (botocore
+ * >= 1.40: boto3 and AWS CLI v1) and the query protocol (AWS CLI v2 builds before CloudWatch moved to
+ * JSON, older SDKs); also mirrored into Prometheus on /metrics.
+ */
+export function createCloudWatch(ctx: AppContext, registry: Registry, sources: CloudWatchSources, opts: CloudWatchOptions = {}): CloudWatch {
+  const options = compileCloudWatchOptions(opts);
+  const store = new MetricStore(ctx.store, ctx.log, options);
+  const recorder = new MetricRecorder(store, new PrometheusBridge(registry));
+  recordMappingMetrics(sources.mappings, recorder);
+  recordStreamMetrics(sources.streams, sources.mappings, recorder);
+  let lambdaAttached = false;
+  const attachLambda = (source: InvokeEventSource): void => {
+    if (lambdaAttached) return;
+    lambdaAttached = true;
+    recordLambdaMetrics(source, recorder);
+  };
+  if (sources.lambda) attachLambda(sources.lambda);
+
+  const operations: Record<string, Operation> = {};
+  const queryActions: Record<string, QueryAction> = {};
+  for (const [name, action] of Object.entries(ACTIONS) as Array<[keyof typeof SHAPES, Action]>) {
+    operations[name] = (input) => action(store, input);
+    const shapes = SHAPES[name];
+    queryActions[name] = async (params: QueryParams, _req: ApiRequest) =>
+      encodeXml(shapes.output, await action(store, decodeQuery(shapes.input, params) as Record<string, unknown>));
+  }
+
+  return {
+    name: 'cloudwatch',
+    store,
+    recorder,
+    attachLambda,
+    services: [
+      rpcService({ name: 'cloudwatch-json', targetPrefix: SERVICE, jsonVersion: '1.0', operations }),
+      rpcV2CborService({ name: 'cloudwatch-cbor', serviceName: SERVICE, operations }),
+      queryService({ name: 'cloudwatch-query', version: VERSION, xmlns: XMLNS, actions: queryActions }),
+    ],
+    async start() {
+      store.start();
+    },
+    async close() {
+      await store.close();
+    },
+  };
+}

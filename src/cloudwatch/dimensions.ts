@@ -1,0 +1,27 @@
+/** A CloudWatch dimension. A metric is identified by namespace, name and its exact set of dimensions. */
+export interface Dimension {
+  Name: string;
+  Value: string;
+}
+
+/** Dimensions in a canonical order (by name), so equal sets compare and key equally. */
+export function canonicalDimensions(dims: readonly Dimension[]): Dimension[] {
+  return [...dims].sort((a, b) => (a.Name < b.Name ? -1 : a.Name > b.Name ? 1 : 0)).map((d) => ({ Name: d.Name, Value: d.Value }));
+}
+
+/** The identity of one time series. */
+export function seriesKey(namespace: string, metricName: string, dims: readonly Dimension[]): string {
+  return JSON.stringify([namespace, metricName, canonicalDimensions(dims).map((d) => [d.Name, d.Value])]);
+}
+
+/** Dimensions as a plain record (for Prometheus labels and status output). */
+export function dimensionRecord(dims: readonly Dimension[]): Record<string, string> {
+  return Object.fromEntries(dims.map((d) => [d.Name, d.Value]));
+}
+
+/** Builds a dimension list from a record, leaving out empty values. */
+export function dims(record: Record<string, string | undefined>): Dimension[] {
+  return Object.entries(record)
+    .filter((e): e is [string, string] => e[1] !== undefined && e[1] !== '')
+    .map(([Name, Value]) => ({ Name, Value }));
+}

@@ -1,0 +1,92 @@
+import type { Dimension } from './dimensions.js';
+import type { MetricStore } from './metric-store.js';
+import type { PrometheusBridge } from './prometheus-bridge.js';
+
+export const LAMBDA_NAMESPACE = 'AWS/Lambda';
+export const KINESIS_NAMESPACE = 'AWS/Kinesis';
+
+/** The StandardUnit of each metric Tributary emits (AWS's units). */
+export const METRIC_UNITS: Readonly<Record<string, string>> = {
+  // AWS/Lambda
+  Invocations: 'Count',
+  Errors: 'Count',
+  Throttles: 'Count',
+  Duration: 'Milliseconds',
+  ConcurrentExecutions: 'Count',
+  IteratorAge: 'Milliseconds',
+  DestinationDeliveryFailures: 'Count',
+  PolledEventCount: 'Count',
+  FilteredOutEventCount: 'Count',
+  InvokedEventCount: 'Count',
+  FailedInvokeEventCount: 'Count',
+  DroppedEventCount: 'Count',
+  OnFailureDestinationDeliveredEventCount: 'Count',
+  // AWS/Kinesis
+  IncomingRecords: 'Count',
+  IncomingBytes: 'Bytes',
+  WriteProvisionedThroughputExceeded: 'Count',
+  'GetRecords.Records': 'Count',
+  'GetRecords.Bytes': 'Bytes',
+  'GetRecords.Success': 'Count',
+  'GetRecords.IteratorAgeMilliseconds': 'Milliseconds',
+};
+
+/** Cumulative per-function figures since the server started (`tributary status`). */
+export interface FunctionTotals {
+  invocations: number;
+  errors: number;
+  throttles: number;
+  /** Sum of durations, ms (average = durationMsTotal / invocations). */
+  durationMsTotal: number;
+  maxDurationMs: number;
+  /** Invocations running now. */
+  concurrent: number;
+  maxConcurrent: number;
+}
+
+/** Cumulative per-stream figures since the server started (`tributary status`). */
+export interface StreamTotals {
+  incomingRecords: number;
+  incomingBytes: number;
+  getRecordsRecords: number;
+}
+
+/** The one place values enter: the minute-bucket store and the Prometheus mirror. */
+export class MetricRecorder {
+  readonly functions = new Map<string, FunctionTotals>();
+  readonly streams = new Map<string, StreamTotals>();
+  readonly #store: MetricStore;
+  readonly #prom: PrometheusBridge;
+
+  constructor(store: MetricStore, prom: PrometheusBridge) {
+    this.#store = store;
+    this.#prom = prom;
+  }
+
+  /** Records `value` for `metricName` under each dimension set given. */
+  put(namespace: string, metricName: string, dimensionSets: ReadonlyArray<readonly Dimension[]>, value: number): void {
+    const unit = METRIC_UNITS[metricName] ?? 'None';
+    for (const dims of dimensionSets) {
+      this.#store.put(namespace, metricName, dims, value, unit);
+      this.#prom.observe(namespace, metricName, dims, value, unit);
+    }
+  }
+
+  functionTotals(name: string): FunctionTotals {
+    let t = this.functions.get(name);
+    if (!t) {
+      t = { invocations: 0, errors: 0, throttles: 0, durationMsTotal: 0, maxDurationMs: 0, concurrent: 0, maxConcurrent: 0 };
+      this.functions.set(name, t);
+    }
+    return t;
+  }
+
+  streamTotals(name: string): StreamTotals {
+    let t = this.streams.get(name);
+    if (!t) {
+      t = { incomingRecords: 0, incomingBytes: 0, getRecordsRecords: 0 };
+      this.streams.set(name, t);
+    }
+    return t;
+  }
+}

@@ -1,0 +1,44 @@
+/** Options of the CloudWatch metrics component (`StartOptions.cloudwatch`). */
+export interface CloudWatchOptions {
+  /**
+   * The clock metrics are bucketed by, in epoch ms. Tests pass one that jumps whole minutes so they
+   * never wait for real minutes. @default Date.now
+   */
+  clock?: () => number;
+  /** How many one-minute buckets of history are kept (in memory and in the store). @default 1500 (25 h) */
+  retentionMinutes?: number;
+  /** Most time series kept; the least recently updated one is dropped beyond it. @default 10000 */
+  maxSeries?: number;
+  /** How often (real time) the buckets of the current minute are written to the store. @default 60000 */
+  persistIntervalMs?: number;
+}
+
+export type CompiledCloudWatchOptions = Required<CloudWatchOptions>;
+
+export class CloudWatchOptionsError extends Error {
+  constructor(
+    readonly field: keyof CloudWatchOptions,
+    reason: string,
+  ) {
+    super(`Invalid cloudwatch option ${field}: ${reason}`);
+    this.name = 'CloudWatchOptionsError';
+  }
+}
+
+export function compileCloudWatchOptions(o: CloudWatchOptions = {}): CompiledCloudWatchOptions {
+  const c: CompiledCloudWatchOptions = {
+    clock: o.clock ?? Date.now,
+    retentionMinutes: o.retentionMinutes ?? 1500,
+    maxSeries: o.maxSeries ?? 10_000,
+    persistIntervalMs: o.persistIntervalMs ?? 60_000,
+  };
+  if (typeof c.clock !== 'function') throw new CloudWatchOptionsError('clock', 'must be a function returning epoch ms');
+  if (!Number.isInteger(c.retentionMinutes) || c.retentionMinutes < 1) {
+    throw new CloudWatchOptionsError('retentionMinutes', 'must be a positive integer');
+  }
+  if (!Number.isInteger(c.maxSeries) || c.maxSeries < 1) throw new CloudWatchOptionsError('maxSeries', 'must be a positive integer');
+  if (!Number.isFinite(c.persistIntervalMs) || c.persistIntervalMs < 1) {
+    throw new CloudWatchOptionsError('persistIntervalMs', 'must be a positive number');
+  }
+  return c;
+}

@@ -1,0 +1,66 @@
+import type { MappingEvents } from '../../mappings/engine/events.js';
+import type { MappingMeta } from '../../mappings/model.js';
+import { dims } from '../dimensions.js';
+import { LAMBDA_NAMESPACE, type MetricRecorder } from '../metric-recorder.js';
+
+/** What this needs of the Mappings component. */
+export interface MappingEventSource {
+  on<K extends keyof MappingEvents>(event: K, listener: (...args: MappingEvents[K]) => void): unknown;
+  list(): MappingMeta[];
+}
+
+/**
+ * AWS/Lambda metrics of event source mappings, from the engine's events:
+ * - under {FunctionName} and {EventSourceMappingUUID}: IteratorAge (age of the batch's last record when
+ *   its invoke finished, for batches with records) and DestinationDeliveryFailures;
+ * - under {EventSourceMappingUUID}: Invocations, Errors, Throttles and Duration of the mapping's invokes;
+ * - under {EventSourceMappingUUID}, only with MetricsConfig {Metrics:["EventCount"]}: PolledEventCount,
+ *   FilteredOutEventCount, InvokedEventCount (records in every invoke attempt), FailedInvokeEventCount
+ *   (records in failed, throttled or refused attempts), DroppedEventCount (discarded records),
+ *   OnFailureDestinationDeliveredEventCount (discarded records delivered to the destination).
+ */
+export function recordMappingMetrics(mappings: MappingEventSource, rec: MetricRecorder): void {
+  const info = (uuid: string): { functionName: string | undefined; eventCount: boolean } => {
+    const m = mappings.list().find((x) => x.UUID === uuid);
+    return {
+      functionName: m?.FunctionArn.split(':')[6],
+      eventCount: m?.MetricsConfig?.Metrics.includes('EventCount') === true,
+    };
+  };
+  const byMapping = (uuid: string) => [dims({ EventSourceMappingUUID: uuid })];
+  const byBoth = (uuid: string, functionName: string | undefined) =>
+    functionName ? [dims({ FunctionName: functionName }), dims({ EventSourceMappingUUID: uuid })] : byMapping(uuid);
+
+  mappings.on('batch', (e) => {
+    const { functionName, eventCount } = info(e.uuid);
+    const reached = e.outcome === 'success' || e.outcome === 'failure';
+    if (reached) {
+      rec.put(LAMBDA_NAMESPACE, 'Invocations', byMapping(e.uuid), 1);
+      rec.put(LAMBDA_NAMESPACE, 'Errors', byMapping(e.uuid), e.outcome === 'failure' ? 1 : 0);
+      rec.put(LAMBDA_NAMESPACE, 'Duration', byMapping(e.uuid), e.durationMs);
+      // A tumbling window's final invoke carries no records, so it says nothing about the iterator.
+      if (e.records > 0) rec.put(LAMBDA_NAMESPACE, 'IteratorAge', byBoth(e.uuid, functionName), e.iteratorAgeMs);
+    } else if (e.outcome === 'throttled') {
+      rec.put(LAMBDA_NAMESPACE, 'Throttles', byMapping(e.uuid), 1);
+    }
+    if (eventCount && e.records > 0) {
+      rec.put(LAMBDA_NAMESPACE, 'InvokedEventCount', byMapping(e.uuid), e.records);
+      if (e.outcome !== 'success') rec.put(LAMBDA_NAMESPACE, 'FailedInvokeEventCount', byMapping(e.uuid), e.records);
+    }
+  });
+  mappings.on('discard', (e) => {
+    const { functionName, eventCount } = info(e.uuid);
+    if (e.destination !== undefined && !e.delivered) rec.put(LAMBDA_NAMESPACE, 'DestinationDeliveryFailures', byBoth(e.uuid, functionName), 1);
+    if (!eventCount) return;
+    rec.put(LAMBDA_NAMESPACE, 'DroppedEventCount', byMapping(e.uuid), e.records);
+    if (e.destination !== undefined && e.delivered) {
+      rec.put(LAMBDA_NAMESPACE, 'OnFailureDestinationDeliveredEventCount', byMapping(e.uuid), e.records);
+    }
+  });
+  mappings.on('polled', (e) => {
+    if (info(e.uuid).eventCount) rec.put(LAMBDA_NAMESPACE, 'PolledEventCount', byMapping(e.uuid), e.records);
+  });
+  mappings.on('filtered', (e) => {
+    if (info(e.uuid).eventCount) rec.put(LAMBDA_NAMESPACE, 'FilteredOutEventCount', byMapping(e.uuid), e.records);
+  });
+}

@@ -1,0 +1,47 @@
+import type { StreamRegistryEvents } from '../../kinesis/stream-registry.js';
+import type { MappingEvents } from '../../mappings/engine/events.js';
+import type { MappingMeta } from '../../mappings/model.js';
+import { dims } from '../dimensions.js';
+import { KINESIS_NAMESPACE, type MetricRecorder } from '../metric-recorder.js';
+
+export interface StreamEventSource {
+  on<K extends keyof StreamRegistryEvents>(event: K, listener: (...args: StreamRegistryEvents[K]) => void): unknown;
+}
+
+export interface PolledEventSource {
+  on(event: 'polled', listener: (...args: MappingEvents['polled']) => void): unknown;
+  list(): MappingMeta[];
+}
+
+/**
+ * AWS/Kinesis metrics under {StreamName}: IncomingRecords / IncomingBytes per put request,
+ * WriteProvisionedThroughputExceeded (0 per put: Tributary does not throttle writes), and per GetRecords
+ * call GetRecords.Records / .Bytes / .Success / .IteratorAgeMilliseconds. Event source mappings read
+ * shards directly rather than through the API, but on AWS they call GetRecords, so their polls count in
+ * GetRecords.Records too.
+ */
+export function recordStreamMetrics(streams: StreamEventSource, mappings: PolledEventSource, rec: MetricRecorder): void {
+  const byStream = (stream: string) => [dims({ StreamName: stream })];
+  streams.on('incoming', (e) => {
+    const t = rec.streamTotals(e.stream);
+    t.incomingRecords += e.records;
+    t.incomingBytes += e.bytes;
+    rec.put(KINESIS_NAMESPACE, 'IncomingRecords', byStream(e.stream), e.records);
+    rec.put(KINESIS_NAMESPACE, 'IncomingBytes', byStream(e.stream), e.bytes);
+    rec.put(KINESIS_NAMESPACE, 'WriteProvisionedThroughputExceeded', byStream(e.stream), 0);
+  });
+  streams.on('getRecords', (e) => {
+    rec.streamTotals(e.stream).getRecordsRecords += e.records;
+    rec.put(KINESIS_NAMESPACE, 'GetRecords.Records', byStream(e.stream), e.records);
+    rec.put(KINESIS_NAMESPACE, 'GetRecords.Bytes', byStream(e.stream), e.bytes);
+    rec.put(KINESIS_NAMESPACE, 'GetRecords.Success', byStream(e.stream), 1);
+    rec.put(KINESIS_NAMESPACE, 'GetRecords.IteratorAgeMilliseconds', byStream(e.stream), e.millisBehindLatest);
+  });
+  mappings.on('polled', (e) => {
+    const m = mappings.list().find((x) => x.UUID === e.uuid);
+    const stream = m?.EventSourceArn.split('/')[1];
+    if (!stream) return;
+    rec.streamTotals(stream).getRecordsRecords += e.records;
+    rec.put(KINESIS_NAMESPACE, 'GetRecords.Records', byStream(stream), e.records);
+  });
+}
