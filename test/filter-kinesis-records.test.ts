@@ -144,6 +144,18 @@ describe('lazy data parsing', () => {
     assert.equal(reads(), 0);
   });
 
+  it('does not read data when the metadata conditions of every data filter fail', () => {
+    const { rec, reads } = countingRecord({ a: 1 }, 'pk-9');
+    const filter = filterOf(
+      { partitionKey: ['pk-1'], data: { a: [1] } },
+      { sequenceNumber: [{ prefix: 'x' }], data: { $or: [{ a: [1] }, { b: [2] }] } },
+    );
+    assert.equal(filter.matches(rec), false);
+    assert.equal(reads(), 0);
+    assert.equal(filter.matches(record({ a: 1 }, { partitionKey: 'pk-1' })), true);
+    assert.equal(filter.matches(record({ a: 2 }, { partitionKey: 'pk-1' })), false);
+  });
+
   it('reads and parses data once however many filters use it', () => {
     const { rec, reads } = countingRecord({ a: 3 });
     const filter = filterOf(

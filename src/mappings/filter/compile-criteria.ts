@@ -1,5 +1,11 @@
 import { validationError, type ValidationIssue } from '../../server/errors.js';
-import { compileRecordPattern, usesData, type RecordTest } from './compile-pattern.js';
+import {
+  compileRecordPattern,
+  compileSplitRecordPattern,
+  usesData,
+  type RecordTest,
+  type SplitRecordTest,
+} from './compile-pattern.js';
 import { invalidFilterPattern, PatternError } from './errors.js';
 import { scanProjected, NOT_JSON } from './json-scanner.js';
 import type { FilterableKinesisRecord } from './kinesis-record.js';
@@ -75,27 +81,34 @@ class KinesisRecordFilter implements CompiledFilter {
   /** Filters that look at metadata only, tried first: they never need the data parsed. */
   private readonly metadataTests: RecordTest[] = [];
   /** Filters reading `data`; a record whose data is not JSON fails all of them. */
-  private readonly dataTests: RecordTest[] = [];
+  private readonly dataTests: SplitRecordTest[] = [];
   private readonly projection = new ProjectionNode();
 
   constructor(patterns: ObjectPattern[]) {
-    const dataPatterns = patterns.filter(usesData);
-    for (const pattern of dataPatterns) collectDataPatterns(pattern, this.projection);
+    for (const pattern of patterns) collectDataPatterns(pattern, this.projection);
     for (const pattern of patterns) {
-      const test = compileRecordPattern(pattern, this.projection);
-      (usesData(pattern) ? this.dataTests : this.metadataTests).push(test);
+      if (usesData(pattern)) this.dataTests.push(compileSplitRecordPattern(pattern, this.projection));
+      else this.metadataTests.push(compileRecordPattern(pattern, this.projection));
     }
   }
 
   matches(record: FilterableKinesisRecord): boolean {
     const meta = this.metadataTests;
     for (let i = 0; i < meta.length; i++) if ((meta[i] as RecordTest)(record, undefined)) return true;
+    // Data filters whose metadata conditions hold (bit i = dataTests[i]); at most MAX_FILTERS of them.
     const tests = this.dataTests;
-    if (tests.length === 0) return false;
+    let pending = 0;
+    for (let i = 0; i < tests.length; i++) {
+      const metadata = (tests[i] as SplitRecordTest).metadata;
+      if (metadata === undefined || metadata(record)) pending |= 1 << i;
+    }
+    if (pending === 0) return false;
     // Parsed once per record, and only now that a data filter has to run.
     const data = scanProjected(record.data, this.projection);
     if (data === NOT_JSON) return false;
-    for (let i = 0; i < tests.length; i++) if ((tests[i] as RecordTest)(record, data)) return true;
+    for (let i = 0; i < tests.length; i++) {
+      if (pending & (1 << i) && (tests[i] as SplitRecordTest).rest(record, data)) return true;
+    }
     return false;
   }
 }

@@ -34,6 +34,35 @@ export function compileRecordPattern(pattern: ObjectPattern, dataRoot: Projectio
   return allOfRecord(tests);
 }
 
+/**
+ * A top-level pattern split in two: `metadata`, the conditions on metadata keys that must hold whatever the
+ * data says (undefined when there are none), and `rest`, the remaining conditions, which need the data.
+ * Checking `metadata` first lets a record skip parsing when no data filter can match it anyway.
+ */
+export interface SplitRecordTest {
+  metadata: ((record: FilterableKinesisRecord) => boolean) | undefined;
+  rest: RecordTest;
+}
+
+export function compileSplitRecordPattern(pattern: ObjectPattern, dataRoot: ProjectionNode): SplitRecordTest {
+  const metadataFields = pattern.fields.filter((f) => f.key !== 'data');
+  const restPattern: ObjectPattern = {
+    fields: pattern.fields.filter((f) => f.key === 'data'),
+    anyOf: pattern.anyOf,
+  };
+  const metadata =
+    metadataFields.length === 0
+      ? undefined
+      : compileRecordPattern({ fields: metadataFields, anyOf: undefined }, dataRoot);
+  return {
+    metadata: metadata && ((r) => metadata(r, undefined)),
+    rest:
+      restPattern.fields.length === 0 && !restPattern.anyOf
+        ? () => true
+        : compileRecordPattern(restPattern, dataRoot),
+  };
+}
+
 function compileRootField(field: FieldPattern, dataRoot: ProjectionNode): RecordTest {
   if (field.key === 'data') {
     // Validation guarantees `data` holds an object pattern (a leaf on data is rejected, as AWS does).
