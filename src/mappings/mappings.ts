@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { StreamRegistry } from '../kinesis/stream-registry.js';
+import type { KinesisContext } from '../kinesis/kinesis-context.js';
 import type { FunctionInvoker } from '../lambda/invoker.js';
 import type { AppContext, Component } from '../server/context.js';
 import { AwsError } from '../server/errors.js';
@@ -40,6 +41,8 @@ export function compileMappingsOptions(o: MappingsOptions = {}): Required<Mappin
 
 export interface MappingsDeps {
   streams: StreamRegistry;
+  /** For reading through enhanced fan-out consumers. */
+  kinesis: KinesisContext;
   /** Resolved lazily: Lambda is built beside the mappings. */
   invoker: () => FunctionInvoker;
   destinations: () => DestinationSender | undefined;
@@ -160,9 +163,10 @@ export class Mappings extends EventEmitter<MappingEvents> implements Component {
     }
     const fn = this.#deps.invoker().lookup(m.FunctionArn);
     const filter = m.FilterCriteria ? compileFilterCriteria(m.FilterCriteria) : undefined;
-    const compiled = compileMapping(m, source.streamName, source.streamArn, filter, this.#ctx.options.recordAgeScale);
+    const compiled = compileMapping(m, source.streamName, source.streamArn, filter, this.#ctx.options.recordAgeScale, source.consumerArn);
     const deps: EngineDeps = {
       streams: this.#deps.streams,
+      kinesis: this.#deps.kinesis,
       invoker: this.#deps.invoker(),
       destinations: this.#deps.destinations(),
       region: this.#ctx.options.region,

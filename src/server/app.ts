@@ -58,6 +58,7 @@ export async function startApp(opts: StartOptions = {}): Promise<App> {
   let destinations: DestinationSender | undefined;
   const mappings = new Mappings(ctx, {
     streams: kinesis.streams,
+    kinesis: kinesis.context,
     invoker: () => {
       if (!invoker) throw new Error('Lambda is not available');
       return invoker;

@@ -7,6 +7,8 @@ export interface CompiledMapping {
   functionArn: string;
   streamName: string;
   streamArn: string;
+  /** Set when the mapping reads through an enhanced fan-out consumer. */
+  consumerArn: string | undefined;
   batchSize: number;
   windowMs: number;
   parallelization: number;
@@ -27,12 +29,14 @@ export function compileMapping(
   streamArn: string,
   filter: CompiledFilter | undefined,
   recordAgeScale: number,
+  consumerArn?: string,
 ): CompiledMapping {
   return {
     uuid: m.UUID,
     functionArn: m.FunctionArn,
     streamName,
     streamArn,
+    consumerArn,
     batchSize: m.BatchSize,
     windowMs: m.MaximumBatchingWindowInSeconds * 1000,
     parallelization: m.ParallelizationFactor,

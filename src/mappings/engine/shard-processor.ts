@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { EventEmitter } from 'node:events';
 import type { StreamRegistry } from '../../kinesis/stream-registry.js';
+import type { KinesisContext } from '../../kinesis/kinesis-context.js';
+import { ConsumerSource, SharedThroughputSource, type RecordSource } from './record-source.js';
 import type { FunctionInvoker, InvokeResult } from '../../lambda/invoker.js';
 import { AwsError } from '../../server/errors.js';
 import { LAST_PROCESSING_RESULT } from '../model.js';
@@ -22,6 +24,7 @@ export interface DestinationSender {
 
 export interface EngineDeps {
   streams: StreamRegistry;
+  kinesis: KinesisContext;
   invoker: FunctionInvoker;
   destinations: DestinationSender | undefined;
   region: string;
@@ -75,7 +78,7 @@ export class ShardProcessor {
   readonly #cps: Checkpoints;
   readonly #ctx: EventContext;
   readonly #abort = new AbortController();
-  readonly #appended = new Signal();
+  readonly #source: RecordSource;
   readonly #progress = new Signal();
   readonly #lanes: Lane[];
   /** Positions handed to lanes, ascending; `#head` is the first not yet done. */
@@ -92,6 +95,9 @@ export class ShardProcessor {
 
   constructor(m: CompiledMapping, deps: EngineDeps, cps: Checkpoints, shardId: string, start: number, role: string) {
     this.shardId = shardId;
+    this.#source = m.consumerArn
+      ? new ConsumerSource(deps.kinesis, m.consumerArn, m.streamName, shardId, start)
+      : new SharedThroughputSource(deps.kinesis, m.streamName, shardId, start);
     this.#m = m;
     this.#d = deps;
     this.#cps = cps;
@@ -110,13 +116,13 @@ export class ShardProcessor {
 
   /** Records were appended to this shard. */
   wake(): void {
-    this.#appended.notify();
+    this.#source.wake();
   }
 
   /** Stops after the batches in flight complete; their checkpoints are flushed by the caller. */
   async stop(): Promise<void> {
     this.#abort.abort();
-    this.#appended.notify();
+    this.#source.close();
     this.#progress.notify();
     for (const l of this.#lanes) l.signal.notify();
     await this.#run;
@@ -145,7 +151,6 @@ export class ShardProcessor {
   }
 
   async #readLoop(): Promise<void> {
-    const { streams } = this.#d;
     const m = this.#m;
     while (!this.stopped) {
       const room = this.#maxBuffered - this.#buffered;
@@ -153,27 +158,14 @@ export class ShardProcessor {
         await this.#progress.wait();
         continue;
       }
-      let records;
-      try {
-        const first = streams.bounds(m.streamName, this.shardId).first;
-        // Records trimmed by retention while we were behind are skipped.
-        if (this.#readPos < first) this.#readPos = first;
-        records = streams.read(m.streamName, this.shardId, this.#readPos, Math.min(room, 10_000));
-      } catch {
-        // The stream is gone (deleted): nothing more to read.
+      const records = await this.#source.next(Math.min(room, 10_000));
+      if (records === 'gone') return;
+      if (records === 'end') {
+        // A closed shard read to its end: finish once every lane is done with it.
+        this.#endReached = true;
+        for (const l of this.#lanes) l.signal.notify();
+        while (!this.stopped && this.#head < this.#inflight.length) await this.#progress.wait();
         return;
-      }
-      if (records.length === 0) {
-        const shard = streams.shard(m.streamName, this.shardId);
-        if (shard.endPosition !== undefined && this.#readPos > shard.endPosition) {
-          // A closed shard read to its end: finish once every lane is done with it.
-          this.#endReached = true;
-          for (const l of this.#lanes) l.signal.notify();
-          while (!this.stopped && this.#head < this.#inflight.length) await this.#progress.wait();
-          return;
-        }
-        await this.#appended.wait();
-        continue;
       }
       this.#readPos = records[records.length - 1]!.position + 1;
       this.#d.events.emit('polled', { uuid: m.uuid, shardId: this.shardId, records: records.length });
