@@ -85,19 +85,25 @@ export class Invocations {
         clientContext: opts.clientContext,
         tail: opts.tail === true,
       });
+    } catch (err) {
+      this.#limiter.release(functionName);
+      throw err;
+    }
+    // invokeEnd before the slot is released: listeners never see more invocations running than the limits allow.
+    try {
+      this.#events.emit('invokeEnd', {
+        functionName,
+        requestId,
+        invocationType: opts.invocationType,
+        attempt,
+        status: result.status,
+        errorType: result.errorType,
+        durationMs: result.durationMs,
+        initDurationMs: result.initDurationMs,
+      });
     } finally {
       this.#limiter.release(functionName);
     }
-    this.#events.emit('invokeEnd', {
-      functionName,
-      requestId,
-      invocationType: opts.invocationType,
-      attempt,
-      status: result.status,
-      errorType: result.errorType,
-      durationMs: result.durationMs,
-      initDurationMs: result.initDurationMs,
-    });
     return result;
   }
 }
