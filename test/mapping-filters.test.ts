@@ -1,0 +1,94 @@
+import { strict as assert } from 'node:assert';
+import { after, before, describe, it } from 'node:test';
+import { PutRecordsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
+import { CreateEventSourceMappingCommand, UpdateEventSourceMappingCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import type { App } from '../src/server/app.js';
+import { kinesisClient, startTestServer } from './helpers.js';
+import { createRecordingFunction, createStream, lambdaClient, mappingState } from './mapping-fixtures.js';
+import { once } from 'node:events';
+import type { MappingEvents } from '../src/mappings/engine/events.js';
+
+/** Resolves once the mapping's checkpoint in shard 0 reaches `position` (filtered records advance it too). */
+async function checkpointAt(app: App, uuid: string, position: number): Promise<void> {
+  for (;;) {
+    const [e] = (await once(app.mappings, 'checkpoint')) as MappingEvents['checkpoint'];
+    if (e.uuid === uuid && e.position >= position) return;
+  }
+}
+
+describe('event filtering in mappings', () => {
+  let app: App;
+  let k: KinesisClient;
+  let l: LambdaClient;
+  before(async () => {
+    app = await startTestServer();
+    k = kinesisClient(app);
+    l = lambdaClient(app);
+  });
+  after(async () => {
+    k.destroy();
+    l.destroy();
+    await app.close();
+  });
+
+  it('two mappings with different filters on one stream each get exactly their records, bytes untouched', async () => {
+    const streamArn = await createStream(k, app, 'filtered', 1);
+    const eu = await createRecordingFunction(app, l, 'eu-fn');
+    const big = await createRecordingFunction(app, l, 'big-fn');
+    const records = [
+      '{"region":"eu-west-1","amount":5}',
+      '{"region":"us-east-1","amount":500}',
+      'not json at all',
+      '{ "region" : "eu-central-1", "amount" : 1000 }',
+      '{"region":"ap-south-1","amount":7}',
+    ];
+    const m1 = await l.send(
+      new CreateEventSourceMappingCommand({
+        FunctionName: eu.name, EventSourceArn: streamArn, StartingPosition: 'TRIM_HORIZON',
+        FilterCriteria: { Filters: [{ Pattern: JSON.stringify({ data: { region: [{ prefix: 'eu-' }] } }) }] },
+      }),
+    );
+    const m2 = await l.send(
+      new CreateEventSourceMappingCommand({
+        FunctionName: big.name, EventSourceArn: streamArn, StartingPosition: 'TRIM_HORIZON',
+        FilterCriteria: { Filters: [{ Pattern: JSON.stringify({ data: { amount: [{ numeric: ['>=', 500] }] } }) }] },
+      }),
+    );
+    assert.deepEqual(m1.FilterCriteria?.Filters?.[0]?.Pattern, JSON.stringify({ data: { region: [{ prefix: 'eu-' }] } }));
+    const done1 = checkpointAt(app, m1.UUID!, 5);
+    const done2 = checkpointAt(app, m2.UUID!, 5);
+    await k.send(new PutRecordsCommand({ StreamName: 'filtered', Records: records.map((d) => ({ Data: Buffer.from(d), PartitionKey: 'p' })) }));
+    await Promise.all([done1, done2]);
+    assert.deepEqual(eu.datas(), [records[0], records[3]]);
+    assert.deepEqual(big.datas(), [records[1], records[3]]);
+    assert.equal(app.mappingMetrics.totals.get(m1.UUID!)!.filtered, 3);
+  });
+
+  it('a batch left empty by the filter invokes nothing, yet the checkpoint moves past it', async () => {
+    const streamArn = await createStream(k, app, 'nothing', 1);
+    const fn = await createRecordingFunction(app, l, 'nothing-fn');
+    const m = await l.send(
+      new CreateEventSourceMappingCommand({
+        FunctionName: fn.name, EventSourceArn: streamArn, StartingPosition: 'TRIM_HORIZON',
+        FilterCriteria: { Filters: [{ Pattern: JSON.stringify({ partitionKey: ['wanted'] }) }] },
+      }),
+    );
+    const done = checkpointAt(app, m.UUID!, 3);
+    await k.send(new PutRecordsCommand({ StreamName: 'nothing', Records: ['a', 'b', 'c'].map((d) => ({ Data: Buffer.from(d), PartitionKey: 'other' })) }));
+    await done;
+    assert.equal(fn.invokes().length, 0);
+  });
+
+  it('rejects invalid patterns at Create and Update with InvalidParameterValueException', async () => {
+    const streamArn = await createStream(k, app, 'badpattern', 1);
+    const fn = await createRecordingFunction(app, l, 'badpattern-fn');
+    const bad = async (p: Promise<unknown>): Promise<void> =>
+      assert.rejects(p, (e: Error) => e.name === 'InvalidParameterValueException' && /Invalid filter pattern definition\./.test(e.message));
+    await bad(
+      l.send(new CreateEventSourceMappingCommand({ FunctionName: fn.name, EventSourceArn: streamArn, StartingPosition: 'LATEST', FilterCriteria: { Filters: [{ Pattern: '{"data": "not-an-array"}' }] } })),
+    );
+    const m = await l.send(new CreateEventSourceMappingCommand({ FunctionName: fn.name, EventSourceArn: streamArn, StartingPosition: 'LATEST' }));
+    await mappingState(app, m.UUID!, 'Enabled');
+    await bad(l.send(new UpdateEventSourceMappingCommand({ UUID: m.UUID!, FilterCriteria: { Filters: [{ Pattern: '{not json' }] } })));
+  });
+});
