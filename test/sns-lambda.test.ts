@@ -2,12 +2,16 @@ import { strict as assert } from 'node:assert';
 import { once } from 'node:events';
 import { after, before, describe, it } from 'node:test';
 import { pino } from 'pino';
+import { CreateTopicCommand, PublishCommand, SubscribeCommand } from '@aws-sdk/client-sns';
 import type { FunctionInfo, FunctionInvoker, InvokeResult } from '../src/lambda/invoker.js';
 import type { AppContext } from '../src/server/context.js';
 import { compileServerOptions } from '../src/server/options.js';
 import { createSns, type Sns } from '../src/sns/sns.js';
 import { createSqs } from '../src/sqs/sqs.js';
 import { MemoryStore } from '../src/store/memory-store.js';
+import { startTestServer } from './helpers.js';
+import { createNodeFunction, lambdaClient } from './lambda-helpers.js';
+import { snsClient } from './sqs-sns-helpers.js';
 
 /**
  * SNS -> Lambda deliveries through the FunctionInvoker contract (src/lambda/invoker.ts) that the
@@ -122,5 +126,58 @@ describe('SNS lambda subscriptions', () => {
     await assert.rejects(sns.publish(`${topicArn}-gone`, 'x'), { name: 'NotFound' });
     assert.equal(sns.exists(topicArn), true);
     assert.equal(sns.exists(`${topicArn}-gone`), false);
+  });
+});
+
+describe('SNS -> Lambda on the running server', () => {
+  it('invokes a real function with the aws:sns event when a message is published', async () => {
+    const app = await startTestServer();
+    const lambda = lambdaClient(app);
+    const sns = snsClient(app);
+    try {
+      await createNodeFunction(
+        lambda,
+        'sns-consumer',
+        `export const handler = async (event) => { console.log('EVENT ' + JSON.stringify(event)); return 'ok'; };`,
+      );
+      const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: 'to-function' }));
+      const fnArn = 'arn:aws:lambda:us-east-1:000000000000:function:sns-consumer';
+      const { SubscriptionArn } = await sns.send(
+        new SubscribeCommand({ TopicArn, Protocol: 'lambda', Endpoint: fnArn }),
+      );
+      const logged = new Promise<string>((resolve) => {
+        const onLog = (e: { functionName: string; line: string }): void => {
+          const at = e.line.indexOf('EVENT ');
+          if (e.functionName === 'sns-consumer' && at !== -1) {
+            app.lambda.events.off('log', onLog);
+            resolve(e.line.slice(at + 'EVENT '.length));
+          }
+        };
+        app.lambda.events.on('log', onLog);
+      });
+      const { MessageId } = await sns.send(
+        new PublishCommand({
+          TopicArn,
+          Message: 'to the function',
+          Subject: 'S',
+          MessageAttributes: { a: { DataType: 'String', StringValue: 'b' } },
+        }),
+      );
+      const event = JSON.parse(await logged) as {
+        Records: Array<{ EventSource: string; EventSubscriptionArn: string; Sns: Record<string, unknown> }>;
+      };
+      assert.equal(event.Records.length, 1);
+      const r = event.Records[0]!;
+      assert.equal(r.EventSource, 'aws:sns');
+      assert.equal(r.EventSubscriptionArn, SubscriptionArn);
+      assert.equal(r.Sns.MessageId, MessageId);
+      assert.equal(r.Sns.Message, 'to the function');
+      assert.equal(r.Sns.Subject, 'S');
+      assert.deepEqual(r.Sns.MessageAttributes, { a: { Type: 'String', Value: 'b' } });
+    } finally {
+      lambda.destroy();
+      sns.destroy();
+      await app.close();
+    }
   });
 });

@@ -208,8 +208,11 @@ export class Queue {
 
   /** Deletes every message sent before the call (PurgeQueue). */
   async purge(): Promise<number> {
-    const upTo = this.#nextSeq;
     const gone = [...this.#messages.values()];
+    if (gone.length === 0) return 0;
+    // Up to the newest message we hold: a send whose append is still being committed has a higher
+    // position (appends commit in order) and must survive, as it was not in the queue when purged.
+    const upTo = gone.reduce((max, m) => Math.max(max, m.seq), 0) + 1;
     for (const m of gone) this.#forget(m);
     await this.#store.trim(this.logName, upTo);
     await Promise.all(
