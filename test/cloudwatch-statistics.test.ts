@@ -7,6 +7,7 @@ import {
   type CloudWatchClient,
   type Datapoint,
   type GetMetricStatisticsCommandInput,
+  type ListMetricsCommandInput,
 } from '@aws-sdk/client-cloudwatch';
 import type { App } from '../src/server/app.js';
 import { Distribution, RAW_LIMIT } from '../src/cloudwatch/distribution.js';
@@ -211,7 +212,7 @@ describe('CloudWatch statistics', () => {
   });
 
   it('lists metrics by namespace, name and dimension filters', async () => {
-    const list = async (input: ConstructorParameters<typeof ListMetricsCommand>[0]): Promise<string[]> =>
+    const list = async (input: ListMetricsCommandInput): Promise<string[]> =>
       ((await cw.send(new ListMetricsCommand(input))).Metrics ?? []).map((m) => `${m.MetricName}{${(m.Dimensions ?? []).map((d) => `${d.Name}=${d.Value}`).join(',')}}`).sort();
     assert.deepEqual(
       await list({ Namespace: NS }),

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { up } from './up.js';
 import { logs } from './logs.js';
+import { status } from './status.js';
 
 const program = new Command('tributary').description('Self-hosted Kinesis Data Streams + Lambda event source mappings');
 
@@ -27,6 +28,18 @@ program
   .option('--endpoint-url <url>', 'server to ask (env TRIBUTARY_ENDPOINT, default http://127.0.0.1:$TRIBUTARY_PORT or 4600)')
   .action(async (fn: string, flags) => {
     process.exitCode = await logs(fn, flags);
+  });
+
+program
+  .command('status')
+  .description('show streams, event source mappings and functions of a running server, with their metrics')
+  .option('-w, --watch', 'redraw until interrupted')
+  .option('--interval <seconds>', 'seconds between redraws with --watch', '2')
+  .option('--endpoint <url>', 'server to ask (env TRIBUTARY_ENDPOINT, default http://127.0.0.1:$TRIBUTARY_PORT or 4600)')
+  .option('--endpoint-url <url>', 'same as --endpoint')
+  .option('--json', 'print the raw status report as JSON')
+  .action(async (flags) => {
+    process.exitCode = await status(flags);
   });
 
 await program.parseAsync(process.argv);

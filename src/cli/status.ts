@@ -1,0 +1,167 @@
+import type { StatusReport } from '../server/status-report.js';
+
+export interface StatusFlags {
+  /** Server to ask. */
+  endpoint?: string;
+  /** Same as `endpoint` (the spelling `tributary logs` and the AWS CLI use). */
+  endpointUrl?: string;
+  /** Redraw every `interval` seconds until interrupted. */
+  watch?: boolean;
+  /** Seconds between redraws with --watch. */
+  interval?: string;
+  /** Print the raw report as JSON. */
+  json?: boolean;
+}
+
+/** --endpoint / --endpoint-url, else TRIBUTARY_ENDPOINT, else the local default port. */
+export function statusEndpoint(flags: StatusFlags, env: NodeJS.ProcessEnv = process.env): string {
+  return (flags.endpoint ?? flags.endpointUrl ?? env['TRIBUTARY_ENDPOINT'] ?? `http://127.0.0.1:${env['TRIBUTARY_PORT'] ?? '4600'}`).replace(/\/+$/, '');
+}
+
+export async function fetchStatus(endpoint: string, signal?: AbortSignal): Promise<StatusReport> {
+  const res = await fetch(`${endpoint}/_tributary/status`, signal ? { signal } : {});
+  if (!res.ok) throw new Error(`GET /_tributary/status answered ${res.status}`);
+  return (await res.json()) as StatusReport;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rendering
+
+const count = (n: number): string => n.toLocaleString('en-US');
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let v = n;
+  let u = -1;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return `${v.toFixed(1)} ${units[u]}`;
+}
+
+export function formatMs(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined) return '-';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  if (ms < 3_600_000) return `${(ms / 60_000).toFixed(1)} min`;
+  return `${(ms / 3_600_000).toFixed(1)} h`;
+}
+
+/** A left-aligned text table; numeric-looking columns are right-aligned. */
+export function table(headers: string[], rows: string[][]): string {
+  if (rows.length === 0) return '  (none)';
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const numeric = headers.map((_, i) => rows.every((r) => /^[-\d.,]+( [a-zA-Z]+)?$|^-$/.test(r[i] ?? '')));
+  const line = (cells: string[], header: boolean): string =>
+    '  ' +
+    cells
+      .map((c, i) => (numeric[i] && !header ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
+  return [line(headers, true), ...rows.map((r) => line(r, false))].join('\n');
+}
+
+/** The last part of an ARN: the function of a FunctionArn, the stream of a stream ARN. */
+function arnName(arn: string): string {
+  if (arn.includes(':function:')) return arn.split(':function:')[1] ?? arn;
+  const slash = arn.lastIndexOf('/');
+  return slash >= 0 ? arn.slice(slash + 1) : arn;
+}
+
+/** The report as three tables: streams, event source mappings, functions. */
+export function renderStatus(r: StatusReport): string {
+  const streams = table(
+    ['NAME', 'STATUS', 'SHARDS', 'RETENTION', 'RECORDS IN', 'BYTES IN', 'RECORDS READ'],
+    r.streams.map((s) => [s.name, s.status, String(s.openShards), `${s.retentionHours} h`, count(s.incomingRecords ?? 0), formatBytes(s.incomingBytes ?? 0), count(s.getRecordsRecords ?? 0)]),
+  );
+  const mappings = table(
+    ['UUID', 'FUNCTION', 'STREAM', 'STATE', 'LAST PROCESSING RESULT', 'RECORDS', 'ERRORS', 'THROTTLES', 'ITERATOR AGE', 'MAX AGE'],
+    r.mappings.map((m) => [
+      m.uuid,
+      arnName(m.functionArn),
+      arnName(m.eventSourceArn),
+      m.state,
+      m.lastProcessingResult,
+      count(m.metrics?.records ?? 0),
+      count(m.metrics?.errors ?? 0),
+      count(m.metrics?.throttles ?? 0),
+      formatMs(m.metrics ? m.metrics.iteratorAgeMs : null),
+      formatMs(m.metrics ? m.metrics.maxIteratorAgeMs : null),
+    ]),
+  );
+  const functions = table(
+    ['NAME', 'STATE', 'RUNTIME', 'INVOCATIONS', 'ERRORS', 'THROTTLES', 'AVG DURATION', 'MAX DURATION', 'RUNNING'],
+    (r.functions ?? []).map((f) => [
+      f.name,
+      f.state,
+      f.runtime,
+      count(f.invocations),
+      count(f.errors),
+      count(f.throttles),
+      formatMs(f.avgDurationMs),
+      formatMs(f.maxDurationMs),
+      String(f.concurrent),
+    ]),
+  );
+  return [`STREAMS\n${streams}`, `EVENT SOURCE MAPPINGS\n${mappings}`, `FUNCTIONS\n${functions}`].join('\n\n') + '\n';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Command
+
+const CLEAR = '\x1b[2J\x1b[H';
+
+/**
+ * `tributary status [--watch] [--interval S] [--endpoint URL] [--json]`: streams, mappings (state,
+ * LastProcessingResult, records, errors, IteratorAge) and functions of a running server, from
+ * GET /_tributary/status. Totals count since the server started. Returns the exit code.
+ */
+export async function status(flags: StatusFlags, out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {
+  const endpoint = statusEndpoint(flags);
+  const interval = Number(flags.interval ?? '2');
+  if (!Number.isFinite(interval) || interval <= 0) {
+    err.write(`--interval must be a positive number of seconds, got ${flags.interval}\n`);
+    return 2;
+  }
+  const render = (r: StatusReport): string => (flags.json ? JSON.stringify(r, null, 2) + '\n' : renderStatus(r));
+  if (!flags.watch) {
+    try {
+      out.write(render(await fetchStatus(endpoint)));
+      return 0;
+    } catch (e) {
+      err.write(`Cannot get status from Tributary at ${endpoint}: ${(e as Error).message}\n`);
+      return 1;
+    }
+  }
+
+  const ac = new AbortController();
+  const stop = (): void => ac.abort();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    while (!ac.signal.aborted) {
+      let body: string;
+      try {
+        body = render(await fetchStatus(endpoint, ac.signal));
+      } catch (e) {
+        if (ac.signal.aborted) break;
+        // The server may be restarting: keep watching.
+        body = `Cannot get status: ${(e as Error).message}\n`;
+      }
+      out.write(`${CLEAR}Tributary at ${endpoint} — ${new Date().toISOString()} — every ${interval}s, Ctrl-C to quit\n\n${body}`);
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, interval * 1000);
+        ac.signal.addEventListener('abort', () => {
+          clearTimeout(t);
+          resolve();
+        }, { once: true });
+      });
+    }
+    return 0;
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
+}
