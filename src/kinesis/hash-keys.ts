@@ -1,13 +1,21 @@
-import { createHash } from 'node:crypto';
+import crypto from 'node:crypto';
 
 /** 2^128 - 1: the top of the Kinesis hash key space. */
 export const MAX_HASH_KEY = (1n << 128n) - 1n;
 
 /** Kinesis maps a partition key to a shard by MD5 of its UTF-8 bytes read as an unsigned 128-bit integer. */
 export function hashPartitionKey(partitionKey: string): bigint {
-  const d = createHash('md5').update(partitionKey, 'utf8').digest();
-  return (d.readBigUInt64BE(0) << 64n) | d.readBigUInt64BE(8);
+  return BigInt('0x' + md5Hex(partitionKey));
 }
+
+/**
+ * One-shot `crypto.hash` (Node >= 20.12) is about 3x faster than createHash().update().digest() for short
+ * keys, and it runs once per record put.
+ */
+const md5Hex: (s: string) => string =
+  typeof (crypto as { hash?: unknown }).hash === 'function'
+    ? (s) => crypto.hash('md5', s, 'hex')
+    : (s) => crypto.createHash('md5').update(s, 'utf8').digest('hex');
 
 /** Splits the hash space evenly into `count` ranges, as CreateStream does. */
 export function evenRanges(count: number, start = 0n, end = MAX_HASH_KEY): Array<[bigint, bigint]> {

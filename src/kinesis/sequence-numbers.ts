@@ -6,12 +6,19 @@
 const SEQ_LENGTH = 56;
 
 export function formatSequenceNumber(shardIndex: number, salt: number, position: number): string {
-  return (
-    '49' +
-    String(shardIndex).padStart(6, '0') +
-    String(salt).padStart(16, '0') +
-    String(position).padStart(32, '0')
-  );
+  return prefixOf(shardIndex, salt) + String(position).padStart(32, '0');
+}
+
+/** The first 24 digits only depend on the shard: cached, since every record put or read formats one. */
+const prefixes = new Map<number, string[]>();
+function prefixOf(shardIndex: number, salt: number): string {
+  let bySalt = prefixes.get(salt);
+  if (!bySalt) {
+    // Bounded: one entry per stream (re)creation seen by this process is plenty; start over past that.
+    if (prefixes.size >= 1024) prefixes.clear();
+    prefixes.set(salt, (bySalt = []));
+  }
+  return (bySalt[shardIndex] ??= '49' + String(shardIndex).padStart(6, '0') + String(salt).padStart(16, '0'));
 }
 
 export interface ParsedSequenceNumber {
