@@ -77,6 +77,7 @@ export class Subscription extends EventEmitter<SubscriptionEvents> implements As
   #wake: (() => void) | undefined;
   readonly #expiry: NodeJS.Timeout;
   #iterated = false;
+  #handedOverAt: number | undefined;
   /** Counters for monitoring and for tests that prove back-pressure. */
   eventsDelivered = 0;
   recordsDelivered = 0;
@@ -100,6 +101,15 @@ export class Subscription extends EventEmitter<SubscriptionEvents> implements As
 
   get endReason(): SubscriptionEndReason | undefined {
     return this.#endReason;
+  }
+
+  /**
+   * Since when the last event has been waiting for the reader to ask for the next one (undefined while
+   * the subscription is reading or sleeping). A growing value means the reader is slow and is holding
+   * the producer back (back-pressure), not that events pile up.
+   */
+  get waitingForReaderSince(): number | undefined {
+    return this.#handedOverAt;
   }
 
   /** Next position to read. */
@@ -162,7 +172,12 @@ export class Subscription extends EventEmitter<SubscriptionEvents> implements As
           const out = ev ?? this.#event([], false);
           this.#lastEventAt = now;
           this.#count(out);
-          yield out;
+          this.#handedOverAt = Date.now();
+          try {
+            yield out;
+          } finally {
+            this.#handedOverAt = undefined;
+          }
           if (out.childShards !== undefined) {
             this.end('shard-end');
             return;
