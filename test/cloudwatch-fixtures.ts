@@ -46,7 +46,10 @@ let botocoreData: string | null | undefined;
 export async function botocoreDataDir(): Promise<string | null> {
   if (botocoreData !== undefined) return botocoreData;
   try {
-    const { stdout } = await exec('python3', ['-c', 'import botocore, os; print(os.path.join(os.path.dirname(botocore.__file__), "data"))']);
+    const { stdout } = await exec('python3', [
+      '-c',
+      'import botocore, os; print(os.path.join(os.path.dirname(botocore.__file__), "data"))',
+    ]);
     const dir = stdout.trim();
     botocoreData = existsSync(join(dir, 'cloudwatch')) ? dir : null;
   } catch {
@@ -68,7 +71,9 @@ async function modelDirFor(protocol: Exclude<CliProtocol, 'default'>): Promise<s
   if (!data) return null;
   const versionDir = join(data, 'cloudwatch', '2010-08-01');
   const gz = join(versionDir, 'service-2.json.gz');
-  const text = existsSync(gz) ? gunzipSync(readFileSync(gz)).toString('utf8') : readFileSync(join(versionDir, 'service-2.json'), 'utf8');
+  const text = existsSync(gz)
+    ? gunzipSync(readFileSync(gz)).toString('utf8')
+    : readFileSync(join(versionDir, 'service-2.json'), 'utf8');
   const model = JSON.parse(text) as { metadata: Record<string, unknown> };
   model.metadata['protocol'] = protocol;
   model.metadata['protocols'] = [protocol];
@@ -114,10 +119,14 @@ export async function cli(app: App, args: string[], protocol: CliProtocol = 'def
     env['AWS_DATA_PATH'] = dir;
   }
   try {
-    const { stdout, stderr } = await exec('aws', ['--debug', '--endpoint-url', app.endpoint, '--output', 'json', ...args], {
-      env,
-      maxBuffer: 64 * 1024 * 1024,
-    });
+    const { stdout, stderr } = await exec(
+      'aws',
+      ['--debug', '--endpoint-url', app.endpoint, '--output', 'json', ...args],
+      {
+        env,
+        maxBuffer: 64 * 1024 * 1024,
+      },
+    );
     return { json: stdout.trim() === '' ? undefined : JSON.parse(stdout), debug: stderr };
   } catch (err) {
     const stderr = String((err as { stderr?: unknown }).stderr ?? '');
@@ -136,12 +145,19 @@ export function wireProtocol(debug: string): 'smithy-rpc-v2-cbor' | 'json' | 'qu
 }
 
 /** Resolves once `count` values of a metric have been recorded (in any series). */
-export async function metricRecorded(app: App, metricName: string, predicate: (value: number) => boolean = () => true, timeoutMs = 20_000): Promise<number> {
+export async function metricRecorded(
+  app: App,
+  metricName: string,
+  predicate: (value: number) => boolean = () => true,
+  timeoutMs = 20_000,
+): Promise<number> {
   const ac = new AbortController();
   const t = setTimeout(() => ac.abort(), timeoutMs);
   try {
     for (;;) {
-      const [e] = (await once(app.cloudwatch.store, 'recorded', { signal: ac.signal })) as [{ metricName: string; value: number }];
+      const [e] = (await once(app.cloudwatch.store, 'recorded', { signal: ac.signal })) as [
+        { metricName: string; value: number },
+      ];
       if (e.metricName === metricName && predicate(e.value)) return e.value;
     }
   } finally {

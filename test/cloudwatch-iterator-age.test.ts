@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { GetMetricStatisticsCommand, type CloudWatchClient, type Datapoint } from '@aws-sdk/client-cloudwatch';
+import {
+  GetMetricStatisticsCommand,
+  type CloudWatchClient,
+  type Datapoint,
+} from '@aws-sdk/client-cloudwatch';
 import { PutRecordCommand, PutRecordsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { CreateEventSourceMappingCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import type { App } from '../src/server/app.js';
@@ -38,21 +42,42 @@ describe('IteratorAge of a slow function', () => {
     const streamArn = await createStream(k, app, 'backlog');
     const fn = await createRecordingFunction(app, l, 'slow-fn', { BEHAVIOUR: 'sleep:150' });
     await k.send(
-      new PutRecordsCommand({ StreamName: 'backlog', Records: Array.from({ length: BACKLOG }, (_, i) => ({ Data: Buffer.from(`r${i}`), PartitionKey: `p${i}` })) }),
+      new PutRecordsCommand({
+        StreamName: 'backlog',
+        Records: Array.from({ length: BACKLOG }, (_, i) => ({
+          Data: Buffer.from(`r${i}`),
+          PartitionKey: `p${i}`,
+        })),
+      }),
     );
     let batches = 0;
     app.mappings.on('batch', (e) => {
       // Recorded by the metrics listener (registered first) before the clock moves on.
-      if (e.uuid === uuid && e.records > 0 && ++batches % BATCHES_PER_MINUTE === 0 && batches * BATCH < BACKLOG) clock.nextMinute();
+      if (
+        e.uuid === uuid &&
+        e.records > 0 &&
+        ++batches % BATCHES_PER_MINUTE === 0 &&
+        batches * BATCH < BACKLOG
+      )
+        clock.nextMinute();
     });
-    const m = await l.send(new CreateEventSourceMappingCommand({ FunctionName: 'slow-fn', EventSourceArn: streamArn, StartingPosition: 'TRIM_HORIZON', BatchSize: BATCH }));
+    const m = await l.send(
+      new CreateEventSourceMappingCommand({
+        FunctionName: 'slow-fn',
+        EventSourceArn: streamArn,
+        StartingPosition: 'TRIM_HORIZON',
+        BatchSize: BATCH,
+      }),
+    );
     uuid = m.UUID!;
     await recordsDelivered(app, uuid, BACKLOG, 60_000);
 
     // Caught up: fresh records, one at a time, in a later minute.
     clock.nextMinute();
     for (let i = 0; i < 2; i++) {
-      await k.send(new PutRecordCommand({ StreamName: 'backlog', Data: Buffer.from(`fresh${i}`), PartitionKey: 'p' }));
+      await k.send(
+        new PutRecordCommand({ StreamName: 'backlog', Data: Buffer.from(`fresh${i}`), PartitionKey: 'p' }),
+      );
       await recordsDelivered(app, uuid, BACKLOG + i + 1);
     }
     fnInvokes = fn.invokes().length;
@@ -70,15 +95,22 @@ describe('IteratorAge of a slow function', () => {
   function assertCatchUp(maxima: number[]): void {
     assert.equal(maxima.length, minutes, `one datapoint per minute: ${maxima.join(', ')}`);
     const backlog = maxima.slice(0, -1);
-    for (let i = 1; i < backlog.length; i++) assert.ok(backlog[i]! > backlog[i - 1]!, `IteratorAge rises while behind: ${maxima.join(', ')}`);
+    for (let i = 1; i < backlog.length; i++)
+      assert.ok(backlog[i]! > backlog[i - 1]!, `IteratorAge rises while behind: ${maxima.join(', ')}`);
     const peak = backlog[backlog.length - 1]!;
     const caughtUp = maxima[maxima.length - 1]!;
     assert.ok(peak > 1000, `the backlog ages beyond a second: ${peak}`);
-    assert.ok(caughtUp < peak / 4 && caughtUp < 1000, `IteratorAge returns near 0 once caught up: ${caughtUp} (peak ${peak})`);
+    assert.ok(
+      caughtUp < peak / 4 && caughtUp < 1000,
+      `IteratorAge returns near 0 once caught up: ${caughtUp} (peak ${peak})`,
+    );
   }
 
   it('rises while the function falls behind and returns to ~0, read with @aws-sdk/client-cloudwatch', async () => {
-    for (const dims of [[{ Name: 'FunctionName', Value: 'slow-fn' }], [{ Name: 'EventSourceMappingUUID', Value: uuid }]]) {
+    for (const dims of [
+      [{ Name: 'FunctionName', Value: 'slow-fn' }],
+      [{ Name: 'EventSourceMappingUUID', Value: uuid }],
+    ]) {
       const out = await cw.send(
         new GetMetricStatisticsCommand({
           Namespace: 'AWS/Lambda',
@@ -106,8 +138,22 @@ describe('IteratorAge of a slow function', () => {
 
   it('reads the same through the AWS CLI', async () => {
     const { json } = await awsCli(app, [
-      'cloudwatch', 'get-metric-statistics', '--namespace', 'AWS/Lambda', '--metric-name', 'IteratorAge', '--dimensions', 'Name=FunctionName,Value=slow-fn',
-      '--start-time', iso(T0), '--end-time', iso(clock.now() + MIN), '--period', '60', '--statistics', 'Maximum',
+      'cloudwatch',
+      'get-metric-statistics',
+      '--namespace',
+      'AWS/Lambda',
+      '--metric-name',
+      'IteratorAge',
+      '--dimensions',
+      'Name=FunctionName,Value=slow-fn',
+      '--start-time',
+      iso(T0),
+      '--end-time',
+      iso(clock.now() + MIN),
+      '--period',
+      '60',
+      '--statistics',
+      'Maximum',
     ]);
     const dps = (json as { Datapoints: Array<{ Timestamp: number | string; Maximum: number }> }).Datapoints;
     const time = (t: number | string): number => (typeof t === 'number' ? t * 1000 : Date.parse(t));
@@ -115,8 +161,23 @@ describe('IteratorAge of a slow function', () => {
     assertCatchUp(dps.map((d) => d.Maximum));
     // The whole range in one period: the peak.
     const { json: whole } = await awsCli(app, [
-      'cloudwatch', 'get-metric-statistics', '--namespace', 'AWS/Lambda', '--metric-name', 'IteratorAge', '--dimensions', 'Name=FunctionName,Value=slow-fn',
-      '--start-time', iso(T0), '--end-time', iso(clock.now() + MIN), '--period', String(60 * (minutes + 1)), '--statistics', 'Maximum', 'SampleCount',
+      'cloudwatch',
+      'get-metric-statistics',
+      '--namespace',
+      'AWS/Lambda',
+      '--metric-name',
+      'IteratorAge',
+      '--dimensions',
+      'Name=FunctionName,Value=slow-fn',
+      '--start-time',
+      iso(T0),
+      '--end-time',
+      iso(clock.now() + MIN),
+      '--period',
+      String(60 * (minutes + 1)),
+      '--statistics',
+      'Maximum',
+      'SampleCount',
     ]);
     const [all] = (whole as { Datapoints: Array<{ Maximum: number; SampleCount: number }> }).Datapoints;
     assert.equal(all!.Maximum, Math.max(...dps.map((d) => d.Maximum)));
@@ -124,7 +185,10 @@ describe('IteratorAge of a slow function', () => {
   });
 
   it('counts the function invocations, errors, duration and concurrency from Lambda', async () => {
-    const stat = async (metric: string, statistic: 'Sum' | 'Maximum' | 'Minimum'): Promise<number | undefined> => {
+    const stat = async (
+      metric: string,
+      statistic: 'Sum' | 'Maximum' | 'Minimum',
+    ): Promise<number | undefined> => {
       const out = await cw.send(
         new GetMetricStatisticsCommand({
           Namespace: 'AWS/Lambda',

@@ -14,7 +14,15 @@ async function maxima(app: App, from: number, to: number): Promise<Array<[number
   const cw = cloudWatchClient(app, 'h1');
   try {
     const out = await cw.send(
-      new GetMetricStatisticsCommand({ Namespace: 'AWS/Lambda', MetricName: 'IteratorAge', Dimensions: DIMS, StartTime: new Date(from), EndTime: new Date(to), Period: 60, Statistics: ['Maximum', 'SampleCount'] }),
+      new GetMetricStatisticsCommand({
+        Namespace: 'AWS/Lambda',
+        MetricName: 'IteratorAge',
+        Dimensions: DIMS,
+        StartTime: new Date(from),
+        EndTime: new Date(to),
+        Period: 60,
+        Statistics: ['Maximum', 'SampleCount'],
+      }),
     );
     return out.Datapoints!.map((d) => [(d.Timestamp!.getTime() - T0) / MIN, d.Maximum!]);
   } finally {
@@ -27,7 +35,8 @@ describe('CloudWatch metric history', () => {
     const dataDir = tempDir();
     const clock = new TestClock(T0);
     const first = await startTestServer({ dataDir, cloudwatch: { clock: clock.now } });
-    const put = (v: number): void => first.cloudwatch.store.put('AWS/Lambda', 'IteratorAge', DIMS, v, 'Milliseconds');
+    const put = (v: number): void =>
+      first.cloudwatch.store.put('AWS/Lambda', 'IteratorAge', DIMS, v, 'Milliseconds');
     put(10);
     put(30);
     clock.nextMinute();
@@ -75,7 +84,9 @@ describe('CloudWatch metric history', () => {
         [2, 3],
         [6, 100],
       ]);
-      const minutes = second.ctx.store.listDocs<{ minute: number }>('cloudwatch.minute').map((d) => (d.doc.minute - T0) / MIN);
+      const minutes = second.ctx.store
+        .listDocs<{ minute: number }>('cloudwatch.minute')
+        .map((d) => (d.doc.minute - T0) / MIN);
       assert.deepEqual(minutes, [2, 6]);
     } finally {
       await second.close();

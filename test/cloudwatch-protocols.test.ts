@@ -1,9 +1,22 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { GetMetricDataCommand, GetMetricStatisticsCommand, ListMetricsCommand } from '@aws-sdk/client-cloudwatch';
+import {
+  GetMetricDataCommand,
+  GetMetricStatisticsCommand,
+  ListMetricsCommand,
+} from '@aws-sdk/client-cloudwatch';
 import type { App } from '../src/server/app.js';
 import { startTestServer, transports } from './helpers.js';
-import { botocoreDataDir, cli, CliError, cloudWatchClient, iso, TestClock, wireProtocol, type CliProtocol } from './cloudwatch-fixtures.js';
+import {
+  botocoreDataDir,
+  cli,
+  CliError,
+  cloudWatchClient,
+  iso,
+  TestClock,
+  wireProtocol,
+  type CliProtocol,
+} from './cloudwatch-fixtures.js';
 
 const T0 = Date.parse('2024-05-01T12:00:00Z');
 const MIN = 60_000;
@@ -22,7 +35,13 @@ describe('CloudWatch protocols', () => {
     put([100, 300, 200]);
     clock.advance(MIN);
     put([50]);
-    app.cloudwatch.store.put('AWS/Kinesis', 'IncomingRecords', [{ Name: 'StreamName', Value: 'orders' }], 4, 'Count');
+    app.cloudwatch.store.put(
+      'AWS/Kinesis',
+      'IncomingRecords',
+      [{ Name: 'StreamName', Value: 'orders' }],
+      4,
+      'Count',
+    );
   });
   after(async () => {
     await app.close();
@@ -51,26 +70,63 @@ describe('CloudWatch protocols', () => {
         );
         assert.equal(out.Label, 'IteratorAge');
         assert.deepEqual(
-          out.Datapoints!.map((d) => ({ minute: (d.Timestamp!.getTime() - T0) / MIN, Maximum: d.Maximum, Average: d.Average, SampleCount: d.SampleCount })),
+          out.Datapoints!.map((d) => ({
+            minute: (d.Timestamp!.getTime() - T0) / MIN,
+            Maximum: d.Maximum,
+            Average: d.Average,
+            SampleCount: d.SampleCount,
+          })),
           expected,
         );
         const p = await cw.send(
-          new GetMetricStatisticsCommand({ Namespace: 'AWS/Lambda', MetricName: 'IteratorAge', Dimensions: FN, StartTime: new Date(T0), EndTime: new Date(T0 + MIN), Period: 60, ExtendedStatistics: ['p50', 'p99'] }),
+          new GetMetricStatisticsCommand({
+            Namespace: 'AWS/Lambda',
+            MetricName: 'IteratorAge',
+            Dimensions: FN,
+            StartTime: new Date(T0),
+            EndTime: new Date(T0 + MIN),
+            Period: 60,
+            ExtendedStatistics: ['p50', 'p99'],
+          }),
         );
         assert.deepEqual(p.Datapoints![0]!.ExtendedStatistics, { p50: 200, p99: 300 });
         const data = await cw.send(
           new GetMetricDataCommand({
             StartTime: new Date(T0),
             EndTime: new Date(T0 + 5 * MIN),
-            MetricDataQueries: [{ Id: 'age', MetricStat: { Metric: { Namespace: 'AWS/Lambda', MetricName: 'IteratorAge', Dimensions: FN }, Period: 300, Stat: 'Maximum' } }],
+            MetricDataQueries: [
+              {
+                Id: 'age',
+                MetricStat: {
+                  Metric: { Namespace: 'AWS/Lambda', MetricName: 'IteratorAge', Dimensions: FN },
+                  Period: 300,
+                  Stat: 'Maximum',
+                },
+              },
+            ],
           }),
         );
         assert.deepEqual(data.MetricDataResults![0]!.Values, [300]);
         assert.deepEqual(data.MetricDataResults![0]!.Timestamps, [new Date(T0)]);
         const list = await cw.send(new ListMetricsCommand({ Namespace: 'AWS/Kinesis' }));
-        assert.deepEqual(list.Metrics, [{ Namespace: 'AWS/Kinesis', MetricName: 'IncomingRecords', Dimensions: [{ Name: 'StreamName', Value: 'orders' }] }]);
+        assert.deepEqual(list.Metrics, [
+          {
+            Namespace: 'AWS/Kinesis',
+            MetricName: 'IncomingRecords',
+            Dimensions: [{ Name: 'StreamName', Value: 'orders' }],
+          },
+        ]);
         await assert.rejects(
-          cw.send(new GetMetricStatisticsCommand({ Namespace: 'AWS/Lambda', MetricName: 'IteratorAge', StartTime: new Date(T0), EndTime: new Date(T0 + MIN), Period: 45, Statistics: ['Sum'] })),
+          cw.send(
+            new GetMetricStatisticsCommand({
+              Namespace: 'AWS/Lambda',
+              MetricName: 'IteratorAge',
+              StartTime: new Date(T0),
+              EndTime: new Date(T0 + MIN),
+              Period: 45,
+              Statistics: ['Sum'],
+            }),
+          ),
           (err: Error & { Code?: string; $metadata: { httpStatusCode?: number } }) => {
             // awsQueryCompatible: the query code (from x-amzn-query-error) is the error's Code.
             assert.equal(err.Code, 'InvalidParameterValue');
@@ -94,8 +150,26 @@ describe('CloudWatch protocols', () => {
       }
       const res = await cli(
         app,
-        ['cloudwatch', 'get-metric-statistics', '--namespace', 'AWS/Lambda', '--metric-name', 'IteratorAge', '--dimensions', 'Name=FunctionName,Value=slow-fn',
-          '--start-time', iso(T0), '--end-time', iso(T0 + 5 * MIN), '--period', '60', '--statistics', 'Maximum', 'Average', 'SampleCount'],
+        [
+          'cloudwatch',
+          'get-metric-statistics',
+          '--namespace',
+          'AWS/Lambda',
+          '--metric-name',
+          'IteratorAge',
+          '--dimensions',
+          'Name=FunctionName,Value=slow-fn',
+          '--start-time',
+          iso(T0),
+          '--end-time',
+          iso(T0 + 5 * MIN),
+          '--period',
+          '60',
+          '--statistics',
+          'Maximum',
+          'Average',
+          'SampleCount',
+        ],
         protocol,
       );
       if (protocol !== 'default') assert.equal(wireProtocol(res.debug), protocol);
@@ -103,30 +177,106 @@ describe('CloudWatch protocols', () => {
       const out = res.json as { Label: string; Datapoints: Array<Record<string, unknown>> };
       assert.equal(out.Label, 'IteratorAge');
       assert.deepEqual(
-        out.Datapoints.map((d) => ({ minute: (cliTime(d['Timestamp']) - T0) / MIN, Maximum: d['Maximum'], Average: d['Average'], SampleCount: d['SampleCount'] })),
+        out.Datapoints.map((d) => ({
+          minute: (cliTime(d['Timestamp']) - T0) / MIN,
+          Maximum: d['Maximum'],
+          Average: d['Average'],
+          SampleCount: d['SampleCount'],
+        })),
         expected,
       );
 
       const ext = (
-        await cli(app, ['cloudwatch', 'get-metric-statistics', '--namespace', 'AWS/Lambda', '--metric-name', 'IteratorAge', '--dimensions', 'Name=FunctionName,Value=slow-fn',
-          '--start-time', iso(T0), '--end-time', iso(T0 + MIN), '--period', '60', '--extended-statistics', 'p50', 'p99'], protocol)
+        await cli(
+          app,
+          [
+            'cloudwatch',
+            'get-metric-statistics',
+            '--namespace',
+            'AWS/Lambda',
+            '--metric-name',
+            'IteratorAge',
+            '--dimensions',
+            'Name=FunctionName,Value=slow-fn',
+            '--start-time',
+            iso(T0),
+            '--end-time',
+            iso(T0 + MIN),
+            '--period',
+            '60',
+            '--extended-statistics',
+            'p50',
+            'p99',
+          ],
+          protocol,
+        )
       ).json as { Datapoints: Array<{ ExtendedStatistics: Record<string, number> }> };
       assert.deepEqual(ext.Datapoints[0]!.ExtendedStatistics, { p50: 200, p99: 300 });
 
       const data = (
-        await cli(app, ['cloudwatch', 'get-metric-data', '--start-time', iso(T0), '--end-time', iso(T0 + 5 * MIN), '--scan-by', 'TimestampAscending', '--metric-data-queries',
-          JSON.stringify([{ Id: 'age', MetricStat: { Metric: { Namespace: 'AWS/Lambda', MetricName: 'IteratorAge', Dimensions: FN }, Period: 60, Stat: 'Maximum' } }])], protocol)
-      ).json as { MetricDataResults: Array<{ Id: string; Values: number[]; Timestamps: unknown[]; StatusCode: string }> };
+        await cli(
+          app,
+          [
+            'cloudwatch',
+            'get-metric-data',
+            '--start-time',
+            iso(T0),
+            '--end-time',
+            iso(T0 + 5 * MIN),
+            '--scan-by',
+            'TimestampAscending',
+            '--metric-data-queries',
+            JSON.stringify([
+              {
+                Id: 'age',
+                MetricStat: {
+                  Metric: { Namespace: 'AWS/Lambda', MetricName: 'IteratorAge', Dimensions: FN },
+                  Period: 60,
+                  Stat: 'Maximum',
+                },
+              },
+            ]),
+          ],
+          protocol,
+        )
+      ).json as {
+        MetricDataResults: Array<{ Id: string; Values: number[]; Timestamps: unknown[]; StatusCode: string }>;
+      };
       assert.equal(data.MetricDataResults[0]!.Id, 'age');
       assert.deepEqual(data.MetricDataResults[0]!.Values, [300, 50]);
       assert.deepEqual(data.MetricDataResults[0]!.Timestamps.map(cliTime), [T0, T0 + MIN]);
       assert.equal(data.MetricDataResults[0]!.StatusCode, 'Complete');
 
-      const list = (await cli(app, ['cloudwatch', 'list-metrics', '--namespace', 'AWS/Lambda', '--dimensions', 'Name=FunctionName'], protocol)).json as { Metrics: unknown[] };
-      assert.deepEqual(list.Metrics, [{ Namespace: 'AWS/Lambda', MetricName: 'IteratorAge', Dimensions: FN }]);
+      const list = (
+        await cli(
+          app,
+          ['cloudwatch', 'list-metrics', '--namespace', 'AWS/Lambda', '--dimensions', 'Name=FunctionName'],
+          protocol,
+        )
+      ).json as { Metrics: unknown[] };
+      assert.deepEqual(list.Metrics, [
+        { Namespace: 'AWS/Lambda', MetricName: 'IteratorAge', Dimensions: FN },
+      ]);
 
       await assert.rejects(
-        cli(app, ['cloudwatch', 'get-metric-statistics', '--namespace', 'AWS/Lambda', '--metric-name', 'IteratorAge', '--start-time', iso(T0), '--end-time', iso(T0 + MIN), '--period', '60'], protocol),
+        cli(
+          app,
+          [
+            'cloudwatch',
+            'get-metric-statistics',
+            '--namespace',
+            'AWS/Lambda',
+            '--metric-name',
+            'IteratorAge',
+            '--start-time',
+            iso(T0),
+            '--end-time',
+            iso(T0 + MIN),
+            '--period',
+            '60',
+          ],
+          protocol,
+        ),
         (err: CliError) => {
           assert.ok(err instanceof CliError, String(err));
           assert.equal(err.code, 'MissingParameter');
@@ -151,11 +301,18 @@ describe('CloudWatch protocols', () => {
       'Statistics.member.1': 'Maximum',
       'Statistics.member.2': 'SampleCount',
     });
-    const post = await fetch(app.endpoint, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' }, body: params.toString() });
+    const post = await fetch(app.endpoint, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
+      body: params.toString(),
+    });
     assert.equal(post.status, 200);
     assert.match(post.headers.get('content-type') ?? '', /xml/);
     const xml = await post.text();
-    assert.match(xml, /^<\?xml version="1.0"\?><GetMetricStatisticsResponse xmlns="http:\/\/monitoring.amazonaws.com\/doc\/2010-08-01\/"><GetMetricStatisticsResult>/);
+    assert.match(
+      xml,
+      /^<\?xml version="1.0"\?><GetMetricStatisticsResponse xmlns="http:\/\/monitoring.amazonaws.com\/doc\/2010-08-01\/"><GetMetricStatisticsResult>/,
+    );
     assert.match(xml, /<Label>IteratorAge<\/Label>/);
     assert.match(
       xml,
@@ -163,7 +320,9 @@ describe('CloudWatch protocols', () => {
     );
     assert.match(xml, /<ResponseMetadata><RequestId>[0-9a-f-]{36}<\/RequestId><\/ResponseMetadata>/);
 
-    const get = await fetch(`${app.endpoint}/?${new URLSearchParams({ Action: 'ListMetrics', Version: '2010-08-01', Namespace: 'AWS/Kinesis' })}`);
+    const get = await fetch(
+      `${app.endpoint}/?${new URLSearchParams({ Action: 'ListMetrics', Version: '2010-08-01', Namespace: 'AWS/Kinesis' })}`,
+    );
     const listXml = await get.text();
     assert.match(
       listXml,
@@ -171,27 +330,51 @@ describe('CloudWatch protocols', () => {
     );
 
     params.set('Period', '30');
-    const bad = await fetch(app.endpoint, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: params.toString() });
+    const bad = await fetch(app.endpoint, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: params.toString(),
+    });
     assert.equal(bad.status, 400);
-    assert.match(await bad.text(), /<ErrorResponse><Error><Type>Sender<\/Type><Code>InvalidParameterValue<\/Code><Message>The parameter Period must be a multiple of 60.<\/Message>/);
+    assert.match(
+      await bad.text(),
+      /<ErrorResponse><Error><Type>Sender<\/Type><Code>InvalidParameterValue<\/Code><Message>The parameter Period must be a multiple of 60.<\/Message>/,
+    );
   });
 
   it('names errors as an awsQueryCompatible service in JSON and CBOR answers', async () => {
-    const body = { Namespace: 'AWS/Lambda', MetricName: 'IteratorAge', StartTime: T0 / 1000, EndTime: (T0 + MIN) / 1000, Period: 60, Statistics: ['Sum'], ExtendedStatistics: ['p50'] };
+    const body = {
+      Namespace: 'AWS/Lambda',
+      MetricName: 'IteratorAge',
+      StartTime: T0 / 1000,
+      EndTime: (T0 + MIN) / 1000,
+      Period: 60,
+      Statistics: ['Sum'],
+      ExtendedStatistics: ['p50'],
+    };
     const json = await fetch(app.endpoint, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'GraniteServiceVersion20100801.GetMetricStatistics' },
+      headers: {
+        'content-type': 'application/x-amz-json-1.0',
+        'x-amz-target': 'GraniteServiceVersion20100801.GetMetricStatistics',
+      },
       body: JSON.stringify(body),
     });
     assert.equal(json.status, 400);
     assert.equal(json.headers.get('x-amzn-query-error'), 'InvalidParameterCombination;Sender');
-    assert.equal(((await json.json()) as { __type: string }).__type, 'com.amazonaws.cloudwatch#InvalidParameterCombinationException');
+    assert.equal(
+      ((await json.json()) as { __type: string }).__type,
+      'com.amazonaws.cloudwatch#InvalidParameterCombinationException',
+    );
 
-    const unknown = await fetch(`${app.endpoint}/service/GraniteServiceVersion20100801/operation/PutMetricAlarm`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/cbor', 'smithy-protocol': 'rpc-v2-cbor' },
-      body: new Uint8Array([0xa0]),
-    });
+    const unknown = await fetch(
+      `${app.endpoint}/service/GraniteServiceVersion20100801/operation/PutMetricAlarm`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/cbor', 'smithy-protocol': 'rpc-v2-cbor' },
+        body: new Uint8Array([0xa0]),
+      },
+    );
     assert.equal(unknown.headers.get('smithy-protocol'), 'rpc-v2-cbor');
     assert.equal(unknown.headers.get('content-type'), 'application/cbor');
     assert.equal(unknown.status, 404);

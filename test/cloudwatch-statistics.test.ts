@@ -27,7 +27,12 @@ describe('CloudWatch statistics', () => {
   let cw: CloudWatchClient;
   const clock = new TestClock(T0);
 
-  const put = (metric: string, values: number[], dims: Record<string, string> = {}, unit = 'Milliseconds'): void => {
+  const put = (
+    metric: string,
+    values: number[],
+    dims: Record<string, string> = {},
+    unit = 'Milliseconds',
+  ): void => {
     const d = Object.entries(dims).map(([Name, Value]) => ({ Name, Value }));
     for (const v of values) app.cloudwatch.store.put(NS, metric, d, v, unit);
   };
@@ -44,13 +49,17 @@ describe('CloudWatch statistics', () => {
     );
     return out.Datapoints ?? [];
   };
-  const at = (dps: Datapoint[]): Array<[number, Datapoint]> => dps.map((d) => [(d.Timestamp!.getTime() - T0) / MIN, d]);
+  const at = (dps: Datapoint[]): Array<[number, Datapoint]> =>
+    dps.map((d) => [(d.Timestamp!.getTime() - T0) / MIN, d]);
 
   before(async () => {
     app = await startTestServer({ cloudwatch: { clock: clock.now } });
     cw = cloudWatchClient(app, 'h1');
     // minute 0: 1..100; minute 1: 200, 300; minute 2: nothing; minute 3: 7
-    put('Latency', Array.from({ length: 100 }, (_, i) => i + 1));
+    put(
+      'Latency',
+      Array.from({ length: 100 }, (_, i) => i + 1),
+    );
     clock.advance(MIN + 5_000);
     put('Latency', [200, 300]);
     clock.advance(2 * MIN);
@@ -79,7 +88,18 @@ describe('CloudWatch statistics', () => {
     assert.equal(d0.Minimum, 1);
     assert.equal(d0.Maximum, 100);
     assert.equal(d0.Unit, 'Milliseconds');
-    assert.deepEqual({ ...dps[1]![1], Timestamp: undefined }, { Timestamp: undefined, SampleCount: 2, Sum: 500, Average: 250, Minimum: 200, Maximum: 300, Unit: 'Milliseconds' });
+    assert.deepEqual(
+      { ...dps[1]![1], Timestamp: undefined },
+      {
+        Timestamp: undefined,
+        SampleCount: 2,
+        Sum: 500,
+        Average: 250,
+        Minimum: 200,
+        Maximum: 300,
+        Unit: 'Milliseconds',
+      },
+    );
     assert.equal(dps[2]![1].Sum, 7);
   });
 
@@ -96,7 +116,13 @@ describe('CloudWatch statistics', () => {
   });
 
   it('aggregates minutes into longer periods laid from StartTime rounded down to the minute', async () => {
-    const two = at(await stats({ Period: 120, Statistics: ['SampleCount', 'Sum', 'Minimum', 'Maximum'], ExtendedStatistics: undefined }));
+    const two = at(
+      await stats({
+        Period: 120,
+        Statistics: ['SampleCount', 'Sum', 'Minimum', 'Maximum'],
+        ExtendedStatistics: undefined,
+      }),
+    );
     assert.deepEqual(
       two.map(([m, d]) => [m, d.SampleCount, d.Sum, d.Minimum, d.Maximum]),
       [
@@ -104,7 +130,9 @@ describe('CloudWatch statistics', () => {
         [2, 1, 7, 7, 7],
       ],
     );
-    const three = at(await stats({ Period: 180, StartTime: new Date(T0 + 30_000), Statistics: ['SampleCount'] }));
+    const three = at(
+      await stats({ Period: 180, StartTime: new Date(T0 + 30_000), Statistics: ['SampleCount'] }),
+    );
     assert.deepEqual(
       three.map(([m, d]) => [m, d.SampleCount]),
       [
@@ -126,12 +154,28 @@ describe('CloudWatch statistics', () => {
       at(await stats({ StartTime: new Date(T0 + MIN), Statistics: ['Sum'] })).map(([m]) => m),
       [1, 3],
     );
-    assert.deepEqual(await stats({ StartTime: new Date(T0 + 10 * MIN), EndTime: new Date(T0 + 20 * MIN), Statistics: ['Sum'] }), []);
+    assert.deepEqual(
+      await stats({
+        StartTime: new Date(T0 + 10 * MIN),
+        EndTime: new Date(T0 + 20 * MIN),
+        Statistics: ['Sum'],
+      }),
+      [],
+    );
   });
 
   it('matches Dimensions exactly (in any order), never a subset or superset', async () => {
     const sum = async (dims: Array<{ Name: string; Value: string }>): Promise<number | undefined> =>
-      (await stats({ MetricName: 'Calls', Dimensions: dims, StartTime: new Date(T0), EndTime: new Date(T0 + 10 * MIN), Period: 600, Statistics: ['Sum'] }))[0]?.Sum;
+      (
+        await stats({
+          MetricName: 'Calls',
+          Dimensions: dims,
+          StartTime: new Date(T0),
+          EndTime: new Date(T0 + 10 * MIN),
+          Period: 600,
+          Statistics: ['Sum'],
+        })
+      )[0]?.Sum;
     assert.equal(await sum([]), 2);
     assert.equal(await sum([{ Name: 'FunctionName', Value: 'f1' }]), 3);
     assert.equal(await sum([{ Name: 'FunctionName', Value: 'f2' }]), 1);
@@ -161,16 +205,31 @@ describe('CloudWatch statistics', () => {
       }
       return 'no error';
     };
-    assert.match(await code({ Statistics: ['Sum'], ExtendedStatistics: ['p50'] }), /^InvalidParameterCombination: .*not both/);
+    assert.match(
+      await code({ Statistics: ['Sum'], ExtendedStatistics: ['p50'] }),
+      /^InvalidParameterCombination: .*not both/,
+    );
     assert.match(await code({}), /^MissingParameter: Must specify either Statistics or ExtendedStatistics/);
-    assert.match(await code({ Statistics: ['Sum'], Period: 90 }), /^InvalidParameterValue: The parameter Period must be a multiple of 60\./);
+    assert.match(
+      await code({ Statistics: ['Sum'], Period: 90 }),
+      /^InvalidParameterValue: The parameter Period must be a multiple of 60\./,
+    );
     assert.match(
       await code({ Statistics: ['Sum'], StartTime: new Date(T0), EndTime: new Date(T0 + 2 * 24 * 60 * MIN) }),
       /^InvalidParameterCombination: You have requested up to 2880 datapoints, which exceeds the limit of 1440\./,
     );
-    assert.match(await code({ Statistics: ['Sum'], StartTime: new Date(T0 + MIN), EndTime: new Date(T0) }), /^InvalidParameterValue: The parameter StartTime must be less than/);
-    assert.match(await code({ ExtendedStatistics: ['p101'] }), /^InvalidParameterValue: The value p101 for parameter ExtendedStatistics is not supported/);
-    assert.match(await code({ Statistics: ['Median' as 'Sum'] }), /^ValidationError: 1 validation error detected: Value 'Median' at 'statistics\.1\.member'/);
+    assert.match(
+      await code({ Statistics: ['Sum'], StartTime: new Date(T0 + MIN), EndTime: new Date(T0) }),
+      /^InvalidParameterValue: The parameter StartTime must be less than/,
+    );
+    assert.match(
+      await code({ ExtendedStatistics: ['p101'] }),
+      /^InvalidParameterValue: The value p101 for parameter ExtendedStatistics is not supported/,
+    );
+    assert.match(
+      await code({ Statistics: ['Median' as 'Sum'] }),
+      /^ValidationError: 1 validation error detected: Value 'Median' at 'statistics\.1\.member'/,
+    );
   });
 
   it('answers GetMetricData: one statistic per query, ordered by ScanBy, paginated by MaxDatapoints', async () => {
@@ -189,7 +248,10 @@ describe('CloudWatch statistics', () => {
     const [sum, p99, ...rest] = all.MetricDataResults!;
     assert.equal(rest.length, 0);
     assert.equal(sum!.Label, 'Latency');
-    assert.deepEqual(sum!.Timestamps!.map((t) => (t.getTime() - T0) / MIN), [3, 1, 0]);
+    assert.deepEqual(
+      sum!.Timestamps!.map((t) => (t.getTime() - T0) / MIN),
+      [3, 1, 0],
+    );
     assert.deepEqual(sum!.Values, [7, 500, 5050]);
     assert.equal(sum!.StatusCode, 'Complete');
     assert.equal(p99!.Label, 'Latency p99');
@@ -203,9 +265,20 @@ describe('CloudWatch statistics', () => {
     const pages: number[][] = [];
     let token: string | undefined;
     do {
-      const page = await cw.send(new GetMetricDataCommand({ ...base, ScanBy: 'TimestampAscending', MaxDatapoints: 2, NextToken: token }));
+      const page = await cw.send(
+        new GetMetricDataCommand({
+          ...base,
+          ScanBy: 'TimestampAscending',
+          MaxDatapoints: 2,
+          NextToken: token,
+        }),
+      );
       pages.push(page.MetricDataResults!.flatMap((r) => r.Values!));
-      if (page.NextToken) assert.equal(page.MetricDataResults!.some((r) => r.StatusCode === 'PartialData'), true);
+      if (page.NextToken)
+        assert.equal(
+          page.MetricDataResults!.some((r) => r.StatusCode === 'PartialData'),
+          true,
+        );
       token = page.NextToken;
     } while (token);
     assert.deepEqual(pages, [[5050, 500], [7, 200], [7]]);
@@ -213,14 +286,26 @@ describe('CloudWatch statistics', () => {
 
   it('lists metrics by namespace, name and dimension filters', async () => {
     const list = async (input: ListMetricsCommandInput): Promise<string[]> =>
-      ((await cw.send(new ListMetricsCommand(input))).Metrics ?? []).map((m) => `${m.MetricName}{${(m.Dimensions ?? []).map((d) => `${d.Name}=${d.Value}`).join(',')}}`).sort();
+      ((await cw.send(new ListMetricsCommand(input))).Metrics ?? [])
+        .map((m) => `${m.MetricName}{${(m.Dimensions ?? []).map((d) => `${d.Name}=${d.Value}`).join(',')}}`)
+        .sort();
     assert.deepEqual(
       await list({ Namespace: NS }),
-      ['Calls{}', 'Calls{FunctionName=f1,Resource=f1}', 'Calls{FunctionName=f1}', 'Calls{FunctionName=f2}', 'Latency{}'].sort(),
+      [
+        'Calls{}',
+        'Calls{FunctionName=f1,Resource=f1}',
+        'Calls{FunctionName=f1}',
+        'Calls{FunctionName=f2}',
+        'Latency{}',
+      ].sort(),
     );
     assert.deepEqual(await list({ Namespace: NS, MetricName: 'Latency' }), ['Latency{}']);
-    assert.deepEqual(await list({ Namespace: NS, Dimensions: [{ Name: 'Resource' }] }), ['Calls{FunctionName=f1,Resource=f1}']);
-    assert.deepEqual(await list({ Namespace: NS, Dimensions: [{ Name: 'FunctionName', Value: 'f2' }] }), ['Calls{FunctionName=f2}']);
+    assert.deepEqual(await list({ Namespace: NS, Dimensions: [{ Name: 'Resource' }] }), [
+      'Calls{FunctionName=f1,Resource=f1}',
+    ]);
+    assert.deepEqual(await list({ Namespace: NS, Dimensions: [{ Name: 'FunctionName', Value: 'f2' }] }), [
+      'Calls{FunctionName=f2}',
+    ]);
     assert.deepEqual(await list({ Namespace: 'Nope' }), []);
     // RecentlyActive=PT3H leaves out metrics without a value in the last three hours.
     clock.advance(4 * 60 * MIN);

@@ -10,7 +10,13 @@ import type { App } from '../src/server/app.js';
 import type { StatusReport } from '../src/server/status-report.js';
 import { renderStatus, statusEndpoint } from '../src/cli/status.js';
 import { kinesisClient, startTestServer } from './helpers.js';
-import { createRecordingFunction, createStream, lambdaClient, recordsDelivered, type RecordingFunction } from './mapping-fixtures.js';
+import {
+  createRecordingFunction,
+  createStream,
+  lambdaClient,
+  recordsDelivered,
+  type RecordingFunction,
+} from './mapping-fixtures.js';
 
 const exec = promisify(execFile);
 const BIN = fileURLToPath(new URL('../bin/tributary.js', import.meta.url));
@@ -24,7 +30,12 @@ describe('tributary status', () => {
   let uuid = '';
 
   const put = async (n: number): Promise<void> => {
-    await k.send(new PutRecordsCommand({ StreamName: 'orders', Records: Array.from({ length: n }, (_, i) => ({ Data: Buffer.alloc(100), PartitionKey: `p${i}` })) }));
+    await k.send(
+      new PutRecordsCommand({
+        StreamName: 'orders',
+        Records: Array.from({ length: n }, (_, i) => ({ Data: Buffer.alloc(100), PartitionKey: `p${i}` })),
+      }),
+    );
   };
 
   before(async () => {
@@ -34,7 +45,15 @@ describe('tributary status', () => {
     const arn = await createStream(k, app, 'orders', 2);
     fn = await createRecordingFunction(app, l, 'process-orders');
     await put(50);
-    uuid = (await l.send(new CreateEventSourceMappingCommand({ FunctionName: 'process-orders', EventSourceArn: arn, StartingPosition: 'TRIM_HORIZON' }))).UUID!;
+    uuid = (
+      await l.send(
+        new CreateEventSourceMappingCommand({
+          FunctionName: 'process-orders',
+          EventSourceArn: arn,
+          StartingPosition: 'TRIM_HORIZON',
+        }),
+      )
+    ).UUID!;
     await recordsDelivered(app, uuid, 50);
   });
   after(async () => {
@@ -55,34 +74,79 @@ describe('tributary status', () => {
 
   it('prints streams, mappings and functions with their figures', async () => {
     const { stdout } = await exec(process.execPath, [BIN, 'status', '--endpoint', app.endpoint]);
-    assert.deepEqual(row(stdout, 'STREAMS', 'NAME'), ['NAME', 'STATUS', 'SHARDS', 'RETENTION', 'RECORDS IN', 'BYTES IN', 'RECORDS READ']);
-    assert.deepEqual(row(stdout, 'STREAMS', 'orders'), ['orders', 'ACTIVE', '2', '24 h', '50', `${((50 * 100 + 10 * 2 + 40 * 3) / 1024).toFixed(1)} KiB`, '50']);
+    assert.deepEqual(row(stdout, 'STREAMS', 'NAME'), [
+      'NAME',
+      'STATUS',
+      'SHARDS',
+      'RETENTION',
+      'RECORDS IN',
+      'BYTES IN',
+      'RECORDS READ',
+    ]);
+    assert.deepEqual(row(stdout, 'STREAMS', 'orders'), [
+      'orders',
+      'ACTIVE',
+      '2',
+      '24 h',
+      '50',
+      `${((50 * 100 + 10 * 2 + 40 * 3) / 1024).toFixed(1)} KiB`,
+      '50',
+    ]);
     const m = row(stdout, 'EVENT SOURCE MAPPINGS', uuid);
     assert.deepEqual(m.slice(0, 8), [uuid, 'process-orders', 'orders', 'Enabled', 'OK', '50', '0', '0']);
     assert.match(m[8]!, /^\d+(\.\d)? (ms|s)$/, 'IteratorAge');
     const f = row(stdout, 'FUNCTIONS', 'process-orders');
-    assert.deepEqual(f.slice(0, 6), ['process-orders', 'Active', 'nodejs20.x', String(fn.invokes().length), '0', '0']);
+    assert.deepEqual(f.slice(0, 6), [
+      'process-orders',
+      'Active',
+      'nodejs20.x',
+      String(fn.invokes().length),
+      '0',
+      '0',
+    ]);
     assert.equal(f[8], '0', 'nothing running now');
   });
 
   it('prints the raw report with --json', async () => {
-    const { stdout } = await exec(process.execPath, [BIN, 'status', '--json', '--endpoint-url', app.endpoint]);
+    const { stdout } = await exec(process.execPath, [
+      BIN,
+      'status',
+      '--json',
+      '--endpoint-url',
+      app.endpoint,
+    ]);
     const report = JSON.parse(stdout) as StatusReport;
-    assert.deepEqual(report.streams.map((s) => [s.name, s.incomingRecords, s.getRecordsRecords]), [['orders', 50, 50]]);
-    assert.deepEqual(report.mappings.map((x) => [x.uuid, x.state, x.lastProcessingResult, x.metrics?.records]), [[uuid, 'Enabled', 'OK', 50]]);
-    assert.deepEqual(report.functions.map((x) => [x.name, x.invocations]), [['process-orders', fn.invokes().length]]);
+    assert.deepEqual(
+      report.streams.map((s) => [s.name, s.incomingRecords, s.getRecordsRecords]),
+      [['orders', 50, 50]],
+    );
+    assert.deepEqual(
+      report.mappings.map((x) => [x.uuid, x.state, x.lastProcessingResult, x.metrics?.records]),
+      [[uuid, 'Enabled', 'OK', 50]],
+    );
+    assert.deepEqual(
+      report.functions.map((x) => [x.name, x.invocations]),
+      [['process-orders', fn.invokes().length]],
+    );
   });
 
   it('fails with a message when no server answers', async () => {
-    await assert.rejects(exec(process.execPath, [BIN, 'status', '--endpoint', 'http://127.0.0.1:1']), (err: { code: number; stderr: string }) => {
-      assert.equal(err.code, 1);
-      assert.match(err.stderr, /Cannot get status from Tributary at http:\/\/127.0.0.1:1/);
-      return true;
-    });
+    await assert.rejects(
+      exec(process.execPath, [BIN, 'status', '--endpoint', 'http://127.0.0.1:1']),
+      (err: { code: number; stderr: string }) => {
+        assert.equal(err.code, 1);
+        assert.match(err.stderr, /Cannot get status from Tributary at http:\/\/127.0.0.1:1/);
+        return true;
+      },
+    );
   });
 
   it('redraws with --watch until interrupted, showing new records', async () => {
-    const child = spawn(process.execPath, [BIN, 'status', '--watch', '--interval', '0.2', '--endpoint', app.endpoint], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [BIN, 'status', '--watch', '--interval', '0.2', '--endpoint', app.endpoint],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let out = '';
     const frames = (): string[] => out.split('\x1b[2J\x1b[H').slice(1);
     /** Resolves when a complete frame (ending with the FUNCTIONS table) satisfies `check`. */
@@ -105,10 +169,17 @@ describe('tributary status', () => {
       });
     try {
       await frame((f) => row(f, 'STREAMS', 'orders')[4] === '50');
-      assert.match(frames()[0]!, new RegExp(`^Tributary at ${app.endpoint.replace(/[./]/g, '\\$&')} — \\d{4}-\\d\\d-\\d\\dT.* every 0.2s, Ctrl-C to quit`));
+      assert.match(
+        frames()[0]!,
+        new RegExp(
+          `^Tributary at ${app.endpoint.replace(/[./]/g, '\\$&')} — \\d{4}-\\d\\d-\\d\\dT.* every 0.2s, Ctrl-C to quit`,
+        ),
+      );
       await put(10);
       await recordsDelivered(app, uuid, 60);
-      await frame((f) => row(f, 'STREAMS', 'orders')[4] === '60' && row(f, 'EVENT SOURCE MAPPINGS', uuid)[5] === '60');
+      await frame(
+        (f) => row(f, 'STREAMS', 'orders')[4] === '60' && row(f, 'EVENT SOURCE MAPPINGS', uuid)[5] === '60',
+      );
       assert.ok(frames().length >= 2);
       const exited = once(child, 'exit');
       child.kill('SIGINT');
@@ -125,6 +196,9 @@ describe('tributary status', () => {
     assert.equal(statusEndpoint({}, {}), 'http://127.0.0.1:4600');
     assert.equal(statusEndpoint({}, { TRIBUTARY_PORT: '5000' }), 'http://127.0.0.1:5000');
     assert.equal(statusEndpoint({}, { TRIBUTARY_ENDPOINT: 'http://h:1/' }), 'http://h:1');
-    assert.equal(statusEndpoint({ endpoint: 'http://x:2' }, { TRIBUTARY_ENDPOINT: 'http://h:1' }), 'http://x:2');
+    assert.equal(
+      statusEndpoint({ endpoint: 'http://x:2' }, { TRIBUTARY_ENDPOINT: 'http://h:1' }),
+      'http://x:2',
+    );
   });
 });

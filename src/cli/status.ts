@@ -15,7 +15,12 @@ export interface StatusFlags {
 
 /** --endpoint / --endpoint-url, else TRIBUTARY_ENDPOINT, else the local default port. */
 export function statusEndpoint(flags: StatusFlags, env: NodeJS.ProcessEnv = process.env): string {
-  return (flags.endpoint ?? flags.endpointUrl ?? env['TRIBUTARY_ENDPOINT'] ?? `http://127.0.0.1:${env['TRIBUTARY_PORT'] ?? '4600'}`).replace(/\/+$/, '');
+  return (
+    flags.endpoint ??
+    flags.endpointUrl ??
+    env['TRIBUTARY_ENDPOINT'] ??
+    `http://127.0.0.1:${env['TRIBUTARY_PORT'] ?? '4600'}`
+  ).replace(/\/+$/, '');
 }
 
 export async function fetchStatus(endpoint: string, signal?: AbortSignal): Promise<StatusReport> {
@@ -74,10 +79,29 @@ function arnName(arn: string): string {
 export function renderStatus(r: StatusReport): string {
   const streams = table(
     ['NAME', 'STATUS', 'SHARDS', 'RETENTION', 'RECORDS IN', 'BYTES IN', 'RECORDS READ'],
-    r.streams.map((s) => [s.name, s.status, String(s.openShards), `${s.retentionHours} h`, count(s.incomingRecords ?? 0), formatBytes(s.incomingBytes ?? 0), count(s.getRecordsRecords ?? 0)]),
+    r.streams.map((s) => [
+      s.name,
+      s.status,
+      String(s.openShards),
+      `${s.retentionHours} h`,
+      count(s.incomingRecords ?? 0),
+      formatBytes(s.incomingBytes ?? 0),
+      count(s.getRecordsRecords ?? 0),
+    ]),
   );
   const mappings = table(
-    ['UUID', 'FUNCTION', 'STREAM', 'STATE', 'LAST PROCESSING RESULT', 'RECORDS', 'ERRORS', 'THROTTLES', 'ITERATOR AGE', 'MAX AGE'],
+    [
+      'UUID',
+      'FUNCTION',
+      'STREAM',
+      'STATE',
+      'LAST PROCESSING RESULT',
+      'RECORDS',
+      'ERRORS',
+      'THROTTLES',
+      'ITERATOR AGE',
+      'MAX AGE',
+    ],
     r.mappings.map((m) => [
       m.uuid,
       arnName(m.functionArn),
@@ -92,7 +116,17 @@ export function renderStatus(r: StatusReport): string {
     ]),
   );
   const functions = table(
-    ['NAME', 'STATE', 'RUNTIME', 'INVOCATIONS', 'ERRORS', 'THROTTLES', 'AVG DURATION', 'MAX DURATION', 'RUNNING'],
+    [
+      'NAME',
+      'STATE',
+      'RUNTIME',
+      'INVOCATIONS',
+      'ERRORS',
+      'THROTTLES',
+      'AVG DURATION',
+      'MAX DURATION',
+      'RUNNING',
+    ],
     (r.functions ?? []).map((f) => [
       f.name,
       f.state,
@@ -105,7 +139,10 @@ export function renderStatus(r: StatusReport): string {
       String(f.concurrent),
     ]),
   );
-  return [`STREAMS\n${streams}`, `EVENT SOURCE MAPPINGS\n${mappings}`, `FUNCTIONS\n${functions}`].join('\n\n') + '\n';
+  return (
+    [`STREAMS\n${streams}`, `EVENT SOURCE MAPPINGS\n${mappings}`, `FUNCTIONS\n${functions}`].join('\n\n') +
+    '\n'
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -118,14 +155,19 @@ const CLEAR = '\x1b[2J\x1b[H';
  * LastProcessingResult, records, errors, IteratorAge) and functions of a running server, from
  * GET /_tributary/status. Totals count since the server started. Returns the exit code.
  */
-export async function status(flags: StatusFlags, out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {
+export async function status(
+  flags: StatusFlags,
+  out: NodeJS.WritableStream = process.stdout,
+  err: NodeJS.WritableStream = process.stderr,
+): Promise<number> {
   const endpoint = statusEndpoint(flags);
   const interval = Number(flags.interval ?? '2');
   if (!Number.isFinite(interval) || interval <= 0) {
     err.write(`--interval must be a positive number of seconds, got ${flags.interval}\n`);
     return 2;
   }
-  const render = (r: StatusReport): string => (flags.json ? JSON.stringify(r, null, 2) + '\n' : renderStatus(r));
+  const render = (r: StatusReport): string =>
+    flags.json ? JSON.stringify(r, null, 2) + '\n' : renderStatus(r);
   if (!flags.watch) {
     try {
       out.write(render(await fetchStatus(endpoint)));
@@ -150,13 +192,19 @@ export async function status(flags: StatusFlags, out: NodeJS.WritableStream = pr
         // The server may be restarting: keep watching.
         body = `Cannot get status: ${(e as Error).message}\n`;
       }
-      out.write(`${CLEAR}Tributary at ${endpoint} — ${new Date().toISOString()} — every ${interval}s, Ctrl-C to quit\n\n${body}`);
+      out.write(
+        `${CLEAR}Tributary at ${endpoint} — ${new Date().toISOString()} — every ${interval}s, Ctrl-C to quit\n\n${body}`,
+      );
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, interval * 1000);
-        ac.signal.addEventListener('abort', () => {
-          clearTimeout(t);
-          resolve();
-        }, { once: true });
+        ac.signal.addEventListener(
+          'abort',
+          () => {
+            clearTimeout(t);
+            resolve();
+          },
+          { once: true },
+        );
       });
     }
     return 0;

@@ -50,7 +50,12 @@ export interface CloudWatch extends Component {
  * >= 1.40: boto3 and AWS CLI v1) and the query protocol (AWS CLI v2 builds before CloudWatch moved to
  * JSON, older SDKs); also mirrored into Prometheus on /metrics.
  */
-export function createCloudWatch(ctx: AppContext, registry: Registry, sources: CloudWatchSources, opts: CloudWatchOptions = {}): CloudWatch {
+export function createCloudWatch(
+  ctx: AppContext,
+  registry: Registry,
+  sources: CloudWatchSources,
+  opts: CloudWatchOptions = {},
+): CloudWatch {
   const options = compileCloudWatchOptions(opts);
   const store = new MetricStore(ctx.store, ctx.log, options);
   const recorder = new MetricRecorder(store, new PrometheusBridge(registry));
@@ -70,7 +75,10 @@ export function createCloudWatch(ctx: AppContext, registry: Registry, sources: C
     operations[name] = (input) => action(store, input);
     const shapes = SHAPES[name];
     queryActions[name] = async (params: QueryParams, _req: ApiRequest) =>
-      encodeXml(shapes.output, await action(store, decodeQuery(shapes.input, params) as Record<string, unknown>));
+      encodeXml(
+        shapes.output,
+        await action(store, decodeQuery(shapes.input, params) as Record<string, unknown>),
+      );
   }
 
   return {

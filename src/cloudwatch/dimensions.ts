@@ -6,7 +6,9 @@ export interface Dimension {
 
 /** Dimensions in a canonical order (by name), so equal sets compare and key equally. */
 export function canonicalDimensions(dims: readonly Dimension[]): Dimension[] {
-  return [...dims].sort((a, b) => (a.Name < b.Name ? -1 : a.Name > b.Name ? 1 : 0)).map((d) => ({ Name: d.Name, Value: d.Value }));
+  return [...dims]
+    .sort((a, b) => (a.Name < b.Name ? -1 : a.Name > b.Name ? 1 : 0))
+    .map((d) => ({ Name: d.Name, Value: d.Value }));
 }
 
 /** The identity of one time series. */

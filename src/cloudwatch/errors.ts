@@ -14,7 +14,10 @@ const make =
 
 export const InvalidParameterValue = make('InvalidParameterValueException', 'InvalidParameterValue');
 export const MissingParameter = make('MissingRequiredParameterException', 'MissingParameter');
-export const InvalidParameterCombination = make('InvalidParameterCombinationException', 'InvalidParameterCombination');
+export const InvalidParameterCombination = make(
+  'InvalidParameterCombinationException',
+  'InvalidParameterCombination',
+);
 export const InvalidNextToken = make('InvalidNextToken', 'InvalidNextToken');
 /** Model constraint failures (lengths, enums): CloudWatch answers `ValidationError`. */
 export const ValidationError = make('ValidationError', 'ValidationError');

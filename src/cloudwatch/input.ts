@@ -32,7 +32,10 @@ export class CloudWatchInput {
     return v === null ? undefined : v;
   }
 
-  string(member: string, rules: { required?: boolean; min?: number; max?: number; path?: string; enum?: readonly string[] } = {}): string | undefined {
+  string(
+    member: string,
+    rules: { required?: boolean; min?: number; max?: number; path?: string; enum?: readonly string[] } = {},
+  ): string | undefined {
     const v = this.raw(member);
     const path = rules.path ?? member;
     if (v === undefined) {
@@ -41,13 +44,19 @@ export class CloudWatchInput {
     }
     if (typeof v !== 'string') throw Serialization(`Unexpected value type for ${path}: expected string`);
     const len = [...v].length;
-    if (rules.min !== undefined && len < rules.min) this.fail(path, v, `Member must have length greater than or equal to ${rules.min}`);
-    if (rules.max !== undefined && len > rules.max) this.fail(path, v, `Member must have length less than or equal to ${rules.max}`);
-    if (rules.enum && !rules.enum.includes(v)) this.fail(path, v, `Member must satisfy enum value set: [${rules.enum.join(', ')}]`);
+    if (rules.min !== undefined && len < rules.min)
+      this.fail(path, v, `Member must have length greater than or equal to ${rules.min}`);
+    if (rules.max !== undefined && len > rules.max)
+      this.fail(path, v, `Member must have length less than or equal to ${rules.max}`);
+    if (rules.enum && !rules.enum.includes(v))
+      this.fail(path, v, `Member must satisfy enum value set: [${rules.enum.join(', ')}]`);
     return v;
   }
 
-  integer(member: string, rules: { required?: boolean; min?: number; path?: string } = {}): number | undefined {
+  integer(
+    member: string,
+    rules: { required?: boolean; min?: number; path?: string } = {},
+  ): number | undefined {
     const v = this.raw(member);
     const path = rules.path ?? member;
     if (v === undefined) {
@@ -55,8 +64,10 @@ export class CloudWatchInput {
       return undefined;
     }
     const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
-    if (typeof n !== 'number' || !Number.isInteger(n)) throw Serialization(`Unexpected value type for ${path}: expected integer`);
-    if (rules.min !== undefined && n < rules.min) this.fail(path, n, `Member must have value greater than or equal to ${rules.min}`);
+    if (typeof n !== 'number' || !Number.isInteger(n))
+      throw Serialization(`Unexpected value type for ${path}: expected integer`);
+    if (rules.min !== undefined && n < rules.min)
+      this.fail(path, n, `Member must have value greater than or equal to ${rules.min}`);
     return n;
   }
 
@@ -86,8 +97,10 @@ export class CloudWatchInput {
     const path = rules.path ?? member;
     if (v === undefined) return undefined;
     if (!Array.isArray(v)) throw Serialization(`Unexpected value type for ${path}: expected list`);
-    if (rules.max !== undefined && v.length > rules.max) this.fail(path, v, `Member must have length less than or equal to ${rules.max}`);
-    if (rules.min !== undefined && v.length < rules.min) this.fail(path, v, `Member must have length greater than or equal to ${rules.min}`);
+    if (rules.max !== undefined && v.length > rules.max)
+      this.fail(path, v, `Member must have length less than or equal to ${rules.max}`);
+    if (rules.min !== undefined && v.length < rules.min)
+      this.fail(path, v, `Member must have length greater than or equal to ${rules.min}`);
     return v;
   }
 
@@ -96,20 +109,34 @@ export class CloudWatchInput {
     const list = this.list(member, rules);
     if (!list) return undefined;
     return list.map((x) => {
-      if (typeof x !== 'string') throw Serialization(`Unexpected value type for ${member}: expected list of strings`);
+      if (typeof x !== 'string')
+        throw Serialization(`Unexpected value type for ${member}: expected list of strings`);
       return x;
     });
   }
 
   /** `Dimensions`: a list of {Name, Value} (Value optional for ListMetrics' DimensionFilters). */
-  dimensions(member: string, rules: { path?: string; valueRequired: boolean }): Array<{ Name: string; Value?: string }> | undefined {
+  dimensions(
+    member: string,
+    rules: { path?: string; valueRequired: boolean },
+  ): Array<{ Name: string; Value?: string }> | undefined {
     const path = rules.path ?? member;
     const list = this.list(member, { max: rules.valueRequired ? 30 : 10, path });
     if (!list) return undefined;
     return list.map((raw, i) => {
       const item = CloudWatchInput.of(raw, `${path}.member.${i + 1}`);
-      const name = item.string('Name', { required: true, min: 1, max: 255, path: `${path}.member.${i + 1}.Name` })!;
-      const value = item.string('Value', { required: rules.valueRequired, min: 1, max: 1024, path: `${path}.member.${i + 1}.Value` });
+      const name = item.string('Name', {
+        required: true,
+        min: 1,
+        max: 255,
+        path: `${path}.member.${i + 1}.Name`,
+      })!;
+      const value = item.string('Value', {
+        required: rules.valueRequired,
+        min: 1,
+        max: 1024,
+        path: `${path}.member.${i + 1}.Value`,
+      });
       this.#issues.push(...item.#issues);
       return value === undefined ? { Name: name } : { Name: name, Value: value };
     });

@@ -64,7 +64,12 @@ export class MetricRecorder {
   }
 
   /** Records `value` for `metricName` under each dimension set given. */
-  put(namespace: string, metricName: string, dimensionSets: ReadonlyArray<readonly Dimension[]>, value: number): void {
+  put(
+    namespace: string,
+    metricName: string,
+    dimensionSets: ReadonlyArray<readonly Dimension[]>,
+    value: number,
+  ): void {
     const unit = METRIC_UNITS[metricName] ?? 'None';
     for (const dims of dimensionSets) {
       this.#store.put(namespace, metricName, dims, value, unit);
@@ -75,7 +80,15 @@ export class MetricRecorder {
   functionTotals(name: string): FunctionTotals {
     let t = this.functions.get(name);
     if (!t) {
-      t = { invocations: 0, errors: 0, throttles: 0, durationMsTotal: 0, maxDurationMs: 0, concurrent: 0, maxConcurrent: 0 };
+      t = {
+        invocations: 0,
+        errors: 0,
+        throttles: 0,
+        durationMsTotal: 0,
+        maxDurationMs: 0,
+        concurrent: 0,
+        maxConcurrent: 0,
+      };
       this.functions.set(name, t);
     }
     return t;

@@ -31,7 +31,15 @@ interface MinuteDoc {
 
 export interface MetricStoreEvents {
   /** A value was recorded (tests await metrics this way). */
-  recorded: [{ namespace: string; metricName: string; dimensions: readonly Dimension[]; value: number; minute: number }];
+  recorded: [
+    {
+      namespace: string;
+      metricName: string;
+      dimensions: readonly Dimension[];
+      value: number;
+      minute: number;
+    },
+  ];
   /** A minute's buckets were written to the store. */
   persisted: [{ minute: number }];
 }
@@ -79,7 +87,12 @@ export class MetricStore extends EventEmitter<MetricStoreEvents> {
     for (const { doc } of this.#store.listDocs<MinuteDoc>(NS)) {
       this.#persisted.add(doc.minute);
       for (const s of doc.series) {
-        const series = this.#seriesFor(s.ns, s.m, s.d.map(([Name, Value]) => ({ Name, Value })), s.u);
+        const series = this.#seriesFor(
+          s.ns,
+          s.m,
+          s.d.map(([Name, Value]) => ({ Name, Value })),
+          s.u,
+        );
         series.buckets.set(doc.minute, Distribution.fromJSON(s.v));
         if (doc.minute > series.lastMinute) series.lastMinute = doc.minute;
       }
@@ -103,7 +116,15 @@ export class MetricStore extends EventEmitter<MetricStoreEvents> {
     let s = this.#series.get(key);
     if (!s) {
       if (this.#series.size >= this.#o.maxSeries) this.#evictOldest();
-      s = { key, namespace, metricName, dimensions: canonicalDimensions(dimensions), unit, buckets: new Map(), lastMinute: 0 };
+      s = {
+        key,
+        namespace,
+        metricName,
+        dimensions: canonicalDimensions(dimensions),
+        unit,
+        buckets: new Map(),
+        lastMinute: 0,
+      };
       this.#series.set(key, s);
     }
     return s;
@@ -119,7 +140,13 @@ export class MetricStore extends EventEmitter<MetricStoreEvents> {
   }
 
   /** Records one value at the clock's current minute. */
-  put(namespace: string, metricName: string, dimensions: readonly Dimension[], value: number, unit: string): void {
+  put(
+    namespace: string,
+    metricName: string,
+    dimensions: readonly Dimension[],
+    value: number,
+    unit: string,
+  ): void {
     const minute = minuteOf(this.#o.clock());
     const s = this.#seriesFor(namespace, metricName, dimensions, unit);
     let d = s.buckets.get(minute);
@@ -187,10 +214,18 @@ export class MetricStore extends EventEmitter<MetricStoreEvents> {
       const doc: MinuteDoc = { minute, series: [] };
       for (const s of this.#series.values()) {
         const d = s.buckets.get(minute);
-        if (d) doc.series.push({ ns: s.namespace, m: s.metricName, d: s.dimensions.map((x) => [x.Name, x.Value]), u: s.unit, v: d.toJSON() });
+        if (d)
+          doc.series.push({
+            ns: s.namespace,
+            m: s.metricName,
+            d: s.dimensions.map((x) => [x.Name, x.Value]),
+            u: s.unit,
+            v: d.toJSON(),
+          });
       }
       if (doc.series.length === 0) {
-        if (this.#persisted.delete(minute)) await this.#guard(minute, () => this.#store.deleteDoc(NS, docId(minute)));
+        if (this.#persisted.delete(minute))
+          await this.#guard(minute, () => this.#store.deleteDoc(NS, docId(minute)));
         continue;
       }
       if (await this.#guard(minute, () => this.#store.putDoc(NS, docId(minute), doc))) {

@@ -32,11 +32,13 @@ export function compileCloudWatchOptions(o: CloudWatchOptions = {}): CompiledClo
     maxSeries: o.maxSeries ?? 10_000,
     persistIntervalMs: o.persistIntervalMs ?? 60_000,
   };
-  if (typeof c.clock !== 'function') throw new CloudWatchOptionsError('clock', 'must be a function returning epoch ms');
+  if (typeof c.clock !== 'function')
+    throw new CloudWatchOptionsError('clock', 'must be a function returning epoch ms');
   if (!Number.isInteger(c.retentionMinutes) || c.retentionMinutes < 1) {
     throw new CloudWatchOptionsError('retentionMinutes', 'must be a positive integer');
   }
-  if (!Number.isInteger(c.maxSeries) || c.maxSeries < 1) throw new CloudWatchOptionsError('maxSeries', 'must be a positive integer');
+  if (!Number.isInteger(c.maxSeries) || c.maxSeries < 1)
+    throw new CloudWatchOptionsError('maxSeries', 'must be a positive integer');
   if (!Number.isFinite(c.persistIntervalMs) || c.persistIntervalMs < 1) {
     throw new CloudWatchOptionsError('persistIntervalMs', 'must be a positive number');
   }

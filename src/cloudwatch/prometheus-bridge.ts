@@ -12,9 +12,14 @@ const SCOPES: Record<string, { prefix: string; label: string }> = {
 const GAUGES = new Set(['IteratorAge', 'ConcurrentExecutions', 'GetRecords.IteratorAgeMilliseconds']);
 /** Metrics exported as histograms (ms). */
 const HISTOGRAMS = new Set(['Duration']);
-const DURATION_BUCKETS = [1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000, 300000, 900000];
+const DURATION_BUCKETS = [
+  1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000, 300000, 900000,
+];
 
-type Family = { kind: 'counter'; m: Counter<string> } | { kind: 'gauge'; m: Gauge<string> } | { kind: 'histogram'; m: Histogram<string> };
+type Family =
+  | { kind: 'counter'; m: Counter<string> }
+  | { kind: 'gauge'; m: Gauge<string> }
+  | { kind: 'histogram'; m: Histogram<string> };
 
 /** `GetRecords.Records` -> `get_records_records`. */
 function snake(name: string): string {
@@ -38,7 +43,13 @@ export class PrometheusBridge {
     this.#registry = registry;
   }
 
-  observe(namespace: string, metricName: string, dims: readonly Dimension[], value: number, unit: string): void {
+  observe(
+    namespace: string,
+    metricName: string,
+    dims: readonly Dimension[],
+    value: number,
+    unit: string,
+  ): void {
     if (dims.length !== 1) return;
     const scope = SCOPES[dims[0]!.Name];
     if (!scope) return;
@@ -49,14 +60,20 @@ export class PrometheusBridge {
     else family.m.observe(labels, value);
   }
 
-  #family(scope: { prefix: string; label: string }, namespace: string, metricName: string, unit: string): Family {
+  #family(
+    scope: { prefix: string; label: string },
+    namespace: string,
+    metricName: string,
+    unit: string,
+  ): Family {
     const suffix = unit === 'Milliseconds' && !metricName.endsWith('Milliseconds') ? '_ms' : '';
     const base = scope.prefix + snake(metricName) + suffix;
     let f = this.#families.get(base);
     if (f) return f;
     const help = `${namespace} ${metricName} (${unit})`;
     const common = { help, labelNames: [scope.label], registers: [this.#registry] };
-    if (HISTOGRAMS.has(metricName)) f = { kind: 'histogram', m: new Histogram({ name: base, buckets: DURATION_BUCKETS, ...common }) };
+    if (HISTOGRAMS.has(metricName))
+      f = { kind: 'histogram', m: new Histogram({ name: base, buckets: DURATION_BUCKETS, ...common }) };
     else if (GAUGES.has(metricName)) f = { kind: 'gauge', m: new Gauge({ name: base, ...common }) };
     else f = { kind: 'counter', m: new Counter({ name: `${base}_total`, ...common }) };
     this.#families.set(base, f);

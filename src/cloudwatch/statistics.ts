@@ -5,12 +5,14 @@ export const BASIC_STATISTICS = ['SampleCount', 'Average', 'Sum', 'Minimum', 'Ma
 export type BasicStatistic = (typeof BASIC_STATISTICS)[number];
 
 /** A statistic to compute: one of the five basic ones, or a percentile `pNN`/`pNN.N`. */
-export type StatSpec = { kind: 'basic'; name: BasicStatistic } | { kind: 'percentile'; name: string; p: number };
+export type StatSpec =
+  { kind: 'basic'; name: BasicStatistic } | { kind: 'percentile'; name: string; p: number };
 
 const PERCENTILE = /^p(\d{1,2}(\.\d{0,10})?|100(\.0{0,10})?)$/;
 
 export function parseStat(name: string): StatSpec | undefined {
-  if ((BASIC_STATISTICS as readonly string[]).includes(name)) return { kind: 'basic', name: name as BasicStatistic };
+  if ((BASIC_STATISTICS as readonly string[]).includes(name))
+    return { kind: 'basic', name: name as BasicStatistic };
   const m = PERCENTILE.exec(name);
   if (m) return { kind: 'percentile', name, p: Number(m[1]) };
   return undefined;
@@ -56,7 +58,12 @@ export function periodCount(startMs: number, endMs: number, periodSeconds: numbe
 }
 
 /** The series' minute buckets in [start, end), merged into periods of `periodSeconds`; periods without data left out. */
-export function aggregate(series: Series, startMs: number, endMs: number, periodSeconds: number): PeriodValues[] {
+export function aggregate(
+  series: Series,
+  startMs: number,
+  endMs: number,
+  periodSeconds: number,
+): PeriodValues[] {
   const from = alignStart(startMs);
   const periodMs = periodSeconds * 1000;
   const byPeriod = new Map<number, Distribution>();

@@ -2,10 +2,33 @@ import { InvalidParameterValue } from '../errors.js';
 import type { CloudWatchInput } from '../input.js';
 
 export const STANDARD_UNITS = [
-  'Seconds', 'Microseconds', 'Milliseconds', 'Bytes', 'Kilobytes', 'Megabytes', 'Gigabytes', 'Terabytes', 'Bits', 'Kilobits',
-  'Megabits', 'Gigabits', 'Terabits', 'Percent', 'Count', 'Bytes/Second', 'Kilobytes/Second', 'Megabytes/Second',
-  'Gigabytes/Second', 'Terabytes/Second', 'Bits/Second', 'Kilobits/Second', 'Megabits/Second', 'Gigabits/Second',
-  'Terabits/Second', 'Count/Second', 'None',
+  'Seconds',
+  'Microseconds',
+  'Milliseconds',
+  'Bytes',
+  'Kilobytes',
+  'Megabytes',
+  'Gigabytes',
+  'Terabytes',
+  'Bits',
+  'Kilobits',
+  'Megabits',
+  'Gigabits',
+  'Terabits',
+  'Percent',
+  'Count',
+  'Bytes/Second',
+  'Kilobytes/Second',
+  'Megabytes/Second',
+  'Gigabytes/Second',
+  'Terabytes/Second',
+  'Bits/Second',
+  'Kilobits/Second',
+  'Megabits/Second',
+  'Gigabits/Second',
+  'Terabits/Second',
+  'Count/Second',
+  'None',
 ] as const;
 
 /** Namespace and MetricName rules shared by the operations. */
@@ -23,7 +46,8 @@ export function checkPeriod(period: number, path: string): void {
 
 /** StartTime must come before EndTime. */
 export function checkTimeRange(start: number, end: number): void {
-  if (start >= end) throw InvalidParameterValue('The parameter StartTime must be less than the parameter EndTime.');
+  if (start >= end)
+    throw InvalidParameterValue('The parameter StartTime must be less than the parameter EndTime.');
 }
 
 export function readTimeRange(v: CloudWatchInput): { start: number; end: number } {

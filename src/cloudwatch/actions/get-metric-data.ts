@@ -25,12 +25,16 @@ export async function getMetricData(store: MetricStore, input: Record<string, un
   if (rawQueries === undefined) throw MissingParameter('The parameter MetricDataQueries is required.');
   const { start, end } = readTimeRange(v);
   const nextToken = v.string('NextToken');
-  const scanBy = v.string('ScanBy', { enum: ['TimestampDescending', 'TimestampAscending'] }) ?? 'TimestampDescending';
+  const scanBy =
+    v.string('ScanBy', { enum: ['TimestampDescending', 'TimestampAscending'] }) ?? 'TimestampDescending';
   const maxDatapoints = v.integer('MaxDatapoints') ?? DEFAULT_MAX_DATAPOINTS;
   v.check();
-  if (rawQueries.length === 0) throw MissingParameter('The parameter MetricDataQueries must contain at least one query.');
+  if (rawQueries.length === 0)
+    throw MissingParameter('The parameter MetricDataQueries must contain at least one query.');
   if (rawQueries.length > MAX_QUERIES) {
-    throw InvalidParameterValue(`The collection MetricDataQueries must not have a size greater than ${MAX_QUERIES}.`);
+    throw InvalidParameterValue(
+      `The collection MetricDataQueries must not have a size greater than ${MAX_QUERIES}.`,
+    );
   }
   if (maxDatapoints < 1) throw InvalidParameterValue('The parameter MaxDatapoints must be greater than 0.');
   checkTimeRange(start, end);
@@ -47,19 +51,34 @@ export async function getMetricData(store: MetricStore, input: Record<string, un
     const rawStat = q.raw('MetricStat');
     q.check();
     if (!ID.test(id)) {
-      throw InvalidParameterValue(`The value ${id} for parameter ${path}.Id is invalid: it must start with a lowercase letter and contain only letters, numbers and underscores.`);
+      throw InvalidParameterValue(
+        `The value ${id} for parameter ${path}.Id is invalid: it must start with a lowercase letter and contain only letters, numbers and underscores.`,
+      );
     }
     if (seen.has(id)) throw InvalidParameterValue(`The value ${id} for parameter ${path}.Id is not unique.`);
     seen.add(id);
     if (expression !== undefined) {
-      throw InvalidParameterValue(`${path}.Expression: metric math expressions are not supported by Tributary; use MetricStat.`);
+      throw InvalidParameterValue(
+        `${path}.Expression: metric math expressions are not supported by Tributary; use MetricStat.`,
+      );
     }
     if (rawStat === undefined) throw MissingParameter(`The parameter ${path}.MetricStat is required.`);
     const ms = CloudWatchInput.of(rawStat, `${path}.MetricStat`);
-    const metric = CloudWatchInput.of(ms.raw('Metric') ?? missing(`${path}.MetricStat.Metric`), `${path}.MetricStat.Metric`);
-    const namespace = metric.string('Namespace', { ...namespaceRules(true), path: `${path}.MetricStat.Metric.Namespace` })!;
-    const metricName = metric.string('MetricName', { ...namespaceRules(true), path: `${path}.MetricStat.Metric.MetricName` })!;
-    const dims = fullDimensions(metric.dimensions('Dimensions', { valueRequired: true, path: `${path}.MetricStat.Metric.Dimensions` }));
+    const metric = CloudWatchInput.of(
+      ms.raw('Metric') ?? missing(`${path}.MetricStat.Metric`),
+      `${path}.MetricStat.Metric`,
+    );
+    const namespace = metric.string('Namespace', {
+      ...namespaceRules(true),
+      path: `${path}.MetricStat.Metric.Namespace`,
+    })!;
+    const metricName = metric.string('MetricName', {
+      ...namespaceRules(true),
+      path: `${path}.MetricStat.Metric.MetricName`,
+    })!;
+    const dims = fullDimensions(
+      metric.dimensions('Dimensions', { valueRequired: true, path: `${path}.MetricStat.Metric.Dimensions` }),
+    );
     const period = ms.integer('Period', { required: true, min: 1, path: `${path}.MetricStat.Period` })!;
     const statName = ms.string('Stat', { required: true, path: `${path}.MetricStat.Stat` })!;
     const unit = ms.string('Unit', { enum: STANDARD_UNITS, path: `${path}.MetricStat.Unit` });
@@ -67,7 +86,10 @@ export async function getMetricData(store: MetricStore, input: Record<string, un
     ms.check();
     checkPeriod(period, `${path}.MetricStat.Period`);
     const stat = parseStat(statName);
-    if (!stat) throw InvalidParameterValue(`The value ${statName} for parameter ${path}.MetricStat.Stat is not supported.`);
+    if (!stat)
+      throw InvalidParameterValue(
+        `The value ${statName} for parameter ${path}.MetricStat.Stat is not supported.`,
+      );
 
     const points: Array<[number, number]> = [];
     const series = store.get(namespace, metricName, dims);
@@ -122,5 +144,5 @@ function decodeToken(token: string | undefined): number {
   } catch {
     // fall through
   }
-  throw InvalidNextToken('The service couldn\'t process the request because the NextToken is invalid.');
+  throw InvalidNextToken("The service couldn't process the request because the NextToken is invalid.");
 }

@@ -1,14 +1,24 @@
 import { InvalidParameterCombination, InvalidParameterValue, MissingParameter } from '../errors.js';
 import { CloudWatchInput, fullDimensions } from '../input.js';
 import type { MetricStore } from '../metric-store.js';
-import { aggregate, BASIC_STATISTICS, parseStat, periodCount, statValue, type StatSpec } from '../statistics.js';
+import {
+  aggregate,
+  BASIC_STATISTICS,
+  parseStat,
+  periodCount,
+  statValue,
+  type StatSpec,
+} from '../statistics.js';
 import { checkPeriod, checkTimeRange, namespaceRules, readTimeRange, STANDARD_UNITS } from './common.js';
 
 /** GetMetricStatistics returns at most this many datapoints. */
 const MAX_DATAPOINTS = 1440;
 
 /** GetMetricStatistics: one metric (exact dimensions), statistics per period. */
-export async function getMetricStatistics(store: MetricStore, input: Record<string, unknown>): Promise<unknown> {
+export async function getMetricStatistics(
+  store: MetricStore,
+  input: Record<string, unknown>,
+): Promise<unknown> {
   const v = new CloudWatchInput(input);
   const namespace = v.string('Namespace', namespaceRules(true))!;
   const metricName = v.string('MetricName', namespaceRules(true))!;
@@ -20,12 +30,17 @@ export async function getMetricStatistics(store: MetricStore, input: Record<stri
   const unit = v.string('Unit', { enum: STANDARD_UNITS });
   statistics?.forEach((s, i) => {
     if (!(BASIC_STATISTICS as readonly string[]).includes(s)) {
-      v.fail(`statistics.${i + 1}.member`, s, `Member must satisfy enum value set: [${BASIC_STATISTICS.join(', ')}]`);
+      v.fail(
+        `statistics.${i + 1}.member`,
+        s,
+        `Member must satisfy enum value set: [${BASIC_STATISTICS.join(', ')}]`,
+      );
     }
   });
   v.check();
 
-  if (!statistics?.length && !extended?.length) throw MissingParameter('Must specify either Statistics or ExtendedStatistics.');
+  if (!statistics?.length && !extended?.length)
+    throw MissingParameter('Must specify either Statistics or ExtendedStatistics.');
   if (statistics?.length && extended?.length) {
     throw InvalidParameterCombination('Must specify either Statistics or ExtendedStatistics, but not both.');
   }

@@ -26,13 +26,20 @@ export async function listMetrics(store: MetricStore, input: Record<string, unkn
     if (namespace !== undefined && s.namespace !== namespace) return false;
     if (metricName !== undefined && s.metricName !== metricName) return false;
     if (recentlyActive && s.lastMinute + MINUTE_MS <= recentFrom) return false;
-    return (filters ?? []).every((f) => s.dimensions.some((d) => d.Name === f.Name && (f.Value === undefined || d.Value === f.Value)));
+    return (filters ?? []).every((f) =>
+      s.dimensions.some((d) => d.Name === f.Name && (f.Value === undefined || d.Value === f.Value)),
+    );
   });
   const page = matching.slice(offset, offset + PAGE_SIZE);
   const out: Record<string, unknown> = {
-    Metrics: page.map((s) => ({ Namespace: s.namespace, MetricName: s.metricName, Dimensions: s.dimensions.map((d) => ({ Name: d.Name, Value: d.Value })) })),
+    Metrics: page.map((s) => ({
+      Namespace: s.namespace,
+      MetricName: s.metricName,
+      Dimensions: s.dimensions.map((d) => ({ Name: d.Name, Value: d.Value })),
+    })),
   };
-  if (offset + PAGE_SIZE < matching.length) out['NextToken'] = Buffer.from(JSON.stringify({ l: offset + PAGE_SIZE })).toString('base64');
+  if (offset + PAGE_SIZE < matching.length)
+    out['NextToken'] = Buffer.from(JSON.stringify({ l: offset + PAGE_SIZE })).toString('base64');
   return out;
 }
 

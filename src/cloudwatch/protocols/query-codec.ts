@@ -49,7 +49,8 @@ function decodeScalar(shape: Shape, v: string, path: string): unknown {
     }
     case 'double': {
       const n = Number(v);
-      if (v.trim() === '' || Number.isNaN(n)) throw Serialization(`Unable to parse ${path} as a number: ${v}`);
+      if (v.trim() === '' || Number.isNaN(n))
+        throw Serialization(`Unable to parse ${path} as a number: ${v}`);
       return n;
     }
     case 'boolean':
@@ -79,7 +80,8 @@ export function encodeXml(shape: Shape, value: unknown): XmlContent {
       return (value as unknown[]).map((item) => el('member', encodeXml(shape.member, item)));
     case 'map': {
       const rendered: Record<string, string> = {};
-      for (const [k, v] of Object.entries(value as Record<string, unknown>)) rendered[k] = String(encodeXml(shape.value, v));
+      for (const [k, v] of Object.entries(value as Record<string, unknown>))
+        rendered[k] = String(encodeXml(shape.value, v));
       // `entries()` wraps in an element; the caller's element is that wrapper, so only its children are used.
       return entries('x', rendered).content;
     }

@@ -29,7 +29,9 @@ export function recordMappingMetrics(mappings: MappingEventSource, rec: MetricRe
   };
   const byMapping = (uuid: string) => [dims({ EventSourceMappingUUID: uuid })];
   const byBoth = (uuid: string, functionName: string | undefined) =>
-    functionName ? [dims({ FunctionName: functionName }), dims({ EventSourceMappingUUID: uuid })] : byMapping(uuid);
+    functionName
+      ? [dims({ FunctionName: functionName }), dims({ EventSourceMappingUUID: uuid })]
+      : byMapping(uuid);
 
   mappings.on('batch', (e) => {
     const { functionName, eventCount } = info(e.uuid);
@@ -39,18 +41,21 @@ export function recordMappingMetrics(mappings: MappingEventSource, rec: MetricRe
       rec.put(LAMBDA_NAMESPACE, 'Errors', byMapping(e.uuid), e.outcome === 'failure' ? 1 : 0);
       rec.put(LAMBDA_NAMESPACE, 'Duration', byMapping(e.uuid), e.durationMs);
       // A tumbling window's final invoke carries no records, so it says nothing about the iterator.
-      if (e.records > 0) rec.put(LAMBDA_NAMESPACE, 'IteratorAge', byBoth(e.uuid, functionName), e.iteratorAgeMs);
+      if (e.records > 0)
+        rec.put(LAMBDA_NAMESPACE, 'IteratorAge', byBoth(e.uuid, functionName), e.iteratorAgeMs);
     } else if (e.outcome === 'throttled') {
       rec.put(LAMBDA_NAMESPACE, 'Throttles', byMapping(e.uuid), 1);
     }
     if (eventCount && e.records > 0) {
       rec.put(LAMBDA_NAMESPACE, 'InvokedEventCount', byMapping(e.uuid), e.records);
-      if (e.outcome !== 'success') rec.put(LAMBDA_NAMESPACE, 'FailedInvokeEventCount', byMapping(e.uuid), e.records);
+      if (e.outcome !== 'success')
+        rec.put(LAMBDA_NAMESPACE, 'FailedInvokeEventCount', byMapping(e.uuid), e.records);
     }
   });
   mappings.on('discard', (e) => {
     const { functionName, eventCount } = info(e.uuid);
-    if (e.destination !== undefined && !e.delivered) rec.put(LAMBDA_NAMESPACE, 'DestinationDeliveryFailures', byBoth(e.uuid, functionName), 1);
+    if (e.destination !== undefined && !e.delivered)
+      rec.put(LAMBDA_NAMESPACE, 'DestinationDeliveryFailures', byBoth(e.uuid, functionName), 1);
     if (!eventCount) return;
     rec.put(LAMBDA_NAMESPACE, 'DroppedEventCount', byMapping(e.uuid), e.records);
     if (e.destination !== undefined && e.delivered) {
@@ -61,6 +66,7 @@ export function recordMappingMetrics(mappings: MappingEventSource, rec: MetricRe
     if (info(e.uuid).eventCount) rec.put(LAMBDA_NAMESPACE, 'PolledEventCount', byMapping(e.uuid), e.records);
   });
   mappings.on('filtered', (e) => {
-    if (info(e.uuid).eventCount) rec.put(LAMBDA_NAMESPACE, 'FilteredOutEventCount', byMapping(e.uuid), e.records);
+    if (info(e.uuid).eventCount)
+      rec.put(LAMBDA_NAMESPACE, 'FilteredOutEventCount', byMapping(e.uuid), e.records);
   });
 }

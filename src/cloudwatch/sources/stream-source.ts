@@ -5,7 +5,10 @@ import { dims } from '../dimensions.js';
 import { KINESIS_NAMESPACE, type MetricRecorder } from '../metric-recorder.js';
 
 export interface StreamEventSource {
-  on<K extends keyof StreamRegistryEvents>(event: K, listener: (...args: StreamRegistryEvents[K]) => void): unknown;
+  on<K extends keyof StreamRegistryEvents>(
+    event: K,
+    listener: (...args: StreamRegistryEvents[K]) => void,
+  ): unknown;
 }
 
 export interface PolledEventSource {
@@ -20,7 +23,11 @@ export interface PolledEventSource {
  * shards directly rather than through the API, but on AWS they call GetRecords, so their polls count in
  * GetRecords.Records too.
  */
-export function recordStreamMetrics(streams: StreamEventSource, mappings: PolledEventSource, rec: MetricRecorder): void {
+export function recordStreamMetrics(
+  streams: StreamEventSource,
+  mappings: PolledEventSource,
+  rec: MetricRecorder,
+): void {
   const byStream = (stream: string) => [dims({ StreamName: stream })];
   streams.on('incoming', (e) => {
     const t = rec.streamTotals(e.stream);
@@ -35,7 +42,12 @@ export function recordStreamMetrics(streams: StreamEventSource, mappings: Polled
     rec.put(KINESIS_NAMESPACE, 'GetRecords.Records', byStream(e.stream), e.records);
     rec.put(KINESIS_NAMESPACE, 'GetRecords.Bytes', byStream(e.stream), e.bytes);
     rec.put(KINESIS_NAMESPACE, 'GetRecords.Success', byStream(e.stream), 1);
-    rec.put(KINESIS_NAMESPACE, 'GetRecords.IteratorAgeMilliseconds', byStream(e.stream), e.millisBehindLatest);
+    rec.put(
+      KINESIS_NAMESPACE,
+      'GetRecords.IteratorAgeMilliseconds',
+      byStream(e.stream),
+      e.millisBehindLatest,
+    );
   });
   mappings.on('polled', (e) => {
     const m = mappings.list().find((x) => x.UUID === e.uuid);

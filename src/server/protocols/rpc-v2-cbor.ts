@@ -28,11 +28,20 @@ export function rpcV2CborService(opts: RpcV2CborServiceOptions): Service {
       try {
         const opName = req.path.slice(prefix.length);
         const op = Object.hasOwn(opts.operations, opName) ? opts.operations[opName] : undefined;
-        if (!op) throw new AwsError('UnknownOperationException', `The operation ${opName} is not supported by this service.`, 404);
+        if (!op)
+          throw new AwsError(
+            'UnknownOperationException',
+            `The operation ${opName} is not supported by this service.`,
+            404,
+          );
         const output = await op(decodeInput(req.body), req);
         return {
           status: 200,
-          headers: { 'content-type': 'application/cbor', 'smithy-protocol': 'rpc-v2-cbor', 'x-amzn-requestid': requestId },
+          headers: {
+            'content-type': 'application/cbor',
+            'smithy-protocol': 'rpc-v2-cbor',
+            'x-amzn-requestid': requestId,
+          },
           body: encodeCbor(output ?? {}),
         };
       } catch (err) {

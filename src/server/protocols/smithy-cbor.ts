@@ -77,7 +77,8 @@ class Reader {
     for (;;) {
       const ib = this.#byte();
       if (ib === 0xff) break;
-      if (ib >> 5 !== major || (ib & 31) === 31) throw new CborDecodeError('invalid chunk in indefinite-length string');
+      if (ib >> 5 !== major || (ib & 31) === 31)
+        throw new CborDecodeError('invalid chunk in indefinite-length string');
       chunks.push(this.#bytes(this.#arg(ib & 31)));
     }
     return Buffer.concat(chunks);
@@ -121,7 +122,8 @@ class Reader {
           if (typeof k !== 'string') throw new CborDecodeError('map keys must be text strings');
           const v = this.item();
           // Smithy: a null member is the same as an absent one.
-          if (v !== null && v !== undefined) Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+          if (v !== null && v !== undefined)
+            Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
         };
         if (info === 31) {
           for (let k = this.#itemOrBreak(); k !== BREAK; k = this.#itemOrBreak()) put(k);
