@@ -93,6 +93,41 @@ describe('CloudWatch metric history', () => {
     }
   });
 
+  it('keeps at most maxBuckets buckets, dropping the oldest minute of every series', async () => {
+    const dataDir = tempDir();
+    const clock = new TestClock(T0);
+    const app = await startTestServer({ dataDir, cloudwatch: { clock: clock.now, maxBuckets: 4 } });
+    try {
+      const put = (fn: string, v: number): void =>
+        app.cloudwatch.store.put(
+          'AWS/Lambda',
+          'IteratorAge',
+          [{ Name: 'FunctionName', Value: fn }],
+          v,
+          'Milliseconds',
+        );
+      put('f', 1);
+      put('g', 1);
+      clock.nextMinute();
+      put('f', 2);
+      put('g', 2);
+      await app.cloudwatch.store.flush(true);
+      clock.nextMinute();
+      put('f', 3); // a fifth bucket: minute 0 goes, in both series
+      await app.cloudwatch.store.flush(true);
+      assert.deepEqual(await maxima(app, T0, T0 + 10 * MIN), [
+        [1, 2],
+        [2, 3],
+      ]);
+      const minutes = app.ctx.store
+        .listDocs<{ minute: number }>('cloudwatch.minute')
+        .map((d) => (d.doc.minute - T0) / MIN);
+      assert.deepEqual(minutes, [1, 2]);
+    } finally {
+      await app.close();
+    }
+  });
+
   it('keeps at most maxSeries series, dropping the least recently updated', async () => {
     const clock = new TestClock(T0);
     const app = await startTestServer({ cloudwatch: { clock: clock.now, maxSeries: 3 } });

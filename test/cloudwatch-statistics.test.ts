@@ -10,7 +10,7 @@ import {
   type ListMetricsCommandInput,
 } from '@aws-sdk/client-cloudwatch';
 import type { App } from '../src/server/app.js';
-import { Distribution, RAW_LIMIT } from '../src/cloudwatch/distribution.js';
+import { Distribution, EXACT_LIMIT } from '../src/cloudwatch/distribution.js';
 import { startTestServer } from './helpers.js';
 import { cloudWatchClient, TestClock } from './cloudwatch-fixtures.js';
 
@@ -315,11 +315,14 @@ describe('CloudWatch statistics', () => {
 });
 
 describe('Distribution', () => {
-  it('is exact while few values are kept and within 1% once sketched', () => {
+  it('is exact while few distinct values are seen and within 1% once sketched', () => {
     const d = new Distribution();
-    for (let i = 1; i <= RAW_LIMIT; i++) d.add(i);
-    assert.equal(d.percentile(50), RAW_LIMIT / 2);
-    for (let i = RAW_LIMIT + 1; i <= 10_000; i++) d.add(i);
+    for (let i = 1; i <= EXACT_LIMIT; i++) d.add(i);
+    assert.equal(d.percentile(50), EXACT_LIMIT / 2);
+    assert.ok(d.toJSON().exact, 'still exact');
+    for (let i = EXACT_LIMIT + 1; i <= 10_000; i++) d.add(i);
+    assert.equal(d.toJSON().exact, undefined, 'sketched');
+    assert.ok(d.toJSON().bins!.length < 500, 'bounded bins');
     assert.equal(d.count, 10_000);
     assert.equal(d.sum, (10_000 * 10_001) / 2);
     assert.equal(d.min, 1);
@@ -334,19 +337,36 @@ describe('Distribution', () => {
     }
   });
 
-  it('merges raw and sketched distributions and survives a JSON round trip', () => {
-    const a = new Distribution();
-    for (let i = 0; i < 1000; i++) a.add(i % 10 === 0 ? 0 : 100);
-    const b = new Distribution();
-    b.add(5);
-    b.add(1000);
-    const m = Distribution.fromJSON(JSON.parse(JSON.stringify(a.toJSON())));
-    m.merge(b);
-    assert.equal(m.count, 1002);
-    assert.equal(m.max, 1000);
-    assert.equal(m.percentile(5), 0);
-    assert.ok(Math.abs(m.percentile(50)! - 100) <= 1);
-    assert.equal(m.percentile(100), 1000);
+  it('keeps a counter (every value 1) in one exact entry however many values it gets', () => {
+    const d = new Distribution();
+    for (let i = 0; i < 100_000; i++) d.add(1);
+    d.add(0);
+    assert.deepEqual(d.toJSON().exact, [
+      [1, 100_000],
+      [0, 1],
+    ]);
+    assert.equal(d.percentile(0.0001), 0);
+    assert.equal(d.percentile(50), 1);
+  });
+
+  it('merges exact and sketched distributions either way, and survives a JSON round trip', () => {
+    const sketched = new Distribution();
+    for (let i = 1; i <= 1000; i++) sketched.add(i);
+    const exact = new Distribution();
+    exact.add(5);
+    exact.add(2000);
+    const a = Distribution.fromJSON(JSON.parse(JSON.stringify(sketched.toJSON())));
+    a.merge(exact);
+    const b = Distribution.fromJSON(JSON.parse(JSON.stringify(exact.toJSON())));
+    b.merge(sketched);
+    for (const m of [a, b]) {
+      assert.equal(m.count, 1002);
+      assert.equal(m.sum, 500_500 + 2005);
+      assert.equal(m.min, 1);
+      assert.equal(m.max, 2000);
+      assert.ok(Math.abs(m.percentile(50)! - 500) <= 5, `p50 ${m.percentile(50)}`);
+      assert.equal(m.percentile(100), 2000);
+    }
   });
 
   it('gives no percentiles when a value is negative, as CloudWatch', () => {

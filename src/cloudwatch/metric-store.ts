@@ -61,6 +61,9 @@ export class MetricStore extends EventEmitter<MetricStoreEvents> {
   readonly #dirty = new Set<number>();
   /** Minutes that have a document in the store. */
   readonly #persisted = new Set<number>();
+  /** How many buckets each minute has over all series (the maxBuckets bound). */
+  readonly #bucketsPerMinute = new Map<number, number>();
+  #bucketCount = 0;
   #currentMinute = 0;
   #flushing: Promise<void> = Promise.resolve();
   #timer: NodeJS.Timeout | undefined;
@@ -93,7 +96,7 @@ export class MetricStore extends EventEmitter<MetricStoreEvents> {
           s.d.map(([Name, Value]) => ({ Name, Value })),
           s.u,
         );
-        series.buckets.set(doc.minute, Distribution.fromJSON(s.v));
+        this.#addBucket(series, doc.minute, Distribution.fromJSON(s.v));
         if (doc.minute > series.lastMinute) series.lastMinute = doc.minute;
       }
     }
@@ -135,8 +138,33 @@ export class MetricStore extends EventEmitter<MetricStoreEvents> {
     for (const s of this.#series.values()) if (!oldest || s.lastMinute < oldest.lastMinute) oldest = s;
     if (!oldest) return;
     this.#series.delete(oldest.key);
-    // Its minutes are rewritten without it.
-    for (const m of oldest.buckets.keys()) if (this.#persisted.has(m)) this.#dirty.add(m);
+    for (const m of [...oldest.buckets.keys()]) this.#removeBucket(oldest, m);
+  }
+
+  #addBucket(s: Series, minute: number, d: Distribution): void {
+    s.buckets.set(minute, d);
+    this.#bucketsPerMinute.set(minute, (this.#bucketsPerMinute.get(minute) ?? 0) + 1);
+    this.#bucketCount++;
+    while (this.#bucketCount > this.#o.maxBuckets) this.#dropOldestMinute();
+  }
+
+  #removeBucket(s: Series, minute: number): void {
+    if (!s.buckets.delete(minute)) return;
+    this.#bucketCount--;
+    const left = (this.#bucketsPerMinute.get(minute) ?? 1) - 1;
+    if (left > 0) this.#bucketsPerMinute.set(minute, left);
+    else this.#bucketsPerMinute.delete(minute);
+    // A persisted minute is rewritten (or deleted) without the bucket on the next flush.
+    if (this.#persisted.has(minute)) this.#dirty.add(minute);
+  }
+
+  /** The maxBuckets bound: the oldest minute goes, in every series. */
+  #dropOldestMinute(): void {
+    let oldest = Infinity;
+    for (const m of this.#bucketsPerMinute.keys()) if (m < oldest) oldest = m;
+    if (oldest === Infinity) return;
+    for (const s of this.#series.values()) this.#removeBucket(s, oldest);
+    for (const [key, s] of this.#series) if (s.buckets.size === 0) this.#series.delete(key);
   }
 
   /** Records one value at the clock's current minute. */
@@ -150,7 +178,7 @@ export class MetricStore extends EventEmitter<MetricStoreEvents> {
     const minute = minuteOf(this.#o.clock());
     const s = this.#seriesFor(namespace, metricName, dimensions, unit);
     let d = s.buckets.get(minute);
-    if (!d) s.buckets.set(minute, (d = new Distribution()));
+    if (!d) this.#addBucket(s, minute, (d = new Distribution()));
     d.add(value);
     if (minute > s.lastMinute) s.lastMinute = minute;
     this.#dirty.add(minute);
@@ -176,9 +204,9 @@ export class MetricStore extends EventEmitter<MetricStoreEvents> {
     const horizon = this.#horizon();
     const dropped = new Set<number>();
     for (const [key, s] of this.#series) {
-      for (const m of s.buckets.keys()) {
+      for (const m of [...s.buckets.keys()]) {
         if (m < horizon) {
-          s.buckets.delete(m);
+          this.#removeBucket(s, m);
           dropped.add(m);
         }
       }

@@ -9,6 +9,11 @@ export interface CloudWatchOptions {
   retentionMinutes?: number;
   /** Most time series kept; the least recently updated one is dropped beyond it. @default 10000 */
   maxSeries?: number;
+  /**
+   * Most one-minute buckets kept over all series (a bucket is one series' values in one minute, a few
+   * hundred bytes); beyond it the oldest minute is dropped. @default 500000
+   */
+  maxBuckets?: number;
   /** How often (real time) the buckets of the current minute are written to the store. @default 60000 */
   persistIntervalMs?: number;
 }
@@ -30,6 +35,7 @@ export function compileCloudWatchOptions(o: CloudWatchOptions = {}): CompiledClo
     clock: o.clock ?? Date.now,
     retentionMinutes: o.retentionMinutes ?? 1500,
     maxSeries: o.maxSeries ?? 10_000,
+    maxBuckets: o.maxBuckets ?? 500_000,
     persistIntervalMs: o.persistIntervalMs ?? 60_000,
   };
   if (typeof c.clock !== 'function')
@@ -39,6 +45,8 @@ export function compileCloudWatchOptions(o: CloudWatchOptions = {}): CompiledClo
   }
   if (!Number.isInteger(c.maxSeries) || c.maxSeries < 1)
     throw new CloudWatchOptionsError('maxSeries', 'must be a positive integer');
+  if (!Number.isInteger(c.maxBuckets) || c.maxBuckets < 1)
+    throw new CloudWatchOptionsError('maxBuckets', 'must be a positive integer');
   if (!Number.isFinite(c.persistIntervalMs) || c.persistIntervalMs < 1) {
     throw new CloudWatchOptionsError('persistIntervalMs', 'must be a positive number');
   }
