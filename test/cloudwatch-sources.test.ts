@@ -20,7 +20,12 @@ import {
   LambdaClient,
   PutFunctionConcurrencyCommand,
 } from '@aws-sdk/client-lambda';
-import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  CreateQueueCommand,
+  DeleteQueueCommand,
+  GetQueueAttributesCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import type { App } from '../src/server/app.js';
 import type { MappingEvents } from '../src/mappings/engine/events.js';
 import { credentials, kinesisClient, region, startTestServer } from './helpers.js';
@@ -187,6 +192,46 @@ describe('CloudWatch metric sources', () => {
       3,
     );
     assert.equal(await stat('AWS/Lambda', 'DestinationDeliveryFailures', byMapping, 'Sum'), undefined);
+  });
+
+  it('counts DestinationDeliveryFailures when the on-failure destination cannot take the record', async () => {
+    const streamArn = await createStream(k, app, 'lost');
+    await createRecordingFunction(app, l, 'lost-fn', { BEHAVIOUR: 'fail-on:bad' });
+    const queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'lost-dlq' }))).QueueUrl!;
+    const queueArn = (
+      await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }))
+    ).Attributes!['QueueArn']!;
+    const m = await l.send(
+      new CreateEventSourceMappingCommand({
+        FunctionName: 'lost-fn',
+        EventSourceArn: streamArn,
+        StartingPosition: 'TRIM_HORIZON',
+        MaximumRetryAttempts: 0,
+        DestinationConfig: { OnFailure: { Destination: queueArn } },
+        MetricsConfig: { Metrics: ['EventCount'] },
+      }),
+    );
+    await sqs.send(new DeleteQueueCommand({ QueueUrl: queueUrl }));
+    const discarded = (async () => {
+      for (;;) {
+        const [e] = (await once(app.mappings, 'discard')) as MappingEvents['discard'];
+        if (e.uuid === m.UUID) return e;
+      }
+    })();
+    await k.send(new PutRecordCommand({ StreamName: 'lost', Data: Buffer.from('bad'), PartitionKey: 'pk' }));
+    assert.equal((await discarded).delivered, false);
+    for (const dims of [
+      [{ Name: 'FunctionName', Value: 'lost-fn' }],
+      [{ Name: 'EventSourceMappingUUID', Value: m.UUID! }],
+    ]) {
+      assert.equal(await stat('AWS/Lambda', 'DestinationDeliveryFailures', dims, 'Sum'), 1);
+    }
+    const byMapping = [{ Name: 'EventSourceMappingUUID', Value: m.UUID! }];
+    assert.equal(await stat('AWS/Lambda', 'DroppedEventCount', byMapping, 'Sum'), 1);
+    assert.equal(
+      await stat('AWS/Lambda', 'OnFailureDestinationDeliveredEventCount', byMapping, 'Sum'),
+      undefined,
+    );
   });
 
   it('without MetricsConfig, a mapping has no event-count metrics', async () => {
