@@ -151,6 +151,26 @@ for (const transport of transports) {
       );
     });
 
+    it('drops a closed shard once it was closed longer ago than the retention period', async () => {
+      await createStream(k, 'expire', 1);
+      await put(k, 'expire', 5n, 'old');
+      await k.send(new SplitShardCommand({ StreamName: 'expire', ShardToSplit: 'shardId-000000000000', NewStartingHashKey: HALF.toString() }));
+      await put(k, 'expire', 5n, 'new');
+      await app.kinesis.streams.trimExpired(Date.now() + 23 * 3_600_000);
+      assert.equal((await shards(k, 'expire')).size, 3, 'kept within retention');
+      await app.kinesis.streams.trimExpired(Date.now() + 25 * 3_600_000);
+      const left = await shards(k, 'expire');
+      assert.deepEqual([...left.keys()], ['shardId-000000000001', 'shardId-000000000002']);
+      assert.equal(left.get('shardId-000000000001')!.ParentShardId, 'shardId-000000000000', 'children still name their parent');
+      await expectAwsError(
+        k.send(new GetShardIteratorCommand({ StreamName: 'expire', ShardId: 'shardId-000000000000', ShardIteratorType: 'TRIM_HORIZON' })),
+        'ResourceNotFoundException',
+      );
+      // The children's records expired too; the stream goes on.
+      assert.deepEqual((await readShard(k, 'expire', 'shardId-000000000001')).data, []);
+      assert.equal(await put(k, 'expire', 5n, 'newer'), 'shardId-000000000001');
+    });
+
     it('refuses resharding that AWS refuses, with its errors', async () => {
       await createStream(k, 'bad', 2);
       await expectAwsError(
