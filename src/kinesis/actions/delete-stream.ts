@@ -1,5 +1,5 @@
-import { ResourceInUse } from '../../server/errors.js';
 import { Validator } from '../../server/validator.js';
+import { assertConsumersDeletable } from '../fan-out/consumers.js';
 import { streamTarget, type KinesisContext } from '../kinesis-context.js';
 
 /**
@@ -13,11 +13,7 @@ export async function deleteStream(k: KinesisContext, input: Record<string, unkn
   v.check();
   const name = target();
   const meta = k.streams.getVisible(name);
-  if (!enforce && meta.consumers.length > 0) {
-    throw ResourceInUse(
-      `Stream ${name} under account ${k.streams.account} has registered consumers. Deregister them first or set EnforceConsumerDeletion.`,
-    );
-  }
+  assertConsumersDeletable(meta, enforce);
   await k.streams.delete(name);
   return {};
 }
