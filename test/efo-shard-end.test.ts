@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { after, before, describe, it } from 'node:test';
-import { PutRecordsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
+import { DeleteStreamCommand, DescribeStreamConsumerCommand, PutRecordsCommand, SplitShardCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import type { App } from '../src/server/app.js';
 import { kinesisClient, startTestServer, transports } from './helpers.js';
 import { configureFanOut, createStream, registerConsumer, subscribe, text } from './efo-helpers.js';
@@ -33,7 +33,7 @@ for (const transport of transports) {
       const before = await reader.records(3);
       assert.deepEqual(before.records.map((r) => text(r.Data)), ['a', 'b', 'c']);
       await put(k, 'split', ['d', 'e']);
-      await app.kinesis.streams.split('split', parent, 1n << 127n);
+      await k.send(new SplitShardCommand({ StreamName: 'split', ShardToSplit: parent, NewStartingHashKey: (1n << 127n).toString() }));
       // Records after the split go to the children and never appear here.
       await put(k, 'split', ['f', 'g', 'h']);
       const seen: string[] = [];
@@ -71,17 +71,20 @@ for (const transport of transports) {
       assert.deepEqual(got.sort(), ['f', 'g', 'h']);
     });
 
-    it('ends with a ResourceNotFoundException message when the stream is deleted', async () => {
+    it('refuses DeleteStream without EnforceConsumerDeletion; with it, the subscription ends with ResourceNotFoundException', async () => {
       const { streamArn, shardIds } = await createStream(k, 'doomed');
       const consumerArn = await registerConsumer(k, streamArn, 'c');
       const reader = await subscribe(k, consumerArn, shardIds[0]!, { Type: 'LATEST' });
       await reader.next();
-      await app.kinesis.streams.delete('doomed');
+      await assert.rejects(k.send(new DeleteStreamCommand({ StreamName: 'doomed' })), { name: 'ResourceInUseException' });
+      await k.send(new DeleteStreamCommand({ StreamName: 'doomed', EnforceConsumerDeletion: true }));
       await assert.rejects(reader.next(), (e: Error) => {
         assert.equal(e.name, 'ResourceNotFoundException');
         assert.match(e.message, /Stream doomed under account \d{12} not found/);
         return true;
       });
+      // The consumers went with the stream.
+      await assert.rejects(k.send(new DescribeStreamConsumerCommand({ ConsumerARN: consumerArn })), { name: 'ResourceNotFoundException' });
     });
   });
 }
