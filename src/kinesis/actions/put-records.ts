@@ -1,7 +1,7 @@
 import { InvalidArgument, Serialization } from '../../server/errors.js';
 import { Validator } from '../../server/validator.js';
 import { streamTarget, type KinesisContext } from '../kinesis-context.js';
-import type { PutEntry } from '../stream-registry.js';
+import type { PutEntry, PutResult } from '../stream-registry.js';
 import { checkRecordSize, HASH_KEY_PATTERN, MAX_RECORD_BYTES, parseExplicitHashKey, PARTITION_KEY_RULES } from './put-record.js';
 
 const MAX_ENTRIES = 500;
@@ -23,6 +23,11 @@ export async function putRecords(k: KinesisContext, input: Record<string, unknow
     const shown = `[${records.map(() => ENTRY_STR).join(', ')}]`;
     if (records.length < 1) v.fail('records', shown, 'Member must have length greater than or equal to 1');
     if (records.length > MAX_ENTRIES) v.fail('records', shown, `Member must have length less than or equal to ${MAX_ENTRIES}`);
+  }
+  const plain = records && plainEntries(records);
+  if (plain) {
+    v.check();
+    return respond(await k.streams.put(target(), plain));
   }
   const entries: PutEntry[] = [];
   const explicitKeys: Array<string | undefined> = [];
@@ -46,10 +51,45 @@ export async function putRecords(k: KinesisContext, input: Record<string, unknow
   for (const e of entries) total += checkRecordSize(e.data, e.partitionKey);
   if (total > MAX_REQUEST_BYTES) throw InvalidArgument('Records size exceeds 5 MB limit');
   entries.forEach((e, i) => (e.explicitHashKey = parseExplicitHashKey(explicitKeys[i])));
-  const results = await k.streams.put(target(), entries);
+  return respond(await k.streams.put(target(), entries));
+}
+
+function respond(results: PutResult[]): unknown {
   return {
     FailedRecordCount: 0,
     Records: results.map((r) => ({ ShardId: r.shardId, SequenceNumber: r.sequenceNumber })),
     EncryptionType: 'NONE',
   };
+}
+
+const PLAIN_BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/**
+ * The common request — 1-500 structures, each with a well-formed Data blob, a PartitionKey of 1-256 UTF-16
+ * units and no ExplicitHashKey, within the size limits — is accepted here without a Validator per entry
+ * (that path costs about 2 µs a record, a fifth of a whole put). Returns undefined for anything else, which
+ * then goes through the full validation above so errors keep AWS's wording; whatever passes here passes there.
+ */
+function plainEntries(records: unknown[]): PutEntry[] | undefined {
+  if (records.length < 1 || records.length > MAX_ENTRIES) return undefined;
+  const entries = new Array<PutEntry>(records.length);
+  let total = 0;
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i];
+    if (typeof r !== 'object' || r === null || Array.isArray(r)) return undefined;
+    const { Data: d, PartitionKey: partitionKey, ExplicitHashKey: explicit } = r as Record<string, unknown>;
+    if (typeof partitionKey !== 'string' || partitionKey.length < 1 || partitionKey.length > 256) return undefined;
+    if (explicit !== undefined && explicit !== null) return undefined;
+    let data: Buffer;
+    if (typeof d === 'string') {
+      if (d.length % 4 !== 0 || !PLAIN_BASE64.test(d)) return undefined;
+      data = Buffer.from(d, 'base64');
+    } else if (d instanceof Uint8Array) data = Buffer.from(d.buffer, d.byteOffset, d.byteLength);
+    else return undefined;
+    const size = data.length + Buffer.byteLength(partitionKey);
+    if (size > MAX_RECORD_BYTES) return undefined;
+    total += size;
+    entries[i] = { data, partitionKey };
+  }
+  return total > MAX_REQUEST_BYTES ? undefined : entries;
 }

@@ -45,17 +45,26 @@ function toJsonWire(value: unknown): unknown {
   if (typeof value !== 'object' || value === null) return value;
   if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64');
   if (value instanceof Date) return value.getTime() / 1000;
+  // Copy-on-write: a subtree without blobs or dates is returned as is (no allocation); one with them is
+  // copied, since outputs may share objects with live state, which must not be altered.
   if (Array.isArray(value)) {
-    const out = new Array<unknown>(value.length);
-    for (let i = 0; i < value.length; i++) out[i] = toJsonWire(value[i]);
-    return out;
+    let out: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const v = value[i] as unknown;
+      const w = toJsonWire(v);
+      if (w !== v) (out ??= value.slice())[i] = w;
+    }
+    return out ?? value;
   }
   const toJSON = (value as { toJSON?: unknown }).toJSON;
   if (typeof toJSON === 'function') return toJsonWire((toJSON as () => unknown).call(value));
-  // A converted copy: outputs may share objects with live state, which must not be altered.
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) out[key] = toJsonWire((value as Record<string, unknown>)[key]);
-  return out;
+  let out: Record<string, unknown> | undefined;
+  for (const key of Object.keys(value)) {
+    const v = (value as Record<string, unknown>)[key];
+    const w = toJsonWire(v);
+    if (w !== v) (out ??= { ...(value as Record<string, unknown>) })[key] = w;
+  }
+  return out ?? value;
 }
 
 /**
