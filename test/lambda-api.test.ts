@@ -18,15 +18,29 @@ import {
 } from '@aws-sdk/client-lambda';
 import type { App } from '../src/server/app.js';
 import { startTestServer } from './helpers.js';
-import { createNodeFunction, decode, lambdaClient, makeZip, ROLE, type LambdaTransport } from './lambda-helpers.js';
+import {
+  createNodeFunction,
+  decode,
+  lambdaClient,
+  makeZip,
+  ROLE,
+  type LambdaTransport,
+} from './lambda-helpers.js';
 
 /** Runs `fn` and returns the AWS error it failed with (name, HTTP status, message). */
-async function awsError(p: Promise<unknown>): Promise<{ name: string; status: number | undefined; message: string; raw: Record<string, unknown> }> {
+async function awsError(
+  p: Promise<unknown>,
+): Promise<{ name: string; status: number | undefined; message: string; raw: Record<string, unknown> }> {
   try {
     await p;
   } catch (e) {
     const err = e as Error & { $metadata?: { httpStatusCode?: number } };
-    return { name: err.name, status: err.$metadata?.httpStatusCode, message: err.message, raw: err as unknown as Record<string, unknown> };
+    return {
+      name: err.name,
+      status: err.$metadata?.httpStatusCode,
+      message: err.message,
+      raw: err as unknown as Record<string, unknown>,
+    };
   }
   throw new Error('expected the call to fail');
 }
@@ -81,10 +95,14 @@ for (const transport of ['default', 'h1'] as LambdaTransport[]) {
     it('GetFunction, GetFunctionConfiguration, by name, ARN, partial ARN and $LATEST', async () => {
       const cfg = await c.send(new GetFunctionConfigurationCommand({ FunctionName: 'shape' }));
       assert.equal(cfg.FunctionName, 'shape');
-      const byArn = await c.send(new GetFunctionCommand({ FunctionName: 'arn:aws:lambda:us-east-1:000000000000:function:shape' }));
+      const byArn = await c.send(
+        new GetFunctionCommand({ FunctionName: 'arn:aws:lambda:us-east-1:000000000000:function:shape' }),
+      );
       assert.equal(byArn.Configuration?.RevisionId, cfg.RevisionId);
       assert.equal(byArn.Code?.RepositoryType, 'S3');
-      const partial = await c.send(new GetFunctionCommand({ FunctionName: '000000000000:function:shape', Qualifier: '$LATEST' }));
+      const partial = await c.send(
+        new GetFunctionCommand({ FunctionName: '000000000000:function:shape', Qualifier: '$LATEST' }),
+      );
       assert.equal(partial.Configuration?.FunctionName, 'shape');
       // The code location serves the uploaded zip back.
       const zip = Buffer.from(await (await fetch(byArn.Code!.Location!)).arrayBuffer());
@@ -97,7 +115,9 @@ for (const transport of ['default', 'h1'] as LambdaTransport[]) {
       assert.equal(e.name, 'ResourceNotFoundException');
       assert.equal(e.status, 404);
       assert.equal(e.message, 'Function not found: arn:aws:lambda:us-east-1:000000000000:function:nope');
-      const q = await awsError(c.send(new GetFunctionConfigurationCommand({ FunctionName: 'shape', Qualifier: '7' })));
+      const q = await awsError(
+        c.send(new GetFunctionConfigurationCommand({ FunctionName: 'shape', Qualifier: '7' })),
+      );
       assert.equal(q.name, 'ResourceNotFoundException');
       assert.equal(q.message, 'Function not found: arn:aws:lambda:us-east-1:000000000000:function:shape:7');
       const inv = await awsError(c.send(new InvokeCommand({ FunctionName: 'nope' })));
@@ -130,7 +150,9 @@ for (const transport of ['default', 'h1'] as LambdaTransport[]) {
     });
 
     it('UpdateFunctionConfiguration changes settings and Environment reaches the function', async () => {
-      const before = await c.send(new InvokeCommand({ FunctionName: 'shape', Payload: Buffer.from('{"a":1}') }));
+      const before = await c.send(
+        new InvokeCommand({ FunctionName: 'shape', Payload: Buffer.from('{"a":1}') }),
+      );
       assert.deepEqual(decode(before.Payload), { echo: { a: 1 }, env: null });
       const out = await c.send(
         new UpdateFunctionConfigurationCommand({
@@ -144,7 +166,9 @@ for (const transport of ['default', 'h1'] as LambdaTransport[]) {
       assert.equal(out.MemorySize, 256);
       assert.deepEqual(out.Environment?.Variables, { GREETING: 'hello' });
       assert.equal(out.LastUpdateStatus, 'Successful');
-      const after = await c.send(new InvokeCommand({ FunctionName: 'shape', Payload: Buffer.from('{"a":2}') }));
+      const after = await c.send(
+        new InvokeCommand({ FunctionName: 'shape', Payload: Buffer.from('{"a":2}') }),
+      );
       assert.deepEqual(decode(after.Payload), { echo: { a: 2 }, env: 'hello' });
     });
 
@@ -158,7 +182,13 @@ for (const transport of ['default', 'h1'] as LambdaTransport[]) {
 
     it('a stale RevisionId is a PreconditionFailedException', async () => {
       const e = await awsError(
-        c.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'shape', Description: 'x', RevisionId: '00000000-0000-4000-8000-000000000000' })),
+        c.send(
+          new UpdateFunctionConfigurationCommand({
+            FunctionName: 'shape',
+            Description: 'x',
+            RevisionId: '00000000-0000-4000-8000-000000000000',
+          }),
+        ),
       );
       assert.equal(e.name, 'PreconditionFailedException');
       assert.equal(e.status, 412);
@@ -167,14 +197,32 @@ for (const transport of ['default', 'h1'] as LambdaTransport[]) {
     it('Put/Get/DeleteFunctionConcurrency', async () => {
       const none = await c.send(new GetFunctionConcurrencyCommand({ FunctionName: 'shape' }));
       assert.equal(none.ReservedConcurrentExecutions, undefined);
-      const put = await c.send(new PutFunctionConcurrencyCommand({ FunctionName: 'shape', ReservedConcurrentExecutions: 3 }));
+      const put = await c.send(
+        new PutFunctionConcurrencyCommand({ FunctionName: 'shape', ReservedConcurrentExecutions: 3 }),
+      );
       assert.equal(put.ReservedConcurrentExecutions, 3);
-      assert.equal((await c.send(new GetFunctionConcurrencyCommand({ FunctionName: 'shape' }))).ReservedConcurrentExecutions, 3);
-      assert.equal((await c.send(new GetFunctionCommand({ FunctionName: 'shape' }))).Concurrency?.ReservedConcurrentExecutions, 3);
+      assert.equal(
+        (await c.send(new GetFunctionConcurrencyCommand({ FunctionName: 'shape' })))
+          .ReservedConcurrentExecutions,
+        3,
+      );
+      assert.equal(
+        (await c.send(new GetFunctionCommand({ FunctionName: 'shape' }))).Concurrency
+          ?.ReservedConcurrentExecutions,
+        3,
+      );
       const del = await c.send(new DeleteFunctionConcurrencyCommand({ FunctionName: 'shape' }));
       assert.equal(del.$metadata.httpStatusCode, 204);
-      assert.equal((await c.send(new GetFunctionConcurrencyCommand({ FunctionName: 'shape' }))).ReservedConcurrentExecutions, undefined);
-      const neg = await awsError(c.send(new PutFunctionConcurrencyCommand({ FunctionName: 'shape', ReservedConcurrentExecutions: -1 })));
+      assert.equal(
+        (await c.send(new GetFunctionConcurrencyCommand({ FunctionName: 'shape' })))
+          .ReservedConcurrentExecutions,
+        undefined,
+      );
+      const neg = await awsError(
+        c.send(
+          new PutFunctionConcurrencyCommand({ FunctionName: 'shape', ReservedConcurrentExecutions: -1 }),
+        ),
+      );
       assert.equal(neg.name, 'ValidationException');
     });
 
@@ -183,8 +231,14 @@ for (const transport of ['default', 'h1'] as LambdaTransport[]) {
       await c.send(new InvokeCommand({ FunctionName: 'doomed' }));
       const del = await c.send(new DeleteFunctionCommand({ FunctionName: 'doomed' }));
       assert.equal(del.$metadata.httpStatusCode, 204);
-      assert.equal((await awsError(c.send(new GetFunctionCommand({ FunctionName: 'doomed' })))).name, 'ResourceNotFoundException');
-      assert.equal((await awsError(c.send(new DeleteFunctionCommand({ FunctionName: 'doomed' })))).name, 'ResourceNotFoundException');
+      assert.equal(
+        (await awsError(c.send(new GetFunctionCommand({ FunctionName: 'doomed' })))).name,
+        'ResourceNotFoundException',
+      );
+      assert.equal(
+        (await awsError(c.send(new DeleteFunctionCommand({ FunctionName: 'doomed' })))).name,
+        'ResourceNotFoundException',
+      );
     });
   });
 }
@@ -210,10 +264,19 @@ describe('Lambda input validation', () => {
   });
 
   it('container images and S3 code get a clear InvalidParameterValueException', async () => {
-    const img = await awsError(c.send(new CreateFunctionCommand({ ...(await base()), Code: { ImageUri: '1.dkr.ecr.us-east-1.amazonaws.com/x:1' } })));
+    const img = await awsError(
+      c.send(
+        new CreateFunctionCommand({
+          ...(await base()),
+          Code: { ImageUri: '1.dkr.ecr.us-east-1.amazonaws.com/x:1' },
+        }),
+      ),
+    );
     assert.equal(img.name, 'InvalidParameterValueException');
     assert.match(img.message, /ImageUri\) are not supported/);
-    const s3 = await awsError(c.send(new CreateFunctionCommand({ ...(await base()), Code: { S3Bucket: 'bucket', S3Key: 'k.zip' } })));
+    const s3 = await awsError(
+      c.send(new CreateFunctionCommand({ ...(await base()), Code: { S3Bucket: 'bucket', S3Key: 'k.zip' } })),
+    );
     assert.equal(s3.name, 'InvalidParameterValueException');
     assert.match(s3.message, /S3Bucket\/S3Key\) are not supported/);
   });
@@ -221,22 +284,36 @@ describe('Lambda input validation', () => {
   it('Timeout above 900 and MemorySize below 128 are ValidationExceptions naming the member', async () => {
     const t = await awsError(c.send(new CreateFunctionCommand({ ...(await base()), Timeout: 901 })));
     assert.equal(t.name, 'ValidationException');
-    assert.match(t.message, /Value '901' at 'timeout' failed to satisfy constraint: Member must have value less than or equal to 900/);
+    assert.match(
+      t.message,
+      /Value '901' at 'timeout' failed to satisfy constraint: Member must have value less than or equal to 900/,
+    );
     const m = await awsError(c.send(new CreateFunctionCommand({ ...(await base()), MemorySize: 64 })));
-    assert.match(m.message, /at 'memorySize' failed to satisfy constraint: Member must have value greater than or equal to 128/);
+    assert.match(
+      m.message,
+      /at 'memorySize' failed to satisfy constraint: Member must have value greater than or equal to 128/,
+    );
   });
 
   it('a runtime Tributary cannot run is refused; an unknown one fails the enum', async () => {
-    const py = await awsError(c.send(new CreateFunctionCommand({ ...(await base()), Runtime: 'python3.12' })));
+    const py = await awsError(
+      c.send(new CreateFunctionCommand({ ...(await base()), Runtime: 'python3.12' })),
+    );
     assert.equal(py.name, 'InvalidParameterValueException');
     assert.match(py.message, /python3\.12 is not supported/);
-    const bogus = await awsError(c.send(new CreateFunctionCommand({ ...(await base()), Runtime: 'cobol' as never })));
+    const bogus = await awsError(
+      c.send(new CreateFunctionCommand({ ...(await base()), Runtime: 'cobol' as never })),
+    );
     assert.equal(bogus.name, 'ValidationException');
     assert.match(bogus.message, /Member must satisfy enum value set/);
   });
 
   it('reserved environment variables are refused', async () => {
-    const e = await awsError(c.send(new CreateFunctionCommand({ ...(await base()), Environment: { Variables: { AWS_REGION: 'x' } } })));
+    const e = await awsError(
+      c.send(
+        new CreateFunctionCommand({ ...(await base()), Environment: { Variables: { AWS_REGION: 'x' } } }),
+      ),
+    );
     assert.equal(e.name, 'InvalidParameterValueException');
     assert.match(e.message, /Reserved keys used in this request: AWS_REGION/);
   });
@@ -244,21 +321,30 @@ describe('Lambda input validation', () => {
   it('a bad role ARN and a missing handler are rejected', async () => {
     const role = await awsError(c.send(new CreateFunctionCommand({ ...(await base()), Role: 'not-a-role' })));
     assert.equal(role.name, 'ValidationException');
-    const handler = await awsError(c.send(new CreateFunctionCommand({ ...(await base()), Handler: undefined })));
+    const handler = await awsError(
+      c.send(new CreateFunctionCommand({ ...(await base()), Handler: undefined })),
+    );
     assert.equal(handler.name, 'InvalidParameterValueException');
     assert.match(handler.message, /Runtime and Handler are mandatory/);
   });
 
   it('a corrupt zip and a zip escaping its directory are refused, leaving no function behind', async () => {
-    const junk = await awsError(c.send(new CreateFunctionCommand({ ...(await base()), Code: { ZipFile: Buffer.from('not a zip') } })));
+    const junk = await awsError(
+      c.send(new CreateFunctionCommand({ ...(await base()), Code: { ZipFile: Buffer.from('not a zip') } })),
+    );
     assert.equal(junk.name, 'InvalidParameterValueException');
     assert.match(junk.message, /Could not unzip uploaded file/);
     // Same-length rename inside a real zip: `aa/evil.txt` becomes `../evil.txt` (local header + central directory).
     const good = await makeZip({ 'index.mjs': ECHO, 'aa/evil.txt': 'x' });
     const evil = Buffer.from(good.toString('latin1').replaceAll('aa/evil.txt', '../evil.txt'), 'latin1');
-    const trav = await awsError(c.send(new CreateFunctionCommand({ ...(await base()), Code: { ZipFile: evil } })));
+    const trav = await awsError(
+      c.send(new CreateFunctionCommand({ ...(await base()), Code: { ZipFile: evil } })),
+    );
     assert.equal(trav.name, 'InvalidParameterValueException');
-    assert.equal((await awsError(c.send(new GetFunctionCommand({ FunctionName: 'v' })))).name, 'ResourceNotFoundException');
+    assert.equal(
+      (await awsError(c.send(new GetFunctionCommand({ FunctionName: 'v' })))).name,
+      'ResourceNotFoundException',
+    );
     const { existsSync } = await import('node:fs');
     const { join } = await import('node:path');
     assert.equal(existsSync(join(app.lambda.root, 'code', 'evil.txt')), false);
@@ -267,13 +353,21 @@ describe('Lambda input validation', () => {
 
   it('Invoke payloads: over 6 MB is RequestEntityTooLargeException (413); non-JSON is InvalidRequestContentException', async () => {
     await createNodeFunction(c, 'payloads', ECHO);
-    const big = await awsError(c.send(new InvokeCommand({ FunctionName: 'payloads', Payload: Buffer.alloc(6 * 1024 * 1024 + 10, 0x20) })));
+    const big = await awsError(
+      c.send(
+        new InvokeCommand({ FunctionName: 'payloads', Payload: Buffer.alloc(6 * 1024 * 1024 + 10, 0x20) }),
+      ),
+    );
     assert.equal(big.name, 'RequestEntityTooLargeException');
     assert.equal(big.status, 413);
     assert.equal(big.message, 'Request must be smaller than 6291456 bytes for the InvokeFunction operation');
-    const bad = await awsError(c.send(new InvokeCommand({ FunctionName: 'payloads', Payload: Buffer.from('{nope') })));
+    const bad = await awsError(
+      c.send(new InvokeCommand({ FunctionName: 'payloads', Payload: Buffer.from('{nope') })),
+    );
     assert.equal(bad.name, 'InvalidRequestContentException');
-    const bogusType = await awsError(c.send(new InvokeCommand({ FunctionName: 'payloads', InvocationType: 'Later' as never })));
+    const bogusType = await awsError(
+      c.send(new InvokeCommand({ FunctionName: 'payloads', InvocationType: 'Later' as never })),
+    );
     assert.equal(bogusType.name, 'ValidationException');
   });
 
@@ -283,7 +377,10 @@ describe('Lambda input validation', () => {
     assert.equal(res.headers.get('x-amzn-errortype'), 'ResourceNotFoundException');
     const body = (await res.json()) as Record<string, unknown>;
     assert.equal(body['Type'], 'User');
-    assert.equal(body['message'], 'Function not found: arn:aws:lambda:us-east-1:000000000000:function:missing');
+    assert.equal(
+      body['message'],
+      'Function not found: arn:aws:lambda:us-east-1:000000000000:function:missing',
+    );
   });
 
   it('event-source-mapping paths are not answered by the Lambda service', async () => {
@@ -317,18 +414,36 @@ describe('Lambda function states with a transition delay', () => {
 
   it('Pending -> Active: invokes are refused while Pending; updates go InProgress -> Successful', async () => {
     const zip = await makeZip({ 'index.mjs': ECHO });
-    const created = await c.send(new CreateFunctionCommand({ FunctionName: 'slow', Runtime: 'nodejs22.x', Handler: 'index.handler', Role: ROLE, Code: { ZipFile: zip } }));
+    const created = await c.send(
+      new CreateFunctionCommand({
+        FunctionName: 'slow',
+        Runtime: 'nodejs22.x',
+        Handler: 'index.handler',
+        Role: ROLE,
+        Code: { ZipFile: zip },
+      }),
+    );
     assert.equal(created.State, 'Pending');
     assert.equal(created.StateReasonCode, 'Creating');
     const early = await awsError(c.send(new InvokeCommand({ FunctionName: 'slow' })));
     assert.equal(early.name, 'ResourceConflictException');
     assert.match(early.message, /The function is currently in the following state: Pending/);
-    await waitUntilFunctionActiveV2({ client: c, maxWaitTime: 10, minDelay: 1, maxDelay: 1 }, { FunctionName: 'slow' });
-    const upd = await c.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'slow', Description: 'd' }));
+    await waitUntilFunctionActiveV2(
+      { client: c, maxWaitTime: 10, minDelay: 1, maxDelay: 1 },
+      { FunctionName: 'slow' },
+    );
+    const upd = await c.send(
+      new UpdateFunctionConfigurationCommand({ FunctionName: 'slow', Description: 'd' }),
+    );
     assert.equal(upd.LastUpdateStatus, 'InProgress');
-    const busy = await awsError(c.send(new UpdateFunctionCodeCommand({ FunctionName: 'slow', ZipFile: zip })));
+    const busy = await awsError(
+      c.send(new UpdateFunctionCodeCommand({ FunctionName: 'slow', ZipFile: zip })),
+    );
     assert.equal(busy.name, 'ResourceConflictException');
-    assert.match(busy.message, /An update is in progress for resource: arn:aws:lambda:us-east-1:000000000000:function:slow/);
+    assert.match(
+      busy.message,
+      /An update is in progress for resource: arn:aws:lambda:us-east-1:000000000000:function:slow/,
+    );
     const [changed] = (await once(app.lambda.events, 'stateChanged')) as [{ lastUpdateStatus: string }];
     assert.equal(changed.lastUpdateStatus, 'Successful');
     const cfg = await c.send(new GetFunctionConfigurationCommand({ FunctionName: 'slow' }));

@@ -101,23 +101,47 @@ describe('Lambda through the AWS CLI (the Kinesis tutorial flow)', () => {
   });
 
   it('get-function, list-functions, put-function-concurrency, update-function-code and delete-function', async () => {
-    const got = (await awsCli(app, ['lambda', 'get-function', '--function-name', 'ProcessKinesisRecords'])).json as {
+    const got = (await awsCli(app, ['lambda', 'get-function', '--function-name', 'ProcessKinesisRecords']))
+      .json as {
       Configuration: { FunctionName: string };
       Code: { Location: string };
     };
     assert.equal(got.Configuration.FunctionName, 'ProcessKinesisRecords');
     assert.match(got.Code.Location, /^http:\/\//);
-    const listed = (await awsCli(app, ['lambda', 'list-functions'])).json as { Functions: Array<{ FunctionName: string }> };
+    const listed = (await awsCli(app, ['lambda', 'list-functions'])).json as {
+      Functions: Array<{ FunctionName: string }>;
+    };
     assert.ok(listed.Functions.some((f) => f.FunctionName === 'ProcessKinesisRecords'));
-    const conc = (await awsCli(app, ['lambda', 'put-function-concurrency', '--function-name', 'ProcessKinesisRecords', '--reserved-concurrent-executions', '5']))
-      .json as { ReservedConcurrentExecutions: number };
+    const conc = (
+      await awsCli(app, [
+        'lambda',
+        'put-function-concurrency',
+        '--function-name',
+        'ProcessKinesisRecords',
+        '--reserved-concurrent-executions',
+        '5',
+      ])
+    ).json as { ReservedConcurrentExecutions: number };
     assert.equal(conc.ReservedConcurrentExecutions, 5);
-    writeFileSync(join(dir, 'v2.zip'), await makeZip({ 'index.mjs': `export const handler = async () => 'v2';` }));
-    await awsCli(app, ['lambda', 'update-function-code', '--function-name', 'ProcessKinesisRecords', '--zip-file', `fileb://${join(dir, 'v2.zip')}`]);
+    writeFileSync(
+      join(dir, 'v2.zip'),
+      await makeZip({ 'index.mjs': `export const handler = async () => 'v2';` }),
+    );
+    await awsCli(app, [
+      'lambda',
+      'update-function-code',
+      '--function-name',
+      'ProcessKinesisRecords',
+      '--zip-file',
+      `fileb://${join(dir, 'v2.zip')}`,
+    ]);
     const out = join(dir, 'v2-out.txt');
     await awsCli(app, ['lambda', 'invoke', '--function-name', 'ProcessKinesisRecords', out]);
     assert.equal(JSON.parse(readFileSync(out, 'utf8')), 'v2');
     await awsCli(app, ['lambda', 'delete-function', '--function-name', 'ProcessKinesisRecords']);
-    await assert.rejects(awsCli(app, ['lambda', 'get-function', '--function-name', 'ProcessKinesisRecords']), /ResourceNotFoundException/);
+    await assert.rejects(
+      awsCli(app, ['lambda', 'get-function', '--function-name', 'ProcessKinesisRecords']),
+      /ResourceNotFoundException/,
+    );
   });
 });

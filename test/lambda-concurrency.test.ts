@@ -1,6 +1,11 @@
 import { strict as assert } from 'node:assert';
 import { after, before, describe, it } from 'node:test';
-import { InvokeCommand, PutFunctionConcurrencyCommand, TooManyRequestsException, type LambdaClient } from '@aws-sdk/client-lambda';
+import {
+  InvokeCommand,
+  PutFunctionConcurrencyCommand,
+  TooManyRequestsException,
+  type LambdaClient,
+} from '@aws-sdk/client-lambda';
 import type { App } from '../src/server/app.js';
 import type { LambdaEvents } from '../src/lambda/lambda-events.js';
 import { startTestServer } from './helpers.js';
@@ -39,7 +44,9 @@ describe('Lambda reserved concurrency', () => {
     // No SDK retries: a throttle must be seen as the TooManyRequestsException it is.
     c = lambdaClient(app, 'default', 1);
     await createNodeFunction(c, 'capped', SLOW, { Timeout: 30 });
-    await c.send(new PutFunctionConcurrencyCommand({ FunctionName: 'capped', ReservedConcurrentExecutions: 2 }));
+    await c.send(
+      new PutFunctionConcurrencyCommand({ FunctionName: 'capped', ReservedConcurrentExecutions: 2 }),
+    );
   });
   after(async () => {
     c.destroy();
@@ -49,7 +56,14 @@ describe('Lambda reserved concurrency', () => {
   it('10 parallel RequestResponse invokes against reserved concurrency 2: 2 run, 8 get TooManyRequestsException (429)', async () => {
     const probe = concurrencyProbe(app, 'capped');
     const results = await Promise.allSettled(
-      Array.from({ length: 10 }, (_, i) => c.send(new InvokeCommand({ FunctionName: 'capped', Payload: Buffer.from(JSON.stringify({ i, ms: 1500 })) }))),
+      Array.from({ length: 10 }, (_, i) =>
+        c.send(
+          new InvokeCommand({
+            FunctionName: 'capped',
+            Payload: Buffer.from(JSON.stringify({ i, ms: 1500 })),
+          }),
+        ),
+      ),
     );
     probe.stop();
     const ok = results.filter((r) => r.status === 'fulfilled');
@@ -83,7 +97,13 @@ describe('Lambda reserved concurrency', () => {
     });
     const accepted = await Promise.all(
       Array.from({ length: 10 }, (_, i) =>
-        c.send(new InvokeCommand({ FunctionName: 'capped', InvocationType: 'Event', Payload: Buffer.from(JSON.stringify({ i, ms: 100 })) })),
+        c.send(
+          new InvokeCommand({
+            FunctionName: 'capped',
+            InvocationType: 'Event',
+            Payload: Buffer.from(JSON.stringify({ i, ms: 100 })),
+          }),
+        ),
       ),
     );
     for (const a of accepted) assert.equal(a.StatusCode, 202);
@@ -120,7 +140,10 @@ describe('Lambda reserved concurrency', () => {
   it('reserved concurrency 0 throttles every synchronous invoke', async () => {
     await createNodeFunction(c, 'off', SLOW);
     await c.send(new PutFunctionConcurrencyCommand({ FunctionName: 'off', ReservedConcurrentExecutions: 0 }));
-    await assert.rejects(c.send(new InvokeCommand({ FunctionName: 'off', Payload: Buffer.from('{"ms":1}') })), (e: Error) => e instanceof TooManyRequestsException);
+    await assert.rejects(
+      c.send(new InvokeCommand({ FunctionName: 'off', Payload: Buffer.from('{"ms":1}') })),
+      (e: Error) => e instanceof TooManyRequestsException,
+    );
   });
 });
 
@@ -132,9 +155,13 @@ describe('Lambda global concurrency limit', () => {
       await createNodeFunction(c, 'a', SLOW, { Timeout: 30 });
       await createNodeFunction(c, 'b', SLOW, { Timeout: 30 });
       const results = await Promise.allSettled(
-        ['a', 'a', 'b', 'b', 'b'].map((fn) => c.send(new InvokeCommand({ FunctionName: fn, Payload: Buffer.from('{"ms":1500}') }))),
+        ['a', 'a', 'b', 'b', 'b'].map((fn) =>
+          c.send(new InvokeCommand({ FunctionName: fn, Payload: Buffer.from('{"ms":1500}') })),
+        ),
       );
-      const throttled = results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason as TooManyRequestsException);
+      const throttled = results
+        .filter((r) => r.status === 'rejected')
+        .map((r) => (r as PromiseRejectedResult).reason as TooManyRequestsException);
       assert.equal(results.length - throttled.length, 3);
       for (const t of throttled) assert.equal(t.Reason, 'ConcurrentInvocationLimitExceeded');
       assert.ok(app.lambda.fleet.workerCount <= 3);

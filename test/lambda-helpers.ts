@@ -7,7 +7,11 @@ import { credentials, region } from './helpers.js';
 /** Which HTTP handler a Lambda client uses: the SDK default (HTTP/1.1 for Lambda) or an explicit NodeHttpHandler. */
 export type LambdaTransport = 'default' | 'h1';
 
-export function lambdaClient(app: App, transport: LambdaTransport = 'default', maxAttempts = 1): LambdaClient {
+export function lambdaClient(
+  app: App,
+  transport: LambdaTransport = 'default',
+  maxAttempts = 1,
+): LambdaClient {
   return new LambdaClient({
     endpoint: app.endpoint,
     region,

@@ -2,7 +2,12 @@ import { strict as assert } from 'node:assert';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { CreateFunctionCommand, InvokeCommand, type InvokeCommandOutput, type LambdaClient } from '@aws-sdk/client-lambda';
+import {
+  CreateFunctionCommand,
+  InvokeCommand,
+  type InvokeCommandOutput,
+  type LambdaClient,
+} from '@aws-sdk/client-lambda';
 import type { App } from '../src/server/app.js';
 import type { LambdaEvents } from '../src/lambda/lambda-events.js';
 import { startTestServer, waitFor } from './helpers.js';
@@ -70,7 +75,11 @@ describe('Lambda invocations in worker processes', () => {
     assert.equal(r.StatusCode, 200);
     assert.equal(r.FunctionError, undefined);
     assert.equal(r.ExecutedVersion, '$LATEST');
-    const out = decode(r.Payload) as { event: unknown; context: Record<string, unknown>; env: Record<string, string | null> };
+    const out = decode(r.Payload) as {
+      event: unknown;
+      context: Record<string, unknown>;
+      env: Record<string, string | null>;
+    };
     assert.deepEqual(out.event, { hello: 'world' });
     const ctx = out.context;
     assert.equal(ctx['functionName'], 'ctx');
@@ -100,14 +109,19 @@ describe('Lambda invocations in worker processes', () => {
   });
 
   it('keeps a worker warm: sequential invokes reuse one process and its module state', async () => {
-    await createNodeFunction(c, 'warm', `let n = 0; export const handler = async () => ({ n: ++n, pid: process.pid });`);
+    await createNodeFunction(
+      c,
+      'warm',
+      `let n = 0; export const handler = async () => ({ n: ++n, pid: process.pid });`,
+    );
     const spawns: number[] = [];
     const onSpawn = (e: LambdaEvents['workerSpawn'][0]): void => {
       if (e.functionName === 'warm') spawns.push(e.workerId);
     };
     app.lambda.events.on('workerSpawn', onSpawn);
     const outs: Array<{ n: number; pid: number }> = [];
-    for (let i = 0; i < 5; i++) outs.push(decode((await invoke('warm')).Payload) as { n: number; pid: number });
+    for (let i = 0; i < 5; i++)
+      outs.push(decode((await invoke('warm')).Payload) as { n: number; pid: number });
     app.lambda.events.off('workerSpawn', onSpawn);
     assert.deepEqual(
       outs.map((o) => o.n),
@@ -173,21 +187,34 @@ describe('Lambda invocations in worker processes', () => {
   });
 
   it('LogType Tail returns the invocation log with START, the output, END and REPORT', async () => {
-    await createNodeFunction(c, 'logs', `export const handler = async (e) => { console.log('hello from', e.who); console.error('to stderr'); return 1; };`);
+    await createNodeFunction(
+      c,
+      'logs',
+      `export const handler = async (e) => { console.log('hello from', e.who); console.error('to stderr'); return 1; };`,
+    );
     const r = await invoke('logs', { who: 'tail' }, true);
     const log = logOf(r);
     const id = r.$metadata.requestId!;
     assert.match(log, new RegExp(`^START RequestId: ${id} Version: \\$LATEST\\n`));
     assert.match(log, new RegExp(`\\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z\\t${id}\\tINFO\\thello from tail\\n`));
     assert.match(log, new RegExp(`\\t${id}\\tERROR\\tto stderr\\n`));
-    assert.match(log, new RegExp(`END RequestId: ${id}\\nREPORT RequestId: ${id}\\tDuration: [\\d.]+ ms\\tBilled Duration: \\d+ ms\\tMemory Size: 128 MB\\tMax Memory Used: \\d+ MB\\tInit Duration: [\\d.]+ ms\\t\\n$`));
+    assert.match(
+      log,
+      new RegExp(
+        `END RequestId: ${id}\\nREPORT RequestId: ${id}\\tDuration: [\\d.]+ ms\\tBilled Duration: \\d+ ms\\tMemory Size: 128 MB\\tMax Memory Used: \\d+ MB\\tInit Duration: [\\d.]+ ms\\t\\n$`,
+      ),
+    );
     const warm = logOf(await invoke('logs', { who: 'again' }, true));
     assert.doesNotMatch(warm, /Init Duration/);
     assert.ok(Buffer.byteLength(logOf(await invoke('logs', { who: 'x'.repeat(10_000) }, true))) <= 4096);
   });
 
   it('a thrown error is an Unhandled function error with errorType, errorMessage and trace', async () => {
-    await createNodeFunction(c, 'thrower', `export const handler = async () => { throw new TypeError('boom'); };`);
+    await createNodeFunction(
+      c,
+      'thrower',
+      `export const handler = async () => { throw new TypeError('boom'); };`,
+    );
     const r = await invoke('thrower', {}, true);
     assert.equal(r.StatusCode, 200);
     assert.equal(r.FunctionError, 'Unhandled');
@@ -215,7 +242,10 @@ describe('Lambda invocations in worker processes', () => {
     assert.equal(r.FunctionError, 'Unhandled');
     const err = decode(r.Payload) as ErrorPayload;
     assert.equal(err.errorType, 'Sandbox.Timedout');
-    assert.equal(err.errorMessage, `RequestId: ${r.$metadata.requestId} Error: Task timed out after 1.00 seconds`);
+    assert.equal(
+      err.errorMessage,
+      `RequestId: ${r.$metadata.requestId} Error: Task timed out after 1.00 seconds`,
+    );
     const log = logOf(r);
     assert.match(log, /Z [0-9a-f-]{36} Task timed out after 1\.00 seconds\n/);
     assert.match(log, /REPORT RequestId: .*\tStatus: timeout\t/);
@@ -227,13 +257,20 @@ describe('Lambda invocations in worker processes', () => {
   });
 
   it('process.exit in the handler fails that invoke with Runtime.ExitError; the next one gets a fresh worker', async () => {
-    await createNodeFunction(c, 'exiter', `export const handler = async (e) => { if (e.exit) process.exit(3); return 'alive'; };`);
+    await createNodeFunction(
+      c,
+      'exiter',
+      `export const handler = async (e) => { if (e.exit) process.exit(3); return 'alive'; };`,
+    );
     assert.equal(decode((await invoke('exiter', {})).Payload), 'alive');
     const r = await invoke('exiter', { exit: true }, true);
     assert.equal(r.FunctionError, 'Unhandled');
     const err = decode(r.Payload) as ErrorPayload;
     assert.equal(err.errorType, 'Runtime.ExitError');
-    assert.equal(err.errorMessage, `RequestId: ${r.$metadata.requestId} Error: Runtime exited with error: exit status 3`);
+    assert.equal(
+      err.errorMessage,
+      `RequestId: ${r.$metadata.requestId} Error: Runtime exited with error: exit status 3`,
+    );
     assert.match(logOf(r), /Status: error\tError Type: Runtime\.ExitError/);
     assert.equal(decode((await invoke('exiter', {})).Payload), 'alive');
   });
@@ -249,7 +286,10 @@ describe('Lambda invocations in worker processes', () => {
     assert.equal(r.FunctionError, 'Unhandled');
     const err = decode(r.Payload) as ErrorPayload;
     assert.equal(err.errorType, 'Runtime.OutOfMemory');
-    assert.match(err.errorMessage, /Runtime exited with error: signal: aborted|Runtime exited with error: exit status/);
+    assert.match(
+      err.errorMessage,
+      /Runtime exited with error: signal: aborted|Runtime exited with error: exit status/,
+    );
     assert.equal(decode((await invoke('leaky', {})).Payload), 'ok');
   });
 
@@ -267,7 +307,9 @@ describe('Lambda invocations in worker processes', () => {
   });
 
   it('init failures report AWS error types: ImportModuleError, HandlerNotFound, UserCodeSyntaxError, thrown init errors', async () => {
-    await createNodeFunction(c, 'no-module', `export const handler = async () => 1;`, { Handler: 'missing.handler' });
+    await createNodeFunction(c, 'no-module', `export const handler = async () => 1;`, {
+      Handler: 'missing.handler',
+    });
     const a = decode((await invoke('no-module')).Payload) as ErrorPayload;
     assert.equal(a.errorType, 'Runtime.ImportModuleError');
     assert.match(a.errorMessage, /^Error: Cannot find module 'missing'/);
@@ -277,10 +319,20 @@ describe('Lambda invocations in worker processes', () => {
     const be = decode(b.Payload) as ErrorPayload;
     assert.equal(be.errorType, 'Runtime.HandlerNotFound');
     assert.equal(be.errorMessage, 'index.handler is undefined or not exported');
-    assert.match(logOf(b), /INIT_REPORT Init Duration: [\d.]+ ms\tPhase: init\tStatus: error\tError Type: Runtime\.HandlerNotFound/);
+    assert.match(
+      logOf(b),
+      /INIT_REPORT Init Duration: [\d.]+ ms\tPhase: init\tStatus: error\tError Type: Runtime\.HandlerNotFound/,
+    );
     await createNodeFunction(c, 'bad-syntax', `export const handler = async () => { return 1 +; };`);
-    assert.equal((decode((await invoke('bad-syntax')).Payload) as ErrorPayload).errorType, 'Runtime.UserCodeSyntaxError');
-    await createNodeFunction(c, 'init-throws', `throw new RangeError('config missing'); export const handler = async () => 1;`);
+    assert.equal(
+      (decode((await invoke('bad-syntax')).Payload) as ErrorPayload).errorType,
+      'Runtime.UserCodeSyntaxError',
+    );
+    await createNodeFunction(
+      c,
+      'init-throws',
+      `throw new RangeError('config missing'); export const handler = async () => 1;`,
+    );
     const d = decode((await invoke('init-throws')).Payload) as ErrorPayload;
     assert.equal(d.errorType, 'RangeError');
     assert.equal(d.errorMessage, 'config missing');
@@ -294,9 +346,14 @@ describe('Lambda invocations in worker processes', () => {
   });
 
   it('a hung function does not block other functions', async () => {
-    await createNodeFunction(c, 'hang', `export const handler = async () => { for (const end = Date.now() + 1500; Date.now() < end;); return 'hung'; };`, {
-      Timeout: 10,
-    });
+    await createNodeFunction(
+      c,
+      'hang',
+      `export const handler = async () => { for (const end = Date.now() + 1500; Date.now() < end;); return 'hung'; };`,
+      {
+        Timeout: 10,
+      },
+    );
     await createNodeFunction(c, 'quick', `export const handler = async () => 'quick';`);
     await invoke('quick');
     const hung = invoke('hang');
@@ -309,7 +366,11 @@ describe('Lambda invocations in worker processes', () => {
   });
 
   it('Event invokes answer 202 and run asynchronously; DryRun answers 204', async () => {
-    await createNodeFunction(c, 'evt', `export const handler = async (e) => { console.log('event', e.n); return e.n; };`);
+    await createNodeFunction(
+      c,
+      'evt',
+      `export const handler = async (e) => { console.log('event', e.n); return e.n; };`,
+    );
     const ended = new Promise<LambdaEvents['invokeEnd'][0]>((resolve) => {
       const on = (e: LambdaEvents['invokeEnd'][0]): void => {
         if (e.functionName === 'evt' && e.invocationType === 'Event') {
@@ -319,7 +380,9 @@ describe('Lambda invocations in worker processes', () => {
       };
       app.lambda.events.on('invokeEnd', on);
     });
-    const r = await c.send(new InvokeCommand({ FunctionName: 'evt', InvocationType: 'Event', Payload: Buffer.from('{"n":7}') }));
+    const r = await c.send(
+      new InvokeCommand({ FunctionName: 'evt', InvocationType: 'Event', Payload: Buffer.from('{"n":7}') }),
+    );
     assert.equal(r.StatusCode, 202);
     const e = await ended;
     assert.equal(e.requestId, r.$metadata.requestId);
@@ -329,7 +392,11 @@ describe('Lambda invocations in worker processes', () => {
   });
 
   it('a failing Event invocation is retried twice (three attempts) with the same request id', async () => {
-    await createNodeFunction(c, 'evt-fail', `export const handler = async () => { throw new Error('always'); };`);
+    await createNodeFunction(
+      c,
+      'evt-fail',
+      `export const handler = async () => { throw new Error('always'); };`,
+    );
     const attempts: number[] = [];
     const onStart = (e: LambdaEvents['invokeStart'][0]): void => {
       if (e.functionName === 'evt-fail') attempts.push(e.attempt);
@@ -341,7 +408,9 @@ describe('Lambda invocations in worker processes', () => {
       };
       app.lambda.events.on('asyncDone', on);
     });
-    const r = await c.send(new InvokeCommand({ FunctionName: 'evt-fail', InvocationType: 'Event', Payload: Buffer.from('{}') }));
+    const r = await c.send(
+      new InvokeCommand({ FunctionName: 'evt-fail', InvocationType: 'Event', Payload: Buffer.from('{}') }),
+    );
     const d = await done;
     app.lambda.events.off('invokeStart', onStart);
     assert.equal(d.requestId, r.$metadata.requestId);
@@ -351,7 +420,10 @@ describe('Lambda invocations in worker processes', () => {
   });
 
   it('the FunctionInvoker interface (used by event source mappings) runs the same workers', async () => {
-    const ok = await app.lambda.invoker.invoke('arn:aws:lambda:us-east-1:000000000000:function:warm', Buffer.from('{}'));
+    const ok = await app.lambda.invoker.invoke(
+      'arn:aws:lambda:us-east-1:000000000000:function:warm',
+      Buffer.from('{}'),
+    );
     assert.equal(ok.statusCode, 200);
     assert.equal(ok.functionError, undefined);
     assert.equal(ok.executedVersion, '$LATEST');
@@ -364,14 +436,20 @@ describe('Lambda invocations in worker processes', () => {
       role: ROLE,
     });
     assert.equal(app.lambda.invoker.lookup('absent'), undefined);
-    await assert.rejects(app.lambda.invoker.invoke('absent', Buffer.from('{}')), { name: 'ResourceNotFoundException' });
+    await assert.rejects(app.lambda.invoker.invoke('absent', Buffer.from('{}')), {
+      name: 'ResourceNotFoundException',
+    });
   });
 
   it('function output is kept in the per-function log and served by the logs endpoint', async () => {
-    await waitFor(async () => {
-      const res = await fetch(`${app.endpoint}/_tributary/lambda/functions/logs/logs?lines=50`);
-      return res.ok && (await res.text()).includes('hello from tail');
-    }, 5000, 'log lines on the logs endpoint');
+    await waitFor(
+      async () => {
+        const res = await fetch(`${app.endpoint}/_tributary/lambda/functions/logs/logs?lines=50`);
+        return res.ok && (await res.text()).includes('hello from tail');
+      },
+      5000,
+      'log lines on the logs endpoint',
+    );
     const missing = await fetch(`${app.endpoint}/_tributary/lambda/functions/never-existed/logs`);
     assert.equal(missing.status, 404);
   });

@@ -51,15 +51,27 @@ describe('provided.al2023 custom runtimes', () => {
     await app.close();
   });
 
-  const create = async (name: string, files: Parameters<typeof makeZip>[0], runtime: 'provided.al2023' | 'provided.al2' = 'provided.al2023'): Promise<void> => {
+  const create = async (
+    name: string,
+    files: Parameters<typeof makeZip>[0],
+    runtime: 'provided.al2023' | 'provided.al2' = 'provided.al2023',
+  ): Promise<void> => {
     await c.send(
-      new CreateFunctionCommand({ FunctionName: name, Runtime: runtime, Handler: 'function.handler', Role: ROLE, Code: { ZipFile: await makeZip(files) } }),
+      new CreateFunctionCommand({
+        FunctionName: name,
+        Runtime: runtime,
+        Handler: 'function.handler',
+        Role: ROLE,
+        Code: { ZipFile: await makeZip(files) },
+      }),
     );
   };
 
   it('runs a Python bootstrap speaking the Runtime API, warm across invocations', async () => {
     await create('py', { bootstrap: { content: PYTHON_BOOTSTRAP, mode: 0o755 } });
-    const r = await c.send(new InvokeCommand({ FunctionName: 'py', Payload: Buffer.from('{"x":1}'), LogType: 'Tail' }));
+    const r = await c.send(
+      new InvokeCommand({ FunctionName: 'py', Payload: Buffer.from('{"x":1}'), LogType: 'Tail' }),
+    );
     assert.equal(r.FunctionError, undefined);
     assert.deepEqual(decode(r.Payload), {
       lang: 'python3',
@@ -72,8 +84,13 @@ describe('provided.al2023 custom runtimes', () => {
       fn: 'py',
     });
     const log = Buffer.from(r.LogResult!, 'base64').toString();
-    assert.match(log, /START RequestId: [\s\S]*python got \{"x": 1\}\n[\s\S]*END RequestId: [\s\S]*REPORT RequestId: .*Max Memory Used: \d+ MB/);
-    const again = decode((await c.send(new InvokeCommand({ FunctionName: 'py', Payload: Buffer.from('{"x":2}') }))).Payload) as { count: number };
+    assert.match(
+      log,
+      /START RequestId: [\s\S]*python got \{"x": 1\}\n[\s\S]*END RequestId: [\s\S]*REPORT RequestId: .*Max Memory Used: \d+ MB/,
+    );
+    const again = decode(
+      (await c.send(new InvokeCommand({ FunctionName: 'py', Payload: Buffer.from('{"x":2}') }))).Payload,
+    ) as { count: number };
     assert.equal(again.count, 2);
   });
 
@@ -94,7 +111,10 @@ describe('provided.al2023 custom runtimes', () => {
     await create('py-init', { bootstrap: { content: FAILING_INIT, mode: 0o755 } });
     const r = await c.send(new InvokeCommand({ FunctionName: 'py-init' }));
     assert.equal(r.FunctionError, 'Unhandled');
-    assert.deepEqual(decode(r.Payload), { errorType: 'Runtime.ConfigError', errorMessage: 'missing settings' });
+    assert.deepEqual(decode(r.Payload), {
+      errorType: 'Runtime.ConfigError',
+      errorMessage: 'missing settings',
+    });
   });
 
   it('a missing or non-executable bootstrap is Runtime.InvalidEntrypoint', async () => {
@@ -105,7 +125,10 @@ describe('provided.al2023 custom runtimes', () => {
     assert.equal(m.errorType, 'Runtime.InvalidEntrypoint');
     assert.match(m.errorMessage, /Couldn't find valid bootstrap\(s\): \[.*\/bootstrap\]/);
     await create('not-exec', { bootstrap: { content: PYTHON_BOOTSTRAP, mode: 0o644 } });
-    const perm = decode((await c.send(new InvokeCommand({ FunctionName: 'not-exec' }))).Payload) as { errorType: string; errorMessage: string };
+    const perm = decode((await c.send(new InvokeCommand({ FunctionName: 'not-exec' }))).Payload) as {
+      errorType: string;
+      errorMessage: string;
+    };
     assert.equal(perm.errorType, 'Runtime.InvalidEntrypoint');
     assert.match(perm.errorMessage, /permission denied/);
   });

@@ -20,12 +20,25 @@ describe('Lambda across a server restart', () => {
     const dataDir = tempDir('tributary-lambda-restart-');
     let app = await startTestServer({ dataDir });
     let c = lambdaClient(app);
-    await createNodeFunction(c, 'keeper', COUNTER, { Environment: { Variables: { VER: 'kept' } }, Timeout: 5 });
-    const first = await c.send(new InvokeCommand({ FunctionName: 'keeper', Payload: Buffer.from('{"run":1}') }));
+    await createNodeFunction(c, 'keeper', COUNTER, {
+      Environment: { Variables: { VER: 'kept' } },
+      Timeout: 5,
+    });
+    const first = await c.send(
+      new InvokeCommand({ FunctionName: 'keeper', Payload: Buffer.from('{"run":1}') }),
+    );
     assert.deepEqual(decode(first.Payload), { v: 'kept', e: { run: 1 } });
     // An Event invocation that cannot run yet (reserved concurrency 0) must still be there after the restart.
-    await c.send(new PutFunctionConcurrencyCommand({ FunctionName: 'keeper', ReservedConcurrentExecutions: 0 }));
-    const queued = await c.send(new InvokeCommand({ FunctionName: 'keeper', InvocationType: 'Event', Payload: Buffer.from('{"run":"queued"}') }));
+    await c.send(
+      new PutFunctionConcurrencyCommand({ FunctionName: 'keeper', ReservedConcurrentExecutions: 0 }),
+    );
+    const queued = await c.send(
+      new InvokeCommand({
+        FunctionName: 'keeper',
+        InvocationType: 'Event',
+        Payload: Buffer.from('{"run":"queued"}'),
+      }),
+    );
     assert.equal(queued.StatusCode, 202);
     const before = await c.send(new GetFunctionCommand({ FunctionName: 'keeper' }));
     c.destroy();
@@ -41,13 +54,17 @@ describe('Lambda across a server restart', () => {
       assert.equal(after.Concurrency?.ReservedConcurrentExecutions, 0);
       assert.equal(app.lambda.asyncInvocations.queued('keeper'), 1);
 
-      const ran = new Promise<LambdaEvents['asyncDone'][0]>((resolve) => app.lambda.events.once('asyncDone', resolve));
+      const ran = new Promise<LambdaEvents['asyncDone'][0]>((resolve) =>
+        app.lambda.events.once('asyncDone', resolve),
+      );
       await c.send(new DeleteFunctionConcurrencyCommand({ FunctionName: 'keeper' }));
       const done = await ran;
       assert.equal(done.requestId, queued.$metadata.requestId);
       assert.equal(done.outcome, 'success');
 
-      const second = await c.send(new InvokeCommand({ FunctionName: 'keeper', Payload: Buffer.from('{"run":2}') }));
+      const second = await c.send(
+        new InvokeCommand({ FunctionName: 'keeper', Payload: Buffer.from('{"run":2}') }),
+      );
       assert.deepEqual(decode(second.Payload), { v: 'kept', e: { run: 2 } });
 
       // The log file spans both runs.
@@ -79,7 +96,9 @@ describe('tributary logs', () => {
       await createNodeFunction(c, 'talker', COUNTER);
       await c.send(new InvokeCommand({ FunctionName: 'talker', Payload: Buffer.from('{"n":"past"}') }));
       const cli = (args: string[]): ReturnType<typeof spawn> =>
-        spawn(process.execPath, ['bin/tributary.js', 'logs', ...args, '--endpoint-url', app.endpoint], { stdio: ['ignore', 'pipe', 'pipe'] });
+        spawn(process.execPath, ['bin/tributary.js', 'logs', ...args, '--endpoint-url', app.endpoint], {
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
 
       const once = cli(['talker', '--lines', '50']);
       let out = '';

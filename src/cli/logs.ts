@@ -6,7 +6,11 @@ export interface LogsFlags {
 
 /** The server `tributary logs` talks to: --endpoint-url, else TRIBUTARY_ENDPOINT, else the local default port. */
 export function logsEndpoint(flags: LogsFlags, env: NodeJS.ProcessEnv = process.env): string {
-  return (flags.endpointUrl ?? env['TRIBUTARY_ENDPOINT'] ?? `http://127.0.0.1:${env['TRIBUTARY_PORT'] ?? '4600'}`).replace(/\/+$/, '');
+  return (
+    flags.endpointUrl ??
+    env['TRIBUTARY_ENDPOINT'] ??
+    `http://127.0.0.1:${env['TRIBUTARY_PORT'] ?? '4600'}`
+  ).replace(/\/+$/, '');
 }
 
 /**
@@ -14,7 +18,11 @@ export function logsEndpoint(flags: LogsFlags, env: NodeJS.ProcessEnv = process.
  * START/END/REPORT lines) from a running server — GET /_tributary/lambda/functions/NAME/logs — so it works
  * for --in-memory servers too. With --follow it keeps printing new lines until interrupted.
  */
-export async function logs(functionName: string, flags: LogsFlags, out: NodeJS.WritableStream = process.stdout): Promise<number> {
+export async function logs(
+  functionName: string,
+  flags: LogsFlags,
+  out: NodeJS.WritableStream = process.stdout,
+): Promise<number> {
   const lines = flags.lines ?? '100';
   if (!/^\d+$/.test(lines)) {
     process.stderr.write(`--lines must be a number, got ${lines}\n`);

@@ -47,7 +47,8 @@ export class AsyncInvocations {
   readonly #timers = new Set<NodeJS.Timeout>();
   #nextSeq: number;
   #closed = false;
-  readonly #onReleased = ({ functionName }: { functionName: string }): void => this.#pumpAfterRelease(functionName);
+  readonly #onReleased = ({ functionName }: { functionName: string }): void =>
+    this.#pumpAfterRelease(functionName);
 
   constructor(deps: {
     app: AppContext;
@@ -87,7 +88,9 @@ export class AsyncInvocations {
   /** Accepts an Event invocation (durably) and returns its request id. */
   async enqueue(r: FunctionRecord, payload: Buffer, clientContext?: string): Promise<string> {
     if (payload.length > MAX_ASYNC_PAYLOAD_BYTES) {
-      throw RequestEntityTooLarge(`${payload.length} byte payload is too large for the Event invocation type (limit ${MAX_ASYNC_PAYLOAD_BYTES} bytes)`);
+      throw RequestEntityTooLarge(
+        `${payload.length} byte payload is too large for the Event invocation type (limit ${MAX_ASYNC_PAYLOAD_BYTES} bytes)`,
+      );
     }
     const ev: QueuedEvent = {
       functionName: r.name,
@@ -188,7 +191,12 @@ export class AsyncInvocations {
     // Re-persist with the attempt count before dropping the old entry: a crash in between repeats, never loses.
     const seq = await this.#persist(ev);
     await this.#app.store.remove(QUEUE_LOG, p.seq);
-    this.#events.emit('asyncRetry', { functionName: ev.functionName, requestId: ev.requestId, attempt: attempt + 1, delayMs });
+    this.#events.emit('asyncRetry', {
+      functionName: ev.functionName,
+      requestId: ev.requestId,
+      attempt: attempt + 1,
+      delayMs,
+    });
     const t = setTimeout(() => {
       this.#timers.delete(t);
       this.#push({ seq, ev });
@@ -204,7 +212,12 @@ export class AsyncInvocations {
 
   async #finish(p: Pending, outcome: 'success' | 'failed' | 'expired' | 'deleted'): Promise<void> {
     await this.#app.store.remove(QUEUE_LOG, p.seq);
-    this.#events.emit('asyncDone', { functionName: p.ev.functionName, requestId: p.ev.requestId, attempts: p.ev.attempts, outcome });
+    this.#events.emit('asyncDone', {
+      functionName: p.ev.functionName,
+      requestId: p.ev.requestId,
+      attempts: p.ev.attempts,
+      outcome,
+    });
   }
 
   close(): void {

@@ -16,7 +16,9 @@ export class CodeStore {
 
   constructor(opts: { inMemory: boolean; dataDir: string }) {
     this.#temporary = opts.inMemory;
-    this.root = opts.inMemory ? mkdtempSync(join(tmpdir(), 'tributary-lambda-')) : resolve(opts.dataDir, 'lambda');
+    this.root = opts.inMemory
+      ? mkdtempSync(join(tmpdir(), 'tributary-lambda-'))
+      : resolve(opts.dataDir, 'lambda');
     mkdirSync(join(this.root, 'code'), { recursive: true });
   }
 
@@ -69,7 +71,8 @@ export class CodeStore {
         continue;
       }
       for (const entry of await readdir(join(codeRoot, fn)).catch(() => [] as string[])) {
-        if (entry !== keep && entry !== `${keep}.zip`) await rm(join(codeRoot, fn, entry), { recursive: true, force: true });
+        if (entry !== keep && entry !== `${keep}.zip`)
+          await rm(join(codeRoot, fn, entry), { recursive: true, force: true });
       }
     }
   }

@@ -25,7 +25,8 @@ export class ConcurrencyLimiter extends EventEmitter<ConcurrencyEvents> {
   /** Takes a slot, or says why not. `reserved` is the function's reserved concurrency, if any. */
   tryAcquire(functionName: string, reserved: number | undefined): ThrottleReason | undefined {
     const mine = this.#inFlight.get(functionName) ?? 0;
-    if (reserved !== undefined && mine >= reserved) return 'ReservedFunctionConcurrentInvocationLimitExceeded';
+    if (reserved !== undefined && mine >= reserved)
+      return 'ReservedFunctionConcurrentInvocationLimitExceeded';
     if (this.#total >= this.limit) return 'ConcurrentInvocationLimitExceeded';
     this.#inFlight.set(functionName, mine + 1);
     this.#total++;

@@ -1,7 +1,11 @@
 import type { FunctionRecord } from './model.js';
 
 /** A FunctionConfiguration document (GetFunctionConfiguration, CreateFunction, ListFunctions...) as AWS shapes it. */
-export function functionConfiguration(r: FunctionRecord, arn: string, region: string): Record<string, unknown> {
+export function functionConfiguration(
+  r: FunctionRecord,
+  arn: string,
+  region: string,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {
     FunctionName: r.name,
     FunctionArn: arn,
@@ -24,13 +28,16 @@ export function functionConfiguration(r: FunctionRecord, arn: string, region: st
   if (r.stateReasonCode !== undefined) out['StateReasonCode'] = r.stateReasonCode;
   if (r.lastUpdateStatus !== undefined) out['LastUpdateStatus'] = r.lastUpdateStatus;
   if (r.lastUpdateStatusReason !== undefined) out['LastUpdateStatusReason'] = r.lastUpdateStatusReason;
-  if (r.lastUpdateStatusReasonCode !== undefined) out['LastUpdateStatusReasonCode'] = r.lastUpdateStatusReasonCode;
+  if (r.lastUpdateStatusReasonCode !== undefined)
+    out['LastUpdateStatusReasonCode'] = r.lastUpdateStatusReasonCode;
   Object.assign(out, {
     PackageType: 'Zip',
     Architectures: [...r.architectures],
     EphemeralStorage: { Size: r.ephemeralStorageMb },
     SnapStart: { ApplyOn: 'None', OptimizationStatus: 'Off' },
-    RuntimeVersionConfig: { RuntimeVersionArn: `arn:aws:lambda:${region}::runtime:${runtimeVersionId(r.runtime)}` },
+    RuntimeVersionConfig: {
+      RuntimeVersionArn: `arn:aws:lambda:${region}::runtime:${runtimeVersionId(r.runtime)}`,
+    },
     LoggingConfig: { LogFormat: 'Text', LogGroup: `/aws/lambda/${r.name}` },
   });
   return out;

@@ -51,7 +51,11 @@ export class FunctionLogs extends EventEmitter<FunctionLogsEvents> {
     if (this.#print) process.stdout.write(`[${functionName}] ${line}\n`);
     this.emit('line', { functionName, line });
     let sink = this.#sinks.get(functionName);
-    if (!sink) this.#sinks.set(functionName, (sink = { pending: [], pendingBytes: 0, bytes: undefined, writing: undefined }));
+    if (!sink)
+      this.#sinks.set(
+        functionName,
+        (sink = { pending: [], pendingBytes: 0, bytes: undefined, writing: undefined }),
+      );
     sink.pending.push(line + '\n');
     sink.pendingBytes += line.length + 1;
     if (sink.pendingBytes >= FLUSH_BYTES) void this.#drain(functionName, sink);
@@ -71,7 +75,10 @@ export class FunctionLogs extends EventEmitter<FunctionLogsEvents> {
       sink.pending = [];
       sink.pendingBytes = 0;
       const file = this.file(functionName);
-      sink.bytes ??= await stat(file).then((s) => s.size, () => 0);
+      sink.bytes ??= await stat(file).then(
+        (s) => s.size,
+        () => 0,
+      );
       if (sink.bytes > 0 && sink.bytes + Buffer.byteLength(text) > this.#maxBytes) {
         await rename(file, `${file}.1`).catch(() => undefined);
         sink.bytes = 0;

@@ -5,25 +5,53 @@ import type { FunctionSpec } from '../runtime/invocation.js';
 import type { CodeStore } from './code-store.js';
 import { functionArn, parseFunctionName } from './function-names.js';
 import { functionNotFound, ResourceConflict, PreconditionFailed } from './lambda-errors.js';
-import { FUNCTION_NS, lastModifiedNow, type FunctionRecord, type FunctionState, type LastUpdateStatus } from './model.js';
+import {
+  FUNCTION_NS,
+  lastModifiedNow,
+  type FunctionRecord,
+  type FunctionState,
+  type LastUpdateStatus,
+} from './model.js';
 import type { UnzipLimits } from './unzip.js';
 
 export interface RegistryEvents {
   created: [FunctionRecord];
   updated: [FunctionRecord];
   deleted: [FunctionRecord];
-  stateChanged: [{ functionName: string; state: FunctionState; lastUpdateStatus: LastUpdateStatus | undefined }];
+  stateChanged: [
+    { functionName: string; state: FunctionState; lastUpdateStatus: LastUpdateStatus | undefined },
+  ];
 }
 
 /** The configuration CreateFunction sets (code comes separately). */
 export type NewFunction = Pick<
   FunctionRecord,
-  'name' | 'runtime' | 'handler' | 'role' | 'description' | 'timeout' | 'memorySize' | 'environment' | 'tags' | 'architectures' | 'ephemeralStorageMb'
+  | 'name'
+  | 'runtime'
+  | 'handler'
+  | 'role'
+  | 'description'
+  | 'timeout'
+  | 'memorySize'
+  | 'environment'
+  | 'tags'
+  | 'architectures'
+  | 'ephemeralStorageMb'
 >;
 
 /** What UpdateFunctionConfiguration may change. */
 export type ConfigurationPatch = Partial<
-  Pick<FunctionRecord, 'runtime' | 'handler' | 'role' | 'description' | 'timeout' | 'memorySize' | 'environment' | 'ephemeralStorageMb'>
+  Pick<
+    FunctionRecord,
+    | 'runtime'
+    | 'handler'
+    | 'role'
+    | 'description'
+    | 'timeout'
+    | 'memorySize'
+    | 'environment'
+    | 'ephemeralStorageMb'
+  >
 >;
 
 const PENDING_REASON = 'The function is being created.';
@@ -55,7 +83,8 @@ export class FunctionRegistry extends EventEmitter<RegistryEvents> {
   /** Finishes transitions a previous run left half-way, and removes code no function uses. */
   async start(): Promise<void> {
     for (const r of this.#records.values()) {
-      if (r.state === 'Pending' || r.lastUpdateStatus === 'InProgress') await this.#activate(r.name, r.revisionId);
+      if (r.state === 'Pending' || r.lastUpdateStatus === 'InProgress')
+        await this.#activate(r.name, r.revisionId);
     }
     const live = new Map([...this.#records.values()].map((r) => [r.name, r.codeId]));
     await this.#code.collectGarbage(live);
@@ -151,28 +180,42 @@ export class FunctionRegistry extends EventEmitter<RegistryEvents> {
       this.emit('created', structuredClone(record));
       const snapshot = structuredClone(record);
       await this.#transition(() => this.#activate(record.name, record.revisionId));
-      return this.#app.options.transitionDelayMs === 0 ? structuredClone(this.#records.get(record.name) ?? record) : snapshot;
+      return this.#app.options.transitionDelayMs === 0
+        ? structuredClone(this.#records.get(record.name) ?? record)
+        : snapshot;
     } finally {
       this.#locked.delete(fields.name);
     }
   }
 
   /** New code for $LATEST. Returns the record and the code id it replaced (to delete once unused). */
-  async updateCode(name: string, zip: Buffer, revisionId?: string): Promise<{ record: FunctionRecord; oldCodeId: string }> {
+  async updateCode(
+    name: string,
+    zip: Buffer,
+    revisionId?: string,
+  ): Promise<{ record: FunctionRecord; oldCodeId: string }> {
     const current = this.#lockForUpdate(name, revisionId);
     try {
       const codeId = await this.#code.add(name, zip, this.#limits);
       const oldCodeId = current.codeId;
-      const record = await this.#saveUpdate(current, { codeId, codeSha256: sha256(zip), codeSize: zip.length }, async () => {
-        await this.#code.remove(name, codeId);
-      });
+      const record = await this.#saveUpdate(
+        current,
+        { codeId, codeSha256: sha256(zip), codeSize: zip.length },
+        async () => {
+          await this.#code.remove(name, codeId);
+        },
+      );
       return { record, oldCodeId };
     } finally {
       this.#locked.delete(name);
     }
   }
 
-  async updateConfiguration(name: string, patch: ConfigurationPatch, revisionId?: string): Promise<FunctionRecord> {
+  async updateConfiguration(
+    name: string,
+    patch: ConfigurationPatch,
+    revisionId?: string,
+  ): Promise<FunctionRecord> {
     const current = this.#lockForUpdate(name, revisionId);
     try {
       return await this.#saveUpdate(current, patch, async () => undefined);
@@ -217,17 +260,25 @@ export class FunctionRegistry extends EventEmitter<RegistryEvents> {
       throw this.#updateInProgress(name);
     }
     if (revisionId !== undefined && revisionId !== current.revisionId) {
-      throw PreconditionFailed('The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id');
+      throw PreconditionFailed(
+        'The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id',
+      );
     }
     this.#locked.add(name);
     return current;
   }
 
   #updateInProgress(name: string): Error {
-    return ResourceConflict(`The operation cannot be performed at this time. An update is in progress for resource: ${this.arn(name)}`);
+    return ResourceConflict(
+      `The operation cannot be performed at this time. An update is in progress for resource: ${this.arn(name)}`,
+    );
   }
 
-  async #saveUpdate(current: FunctionRecord, change: Partial<FunctionRecord>, undo: () => Promise<void>): Promise<FunctionRecord> {
+  async #saveUpdate(
+    current: FunctionRecord,
+    change: Partial<FunctionRecord>,
+    undo: () => Promise<void>,
+  ): Promise<FunctionRecord> {
     const record: FunctionRecord = {
       ...current,
       ...change,
@@ -248,7 +299,9 @@ export class FunctionRegistry extends EventEmitter<RegistryEvents> {
     this.emit('updated', structuredClone(record));
     const snapshot = structuredClone(record);
     await this.#transition(() => this.#activate(record.name, record.revisionId));
-    return this.#app.options.transitionDelayMs === 0 ? structuredClone(this.#records.get(record.name) ?? record) : snapshot;
+    return this.#app.options.transitionDelayMs === 0
+      ? structuredClone(this.#records.get(record.name) ?? record)
+      : snapshot;
   }
 
   /** Pending -> Active and InProgress -> Successful, unless the function changed or vanished meanwhile. */
@@ -262,7 +315,11 @@ export class FunctionRegistry extends EventEmitter<RegistryEvents> {
     delete next.lastUpdateStatusReasonCode;
     this.#records.set(name, next);
     await this.#app.store.putDoc(FUNCTION_NS, name, next);
-    this.emit('stateChanged', { functionName: name, state: next.state, lastUpdateStatus: next.lastUpdateStatus });
+    this.emit('stateChanged', {
+      functionName: name,
+      state: next.state,
+      lastUpdateStatus: next.lastUpdateStatus,
+    });
   }
 
   /** Runs `fn` after the transition delay; at once (before the API answers) when the delay is 0. */

@@ -4,7 +4,12 @@ import { MAX_SYNC_PAYLOAD_BYTES, type InvocationResult } from '../runtime/invoca
 import type { WorkerFleet } from '../runtime/worker-fleet.js';
 import type { ConcurrencyLimiter } from './concurrency.js';
 import type { FunctionRegistry } from './function-registry.js';
-import { RequestEntityTooLarge, ResourceConflict, TooManyRequests, type ThrottleReason } from './lambda-errors.js';
+import {
+  RequestEntityTooLarge,
+  ResourceConflict,
+  TooManyRequests,
+  type ThrottleReason,
+} from './lambda-errors.js';
 import type { InvocationType, LambdaEvents } from './lambda-events.js';
 import type { FunctionRecord } from './model.js';
 
@@ -36,7 +41,12 @@ export class Invocations {
   readonly #limiter: ConcurrencyLimiter;
   readonly #events: EventEmitter<LambdaEvents>;
 
-  constructor(deps: { registry: FunctionRegistry; fleet: WorkerFleet; limiter: ConcurrencyLimiter; events: EventEmitter<LambdaEvents> }) {
+  constructor(deps: {
+    registry: FunctionRegistry;
+    fleet: WorkerFleet;
+    limiter: ConcurrencyLimiter;
+    events: EventEmitter<LambdaEvents>;
+  }) {
     this.#registry = deps.registry;
     this.#fleet = deps.fleet;
     this.#limiter = deps.limiter;
@@ -46,7 +56,9 @@ export class Invocations {
   /** A function still Pending cannot be invoked (AWS: ResourceConflictException). */
   checkInvocable(r: FunctionRecord): void {
     if (r.state !== 'Active') {
-      throw ResourceConflict(`The operation cannot be performed at this time. The function is currently in the following state: ${r.state}`);
+      throw ResourceConflict(
+        `The operation cannot be performed at this time. The function is currently in the following state: ${r.state}`,
+      );
     }
   }
 
@@ -56,9 +68,15 @@ export class Invocations {
   }
 
   /** Synchronous invoke: refused (thrown AwsError) or run to a result. */
-  async invokeSync(r: FunctionRecord, payload: Buffer, opts: Omit<RunOptions, 'invocationType'> = {}): Promise<InvocationResult> {
+  async invokeSync(
+    r: FunctionRecord,
+    payload: Buffer,
+    opts: Omit<RunOptions, 'invocationType'> = {},
+  ): Promise<InvocationResult> {
     if (payload.length > MAX_SYNC_PAYLOAD_BYTES) {
-      throw RequestEntityTooLarge(`Request must be smaller than ${MAX_SYNC_PAYLOAD_BYTES} bytes for the InvokeFunction operation`);
+      throw RequestEntityTooLarge(
+        `Request must be smaller than ${MAX_SYNC_PAYLOAD_BYTES} bytes for the InvokeFunction operation`,
+      );
     }
     this.checkInvocable(r);
     const reason = this.tryAcquire(r);
@@ -74,7 +92,12 @@ export class Invocations {
     const requestId = opts.requestId ?? randomUUID();
     const attempt = opts.attempt ?? 1;
     const functionName = r.name;
-    this.#events.emit('invokeStart', { functionName, requestId, invocationType: opts.invocationType, attempt });
+    this.#events.emit('invokeStart', {
+      functionName,
+      requestId,
+      invocationType: opts.invocationType,
+      attempt,
+    });
     let result: InvocationResult;
     try {
       result = await this.#fleet.run(this.#registry.spec(r), {

@@ -11,7 +11,9 @@ export interface LambdaEvents {
   functionUpdated: [{ functionName: string; revisionId: string }];
   functionDeleted: [{ functionName: string; functionArn: string }];
   /** State / LastUpdateStatus changed (Pending -> Active, InProgress -> Successful). */
-  stateChanged: [{ functionName: string; state: FunctionState; lastUpdateStatus: LastUpdateStatus | undefined }];
+  stateChanged: [
+    { functionName: string; state: FunctionState; lastUpdateStatus: LastUpdateStatus | undefined },
+  ];
   /** An invocation was admitted and handed to a worker pool. */
   invokeStart: [{ functionName: string; requestId: string; invocationType: InvocationType; attempt: number }];
   invokeEnd: [
@@ -30,11 +32,27 @@ export interface LambdaEvents {
   /** A RequestResponse invoke was refused with TooManyRequestsException. */
   throttled: [{ functionName: string; reason: ThrottleReason }];
   workerSpawn: [{ functionName: string; workerId: number; pid: number | undefined }];
-  workerExit: [{ functionName: string; workerId: number; pid: number | undefined; reason: WorkerExitReason; code: number | null; signal: string | null }];
+  workerExit: [
+    {
+      functionName: string;
+      workerId: number;
+      pid: number | undefined;
+      reason: WorkerExitReason;
+      code: number | null;
+      signal: string | null;
+    },
+  ];
   /** An Event invocation is waiting to be retried after a function error. */
   asyncRetry: [{ functionName: string; requestId: string; attempt: number; delayMs: number }];
   /** An Event invocation left the queue for good. */
-  asyncDone: [{ functionName: string; requestId: string; attempts: number; outcome: 'success' | 'failed' | 'expired' | 'deleted' }];
+  asyncDone: [
+    {
+      functionName: string;
+      requestId: string;
+      attempts: number;
+      outcome: 'success' | 'failed' | 'expired' | 'deleted';
+    },
+  ];
   /** A line of a function's log. */
   log: [{ functionName: string; line: string }];
 }

@@ -60,9 +60,13 @@ export function compileLambdaOptions(o: LambdaOptions = {}, logLevel = 'info'): 
   positiveInt('asyncMaxEventAgeMs', c.asyncMaxEventAgeMs);
   positiveInt('logFileMaxBytes', c.logFileMaxBytes);
   positiveInt('maxUnzippedBytes', c.maxUnzippedBytes);
-  if (!Array.isArray(c.asyncRetryDelaysMs) || c.asyncRetryDelaysMs.some((d) => !Number.isFinite(d) || d < 0)) {
+  if (
+    !Array.isArray(c.asyncRetryDelaysMs) ||
+    c.asyncRetryDelaysMs.some((d) => !Number.isFinite(d) || d < 0)
+  ) {
     throw new LambdaOptionsError('asyncRetryDelaysMs', 'must be a list of delays >= 0');
   }
-  if (typeof c.nodePath !== 'string' || c.nodePath === '') throw new LambdaOptionsError('nodePath', 'must be a path');
+  if (typeof c.nodePath !== 'string' || c.nodePath === '')
+    throw new LambdaOptionsError('nodePath', 'must be a path');
   return c;
 }

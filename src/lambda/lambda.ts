@@ -35,15 +35,22 @@ export function createLambda(app: AppContext, opts: LambdaOptions = {}): Lambda 
   const events = new EventEmitter<LambdaEvents>();
   events.setMaxListeners(0);
   const code = new CodeStore({ inMemory: app.options.inMemory, dataDir: app.options.dataDir });
-  const logs = new FunctionLogs(code.root, { maxBytes: options.logFileMaxBytes, print: options.printFunctionLogs });
+  const logs = new FunctionLogs(code.root, {
+    maxBytes: options.logFileMaxBytes,
+    print: options.printFunctionLogs,
+  });
   logs.on('line', (e) => events.emit('log', e));
-  const functions = new FunctionRegistry(app, code, { maxBytes: options.maxUnzippedBytes, maxEntries: 100_000 });
+  const functions = new FunctionRegistry(app, code, {
+    maxBytes: options.maxUnzippedBytes,
+    maxEntries: 100_000,
+  });
   const limiter = new ConcurrencyLimiter(options.maxConcurrency);
   /** Code directories replaced or deleted, removed once no worker runs them. */
   const doomedCode = new Set<string>();
 
   const endpointUrl = (): string => {
-    const host = app.endpoint.host === '0.0.0.0' || app.endpoint.host === '::' ? '127.0.0.1' : app.endpoint.host;
+    const host =
+      app.endpoint.host === '0.0.0.0' || app.endpoint.host === '::' ? '127.0.0.1' : app.endpoint.host;
     return `http://${host.includes(':') ? `[${host}]` : host}:${app.endpoint.port}`;
   };
   const fleetEnv = {
@@ -60,12 +67,26 @@ export function createLambda(app: AppContext, opts: LambdaOptions = {}): Lambda 
     log: (fn, line) => logs.write(fn, line),
     workerSpawned: (fn, w) => events.emit('workerSpawn', { functionName: fn, workerId: w.id, pid: w.pid }),
     workerExited: (fn, w, exit) => {
-      events.emit('workerExit', { functionName: fn, workerId: w.id, pid: w.pid, reason: exit.reason, code: exit.code, signal: exit.signal });
+      events.emit('workerExit', {
+        functionName: fn,
+        workerId: w.id,
+        pid: w.pid,
+        reason: exit.reason,
+        code: exit.code,
+        signal: exit.signal,
+      });
     },
     poolDrained: () => collectCode(),
   });
   const invocations = new Invocations({ registry: functions, fleet, limiter, events });
-  const asyncInvocations = new AsyncInvocations({ app, registry: functions, invocations, limiter, events, options });
+  const asyncInvocations = new AsyncInvocations({
+    app,
+    registry: functions,
+    invocations,
+    limiter,
+    events,
+    options,
+  });
 
   const collectCode = (): void => {
     if (doomedCode.size === 0) return;
@@ -77,7 +98,9 @@ export function createLambda(app: AppContext, opts: LambdaOptions = {}): Lambda 
     }
   };
 
-  functions.on('created', (r) => events.emit('functionCreated', { functionName: r.name, functionArn: functions.arn(r.name) }));
+  functions.on('created', (r) =>
+    events.emit('functionCreated', { functionName: r.name, functionArn: functions.arn(r.name) }),
+  );
   functions.on('updated', (r) => {
     // Warm workers run the old code or settings: let them finish and go.
     fleet.retire(r.name);
@@ -87,7 +110,9 @@ export function createLambda(app: AppContext, opts: LambdaOptions = {}): Lambda 
     fleet.retire(r.name);
     doomedCode.add(code.dir(r.name, r.codeId));
     collectCode();
-    void asyncInvocations.dropFunction(r.name).catch((err: unknown) => app.log.error({ err }, 'dropping queued events failed'));
+    void asyncInvocations
+      .dropFunction(r.name)
+      .catch((err: unknown) => app.log.error({ err }, 'dropping queued events failed'));
     events.emit('functionDeleted', { functionName: r.name, functionArn: functions.arn(r.name) });
   });
   functions.on('stateChanged', (e) => {

@@ -33,16 +33,40 @@ const ROUTES: Route[] = [
   { method: 'GET', path: /^\/2015-03-31\/functions\/?$/, action: listFunctions },
   { method: 'GET', path: new RegExp(`^/2015-03-31/functions/${FN}/?$`), action: getFunction },
   { method: 'DELETE', path: new RegExp(`^/2015-03-31/functions/${FN}/?$`), action: deleteFunction },
-  { method: 'GET', path: new RegExp(`^/2015-03-31/functions/${FN}/configuration/?$`), action: getFunctionConfiguration },
-  { method: 'PUT', path: new RegExp(`^/2015-03-31/functions/${FN}/configuration/?$`), action: updateFunctionConfiguration },
+  {
+    method: 'GET',
+    path: new RegExp(`^/2015-03-31/functions/${FN}/configuration/?$`),
+    action: getFunctionConfiguration,
+  },
+  {
+    method: 'PUT',
+    path: new RegExp(`^/2015-03-31/functions/${FN}/configuration/?$`),
+    action: updateFunctionConfiguration,
+  },
   { method: 'PUT', path: new RegExp(`^/2015-03-31/functions/${FN}/code/?$`), action: updateFunctionCode },
   { method: 'POST', path: new RegExp(`^/2015-03-31/functions/${FN}/invocations/?$`), action: invoke },
-  { method: 'PUT', path: new RegExp(`^/2017-10-31/functions/${FN}/concurrency/?$`), action: putFunctionConcurrency },
-  { method: 'DELETE', path: new RegExp(`^/2017-10-31/functions/${FN}/concurrency/?$`), action: deleteFunctionConcurrency },
-  { method: 'GET', path: new RegExp(`^/2019-09-30/functions/${FN}/concurrency/?$`), action: getFunctionConcurrency },
+  {
+    method: 'PUT',
+    path: new RegExp(`^/2017-10-31/functions/${FN}/concurrency/?$`),
+    action: putFunctionConcurrency,
+  },
+  {
+    method: 'DELETE',
+    path: new RegExp(`^/2017-10-31/functions/${FN}/concurrency/?$`),
+    action: deleteFunctionConcurrency,
+  },
+  {
+    method: 'GET',
+    path: new RegExp(`^/2019-09-30/functions/${FN}/concurrency/?$`),
+    action: getFunctionConcurrency,
+  },
   { method: 'POST', path: new RegExp(`^/2014-11-13/functions/${FN}/invoke-async/?$`), action: invokeAsync },
   { method: 'GET', path: new RegExp(`^/_tributary/lambda/functions/${FN}/logs$`), action: getFunctionLogs },
-  { method: 'GET', path: new RegExp(`^/_tributary/lambda/functions/${FN}/code/[^/]+\\.zip$`), action: getFunctionCode },
+  {
+    method: 'GET',
+    path: new RegExp(`^/_tributary/lambda/functions/${FN}/code/[^/]+\\.zip$`),
+    action: getFunctionCode,
+  },
 ];
 
 /** Event source mappings share the 2015-03-31 prefix but belong to the mappings component. */
@@ -72,7 +96,12 @@ export function lambdaRestService(c: LambdaContext): Service {
             break;
           }
         }
-        if (!route) throw new AwsError('UnknownOperationException', `No Lambda operation for ${req.method} ${req.path}`, 404);
+        if (!route)
+          throw new AwsError(
+            'UnknownOperationException',
+            `No Lambda operation for ${req.method} ${req.path}`,
+            404,
+          );
         let parsed: Record<string, unknown> | undefined;
         const lreq: LambdaRequest = {
           api: req,
@@ -96,10 +125,14 @@ function parseBody(body: Buffer): Record<string, unknown> {
   try {
     v = JSON.parse(body.toString('utf8'));
   } catch {
-    throw InvalidRequestContent('Could not parse request body into json: Unexpected character in the request body.');
+    throw InvalidRequestContent(
+      'Could not parse request body into json: Unexpected character in the request body.',
+    );
   }
   if (typeof v !== 'object' || v === null || Array.isArray(v)) {
-    throw InvalidRequestContent('Could not parse request body into json: the request body must be a JSON object.');
+    throw InvalidRequestContent(
+      'Could not parse request body into json: the request body must be a JSON object.',
+    );
   }
   return v as Record<string, unknown>;
 }
@@ -108,6 +141,11 @@ function toResponse(r: LambdaReply, requestId: string): ApiResponse {
   const headers = { 'x-amzn-requestid': requestId, ...(r.headers ?? {}) };
   if (r.stream) return { status: r.status, headers, stream: r.stream };
   if (r.raw) return { status: r.status, headers, body: r.raw };
-  if (r.json !== undefined) return { status: r.status, headers: { 'content-type': 'application/json', ...headers }, body: encodeJson(r.json) };
+  if (r.json !== undefined)
+    return {
+      status: r.status,
+      headers: { 'content-type': 'application/json', ...headers },
+      body: encodeJson(r.json),
+    };
   return { status: r.status, headers };
 }

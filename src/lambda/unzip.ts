@@ -22,7 +22,8 @@ const S_IFMT = 0o170000;
 const S_IFLNK = 0o120000;
 const S_IFDIR = 0o040000;
 
-const badZip = (): Error => InvalidParameterValue('Could not unzip uploaded file. Please check your file, then try to upload again.');
+const badZip = (): Error =>
+  InvalidParameterValue('Could not unzip uploaded file. Please check your file, then try to upload again.');
 
 /**
  * Unpacks a deployment package into `dest` (which must not exist yet or be empty). Refuses, with AWS's
@@ -34,7 +35,11 @@ export async function unzipSafely(zip: Buffer, dest: string, limits: UnzipLimits
   let zf: ZipFile;
   try {
     zf = await new Promise<ZipFile>((res, rej) =>
-      yauzl.fromBuffer(zip, { lazyEntries: true, validateEntrySizes: true, strictFileNames: false }, (err, z) => (err ? rej(err) : res(z!))),
+      yauzl.fromBuffer(
+        zip,
+        { lazyEntries: true, validateEntrySizes: true, strictFileNames: false },
+        (err, z) => (err ? rej(err) : res(z!)),
+      ),
     );
   } catch {
     throw badZip();
@@ -57,7 +62,8 @@ export async function unzipSafely(zip: Buffer, dest: string, limits: UnzipLimits
         continue;
       }
       bytes += entry.uncompressedSize;
-      if (bytes > limits.maxBytes) throw InvalidParameterValue(`Unzipped size must be smaller than ${limits.maxBytes} bytes`);
+      if (bytes > limits.maxBytes)
+        throw InvalidParameterValue(`Unzipped size must be smaller than ${limits.maxBytes} bytes`);
       await mkdir(dirname(target), { recursive: true });
       const stream = await openEntry(zf, entry);
       if (kind === S_IFLNK) {

@@ -24,12 +24,17 @@ function request(method, urlPath, headers = {}, body) {
   return new Promise((resolve, reject) => {
     const h = { ...headers };
     if (body !== undefined) h['content-length'] = Buffer.byteLength(body);
-    const req = http.request({ host: apiHost, port: apiPort, method, path: urlPath, headers: h, agent }, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-      res.on('error', reject);
-    });
+    const req = http.request(
+      { host: apiHost, port: apiPort, method, path: urlPath, headers: h, agent },
+      (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
+        );
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -39,7 +44,9 @@ function request(method, urlPath, headers = {}, body) {
 function patchConsole() {
   const write = (level) =>
     function (...args) {
-      process.stdout.write(`${new Date().toISOString()}\t${currentRequestId}\t${level}\t${format(...args)}\n`);
+      process.stdout.write(
+        `${new Date().toISOString()}\t${currentRequestId}\t${level}\t${format(...args)}\n`,
+      );
     };
   console.log = write('INFO');
   console.info = write('INFO');
@@ -61,7 +68,7 @@ function toErrorBody(err, typeOverride) {
   }
   let message;
   try {
-    message = typeof err === 'string' ? err : JSON.stringify(err) ?? String(err);
+    message = typeof err === 'string' ? err : (JSON.stringify(err) ?? String(err));
   } catch {
     message = String(err);
   }
@@ -75,7 +82,16 @@ function statsHeaders() {
 
 async function postError(urlPath, body) {
   const json = JSON.stringify(body);
-  await request('POST', urlPath, { 'content-type': 'application/json', 'lambda-runtime-function-error-type': body.errorType, ...statsHeaders() }, json);
+  await request(
+    'POST',
+    urlPath,
+    {
+      'content-type': 'application/json',
+      'lambda-runtime-function-error-type': body.errorType,
+      ...statsHeaders(),
+    },
+    json,
+  );
 }
 
 // ---- handler loading -------------------------------------------------------------------------------------------
@@ -94,7 +110,8 @@ async function loadHandler() {
   const dir = spec.slice(0, slash + 1);
   const rest = spec.slice(slash + 1);
   const dot = rest.indexOf('.');
-  if (dot <= 0 || dot === rest.length - 1 || spec.includes('..')) throw new InitError('Runtime.MalformedHandlerName', 'Bad handler');
+  if (dot <= 0 || dot === rest.length - 1 || spec.includes('..'))
+    throw new InitError('Runtime.MalformedHandlerName', 'Bad handler');
   const moduleName = dir + rest.slice(0, dot);
   const handlerPath = rest.slice(dot + 1);
   const base = path.resolve(taskRoot, moduleName);
@@ -113,7 +130,8 @@ async function loadHandler() {
   try {
     mod = await import(pathToFileURL(file).href);
   } catch (err) {
-    if (err instanceof SyntaxError) throw new InitError('Runtime.UserCodeSyntaxError', `${err.name}: ${err.message}`, err);
+    if (err instanceof SyntaxError)
+      throw new InitError('Runtime.UserCodeSyntaxError', `${err.name}: ${err.message}`, err);
     if (err && (err.code === 'ERR_MODULE_NOT_FOUND' || err.code === 'MODULE_NOT_FOUND')) {
       throw new InitError('Runtime.ImportModuleError', `Error: ${err.message}`, err);
     }
@@ -122,7 +140,10 @@ async function loadHandler() {
   // A CommonJS module's exports may only be reachable through `default` when the lexer cannot see them.
   let fn = resolvePath(mod, handlerPath) ?? resolvePath(mod.default, handlerPath);
   if (typeof fn !== 'function') {
-    throw new InitError('Runtime.HandlerNotFound', `${moduleName}.${handlerPath} is undefined or not exported`);
+    throw new InitError(
+      'Runtime.HandlerNotFound',
+      `${moduleName}.${handlerPath} is undefined or not exported`,
+    );
   }
   return fn;
 }
@@ -207,7 +228,8 @@ function runHandler(handler, event, headers) {
 async function fatal(label, body) {
   console.error(`${label} \t${JSON.stringify(body)}`);
   try {
-    if (currentRequestId !== undefined) await postError(`${API_VERSION}/invocation/${currentRequestId}/error`, body);
+    if (currentRequestId !== undefined)
+      await postError(`${API_VERSION}/invocation/${currentRequestId}/error`, body);
     else await postError(`${API_VERSION}/init/error`, body);
   } finally {
     process.exit(129);
@@ -219,7 +241,11 @@ async function main() {
   process.on('uncaughtException', (err) => void fatal('Uncaught Exception', toErrorBody(err)));
   process.on('unhandledRejection', (reason) => {
     const detail = reason instanceof Error ? `${reason.name}: ${reason.message}` : String(reason);
-    const body = { errorType: 'Runtime.UnhandledPromiseRejection', errorMessage: detail, trace: toErrorBody(reason).trace };
+    const body = {
+      errorType: 'Runtime.UnhandledPromiseRejection',
+      errorMessage: detail,
+      trace: toErrorBody(reason).trace,
+    };
     void fatal('Unhandled Promise Rejection', body);
   });
 
@@ -227,7 +253,10 @@ async function main() {
   try {
     handler = await loadHandler();
   } catch (err) {
-    const body = err instanceof InitError ? { errorType: err.errorType, errorMessage: err.message, trace: toErrorBody(err.cause ?? err).trace } : toErrorBody(err);
+    const body =
+      err instanceof InitError
+        ? { errorType: err.errorType, errorMessage: err.message, trace: toErrorBody(err.cause ?? err).trace }
+        : toErrorBody(err);
     console.error(`Uncaught Exception \t${JSON.stringify(body)}`);
     await postError(`${API_VERSION}/init/error`, body).catch(() => undefined);
     process.exit(1);
@@ -245,7 +274,12 @@ async function main() {
       const event = JSON.parse(raw);
       const result = await runHandler(handler, event, next.headers);
       const json = result === undefined ? 'null' : JSON.stringify(result);
-      await request('POST', `${API_VERSION}/invocation/${requestId}/response`, { 'content-type': 'application/json', ...statsHeaders() }, json ?? 'null');
+      await request(
+        'POST',
+        `${API_VERSION}/invocation/${requestId}/response`,
+        { 'content-type': 'application/json', ...statsHeaders() },
+        json ?? 'null',
+      );
     } catch (err) {
       const body = toErrorBody(err);
       console.error(`Invoke Error \t${JSON.stringify(body)}`);

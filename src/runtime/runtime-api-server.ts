@@ -20,8 +20,16 @@ export interface RuntimeApiHandlers {
   /** Long poll: resolves when an invocation is assigned to this runtime; never resolves once it is killed. */
   next(): Promise<NextInvocation>;
   /** May resolve later: the answer to the runtime is sent after the invocation's result is delivered. */
-  response(requestId: string, body: Buffer, headers: http.IncomingHttpHeaders): RuntimeReply | Promise<RuntimeReply>;
-  error(requestId: string, body: Buffer, headers: http.IncomingHttpHeaders): RuntimeReply | Promise<RuntimeReply>;
+  response(
+    requestId: string,
+    body: Buffer,
+    headers: http.IncomingHttpHeaders,
+  ): RuntimeReply | Promise<RuntimeReply>;
+  error(
+    requestId: string,
+    body: Buffer,
+    headers: http.IncomingHttpHeaders,
+  ): RuntimeReply | Promise<RuntimeReply>;
   initError(body: Buffer, headers: http.IncomingHttpHeaders): RuntimeReply;
   /** A response body above the payload limit (the invocation fails with Function.ResponseSizeTooLarge). */
   responseTooLarge(requestId: string): void;
@@ -43,9 +51,12 @@ export class RuntimeApiServer implements AsyncDisposable {
   constructor(handlers: RuntimeApiHandlers) {
     this.#handlers = handlers;
     // keepAliveTimeout 0: a runtime's connection stays open between invocations however long it idles.
-    this.#server = http.createServer({ keepAliveTimeout: 0, requestTimeout: 0, headersTimeout: 60_000, noDelay: true }, (req, res) => {
-      this.#serve(req, res).catch(() => res.destroy());
-    });
+    this.#server = http.createServer(
+      { keepAliveTimeout: 0, requestTimeout: 0, headersTimeout: 60_000, noDelay: true },
+      (req, res) => {
+        this.#serve(req, res).catch(() => res.destroy());
+      },
+    );
     this.#server.on('clientError', (_err, socket) => socket.destroy());
   }
 
@@ -80,15 +91,21 @@ export class RuntimeApiServer implements AsyncDisposable {
       req.resume();
       const inv = await this.#handlers.next();
       if (res.destroyed) return;
-      res.writeHead(200, { ...inv.headers, 'content-type': 'application/json', 'content-length': inv.body.length });
+      res.writeHead(200, {
+        ...inv.headers,
+        'content-type': 'application/json',
+        'content-length': inv.body.length,
+      });
       res.end(inv.body);
       return;
     }
-    if (req.method !== 'POST') return reply(res, { status: 404, body: { errorMessage: 'Not found', errorType: 'NotFound' } });
+    if (req.method !== 'POST')
+      return reply(res, { status: 404, body: { errorMessage: 'Not found', errorType: 'NotFound' } });
 
     const m = INVOCATION.exec(path);
     const isInitError = path === `${PREFIX}/init/error`;
-    if (!m && !isInitError) return reply(res, { status: 404, body: { errorMessage: 'Not found', errorType: 'NotFound' } });
+    if (!m && !isInitError)
+      return reply(res, { status: 404, body: { errorMessage: 'Not found', errorType: 'NotFound' } });
     const body = await readLimited(req, MAX_RESPONSE_BYTES);
     if (isInitError) return reply(res, this.#handlers.initError(body ?? Buffer.alloc(0), req.headers));
     const requestId = decodeURIComponent(m![1]!);
@@ -96,10 +113,16 @@ export class RuntimeApiServer implements AsyncDisposable {
       this.#handlers.responseTooLarge(requestId);
       return reply(res, {
         status: 413,
-        body: { errorMessage: `Exceeded maximum allowed payload size (${MAX_RESPONSE_BYTES} bytes).`, errorType: 'RequestEntityTooLarge' },
+        body: {
+          errorMessage: `Exceeded maximum allowed payload size (${MAX_RESPONSE_BYTES} bytes).`,
+          errorType: 'RequestEntityTooLarge',
+        },
       });
     }
-    const out = m![2] === 'response' ? this.#handlers.response(requestId, body, req.headers) : this.#handlers.error(requestId, body, req.headers);
+    const out =
+      m![2] === 'response'
+        ? this.#handlers.response(requestId, body, req.headers)
+        : this.#handlers.error(requestId, body, req.headers);
     reply(res, out instanceof Promise ? await out : out);
   }
 }

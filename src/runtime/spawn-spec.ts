@@ -19,7 +19,10 @@ export function isNodeRuntime(runtime: string): boolean {
  */
 function findNodeBootstrap(): string {
   const here = dirname(fileURLToPath(import.meta.url));
-  const candidates = [join(here, 'node-bootstrap.mjs'), resolve(here, '../../../src/runtime/node-bootstrap.mjs')];
+  const candidates = [
+    join(here, 'node-bootstrap.mjs'),
+    resolve(here, '../../../src/runtime/node-bootstrap.mjs'),
+  ];
   return candidates.find((p) => existsSync(p)) ?? candidates[0]!;
 }
 

@@ -1,6 +1,12 @@
 import type { FunctionSpec, InvocationRequest, InvocationResult } from './invocation.js';
 import { endLine, reportLine, startLine, TailBuffer } from './log-lines.js';
-import { platformError, Worker, type WorkerEnvironment, type WorkerExit, type WorkerExitReason } from './worker.js';
+import {
+  platformError,
+  Worker,
+  type WorkerEnvironment,
+  type WorkerExit,
+  type WorkerExitReason,
+} from './worker.js';
 
 /** What a pool reports to the fleet (and, through it, to the Lambda component's events and logs). */
 export interface PoolHooks {
@@ -59,7 +65,10 @@ export class WorkerPool {
 
   /** Runs one invocation; always resolves (failures are results). */
   run(req: InvocationRequest): Promise<InvocationResult> {
-    if (this.#closed) return Promise.resolve(this.#failure(req, 'Runtime.ExitError', 'Runtime exited with error: signal: killed'));
+    if (this.#closed)
+      return Promise.resolve(
+        this.#failure(req, 'Runtime.ExitError', 'Runtime exited with error: signal: killed'),
+      );
     return new Promise<InvocationResult>((resolve) => {
       this.#queue.push({ req, resolve });
       this.#pump();
@@ -144,7 +153,9 @@ export class WorkerPool {
         // The loopback listener could not bind: fail one waiting invocation rather than retrying forever.
         this.#starting--;
         const q = this.#queue.shift();
-        q?.resolve(this.#failure(q.req, 'Runtime.Unknown', `Could not start the runtime: ${(err as Error).message}`));
+        q?.resolve(
+          this.#failure(q.req, 'Runtime.Unknown', `Could not start the runtime: ${(err as Error).message}`),
+        );
         this.#checkDrained();
       },
     );
@@ -191,7 +202,8 @@ export class WorkerPool {
   }
 
   #checkDrained(): void {
-    if (this.#retired && this.#workers.size === 0 && this.#starting === 0 && this.#queue.length === 0) this.#hooks.drained(this);
+    if (this.#retired && this.#workers.size === 0 && this.#starting === 0 && this.#queue.length === 0)
+      this.#hooks.drained(this);
   }
 
   /** A failed invocation that never reached a runtime, with the platform lines AWS would log for it. */
@@ -210,13 +222,24 @@ export class WorkerPool {
     };
     for (const l of initLines) tail.push(l);
     if (initDurationMs !== undefined) {
-      emit(`INIT_REPORT Init Duration: ${initDurationMs.toFixed(2)} ms\tPhase: init\tStatus: error\tError Type: ${errorType}`);
+      emit(
+        `INIT_REPORT Init Duration: ${initDurationMs.toFixed(2)} ms\tPhase: init\tStatus: error\tError Type: ${errorType}`,
+      );
     }
     emit(startLine(req.requestId, this.spec.version));
     emit(`RequestId: ${req.requestId} Error: ${message}`);
     emit(errorType);
     emit(endLine(req.requestId));
-    emit(reportLine({ requestId: req.requestId, durationMs: 0, memorySize: this.spec.memorySize, maxMemoryUsedMb: undefined, status: 'error', errorType }));
+    emit(
+      reportLine({
+        requestId: req.requestId,
+        durationMs: 0,
+        memorySize: this.spec.memorySize,
+        maxMemoryUsedMb: undefined,
+        status: 'error',
+        errorType,
+      }),
+    );
     return {
       requestId: req.requestId,
       status: 'init-error',

@@ -2,7 +2,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { setImmediate as immediate } from 'node:timers/promises';
-import { type FunctionSpec, type InvocationRequest, type InvocationResult, type InvocationStatus, MAX_RESPONSE_BYTES } from './invocation.js';
+import {
+  type FunctionSpec,
+  type InvocationRequest,
+  type InvocationResult,
+  type InvocationStatus,
+  MAX_RESPONSE_BYTES,
+} from './invocation.js';
 import { endLine, LineSplitter, reportLine, startLine, TailBuffer, timeoutMessage } from './log-lines.js';
 import { describeExit, peakRssMb } from './process-memory.js';
 import { type NextInvocation, type RuntimeReply, RuntimeApiServer } from './runtime-api-server.js';
@@ -16,14 +22,7 @@ export type WorkerState = 'starting' | 'ready' | 'busy' | 'finishing' | 'stopped
 
 /** Why a worker process ended. */
 export type WorkerExitReason =
-  | 'idle'
-  | 'timeout'
-  | 'crash'
-  | 'init-error'
-  | 'init-timeout'
-  | 'retired'
-  | 'evicted'
-  | 'shutdown';
+  'idle' | 'timeout' | 'crash' | 'init-error' | 'init-timeout' | 'retired' | 'evicted' | 'shutdown';
 
 /** When a worker dies before serving anything, the invocation waiting for it fails with this. */
 export interface InitFailure {
@@ -164,7 +163,11 @@ export class Worker {
       logStreamName: this.logStream,
       nodePath: this.#env.nodePath,
     });
-    const child = spawn(plan.command, plan.args, { cwd: plan.cwd, env: plan.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(plan.command, plan.args, {
+      cwd: plan.cwd,
+      env: plan.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     this.#child = child;
     child.stdout?.on('data', (c: Buffer) => this.#out.push(c));
     child.stderr?.on('data', (c: Buffer) => this.#err.push(c));
@@ -204,7 +207,15 @@ export class Worker {
     if (this.#state === 'busy' && this.#current) {
       // A runtime that asks for more work without answering loses the invocation it had.
       const id = this.#current.req.requestId;
-      this.#complete('function-error', platformError('Runtime.InvalidResponse', id, 'Runtime asked for the next invocation without answering this one'), 'Runtime.InvalidResponse');
+      this.#complete(
+        'function-error',
+        platformError(
+          'Runtime.InvalidResponse',
+          id,
+          'Runtime asked for the next invocation without answering this one',
+        ),
+        'Runtime.InvalidResponse',
+      );
       if (this.#finishing) await this.#finishing;
     }
     if (this.#state === 'stopped' || this.#parked) return new Promise<NextInvocation>(() => undefined);
@@ -285,7 +296,13 @@ export class Worker {
 
   #onInitError(body: Buffer, headers: IncomingHttpHeaders): RuntimeReply {
     if (this.#servedAny) {
-      return { status: 403, body: { errorMessage: 'Transition from Invoke to InitError is not allowed', errorType: 'InvalidStateTransition' } };
+      return {
+        status: 403,
+        body: {
+          errorMessage: 'Transition from Invoke to InitError is not allowed',
+          errorType: 'InvalidStateTransition',
+        },
+      };
     }
     this.#initError = { body, errorType: errorTypeOf(body, headers) ?? 'Runtime.Unknown' };
     return ACCEPTED;
@@ -368,7 +385,11 @@ export class Worker {
     this.#err.flush();
     this.#line(`${new Date().toISOString()} ${cur.req.requestId} ${msg}`);
     const payload = platformError('Sandbox.Timedout', cur.req.requestId, msg);
-    this.#finish(cur, { status: 'timeout', payload, errorType: 'Sandbox.Timedout', durationMs }, { status: 'timeout', errorType: 'Sandbox.Timedout' });
+    this.#finish(
+      cur,
+      { status: 'timeout', payload, errorType: 'Sandbox.Timedout', durationMs },
+      { status: 'timeout', errorType: 'Sandbox.Timedout' },
+    );
   }
 
   /** The process is gone (exited, crashed, killed, or never started). */
@@ -386,11 +407,18 @@ export class Worker {
     if (cur) {
       clearTimeout(cur.timer);
       const errorType = this.#oom ? 'Runtime.OutOfMemory' : 'Runtime.ExitError';
-      const msg = code === 0 && signal === null ? 'Runtime exited without providing a reason' : `Runtime exited with error: ${describeExit(code, signal)}`;
+      const msg =
+        code === 0 && signal === null
+          ? 'Runtime exited without providing a reason'
+          : `Runtime exited with error: ${describeExit(code, signal)}`;
       this.#line(`RequestId: ${cur.req.requestId} Error: ${msg}`);
       this.#line(errorType);
       const payload = platformError(errorType, cur.req.requestId, msg);
-      this.#finish(cur, { status: 'crash', payload, errorType, durationMs: msSince(cur.started) }, { status: 'error', errorType });
+      this.#finish(
+        cur,
+        { status: 'crash', payload, errorType, durationMs: msSince(cur.started) },
+        { status: 'error', errorType },
+      );
     }
     this.#state = 'stopped';
     this.#parked = undefined;
@@ -408,7 +436,12 @@ export class Worker {
   #initFailure(code: number | null, signal: NodeJS.Signals | null): InitFailure {
     const base = { initLines: this.#initLineList, initDurationMs: msSince(this.#spawnedAt) };
     if (this.#initError) {
-      return { ...base, errorType: this.#initError.errorType, message: 'Runtime init failed', runtimeBody: this.#initError.body };
+      return {
+        ...base,
+        errorType: this.#initError.errorType,
+        message: 'Runtime init failed',
+        runtimeBody: this.#initError.body,
+      };
     }
     if (this.#spawnError) {
       const path = this.#spawnError.path ?? `${this.spec.codeDir}/bootstrap`;
@@ -419,10 +452,17 @@ export class Worker {
       return { ...base, errorType: 'Runtime.InvalidEntrypoint', message };
     }
     if (this.#killReason === 'init-timeout') {
-      return { ...base, errorType: 'Sandbox.Timedout', message: timeoutMessage(this.#env.initTimeoutMs / 1000) };
+      return {
+        ...base,
+        errorType: 'Sandbox.Timedout',
+        message: timeoutMessage(this.#env.initTimeoutMs / 1000),
+      };
     }
     const errorType = this.#oom ? 'Runtime.OutOfMemory' : 'Runtime.ExitError';
-    const message = code === 0 && signal === null ? 'Runtime exited without providing a reason' : `Runtime exited with error: ${describeExit(code, signal)}`;
+    const message =
+      code === 0 && signal === null
+        ? 'Runtime exited without providing a reason'
+        : `Runtime exited with error: ${describeExit(code, signal)}`;
     return { ...base, errorType, message };
   }
 
@@ -431,7 +471,8 @@ export class Worker {
     this.#killReason ??= reason;
     clearTimeout(this.#idleTimer);
     // Not launched yet: #launch sees the reason and stops before spawning.
-    if (this.#child && this.#child.exitCode === null && this.#child.signalCode === null) this.#child.kill('SIGKILL');
+    if (this.#child && this.#child.exitCode === null && this.#child.signalCode === null)
+      this.#child.kill('SIGKILL');
   }
 }
 
@@ -439,7 +480,9 @@ const ACCEPTED: RuntimeReply = { status: 202, body: { status: 'OK' } };
 
 /** The error document AWS returns for failures of the platform rather than the handler. */
 export function platformError(errorType: string, requestId: string, message: string): Buffer {
-  return Buffer.from(JSON.stringify({ errorType, errorMessage: `RequestId: ${requestId} Error: ${message}` }));
+  return Buffer.from(
+    JSON.stringify({ errorType, errorMessage: `RequestId: ${requestId} Error: ${message}` }),
+  );
 }
 
 function invalidRequestId(): RuntimeReply {

@@ -62,5 +62,8 @@ export async function createFunction(c: LambdaContext, req: LambdaRequest): Prom
     },
     bytes,
   );
-  return { status: 201, json: functionConfiguration(record, c.functions.arn(record.name), c.app.options.region) };
+  return {
+    status: 201,
+    json: functionConfiguration(record, c.functions.arn(record.name), c.app.options.region),
+  };
 }

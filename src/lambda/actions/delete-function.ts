@@ -13,7 +13,8 @@ export async function deleteFunction(c: LambdaContext, req: LambdaRequest): Prom
   const name = pathFunctionName(v, req);
   const qualifier = qualifierParam(v, req);
   v.check();
-  if (qualifier === '$LATEST') throw InvalidParameterValue('$LATEST version cannot be deleted without deleting the function.');
+  if (qualifier === '$LATEST')
+    throw InvalidParameterValue('$LATEST version cannot be deleted without deleting the function.');
   const r = c.functions.require(name, qualifier);
   await c.functions.delete(r.name);
   return { status: 204 };

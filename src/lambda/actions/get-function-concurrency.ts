@@ -8,5 +8,8 @@ export async function getFunctionConcurrency(c: LambdaContext, req: LambdaReques
   const name = pathFunctionName(v, req, false);
   v.check();
   const r = c.functions.require(name);
-  return { status: 200, json: r.reservedConcurrency === undefined ? {} : { ReservedConcurrentExecutions: r.reservedConcurrency } };
+  return {
+    status: 200,
+    json: r.reservedConcurrency === undefined ? {} : { ReservedConcurrentExecutions: r.reservedConcurrency },
+  };
 }

@@ -14,7 +14,8 @@ export async function getFunctionLogs(c: LambdaContext, req: LambdaRequest): Pro
   const v = new Validator({});
   const name = v.string('FunctionName', { required: true, pattern: FUNCTION_NAME, value: req.functionName });
   const linesRaw = q.get('lines');
-  const lines = linesRaw === null ? 100 : v.integer('lines', { min: 0, max: 100000, value: Number(linesRaw) });
+  const lines =
+    linesRaw === null ? 100 : v.integer('lines', { min: 0, max: 100000, value: Number(linesRaw) });
   v.check();
   const follow = q.get('follow') === 'true' || q.get('follow') === '1';
   const headers = { 'content-type': 'text/plain; charset=utf-8', 'x-amzn-requestid': req.requestId };
@@ -32,7 +33,11 @@ export async function getFunctionLogs(c: LambdaContext, req: LambdaRequest): Pro
   return { status: 200, headers, stream: followStream(head, live, name!) };
 }
 
-async function* followStream(head: string, live: AsyncIterableIterator<unknown>, name: string): AsyncGenerator<Uint8Array> {
+async function* followStream(
+  head: string,
+  live: AsyncIterableIterator<unknown>,
+  name: string,
+): AsyncGenerator<Uint8Array> {
   if (head.length > 0) yield Buffer.from(head);
   try {
     for await (const args of live) {

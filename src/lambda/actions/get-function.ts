@@ -21,6 +21,7 @@ export async function getFunction(c: LambdaContext, req: LambdaRequest): Promise
     },
   };
   if (Object.keys(r.tags).length > 0) out['Tags'] = { ...r.tags };
-  if (r.reservedConcurrency !== undefined) out['Concurrency'] = { ReservedConcurrentExecutions: r.reservedConcurrency };
+  if (r.reservedConcurrency !== undefined)
+    out['Concurrency'] = { ReservedConcurrentExecutions: r.reservedConcurrency };
   return { status: 200, json: out };
 }

@@ -19,7 +19,9 @@ export async function invoke(c: LambdaContext, req: LambdaRequest): Promise<Lamb
   const name = pathFunctionName(v, req);
   const qualifier = qualifierParam(v, req);
   const type =
-    v.enumeration('InvocationType', ['Event', 'RequestResponse', 'DryRun'], { value: header(h['x-amz-invocation-type']) }) ?? 'RequestResponse';
+    v.enumeration('InvocationType', ['Event', 'RequestResponse', 'DryRun'], {
+      value: header(h['x-amz-invocation-type']),
+    }) ?? 'RequestResponse';
   const logType = v.enumeration('LogType', ['None', 'Tail'], { value: header(h['x-amz-log-type']) });
   v.check();
   const r = c.functions.require(name, qualifier);
@@ -37,7 +39,9 @@ export async function invoke(c: LambdaContext, req: LambdaRequest): Promise<Lamb
     try {
       JSON.parse(payload.toString('utf8'));
     } catch (err) {
-      throw InvalidRequestContent(`Could not parse request body into json: Could not parse payload into json: ${(err as Error).message}`);
+      throw InvalidRequestContent(
+        `Could not parse request body into json: Could not parse payload into json: ${(err as Error).message}`,
+      );
     }
   }
 
@@ -46,6 +50,7 @@ export async function invoke(c: LambdaContext, req: LambdaRequest): Promise<Lamb
     return { status: 204, headers: { 'x-amzn-requestid': req.requestId } };
   }
   if (type === 'Event') {
+    c.invocations.checkInvocable(r);
     const requestId = await c.asyncInvocations.enqueue(r, payload, clientContext);
     return { status: 202, headers: { 'x-amzn-requestid': requestId } };
   }
@@ -67,8 +72,10 @@ function header(v: string | string[] | undefined): string | undefined {
 /** X-Amz-Client-Context: base64 of a JSON object, passed to the runtime decoded. */
 function decodeClientContext(b64: string | undefined): string | undefined {
   if (b64 === undefined || b64 === '') return undefined;
-  const bad = (): Error => InvalidRequestContent('Client context must be a valid Base64-encoded JSON object.');
-  if (b64.length > MAX_CLIENT_CONTEXT) throw InvalidRequestContent(`Client context must be at most ${MAX_CLIENT_CONTEXT} bytes.`);
+  const bad = (): Error =>
+    InvalidRequestContent('Client context must be a valid Base64-encoded JSON object.');
+  if (b64.length > MAX_CLIENT_CONTEXT)
+    throw InvalidRequestContent(`Client context must be at most ${MAX_CLIENT_CONTEXT} bytes.`);
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(b64)) throw bad();
   const text = Buffer.from(b64, 'base64').toString('utf8');
   try {

@@ -8,9 +8,13 @@ export async function listFunctions(c: LambdaContext, req: LambdaRequest): Promi
   const q = req.api.query;
   const v = new Validator({});
   const maxRaw = q.get('MaxItems');
-  const maxItems = maxRaw === null ? undefined : v.integer('MaxItems', { min: 1, max: 10000, value: Number(maxRaw) });
+  const maxItems =
+    maxRaw === null ? undefined : v.integer('MaxItems', { min: 1, max: 10000, value: Number(maxRaw) });
   v.enumeration('FunctionVersion', ['ALL'], { value: q.get('FunctionVersion') ?? undefined });
-  v.string('MasterRegion', { pattern: /ALL|[a-z]{2}(-gov)?-[a-z]+-\d{1}/, value: q.get('MasterRegion') ?? undefined });
+  v.string('MasterRegion', {
+    pattern: /ALL|[a-z]{2}(-gov)?-[a-z]+-\d{1}/,
+    value: q.get('MasterRegion') ?? undefined,
+  });
   v.check();
   const marker = q.get('Marker');
   let after: string | undefined;
@@ -25,7 +29,8 @@ export async function listFunctions(c: LambdaContext, req: LambdaRequest): Promi
   const out: Record<string, unknown> = {
     Functions: page.map((r) => functionConfiguration(r, c.functions.arn(r.name), c.app.options.region)),
   };
-  if (from + page.length < all.length && page.length > 0) out['NextMarker'] = encodeMarker(page[page.length - 1]!.name);
+  if (from + page.length < all.length && page.length > 0)
+    out['NextMarker'] = encodeMarker(page[page.length - 1]!.name);
   return { status: 200, json: out };
 }
 

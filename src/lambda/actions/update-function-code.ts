@@ -20,8 +20,12 @@ export async function updateFunctionCode(c: LambdaContext, req: LambdaRequest): 
   v.check();
   const r = c.functions.require(name);
   const bytes = zip();
-  if (dryRun === true) return { status: 200, json: functionConfiguration(r, c.functions.arn(r.name), c.app.options.region) };
+  if (dryRun === true)
+    return { status: 200, json: functionConfiguration(r, c.functions.arn(r.name), c.app.options.region) };
   const { record, oldCodeId } = await c.functions.updateCode(r.name, bytes, revisionId);
   c.codeReplaced(record.name, oldCodeId);
-  return { status: 200, json: functionConfiguration(record, c.functions.arn(record.name), c.app.options.region) };
+  return {
+    status: 200,
+    json: functionConfiguration(record, c.functions.arn(record.name), c.app.options.region),
+  };
 }

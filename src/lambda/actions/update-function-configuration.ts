@@ -19,7 +19,10 @@ import {
  * fields change; Environment replaces the whole variable set. Warm workers of the old configuration are
  * retired (they finish what they run), so the next invoke starts with the new settings.
  */
-export async function updateFunctionConfiguration(c: LambdaContext, req: LambdaRequest): Promise<LambdaReply> {
+export async function updateFunctionConfiguration(
+  c: LambdaContext,
+  req: LambdaRequest,
+): Promise<LambdaReply> {
   const input = req.input();
   const v = new Validator(input);
   const name = pathFunctionName(v, req, false);
@@ -44,7 +47,13 @@ export async function updateFunctionConfiguration(c: LambdaContext, req: LambdaR
   if (memorySize !== undefined) patch.memorySize = memorySize;
   if (ephemeral !== undefined) patch.ephemeralStorageMb = ephemeral;
   if (input['Environment'] !== undefined) patch.environment = environment();
-  requireRuntimeAndHandler({ runtime: patch.runtime ?? current.runtime, handler: patch.handler ?? current.handler });
+  requireRuntimeAndHandler({
+    runtime: patch.runtime ?? current.runtime,
+    handler: patch.handler ?? current.handler,
+  });
   const record = await c.functions.updateConfiguration(current.name, patch, revisionId);
-  return { status: 200, json: functionConfiguration(record, c.functions.arn(record.name), c.app.options.region) };
+  return {
+    status: 200,
+    json: functionConfiguration(record, c.functions.arn(record.name), c.app.options.region),
+  };
 }
