@@ -389,6 +389,13 @@ describe('Lambda invocations in worker processes', () => {
     assert.equal(e.status, 'success');
     const dry = await c.send(new InvokeCommand({ FunctionName: 'evt', InvocationType: 'DryRun' }));
     assert.equal(dry.StatusCode, 204);
+    // The deprecated InvokeAsync operation queues the same way.
+    const legacy = await fetch(`${app.endpoint}/2014-11-13/functions/evt/invoke-async/`, {
+      method: 'POST',
+      body: '{"n":8}',
+    });
+    assert.equal(legacy.status, 202);
+    assert.deepEqual(await legacy.json(), { Status: 202 });
   });
 
   it('a failing Event invocation is retried twice (three attempts) with the same request id', async () => {
