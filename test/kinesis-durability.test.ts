@@ -19,9 +19,13 @@ const BIN = fileURLToPath(new URL('../bin/tributary.js', import.meta.url));
 
 /** `tributary up` as a real child process; resolves once it prints the line with its address. */
 async function startProcess(dataDir: string): Promise<{ child: ChildProcess; endpoint: string }> {
-  const child = spawn(process.execPath, [BIN, 'up', '--port', '0', '--data-dir', dataDir, '--transition-delay-ms', '0', '--log-level', 'warn'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [BIN, 'up', '--port', '0', '--data-dir', dataDir, '--transition-delay-ms', '0', '--log-level', 'warn'],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   let out = '';
   const endpoint = await new Promise<string>((resolve, reject) => {
     const onData = (chunk: Buffer): void => {
@@ -34,7 +38,8 @@ async function startProcess(dataDir: string): Promise<{ child: ChildProcess; end
         resolve(m[1]!);
       }
     };
-    const onExit = (code: number | null): void => reject(new Error(`tributary exited (${code}) before listening: ${out}`));
+    const onExit = (code: number | null): void =>
+      reject(new Error(`tributary exited (${code}) before listening: ${out}`));
     child.stdout!.on('data', onData);
     child.once('exit', onExit);
   });
@@ -43,7 +48,13 @@ async function startProcess(dataDir: string): Promise<{ child: ChildProcess; end
 
 /** One attempt per call: a retry must not hide a request the killed server never answered. */
 function client(endpoint: string, transport: 'h1' | 'h2'): KinesisClient {
-  return new KinesisClient({ endpoint, region, credentials, maxAttempts: 1, ...(transport === 'h1' ? { requestHandler: new NodeHttpHandler() } : {}) });
+  return new KinesisClient({
+    endpoint,
+    region,
+    credentials,
+    maxAttempts: 1,
+    ...(transport === 'h1' ? { requestHandler: new NodeHttpHandler() } : {}),
+  });
 }
 
 describe('durability: a PutRecord answer means the record survives kill -9', () => {
@@ -73,11 +84,18 @@ describe('durability: a PutRecord answer means the record survives kill -9', () 
         for (let i = 0; !killed; i++) {
           if (i % 3 === 2) {
             const batch = Array.from({ length: 5 }, (_, j) => `w${w}-b${i}-${j}`);
-            const r = await k.send(new PutRecordsCommand({ StreamName: 'durable', Records: batch.map((d) => ({ PartitionKey: d, Data: Buffer.from(d) })) }));
+            const r = await k.send(
+              new PutRecordsCommand({
+                StreamName: 'durable',
+                Records: batch.map((d) => ({ PartitionKey: d, Data: Buffer.from(d) })),
+              }),
+            );
             r.Records!.forEach((e, j) => ack(batch[j]!, e.ShardId!, e.SequenceNumber!));
           } else {
             const d = `w${w}-r${i}`;
-            const r = await k.send(new PutRecordCommand({ StreamName: 'durable', PartitionKey: d, Data: Buffer.from(d) }));
+            const r = await k.send(
+              new PutRecordCommand({ StreamName: 'durable', PartitionKey: d, Data: Buffer.from(d) }),
+            );
             ack(d, r.ShardId!, r.SequenceNumber!);
           }
         }
@@ -100,7 +118,15 @@ describe('durability: a PutRecord answer means the record survives kill -9', () 
       const found = new Map<string, [string, string]>();
       const lastSeq = new Map<string, bigint>();
       for (const s of shards) {
-        let it = (await k.send(new GetShardIteratorCommand({ StreamName: 'durable', ShardId: s.ShardId!, ShardIteratorType: 'TRIM_HORIZON' }))).ShardIterator;
+        let it = (
+          await k.send(
+            new GetShardIteratorCommand({
+              StreamName: 'durable',
+              ShardId: s.ShardId!,
+              ShardIteratorType: 'TRIM_HORIZON',
+            }),
+          )
+        ).ShardIterator;
         for (;;) {
           const r = await k.send(new GetRecordsCommand({ ShardIterator: it! }));
           for (const rec of r.Records!) {
@@ -113,12 +139,24 @@ describe('durability: a PutRecord answer means the record survives kill -9', () 
       }
       const missing = [...acked.keys()].filter((d) => !found.has(d));
       assert.deepEqual(missing, [], `${missing.length} of ${acked.size} acknowledged records lost`);
-      for (const [d, where] of acked) assert.deepEqual(found.get(d), where, `${d} kept its shard and sequence number`);
+      for (const [d, where] of acked)
+        assert.deepEqual(found.get(d), where, `${d} kept its shard and sequence number`);
       // Writing on after the restart never reuses a sequence number.
       for (const s of shards) {
-        const r = await k.send(new PutRecordCommand({ StreamName: 'durable', PartitionKey: 'after', ExplicitHashKey: s.HashKeyRange!.StartingHashKey, Data: Buffer.from('after') }));
+        const r = await k.send(
+          new PutRecordCommand({
+            StreamName: 'durable',
+            PartitionKey: 'after',
+            ExplicitHashKey: s.HashKeyRange!.StartingHashKey,
+            Data: Buffer.from('after'),
+          }),
+        );
         assert.equal(r.ShardId, s.ShardId);
-        if (lastSeq.has(s.ShardId!)) assert.ok(BigInt(r.SequenceNumber!) > lastSeq.get(s.ShardId!)!, `${s.ShardId} continues after its last record`);
+        if (lastSeq.has(s.ShardId!))
+          assert.ok(
+            BigInt(r.SequenceNumber!) > lastSeq.get(s.ShardId!)!,
+            `${s.ShardId} continues after its last record`,
+          );
       }
     } finally {
       k.destroy();

@@ -1,9 +1,18 @@
 import { strict as assert } from 'node:assert';
-import { CreateStreamCommand, DescribeStreamCommand, type KinesisClient, type Shard } from '@aws-sdk/client-kinesis';
+import {
+  CreateStreamCommand,
+  DescribeStreamCommand,
+  type KinesisClient,
+  type Shard,
+} from '@aws-sdk/client-kinesis';
 import type { App } from '../src/server/app.js';
 
 /** Asserts that `p` rejects with an AWS error of `type`, and (when given) a message matching `message`. */
-export async function expectAwsError(p: Promise<unknown>, type: string, message?: string | RegExp): Promise<Error> {
+export async function expectAwsError(
+  p: Promise<unknown>,
+  type: string,
+  message?: string | RegExp,
+): Promise<Error> {
   let caught: unknown;
   try {
     await p;

@@ -31,7 +31,7 @@ async function rawExchange(port: number, bytes: Buffer | string, ms = 2000): Pro
 /** HTTP/2 frame types in a server's byte stream (after it has consumed our preface). */
 function frameTypes(bytes: Buffer): number[] {
   const types: number[] = [];
-  for (let i = 0; i + 9 <= bytes.length; ) {
+  for (let i = 0; i + 9 <= bytes.length;) {
     const len = bytes.readUIntBE(i, 3);
     types.push(bytes[i + 3]!);
     i += 9 + len;
@@ -60,7 +60,9 @@ describe('malformed, oversized and hostile requests get an error and the server 
 
   /** The real check after every abuse: a normal SDK call still works and nothing rejected unhandled. */
   async function stillServing(): Promise<void> {
-    const r = await k.send(new PutRecordCommand({ StreamName: 'alive', PartitionKey: 'p', Data: Buffer.from('still here') }));
+    const r = await k.send(
+      new PutRecordCommand({ StreamName: 'alive', PartitionKey: 'p', Data: Buffer.from('still here') }),
+    );
     assert.match(r.SequenceNumber!, /^\d{56}$/);
     assert.deepEqual(unhandled, []);
   }
@@ -87,12 +89,19 @@ describe('malformed, oversized and hostile requests get an error and the server 
   });
 
   it('an oversized body is refused with 413, whether announced or streamed', async () => {
-    const announced = (await rawExchange(port, 'POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Target: Kinesis_20131202.PutRecord\r\nContent-Length: 999999999999\r\n\r\n{')).toString('latin1');
+    const announced = (
+      await rawExchange(
+        port,
+        'POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Target: Kinesis_20131202.PutRecord\r\nContent-Length: 999999999999\r\n\r\n{',
+      )
+    ).toString('latin1');
     assert.match(announced, /^HTTP\/1\.1 413 /);
     // Streamed (chunked, no length): the server stops buffering past its 80 MiB cap.
     const res = await new Promise<number>((resolve, reject) => {
       const socket = net.connect(port, '127.0.0.1', () => {
-        socket.write('POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Target: Kinesis_20131202.PutRecord\r\nTransfer-Encoding: chunked\r\n\r\n');
+        socket.write(
+          'POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Target: Kinesis_20131202.PutRecord\r\nTransfer-Encoding: chunked\r\n\r\n',
+        );
         const chunk = Buffer.alloc(1024 * 1024, 0x61);
         let sent = 0;
         const pump = (): void => {
@@ -127,10 +136,20 @@ describe('malformed, oversized and hostile requests get an error and the server 
     const cborWithJson = await rawKinesis(app, 'ListStreams', '{"Limit": 1}', 'application/x-amz-cbor-1.1');
     assert.equal(cborWithJson.status, 400);
     assert.equal(cborWithJson.headers.get('x-amzn-errortype'), 'SerializationException');
-    const binary = await rawKinesis(app, 'PutRecord', new Uint8Array([0xff, 0x00, 0x13, 0x37]), 'application/octet-stream');
+    const binary = await rawKinesis(
+      app,
+      'PutRecord',
+      new Uint8Array([0xff, 0x00, 0x13, 0x37]),
+      'application/octet-stream',
+    );
     assert.equal(binary.status, 400);
     assert.equal(binary.json?.['__type'], 'SerializationException');
-    const form = await rawKinesis(app, 'PutRecord', 'StreamName=alive&PartitionKey=p', 'application/x-www-form-urlencoded');
+    const form = await rawKinesis(
+      app,
+      'PutRecord',
+      'StreamName=alive&PartitionKey=p',
+      'application/x-www-form-urlencoded',
+    );
     assert.equal(form.json?.['__type'], 'SerializationException');
     const deep = await rawKinesis(app, 'PutRecord', '['.repeat(100_000) + ']'.repeat(100_000));
     assert.equal(deep.json?.['__type'], 'SerializationException');
@@ -149,7 +168,10 @@ describe('malformed, oversized and hostile requests get an error and the server 
     const hpack = await rawExchange(port, Buffer.concat([H2_PREFACE, settings, badHeaders]));
     assert.ok(frameTypes(hpack).includes(0x7), `GOAWAY in ${hpack.toString('hex')}`);
     // A frame announcing far more than the maximum frame size.
-    const huge = await rawExchange(port, Buffer.concat([H2_PREFACE, settings, Buffer.from([0xff, 0xff, 0xff, 0x0, 0, 0, 0, 0, 1])]));
+    const huge = await rawExchange(
+      port,
+      Buffer.concat([H2_PREFACE, settings, Buffer.from([0xff, 0xff, 0xff, 0x0, 0, 0, 0, 0, 1])]),
+    );
     assert.ok(frameTypes(huge).includes(0x7), `GOAWAY in ${huge.toString('hex')}`);
     // Only part of the preface, then the client hangs up.
     await rawExchange(port, H2_PREFACE.subarray(0, 10), 200);
@@ -159,7 +181,12 @@ describe('malformed, oversized and hostile requests get an error and the server 
   it('HTTP/2 streams reset mid-body, odd paths and many streams at once do not disturb the server', async () => {
     const session = http2.connect(app.endpoint);
     session.on('error', () => undefined);
-    const half = session.request({ ':method': 'POST', ':path': '/', 'x-amz-target': 'Kinesis_20131202.PutRecord', 'content-type': 'application/x-amz-json-1.1' });
+    const half = session.request({
+      ':method': 'POST',
+      ':path': '/',
+      'x-amz-target': 'Kinesis_20131202.PutRecord',
+      'content-type': 'application/x-amz-json-1.1',
+    });
     half.on('error', () => undefined);
     half.write('{"StreamName": "alive", "Data": "');
     await new Promise((r) => setTimeout(r, 20));
@@ -168,7 +195,12 @@ describe('malformed, oversized and hostile requests get an error and the server 
       ['/%', '//x', '/' + 'a'.repeat(4000), '/?a=%zz'].concat(Array.from({ length: 50 }, () => '/')).map(
         (path) =>
           new Promise<number>((resolve, reject) => {
-            const req = session.request({ ':method': 'POST', ':path': path, 'x-amz-target': 'Kinesis_20131202.ListStreams', 'content-type': 'application/x-amz-json-1.1' });
+            const req = session.request({
+              ':method': 'POST',
+              ':path': path,
+              'x-amz-target': 'Kinesis_20131202.ListStreams',
+              'content-type': 'application/x-amz-json-1.1',
+            });
             req.on('response', (h) => resolve(Number(h[':status'])));
             req.on('error', reject);
             req.on('data', () => undefined);
@@ -176,7 +208,10 @@ describe('malformed, oversized and hostile requests get an error and the server 
           }),
       ),
     );
-    assert.ok(statuses.every((s) => s === 200), statuses.join(','));
+    assert.ok(
+      statuses.every((s) => s === 200),
+      statuses.join(','),
+    );
     session.destroy();
     // A client that opens a connection and vanishes without a word.
     const silent = net.connect(port, '127.0.0.1');

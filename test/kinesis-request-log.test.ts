@@ -11,7 +11,8 @@ describe('request logging', () => {
     const lines: Array<Record<string, unknown>> = [];
     const sink = new Writable({
       write(chunk: Buffer, _enc, done) {
-        for (const line of chunk.toString().split('\n')) if (line.trim()) lines.push(JSON.parse(line) as Record<string, unknown>);
+        for (const line of chunk.toString().split('\n'))
+          if (line.trim()) lines.push(JSON.parse(line) as Record<string, unknown>);
         done();
       },
     });
@@ -20,7 +21,11 @@ describe('request logging', () => {
     await createStream(k, 'logged', 1);
     await k.send(new PutRecordCommand({ StreamName: 'logged', PartitionKey: 'p', Data: Buffer.from('x') }));
     await k.send(new ListStreamsCommand({}));
-    await fetch(app.endpoint, { method: 'POST', headers: { 'x-amz-target': 'Kinesis_20131202.Nope' }, body: '{}' });
+    await fetch(app.endpoint, {
+      method: 'POST',
+      headers: { 'x-amz-target': 'Kinesis_20131202.Nope' },
+      body: '{}',
+    });
     k.destroy();
     const requests = lines.filter((l) => l['msg'] === 'request' && l['level'] === 20);
     const ops = requests.map((l) => [l['op'], l['status']]);
@@ -30,7 +35,10 @@ describe('request logging', () => {
       ['Kinesis_20131202.ListStreams', 200],
       ['Kinesis_20131202.Nope', 400],
     ]) {
-      assert.ok(ops.some((o) => o[0] === expected[0] && o[1] === expected[1]), `${expected.join(' ')} in ${JSON.stringify(ops)}`);
+      assert.ok(
+        ops.some((o) => o[0] === expected[0] && o[1] === expected[1]),
+        `${expected.join(' ')} in ${JSON.stringify(ops)}`,
+      );
     }
     assert.ok(requests.every((l) => typeof l['ms'] === 'number' && l['service'] === 'kinesis'));
   });

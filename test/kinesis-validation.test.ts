@@ -39,7 +39,9 @@ describe('Kinesis input limits and errors', () => {
   });
 
   it('partition key: 1 to 256 Unicode characters', async () => {
-    await k.send(new PutRecordCommand({ StreamName: 'v', PartitionKey: wideString(256), Data: Buffer.from('ok') }));
+    await k.send(
+      new PutRecordCommand({ StreamName: 'v', PartitionKey: wideString(256), Data: Buffer.from('ok') }),
+    );
     const long = wideString(257);
     await expectAwsError(
       k.send(new PutRecordCommand({ StreamName: 'v', PartitionKey: long, Data: Buffer.from('x') })),
@@ -52,7 +54,15 @@ describe('Kinesis input limits and errors', () => {
       one('partitionKey', "''", 'Member must have length greater than or equal to 1'),
     );
     await expectAwsError(
-      k.send(new PutRecordsCommand({ StreamName: 'v', Records: [{ PartitionKey: 'ok', Data: Buffer.from('x') }, { PartitionKey: long, Data: Buffer.from('x') }] })),
+      k.send(
+        new PutRecordsCommand({
+          StreamName: 'v',
+          Records: [
+            { PartitionKey: 'ok', Data: Buffer.from('x') },
+            { PartitionKey: long, Data: Buffer.from('x') },
+          ],
+        }),
+      ),
       'ValidationException',
       one('records.2.member.partitionKey', `'${long}'`, 'Member must have length less than or equal to 256'),
     );
@@ -63,13 +73,30 @@ describe('Kinesis input limits and errors', () => {
     await expectAwsError(
       k.send(new PutRecordCommand({ StreamName: 'v', PartitionKey: 'k', Data: Buffer.alloc(MiB + 1) })),
       'ValidationException',
-      one('data', `'java.nio.HeapByteBuffer[pos=0 lim=${MiB + 1} cap=${MiB + 1}]'`, 'Member must have length less than or equal to 1048576'),
+      one(
+        'data',
+        `'java.nio.HeapByteBuffer[pos=0 lim=${MiB + 1} cap=${MiB + 1}]'`,
+        'Member must have length less than or equal to 1048576',
+      ),
     );
-    await expectAwsError(k.send(new PutRecordCommand({ StreamName: 'v', PartitionKey: 'kk', Data: Buffer.alloc(MiB) })), 'InvalidArgumentException', /1048578 bytes/);
     await expectAwsError(
-      k.send(new PutRecordsCommand({ StreamName: 'v', Records: [{ PartitionKey: 'k', Data: Buffer.alloc(MiB + 1) }] })),
+      k.send(new PutRecordCommand({ StreamName: 'v', PartitionKey: 'kk', Data: Buffer.alloc(MiB) })),
+      'InvalidArgumentException',
+      /1048578 bytes/,
+    );
+    await expectAwsError(
+      k.send(
+        new PutRecordsCommand({
+          StreamName: 'v',
+          Records: [{ PartitionKey: 'k', Data: Buffer.alloc(MiB + 1) }],
+        }),
+      ),
       'ValidationException',
-      one('records.1.member.data', `'java.nio.HeapByteBuffer[pos=0 lim=${MiB + 1} cap=${MiB + 1}]'`, 'Member must have length less than or equal to 1048576'),
+      one(
+        'records.1.member.data',
+        `'java.nio.HeapByteBuffer[pos=0 lim=${MiB + 1} cap=${MiB + 1}]'`,
+        'Member must have length less than or equal to 1048576',
+      ),
     );
   });
 
@@ -78,7 +105,13 @@ describe('Kinesis input limits and errors', () => {
     const counts = async (): Promise<number> => {
       let n = 0;
       for (const s of shards) {
-        const it = await k.send(new GetShardIteratorCommand({ StreamName: 'v', ShardId: s.ShardId!, ShardIteratorType: 'TRIM_HORIZON' }));
+        const it = await k.send(
+          new GetShardIteratorCommand({
+            StreamName: 'v',
+            ShardId: s.ShardId!,
+            ShardIteratorType: 'TRIM_HORIZON',
+          }),
+        );
         n += (await k.send(new GetRecordsCommand({ ShardIterator: it.ShardIterator! }))).Records!.length;
       }
       return n;
@@ -90,30 +123,61 @@ describe('Kinesis input limits and errors', () => {
       one('records', "'[]'", 'Member must have length greater than or equal to 1'),
     );
     await expectAwsError(
-      k.send(new PutRecordsCommand({ StreamName: 'v', Records: Array.from({ length: 501 }, () => ({ PartitionKey: 'k', Data: Buffer.from('x') })) })),
+      k.send(
+        new PutRecordsCommand({
+          StreamName: 'v',
+          Records: Array.from({ length: 501 }, () => ({ PartitionKey: 'k', Data: Buffer.from('x') })),
+        }),
+      ),
       'ValidationException',
       /^1 validation error detected: Value '\[com\.amazonaws\.kinesis\.v20131202\.PutRecordsRequestEntry@2(, com\.amazonaws\.kinesis\.v20131202\.PutRecordsRequestEntry@2){500}\]' at 'records' failed to satisfy constraint: Member must have length less than or equal to 500$/,
     );
     await expectAwsError(
-      k.send(new PutRecordsCommand({ StreamName: 'v', Records: Array.from({ length: 6 }, () => ({ PartitionKey: 'k', Data: Buffer.alloc(MiB - 10) })) })),
+      k.send(
+        new PutRecordsCommand({
+          StreamName: 'v',
+          Records: Array.from({ length: 6 }, () => ({ PartitionKey: 'k', Data: Buffer.alloc(MiB - 10) })),
+        }),
+      ),
       'InvalidArgumentException',
       'Records size exceeds 5 MB limit',
     );
     assert.equal(await counts(), before, 'refused requests wrote nothing');
-    const ok = await k.send(new PutRecordsCommand({ StreamName: 'v', Records: Array.from({ length: 5 }, () => ({ PartitionKey: 'k', Data: Buffer.alloc(MiB - 10) })) }));
+    const ok = await k.send(
+      new PutRecordsCommand({
+        StreamName: 'v',
+        Records: Array.from({ length: 5 }, () => ({ PartitionKey: 'k', Data: Buffer.alloc(MiB - 10) })),
+      }),
+    );
     assert.equal(ok.Records!.length, 5);
   });
 
   it('GetRecords Limit 1 to 10000; iterators must be ours', async () => {
-    const it = (await k.send(new GetShardIteratorCommand({ StreamName: 'v', ShardId: 'shardId-000000000000', ShardIteratorType: 'LATEST' }))).ShardIterator!;
-    await expectAwsError(k.send(new GetRecordsCommand({ ShardIterator: it, Limit: 0 })), 'ValidationException', one('limit', "'0'", 'Member must have value greater than or equal to 1'));
+    const it = (
+      await k.send(
+        new GetShardIteratorCommand({
+          StreamName: 'v',
+          ShardId: 'shardId-000000000000',
+          ShardIteratorType: 'LATEST',
+        }),
+      )
+    ).ShardIterator!;
+    await expectAwsError(
+      k.send(new GetRecordsCommand({ ShardIterator: it, Limit: 0 })),
+      'ValidationException',
+      one('limit', "'0'", 'Member must have value greater than or equal to 1'),
+    );
     await expectAwsError(
       k.send(new GetRecordsCommand({ ShardIterator: it, Limit: 10001 })),
       'ValidationException',
       one('limit', "'10001'", 'Member must have value less than or equal to 10000'),
     );
     await k.send(new GetRecordsCommand({ ShardIterator: it, Limit: 10000 }));
-    await expectAwsError(k.send(new GetRecordsCommand({ ShardIterator: 'bm90LWFuLWl0ZXJhdG9y' })), 'InvalidArgumentException', 'Invalid ShardIterator.');
+    await expectAwsError(
+      k.send(new GetRecordsCommand({ ShardIterator: 'bm90LWFuLWl0ZXJhdG9y' })),
+      'InvalidArgumentException',
+      'Invalid ShardIterator.',
+    );
     await expectAwsError(
       k.send(new GetRecordsCommand({ ShardIterator: 'x'.repeat(513) })),
       'ValidationException',
@@ -122,44 +186,104 @@ describe('Kinesis input limits and errors', () => {
   });
 
   it('GetShardIterator: sequence numbers and timestamps are checked like AWS', async () => {
-    const s0 = await k.send(new PutRecordCommand({ StreamName: 'v', PartitionKey: 'a', ExplicitHashKey: '0', Data: Buffer.from('x') }));
+    const s0 = await k.send(
+      new PutRecordCommand({
+        StreamName: 'v',
+        PartitionKey: 'a',
+        ExplicitHashKey: '0',
+        Data: Buffer.from('x'),
+      }),
+    );
     assert.equal(s0.ShardId, 'shardId-000000000000');
-    const s1 = await k.send(new PutRecordCommand({ StreamName: 'v', PartitionKey: 'a', ExplicitHashKey: ((1n << 128n) - 1n).toString(), Data: Buffer.from('x') }));
+    const s1 = await k.send(
+      new PutRecordCommand({
+        StreamName: 'v',
+        PartitionKey: 'a',
+        ExplicitHashKey: ((1n << 128n) - 1n).toString(),
+        Data: Buffer.from('x'),
+      }),
+    );
     const where = `used in GetShardIterator on shard shardId-000000000000 in stream v under account ${ACCOUNT}`;
-    const gsi = (type: 'AT_SEQUENCE_NUMBER' | 'AFTER_SEQUENCE_NUMBER' | 'TRIM_HORIZON' | 'LATEST' | 'AT_TIMESTAMP', extra: object = {}): Promise<unknown> =>
-      k.send(new GetShardIteratorCommand({ StreamName: 'v', ShardId: 'shardId-000000000000', ShardIteratorType: type, ...extra }));
-    const both = 'Must either specify (1) AT_SEQUENCE_NUMBER or AFTER_SEQUENCE_NUMBER and StartingSequenceNumber or (2) TRIM_HORIZON or LATEST and no StartingSequenceNumber.';
-    await expectAwsError(gsi('AT_SEQUENCE_NUMBER'), 'InvalidArgumentException', `${both} Request specified AT_SEQUENCE_NUMBER and no StartingSequenceNumber.`);
-    await expectAwsError(gsi('TRIM_HORIZON', { StartingSequenceNumber: s0.SequenceNumber }), 'InvalidArgumentException', `${both} Request specified TRIM_HORIZON and also a StartingSequenceNumber.`);
+    const gsi = (
+      type: 'AT_SEQUENCE_NUMBER' | 'AFTER_SEQUENCE_NUMBER' | 'TRIM_HORIZON' | 'LATEST' | 'AT_TIMESTAMP',
+      extra: object = {},
+    ): Promise<unknown> =>
+      k.send(
+        new GetShardIteratorCommand({
+          StreamName: 'v',
+          ShardId: 'shardId-000000000000',
+          ShardIteratorType: type,
+          ...extra,
+        }),
+      );
+    const both =
+      'Must either specify (1) AT_SEQUENCE_NUMBER or AFTER_SEQUENCE_NUMBER and StartingSequenceNumber or (2) TRIM_HORIZON or LATEST and no StartingSequenceNumber.';
+    await expectAwsError(
+      gsi('AT_SEQUENCE_NUMBER'),
+      'InvalidArgumentException',
+      `${both} Request specified AT_SEQUENCE_NUMBER and no StartingSequenceNumber.`,
+    );
+    await expectAwsError(
+      gsi('TRIM_HORIZON', { StartingSequenceNumber: s0.SequenceNumber }),
+      'InvalidArgumentException',
+      `${both} Request specified TRIM_HORIZON and also a StartingSequenceNumber.`,
+    );
     await expectAwsError(
       gsi('AT_SEQUENCE_NUMBER', { StartingSequenceNumber: s1.SequenceNumber }),
       'InvalidArgumentException',
       'Invalid StartingSequenceNumber. It encodes shardId-000000000001, while it was used in a call to a shard with shardId-000000000000',
     );
-    await expectAwsError(gsi('AFTER_SEQUENCE_NUMBER', { StartingSequenceNumber: '12345' }), 'InvalidArgumentException', `StartingSequenceNumber 12345 ${where} is invalid.`);
+    await expectAwsError(
+      gsi('AFTER_SEQUENCE_NUMBER', { StartingSequenceNumber: '12345' }),
+      'InvalidArgumentException',
+      `StartingSequenceNumber 12345 ${where} is invalid.`,
+    );
     await expectAwsError(
       gsi('AT_SEQUENCE_NUMBER', { StartingSequenceNumber: '0123' }),
       'ValidationException',
-      one('startingSequenceNumber', "'0123'", 'Member must satisfy regular expression pattern: 0|([1-9]\\d{0,128})'),
+      one(
+        'startingSequenceNumber',
+        "'0123'",
+        'Member must satisfy regular expression pattern: 0|([1-9]\\d{0,128})',
+      ),
     );
-    await expectAwsError(gsi('AT_TIMESTAMP'), 'InvalidArgumentException', 'Must specify timestampInMillis parameter for iterator of type AT_TIMESTAMP. Current request has no timestamp parameter.');
+    await expectAwsError(
+      gsi('AT_TIMESTAMP'),
+      'InvalidArgumentException',
+      'Must specify timestampInMillis parameter for iterator of type AT_TIMESTAMP. Current request has no timestamp parameter.',
+    );
     await expectAwsError(
       gsi('AT_TIMESTAMP', { Timestamp: new Date(Date.now() + 3_600_000) }),
       'InvalidArgumentException',
       /^The timestampInMillis parameter cannot be greater than the currentTimestampInMillis\. timestampInMillis: \d+, currentTimestampInMillis: \d+$/,
     );
     await expectAwsError(
-      k.send(new GetShardIteratorCommand({ StreamName: 'v', ShardId: 'shardId-000000000042', ShardIteratorType: 'LATEST' })),
+      k.send(
+        new GetShardIteratorCommand({
+          StreamName: 'v',
+          ShardId: 'shardId-000000000042',
+          ShardIteratorType: 'LATEST',
+        }),
+      ),
       'ResourceNotFoundException',
       `Shard shardId-000000000042 in stream v under account ${ACCOUNT} does not exist`,
     );
     // A sequence number of an earlier stream of the same name is refused.
     await createStream(k, 'again', 1);
-    const old = await k.send(new PutRecordCommand({ StreamName: 'again', PartitionKey: 'a', Data: Buffer.from('x') }));
+    const old = await k.send(
+      new PutRecordCommand({ StreamName: 'again', PartitionKey: 'a', Data: Buffer.from('x') }),
+    );
     await k.send(new DeleteStreamCommand({ StreamName: 'again' }));
     await createStream(k, 'again', 1);
     await expectAwsError(
-      k.send(new GetShardIteratorCommand({ StreamName: 'again', ShardId: 'shardId-000000000000', ShardIteratorType: 'AT_SEQUENCE_NUMBER', StartingSequenceNumber: old.SequenceNumber })),
+      k.send(
+        new GetShardIteratorCommand({
+          StreamName: 'again',
+          ShardId: 'shardId-000000000000',
+          ShardIteratorType: 'AT_SEQUENCE_NUMBER',
+          StartingSequenceNumber: old.SequenceNumber,
+        }),
+      ),
       'InvalidArgumentException',
       `StartingSequenceNumber ${old.SequenceNumber} used in GetShardIterator on shard shardId-000000000000 in stream again under account ${ACCOUNT} is invalid because it did not come from this stream.`,
     );
@@ -167,12 +291,26 @@ describe('Kinesis input limits and errors', () => {
 
   it('ExplicitHashKey must be a decimal in [0, 2^128-1]', async () => {
     await expectAwsError(
-      k.send(new PutRecordCommand({ StreamName: 'v', PartitionKey: 'a', ExplicitHashKey: (1n << 128n).toString(), Data: Buffer.from('x') })),
+      k.send(
+        new PutRecordCommand({
+          StreamName: 'v',
+          PartitionKey: 'a',
+          ExplicitHashKey: (1n << 128n).toString(),
+          Data: Buffer.from('x'),
+        }),
+      ),
       'InvalidArgumentException',
       `Invalid ExplicitHashKey. ExplicitHashKey must be in the range: [0, 2^128-1]. Specified value was ${1n << 128n}`,
     );
     await expectAwsError(
-      k.send(new PutRecordCommand({ StreamName: 'v', PartitionKey: 'a', ExplicitHashKey: '-1', Data: Buffer.from('x') })),
+      k.send(
+        new PutRecordCommand({
+          StreamName: 'v',
+          PartitionKey: 'a',
+          ExplicitHashKey: '-1',
+          Data: Buffer.from('x'),
+        }),
+      ),
       'ValidationException',
       one('explicitHashKey', "'-1'", 'Member must satisfy regular expression pattern: 0|([1-9]\\d{0,38})'),
     );
@@ -196,16 +334,37 @@ describe('Kinesis input limits and errors', () => {
       /^This request would exceed the shard limit for the account 000000000000 in us-east-1\. Current shard count for the account: \d+\. Limit: 500\. Number of additional shards that would have resulted from this request: 600\./,
     );
     await expectAwsError(
-      k.send(new CreateStreamCommand({ StreamName: 'mode', StreamModeDetails: { StreamMode: 'SOMETIMES' as 'ON_DEMAND' } })),
+      k.send(
+        new CreateStreamCommand({
+          StreamName: 'mode',
+          StreamModeDetails: { StreamMode: 'SOMETIMES' as 'ON_DEMAND' },
+        }),
+      ),
       'ValidationException',
-      one('streamModeDetails.streamMode', "'SOMETIMES'", 'Member must satisfy enum value set: [PROVISIONED, ON_DEMAND]'),
+      one(
+        'streamModeDetails.streamMode',
+        "'SOMETIMES'",
+        'Member must satisfy enum value set: [PROVISIONED, ON_DEMAND]',
+      ),
     );
-    await expectAwsError(k.send(new DescribeStreamCommand({ StreamName: 'v', Limit: 0 })), 'ValidationException', one('limit', "'0'", 'Member must have value greater than or equal to 1'));
-    await expectAwsError(k.send(new ListStreamsCommand({ Limit: 10001 })), 'ValidationException', one('limit', "'10001'", 'Member must have value less than or equal to 10000'));
+    await expectAwsError(
+      k.send(new DescribeStreamCommand({ StreamName: 'v', Limit: 0 })),
+      'ValidationException',
+      one('limit', "'0'", 'Member must have value greater than or equal to 1'),
+    );
+    await expectAwsError(
+      k.send(new ListStreamsCommand({ Limit: 10001 })),
+      'ValidationException',
+      one('limit', "'10001'", 'Member must have value less than or equal to 10000'),
+    );
     await expectAwsError(
       k.send(new DescribeStreamCommand({ StreamARN: 'arn:aws:sqs:us-east-1:000000000000:queue' })),
       'ValidationException',
-      one('streamARN', "'arn:aws:sqs:us-east-1:000000000000:queue'", 'Member must satisfy regular expression pattern: arn:aws.*:kinesis:.*:\\d{12}:stream/\\S+'),
+      one(
+        'streamARN',
+        "'arn:aws:sqs:us-east-1:000000000000:queue'",
+        'Member must satisfy regular expression pattern: arn:aws.*:kinesis:.*:\\d{12}:stream/\\S+',
+      ),
     );
   });
 
@@ -214,40 +373,85 @@ describe('Kinesis input limits and errors', () => {
     await expectAwsError(
       k.send(new AddTagsToStreamCommand({ StreamName: 'v', Tags: { [longKey]: 'v' } })),
       'ValidationException',
-      one('tags', `'{${longKey}=v}'`, 'Map keys must satisfy constraint: [Member must have length less than or equal to 128, Member must have length greater than or equal to 1]'),
+      one(
+        'tags',
+        `'{${longKey}=v}'`,
+        'Map keys must satisfy constraint: [Member must have length less than or equal to 128, Member must have length greater than or equal to 1]',
+      ),
     );
     const longValue = 'v'.repeat(257);
     await expectAwsError(
       k.send(new AddTagsToStreamCommand({ StreamName: 'v', Tags: { a: longValue } })),
       'ValidationException',
-      one('tags', `'{a=${longValue}}'`, 'Map value must satisfy constraint: [Member must have length less than or equal to 256, Member must have length greater than or equal to 0]'),
+      one(
+        'tags',
+        `'{a=${longValue}}'`,
+        'Map value must satisfy constraint: [Member must have length less than or equal to 256, Member must have length greater than or equal to 0]',
+      ),
     );
-    await k.send(new AddTagsToStreamCommand({ StreamName: 'v', Tags: { ['k'.repeat(128)]: 'v'.repeat(256), 'ünï cödé_./=+-@:': 'ok' } }));
+    await k.send(
+      new AddTagsToStreamCommand({
+        StreamName: 'v',
+        Tags: { ['k'.repeat(128)]: 'v'.repeat(256), 'ünï cödé_./=+-@:': 'ok' },
+      }),
+    );
     await expectAwsError(
       k.send(new AddTagsToStreamCommand({ StreamName: 'v', Tags: { 'semi;colon': 'x' } })),
       'InvalidArgumentException',
       'Some tags contain invalid characters. Valid characters: Unicode letters, digits, white space, _ . / = + - % @ :.',
     );
-    await expectAwsError(k.send(new AddTagsToStreamCommand({ StreamName: 'v', Tags: { pct: '50%' } })), 'InvalidArgumentException', /because some tags contained illegal characters/);
-    await expectAwsError(k.send(new AddTagsToStreamCommand({ StreamName: 'v', Tags: {} })), 'ValidationException', one('tags', "'{}'", 'Member must have length greater than or equal to 1'));
+    await expectAwsError(
+      k.send(new AddTagsToStreamCommand({ StreamName: 'v', Tags: { pct: '50%' } })),
+      'InvalidArgumentException',
+      /because some tags contained illegal characters/,
+    );
+    await expectAwsError(
+      k.send(new AddTagsToStreamCommand({ StreamName: 'v', Tags: {} })),
+      'ValidationException',
+      one('tags', "'{}'", 'Member must have length greater than or equal to 1'),
+    );
     const tooMany: Record<string, string> = {};
     for (let i = 0; i < 201; i++) tooMany[`t${i}`] = '';
-    await expectAwsError(k.send(new AddTagsToStreamCommand({ StreamName: 'v', Tags: tooMany })), 'ValidationException', /at 'tags' failed to satisfy constraint: Member must have length less than or equal to 200$/);
     await expectAwsError(
-      k.send(new RemoveTagsFromStreamCommand({ StreamName: 'v', TagKeys: Array.from({ length: 51 }, (_, i) => `t${i}`) })),
+      k.send(new AddTagsToStreamCommand({ StreamName: 'v', Tags: tooMany })),
+      'ValidationException',
+      /at 'tags' failed to satisfy constraint: Member must have length less than or equal to 200$/,
+    );
+    await expectAwsError(
+      k.send(
+        new RemoveTagsFromStreamCommand({
+          StreamName: 'v',
+          TagKeys: Array.from({ length: 51 }, (_, i) => `t${i}`),
+        }),
+      ),
       'ValidationException',
       /at 'tagKeys' failed to satisfy constraint: Member must have length less than or equal to 50$/,
     );
-    await expectAwsError(k.send(new ListTagsForStreamCommand({ StreamName: 'v', Limit: 51 })), 'ValidationException', one('limit', "'51'", 'Member must have value less than or equal to 50'));
+    await expectAwsError(
+      k.send(new ListTagsForStreamCommand({ StreamName: 'v', Limit: 51 })),
+      'ValidationException',
+      one('limit', "'51'", 'Member must have value less than or equal to 50'),
+    );
     assert.equal((await k.send(new ListTagsForStreamCommand({ StreamName: 'v' }))).Tags!.length, 2);
   });
 
   it('ListShards: a stream or a NextToken; NextTokens expire after 300 seconds', async () => {
-    await expectAwsError(k.send(new ListShardsCommand({})), 'InvalidArgumentException', 'Either NextToken or StreamName should be provided.');
-    const stale = encodeNextToken('ListShards', { stream: 'v', after: 'shardId-000000000000' }, Date.now() - 301_000);
+    await expectAwsError(
+      k.send(new ListShardsCommand({})),
+      'InvalidArgumentException',
+      'Either NextToken or StreamName should be provided.',
+    );
+    const stale = encodeNextToken(
+      'ListShards',
+      { stream: 'v', after: 'shardId-000000000000' },
+      Date.now() - 301_000,
+    );
     await expectAwsError(k.send(new ListShardsCommand({ NextToken: stale })), 'ExpiredNextTokenException');
     const fresh = encodeNextToken('ListShards', { stream: 'v', after: 'shardId-000000000000' });
-    assert.deepEqual((await k.send(new ListShardsCommand({ NextToken: fresh }))).Shards!.map((s) => s.ShardId), ['shardId-000000000001']);
+    assert.deepEqual(
+      (await k.send(new ListShardsCommand({ NextToken: fresh }))).Shards!.map((s) => s.ShardId),
+      ['shardId-000000000001'],
+    );
     await expectAwsError(
       k.send(new ListShardsCommand({ StreamName: 'v', ShardFilter: { Type: 'AFTER_SHARD_ID' } })),
       'InvalidArgumentException',
@@ -267,13 +471,18 @@ describe('Kinesis wire errors (hand-made requests)', () => {
   });
 
   it('names a missing required member "Value null", unquoted', async () => {
-    const r = await rawKinesis(app, 'GetShardIterator', JSON.stringify({ StreamName: 'w', ShardId: 'shardId-000000000000' }));
+    const r = await rawKinesis(
+      app,
+      'GetShardIterator',
+      JSON.stringify({ StreamName: 'w', ShardId: 'shardId-000000000000' }),
+    );
     assert.equal(r.status, 400);
     assert.equal(r.headers.get('x-amzn-errortype'), 'ValidationException');
     assert.equal(r.headers.get('content-type'), 'application/x-amz-json-1.1');
     assert.deepEqual(r.json, {
       __type: 'ValidationException',
-      message: "1 validation error detected: Value null at 'shardIteratorType' failed to satisfy constraint: Member must not be null",
+      message:
+        "1 validation error detected: Value null at 'shardIteratorType' failed to satisfy constraint: Member must not be null",
     });
   });
 
@@ -294,7 +503,11 @@ describe('Kinesis wire errors (hand-made requests)', () => {
     }
     const count = await rawKinesis(app, 'CreateStream', '{"StreamName": "t", "ShardCount": "3"}');
     assert.equal(count.json?.['__type'], 'SerializationException');
-    const records = await rawKinesis(app, 'PutRecords', '{"StreamName": "w", "Records": {"Data": "eA==", "PartitionKey": "k"}}');
+    const records = await rawKinesis(
+      app,
+      'PutRecords',
+      '{"StreamName": "w", "Records": {"Data": "eA==", "PartitionKey": "k"}}',
+    );
     assert.equal(records.json?.['__type'], 'SerializationException');
     const entry = await rawKinesis(app, 'PutRecords', '{"StreamName": "w", "Records": ["eA=="]}');
     assert.equal(entry.json?.['__type'], 'SerializationException');
@@ -310,6 +523,9 @@ describe('Kinesis wire errors (hand-made requests)', () => {
 
   it('answers ResourceNotFoundException with the AWS message', async () => {
     const r = await rawKinesis(app, 'DescribeStream', JSON.stringify({ StreamName: 'missing' }));
-    assert.deepEqual(r.json, { __type: 'ResourceNotFoundException', message: `Stream missing under account ${ACCOUNT} not found.` });
+    assert.deepEqual(r.json, {
+      __type: 'ResourceNotFoundException',
+      message: `Stream missing under account ${ACCOUNT} not found.`,
+    });
   });
 });

@@ -7,11 +7,19 @@ export const NEXT_TOKEN_TTL_MS = 300_000;
  * An opaque pagination token: base64 JSON of what to resume after, which operation made it, and when.
  * `now` is a parameter so the expiry can be tested without waiting.
  */
-export function encodeNextToken(op: 'ListStreams' | 'ListShards', after: Record<string, unknown>, now = Date.now()): string {
+export function encodeNextToken(
+  op: 'ListStreams' | 'ListShards',
+  after: Record<string, unknown>,
+  now = Date.now(),
+): string {
   return Buffer.from(JSON.stringify({ op, after, at: now })).toString('base64');
 }
 
-export function decodeNextToken(op: 'ListStreams' | 'ListShards', token: string, now = Date.now()): Record<string, unknown> {
+export function decodeNextToken(
+  op: 'ListStreams' | 'ListShards',
+  token: string,
+  now = Date.now(),
+): Record<string, unknown> {
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(token, 'base64').toString('utf8'));
@@ -19,7 +27,14 @@ export function decodeNextToken(op: 'ListStreams' | 'ListShards', token: string,
     parsed = undefined;
   }
   const t = parsed as { op?: unknown; after?: unknown; at?: unknown } | undefined;
-  if (typeof t !== 'object' || t === null || t.op !== op || typeof t.at !== 'number' || typeof t.after !== 'object' || t.after === null) {
+  if (
+    typeof t !== 'object' ||
+    t === null ||
+    t.op !== op ||
+    typeof t.at !== 'number' ||
+    typeof t.after !== 'object' ||
+    t.after === null
+  ) {
     throw InvalidArgument(`Invalid NextToken: ${token}`);
   }
   if (now - t.at > NEXT_TOKEN_TTL_MS) {

@@ -10,7 +10,11 @@ export const MAX_RETENTION_HOURS = 8760;
  * Increase/DecreaseStreamRetentionPeriod share everything but the direction: the bounds, then the
  * direction check against the current period (an equal period is accepted and changes nothing).
  */
-export async function changeRetention(k: KinesisContext, input: Record<string, unknown>, direction: 'increase' | 'decrease'): Promise<unknown> {
+export async function changeRetention(
+  k: KinesisContext,
+  input: Record<string, unknown>,
+  direction: 'increase' | 'decrease',
+): Promise<unknown> {
   const v = new Validator(input);
   const target = streamTarget(v, k);
   const hours = v.integer('RetentionPeriodHours', { required: true });
@@ -19,10 +23,14 @@ export async function changeRetention(k: KinesisContext, input: Record<string, u
   const meta = k.streams.getVisible(name);
   const h = hours!;
   if (h < MIN_RETENTION_HOURS) {
-    throw InvalidArgument(`Minimum allowed retention period is ${MIN_RETENTION_HOURS} hours. Requested retention period (${h} hours) is too short.`);
+    throw InvalidArgument(
+      `Minimum allowed retention period is ${MIN_RETENTION_HOURS} hours. Requested retention period (${h} hours) is too short.`,
+    );
   }
   if (h > MAX_RETENTION_HOURS) {
-    throw InvalidArgument(`Maximum allowed retention period is ${MAX_RETENTION_HOURS} hours. Requested retention period (${h} hours) is too long.`);
+    throw InvalidArgument(
+      `Maximum allowed retention period is ${MAX_RETENTION_HOURS} hours. Requested retention period (${h} hours) is too long.`,
+    );
   }
   const current = meta.retentionHours;
   if (direction === 'increase' && h < current) {

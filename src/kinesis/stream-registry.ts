@@ -1,7 +1,13 @@
 import { EventEmitter } from 'node:events';
 import type { AppContext } from '../server/context.js';
 import { arn } from '../server/context.js';
-import { AwsError, InvalidArgument, LimitExceeded, ResourceInUse, ResourceNotFound } from '../server/errors.js';
+import {
+  AwsError,
+  InvalidArgument,
+  LimitExceeded,
+  ResourceInUse,
+  ResourceNotFound,
+} from '../server/errors.js';
 import { evenRanges, hashPartitionKey, MAX_HASH_KEY } from './hash-keys.js';
 import type { KinesisRecord, ShardMeta, StoredRecord, StreamMeta, StreamMode } from './model.js';
 import { formatSequenceNumber } from './sequence-numbers.js';
@@ -132,7 +138,9 @@ export class StreamRegistry extends EventEmitter<StreamRegistryEvents> {
   #after(ms: number, fn: () => Promise<void> | void): void {
     const t = setTimeout(() => {
       this.#timers.delete(t);
-      void Promise.resolve(fn()).catch((err: unknown) => this.#ctx.log.error({ err }, 'stream transition failed'));
+      void Promise.resolve(fn()).catch((err: unknown) =>
+        this.#ctx.log.error({ err }, 'stream transition failed'),
+      );
     }, ms);
     this.#timers.add(t);
   }
@@ -205,7 +213,9 @@ export class StreamRegistry extends EventEmitter<StreamRegistryEvents> {
   #shard(s: StreamState, shardId: string): ShardState {
     const sh = s.shards.get(shardId);
     if (!sh) {
-      throw ResourceNotFound(`Shard ${shardId} in stream ${s.meta.name} under account ${this.account} does not exist`);
+      throw ResourceNotFound(
+        `Shard ${shardId} in stream ${s.meta.name} under account ${this.account} does not exist`,
+      );
     }
     return sh;
   }
@@ -221,16 +231,29 @@ export class StreamRegistry extends EventEmitter<StreamRegistryEvents> {
   }
 
   /** Visible positions of a shard: [first, last]; last < first when empty. */
-  bounds(stream: string, shardId: string): { first: number; last: number; closed: boolean; lastArrival: number } {
+  bounds(
+    stream: string,
+    shardId: string,
+  ): { first: number; last: number; closed: boolean; lastArrival: number } {
     const s = this.#state(stream);
     const sh = this.#shard(s, shardId);
     const first = this.#ctx.store.firstSeq(sh.log) ?? sh.committed + 1;
-    return { first: Math.min(first, sh.committed + 1), last: sh.committed, closed: sh.meta.endPosition !== undefined, lastArrival: sh.lastArrival };
+    return {
+      first: Math.min(first, sh.committed + 1),
+      last: sh.committed,
+      closed: sh.meta.endPosition !== undefined,
+      lastArrival: sh.lastArrival,
+    };
   }
 
   // ---- lifecycle ---------------------------------------------------------------------------
 
-  async create(name: string, shardCount: number, mode: StreamMode, tags: Record<string, string> = {}): Promise<void> {
+  async create(
+    name: string,
+    shardCount: number,
+    mode: StreamMode,
+    tags: Record<string, string> = {},
+  ): Promise<void> {
     if (this.#streams.has(name)) {
       throw ResourceInUse(`Stream ${name} under account ${this.account} already exists.`);
     }
@@ -312,7 +335,6 @@ export class StreamRegistry extends EventEmitter<StreamRegistryEvents> {
 
   // ---- records -------------------------------------------------------------------------------
 
-
   #route(s: StreamState, hash: bigint): ShardState {
     const open = s.open;
     let lo = 0;
@@ -342,7 +364,10 @@ export class StreamRegistry extends EventEmitter<StreamRegistryEvents> {
       let b = batches.get(sh);
       if (!b) batches.set(sh, (b = []));
       b.push({ seq: position, value: { d: e.data, k: e.partitionKey, t } });
-      results.push({ shardId: sh.meta.shardId, sequenceNumber: formatSequenceNumber(sh.meta.index, s.meta.createdAt, position) });
+      results.push({
+        shardId: sh.meta.shardId,
+        sequenceNumber: formatSequenceNumber(sh.meta.index, s.meta.createdAt, position),
+      });
     }
     const writes = [...batches].map(([sh, b]) => this.#ctx.store.append(sh.log, b));
     await Promise.all(writes);
@@ -421,7 +446,11 @@ export class StreamRegistry extends EventEmitter<StreamRegistryEvents> {
         const keepFrom = this.positionAtTimestamp(s.meta.name, sh.meta.shardId, cutoff);
         const first = this.#ctx.store.firstSeq(sh.log);
         if (first !== undefined && keepFrom > first) await this.#ctx.store.trim(sh.log, keepFrom);
-        if (sh.meta.closedAt !== undefined && sh.meta.closedAt < cutoff && sh.committed >= (sh.meta.endPosition ?? 0)) {
+        if (
+          sh.meta.closedAt !== undefined &&
+          sh.meta.closedAt < cutoff &&
+          sh.committed >= (sh.meta.endPosition ?? 0)
+        ) {
           expiredShards.push(sh);
         }
       }
@@ -454,7 +483,10 @@ export class StreamRegistry extends EventEmitter<StreamRegistryEvents> {
   /** A shard to split or merge: it must exist and still be open. */
   #requireOpen(s: StreamState, shardId: string): ShardState {
     const sh = s.shards.get(shardId);
-    if (!sh) throw ResourceNotFound(`Could not find shard ${shardId} in stream ${s.meta.name} under account ${this.account}.`);
+    if (!sh)
+      throw ResourceNotFound(
+        `Could not find shard ${shardId} in stream ${s.meta.name} under account ${this.account}.`,
+      );
     if (sh.meta.endPosition !== undefined) {
       throw InvalidArgument(
         `Shard ${shardId} in stream ${s.meta.name} under account ${this.account} has already been merged or split, and thus is not eligible for merging or splitting.`,
@@ -483,7 +515,15 @@ export class StreamRegistry extends EventEmitter<StreamRegistryEvents> {
     for (const c of children) {
       const log = `kin/${s.meta.name}/${s.meta.createdAt}/${c.index}`;
       s.meta.shards.push(c);
-      s.shards.set(c.shardId, { meta: c, log, next: 0, committed: -1, lastArrival: now, start: BigInt(c.startingHashKey), end: BigInt(c.endingHashKey) });
+      s.shards.set(c.shardId, {
+        meta: c,
+        log,
+        next: 0,
+        committed: -1,
+        lastArrival: now,
+        start: BigInt(c.startingHashKey),
+        end: BigInt(c.endingHashKey),
+      });
     }
     this.#reindexOpen(s);
     s.meta.status = 'ACTIVE';
@@ -507,8 +547,24 @@ export class StreamRegistry extends EventEmitter<StreamRegistryEvents> {
     const i = this.#nextIndex(s);
     const now = Date.now();
     const children: ShardMeta[] = [
-      { index: i, shardId: shardIdOf(i), startingHashKey: p.meta.startingHashKey, endingHashKey: (newStartingHashKey - 1n).toString(), parentShardId: shardId, startPosition: 0, createdAt: now },
-      { index: i + 1, shardId: shardIdOf(i + 1), startingHashKey: newStartingHashKey.toString(), endingHashKey: p.meta.endingHashKey, parentShardId: shardId, startPosition: 0, createdAt: now },
+      {
+        index: i,
+        shardId: shardIdOf(i),
+        startingHashKey: p.meta.startingHashKey,
+        endingHashKey: (newStartingHashKey - 1n).toString(),
+        parentShardId: shardId,
+        startPosition: 0,
+        createdAt: now,
+      },
+      {
+        index: i + 1,
+        shardId: shardIdOf(i + 1),
+        startingHashKey: newStartingHashKey.toString(),
+        endingHashKey: p.meta.endingHashKey,
+        parentShardId: shardId,
+        startPosition: 0,
+        createdAt: now,
+      },
     ];
     await this.#beginUpdate(s, () => this.#reshard(s, [p], children));
   }
@@ -520,7 +576,9 @@ export class StreamRegistry extends EventEmitter<StreamRegistryEvents> {
     const b = this.#requireOpen(s, adjacentShardId);
     const [lo, hi] = a.start < b.start ? [a, b] : [b, a];
     if (a === b || lo.end + 1n !== hi.start) {
-      throw InvalidArgument(`Shards ${shardId} and ${adjacentShardId} in stream ${stream} under account ${this.account} are not an adjacent pair of shards eligible for merging`);
+      throw InvalidArgument(
+        `Shards ${shardId} and ${adjacentShardId} in stream ${stream} under account ${this.account} are not an adjacent pair of shards eligible for merging`,
+      );
     }
     this.#requireActiveForReshard(s);
     const i = this.#nextIndex(s);

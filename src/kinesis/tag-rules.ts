@@ -5,8 +5,10 @@ import type { Validator } from '../server/validator.js';
 export const MAX_TAGS_PER_STREAM = 50;
 /** One TagMap in a request: at most 200 entries (the service model's TagMap). */
 const MAX_TAG_MAP_ENTRIES = 200;
-const KEY_RULE = 'Member must have length less than or equal to 128, Member must have length greater than or equal to 1';
-const VALUE_RULE = 'Member must have length less than or equal to 256, Member must have length greater than or equal to 0';
+const KEY_RULE =
+  'Member must have length less than or equal to 128, Member must have length greater than or equal to 1';
+const VALUE_RULE =
+  'Member must have length less than or equal to 256, Member must have length greater than or equal to 0';
 /** Unicode letters, digits, white space and `_ . / = + - % @ :` (AWS's tag alphabet). */
 const TAG_CHARS = /^[\p{L}\p{N}\p{Zs}_./=+\-%@:]*$/u;
 
@@ -26,12 +28,14 @@ export function tagMap(v: Validator, member: string, required: boolean): Record<
   const tags: Record<string, string> = {};
   for (const [key, value] of Object.entries(raw)) {
     if (value === null || value === undefined) continue;
-    if (typeof value !== 'string') throw Serialization(`Unexpected value type for ${member}.${key}: expected string`);
+    if (typeof value !== 'string')
+      throw Serialization(`Unexpected value type for ${member}.${key}: expected string`);
     tags[key] = value;
   }
   const entries = Object.entries(tags);
   if (entries.length < 1) v.fail(path, tags, 'Member must have length greater than or equal to 1');
-  if (entries.length > MAX_TAG_MAP_ENTRIES) v.fail(path, tags, `Member must have length less than or equal to ${MAX_TAG_MAP_ENTRIES}`);
+  if (entries.length > MAX_TAG_MAP_ENTRIES)
+    v.fail(path, tags, `Member must have length less than or equal to ${MAX_TAG_MAP_ENTRIES}`);
   if (entries.some(([key]) => length(key) < 1 || length(key) > 128)) {
     v.fail(path, tags, `Map keys must satisfy constraint: [${KEY_RULE}]`);
   }
@@ -51,12 +55,15 @@ export function tagKeyList(v: Validator, member: string): string[] | undefined {
   }
   const keys: string[] = [];
   for (const key of raw) {
-    if (typeof key !== 'string') throw Serialization(`Unexpected value type for ${member} member: expected string`);
+    if (typeof key !== 'string')
+      throw Serialization(`Unexpected value type for ${member} member: expected string`);
     keys.push(key);
   }
   if (keys.length < 1) v.fail(path, keys, 'Member must have length greater than or equal to 1');
-  if (keys.length > MAX_TAGS_PER_STREAM) v.fail(path, keys, `Member must have length less than or equal to ${MAX_TAGS_PER_STREAM}`);
-  if (keys.some((k) => length(k) < 1 || length(k) > 128)) v.fail(path, keys, `Member must satisfy constraint: [${KEY_RULE}]`);
+  if (keys.length > MAX_TAGS_PER_STREAM)
+    v.fail(path, keys, `Member must have length less than or equal to ${MAX_TAGS_PER_STREAM}`);
+  if (keys.some((k) => length(k) < 1 || length(k) > 128))
+    v.fail(path, keys, `Member must satisfy constraint: [${KEY_RULE}]`);
   return keys;
 }
 
@@ -64,9 +71,16 @@ export function tagKeyList(v: Validator, member: string): string[] | undefined {
  * AWS checks the characters after the shape: anything outside its alphabet is one error, and `%` (inside
  * the alphabet of the first message, yet refused) is another.
  */
-export function checkTagCharacters(strings: string[], verb: 'add tags to' | 'remove tags from', stream: string, account: string): void {
+export function checkTagCharacters(
+  strings: string[],
+  verb: 'add tags to' | 'remove tags from',
+  stream: string,
+  account: string,
+): void {
   if (strings.some((s) => !TAG_CHARS.test(s))) {
-    throw InvalidArgument('Some tags contain invalid characters. Valid characters: Unicode letters, digits, white space, _ . / = + - % @ :.');
+    throw InvalidArgument(
+      'Some tags contain invalid characters. Valid characters: Unicode letters, digits, white space, _ . / = + - % @ :.',
+    );
   }
   if (strings.some((s) => s.includes('%'))) {
     throw InvalidArgument(

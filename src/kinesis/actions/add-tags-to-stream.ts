@@ -10,7 +10,12 @@ export async function addTagsToStream(k: KinesisContext, input: Record<string, u
   v.check();
   const name = target();
   const meta = k.streams.getVisible(name);
-  checkTagCharacters([...Object.keys(tags!), ...Object.values(tags!)], 'add tags to', name, k.streams.account);
+  checkTagCharacters(
+    [...Object.keys(tags!), ...Object.values(tags!)],
+    'add tags to',
+    name,
+    k.streams.account,
+  );
   checkTagCount(new Set([...Object.keys(meta.tags), ...Object.keys(tags!)]).size, name, k.streams.account);
   await k.streams.update(name, (m) => (m.tags = { ...m.tags, ...tags }));
   return {};

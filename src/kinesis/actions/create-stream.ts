@@ -32,7 +32,12 @@ export async function createStream(k: KinesisContext, input: Record<string, unkn
   if (effectiveMode === 'ON_DEMAND') count = ON_DEMAND_SHARDS;
   if (count === undefined) throw InvalidArgument('ShardCount is required for PROVISIONED stream mode.');
   if (tags) {
-    checkTagCharacters([...Object.keys(tags), ...Object.values(tags)], 'add tags to', name!, k.streams.account);
+    checkTagCharacters(
+      [...Object.keys(tags), ...Object.values(tags)],
+      'add tags to',
+      name!,
+      k.streams.account,
+    );
     checkTagCount(Object.keys(tags).length, name!, k.streams.account);
   }
   await k.streams.create(name!, count, effectiveMode, tags ?? {});

@@ -2,7 +2,10 @@ import { Validator } from '../../server/validator.js';
 import { streamTarget, type KinesisContext } from '../kinesis-context.js';
 
 /** DescribeStreamSummary: the stream without its shard list, plus open shard and consumer counts. */
-export async function describeStreamSummary(k: KinesisContext, input: Record<string, unknown>): Promise<unknown> {
+export async function describeStreamSummary(
+  k: KinesisContext,
+  input: Record<string, unknown>,
+): Promise<unknown> {
   const v = new Validator(input);
   const target = streamTarget(v, k);
   v.check();

@@ -12,7 +12,11 @@ export function shardShape(stream: StreamMeta, s: ShardMeta): Record<string, unk
     StartingSequenceNumber: formatSequenceNumber(s.index, stream.createdAt, s.startPosition),
   };
   if (s.endPosition !== undefined) {
-    range['EndingSequenceNumber'] = formatSequenceNumber(s.index, stream.createdAt, Math.max(s.endPosition, s.startPosition));
+    range['EndingSequenceNumber'] = formatSequenceNumber(
+      s.index,
+      stream.createdAt,
+      Math.max(s.endPosition, s.startPosition),
+    );
   }
   return {
     ShardId: s.shardId,
@@ -32,7 +36,10 @@ export function shardsInOrder(meta: StreamMeta): ShardMeta[] {
 export async function describeStream(k: KinesisContext, input: Record<string, unknown>): Promise<unknown> {
   const v = new Validator(input);
   const target = streamTarget(v, k);
-  const limit = Math.min(v.integer('Limit', { min: 1, max: 10000 }) ?? MAX_SHARDS_PER_CALL, MAX_SHARDS_PER_CALL);
+  const limit = Math.min(
+    v.integer('Limit', { min: 1, max: 10000 }) ?? MAX_SHARDS_PER_CALL,
+    MAX_SHARDS_PER_CALL,
+  );
   const after = v.string('ExclusiveStartShardId', { min: 1, max: 128, pattern: /[a-zA-Z0-9_.-]+/ });
   v.check();
   const meta = k.streams.get(target());

@@ -30,7 +30,9 @@ export async function getRecords(k: KinesisContext, input: Record<string, unknow
   v.check();
   const it = decodeIterator(iterator!);
   if (!k.streams.has(it.stream) || k.streams.get(it.stream).createdAt !== it.salt) {
-    throw ResourceNotFound(`Shard ${it.shardId} in stream ${it.stream} under account ${k.streams.account} does not exist`);
+    throw ResourceNotFound(
+      `Shard ${it.shardId} in stream ${it.stream} under account ${k.streams.account} does not exist`,
+    );
   }
   const meta = k.streams.get(it.stream);
   const bounds = k.streams.bounds(it.stream, it.shardId);
@@ -58,6 +60,11 @@ export async function getRecords(k: KinesisContext, input: Record<string, unknow
   }
   let bytes = 0;
   for (const r of records) bytes += r.data.length + Buffer.byteLength(r.partitionKey);
-  k.streams.emit('getRecords', { stream: it.stream, records: records.length, bytes, millisBehindLatest: out['MillisBehindLatest'] as number });
+  k.streams.emit('getRecords', {
+    stream: it.stream,
+    records: records.length,
+    bytes,
+    millisBehindLatest: out['MillisBehindLatest'] as number,
+  });
   return out;
 }

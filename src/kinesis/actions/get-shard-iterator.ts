@@ -4,7 +4,13 @@ import { encodeIterator } from '../iterators.js';
 import { streamTarget, type KinesisContext } from '../kinesis-context.js';
 import { parseSequenceNumber, SEQUENCE_NUMBER_PATTERN } from '../sequence-numbers.js';
 
-const TYPES = ['AT_SEQUENCE_NUMBER', 'AFTER_SEQUENCE_NUMBER', 'TRIM_HORIZON', 'LATEST', 'AT_TIMESTAMP'] as const;
+const TYPES = [
+  'AT_SEQUENCE_NUMBER',
+  'AFTER_SEQUENCE_NUMBER',
+  'TRIM_HORIZON',
+  'LATEST',
+  'AT_TIMESTAMP',
+] as const;
 export type IteratorType = (typeof TYPES)[number];
 
 const BOTH_OR_NEITHER =
@@ -33,7 +39,9 @@ export function startPosition(
       return bounds.last + 1;
     case 'AT_TIMESTAMP': {
       if (timestampMs === undefined) {
-        throw InvalidArgument('Must specify timestampInMillis parameter for iterator of type AT_TIMESTAMP. Current request has no timestamp parameter.');
+        throw InvalidArgument(
+          'Must specify timestampInMillis parameter for iterator of type AT_TIMESTAMP. Current request has no timestamp parameter.',
+        );
       }
       const now = Date.now();
       if (timestampMs > now) {
@@ -58,7 +66,9 @@ export function startPosition(
         );
       }
       if (parsed.salt !== meta.createdAt) {
-        throw InvalidArgument(`StartingSequenceNumber ${sequenceNumber} ${where} is invalid because it did not come from this stream.`);
+        throw InvalidArgument(
+          `StartingSequenceNumber ${sequenceNumber} ${where} is invalid because it did not come from this stream.`,
+        );
       }
       const p = type === 'AT_SEQUENCE_NUMBER' ? parsed.position : parsed.position + 1;
       return Math.max(p, bounds.first);
@@ -83,6 +93,12 @@ export async function getShardIterator(k: KinesisContext, input: Record<string, 
   if (!meta.shards.some((s) => s.shardId === shardId)) throw ResourceNotFound(missing);
   const position = startPosition(k, stream, shardId!, type!, seq, ts);
   return {
-    ShardIterator: encodeIterator({ stream, salt: meta.createdAt, shardId: shardId!, position, issuedAt: Date.now() }),
+    ShardIterator: encodeIterator({
+      stream,
+      salt: meta.createdAt,
+      shardId: shardId!,
+      position,
+      issuedAt: Date.now(),
+    }),
   };
 }

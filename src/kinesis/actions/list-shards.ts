@@ -62,7 +62,10 @@ export async function listShards(k: KinesisContext, input: Record<string, unknow
   const v = new Validator(input);
   const target = streamTarget(v, k, false);
   const nextToken = v.string('NextToken', { min: 1, max: 1048576 });
-  const maxResults = Math.min(v.integer('MaxResults', { min: 1, max: 10000 }) ?? MAX_SHARDS_PER_CALL, MAX_SHARDS_PER_CALL);
+  const maxResults = Math.min(
+    v.integer('MaxResults', { min: 1, max: 10000 }) ?? MAX_SHARDS_PER_CALL,
+    MAX_SHARDS_PER_CALL,
+  );
   const exclusiveStart = v.string('ExclusiveStartShardId', { min: 1, max: 128, pattern: SHARD_ID });
   v.timestamp('StreamCreationTimestamp');
   const filterIn = v.map('ShardFilter');
@@ -70,7 +73,12 @@ export async function listShards(k: KinesisContext, input: Record<string, unknow
   if (filterIn !== undefined) {
     const fv = new Validator(filterIn);
     const type = fv.enumeration('Type', FILTER_TYPES, { required: true, path: 'shardFilter.type' });
-    const shardId = fv.string('ShardId', { min: 1, max: 128, pattern: SHARD_ID, path: 'shardFilter.shardId' });
+    const shardId = fv.string('ShardId', {
+      min: 1,
+      max: 128,
+      pattern: SHARD_ID,
+      path: 'shardFilter.shardId',
+    });
     const timestamp = fv.timestamp('Timestamp');
     v.issues.push(...fv.issues);
     if (type !== undefined) filter = { type, shardId, timestamp };
@@ -80,7 +88,8 @@ export async function listShards(k: KinesisContext, input: Record<string, unknow
   let after = exclusiveStart;
   if (nextToken !== undefined) {
     if (stream !== '') throw InvalidArgument('NextToken and StreamName cannot be provided together.');
-    if (exclusiveStart !== undefined) throw InvalidArgument('NextToken and ExclusiveStartShardId cannot be provided together.');
+    if (exclusiveStart !== undefined)
+      throw InvalidArgument('NextToken and ExclusiveStartShardId cannot be provided together.');
     const resume = decodeNextToken('ListShards', nextToken);
     stream = String(resume['stream']);
     after = typeof resume['after'] === 'string' ? resume['after'] : undefined;
@@ -91,19 +100,28 @@ export async function listShards(k: KinesisContext, input: Record<string, unknow
   if (filter?.type === 'AFTER_SHARD_ID' && filter.shardId === undefined) {
     throw InvalidArgument('ShardId must be specified when ShardFilter type is AFTER_SHARD_ID.');
   }
-  if ((filter?.type === 'AT_TIMESTAMP' || filter?.type === 'FROM_TIMESTAMP') && filter.timestamp === undefined) {
+  if (
+    (filter?.type === 'AT_TIMESTAMP' || filter?.type === 'FROM_TIMESTAMP') &&
+    filter.timestamp === undefined
+  ) {
     throw InvalidArgument(`Timestamp must be specified when ShardFilter type is ${filter.type}.`);
   }
   const meta = k.streams.get(stream);
   if (meta.status === 'CREATING') {
-    throw ResourceInUse(`Stream ${stream} under account ${k.streams.account} not ACTIVE, instead in state CREATING`);
+    throw ResourceInUse(
+      `Stream ${stream} under account ${k.streams.account} not ACTIVE, instead in state CREATING`,
+    );
   }
   let shards = applyFilter(meta, shardsInOrder(meta), filter);
   if (after !== undefined) shards = shards.filter((s) => s.shardId > after!);
   const page = shards.slice(0, maxResults);
   const out: Record<string, unknown> = { Shards: page.map((s) => shardShape(meta, s)) };
   if (shards.length > page.length) {
-    out['NextToken'] = encodeNextToken('ListShards', { stream, after: page[page.length - 1]!.shardId, ...(filter ? { filter } : {}) });
+    out['NextToken'] = encodeNextToken('ListShards', {
+      stream,
+      after: page[page.length - 1]!.shardId,
+      ...(filter ? { filter } : {}),
+    });
   }
   return out;
 }

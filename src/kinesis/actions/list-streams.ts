@@ -11,7 +11,10 @@ const MAX_STREAMS_PER_CALL = 100;
  */
 export async function listStreams(k: KinesisContext, input: Record<string, unknown>): Promise<unknown> {
   const v = new Validator(input);
-  const limit = Math.min(v.integer('Limit', { min: 1, max: 10000 }) ?? MAX_STREAMS_PER_CALL, MAX_STREAMS_PER_CALL);
+  const limit = Math.min(
+    v.integer('Limit', { min: 1, max: 10000 }) ?? MAX_STREAMS_PER_CALL,
+    MAX_STREAMS_PER_CALL,
+  );
   const exclusiveStart = v.string('ExclusiveStartStreamName', { min: 1, max: 128, pattern: STREAM_NAME });
   const nextToken = v.string('NextToken', { min: 1, max: 1048576 });
   v.check();
@@ -26,7 +29,9 @@ export async function listStreams(k: KinesisContext, input: Record<string, unkno
   return {
     StreamNames: page.map((s) => s.name),
     HasMoreStreams: hasMore,
-    ...(hasMore ? { NextToken: encodeNextToken('ListStreams', { stream: page[page.length - 1]!.name }) } : {}),
+    ...(hasMore
+      ? { NextToken: encodeNextToken('ListStreams', { stream: page[page.length - 1]!.name }) }
+      : {}),
     StreamSummaries: page.map((s) => ({
       StreamName: s.name,
       StreamARN: s.arn,

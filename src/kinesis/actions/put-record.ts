@@ -16,7 +16,9 @@ export function parseExplicitHashKey(value: string | undefined): bigint | undefi
   if (!/^(0|[1-9]\d{0,38})$/.test(value)) return undefined;
   const key = BigInt(value);
   if (key > MAX_HASH_KEY) {
-    throw InvalidArgument(`Invalid ExplicitHashKey. ExplicitHashKey must be in the range: [0, 2^128-1]. Specified value was ${value}`);
+    throw InvalidArgument(
+      `Invalid ExplicitHashKey. ExplicitHashKey must be in the range: [0, 2^128-1]. Specified value was ${value}`,
+    );
   }
   return key;
 }
@@ -50,6 +52,8 @@ export async function putRecord(k: KinesisContext, input: Record<string, unknown
   v.check();
   checkRecordSize(data!, partitionKey!);
   const hashKey = parseExplicitHashKey(explicit);
-  const [result] = await k.streams.put(target(), [{ data: data!, partitionKey: partitionKey!, explicitHashKey: hashKey }]);
+  const [result] = await k.streams.put(target(), [
+    { data: data!, partitionKey: partitionKey!, explicitHashKey: hashKey },
+  ]);
   return { ShardId: result!.shardId, SequenceNumber: result!.sequenceNumber, EncryptionType: 'NONE' };
 }

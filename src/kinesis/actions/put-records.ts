@@ -2,7 +2,13 @@ import { InvalidArgument, Serialization } from '../../server/errors.js';
 import { Validator } from '../../server/validator.js';
 import { streamTarget, type KinesisContext } from '../kinesis-context.js';
 import type { PutEntry, PutResult } from '../stream-registry.js';
-import { checkRecordSize, HASH_KEY_PATTERN, MAX_RECORD_BYTES, parseExplicitHashKey, PARTITION_KEY_RULES } from './put-record.js';
+import {
+  checkRecordSize,
+  HASH_KEY_PATTERN,
+  MAX_RECORD_BYTES,
+  parseExplicitHashKey,
+  PARTITION_KEY_RULES,
+} from './put-record.js';
 
 const MAX_ENTRIES = 500;
 /** 5 MiB for the whole request (data + partition keys). */
@@ -22,7 +28,8 @@ export async function putRecords(k: KinesisContext, input: Record<string, unknow
   else {
     const shown = `[${records.map(() => ENTRY_STR).join(', ')}]`;
     if (records.length < 1) v.fail('records', shown, 'Member must have length greater than or equal to 1');
-    if (records.length > MAX_ENTRIES) v.fail('records', shown, `Member must have length less than or equal to ${MAX_ENTRIES}`);
+    if (records.length > MAX_ENTRIES)
+      v.fail('records', shown, `Member must have length less than or equal to ${MAX_ENTRIES}`);
   }
   const plain = records && plainEntries(records);
   if (plain) {
@@ -39,7 +46,10 @@ export async function putRecords(k: KinesisContext, input: Record<string, unknow
     const path = `records.${i + 1}.member`;
     const data = rv.blob('Data', { required: true, max: MAX_RECORD_BYTES, path: `${path}.data` });
     const partitionKey = rv.string('PartitionKey', { ...PARTITION_KEY_RULES, path: `${path}.partitionKey` });
-    const explicit = rv.string('ExplicitHashKey', { pattern: HASH_KEY_PATTERN, path: `${path}.explicitHashKey` });
+    const explicit = rv.string('ExplicitHashKey', {
+      pattern: HASH_KEY_PATTERN,
+      path: `${path}.explicitHashKey`,
+    });
     v.issues.push(...rv.issues);
     if (data !== undefined && partitionKey !== undefined) {
       entries.push({ data, partitionKey });
@@ -78,7 +88,8 @@ function plainEntries(records: unknown[]): PutEntry[] | undefined {
     const r = records[i];
     if (typeof r !== 'object' || r === null || Array.isArray(r)) return undefined;
     const { Data: d, PartitionKey: partitionKey, ExplicitHashKey: explicit } = r as Record<string, unknown>;
-    if (typeof partitionKey !== 'string' || partitionKey.length < 1 || partitionKey.length > 256) return undefined;
+    if (typeof partitionKey !== 'string' || partitionKey.length < 1 || partitionKey.length > 256)
+      return undefined;
     if (explicit !== undefined && explicit !== null) return undefined;
     let data: Buffer;
     if (typeof d === 'string') {

@@ -3,7 +3,10 @@ import { streamTarget, type KinesisContext } from '../kinesis-context.js';
 import { checkTagCharacters, tagKeyList } from '../tag-rules.js';
 
 /** RemoveTagsFromStream: removes the given keys; keys the stream does not have are ignored. */
-export async function removeTagsFromStream(k: KinesisContext, input: Record<string, unknown>): Promise<unknown> {
+export async function removeTagsFromStream(
+  k: KinesisContext,
+  input: Record<string, unknown>,
+): Promise<unknown> {
   const v = new Validator(input);
   const target = streamTarget(v, k);
   const keys = tagKeyList(v, 'TagKeys');
