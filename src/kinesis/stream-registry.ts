@@ -23,7 +23,7 @@ export const ON_DEMAND_STREAM_LIMIT = 50;
 export interface StreamRegistryEvents {
   /** Records became durable and readable in a shard. */
   append: [{ stream: string; shardId: string; lastPosition: number }];
-  /** Shards were closed/created (split, merge, UpdateShardCount). */
+  /** Shards were closed/created (split, merge, UpdateShardCount) or dropped (closed past the retention period). */
   reshard: [{ stream: string }];
   /** A stream finished being deleted. */
   deleted: [{ stream: string; arn: string }];
@@ -458,6 +458,8 @@ export class StreamRegistry extends EventEmitter<StreamRegistryEvents> {
         for (const sh of expiredShards) s.shards.delete(sh.meta.shardId);
         s.meta.shards = s.meta.shards.filter((m) => s.shards.has(m.shardId));
         await this.#persist(s);
+        // Readers holding one of these shards re-list the stream's shards.
+        this.emit('reshard', { stream: s.meta.name });
         for (const sh of expiredShards) await this.#ctx.store.dropLog(sh.log);
       }
     }
