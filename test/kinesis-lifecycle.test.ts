@@ -19,8 +19,8 @@ import { kinesisClient, startTestServer } from './helpers.js';
 import { expectAwsError } from './kinesis-fixtures.js';
 
 const ACCOUNT = '000000000000';
-/** Long enough that the intermediate states are certainly observable; short enough for a quick test. */
-const DELAY_MS = 400;
+/** Long enough that the intermediate states stay observable on a loaded 2-core machine; short enough for a quick test. */
+const DELAY_MS = 1000;
 
 /** Resolves when the registry reports `stream` reaching `status` (listen before acting). */
 function statusEvent(app: App, stream: string, status: StreamStatus): Promise<void> {
