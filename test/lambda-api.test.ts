@@ -2,15 +2,18 @@ import { strict as assert } from 'node:assert';
 import { once } from 'node:events';
 import { after, before, describe, it } from 'node:test';
 import {
+  AddPermissionCommand,
   CreateFunctionCommand,
   DeleteFunctionCommand,
   DeleteFunctionConcurrencyCommand,
   GetFunctionCommand,
   GetFunctionConcurrencyCommand,
   GetFunctionConfigurationCommand,
+  GetPolicyCommand,
   InvokeCommand,
   ListFunctionsCommand,
   PutFunctionConcurrencyCommand,
+  RemovePermissionCommand,
   UpdateFunctionCodeCommand,
   UpdateFunctionConfigurationCommand,
   waitUntilFunctionActiveV2,
@@ -450,5 +453,66 @@ describe('Lambda function states with a transition delay', () => {
     assert.equal(cfg.LastUpdateStatus, 'Successful');
     const r = await c.send(new InvokeCommand({ FunctionName: 'slow', Payload: Buffer.from('1') }));
     assert.deepEqual(decode(r.Payload), { echo: 1, env: null });
+  });
+});
+
+describe('Lambda resource policies (recorded, not enforced)', () => {
+  it('AddPermission, GetPolicy and RemovePermission shape statements like AWS', async () => {
+    const app = await startTestServer();
+    const c = lambdaClient(app);
+    try {
+      await createNodeFunction(c, 'guarded', ECHO);
+      const added = await c.send(
+        new AddPermissionCommand({
+          FunctionName: 'guarded',
+          StatementId: 'sns-invoke',
+          Action: 'lambda:InvokeFunction',
+          Principal: 'sns.amazonaws.com',
+          SourceArn: 'arn:aws:sns:us-east-1:000000000000:topic',
+        }),
+      );
+      assert.equal(added.$metadata.httpStatusCode, 201);
+      assert.deepEqual(JSON.parse(added.Statement!), {
+        Sid: 'sns-invoke',
+        Effect: 'Allow',
+        Principal: { Service: 'sns.amazonaws.com' },
+        Action: 'lambda:InvokeFunction',
+        Resource: 'arn:aws:lambda:us-east-1:000000000000:function:guarded',
+        Condition: { ArnLike: { 'AWS:SourceArn': 'arn:aws:sns:us-east-1:000000000000:topic' } },
+      });
+      const dup = await awsError(
+        c.send(
+          new AddPermissionCommand({
+            FunctionName: 'guarded',
+            StatementId: 'sns-invoke',
+            Action: 'lambda:InvokeFunction',
+            Principal: '*',
+          }),
+        ),
+      );
+      assert.equal(dup.name, 'ResourceConflictException');
+      const policy = JSON.parse(
+        (await c.send(new GetPolicyCommand({ FunctionName: 'guarded' }))).Policy!,
+      ) as { Statement: unknown[] };
+      assert.equal(policy.Statement.length, 1);
+      // Not an update: the function stays invocable and keeps its revision.
+      assert.equal(
+        (await c.send(new InvokeCommand({ FunctionName: 'guarded', Payload: Buffer.from('1') })))
+          .FunctionError,
+        undefined,
+      );
+      await c.send(new RemovePermissionCommand({ FunctionName: 'guarded', StatementId: 'sns-invoke' }));
+      assert.equal(
+        (await awsError(c.send(new GetPolicyCommand({ FunctionName: 'guarded' })))).name,
+        'ResourceNotFoundException',
+      );
+      const gone = await awsError(
+        c.send(new RemovePermissionCommand({ FunctionName: 'guarded', StatementId: 'sns-invoke' })),
+      );
+      assert.equal(gone.name, 'ResourceNotFoundException');
+    } finally {
+      c.destroy();
+      await app.close();
+    }
   });
 });

@@ -11,6 +11,7 @@ import {
   type FunctionRecord,
   type FunctionState,
   type LastUpdateStatus,
+  type PolicyStatement,
 } from './model.js';
 import type { UnzipLimits } from './unzip.js';
 
@@ -232,6 +233,17 @@ export class FunctionRegistry extends EventEmitter<RegistryEvents> {
     if (reserved === undefined) delete next.reservedConcurrency;
     else next.reservedConcurrency = reserved;
     // Memory first, then the store: writes issued in order land in order, so the last one wins everywhere.
+    this.#records.set(name, next);
+    await this.#app.store.putDoc(FUNCTION_NS, name, next);
+    return structuredClone(next);
+  }
+
+  /** Replaces the policy statements. Like reserved concurrency, not an update: code and workers are untouched. */
+  async setPolicy(name: string, policy: PolicyStatement[]): Promise<FunctionRecord> {
+    const current = this.#records.get(name);
+    if (!current) throw functionNotFound(this.arn(name));
+    const next: FunctionRecord = { ...current, policy };
+    if (policy.length === 0) delete next.policy;
     this.#records.set(name, next);
     await this.#app.store.putDoc(FUNCTION_NS, name, next);
     return structuredClone(next);

@@ -29,6 +29,8 @@ export interface LambdaRequest {
   api: ApiRequest;
   /** The `{FunctionName}` path segment (URL-decoded), when the route has one. */
   functionName: string | undefined;
+  /** Further path segments of the route after the function name (e.g. `{StatementId}`). */
+  pathParams: string[];
   requestId: string;
   /** The JSON body as an object ({} when empty); InvalidRequestContentException when it is not JSON. */
   input(): Record<string, unknown>;

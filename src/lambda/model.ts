@@ -36,6 +36,18 @@ export interface FunctionRecord {
   lastUpdateStatusReasonCode?: string;
   /** PutFunctionConcurrency; undefined = shares the unreserved pool. */
   reservedConcurrency?: number;
+  /** Resource-based policy statements (AddPermission). Recorded and reported, not enforced. */
+  policy?: PolicyStatement[];
+}
+
+/** One statement of a function's resource-based policy, as GetPolicy reports it. */
+export interface PolicyStatement {
+  Sid: string;
+  Effect: 'Allow';
+  Principal: string | Record<string, string>;
+  Action: string;
+  Resource: string;
+  Condition?: Record<string, Record<string, string>>;
 }
 
 export const FUNCTION_NS = 'lambda.function';

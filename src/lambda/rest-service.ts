@@ -3,7 +3,10 @@ import type { ApiRequest, ApiResponse, Service } from '../server/http-types.js';
 import { encodeJson } from '../server/protocols/rpc.js';
 import { AwsError } from '../server/errors.js';
 import { serializeError, toAwsError } from '../server/serialize-error.js';
+import { addPermission } from './actions/add-permission.js';
 import { createFunction } from './actions/create-function.js';
+import { getPolicy } from './actions/get-policy.js';
+import { removePermission } from './actions/remove-permission.js';
 import { deleteFunctionConcurrency } from './actions/delete-function-concurrency.js';
 import { deleteFunction } from './actions/delete-function.js';
 import { getFunctionCode } from './actions/get-function-code.js';
@@ -60,6 +63,13 @@ const ROUTES: Route[] = [
     path: new RegExp(`^/2019-09-30/functions/${FN}/concurrency/?$`),
     action: getFunctionConcurrency,
   },
+  { method: 'POST', path: new RegExp(`^/2015-03-31/functions/${FN}/policy/?$`), action: addPermission },
+  { method: 'GET', path: new RegExp(`^/2015-03-31/functions/${FN}/policy/?$`), action: getPolicy },
+  {
+    method: 'DELETE',
+    path: new RegExp(`^/2015-03-31/functions/${FN}/policy/([^/]+)/?$`),
+    action: removePermission,
+  },
   { method: 'POST', path: new RegExp(`^/2014-11-13/functions/${FN}/invoke-async/?$`), action: invokeAsync },
   { method: 'GET', path: new RegExp(`^/_tributary/lambda/functions/${FN}/logs$`), action: getFunctionLogs },
   {
@@ -106,6 +116,7 @@ export function lambdaRestService(c: LambdaContext): Service {
         const lreq: LambdaRequest = {
           api: req,
           functionName: m?.[1],
+          pathParams: m ? m.slice(2).filter((x): x is string => x !== undefined) : [],
           requestId,
           input: () => (parsed ??= parseBody(req.body)),
         };
