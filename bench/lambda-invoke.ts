@@ -105,50 +105,102 @@ async function main(): Promise<void> {
       extra: `client+server CPU ${http.cpuUsPerOp.toFixed(0)} us/invoke`,
     });
 
-    // Cold starts: one new function each, first invoke.
-    const cold: number[] = [];
-    const init: number[] = [];
-    const onEnd = (e: LambdaEvents['invokeEnd'][0]): void => {
-      if (e.initDurationMs !== undefined && e.functionName.startsWith('cold-')) init.push(e.initDurationMs);
-    };
-    app.lambda.events.on('invokeEnd', onEnd);
-    for (let i = 0; i < COLD; i++) {
-      const name = `cold-${i}`;
-      await client.send(
-        new CreateFunctionCommand({
-          FunctionName: name,
-          Runtime: 'nodejs20.x',
-          Handler: 'index.handler',
-          Role: ROLE,
-          Code: { ZipFile: code },
-        }),
-      );
-      const t = performance.now();
-      await app.lambda.invoker.invoke(name, payload);
-      cold.push(performance.now() - t);
-    }
-    app.lambda.events.off('invokeEnd', onEnd);
-    cold.sort((a, b) => a - b);
-    init.sort((a, b) => a - b);
-    rows.push({
-      what: 'cold start: first invoke of a new function',
-      n: COLD,
-      p50: pct(cold, 50),
-      p99: pct(cold, 99),
-      extra: `min ${cold[0]!.toFixed(1)} ms`,
+    // Cold starts: one new function each, first invoke. With a spare runtime waiting (the default), and
+    // with every worker spawned from scratch (spareWorkers 0, measured on a second server below).
+    const spare = await coldStarts(app, client, code, payload, 'cold-', async () => {
+      // Deploys are not back to back: let the spare replaced by the previous cold start finish booting.
+      const deadline = Date.now() + 5000;
+      while (app.lambda.fleet.bootedSpares === 0 && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 5));
     });
-    rows.push({
-      what: '  of which Init Duration (spawn -> runtime ready)',
-      n: init.length,
-      p50: pct(init, 50),
-      p99: pct(init, 99),
-      extra: `min ${init[0]!.toFixed(1)} ms`,
-    });
+    rows.push(...coldRows('cold start, spare runtime adopted (default)', spare));
   } finally {
     client.destroy();
     await app.close();
   }
 
+  const fresh = await startApp({
+    port: 0,
+    inMemory: true,
+    transitionDelayMs: 0,
+    logLevel: 'silent',
+    lambda: { spareWorkers: 0 },
+  });
+  const freshClient = new LambdaClient({
+    endpoint: fresh.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+  });
+  try {
+    const code = await zip(NOOP);
+    const r = await coldStarts(fresh, freshClient, code, Buffer.from('{}'), 'fresh-', async () => undefined);
+    rows.push(...coldRows('cold start, new process (spareWorkers 0)', r));
+  } finally {
+    freshClient.destroy();
+    await fresh.close();
+  }
+  printTable(rows);
+}
+
+interface ColdRun {
+  cold: number[];
+  init: number[];
+}
+
+async function coldStarts(
+  app: Awaited<ReturnType<typeof startApp>>,
+  client: LambdaClient,
+  code: Buffer,
+  payload: Buffer,
+  prefix: string,
+  before: () => Promise<void>,
+): Promise<ColdRun> {
+  const cold: number[] = [];
+  const init: number[] = [];
+  const onEnd = (e: LambdaEvents['invokeEnd'][0]): void => {
+    if (e.initDurationMs !== undefined && e.functionName.startsWith(prefix)) init.push(e.initDurationMs);
+  };
+  app.lambda.events.on('invokeEnd', onEnd);
+  for (let i = 0; i < COLD; i++) {
+    const name = `${prefix}${i}`;
+    await client.send(
+      new CreateFunctionCommand({
+        FunctionName: name,
+        Runtime: 'nodejs20.x',
+        Handler: 'index.handler',
+        Role: ROLE,
+        Code: { ZipFile: code },
+      }),
+    );
+    await before();
+    const t = performance.now();
+    await app.lambda.invoker.invoke(name, payload);
+    cold.push(performance.now() - t);
+  }
+  app.lambda.events.off('invokeEnd', onEnd);
+  return { cold: cold.sort((a, b) => a - b), init: init.sort((a, b) => a - b) };
+}
+
+function coldRows(what: string, r: ColdRun): Row[] {
+  return [
+    {
+      what,
+      n: r.cold.length,
+      p50: pct(r.cold, 50),
+      p99: pct(r.cold, 99),
+      extra: `min ${r.cold[0]!.toFixed(1)} ms`,
+    },
+    {
+      what: '  of which Init Duration',
+      n: r.init.length,
+      p50: pct(r.init, 50),
+      p99: pct(r.init, 99),
+      extra: `min ${r.init[0]!.toFixed(1)} ms`,
+    },
+  ];
+}
+
+function printTable(rows: Row[]): void {
   const w = Math.max(...rows.map((r) => r.what.length));
   console.log(
     `# Lambda invoke (node ${process.version}, ${cpus().length} CPUs, load avg ${loadavg()[0]!.toFixed(2)})`,

@@ -481,3 +481,55 @@ describe('Lambda idle workers', () => {
     }
   });
 });
+
+describe('Lambda spare runtimes', () => {
+  it('a new function adopts a pre-started runtime with only its own environment; NODE_* settings get a fresh process', async () => {
+    const app = await startTestServer();
+    const c = lambdaClient(app);
+    const probe = `import http from 'node:http';
+      export const handler = async () => ({
+        env: Object.keys(process.env).sort(), mine: process.env.MINE ?? null, cwd: process.cwd(), root: process.env.LAMBDA_TASK_ROOT,
+        heap: process.execArgv.find((a) => a.startsWith('--max-old-space-size')), maxHeader: http.maxHeaderSize, pid: process.pid,
+      });`;
+    type Probe = {
+      env: string[];
+      mine: string | null;
+      cwd: string;
+      root: string;
+      heap: string;
+      maxHeader: number;
+      pid: number;
+    };
+    try {
+      await createNodeFunction(c, 'first', probe);
+      const first = decode((await c.send(new InvokeCommand({ FunctionName: 'first' }))).Payload) as Probe;
+      // The first cold start asked for a spare of its MemorySize; wait for it to finish starting.
+      await waitFor(() => app.lambda.fleet.bootedSpares === 1, 10_000, 'a booted spare');
+      const sparePids = new Set(app.lambda.fleet.spares().map((s) => s.pid));
+      await createNodeFunction(c, 'second', probe, { Environment: { Variables: { MINE: 'second' } } });
+      const second = decode((await c.send(new InvokeCommand({ FunctionName: 'second' }))).Payload) as Probe;
+      assert.ok(sparePids.has(second.pid), 'the second function runs in the spare');
+      assert.notEqual(second.pid, first.pid);
+      assert.equal(second.mine, 'second');
+      assert.equal(second.cwd, second.root);
+      assert.equal(second.heap, '--max-old-space-size=115');
+      assert.ok(!second.env.includes('TRIBUTARY_SPARE'));
+      // Exactly the variables a freshly spawned worker gets, plus the function's own.
+      assert.deepEqual(
+        second.env.filter((k) => k !== 'MINE' && k !== '_X_AMZN_TRACE_ID'),
+        first.env.filter((k) => k !== '_X_AMZN_TRACE_ID'),
+      );
+      await waitFor(() => app.lambda.fleet.bootedSpares === 1, 10_000, 'the spare to be replaced');
+      await createNodeFunction(c, 'node-opts', probe, {
+        Environment: { Variables: { NODE_OPTIONS: '--max-http-header-size=12345' } },
+      });
+      const opts = decode((await c.send(new InvokeCommand({ FunctionName: 'node-opts' }))).Payload) as Probe;
+      assert.equal(opts.maxHeader, 12345);
+      assert.ok(!sparePids.has(opts.pid));
+      assert.equal(app.lambda.fleet.bootedSpares, 1, 'the spare was left for a function that can use it');
+    } finally {
+      c.destroy();
+      await app.close();
+    }
+  });
+});

@@ -71,7 +71,7 @@ export class FunctionLogs extends EventEmitter<FunctionLogsEvents> {
   #drain(functionName: string, sink: Sink): Promise<void> {
     const run = async (): Promise<void> => {
       if (sink.pending.length === 0) return;
-      const text = sink.pending.join('');
+      const lines = sink.pending;
       sink.pending = [];
       sink.pendingBytes = 0;
       const file = this.file(functionName);
@@ -79,12 +79,23 @@ export class FunctionLogs extends EventEmitter<FunctionLogsEvents> {
         (s) => s.size,
         () => 0,
       );
-      if (sink.bytes > 0 && sink.bytes + Buffer.byteLength(text) > this.#maxBytes) {
-        await rename(file, `${file}.1`).catch(() => undefined);
-        sink.bytes = 0;
+      // Fill the current file up to the limit, rotate, go on: no file grows past maxBytes (bar one huge line).
+      let chunk = '';
+      let chunkBytes = 0;
+      for (const line of lines) {
+        const n = Buffer.byteLength(line);
+        if (sink.bytes + chunkBytes + n > this.#maxBytes && sink.bytes + chunkBytes > 0) {
+          if (chunk !== '') await appendFile(file, chunk).catch(() => undefined);
+          await rename(file, `${file}.1`).catch(() => undefined);
+          sink.bytes = 0;
+          chunk = '';
+          chunkBytes = 0;
+        }
+        chunk += line;
+        chunkBytes += n;
       }
-      await appendFile(file, text).catch(() => undefined);
-      sink.bytes += Buffer.byteLength(text);
+      if (chunk !== '') await appendFile(file, chunk).catch(() => undefined);
+      sink.bytes += chunkBytes;
     };
     const next = (sink.writing ?? Promise.resolve()).then(run);
     sink.writing = next;

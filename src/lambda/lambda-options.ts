@@ -24,6 +24,11 @@ export interface LambdaOptions {
   maxUnzippedBytes?: number;
   /** Node.js binary used for the nodejs* runtimes. @default process.execPath */
   nodePath?: string;
+  /**
+   * Pre-started Node.js runtimes kept for each recently used MemorySize, adopted by the first worker of a
+   * new or updated function so its cold start skips the process start (0: always spawn). @default 1
+   */
+  spareWorkers?: number;
 }
 
 export type CompiledLambdaOptions = Required<LambdaOptions>;
@@ -50,6 +55,7 @@ export function compileLambdaOptions(o: LambdaOptions = {}, logLevel = 'info'): 
     printFunctionLogs: o.printFunctionLogs ?? logLevel !== 'silent',
     maxUnzippedBytes: o.maxUnzippedBytes ?? 262_144_000,
     nodePath: o.nodePath ?? process.execPath,
+    spareWorkers: o.spareWorkers ?? 1,
   };
   const positiveInt = (field: keyof LambdaOptions, v: number): void => {
     if (!Number.isInteger(v) || v < 1) throw new LambdaOptionsError(field, 'must be a positive integer');
@@ -68,5 +74,8 @@ export function compileLambdaOptions(o: LambdaOptions = {}, logLevel = 'info'): 
   }
   if (typeof c.nodePath !== 'string' || c.nodePath === '')
     throw new LambdaOptionsError('nodePath', 'must be a path');
+  if (!Number.isInteger(c.spareWorkers) || c.spareWorkers < 0 || c.spareWorkers > 8) {
+    throw new LambdaOptionsError('spareWorkers', 'must be an integer 0-8');
+  }
   return c;
 }

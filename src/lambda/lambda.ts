@@ -59,6 +59,7 @@ export function createLambda(app: AppContext, opts: LambdaOptions = {}): Lambda 
     idleTimeoutMs: options.idleTimeoutMs,
     initTimeoutMs: options.initTimeoutMs,
     maxWorkers: options.maxConcurrency,
+    spareWorkers: options.spareWorkers,
     get endpointUrl(): string {
       return endpointUrl();
     },

@@ -157,6 +157,22 @@ function resolvePath(obj, dotted) {
   return cur;
 }
 
+// ---- spares ----------------------------------------------------------------------------------------------------
+/**
+ * A spare runtime was started before any function needed it (Node.js itself and this module are loaded).
+ * It waits here until the server gives it a function: then it takes that function's environment and task
+ * root as its own and carries on like a worker spawned for it.
+ */
+async function activateIfSpare() {
+  if (process.env.TRIBUTARY_SPARE !== '1') return;
+  const res = await request('GET', `${API_VERSION}/tributary/activate`);
+  if (res.status !== 200) throw new Error(`runtime API answered ${res.status} to activate`);
+  const { env, cwd } = JSON.parse(res.body.toString('utf8'));
+  for (const key of Object.keys(process.env)) delete process.env[key];
+  Object.assign(process.env, env);
+  process.chdir(cwd);
+}
+
 // ---- invocation --------------------------------------------------------------------------------------------------
 function makeContext(headers, finish) {
   const deadline = Number(headers['lambda-runtime-deadline-ms']);
@@ -249,6 +265,7 @@ async function main() {
     void fatal('Unhandled Promise Rejection', body);
   });
 
+  await activateIfSpare();
   let handler;
   try {
     handler = await loadHandler();

@@ -33,6 +33,14 @@ export interface RuntimeApiHandlers {
   initError(body: Buffer, headers: http.IncomingHttpHeaders): RuntimeReply;
   /** A response body above the payload limit (the invocation fails with Function.ResponseSizeTooLarge). */
   responseTooLarge(requestId: string): void;
+  /** Tributary's own call from a spare Node.js runtime: resolves with the function it now serves. */
+  activate(): Promise<Activation>;
+}
+
+/** What a spare runtime becomes: the process environment and working directory of a function's worker. */
+export interface Activation {
+  env: Record<string, string>;
+  cwd: string;
 }
 
 const PREFIX = '/2018-06-01/runtime';
@@ -98,6 +106,12 @@ export class RuntimeApiServer implements AsyncDisposable {
       });
       res.end(inv.body);
       return;
+    }
+    if (req.method === 'GET' && path === `${PREFIX}/tributary/activate`) {
+      req.resume();
+      const activation = await this.#handlers.activate();
+      if (res.destroyed) return;
+      return reply(res, { status: 200, body: { ...activation } });
     }
     if (req.method !== 'POST')
       return reply(res, { status: 404, body: { errorMessage: 'Not found', errorType: 'NotFound' } });

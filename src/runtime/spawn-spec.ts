@@ -113,3 +113,37 @@ export function spawnPlan(spec: FunctionSpec, ctx: SpawnContext): SpawnPlan {
   }
   return { command: join(spec.codeDir, 'bootstrap'), args: [], env, cwd: spec.codeDir };
 }
+
+/**
+ * Variables a Node.js process reads while it starts (options, locale, libuv, OpenSSL): a function that sets
+ * one of them needs a process started with it, so it never adopts a pre-started spare.
+ */
+const STARTUP_ENV = /^(NODE_|UV_|LC_|LANG$|LANGUAGE$|OPENSSL_|SSL_CERT_)/;
+
+/** Whether a function can run in a pre-started spare Node.js runtime (same binary and heap limit). */
+export function canUseSpare(spec: FunctionSpec): boolean {
+  return isNodeRuntime(spec.runtime) && !Object.keys(spec.environment).some((k) => STARTUP_ENV.test(k));
+}
+
+/**
+ * A spare: our Node.js bootstrap started ahead of need with only the heap limit decided. It waits on its
+ * Runtime API for an activation carrying a function's environment and task root, then continues exactly as
+ * a worker spawned for that function (see node-bootstrap.mjs).
+ */
+export function spareSpawnPlan(
+  memorySize: number,
+  ctx: { runtimeApi: string; nodePath: string; cwd: string },
+): SpawnPlan {
+  return {
+    command: ctx.nodePath,
+    args: [`--max-old-space-size=${heapLimitMb(memorySize)}`, NODE_BOOTSTRAP],
+    env: {
+      PATH: process.env['PATH'] ?? '/usr/local/bin:/usr/bin:/bin',
+      LANG: 'en_US.UTF-8',
+      TZ: ':UTC',
+      AWS_LAMBDA_RUNTIME_API: ctx.runtimeApi,
+      TRIBUTARY_SPARE: '1',
+    },
+    cwd: ctx.cwd,
+  };
+}

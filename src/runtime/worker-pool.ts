@@ -15,6 +15,8 @@ export interface PoolHooks {
   workerExited(w: Worker, exit: WorkerExit): void;
   /** Called before each spawn so the fleet can make room (evict an idle worker of another function). */
   beforeSpawn(pool: WorkerPool): void;
+  /** A pre-started runtime this pool's function can adopt instead of spawning, if the fleet has one. */
+  takeSpare(spec: FunctionSpec): Worker | undefined;
   /** A retired pool has no workers and no work left. */
   drained(pool: WorkerPool): void;
 }
@@ -131,17 +133,22 @@ export class WorkerPool {
   }
 
   #spawn(): void {
+    const hooks = {
+      onReady: (w: Worker): void => this.#onReady(w),
+      onExit: (w: Worker, exit: WorkerExit): void => this.#onExit(w, exit),
+      log: (line: string): void => this.#hooks.log(this.spec.functionName, line),
+    };
+    const spare = this.#hooks.takeSpare(this.spec);
+    if (spare) {
+      this.#starting++;
+      this.#workers.add(spare);
+      spare.adopt(this.spec, hooks);
+      this.#hooks.workerSpawned(spare);
+      return;
+    }
     this.#hooks.beforeSpawn(this);
     this.#starting++;
-    Worker.start(
-      this.spec,
-      {
-        onReady: (w) => this.#onReady(w),
-        onExit: (w, exit) => this.#onExit(w, exit),
-        log: (line) => this.#hooks.log(this.spec.functionName, line),
-      },
-      this.#env,
-    ).then(
+    Worker.start(this.spec, hooks, this.#env).then(
       (w) => {
         // Still counted in #starting until it asks for work (#onReady) or dies (#onExit).
         if (w.state === 'stopped') return;

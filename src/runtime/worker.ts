@@ -11,14 +11,20 @@ import {
 } from './invocation.js';
 import { endLine, LineSplitter, reportLine, startLine, TailBuffer, timeoutMessage } from './log-lines.js';
 import { describeExit, peakRssMb } from './process-memory.js';
-import { type NextInvocation, type RuntimeReply, RuntimeApiServer } from './runtime-api-server.js';
-import { isNodeRuntime, spawnPlan } from './spawn-spec.js';
+import {
+  type Activation,
+  type NextInvocation,
+  type RuntimeReply,
+  RuntimeApiServer,
+} from './runtime-api-server.js';
+import { isNodeRuntime, spareSpawnPlan, spawnPlan, type SpawnContext } from './spawn-spec.js';
 
 /**
+ * spare: a Node.js runtime started ahead of need, not yet given a function (see `adopt`);
  * starting: process launched, has not asked for work yet; ready: parked on invocation/next; busy: running one;
  * finishing: answered, platform lines being written; stopped: process gone.
  */
-export type WorkerState = 'starting' | 'ready' | 'busy' | 'finishing' | 'stopped';
+export type WorkerState = 'spare' | 'starting' | 'ready' | 'busy' | 'finishing' | 'stopped';
 
 /** Why a worker process ended. */
 export type WorkerExitReason =
@@ -91,16 +97,22 @@ const OOM_LINE = /JavaScript heap out of memory|Reached heap limit|Allocation fa
  */
 export class Worker {
   readonly id = nextWorkerId++;
-  readonly spec: FunctionSpec;
   readonly logStream: string;
+  /** Set for spares: the heap limit (function MemorySize) they were started with. */
+  readonly spareMemorySize: number | undefined;
+  #spec: FunctionSpec | undefined;
   /** Last time the worker finished an invocation or became ready (for LRU eviction). */
   lastUsed = Date.now();
   #state: WorkerState = 'starting';
-  readonly #hooks: WorkerHooks;
+  #hooks: WorkerHooks;
   readonly #env: WorkerEnvironment;
   readonly #api: RuntimeApiServer;
   #child: ChildProcess | undefined;
-  readonly #spawnedAt = process.hrtime.bigint();
+  /** Launch time, or adoption time for a spare: where its Init Duration starts. */
+  #spawnedAt = process.hrtime.bigint();
+  #activation: Activation | undefined;
+  #activate: ((a: Activation) => void) | undefined;
+  #spareBooted = false;
   #initDurationMs: number | undefined;
   #servedAny = false;
   #parked: ((inv: NextInvocation) => void) | undefined;
@@ -121,12 +133,20 @@ export class Worker {
     this.#line(l);
   });
 
-  private constructor(spec: FunctionSpec, hooks: WorkerHooks, env: WorkerEnvironment) {
-    this.spec = spec;
+  private constructor(
+    spec: FunctionSpec | undefined,
+    hooks: WorkerHooks,
+    env: WorkerEnvironment,
+    spareMemorySize?: number,
+  ) {
+    this.#spec = spec;
     this.#hooks = hooks;
     this.#env = env;
-    this.logStream = logStreamName(spec.version);
+    this.spareMemorySize = spareMemorySize;
+    if (spec === undefined) this.#state = 'spare';
+    this.logStream = logStreamName('$LATEST');
     this.#api = new RuntimeApiServer({
+      activate: () => this.#onActivate(),
       next: () => this.#next(),
       response: (id, body, headers) => this.#onResponse(id, body, headers),
       error: (id, body, headers) => this.#onError(id, body, headers),
@@ -142,6 +162,67 @@ export class Worker {
     return w;
   }
 
+  /**
+   * Starts a spare Node.js runtime for functions of `memorySize` MB: the process and our bootstrap load now,
+   * the function later (`adopt`), so the cold start of a new function pays only for its own handler.
+   */
+  static async startSpare(
+    memorySize: number,
+    hooks: WorkerHooks,
+    env: WorkerEnvironment,
+    cwd: string,
+  ): Promise<Worker> {
+    const w = new Worker(undefined, hooks, env, memorySize);
+    await w.#launch(cwd);
+    return w;
+  }
+
+  /** The function this worker serves (a spare has none until adopted). */
+  get spec(): FunctionSpec {
+    if (!this.#spec) throw new Error(`worker ${this.id} is a spare without a function`);
+    return this.#spec;
+  }
+
+  /** Gives a spare its function: from now on it is a starting worker of that function's pool. */
+  adopt(spec: FunctionSpec, hooks: WorkerHooks): void {
+    if (this.#state !== 'spare') throw new Error(`worker ${this.id} is ${this.#state}, not a spare`);
+    clearTimeout(this.#idleTimer);
+    this.#spec = spec;
+    this.#hooks = hooks;
+    this.#state = 'starting';
+    this.#spawnedAt = process.hrtime.bigint();
+    this.#initTimer = setTimeout(() => this.kill('init-timeout'), this.#env.initTimeoutMs);
+    const activation: Activation = {
+      env: spawnPlan(spec, this.#spawnContext(this.#api.address ?? '')).env,
+      cwd: spec.codeDir,
+    };
+    if (this.#activate) this.#activate(activation);
+    else this.#activation = activation;
+  }
+
+  /** A spare whose runtime has started and now waits to be given a function. */
+  get spareBooted(): boolean {
+    return this.#spareBooted;
+  }
+
+  #onActivate(): Promise<Activation> {
+    this.#spareBooted = true;
+    if (this.#activation) return Promise.resolve(this.#activation);
+    return new Promise<Activation>((resolve) => {
+      this.#activate = resolve;
+    });
+  }
+
+  #spawnContext(runtimeApi: string): SpawnContext {
+    return {
+      region: this.#env.region,
+      runtimeApi,
+      endpointUrl: this.#env.endpointUrl,
+      logStreamName: this.logStream,
+      nodePath: this.#env.nodePath,
+    };
+  }
+
   get state(): WorkerState {
     return this.#state;
   }
@@ -150,19 +231,20 @@ export class Worker {
     return this.#child?.pid;
   }
 
-  async #launch(): Promise<void> {
+  async #launch(spareCwd?: string): Promise<void> {
     const runtimeApi = await this.#api.listen();
     if (this.#killReason !== undefined) {
       this.#onProcessGone(null, null);
       return;
     }
-    const plan = spawnPlan(this.spec, {
-      region: this.#env.region,
-      runtimeApi,
-      endpointUrl: this.#env.endpointUrl,
-      logStreamName: this.logStream,
-      nodePath: this.#env.nodePath,
-    });
+    const plan =
+      this.#spec !== undefined
+        ? spawnPlan(this.#spec, this.#spawnContext(runtimeApi))
+        : spareSpawnPlan(this.spareMemorySize ?? 128, {
+            runtimeApi,
+            nodePath: this.#env.nodePath,
+            cwd: spareCwd ?? '/',
+          });
     const child = spawn(plan.command, plan.args, {
       cwd: plan.cwd,
       env: plan.env,
@@ -189,7 +271,13 @@ export class Worker {
         this.#onProcessGone(code, signal);
       });
     });
-    this.#initTimer = setTimeout(() => this.kill('init-timeout'), this.#env.initTimeoutMs);
+    if (this.#state === 'spare') {
+      // A spare nobody adopts goes away like an idle worker.
+      this.#idleTimer = setTimeout(() => this.kill('idle'), this.#env.idleTimeoutMs);
+      this.#idleTimer.unref();
+    } else {
+      this.#initTimer = setTimeout(() => this.kill('init-timeout'), this.#env.initTimeoutMs);
+    }
   }
 
   #line(line: string): void {
@@ -424,7 +512,9 @@ export class Worker {
     this.#parked = undefined;
     void this.#api.close();
     const exit: WorkerExit = { code, signal, reason, neverReady: !wasReady };
-    if (!wasReady && !this.#isDeliberate()) exit.initFailure = this.#initFailure(code, signal);
+    // A spare that dies before adoption fails nothing; an adopted one fails like any starting worker.
+    if (!wasReady && !this.#isDeliberate() && this.#spec !== undefined)
+      exit.initFailure = this.#initFailure(code, signal);
     this.#hooks.onExit(this, exit);
   }
 
