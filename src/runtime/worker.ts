@@ -306,7 +306,9 @@ export class Worker {
       );
       if (this.#finishing) await this.#finishing;
     }
-    if (this.#state === 'stopped' || this.#parked) return new Promise<NextInvocation>(() => undefined);
+    // A spare has no function to run yet; a second concurrent poll gets nothing.
+    if (this.#state === 'stopped' || this.#state === 'spare' || this.#parked)
+      return new Promise<NextInvocation>(() => undefined);
     if (this.#initDurationMs === undefined) {
       this.#initDurationMs = msSince(this.#spawnedAt);
       clearTimeout(this.#initTimer);
