@@ -34,10 +34,14 @@ async function nextDiscard(app: App, uuid: string, timeoutMs = 20_000): Promise<
   }
 }
 
-async function receiveOne(sqs: SQSClient, queueUrl: string): Promise<Record<string, any>> {
+/** A failure record or SNS envelope as parsed JSON; fields are checked by the assertions. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the test reads arbitrary nested JSON
+type Json = Record<string, any>;
+
+async function receiveOne(sqs: SQSClient, queueUrl: string): Promise<Json> {
   const res = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, WaitTimeSeconds: 10, MaxNumberOfMessages: 1 }));
   assert.equal(res.Messages?.length, 1, 'one failure record in the queue');
-  return JSON.parse(res.Messages![0]!.Body!) as Record<string, any>;
+  return JSON.parse(res.Messages![0]!.Body!) as Json;
 }
 
 describe('mapping error handling', () => {

@@ -53,27 +53,22 @@ export async function startApp(opts: StartOptions = {}): Promise<App> {
 
   // Construction order is dependency order; routing order is the order services are added.
   const kinesis = createKinesis(ctx);
-  // Set once Lambda (and SQS/SNS) are constructed; the mapping engine resolves them lazily.
-  let invoker: FunctionInvoker | undefined;
-  let destinations: DestinationSender | undefined;
-  const mappings = new Mappings(ctx, {
-    streams: kinesis.streams,
-    kinesis: kinesis.context,
-    invoker: () => {
-      if (!invoker) throw new Error('Lambda is not available');
-      return invoker;
-    },
-    destinations: () => destinations,
-    options: opts.mappings,
-  });
   const sqs = createSqs(ctx);
-  const sns = createSns(ctx, { sqs, invoker: () => invoker });
   const lambda = createLambda(ctx, opts.lambda);
-  invoker = lambda.invoker;
-  destinations = {
+  const invoker: FunctionInvoker = lambda.invoker;
+  const sns = createSns(ctx, { sqs, invoker: () => invoker });
+  // On-failure destinations of event source mappings: an SNS topic ARN is published to, anything else sent to SQS.
+  const destinations: DestinationSender = {
     exists: (arn) => sqs.exists(arn) || sns.exists(arn),
     send: (arn, body) => (sns.exists(arn) ? sns.publish(arn, body) : sqs.sendMessage(arn, body)),
   };
+  const mappings = new Mappings(ctx, {
+    streams: kinesis.streams,
+    kinesis: kinesis.context,
+    invoker: () => invoker,
+    destinations: () => destinations,
+    options: opts.mappings,
+  });
   const metrics = new Registry();
   const mappingMetrics = new MappingMetrics(mappings, metrics);
   const cloudwatch = createCloudWatch(ctx, metrics, { streams: kinesis.streams, mappings, lambda: lambda.events }, opts.cloudwatch);

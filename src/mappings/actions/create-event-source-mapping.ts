@@ -12,7 +12,7 @@ export async function createEventSourceMapping(c: MappingsContext, input: Record
   const v = new Validator(input);
   const eventSourceArn = v.string('EventSourceArn', { min: 12, max: 1024 });
   v.string('FunctionName', { required: true, min: 1, max: 140 });
-  const fields = parseMappingFields(c, v, input);
+  const fields = parseMappingFields(c, v);
   const start = parseStartingPosition(v);
   v.check();
   if (eventSourceArn === undefined) throw InvalidParameterValue('Unrecognized event source, must be kinesis stream ARN.');

@@ -24,7 +24,7 @@ export interface MappingFields {
   Enabled?: boolean;
 }
 
-export function parseMappingFields(c: MappingsContext, v: Validator, input: Record<string, unknown>): MappingFields {
+export function parseMappingFields(c: MappingsContext, v: Validator): MappingFields {
   const f: MappingFields = {};
   f.FunctionName = v.string('FunctionName', { min: 1, max: 140 });
   f.BatchSize = v.integer('BatchSize', { min: 1, max: 10000 });

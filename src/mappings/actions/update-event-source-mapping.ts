@@ -12,7 +12,7 @@ export async function updateEventSourceMapping(
 ): Promise<{ status: number; body: unknown }> {
   const m = c.get(uuid);
   const v = new Validator(input);
-  const f = parseMappingFields(c, v, input);
+  const f = parseMappingFields(c, v);
   v.check();
   if (m.State !== 'Enabled' && m.State !== 'Disabled') {
     throw new AwsError(
