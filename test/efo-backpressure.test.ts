@@ -46,9 +46,16 @@ for (const transport of transports) {
         assert.equal(r.FailedRecordCount, 0);
       }
       // The producer must end up parked, waiting for the reader, with most of the data still unread in the shard.
-      await waitFor(() => sub.waitingForReaderSince !== undefined && Date.now() - sub.waitingForReaderSince > 300, 10_000, 'the producer to be held back');
+      await waitFor(
+        () => sub.waitingForReaderSince !== undefined && Date.now() - sub.waitingForReaderSince > 300,
+        10_000,
+        'the producer to be held back',
+      );
       const delivered = sub.bytesDelivered;
-      assert.ok(delivered < BOUND[transport], `only ${delivered} bytes handed to the transport of ${RECORDS * RECORD_BYTES}`);
+      assert.ok(
+        delivered < BOUND[transport],
+        `only ${delivered} bytes handed to the transport of ${RECORDS * RECORD_BYTES}`,
+      );
       assert.ok(sub.recordsDelivered < RECORDS / 2, `${sub.recordsDelivered} records handed over`);
       assert.ok(sub.position < RECORDS, 'the rest is still in the shard, not in memory');
       // Resuming delivers every record, in order, with nothing lost.
@@ -58,8 +65,14 @@ for (const transport of transports) {
         assert.equal(Buffer.from(r.Data!).readUInt32BE(0), i);
         assert.equal(r.Data!.length, RECORD_BYTES);
       });
-      assert.ok(events.length >= RECORDS / 2, `events carry at most 64 KiB of records (${events.length} events)`);
-      assert.ok(events.slice(0, -1).some((e) => e.MillisBehindLatest! > 0), 'a lagging reader is told it is behind');
+      assert.ok(
+        events.length >= RECORDS / 2,
+        `events carry at most 64 KiB of records (${events.length} events)`,
+      );
+      assert.ok(
+        events.slice(0, -1).some((e) => e.MillisBehindLatest! > 0),
+        'a lagging reader is told it is behind',
+      );
       await reader.close();
     });
   });

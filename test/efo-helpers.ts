@@ -29,7 +29,10 @@ export interface StreamSetup {
 export async function createStream(k: KinesisClient, name: string, shards = 1): Promise<StreamSetup> {
   await k.send(new CreateStreamCommand({ StreamName: name, ShardCount: shards }));
   const d = await k.send(new DescribeStreamCommand({ StreamName: name }));
-  return { streamArn: d.StreamDescription!.StreamARN!, shardIds: d.StreamDescription!.Shards!.map((s) => s.ShardId!) };
+  return {
+    streamArn: d.StreamDescription!.StreamARN!,
+    shardIds: d.StreamDescription!.Shards!.map((s) => s.ShardId!),
+  };
 }
 
 export async function registerConsumer(k: KinesisClient, streamArn: string, name: string): Promise<string> {
@@ -62,7 +65,10 @@ export class EventReader {
   }
 
   /** Reads events until `count` records arrived (within `timeoutMs` overall; heartbeats don't extend it). */
-  async records(count: number, timeoutMs = 10_000): Promise<{ records: NonNullable<SubscribeToShardEvent['Records']>; events: SubscribeToShardEvent[] }> {
+  async records(
+    count: number,
+    timeoutMs = 10_000,
+  ): Promise<{ records: NonNullable<SubscribeToShardEvent['Records']>; events: SubscribeToShardEvent[] }> {
     const records: NonNullable<SubscribeToShardEvent['Records']> = [];
     const events: SubscribeToShardEvent[] = [];
     const deadline = Date.now() + timeoutMs;
@@ -83,9 +89,17 @@ export class EventReader {
   }
 }
 
-export async function subscribe(k: KinesisClient, consumerArn: string, shardId: string, position: StartingPosition): Promise<EventReader> {
-  const res = await k.send(new SubscribeToShardCommand({ ConsumerARN: consumerArn, ShardId: shardId, StartingPosition: position }));
+export async function subscribe(
+  k: KinesisClient,
+  consumerArn: string,
+  shardId: string,
+  position: StartingPosition,
+): Promise<EventReader> {
+  const res = await k.send(
+    new SubscribeToShardCommand({ ConsumerARN: consumerArn, ShardId: shardId, StartingPosition: position }),
+  );
   return new EventReader(res.EventStream!);
 }
 
-export const text = (d: Uint8Array | undefined): string => Buffer.from(d ?? new Uint8Array()).toString('utf8');
+export const text = (d: Uint8Array | undefined): string =>
+  Buffer.from(d ?? new Uint8Array()).toString('utf8');

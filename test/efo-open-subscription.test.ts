@@ -23,24 +23,45 @@ describe('openSubscription (the mapping engine reads through a consumer)', () =>
     const { streamArn, shardIds } = await createStream(k, 'internal');
     const consumerArn = await registerConsumer(k, streamArn, 'engine');
     const put = await k.send(
-      new PutRecordsCommand({ StreamName: 'internal', Records: ['a', 'b', 'c'].map((d) => ({ PartitionKey: d, Data: Buffer.from(d) })) }),
+      new PutRecordsCommand({
+        StreamName: 'internal',
+        Records: ['a', 'b', 'c'].map((d) => ({ PartitionKey: d, Data: Buffer.from(d) })),
+      }),
     );
-    const sub = openSubscription(app.kinesis.context, { consumerArn, shardId: shardIds[0]!, startingPosition: { type: 'TRIM_HORIZON' } });
+    const sub = openSubscription(app.kinesis.context, {
+      consumerArn,
+      shardId: shardIds[0]!,
+      startingPosition: { type: 'TRIM_HORIZON' },
+    });
     assert.equal(sub.state, 'active');
     const events: SubscriptionEvent[] = [];
     for await (const ev of sub) {
       events.push(ev);
       if (events.length === 1) {
-        await k.send(new PutRecordsCommand({ StreamName: 'internal', Records: [{ PartitionKey: 'd', Data: Buffer.from('d') }] }));
+        await k.send(
+          new PutRecordsCommand({
+            StreamName: 'internal',
+            Records: [{ PartitionKey: 'd', Data: Buffer.from('d') }],
+          }),
+        );
       }
       if (events.flatMap((e) => e.records).length >= 4) sub.close();
     }
     assert.equal(sub.state, 'ended');
     assert.equal(sub.endReason, 'closed');
     const records = events.flatMap((e) => e.records);
-    assert.deepEqual(records.map((r) => text(r.data)), ['a', 'b', 'c', 'd']);
-    assert.deepEqual(records.slice(0, 3).map((r) => r.sequenceNumber), put.Records!.map((r) => r.SequenceNumber));
-    assert.deepEqual(records.map((r) => r.position), [0, 1, 2, 3]);
+    assert.deepEqual(
+      records.map((r) => text(r.data)),
+      ['a', 'b', 'c', 'd'],
+    );
+    assert.deepEqual(
+      records.slice(0, 3).map((r) => r.sequenceNumber),
+      put.Records!.map((r) => r.SequenceNumber),
+    );
+    assert.deepEqual(
+      records.map((r) => r.position),
+      [0, 1, 2, 3],
+    );
     const last = events.at(-1)!;
     assert.equal(last.continuationPosition, 4);
     assert.equal(last.continuationSequenceNumber, records[3]!.sequenceNumber);
@@ -53,12 +74,28 @@ describe('openSubscription (the mapping engine reads through a consumer)', () =>
     const consumerArn = await registerConsumer(k, streamArn, 'engine');
     const reader = await subscribe(k, consumerArn, shardIds[0]!, { Type: 'LATEST' });
     await reader.next();
-    assert.throws(() => openSubscription(app.kinesis.context, { consumerArn, shardId: shardIds[0]!, startingPosition: { type: 'LATEST' } }), {
-      name: 'ResourceInUseException',
-    });
-    assert.throws(() => openSubscription(app.kinesis.context, { consumerArn: `${streamArn}/consumer/x:1`, shardId: shardIds[0]!, startingPosition: { type: 'LATEST' } }), {
-      name: 'ResourceNotFoundException',
-    });
+    assert.throws(
+      () =>
+        openSubscription(app.kinesis.context, {
+          consumerArn,
+          shardId: shardIds[0]!,
+          startingPosition: { type: 'LATEST' },
+        }),
+      {
+        name: 'ResourceInUseException',
+      },
+    );
+    assert.throws(
+      () =>
+        openSubscription(app.kinesis.context, {
+          consumerArn: `${streamArn}/consumer/x:1`,
+          shardId: shardIds[0]!,
+          startingPosition: { type: 'LATEST' },
+        }),
+      {
+        name: 'ResourceNotFoundException',
+      },
+    );
     await reader.close();
   });
 
@@ -66,7 +103,12 @@ describe('openSubscription (the mapping engine reads through a consumer)', () =>
     const { streamArn, shardIds } = await createStream(k, 'aborted');
     const consumerArn = await registerConsumer(k, streamArn, 'engine');
     const ac = new AbortController();
-    const sub = openSubscription(app.kinesis.context, { consumerArn, shardId: shardIds[0]!, startingPosition: { type: 'LATEST' }, signal: ac.signal });
+    const sub = openSubscription(app.kinesis.context, {
+      consumerArn,
+      shardId: shardIds[0]!,
+      startingPosition: { type: 'LATEST' },
+      signal: ac.signal,
+    });
     let heartbeats = 0;
     for await (const ev of sub) {
       assert.deepEqual(ev.records, []);

@@ -1,12 +1,23 @@
 import { strict as assert } from 'node:assert';
 import { after, before, describe, it } from 'node:test';
-import { DeleteStreamCommand, DescribeStreamConsumerCommand, PutRecordsCommand, SplitShardCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
+import {
+  DeleteStreamCommand,
+  DescribeStreamConsumerCommand,
+  PutRecordsCommand,
+  SplitShardCommand,
+  type KinesisClient,
+} from '@aws-sdk/client-kinesis';
 import type { App } from '../src/server/app.js';
 import { kinesisClient, startTestServer, transports } from './helpers.js';
 import { configureFanOut, createStream, registerConsumer, subscribe, text } from './efo-helpers.js';
 
 async function put(k: KinesisClient, stream: string, data: string[]): Promise<void> {
-  const r = await k.send(new PutRecordsCommand({ StreamName: stream, Records: data.map((d) => ({ PartitionKey: d, Data: Buffer.from(d) })) }));
+  const r = await k.send(
+    new PutRecordsCommand({
+      StreamName: stream,
+      Records: data.map((d) => ({ PartitionKey: d, Data: Buffer.from(d) })),
+    }),
+  );
   assert.equal(r.FailedRecordCount, 0);
 }
 
@@ -31,9 +42,18 @@ for (const transport of transports) {
       const reader = await subscribe(k, consumerArn, parent, { Type: 'TRIM_HORIZON' });
       await put(k, 'split', ['a', 'b', 'c']);
       const before = await reader.records(3);
-      assert.deepEqual(before.records.map((r) => text(r.Data)), ['a', 'b', 'c']);
+      assert.deepEqual(
+        before.records.map((r) => text(r.Data)),
+        ['a', 'b', 'c'],
+      );
       await put(k, 'split', ['d', 'e']);
-      await k.send(new SplitShardCommand({ StreamName: 'split', ShardToSplit: parent, NewStartingHashKey: (1n << 127n).toString() }));
+      await k.send(
+        new SplitShardCommand({
+          StreamName: 'split',
+          ShardToSplit: parent,
+          NewStartingHashKey: (1n << 127n).toString(),
+        }),
+      );
       // Records after the split go to the children and never appear here.
       await put(k, 'split', ['f', 'g', 'h']);
       const seen: string[] = [];
@@ -43,7 +63,8 @@ for (const transport of transports) {
         if (!ev) break;
         seen.push(...ev.Records!.map((r) => text(r.Data)));
         last = ev;
-        if (ev.ChildShards === undefined) assert.ok(ev.ContinuationSequenceNumber, 'continuation until the end');
+        if (ev.ChildShards === undefined)
+          assert.ok(ev.ContinuationSequenceNumber, 'continuation until the end');
       }
       assert.deepEqual(seen, ['d', 'e']);
       assert.equal(last?.ContinuationSequenceNumber, undefined, 'no continuation at the shard end');
@@ -76,7 +97,9 @@ for (const transport of transports) {
       const consumerArn = await registerConsumer(k, streamArn, 'c');
       const reader = await subscribe(k, consumerArn, shardIds[0]!, { Type: 'LATEST' });
       await reader.next();
-      await assert.rejects(k.send(new DeleteStreamCommand({ StreamName: 'doomed' })), { name: 'ResourceInUseException' });
+      await assert.rejects(k.send(new DeleteStreamCommand({ StreamName: 'doomed' })), {
+        name: 'ResourceInUseException',
+      });
       await k.send(new DeleteStreamCommand({ StreamName: 'doomed', EnforceConsumerDeletion: true }));
       await assert.rejects(reader.next(), (e: Error) => {
         assert.equal(e.name, 'ResourceNotFoundException');
@@ -84,7 +107,9 @@ for (const transport of transports) {
         return true;
       });
       // The consumers went with the stream.
-      await assert.rejects(k.send(new DescribeStreamConsumerCommand({ ConsumerARN: consumerArn })), { name: 'ResourceNotFoundException' });
+      await assert.rejects(k.send(new DescribeStreamConsumerCommand({ ConsumerARN: consumerArn })), {
+        name: 'ResourceNotFoundException',
+      });
     });
   });
 }

@@ -4,7 +4,14 @@ import { after, before, describe, it } from 'node:test';
 import { PutRecordCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import type { App } from '../src/server/app.js';
 import { kinesisClient, startTestServer, transports, waitFor } from './helpers.js';
-import { configureFanOut, createStream, registerConsumer, serverFanOut, subscribe, text } from './efo-helpers.js';
+import {
+  configureFanOut,
+  createStream,
+  registerConsumer,
+  serverFanOut,
+  subscribe,
+  text,
+} from './efo-helpers.js';
 
 const HEARTBEAT_MS = 150;
 const TAKEOVER_MS = 400;
@@ -16,7 +23,11 @@ for (const transport of transports) {
     let k: KinesisClient;
     before(async () => {
       app = await startTestServer();
-      configureFanOut(app, { heartbeatMs: HEARTBEAT_MS, takeoverAfterMs: TAKEOVER_MS, subscriptionLifetimeMs: LIFETIME_MS });
+      configureFanOut(app, {
+        heartbeatMs: HEARTBEAT_MS,
+        takeoverAfterMs: TAKEOVER_MS,
+        subscriptionLifetimeMs: LIFETIME_MS,
+      });
       k = kinesisClient(app, transport);
     });
     after(async () => {
@@ -34,11 +45,18 @@ for (const transport of transports) {
         const ev = await reader.next(HEARTBEAT_MS * 10);
         times.push(Date.now());
         assert.deepEqual(ev!.Records, []);
-        assert.equal(ev!.ContinuationSequenceNumber, first!.ContinuationSequenceNumber, 'nothing read, same continuation');
+        assert.equal(
+          ev!.ContinuationSequenceNumber,
+          first!.ContinuationSequenceNumber,
+          'nothing read, same continuation',
+        );
         assert.equal(ev!.MillisBehindLatest, 0);
       }
       // Heartbeats are paced by the interval, not sent in a burst.
-      assert.ok(times[2]! - times[0]! >= HEARTBEAT_MS * 1.5, `two heartbeat intervals took ${times[2]! - times[0]!} ms`);
+      assert.ok(
+        times[2]! - times[0]! >= HEARTBEAT_MS * 1.5,
+        `two heartbeat intervals took ${times[2]! - times[0]!} ms`,
+      );
       await reader.close();
     });
 
@@ -49,7 +67,9 @@ for (const transport of transports) {
       const a = await subscribe(k, consumerArn, shardId, { Type: 'LATEST' });
       await a.next();
       // The window counts from when the server accepted the first call.
-      const first = serverFanOut(app).subscriptions.list().find((s) => s.consumerArn === consumerArn && s.shardId === shardId)!;
+      const first = serverFanOut(app)
+        .subscriptions.list()
+        .find((s) => s.consumerArn === consumerArn && s.shardId === shardId)!;
       await assert.rejects(subscribe(k, consumerArn, shardId, { Type: 'LATEST' }), (e: Error) => {
         assert.equal(e.name, 'ResourceInUseException');
         assert.match(e.message, /Another active subscription exists for this consumer/);
@@ -64,7 +84,13 @@ for (const transport of transports) {
       const b = await subscribe(k, consumerArn, shardId, { Type: 'LATEST' });
       assert.deepEqual(await ended, ['taken-over']);
       await b.next();
-      await k.send(new PutRecordCommand({ StreamName: 'takeover', PartitionKey: 'p', Data: Buffer.from('after takeover') }));
+      await k.send(
+        new PutRecordCommand({
+          StreamName: 'takeover',
+          PartitionKey: 'p',
+          Data: Buffer.from('after takeover'),
+        }),
+      );
       const got = await b.records(1);
       assert.equal(text(got.records[0]!.Data), 'after takeover');
       // The old subscription's stream simply ends (no records after the takeover).

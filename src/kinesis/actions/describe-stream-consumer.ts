@@ -4,7 +4,10 @@ import { consumerShape } from '../fan-out/consumer-arn.js';
 import { consumerTarget } from '../fan-out/consumer-target.js';
 
 /** DescribeStreamConsumer: by ConsumerARN, or by StreamARN + ConsumerName. */
-export async function describeStreamConsumer(k: KinesisContext, input: Record<string, unknown>): Promise<unknown> {
+export async function describeStreamConsumer(
+  k: KinesisContext,
+  input: Record<string, unknown>,
+): Promise<unknown> {
   const v = new Validator(input);
   const target = consumerTarget(v, k);
   v.check();

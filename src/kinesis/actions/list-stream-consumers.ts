@@ -30,18 +30,31 @@ function decodeToken(s: string): Token {
   } catch {
     p = undefined;
   }
-  if (!Array.isArray(p) || p.length !== 4 || !Number.isSafeInteger(p[0]) || !Number.isSafeInteger(p[1]) || typeof p[2] !== 'string' || !Number.isSafeInteger(p[3])) {
+  if (
+    !Array.isArray(p) ||
+    p.length !== 4 ||
+    !Number.isSafeInteger(p[0]) ||
+    !Number.isSafeInteger(p[1]) ||
+    typeof p[2] !== 'string' ||
+    !Number.isSafeInteger(p[3])
+  ) {
     throw InvalidArgument('Invalid NextToken.');
   }
   return { salt: p[0] as number, lastCreatedAt: p[1] as number, lastName: p[2], issuedAt: p[3] as number };
 }
 
 function order(a: ConsumerMeta, b: ConsumerMeta): number {
-  return a.createdAt - b.createdAt || (a.consumerName < b.consumerName ? -1 : a.consumerName > b.consumerName ? 1 : 0);
+  return (
+    a.createdAt - b.createdAt ||
+    (a.consumerName < b.consumerName ? -1 : a.consumerName > b.consumerName ? 1 : 0)
+  );
 }
 
 /** ListStreamConsumers: registration order, paged by MaxResults/NextToken. */
-export async function listStreamConsumers(k: KinesisContext, input: Record<string, unknown>): Promise<unknown> {
+export async function listStreamConsumers(
+  k: KinesisContext,
+  input: Record<string, unknown>,
+): Promise<unknown> {
   const v = new Validator(input);
   const streamArn = v.string('StreamARN', { required: true, min: 1, max: 2048, pattern: STREAM_ARN });
   const nextToken = v.string('NextToken', { min: 1, max: 1048576 });
@@ -59,7 +72,11 @@ export async function listStreamConsumers(k: KinesisContext, input: Record<strin
   if (nextToken !== undefined) {
     const t = decodeToken(nextToken);
     if (Date.now() - t.issuedAt > TOKEN_TTL_MS) {
-      throw new AwsError('ExpiredNextTokenException', `The timestamp of the nextToken ${nextToken} has expired.`, 400);
+      throw new AwsError(
+        'ExpiredNextTokenException',
+        `The timestamp of the nextToken ${nextToken} has expired.`,
+        400,
+      );
     }
     if (t.salt !== meta.createdAt) throw InvalidArgument('Invalid NextToken.');
     const last = { createdAt: t.lastCreatedAt, consumerName: t.lastName } as ConsumerMeta;
@@ -69,7 +86,12 @@ export async function listStreamConsumers(k: KinesisContext, input: Record<strin
   const out: Record<string, unknown> = { Consumers: page.map(consumerShape) };
   const tail = page[page.length - 1];
   if (all.length > page.length && tail) {
-    out['NextToken'] = encodeToken({ salt: meta.createdAt, lastCreatedAt: tail.createdAt, lastName: tail.consumerName, issuedAt: Date.now() });
+    out['NextToken'] = encodeToken({
+      salt: meta.createdAt,
+      lastCreatedAt: tail.createdAt,
+      lastName: tail.consumerName,
+      issuedAt: Date.now(),
+    });
   }
   return out;
 }

@@ -5,7 +5,10 @@ import { streamFromArn } from '../fan-out/consumer-target.js';
 import { fanOut } from '../fan-out/fan-out.js';
 
 /** RegisterStreamConsumer: the consumer starts CREATING and is ACTIVE after the transition delay. */
-export async function registerStreamConsumer(k: KinesisContext, input: Record<string, unknown>): Promise<unknown> {
+export async function registerStreamConsumer(
+  k: KinesisContext,
+  input: Record<string, unknown>,
+): Promise<unknown> {
   const v = new Validator(input);
   const streamArn = v.string('StreamARN', { required: true, min: 1, max: 2048, pattern: STREAM_ARN });
   const name = v.string('ConsumerName', { required: true, min: 1, max: 128, pattern: CONSUMER_NAME_PATTERN });

@@ -11,7 +11,8 @@ export interface ParsedConsumerArn {
   epochSeconds: number;
 }
 
-const CONSUMER_ARN = /^arn:aws[\w-]*:kinesis:[^:]*:\d{12}:stream\/([a-zA-Z0-9_.-]+)\/consumer\/([a-zA-Z0-9_.-]+):(\d+)$/;
+const CONSUMER_ARN =
+  /^arn:aws[\w-]*:kinesis:[^:]*:\d{12}:stream\/([a-zA-Z0-9_.-]+)\/consumer\/([a-zA-Z0-9_.-]+):(\d+)$/;
 
 /** Undefined when the string is not a consumer ARN. */
 export function parseConsumerArn(consumerArn: string): ParsedConsumerArn | undefined {
@@ -21,7 +22,8 @@ export function parseConsumerArn(consumerArn: string): ParsedConsumerArn | undef
 }
 
 /** AWS's pattern for the ConsumerARN member (botocore model). */
-export const CONSUMER_ARN_PATTERN = /^(arn):aws.*:kinesis:.*:\d{12}:.*stream\/[a-zA-Z0-9_.-]+\/consumer\/[a-zA-Z0-9_.-]+:[0-9]+/;
+export const CONSUMER_ARN_PATTERN =
+  /^(arn):aws.*:kinesis:.*:\d{12}:.*stream\/[a-zA-Z0-9_.-]+\/consumer\/[a-zA-Z0-9_.-]+:[0-9]+/;
 export const CONSUMER_NAME_PATTERN = /[a-zA-Z0-9_.-]+/;
 
 /** The Consumer / ConsumerDescription wire shapes. */

@@ -24,7 +24,8 @@ export function consumerTarget(v: Validator, k: KinesisContext): () => ConsumerR
   return () => {
     const consumers = fanOut(k).consumers;
     if (consumerArn !== undefined) return consumers.byArn(consumerArn);
-    if (streamArn !== undefined && consumerName !== undefined) return consumers.byName(streamFromArn(k, streamArn), consumerName);
+    if (streamArn !== undefined && consumerName !== undefined)
+      return consumers.byName(streamFromArn(k, streamArn), consumerName);
     throw InvalidArgument('ConsumerARN or both ConsumerName and StreamARN are required for this request.');
   };
 }

@@ -57,8 +57,12 @@ export class Consumers extends EventEmitter<ConsumersEvents> {
   start(): void {
     for (const meta of this.#k.streams.list()) {
       for (const c of meta.consumers) {
-        if (c.status === 'CREATING') this.#later(() => this.#activate(meta.name, c.consumerArn));
-        if (c.status === 'DELETING') this.#later(() => this.#remove(meta.name, c.consumerArn));
+        const fn =
+          c.status === 'CREATING' ? this.#activate : c.status === 'DELETING' ? this.#remove : undefined;
+        if (!fn) continue;
+        this.#later(() => fn.call(this, meta.name, c.consumerArn)).catch((err: unknown) =>
+          this.#k.app.log.error({ err }, 'consumer transition failed'),
+        );
       }
     }
   }
@@ -83,11 +87,15 @@ export class Consumers extends EventEmitter<ConsumersEvents> {
     const streams = this.#k.streams;
     const meta = streams.get(stream);
     if (meta.status === 'CREATING' || meta.status === 'DELETING') {
-      throw ResourceInUse(`Stream ${stream} under account ${streams.account} not ACTIVE, instead in state ${meta.status}`);
+      throw ResourceInUse(
+        `Stream ${stream} under account ${streams.account} not ACTIVE, instead in state ${meta.status}`,
+      );
     }
     const opts = this.#opts();
     if (meta.consumers.some((c) => c.consumerName === consumerName)) {
-      throw ResourceInUse(`Consumer ${consumerName} under stream ${stream} already exists for account ${streams.account}.`);
+      throw ResourceInUse(
+        `Consumer ${consumerName} under stream ${stream} already exists for account ${streams.account}.`,
+      );
     }
     if (meta.consumers.length >= opts.maxConsumersPerStream) {
       throw LimitExceeded(
@@ -95,7 +103,9 @@ export class Consumers extends EventEmitter<ConsumersEvents> {
       );
     }
     if (meta.consumers.filter((c) => c.status === 'CREATING').length >= opts.maxCreatingConsumers) {
-      throw LimitExceeded(`Only ${opts.maxCreatingConsumers} consumers can be in CREATING status at the same time for stream ${stream} under account ${streams.account}.`);
+      throw LimitExceeded(
+        `Only ${opts.maxCreatingConsumers} consumers can be in CREATING status at the same time for stream ${stream} under account ${streams.account}.`,
+      );
     }
     const createdAt = Date.now();
     const consumer: ConsumerMeta = {
@@ -162,7 +172,9 @@ export class Consumers extends EventEmitter<ConsumersEvents> {
     const streams = this.#k.streams;
     const consumer = streams.get(stream).consumers.find((c) => c.consumerName === consumerName);
     if (!consumer) {
-      throw ResourceNotFound(`Consumer ${consumerName} under stream ${stream} and account ${streams.account} not found.`);
+      throw ResourceNotFound(
+        `Consumer ${consumerName} under stream ${stream} and account ${streams.account} not found.`,
+      );
     }
     return { stream, consumer };
   }

@@ -2,7 +2,6 @@ import { EventStreamCodec, type MessageHeaders } from '@smithy/eventstream-codec
 import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
 import { AwsError } from '../../server/errors.js';
 import { toAwsError } from '../../server/serialize-error.js';
-import { encodeJson } from '../../server/protocols/rpc.js';
 import type { Subscription, SubscriptionEvent } from './subscription.js';
 
 export const EVENT_STREAM_CONTENT_TYPE = 'application/vnd.amazon.eventstream';
@@ -19,37 +18,55 @@ function frame(headers: MessageHeaders, payload: string): Uint8Array {
 
 /** The first message of every SubscribeToShard response: the (empty) non-stream output members. */
 export function initialResponseFrame(): Uint8Array {
-  return frame({ ':message-type': str('event'), ':event-type': str('initial-response'), ':content-type': str('application/json') }, '{}');
+  return frame(
+    {
+      ':message-type': str('event'),
+      ':event-type': str('initial-response'),
+      ':content-type': str('application/json'),
+    },
+    '{}',
+  );
 }
 
-/** The JSON body of a SubscribeToShardEvent (blobs base64, timestamps epoch seconds, as AWS JSON 1.1). */
-export function eventBody(ev: SubscriptionEvent): Record<string, unknown> {
-  const body: Record<string, unknown> = {
-    Records: ev.records.map((r) => ({
-      SequenceNumber: r.sequenceNumber,
-      ApproximateArrivalTimestamp: new Date(r.arrival),
-      Data: r.data,
-      PartitionKey: r.partitionKey,
-    })),
-    MillisBehindLatest: ev.millisBehindLatest,
-  };
+/**
+ * The JSON body of a SubscribeToShardEvent, as AWS JSON 1.1 writes it: blobs base64, timestamps epoch
+ * seconds (with the milliseconds as a fraction). Built as a string directly — an event can carry
+ * thousands of records, and this is several times faster than JSON.stringify with a replacer.
+ */
+export function eventJson(ev: SubscriptionEvent): string {
+  const records = ev.records.map(
+    (r) =>
+      `{"SequenceNumber":"${r.sequenceNumber}","ApproximateArrivalTimestamp":${r.arrival / 1000},` +
+      `"Data":"${Buffer.from(r.data.buffer, r.data.byteOffset, r.data.byteLength).toString('base64')}",` +
+      `"PartitionKey":${JSON.stringify(r.partitionKey)}}`,
+  );
+  let body = `{"Records":[${records.join(',')}],"MillisBehindLatest":${ev.millisBehindLatest}`;
   // At the end of a closed shard AWS sends no continuation (null): consumers read that as "shard end".
-  if (ev.continuationSequenceNumber !== undefined) body['ContinuationSequenceNumber'] = ev.continuationSequenceNumber;
-  if (ev.childShards !== undefined) body['ChildShards'] = ev.childShards;
-  return body;
+  if (ev.continuationSequenceNumber !== undefined)
+    body += `,"ContinuationSequenceNumber":${JSON.stringify(ev.continuationSequenceNumber)}`;
+  if (ev.childShards !== undefined) body += `,"ChildShards":${JSON.stringify(ev.childShards)}`;
+  return body + '}';
 }
 
 export function eventFrame(ev: SubscriptionEvent): Uint8Array {
   return frame(
-    { ':message-type': str('event'), ':event-type': str('SubscribeToShardEvent'), ':content-type': str('application/json') },
-    encodeJson(eventBody(ev)),
+    {
+      ':message-type': str('event'),
+      ':event-type': str('SubscribeToShardEvent'),
+      ':content-type': str('application/json'),
+    },
+    eventJson(ev),
   );
 }
 
 /** An error after the response started: an `exception` message, which the SDK throws from its iterator. */
 export function exceptionFrame(err: AwsError): Uint8Array {
   return frame(
-    { ':message-type': str('exception'), ':exception-type': str(err.type), ':content-type': str('application/json') },
+    {
+      ':message-type': str('exception'),
+      ':exception-type': str(err.type),
+      ':content-type': str('application/json'),
+    },
     JSON.stringify({ message: err.message }),
   );
 }

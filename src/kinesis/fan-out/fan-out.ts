@@ -1,7 +1,12 @@
 import type { KinesisContext } from '../kinesis-context.js';
 import type { StreamRegistry } from '../stream-registry.js';
 import { Consumers } from './consumers.js';
-import { compileFanOutOptions, FAN_OUT_DEFAULTS, type CompiledFanOutOptions, type FanOutOptions } from './options.js';
+import {
+  compileFanOutOptions,
+  FAN_OUT_DEFAULTS,
+  type CompiledFanOutOptions,
+  type FanOutOptions,
+} from './options.js';
 import { Subscriptions } from './subscriptions.js';
 
 /** Enhanced fan-out for one Kinesis service: registered consumers and their shard subscriptions. */

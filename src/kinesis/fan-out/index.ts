@@ -3,6 +3,16 @@ export { assertConsumersDeletable, type ConsumerRef, type ConsumerStatus } from 
 export { formatConsumerArn, parseConsumerArn } from './consumer-arn.js';
 export { fanOut, FanOut } from './fan-out.js';
 export { openSubscription, type OpenSubscriptionOptions } from './open-subscription.js';
-export { compileFanOutOptions, FanOutOptionsError, type FanOutOptions, type CompiledFanOutOptions } from './options.js';
+export {
+  compileFanOutOptions,
+  FanOutOptionsError,
+  type FanOutOptions,
+  type CompiledFanOutOptions,
+} from './options.js';
 export type { StartingPosition } from './starting-position.js';
-export type { Subscription, SubscriptionEndReason, SubscriptionEvent, SubscriptionState } from './subscription.js';
+export type {
+  Subscription,
+  SubscriptionEndReason,
+  SubscriptionEvent,
+  SubscriptionState,
+} from './subscription.js';

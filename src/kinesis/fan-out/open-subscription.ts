@@ -18,7 +18,11 @@ export interface OpenSubscriptionOptions {
  * `close()` (or `signal`) ends it. Events are produced only as fast as they are consumed.
  */
 export function openSubscription(k: KinesisContext, o: OpenSubscriptionOptions): Subscription {
-  const sub = fanOut(k).subscriptions.open({ consumerArn: o.consumerArn, shardId: o.shardId, startingPosition: o.startingPosition });
+  const sub = fanOut(k).subscriptions.open({
+    consumerArn: o.consumerArn,
+    shardId: o.shardId,
+    startingPosition: o.startingPosition,
+  });
   const signal = o.signal;
   if (signal) {
     if (signal.aborted) sub.close();

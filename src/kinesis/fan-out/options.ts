@@ -44,15 +44,26 @@ export const FAN_OUT_DEFAULTS: CompiledFanOutOptions = {
   maxCreatingConsumers: 5,
 };
 
-export function compileFanOutOptions(o: FanOutOptions = {}, base: CompiledFanOutOptions = FAN_OUT_DEFAULTS): CompiledFanOutOptions {
+export function compileFanOutOptions(
+  o: FanOutOptions = {},
+  base: CompiledFanOutOptions = FAN_OUT_DEFAULTS,
+): CompiledFanOutOptions {
   const c: CompiledFanOutOptions = { ...base };
   for (const key of Object.keys(FAN_OUT_DEFAULTS) as Array<keyof FanOutOptions>) {
     const v = o[key];
     if (v === undefined) continue;
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw new FanOutOptionsError(key, 'must be a finite number');
+    if (typeof v !== 'number' || !Number.isFinite(v))
+      throw new FanOutOptionsError(key, 'must be a finite number');
     c[key] = v;
   }
-  const positive: Array<keyof FanOutOptions> = ['heartbeatMs', 'subscriptionLifetimeMs', 'maxEventBytes', 'maxEventRecords', 'maxConsumersPerStream', 'maxCreatingConsumers'];
+  const positive: Array<keyof FanOutOptions> = [
+    'heartbeatMs',
+    'subscriptionLifetimeMs',
+    'maxEventBytes',
+    'maxEventRecords',
+    'maxConsumersPerStream',
+    'maxCreatingConsumers',
+  ];
   for (const key of positive) if (!(c[key] > 0)) throw new FanOutOptionsError(key, 'must be > 0');
   if (c.takeoverAfterMs < 0) throw new FanOutOptionsError('takeoverAfterMs', 'must be >= 0');
   for (const key of ['maxEventRecords', 'maxConsumersPerStream', 'maxCreatingConsumers'] as const) {

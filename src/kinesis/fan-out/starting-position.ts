@@ -23,13 +23,23 @@ function beforeFirstSequenceNumber(k: KinesisContext, stream: string, shardId: s
 }
 
 /** The ContinuationSequenceNumber for a subscription whose next position to read is `next`. */
-export function continuationSequenceNumber(k: KinesisContext, stream: string, shardId: string, next: number): string {
+export function continuationSequenceNumber(
+  k: KinesisContext,
+  stream: string,
+  shardId: string,
+  next: number,
+): string {
   if (next <= 0) return beforeFirstSequenceNumber(k, stream, shardId);
   return k.streams.sequenceNumber(stream, shardId, next - 1);
 }
 
 /** Resolves a StartingPosition to the first position to read (GetShardIterator's rules). */
-export function resolveStartingPosition(k: KinesisContext, stream: string, shardId: string, p: StartingPosition): number {
+export function resolveStartingPosition(
+  k: KinesisContext,
+  stream: string,
+  shardId: string,
+  p: StartingPosition,
+): number {
   if (
     (p.type === 'AT_SEQUENCE_NUMBER' || p.type === 'AFTER_SEQUENCE_NUMBER') &&
     p.sequenceNumber !== undefined &&

@@ -61,7 +61,10 @@ export interface SubscriptionInit {
  * back-pressure) holds the producer back instead of making it buffer. While caught up it sleeps until
  * the registry reports an append to its shard (no polling) or a heartbeat is due.
  */
-export class Subscription extends EventEmitter<SubscriptionEvents> implements AsyncIterable<SubscriptionEvent>, AsyncDisposable {
+export class Subscription
+  extends EventEmitter<SubscriptionEvents>
+  implements AsyncIterable<SubscriptionEvent>, AsyncDisposable
+{
   readonly consumerArn: string;
   readonly streamName: string;
   readonly shardId: string;
@@ -220,7 +223,10 @@ export class Subscription extends EventEmitter<SubscriptionEvents> implements As
       shard = streams.shard(this.streamName, this.shardId);
     } catch (err) {
       // The stream vanished between the hub's notification and this read.
-      const e = err instanceof AwsError ? err : ResourceNotFound(`Stream ${this.streamName} under account ${streams.account} not found.`);
+      const e =
+        err instanceof AwsError
+          ? err
+          : ResourceNotFound(`Stream ${this.streamName} under account ${streams.account} not found.`);
       this.end('stream-deleted', e);
       throw e;
     }
@@ -228,7 +234,13 @@ export class Subscription extends EventEmitter<SubscriptionEvents> implements As
     if (this.#next < bounds.first) this.#next = bounds.first;
     let records: KinesisRecord[] = [];
     if (this.#next <= bounds.last) {
-      records = streams.read(this.streamName, this.shardId, this.#next, this.#opts.maxEventRecords, this.#opts.maxEventBytes);
+      records = streams.read(
+        this.streamName,
+        this.shardId,
+        this.#next,
+        this.#opts.maxEventRecords,
+        this.#opts.maxEventBytes,
+      );
       if (records.length > 0) this.#next = records[records.length - 1]!.position + 1;
     }
     const atEnd = shard.endPosition !== undefined && this.#next > shard.endPosition;
@@ -241,7 +253,9 @@ export class Subscription extends EventEmitter<SubscriptionEvents> implements As
     const nextArrival = streams.arrivalAt(this.streamName, this.shardId, this.#next);
     return {
       records,
-      continuationSequenceNumber: atEnd ? undefined : continuationSequenceNumber(this.#k, this.streamName, this.shardId, this.#next),
+      continuationSequenceNumber: atEnd
+        ? undefined
+        : continuationSequenceNumber(this.#k, this.streamName, this.shardId, this.#next),
       continuationPosition: atEnd ? undefined : this.#next,
       millisBehindLatest: nextArrival === undefined ? 0 : Math.max(0, Date.now() - nextArrival),
       childShards: atEnd ? childShards(streams.get(this.streamName), this.shardId) : undefined,

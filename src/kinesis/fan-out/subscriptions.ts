@@ -54,7 +54,8 @@ export class Subscriptions extends EventEmitter<SubscriptionsEvents> {
     const onConsumer = (e: { consumerArn: string; status: string }): void => {
       if (e.status !== 'DELETING' && e.status !== 'DELETED') return;
       for (const s of [...this.#active.values()]) {
-        if (s.consumerArn === e.consumerArn) s.end('consumer-deleted', ResourceNotFound(`Consumer ${e.consumerArn} not found.`));
+        if (s.consumerArn === e.consumerArn)
+          s.end('consumer-deleted', ResourceNotFound(`Consumer ${e.consumerArn} not found.`));
       }
     };
     k.streams.on('append', onAppend);
@@ -74,7 +75,10 @@ export class Subscriptions extends EventEmitter<SubscriptionsEvents> {
   #endStream(stream: string): void {
     for (const s of [...this.#active.values()]) {
       if (s.streamName === stream) {
-        s.end('stream-deleted', ResourceNotFound(`Stream ${stream} under account ${this.#k.streams.account} not found.`));
+        s.end(
+          'stream-deleted',
+          ResourceNotFound(`Stream ${stream} under account ${this.#k.streams.account} not found.`),
+        );
       }
     }
   }
@@ -87,7 +91,8 @@ export class Subscriptions extends EventEmitter<SubscriptionsEvents> {
     const { stream, consumer } = this.#consumers.byArn(req.consumerArn);
     if (consumer.status !== 'ACTIVE') throw notActive(this.#k, stream, consumer);
     const meta = this.#k.streams.get(stream);
-    if (meta.status === 'DELETING') throw ResourceNotFound(`Stream ${stream} under account ${this.#k.streams.account} not found.`);
+    if (meta.status === 'DELETING')
+      throw ResourceNotFound(`Stream ${stream} under account ${this.#k.streams.account} not found.`);
     const position = resolveStartingPosition(this.#k, stream, req.shardId, req.startingPosition);
     const key = `${req.consumerArn}\n${req.shardId}`;
     const opts = this.#opts();
@@ -98,7 +103,13 @@ export class Subscriptions extends EventEmitter<SubscriptionsEvents> {
     }
     this.#active.get(key)?.end('taken-over');
     this.#sweep(now, opts.takeoverAfterMs);
-    const sub = new Subscription(this.#k, { consumerArn: req.consumerArn, streamName: stream, shardId: req.shardId, position, options: opts });
+    const sub = new Subscription(this.#k, {
+      consumerArn: req.consumerArn,
+      streamName: stream,
+      shardId: req.shardId,
+      position,
+      options: opts,
+    });
     this.#active.set(key, sub);
     this.#lastCall.set(key, now);
     const shardKey = `${stream}\n${req.shardId}`;
