@@ -217,7 +217,7 @@ async function getLoad(k: KinesisClient, stream: string, shardIds: string[], sec
   return { records, calls };
 }
 
-/** Records per shard, counted by reading (exact and server-agnostic; bounded by the fill size). */
+/** Records per shard up to MIN_RECORDS_PER_SHARD, counted by reading (exact and server-agnostic). */
 async function shardSizes(k: KinesisClient, stream: string, shardIds: string[]): Promise<number[]> {
   return Promise.all(
     shardIds.map(async (shardId) => {
@@ -227,7 +227,7 @@ async function shardSizes(k: KinesisClient, stream: string, shardIds: string[]):
         const r = await k.send(new GetRecordsCommand({ ShardIterator: it, Limit: GET_LIMIT }));
         const got = r.Records?.length ?? 0;
         n += got;
-        if (got === 0) break;
+        if (got === 0 || n >= MIN_RECORDS_PER_SHARD) break;
         it = r.NextShardIterator;
       }
       return n;
