@@ -43,8 +43,10 @@ export async function registerConsumer(k: KinesisClient, streamArn: string, name
 /** Reads a SubscribeToShard event stream one event at a time, with a timeout per event. */
 export class EventReader {
   readonly #it: AsyncIterator<SubscribeToShardEventStream>;
-  constructor(stream: AsyncIterable<SubscribeToShardEventStream>) {
+  readonly #abort: AbortController;
+  constructor(stream: AsyncIterable<SubscribeToShardEventStream>, abort: AbortController) {
     this.#it = stream[Symbol.asyncIterator]();
+    this.#abort = abort;
   }
 
   /** The next SubscribeToShardEvent, or undefined when the stream ended. Throws the stream's exception. */
@@ -83,8 +85,12 @@ export class EventReader {
     return { records, events };
   }
 
-  /** Stops reading (the SDK closes the HTTP stream). */
+  /**
+   * Stops reading. Leaving the SDK's iterator does not close the HTTP stream (the SDK keeps reading
+   * the body); aborting the request does, as a consumer library would.
+   */
   async close(): Promise<void> {
+    this.#abort.abort();
     await this.#it.return?.();
   }
 }
@@ -95,10 +101,12 @@ export async function subscribe(
   shardId: string,
   position: StartingPosition,
 ): Promise<EventReader> {
+  const abort = new AbortController();
   const res = await k.send(
     new SubscribeToShardCommand({ ConsumerARN: consumerArn, ShardId: shardId, StartingPosition: position }),
+    { abortSignal: abort.signal },
   );
-  return new EventReader(res.EventStream!);
+  return new EventReader(res.EventStream!, abort);
 }
 
 export const text = (d: Uint8Array | undefined): string =>

@@ -8,8 +8,15 @@ import {
   type KinesisClient,
 } from '@aws-sdk/client-kinesis';
 import type { App } from '../src/server/app.js';
-import { kinesisClient, startTestServer, transports } from './helpers.js';
-import { configureFanOut, createStream, registerConsumer, subscribe, text } from './efo-helpers.js';
+import { kinesisClient, startTestServer, transports, waitFor } from './helpers.js';
+import {
+  configureFanOut,
+  createStream,
+  registerConsumer,
+  serverFanOut,
+  subscribe,
+  text,
+} from './efo-helpers.js';
 
 async function putMany(k: KinesisClient, stream: string, prefix: string, n: number): Promise<string[]> {
   const seqs: string[] = [];
@@ -76,7 +83,13 @@ for (const transport of transports) {
         assert.equal(ev.ChildShards, undefined);
       }
       assert.equal(events.at(-1)!.MillisBehindLatest, 0, 'caught up after the last event');
+      const [sub] = serverFanOut(app)
+        .subscriptions.list()
+        .filter((s) => s.consumerArn === consumerArn);
       await reader.close();
+      // The client going away ends the server's subscription at once (no heartbeat needed to notice).
+      await waitFor(() => sub!.state === 'ended', 2_000, 'the server-side subscription to end');
+      assert.equal(sub!.endReason, 'closed');
     });
 
     it('carries binary data, any partition key and millisecond arrival times exactly as GetRecords does', async () => {
