@@ -1,8 +1,10 @@
 import { ResourceNotFound } from '../../server/errors.js';
+import { PreEncodedJson } from '../../server/protocols/rpc.js';
 import { Validator } from '../../server/validator.js';
 import { childShards } from '../child-shards.js';
 import { decodeIterator, encodeIterator } from '../iterators.js';
 import { STREAM_ARN, type KinesisContext } from '../kinesis-context.js';
+import type { KinesisRecord } from '../model.js';
 
 /** GetRecords returns at most 10 MiB (data plus partition keys). */
 export const MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
@@ -42,12 +44,16 @@ export async function getRecords(k: KinesisContext, input: Record<string, unknow
   const next = records.length > 0 ? records[records.length - 1]!.position + 1 : from;
   const now = Date.now();
   const out: Record<string, unknown> = {
-    Records: records.map((r) => ({
-      SequenceNumber: r.sequenceNumber,
-      ApproximateArrivalTimestamp: new Date(r.arrival),
-      Data: r.data,
-      PartitionKey: r.partitionKey,
-    })),
+    Records: new PreEncodedJson(
+      () => recordsJson(records),
+      () =>
+        records.map((r) => ({
+          SequenceNumber: r.sequenceNumber,
+          ApproximateArrivalTimestamp: new Date(r.arrival),
+          Data: r.data,
+          PartitionKey: r.partitionKey,
+        })),
+    ),
     MillisBehindLatest: millisBehindLatest(k.streams.arrivalAt(it.stream, it.shardId, next), now),
   };
   const shard = k.streams.shard(it.stream, it.shardId);
@@ -67,4 +73,28 @@ export async function getRecords(k: KinesisContext, input: Record<string, unknow
     millisBehindLatest: out['MillisBehindLatest'] as number,
   });
   return out;
+}
+
+/**
+ * Records as AWS JSON 1.1 writes them (blobs base64, timestamps epoch seconds with milliseconds as a fraction),
+ * built as text: a response carries up to 10000 records, and objects built only to be stringified cost more
+ * than the rest of GetRecords' JSON work together.
+ */
+function recordsJson(records: KinesisRecord[]): string {
+  let s = '[';
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i]!;
+    const data = Buffer.from(r.data.buffer, r.data.byteOffset, r.data.byteLength).toString('base64');
+    s +=
+      (i === 0 ? '{"SequenceNumber":' : ',{"SequenceNumber":') +
+      JSON.stringify(r.sequenceNumber) +
+      ',"ApproximateArrivalTimestamp":' +
+      JSON.stringify(r.arrival / 1000) +
+      ',"Data":"' +
+      data +
+      '","PartitionKey":' +
+      JSON.stringify(r.partitionKey) +
+      '}';
+  }
+  return s + ']';
 }
