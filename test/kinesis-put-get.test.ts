@@ -51,6 +51,17 @@ for (const transport of transports) {
       const empty = await k.send(new GetRecordsCommand({ ShardIterator: got.NextShardIterator! }));
       assert.equal(empty.Records!.length, 0);
       assert.ok(empty.NextShardIterator);
+      // The shard's StartingSequenceNumber sorts before every record: AT_ and AFTER_SEQUENCE_NUMBER on it both
+      // start at the first record (as on AWS).
+      const starting = d.StreamDescription!.Shards![0]!.SequenceNumberRange!.StartingSequenceNumber!;
+      assert.ok(starting < seqs[0]!);
+      for (const type of ['AT_SEQUENCE_NUMBER', 'AFTER_SEQUENCE_NUMBER'] as const) {
+        const from = await k.send(
+          new GetShardIteratorCommand({ StreamName: 's1', ShardId: shardId, ShardIteratorType: type, StartingSequenceNumber: starting }),
+        );
+        const first = await k.send(new GetRecordsCommand({ ShardIterator: from.ShardIterator!, Limit: 1 }));
+        assert.equal(first.Records![0]!.SequenceNumber, seqs[0], type);
+      }
       k.destroy();
     });
   });

@@ -1,12 +1,16 @@
 /**
  * Sequence numbers are 56-digit decimal strings like AWS's: `49` + shard index (6 digits) + a per-stream
  * salt (16 digits, the stream's creation time, so a re-created stream never reuses numbers) + the
- * record's position in its shard (32 digits). Fixed width makes string order equal numeric order.
+ * record's position in its shard plus one (32 digits). Fixed width makes string order equal numeric order.
+ *
+ * The +1 leaves room for position -1, "before the first record": a shard's StartingSequenceNumber, which
+ * (as on AWS) sorts below every record, so AFTER_SEQUENCE_NUMBER on it still returns the first record.
  */
 const SEQ_LENGTH = 56;
 
+/** `position` >= -1; -1 names the point before the shard's first record. */
 export function formatSequenceNumber(shardIndex: number, salt: number, position: number): string {
-  return prefixOf(shardIndex, salt) + String(position).padStart(32, '0');
+  return prefixOf(shardIndex, salt) + String(position + 1).padStart(32, '0');
 }
 
 /** The first 24 digits only depend on the shard: cached, since every record put or read formats one. */
@@ -24,15 +28,16 @@ function prefixOf(shardIndex: number, salt: number): string {
 export interface ParsedSequenceNumber {
   shardIndex: number;
   salt: number;
+  /** -1 for a shard's StartingSequenceNumber. */
   position: number;
 }
 
 /** Returns undefined for a string that is not one of our sequence numbers. */
 export function parseSequenceNumber(seq: string): ParsedSequenceNumber | undefined {
   if (seq.length !== SEQ_LENGTH || !/^49\d+$/.test(seq)) return undefined;
-  const position = Number(seq.slice(24));
-  if (!Number.isSafeInteger(position)) return undefined;
-  return { shardIndex: Number(seq.slice(2, 8)), salt: Number(seq.slice(8, 24)), position };
+  const encoded = Number(seq.slice(24));
+  if (!Number.isSafeInteger(encoded)) return undefined;
+  return { shardIndex: Number(seq.slice(2, 8)), salt: Number(seq.slice(8, 24)), position: encoded - 1 };
 }
 
 /** AWS's pattern for a sequence number field, as its messages print it (the Validator anchors patterns). */

@@ -9,14 +9,12 @@ const MAX_SHARDS_PER_CALL = 100;
 /** The Shard structure of DescribeStream / ListShards. */
 export function shardShape(stream: StreamMeta, s: ShardMeta): Record<string, unknown> {
   const range: Record<string, string> = {
-    StartingSequenceNumber: formatSequenceNumber(s.index, stream.createdAt, s.startPosition),
+    // Just before the first record, as on AWS: AT_ and AFTER_SEQUENCE_NUMBER on it both start at the first record.
+    StartingSequenceNumber: formatSequenceNumber(s.index, stream.createdAt, s.startPosition - 1),
   };
   if (s.endPosition !== undefined) {
-    range['EndingSequenceNumber'] = formatSequenceNumber(
-      s.index,
-      stream.createdAt,
-      Math.max(s.endPosition, s.startPosition),
-    );
+    // The last record's sequence number (the starting one for a shard closed empty).
+    range['EndingSequenceNumber'] = formatSequenceNumber(s.index, stream.createdAt, s.endPosition);
   }
   return {
     ShardId: s.shardId,
