@@ -52,7 +52,12 @@ async function serve(input: WorkerInput): Promise<void> {
   if (input.kind === 'tributary') {
     const { startApp } = await import('../src/server/app.js');
     // Defaults otherwise: durable lmdb, every write fsync'd before its response.
-    const app = await startApp({ port: 0, dataDir: input.dataDir!, transitionDelayMs: 0, logLevel: 'silent' });
+    const app = await startApp({
+      port: 0,
+      dataDir: input.dataDir!,
+      transitionDelayMs: 0,
+      logLevel: 'silent',
+    });
     listenPort = app.ctx.endpoint.port;
     close = () => app.close();
   } else {
@@ -120,7 +125,11 @@ async function startServer(kind: ServerKind): Promise<RunningServer> {
   // Both servers get the same heap settings: V8's defaults unless BENCH_SEMI_SPACE_MB raises the young generation
   // (what `node --max-semi-space-size` does for a process; the young generation is 3 semi-spaces).
   const resourceLimits = SEMI_SPACE_MB > 0 ? { maxYoungGenerationSizeMb: 3 * SEMI_SPACE_MB } : {};
-  const worker = new Worker(bootstrap, { eval: true, resourceLimits, workerData: { kind, dataDir } satisfies WorkerInput });
+  const worker = new Worker(bootstrap, {
+    eval: true,
+    resourceLimits,
+    workerData: { kind, dataDir } satisfies WorkerInput,
+  });
   const [first] = (await Promise.race([
     once(worker, 'message'),
     once(worker, 'error').then(([e]) => Promise.reject(e as Error)),
@@ -153,7 +162,8 @@ async function createStream(k: KinesisClient, name: string, shards: number): Pro
   const deadline = Date.now() + 10_000;
   for (;;) {
     const d = await k.send(new DescribeStreamCommand({ StreamName: name }));
-    if (d.StreamDescription?.StreamStatus === 'ACTIVE') return d.StreamDescription.Shards!.map((s) => s.ShardId!);
+    if (d.StreamDescription?.StreamStatus === 'ACTIVE')
+      return d.StreamDescription.Shards!.map((s) => s.ShardId!);
     if (Date.now() > deadline) throw new Error(`stream ${name} not ACTIVE after 10s`);
     await new Promise((r) => setTimeout(r, 10));
   }
@@ -210,7 +220,8 @@ async function getLoad(k: KinesisClient, stream: string, shardIds: string[], sec
         const n = r.Records?.length ?? 0;
         records += n;
         // A short page means the end of the shard: start over rather than ask for empty pages.
-        it = n < GET_LIMIT || !r.NextShardIterator ? await trimHorizon(k, stream, shardId) : r.NextShardIterator;
+        it =
+          n < GET_LIMIT || !r.NextShardIterator ? await trimHorizon(k, stream, shardId) : r.NextShardIterator;
       }
     }),
   );
@@ -350,7 +361,9 @@ async function benchShards(shards: number, clients: Map<string, KinesisClient>):
         ? `${name} ${fmt(s.rps)} rec/s, ${fmt(s.rpcs)} rec/server-cpu-s (${s.calls} calls; ` +
           `server ${s.serverCores.toFixed(2)} cores, client ${s.clientCores.toFixed(2)})`
         : '';
-    console.log(`${r.target.padEnd(13)} shards=${shards}  ${show('PutRecords', r.put)}  ${show('GetRecords', r.get)}`);
+    console.log(
+      `${r.target.padEnd(13)} shards=${shards}  ${show('PutRecords', r.put)}  ${show('GetRecords', r.get)}`,
+    );
     return r;
   });
 }
@@ -360,7 +373,9 @@ function fmt(n: number): string {
 }
 
 function ratio(a: number | undefined, b: number | undefined): string {
-  return a !== undefined && b !== undefined && b > 0 && Number.isFinite(a / b) ? `${(a / b).toFixed(1)}x` : 'n/a';
+  return a !== undefined && b !== undefined && b > 0 && Number.isFinite(a / b)
+    ? `${(a / b).toFixed(1)}x`
+    : 'n/a';
 }
 
 function table(results: Result[]): { lines: string[]; worstWall: number; worstCpu: number } {
@@ -425,8 +440,10 @@ async function main(): Promise<void> {
   }
   const { lines, worstWall, worstCpu } = table(results);
   console.log('\n' + lines.join('\n') + '\n');
-  if (Number.isFinite(worstWall)) console.log(`lowest Tributary/kinesalite ratio, wall clock: ${worstWall.toFixed(1)}x (target >= 5x)`);
-  if (Number.isFinite(worstCpu)) console.log(`lowest Tributary/kinesalite ratio, per server CPU-second: ${worstCpu.toFixed(1)}x`);
+  if (Number.isFinite(worstWall))
+    console.log(`lowest Tributary/kinesalite ratio, wall clock: ${worstWall.toFixed(1)}x (target >= 5x)`);
+  if (Number.isFinite(worstCpu))
+    console.log(`lowest Tributary/kinesalite ratio, per server CPU-second: ${worstCpu.toFixed(1)}x`);
   console.log(`kinesis bench took ${((performance.now() - started) / 1000).toFixed(0)}s`);
 }
 

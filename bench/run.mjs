@@ -29,7 +29,8 @@ const all = readdirSync(benchDir)
   .map((f) => basename(f, '.ts'));
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
-const selected = wanted.length === 0 ? all : all.filter((name) => wanted.some((w) => name === w || name.startsWith(w)));
+const selected =
+  wanted.length === 0 ? all : all.filter((name) => wanted.some((w) => name === w || name.startsWith(w)));
 const unknown = wanted.filter((w) => !all.some((name) => name === w || name.startsWith(w)));
 if (unknown.length > 0) {
   console.error(`# no benchmark matches: ${unknown.join(', ')} (available: ${all.join(', ') || 'none'})`);
@@ -53,7 +54,9 @@ for (const name of selected) {
   });
   const secs = ((Date.now() - started) / 1000).toFixed(1);
   const ok = r.status === 0;
-  console.log(`# ==== bench/${name}.ts ${ok ? 'done' : `FAILED (status ${r.status ?? r.signal})`} in ${secs}s ====`);
+  console.log(
+    `# ==== bench/${name}.ts ${ok ? 'done' : `FAILED (status ${r.status ?? r.signal})`} in ${secs}s ====`,
+  );
   if (!ok) failed.push(name);
 }
 

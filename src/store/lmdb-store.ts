@@ -79,7 +79,12 @@ export class LmdbStore implements Store {
   }
 
   lastSeq(log: string): number | undefined {
-    for (const key of this.#logs.getKeys({ start: [log, MAX_SEQ], end: [log, -1], reverse: true, limit: 1 })) {
+    for (const key of this.#logs.getKeys({
+      start: [log, MAX_SEQ],
+      end: [log, -1],
+      reverse: true,
+      limit: 1,
+    })) {
       return key[1];
     }
     return undefined;

@@ -54,7 +54,8 @@ export class PreEncodedJson {
 }
 
 function hasPreEncoded(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Object.getPrototypeOf(value) !== Object.prototype) return false;
+  if (typeof value !== 'object' || value === null || Object.getPrototypeOf(value) !== Object.prototype)
+    return false;
   for (const key in value) if ((value as Record<string, unknown>)[key] instanceof PreEncodedJson) return true;
   return false;
 }
@@ -70,7 +71,8 @@ function plainOutput(value: unknown): unknown {
 function toJsonWire(value: unknown): unknown {
   if (typeof value !== 'object' || value === null) return value;
   if (value instanceof PreEncodedJson) return toJsonWire(value.plain());
-  if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64');
+  if (value instanceof Uint8Array)
+    return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64');
   if (value instanceof Date) return value.getTime() / 1000;
   // Copy-on-write: a subtree without blobs or dates is returned as is (no allocation); one with them is
   // copied, since outputs may share objects with live state, which must not be altered.
@@ -103,7 +105,8 @@ export function encodeJson(value: unknown): string {
   if (hasPreEncoded(value)) {
     const parts: string[] = [];
     for (const [key, v] of Object.entries(value)) {
-      const text = v instanceof PreEncodedJson ? v.json() : (JSON.stringify(toJsonWire(v)) as string | undefined);
+      const text =
+        v instanceof PreEncodedJson ? v.json() : (JSON.stringify(toJsonWire(v)) as string | undefined);
       // Members JSON.stringify would leave out (undefined, functions) are left out here too.
       if (text !== undefined) parts.push(`${JSON.stringify(key)}:${text}`);
     }
@@ -131,7 +134,10 @@ export function rpcService(opts: RpcServiceOptions): Service {
         const target = String(req.headers['x-amz-target']);
         const opName = target.slice(prefix.length);
         const op = Object.hasOwn(opts.operations, opName) ? opts.operations[opName] : undefined;
-        if (!op) throw UnknownOperation(`The action or operation requested is invalid. Verify that the action is typed correctly.`);
+        if (!op)
+          throw UnknownOperation(
+            `The action or operation requested is invalid. Verify that the action is typed correctly.`,
+          );
         const input = decodeInput(req.body, isCbor);
         const output = await op(input, req);
         const headers: Record<string, string> = { 'x-amzn-requestid': requestId };
@@ -162,7 +168,9 @@ function decodeInput(body: Buffer, isCbor: boolean): Record<string, unknown> {
   try {
     value = isCbor ? cborDecode(body) : JSON.parse(body.toString('utf8'));
   } catch {
-    throw Serialization(isCbor ? 'Malformed CBOR request body.' : 'Start of structure or map found where not expected.');
+    throw Serialization(
+      isCbor ? 'Malformed CBOR request body.' : 'Start of structure or map found where not expected.',
+    );
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw Serialization('Start of structure or map found where not expected.');
