@@ -447,7 +447,14 @@ async function main(): Promise<void> {
   console.log(`kinesis bench took ${((performance.now() - started) / 1000).toFixed(0)}s`);
 }
 
+/** Whatever happens (a server that never answers), the bench ends. */
+const WATCHDOG_MS = 5 * 60_000;
+
 if (isMainThread) {
+  setTimeout(() => {
+    console.error(`kinesis bench: still running after ${WATCHDOG_MS / 1000}s, giving up`);
+    process.exit(1);
+  }, WATCHDOG_MS).unref();
   // The SDK's "Node 20 support ends" notice is not a benchmark result.
   process.removeAllListeners('warning');
   process.on('warning', (w) => {
