@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 
@@ -8,7 +9,37 @@ const BIN = fileURLToPath(new URL('../bin/tributary.js', import.meta.url));
 export interface ServerProcess {
   child: ChildProcess;
   endpoint: string;
+  /**
+   * SIGKILLs the server, then waits for the function workers it had started to exit: orphaned by the
+   * kill, a worker may still finish the invocation it was running before it notices the server is gone.
+   */
   kill9(): Promise<void>;
+}
+
+/** Pids whose parent is `pid` (Linux /proc). */
+function childPids(pid: number): number[] {
+  const out: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      // Field 4 is the ppid; the command name (field 2) may hold spaces, so split after its closing paren.
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === pid) out.push(Number(name));
+    } catch {
+      // The process exited while we looked.
+    }
+  }
+  return out;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export async function spawnServer(args: string[]): Promise<ServerProcess> {
@@ -34,9 +65,12 @@ export async function spawnServer(args: string[]): Promise<ServerProcess> {
     endpoint,
     async kill9() {
       if (child.exitCode !== null || child.signalCode !== null) return;
+      const workers = child.pid === undefined ? [] : childPids(child.pid);
       const exited = once(child, 'exit');
       child.kill('SIGKILL');
       await exited;
+      const deadline = Date.now() + 15_000;
+      while (workers.some(alive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
     },
   };
 }
