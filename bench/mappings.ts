@@ -2,7 +2,12 @@
 // cost of many mappings. The peer is AWS itself, which polls each shard about once a second (doc: "Lambda polls
 // shards in your data stream for records at a base rate of once per second"), so its put-to-invoke latency is
 // ~1000 ms at p50; there is no local peer that runs Kinesis mappings with real functions to run beside us.
-import { CreateStreamCommand, KinesisClient, PutRecordCommand, PutRecordsCommand } from '@aws-sdk/client-kinesis';
+import {
+  CreateStreamCommand,
+  KinesisClient,
+  PutRecordCommand,
+  PutRecordsCommand,
+} from '@aws-sdk/client-kinesis';
 import { CreateEventSourceMappingCommand, CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -18,7 +23,12 @@ function pct(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
-async function fn(l: LambdaClient, name: string, code: string, env: Record<string, string> = {}): Promise<void> {
+async function fn(
+  l: LambdaClient,
+  name: string,
+  code: string,
+  env: Record<string, string> = {},
+): Promise<void> {
   await l.send(
     new CreateFunctionCommand({
       FunctionName: name,
@@ -38,11 +48,20 @@ async function delivered(app: App, uuid: string, count: number): Promise<void> {
 
 async function latency(app: App, k: KinesisClient, l: LambdaClient): Promise<void> {
   const out = join(mkdtempSync(join(tmpdir(), 'bench-lat-')), 'starts.txt');
-  await fn(l, 'lat', `import { appendFileSync } from 'node:fs';
-export const handler = async (e) => { appendFileSync(process.env.OUT, Date.now() + '\\n'); };`, { OUT: out });
+  await fn(
+    l,
+    'lat',
+    `import { appendFileSync } from 'node:fs';
+export const handler = async (e) => { appendFileSync(process.env.OUT, Date.now() + '\\n'); };`,
+    { OUT: out },
+  );
   await k.send(new CreateStreamCommand({ StreamName: 'lat', ShardCount: 1 }));
   const m = await l.send(
-    new CreateEventSourceMappingCommand({ FunctionName: 'lat', EventSourceArn: app.kinesis.streams.get('lat').arn, StartingPosition: 'LATEST' }),
+    new CreateEventSourceMappingCommand({
+      FunctionName: 'lat',
+      EventSourceArn: app.kinesis.streams.get('lat').arn,
+      StartingPosition: 'LATEST',
+    }),
   );
   while (app.mappings.get(m.UUID!).State !== 'Enabled') await once(app.mappings, 'state');
   const fromResponse: number[] = [];
@@ -66,11 +85,21 @@ export const handler = async (e) => { appendFileSync(process.env.OUT, Date.now()
   console.log('\n## Put-to-invoke latency, window 0, 1 shard (ms; Date.now() resolution)');
   console.log('| measure | p50 | p99 | target | AWS (polls ~1/s) |');
   console.log('|---|---|---|---|---|');
-  console.log(`| PutRecord response -> handler start | ${pct(fromResponse, 50)} | ${pct(fromResponse, 99)} | p50 < 10, p99 < 50 | ~1000 |`);
-  console.log(`| PutRecord request -> handler start | ${pct(fromRequest, 50)} | ${pct(fromRequest, 99)} | | |`);
+  console.log(
+    `| PutRecord response -> handler start | ${pct(fromResponse, 50)} | ${pct(fromResponse, 99)} | p50 < 10, p99 < 50 | ~1000 |`,
+  );
+  console.log(
+    `| PutRecord request -> handler start | ${pct(fromRequest, 50)} | ${pct(fromRequest, 99)} | | |`,
+  );
 }
 
-async function throughput(app: App, k: KinesisClient, l: LambdaClient, batchSize: number, total: number): Promise<void> {
+async function throughput(
+  app: App,
+  k: KinesisClient,
+  l: LambdaClient,
+  batchSize: number,
+  total: number,
+): Promise<void> {
   const name = `tp${batchSize}`;
   await fn(l, name, 'export const handler = async () => {};');
   await k.send(new CreateStreamCommand({ StreamName: name, ShardCount: 4 }));
@@ -78,7 +107,12 @@ async function throughput(app: App, k: KinesisClient, l: LambdaClient, batchSize
   const puts: Array<Promise<unknown>> = [];
   for (let i = 0; i < total; i += 500) {
     puts.push(
-      k.send(new PutRecordsCommand({ StreamName: name, Records: Array.from({ length: 500 }, (_, j) => ({ Data: data, PartitionKey: `p${i + j}` })) })),
+      k.send(
+        new PutRecordsCommand({
+          StreamName: name,
+          Records: Array.from({ length: 500 }, (_, j) => ({ Data: data, PartitionKey: `p${i + j}` })),
+        }),
+      ),
     );
     if (puts.length >= 8) await Promise.all(puts.splice(0));
   }
@@ -86,7 +120,12 @@ async function throughput(app: App, k: KinesisClient, l: LambdaClient, batchSize
   const started = process.hrtime.bigint();
   const cpu0 = process.cpuUsage();
   const m = await l.send(
-    new CreateEventSourceMappingCommand({ FunctionName: name, EventSourceArn: app.kinesis.streams.get(name).arn, StartingPosition: 'TRIM_HORIZON', BatchSize: batchSize }),
+    new CreateEventSourceMappingCommand({
+      FunctionName: name,
+      EventSourceArn: app.kinesis.streams.get(name).arn,
+      StartingPosition: 'TRIM_HORIZON',
+      BatchSize: batchSize,
+    }),
   );
   await delivered(app, m.UUID!, total);
   const secs = Number(process.hrtime.bigint() - started) / 1e9;
@@ -103,7 +142,11 @@ async function idle(app: App, k: KinesisClient, l: LambdaClient): Promise<void> 
   for (let i = 0; i < count; i++) {
     await k.send(new CreateStreamCommand({ StreamName: `idle-${i}`, ShardCount: 1 }));
     await l.send(
-      new CreateEventSourceMappingCommand({ FunctionName: 'idle', EventSourceArn: app.kinesis.streams.get(`idle-${i}`).arn, StartingPosition: 'LATEST' }),
+      new CreateEventSourceMappingCommand({
+        FunctionName: 'idle',
+        EventSourceArn: app.kinesis.streams.get(`idle-${i}`).arn,
+        StartingPosition: 'LATEST',
+      }),
     );
   }
   while (app.mappings.list().some((m) => m.State !== 'Enabled')) await once(app.mappings, 'state');
@@ -120,12 +163,19 @@ async function idle(app: App, k: KinesisClient, l: LambdaClient): Promise<void> 
   console.log(`| ${count} | ${count} | ${share.toFixed(2)}% of one core | < 2% |`);
 }
 
-const app = await startApp({ port: 0, dataDir: mkdtempSync(join(tmpdir(), 'bench-map-')), transitionDelayMs: 0, logLevel: 'silent' });
+const app = await startApp({
+  port: 0,
+  dataDir: mkdtempSync(join(tmpdir(), 'bench-map-')),
+  transitionDelayMs: 0,
+  logLevel: 'silent',
+});
 const k = new KinesisClient({ endpoint: app.endpoint, region: 'us-east-1', credentials });
 const l = new LambdaClient({ endpoint: app.endpoint, region: 'us-east-1', credentials });
 try {
   await latency(app, k, l);
-  console.log('\n## Throughput to a no-op handler (durable lmdb, fsync on; records/s from mapping creation to last batch)');
+  console.log(
+    '\n## Throughput to a no-op handler (durable lmdb, fsync on; records/s from mapping creation to last batch)',
+  );
   console.log('| BatchSize | shards | records | records/s | batches | server CPU (cores) | target |');
   console.log('|---|---|---|---|---|---|---|');
   await throughput(app, k, l, 100, 200_000);

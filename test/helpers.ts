@@ -12,7 +12,13 @@ export const region = 'us-east-1';
 
 /** Starts the real server on an ephemeral port; in memory unless a dataDir is given. */
 export async function startTestServer(opts: StartOptions = {}): Promise<App> {
-  return startApp({ port: 0, inMemory: opts.dataDir === undefined, transitionDelayMs: 0, logLevel: 'silent', ...opts });
+  return startApp({
+    port: 0,
+    inMemory: opts.dataDir === undefined,
+    transitionDelayMs: 0,
+    logLevel: 'silent',
+    ...opts,
+  });
 }
 
 export function tempDir(prefix = 'tributary-test-'): string {
@@ -33,7 +39,11 @@ export function kinesisClient(app: App, transport: Transport = 'h2'): KinesisCli
 }
 
 /** Polls `check` until it returns a truthy value (for state that has no event), failing after `timeoutMs`. */
-export async function waitFor<T>(check: () => T | Promise<T>, timeoutMs = 10_000, what = 'condition'): Promise<NonNullable<T>> {
+export async function waitFor<T>(
+  check: () => T | Promise<T>,
+  timeoutMs = 10_000,
+  what = 'condition',
+): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await check();

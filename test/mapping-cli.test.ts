@@ -24,31 +24,70 @@ describe('the tutorial flow with the AWS CLI', () => {
     const desc = await awsCli(app, ['kinesis', 'describe-stream', '--stream-name', 'lambda-stream']);
     const streamArn = (desc.json as { StreamDescription: { StreamARN: string } }).StreamDescription.StreamARN;
     await awsCli(app, [
-      'lambda', 'create-function', '--function-name', 'ProcessKinesisRecords',
-      '--zip-file', `fileb://${join(dir, 'function.zip')}`, '--handler', 'index.handler', '--runtime', 'nodejs20.x',
-      '--role', 'arn:aws:iam::000000000000:role/lambda-kinesis-role',
-      '--environment', `Variables={OUT_FILE=${outFile}}`,
+      'lambda',
+      'create-function',
+      '--function-name',
+      'ProcessKinesisRecords',
+      '--zip-file',
+      `fileb://${join(dir, 'function.zip')}`,
+      '--handler',
+      'index.handler',
+      '--runtime',
+      'nodejs20.x',
+      '--role',
+      'arn:aws:iam::000000000000:role/lambda-kinesis-role',
+      '--environment',
+      `Variables={OUT_FILE=${outFile}}`,
     ]);
     const created = await awsCli(app, [
-      'lambda', 'create-event-source-mapping', '--function-name', 'ProcessKinesisRecords',
-      '--event-source', streamArn, '--batch-size', '100', '--starting-position', 'LATEST',
+      'lambda',
+      'create-event-source-mapping',
+      '--function-name',
+      'ProcessKinesisRecords',
+      '--event-source',
+      streamArn,
+      '--batch-size',
+      '100',
+      '--starting-position',
+      'LATEST',
     ]);
     const uuid = (created.json as { UUID: string }).UUID;
     assert.equal((created.json as { State: string }).State, 'Creating');
-    await waitFor(async () => {
-      const got = await awsCli(app, ['lambda', 'get-event-source-mapping', '--uuid', uuid]);
-      return (got.json as { State: string }).State === 'Enabled';
-    }, 10_000, 'mapping Enabled');
-    const listed = await awsCli(app, ['lambda', 'list-event-source-mappings', '--function-name', 'ProcessKinesisRecords', '--event-source-arn', streamArn]);
+    await waitFor(
+      async () => {
+        const got = await awsCli(app, ['lambda', 'get-event-source-mapping', '--uuid', uuid]);
+        return (got.json as { State: string }).State === 'Enabled';
+      },
+      10_000,
+      'mapping Enabled',
+    );
+    const listed = await awsCli(app, [
+      'lambda',
+      'list-event-source-mappings',
+      '--function-name',
+      'ProcessKinesisRecords',
+      '--event-source-arn',
+      streamArn,
+    ]);
     assert.equal((listed.json as { EventSourceMappings: unknown[] }).EventSourceMappings.length, 1);
     await awsCli(app, [
-      'kinesis', 'put-record', '--stream-name', 'lambda-stream', '--partition-key', '1',
-      '--data', 'Hello, this is a test.', ...(await rawBlobArgs()),
+      'kinesis',
+      'put-record',
+      '--stream-name',
+      'lambda-stream',
+      '--partition-key',
+      '1',
+      '--data',
+      'Hello, this is a test.',
+      ...(await rawBlobArgs()),
     ]);
     await recordsDelivered(app, uuid, 1);
     assert.ok(existsSync(outFile));
     const inv = JSON.parse(readFileSync(outFile, 'utf8').trim().split('\n')[0]!) as RecordedInvoke;
-    assert.equal(Buffer.from(inv.event.Records[0]!.kinesis.data, 'base64').toString(), 'Hello, this is a test.');
+    assert.equal(
+      Buffer.from(inv.event.Records[0]!.kinesis.data, 'base64').toString(),
+      'Hello, this is a test.',
+    );
     const got = await awsCli(app, ['lambda', 'get-event-source-mapping', '--uuid', uuid]);
     assert.equal((got.json as { LastProcessingResult: string }).LastProcessingResult, 'OK');
     await awsCli(app, ['lambda', 'delete-event-source-mapping', '--uuid', uuid]);

@@ -1,6 +1,11 @@
 import { strict as assert } from 'node:assert';
 import { after, before, describe, it } from 'node:test';
-import { DescribeStreamConsumerCommand, PutRecordsCommand, RegisterStreamConsumerCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
+import {
+  DescribeStreamConsumerCommand,
+  PutRecordsCommand,
+  RegisterStreamConsumerCommand,
+  type KinesisClient,
+} from '@aws-sdk/client-kinesis';
 import { CreateEventSourceMappingCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import type { App } from '../src/server/app.js';
 import { kinesisClient, startTestServer, waitFor } from './helpers.js';
@@ -23,19 +28,42 @@ describe('a mapping on an enhanced fan-out consumer', () => {
 
   it('reads through the consumer: every record once, in order per shard, with the stream ARN in the event', async () => {
     const streamArn = await createStream(k, app, 'efo-map', 2);
-    const reg = await k.send(new RegisterStreamConsumerCommand({ StreamARN: streamArn, ConsumerName: 'lambda-consumer' }));
+    const reg = await k.send(
+      new RegisterStreamConsumerCommand({ StreamARN: streamArn, ConsumerName: 'lambda-consumer' }),
+    );
     const consumerArn = reg.Consumer!.ConsumerARN!;
-    await waitFor(async () => {
-      const d = await k.send(new DescribeStreamConsumerCommand({ ConsumerARN: consumerArn }));
-      return d.ConsumerDescription?.ConsumerStatus === 'ACTIVE';
-    }, 10_000, 'consumer ACTIVE');
+    await waitFor(
+      async () => {
+        const d = await k.send(new DescribeStreamConsumerCommand({ ConsumerARN: consumerArn }));
+        return d.ConsumerDescription?.ConsumerStatus === 'ACTIVE';
+      },
+      10_000,
+      'consumer ACTIVE',
+    );
     const fn = await createRecordingFunction(app, l, 'efo-fn');
     const before = Array.from({ length: 40 }, (_, i) => `b${i}`);
-    await k.send(new PutRecordsCommand({ StreamName: 'efo-map', Records: before.map((d, i) => ({ Data: Buffer.from(d), PartitionKey: `p${i}` })) }));
-    const m = await l.send(new CreateEventSourceMappingCommand({ FunctionName: fn.name, EventSourceArn: consumerArn, StartingPosition: 'TRIM_HORIZON', BatchSize: 7 }));
+    await k.send(
+      new PutRecordsCommand({
+        StreamName: 'efo-map',
+        Records: before.map((d, i) => ({ Data: Buffer.from(d), PartitionKey: `p${i}` })),
+      }),
+    );
+    const m = await l.send(
+      new CreateEventSourceMappingCommand({
+        FunctionName: fn.name,
+        EventSourceArn: consumerArn,
+        StartingPosition: 'TRIM_HORIZON',
+        BatchSize: 7,
+      }),
+    );
     assert.equal(m.EventSourceArn, consumerArn);
     const afterPut = Array.from({ length: 40 }, (_, i) => `a${i}`);
-    await k.send(new PutRecordsCommand({ StreamName: 'efo-map', Records: afterPut.map((d, i) => ({ Data: Buffer.from(d), PartitionKey: `p${i}` })) }));
+    await k.send(
+      new PutRecordsCommand({
+        StreamName: 'efo-map',
+        Records: afterPut.map((d, i) => ({ Data: Buffer.from(d), PartitionKey: `p${i}` })),
+      }),
+    );
     await recordsDelivered(app, m.UUID!, 80);
     const delivered = fn.invokes().flatMap((i) => i.event.Records);
     assert.equal(delivered.length, 80);
@@ -43,15 +71,26 @@ describe('a mapping on an enhanced fan-out consumer', () => {
     assert.ok(fn.invokes().every((i) => i.event.Records.length <= 7));
     assert.equal(delivered[0]!.eventSourceARN, streamArn);
     const byShard = new Map<string, string[]>();
-    for (const r of delivered) byShard.set(r.eventID.split(':')[0]!, [...(byShard.get(r.eventID.split(':')[0]!) ?? []), r.kinesis.sequenceNumber]);
-    for (const list of byShard.values()) for (let i = 1; i < list.length; i++) assert.ok(list[i - 1]! < list[i]!);
+    for (const r of delivered)
+      byShard.set(r.eventID.split(':')[0]!, [
+        ...(byShard.get(r.eventID.split(':')[0]!) ?? []),
+        r.kinesis.sequenceNumber,
+      ]);
+    for (const list of byShard.values())
+      for (let i = 1; i < list.length; i++) assert.ok(list[i - 1]! < list[i]!);
   });
 
   it('rejects a consumer ARN that does not exist', async () => {
     const streamArn = await createStream(k, app, 'efo-missing', 1);
     await createRecordingFunction(app, l, 'efo-missing-fn');
     await assert.rejects(
-      l.send(new CreateEventSourceMappingCommand({ FunctionName: 'efo-missing-fn', EventSourceArn: `${streamArn}/consumer/nope:1700000000`, StartingPosition: 'LATEST' })),
+      l.send(
+        new CreateEventSourceMappingCommand({
+          FunctionName: 'efo-missing-fn',
+          EventSourceArn: `${streamArn}/consumer/nope:1700000000`,
+          StartingPosition: 'LATEST',
+        }),
+      ),
       (e: Error) => e.name === 'InvalidParameterValueException',
     );
   });

@@ -1,7 +1,11 @@
 import { strict as assert } from 'node:assert';
 import { after, before, describe, it } from 'node:test';
 import { PutRecordCommand, PutRecordsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
-import { CreateEventSourceMappingCommand, UpdateEventSourceMappingCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import {
+  CreateEventSourceMappingCommand,
+  UpdateEventSourceMappingCommand,
+  type LambdaClient,
+} from '@aws-sdk/client-lambda';
 import type { App } from '../src/server/app.js';
 import { kinesisClient, startTestServer } from './helpers.js';
 import {
@@ -13,12 +17,20 @@ import {
   ROLE,
 } from './mapping-fixtures.js';
 
-async function putMany(k: KinesisClient, stream: string, datas: string[], key = (i: number) => `pk-${i}`): Promise<string[]> {
+async function putMany(
+  k: KinesisClient,
+  stream: string,
+  datas: string[],
+  key = (i: number) => `pk-${i}`,
+): Promise<string[]> {
   const seqs: string[] = [];
   for (let i = 0; i < datas.length; i += 500) {
     const chunk = datas.slice(i, i + 500);
     const res = await k.send(
-      new PutRecordsCommand({ StreamName: stream, Records: chunk.map((d, j) => ({ Data: Buffer.from(d), PartitionKey: key(i + j) })) }),
+      new PutRecordsCommand({
+        StreamName: stream,
+        Records: chunk.map((d, j) => ({ Data: Buffer.from(d), PartitionKey: key(i + j) })),
+      }),
     );
     seqs.push(...res.Records!.map((r) => r.SequenceNumber!));
   }
@@ -46,7 +58,12 @@ describe('event source mapping delivery', () => {
     const datas = Array.from({ length: 300 }, (_, i) => `rec-${i}`);
     const seqs = await putMany(k, 'shape', datas);
     const m = await l.send(
-      new CreateEventSourceMappingCommand({ FunctionName: 'shape-fn', EventSourceArn: streamArn, StartingPosition: 'TRIM_HORIZON', BatchSize: 50 }),
+      new CreateEventSourceMappingCommand({
+        FunctionName: 'shape-fn',
+        EventSourceArn: streamArn,
+        StartingPosition: 'TRIM_HORIZON',
+        BatchSize: 50,
+      }),
     );
     assert.equal(m.State, 'Creating');
     await recordsDelivered(app, m.UUID!, 300);
@@ -66,13 +83,29 @@ describe('event source mapping delivery', () => {
       byShard.set(shard, [...(byShard.get(shard) ?? []), r.kinesis.sequenceNumber]);
     }
     assert.equal(byShard.size, 2);
-    for (const list of byShard.values()) for (let i = 1; i < list.length; i++) assert.ok(list[i - 1]! < list[i]!);
+    for (const list of byShard.values())
+      for (let i = 1; i < list.length; i++) assert.ok(list[i - 1]! < list[i]!);
     // The exact event shape (doc: "Example Kinesis record event").
     const r = delivered[0]!;
     const seqIndex = seqs.indexOf(r.kinesis.sequenceNumber);
     assert.ok(seqIndex >= 0);
-    assert.deepEqual(Object.keys(r).sort(), ['awsRegion', 'eventID', 'eventName', 'eventSource', 'eventSourceARN', 'eventVersion', 'invokeIdentityArn', 'kinesis']);
-    assert.deepEqual(Object.keys(r.kinesis).sort(), ['approximateArrivalTimestamp', 'data', 'kinesisSchemaVersion', 'partitionKey', 'sequenceNumber']);
+    assert.deepEqual(Object.keys(r).sort(), [
+      'awsRegion',
+      'eventID',
+      'eventName',
+      'eventSource',
+      'eventSourceARN',
+      'eventVersion',
+      'invokeIdentityArn',
+      'kinesis',
+    ]);
+    assert.deepEqual(Object.keys(r.kinesis).sort(), [
+      'approximateArrivalTimestamp',
+      'data',
+      'kinesisSchemaVersion',
+      'partitionKey',
+      'sequenceNumber',
+    ]);
     assert.equal(r.kinesis.kinesisSchemaVersion, '1.0');
     assert.equal(r.kinesis.partitionKey, `pk-${seqIndex}`);
     assert.equal(Buffer.from(r.kinesis.data, 'base64').toString(), datas[seqIndex]);
@@ -96,7 +129,9 @@ describe('event source mapping delivery', () => {
     const ts = new Date();
     await new Promise((r) => setTimeout(r, 5));
     await putMany(k, 'positions', ['b1', 'b2', 'b3']);
-    const fns = await Promise.all(['trim', 'latest', 'ts'].map((n) => createRecordingFunction(app, l, `pos-${n}`)));
+    const fns = await Promise.all(
+      ['trim', 'latest', 'ts'].map((n) => createRecordingFunction(app, l, `pos-${n}`)),
+    );
     const uuids: string[] = [];
     for (const [fn, pos] of [
       [fns[0]!, 'TRIM_HORIZON'],
@@ -135,7 +170,10 @@ describe('event source mapping delivery', () => {
     );
     await mappingState(app, m.UUID!, 'Enabled');
     const first = Date.now();
-    for (let i = 0; i < 5; i++) await k.send(new PutRecordCommand({ StreamName: 'window', Data: Buffer.from(`w${i}`), PartitionKey: 'k' }));
+    for (let i = 0; i < 5; i++)
+      await k.send(
+        new PutRecordCommand({ StreamName: 'window', Data: Buffer.from(`w${i}`), PartitionKey: 'k' }),
+      );
     await recordsDelivered(app, m.UUID!, 5);
     const invokes = fn.invokes();
     assert.equal(invokes.length, 1, 'one batch for records inside the window');
@@ -146,7 +184,13 @@ describe('event source mapping delivery', () => {
   it('with no window delivers a record within milliseconds of the put', async () => {
     const streamArn = await createStream(k, app, 'fast', 1);
     const fn = await createRecordingFunction(app, l, 'fast-fn');
-    const m = await l.send(new CreateEventSourceMappingCommand({ FunctionName: fn.name, EventSourceArn: streamArn, StartingPosition: 'LATEST' }));
+    const m = await l.send(
+      new CreateEventSourceMappingCommand({
+        FunctionName: fn.name,
+        EventSourceArn: streamArn,
+        StartingPosition: 'LATEST',
+      }),
+    );
     await mappingState(app, m.UUID!, 'Enabled');
     // Warm the function so the measurement is the mapping's latency, not a cold start.
     await k.send(new PutRecordCommand({ StreamName: 'fast', Data: Buffer.from('warm'), PartitionKey: 'k' }));
@@ -161,18 +205,36 @@ describe('event source mapping delivery', () => {
   it('resumes exactly after the last successful batch when disabled and enabled again', async () => {
     const streamArn = await createStream(k, app, 'toggle', 1);
     const fn = await createRecordingFunction(app, l, 'toggle-fn');
-    const m = await l.send(new CreateEventSourceMappingCommand({ FunctionName: fn.name, EventSourceArn: streamArn, StartingPosition: 'TRIM_HORIZON', BatchSize: 3 }));
-    await putMany(k, 'toggle', Array.from({ length: 10 }, (_, i) => `t${i}`));
+    const m = await l.send(
+      new CreateEventSourceMappingCommand({
+        FunctionName: fn.name,
+        EventSourceArn: streamArn,
+        StartingPosition: 'TRIM_HORIZON',
+        BatchSize: 3,
+      }),
+    );
+    await putMany(
+      k,
+      'toggle',
+      Array.from({ length: 10 }, (_, i) => `t${i}`),
+    );
     await recordsDelivered(app, m.UUID!, 10);
     const off = await l.send(new UpdateEventSourceMappingCommand({ UUID: m.UUID!, Enabled: false }));
     assert.equal(off.State, 'Disabling');
     await mappingState(app, m.UUID!, 'Disabled');
-    await putMany(k, 'toggle', Array.from({ length: 10 }, (_, i) => `t${10 + i}`));
+    await putMany(
+      k,
+      'toggle',
+      Array.from({ length: 10 }, (_, i) => `t${10 + i}`),
+    );
     assert.equal(fn.datas().length, 10, 'a disabled mapping reads nothing');
     const on = await l.send(new UpdateEventSourceMappingCommand({ UUID: m.UUID!, Enabled: true }));
     assert.equal(on.State, 'Enabling');
     await recordsDelivered(app, m.UUID!, 20);
-    assert.deepEqual(fn.datas(), Array.from({ length: 20 }, (_, i) => `t${i}`));
+    assert.deepEqual(
+      fn.datas(),
+      Array.from({ length: 20 }, (_, i) => `t${i}`),
+    );
   });
 
   it('ParallelizationFactor 10 overlaps batches of one shard and keeps each partition key in order', async () => {
@@ -181,7 +243,13 @@ describe('event source mapping delivery', () => {
     const datas = Array.from({ length: 200 }, (_, i) => `${i % 20}:${Math.floor(i / 20)}`);
     await putMany(k, 'parallel', datas, (i) => `key-${i % 20}`);
     const m = await l.send(
-      new CreateEventSourceMappingCommand({ FunctionName: fn.name, EventSourceArn: streamArn, StartingPosition: 'TRIM_HORIZON', BatchSize: 5, ParallelizationFactor: 10 }),
+      new CreateEventSourceMappingCommand({
+        FunctionName: fn.name,
+        EventSourceArn: streamArn,
+        StartingPosition: 'TRIM_HORIZON',
+        BatchSize: 5,
+        ParallelizationFactor: 10,
+      }),
     );
     await recordsDelivered(app, m.UUID!, 200, 30_000);
     const invokes = fn.invokes();
@@ -194,10 +262,16 @@ describe('event source mapping delivery', () => {
       }
     }
     assert.equal(perKey.size, 20);
-    for (const [key, list] of perKey) assert.deepEqual(list, Array.from({ length: 10 }, (_, i) => i), `order of ${key}`);
+    for (const [key, list] of perKey)
+      assert.deepEqual(
+        list,
+        Array.from({ length: 10 }, (_, i) => i),
+        `order of ${key}`,
+      );
     // Batches overlapped in time.
     let overlaps = 0;
-    for (const a of invokes) for (const b of invokes) if (a !== b && a.started < b.started && b.started < a.ended) overlaps++;
+    for (const a of invokes)
+      for (const b of invokes) if (a !== b && a.started < b.started && b.started < a.ended) overlaps++;
     assert.ok(overlaps > 0, 'batches of one shard ran concurrently');
     assert.equal(fn.datas().length, 200);
   });
@@ -206,8 +280,21 @@ describe('event source mapping delivery', () => {
     const streamArn = await createStream(k, app, 'twomaps', 2);
     const a = await createRecordingFunction(app, l, 'two-a');
     const b = await createRecordingFunction(app, l, 'two-b');
-    const ma = await l.send(new CreateEventSourceMappingCommand({ FunctionName: a.name, EventSourceArn: streamArn, StartingPosition: 'TRIM_HORIZON' }));
-    const mb = await l.send(new CreateEventSourceMappingCommand({ FunctionName: b.name, EventSourceArn: streamArn, StartingPosition: 'TRIM_HORIZON', BatchSize: 1 }));
+    const ma = await l.send(
+      new CreateEventSourceMappingCommand({
+        FunctionName: a.name,
+        EventSourceArn: streamArn,
+        StartingPosition: 'TRIM_HORIZON',
+      }),
+    );
+    const mb = await l.send(
+      new CreateEventSourceMappingCommand({
+        FunctionName: b.name,
+        EventSourceArn: streamArn,
+        StartingPosition: 'TRIM_HORIZON',
+        BatchSize: 1,
+      }),
+    );
     const datas = Array.from({ length: 30 }, (_, i) => `x${i}`);
     await putMany(k, 'twomaps', datas);
     await recordsDelivered(app, ma.UUID!, 30);

@@ -2,11 +2,22 @@ import { strict as assert } from 'node:assert';
 import { after, before, describe, it } from 'node:test';
 import { PutRecordsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { CreateEventSourceMappingCommand, type LambdaClient } from '@aws-sdk/client-lambda';
-import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import type { App } from '../src/server/app.js';
 import { credentials, kinesisClient, region, startTestServer } from './helpers.js';
-import { createRecordingFunction, createStream, lambdaClient, recordsDelivered, type RecordingFunction } from './mapping-fixtures.js';
+import {
+  createRecordingFunction,
+  createStream,
+  lambdaClient,
+  recordsDelivered,
+  type RecordingFunction,
+} from './mapping-fixtures.js';
 import { once } from 'node:events';
 import type { MappingEvents } from '../src/mappings/engine/events.js';
 
@@ -14,7 +25,11 @@ async function put(k: KinesisClient, stream: string, datas: string[], hashKey?: 
   const res = await k.send(
     new PutRecordsCommand({
       StreamName: stream,
-      Records: datas.map((d) => ({ Data: Buffer.from(d), PartitionKey: 'pk', ...(hashKey ? { ExplicitHashKey: hashKey } : {}) })),
+      Records: datas.map((d) => ({
+        Data: Buffer.from(d),
+        PartitionKey: 'pk',
+        ...(hashKey ? { ExplicitHashKey: hashKey } : {}),
+      })),
     }),
   );
   return res.Records!.map((r) => r.SequenceNumber!);
@@ -39,7 +54,9 @@ async function nextDiscard(app: App, uuid: string, timeoutMs = 20_000): Promise<
 type Json = Record<string, any>;
 
 async function receiveOne(sqs: SQSClient, queueUrl: string): Promise<Json> {
-  const res = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, WaitTimeSeconds: 10, MaxNumberOfMessages: 1 }));
+  const res = await sqs.send(
+    new ReceiveMessageCommand({ QueueUrl: queueUrl, WaitTimeSeconds: 10, MaxNumberOfMessages: 1 }),
+  );
   assert.equal(res.Messages?.length, 1, 'one failure record in the queue');
   return JSON.parse(res.Messages![0]!.Body!) as Json;
 }
@@ -64,15 +81,27 @@ describe('mapping error handling', () => {
     await app.close();
   });
 
-  async function setup(behaviour: string, mapping: Record<string, unknown>, opts: { shards?: number; timeout?: number; queue?: boolean } = {}) {
+  async function setup(
+    behaviour: string,
+    mapping: Record<string, unknown>,
+    opts: { shards?: number; timeout?: number; queue?: boolean } = {},
+  ) {
     const id = `e${++n}`;
     const streamArn = await createStream(k, app, id, opts.shards ?? 1);
-    const fn: RecordingFunction = await createRecordingFunction(app, l, `${id}-fn`, { BEHAVIOUR: behaviour }, opts.timeout ?? 10);
+    const fn: RecordingFunction = await createRecordingFunction(
+      app,
+      l,
+      `${id}-fn`,
+      { BEHAVIOUR: behaviour },
+      opts.timeout ?? 10,
+    );
     let queueUrl: string | undefined;
     let queueArn: string | undefined;
     if (opts.queue !== false) {
       queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: `${id}-dlq` }))).QueueUrl!;
-      queueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }))).Attributes!['QueueArn']!;
+      queueArn = (
+        await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }))
+      ).Attributes!['QueueArn']!;
     }
     const m = await l.send(
       new CreateEventSourceMappingCommand({
@@ -93,18 +122,39 @@ describe('mapping error handling', () => {
     const record = await receiveOne(sqs, s.queueUrl);
     assert.equal((await discard).condition, 'RetryAttemptsExhausted');
     assert.equal(s.fn.invokes().length, 3);
-    assert.deepEqual(Object.keys(record).sort(), ['KinesisBatchInfo', 'requestContext', 'responseContext', 'timestamp', 'version']);
+    assert.deepEqual(Object.keys(record).sort(), [
+      'KinesisBatchInfo',
+      'requestContext',
+      'responseContext',
+      'timestamp',
+      'version',
+    ]);
     assert.equal(record['version'], '1.0');
     assert.ok(!Number.isNaN(Date.parse(record['timestamp'])));
-    assert.deepEqual(Object.keys(record['requestContext']).sort(), ['approximateInvokeCount', 'condition', 'functionArn', 'requestId']);
+    assert.deepEqual(Object.keys(record['requestContext']).sort(), [
+      'approximateInvokeCount',
+      'condition',
+      'functionArn',
+      'requestId',
+    ]);
     assert.equal(record['requestContext'].condition, 'RetryAttemptsExhausted');
     assert.equal(record['requestContext'].approximateInvokeCount, 3);
     assert.equal(record['requestContext'].functionArn, s.fn.arn);
     assert.equal(record['requestContext'].requestId, s.fn.invokes()[2]!.requestId);
-    assert.deepEqual(record['responseContext'], { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' });
+    assert.deepEqual(record['responseContext'], {
+      statusCode: 200,
+      executedVersion: '$LATEST',
+      functionError: 'Unhandled',
+    });
     const info = record['KinesisBatchInfo'];
     assert.deepEqual(Object.keys(info).sort(), [
-      'approximateArrivalOfFirstRecord', 'approximateArrivalOfLastRecord', 'batchSize', 'endSequenceNumber', 'shardId', 'startSequenceNumber', 'streamArn',
+      'approximateArrivalOfFirstRecord',
+      'approximateArrivalOfLastRecord',
+      'batchSize',
+      'endSequenceNumber',
+      'shardId',
+      'startSequenceNumber',
+      'streamArn',
     ]);
     assert.equal(info.shardId, 'shardId-000000000000');
     assert.equal(info.startSequenceNumber, seqs[0]);
@@ -120,7 +170,11 @@ describe('mapping error handling', () => {
   });
 
   it('BisectBatchOnFunctionError isolates one poison record in a batch of 8; every good record is processed', async () => {
-    const s = await setup('fail-on:p', { BisectBatchOnFunctionError: true, MaximumRetryAttempts: 1, BatchSize: 8 });
+    const s = await setup('fail-on:p', {
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: 1,
+      BatchSize: 8,
+    });
     const datas = ['g0', 'g1', 'g2', 'p', 'g4', 'g5', 'g6', 'g7'];
     const seqs = await put(k, s.id, datas);
     const record = await receiveOne(sqs, s.queueUrl);
@@ -128,11 +182,21 @@ describe('mapping error handling', () => {
     assert.equal(info.batchSize, 1);
     assert.equal(info.startSequenceNumber, seqs[3]);
     assert.equal(info.endSequenceNumber, seqs[3]);
-    assert.equal(record['requestContext'].approximateInvokeCount, 2, 'the isolated record was tried 1 + MaximumRetryAttempts times');
+    assert.equal(
+      record['requestContext'].approximateInvokeCount,
+      2,
+      'the isolated record was tried 1 + MaximumRetryAttempts times',
+    );
     await recordsDelivered(app, s.uuid, 7);
     const good = new Set(datas.filter((d) => d !== 'p'));
-    const okDeliveries = s.fn.invokes().filter((i) => !i.event.Records.some((r) => Buffer.from(r.kinesis.data, 'base64').toString() === 'p'));
-    const delivered = new Set(okDeliveries.flatMap((i) => i.event.Records.map((r) => Buffer.from(r.kinesis.data, 'base64').toString())));
+    const okDeliveries = s.fn
+      .invokes()
+      .filter((i) => !i.event.Records.some((r) => Buffer.from(r.kinesis.data, 'base64').toString() === 'p'));
+    const delivered = new Set(
+      okDeliveries.flatMap((i) =>
+        i.event.Records.map((r) => Buffer.from(r.kinesis.data, 'base64').toString()),
+      ),
+    );
     assert.deepEqual(delivered, good);
     // First invoke had all 8; then halves.
     assert.equal(s.fn.invokes()[0]!.event.Records.length, 8);
@@ -148,7 +212,11 @@ describe('mapping error handling', () => {
     ['null list', '{"batchItemFailures":null}'],
   ] as const) {
     it(`ReportBatchItemFailures: ${label} is a complete success`, async () => {
-      const s = await setup(`return:${response}`, { FunctionResponseTypes: ['ReportBatchItemFailures'], MaximumRetryAttempts: 1 }, { queue: false });
+      const s = await setup(
+        `return:${response}`,
+        { FunctionResponseTypes: ['ReportBatchItemFailures'], MaximumRetryAttempts: 1 },
+        { queue: false },
+      );
       await put(k, s.id, ['a', 'b']);
       await recordsDelivered(app, s.uuid, 2);
       assert.equal(s.fn.invokes().length, 1);
@@ -159,16 +227,26 @@ describe('mapping error handling', () => {
     ['an empty itemIdentifier', [{ itemIdentifier: '' }]],
     ['a null itemIdentifier', [{ itemIdentifier: null }]],
     ['a non-string itemIdentifier', [{ itemIdentifier: 123 }]],
-    ['an unknown sequence number', [{ itemIdentifier: '49000000000000000000000000000000000000000000000000000001' }]],
+    [
+      'an unknown sequence number',
+      [{ itemIdentifier: '49000000000000000000000000000000000000000000000000000001' }],
+    ],
     ['a malformed entry', [{ foo: 1 }]],
   ] as const) {
     it(`ReportBatchItemFailures: ${label} fails the whole batch`, async () => {
-      const s = await setup(`return:${JSON.stringify({ batchItemFailures: failures })}`, { FunctionResponseTypes: ['ReportBatchItemFailures'], MaximumRetryAttempts: 1 });
+      const s = await setup(`return:${JSON.stringify({ batchItemFailures: failures })}`, {
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        MaximumRetryAttempts: 1,
+      });
       const seqs = await put(k, s.id, ['a', 'b', 'c']);
       const record = await receiveOne(sqs, s.queueUrl);
       assert.equal(record['KinesisBatchInfo'].batchSize, 3);
       assert.equal(record['KinesisBatchInfo'].startSequenceNumber, seqs[0]);
-      assert.equal(record['responseContext'].functionError, null, 'no function error: the response failed the batch');
+      assert.equal(
+        record['responseContext'].functionError,
+        null,
+        'no function error: the response failed the batch',
+      );
       const invokes = s.fn.invokes();
       assert.equal(invokes.length, 2);
       assert.equal(invokes[1]!.event.Records.length, 3);
@@ -176,15 +254,21 @@ describe('mapping error handling', () => {
   }
 
   it('ReportBatchItemFailures: retries from the lowest reported record; earlier ones are checkpointed', async () => {
-    const s = await setup('report:c', { FunctionResponseTypes: ['ReportBatchItemFailures'], MaximumRetryAttempts: 2 });
+    const s = await setup('report:c', {
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      MaximumRetryAttempts: 2,
+    });
     const seqs = await put(k, s.id, ['a', 'b', 'c', 'd', 'e']);
     const record = await receiveOne(sqs, s.queueUrl);
     const invokes = s.fn.invokes();
-    assert.deepEqual(invokes.map((i) => i.event.Records.map((r) => Buffer.from(r.kinesis.data, 'base64').toString())), [
-      ['a', 'b', 'c', 'd', 'e'],
-      ['c', 'd', 'e'],
-      ['c', 'd', 'e'],
-    ]);
+    assert.deepEqual(
+      invokes.map((i) => i.event.Records.map((r) => Buffer.from(r.kinesis.data, 'base64').toString())),
+      [
+        ['a', 'b', 'c', 'd', 'e'],
+        ['c', 'd', 'e'],
+        ['c', 'd', 'e'],
+      ],
+    );
     assert.equal(record['KinesisBatchInfo'].startSequenceNumber, seqs[2]);
     assert.equal(record['KinesisBatchInfo'].batchSize, 3);
   });
@@ -209,9 +293,15 @@ describe('mapping error handling', () => {
     const id = `sns${++n}`;
     const topicArn = (await sns.send(new CreateTopicCommand({ Name: `${id}-topic` }))).TopicArn!;
     const queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: `${id}-q` }))).QueueUrl!;
-    const queueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }))).Attributes!['QueueArn']!;
+    const queueArn = (
+      await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }))
+    ).Attributes!['QueueArn']!;
     await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: queueArn }));
-    const s = await setup('fail-all', { MaximumRetryAttempts: 0, DestinationConfig: { OnFailure: { Destination: topicArn } } }, { queue: false });
+    const s = await setup(
+      'fail-all',
+      { MaximumRetryAttempts: 0, DestinationConfig: { OnFailure: { Destination: topicArn } } },
+      { queue: false },
+    );
     await put(k, s.id, ['x']);
     const envelope = await receiveOne(sqs, queueUrl);
     assert.equal(envelope['Type'], 'Notification');

@@ -1,7 +1,11 @@
 import { strict as assert } from 'node:assert';
 import { after, before, describe, it } from 'node:test';
 import { PutRecordsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
-import { CreateEventSourceMappingCommand, UpdateEventSourceMappingCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import {
+  CreateEventSourceMappingCommand,
+  UpdateEventSourceMappingCommand,
+  type LambdaClient,
+} from '@aws-sdk/client-lambda';
 import type { App } from '../src/server/app.js';
 import { kinesisClient, startTestServer } from './helpers.js';
 import { createRecordingFunction, createStream, lambdaClient, mappingState } from './mapping-fixtures.js';
@@ -44,20 +48,34 @@ describe('event filtering in mappings', () => {
     ];
     const m1 = await l.send(
       new CreateEventSourceMappingCommand({
-        FunctionName: eu.name, EventSourceArn: streamArn, StartingPosition: 'TRIM_HORIZON',
+        FunctionName: eu.name,
+        EventSourceArn: streamArn,
+        StartingPosition: 'TRIM_HORIZON',
         FilterCriteria: { Filters: [{ Pattern: JSON.stringify({ data: { region: [{ prefix: 'eu-' }] } }) }] },
       }),
     );
     const m2 = await l.send(
       new CreateEventSourceMappingCommand({
-        FunctionName: big.name, EventSourceArn: streamArn, StartingPosition: 'TRIM_HORIZON',
-        FilterCriteria: { Filters: [{ Pattern: JSON.stringify({ data: { amount: [{ numeric: ['>=', 500] }] } }) }] },
+        FunctionName: big.name,
+        EventSourceArn: streamArn,
+        StartingPosition: 'TRIM_HORIZON',
+        FilterCriteria: {
+          Filters: [{ Pattern: JSON.stringify({ data: { amount: [{ numeric: ['>=', 500] }] } }) }],
+        },
       }),
     );
-    assert.deepEqual(m1.FilterCriteria?.Filters?.[0]?.Pattern, JSON.stringify({ data: { region: [{ prefix: 'eu-' }] } }));
+    assert.deepEqual(
+      m1.FilterCriteria?.Filters?.[0]?.Pattern,
+      JSON.stringify({ data: { region: [{ prefix: 'eu-' }] } }),
+    );
     const done1 = checkpointAt(app, m1.UUID!, 5);
     const done2 = checkpointAt(app, m2.UUID!, 5);
-    await k.send(new PutRecordsCommand({ StreamName: 'filtered', Records: records.map((d) => ({ Data: Buffer.from(d), PartitionKey: 'p' })) }));
+    await k.send(
+      new PutRecordsCommand({
+        StreamName: 'filtered',
+        Records: records.map((d) => ({ Data: Buffer.from(d), PartitionKey: 'p' })),
+      }),
+    );
     await Promise.all([done1, done2]);
     assert.deepEqual(eu.datas(), [records[0], records[3]]);
     assert.deepEqual(big.datas(), [records[1], records[3]]);
@@ -69,12 +87,19 @@ describe('event filtering in mappings', () => {
     const fn = await createRecordingFunction(app, l, 'nothing-fn');
     const m = await l.send(
       new CreateEventSourceMappingCommand({
-        FunctionName: fn.name, EventSourceArn: streamArn, StartingPosition: 'TRIM_HORIZON',
+        FunctionName: fn.name,
+        EventSourceArn: streamArn,
+        StartingPosition: 'TRIM_HORIZON',
         FilterCriteria: { Filters: [{ Pattern: JSON.stringify({ partitionKey: ['wanted'] }) }] },
       }),
     );
     const done = checkpointAt(app, m.UUID!, 3);
-    await k.send(new PutRecordsCommand({ StreamName: 'nothing', Records: ['a', 'b', 'c'].map((d) => ({ Data: Buffer.from(d), PartitionKey: 'other' })) }));
+    await k.send(
+      new PutRecordsCommand({
+        StreamName: 'nothing',
+        Records: ['a', 'b', 'c'].map((d) => ({ Data: Buffer.from(d), PartitionKey: 'other' })),
+      }),
+    );
     await done;
     assert.equal(fn.invokes().length, 0);
   });
@@ -83,12 +108,37 @@ describe('event filtering in mappings', () => {
     const streamArn = await createStream(k, app, 'badpattern', 1);
     const fn = await createRecordingFunction(app, l, 'badpattern-fn');
     const bad = async (p: Promise<unknown>): Promise<void> =>
-      assert.rejects(p, (e: Error) => e.name === 'InvalidParameterValueException' && /Invalid filter pattern definition\./.test(e.message));
+      assert.rejects(
+        p,
+        (e: Error) =>
+          e.name === 'InvalidParameterValueException' &&
+          /Invalid filter pattern definition\./.test(e.message),
+      );
     await bad(
-      l.send(new CreateEventSourceMappingCommand({ FunctionName: fn.name, EventSourceArn: streamArn, StartingPosition: 'LATEST', FilterCriteria: { Filters: [{ Pattern: '{"data": "not-an-array"}' }] } })),
+      l.send(
+        new CreateEventSourceMappingCommand({
+          FunctionName: fn.name,
+          EventSourceArn: streamArn,
+          StartingPosition: 'LATEST',
+          FilterCriteria: { Filters: [{ Pattern: '{"data": "not-an-array"}' }] },
+        }),
+      ),
     );
-    const m = await l.send(new CreateEventSourceMappingCommand({ FunctionName: fn.name, EventSourceArn: streamArn, StartingPosition: 'LATEST' }));
+    const m = await l.send(
+      new CreateEventSourceMappingCommand({
+        FunctionName: fn.name,
+        EventSourceArn: streamArn,
+        StartingPosition: 'LATEST',
+      }),
+    );
     await mappingState(app, m.UUID!, 'Enabled');
-    await bad(l.send(new UpdateEventSourceMappingCommand({ UUID: m.UUID!, FilterCriteria: { Filters: [{ Pattern: '{not json' }] } })));
+    await bad(
+      l.send(
+        new UpdateEventSourceMappingCommand({
+          UUID: m.UUID!,
+          FilterCriteria: { Filters: [{ Pattern: '{not json' }] },
+        }),
+      ),
+    );
   });
 });

@@ -24,7 +24,8 @@ export function lambdaClient(app: App, transport: Transport = 'h2'): LambdaClien
 /** Zips files in memory, as `zip function.zip index.mjs` would. */
 export async function zipFiles(files: Record<string, string>): Promise<Buffer> {
   const zip = new yazl.ZipFile();
-  for (const [name, body] of Object.entries(files)) zip.addBuffer(Buffer.from(body), name, { mode: 0o100755 });
+  for (const [name, body] of Object.entries(files))
+    zip.addBuffer(Buffer.from(body), name, { mode: 0o100755 });
   zip.end();
   const chunks: Buffer[] = [];
   for await (const c of zip.outputStream) chunks.push(c as Buffer);
@@ -75,7 +76,13 @@ export interface RecordedInvoke {
 }
 
 export interface KinesisEventRecord {
-  kinesis: { kinesisSchemaVersion: string; partitionKey: string; sequenceNumber: string; data: string; approximateArrivalTimestamp: number };
+  kinesis: {
+    kinesisSchemaVersion: string;
+    partitionKey: string;
+    sequenceNumber: string;
+    data: string;
+    approximateArrivalTimestamp: number;
+  };
   eventSource: string;
   eventVersion: string;
   eventID: string;
@@ -129,17 +136,28 @@ export async function createRecordingFunction(
     arn: res.FunctionArn!,
     outFile,
     invokes,
-    datas: () => invokes().flatMap((i) => i.event.Records.map((r) => Buffer.from(r.kinesis.data, 'base64').toString())),
+    datas: () =>
+      invokes().flatMap((i) => i.event.Records.map((r) => Buffer.from(r.kinesis.data, 'base64').toString())),
   };
 }
 
-export async function createStream(kinesis: KinesisClient, app: App, name: string, shards = 1): Promise<string> {
+export async function createStream(
+  kinesis: KinesisClient,
+  app: App,
+  name: string,
+  shards = 1,
+): Promise<string> {
   await kinesis.send(new CreateStreamCommand({ StreamName: name, ShardCount: shards }));
   return app.kinesis.streams.get(name).arn;
 }
 
 /** Resolves when the mapping reaches `state`. */
-export async function mappingState(app: App, uuid: string, state: MappingState, timeoutMs = 10_000): Promise<void> {
+export async function mappingState(
+  app: App,
+  uuid: string,
+  state: MappingState,
+  timeoutMs = 10_000,
+): Promise<void> {
   const current = app.mappings.list().find((m) => m.UUID === uuid);
   if (current?.State === state) return;
   // A deleted mapping is gone once Deleting finishes.
@@ -157,13 +175,22 @@ export async function mappingState(app: App, uuid: string, state: MappingState, 
 }
 
 /** Resolves once `count` records have been delivered in successful batches of a mapping. */
-export async function recordsDelivered(app: App, uuid: string, count: number, timeoutMs = 20_000): Promise<void> {
+export async function recordsDelivered(
+  app: App,
+  uuid: string,
+  count: number,
+  timeoutMs = 20_000,
+): Promise<void> {
   const done = (): boolean => (app.mappingMetrics.totals.get(uuid)?.records ?? 0) >= count;
   if (done()) return;
   await new Promise<void>((resolve, reject) => {
     const t = setTimeout(() => {
       app.mappings.off('batch', on);
-      reject(new Error(`timed out: ${app.mappingMetrics.totals.get(uuid)?.records ?? 0}/${count} records delivered`));
+      reject(
+        new Error(
+          `timed out: ${app.mappingMetrics.totals.get(uuid)?.records ?? 0}/${count} records delivered`,
+        ),
+      );
     }, timeoutMs);
     const on = (): void => {
       // Metrics listeners run before this one (registered first), so totals are current.

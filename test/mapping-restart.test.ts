@@ -9,7 +9,10 @@ import { RECORDING_HANDLER, ROLE, zipFiles, type RecordedInvoke } from './mappin
 import { spawnServer, type ServerProcess } from './server-process.js';
 
 function clients(endpoint: string): { k: KinesisClient; l: LambdaClient } {
-  return { k: new KinesisClient({ endpoint, region, credentials }), l: new LambdaClient({ endpoint, region, credentials }) };
+  return {
+    k: new KinesisClient({ endpoint, region, credentials }),
+    l: new LambdaClient({ endpoint, region, credentials }),
+  };
 }
 
 function deliveries(file: string): Array<{ key: string; n: number }> {
@@ -52,12 +55,23 @@ describe('mapping checkpoints survive kill -9', () => {
     );
     const keys = 8;
     const perKey = 40;
-    const records = Array.from({ length: keys * perKey }, (_, i) => ({ key: `k${i % keys}`, n: Math.floor(i / keys) }));
+    const records = Array.from({ length: keys * perKey }, (_, i) => ({
+      key: `k${i % keys}`,
+      n: Math.floor(i / keys),
+    }));
     await c1.k.send(
-      new PutRecordsCommand({ StreamName: 'crash', Records: records.map((r) => ({ PartitionKey: r.key, Data: Buffer.from(`${r.key}:${r.n}`) })) }),
+      new PutRecordsCommand({
+        StreamName: 'crash',
+        Records: records.map((r) => ({ PartitionKey: r.key, Data: Buffer.from(`${r.key}:${r.n}`) })),
+      }),
     );
     await c1.l.send(
-      new CreateEventSourceMappingCommand({ FunctionName: 'crash-fn', EventSourceArn: 'arn:aws:kinesis:us-east-1:000000000000:stream/crash', StartingPosition: 'TRIM_HORIZON', BatchSize: 10 }),
+      new CreateEventSourceMappingCommand({
+        FunctionName: 'crash-fn',
+        EventSourceArn: 'arn:aws:kinesis:us-east-1:000000000000:stream/crash',
+        StartingPosition: 'TRIM_HORIZON',
+        BatchSize: 10,
+      }),
     );
     // Kill while processing is under way.
     await waitFor(() => deliveries(outFile).length >= 60, 30_000, 'first deliveries');
@@ -89,7 +103,10 @@ describe('mapping checkpoints survive kill -9', () => {
       for (let i = 1; i < b.length; i++) assert.equal(b[i], b[i - 1]! + 1, `run 2 order of ${key}`);
       const resumeAt = b[0] ?? perKey;
       const reached = a.length === 0 ? 0 : a[a.length - 1]! + 1;
-      assert.ok(resumeAt <= reached, `${key} resumed at ${resumeAt}, first run reached ${reached}: nothing skipped`);
+      assert.ok(
+        resumeAt <= reached,
+        `${key} resumed at ${resumeAt}, first run reached ${reached}: nothing skipped`,
+      );
       assert.ok(a.length === 0 || a[0] === 0);
     }
     // At-least-once, but only the batches in flight at the crash are repeated.

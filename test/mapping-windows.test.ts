@@ -4,7 +4,12 @@ import { PutRecordsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { CreateEventSourceMappingCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import type { App } from '../src/server/app.js';
 import { kinesisClient, startTestServer, waitFor } from './helpers.js';
-import { createRecordingFunction, createStream, lambdaClient, type RecordedInvoke } from './mapping-fixtures.js';
+import {
+  createRecordingFunction,
+  createStream,
+  lambdaClient,
+  type RecordedInvoke,
+} from './mapping-fixtures.js';
 
 interface WindowEvent {
   Records: RecordedInvoke['event']['Records'];
@@ -36,15 +41,32 @@ describe('tumbling windows', () => {
   it('carries state between invocations of a window and ends each window with one final invoke', async () => {
     const streamArn = await createStream(k, app, 'win', 1);
     const fn = await createRecordingFunction(app, l, 'win-fn', { BEHAVIOUR: 'window' });
-    await l.send(new CreateEventSourceMappingCommand({ FunctionName: fn.name, EventSourceArn: streamArn, StartingPosition: 'TRIM_HORIZON', TumblingWindowInSeconds: 1, BatchSize: 2 }));
+    await l.send(
+      new CreateEventSourceMappingCommand({
+        FunctionName: fn.name,
+        EventSourceArn: streamArn,
+        StartingPosition: 'TRIM_HORIZON',
+        TumblingWindowInSeconds: 1,
+        BatchSize: 2,
+      }),
+    );
     const values = [1, 2, 3, 4, 5, 6, 7];
-    await k.send(new PutRecordsCommand({ StreamName: 'win', Records: values.map((v) => ({ Data: Buffer.from(String(v)), PartitionKey: 'p' })) }));
+    await k.send(
+      new PutRecordsCommand({
+        StreamName: 'win',
+        Records: values.map((v) => ({ Data: Buffer.from(String(v)), PartitionKey: 'p' })),
+      }),
+    );
     // Every record lands in some window; wait until the windows holding them all had their final invoke.
-    await waitFor(() => {
-      const ev = events(fn.invokes());
-      const finals = ev.filter((e) => e.isFinalInvokeForWindow);
-      return finals.reduce((a, e) => a + (e.state.count ?? 0), 0) === values.length;
-    }, 15_000, 'final invokes');
+    await waitFor(
+      () => {
+        const ev = events(fn.invokes());
+        const finals = ev.filter((e) => e.isFinalInvokeForWindow);
+        return finals.reduce((a, e) => a + (e.state.count ?? 0), 0) === values.length;
+      },
+      15_000,
+      'final invokes',
+    );
     const ev = events(fn.invokes());
     const windows = new Map<string, WindowEvent[]>();
     for (const e of ev) windows.set(e.window.start, [...(windows.get(e.window.start) ?? []), e]);
@@ -68,15 +90,35 @@ describe('tumbling windows', () => {
       }
       total += finals[0]!.state.sum ?? 0;
     }
-    assert.equal(total, values.reduce((a, b) => a + b, 0));
+    assert.equal(
+      total,
+      values.reduce((a, b) => a + b, 0),
+    );
   });
 
   it('ends a window early when the state outgrows 1 MB', async () => {
     const streamArn = await createStream(k, app, 'winbig', 1);
     const fn = await createRecordingFunction(app, l, 'winbig-fn', { BEHAVIOUR: 'window-big' });
-    await l.send(new CreateEventSourceMappingCommand({ FunctionName: fn.name, EventSourceArn: streamArn, StartingPosition: 'TRIM_HORIZON', TumblingWindowInSeconds: 300, BatchSize: 1 }));
-    await k.send(new PutRecordsCommand({ StreamName: 'winbig', Records: [1, 2].map((v) => ({ Data: Buffer.from(String(v)), PartitionKey: 'p' })) }));
-    await waitFor(() => events(fn.invokes()).some((e) => e.isWindowTerminatedEarly), 15_000, 'early termination');
+    await l.send(
+      new CreateEventSourceMappingCommand({
+        FunctionName: fn.name,
+        EventSourceArn: streamArn,
+        StartingPosition: 'TRIM_HORIZON',
+        TumblingWindowInSeconds: 300,
+        BatchSize: 1,
+      }),
+    );
+    await k.send(
+      new PutRecordsCommand({
+        StreamName: 'winbig',
+        Records: [1, 2].map((v) => ({ Data: Buffer.from(String(v)), PartitionKey: 'p' })),
+      }),
+    );
+    await waitFor(
+      () => events(fn.invokes()).some((e) => e.isWindowTerminatedEarly),
+      15_000,
+      'early termination',
+    );
     const ev = events(fn.invokes());
     const early = ev.find((e) => e.isWindowTerminatedEarly)!;
     assert.equal(early.isFinalInvokeForWindow, true);
@@ -87,13 +129,34 @@ describe('tumbling windows', () => {
   it('retries a failed window invoke without applying its state', async () => {
     const streamArn = await createStream(k, app, 'winerr', 1);
     const fn = await createRecordingFunction(app, l, 'winerr-fn', { BEHAVIOUR: 'window-fail-first' });
-    await l.send(new CreateEventSourceMappingCommand({ FunctionName: fn.name, EventSourceArn: streamArn, StartingPosition: 'TRIM_HORIZON', TumblingWindowInSeconds: 1, BatchSize: 10 }));
-    await k.send(new PutRecordsCommand({ StreamName: 'winerr', Records: [5, 6].map((v) => ({ Data: Buffer.from(String(v)), PartitionKey: 'p' })) }));
-    await waitFor(() => {
-      const finals = events(fn.invokes()).filter((e) => e.isFinalInvokeForWindow);
-      return finals.reduce((a, e) => a + (e.state.count ?? 0), 0) === 2;
-    }, 15_000, 'final invoke after the retry');
+    await l.send(
+      new CreateEventSourceMappingCommand({
+        FunctionName: fn.name,
+        EventSourceArn: streamArn,
+        StartingPosition: 'TRIM_HORIZON',
+        TumblingWindowInSeconds: 1,
+        BatchSize: 10,
+      }),
+    );
+    await k.send(
+      new PutRecordsCommand({
+        StreamName: 'winerr',
+        Records: [5, 6].map((v) => ({ Data: Buffer.from(String(v)), PartitionKey: 'p' })),
+      }),
+    );
+    await waitFor(
+      () => {
+        const finals = events(fn.invokes()).filter((e) => e.isFinalInvokeForWindow);
+        return finals.reduce((a, e) => a + (e.state.count ?? 0), 0) === 2;
+      },
+      15_000,
+      'final invoke after the retry',
+    );
     const finals = events(fn.invokes()).filter((e) => e.isFinalInvokeForWindow);
-    assert.equal(finals.reduce((a, e) => a + (e.state.sum ?? 0), 0), 11, 'the failed invoke counted nothing');
+    assert.equal(
+      finals.reduce((a, e) => a + (e.state.sum ?? 0), 0),
+      11,
+      'the failed invoke counted nothing',
+    );
   });
 });

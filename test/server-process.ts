@@ -43,9 +43,13 @@ function alive(pid: number): boolean {
 }
 
 export async function spawnServer(args: string[]): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [BIN, 'up', '--port', '0', '--log-level', 'warn', '--transition-delay-ms', '0', ...args], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [BIN, 'up', '--port', '0', '--log-level', 'warn', '--transition-delay-ms', '0', ...args],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   let out = '';
   const endpoint = await new Promise<string>((resolve, reject) => {
     const onData = (chunk: Buffer): void => {

@@ -3,7 +3,9 @@ import { up } from './up.js';
 import { logs } from './logs.js';
 import { status } from './status.js';
 
-const program = new Command('tributary').description('Self-hosted Kinesis Data Streams + Lambda event source mappings');
+const program = new Command('tributary').description(
+  'Self-hosted Kinesis Data Streams + Lambda event source mappings',
+);
 
 program
   .command('up', { isDefault: true })
@@ -15,7 +17,10 @@ program
   .option('--region <region>', 'region used in ARNs (env TRIBUTARY_REGION)')
   .option('--account <id>', 'account id used in ARNs (env TRIBUTARY_ACCOUNT)')
   .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent (env TRIBUTARY_LOG_LEVEL)')
-  .option('--transition-delay-ms <ms>', 'how long CREATING/UPDATING/DELETING last (env TRIBUTARY_TRANSITION_DELAY_MS)')
+  .option(
+    '--transition-delay-ms <ms>',
+    'how long CREATING/UPDATING/DELETING last (env TRIBUTARY_TRANSITION_DELAY_MS)',
+  )
   .action(async (flags) => {
     await up(flags);
   });
@@ -25,7 +30,10 @@ program
   .description("print a Lambda function's log from a running server (START/END/REPORT lines included)")
   .option('-f, --follow', 'keep printing new lines until interrupted')
   .option('-n, --lines <n>', 'how many past lines to print first', '100')
-  .option('--endpoint-url <url>', 'server to ask (env TRIBUTARY_ENDPOINT, default http://127.0.0.1:$TRIBUTARY_PORT or 4600)')
+  .option(
+    '--endpoint-url <url>',
+    'server to ask (env TRIBUTARY_ENDPOINT, default http://127.0.0.1:$TRIBUTARY_PORT or 4600)',
+  )
   .action(async (fn: string, flags) => {
     process.exitCode = await logs(fn, flags);
   });
@@ -35,7 +43,10 @@ program
   .description('show streams, event source mappings and functions of a running server, with their metrics')
   .option('-w, --watch', 'redraw until interrupted')
   .option('--interval <seconds>', 'seconds between redraws with --watch', '2')
-  .option('--endpoint <url>', 'server to ask (env TRIBUTARY_ENDPOINT, default http://127.0.0.1:$TRIBUTARY_PORT or 4600)')
+  .option(
+    '--endpoint <url>',
+    'server to ask (env TRIBUTARY_ENDPOINT, default http://127.0.0.1:$TRIBUTARY_PORT or 4600)',
+  )
   .option('--endpoint-url <url>', 'same as --endpoint')
   .option('--json', 'print the raw status report as JSON')
   .action(async (flags) => {

@@ -14,7 +14,8 @@ export interface UpFlags {
 
 /** Flags win over TRIBUTARY_* environment variables, which win over defaults. */
 export function upOptions(flags: UpFlags, env: NodeJS.ProcessEnv = process.env): ServerOptions {
-  const num = (v: string | undefined): number | undefined => (v === undefined || v === '' ? undefined : Number(v));
+  const num = (v: string | undefined): number | undefined =>
+    v === undefined || v === '' ? undefined : Number(v);
   return {
     port: num(flags.port ?? env['TRIBUTARY_PORT']),
     host: flags.host ?? env['TRIBUTARY_HOST'],

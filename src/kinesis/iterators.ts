@@ -40,7 +40,13 @@ export function decodeIterator(iterator: string, now = Date.now()): IteratorStat
     throw InvalidArgument('Invalid ShardIterator.');
   }
   const [stream, salt, shardId, position, issuedAt] = parts as [string, string, string, string, string];
-  const state: IteratorState = { stream, salt: Number(salt), shardId, position: Number(position), issuedAt: Number(issuedAt) };
+  const state: IteratorState = {
+    stream,
+    salt: Number(salt),
+    shardId,
+    position: Number(position),
+    issuedAt: Number(issuedAt),
+  };
   if (now - state.issuedAt > ITERATOR_TTL_MS) {
     throw ExpiredIterator(
       `Iterator expired. The iterator was created at time ${javaDate(state.issuedAt)} while right now it is ${javaDate(now)} which is further in the future than the tolerated delay of ${ITERATOR_TTL_MS} milliseconds.`,

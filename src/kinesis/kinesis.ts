@@ -74,7 +74,15 @@ export function createKinesis(app: AppContext): Kinesis {
     name: 'kinesis',
     streams,
     context,
-    services: [rpcService({ name: 'kinesis', targetPrefix: 'Kinesis_20131202', jsonVersion: '1.1', cbor: true, operations })],
+    services: [
+      rpcService({
+        name: 'kinesis',
+        targetPrefix: 'Kinesis_20131202',
+        jsonVersion: '1.1',
+        cbor: true,
+        operations,
+      }),
+    ],
     async start() {
       streams.start();
       fanOut(context).start();

@@ -24,25 +24,91 @@ export class MappingMetrics {
 
   constructor(mappings: Mappings, registry: Registry) {
     const labelNames = ['uuid', 'function', 'stream'] as const;
-    const iteratorAge = new Gauge({ name: 'tributary_mapping_iterator_age_ms', help: 'IteratorAge: age of the last record of the latest batch when its processing finished', labelNames, registers: [registry] });
-    const batches = new Counter({ name: 'tributary_mapping_batches_total', help: 'Batches that completed successfully', labelNames, registers: [registry] });
-    const records = new Counter({ name: 'tributary_mapping_records_total', help: 'Records delivered in successful batches', labelNames, registers: [registry] });
-    const invocations = new Counter({ name: 'tributary_mapping_invocations_total', help: 'Invocations of the function (successful or not)', labelNames, registers: [registry] });
-    const errors = new Counter({ name: 'tributary_mapping_errors_total', help: 'Invocations that returned a function error or a failed batch', labelNames, registers: [registry] });
-    const throttles = new Counter({ name: 'tributary_mapping_throttles_total', help: 'Invocations throttled or refused by the service (not counted as retries)', labelNames, registers: [registry] });
-    const discarded = new Counter({ name: 'tributary_mapping_discarded_records_total', help: 'Records discarded after retries or record age ran out', labelNames: [...labelNames, 'condition'], registers: [registry] });
-    const deliveryFailures = new Counter({ name: 'tributary_mapping_destination_delivery_failures_total', help: 'DestinationDeliveryFailures: failure records that could not be delivered', labelNames, registers: [registry] });
-    const filtered = new Counter({ name: 'tributary_mapping_filtered_records_total', help: 'FilteredOutEventCount: records dropped by FilterCriteria', labelNames, registers: [registry] });
-    const polled = new Counter({ name: 'tributary_mapping_polled_records_total', help: 'PolledEventCount: records read from the stream', labelNames, registers: [registry] });
+    const iteratorAge = new Gauge({
+      name: 'tributary_mapping_iterator_age_ms',
+      help: 'IteratorAge: age of the last record of the latest batch when its processing finished',
+      labelNames,
+      registers: [registry],
+    });
+    const batches = new Counter({
+      name: 'tributary_mapping_batches_total',
+      help: 'Batches that completed successfully',
+      labelNames,
+      registers: [registry],
+    });
+    const records = new Counter({
+      name: 'tributary_mapping_records_total',
+      help: 'Records delivered in successful batches',
+      labelNames,
+      registers: [registry],
+    });
+    const invocations = new Counter({
+      name: 'tributary_mapping_invocations_total',
+      help: 'Invocations of the function (successful or not)',
+      labelNames,
+      registers: [registry],
+    });
+    const errors = new Counter({
+      name: 'tributary_mapping_errors_total',
+      help: 'Invocations that returned a function error or a failed batch',
+      labelNames,
+      registers: [registry],
+    });
+    const throttles = new Counter({
+      name: 'tributary_mapping_throttles_total',
+      help: 'Invocations throttled or refused by the service (not counted as retries)',
+      labelNames,
+      registers: [registry],
+    });
+    const discarded = new Counter({
+      name: 'tributary_mapping_discarded_records_total',
+      help: 'Records discarded after retries or record age ran out',
+      labelNames: [...labelNames, 'condition'],
+      registers: [registry],
+    });
+    const deliveryFailures = new Counter({
+      name: 'tributary_mapping_destination_delivery_failures_total',
+      help: 'DestinationDeliveryFailures: failure records that could not be delivered',
+      labelNames,
+      registers: [registry],
+    });
+    const filtered = new Counter({
+      name: 'tributary_mapping_filtered_records_total',
+      help: 'FilteredOutEventCount: records dropped by FilterCriteria',
+      labelNames,
+      registers: [registry],
+    });
+    const polled = new Counter({
+      name: 'tributary_mapping_polled_records_total',
+      help: 'PolledEventCount: records read from the stream',
+      labelNames,
+      registers: [registry],
+    });
 
     const labels = (uuid: string): Record<(typeof labelNames)[number], string> => {
       const m = mappings.list().find((x) => x.UUID === uuid);
-      return { uuid, function: m?.FunctionArn.split(':').pop() ?? '', stream: m?.EventSourceArn.split('/')[1] ?? '' };
+      return {
+        uuid,
+        function: m?.FunctionArn.split(':').pop() ?? '',
+        stream: m?.EventSourceArn.split('/')[1] ?? '',
+      };
     };
     const t = (uuid: string): MappingTotals => {
       let v = this.totals.get(uuid);
       if (!v) {
-        v = { batches: 0, records: 0, invocations: 0, errors: 0, throttles: 0, iteratorAgeMs: 0, maxIteratorAgeMs: 0, discarded: 0, destinationDeliveryFailures: 0, filtered: 0, polled: 0 };
+        v = {
+          batches: 0,
+          records: 0,
+          invocations: 0,
+          errors: 0,
+          throttles: 0,
+          iteratorAgeMs: 0,
+          maxIteratorAgeMs: 0,
+          discarded: 0,
+          destinationDeliveryFailures: 0,
+          filtered: 0,
+          polled: 0,
+        };
         this.totals.set(uuid, v);
       }
       return v;

@@ -34,8 +34,10 @@ export interface MappingsOptions {
 
 export function compileMappingsOptions(o: MappingsOptions = {}): Required<MappingsOptions> {
   const c = { retryBaseMs: o.retryBaseMs ?? 100, retryMaxMs: o.retryMaxMs ?? 10_000 };
-  if (!(c.retryBaseMs >= 0)) throw new AwsError('InvalidConfiguration', 'Invalid option retryBaseMs: must be >= 0');
-  if (!(c.retryMaxMs >= c.retryBaseMs)) throw new AwsError('InvalidConfiguration', 'Invalid option retryMaxMs: must be >= retryBaseMs');
+  if (!(c.retryBaseMs >= 0))
+    throw new AwsError('InvalidConfiguration', 'Invalid option retryBaseMs: must be >= 0');
+  if (!(c.retryMaxMs >= c.retryBaseMs))
+    throw new AwsError('InvalidConfiguration', 'Invalid option retryMaxMs: must be >= retryBaseMs');
   return c;
 }
 
@@ -81,7 +83,13 @@ export class Mappings extends EventEmitter<MappingEvents> implements Component {
       transition: (m, via) => this.#transition(m, via),
       remove: (uuid) => this.#remove(uuid),
     };
-    this.services = [{ name: 'lambda-event-source-mappings', matches: (r) => r.path.startsWith(PREFIX), handle: (r) => this.#handle(r) }];
+    this.services = [
+      {
+        name: 'lambda-event-source-mappings',
+        matches: (r) => r.path.startsWith(PREFIX),
+        handle: (r) => this.#handle(r),
+      },
+    ];
   }
 
   async start(): Promise<void> {
@@ -112,7 +120,12 @@ export class Mappings extends EventEmitter<MappingEvents> implements Component {
 
   get(uuid: string): MappingMeta {
     const m = this.#mappings.get(uuid);
-    if (!m) throw new AwsError('ResourceNotFoundException', `The resource you requested does not exist. (Service: Lambda, Status Code: 404, Request ID: ${uuid})`, 404);
+    if (!m)
+      throw new AwsError(
+        'ResourceNotFoundException',
+        `The resource you requested does not exist. (Service: Lambda, Status Code: 404, Request ID: ${uuid})`,
+        404,
+      );
     return m;
   }
 
@@ -148,7 +161,9 @@ export class Mappings extends EventEmitter<MappingEvents> implements Component {
     const delay = this.#ctx.options.transitionDelayMs;
     const t = setTimeout(() => {
       this.#timers.delete(t);
-      finish().catch((err: unknown) => this.#ctx.log.error({ err, uuid: m.UUID }, 'mapping transition failed'));
+      finish().catch((err: unknown) =>
+        this.#ctx.log.error({ err, uuid: m.UUID }, 'mapping transition failed'),
+      );
     }, delay);
     this.#timers.add(t);
   }
@@ -163,7 +178,14 @@ export class Mappings extends EventEmitter<MappingEvents> implements Component {
     }
     const fn = this.#deps.invoker().lookup(m.FunctionArn);
     const filter = m.FilterCriteria ? compileFilterCriteria(m.FilterCriteria) : undefined;
-    const compiled = compileMapping(m, source.streamName, source.streamArn, filter, this.#ctx.options.recordAgeScale, source.consumerArn);
+    const compiled = compileMapping(
+      m,
+      source.streamName,
+      source.streamArn,
+      filter,
+      this.#ctx.options.recordAgeScale,
+      source.consumerArn,
+    );
     const deps: EngineDeps = {
       streams: this.#deps.streams,
       kinesis: this.#deps.kinesis,
@@ -175,7 +197,12 @@ export class Mappings extends EventEmitter<MappingEvents> implements Component {
       retryMaxMs: this.#opts.retryMaxMs,
       setResult: (uuid, result) => this.#setResult(uuid, result),
     };
-    const runner = new MappingRunner(compiled, deps, new Checkpoints(this.#ctx.store, m.UUID), fn?.role ?? '');
+    const runner = new MappingRunner(
+      compiled,
+      deps,
+      new Checkpoints(this.#ctx.store, m.UUID),
+      fn?.role ?? '',
+    );
     this.#runners.set(m.UUID, runner);
     runner.start();
   }
@@ -203,13 +230,19 @@ export class Mappings extends EventEmitter<MappingEvents> implements Component {
         else if (req.method === 'GET') out = await listEventSourceMappings(this.#api, req.query);
         else throw methodNotAllowed();
       } else {
-        if (rest.includes('/')) throw new AwsError('ResourceNotFoundException', 'The resource you requested does not exist.', 404);
+        if (rest.includes('/'))
+          throw new AwsError('ResourceNotFoundException', 'The resource you requested does not exist.', 404);
         if (req.method === 'GET') out = await getEventSourceMapping(this.#api, rest);
-        else if (req.method === 'PUT') out = await updateEventSourceMapping(this.#api, rest, parseBody(req.body));
+        else if (req.method === 'PUT')
+          out = await updateEventSourceMapping(this.#api, rest, parseBody(req.body));
         else if (req.method === 'DELETE') out = await deleteEventSourceMapping(this.#api, rest);
         else throw methodNotAllowed();
       }
-      return { status: out.status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(out.body) };
+      return {
+        status: out.status,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(out.body),
+      };
     } catch (err) {
       if (!(err instanceof AwsError)) this.#ctx.log.error({ err }, 'event source mapping request failed');
       return serializeError(toAwsError(err), 'rest-json');
@@ -227,7 +260,11 @@ function parseBody(body: Buffer): Record<string, unknown> {
   try {
     v = JSON.parse(body.toString('utf8'));
   } catch {
-    throw new AwsError('InvalidRequestContentException', 'Could not parse request body into json: Unexpected character.', 400);
+    throw new AwsError(
+      'InvalidRequestContentException',
+      'Could not parse request body into json: Unexpected character.',
+      400,
+    );
   }
   if (typeof v !== 'object' || v === null || Array.isArray(v)) {
     throw new AwsError('InvalidRequestContentException', 'Could not parse request body into json.', 400);

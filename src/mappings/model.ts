@@ -6,7 +6,8 @@
  * - `Deleting` -> gone
  * Only `Enabled` mappings read their stream.
  */
-export type MappingState = 'Creating' | 'Enabling' | 'Enabled' | 'Disabling' | 'Disabled' | 'Updating' | 'Deleting';
+export type MappingState =
+  'Creating' | 'Enabling' | 'Enabled' | 'Disabling' | 'Disabled' | 'Updating' | 'Deleting';
 
 export type StartingPosition = 'TRIM_HORIZON' | 'LATEST' | 'AT_TIMESTAMP';
 
@@ -76,7 +77,8 @@ export function mappingShape(m: MappingMeta): Record<string, unknown> {
     TumblingWindowInSeconds: m.TumblingWindowInSeconds,
     EventSourceMappingArn: m.EventSourceMappingArn,
   };
-  if (m.StartingPositionTimestamp !== undefined) out['StartingPositionTimestamp'] = m.StartingPositionTimestamp;
+  if (m.StartingPositionTimestamp !== undefined)
+    out['StartingPositionTimestamp'] = m.StartingPositionTimestamp;
   if (m.FilterCriteria) out['FilterCriteria'] = m.FilterCriteria;
   if (m.MetricsConfig) out['MetricsConfig'] = m.MetricsConfig;
   return out;

@@ -8,7 +8,11 @@ export function adminService(registry: Registry, status: () => unknown): Service
     matches: (req) => req.method === 'GET' && (req.path === '/metrics' || req.path === '/_tributary/status'),
     async handle(req) {
       if (req.path === '/metrics') {
-        return { status: 200, headers: { 'content-type': registry.contentType }, body: await registry.metrics() };
+        return {
+          status: 200,
+          headers: { 'content-type': registry.contentType },
+          body: await registry.metrics(),
+        };
       }
       return { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(status()) };
     },

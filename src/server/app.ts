@@ -71,14 +71,21 @@ export async function startApp(opts: StartOptions = {}): Promise<App> {
   });
   const metrics = new Registry();
   const mappingMetrics = new MappingMetrics(mappings, metrics);
-  const cloudwatch = createCloudWatch(ctx, metrics, { streams: kinesis.streams, mappings, lambda: lambda.events }, opts.cloudwatch);
+  const cloudwatch = createCloudWatch(
+    ctx,
+    metrics,
+    { streams: kinesis.streams, mappings, lambda: lambda.events },
+    opts.cloudwatch,
+  );
   // Lambda starts before and closes after its callers (mappings, SNS). Its router matcher claims only its own
   // paths and never /2015-03-31/event-source-mappings, so routing order between the two does not matter.
   // CloudWatch is first so it closes last, keeping the metrics the others emit while stopping.
   const components: Component[] = [cloudwatch, kinesis, lambda, mappings, sqs, sns];
 
   const router = new Router(log);
-  router.add(adminService(metrics, () => statusReport({ kinesis, mappings, mappingMetrics, lambda, cloudwatch })));
+  router.add(
+    adminService(metrics, () => statusReport({ kinesis, mappings, mappingMetrics, lambda, cloudwatch })),
+  );
   for (const c of components) for (const s of c.services) router.add(s);
 
   const listener = new Listener({ port: options.port, host: options.host, dispatch: router.dispatch, log });

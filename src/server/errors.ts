@@ -13,7 +13,13 @@ export class AwsError extends Error {
   /** Set for services that speak JSON and the query protocol (SQS): see `QueryCompat`. */
   readonly queryCompat: QueryCompat | undefined;
 
-  constructor(type: string, message: string, status = 400, extra: Record<string, unknown> = {}, queryCompat?: QueryCompat) {
+  constructor(
+    type: string,
+    message: string,
+    status = 400,
+    extra: Record<string, unknown> = {},
+    queryCompat?: QueryCompat,
+  ) {
     super(message);
     this.name = type;
     this.type = type;

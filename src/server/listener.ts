@@ -89,7 +89,8 @@ export class Listener implements AsyncDisposable {
     this.#opts.log.error({ err }, 'request failed in the listener');
     try {
       if (res instanceof http.ServerResponse) {
-        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain', connection: 'close' }).end('Internal error');
+        if (!res.headersSent)
+          res.writeHead(500, { 'content-type': 'text/plain', connection: 'close' }).end('Internal error');
         else res.destroy();
       } else if (!res.destroyed) {
         if (!res.headersSent) res.respond({ ':status': 500 }, { endStream: true });

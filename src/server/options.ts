@@ -40,10 +40,12 @@ export function compileServerOptions(o: ServerOptions = {}): CompiledServerOptio
     logLevel: o.logLevel ?? 'info',
     recordAgeScale: o.recordAgeScale ?? 1,
   };
-  if (!Number.isInteger(c.port) || c.port < 0 || c.port > 65535) throw bad('port', 'must be an integer 0-65535');
+  if (!Number.isInteger(c.port) || c.port < 0 || c.port > 65535)
+    throw bad('port', 'must be an integer 0-65535');
   if (!/^\d{12}$/.test(c.account)) throw bad('account', 'must be 12 digits');
   if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(c.region)) throw bad('region', 'must look like us-east-1');
-  if (!Number.isFinite(c.transitionDelayMs) || c.transitionDelayMs < 0) throw bad('transitionDelayMs', 'must be >= 0');
+  if (!Number.isFinite(c.transitionDelayMs) || c.transitionDelayMs < 0)
+    throw bad('transitionDelayMs', 'must be >= 0');
   if (!(c.recordAgeScale >= 1)) throw bad('recordAgeScale', 'must be >= 1');
   return c;
 }

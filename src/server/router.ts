@@ -25,7 +25,10 @@ export class Router {
     const service = this.#services.find((s) => s.matches(req));
     let res: ApiResponse;
     if (!service) {
-      res = serializeError(new AwsError('UnknownOperationException', `No service handles ${req.method} ${req.path}`, 404), 'json-1.1');
+      res = serializeError(
+        new AwsError('UnknownOperationException', `No service handles ${req.method} ${req.path}`, 404),
+        'json-1.1',
+      );
     } else {
       try {
         res = await service.handle(req);
@@ -38,7 +41,10 @@ export class Router {
     if (this.#log.isLevelEnabled('debug')) {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       const target = req.headers['x-amz-target'];
-      this.#log.debug({ service: service?.name, op: target ?? `${req.method} ${req.path}`, status: res.status, ms }, 'request');
+      this.#log.debug(
+        { service: service?.name, op: target ?? `${req.method} ${req.path}`, status: res.status, ms },
+        'request',
+      );
     }
     return res;
   };

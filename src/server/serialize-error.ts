@@ -18,7 +18,11 @@ function xmlEscape(s: string): string {
 }
 
 /** The one place an AwsError becomes bytes on the wire. */
-export function serializeError(err: AwsError, protocol: ErrorProtocol, requestId = randomUUID()): ApiResponse {
+export function serializeError(
+  err: AwsError,
+  protocol: ErrorProtocol,
+  requestId = randomUUID(),
+): ApiResponse {
   const headers: Record<string, string> = {
     'x-amzn-requestid': requestId,
     'x-amzn-errortype': err.type,
@@ -41,14 +45,22 @@ export function serializeError(err: AwsError, protocol: ErrorProtocol, requestId
       return {
         status: err.status,
         headers,
-        body: encodeSmithyCbor({ __type: compat ? `${compat.namespace}#${err.type}` : err.type, message: err.message, ...err.extra }),
+        body: encodeSmithyCbor({
+          __type: compat ? `${compat.namespace}#${err.type}` : err.type,
+          message: err.message,
+          ...err.extra,
+        }),
       };
     case 'rest-json':
       headers['content-type'] = 'application/json';
       return {
         status: err.status,
         headers,
-        body: JSON.stringify({ Type: err.fault === 'Client' ? 'User' : 'Service', ...err.extra, message: err.message }),
+        body: JSON.stringify({
+          Type: err.fault === 'Client' ? 'User' : 'Service',
+          ...err.extra,
+          message: err.message,
+        }),
       };
     case 'query':
       headers['content-type'] = 'text/xml';
@@ -61,13 +73,18 @@ export function serializeError(err: AwsError, protocol: ErrorProtocol, requestId
           `<RequestId>${requestId}</RequestId></ErrorResponse>`,
       };
     default: {
-      headers['content-type'] = protocol === 'json-1.0' ? 'application/x-amz-json-1.0' : 'application/x-amz-json-1.1';
+      headers['content-type'] =
+        protocol === 'json-1.0' ? 'application/x-amz-json-1.0' : 'application/x-amz-json-1.1';
       let type = err.type;
       if (compat) {
         headers['x-amzn-query-error'] = `${compat.code};${faultName}`;
         type = `${compat.namespace}#${err.type}`;
       }
-      return { status: err.status, headers, body: JSON.stringify({ __type: type, message: err.message, ...err.extra }) };
+      return {
+        status: err.status,
+        headers,
+        body: JSON.stringify({ __type: type, message: err.message, ...err.extra }),
+      };
     }
   }
 }

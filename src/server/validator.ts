@@ -24,7 +24,14 @@ export class Validator {
   /** A string member. Returns it when present and of the right type (even if it broke a constraint). */
   string(
     member: string,
-    rules: { required?: boolean; min?: number; max?: number; pattern?: RegExp; path?: string; value?: unknown } = {},
+    rules: {
+      required?: boolean;
+      min?: number;
+      max?: number;
+      pattern?: RegExp;
+      path?: string;
+      value?: unknown;
+    } = {},
   ): string | undefined {
     const value = 'value' in rules ? rules.value : this.#input[member];
     const path = rules.path ?? this.#path(member);
@@ -32,7 +39,8 @@ export class Validator {
       if (rules.required) this.#fail(member, null, 'Member must not be null', path);
       return undefined;
     }
-    if (typeof value !== 'string') throw Serialization(`Unexpected value type for ${member}: expected string`);
+    if (typeof value !== 'string')
+      throw Serialization(`Unexpected value type for ${member}: expected string`);
     const len = [...value].length;
     if (rules.min !== undefined && len < rules.min) {
       this.#fail(member, value, `Member must have length greater than or equal to ${rules.min}`, path);
@@ -42,7 +50,12 @@ export class Validator {
     }
     if (rules.pattern && !new RegExp(`^(?:${rules.pattern.source})$`).test(value)) {
       // RegExp#source escapes '/', which AWS's printed patterns do not.
-      this.#fail(member, value, `Member must satisfy regular expression pattern: ${rules.pattern.source.replaceAll('\\/', '/')}`, path);
+      this.#fail(
+        member,
+        value,
+        `Member must satisfy regular expression pattern: ${rules.pattern.source.replaceAll('\\/', '/')}`,
+        path,
+      );
     }
     return value;
   }
@@ -72,7 +85,11 @@ export class Validator {
   }
 
   /** An enum member. */
-  enumeration<T extends string>(member: string, values: readonly T[], rules: { required?: boolean; path?: string; value?: unknown } = {}): T | undefined {
+  enumeration<T extends string>(
+    member: string,
+    values: readonly T[],
+    rules: { required?: boolean; path?: string; value?: unknown } = {},
+  ): T | undefined {
     const value = 'value' in rules ? rules.value : this.#input[member];
     const path = rules.path ?? this.#path(member);
     if (value === undefined || value === null) {
@@ -89,12 +106,16 @@ export class Validator {
   boolean(member: string): boolean | undefined {
     const value = this.#input[member];
     if (value === undefined || value === null) return undefined;
-    if (typeof value !== 'boolean') throw Serialization(`Unexpected value type for ${member}: expected boolean`);
+    if (typeof value !== 'boolean')
+      throw Serialization(`Unexpected value type for ${member}: expected boolean`);
     return value;
   }
 
   /** A blob member: base64 in JSON, bytes in CBOR. */
-  blob(member: string, rules: { required?: boolean; max?: number; path?: string; value?: unknown } = {}): Buffer | undefined {
+  blob(
+    member: string,
+    rules: { required?: boolean; max?: number; path?: string; value?: unknown } = {},
+  ): Buffer | undefined {
     const value = 'value' in rules ? rules.value : this.#input[member];
     const path = rules.path ?? this.#path(member);
     if (value === undefined || value === null) {
@@ -121,7 +142,8 @@ export class Validator {
     if (value === undefined || value === null) return undefined;
     if (value instanceof Date) return value.getTime();
     if (typeof value === 'number' && Number.isFinite(value)) return Math.round(value * 1000);
-    if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return Math.round(Number(value) * 1000);
+    if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)))
+      return Math.round(Number(value) * 1000);
     throw Serialization(`Unexpected value type for ${member}: expected timestamp`);
   }
 
@@ -135,7 +157,8 @@ export class Validator {
   map(member: string): Record<string, unknown> | undefined {
     const value = this.#input[member];
     if (value === undefined || value === null) return undefined;
-    if (typeof value !== 'object' || Array.isArray(value)) throw Serialization(`Unexpected value type for ${member}: expected structure`);
+    if (typeof value !== 'object' || Array.isArray(value))
+      throw Serialization(`Unexpected value type for ${member}: expected structure`);
     return value as Record<string, unknown>;
   }
 
@@ -162,10 +185,13 @@ export function renderIssueValue(value: unknown): string {
 function renderBare(value: unknown): string {
   if (value === undefined || value === null) return 'null';
   if (typeof value === 'string') return value;
-  if (value instanceof Uint8Array) return `java.nio.HeapByteBuffer[pos=0 lim=${value.length} cap=${value.length}]`;
+  if (value instanceof Uint8Array)
+    return `java.nio.HeapByteBuffer[pos=0 lim=${value.length} cap=${value.length}]`;
   if (Array.isArray(value)) return `[${value.map(renderBare).join(', ')}]`;
   if (typeof value === 'object') {
-    return `{${Object.entries(value as Record<string, unknown>).map(([k, v]) => `${k}=${renderBare(v)}`).join(', ')}}`;
+    return `{${Object.entries(value as Record<string, unknown>)
+      .map(([k, v]) => `${k}=${renderBare(v)}`)
+      .join(', ')}}`;
   }
   return String(value);
 }
@@ -174,9 +200,16 @@ function renderBare(value: unknown): string {
 export function validationException(issues: ValidationIssue[]): AwsError {
   const parts = issues
     .slice(0, 10)
-    .map((i) => `Value ${renderIssueValue(i.value)} at '${i.path}' failed to satisfy constraint: ${i.constraint}`);
+    .map(
+      (i) =>
+        `Value ${renderIssueValue(i.value)} at '${i.path}' failed to satisfy constraint: ${i.constraint}`,
+    );
   const n = issues.length;
-  return new AwsError('ValidationException', `${n} validation error${n === 1 ? '' : 's'} detected: ${parts.join('; ')}`, 400);
+  return new AwsError(
+    'ValidationException',
+    `${n} validation error${n === 1 ? '' : 's'} detected: ${parts.join('; ')}`,
+    400,
+  );
 }
 
 export function isAwsError(e: unknown): e is AwsError {

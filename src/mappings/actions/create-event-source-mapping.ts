@@ -8,31 +8,42 @@ import { LAST_PROCESSING_RESULT, mappingShape, type MappingMeta } from '../model
 import { InvalidParameterValue, parseMappingFields, parseStartingPosition } from './mapping-fields.js';
 import { resolveEventSource } from './resolve-event-source.js';
 
-export async function createEventSourceMapping(c: MappingsContext, input: Record<string, unknown>): Promise<{ status: number; body: unknown }> {
+export async function createEventSourceMapping(
+  c: MappingsContext,
+  input: Record<string, unknown>,
+): Promise<{ status: number; body: unknown }> {
   const v = new Validator(input);
   const eventSourceArn = v.string('EventSourceArn', { min: 12, max: 1024 });
   v.string('FunctionName', { required: true, min: 1, max: 140 });
   const fields = parseMappingFields(c, v);
   const start = parseStartingPosition(v);
   v.check();
-  if (eventSourceArn === undefined) throw InvalidParameterValue('Unrecognized event source, must be kinesis stream ARN.');
+  if (eventSourceArn === undefined)
+    throw InvalidParameterValue('Unrecognized event source, must be kinesis stream ARN.');
   const source = resolveEventSource(c, eventSourceArn);
 
   const fn = c.invoker().lookup(fields.FunctionName!);
   if (!fn) throw new AwsError('ResourceNotFoundException', 'Function does not exist', 404);
 
   if (start.position === undefined) {
-    throw InvalidParameterValue("1 validation error detected: Value null at 'startingPosition' failed to satisfy constraint: Member must not be null.");
+    throw InvalidParameterValue(
+      "1 validation error detected: Value null at 'startingPosition' failed to satisfy constraint: Member must not be null.",
+    );
   }
   const nowMs = Date.now();
   if (start.position === 'AT_TIMESTAMP') {
     if (start.timestamp === undefined) {
-      throw InvalidParameterValue('StartingPositionTimestamp must be provided when StartingPosition is AT_TIMESTAMP.');
+      throw InvalidParameterValue(
+        'StartingPositionTimestamp must be provided when StartingPosition is AT_TIMESTAMP.',
+      );
     }
-    if (start.timestamp * 1000 > nowMs) throw InvalidParameterValue('StartingPositionTimestamp cannot be in the future.');
+    if (start.timestamp * 1000 > nowMs)
+      throw InvalidParameterValue('StartingPositionTimestamp cannot be in the future.');
   }
 
-  const existing = c.all().find((m) => m.EventSourceArn === eventSourceArn && m.FunctionArn === fn.functionArn);
+  const existing = c
+    .all()
+    .find((m) => m.EventSourceArn === eventSourceArn && m.FunctionArn === fn.functionArn);
   if (existing) {
     throw new AwsError(
       'ResourceConflictException',
@@ -48,7 +59,9 @@ export async function createEventSourceMapping(c: MappingsContext, input: Record
     EventSourceArn: eventSourceArn,
     FunctionArn: fn.functionArn,
     StartingPosition: start.position,
-    ...(start.timestamp !== undefined && start.position === 'AT_TIMESTAMP' ? { StartingPositionTimestamp: start.timestamp } : {}),
+    ...(start.timestamp !== undefined && start.position === 'AT_TIMESTAMP'
+      ? { StartingPositionTimestamp: start.timestamp }
+      : {}),
     BatchSize: fields.BatchSize ?? 100,
     MaximumBatchingWindowInSeconds: fields.MaximumBatchingWindowInSeconds ?? 0,
     ParallelizationFactor: fields.ParallelizationFactor ?? 1,

@@ -3,7 +3,10 @@ import type { MappingsContext } from '../mappings-context.js';
 import { mappingShape } from '../model.js';
 
 /** ListEventSourceMappings: filter by EventSourceArn and/or FunctionName; Marker/MaxItems (1-10000, default 100). */
-export async function listEventSourceMappings(c: MappingsContext, query: URLSearchParams): Promise<{ status: number; body: unknown }> {
+export async function listEventSourceMappings(
+  c: MappingsContext,
+  query: URLSearchParams,
+): Promise<{ status: number; body: unknown }> {
   const source = query.get('EventSourceArn') ?? undefined;
   const fnName = query.get('FunctionName') ?? undefined;
   const marker = query.get('Marker') ?? undefined;
@@ -27,7 +30,11 @@ export async function listEventSourceMappings(c: MappingsContext, query: URLSear
   }
   let items = c
     .all()
-    .filter((m) => (source === undefined || m.EventSourceArn === source) && (functionArn === undefined || m.FunctionArn === functionArn))
+    .filter(
+      (m) =>
+        (source === undefined || m.EventSourceArn === source) &&
+        (functionArn === undefined || m.FunctionArn === functionArn),
+    )
     .sort((a, b) => a.createdAtMs - b.createdAtMs || (a.UUID < b.UUID ? -1 : 1));
   if (marker !== undefined) {
     const i = items.findIndex((m) => m.UUID === marker);

@@ -37,9 +37,13 @@ export function parseMappingFields(c: MappingsContext, v: Validator): MappingFie
   f.Enabled = v.boolean('Enabled');
   const types = v.list('FunctionResponseTypes');
   if (types !== undefined) {
-    if (types.length > 1) v.fail('functionResponseTypes', types, 'Member must have length less than or equal to 1');
+    if (types.length > 1)
+      v.fail('functionResponseTypes', types, 'Member must have length less than or equal to 1');
     types.forEach((t, i) => {
-      v.enumeration('FunctionResponseTypes', ['ReportBatchItemFailures'], { value: t, path: `functionResponseTypes.${i + 1}.member` });
+      v.enumeration('FunctionResponseTypes', ['ReportBatchItemFailures'], {
+        value: t,
+        path: `functionResponseTypes.${i + 1}.member`,
+      });
     });
     f.FunctionResponseTypes = types.map(String);
   }
@@ -51,13 +55,19 @@ export function parseMappingFields(c: MappingsContext, v: Validator): MappingFie
   // Semantic checks beyond the model's ranges, as AWS applies them for Kinesis sources.
   const age = f.MaximumRecordAgeInSeconds;
   if (age !== undefined && age !== -1 && age < 60) {
-    throw InvalidParameterValue('MaximumRecordAgeInSeconds must be either -1 (infinite) or in the range [60, 604800].');
+    throw InvalidParameterValue(
+      'MaximumRecordAgeInSeconds must be either -1 (infinite) or in the range [60, 604800].',
+    );
   }
   if (dest !== undefined) f.DestinationConfig = parseDestination(c, dest);
   if (filter !== undefined) {
     const filters = filter['Filters'];
     compileFilterCriteria(filter);
-    f.FilterCriteria = { Filters: Array.isArray(filters) ? (filters as Array<{ Pattern: string }>).map((x) => ({ Pattern: x.Pattern })) : [] };
+    f.FilterCriteria = {
+      Filters: Array.isArray(filters)
+        ? (filters as Array<{ Pattern: string }>).map((x) => ({ Pattern: x.Pattern }))
+        : [],
+    };
   }
   if (metrics !== undefined) {
     const list = metrics['Metrics'];
@@ -76,17 +86,21 @@ export function parseMappingFields(c: MappingsContext, v: Validator): MappingFie
 function parseDestination(c: MappingsContext, dest: Record<string, unknown>): DestinationConfig {
   const onSuccess = dest['OnSuccess'] as { Destination?: unknown } | undefined;
   if (onSuccess && onSuccess.Destination !== undefined && onSuccess.Destination !== null) {
-    throw InvalidParameterValue('Unsupported DestinationConfig parameter for given event source mapping type.');
+    throw InvalidParameterValue(
+      'Unsupported DestinationConfig parameter for given event source mapping type.',
+    );
   }
   const onFailure = dest['OnFailure'] as { Destination?: unknown } | undefined;
   const target = onFailure?.Destination;
   if (target === undefined || target === null || target === '') return { OnFailure: {} };
-  if (typeof target !== 'string') throw InvalidParameterValue('The provided destination config DestinationConfig is invalid.');
+  if (typeof target !== 'string')
+    throw InvalidParameterValue('The provided destination config DestinationConfig is invalid.');
   const kind = /^arn:aws[\w-]*:(sqs|sns|s3):/.exec(target)?.[1];
   if (kind === undefined) {
     throw InvalidParameterValue(`The provided destination config DestinationConfig is invalid.`);
   }
-  if (kind === 's3') throw InvalidParameterValue('S3 on-failure destinations are not supported by Tributary.');
+  if (kind === 's3')
+    throw InvalidParameterValue('S3 on-failure destinations are not supported by Tributary.');
   if (!c.destinations()?.exists(target)) {
     throw InvalidParameterValue(`The destination ${target} does not exist.`);
   }
@@ -94,7 +108,11 @@ function parseDestination(c: MappingsContext, dest: Record<string, unknown>): De
 }
 
 export function parseStartingPosition(v: Validator): { position?: StartingPosition; timestamp?: number } {
-  const position = v.enumeration<StartingPosition>('StartingPosition', ['TRIM_HORIZON', 'LATEST', 'AT_TIMESTAMP']);
+  const position = v.enumeration<StartingPosition>('StartingPosition', [
+    'TRIM_HORIZON',
+    'LATEST',
+    'AT_TIMESTAMP',
+  ]);
   const ms = v.timestamp('StartingPositionTimestamp');
   return { position, timestamp: ms === undefined ? undefined : ms / 1000 };
 }

@@ -9,7 +9,8 @@ export interface EventSource {
 }
 
 const STREAM = /^arn:aws[\w-]*:kinesis:[^:]+:\d{12}:stream\/([a-zA-Z0-9_.-]+)$/;
-const CONSUMER = /^(arn:aws[\w-]*:kinesis:[^:]+:\d{12}:stream\/([a-zA-Z0-9_.-]+))\/consumer\/[a-zA-Z0-9_.-]+:\d+$/;
+const CONSUMER =
+  /^(arn:aws[\w-]*:kinesis:[^:]+:\d{12}:stream\/([a-zA-Z0-9_.-]+))\/consumer\/[a-zA-Z0-9_.-]+:\d+$/;
 
 export function resolveEventSource(c: MappingsContext, eventSourceArn: string): EventSource {
   const consumer = CONSUMER.exec(eventSourceArn);
@@ -24,7 +25,9 @@ export function resolveEventSource(c: MappingsContext, eventSourceArn: string): 
   }
   const stream = STREAM.exec(eventSourceArn);
   if (!stream) {
-    throw InvalidParameterValue('Unrecognized event source, must be kinesis stream ARN.'.replace('ARN.', 'ARN or consumer ARN.'));
+    throw InvalidParameterValue(
+      'Unrecognized event source, must be kinesis stream ARN.'.replace('ARN.', 'ARN or consumer ARN.'),
+    );
   }
   const streamName = stream[1]!;
   if (!c.streams.has(streamName) || c.streams.get(streamName).arn !== eventSourceArn) {

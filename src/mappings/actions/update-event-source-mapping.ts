@@ -17,14 +17,21 @@ export async function updateEventSourceMapping(
   if (m.State !== 'Enabled' && m.State !== 'Disabled') {
     throw new AwsError(
       'ResourceInUseException',
-      `Cannot update the event source mapping because it is in use. Current state: ${m.State}`.replace('in use. ', `in use (${m.State}). `),
+      `Cannot update the event source mapping because it is in use. Current state: ${m.State}`.replace(
+        'in use. ',
+        `in use (${m.State}). `,
+      ),
       400,
     );
   }
   if (f.FunctionName !== undefined) {
     const fn = c.invoker().lookup(f.FunctionName);
     if (!fn) throw new AwsError('ResourceNotFoundException', 'Function does not exist', 404);
-    const clash = c.all().find((o) => o.UUID !== uuid && o.EventSourceArn === m.EventSourceArn && o.FunctionArn === fn.functionArn);
+    const clash = c
+      .all()
+      .find(
+        (o) => o.UUID !== uuid && o.EventSourceArn === m.EventSourceArn && o.FunctionArn === fn.functionArn,
+      );
     if (clash) {
       throw new AwsError(
         'ResourceConflictException',
@@ -35,7 +42,8 @@ export async function updateEventSourceMapping(
     m.FunctionArn = fn.functionArn;
   }
   if (f.BatchSize !== undefined) m.BatchSize = f.BatchSize;
-  if (f.MaximumBatchingWindowInSeconds !== undefined) m.MaximumBatchingWindowInSeconds = f.MaximumBatchingWindowInSeconds;
+  if (f.MaximumBatchingWindowInSeconds !== undefined)
+    m.MaximumBatchingWindowInSeconds = f.MaximumBatchingWindowInSeconds;
   if (f.ParallelizationFactor !== undefined) m.ParallelizationFactor = f.ParallelizationFactor;
   if (f.MaximumRecordAgeInSeconds !== undefined) m.MaximumRecordAgeInSeconds = f.MaximumRecordAgeInSeconds;
   if (f.BisectBatchOnFunctionError !== undefined) m.BisectBatchOnFunctionError = f.BisectBatchOnFunctionError;
@@ -48,7 +56,8 @@ export async function updateEventSourceMapping(
     else m.FilterCriteria = f.FilterCriteria;
   }
   if (f.MetricsConfig !== undefined) m.MetricsConfig = f.MetricsConfig;
-  const via = f.Enabled === undefined || f.Enabled === m.enabled ? 'Updating' : f.Enabled ? 'Enabling' : 'Disabling';
+  const via =
+    f.Enabled === undefined || f.Enabled === m.enabled ? 'Updating' : f.Enabled ? 'Enabling' : 'Disabling';
   if (f.Enabled !== undefined) m.enabled = f.Enabled;
   m.LastModified = Date.now() / 1000;
   m.State = via;

@@ -11,7 +11,11 @@ export type BatchOutcome =
   | { kind: 'failure'; failedFrom: number; functionError: string | null };
 
 /** Judges an invoke result. */
-export function judgeInvoke(result: InvokeResult, batch: ReadonlyArray<EncodedRecord>, reportItemFailures: boolean): BatchOutcome {
+export function judgeInvoke(
+  result: InvokeResult,
+  batch: ReadonlyArray<EncodedRecord>,
+  reportItemFailures: boolean,
+): BatchOutcome {
   if (result.functionError) return { kind: 'failure', failedFrom: 0, functionError: result.functionError };
   if (!reportItemFailures) return { kind: 'success' };
   return judgeItemFailures(result.payload, batch);

@@ -41,7 +41,8 @@ export function compileMapping(
     windowMs: m.MaximumBatchingWindowInSeconds * 1000,
     parallelization: m.ParallelizationFactor,
     maxRetries: m.MaximumRetryAttempts,
-    maxRecordAgeMs: m.MaximumRecordAgeInSeconds === -1 ? -1 : (m.MaximumRecordAgeInSeconds * 1000) / recordAgeScale,
+    maxRecordAgeMs:
+      m.MaximumRecordAgeInSeconds === -1 ? -1 : (m.MaximumRecordAgeInSeconds * 1000) / recordAgeScale,
     bisect: m.BisectBatchOnFunctionError,
     reportBatchItemFailures: m.FunctionResponseTypes.includes('ReportBatchItemFailures'),
     onFailure: m.DestinationConfig.OnFailure?.Destination,

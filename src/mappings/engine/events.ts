@@ -23,7 +23,16 @@ export interface MappingEvents {
   /** A shard checkpoint is durable. */
   checkpoint: [{ uuid: string; shardId: string; position: number; finished: boolean }];
   /** Records were given up on and sent (or not) to the on-failure destination. */
-  discard: [{ uuid: string; shardId: string; condition: FailureCondition; records: number; delivered: boolean; destination?: string }];
+  discard: [
+    {
+      uuid: string;
+      shardId: string;
+      condition: FailureCondition;
+      records: number;
+      delivered: boolean;
+      destination?: string;
+    },
+  ];
   /** Records dropped by FilterCriteria (they advance the checkpoint). */
   filtered: [{ uuid: string; shardId: string; records: number }];
   /** Records read from a shard (before filtering). */

@@ -9,11 +9,23 @@ import { LAST_PROCESSING_RESULT } from '../model.js';
 import { judgeInvoke } from './batch-outcome.js';
 import type { Checkpoints } from './checkpoints.js';
 import type { CompiledMapping } from './compiled-mapping.js';
-import { batchCut, buildPayload, encodeRecord, type EncodedRecord, type EventContext } from './event-builder.js';
+import {
+  batchCut,
+  buildPayload,
+  encodeRecord,
+  type EncodedRecord,
+  type EventContext,
+} from './event-builder.js';
 import type { MappingEvents } from './events.js';
 import { failureRecord, type FailureCondition } from './failure-record.js';
 import { race, Signal, sleep } from './signal.js';
-import { judgeWindowInvoke, MAX_WINDOW_STATE_BYTES, windowPayload, windowStartOf, type OpenWindow } from './tumbling-window.js';
+import {
+  judgeWindowInvoke,
+  MAX_WINDOW_STATE_BYTES,
+  windowPayload,
+  windowStartOf,
+  type OpenWindow,
+} from './tumbling-window.js';
 import type { BatchOutcome } from './batch-outcome.js';
 
 /** Sends a failure record to an SQS queue or SNS topic ARN. */
@@ -93,7 +105,14 @@ export class ShardProcessor {
   readonly #maxBuffered: number;
   #run: Promise<void> | undefined;
 
-  constructor(m: CompiledMapping, deps: EngineDeps, cps: Checkpoints, shardId: string, start: number, role: string) {
+  constructor(
+    m: CompiledMapping,
+    deps: EngineDeps,
+    cps: Checkpoints,
+    shardId: string,
+    start: number,
+    role: string,
+  ) {
     this.shardId = shardId;
     this.#source = m.consumerArn
       ? new ConsumerSource(deps.kinesis, m.consumerArn, m.streamName, shardId, start)
@@ -104,7 +123,12 @@ export class ShardProcessor {
     this.#readPos = start;
     this.#lastCheckpoint = start;
     this.#ctx = { shardId, streamArn: m.streamArn, region: deps.region, role };
-    this.#lanes = Array.from({ length: m.parallelization }, () => ({ queue: [], signal: new Signal(), since: 0, window: undefined }));
+    this.#lanes = Array.from({ length: m.parallelization }, () => ({
+      queue: [],
+      signal: new Signal(),
+      since: 0,
+      window: undefined,
+    }));
     this.#maxBuffered = Math.max(1000, m.batchSize * (m.parallelization + 1));
   }
 
@@ -143,7 +167,12 @@ export class ShardProcessor {
     }
     if (!this.stopped && this.#endReached) {
       await this.#cps.set(this.shardId, { position: this.#readPos, finished: true });
-      this.#d.events.emit('checkpoint', { uuid: this.#m.uuid, shardId: this.shardId, position: this.#readPos, finished: true });
+      this.#d.events.emit('checkpoint', {
+        uuid: this.#m.uuid,
+        shardId: this.shardId,
+        position: this.#readPos,
+        finished: true,
+      });
       this.#d.events.emit('shard', { uuid: this.#m.uuid, shardId: this.shardId, status: 'finished' });
     } else {
       this.#d.events.emit('shard', { uuid: this.#m.uuid, shardId: this.shardId, status: 'stopped' });
@@ -172,7 +201,15 @@ export class ShardProcessor {
       const now = Date.now();
       let filtered = 0;
       for (const r of records) {
-        if (m.filter && !m.filter.matches({ partitionKey: r.partitionKey, sequenceNumber: r.sequenceNumber, approximateArrivalTimestamp: r.arrival / 1000, data: r.data })) {
+        if (
+          m.filter &&
+          !m.filter.matches({
+            partitionKey: r.partitionKey,
+            sequenceNumber: r.sequenceNumber,
+            approximateArrivalTimestamp: r.arrival / 1000,
+            data: r.data,
+          })
+        ) {
           filtered++;
           continue;
         }
@@ -238,7 +275,11 @@ export class ShardProcessor {
       const w = lane.window;
       if (w) {
         const headInWindow = head !== undefined && windowStartOf(head.record.arrival, length) === w.start;
-        const over = w.terminatedEarly || Date.now() >= w.end || (head !== undefined && !headInWindow) || (this.#endReached && !head);
+        const over =
+          w.terminatedEarly ||
+          Date.now() >= w.end ||
+          (head !== undefined && !headInWindow) ||
+          (this.#endReached && !head);
         if (over && !headInWindow) {
           try {
             await this.#finalWindowInvoke(w);
@@ -265,10 +306,24 @@ export class ShardProcessor {
         }
       }
       const start = windowStartOf(head.record.arrival, length);
-      const win = (lane.window ??= { start, end: start + length, state: {}, processed: [], terminatedEarly: false });
+      const win = (lane.window ??= {
+        start,
+        end: start + length,
+        state: {},
+        processed: [],
+        terminatedEarly: false,
+      });
       let inWindow = 0;
-      while (inWindow < lane.queue.length && windowStartOf(lane.queue[inWindow]!.record.arrival, length) === win.start) inWindow++;
-      const n = batchCut(lane.queue.slice(0, inWindow), m.batchSize, Buffer.byteLength(JSON.stringify(win.state)) + 512);
+      while (
+        inWindow < lane.queue.length &&
+        windowStartOf(lane.queue[inWindow]!.record.arrival, length) === win.start
+      )
+        inWindow++;
+      const n = batchCut(
+        lane.queue.slice(0, inWindow),
+        m.batchSize,
+        Buffer.byteLength(JSON.stringify(win.state)) + 512,
+      );
       const batch = lane.queue.splice(0, n);
       lane.since = Date.now();
       try {
@@ -305,7 +360,7 @@ export class ShardProcessor {
   async #finalWindowInvoke(w: OpenWindow): Promise<void> {
     const m = this.#m;
     const strategy = this.#windowStrategy(w, true);
-    for (let retries = 0; ; ) {
+    for (let retries = 0; ;) {
       const result = await this.#invokeUntilDelivered([], strategy);
       const outcome = strategy.judge(result, []);
       this.#d.events.emit('batch', {
@@ -329,7 +384,17 @@ export class ShardProcessor {
       if (m.maxRetries >= 0 && retries > m.maxRetries) {
         // The window's records were processed but its result was never accepted: report and move on.
         if (w.processed.length > 0) {
-          await this.#discard('RetryAttemptsExhausted', w.processed, retries, result.requestId, { statusCode: result.statusCode, functionError: outcome.kind === 'failure' ? outcome.functionError : null }, false);
+          await this.#discard(
+            'RetryAttemptsExhausted',
+            w.processed,
+            retries,
+            result.requestId,
+            {
+              statusCode: result.statusCode,
+              functionError: outcome.kind === 'failure' ? outcome.functionError : null,
+            },
+            false,
+          );
         }
         return;
       }
@@ -365,7 +430,12 @@ export class ShardProcessor {
     if (position > this.#lastCheckpoint) {
       this.#lastCheckpoint = position;
       void this.#cps.set(this.shardId, { position }).then(() => {
-        this.#d.events.emit('checkpoint', { uuid: this.#m.uuid, shardId: this.shardId, position, finished: false });
+        this.#d.events.emit('checkpoint', {
+          uuid: this.#m.uuid,
+          shardId: this.shardId,
+          position,
+          finished: false,
+        });
       });
     }
   }
@@ -506,7 +576,8 @@ export class ShardProcessor {
           await this.#d.destinations.send(m.onFailure, body);
           delivered = true;
         } catch {
-          if (attempt < 5) await sleep(Math.min(this.#d.retryMaxMs, this.#d.retryBaseMs * 2 ** attempt), this.#abort.signal);
+          if (attempt < 5)
+            await sleep(Math.min(this.#d.retryMaxMs, this.#d.retryBaseMs * 2 ** attempt), this.#abort.signal);
         }
       }
     }

@@ -27,7 +27,12 @@ function iso(ms: number): string {
 }
 
 /** The tumbling-window event: the Kinesis event plus window, state, shardId and the final/early flags. */
-export function windowPayload(records: ReadonlyArray<EncodedRecord>, w: OpenWindow, ctx: EventContext, isFinal: boolean): Buffer {
+export function windowPayload(
+  records: ReadonlyArray<EncodedRecord>,
+  w: OpenWindow,
+  ctx: EventContext,
+  isFinal: boolean,
+): Buffer {
   let s = '{"Records":[';
   for (let i = 0; i < records.length; i++) {
     if (i > 0) s += ',';
@@ -49,7 +54,11 @@ export function judgeWindowInvoke(
   batch: ReadonlyArray<EncodedRecord>,
   reportItemFailures: boolean,
 ): { outcome: BatchOutcome; state?: unknown; stateBytes: number } {
-  if (result.functionError) return { outcome: { kind: 'failure', failedFrom: 0, functionError: result.functionError }, stateBytes: 0 };
+  if (result.functionError)
+    return {
+      outcome: { kind: 'failure', failedFrom: 0, functionError: result.functionError },
+      stateBytes: 0,
+    };
   let body: unknown;
   try {
     body = JSON.parse(result.payload.toString('utf8'));
@@ -61,6 +70,7 @@ export function judgeWindowInvoke(
   }
   const state = (body as { state: unknown }).state;
   const stateBytes = Buffer.byteLength(JSON.stringify(state ?? {}));
-  const outcome: BatchOutcome = reportItemFailures && batch.length > 0 ? judgeItemFailures(result.payload, batch) : { kind: 'success' };
+  const outcome: BatchOutcome =
+    reportItemFailures && batch.length > 0 ? judgeItemFailures(result.payload, batch) : { kind: 'success' };
   return { outcome, state, stateBytes };
 }
