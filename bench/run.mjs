@@ -47,11 +47,16 @@ const failed = [];
 for (const name of selected) {
   console.log(`\n# ==== bench/${name}.ts ====`);
   const started = Date.now();
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(benchDir, `${name}.ts`)], {
-    cwd: root,
-    stdio: 'inherit',
-    env: { ...process.env, NODE_ENV: 'production' },
-  });
+  // The same 64 MB young generation `npm start` and bin/tributary.js give the server.
+  const r = spawnSync(
+    process.execPath,
+    ['--max-semi-space-size=64', '--import', 'tsx', join(benchDir, `${name}.ts`)],
+    {
+      cwd: root,
+      stdio: 'inherit',
+      env: { ...process.env, NODE_ENV: 'production' },
+    },
+  );
   const secs = ((Date.now() - started) / 1000).toFixed(1);
   const ok = r.status === 0;
   console.log(
