@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { after, before, describe, it } from 'node:test';
 import {
+  DeregisterStreamConsumerCommand,
   DescribeStreamConsumerCommand,
   PutRecordsCommand,
   RegisterStreamConsumerCommand,
@@ -9,7 +10,13 @@ import {
 import { CreateEventSourceMappingCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import type { App } from '../src/server/app.js';
 import { kinesisClient, startTestServer, waitFor } from './helpers.js';
-import { createRecordingFunction, createStream, lambdaClient, recordsDelivered } from './mapping-fixtures.js';
+import {
+  createRecordingFunction,
+  createStream,
+  lambdaClient,
+  mappingState,
+  recordsDelivered,
+} from './mapping-fixtures.js';
 
 describe('a mapping on an enhanced fan-out consumer', () => {
   let app: App;
@@ -78,6 +85,53 @@ describe('a mapping on an enhanced fan-out consumer', () => {
       ]);
     for (const list of byShard.values())
       for (let i = 1; i < list.length; i++) assert.ok(list[i - 1]! < list[i]!);
+  });
+
+  it('reports a PROBLEM, without spinning, when the consumer it reads through is deregistered', async () => {
+    const streamArn = await createStream(k, app, 'efo-gone', 1);
+    const reg = await k.send(
+      new RegisterStreamConsumerCommand({ StreamARN: streamArn, ConsumerName: 'doomed' }),
+    );
+    const consumerArn = reg.Consumer!.ConsumerARN!;
+    await waitFor(
+      () =>
+        app.kinesis.streams
+          .get('efo-gone')
+          .consumers.some((c) => c.consumerArn === consumerArn && c.status === 'ACTIVE'),
+      10_000,
+      'consumer ACTIVE',
+    );
+    const fn = await createRecordingFunction(app, l, 'efo-gone-fn');
+    const m = await l.send(
+      new CreateEventSourceMappingCommand({
+        FunctionName: fn.name,
+        EventSourceArn: consumerArn,
+        StartingPosition: 'LATEST',
+      }),
+    );
+    await mappingState(app, m.UUID!, 'Enabled');
+    await k.send(
+      new PutRecordsCommand({
+        StreamName: 'efo-gone',
+        Records: [{ Data: Buffer.from('x'), PartitionKey: 'p' }],
+      }),
+    );
+    await recordsDelivered(app, m.UUID!, 1);
+    let starts = 0;
+    const onShard = (e: { uuid: string; status: string }): void => {
+      if (e.uuid === m.UUID && e.status === 'started') starts++;
+    };
+    app.mappings.on('shard', onShard);
+    await k.send(new DeregisterStreamConsumerCommand({ ConsumerARN: consumerArn }));
+    await waitFor(
+      () => app.mappings.get(m.UUID!).LastProcessingResult === 'PROBLEM: Stream consumer not found',
+      10_000,
+      'PROBLEM result',
+    );
+    // Give a spinning runner a chance to show itself: it would restart the shard over and over.
+    await new Promise((r) => setImmediate(r));
+    app.mappings.off('shard', onShard);
+    assert.equal(starts, 0, 'the shard is not restarted while its consumer is gone');
   });
 
   it('rejects a consumer ARN that does not exist', async () => {

@@ -62,6 +62,14 @@ export class MappingRunner implements AsyncDisposable {
       this.#processors.set(s.shardId, p);
       p.start().then(
         () => {
+          if (p.sourceGone) {
+            // Keep the processor registered so reconcile() does not restart a shard that cannot be read.
+            this.#d.setResult(
+              this.#m.uuid,
+              this.#m.consumerArn ? 'PROBLEM: Stream consumer not found' : 'PROBLEM: Stream not found',
+            );
+            return;
+          }
           if (this.#processors.get(s.shardId) === p) this.#processors.delete(s.shardId);
           if (!p.stopped) this.reconcile();
         },

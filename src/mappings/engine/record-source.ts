@@ -50,8 +50,13 @@ export class SharedThroughputSource implements RecordSource {
         this.#position = records[records.length - 1]!.position + 1;
         return records;
       }
-      const shard = streams.shard(this.#stream, this.#shardId);
-      if (shard.endPosition !== undefined && this.#position > shard.endPosition) return 'end';
+      let endPosition: number | undefined;
+      try {
+        endPosition = streams.shard(this.#stream, this.#shardId).endPosition;
+      } catch {
+        return 'gone';
+      }
+      if (endPosition !== undefined && this.#position > endPosition) return 'end';
       await this.#appended.wait();
     }
     return 'gone';
@@ -101,7 +106,15 @@ export class ConsumerSource implements RecordSource {
         const opened = await this.#open();
         if (opened !== 'ok') return opened;
       }
-      const step = await this.#iterator!.next();
+      let step: IteratorResult<SubscriptionEvent>;
+      try {
+        step = await this.#iterator!.next();
+      } catch {
+        // The subscription ended with an exception (consumer or stream deleted): nothing more to read here.
+        this.#iterator = undefined;
+        this.#sub = undefined;
+        return 'gone';
+      }
       if (step.done) {
         const reason = this.#sub?.endReason;
         this.#iterator = undefined;

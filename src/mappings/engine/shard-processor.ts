@@ -91,6 +91,7 @@ export class ShardProcessor {
   readonly #ctx: EventContext;
   readonly #abort = new AbortController();
   readonly #source: RecordSource;
+  #sourceGone = false;
   readonly #progress = new Signal();
   readonly #lanes: Lane[];
   /** Positions handed to lanes, ascending; `#head` is the first not yet done. */
@@ -152,6 +153,11 @@ export class ShardProcessor {
     await this.#run;
   }
 
+  /** The source disappeared (stream or consumer deleted): nothing more can be read until the mapping restarts. */
+  get sourceGone(): boolean {
+    return this.#sourceGone;
+  }
+
   get stopped(): boolean {
     return this.#abort.signal.aborted;
   }
@@ -188,7 +194,12 @@ export class ShardProcessor {
         continue;
       }
       const records = await this.#source.next(Math.min(room, 10_000));
-      if (records === 'gone') return;
+      if (records === 'gone') {
+        this.#sourceGone = !this.stopped;
+        // Lanes finish what they hold, then stop: no more input is coming.
+        for (const l of this.#lanes) l.signal.notify();
+        return;
+      }
       if (records === 'end') {
         // A closed shard read to its end: finish once every lane is done with it.
         this.#endReached = true;
@@ -232,7 +243,7 @@ export class ShardProcessor {
     const m = this.#m;
     while (!this.stopped) {
       if (lane.queue.length === 0) {
-        if (this.#endReached) return;
+        if (this.#endReached || this.#sourceGone) return;
         await lane.signal.wait();
         continue;
       }
@@ -292,7 +303,7 @@ export class ShardProcessor {
         }
       }
       if (!head) {
-        if (this.#endReached && !lane.window) return;
+        if ((this.#endReached || this.#sourceGone) && !lane.window) return;
         const until = lane.window ? lane.window.end - Date.now() : undefined;
         if (until === undefined) await lane.signal.wait();
         else await race(lane.signal.wait(), sleep(Math.max(0, until), this.#abort.signal));
