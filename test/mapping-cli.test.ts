@@ -92,4 +92,84 @@ describe('the tutorial flow with the AWS CLI', () => {
     assert.equal((got.json as { LastProcessingResult: string }).LastProcessingResult, 'OK');
     await awsCli(app, ['lambda', 'delete-event-source-mapping', '--uuid', uuid]);
   });
+
+  it('sends a failure record to the SQS queue of --destination-config, read back with aws sqs receive-message', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'function.zip'), await zipFiles({ 'index.mjs': RECORDING_HANDLER }));
+    await awsCli(app, ['kinesis', 'create-stream', '--stream-name', 'failing-stream', '--shard-count', '1']);
+    const queue = await awsCli(app, ['sqs', 'create-queue', '--queue-name', 'kinesis-failures']);
+    const queueUrl = (queue.json as { QueueUrl: string }).QueueUrl;
+    const attrs = await awsCli(app, [
+      'sqs',
+      'get-queue-attributes',
+      '--queue-url',
+      queueUrl,
+      '--attribute-names',
+      'QueueArn',
+    ]);
+    const queueArn = (attrs.json as { Attributes: { QueueArn: string } }).Attributes.QueueArn;
+    await awsCli(app, [
+      'lambda',
+      'create-function',
+      '--function-name',
+      'AlwaysFails',
+      '--zip-file',
+      `fileb://${join(dir, 'function.zip')}`,
+      '--handler',
+      'index.handler',
+      '--runtime',
+      'nodejs20.x',
+      '--role',
+      'arn:aws:iam::000000000000:role/lambda-kinesis-role',
+      '--environment',
+      `Variables={OUT_FILE=${join(dir, 'out.jsonl')},BEHAVIOUR=fail-all}`,
+    ]);
+    const created = await awsCli(app, [
+      'lambda',
+      'create-event-source-mapping',
+      '--function-name',
+      'AlwaysFails',
+      '--event-source-arn',
+      'arn:aws:kinesis:us-east-1:000000000000:stream/failing-stream',
+      '--starting-position',
+      'TRIM_HORIZON',
+      '--maximum-retry-attempts',
+      '1',
+      '--destination-config',
+      JSON.stringify({ OnFailure: { Destination: queueArn } }),
+    ]);
+    assert.deepEqual((created.json as { DestinationConfig: unknown }).DestinationConfig, {
+      OnFailure: { Destination: queueArn },
+    });
+    const put = await awsCli(app, [
+      'kinesis',
+      'put-record',
+      '--stream-name',
+      'failing-stream',
+      '--partition-key',
+      'k',
+      '--data',
+      'poison',
+      ...(await rawBlobArgs()),
+    ]);
+    const seq = (put.json as { SequenceNumber: string }).SequenceNumber;
+    const received = await awsCli(app, [
+      'sqs',
+      'receive-message',
+      '--queue-url',
+      queueUrl,
+      '--wait-time-seconds',
+      '20',
+    ]);
+    const messages = (received.json as { Messages: Array<{ Body: string }> }).Messages;
+    assert.equal(messages.length, 1);
+    const record = JSON.parse(messages[0]!.Body) as {
+      requestContext: { condition: string; approximateInvokeCount: number };
+      KinesisBatchInfo: { startSequenceNumber: string; batchSize: number };
+    };
+    assert.equal(record.requestContext.condition, 'RetryAttemptsExhausted');
+    assert.equal(record.requestContext.approximateInvokeCount, 2);
+    assert.equal(record.KinesisBatchInfo.startSequenceNumber, seq);
+    assert.equal(record.KinesisBatchInfo.batchSize, 1);
+  });
 });
