@@ -55,6 +55,15 @@ export const handler = async (event, context) => {
     globalThis.failedOnce = true;
     throw new Error('first window invoke fails');
   }
+  if (b.startsWith('window-fail-on:') && datas.includes(b.slice(15))) throw new Error('poison in window');
+  if (b.startsWith('window-report:') && datas.includes(b.slice(14))) {
+    const i = datas.indexOf(b.slice(14));
+    const ok = datas.slice(0, i);
+    return {
+      state: { count: (event.state?.count ?? 0) + ok.length, sum: (event.state?.sum ?? 0) + ok.reduce((a, d) => a + Number(d), 0) },
+      batchItemFailures: [{ itemIdentifier: event.Records[i].kinesis.sequenceNumber }],
+    };
+  }
   if (b === 'window-big') return { state: { count: (event.state?.count ?? 0) + datas.length, pad: 'x'.repeat(1100 * 1024) } };
   if (b.startsWith('window')) {
     const state = { count: (event.state?.count ?? 0) + datas.length, sum: (event.state?.sum ?? 0) + datas.reduce((a, d) => a + Number(d), 0) };

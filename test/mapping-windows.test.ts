@@ -159,4 +159,87 @@ describe('tumbling windows', () => {
       'the failed invoke counted nothing',
     );
   });
+
+  it('with ReportBatchItemFailures keeps the state of the records before the failed one and retries from it', async () => {
+    const streamArn = await createStream(k, app, 'winrbif', 1);
+    const fn = await createRecordingFunction(app, l, 'winrbif-fn', { BEHAVIOUR: 'window-report:30' });
+    const m = await l.send(
+      new CreateEventSourceMappingCommand({
+        FunctionName: fn.name,
+        EventSourceArn: streamArn,
+        StartingPosition: 'TRIM_HORIZON',
+        TumblingWindowInSeconds: 300,
+        BatchSize: 10,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        MaximumRetryAttempts: 1,
+      }),
+    );
+    const discarded = new Promise<number>((resolve) => {
+      const on = (e: { uuid: string; records: number }): void => {
+        if (e.uuid === m.UUID) {
+          app.mappings.off('discard', on);
+          resolve(e.records);
+        }
+      };
+      app.mappings.on('discard', on);
+    });
+    await k.send(
+      new PutRecordsCommand({
+        StreamName: 'winrbif',
+        Records: [10, 20, 30, 40].map((v) => ({ Data: Buffer.from(String(v)), PartitionKey: 'p' })),
+      }),
+    );
+    assert.equal(
+      await discarded,
+      2,
+      'the failed record and those after it are discarded once retries run out',
+    );
+    const ev = events(fn.invokes());
+    assert.deepEqual(ev[0]!.Records.length, 4);
+    assert.deepEqual(
+      ev[1]!.state,
+      { count: 2, sum: 30 },
+      'the retry carries the state of the records before the failure',
+    );
+    assert.deepEqual(
+      ev[1]!.Records.map((r) => Buffer.from(r.kinesis.data, 'base64').toString()),
+      ['30', '40'],
+    );
+  });
+
+  it('with BisectBatchOnFunctionError isolates a poison record inside a window; the rest count in the state', async () => {
+    const streamArn = await createStream(k, app, 'winbisect', 1);
+    const fn = await createRecordingFunction(app, l, 'winbisect-fn', { BEHAVIOUR: 'window-fail-on:7' });
+    await l.send(
+      new CreateEventSourceMappingCommand({
+        FunctionName: fn.name,
+        EventSourceArn: streamArn,
+        StartingPosition: 'TRIM_HORIZON',
+        TumblingWindowInSeconds: 1,
+        BatchSize: 4,
+        BisectBatchOnFunctionError: true,
+        MaximumRetryAttempts: 0,
+      }),
+    );
+    await k.send(
+      new PutRecordsCommand({
+        StreamName: 'winbisect',
+        Records: [1, 2, 7, 4].map((v) => ({ Data: Buffer.from(String(v)), PartitionKey: 'p' })),
+      }),
+    );
+    await waitFor(
+      () => {
+        const finals = events(fn.invokes()).filter((e) => e.isFinalInvokeForWindow);
+        return finals.reduce((a, e) => a + (e.state.count ?? 0), 0) === 3;
+      },
+      15_000,
+      'final state without the poison record',
+    );
+    const finals = events(fn.invokes()).filter((e) => e.isFinalInvokeForWindow);
+    assert.equal(
+      finals.reduce((a, e) => a + (e.state.sum ?? 0), 0),
+      7,
+      '1 + 2 + 4: the poison record is left out',
+    );
+  });
 });
