@@ -1,6 +1,6 @@
 import { CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { CreateStreamCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { NodeHttp2Handler, NodeHttpHandler } from '@smithy/node-http-handler';
 import { once } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,7 +17,8 @@ export function lambdaClient(app: App, transport: Transport = 'h2'): LambdaClien
     endpoint: app.endpoint,
     region,
     credentials,
-    ...(transport === 'h1' ? { requestHandler: new NodeHttpHandler() } : {}),
+    // The Lambda client's default handler is HTTP/1.1; 'h2' asks for cleartext HTTP/2 explicitly.
+    requestHandler: transport === 'h1' ? new NodeHttpHandler() : new NodeHttp2Handler(),
   });
 }
 
