@@ -20,7 +20,7 @@ import { listFunctions } from './actions/list-functions.js';
 import { putFunctionConcurrency } from './actions/put-function-concurrency.js';
 import { updateFunctionCode } from './actions/update-function-code.js';
 import { updateFunctionConfiguration } from './actions/update-function-configuration.js';
-import { InvalidRequestContent } from './lambda-errors.js';
+import { parseRestJsonBody } from './rest-json-body.js';
 import type { LambdaAction, LambdaContext, LambdaReply, LambdaRequest } from './lambda-context.js';
 
 interface Route {
@@ -118,7 +118,7 @@ export function lambdaRestService(c: LambdaContext): Service {
           functionName: m?.[1],
           pathParams: m ? m.slice(2).filter((x): x is string => x !== undefined) : [],
           requestId,
-          input: () => (parsed ??= parseBody(req.body)),
+          input: () => (parsed ??= parseRestJsonBody(req.body)),
         };
         return toResponse(await route.action(c, lreq), requestId);
       } catch (err) {
@@ -128,24 +128,6 @@ export function lambdaRestService(c: LambdaContext): Service {
       }
     },
   };
-}
-
-function parseBody(body: Buffer): Record<string, unknown> {
-  if (body.length === 0) return {};
-  let v: unknown;
-  try {
-    v = JSON.parse(body.toString('utf8'));
-  } catch {
-    throw InvalidRequestContent(
-      'Could not parse request body into json: Unexpected character in the request body.',
-    );
-  }
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) {
-    throw InvalidRequestContent(
-      'Could not parse request body into json: the request body must be a JSON object.',
-    );
-  }
-  return v as Record<string, unknown>;
 }
 
 function toResponse(r: LambdaReply, requestId: string): ApiResponse {

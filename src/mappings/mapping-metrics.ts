@@ -86,7 +86,8 @@ export class MappingMetrics {
     });
 
     const labels = (uuid: string): Record<(typeof labelNames)[number], string> => {
-      const m = mappings.list().find((x) => x.UUID === uuid);
+      // Events arrive per batch: an O(1) lookup, not a scan of every mapping.
+      const m = mappings.find(uuid);
       return {
         uuid,
         function: m?.FunctionArn.split(':').pop() ?? '',

@@ -6,6 +6,7 @@ import type { AppContext, Component } from '../server/context.js';
 import { AwsError } from '../server/errors.js';
 import type { ApiRequest, ApiResponse, Service } from '../server/http-types.js';
 import { serializeError, toAwsError } from '../server/serialize-error.js';
+import { parseRestJsonBody } from '../lambda/rest-json-body.js';
 import { createEventSourceMapping } from './actions/create-event-source-mapping.js';
 import { deleteEventSourceMapping } from './actions/delete-event-source-mapping.js';
 import { getEventSourceMapping } from './actions/get-event-source-mapping.js';
@@ -118,6 +119,11 @@ export class Mappings extends EventEmitter<MappingEvents> implements Component {
     return [...this.#mappings.values()];
   }
 
+  /** The mapping, or undefined (no error) when it does not exist. */
+  find(uuid: string): MappingMeta | undefined {
+    return this.#mappings.get(uuid);
+  }
+
   get(uuid: string): MappingMeta {
     const m = this.#mappings.get(uuid);
     if (!m)
@@ -226,7 +232,8 @@ export class Mappings extends EventEmitter<MappingEvents> implements Component {
       const rest = req.path.slice(PREFIX.length).replace(/^\/+|\/+$/g, '');
       let out: { status: number; body: unknown };
       if (rest === '') {
-        if (req.method === 'POST') out = await createEventSourceMapping(this.#api, parseBody(req.body));
+        if (req.method === 'POST')
+          out = await createEventSourceMapping(this.#api, parseRestJsonBody(req.body));
         else if (req.method === 'GET') out = await listEventSourceMappings(this.#api, req.query);
         else throw methodNotAllowed();
       } else {
@@ -234,7 +241,7 @@ export class Mappings extends EventEmitter<MappingEvents> implements Component {
           throw new AwsError('ResourceNotFoundException', 'The resource you requested does not exist.', 404);
         if (req.method === 'GET') out = await getEventSourceMapping(this.#api, rest);
         else if (req.method === 'PUT')
-          out = await updateEventSourceMapping(this.#api, rest, parseBody(req.body));
+          out = await updateEventSourceMapping(this.#api, rest, parseRestJsonBody(req.body));
         else if (req.method === 'DELETE') out = await deleteEventSourceMapping(this.#api, rest);
         else throw methodNotAllowed();
       }
@@ -252,22 +259,4 @@ export class Mappings extends EventEmitter<MappingEvents> implements Component {
 
 function methodNotAllowed(): AwsError {
   return new AwsError('UnknownOperationException', 'Unknown operation.', 404);
-}
-
-function parseBody(body: Buffer): Record<string, unknown> {
-  if (body.length === 0) return {};
-  let v: unknown;
-  try {
-    v = JSON.parse(body.toString('utf8'));
-  } catch {
-    throw new AwsError(
-      'InvalidRequestContentException',
-      'Could not parse request body into json: Unexpected character.',
-      400,
-    );
-  }
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) {
-    throw new AwsError('InvalidRequestContentException', 'Could not parse request body into json.', 400);
-  }
-  return v as Record<string, unknown>;
 }

@@ -247,13 +247,7 @@ export class ShardProcessor {
         await lane.signal.wait();
         continue;
       }
-      if (m.windowMs > 0 && lane.queue.length < m.batchSize && !this.#endReached) {
-        const wait = lane.since + m.windowMs - Date.now();
-        if (wait > 0) {
-          await race(lane.signal.wait(), sleep(wait, this.#abort.signal));
-          continue;
-        }
-      }
+      if (await this.#gathering(lane)) continue;
       const n = batchCut(lane.queue, m.batchSize);
       const batch = lane.queue.splice(0, n);
       lane.since = Date.now();
@@ -264,6 +258,19 @@ export class ShardProcessor {
         throw err;
       }
     }
+  }
+
+  /**
+   * MaximumBatchingWindowInSeconds: while a lane holds less than a full batch and its window is still
+   * open, wait for more records (or the window's end). True when it waited, so the caller looks again.
+   */
+  async #gathering(lane: Lane): Promise<boolean> {
+    const m = this.#m;
+    if (m.windowMs === 0 || lane.queue.length >= m.batchSize || this.#endReached) return false;
+    const wait = lane.since + m.windowMs - Date.now();
+    if (wait <= 0) return false;
+    await race(lane.signal.wait(), sleep(wait, this.#abort.signal));
+    return true;
   }
 
   readonly #plain: InvokeStrategy = {
@@ -309,13 +316,7 @@ export class ShardProcessor {
         else await race(lane.signal.wait(), sleep(Math.max(0, until), this.#abort.signal));
         continue;
       }
-      if (m.windowMs > 0 && lane.queue.length < m.batchSize && !this.#endReached) {
-        const wait = lane.since + m.windowMs - Date.now();
-        if (wait > 0) {
-          await race(lane.signal.wait(), sleep(wait, this.#abort.signal));
-          continue;
-        }
-      }
+      if (await this.#gathering(lane)) continue;
       const start = windowStartOf(head.record.arrival, length);
       const win = (lane.window ??= {
         start,
