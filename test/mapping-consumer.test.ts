@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import {
   DeregisterStreamConsumerCommand,
   DescribeStreamConsumerCommand,
@@ -9,29 +9,20 @@ import {
 } from '@aws-sdk/client-kinesis';
 import { CreateEventSourceMappingCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import type { App } from '../src/server/app.js';
-import { kinesisClient, startTestServer, waitFor } from './helpers.js';
+import { waitFor } from './helpers.js';
 import {
   createRecordingFunction,
   createStream,
-  lambdaClient,
   mappingState,
   recordsDelivered,
+  withMappingServer,
 } from './mapping-fixtures.js';
 
 describe('a mapping on an enhanced fan-out consumer', () => {
   let app: App;
   let k: KinesisClient;
   let l: LambdaClient;
-  before(async () => {
-    app = await startTestServer();
-    k = kinesisClient(app);
-    l = lambdaClient(app);
-  });
-  after(async () => {
-    k.destroy();
-    l.destroy();
-    await app.close();
-  });
+  withMappingServer((s) => ({ app, k, l } = s));
 
   it('reads through the consumer: every record once, in order per shard, with the stream ARN in the event', async () => {
     const streamArn = await createStream(k, app, 'efo-map', 2);

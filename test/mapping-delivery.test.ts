@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { PutRecordCommand, PutRecordsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import {
   CreateEventSourceMappingCommand,
@@ -7,14 +7,14 @@ import {
   type LambdaClient,
 } from '@aws-sdk/client-lambda';
 import type { App } from '../src/server/app.js';
-import { kinesisClient, startTestServer } from './helpers.js';
+
 import {
   createRecordingFunction,
   createStream,
-  lambdaClient,
   mappingState,
   recordsDelivered,
   ROLE,
+  withMappingServer,
 } from './mapping-fixtures.js';
 
 async function putMany(
@@ -41,16 +41,7 @@ describe('event source mapping delivery', () => {
   let app: App;
   let k: KinesisClient;
   let l: LambdaClient;
-  before(async () => {
-    app = await startTestServer({ mappings: { retryBaseMs: 10, retryMaxMs: 100 } });
-    k = kinesisClient(app);
-    l = lambdaClient(app);
-  });
-  after(async () => {
-    k.destroy();
-    l.destroy();
-    await app.close();
-  });
+  withMappingServer((s) => ({ app, k, l } = s), { mappings: { retryBaseMs: 10, retryMaxMs: 100 } });
 
   it('delivers AWS-shaped events, every record exactly once, in order per shard, never more than BatchSize', async () => {
     const streamArn = await createStream(k, app, 'shape', 2);

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { PutRecordsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import {
   CreateEventSourceMappingCommand,
@@ -7,8 +7,13 @@ import {
   type LambdaClient,
 } from '@aws-sdk/client-lambda';
 import type { App } from '../src/server/app.js';
-import { kinesisClient, startTestServer } from './helpers.js';
-import { createRecordingFunction, createStream, lambdaClient, mappingState } from './mapping-fixtures.js';
+
+import {
+  createRecordingFunction,
+  createStream,
+  mappingState,
+  withMappingServer,
+} from './mapping-fixtures.js';
 import { once } from 'node:events';
 import type { MappingEvents } from '../src/mappings/engine/events.js';
 
@@ -24,16 +29,7 @@ describe('event filtering in mappings', () => {
   let app: App;
   let k: KinesisClient;
   let l: LambdaClient;
-  before(async () => {
-    app = await startTestServer();
-    k = kinesisClient(app);
-    l = lambdaClient(app);
-  });
-  after(async () => {
-    k.destroy();
-    l.destroy();
-    await app.close();
-  });
+  withMappingServer((s) => ({ app, k, l } = s));
 
   it('two mappings with different filters on one stream each get exactly their records, bytes untouched', async () => {
     const streamArn = await createStream(k, app, 'filtered', 1);

@@ -5,10 +5,11 @@ import { once } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import yazl from 'yazl';
-import type { App } from '../src/server/app.js';
+import { after, before } from 'node:test';
+import type { App, StartOptions } from '../src/server/app.js';
 import type { MappingEvents } from '../src/mappings/engine/events.js';
 import type { MappingState } from '../src/mappings/model.js';
-import { credentials, region, tempDir, type Transport } from './helpers.js';
+import { credentials, kinesisClient, region, startTestServer, tempDir, type Transport } from './helpers.js';
 
 export const ROLE = 'arn:aws:iam::000000000000:role/lambda-kinesis-role';
 
@@ -211,5 +212,27 @@ export async function recordsDelivered(
       }
     };
     app.mappings.on('batch', on);
+  });
+}
+
+export interface MappingTestServer {
+  app: App;
+  k: KinesisClient;
+  l: LambdaClient;
+}
+
+/** Starts a server and its Kinesis and Lambda clients for the enclosing suite, hands them to `use`, and stops them after. */
+export function withMappingServer(use: (s: MappingTestServer) => void, opts: StartOptions = {}): void {
+  let s: MappingTestServer | undefined;
+  before(async () => {
+    const app = await startTestServer(opts);
+    s = { app, k: kinesisClient(app), l: lambdaClient(app) };
+    use(s);
+  });
+  after(async () => {
+    if (!s) return;
+    s.k.destroy();
+    s.l.destroy();
+    await s.app.close();
   });
 }

@@ -1,14 +1,14 @@
 import { strict as assert } from 'node:assert';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { PutRecordsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { CreateEventSourceMappingCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import type { App } from '../src/server/app.js';
-import { kinesisClient, startTestServer, waitFor } from './helpers.js';
+import { waitFor } from './helpers.js';
 import {
   createRecordingFunction,
   createStream,
-  lambdaClient,
   type RecordedInvoke,
+  withMappingServer,
 } from './mapping-fixtures.js';
 
 interface WindowEvent {
@@ -27,16 +27,7 @@ describe('tumbling windows', () => {
   let app: App;
   let k: KinesisClient;
   let l: LambdaClient;
-  before(async () => {
-    app = await startTestServer({ mappings: { retryBaseMs: 5, retryMaxMs: 50 } });
-    k = kinesisClient(app);
-    l = lambdaClient(app);
-  });
-  after(async () => {
-    k.destroy();
-    l.destroy();
-    await app.close();
-  });
+  withMappingServer((s) => ({ app, k, l } = s), { mappings: { retryBaseMs: 5, retryMaxMs: 50 } });
 
   it('carries state between invocations of a window and ends each window with one final invoke', async () => {
     const streamArn = await createStream(k, app, 'win', 1);
