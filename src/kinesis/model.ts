@@ -50,16 +50,6 @@ export interface StreamMeta {
   encryptionType: 'NONE' | 'KMS';
 }
 
-/** A record as stored in a shard's log. */
-export interface StoredRecord {
-  /** Data bytes. */
-  d: Uint8Array;
-  /** Partition key. */
-  k: string;
-  /** Approximate arrival time, epoch ms. */
-  t: number;
-}
-
 /** A record as the API and the mapping engine see it. */
 export interface KinesisRecord {
   sequenceNumber: string;

@@ -10,12 +10,12 @@ const SEQ_LENGTH = 56;
 
 /** `position` >= -1; -1 names the point before the shard's first record. */
 export function formatSequenceNumber(shardIndex: number, salt: number, position: number): string {
-  return prefixOf(shardIndex, salt) + String(position + 1).padStart(32, '0');
+  return sequencePrefix(shardIndex, salt) + String(position + 1).padStart(32, '0');
 }
 
 /** The first 24 digits only depend on the shard: cached, since every record put or read formats one. */
 const prefixes = new Map<number, string[]>();
-function prefixOf(shardIndex: number, salt: number): string {
+export function sequencePrefix(shardIndex: number, salt: number): string {
   let bySalt = prefixes.get(salt);
   if (!bySalt) {
     // Bounded: one entry per stream (re)creation seen by this process is plenty; start over past that.

@@ -9,8 +9,10 @@ import {
   ResourceNotFound,
 } from '../server/errors.js';
 import { evenRanges, hashPartitionKey, MAX_HASH_KEY } from './hash-keys.js';
-import type { KinesisRecord, ShardMeta, StoredRecord, StreamMeta, StreamMode } from './model.js';
+import type { KinesisRecord, ShardMeta, StreamMeta, StreamMode } from './model.js';
+import type { BlockEntry } from './record-block.js';
 import { formatSequenceNumber } from './sequence-numbers.js';
+import { ShardLog, type ScanResult } from './shard-log.js';
 
 const NS = 'kinesis.stream';
 /** Records are kept at least this long after a put (retention is checked once a minute). */
@@ -49,7 +51,7 @@ export interface PutResult {
 /** Live state of a shard besides its persisted metadata. */
 interface ShardState {
   meta: ShardMeta;
-  log: string;
+  log: ShardLog;
   /** Next position to assign. */
   next: number;
   /** Highest durable (readable) position, or startPosition - 1. */
@@ -109,16 +111,15 @@ export class StreamRegistry extends EventEmitter<StreamRegistryEvents> {
   #load(meta: StreamMeta): StreamState {
     const state: StreamState = { meta, shards: new Map(), open: [] };
     for (const m of meta.shards) {
-      const log = `kin/${meta.name}/${meta.createdAt}/${m.index}`;
-      const last = this.#ctx.store.lastSeq(log);
-      const committed = last ?? m.startPosition - 1;
-      const lastRec = last !== undefined ? this.#ctx.store.read<StoredRecord>(log, last, 1)[0] : undefined;
+      const log = new ShardLog(this.#ctx.store, `kin/${meta.name}/${meta.createdAt}/${m.index}`);
+      const lastBlock = log.lastBlock();
+      const committed = lastBlock?.last ?? m.startPosition - 1;
       const sh: ShardState = {
         meta: m,
         log,
         next: committed + 1,
         committed,
-        lastArrival: lastRec?.value.t ?? 0,
+        lastArrival: lastBlock?.arrival ?? 0,
         start: BigInt(m.startingHashKey),
         end: BigInt(m.endingHashKey),
       };
@@ -237,7 +238,7 @@ export class StreamRegistry extends EventEmitter<StreamRegistryEvents> {
   ): { first: number; last: number; closed: boolean; lastArrival: number } {
     const s = this.#state(stream);
     const sh = this.#shard(s, shardId);
-    const first = this.#ctx.store.firstSeq(sh.log) ?? sh.committed + 1;
+    const first = sh.log.first() ?? sh.committed + 1;
     return {
       first: Math.min(first, sh.committed + 1),
       last: sh.committed,
@@ -310,7 +311,10 @@ export class StreamRegistry extends EventEmitter<StreamRegistryEvents> {
     this.#streams.delete(s.meta.name);
     await this.#ctx.store.deleteDoc(NS, s.meta.name);
     this.emit('deleted', { stream: s.meta.name, arn: s.meta.arn });
-    for (const sh of s.shards.values()) await this.#ctx.store.dropLog(sh.log);
+    for (const sh of s.shards.values()) {
+      await this.#ctx.store.dropLog(sh.log.name);
+      sh.log.forget();
+    }
   }
 
   /** Applies a metadata change that needs no transition (tags, retention, consumers). */
@@ -353,26 +357,30 @@ export class StreamRegistry extends EventEmitter<StreamRegistryEvents> {
     this.#requireVisible(s);
     const now = Date.now();
     const results: PutResult[] = [];
-    const batches = new Map<ShardState, Array<{ seq: number; value: StoredRecord }>>();
+    // One block per shard: the records this call puts there, which share one arrival time (arrival times
+    // never go backwards inside a shard, so AT_TIMESTAMP and retention can binary-search).
+    const blocks = new Map<ShardState, { first: number; entries: BlockEntry[] }>();
     for (const e of entries) {
       const hash = e.explicitHashKey ?? hashPartitionKey(e.partitionKey);
       const sh = this.#route(s, hash);
       const position = sh.next++;
-      // Arrival times never go backwards inside a shard, so AT_TIMESTAMP can binary-search.
-      const t = Math.max(now, sh.lastArrival);
-      sh.lastArrival = t;
-      let b = batches.get(sh);
-      if (!b) batches.set(sh, (b = []));
-      b.push({ seq: position, value: { d: e.data, k: e.partitionKey, t } });
+      let b = blocks.get(sh);
+      if (!b) blocks.set(sh, (b = { first: position, entries: [] }));
+      b.entries.push(e);
       results.push({
         shardId: sh.meta.shardId,
         sequenceNumber: formatSequenceNumber(sh.meta.index, s.meta.createdAt, position),
       });
     }
-    const writes = [...batches].map(([sh, b]) => this.#ctx.store.append(sh.log, b));
+    const writes: Array<Promise<void>> = [];
+    for (const [sh, b] of blocks) {
+      const t = Math.max(now, sh.lastArrival);
+      sh.lastArrival = t;
+      writes.push(sh.log.append(b.first, b.entries, t));
+    }
     await Promise.all(writes);
-    for (const [sh, b] of batches) {
-      const last = b[b.length - 1]!.seq;
+    for (const [sh, b] of blocks) {
+      const last = b.first + b.entries.length - 1;
       if (last > sh.committed) sh.committed = last;
       this.emit('append', { stream, shardId: sh.meta.shardId, lastPosition: sh.committed });
     }
@@ -383,43 +391,49 @@ export class StreamRegistry extends EventEmitter<StreamRegistryEvents> {
   }
 
   /**
-   * Reads up to `limit` records from `from` on, stopping before `maxBytes` (at least one record is
-   * returned when any exists). Only durable records are visible.
+   * Scans up to `limit` durable records from `from` on, stopping before `maxBytes` (at least one record is
+   * returned when any exists): the records as slices of stored blocks, for readers that write them out
+   * without building an object per record (GetRecords' JSON).
    */
+  scan(stream: string, shardId: string, from: number, limit: number, maxBytes = Infinity): ScanResult {
+    const s = this.#state(stream);
+    const sh = this.#shard(s, shardId);
+    return sh.log.scan(from, sh.committed, limit, maxBytes);
+  }
+
+  /** Like `scan`, as one object per record. */
   read(stream: string, shardId: string, from: number, limit: number, maxBytes = Infinity): KinesisRecord[] {
     const s = this.#state(stream);
     const sh = this.#shard(s, shardId);
-    const visible = sh.committed - from + 1;
-    if (visible <= 0) return [];
-    const raw = this.#ctx.store.read<StoredRecord>(sh.log, from, Math.min(limit, visible));
-    const out: KinesisRecord[] = [];
-    let bytes = 0;
-    for (const { seq, value } of raw) {
-      const size = value.d.length + Buffer.byteLength(value.k);
-      if (out.length > 0 && bytes + size > maxBytes) break;
-      bytes += size;
-      out.push({
-        sequenceNumber: formatSequenceNumber(sh.meta.index, s.meta.createdAt, seq),
-        partitionKey: value.k,
-        data: value.d,
-        arrival: value.t,
-        position: seq,
-      });
+    const { slices, count } = sh.log.scan(from, sh.committed, limit, maxBytes);
+    const out = new Array<KinesisRecord>(count);
+    let n = 0;
+    for (const { block, start, end } of slices) {
+      for (let i = start; i < end; i++) {
+        const position = block.first + i;
+        out[n++] = {
+          sequenceNumber: formatSequenceNumber(sh.meta.index, s.meta.createdAt, position),
+          partitionKey: block.partitionKey(i),
+          data: block.data(i),
+          arrival: block.arrival,
+          position,
+        };
+      }
     }
     return out;
   }
 
-  /** First position whose arrival time is >= `ms` (binary search; arrivals are monotonic). */
+  /** First position whose arrival time is >= `ms` (binary search over blocks; arrivals are monotonic). */
   positionAtTimestamp(stream: string, shardId: string, ms: number): number {
     const s = this.#state(stream);
     const sh = this.#shard(s, shardId);
-    let lo = this.#ctx.store.firstSeq(sh.log) ?? sh.committed + 1;
+    let lo = sh.log.first() ?? sh.committed + 1;
     let hi = sh.committed + 1;
     while (lo < hi) {
       const mid = Math.floor((lo + hi) / 2);
-      const rec = this.#ctx.store.read<StoredRecord>(sh.log, mid, 1)[0];
-      if (!rec || rec.value.t >= ms) hi = rec ? Math.min(mid, rec.seq) : mid;
-      else lo = rec.seq + 1;
+      const block = sh.log.blockAt(mid) ?? sh.log.scan(mid, sh.committed, 1, Infinity).slices[0]?.block;
+      if (!block || block.arrival >= ms) hi = block ? Math.min(mid, block.first) : mid;
+      else lo = block.last + 1;
     }
     return lo;
   }
@@ -429,7 +443,8 @@ export class StreamRegistry extends EventEmitter<StreamRegistryEvents> {
     const s = this.#state(stream);
     const sh = this.#shard(s, shardId);
     if (position > sh.committed) return undefined;
-    return this.#ctx.store.read<StoredRecord>(sh.log, position, 1)[0]?.value.t;
+    return (sh.log.blockAt(position) ?? sh.log.scan(position, sh.committed, 1, Infinity).slices[0]?.block)
+      ?.arrival;
   }
 
   /**
@@ -444,8 +459,8 @@ export class StreamRegistry extends EventEmitter<StreamRegistryEvents> {
       for (const sh of [...s.shards.values()]) {
         if (this.#streams.get(s.meta.name) !== s) break;
         const keepFrom = this.positionAtTimestamp(s.meta.name, sh.meta.shardId, cutoff);
-        const first = this.#ctx.store.firstSeq(sh.log);
-        if (first !== undefined && keepFrom > first) await this.#ctx.store.trim(sh.log, keepFrom);
+        const first = sh.log.first();
+        if (first !== undefined && keepFrom > first) await this.#ctx.store.trim(sh.log.name, keepFrom);
         if (
           sh.meta.closedAt !== undefined &&
           sh.meta.closedAt < cutoff &&
@@ -460,7 +475,10 @@ export class StreamRegistry extends EventEmitter<StreamRegistryEvents> {
         await this.#persist(s);
         // Readers holding one of these shards re-list the stream's shards.
         this.emit('reshard', { stream: s.meta.name });
-        for (const sh of expiredShards) await this.#ctx.store.dropLog(sh.log);
+        for (const sh of expiredShards) {
+          await this.#ctx.store.dropLog(sh.log.name);
+          sh.log.forget();
+        }
       }
     }
   }
@@ -515,7 +533,7 @@ export class StreamRegistry extends EventEmitter<StreamRegistryEvents> {
       p.meta.closedAt = now;
     }
     for (const c of children) {
-      const log = `kin/${s.meta.name}/${s.meta.createdAt}/${c.index}`;
+      const log = new ShardLog(this.#ctx.store, `kin/${s.meta.name}/${s.meta.createdAt}/${c.index}`);
       s.meta.shards.push(c);
       s.shards.set(c.shardId, {
         meta: c,

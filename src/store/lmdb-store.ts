@@ -78,6 +78,18 @@ export class LmdbStore implements Store {
     return out;
   }
 
+  floor<T>(log: string, seq: number): LogEntry<T> | undefined {
+    for (const { key, value } of this.#logs.getRange({
+      start: [log, seq],
+      end: [log, -1],
+      reverse: true,
+      limit: 1,
+    })) {
+      return { seq: key[1], value: value as T };
+    }
+    return undefined;
+  }
+
   lastSeq(log: string): number | undefined {
     for (const key of this.#logs.getKeys({
       start: [log, MAX_SEQ],

@@ -56,6 +56,13 @@ export class MemoryStore implements Store {
     return l.entries.slice(i, i + limit) as Array<LogEntry<T>>;
   }
 
+  floor<T>(log: string, seq: number): LogEntry<T> | undefined {
+    const l = this.#logs.get(log);
+    if (!l) return undefined;
+    const i = lowerBound(l.entries, seq + 1) - 1;
+    return i >= 0 ? (l.entries[i] as LogEntry<T>) : undefined;
+  }
+
   lastSeq(log: string): number | undefined {
     const e = this.#logs.get(log)?.entries;
     return e && e.length > 0 ? e[e.length - 1]!.seq : undefined;

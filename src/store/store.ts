@@ -22,6 +22,11 @@ export interface Store extends AsyncDisposable {
   append(log: string, entries: ReadonlyArray<LogEntry<unknown>>): Promise<void>;
   /** Entries with seq >= fromSeq, in order, at most `limit`. Synchronous: reads are memory-mapped. */
   read<T>(log: string, fromSeq: number, limit: number): Array<LogEntry<T>>;
+  /**
+   * The entry with the highest seq <= `seq`, if any: for logs whose entries each hold a run of positions
+   * keyed by the first (Kinesis record blocks), the entry that covers `seq`.
+   */
+  floor<T>(log: string, seq: number): LogEntry<T> | undefined;
   /** Highest seq in the log, or undefined when it is empty. */
   lastSeq(log: string): number | undefined;
   /** Lowest seq in the log, or undefined when it is empty. */

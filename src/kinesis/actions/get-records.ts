@@ -4,7 +4,8 @@ import { Validator } from '../../server/validator.js';
 import { childShards } from '../child-shards.js';
 import { decodeIterator, encodeIterator } from '../iterators.js';
 import { STREAM_ARN, type KinesisContext } from '../kinesis-context.js';
-import type { KinesisRecord } from '../model.js';
+import { recordsJson } from '../records-json.js';
+import { formatSequenceNumber, sequencePrefix } from '../sequence-numbers.js';
 
 /** GetRecords returns at most 10 MiB (data plus partition keys). */
 export const MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
@@ -40,19 +41,27 @@ export async function getRecords(k: KinesisContext, input: Record<string, unknow
   const bounds = k.streams.bounds(it.stream, it.shardId);
   // Records trimmed by retention are skipped, as TRIM_HORIZON would.
   const from = Math.max(it.position, bounds.first);
-  const records = k.streams.read(it.stream, it.shardId, from, limit, MAX_RESPONSE_BYTES);
-  const next = records.length > 0 ? records[records.length - 1]!.position + 1 : from;
+  const scan = k.streams.scan(it.stream, it.shardId, from, limit, MAX_RESPONSE_BYTES);
+  const next = scan.next;
   const now = Date.now();
+  const shardIndex = k.streams.shard(it.stream, it.shardId).index;
   const out: Record<string, unknown> = {
     Records: new PreEncodedJson(
-      () => recordsJson(records),
-      () =>
-        records.map((r) => ({
-          SequenceNumber: r.sequenceNumber,
-          ApproximateArrivalTimestamp: new Date(r.arrival),
-          Data: r.data,
-          PartitionKey: r.partitionKey,
-        })),
+      () => recordsJson(scan.slices, sequencePrefix(shardIndex, meta.createdAt)),
+      () => {
+        const records: unknown[] = [];
+        for (const { block, start, end } of scan.slices) {
+          for (let i = start; i < end; i++) {
+            records.push({
+              SequenceNumber: formatSequenceNumber(shardIndex, meta.createdAt, block.first + i),
+              ApproximateArrivalTimestamp: new Date(block.arrival),
+              Data: block.data(i),
+              PartitionKey: block.partitionKey(i),
+            });
+          }
+        }
+        return records;
+      },
     ),
     MillisBehindLatest: millisBehindLatest(k.streams.arrivalAt(it.stream, it.shardId, next), now),
   };
@@ -64,37 +73,11 @@ export async function getRecords(k: KinesisContext, input: Record<string, unknow
   } else {
     out['NextShardIterator'] = encodeIterator({ ...it, position: next, issuedAt: now });
   }
-  let bytes = 0;
-  for (const r of records) bytes += r.data.length + Buffer.byteLength(r.partitionKey);
   k.streams.emit('getRecords', {
     stream: it.stream,
-    records: records.length,
-    bytes,
+    records: scan.count,
+    bytes: scan.bytes,
     millisBehindLatest: out['MillisBehindLatest'] as number,
   });
   return out;
-}
-
-/**
- * Records as AWS JSON 1.1 writes them (blobs base64, timestamps epoch seconds with milliseconds as a fraction),
- * built as text: a response carries up to 10000 records, and objects built only to be stringified cost more
- * than the rest of GetRecords' JSON work together.
- */
-function recordsJson(records: KinesisRecord[]): string {
-  let s = '[';
-  for (let i = 0; i < records.length; i++) {
-    const r = records[i]!;
-    const data = Buffer.from(r.data.buffer, r.data.byteOffset, r.data.byteLength).toString('base64');
-    s +=
-      (i === 0 ? '{"SequenceNumber":' : ',{"SequenceNumber":') +
-      JSON.stringify(r.sequenceNumber) +
-      ',"ApproximateArrivalTimestamp":' +
-      JSON.stringify(r.arrival / 1000) +
-      ',"Data":"' +
-      data +
-      '","PartitionKey":' +
-      JSON.stringify(r.partitionKey) +
-      '}';
-  }
-  return s + ']';
 }

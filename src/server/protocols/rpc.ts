@@ -48,7 +48,8 @@ addExtension<Date, bigint | number>({
  */
 export class PreEncodedJson {
   constructor(
-    readonly json: () => string,
+    /** The member's JSON text, as a string or as UTF-8 bytes. */
+    readonly json: () => string | Buffer,
     readonly plain: () => unknown,
   ) {}
 }
@@ -101,16 +102,26 @@ function toJsonWire(value: unknown): unknown {
  * replacer (which also made Buffer.toJSON build a number array per blob before it was replaced): GetRecords
  * responses carry up to 10000 blobs.
  */
-export function encodeJson(value: unknown): string {
+export function encodeJson(value: unknown): string | Buffer {
   if (hasPreEncoded(value)) {
-    const parts: string[] = [];
+    const parts: Array<string | Buffer> = [];
+    let text = '{';
     for (const [key, v] of Object.entries(value)) {
-      const text =
+      const json =
         v instanceof PreEncodedJson ? v.json() : (JSON.stringify(toJsonWire(v)) as string | undefined);
       // Members JSON.stringify would leave out (undefined, functions) are left out here too.
-      if (text !== undefined) parts.push(`${JSON.stringify(key)}:${text}`);
+      if (json === undefined) continue;
+      text += `${text === '{' && parts.length === 0 ? '' : ','}${JSON.stringify(key)}:`;
+      if (typeof json === 'string') text += json;
+      else {
+        parts.push(text, json);
+        text = '';
+      }
     }
-    return `{${parts.join(',')}}`;
+    text += '}';
+    if (parts.length === 0) return text;
+    parts.push(text);
+    return Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : p)));
   }
   return JSON.stringify(toJsonWire(value));
 }

@@ -1,0 +1,135 @@
+import type { Store } from '../store/store.js';
+import { encodeBlock, RecordBlock, type BlockEntry } from './record-block.js';
+
+/** Blocks above this size are not kept in a shard's block cache (a put may write up to 5 MiB to one shard). */
+const MAX_CACHED_BLOCK_BYTES = 1024 * 1024;
+/** Blocks asked of the store per step of a scan. */
+const READ_AHEAD_BLOCKS = 16;
+
+/** Records `[start, end)` of one block, as a scan returns them. */
+export interface BlockSlice {
+  block: RecordBlock;
+  start: number;
+  end: number;
+}
+
+export interface ScanResult {
+  slices: BlockSlice[];
+  /** Records in the slices. */
+  count: number;
+  /** Data plus partition key bytes of those records. */
+  bytes: number;
+  /** Position after the last record returned (`from` when none). */
+  next: number;
+}
+
+/**
+ * One shard's records in the store: a log of record blocks (record-block.ts) keyed by the position of each
+ * block's first record. Keeps the last block appended and the last block read decoded, because readers at
+ * the tip of a shard (mappings, SubscribeToShard, GetRecords polling) mostly ask for those again.
+ */
+export class ShardLog {
+  #lastAppended: RecordBlock | undefined;
+  #lastRead: RecordBlock | undefined;
+
+  constructor(
+    readonly store: Store,
+    readonly name: string,
+  ) {}
+
+  /** The shard's last block in the store (on load: the last position and arrival time). */
+  lastBlock(): RecordBlock | undefined {
+    const e = this.store.floor<unknown>(this.name, Number.MAX_SAFE_INTEGER);
+    return e ? RecordBlock.from(e.seq, e.value) : undefined;
+  }
+
+  /** Position of the oldest record kept (retention trims whole blocks), or undefined when empty. */
+  first(): number | undefined {
+    return this.store.firstSeq(this.name);
+  }
+
+  /** Writes one put's records for this shard as a block starting at `first`; resolves once durable. */
+  async append(first: number, entries: ReadonlyArray<BlockEntry>, arrival: number): Promise<void> {
+    const buf = encodeBlock(entries, arrival);
+    await this.store.append(this.name, [{ seq: first, value: buf }]);
+    if (buf.length <= MAX_CACHED_BLOCK_BYTES) this.#lastAppended = RecordBlock.from(first, buf);
+  }
+
+  /** The block holding `position`, if it is stored. */
+  blockAt(position: number): RecordBlock | undefined {
+    const cached = this.#cached(position);
+    if (cached) return cached;
+    const e = this.store.floor<unknown>(this.name, position);
+    if (!e) return undefined;
+    const b = RecordBlock.from(e.seq, e.value);
+    if (b.last < position) return undefined;
+    this.#remember(b);
+    return b;
+  }
+
+  /**
+   * Records from `from` to `to` (inclusive), at most `limit` of them and stopping before `maxBytes` of data
+   * plus keys (at least one record when any exists).
+   */
+  scan(from: number, to: number, limit: number, maxBytes: number): ScanResult {
+    const slices: BlockSlice[] = [];
+    let count = 0;
+    let bytes = 0;
+    let pos = from;
+    let full = false;
+    const take = (b: RecordBlock): void => {
+      const start = Math.max(0, pos - b.first);
+      let end = start;
+      const stop = Math.min(b.count, start + (limit - count), to - b.first + 1);
+      while (end < stop) {
+        const size = b.size(end);
+        if (count + (end - start) > 0 && bytes + size > maxBytes) {
+          full = true;
+          break;
+        }
+        bytes += size;
+        end++;
+      }
+      if (end > start) slices.push({ block: b, start, end });
+      count += end - start;
+      pos = b.first + end;
+      if (end < b.count) full = true;
+    };
+    let b = pos <= to ? this.blockAt(pos) : undefined;
+    if (b) take(b);
+    while (!full && count < limit && pos <= to) {
+      b = this.#cached(pos);
+      if (b) {
+        take(b);
+        continue;
+      }
+      const entries = this.store.read<unknown>(this.name, pos, READ_AHEAD_BLOCKS);
+      if (entries.length === 0) break;
+      for (const e of entries) {
+        if (e.seq > to || full || count >= limit) break;
+        b = RecordBlock.from(e.seq, e.value);
+        this.#remember(b);
+        take(b);
+      }
+    }
+    return { slices, count, bytes, next: count > 0 ? pos : from };
+  }
+
+  /** Forgets cached blocks (the log was trimmed or dropped). */
+  forget(): void {
+    this.#lastAppended = undefined;
+    this.#lastRead = undefined;
+  }
+
+  #cached(position: number): RecordBlock | undefined {
+    const r = this.#lastRead;
+    if (r && r.first <= position && position <= r.last) return r;
+    const a = this.#lastAppended;
+    if (a && a.first <= position && position <= a.last) return a;
+    return undefined;
+  }
+
+  #remember(b: RecordBlock): void {
+    if (b.buf.length <= MAX_CACHED_BLOCK_BYTES) this.#lastRead = b;
+  }
+}

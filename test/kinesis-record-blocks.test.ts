@@ -1,0 +1,199 @@
+import { strict as assert } from 'node:assert';
+import { after, describe, it } from 'node:test';
+import {
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  PutRecordCommand,
+  PutRecordsCommand,
+  type KinesisClient,
+} from '@aws-sdk/client-kinesis';
+import { encodeBlock, RecordBlock } from '../src/kinesis/record-block.js';
+import { recordsJson } from '../src/kinesis/records-json.js';
+import { ShardLog } from '../src/kinesis/shard-log.js';
+import { LmdbStore } from '../src/store/lmdb-store.js';
+import { MemoryStore } from '../src/store/memory-store.js';
+import type { Store } from '../src/store/store.js';
+import type { App } from '../src/server/app.js';
+import { kinesisClient, startTestServer, tempDir, transports } from './helpers.js';
+import { createStream } from './kinesis-fixtures.js';
+
+const KEYS = ['a', 'ключ', '🙂 emoji', 'quote"back\\slash', 'tab\there', 'x'.repeat(256), '\u0001ctl'];
+
+describe('record blocks', () => {
+  it('round-trip keys (UTF-8, escapes, 256 chars) and data (empty, binary, 1 MiB) with one arrival time', () => {
+    const entries = [
+      ...KEYS.map((k, i) => ({ partitionKey: k, data: Buffer.from([i, 0, 255, 10]) })),
+      { partitionKey: 'empty', data: Buffer.alloc(0) },
+      { partitionKey: 'big', data: Buffer.alloc(1024 * 1024, 7) },
+    ];
+    const b = RecordBlock.from(40, encodeBlock(entries, 1_700_000_000_123));
+    assert.equal(b.count, entries.length);
+    assert.equal(b.first, 40);
+    assert.equal(b.last, 40 + entries.length - 1);
+    assert.equal(b.arrival, 1_700_000_000_123);
+    entries.forEach((e, i) => {
+      assert.equal(b.partitionKey(i), e.partitionKey);
+      assert.deepEqual(b.data(i), e.data);
+      assert.equal(b.size(i), e.data.length + Buffer.byteLength(e.partitionKey));
+    });
+  });
+
+  it('decode a record stored before blocks ({ d, k, t }) as a block of one', () => {
+    const b = RecordBlock.from(7, { d: Buffer.from('old'), k: 'legacy', t: 1234 });
+    assert.deepEqual([b.first, b.count, b.arrival, b.partitionKey(0)], [7, 1, 1234, 'legacy']);
+    assert.equal(b.data(0).toString(), 'old');
+  });
+
+  it('write GetRecords JSON byte for byte as JSON.stringify would', () => {
+    const entries = KEYS.map((k, i) => ({ partitionKey: k, data: Buffer.from(`payload ${i} \u00e9`) }));
+    const block = RecordBlock.from(0, encodeBlock(entries, 1_700_000_000_001));
+    const prefix = '49' + '0'.repeat(22);
+    const json = recordsJson([{ block, start: 1, end: entries.length }], prefix);
+    const expected = JSON.stringify(
+      entries.slice(1).map((e, j) => ({
+        SequenceNumber: prefix + String(j + 2).padStart(32, '0'),
+        ApproximateArrivalTimestamp: 1_700_000_000.001,
+        Data: e.data.toString('base64'),
+        PartitionKey: e.partitionKey,
+      })),
+    );
+    assert.equal(json.toString('utf8'), expected);
+  });
+});
+
+const engines: Array<[string, () => Store]> = [
+  ['memory', () => new MemoryStore()],
+  ['lmdb', () => new LmdbStore(tempDir())],
+];
+
+for (const [engine, open] of engines) {
+  describe(`shard logs on the ${engine} store`, () => {
+    const store = open();
+    after(() => store.close());
+
+    it('floor() finds the entry covering a position', async () => {
+      await store.append('floor', [
+        { seq: 0, value: 'a' },
+        { seq: 10, value: 'b' },
+      ]);
+      assert.equal(store.floor('floor', -1), undefined);
+      assert.deepEqual(store.floor('floor', 0), { seq: 0, value: 'a' });
+      assert.deepEqual(store.floor('floor', 9), { seq: 0, value: 'a' });
+      assert.deepEqual(store.floor('floor', 10), { seq: 10, value: 'b' });
+      assert.deepEqual(store.floor('floor', 1e12), { seq: 10, value: 'b' });
+      assert.equal(store.floor('other', 5), undefined);
+    });
+
+    it('scan from inside a block, across blocks and an old single-record entry, within limit and bytes', async () => {
+      const log = new ShardLog(store, 'scan');
+      // Position 0 as a pre-block version wrote it, then blocks of 3 and 4 records.
+      await store.append('scan', [{ seq: 0, value: { d: Buffer.from('r0'), k: 'k0', t: 100 } }]);
+      await log.append(
+        1,
+        ['r1', 'r2', 'r3'].map((d, i) => ({ data: Buffer.from(d), partitionKey: `k${i + 1}` })),
+        200,
+      );
+      const last4 = ['r4', 'r5', 'r6', 'r7'];
+      await log.append(
+        4,
+        last4.map((d, i) => ({ data: Buffer.from(d), partitionKey: `k${i + 4}` })),
+        300,
+      );
+      const fresh = new ShardLog(store, 'scan'); // no cached blocks
+      const positions = (r: ReturnType<ShardLog['scan']>): string[] =>
+        r.slices.flatMap(({ block, start, end }) =>
+          Array.from({ length: end - start }, (_, j) => block.data(start + j).toString()),
+        );
+      assert.deepEqual(positions(fresh.scan(0, 7, 100, Infinity)), [
+        'r0',
+        'r1',
+        'r2',
+        'r3',
+        'r4',
+        'r5',
+        'r6',
+        'r7',
+      ]);
+      const mid = fresh.scan(2, 7, 3, Infinity);
+      assert.deepEqual(positions(mid), ['r2', 'r3', 'r4']);
+      assert.equal(mid.next, 5);
+      assert.equal(mid.count, 3);
+      assert.equal(mid.bytes, 12);
+      // Only durable positions are visible: `to` stops the scan inside the data the store holds.
+      assert.deepEqual(positions(fresh.scan(5, 5, 100, Infinity)), ['r5']);
+      // maxBytes stops before the record that would exceed it, but one record always comes back.
+      assert.deepEqual(positions(fresh.scan(1, 7, 100, 8)), ['r1', 'r2']);
+      assert.deepEqual(positions(fresh.scan(1, 7, 100, 1)), ['r1']);
+      assert.equal(fresh.scan(8, 7, 100, Infinity).next, 8);
+      assert.equal(fresh.lastBlock()?.last, 7);
+      assert.equal(fresh.blockAt(6)?.arrival, 300);
+      assert.equal(fresh.blockAt(0)?.arrival, 100);
+    });
+  });
+}
+
+for (const transport of transports) {
+  describe(`GetRecords inside stored blocks over ${transport}`, () => {
+    let app: App;
+    let k: KinesisClient;
+    after(async () => {
+      k.destroy();
+      await app.close();
+    });
+
+    it('pages through a 500-record put with small limits and starts AT/AFTER a sequence number mid-block', async () => {
+      app = await startTestServer();
+      k = kinesisClient(app, transport);
+      const [shard] = await createStream(k, 'blocks', 1);
+      await k.send(
+        new PutRecordCommand({ StreamName: 'blocks', PartitionKey: 'p', Data: Buffer.from('before') }),
+      );
+      const put = await k.send(
+        new PutRecordsCommand({
+          StreamName: 'blocks',
+          Records: Array.from({ length: 500 }, (_, i) => ({
+            PartitionKey: `key-${i}`,
+            Data: Buffer.from(`r${i}`),
+          })),
+        }),
+      );
+      await k.send(
+        new PutRecordCommand({ StreamName: 'blocks', PartitionKey: 'p', Data: Buffer.from('after') }),
+      );
+      const seen: string[] = [];
+      let it = (
+        await k.send(
+          new GetShardIteratorCommand({
+            StreamName: 'blocks',
+            ShardId: shard!.ShardId!,
+            ShardIteratorType: 'TRIM_HORIZON',
+          }),
+        )
+      ).ShardIterator;
+      for (;;) {
+        const r = await k.send(new GetRecordsCommand({ ShardIterator: it, Limit: 37 }));
+        seen.push(...r.Records!.map((x) => Buffer.from(x.Data!).toString()));
+        if (r.Records!.length === 0) break;
+        it = r.NextShardIterator;
+      }
+      assert.deepEqual(seen, ['before', ...Array.from({ length: 500 }, (_, i) => `r${i}`), 'after']);
+      const at = put.Records![250]!.SequenceNumber!;
+      for (const [type, first] of [
+        ['AT_SEQUENCE_NUMBER', 'r250'],
+        ['AFTER_SEQUENCE_NUMBER', 'r251'],
+      ] as const) {
+        const i = await k.send(
+          new GetShardIteratorCommand({
+            StreamName: 'blocks',
+            ShardId: shard!.ShardId!,
+            ShardIteratorType: type,
+            StartingSequenceNumber: at,
+          }),
+        );
+        const r = await k.send(new GetRecordsCommand({ ShardIterator: i.ShardIterator, Limit: 2 }));
+        assert.equal(Buffer.from(r.Records![0]!.Data!).toString(), first);
+        assert.equal(r.Records![0]!.PartitionKey, first.replace('r', 'key-'));
+      }
+    });
+  });
+}
