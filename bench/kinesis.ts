@@ -33,7 +33,7 @@ import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 
 type ServerKind = 'tributary' | 'kinesalite';
@@ -113,6 +113,8 @@ const TARGETS = ALL_TARGETS.filter((t) => TARGET_NAMES.includes(t.name));
 
 interface RunningServer {
   endpoint: string;
+  /** The server thread's event loop utilization since `from` (or since start): how busy its JS thread was. */
+  loopBusy(from?: EventLoopUtilization): EventLoopUtilization;
   close(): Promise<void>;
 }
 
@@ -136,6 +138,7 @@ async function startServer(kind: ServerKind): Promise<RunningServer> {
   ])) as [{ port: number }];
   return {
     endpoint: `http://127.0.0.1:${first.port}`,
+    loopBusy: (from) => worker.performance.eventLoopUtilization(from),
     async close() {
       worker.postMessage('close');
       await once(worker, 'message');
@@ -280,6 +283,8 @@ interface Sample {
   /** Server CPU time / wall time (1 = one core busy). */
   serverCores: number;
   clientCores: number;
+  /** Share of the round the server's JS thread (event loop) was busy. */
+  serverLoop: number;
 }
 
 function sample(load: Load, from: Mark): Sample {
@@ -293,6 +298,7 @@ function sample(load: Load, from: Mark): Sample {
     calls: load.calls,
     serverCores: server / wall,
     clientCores: client / wall,
+    serverLoop: NaN,
   };
 }
 
@@ -312,8 +318,11 @@ async function rounds(lanes: Lane[], phase: (l: Lane) => Promise<Load>): Promise
   for (let r = 0; r < ROUNDS; r++) {
     for (let i = 0; i < lanes.length; i++) {
       const lane = lanes[(i + r) % lanes.length]!;
+      const server = SERVER_OF.get(lane.target.name)!;
+      const loop = server.loopBusy();
       const from = mark();
       const s = sample(await phase(lane), from);
+      s.serverLoop = server.loopBusy(loop).utilization;
       const prev = best.get(lane);
       if (!prev || s.rps > prev.rps) best.set(lane, { ...s, rpcs: Math.max(s.rpcs, prev?.rpcs ?? 0) });
       else if (s.rpcs > prev.rpcs) prev.rpcs = s.rpcs;
@@ -359,7 +368,8 @@ async function benchShards(shards: number, clients: Map<string, KinesisClient>):
     const show = (name: string, s: Sample | undefined): string =>
       s
         ? `${name} ${fmt(s.rps)} rec/s, ${fmt(s.rpcs)} rec/server-cpu-s (${s.calls} calls; ` +
-          `server ${s.serverCores.toFixed(2)} cores, client ${s.clientCores.toFixed(2)})`
+          `server ${s.serverCores.toFixed(2)} cores (event loop ${(100 * s.serverLoop).toFixed(0)}% busy), ` +
+          `client ${s.clientCores.toFixed(2)})`
         : '';
     console.log(
       `${r.target.padEnd(13)} shards=${shards}  ${show('PutRecords', r.put)}  ${show('GetRecords', r.get)}`,
@@ -417,6 +427,9 @@ function table(results: Result[]): { lines: string[]; worstWall: number; worstCp
   return { lines, worstWall, worstCpu };
 }
 
+/** Each target's server (two targets share Tributary's). */
+const SERVER_OF = new Map<string, RunningServer>();
+
 async function main(): Promise<void> {
   console.log(
     `Kinesis bench: PutRecords ${RECORDS_PER_CALL} x ${RECORD_BYTES} B per call, ${CALLERS} callers; ` +
@@ -432,6 +445,7 @@ async function main(): Promise<void> {
     for (const t of TARGETS) {
       if (!servers.has(t.kind)) servers.set(t.kind, await startServer(t.kind));
       clients.set(t.name, client(servers.get(t.kind)!.endpoint, t.transport));
+      SERVER_OF.set(t.name, servers.get(t.kind)!);
     }
     for (const shards of SHARD_COUNTS) results.push(...(await benchShards(shards, clients)));
   } finally {

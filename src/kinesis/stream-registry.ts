@@ -361,8 +361,11 @@ export class StreamRegistry extends EventEmitter<StreamRegistryEvents> {
     // never go backwards inside a shard, so AT_TIMESTAMP and retention can binary-search).
     const blocks = new Map<ShardState, { first: number; entries: BlockEntry[] }>();
     for (const e of entries) {
-      const hash = e.explicitHashKey ?? hashPartitionKey(e.partitionKey);
-      const sh = this.#route(s, hash);
+      // With one open shard every key routes to it: the MD5 can be skipped.
+      const sh =
+        s.open.length === 1
+          ? s.open[0]!
+          : this.#route(s, e.explicitHashKey ?? hashPartitionKey(e.partitionKey));
       const position = sh.next++;
       let b = blocks.get(sh);
       if (!b) blocks.set(sh, (b = { first: position, entries: [] }));

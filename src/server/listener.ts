@@ -24,6 +24,9 @@ export interface ListenerOptions {
  * One TCP port serving HTTP/1.1 and cleartext HTTP/2. Each connection's first bytes are sniffed:
  * the HTTP/2 preface goes to the `http2` server, anything else to `http`.
  */
+/** HTTP/2 connection-level receive window: the largest request body (PutRecords: 5 MiB of data, base64). */
+const CONNECTION_WINDOW_BYTES = 8 * 1024 * 1024;
+
 export class Listener implements AsyncDisposable {
   readonly #tcp: net.Server;
   readonly #h1: http.Server;
@@ -42,11 +45,17 @@ export class Listener implements AsyncDisposable {
       this.#serveH2(stream, headers).catch((err: unknown) => this.#failed(err, stream));
     });
     this.#h2.on('session', (s) => {
+      // The connection-level window starts at 64 KiB whatever SETTINGS say; a PutRecords body is often bigger,
+      // and the SDK's Kinesis client opens a new connection per request, so without this every such request
+      // would wait a round trip for a WINDOW_UPDATE.
+      s.setLocalWindowSize(CONNECTION_WINDOW_BYTES);
       this.#sessions.add(s);
       s.on('close', () => this.#sessions.delete(s));
       s.on('error', () => undefined);
     });
-    this.#tcp = net.createServer((socket) => this.#sniff(socket));
+    // noDelay: responses go out in more than one write (HTTP/2 HEADERS then DATA frames); with Nagle the second
+    // waits for the client's delayed ACK, up to 40 ms a request on Linux.
+    this.#tcp = net.createServer({ noDelay: true }, (socket) => this.#sniff(socket));
   }
 
   async listen(): Promise<{ host: string; port: number }> {

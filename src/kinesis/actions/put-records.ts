@@ -1,4 +1,5 @@
 import { InvalidArgument, Serialization } from '../../server/errors.js';
+import { PreEncodedJson } from '../../server/protocols/rpc.js';
 import { Validator } from '../../server/validator.js';
 import { streamTarget, type KinesisContext } from '../kinesis-context.js';
 import type { PutEntry, PutResult } from '../stream-registry.js';
@@ -67,7 +68,19 @@ export async function putRecords(k: KinesisContext, input: Record<string, unknow
 function respond(results: PutResult[]): unknown {
   return {
     FailedRecordCount: 0,
-    Records: results.map((r) => ({ ShardId: r.shardId, SequenceNumber: r.sequenceNumber })),
+    // Up to 500 entries: written as JSON text directly rather than as objects for JSON.stringify.
+    Records: new PreEncodedJson(
+      () => {
+        let s = '[';
+        for (let i = 0; i < results.length; i++) {
+          const r = results[i]!;
+          // Shard ids and sequence numbers are plain ASCII (shardId-NNN, digits): nothing to escape.
+          s += `${i === 0 ? '' : ','}{"ShardId":"${r.shardId}","SequenceNumber":"${r.sequenceNumber}"}`;
+        }
+        return s + ']';
+      },
+      () => results.map((r) => ({ ShardId: r.shardId, SequenceNumber: r.sequenceNumber })),
+    ),
     EncryptionType: 'NONE',
   };
 }
