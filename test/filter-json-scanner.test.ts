@@ -166,6 +166,23 @@ describe('json scanner', () => {
     assert.ok(invalid > 1000, `only ${invalid} corrupted documents were invalid`);
   });
 
+  it('finds quotes, backslashes and control characters inside long strings at every offset and alignment', () => {
+    // Strings are scanned four bytes at a time: put each special byte at every position of a long string, in
+    // views that start at every byte offset of their buffer.
+    const specials = ['"', '\\', '\\"', '\\u00e9', '\u0001', '\u001f', '\n', '\t', '\u007f', 'é', '🙂'];
+    for (const special of specials) {
+      for (let at = 0; at < 12; at++) {
+        const text = `{"k":"${'a'.repeat(at)}${special}${'b'.repeat(13 - at)}","m":1}`;
+        for (let offset = 0; offset < 4; offset++) {
+          const encoded = encoder.encode(text);
+          const padded = new Uint8Array(encoded.length + offset);
+          padded.set(encoded, offset);
+          assertSame(padded.subarray(offset));
+        }
+      }
+    }
+  });
+
   it('rejects malformed details JSON.parse rejects', () => {
     const bad = [
       '',
