@@ -13,6 +13,11 @@ export function canonicalDimensions(dims: readonly Dimension[]): Dimension[] {
 
 /** The identity of one time series. */
 export function seriesKey(namespace: string, metricName: string, dims: readonly Dimension[]): string {
+  // Most series have one dimension or none (recorded on every invoke and put): no sorting to do.
+  if (dims.length <= 1) {
+    const d = dims[0];
+    return JSON.stringify([namespace, metricName, d ? [[d.Name, d.Value]] : []]);
+  }
   return JSON.stringify([namespace, metricName, canonicalDimensions(dims).map((d) => [d.Name, d.Value])]);
 }
 

@@ -21,12 +21,19 @@ type Family =
   | { kind: 'gauge'; m: Gauge<string> }
   | { kind: 'histogram'; m: Histogram<string> };
 
-/** `GetRecords.Records` -> `get_records_records`. */
+const snakeNames = new Map<string, string>();
+
+/** `GetRecords.Records` -> `get_records_records` (metric names are few: memoised, asked on every value). */
 function snake(name: string): string {
-  return name
-    .replace(/\./g, '_')
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .toLowerCase();
+  let s = snakeNames.get(name);
+  if (s === undefined) {
+    s = name
+      .replace(/\./g, '_')
+      .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+      .toLowerCase();
+    if (snakeNames.size < 10_000) snakeNames.set(name, s);
+  }
+  return s;
 }
 
 /**

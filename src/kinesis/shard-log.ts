@@ -31,6 +31,8 @@ export interface ScanResult {
 export class ShardLog {
   #lastAppended: RecordBlock | undefined;
   #lastRead: RecordBlock | undefined;
+  /** Cached `first()` (asked on every read); `null` when not known. */
+  #first: number | undefined | null = null;
 
   constructor(
     readonly store: Store,
@@ -45,13 +47,25 @@ export class ShardLog {
 
   /** Position of the oldest record kept (retention trims whole blocks), or undefined when empty. */
   first(): number | undefined {
-    return this.store.firstSeq(this.name);
+    if (this.#first === null) this.#first = this.store.firstSeq(this.name);
+    return this.#first;
+  }
+
+  /** Removes the blocks before position `before` (retention: whole blocks, see record-block.ts). */
+  async trim(before: number): Promise<void> {
+    this.#first = null;
+    try {
+      await this.store.trim(this.name, before);
+    } finally {
+      this.#first = null;
+    }
   }
 
   /** Writes one put's records for this shard as a block starting at `first`; resolves once durable. */
   async append(first: number, entries: ReadonlyArray<BlockEntry>, arrival: number): Promise<void> {
     const buf = encodeBlock(entries, arrival);
     await this.store.append(this.name, [{ seq: first, value: buf }]);
+    if (this.#first === undefined) this.#first = first;
     if (buf.length <= MAX_CACHED_BLOCK_BYTES) this.#lastAppended = RecordBlock.from(first, buf);
   }
 
@@ -117,6 +131,7 @@ export class ShardLog {
 
   /** Forgets cached blocks (the log was trimmed or dropped). */
   forget(): void {
+    this.#first = null;
     this.#lastAppended = undefined;
     this.#lastRead = undefined;
   }

@@ -463,7 +463,7 @@ export class StreamRegistry extends EventEmitter<StreamRegistryEvents> {
         if (this.#streams.get(s.meta.name) !== s) break;
         const keepFrom = this.positionAtTimestamp(s.meta.name, sh.meta.shardId, cutoff);
         const first = sh.log.first();
-        if (first !== undefined && keepFrom > first) await this.#ctx.store.trim(sh.log.name, keepFrom);
+        if (first !== undefined && keepFrom > first) await sh.log.trim(keepFrom);
         if (
           sh.meta.closedAt !== undefined &&
           sh.meta.closedAt < cutoff &&

@@ -112,7 +112,12 @@ export class Listener implements AsyncDisposable {
 
   async #serveH1(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const ac = new AbortController();
-    res.on('close', () => ac.abort());
+    // Only a connection that goes away before the answer is complete aborts the work (an abort builds a
+    // DOMException, too costly for every request).
+    let answered = false;
+    res.on('close', () => {
+      if (!answered) ac.abort();
+    });
     const body = await readBody(req, req.headers['content-length']);
     if (body === 'aborted') return;
     if (body === 'too-large') {
@@ -147,6 +152,7 @@ export class Listener implements AsyncDisposable {
       await pipeStream(out.stream, res, ac.signal);
       res.end();
     } else {
+      answered = true;
       res.end(out.body ?? '');
     }
   }
@@ -154,7 +160,10 @@ export class Listener implements AsyncDisposable {
   async #serveH2(stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders): Promise<void> {
     stream.on('error', () => undefined);
     const ac = new AbortController();
-    stream.on('close', () => ac.abort());
+    let answered = false;
+    stream.on('close', () => {
+      if (!answered) ac.abort();
+    });
     const body = await readBody(stream, headers['content-length']);
     if (body === 'aborted' || stream.destroyed || stream.closed) return;
     if (body === 'too-large') {
@@ -194,6 +203,7 @@ export class Listener implements AsyncDisposable {
       await pipeStream(out.stream, stream, ac.signal);
       if (!stream.destroyed) stream.end();
     } else {
+      answered = true;
       stream.end(out.body ?? '');
     }
   }

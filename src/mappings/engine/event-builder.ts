@@ -19,18 +19,42 @@ export interface EncodedRecord {
   bytes: number;
 }
 
+/** The parts of a record entry that only depend on the mapping and shard, built once per context. */
+const fixedParts = new WeakMap<EventContext, { eventId: string; tail: string; tailExtra: number }>();
+
+function partsOf(c: EventContext): { eventId: string; tail: string; tailExtra: number } {
+  let p = fixedParts.get(c);
+  if (!p) {
+    const tail =
+      `","eventName":"aws:kinesis:record","invokeIdentityArn":${JSON.stringify(c.role)},` +
+      `"awsRegion":${JSON.stringify(c.region)},"eventSourceARN":${JSON.stringify(c.streamArn)}}`;
+    p = {
+      eventId: `,"eventSource":"aws:kinesis","eventVersion":"1.0","eventID":"${c.shardId}:`,
+      tail,
+      tailExtra: Buffer.byteLength(tail) - tail.length,
+    };
+    fixedParts.set(c, p);
+  }
+  return p;
+}
+
 /**
  * The record entry of AWS's Kinesis event (doc: "Example Kinesis record event"), built as a string so
  * a batch's size is known exactly before it is sent.
  */
 export function encodeRecord(r: KinesisRecord, c: EventContext): EncodedRecord {
+  const { eventId, tail, tailExtra } = partsOf(c);
+  const key = JSON.stringify(r.partitionKey);
+  const d = r.data;
+  const data = (Buffer.isBuffer(d) ? d : Buffer.from(d.buffer, d.byteOffset, d.byteLength)).toString(
+    'base64',
+  );
   const json =
-    `{"kinesis":{"kinesisSchemaVersion":"1.0","partitionKey":${JSON.stringify(r.partitionKey)},` +
-    `"sequenceNumber":"${r.sequenceNumber}","data":"${Buffer.from(r.data.buffer, r.data.byteOffset, r.data.byteLength).toString('base64')}",` +
-    `"approximateArrivalTimestamp":${r.arrival / 1000}},"eventSource":"aws:kinesis","eventVersion":"1.0",` +
-    `"eventID":"${c.shardId}:${r.sequenceNumber}","eventName":"aws:kinesis:record",` +
-    `"invokeIdentityArn":${JSON.stringify(c.role)},"awsRegion":"${c.region}","eventSourceARN":${JSON.stringify(c.streamArn)}}`;
-  return { record: r, json, bytes: Buffer.byteLength(json) };
+    `{"kinesis":{"kinesisSchemaVersion":"1.0","partitionKey":${key},"sequenceNumber":"${r.sequenceNumber}",` +
+    `"data":"${data}","approximateArrivalTimestamp":${r.arrival / 1000}}${eventId}${r.sequenceNumber}${tail}`;
+  // Only the key and the fixed tail (role, ARNs) may hold non-ASCII characters: count their extra UTF-8 bytes.
+  const bytes = json.length + Buffer.byteLength(key) - key.length + tailExtra;
+  return { record: r, json, bytes };
 }
 
 const ENVELOPE_BYTES = '{"Records":[]}'.length;
