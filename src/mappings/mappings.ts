@@ -31,14 +31,25 @@ export interface MappingsOptions {
   retryBaseMs?: number;
   /** Longest retry delay. @default 10000 */
   retryMaxMs?: number;
+  /**
+   * How long a checkpoint waits to be written together with the mapping's others (one transaction and one
+   * fsync for all its shards); after a crash at most this much processing is delivered again. @default 10
+   */
+  checkpointDelayMs?: number;
 }
 
 export function compileMappingsOptions(o: MappingsOptions = {}): Required<MappingsOptions> {
-  const c = { retryBaseMs: o.retryBaseMs ?? 100, retryMaxMs: o.retryMaxMs ?? 10_000 };
+  const c = {
+    retryBaseMs: o.retryBaseMs ?? 100,
+    retryMaxMs: o.retryMaxMs ?? 10_000,
+    checkpointDelayMs: o.checkpointDelayMs ?? 10,
+  };
   if (!(c.retryBaseMs >= 0))
     throw new AwsError('InvalidConfiguration', 'Invalid option retryBaseMs: must be >= 0');
   if (!(c.retryMaxMs >= c.retryBaseMs))
     throw new AwsError('InvalidConfiguration', 'Invalid option retryMaxMs: must be >= retryBaseMs');
+  if (!(c.checkpointDelayMs >= 0))
+    throw new AwsError('InvalidConfiguration', 'Invalid option checkpointDelayMs: must be >= 0');
   return c;
 }
 
@@ -206,7 +217,7 @@ export class Mappings extends EventEmitter<MappingEvents> implements Component {
     const runner = new MappingRunner(
       compiled,
       deps,
-      new Checkpoints(this.#ctx.store, m.UUID),
+      new Checkpoints(this.#ctx.store, m.UUID, this.#opts.checkpointDelayMs),
       fn?.role ?? '',
     );
     this.#runners.set(m.UUID, runner);

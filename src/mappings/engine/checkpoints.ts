@@ -11,53 +11,79 @@ export interface Checkpoint {
 }
 
 /**
- * Durable per-shard checkpoints. Writes are coalesced per shard: at most one in flight, the newest
- * value wins, and `flush()` waits until everything asked for is on disk.
+ * Durable per-shard checkpoints of one mapping. Writes are grouped: a checkpoint waits up to `delayMs` for
+ * the others of the mapping (every shard moves its own after each batch), and each round writes the newest
+ * value per shard in one store transaction, one fsync. Without this every batch of every shard paid for a
+ * transaction of its own, about a fifth of the server's work per batch at BatchSize 100.
+ *
+ * A crash loses at most the checkpoints of the last `delayMs`: their batches are delivered again, which
+ * Lambda's at-least-once processing of Kinesis allows (AWS also redelivers after a failure).
  */
 export class Checkpoints {
   readonly #store: Store;
   readonly #uuid: string;
+  readonly #delayMs: number;
+  /** Set and not yet written. */
   readonly #wanted = new Map<string, Checkpoint>();
-  readonly #writing = new Map<string, Promise<void>>();
+  /** Being written by the current round. */
+  readonly #inflight = new Map<string, Checkpoint>();
+  /** The round that will write what is in `#wanted` (scheduled, not started). */
+  #next: Promise<void> | undefined;
+  /** The round in progress. */
+  #current: Promise<void> | undefined;
 
-  constructor(store: Store, uuid: string) {
+  constructor(store: Store, uuid: string, delayMs = 0) {
     this.#store = store;
     this.#uuid = uuid;
+    this.#delayMs = delayMs;
   }
 
   get(shardId: string): Checkpoint | undefined {
-    return this.#wanted.get(shardId) ?? this.#store.getDoc<Checkpoint>(NS, `${this.#uuid}/${shardId}`);
+    return (
+      this.#wanted.get(shardId) ??
+      this.#inflight.get(shardId) ??
+      this.#store.getDoc<Checkpoint>(NS, `${this.#uuid}/${shardId}`)
+    );
   }
 
   /** Records a new checkpoint; resolves when it (or a newer one) is durable. */
   set(shardId: string, cp: Checkpoint): Promise<void> {
     this.#wanted.set(shardId, cp);
-    let w = this.#writing.get(shardId);
-    if (!w) {
-      w = this.#drain(shardId);
-      this.#writing.set(shardId, w);
-    }
-    return w;
+    return (this.#next ??= this.#round());
   }
 
-  async #drain(shardId: string): Promise<void> {
+  async #round(): Promise<void> {
+    // Yield first: `set` must store this round as `#next` before it takes its snapshot of `#wanted`.
+    await Promise.resolve();
+    // One round at a time, so a newer value is never overtaken by an older one still being written.
+    if (this.#current) await this.#current.catch(() => undefined);
+    if (this.#delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.#delayMs));
+    this.#next = undefined;
+    const run = this.#write();
+    this.#current = run;
     try {
-      for (;;) {
-        const cp = this.#wanted.get(shardId);
-        if (!cp) return;
-        await this.#store.putDoc(NS, `${this.#uuid}/${shardId}`, cp);
-        if (this.#wanted.get(shardId) === cp) {
-          this.#wanted.delete(shardId);
-          return;
-        }
-      }
+      await run;
     } finally {
-      this.#writing.delete(shardId);
+      if (this.#current === run) this.#current = undefined;
     }
   }
 
+  async #write(): Promise<void> {
+    const batch = [...this.#wanted];
+    this.#wanted.clear();
+    for (const [shardId, cp] of batch) this.#inflight.set(shardId, cp);
+    try {
+      // Issued in one turn: the store commits them in one transaction.
+      await Promise.all(batch.map(([shardId, cp]) => this.#store.putDoc(NS, `${this.#uuid}/${shardId}`, cp)));
+    } finally {
+      for (const [shardId, cp] of batch)
+        if (this.#inflight.get(shardId) === cp) this.#inflight.delete(shardId);
+    }
+  }
+
+  /** Waits until every checkpoint set so far is durable. */
   async flush(): Promise<void> {
-    while (this.#writing.size > 0) await Promise.all([...this.#writing.values()]);
+    while (this.#next || this.#current) await (this.#next ?? this.#current);
   }
 
   /** Removes every checkpoint of the mapping (DeleteEventSourceMapping). */

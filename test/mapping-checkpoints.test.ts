@@ -1,0 +1,76 @@
+import { strict as assert } from 'node:assert';
+import { after, describe, it } from 'node:test';
+import { Checkpoints } from '../src/mappings/engine/checkpoints.js';
+import { LmdbStore } from '../src/store/lmdb-store.js';
+import type { Store } from '../src/store/store.js';
+import { tempDir } from './helpers.js';
+
+/** The real lmdb store, counting checkpoint writes and the turns they were issued in. */
+function counting(store: Store): { store: Store; writes: () => number; rounds: () => number } {
+  let writes = 0;
+  let rounds = 0;
+  let inTurn = false;
+  const wrapped = Object.create(store) as Store;
+  wrapped.putDoc = (ns, id, doc) => {
+    writes++;
+    if (!inTurn) {
+      inTurn = true;
+      rounds++;
+      queueMicrotask(() => (inTurn = false));
+    }
+    return store.putDoc(ns, id, doc);
+  };
+  return { store: wrapped, writes: () => writes, rounds: () => rounds };
+}
+
+describe('mapping checkpoints', () => {
+  const dir = tempDir();
+  const store = new LmdbStore(dir);
+  after(() => store.close());
+
+  it('group the shards of a mapping into one write round and keep the newest value per shard', async () => {
+    const c = counting(store);
+    const cps = new Checkpoints(c.store, 'm1', 20);
+    const done = [
+      cps.set('shard-0', { position: 1 }),
+      cps.set('shard-1', { position: 5 }),
+      cps.set('shard-0', { position: 2 }),
+      cps.set('shard-2', { position: 9, finished: true }),
+    ];
+    // Not yet durable, but visible to the engine at once.
+    assert.deepEqual(cps.get('shard-0'), { position: 2 });
+    await Promise.all(done);
+    assert.equal(c.rounds(), 1);
+    assert.equal(c.writes(), 3);
+    // Durable: a fresh reader of the store sees them.
+    const fresh = new Checkpoints(store, 'm1');
+    assert.deepEqual(fresh.get('shard-0'), { position: 2 });
+    assert.deepEqual(fresh.get('shard-1'), { position: 5 });
+    assert.deepEqual(fresh.get('shard-2'), { position: 9, finished: true });
+    assert.deepEqual(Checkpoints.listShards(store, 'm1').sort(), ['shard-0', 'shard-1', 'shard-2']);
+  });
+
+  it('write a value set during a round in the next round, and resolve each caller only when its value is durable', async () => {
+    const c = counting(store);
+    const cps = new Checkpoints(c.store, 'm2', 0);
+    const first = cps.set('s', { position: 10 });
+    await Promise.resolve();
+    await Promise.resolve();
+    // The first round has taken its snapshot; this one must not ride on it.
+    const second = cps.set('s', { position: 11 });
+    await first;
+    await second;
+    assert.deepEqual(new Checkpoints(store, 'm2').get('s'), { position: 11 });
+    assert.ok(c.rounds() >= 1 && c.rounds() <= 2, `rounds: ${c.rounds()}`);
+  });
+
+  it('flush() waits for everything set so far; clear() removes the mapping', async () => {
+    const cps = new Checkpoints(store, 'm3', 50);
+    void cps.set('a', { position: 3 });
+    void cps.set('b', { position: 4 });
+    await cps.flush();
+    assert.deepEqual(new Checkpoints(store, 'm3').get('a'), { position: 3 });
+    await cps.clear(['a', 'b']);
+    assert.equal(new Checkpoints(store, 'm3').get('b'), undefined);
+  });
+});
