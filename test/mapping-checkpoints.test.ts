@@ -64,6 +64,24 @@ describe('mapping checkpoints', () => {
     assert.ok(c.rounds() >= 1 && c.rounds() <= 2, `rounds: ${c.rounds()}`);
   });
 
+  it('keep a checkpoint whose write failed and write it with the next round', async () => {
+    let failNext = true;
+    const flaky = Object.create(store) as Store;
+    flaky.putDoc = (ns, id, doc) => {
+      if (failNext) {
+        failNext = false;
+        return Promise.reject(new Error('disk full'));
+      }
+      return store.putDoc(ns, id, doc);
+    };
+    const cps = new Checkpoints(flaky, 'm4', 0);
+    await assert.rejects(cps.set('a', { position: 7 }), /disk full/);
+    assert.deepEqual(cps.get('a'), { position: 7 });
+    await cps.set('b', { position: 1 });
+    assert.deepEqual(new Checkpoints(store, 'm4').get('a'), { position: 7 });
+    assert.deepEqual(new Checkpoints(store, 'm4').get('b'), { position: 1 });
+  });
+
   it('flush() waits for everything set so far; clear() removes the mapping', async () => {
     const cps = new Checkpoints(store, 'm3', 50);
     void cps.set('a', { position: 3 });

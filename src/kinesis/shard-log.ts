@@ -1,8 +1,11 @@
 import type { Store } from '../store/store.js';
 import { encodeBlock, RecordBlock, type BlockEntry } from './record-block.js';
 
-/** Blocks above this size are not kept in a shard's block cache (a put may write up to 5 MiB to one shard). */
-const MAX_CACHED_BLOCK_BYTES = 1024 * 1024;
+/**
+ * Blocks above this size are not kept in a shard's block cache (a put may write up to 5 MiB to one shard): two
+ * cached blocks per shard stay within 512 KiB, even for a stream of 500 shards with large records.
+ */
+const MAX_CACHED_BLOCK_BYTES = 256 * 1024;
 /** Blocks asked of the store per step of a scan. */
 const READ_AHEAD_BLOCKS = 16;
 

@@ -75,6 +75,10 @@ export class Checkpoints {
     try {
       // Issued in one turn: the store commits them in one transaction.
       await Promise.all(batch.map(([shardId, cp]) => this.#store.putDoc(NS, `${this.#uuid}/${shardId}`, cp)));
+    } catch (err) {
+      // Not durable: back to `#wanted` (unless a newer value is there) for the next round to write.
+      for (const [shardId, cp] of batch) if (!this.#wanted.has(shardId)) this.#wanted.set(shardId, cp);
+      throw err;
     } finally {
       for (const [shardId, cp] of batch)
         if (this.#inflight.get(shardId) === cp) this.#inflight.delete(shardId);

@@ -441,14 +441,18 @@ export class ShardProcessor {
     const position = this.#head < this.#inflight.length ? this.#inflight[this.#head]! : this.#readPos;
     if (position > this.#lastCheckpoint) {
       this.#lastCheckpoint = position;
-      void this.#cps.set(this.shardId, { position }).then(() => {
-        this.#d.events.emit('checkpoint', {
-          uuid: this.#m.uuid,
-          shardId: this.shardId,
-          position,
-          finished: false,
-        });
-      });
+      void this.#cps.set(this.shardId, { position }).then(
+        () => {
+          this.#d.events.emit('checkpoint', {
+            uuid: this.#m.uuid,
+            shardId: this.shardId,
+            position,
+            finished: false,
+          });
+        },
+        // A failed write (disk full...) keeps the checkpoint pending: the next round writes it again.
+        () => undefined,
+      );
     }
   }
 
