@@ -44,7 +44,8 @@ export async function getRecords(k: KinesisContext, input: Record<string, unknow
   const scan = k.streams.scan(it.stream, it.shardId, from, limit, MAX_RESPONSE_BYTES);
   const next = scan.next;
   const now = Date.now();
-  const shardIndex = k.streams.shard(it.stream, it.shardId).index;
+  const shard = k.streams.shard(it.stream, it.shardId);
+  const shardIndex = shard.index;
   const out: Record<string, unknown> = {
     Records: new PreEncodedJson(
       () => recordsJson(scan.slices, sequencePrefix(shardIndex, meta.createdAt)),
@@ -65,7 +66,6 @@ export async function getRecords(k: KinesisContext, input: Record<string, unknow
     ),
     MillisBehindLatest: millisBehindLatest(k.streams.arrivalAt(it.stream, it.shardId, next), now),
   };
-  const shard = k.streams.shard(it.stream, it.shardId);
   if (shard.endPosition !== undefined && next > shard.endPosition) {
     // The end of a closed shard: no further iterator, and the children to continue with.
     out['NextShardIterator'] = null;
