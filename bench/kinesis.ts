@@ -9,7 +9,8 @@
  * reported: on a shared machine this keeps another process's burst from being charged to one server only.
  *
  * Besides wall-clock throughput, the server's CPU time is measured (process CPU minus the client thread's), giving
- * records per server CPU-second: what one core can serve, which stays comparable when the machine is busy.
+ * records per server CPU-second: what one core can serve, which stays comparable when the machine is busy. The
+ * server thread's event loop utilization is printed too: below 100% the server is waiting for its client.
  *
  * Knobs (env): BENCH_SECONDS (seconds per measured round, default 1), BENCH_ROUNDS (default 3),
  * BENCH_CALLERS (default 8), BENCH_SHARDS (default "1,4"), BENCH_PHASES (default "put,get"),
