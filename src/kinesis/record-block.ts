@@ -56,7 +56,7 @@ export function encodeBlock(entries: ReadonlyArray<BlockEntry>, arrival: number)
 export class RecordBlock {
   readonly count: number;
   readonly arrival: number;
-  /** Per record: key start, data start, data end (the key ends where the data starts, minus nothing). */
+  /** Per record: key start, data start (where the key ends), data end. */
   readonly #offsets: Uint32Array;
 
   private constructor(
