@@ -5,15 +5,15 @@ import {
   buildPayload,
   encodeRecord,
   payloadBytes,
-  type EventContext,
+  eventContext,
 } from '../src/mappings/engine/event-builder.js';
 
-const ctx: EventContext = {
+const ctx = eventContext({
   shardId: 'shardId-000000000003',
   streamArn: 'arn:aws:kinesis:us-east-1:000000000000:stream/orders',
   region: 'us-east-1',
   role: 'arn:aws:iam::000000000000:role/lambda-role',
-};
+});
 
 const KEYS = ['plain', 'ключ', '🙂', 'quote"and\\back', 'ctl\u0001', 'lone\ud800surrogate'];
 

@@ -84,6 +84,11 @@ export class ShardLog {
     return b;
   }
 
+  /** The block holding `position`, or else the first block after it up to position `to` (a gap or a trimmed start). */
+  blockFrom(position: number, to: number): RecordBlock | undefined {
+    return this.blockAt(position) ?? this.scan(position, to, 1, Infinity).slices[0]?.block;
+  }
+
   /**
    * Records from `from` to `to` (inclusive), at most `limit` of them and stopping before `maxBytes` of data
    * plus keys (at least one record when any exists).

@@ -434,7 +434,7 @@ export class StreamRegistry extends EventEmitter<StreamRegistryEvents> {
     let hi = sh.committed + 1;
     while (lo < hi) {
       const mid = Math.floor((lo + hi) / 2);
-      const block = sh.log.blockAt(mid) ?? sh.log.scan(mid, sh.committed, 1, Infinity).slices[0]?.block;
+      const block = sh.log.blockFrom(mid, sh.committed);
       if (!block || block.arrival >= ms) hi = block ? Math.min(mid, block.first) : mid;
       else lo = block.last + 1;
     }
@@ -446,8 +446,7 @@ export class StreamRegistry extends EventEmitter<StreamRegistryEvents> {
     const s = this.#state(stream);
     const sh = this.#shard(s, shardId);
     if (position > sh.committed) return undefined;
-    return (sh.log.blockAt(position) ?? sh.log.scan(position, sh.committed, 1, Infinity).slices[0]?.block)
-      ?.arrival;
+    return sh.log.blockFrom(position, sh.committed)?.arrival;
   }
 
   /**

@@ -3,13 +3,37 @@ import type { KinesisRecord } from '../../kinesis/model.js';
 /** Lambda's synchronous invocation payload limit (6 MB). A batch that would exceed it is cut. */
 export const MAX_SYNC_PAYLOAD_BYTES = 6 * 1024 * 1024;
 
-/** What is the same for every record of a mapping's events. */
+/** What is the same for every record of a mapping's events in one shard. */
 export interface EventContext {
   shardId: string;
   streamArn: string;
   region: string;
   /** The function's execution role (invokeIdentityArn). */
   role: string;
+  /** Record entry text from the end of `kinesis` up to the sequence number in `eventID`. */
+  readonly eventIdPrefix: string;
+  /** Record entry text after `eventID`'s sequence number, to the end of the entry. */
+  readonly tail: string;
+  /** UTF-8 bytes of `tail` beyond its length in characters (a non-ASCII role or ARN). */
+  readonly tailExtraBytes: number;
+}
+
+/** Builds a context, with the entry text that only depends on it written once. */
+export function eventContext(c: {
+  shardId: string;
+  streamArn: string;
+  region: string;
+  role: string;
+}): EventContext {
+  const tail =
+    `","eventName":"aws:kinesis:record","invokeIdentityArn":${JSON.stringify(c.role)},` +
+    `"awsRegion":${JSON.stringify(c.region)},"eventSourceARN":${JSON.stringify(c.streamArn)}}`;
+  return {
+    ...c,
+    eventIdPrefix: `,"eventSource":"aws:kinesis","eventVersion":"1.0","eventID":"${c.shardId}:`,
+    tail,
+    tailExtraBytes: Buffer.byteLength(tail) - tail.length,
+  };
 }
 
 /** One record, serialised once: its JSON and its byte length in the payload. */
@@ -19,31 +43,11 @@ export interface EncodedRecord {
   bytes: number;
 }
 
-/** The parts of a record entry that only depend on the mapping and shard, built once per context. */
-const fixedParts = new WeakMap<EventContext, { eventId: string; tail: string; tailExtra: number }>();
-
-function partsOf(c: EventContext): { eventId: string; tail: string; tailExtra: number } {
-  let p = fixedParts.get(c);
-  if (!p) {
-    const tail =
-      `","eventName":"aws:kinesis:record","invokeIdentityArn":${JSON.stringify(c.role)},` +
-      `"awsRegion":${JSON.stringify(c.region)},"eventSourceARN":${JSON.stringify(c.streamArn)}}`;
-    p = {
-      eventId: `,"eventSource":"aws:kinesis","eventVersion":"1.0","eventID":"${c.shardId}:`,
-      tail,
-      tailExtra: Buffer.byteLength(tail) - tail.length,
-    };
-    fixedParts.set(c, p);
-  }
-  return p;
-}
-
 /**
  * The record entry of AWS's Kinesis event (doc: "Example Kinesis record event"), built as a string so
  * a batch's size is known exactly before it is sent.
  */
 export function encodeRecord(r: KinesisRecord, c: EventContext): EncodedRecord {
-  const { eventId, tail, tailExtra } = partsOf(c);
   const key = JSON.stringify(r.partitionKey);
   const d = r.data;
   const data = (Buffer.isBuffer(d) ? d : Buffer.from(d.buffer, d.byteOffset, d.byteLength)).toString(
@@ -51,9 +55,9 @@ export function encodeRecord(r: KinesisRecord, c: EventContext): EncodedRecord {
   );
   const json =
     `{"kinesis":{"kinesisSchemaVersion":"1.0","partitionKey":${key},"sequenceNumber":"${r.sequenceNumber}",` +
-    `"data":"${data}","approximateArrivalTimestamp":${r.arrival / 1000}}${eventId}${r.sequenceNumber}${tail}`;
+    `"data":"${data}","approximateArrivalTimestamp":${r.arrival / 1000}}${c.eventIdPrefix}${r.sequenceNumber}${c.tail}`;
   // Only the key and the fixed tail (role, ARNs) may hold non-ASCII characters: count their extra UTF-8 bytes.
-  const bytes = json.length + Buffer.byteLength(key) - key.length + tailExtra;
+  const bytes = json.length + Buffer.byteLength(key) - key.length + c.tailExtraBytes;
   return { record: r, json, bytes };
 }
 

@@ -14,6 +14,7 @@ import {
   buildPayload,
   encodeRecord,
   type EncodedRecord,
+  eventContext,
   type EventContext,
 } from './event-builder.js';
 import type { MappingEvents } from './events.js';
@@ -123,7 +124,7 @@ export class ShardProcessor {
     this.#cps = cps;
     this.#readPos = start;
     this.#lastCheckpoint = start;
-    this.#ctx = { shardId, streamArn: m.streamArn, region: deps.region, role };
+    this.#ctx = eventContext({ shardId, streamArn: m.streamArn, region: deps.region, role });
     this.#lanes = Array.from({ length: m.parallelization }, () => ({
       queue: [],
       signal: new Signal(),
