@@ -1,5 +1,5 @@
 import type { AppContext } from '../server/context.js';
-import type { QueryParams, XmlContent } from '../server/protocols/query.js';
+import { el, type QueryParams, type XmlContent } from '../server/protocols/query.js';
 import { toAwsError } from '../server/serialize-error.js';
 import { sqsError } from './errors.js';
 import type { Input } from './params.js';
@@ -97,4 +97,45 @@ export function batchFailure(id: string, err: unknown): BatchFailure {
     Code: e.queryCompat?.code ?? e.type,
     Message: e.message,
   };
+}
+
+/** A failed entry in a batch response's query (XML) form. */
+export function failureXml(f: BatchFailure): ReturnType<typeof el> {
+  return el(
+    'BatchResultErrorEntry',
+    el('Id', f.Id),
+    el('SenderFault', f.SenderFault),
+    el('Code', f.Code),
+    el('Message', f.Message),
+  );
+}
+
+/**
+ * Applies `op` to every entry of a batch and reports each one, successes in request order. `concurrent`
+ * lets independent entries share store commits (deletes); `in-order` runs each after the one before, so an
+ * entry sees what the previous ones did (visibility changes).
+ */
+export async function eachEntry(
+  entries: readonly Input[],
+  mode: 'concurrent' | 'in-order',
+  op: (entry: Input) => Promise<void>,
+): Promise<{ Successful: Array<{ Id: string }>; Failed: BatchFailure[] }> {
+  const outcomes: Array<BatchFailure | undefined> = new Array<BatchFailure | undefined>(entries.length);
+  const run = async (e: Input, i: number): Promise<void> => {
+    try {
+      await op(e);
+    } catch (err) {
+      outcomes[i] = batchFailure(e.Id as string, err);
+    }
+  };
+  if (mode === 'concurrent') await Promise.all(entries.map(run));
+  else for (let i = 0; i < entries.length; i++) await run(entries[i]!, i);
+  const Successful: Array<{ Id: string }> = [];
+  const Failed: BatchFailure[] = [];
+  entries.forEach((e, i) => {
+    const failure = outcomes[i];
+    if (failure) Failed.push(failure);
+    else Successful.push({ Id: e.Id as string });
+  });
+  return { Successful, Failed };
 }

@@ -1,33 +1,14 @@
 import { el } from '../../server/protocols/query.js';
 import { batchEntries } from '../params.js';
-import {
-  batchFailure,
-  checkBatch,
-  defineAction,
-  scalars,
-  targetQueue,
-  type BatchFailure,
-} from '../sqs-action.js';
+import { checkBatch, defineAction, eachEntry, failureXml, scalars, targetQueue } from '../sqs-action.js';
 import { changeVisibility } from './change-message-visibility.js';
-import { failureXml } from './send-message-batch.js';
 
 export const changeMessageVisibilityBatch = defineAction({
   async run(sqs, input) {
     const q = targetQueue(sqs, input);
     const entries = batchEntries(input, 'Entries');
     checkBatch(entries, 'ChangeMessageVisibilityBatchRequestEntry');
-    const Successful: Array<{ Id: string }> = [];
-    const Failed: BatchFailure[] = [];
-    for (const e of entries) {
-      const id = e.Id as string;
-      try {
-        await changeVisibility(q, e);
-        Successful.push({ Id: id });
-      } catch (err) {
-        Failed.push(batchFailure(id, err));
-      }
-    }
-    return { Successful, Failed };
+    return eachEntry(entries, 'in-order', (e) => changeVisibility(q, e));
   },
   fromQuery: (p) => ({
     ...scalars(p, ['QueueUrl']),

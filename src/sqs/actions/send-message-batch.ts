@@ -8,6 +8,7 @@ import {
   batchFailure,
   checkBatch,
   defineAction,
+  failureXml,
   scalars,
   targetQueue,
   type BatchFailure,
@@ -67,13 +68,3 @@ export const sendMessageBatch = defineAction({
     out.Failed.map(failureXml),
   ],
 });
-
-export function failureXml(f: BatchFailure): ReturnType<typeof el> {
-  return el(
-    'BatchResultErrorEntry',
-    el('Id', f.Id),
-    el('SenderFault', f.SenderFault),
-    el('Code', f.Code),
-    el('Message', f.Message),
-  );
-}
