@@ -171,19 +171,7 @@ export class FunctionRegistry extends EventEmitter<RegistryEvents> {
         stateReason: PENDING_REASON,
         stateReasonCode: 'Creating',
       };
-      try {
-        await this.#app.store.putDoc(FUNCTION_NS, record.name, record);
-      } catch (err) {
-        await this.#code.remove(record.name, codeId);
-        throw err;
-      }
-      this.#records.set(record.name, record);
-      this.emit('created', structuredClone(record));
-      const snapshot = structuredClone(record);
-      await this.#transition(() => this.#activate(record.name, record.revisionId));
-      return this.#app.options.transitionDelayMs === 0
-        ? structuredClone(this.#records.get(record.name) ?? record)
-        : snapshot;
+      return await this.#publish(record, 'created', () => this.#code.remove(record.name, codeId));
     } finally {
       this.#locked.delete(fields.name);
     }
@@ -301,6 +289,19 @@ export class FunctionRegistry extends EventEmitter<RegistryEvents> {
       lastUpdateStatusReasonCode: 'Creating',
     };
     if ('environment' in change && change.environment === undefined) delete record.environment;
+    return this.#publish(record, 'updated', undo);
+  }
+
+  /**
+   * Persists a new or changed function (running `undo` if that fails), announces it, and starts its
+   * Pending/InProgress -> Active/Successful transition. Returns what the API answers: the record as saved, or
+   * already active when transitions are instant.
+   */
+  async #publish(
+    record: FunctionRecord,
+    event: 'created' | 'updated',
+    undo: () => Promise<void>,
+  ): Promise<FunctionRecord> {
     try {
       await this.#app.store.putDoc(FUNCTION_NS, record.name, record);
     } catch (err) {
@@ -308,7 +309,7 @@ export class FunctionRegistry extends EventEmitter<RegistryEvents> {
       throw err;
     }
     this.#records.set(record.name, record);
-    this.emit('updated', structuredClone(record));
+    this.emit(event, structuredClone(record));
     const snapshot = structuredClone(record);
     await this.#transition(() => this.#activate(record.name, record.revisionId));
     return this.#app.options.transitionDelayMs === 0
