@@ -7,7 +7,7 @@ import {
   PutRecordsCommand,
   type KinesisClient,
 } from '@aws-sdk/client-kinesis';
-import { encodeBlock, RecordBlock } from '../src/kinesis/record-block.js';
+import { blockRecordBytes, encodeBlock, RecordBlock } from '../src/kinesis/record-block.js';
 import { recordsJson } from '../src/kinesis/records-json.js';
 import { ShardLog } from '../src/kinesis/shard-log.js';
 import { LmdbStore } from '../src/store/lmdb-store.js';
@@ -26,7 +26,12 @@ describe('record blocks', () => {
       { partitionKey: 'empty', data: Buffer.alloc(0) },
       { partitionKey: 'big', data: Buffer.alloc(1024 * 1024, 7) },
     ];
-    const b = RecordBlock.from(40, encodeBlock(entries, 1_700_000_000_123));
+    const buf = encodeBlock(entries, 1_700_000_000_123);
+    const b = RecordBlock.from(40, buf);
+    assert.equal(
+      blockRecordBytes(buf),
+      entries.reduce((n, e) => n + e.data.length + Buffer.byteLength(e.partitionKey), 0),
+    );
     assert.equal(b.count, entries.length);
     assert.equal(b.first, 40);
     assert.equal(b.last, 40 + entries.length - 1);

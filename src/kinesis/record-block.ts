@@ -49,6 +49,11 @@ export function encodeBlock(entries: ReadonlyArray<BlockEntry>, arrival: number)
   return buf;
 }
 
+/** What the limits and metrics count for an encoded block's records: data plus partition key bytes. */
+export function blockRecordBytes(buf: Buffer): number {
+  return buf.length - HEADER_BYTES - buf.readUInt32LE(4) * RECORD_HEADER_BYTES;
+}
+
 /**
  * A decoded view of a stored block: offsets are parsed once, keys and data are read on demand
  * (data as a view into the block, not a copy). Immutable, so it can be cached and shared by readers.

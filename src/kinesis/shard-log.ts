@@ -1,5 +1,5 @@
 import type { Store } from '../store/store.js';
-import { encodeBlock, RecordBlock, type BlockEntry } from './record-block.js';
+import { blockRecordBytes, encodeBlock, RecordBlock, type BlockEntry } from './record-block.js';
 
 /**
  * Blocks above this size are not kept in a shard's block cache (a put may write up to 5 MiB to one shard): two
@@ -64,12 +64,16 @@ export class ShardLog {
     }
   }
 
-  /** Writes one put's records for this shard as a block starting at `first`; resolves once durable. */
-  async append(first: number, entries: ReadonlyArray<BlockEntry>, arrival: number): Promise<void> {
+  /**
+   * Writes one put's records for this shard as a block starting at `first`; resolves once durable, with the
+   * records' data plus partition key bytes.
+   */
+  async append(first: number, entries: ReadonlyArray<BlockEntry>, arrival: number): Promise<number> {
     const buf = encodeBlock(entries, arrival);
     await this.store.append(this.name, [{ seq: first, value: buf }]);
     if (this.#first === undefined) this.#first = first;
     if (buf.length <= MAX_CACHED_BLOCK_BYTES) this.#lastAppended = RecordBlock.from(first, buf);
+    return blockRecordBytes(buf);
   }
 
   /** The block holding `position`, if it is stored. */

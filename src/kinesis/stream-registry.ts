@@ -375,20 +375,19 @@ export class StreamRegistry extends EventEmitter<StreamRegistryEvents> {
         sequenceNumber: formatSequenceNumber(sh.meta.index, s.meta.createdAt, position),
       });
     }
-    const writes: Array<Promise<void>> = [];
+    const writes: Array<Promise<number>> = [];
     for (const [sh, b] of blocks) {
       const t = Math.max(now, sh.lastArrival);
       sh.lastArrival = t;
       writes.push(sh.log.append(b.first, b.entries, t));
     }
-    await Promise.all(writes);
+    const blockBytes = await Promise.all(writes);
     for (const [sh, b] of blocks) {
       const last = b.first + b.entries.length - 1;
       if (last > sh.committed) sh.committed = last;
       this.emit('append', { stream, shardId: sh.meta.shardId, lastPosition: sh.committed });
     }
-    let bytes = 0;
-    for (const e of entries) bytes += e.data.length + Buffer.byteLength(e.partitionKey);
+    const bytes = blockBytes.reduce((a, b) => a + b, 0);
     this.emit('incoming', { stream, records: entries.length, bytes });
     return results;
   }
