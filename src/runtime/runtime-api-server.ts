@@ -147,17 +147,26 @@ function reply(res: http.ServerResponse, r: RuntimeReply): void {
   res.end(json);
 }
 
-/** The body, or undefined when it is larger than `limit` (the rest is drained so the connection stays usable). */
-async function readLimited(req: http.IncomingMessage, limit: number): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  let over = false;
-  for await (const chunk of req) {
-    const b = chunk as Buffer;
-    size += b.length;
-    if (size > limit) over = true;
-    else chunks.push(b);
-  }
-  if (over) return undefined;
-  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+/**
+ * The body, or undefined when it is larger than `limit` (the rest is drained so the connection stays usable).
+ * Plain 'data'/'end' listeners: an async iterator over the request costs several promises per invocation.
+ */
+function readLimited(req: http.IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (b: Buffer) => {
+      size += b.length;
+      if (size <= limit) chunks.push(b);
+    });
+    req.on('end', () => {
+      if (size > limit) resolve(undefined);
+      else resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+    });
+    req.on('error', reject);
+    // A runtime that goes away mid-body never ends the request.
+    req.on('close', () => {
+      if (!req.complete) reject(new Error('runtime connection closed before the body ended'));
+    });
+  });
 }
