@@ -354,7 +354,12 @@ function runHandler(handler, event, headers) {
 }
 
 /** An error outside the handler's promise (a throwing timer, an unhandled rejection): report it, then exit. */
+let dying = false;
 async function fatal(label, body) {
+  // Once: reporting may itself fail (a write to a closed stdout raises again), and each report must not start
+  // another.
+  if (dying) return;
+  dying = true;
   console.error(`${label} \t${JSON.stringify(body)}`);
   try {
     if (currentRequestId !== undefined)
@@ -366,6 +371,10 @@ async function fatal(label, body) {
 }
 
 async function main() {
+  // The server reads stdout and stderr for the function's log; when they fail (EPIPE: the server died, even by
+  // kill -9) nobody is left to serve. Unhandled, the write error would raise uncaughtException, whose report
+  // writes to stdout again and fails synchronously again: a loop that starves the event loop and spins a core.
+  for (const out of [process.stdout, process.stderr]) out.on('error', () => process.exit(1));
   patchConsole();
   process.on('uncaughtException', (err) => void fatal('Uncaught Exception', toErrorBody(err)));
   process.on('unhandledRejection', (reason) => {
@@ -399,22 +408,25 @@ async function main() {
     currentRequestId = requestId;
     const trace = next.headers['lambda-runtime-trace-id'];
     if (trace) process.env._X_AMZN_TRACE_ID = String(trace);
+    let json;
     try {
       const raw = next.body.length === 0 ? 'null' : next.body.toString('utf8');
       const event = JSON.parse(raw);
       const result = await runHandler(handler, event, next.headers);
-      const json = result === undefined ? 'null' : JSON.stringify(result);
-      await request(
-        'POST',
-        `${API_VERSION}/invocation/${requestId}/response`,
-        { 'content-type': 'application/json', ...statsHeaders() },
-        json ?? 'null',
-      );
+      json = (result === undefined ? 'null' : JSON.stringify(result)) ?? 'null';
     } catch (err) {
       const body = toErrorBody(err);
       console.error(`Invoke Error \t${JSON.stringify(body)}`);
       await postError(`${API_VERSION}/invocation/${requestId}/error`, body);
+      continue;
     }
+    // Outside the try: failing to post is the Runtime API going away, not the function failing (main() exits).
+    await request(
+      'POST',
+      `${API_VERSION}/invocation/${requestId}/response`,
+      { 'content-type': 'application/json', ...statsHeaders() },
+      json,
+    );
   }
 }
 
