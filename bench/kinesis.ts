@@ -8,6 +8,10 @@
  * load at a time. Each phase runs BENCH_ROUNDS times, interleaved across the servers, and the best round is
  * reported: on a shared machine this keeps another process's burst from being charged to one server only.
  *
+ * The target's comparison (issue 2: "the same @aws-sdk/client-kinesis client (kinesalite needs an HTTP/1.1
+ * handler)") is the tributary-h1 column: one client configuration against both servers. The tributary-h2 column
+ * is the SDK's default handler, which opens a new HTTP/2 connection per request; it is printed beside it.
+ *
  * Besides wall-clock throughput, the server's CPU time is measured (process CPU minus the client thread's), giving
  * records per server CPU-second: what one core can serve, which stays comparable when the machine is busy. The
  * server thread's event loop utilization is printed too: below 100% the server is waiting for its client.
@@ -396,8 +400,10 @@ function table(results: Result[]): { lines: string[]; worstWall: number; worstCp
     '| shards | metric | Tributary HTTP/2 | Tributary HTTP/1.1 | kinesalite (HTTP/1.1) | h2 / kinesalite | h1 / kinesalite |',
     '|---:|---|---:|---:|---:|---:|---:|',
   ];
-  let worstWall = Infinity;
-  let worstCpu = Infinity;
+  // Lowest ratios per Tributary transport: h1 is the target's comparison (the same client, with the HTTP/1.1
+  // handler kinesalite needs); h2 is the SDK's default handler against kinesalite's HTTP/1.1.
+  const worstWall = { h1: Infinity, h2: Infinity };
+  const worstCpu = { h1: Infinity, h2: Infinity };
   const metrics: Array<[string, (r: Result) => number | undefined, (n: number) => string, 'wall' | 'cpu']> = [
     ['PutRecords records/s', (r) => r.put?.rps, fmt, 'wall'],
     ['PutRecords MB/s', (r) => r.put && (r.put.rps * RECORD_BYTES) / 1e6, (n) => n.toFixed(2), 'wall'],
@@ -416,12 +422,15 @@ function table(results: Result[]): { lines: string[]; worstWall: number; worstCp
       lines.push(
         `| ${shards} | ${metric} | ${cell(h2)} | ${cell(h1)} | ${cell(kl)} | ${ratio(v(h2), v(kl))} | ${ratio(v(h1), v(kl))} |`,
       );
-      for (const r of [h2, h1]) {
+      for (const [transport, r] of [
+        ['h2', h2],
+        ['h1', h1],
+      ] as const) {
         const a = v(r);
         const b = v(kl);
         if (a === undefined || b === undefined || !(b > 0) || !Number.isFinite(a / b)) continue;
-        if (kind === 'wall') worstWall = Math.min(worstWall, a / b);
-        else worstCpu = Math.min(worstCpu, a / b);
+        const worst = kind === 'wall' ? worstWall : worstCpu;
+        worst[transport] = Math.min(worst[transport], a / b);
       }
     }
   }
@@ -455,10 +464,20 @@ async function main(): Promise<void> {
   }
   const { lines, worstWall, worstCpu } = table(results);
   console.log('\n' + lines.join('\n') + '\n');
-  if (Number.isFinite(worstWall))
-    console.log(`lowest Tributary/kinesalite ratio, wall clock: ${worstWall.toFixed(1)}x (target >= 5x)`);
-  if (Number.isFinite(worstCpu))
-    console.log(`lowest Tributary/kinesalite ratio, per server CPU-second: ${worstCpu.toFixed(1)}x`);
+  const show = (label: string, wall: number, cpu: number): void => {
+    if (Number.isFinite(wall))
+      console.log(`${label}: ${wall.toFixed(1)}x wall clock, ${cpu.toFixed(1)}x per server CPU-second`);
+  };
+  show(
+    'lowest Tributary/kinesalite ratio, same client and handler (SDK + HTTP/1.1; the target, >= 5x)',
+    worstWall.h1,
+    worstCpu.h1,
+  );
+  show(
+    "lowest Tributary/kinesalite ratio, Tributary over the SDK's default HTTP/2 handler, kinesalite over HTTP/1.1",
+    worstWall.h2,
+    worstCpu.h2,
+  );
   console.log(`kinesis bench took ${((performance.now() - started) / 1000).toFixed(0)}s`);
 }
 
