@@ -7,6 +7,7 @@ import {
   PutRecordsCommand,
   type KinesisClient,
 } from '@aws-sdk/client-kinesis';
+import { BlockCache } from '../src/kinesis/block-cache.js';
 import { blockRecordBytes, encodeBlock, RecordBlock } from '../src/kinesis/record-block.js';
 import { recordsJson } from '../src/kinesis/records-json.js';
 import { ShardLog } from '../src/kinesis/shard-log.js';
@@ -133,6 +134,48 @@ for (const [engine, open] of engines) {
       assert.equal(fresh.lastBlock()?.last, 7);
       assert.equal(fresh.blockAt(6)?.arrival, 300);
       assert.equal(fresh.blockAt(0)?.arrival, 100);
+    });
+
+    it('keeps the cached blocks of all shard logs within one budget, and reads dropped blocks from the store', async () => {
+      const block = (first: number, text: string): Array<{ data: Buffer; partitionKey: string }> => [
+        { data: Buffer.from(text.repeat(100)), partitionKey: `k${first}` },
+      ];
+      const size = encodeBlock(block(0, 'a'), 1).length;
+      // Room for three blocks: six shards appending one block each keep only the three most recent.
+      const cache = new BlockCache(3 * size);
+      // The logs see the store through a view that counts lookups (a block is found with floor(), further
+      // blocks with read()).
+      let lookups = 0;
+      const counted = new Proxy(store, {
+        get(target, prop) {
+          const v: unknown = Reflect.get(target, prop, target);
+          if (typeof v !== 'function') return v;
+          return (...args: unknown[]): unknown => {
+            if (prop === 'read' || prop === 'floor') lookups++;
+            return (v as (...a: unknown[]) => unknown).apply(target, args);
+          };
+        },
+      });
+      const logs = Array.from({ length: 6 }, (_, i) => new ShardLog(counted, `budget-${i}`, cache));
+      for (const [i, log] of logs.entries()) {
+        await log.append(0, block(0, String(i)), 1);
+        assert.ok(cache.bytes <= 3 * size, `${cache.bytes} bytes cached after ${i + 1} appends`);
+      }
+      assert.equal(cache.bytes, 3 * size);
+      const text = (log: ShardLog): string => {
+        const slice = log.scan(0, 0, 10, Infinity).slices[0]!;
+        return slice.block.data(slice.start).toString().slice(0, 1);
+      };
+      // The three newest come from the cache, each of the three oldest from the store.
+      for (const i of [3, 4, 5]) assert.equal(text(logs[i]!), String(i));
+      assert.equal(lookups, 0);
+      for (const i of [0, 1, 2]) assert.equal(text(logs[i]!), String(i));
+      assert.ok(lookups >= 3, `${lookups} store lookups for three dropped blocks`);
+      assert.ok(cache.bytes <= 3 * size);
+      // Forgetting a log releases its share of the budget.
+      const before = cache.bytes;
+      logs[2]!.forget();
+      assert.equal(cache.bytes, before - size);
     });
   });
 }

@@ -1,9 +1,10 @@
 import type { Store } from '../store/store.js';
+import { BlockCache, CacheSlot } from './block-cache.js';
 import { blockRecordBytes, encodeBlock, RecordBlock, type BlockEntry } from './record-block.js';
 
 /**
  * Blocks above this size are not kept in a shard's block cache (a put may write up to 5 MiB to one shard): two
- * cached blocks per shard stay within 512 KiB, even for a stream of 500 shards with large records.
+ * cached blocks per shard stay within 512 KiB; the server-wide `BlockCache` bounds all shards together.
  */
 const MAX_CACHED_BLOCK_BYTES = 256 * 1024;
 /** Blocks asked of the store per step of a scan. */
@@ -32,14 +33,16 @@ export interface ScanResult {
  * the tip of a shard (mappings, SubscribeToShard, GetRecords polling) mostly ask for those again.
  */
 export class ShardLog {
-  #lastAppended: RecordBlock | undefined;
-  #lastRead: RecordBlock | undefined;
+  readonly #lastAppended = new CacheSlot();
+  readonly #lastRead = new CacheSlot();
   /** Cached `first()` (asked on every read); `null` when not known. */
   #first: number | undefined | null = null;
 
   constructor(
     readonly store: Store,
     readonly name: string,
+    /** Shared by the server's shard logs; a log of its own by default (tests). */
+    readonly cache: BlockCache = new BlockCache(),
   ) {}
 
   /** The shard's last block in the store (on load: the last position and arrival time). */
@@ -72,7 +75,8 @@ export class ShardLog {
     const buf = encodeBlock(entries, arrival);
     await this.store.append(this.name, [{ seq: first, value: buf }]);
     if (this.#first === undefined) this.#first = first;
-    if (buf.length <= MAX_CACHED_BLOCK_BYTES) this.#lastAppended = RecordBlock.from(first, buf);
+    if (buf.length <= MAX_CACHED_BLOCK_BYTES)
+      this.cache.set(this.#lastAppended, RecordBlock.from(first, buf));
     return blockRecordBytes(buf);
   }
 
@@ -144,19 +148,19 @@ export class ShardLog {
   /** Forgets cached blocks (the log was trimmed or dropped). */
   forget(): void {
     this.#first = null;
-    this.#lastAppended = undefined;
-    this.#lastRead = undefined;
+    this.cache.set(this.#lastAppended, undefined);
+    this.cache.set(this.#lastRead, undefined);
   }
 
   #cached(position: number): RecordBlock | undefined {
-    const r = this.#lastRead;
+    const r = this.#lastRead.block;
     if (r && r.first <= position && position <= r.last) return r;
-    const a = this.#lastAppended;
+    const a = this.#lastAppended.block;
     if (a && a.first <= position && position <= a.last) return a;
     return undefined;
   }
 
   #remember(b: RecordBlock): void {
-    if (b.buf.length <= MAX_CACHED_BLOCK_BYTES) this.#lastRead = b;
+    if (b.buf.length <= MAX_CACHED_BLOCK_BYTES) this.cache.set(this.#lastRead, b);
   }
 }

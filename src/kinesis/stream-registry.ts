@@ -12,6 +12,7 @@ import { evenRanges, hashPartitionKey, MAX_HASH_KEY } from './hash-keys.js';
 import type { KinesisRecord, ShardMeta, StreamMeta, StreamMode } from './model.js';
 import type { BlockEntry } from './record-block.js';
 import { formatSequenceNumber } from './sequence-numbers.js';
+import { BlockCache } from './block-cache.js';
 import { ShardLog, type ScanResult } from './shard-log.js';
 
 const NS = 'kinesis.stream';
@@ -76,6 +77,8 @@ export class StreamRegistry extends EventEmitter<StreamRegistryEvents> {
   readonly #ctx: AppContext;
   readonly #streams = new Map<string, StreamState>();
   readonly #timers = new Set<NodeJS.Timeout>();
+  /** Decoded blocks kept by all shard logs, bounded together. */
+  readonly #blocks = new BlockCache();
   #trimTimer: NodeJS.Timeout | undefined;
 
   constructor(ctx: AppContext) {
@@ -111,7 +114,11 @@ export class StreamRegistry extends EventEmitter<StreamRegistryEvents> {
   #load(meta: StreamMeta): StreamState {
     const state: StreamState = { meta, shards: new Map(), open: [] };
     for (const m of meta.shards) {
-      const log = new ShardLog(this.#ctx.store, `kin/${meta.name}/${meta.createdAt}/${m.index}`);
+      const log = new ShardLog(
+        this.#ctx.store,
+        `kin/${meta.name}/${meta.createdAt}/${m.index}`,
+        this.#blocks,
+      );
       const lastBlock = log.lastBlock();
       const committed = lastBlock?.last ?? m.startPosition - 1;
       const sh: ShardState = {
@@ -534,7 +541,11 @@ export class StreamRegistry extends EventEmitter<StreamRegistryEvents> {
       p.meta.closedAt = now;
     }
     for (const c of children) {
-      const log = new ShardLog(this.#ctx.store, `kin/${s.meta.name}/${s.meta.createdAt}/${c.index}`);
+      const log = new ShardLog(
+        this.#ctx.store,
+        `kin/${s.meta.name}/${s.meta.createdAt}/${c.index}`,
+        this.#blocks,
+      );
       s.meta.shards.push(c);
       s.shards.set(c.shardId, {
         meta: c,
