@@ -123,6 +123,7 @@ describe('Node.js bootstrap HTTP client', () => {
     let gotPost: () => void = () => undefined;
     const twoPosts = new Promise<void>((resolve) => (gotPost = () => posts.length === 2 && resolve()));
     const server = net.createServer((socket) => {
+      socket.on('error', () => undefined); // the bootstrap is killed at the end
       let buf = Buffer.alloc(0);
       socket.on('data', (chunk: Buffer) => {
         buf = Buffer.concat([buf, chunk]);
@@ -175,6 +176,32 @@ describe('Node.js bootstrap HTTP client', () => {
       server.close();
     }
   });
+
+  it(
+    'reports an error thrown between invocations while the next long poll is pending, then exits',
+    { timeout: 20_000 },
+    async () => {
+      const api = await fakeRuntimeApi((res, n) => {
+        // The second poll is never answered: the error report must not queue behind it.
+        if (n === 1)
+          res.writeHead(200, { 'lambda-runtime-aws-request-id': 'r1', 'content-length': 2 }).end('{}');
+      });
+      servers.push(api.server);
+      const child = startBootstrap(
+        api.address,
+        "export const handler = async () => { setTimeout(() => { throw new Error('late timer'); }, 100); return 'ok'; };",
+      );
+      children.push(child);
+      const exited = once(child, 'exit') as Promise<[number | null]>;
+      const response = await api.nextPost();
+      assert.equal(response.path, '/2018-06-01/runtime/invocation/r1/response');
+      const report = await api.nextPost();
+      assert.equal(report.path, '/2018-06-01/runtime/invocation/r1/error');
+      assert.equal((JSON.parse(report.body) as { errorMessage: string }).errorMessage, 'late timer');
+      const [code] = await exited;
+      assert.equal(code, 129);
+    },
+  );
 
   it(
     'exits instead of spinning when the server dies mid-invocation (Runtime API and stdout pipe gone)',

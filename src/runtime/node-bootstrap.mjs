@@ -18,9 +18,9 @@ const apiPort = Number(api.slice(colon + 1));
 let currentRequestId;
 
 /**
- * A minimal HTTP/1.1 client for the Runtime API: one kept-alive connection, one request at a time, which is
- * all a runtime does. node:http costs about 0.3 ms of CPU per request on a small machine, mostly in its
- * stream and agent layers; an invocation makes two requests, and a busy mapping makes thousands a second.
+ * A minimal HTTP/1.1 client connection to the Runtime API: one kept-alive socket, one request at a time.
+ * node:http costs about 0.3 ms of CPU per request on a small machine, mostly in its stream and agent layers; an
+ * invocation makes two requests, and a busy mapping makes thousands a second.
  */
 class RuntimeConnection {
   #socket = undefined;
@@ -50,7 +50,13 @@ class RuntimeConnection {
     this.#socket = socket;
     this.#buffer = Buffer.alloc(0);
     this.#head = undefined;
-    socket.on('data', (chunk) => this.#onData(chunk));
+    socket.on('data', (chunk) => {
+      try {
+        this.#onData(chunk);
+      } catch (err) {
+        gone(err); // a response we cannot parse: this connection is unusable
+      }
+    });
     const gone = (err) => {
       if (this.#socket !== socket) return;
       this.#socket = undefined;
@@ -93,6 +99,12 @@ class RuntimeConnection {
       p?.resolve({ status, headers, body: body.data });
       if (this.#buffer.length === 0) return;
     }
+  }
+
+  close() {
+    const socket = this.#socket;
+    this.#socket = undefined;
+    socket?.destroy();
   }
 }
 
@@ -147,10 +159,22 @@ function takeChunked(buf) {
   }
 }
 
-const connection = new RuntimeConnection();
+/** One connection is kept for the next request. */
+const idle = [];
 
-function request(method, urlPath, headers = {}, body) {
-  return connection.request(method, urlPath, headers, body);
+/**
+ * Requests are sequential in the invocation loop, but an error report may start while a long poll for the next
+ * invocation is pending (a user's timer throwing between invocations): that report gets a connection of its own
+ * rather than queueing behind the poll.
+ */
+async function request(method, urlPath, headers = {}, body) {
+  const conn = idle.pop() ?? new RuntimeConnection();
+  try {
+    return await conn.request(method, urlPath, headers, body);
+  } finally {
+    if (idle.length === 0) idle.push(conn);
+    else conn.close();
+  }
 }
 
 // ---- console: AWS's text log format, `ISO-time \t request-id \t LEVEL \t message` ----------------------------
