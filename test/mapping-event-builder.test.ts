@@ -55,6 +55,8 @@ describe('Kinesis event builder', () => {
     );
     const payload = buildPayload(records);
     assert.equal(payload.length, payloadBytes(records));
+    // Byte for byte the UTF-8 of the joined entries (ASCII entries are copied as latin1, the others encoded).
+    assert.deepEqual(payload, Buffer.from(`{"Records":[${records.map((r) => r.json).join(',')}]}`));
     assert.equal((JSON.parse(payload.toString()) as { Records: unknown[] }).Records.length, KEYS.length);
     assert.equal(batchCut(records, 4), 4);
     assert.equal(batchCut(records, 100), KEYS.length);

@@ -6,7 +6,8 @@ import { LAMBDA_NAMESPACE, type MetricRecorder } from '../metric-recorder.js';
 /** What this needs of the Mappings component. */
 export interface MappingEventSource {
   on<K extends keyof MappingEvents>(event: K, listener: (...args: MappingEvents[K]) => void): unknown;
-  list(): MappingMeta[];
+  /** The mapping with this UUID, if it exists (asked for every batch). */
+  find(uuid: string): MappingMeta | undefined;
 }
 
 /**
@@ -21,7 +22,7 @@ export interface MappingEventSource {
  */
 export function recordMappingMetrics(mappings: MappingEventSource, rec: MetricRecorder): void {
   const info = (uuid: string): { functionName: string | undefined; eventCount: boolean } => {
-    const m = mappings.list().find((x) => x.UUID === uuid);
+    const m = mappings.find(uuid);
     return {
       functionName: m?.FunctionArn.split(':')[6],
       eventCount: m?.MetricsConfig?.Metrics.includes('EventCount') === true,

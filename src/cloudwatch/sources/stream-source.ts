@@ -13,7 +13,8 @@ export interface StreamEventSource {
 
 export interface PolledEventSource {
   on(event: 'polled', listener: (...args: MappingEvents['polled']) => void): unknown;
-  list(): MappingMeta[];
+  /** The mapping with this UUID, if it exists (asked for every batch). */
+  find(uuid: string): MappingMeta | undefined;
 }
 
 /**
@@ -50,7 +51,7 @@ export function recordStreamMetrics(
     );
   });
   mappings.on('polled', (e) => {
-    const m = mappings.list().find((x) => x.UUID === e.uuid);
+    const m = mappings.find(e.uuid);
     const stream = m?.EventSourceArn.split('/')[1];
     if (!stream) return;
     rec.streamTotals(stream).getRecordsRecords += e.records;
