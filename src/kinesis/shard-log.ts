@@ -7,7 +7,7 @@ import { blockRecordBytes, encodeBlock, RecordBlock, type BlockEntry } from './r
  * cached blocks per shard stay within 512 KiB; the server-wide `BlockCache` bounds all shards together.
  */
 const MAX_CACHED_BLOCK_BYTES = 256 * 1024;
-/** Blocks asked of the store per step of a scan. */
+/** Most blocks asked of the store per step of a scan. */
 const READ_AHEAD_BLOCKS = 16;
 
 /** Records `[start, end)` of one block, as a scan returns them. */
@@ -107,7 +107,10 @@ export class ShardLog {
     let bytes = 0;
     let pos = from;
     let full = false;
+    /** Records in the last block taken: the guess for how many the next blocks hold. */
+    let perBlock = 1;
     const take = (b: RecordBlock): void => {
+      perBlock = b.count;
       const start = Math.max(0, pos - b.first);
       let end = start;
       const stop = Math.min(b.count, start + (limit - count), to - b.first + 1);
@@ -133,7 +136,10 @@ export class ShardLog {
         take(b);
         continue;
       }
-      const entries = this.store.read<unknown>(this.name, pos, READ_AHEAD_BLOCKS);
+      // As many blocks as the records still wanted would fill, judging by the last block's size: a mapping
+      // batch of 100 usually needs one more block, and each block read is copied out of the store.
+      const want = Math.min(READ_AHEAD_BLOCKS, Math.max(1, Math.ceil((limit - count) / perBlock)));
+      const entries = this.store.read<unknown>(this.name, pos, want);
       if (entries.length === 0) break;
       for (const e of entries) {
         if (e.seq > to || full || count >= limit) break;
