@@ -77,7 +77,15 @@ describe('data that is not JSON', () => {
 
   it('includes empty data, invalid UTF-8 and almost-JSON', () => {
     const filter = filterOf({ data: { a: [{ exists: false }] } });
-    for (const data of [new Uint8Array(0), Uint8Array.from([0x7b, 0xff, 0x7d]), '{"a":1,}', "{'a':1}"]) {
+    // `{"b":"\xff"}` is well-formed JSON structure around a byte that is not UTF-8: still not JSON.
+    const badString = Uint8Array.from([...Buffer.from('{"b":"'), 0xff, ...Buffer.from('"}')]);
+    for (const data of [
+      new Uint8Array(0),
+      Uint8Array.from([0x7b, 0xff, 0x7d]),
+      badString,
+      '{"a":1,}',
+      "{'a':1}",
+    ]) {
       assert.equal(filter.matches(record(data)), false, String(data));
     }
     assert.equal(filter.matches(record('{}')), true);

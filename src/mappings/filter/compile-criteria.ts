@@ -7,7 +7,8 @@ import {
   type SplitRecordTest,
 } from './compile-pattern.js';
 import { invalidFilterPattern, PatternError } from './errors.js';
-import { scanProjected, NOT_JSON } from './json-scanner.js';
+import { isUtf8 } from 'node:buffer';
+import { scanProjectedUtf8Unchecked, NOT_JSON } from './json-scanner.js';
 import type { FilterableKinesisRecord } from './kinesis-record.js';
 import type { ObjectPattern } from './pattern-ast.js';
 import { parsePattern, isPlainObject } from './parse-pattern.js';
@@ -103,11 +104,13 @@ class KinesisRecordFilter implements CompiledFilter {
       if (metadata === undefined || metadata(record)) pending |= 1 << i;
     }
     if (pending === 0) return false;
-    // Parsed once per record, and only now that a data filter has to run.
-    const data = scanProjected(record.data, this.projection);
+    // Parsed once per record, and only now that a data filter has to run. Data that is not UTF-8 is not JSON
+    // and matches no data filter; checking that only once one matches spares the check for every other record.
+    const bytes = record.data;
+    const data = scanProjectedUtf8Unchecked(bytes, this.projection);
     if (data === NOT_JSON) return false;
     for (let i = 0; i < tests.length; i++) {
-      if (pending & (1 << i) && (tests[i] as SplitRecordTest).rest(record, data)) return true;
+      if (pending & (1 << i) && (tests[i] as SplitRecordTest).rest(record, data)) return isUtf8(bytes);
     }
     return false;
   }

@@ -19,6 +19,15 @@ export const MAX_NESTING_DEPTH = 1000;
  */
 export function scanProjected(bytes: Uint8Array, root: ProjectionNode): unknown {
   if (!isUtf8(bytes)) return NOT_JSON;
+  return scanProjectedUtf8Unchecked(bytes, root);
+}
+
+/**
+ * `scanProjected` without the UTF-8 check, for a caller that only needs it when the result matters: the scan
+ * itself only looks at ASCII bytes, so invalid UTF-8 changes at most some decoded strings (to U+FFFD), never the
+ * structure. The caller must reject the bytes itself (`isUtf8`) before acting on a match.
+ */
+export function scanProjectedUtf8Unchecked(bytes: Uint8Array, root: ProjectionNode): unknown {
   const n = bytes.length;
   view = new DataView(bytes.buffer, bytes.byteOffset, n);
   const bom = n >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf; // TextDecoder drops it
@@ -56,7 +65,9 @@ const COLON = 0x3a;
 
 function ws(b: Uint8Array, i: number, n: number): number {
   while (i < n) {
-    const c = b[i];
+    const c = b[i] as number;
+    // Most calls land on a token at once (records are usually compact JSON): one comparison decides.
+    if (c > 0x20) break;
     if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) i++;
     else break;
   }
