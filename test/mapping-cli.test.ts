@@ -7,6 +7,46 @@ import { awsCli, rawBlobArgs, startTestServer, tempDir, waitFor } from './helper
 import { RECORDING_HANDLER, recordsDelivered, zipFiles, type RecordedInvoke } from './mapping-fixtures.js';
 import { readFileSync, existsSync } from 'node:fs';
 
+/** `aws lambda create-function` as the README's tutorial writes it, for the handler zipped in `dir`. */
+async function createFunctionWithCli(app: App, dir: string, name: string, variables: string): Promise<void> {
+  await awsCli(app, [
+    'lambda',
+    'create-function',
+    '--function-name',
+    name,
+    '--zip-file',
+    `fileb://${join(dir, 'function.zip')}`,
+    '--handler',
+    'index.handler',
+    '--runtime',
+    'nodejs20.x',
+    '--role',
+    'arn:aws:iam::000000000000:role/lambda-kinesis-role',
+    '--environment',
+    `Variables={${variables}}`,
+  ]);
+}
+
+/** `aws kinesis put-record` with text data (raw on CLI v2, as the README says). */
+async function putRecordWithCli(
+  app: App,
+  stream: string,
+  partitionKey: string,
+  data: string,
+): Promise<Awaited<ReturnType<typeof awsCli>>> {
+  return awsCli(app, [
+    'kinesis',
+    'put-record',
+    '--stream-name',
+    stream,
+    '--partition-key',
+    partitionKey,
+    '--data',
+    data,
+    ...(await rawBlobArgs()),
+  ]);
+}
+
 describe('the tutorial flow with the AWS CLI', () => {
   let app: App;
   before(async () => {
@@ -23,22 +63,7 @@ describe('the tutorial flow with the AWS CLI', () => {
     await awsCli(app, ['kinesis', 'create-stream', '--stream-name', 'lambda-stream', '--shard-count', '1']);
     const desc = await awsCli(app, ['kinesis', 'describe-stream', '--stream-name', 'lambda-stream']);
     const streamArn = (desc.json as { StreamDescription: { StreamARN: string } }).StreamDescription.StreamARN;
-    await awsCli(app, [
-      'lambda',
-      'create-function',
-      '--function-name',
-      'ProcessKinesisRecords',
-      '--zip-file',
-      `fileb://${join(dir, 'function.zip')}`,
-      '--handler',
-      'index.handler',
-      '--runtime',
-      'nodejs20.x',
-      '--role',
-      'arn:aws:iam::000000000000:role/lambda-kinesis-role',
-      '--environment',
-      `Variables={OUT_FILE=${outFile}}`,
-    ]);
+    await createFunctionWithCli(app, dir, 'ProcessKinesisRecords', `OUT_FILE=${outFile}`);
     const created = await awsCli(app, [
       'lambda',
       'create-event-source-mapping',
@@ -70,17 +95,7 @@ describe('the tutorial flow with the AWS CLI', () => {
       streamArn,
     ]);
     assert.equal((listed.json as { EventSourceMappings: unknown[] }).EventSourceMappings.length, 1);
-    await awsCli(app, [
-      'kinesis',
-      'put-record',
-      '--stream-name',
-      'lambda-stream',
-      '--partition-key',
-      '1',
-      '--data',
-      'Hello, this is a test.',
-      ...(await rawBlobArgs()),
-    ]);
+    await putRecordWithCli(app, 'lambda-stream', '1', 'Hello, this is a test.');
     await recordsDelivered(app, uuid, 1);
     assert.ok(existsSync(outFile));
     const inv = JSON.parse(readFileSync(outFile, 'utf8').trim().split('\n')[0]!) as RecordedInvoke;
@@ -108,22 +123,12 @@ describe('the tutorial flow with the AWS CLI', () => {
       'QueueArn',
     ]);
     const queueArn = (attrs.json as { Attributes: { QueueArn: string } }).Attributes.QueueArn;
-    await awsCli(app, [
-      'lambda',
-      'create-function',
-      '--function-name',
+    await createFunctionWithCli(
+      app,
+      dir,
       'AlwaysFails',
-      '--zip-file',
-      `fileb://${join(dir, 'function.zip')}`,
-      '--handler',
-      'index.handler',
-      '--runtime',
-      'nodejs20.x',
-      '--role',
-      'arn:aws:iam::000000000000:role/lambda-kinesis-role',
-      '--environment',
-      `Variables={OUT_FILE=${join(dir, 'out.jsonl')},BEHAVIOUR=fail-all}`,
-    ]);
+      `OUT_FILE=${join(dir, 'out.jsonl')},BEHAVIOUR=fail-all`,
+    );
     const created = await awsCli(app, [
       'lambda',
       'create-event-source-mapping',
@@ -141,17 +146,7 @@ describe('the tutorial flow with the AWS CLI', () => {
     assert.deepEqual((created.json as { DestinationConfig: unknown }).DestinationConfig, {
       OnFailure: { Destination: queueArn },
     });
-    const put = await awsCli(app, [
-      'kinesis',
-      'put-record',
-      '--stream-name',
-      'failing-stream',
-      '--partition-key',
-      'k',
-      '--data',
-      'poison',
-      ...(await rawBlobArgs()),
-    ]);
+    const put = await putRecordWithCli(app, 'failing-stream', 'k', 'poison');
     const seq = (put.json as { SequenceNumber: string }).SequenceNumber;
     const received = await awsCli(app, [
       'sqs',

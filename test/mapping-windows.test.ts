@@ -1,13 +1,19 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { PutRecordsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
-import { CreateEventSourceMappingCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import {
+  CreateEventSourceMappingCommand,
+  type CreateEventSourceMappingCommandInput,
+  type CreateEventSourceMappingCommandOutput,
+  type LambdaClient,
+} from '@aws-sdk/client-lambda';
 import type { App } from '../src/server/app.js';
 import { waitFor } from './helpers.js';
 import {
   createRecordingFunction,
   createStream,
   type RecordedInvoke,
+  type RecordingFunction,
   withMappingServer,
 } from './mapping-fixtures.js';
 
@@ -23,41 +29,61 @@ interface WindowEvent {
 
 const events = (inv: RecordedInvoke[]): WindowEvent[] => inv.map((i) => i.event as unknown as WindowEvent);
 
+/** Records counted by the final invokes' states so far: every record once its window has ended. */
+const countInFinalStates = (fn: RecordingFunction): number =>
+  events(fn.invokes())
+    .filter((e) => e.isFinalInvokeForWindow)
+    .reduce((a, e) => a + (e.state.count ?? 0), 0);
+
 describe('tumbling windows', () => {
   let app: App;
   let k: KinesisClient;
   let l: LambdaClient;
   withMappingServer((s) => ({ app, k, l } = s), { mappings: { retryBaseMs: 5, retryMaxMs: 50 } });
 
-  it('carries state between invocations of a window and ends each window with one final invoke', async () => {
-    const streamArn = await createStream(k, app, 'win', 1);
-    const fn = await createRecordingFunction(app, l, 'win-fn', { BEHAVIOUR: 'window' });
-    await l.send(
+  /** A stream of one shard, a recording function with `behaviour`, and a TRIM_HORIZON mapping with `fields`. */
+  const windowedMapping = async (
+    stream: string,
+    behaviour: string,
+    fields: Omit<
+      CreateEventSourceMappingCommandInput,
+      'FunctionName' | 'EventSourceArn' | 'StartingPosition'
+    >,
+  ): Promise<{
+    fn: RecordingFunction;
+    mapping: CreateEventSourceMappingCommandOutput;
+    streamArn: string;
+  }> => {
+    const streamArn = await createStream(k, app, stream, 1);
+    const fn = await createRecordingFunction(app, l, `${stream}-fn`, { BEHAVIOUR: behaviour });
+    const mapping = await l.send(
       new CreateEventSourceMappingCommand({
         FunctionName: fn.name,
         EventSourceArn: streamArn,
         StartingPosition: 'TRIM_HORIZON',
-        TumblingWindowInSeconds: 1,
-        BatchSize: 2,
+        ...fields,
       }),
     );
-    const values = [1, 2, 3, 4, 5, 6, 7];
-    await k.send(
+    return { fn, mapping, streamArn };
+  };
+  /** One record per value, all with partition key `p`. */
+  const putValues = (stream: string, values: number[]): Promise<unknown> =>
+    k.send(
       new PutRecordsCommand({
-        StreamName: 'win',
+        StreamName: stream,
         Records: values.map((v) => ({ Data: Buffer.from(String(v)), PartitionKey: 'p' })),
       }),
     );
+
+  it('carries state between invocations of a window and ends each window with one final invoke', async () => {
+    const { fn, streamArn } = await windowedMapping('win', 'window', {
+      TumblingWindowInSeconds: 1,
+      BatchSize: 2,
+    });
+    const values = [1, 2, 3, 4, 5, 6, 7];
+    await putValues('win', values);
     // Every record lands in some window; wait until the windows holding them all had their final invoke.
-    await waitFor(
-      () => {
-        const ev = events(fn.invokes());
-        const finals = ev.filter((e) => e.isFinalInvokeForWindow);
-        return finals.reduce((a, e) => a + (e.state.count ?? 0), 0) === values.length;
-      },
-      15_000,
-      'final invokes',
-    );
+    await waitFor(() => countInFinalStates(fn) === values.length, 15_000, 'final invokes');
     const ev = events(fn.invokes());
     const windows = new Map<string, WindowEvent[]>();
     for (const e of ev) windows.set(e.window.start, [...(windows.get(e.window.start) ?? []), e]);
@@ -88,23 +114,11 @@ describe('tumbling windows', () => {
   });
 
   it('ends a window early when the state outgrows 1 MB', async () => {
-    const streamArn = await createStream(k, app, 'winbig', 1);
-    const fn = await createRecordingFunction(app, l, 'winbig-fn', { BEHAVIOUR: 'window-big' });
-    await l.send(
-      new CreateEventSourceMappingCommand({
-        FunctionName: fn.name,
-        EventSourceArn: streamArn,
-        StartingPosition: 'TRIM_HORIZON',
-        TumblingWindowInSeconds: 300,
-        BatchSize: 1,
-      }),
-    );
-    await k.send(
-      new PutRecordsCommand({
-        StreamName: 'winbig',
-        Records: [1, 2].map((v) => ({ Data: Buffer.from(String(v)), PartitionKey: 'p' })),
-      }),
-    );
+    const { fn } = await windowedMapping('winbig', 'window-big', {
+      TumblingWindowInSeconds: 300,
+      BatchSize: 1,
+    });
+    await putValues('winbig', [1, 2]);
     await waitFor(
       () => events(fn.invokes()).some((e) => e.isWindowTerminatedEarly),
       15_000,
@@ -118,31 +132,12 @@ describe('tumbling windows', () => {
   });
 
   it('retries a failed window invoke without applying its state', async () => {
-    const streamArn = await createStream(k, app, 'winerr', 1);
-    const fn = await createRecordingFunction(app, l, 'winerr-fn', { BEHAVIOUR: 'window-fail-first' });
-    await l.send(
-      new CreateEventSourceMappingCommand({
-        FunctionName: fn.name,
-        EventSourceArn: streamArn,
-        StartingPosition: 'TRIM_HORIZON',
-        TumblingWindowInSeconds: 1,
-        BatchSize: 10,
-      }),
-    );
-    await k.send(
-      new PutRecordsCommand({
-        StreamName: 'winerr',
-        Records: [5, 6].map((v) => ({ Data: Buffer.from(String(v)), PartitionKey: 'p' })),
-      }),
-    );
-    await waitFor(
-      () => {
-        const finals = events(fn.invokes()).filter((e) => e.isFinalInvokeForWindow);
-        return finals.reduce((a, e) => a + (e.state.count ?? 0), 0) === 2;
-      },
-      15_000,
-      'final invoke after the retry',
-    );
+    const { fn } = await windowedMapping('winerr', 'window-fail-first', {
+      TumblingWindowInSeconds: 1,
+      BatchSize: 10,
+    });
+    await putValues('winerr', [5, 6]);
+    await waitFor(() => countInFinalStates(fn) === 2, 15_000, 'final invoke after the retry');
     const finals = events(fn.invokes()).filter((e) => e.isFinalInvokeForWindow);
     assert.equal(
       finals.reduce((a, e) => a + (e.state.sum ?? 0), 0),
@@ -152,19 +147,12 @@ describe('tumbling windows', () => {
   });
 
   it('with ReportBatchItemFailures keeps the state of the records before the failed one and retries from it', async () => {
-    const streamArn = await createStream(k, app, 'winrbif', 1);
-    const fn = await createRecordingFunction(app, l, 'winrbif-fn', { BEHAVIOUR: 'window-report:30' });
-    const m = await l.send(
-      new CreateEventSourceMappingCommand({
-        FunctionName: fn.name,
-        EventSourceArn: streamArn,
-        StartingPosition: 'TRIM_HORIZON',
-        TumblingWindowInSeconds: 300,
-        BatchSize: 10,
-        FunctionResponseTypes: ['ReportBatchItemFailures'],
-        MaximumRetryAttempts: 1,
-      }),
-    );
+    const { fn, mapping: m } = await windowedMapping('winrbif', 'window-report:30', {
+      TumblingWindowInSeconds: 300,
+      BatchSize: 10,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      MaximumRetryAttempts: 1,
+    });
     const discarded = new Promise<number>((resolve) => {
       const on = (e: { uuid: string; records: number }): void => {
         if (e.uuid === m.UUID) {
@@ -174,12 +162,7 @@ describe('tumbling windows', () => {
       };
       app.mappings.on('discard', on);
     });
-    await k.send(
-      new PutRecordsCommand({
-        StreamName: 'winrbif',
-        Records: [10, 20, 30, 40].map((v) => ({ Data: Buffer.from(String(v)), PartitionKey: 'p' })),
-      }),
-    );
+    await putValues('winrbif', [10, 20, 30, 40]);
     assert.equal(
       await discarded,
       2,
@@ -199,33 +182,14 @@ describe('tumbling windows', () => {
   });
 
   it('with BisectBatchOnFunctionError isolates a poison record inside a window; the rest count in the state', async () => {
-    const streamArn = await createStream(k, app, 'winbisect', 1);
-    const fn = await createRecordingFunction(app, l, 'winbisect-fn', { BEHAVIOUR: 'window-fail-on:7' });
-    await l.send(
-      new CreateEventSourceMappingCommand({
-        FunctionName: fn.name,
-        EventSourceArn: streamArn,
-        StartingPosition: 'TRIM_HORIZON',
-        TumblingWindowInSeconds: 1,
-        BatchSize: 4,
-        BisectBatchOnFunctionError: true,
-        MaximumRetryAttempts: 0,
-      }),
-    );
-    await k.send(
-      new PutRecordsCommand({
-        StreamName: 'winbisect',
-        Records: [1, 2, 7, 4].map((v) => ({ Data: Buffer.from(String(v)), PartitionKey: 'p' })),
-      }),
-    );
-    await waitFor(
-      () => {
-        const finals = events(fn.invokes()).filter((e) => e.isFinalInvokeForWindow);
-        return finals.reduce((a, e) => a + (e.state.count ?? 0), 0) === 3;
-      },
-      15_000,
-      'final state without the poison record',
-    );
+    const { fn } = await windowedMapping('winbisect', 'window-fail-on:7', {
+      TumblingWindowInSeconds: 1,
+      BatchSize: 4,
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: 0,
+    });
+    await putValues('winbisect', [1, 2, 7, 4]);
+    await waitFor(() => countInFinalStates(fn) === 3, 15_000, 'final state without the poison record');
     const finals = events(fn.invokes()).filter((e) => e.isFinalInvokeForWindow);
     assert.equal(
       finals.reduce((a, e) => a + (e.state.sum ?? 0), 0),

@@ -24,66 +24,45 @@ export class MappingMetrics {
 
   constructor(mappings: Mappings, registry: Registry) {
     const labelNames = ['uuid', 'function', 'stream'] as const;
+    const counter = (name: string, help: string, extraLabels: string[] = []): Counter<string> =>
+      new Counter({ name, help, labelNames: [...labelNames, ...extraLabels], registers: [registry] });
     const iteratorAge = new Gauge({
       name: 'tributary_mapping_iterator_age_ms',
       help: 'IteratorAge: age of the last record of the latest batch when its processing finished',
       labelNames,
       registers: [registry],
     });
-    const batches = new Counter({
-      name: 'tributary_mapping_batches_total',
-      help: 'Batches that completed successfully',
-      labelNames,
-      registers: [registry],
-    });
-    const records = new Counter({
-      name: 'tributary_mapping_records_total',
-      help: 'Records delivered in successful batches',
-      labelNames,
-      registers: [registry],
-    });
-    const invocations = new Counter({
-      name: 'tributary_mapping_invocations_total',
-      help: 'Invocations of the function (successful or not)',
-      labelNames,
-      registers: [registry],
-    });
-    const errors = new Counter({
-      name: 'tributary_mapping_errors_total',
-      help: 'Invocations that returned a function error or a failed batch',
-      labelNames,
-      registers: [registry],
-    });
-    const throttles = new Counter({
-      name: 'tributary_mapping_throttles_total',
-      help: 'Invocations throttled or refused by the service (not counted as retries)',
-      labelNames,
-      registers: [registry],
-    });
-    const discarded = new Counter({
-      name: 'tributary_mapping_discarded_records_total',
-      help: 'Records discarded after retries or record age ran out',
-      labelNames: [...labelNames, 'condition'],
-      registers: [registry],
-    });
-    const deliveryFailures = new Counter({
-      name: 'tributary_mapping_destination_delivery_failures_total',
-      help: 'DestinationDeliveryFailures: failure records that could not be delivered',
-      labelNames,
-      registers: [registry],
-    });
-    const filtered = new Counter({
-      name: 'tributary_mapping_filtered_records_total',
-      help: 'FilteredOutEventCount: records dropped by FilterCriteria',
-      labelNames,
-      registers: [registry],
-    });
-    const polled = new Counter({
-      name: 'tributary_mapping_polled_records_total',
-      help: 'PolledEventCount: records read from the stream',
-      labelNames,
-      registers: [registry],
-    });
+    const batches = counter('tributary_mapping_batches_total', 'Batches that completed successfully');
+    const records = counter('tributary_mapping_records_total', 'Records delivered in successful batches');
+    const invocations = counter(
+      'tributary_mapping_invocations_total',
+      'Invocations of the function (successful or not)',
+    );
+    const errors = counter(
+      'tributary_mapping_errors_total',
+      'Invocations that returned a function error or a failed batch',
+    );
+    const throttles = counter(
+      'tributary_mapping_throttles_total',
+      'Invocations throttled or refused by the service (not counted as retries)',
+    );
+    const discarded = counter(
+      'tributary_mapping_discarded_records_total',
+      'Records discarded after retries or record age ran out',
+      ['condition'],
+    );
+    const deliveryFailures = counter(
+      'tributary_mapping_destination_delivery_failures_total',
+      'DestinationDeliveryFailures: failure records that could not be delivered',
+    );
+    const filtered = counter(
+      'tributary_mapping_filtered_records_total',
+      'FilteredOutEventCount: records dropped by FilterCriteria',
+    );
+    const polled = counter(
+      'tributary_mapping_polled_records_total',
+      'PolledEventCount: records read from the stream',
+    );
 
     const labels = (uuid: string): Record<(typeof labelNames)[number], string> => {
       // Events arrive per batch: an O(1) lookup, not a scan of every mapping.
