@@ -151,7 +151,13 @@ export class ShardLog {
     return { slices, count, bytes, next: count > 0 ? pos : from };
   }
 
-  /** Forgets cached blocks (the log was trimmed or dropped). */
+  /** Removes the whole log (its stream was deleted, or its shard expired) and what is cached of it. */
+  async drop(): Promise<void> {
+    await this.store.dropLog(this.name);
+    this.forget();
+  }
+
+  /** Forgets cached blocks and the cached first position. */
   forget(): void {
     this.#first = null;
     this.cache.set(this.#lastAppended, undefined);

@@ -318,10 +318,7 @@ export class StreamRegistry extends EventEmitter<StreamRegistryEvents> {
     this.#streams.delete(s.meta.name);
     await this.#ctx.store.deleteDoc(NS, s.meta.name);
     this.emit('deleted', { stream: s.meta.name, arn: s.meta.arn });
-    for (const sh of s.shards.values()) {
-      await this.#ctx.store.dropLog(sh.log.name);
-      sh.log.forget();
-    }
+    for (const sh of s.shards.values()) await sh.log.drop();
   }
 
   /** Applies a metadata change that needs no transition (tags, retention, consumers). */
@@ -483,10 +480,7 @@ export class StreamRegistry extends EventEmitter<StreamRegistryEvents> {
         await this.#persist(s);
         // Readers holding one of these shards re-list the stream's shards.
         this.emit('reshard', { stream: s.meta.name });
-        for (const sh of expiredShards) {
-          await this.#ctx.store.dropLog(sh.log.name);
-          sh.log.forget();
-        }
+        for (const sh of expiredShards) await sh.log.drop();
       }
     }
   }

@@ -20,13 +20,13 @@ export interface ListenerOptions {
   log: Logger;
 }
 
+/** HTTP/2 connection-level receive window: the largest request body (PutRecords: 5 MiB of data, base64). */
+const CONNECTION_WINDOW_BYTES = 8 * 1024 * 1024;
+
 /**
  * One TCP port serving HTTP/1.1 and cleartext HTTP/2. Each connection's first bytes are sniffed:
  * the HTTP/2 preface goes to the `http2` server, anything else to `http`.
  */
-/** HTTP/2 connection-level receive window: the largest request body (PutRecords: 5 MiB of data, base64). */
-const CONNECTION_WINDOW_BYTES = 8 * 1024 * 1024;
-
 export class Listener implements AsyncDisposable {
   readonly #tcp: net.Server;
   readonly #h1: http.Server;

@@ -104,14 +104,17 @@ function toJsonWire(value: unknown): unknown {
  */
 export function encodeJson(value: unknown): string | Buffer {
   if (hasPreEncoded(value)) {
+    // Text is gathered until a member comes as bytes; then the text so far and the bytes become parts.
     const parts: Array<string | Buffer> = [];
     let text = '{';
+    let first = true;
     for (const [key, v] of Object.entries(value)) {
       const json =
         v instanceof PreEncodedJson ? v.json() : (JSON.stringify(toJsonWire(v)) as string | undefined);
       // Members JSON.stringify would leave out (undefined, functions) are left out here too.
       if (json === undefined) continue;
-      text += `${text === '{' && parts.length === 0 ? '' : ','}${JSON.stringify(key)}:`;
+      text += `${first ? '' : ','}${JSON.stringify(key)}:`;
+      first = false;
       if (typeof json === 'string') text += json;
       else {
         parts.push(text, json);
