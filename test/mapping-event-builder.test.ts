@@ -4,6 +4,7 @@ import {
   batchCut,
   buildPayload,
   encodeRecord,
+  entryJson,
   payloadBytes,
   eventContext,
 } from '../src/mappings/engine/event-builder.js';
@@ -26,8 +27,9 @@ describe('Kinesis event builder', () => {
         { partitionKey, data: data.subarray(1), sequenceNumber, arrival: 1_545_084_650_987, position: i },
         ctx,
       );
-      assert.equal(e.bytes, Buffer.byteLength(e.json), partitionKey);
-      assert.deepEqual(JSON.parse(e.json), {
+      const json = entryJson(e, ctx);
+      assert.equal(e.bytes, Buffer.byteLength(json), partitionKey);
+      assert.deepEqual(JSON.parse(json), {
         kinesis: {
           kinesisSchemaVersion: '1.0',
           partitionKey: JSON.parse(JSON.stringify(partitionKey)) as string,
@@ -53,12 +55,44 @@ describe('Kinesis event builder', () => {
         ctx,
       ),
     );
-    const payload = buildPayload(records);
+    const payload = buildPayload(records, ctx);
     assert.equal(payload.length, payloadBytes(records));
-    // Byte for byte the UTF-8 of the joined entries (ASCII entries are copied as latin1, the others encoded).
-    assert.deepEqual(payload, Buffer.from(`{"Records":[${records.map((r) => r.json).join(',')}]}`));
+    assert.deepEqual(
+      payload,
+      Buffer.from(`{"Records":[${records.map((r) => entryJson(r, ctx)).join(',')}]}`),
+    );
     assert.equal((JSON.parse(payload.toString()) as { Records: unknown[] }).Records.length, KEYS.length);
     assert.equal(batchCut(records, 4), 4);
     assert.equal(batchCut(records, 100), KEYS.length);
+  });
+
+  it('writes the payload byte for byte as the text AWS sends, whatever the key, data length, arrival or ARNs', () => {
+    // A role and stream with non-ASCII characters, so the fixed parts have more bytes than characters.
+    const c = eventContext({
+      shardId: 'shardId-000000000000',
+      streamArn: 'arn:aws:kinesis:eu-west-1:000000000000:stream/zürich',
+      region: 'eu-west-1',
+      role: 'arn:aws:iam::000000000000:role/rôle',
+    });
+    const reference = (k: string, seq: string, data: Buffer, arrival: number): string =>
+      `{"kinesis":{"kinesisSchemaVersion":"1.0","partitionKey":${JSON.stringify(k)},"sequenceNumber":"${seq}",` +
+      `"data":"${data.toString('base64')}","approximateArrivalTimestamp":${arrival / 1000}},` +
+      `"eventSource":"aws:kinesis","eventVersion":"1.0","eventID":"${c.shardId}:${seq}",` +
+      `"eventName":"aws:kinesis:record","invokeIdentityArn":${JSON.stringify(c.role)},` +
+      `"awsRegion":"eu-west-1","eventSourceARN":${JSON.stringify(c.streamArn)}}`;
+    const arrivals = [1_545_084_650_000, 1_545_084_650_100, 1_545_084_650_010, 1_545_084_650_987, 0, 999];
+    const records = Array.from({ length: 24 }, (_, i) => ({
+      partitionKey: KEYS[i % KEYS.length]!,
+      data: Buffer.from(Array.from({ length: i % 7 }, (_, j) => (i * 31 + j * 7) & 0xff)),
+      sequenceNumber: `49590338271490256608559692538361571095921575989136588${String(i).padStart(3, '0')}`,
+      arrival: arrivals[i % arrivals.length]!,
+      position: i,
+    }));
+    const encoded = records.map((r) => encodeRecord(r, c));
+    const expected = `{"Records":[${records.map((r) => reference(r.partitionKey, r.sequenceNumber, r.data, r.arrival)).join(',')}]}`;
+    const payload = buildPayload(encoded, c);
+    assert.equal(payload.toString('utf8'), expected);
+    assert.equal(payload.length, Buffer.byteLength(expected));
+    assert.deepEqual(buildPayload([], c), Buffer.from('{"Records":[]}'));
   });
 });

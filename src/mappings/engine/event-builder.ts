@@ -10,15 +10,13 @@ export interface EventContext {
   region: string;
   /** The function's execution role (invokeIdentityArn). */
   role: string;
-  /** Record entry text from the end of `kinesis` up to the sequence number in `eventID`. */
-  readonly eventIdPrefix: string;
-  /** Record entry text after `eventID`'s sequence number, to the end of the entry. */
-  readonly tail: string;
-  /** UTF-8 bytes of `tail` beyond its length in characters (a non-ASCII role or ARN). */
-  readonly tailExtraBytes: number;
+  /** Record entry text from the end of `kinesis` up to the sequence number in `eventID`, as UTF-8. */
+  readonly eventIdPrefix: Buffer;
+  /** Record entry text after `eventID`'s sequence number, to the end of the entry, as UTF-8. */
+  readonly tail: Buffer;
 }
 
-/** Builds a context, with the entry text that only depends on it written once. */
+/** Builds a context, with the entry text that only depends on it encoded once. */
 export function eventContext(c: {
   shardId: string;
   streamArn: string;
@@ -30,35 +28,92 @@ export function eventContext(c: {
     `"awsRegion":${JSON.stringify(c.region)},"eventSourceARN":${JSON.stringify(c.streamArn)}}`;
   return {
     ...c,
-    eventIdPrefix: `,"eventSource":"aws:kinesis","eventVersion":"1.0","eventID":"${c.shardId}:`,
-    tail,
-    tailExtraBytes: Buffer.byteLength(tail) - tail.length,
+    eventIdPrefix: Buffer.from(`,"eventSource":"aws:kinesis","eventVersion":"1.0","eventID":"${c.shardId}:`),
+    tail: Buffer.from(tail),
   };
 }
 
-/** One record, serialised once: its JSON and its byte length in the payload. */
+/** One record of a batch and the byte length of its entry in the payload. */
 export interface EncodedRecord {
   record: KinesisRecord;
-  json: string;
   bytes: number;
 }
 
+// The fixed text around a record's own fields (doc: "Example Kinesis record event"), in entry order.
+const OPEN = Buffer.from('{"kinesis":{"kinesisSchemaVersion":"1.0","partitionKey":');
+const SEQUENCE = Buffer.from(',"sequenceNumber":"');
+const DATA = Buffer.from('","data":"');
+const ARRIVAL = Buffer.from('","approximateArrivalTimestamp":');
+const FIXED_BYTES = OPEN.length + SEQUENCE.length + DATA.length + ARRIVAL.length + 1; // + the `}` closing kinesis
+
 /**
- * The record entry of AWS's Kinesis event (doc: "Example Kinesis record event"), built as a string so
- * a batch's size is known exactly before it is sent.
+ * A partition key that JSON.stringify would only wrap in quotes: printable ASCII without `"` or `\`. Most
+ * keys are; they are written byte for byte, the others through JSON.stringify.
+ */
+function plainKey(key: string): boolean {
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) return false;
+  }
+  return true;
+}
+
+/** approximateArrivalTimestamp: epoch seconds with the milliseconds as a fraction, as a JSON number. */
+function arrivalText(arrivalMs: number): string {
+  return String(arrivalMs / 1000);
+}
+
+/**
+ * Sizes a record's entry in AWS's Kinesis event without building it: records wait in the read-ahead queue as
+ * they came from the shard, and their entries are written only into the payload of the batch they end up in.
  */
 export function encodeRecord(r: KinesisRecord, c: EventContext): EncodedRecord {
-  const key = JSON.stringify(r.partitionKey);
+  const key = r.partitionKey;
+  const keyBytes = plainKey(key) ? key.length + 2 : Buffer.byteLength(JSON.stringify(key));
+  const bytes =
+    FIXED_BYTES +
+    keyBytes +
+    2 * r.sequenceNumber.length + // sequenceNumber and eventID
+    4 * Math.ceil(r.data.byteLength / 3) + // base64
+    arrivalText(r.arrival).length +
+    c.eventIdPrefix.length +
+    c.tail.length;
+  return { record: r, bytes };
+}
+
+/** Writes the record's entry at `o` (its `bytes` are free there); returns the offset after it. */
+function writeEntry(buf: Buffer, o: number, r: KinesisRecord, c: EventContext): number {
+  o += OPEN.copy(buf, o);
+  const key = r.partitionKey;
+  if (plainKey(key)) {
+    buf[o++] = 0x22;
+    o += buf.write(key, o, 'latin1');
+    buf[o++] = 0x22;
+  } else {
+    o += buf.write(JSON.stringify(key), o, 'utf8');
+  }
+  o += SEQUENCE.copy(buf, o);
+  o += buf.write(r.sequenceNumber, o, 'latin1');
+  o += DATA.copy(buf, o);
   const d = r.data;
   const data = (Buffer.isBuffer(d) ? d : Buffer.from(d.buffer, d.byteOffset, d.byteLength)).toString(
     'base64',
   );
-  const json =
-    `{"kinesis":{"kinesisSchemaVersion":"1.0","partitionKey":${key},"sequenceNumber":"${r.sequenceNumber}",` +
-    `"data":"${data}","approximateArrivalTimestamp":${r.arrival / 1000}}${c.eventIdPrefix}${r.sequenceNumber}${c.tail}`;
-  // Only the key and the fixed tail (role, ARNs) may hold non-ASCII characters: count their extra UTF-8 bytes.
-  const bytes = json.length + Buffer.byteLength(key) - key.length + c.tailExtraBytes;
-  return { record: r, json, bytes };
+  o += buf.write(data, o, 'latin1');
+  o += ARRIVAL.copy(buf, o);
+  o += buf.write(arrivalText(r.arrival), o, 'latin1');
+  buf[o++] = 0x7d; // }
+  o += c.eventIdPrefix.copy(buf, o);
+  o += buf.write(r.sequenceNumber, o, 'latin1');
+  o += c.tail.copy(buf, o);
+  return o;
+}
+
+/** The record's entry as text (tests and diagnostics; payloads are written with `buildPayload`). */
+export function entryJson(e: EncodedRecord, c: EventContext): string {
+  // Room to spare, so that a wrong size shows as a length mismatch rather than a cut entry.
+  const buf = Buffer.allocUnsafe(e.bytes + 64);
+  return buf.toString('utf8', 0, writeEntry(buf, 0, e.record, c));
 }
 
 const ENVELOPE_BYTES = '{"Records":[]}'.length;
@@ -86,19 +141,31 @@ export function batchCut(queue: ReadonlyArray<EncodedRecord>, batchSize: number,
 }
 
 /**
- * The payload bytes, written entry by entry into a buffer of the size already known: joining the entries into one
- * string first would make V8 flatten it and measure its UTF-8 length again before copying it.
+ * Writes `{"Records":[...]` — the entries, comma-separated, and the closing bracket — into `buf` at `o`;
+ * returns the offset after it. The caller sized `buf` with `payloadBytes` (plus whatever it adds after).
  */
-export function buildPayload(records: ReadonlyArray<EncodedRecord>): Buffer {
-  const buf = Buffer.allocUnsafe(payloadBytes(records));
-  let o = buf.write('{"Records":[', 0, 'latin1');
+export function writeRecords(
+  buf: Buffer,
+  o: number,
+  records: ReadonlyArray<EncodedRecord>,
+  c: EventContext,
+): number {
+  o += buf.write('{"Records":[', o, 'latin1');
   for (let i = 0; i < records.length; i++) {
     if (i > 0) buf[o++] = 0x2c; // ,
-    const r = records[i]!;
-    // An entry whose byte count equals its length is ASCII: copied byte for byte.
-    o += buf.write(r.json, o, r.bytes === r.json.length ? 'latin1' : 'utf8');
+    o = writeEntry(buf, o, records[i]!.record, c);
   }
-  buf[o] = 0x5d; // ]
-  buf[o + 1] = 0x7d; // }
+  buf[o++] = 0x5d; // ]
+  return o;
+}
+
+/**
+ * The payload bytes, written entry by entry into a buffer of the size already known: no entry exists as a
+ * string, so nothing per record outlives the batch but the record itself.
+ */
+export function buildPayload(records: ReadonlyArray<EncodedRecord>, c: EventContext): Buffer {
+  const buf = Buffer.allocUnsafe(payloadBytes(records));
+  const o = writeRecords(buf, 0, records, c);
+  buf[o] = 0x7d; // }
   return buf;
 }

@@ -275,7 +275,7 @@ export class ShardProcessor {
   }
 
   readonly #plain: InvokeStrategy = {
-    payload: (records) => buildPayload(records),
+    payload: (records) => buildPayload(records, this.#ctx),
     judge: (result, records) => judgeInvoke(result, records, this.#m.reportBatchItemFailures),
     succeeded: (records) => this.#markDone(records),
   };

@@ -1,6 +1,6 @@
 import type { InvokeResult } from '../../lambda/invoker.js';
 import { judgeItemFailures, type BatchOutcome } from './batch-outcome.js';
-import type { EncodedRecord, EventContext } from './event-builder.js';
+import { payloadBytes, writeRecords, type EncodedRecord, type EventContext } from './event-builder.js';
 
 /** State returned by the function is capped at 1 MB per shard; larger ends the window early (AWS). */
 export const MAX_WINDOW_STATE_BYTES = 1024 * 1024;
@@ -33,16 +33,15 @@ export function windowPayload(
   ctx: EventContext,
   isFinal: boolean,
 ): Buffer {
-  let s = '{"Records":[';
-  for (let i = 0; i < records.length; i++) {
-    if (i > 0) s += ',';
-    s += records[i]!.json;
-  }
-  s +=
-    `],"window":{"start":"${iso(w.start)}","end":"${iso(w.end)}"},"state":${JSON.stringify(w.state ?? {})},` +
+  const rest =
+    `,"window":{"start":"${iso(w.start)}","end":"${iso(w.end)}"},"state":${JSON.stringify(w.state ?? {})},` +
     `"shardId":"${ctx.shardId}","eventSourceARN":${JSON.stringify(ctx.streamArn)},` +
     `"isFinalInvokeForWindow":${isFinal},"isWindowTerminatedEarly":${isFinal && w.terminatedEarly}}`;
-  return Buffer.from(s);
+  // payloadBytes counts the closing `}` that `rest` brings.
+  const buf = Buffer.allocUnsafe(payloadBytes(records) - 1 + Buffer.byteLength(rest));
+  const o = writeRecords(buf, 0, records, ctx);
+  buf.write(rest, o, 'utf8');
+  return buf;
 }
 
 /**
