@@ -144,4 +144,33 @@ describe('CloudWatch metric history', () => {
       await app.close();
     }
   });
+
+  it('records again into a series that was dropped, when its values come with the same dimension array', async () => {
+    // Sources reuse one dimension array per function or mapping, and the store remembers series by array.
+    const clock = new TestClock(T0);
+    const app = await startTestServer({ cloudwatch: { clock: clock.now, maxSeries: 2 } });
+    try {
+      const a = [{ Name: 'N', Value: 'a' }];
+      app.cloudwatch.store.put('Test', 'M', a, 1, 'Count');
+      clock.nextMinute();
+      for (const name of ['b', 'c']) {
+        app.cloudwatch.store.put('Test', 'M', [{ Name: 'N', Value: name }], 1, 'Count');
+        clock.nextMinute();
+      }
+      assert.equal(app.cloudwatch.store.get('Test', 'M', a), undefined, 'a was dropped');
+      app.cloudwatch.store.put('Test', 'M', a, 7, 'Count');
+      const series = app.cloudwatch.store.get('Test', 'M', a);
+      assert.ok(series, 'a is back');
+      assert.deepEqual(
+        app.cloudwatch.store.list().map((s) => s.dimensions[0]!.Value),
+        ['a', 'c'],
+      );
+      assert.deepEqual(
+        [...series.buckets.values()].map((d) => d.sum),
+        [7],
+      );
+    } finally {
+      await app.close();
+    }
+  });
 });

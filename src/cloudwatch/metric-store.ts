@@ -114,7 +114,30 @@ export class MetricStore extends EventEmitter<MetricStoreEvents> {
     await this.flush(true);
   }
 
+  /**
+   * Series by the dimension array they were last recorded with, then metric name: sources pass the same
+   * arrays for every value (see cloudwatch/sources), so most puts skip building the series key.
+   */
+  readonly #byDimensions = new WeakMap<readonly Dimension[], Map<string, Series>>();
+
   #seriesFor(namespace: string, metricName: string, dimensions: readonly Dimension[], unit: string): Series {
+    let byName = this.#byDimensions.get(dimensions);
+    if (!byName) this.#byDimensions.set(dimensions, (byName = new Map()));
+    const known = byName.get(metricName);
+    // An evicted series is no longer in #series: fall through and look it up (or create it) by key.
+    if (known !== undefined && known.namespace === namespace && this.#series.get(known.key) === known)
+      return known;
+    const s = this.#seriesByKey(namespace, metricName, dimensions, unit);
+    byName.set(metricName, s);
+    return s;
+  }
+
+  #seriesByKey(
+    namespace: string,
+    metricName: string,
+    dimensions: readonly Dimension[],
+    unit: string,
+  ): Series {
     const key = seriesKey(namespace, metricName, dimensions);
     let s = this.#series.get(key);
     if (!s) {
@@ -187,7 +210,8 @@ export class MetricStore extends EventEmitter<MetricStoreEvents> {
       this.#currentMinute = minute;
       void this.flush(false);
     }
-    this.emit('recorded', { namespace, metricName, dimensions: s.dimensions, value, minute });
+    if (this.listenerCount('recorded') > 0)
+      this.emit('recorded', { namespace, metricName, dimensions: s.dimensions, value, minute });
   }
 
   get(namespace: string, metricName: string, dimensions: readonly Dimension[]): Series | undefined {

@@ -45,6 +45,15 @@ function snake(name: string): string {
 export class PrometheusBridge {
   readonly #registry: Registry;
   readonly #families = new Map<string, Family>();
+  /**
+   * Family and labels by the dimension array a value comes with, then metric name: sources pass the same
+   * arrays for every value, so most observations skip naming the family. prom-client keeps the labels object
+   * of a new series, so these objects are never changed.
+   */
+  readonly #targets = new WeakMap<
+    readonly Dimension[],
+    Map<string, { namespace: string; family: Family | undefined; labels: Record<string, string> }>
+  >();
 
   constructor(registry: Registry) {
     this.#registry = registry;
@@ -58,10 +67,22 @@ export class PrometheusBridge {
     unit: string,
   ): void {
     if (dims.length !== 1) return;
-    const scope = SCOPES[dims[0]!.Name];
-    if (!scope) return;
-    const family = this.#family(scope, namespace, metricName, unit);
-    const labels = { [scope.label]: dims[0]!.Value };
+    let byName = this.#targets.get(dims);
+    if (!byName) this.#targets.set(dims, (byName = new Map()));
+    let target = byName.get(metricName);
+    if (target === undefined || target.namespace !== namespace) {
+      const scope = SCOPES[dims[0]!.Name];
+      target = scope
+        ? {
+            namespace,
+            family: this.#family(scope, namespace, metricName, unit),
+            labels: { [scope.label]: dims[0]!.Value },
+          }
+        : { namespace, family: undefined, labels: {} };
+      byName.set(metricName, target);
+    }
+    const { family, labels } = target;
+    if (!family) return;
     if (family.kind === 'counter') family.m.inc(labels, value);
     else if (family.kind === 'gauge') family.m.set(labels, value);
     else family.m.observe(labels, value);

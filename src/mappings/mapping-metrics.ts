@@ -64,14 +64,24 @@ export class MappingMetrics {
       'PolledEventCount: records read from the stream',
     );
 
-    const labels = (uuid: string): Record<(typeof labelNames)[number], string> => {
+    type Labels = Record<(typeof labelNames)[number], string>;
+    // Labels are asked for on every batch: kept per mapping while its function and stream stay the same
+    // (prom-client keeps the labels object of a new series, so a cached object is never changed).
+    const labelCache = new Map<string, { functionArn?: string; streamArn?: string; labels: Labels }>();
+    const labels = (uuid: string): Labels => {
       // Events arrive per batch: an O(1) lookup, not a scan of every mapping.
       const m = mappings.find(uuid);
-      return {
+      const cached = labelCache.get(uuid);
+      if (cached && cached.functionArn === m?.FunctionArn && cached.streamArn === m?.EventSourceArn)
+        return cached.labels;
+      const l = {
         uuid,
         function: m?.FunctionArn.split(':').pop() ?? '',
         stream: m?.EventSourceArn.split('/')[1] ?? '',
       };
+      if (labelCache.size >= 10_000) labelCache.clear();
+      labelCache.set(uuid, { functionArn: m?.FunctionArn, streamArn: m?.EventSourceArn, labels: l });
+      return l;
     };
     const t = (uuid: string): MappingTotals => {
       let v = this.totals.get(uuid);

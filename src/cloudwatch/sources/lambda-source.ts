@@ -1,4 +1,4 @@
-import { dims } from '../dimensions.js';
+import { dims, type Dimension } from '../dimensions.js';
 import { LAMBDA_NAMESPACE, type MetricRecorder } from '../metric-recorder.js';
 
 /** The Lambda component's events this needs (a subset of LambdaEvents, typed structurally). */
@@ -22,14 +22,26 @@ export interface InvokeEventSource {
  */
 export function recordLambdaMetrics(source: InvokeEventSource, rec: MetricRecorder): void {
   let total = 0;
-  const sets = (functionName: string) => [dims({ FunctionName: functionName }), []];
+  // The same dimension arrays for every value of a function, so the store finds its series without a key.
+  const cache = new Map<string, { one: Dimension[][]; both: Dimension[][] }>();
+  const aggregate: Dimension[][] = [[]];
+  const dimensionSets = (functionName: string): { one: Dimension[][]; both: Dimension[][] } => {
+    let c = cache.get(functionName);
+    if (!c) {
+      if (cache.size >= 10_000) cache.clear();
+      const byName = dims({ FunctionName: functionName });
+      cache.set(functionName, (c = { one: [byName], both: [byName, aggregate[0]!] }));
+    }
+    return c;
+  };
+  const sets = (functionName: string): Dimension[][] => dimensionSets(functionName).both;
   source.on('invokeStart', (e) => {
     const t = rec.functionTotals(e.functionName);
     t.concurrent++;
     total++;
     t.maxConcurrent = Math.max(t.maxConcurrent, t.concurrent);
-    rec.put(LAMBDA_NAMESPACE, 'ConcurrentExecutions', [dims({ FunctionName: e.functionName })], t.concurrent);
-    rec.put(LAMBDA_NAMESPACE, 'ConcurrentExecutions', [[]], total);
+    rec.put(LAMBDA_NAMESPACE, 'ConcurrentExecutions', dimensionSets(e.functionName).one, t.concurrent);
+    rec.put(LAMBDA_NAMESPACE, 'ConcurrentExecutions', aggregate, total);
   });
   source.on('invokeEnd', (e) => {
     const t = rec.functionTotals(e.functionName);

@@ -1,6 +1,6 @@
 import type { MappingEvents } from '../../mappings/engine/events.js';
 import type { MappingMeta } from '../../mappings/model.js';
-import { dims } from '../dimensions.js';
+import { dims, type Dimension } from '../dimensions.js';
 import { LAMBDA_NAMESPACE, type MetricRecorder } from '../metric-recorder.js';
 
 /** What this needs of the Mappings component. */
@@ -28,11 +28,24 @@ export function recordMappingMetrics(mappings: MappingEventSource, rec: MetricRe
       eventCount: m?.MetricsConfig?.Metrics.includes('EventCount') === true,
     };
   };
-  const byMapping = (uuid: string) => [dims({ EventSourceMappingUUID: uuid })];
-  const byBoth = (uuid: string, functionName: string | undefined) =>
-    functionName
-      ? [dims({ FunctionName: functionName }), dims({ EventSourceMappingUUID: uuid })]
-      : byMapping(uuid);
+  // The same dimension arrays for every value of a mapping, so the store finds its series without a key.
+  const cache = new Map<string, { mapping: Dimension[][]; both: Map<string, Dimension[][]> }>();
+  const setsOf = (uuid: string) => {
+    let c = cache.get(uuid);
+    if (!c) {
+      if (cache.size >= 10_000) cache.clear();
+      cache.set(uuid, (c = { mapping: [dims({ EventSourceMappingUUID: uuid })], both: new Map() }));
+    }
+    return c;
+  };
+  const byMapping = (uuid: string): Dimension[][] => setsOf(uuid).mapping;
+  const byBoth = (uuid: string, functionName: string | undefined): Dimension[][] => {
+    if (!functionName) return byMapping(uuid);
+    const c = setsOf(uuid);
+    let sets = c.both.get(functionName);
+    if (!sets) c.both.set(functionName, (sets = [dims({ FunctionName: functionName }), c.mapping[0]!]));
+    return sets;
+  };
 
   mappings.on('batch', (e) => {
     const { functionName, eventCount } = info(e.uuid);
