@@ -242,4 +242,59 @@ describe('Node.js bootstrap HTTP client', () => {
     assert.equal(code, 1);
     assert.match(stderr, /tributary node runtime: /);
   });
+
+  it('sends the poll for the next invocation with the result, without waiting for the result to be acknowledged', async () => {
+    // A raw TCP Runtime API that holds back its 202: the poll must arrive anyway, on the same connection,
+    // after the result.
+    const seen: string[] = [];
+    let served = 0;
+    let done: () => void = () => undefined;
+    const pollBeforeAck = new Promise<void>((resolve) => (done = resolve));
+    const server = net.createServer((socket) => {
+      socket.on('error', () => undefined);
+      let buf = Buffer.alloc(0);
+      let heldAck = false;
+      socket.on('data', (chunk: Buffer) => {
+        buf = Buffer.concat([buf, chunk]);
+        for (;;) {
+          const end = buf.indexOf('\r\n\r\n');
+          if (end < 0) return;
+          const head = buf.toString('latin1', 0, end);
+          const length = Number(/content-length: *(\d+)/i.exec(head)?.[1] ?? 0);
+          if (buf.length < end + 4 + length) return;
+          buf = buf.subarray(end + 4 + length);
+          const [method, path] = head.split(' ');
+          seen.push(`${method} ${path}`);
+          if (method === 'POST') {
+            heldAck = true; // no 202 yet
+          } else if (served === 0) {
+            served++;
+            const body = '{"n":1}';
+            socket.write(
+              `HTTP/1.1 200 OK\r\nlambda-runtime-aws-request-id: req-1\r\n` +
+                `lambda-runtime-deadline-ms: ${Date.now() + 60_000}\r\ncontent-length: ${body.length}\r\n\r\n${body}`,
+            );
+          } else if (heldAck) {
+            // The second poll came in while the result's acknowledgement was still held back.
+            done();
+          }
+        }
+      });
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const { port } = server.address() as AddressInfo;
+    children.push(startBootstrap(`127.0.0.1:${port}`, ECHO));
+    try {
+      await pollBeforeAck;
+    } finally {
+      for (const c of children.splice(0)) c.kill('SIGKILL');
+      server.close();
+    }
+    assert.deepEqual(seen, [
+      'GET /2018-06-01/runtime/invocation/next',
+      'POST /2018-06-01/runtime/invocation/req-1/response',
+      'GET /2018-06-01/runtime/invocation/next',
+    ]);
+  });
 });

@@ -18,30 +18,53 @@ const apiPort = Number(api.slice(colon + 1));
 let currentRequestId;
 
 /**
- * A minimal HTTP/1.1 client connection to the Runtime API: one kept-alive socket, one request at a time.
+ * A minimal HTTP/1.1 client connection to the Runtime API: one kept-alive socket; requests may be pipelined
+ * (sent before the previous response arrived) and their responses come back in order.
  * node:http costs about 0.3 ms of CPU per request on a small machine, mostly in its stream and agent layers; an
  * invocation makes two requests, and a busy mapping makes thousands a second.
  */
 class RuntimeConnection {
   #socket = undefined;
-  /** The request waiting for its response: { resolve, reject }. */
-  #pending = undefined;
+  /** Requests waiting for their responses, oldest first: { resolve, reject }. */
+  #pending = [];
   #buffer = Buffer.alloc(0);
   /** The response head once parsed: { status, headers, length, chunked }. */
   #head = undefined;
 
   request(method, urlPath, headers, body) {
+    const [wire, response] = this.#queue(method, urlPath, headers, body);
+    const socket = this.#connect();
+    socket.ref();
+    socket.write(wire);
+    return response;
+  }
+
+  /**
+   * Sends several requests in one write, without waiting between them: the result of an invocation and the
+   * poll for the next one cost the runtime and the server one wake-up each instead of two.
+   */
+  pipeline(requests) {
+    const queued = requests.map(([method, urlPath, headers, body]) =>
+      this.#queue(method, urlPath, headers, body),
+    );
+    const socket = this.#connect();
+    socket.ref();
+    socket.write(queued.length === 1 ? queued[0][0] : Buffer.concat(queued.map(([wire]) => wire)));
+    return queued.map(([, response]) => response);
+  }
+
+  #queue(method, urlPath, headers, body) {
     const payload = body === undefined ? undefined : Buffer.from(body);
     let head = `${method} ${urlPath} HTTP/1.1\r\nhost: ${api}\r\n`;
     for (const [k, v] of Object.entries(headers)) head += `${k}: ${v}\r\n`;
     if (payload !== undefined) head += `content-length: ${payload.length}\r\n`;
     head += '\r\n';
-    return new Promise((resolve, reject) => {
-      this.#pending = { resolve, reject };
-      const socket = this.#connect();
-      socket.ref();
-      socket.write(payload === undefined ? head : Buffer.concat([Buffer.from(head, 'latin1'), payload]));
-    });
+    const wire =
+      payload === undefined
+        ? Buffer.from(head, 'latin1')
+        : Buffer.concat([Buffer.from(head, 'latin1'), payload]);
+    const response = new Promise((resolve, reject) => this.#pending.push({ resolve, reject }));
+    return [wire, response];
   }
 
   #connect() {
@@ -61,13 +84,17 @@ class RuntimeConnection {
       if (this.#socket !== socket) return;
       this.#socket = undefined;
       socket.destroy();
-      const p = this.#pending;
-      this.#pending = undefined;
-      if (p) p.reject(err ?? new Error('runtime API connection closed'));
+      this.#failPending(err ?? new Error('runtime API connection closed'));
     };
     socket.on('error', gone);
     socket.on('close', () => gone(undefined));
     return socket;
+  }
+
+  #failPending(err) {
+    const pending = this.#pending;
+    this.#pending = [];
+    for (const p of pending) p.reject(err);
   }
 
   #onData(chunk) {
@@ -86,16 +113,17 @@ class RuntimeConnection {
       this.#buffer = this.#buffer.subarray(body.consumed);
       const { status, headers } = this.#head;
       this.#head = undefined;
-      const p = this.#pending;
-      this.#pending = undefined;
+      const p = this.#pending.shift();
       if (headers.connection === 'close') {
         const socket = this.#socket;
         this.#socket = undefined;
         socket?.destroy();
+        // Requests sent after this one will get no answer on this connection.
+        this.#failPending(new Error('runtime API closed the connection'));
       }
       // Idle, the connection must not keep the event loop alive: a callback handler's response waits for
       // the loop to drain ('beforeExit'), as node:http's kept-alive sockets allow.
-      this.#socket?.unref();
+      if (this.#pending.length === 0) this.#socket?.unref();
       p?.resolve({ status, headers, body: body.data });
       if (this.#buffer.length === 0) return;
     }
@@ -105,6 +133,7 @@ class RuntimeConnection {
     const socket = this.#socket;
     this.#socket = undefined;
     socket?.destroy();
+    this.#failPending(new Error('runtime API connection closed'));
   }
 }
 
@@ -168,9 +197,15 @@ const idle = [];
  * rather than queueing behind the poll.
  */
 async function request(method, urlPath, headers = {}, body) {
+  const [response] = await pipelined([[method, urlPath, headers, body]]);
+  return response;
+}
+
+/** Requests sent together on one connection; resolves with their responses once all have arrived. */
+async function pipelined(requests) {
   const conn = idle.pop() ?? new RuntimeConnection();
   try {
-    return await conn.request(method, urlPath, headers, body);
+    return await Promise.all(conn.pipeline(requests));
   } finally {
     if (idle.length === 0) idle.push(conn);
     else conn.close();
@@ -425,8 +460,9 @@ async function main() {
     process.exit(1);
   }
 
+  const poll = ['GET', `${API_VERSION}/invocation/next`, {}, undefined];
+  let next = await request(...poll);
   for (;;) {
-    const next = await request('GET', `${API_VERSION}/invocation/next`);
     if (next.status !== 200) throw new Error(`runtime API answered ${next.status} to invocation/next`);
     const requestId = String(next.headers['lambda-runtime-aws-request-id']);
     currentRequestId = requestId;
@@ -442,15 +478,20 @@ async function main() {
       const body = toErrorBody(err);
       console.error(`Invoke Error \t${JSON.stringify(body)}`);
       await postError(`${API_VERSION}/invocation/${requestId}/error`, body);
+      next = await request(...poll);
       continue;
     }
     // Outside the try: failing to post is the Runtime API going away, not the function failing (main() exits).
-    await request(
-      'POST',
-      `${API_VERSION}/invocation/${requestId}/response`,
-      { 'content-type': 'application/json', ...statsHeaders() },
-      json,
-    );
+    // The poll for the next invocation goes out with the result: the server answers them in order.
+    [, next] = await pipelined([
+      [
+        'POST',
+        `${API_VERSION}/invocation/${requestId}/response`,
+        { 'content-type': 'application/json', ...statsHeaders() },
+        json,
+      ],
+      poll,
+    ]);
   }
 }
 

@@ -61,9 +61,7 @@ export class RuntimeApiServer implements AsyncDisposable {
     // keepAliveTimeout 0: a runtime's connection stays open between invocations however long it idles.
     this.#server = http.createServer(
       { keepAliveTimeout: 0, requestTimeout: 0, headersTimeout: 60_000, noDelay: true },
-      (req, res) => {
-        this.#serve(req, res).catch(() => res.destroy());
-      },
+      (req, res) => this.#inOrder(req, res),
     );
     this.#server.on('clientError', (_err, socket) => socket.destroy());
   }
@@ -90,6 +88,28 @@ export class RuntimeApiServer implements AsyncDisposable {
 
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
+  }
+
+  /** Per connection: the handling of its latest request, while it runs. */
+  readonly #busy = new WeakMap<object, Promise<void>>();
+
+  /**
+   * Handles a connection's requests one after the other. node:http emits a pipelined request as soon as it is
+   * parsed, but a runtime may send its result and its poll for the next invocation together (ours does): the
+   * poll must not be seen before the result is taken, or it would count as asking for work without answering.
+   */
+  #inOrder(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const socket = req.socket;
+    const before = this.#busy.get(socket);
+    const serve = (): Promise<void> =>
+      this.#serve(req, res).catch(() => {
+        res.destroy();
+      });
+    const run = before ? before.then(serve) : serve();
+    this.#busy.set(socket, run);
+    void run.then(() => {
+      if (this.#busy.get(socket) === run) this.#busy.delete(socket);
+    });
   }
 
   async #serve(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
