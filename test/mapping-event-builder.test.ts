@@ -16,7 +16,15 @@ const ctx = eventContext({
   role: 'arn:aws:iam::000000000000:role/lambda-role',
 });
 
-const KEYS = ['plain', 'ключ', '🙂', 'quote"and\\back', 'ctl\u0001', 'lone\ud800surrogate'];
+const KEYS = [
+  'plain',
+  'a-plain-key-longer-than-thirty-two-characters',
+  'ключ',
+  '🙂',
+  'quote"and\\back',
+  'ctl\u0001',
+  'lone\ud800surrogate',
+];
 
 describe('Kinesis event builder', () => {
   it("writes AWS's record entry, with the exact UTF-8 size, for any partition key and data", () => {
