@@ -39,6 +39,24 @@ urllib.request.urlopen(urllib.request.Request(base + "/init/error", data=body, m
 raise SystemExit(1)
 `;
 
+/**
+ * The shell runtime of AWS's custom runtime tutorial: curl for the Runtime API. curl before 8.x sends a body
+ * over 1 KB with `Expect: 100-continue` and waits (up to a second) for the server's 100 before sending it;
+ * this one is told to, whatever curl the machine has, and pads its answer past 1 KB.
+ */
+const CURL_BOOTSTRAP = `#!/bin/bash
+set -euo pipefail
+PAD=$(printf 'x%.0s' $(seq 1 1500))
+while true
+do
+  HEADERS="$(mktemp)"
+  EVENT_DATA=$(curl -sS -LD "$HEADERS" "http://\${AWS_LAMBDA_RUNTIME_API}/2018-06-01/runtime/invocation/next")
+  REQUEST_ID=$(grep -Fi Lambda-Runtime-Aws-Request-Id "$HEADERS" | tr -d '[:space:]' | cut -d: -f2)
+  RESPONSE="{\\"echo\\":$EVENT_DATA,\\"pad\\":\\"$PAD\\"}"
+  curl -sS -o /dev/null --max-time 5 -H 'Expect: 100-continue' "http://\${AWS_LAMBDA_RUNTIME_API}/2018-06-01/runtime/invocation/$REQUEST_ID/response" -d "$RESPONSE"
+done
+`;
+
 describe('provided.al2023 custom runtimes', () => {
   let app: App;
   let c: LambdaClient;
@@ -115,6 +133,18 @@ describe('provided.al2023 custom runtimes', () => {
       errorType: 'Runtime.ConfigError',
       errorMessage: 'missing settings',
     });
+  });
+
+  it("runs the AWS tutorial's shell runtime (curl), whose large answers wait for 100 Continue", async () => {
+    await create('curl', { bootstrap: { content: CURL_BOOTSTRAP, mode: 0o755 } });
+    for (const n of [1, 2]) {
+      const started = Date.now();
+      const r = await c.send(new InvokeCommand({ FunctionName: 'curl', Payload: Buffer.from(`{"n":${n}}`) }));
+      assert.equal(r.FunctionError, undefined);
+      assert.deepEqual(decode(r.Payload), { echo: { n }, pad: 'x'.repeat(1500) });
+      // Without a 100 Continue, curl waits a whole second before sending the body anyway.
+      assert.ok(Date.now() - started < 900, `invoke ${n} took ${Date.now() - started} ms`);
+    }
   });
 
   it('a missing or non-executable bootstrap is Runtime.InvalidEntrypoint', async () => {
