@@ -8,6 +8,9 @@ import {
   payloadBytes,
   eventContext,
 } from '../src/mappings/engine/event-builder.js';
+import { encodeBlock, RecordBlock } from '../src/kinesis/record-block.js';
+import { formatSequenceNumber, sequencePrefix } from '../src/kinesis/sequence-numbers.js';
+import { StoredRecord } from '../src/kinesis/stored-record.js';
 
 const ctx = eventContext({
   shardId: 'shardId-000000000003',
@@ -102,5 +105,45 @@ describe('Kinesis event builder', () => {
     assert.equal(payload.toString('utf8'), expected);
     assert.equal(payload.length, Buffer.byteLength(expected));
     assert.deepEqual(buildPayload([], c), Buffer.from('{"Records":[]}'));
+  });
+
+  it('writes the same bytes for records read from stored blocks as for the same records as plain objects', () => {
+    const arrival = 1_545_084_650_010;
+    const entries = Array.from({ length: 30 }, (_, i) => ({
+      partitionKey: KEYS[i % KEYS.length]!,
+      data: Buffer.from(Array.from({ length: (i * 7) % 11 }, (_, j) => (i * 13 + j * 29) & 0xff)),
+    }));
+    // Positions around a power of ten, so the sequence number's digits change length inside the batch.
+    const first = 999_985;
+    const block = RecordBlock.from(first, encodeBlock(entries, arrival));
+    const prefix = sequencePrefix(3, 1_700_000_000_000);
+    const stored = entries.map((_, i) => new StoredRecord(block, i, prefix, first + i));
+    const plain = stored.map((r) => ({
+      partitionKey: r.partitionKey,
+      sequenceNumber: formatSequenceNumber(3, 1_700_000_000_000, r.position),
+      data: Buffer.from(r.data),
+      arrival,
+      position: r.position,
+    }));
+    assert.equal(stored[14]!.sequenceNumber, plain[14]!.sequenceNumber);
+    const fromBlock = stored.map((r) => encodeRecord(r, ctx));
+    const fromPlain = plain.map((r) => encodeRecord(r, ctx));
+    assert.deepEqual(
+      fromBlock.map((e) => e.bytes),
+      fromPlain.map((e) => e.bytes),
+    );
+    const payload = buildPayload(fromBlock, ctx);
+    assert.deepEqual(payload, buildPayload(fromPlain, ctx));
+    const parsed = JSON.parse(payload.toString()) as {
+      Records: Array<{ kinesis: { partitionKey: string; sequenceNumber: string; data: string } }>;
+    };
+    assert.deepEqual(
+      parsed.Records.map((r) => [r.kinesis.partitionKey, r.kinesis.sequenceNumber, r.kinesis.data]),
+      entries.map((e, i) => [
+        Buffer.from(e.partitionKey).toString(), // stored as UTF-8: a lone surrogate comes back as U+FFFD
+        formatSequenceNumber(3, 1_700_000_000_000, first + i),
+        e.data.toString('base64'),
+      ]),
+    );
   });
 });

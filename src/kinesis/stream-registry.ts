@@ -11,7 +11,8 @@ import {
 import { evenRanges, hashPartitionKey, MAX_HASH_KEY } from './hash-keys.js';
 import type { KinesisRecord, ShardMeta, StreamMeta, StreamMode } from './model.js';
 import type { BlockEntry } from './record-block.js';
-import { formatSequenceNumber } from './sequence-numbers.js';
+import { formatSequenceNumber, sequencePrefix } from './sequence-numbers.js';
+import { StoredRecord } from './stored-record.js';
 import { BlockCache } from './block-cache.js';
 import { ShardLog, type ScanResult } from './shard-log.js';
 
@@ -407,24 +408,16 @@ export class StreamRegistry extends EventEmitter<StreamRegistryEvents> {
     return sh.log.scan(from, sh.committed, limit, maxBytes);
   }
 
-  /** Like `scan`, as one object per record. */
+  /** Like `scan`, as one object per record (a view of its block: see StoredRecord). */
   read(stream: string, shardId: string, from: number, limit: number, maxBytes = Infinity): KinesisRecord[] {
     const s = this.#state(stream);
     const sh = this.#shard(s, shardId);
     const { slices, count } = sh.log.scan(from, sh.committed, limit, maxBytes);
+    const prefix = sequencePrefix(sh.meta.index, s.meta.createdAt);
     const out = new Array<KinesisRecord>(count);
     let n = 0;
     for (const { block, start, end } of slices) {
-      for (let i = start; i < end; i++) {
-        const position = block.first + i;
-        out[n++] = {
-          sequenceNumber: formatSequenceNumber(sh.meta.index, s.meta.createdAt, position),
-          partitionKey: block.partitionKey(i),
-          data: block.data(i),
-          arrival: block.arrival,
-          position,
-        };
-      }
+      for (let i = start; i < end; i++) out[n++] = new StoredRecord(block, i, prefix, block.first + i);
     }
     return out;
   }

@@ -1,4 +1,5 @@
 import type { KinesisRecord } from '../../kinesis/model.js';
+import { StoredRecord } from '../../kinesis/stored-record.js';
 
 /** Lambda's synchronous invocation payload limit (6 MB). A batch that would exceed it is cut. */
 export const MAX_SYNC_PAYLOAD_BYTES = 6 * 1024 * 1024;
@@ -84,17 +85,49 @@ function digitCount(n: number): number {
  * they came from the shard, and their entries are written only into the payload of the batch they end up in.
  */
 export function encodeRecord(r: KinesisRecord, c: EventContext): EncodedRecord {
-  const key = r.partitionKey;
-  const keyBytes = plainKey(key) ? key.length + 2 : Buffer.byteLength(JSON.stringify(key));
+  let keyBytes: number;
+  let seqLength: number;
+  let dataLength: number;
+  if (r instanceof StoredRecord) {
+    // Straight from the block: no key string, sequence number or data view is made.
+    const b = r.block;
+    const ks = b.keyStart(r.index);
+    const ds = b.dataStart(r.index);
+    keyBytes = plainJsonBytes(b.buf, ks, ds)
+      ? ds - ks + 2
+      : Buffer.byteLength(JSON.stringify(r.partitionKey));
+    seqLength = SEQUENCE_DIGITS;
+    dataLength = b.dataEnd(r.index) - ds;
+  } else {
+    const key = r.partitionKey;
+    keyBytes = plainKey(key) ? key.length + 2 : Buffer.byteLength(JSON.stringify(key));
+    seqLength = r.sequenceNumber.length;
+    dataLength = r.data.byteLength;
+  }
   const bytes =
     FIXED_BYTES +
     keyBytes +
-    2 * r.sequenceNumber.length + // sequenceNumber and eventID
-    4 * Math.ceil(r.data.byteLength / 3) + // base64
+    2 * seqLength + // sequenceNumber and eventID
+    4 * Math.ceil(dataLength / 3) + // base64
     arrivalLength(r.arrival) +
     c.eventIdPrefix.length +
     c.tail.length;
   return { record: r, bytes };
+}
+
+/** Digits of every sequence number (sequence-numbers.ts): a 24-digit shard prefix and 32 for the position. */
+const SEQUENCE_DIGITS = 56;
+
+/**
+ * Whether UTF-8 bytes go between JSON quotes as they are: JSON.stringify escapes only control characters, the
+ * quote and the backslash (and lone surrogates, which UTF-8 cannot hold).
+ */
+function plainJsonBytes(buf: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const c = buf[i]!;
+    if (c < 0x20 || c === 0x22 || c === 0x5c) return false;
+  }
+  return true;
 }
 
 // An entry is about 650 bytes written in eleven pieces, 100 to 10,000 times per payload. Each piece is written
@@ -110,11 +143,11 @@ function putAscii(buf: Buffer, o: number, s: string): number {
 
 const BASE64 = Buffer.from('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/');
 
-function putBase64(buf: Buffer, o: number, d: Uint8Array): number {
-  const n = d.length;
+/** Base64 of d[start, end) at `o`; returns the offset after it. */
+function putBase64(buf: Buffer, o: number, d: Uint8Array, start: number, end: number): number {
   const t = BASE64;
-  let i = 0;
-  for (; i + 3 <= n; i += 3) {
+  let i = start;
+  for (; i + 3 <= end; i += 3) {
     const v = (d[i]! << 16) | (d[i + 1]! << 8) | d[i + 2]!;
     buf[o] = t[v >>> 18]!;
     buf[o + 1] = t[(v >>> 12) & 63]!;
@@ -122,8 +155,8 @@ function putBase64(buf: Buffer, o: number, d: Uint8Array): number {
     buf[o + 3] = t[v & 63]!;
     o += 4;
   }
-  if (i < n) {
-    const two = i + 1 < n;
+  if (i < end) {
+    const two = i + 1 < end;
     const v = (d[i]! << 16) | (two ? d[i + 1]! << 8 : 0);
     buf[o] = t[v >>> 18]!;
     buf[o + 1] = t[(v >>> 12) & 63]!;
@@ -132,6 +165,20 @@ function putBase64(buf: Buffer, o: number, d: Uint8Array): number {
     o += 4;
   }
   return o;
+}
+
+/** A stored record's sequence number: the shard's prefix, then position + 1 in 32 zero-padded digits. */
+function putSequenceNumber(buf: Buffer, o: number, prefix: string, position: number): number {
+  o = putAscii(buf, o, prefix);
+  const end = o + 32;
+  buf.fill(0x30, o, end);
+  let n = position + 1;
+  for (let k = end - 1; n > 0; k--) {
+    const q = Math.floor(n / 10);
+    buf[k] = 0x30 + (n - q * 10);
+    n = q;
+  }
+  return end;
 }
 
 /** Writes approximateArrivalTimestamp exactly as `String(arrivalMs / 1000)` reads (see arrivalLength). */
@@ -158,29 +205,51 @@ function putArrival(buf: Buffer, o: number, arrivalMs: number): number {
 
 /** Writes the record's entry at `o` (its `bytes` are free there); returns the offset after it. */
 function writeEntry(buf: Buffer, o: number, r: KinesisRecord, c: EventContext): number {
+  const stored = r instanceof StoredRecord ? r : undefined;
   buf.set(OPEN, o);
   o += OPEN.length;
-  const key = r.partitionKey;
-  if (key.length <= 32 && plainKey(key)) {
-    buf[o] = 0x22;
-    o = putAscii(buf, o + 1, key);
-    buf[o++] = 0x22;
+  if (stored) {
+    const b = stored.block;
+    const ks = b.keyStart(stored.index);
+    const ds = b.dataStart(stored.index);
+    if (plainJsonBytes(b.buf, ks, ds)) {
+      buf[o++] = 0x22;
+      for (let i = ks; i < ds; i++) buf[o++] = b.buf[i]!;
+      buf[o++] = 0x22;
+    } else {
+      o += buf.write(JSON.stringify(stored.partitionKey), o, 'utf8');
+    }
   } else {
-    o += buf.write(JSON.stringify(key), o, 'utf8');
+    const key = r.partitionKey;
+    if (key.length <= 32 && plainKey(key)) {
+      buf[o] = 0x22;
+      o = putAscii(buf, o + 1, key);
+      buf[o++] = 0x22;
+    } else {
+      o += buf.write(JSON.stringify(key), o, 'utf8');
+    }
   }
   buf.set(SEQUENCE, o);
   o += SEQUENCE.length;
-  const seq = r.sequenceNumber; // digits only
   const seqAt = o;
-  o += buf.write(seq, o, 'latin1');
+  if (stored) o = putSequenceNumber(buf, o, stored.sequencePrefix, stored.position);
+  else o += buf.write(r.sequenceNumber, o, 'latin1'); // digits only
+  const seqEnd = o;
   buf.set(DATA, o);
-  o = putBase64(buf, o + DATA.length, r.data);
+  o += DATA.length;
+  if (stored) {
+    const b = stored.block;
+    o = putBase64(buf, o, b.buf, b.dataStart(stored.index), b.dataEnd(stored.index));
+  } else {
+    const d = r.data;
+    o = putBase64(buf, o, d, 0, d.length);
+  }
   buf.set(ARRIVAL, o);
   o = putArrival(buf, o + ARRIVAL.length, r.arrival);
   buf.set(c.eventIdPrefix, o);
   o += c.eventIdPrefix.length;
-  buf.copyWithin(o, seqAt, seqAt + seq.length);
-  o += seq.length;
+  buf.copyWithin(o, seqAt, seqEnd);
+  o += seqEnd - seqAt;
   buf.set(c.tail, o);
   return o + c.tail.length;
 }

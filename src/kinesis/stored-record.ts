@@ -1,0 +1,46 @@
+import type { KinesisRecord } from './model.js';
+import type { RecordBlock } from './record-block.js';
+
+/**
+ * A record read from a shard, as a view of its stored block: the sequence number, partition key and data are
+ * made on first use. Event source mappings read every record and mostly need none of them as JavaScript
+ * values: the event builder writes the entry straight from the block's bytes (event-builder.ts), so a batch
+ * costs one object per record instead of five.
+ */
+export class StoredRecord implements KinesisRecord {
+  #sequenceNumber: string | undefined;
+  #partitionKey: string | undefined;
+  #data: Buffer | undefined;
+
+  constructor(
+    readonly block: RecordBlock,
+    /** Index of the record in its block. */
+    readonly index: number,
+    /** The shard's 24-digit sequence number prefix (sequence-numbers.ts). */
+    readonly sequencePrefix: string,
+    readonly position: number,
+  ) {}
+
+  get arrival(): number {
+    return this.block.arrival;
+  }
+
+  get sequenceNumber(): string {
+    return (this.#sequenceNumber ??= sequenceNumberOf(this.sequencePrefix, this.position));
+  }
+
+  get partitionKey(): string {
+    return (this.#partitionKey ??= this.block.partitionKey(this.index));
+  }
+
+  get data(): Buffer {
+    return (this.#data ??= this.block.data(this.index));
+  }
+}
+
+const ZEROS = '0'.repeat(32);
+
+function sequenceNumberOf(prefix: string, position: number): string {
+  const digits = String(position + 1);
+  return prefix + ZEROS.slice(digits.length) + digits;
+}
