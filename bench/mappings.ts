@@ -150,17 +150,24 @@ async function idle(app: App, k: KinesisClient, l: LambdaClient): Promise<void> 
     );
   }
   while (app.mappings.list().some((m) => m.State !== 'Enabled')) await once(app.mappings, 'state');
-  const windowMs = 5000;
-  const cpu0 = process.cpuUsage();
-  const t0 = process.hrtime.bigint();
-  await new Promise((r) => setTimeout(r, windowMs));
-  const cpu = process.cpuUsage(cpu0);
-  const secs = Number(process.hrtime.bigint() - t0) / 1e9;
-  const share = ((cpu.user + cpu.system) / 1e6 / secs) * 100;
+  // The first second after Enabled holds the mappings' start-up work (first reads, first checkpoints): it is
+  // printed on its own, and the idle cost is measured over the 5 s after it.
+  const cpuShare = async (ms: number): Promise<number> => {
+    const cpu0 = process.cpuUsage();
+    const t0 = process.hrtime.bigint();
+    await new Promise((r) => setTimeout(r, ms));
+    const cpu = process.cpuUsage(cpu0);
+    const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+    return ((cpu.user + cpu.system) / 1e6 / secs) * 100;
+  };
+  const startup = await cpuShare(1000);
+  const share = await cpuShare(5000);
   console.log('\n## Idle cost');
-  console.log('| mappings | idle shards | server CPU over 5 s | target |');
-  console.log('|---|---|---|---|');
-  console.log(`| ${count} | ${count} | ${share.toFixed(2)}% of one core | < 2% |`);
+  console.log(
+    '| mappings | idle shards | server CPU over 5 s, after 1 s of start-up | start-up second | target |',
+  );
+  console.log('|---|---|---|---|---|');
+  console.log(`| ${count} | ${count} | ${share.toFixed(2)}% of one core | ${startup.toFixed(2)}% | < 2% |`);
 }
 
 const app = await startApp({
