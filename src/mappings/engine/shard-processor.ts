@@ -225,7 +225,9 @@ export class ShardProcessor {
           filtered++;
           continue;
         }
-        const lane = this.#lanes[laneOf(r.partitionKey, this.#lanes.length)]!;
+        // One lane (ParallelizationFactor 1) needs no key: a stored record's key then stays undecoded.
+        const lanes = this.#lanes;
+        const lane = lanes.length === 1 ? lanes[0]! : lanes[laneOf(r.partitionKey, lanes.length)]!;
         if (lane.queue.length === 0) lane.since = now;
         lane.queue.push(encodeRecord(r, this.#ctx));
         this.#inflight.push(r.position);
