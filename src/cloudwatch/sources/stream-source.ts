@@ -1,7 +1,7 @@
 import type { StreamRegistryEvents } from '../../kinesis/stream-registry.js';
 import type { MappingEvents } from '../../mappings/engine/events.js';
 import type { MappingMeta } from '../../mappings/model.js';
-import { dims } from '../dimensions.js';
+import { dims, type Dimension } from '../dimensions.js';
 import { KINESIS_NAMESPACE, type MetricRecorder } from '../metric-recorder.js';
 
 export interface StreamEventSource {
@@ -29,7 +29,16 @@ export function recordStreamMetrics(
   mappings: PolledEventSource,
   rec: MetricRecorder,
 ): void {
-  const byStream = (stream: string) => [dims({ StreamName: stream })];
+  // The same dimension array for every value of a stream, so the store finds its series without a key.
+  const cache = new Map<string, Dimension[][]>();
+  const byStream = (stream: string): Dimension[][] => {
+    let sets = cache.get(stream);
+    if (!sets) {
+      if (cache.size >= 10_000) cache.clear();
+      cache.set(stream, (sets = [dims({ StreamName: stream })]));
+    }
+    return sets;
+  };
   streams.on('incoming', (e) => {
     const t = rec.streamTotals(e.stream);
     t.incomingRecords += e.records;
@@ -50,9 +59,18 @@ export function recordStreamMetrics(
       e.millisBehindLatest,
     );
   });
+  const streamNames = new Map<string, string | undefined>();
+  const streamOf = (arn: string | undefined): string | undefined => {
+    if (arn === undefined) return undefined;
+    let name = streamNames.get(arn);
+    if (name === undefined) {
+      if (streamNames.size >= 10_000) streamNames.clear();
+      streamNames.set(arn, (name = arn.split('/')[1]));
+    }
+    return name;
+  };
   mappings.on('polled', (e) => {
-    const m = mappings.find(e.uuid);
-    const stream = m?.EventSourceArn.split('/')[1];
+    const stream = streamOf(mappings.find(e.uuid)?.EventSourceArn);
     if (!stream) return;
     rec.streamTotals(stream).getRecordsRecords += e.records;
     rec.put(KINESIS_NAMESPACE, 'GetRecords.Records', byStream(stream), e.records);
