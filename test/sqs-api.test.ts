@@ -473,6 +473,16 @@ for (const handler of sdkHandlers) {
       assert.deepEqual(await counts(sqs, re.QueueUrl!), [0, 0]);
     });
 
+    it('a message received with VisibilityTimeout 0 can be received again at once', async () => {
+      const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: `vt0-${handler}` }));
+      await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'again' }));
+      const q = app.sqs.queues.byName(`vt0-${handler}`)!;
+      // Two receives in one turn of the event loop: no timer can run between them.
+      const first = q.take(1, 0);
+      const second = q.take(1, 0);
+      assert.deepEqual([first.length, second.length, second[0]?.message.recv?.receiveCount], [1, 1, 2]);
+    });
+
     it('moves messages received too often to the dead-letter queue (RedrivePolicy)', async () => {
       const dlq = await sqs.send(new CreateQueueCommand({ QueueName: 'redrive-dlq' }));
       const dlqArn = await queueArnOf(sqs, dlq.QueueUrl!);

@@ -139,6 +139,8 @@ export class Queue {
    * concurrent receivers never share a message. Call `persistReceives` before handing them out.
    */
   take(max: number, visibilityMs: number, now = Date.now()): Received[] {
+    // Messages whose invisibility ended are receivable now, even if the heap's timer has not fired yet.
+    this.#heap.runDue(now);
     const out: Received[] = [];
     const retentionMs = effectiveInt(this.meta.attributes, 'MessageRetentionPeriod') * 1000;
     const redrive = parseRedrivePolicy(this.meta.attributes.RedrivePolicy);

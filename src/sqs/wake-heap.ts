@@ -78,6 +78,18 @@ export class WakeHeap {
     this.#timer.unref();
   }
 
+  /**
+   * Hands over every entry due by `now` at once instead of waiting for the timer: a receive right after a
+   * message's visibility timeout ran out (0 included) must find it visible.
+   */
+  runDue(now = Date.now()): void {
+    if (this.#items.length === 0 || this.#items[0]!.at > now) return;
+    const due: Due[] = [];
+    while (this.#items.length > 0 && this.#items[0]!.at <= now) due.push(this.#pop()!);
+    this.#onDue(due);
+    this.#arm();
+  }
+
   #fire(): void {
     this.#timer = undefined;
     this.#timerAt = Infinity;
