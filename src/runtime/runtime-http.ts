@@ -202,6 +202,14 @@ export function serveRuntimeConnection(
       socket.destroy();
       return;
     }
+    // A request pipelined behind this one (our runtime's poll behind its result) is often answered within the
+    // same turn of the event loop: held until the turn ends, both answers leave in one write and wake the
+    // runtime once.
+    const coalesce = h.keepAlive && buffer.length > 0;
+    if (coalesce) {
+      socket.cork();
+      setImmediate(() => socket.uncork());
+    }
     writeResponse(socket, res, h.keepAlive);
     if (!h.keepAlive) {
       closed = true;
