@@ -72,6 +72,36 @@ function startBootstrap(apiAddress: string, handlerSource: string): ChildProcess
   });
 }
 
+/**
+ * A Runtime API on a raw TCP server, so a test controls every byte and write: `onRequest` gets each request
+ * (Content-Length bodies) with the socket to answer on, or not.
+ */
+async function rawRuntimeApi(
+  onRequest: (socket: net.Socket, req: { method: string; path: string; body: string }) => void,
+): Promise<{ server: net.Server; address: string }> {
+  const server = net.createServer((socket) => {
+    socket.on('error', () => undefined); // the bootstrap is killed at the end
+    let buf = Buffer.alloc(0);
+    socket.on('data', (chunk: Buffer) => {
+      buf = Buffer.concat([buf, chunk]);
+      for (;;) {
+        const end = buf.indexOf('\r\n\r\n');
+        if (end < 0) return;
+        const head = buf.toString('latin1', 0, end);
+        const length = Number(/content-length: *(\d+)/i.exec(head)?.[1] ?? 0);
+        if (buf.length < end + 4 + length) return;
+        const body = buf.toString('utf8', end + 4, end + 4 + length);
+        buf = buf.subarray(end + 4 + length);
+        const [method, path] = head.split(' ') as [string, string];
+        onRequest(socket, { method, path, body });
+      }
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return { server, address: `127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
 const ECHO = 'export const handler = async (event, context) => ({ event, id: context.awsRequestId });';
 
 describe('Node.js bootstrap HTTP client', () => {
@@ -122,31 +152,14 @@ describe('Node.js bootstrap HTTP client', () => {
     let served = 0;
     let gotPost: () => void = () => undefined;
     const twoPosts = new Promise<void>((resolve) => (gotPost = () => posts.length === 2 && resolve()));
-    const server = net.createServer((socket) => {
-      socket.on('error', () => undefined); // the bootstrap is killed at the end
-      let buf = Buffer.alloc(0);
-      socket.on('data', (chunk: Buffer) => {
-        buf = Buffer.concat([buf, chunk]);
-        for (;;) {
-          const end = buf.indexOf('\r\n\r\n');
-          if (end < 0) return;
-          const head = buf.toString('latin1', 0, end);
-          const length = Number(/content-length: *(\d+)/i.exec(head)?.[1] ?? 0);
-          if (buf.length < end + 4 + length) return;
-          const body = buf.toString('utf8', end + 4, end + 4 + length);
-          buf = buf.subarray(end + 4 + length);
-          const [method, path] = head.split(' ');
-          if (method === 'GET') writeCut(socket, ++served);
-          else {
-            posts.push({ path: path!, body });
-            socket.write('HTTP/1.1 202 Accepted\r\ncontent-length: 15\r\n\r\n{"status":"OK"}');
-            gotPost();
-          }
-        }
-      });
+    const { server, address } = await rawRuntimeApi((socket, req) => {
+      if (req.method === 'GET') writeCut(socket, ++served);
+      else {
+        posts.push({ path: req.path, body: req.body });
+        socket.write('HTTP/1.1 202 Accepted\r\ncontent-length: 15\r\n\r\n{"status":"OK"}');
+        gotPost();
+      }
     });
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
     const writeCut = (socket: net.Socket, n: number): void => {
       const body = JSON.stringify({ n, text: 'é✓' });
       const head =
@@ -165,7 +178,7 @@ describe('Node.js bootstrap HTTP client', () => {
       };
       step();
     };
-    children.push(startBootstrap(`127.0.0.1:${(server.address() as AddressInfo).port}`, ECHO));
+    children.push(startBootstrap(address, ECHO));
     try {
       await twoPosts;
       assert.equal(posts[0]!.path, '/2018-06-01/runtime/invocation/id-1/response');
@@ -250,41 +263,24 @@ describe('Node.js bootstrap HTTP client', () => {
     let served = 0;
     let done: () => void = () => undefined;
     const pollBeforeAck = new Promise<void>((resolve) => (done = resolve));
-    const server = net.createServer((socket) => {
-      socket.on('error', () => undefined);
-      let buf = Buffer.alloc(0);
-      let heldAck = false;
-      socket.on('data', (chunk: Buffer) => {
-        buf = Buffer.concat([buf, chunk]);
-        for (;;) {
-          const end = buf.indexOf('\r\n\r\n');
-          if (end < 0) return;
-          const head = buf.toString('latin1', 0, end);
-          const length = Number(/content-length: *(\d+)/i.exec(head)?.[1] ?? 0);
-          if (buf.length < end + 4 + length) return;
-          buf = buf.subarray(end + 4 + length);
-          const [method, path] = head.split(' ');
-          seen.push(`${method} ${path}`);
-          if (method === 'POST') {
-            heldAck = true; // no 202 yet
-          } else if (served === 0) {
-            served++;
-            const body = '{"n":1}';
-            socket.write(
-              `HTTP/1.1 200 OK\r\nlambda-runtime-aws-request-id: req-1\r\n` +
-                `lambda-runtime-deadline-ms: ${Date.now() + 60_000}\r\ncontent-length: ${body.length}\r\n\r\n${body}`,
-            );
-          } else if (heldAck) {
-            // The second poll came in while the result's acknowledgement was still held back.
-            done();
-          }
-        }
-      });
+    let heldAck = false;
+    const { server, address } = await rawRuntimeApi((socket, req) => {
+      seen.push(`${req.method} ${req.path}`);
+      if (req.method === 'POST') {
+        heldAck = true; // no 202 yet
+      } else if (served === 0) {
+        served++;
+        const body = '{"n":1}';
+        socket.write(
+          `HTTP/1.1 200 OK\r\nlambda-runtime-aws-request-id: req-1\r\n` +
+            `lambda-runtime-deadline-ms: ${Date.now() + 60_000}\r\ncontent-length: ${body.length}\r\n\r\n${body}`,
+        );
+      } else if (heldAck) {
+        // The second poll came in while the result's acknowledgement was still held back.
+        done();
+      }
     });
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    const { port } = server.address() as AddressInfo;
-    children.push(startBootstrap(`127.0.0.1:${port}`, ECHO));
+    children.push(startBootstrap(address, ECHO));
     try {
       await pollBeforeAck;
     } finally {

@@ -65,7 +65,7 @@ export function recordsJson(slices: ReadonlyArray<BlockSlice>, seqPrefix: string
  * Whether UTF-8 bytes can go between JSON quotes as they are: JSON.stringify escapes only control
  * characters, the quote and the backslash (and lone surrogates, which UTF-8 cannot hold).
  */
-function plainJsonString(buf: Buffer, start: number, end: number): boolean {
+export function plainJsonString(buf: Uint8Array, start: number, end: number): boolean {
   for (let i = start; i < end; i++) {
     const c = buf[i]!;
     if (c < 0x20 || c === QUOTE || c === BACKSLASH) return false;

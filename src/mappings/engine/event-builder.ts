@@ -1,4 +1,5 @@
 import type { KinesisRecord } from '../../kinesis/model.js';
+import { plainJsonString } from '../../kinesis/records-json.js';
 import { StoredRecord } from '../../kinesis/stored-record.js';
 
 /** Lambda's synchronous invocation payload limit (6 MB). A batch that would exceed it is cut. */
@@ -93,7 +94,7 @@ export function encodeRecord(r: KinesisRecord, c: EventContext): EncodedRecord {
     const b = r.block;
     const ks = b.keyStart(r.index);
     const ds = b.dataStart(r.index);
-    keyBytes = plainJsonBytes(b.buf, ks, ds)
+    keyBytes = plainJsonString(b.buf, ks, ds)
       ? ds - ks + 2
       : Buffer.byteLength(JSON.stringify(r.partitionKey));
     seqLength = SEQUENCE_DIGITS;
@@ -117,18 +118,6 @@ export function encodeRecord(r: KinesisRecord, c: EventContext): EncodedRecord {
 
 /** Digits of every sequence number (sequence-numbers.ts): a 24-digit shard prefix and 32 for the position. */
 const SEQUENCE_DIGITS = 56;
-
-/**
- * Whether UTF-8 bytes go between JSON quotes as they are: JSON.stringify escapes only control characters, the
- * quote and the backslash (and lone surrogates, which UTF-8 cannot hold).
- */
-function plainJsonBytes(buf: Uint8Array, start: number, end: number): boolean {
-  for (let i = start; i < end; i++) {
-    const c = buf[i]!;
-    if (c < 0x20 || c === 0x22 || c === 0x5c) return false;
-  }
-  return true;
-}
 
 // An entry is about 650 bytes written in eleven pieces, 100 to 10,000 times per payload. Each piece is written
 // the cheapest way measured for its kind (bench/RESULTS.md): fixed text with TypedArray#set, base64 and short
@@ -212,7 +201,7 @@ function writeEntry(buf: Buffer, o: number, r: KinesisRecord, c: EventContext): 
     const b = stored.block;
     const ks = b.keyStart(stored.index);
     const ds = b.dataStart(stored.index);
-    if (plainJsonBytes(b.buf, ks, ds)) {
+    if (plainJsonString(b.buf, ks, ds)) {
       buf[o++] = 0x22;
       for (let i = ks; i < ds; i++) buf[o++] = b.buf[i]!;
       buf[o++] = 0x22;
