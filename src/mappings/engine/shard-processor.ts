@@ -53,7 +53,6 @@ class Stopped extends Error {}
 
 /** FNV-1a: a cheap, stable hash so one partition key always lands in the same lane. */
 function laneOf(key: string, lanes: number): number {
-  if (lanes === 1) return 0;
   let h = 0x811c9dc5;
   for (let i = 0; i < key.length; i++) {
     h ^= key.charCodeAt(i);
