@@ -77,6 +77,31 @@ export async function awsCli(app: App, args: string[]): Promise<{ stdout: string
   return { stdout, json };
 }
 
+/**
+ * `aws lambda create-function` as the README's tutorial writes it: a Node.js handler `index.handler` from a
+ * zip file, with an optional `--environment Variables={...}` string.
+ */
+export async function createFunctionWithCli(
+  app: App,
+  opts: { name: string; zip: string; role: string; variables?: string },
+): Promise<{ stdout: string; json: unknown }> {
+  return awsCli(app, [
+    'lambda',
+    'create-function',
+    '--function-name',
+    opts.name,
+    '--zip-file',
+    `fileb://${opts.zip}`,
+    '--handler',
+    'index.handler',
+    '--runtime',
+    'nodejs20.x',
+    '--role',
+    opts.role,
+    ...(opts.variables === undefined ? [] : ['--environment', `Variables={${opts.variables}}`]),
+  ]);
+}
+
 let cliMajor: number | undefined;
 
 /** Major version of the installed AWS CLI (v1 sends blob arguments as given; v2 expects base64 unless told). */

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import type { App } from '../src/server/app.js';
-import { awsCli, startTestServer, tempDir } from './helpers.js';
+import { awsCli, createFunctionWithCli, startTestServer, tempDir } from './helpers.js';
 import { makeZip } from './lambda-helpers.js';
 
 /** The handler of AWS's "Using Lambda with Kinesis" tutorial (index.mjs), zipped the way the tutorial does. */
@@ -57,20 +57,11 @@ describe('Lambda through the AWS CLI (the Kinesis tutorial flow)', () => {
   });
 
   it('create-function from fileb://function.zip, then invoke with the payload from file://input.txt', async () => {
-    const created = await awsCli(app, [
-      'lambda',
-      'create-function',
-      '--function-name',
-      'ProcessKinesisRecords',
-      '--zip-file',
-      `fileb://${join(dir, 'function.zip')}`,
-      '--handler',
-      'index.handler',
-      '--runtime',
-      'nodejs20.x',
-      '--role',
-      'arn:aws:iam::111122223333:role/lambda-kinesis-role',
-    ]);
+    const created = await createFunctionWithCli(app, {
+      name: 'ProcessKinesisRecords',
+      zip: join(dir, 'function.zip'),
+      role: 'arn:aws:iam::111122223333:role/lambda-kinesis-role',
+    });
     const cfg = created.json as Record<string, unknown>;
     assert.equal(cfg['FunctionName'], 'ProcessKinesisRecords');
     assert.equal(cfg['Runtime'], 'nodejs20.x');

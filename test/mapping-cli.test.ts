@@ -3,29 +3,11 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { App } from '../src/server/app.js';
-import { awsCli, rawBlobArgs, startTestServer, tempDir, waitFor } from './helpers.js';
+import { awsCli, createFunctionWithCli, rawBlobArgs, startTestServer, tempDir, waitFor } from './helpers.js';
 import { RECORDING_HANDLER, recordsDelivered, zipFiles, type RecordedInvoke } from './mapping-fixtures.js';
 import { readFileSync, existsSync } from 'node:fs';
 
-/** `aws lambda create-function` as the README's tutorial writes it, for the handler zipped in `dir`. */
-async function createFunctionWithCli(app: App, dir: string, name: string, variables: string): Promise<void> {
-  await awsCli(app, [
-    'lambda',
-    'create-function',
-    '--function-name',
-    name,
-    '--zip-file',
-    `fileb://${join(dir, 'function.zip')}`,
-    '--handler',
-    'index.handler',
-    '--runtime',
-    'nodejs20.x',
-    '--role',
-    'arn:aws:iam::000000000000:role/lambda-kinesis-role',
-    '--environment',
-    `Variables={${variables}}`,
-  ]);
-}
+const ROLE = 'arn:aws:iam::000000000000:role/lambda-kinesis-role';
 
 /** `aws kinesis put-record` with text data (raw on CLI v2, as the README says). */
 async function putRecordWithCli(
@@ -63,7 +45,12 @@ describe('the tutorial flow with the AWS CLI', () => {
     await awsCli(app, ['kinesis', 'create-stream', '--stream-name', 'lambda-stream', '--shard-count', '1']);
     const desc = await awsCli(app, ['kinesis', 'describe-stream', '--stream-name', 'lambda-stream']);
     const streamArn = (desc.json as { StreamDescription: { StreamARN: string } }).StreamDescription.StreamARN;
-    await createFunctionWithCli(app, dir, 'ProcessKinesisRecords', `OUT_FILE=${outFile}`);
+    await createFunctionWithCli(app, {
+      name: 'ProcessKinesisRecords',
+      zip: join(dir, 'function.zip'),
+      role: ROLE,
+      variables: `OUT_FILE=${outFile}`,
+    });
     const created = await awsCli(app, [
       'lambda',
       'create-event-source-mapping',
@@ -123,12 +110,12 @@ describe('the tutorial flow with the AWS CLI', () => {
       'QueueArn',
     ]);
     const queueArn = (attrs.json as { Attributes: { QueueArn: string } }).Attributes.QueueArn;
-    await createFunctionWithCli(
-      app,
-      dir,
-      'AlwaysFails',
-      `OUT_FILE=${join(dir, 'out.jsonl')},BEHAVIOUR=fail-all`,
-    );
+    await createFunctionWithCli(app, {
+      name: 'AlwaysFails',
+      zip: join(dir, 'function.zip'),
+      role: ROLE,
+      variables: `OUT_FILE=${join(dir, 'out.jsonl')},BEHAVIOUR=fail-all`,
+    });
     const created = await awsCli(app, [
       'lambda',
       'create-event-source-mapping',

@@ -1,5 +1,6 @@
 import type { KinesisRecord } from './model.js';
 import type { RecordBlock } from './record-block.js';
+import { sequenceNumberAt } from './sequence-numbers.js';
 
 /**
  * A record read from a shard, as a view of its stored block: the sequence number, partition key and data are
@@ -26,7 +27,7 @@ export class StoredRecord implements KinesisRecord {
   }
 
   get sequenceNumber(): string {
-    return (this.#sequenceNumber ??= sequenceNumberOf(this.sequencePrefix, this.position));
+    return (this.#sequenceNumber ??= sequenceNumberAt(this.sequencePrefix, this.position));
   }
 
   get partitionKey(): string {
@@ -36,11 +37,4 @@ export class StoredRecord implements KinesisRecord {
   get data(): Buffer {
     return (this.#data ??= this.block.data(this.index));
   }
-}
-
-const ZEROS = '0'.repeat(32);
-
-function sequenceNumberOf(prefix: string, position: number): string {
-  const digits = String(position + 1);
-  return prefix + ZEROS.slice(digits.length) + digits;
 }
