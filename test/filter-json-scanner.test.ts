@@ -167,12 +167,13 @@ describe('json scanner', () => {
   });
 
   it('finds quotes, backslashes and control characters inside long strings at every offset and alignment', () => {
-    // Strings are scanned four bytes at a time: put each special byte at every position of a long string, in
-    // views that start at every byte offset of their buffer.
+    // Strings are scanned 16 bytes at a time: put each special byte at every position of a long string (first,
+    // second and third block, and the bytes left over at its end), in views that start at every byte offset
+    // of their buffer.
     const specials = ['"', '\\', '\\"', '\\u00e9', '\u0001', '\u001f', '\n', '\t', '\u007f', 'é', '🙂'];
     for (const special of specials) {
-      for (let at = 0; at < 12; at++) {
-        const text = `{"k":"${'a'.repeat(at)}${special}${'b'.repeat(13 - at)}","m":1}`;
+      for (let at = 0; at < 40; at++) {
+        const text = `{"k":"${'a'.repeat(at)}${special}${'b'.repeat(41 - at)}","m":1}`;
         for (let offset = 0; offset < 4; offset++) {
           const encoded = encoder.encode(text);
           const padded = new Uint8Array(encoded.length + offset);
@@ -180,6 +181,23 @@ describe('json scanner', () => {
           assertSame(padded.subarray(offset));
         }
       }
+    }
+  });
+
+  it('scans documents larger than any before it, and switches between projections', () => {
+    const other = new ProjectionNode();
+    other.child('z');
+    const big = encoder.encode(
+      JSON.stringify({ pad: 'x'.repeat(300_000), a: [1, { type: 'buy' }], z: 'last' }),
+    );
+    assertSame(big);
+    const small = encoder.encode('{"a":"small","z":"zed"}');
+    for (const doc of [small, big, small]) {
+      assert.deepStrictEqual(
+        scanProjected(doc, other),
+        projectParsed(JSON.parse(Buffer.from(doc).toString()), other),
+      );
+      assertSame(doc);
     }
   });
 

@@ -1,4 +1,8 @@
 import type { ObjectPattern } from './pattern-ast.js';
+import { encodeProjection, type EncodedProjection } from './wasm/json-tape.js';
+
+/** Bumped whenever any projection gains a key, so that encodings made before are not reused. */
+let revision = 0;
 
 /**
  * The part of a record's `data` JSON that some pattern can look at. Patterns name their fields up front, so
@@ -18,6 +22,18 @@ export class ProjectionNode {
   /** A packed array of undefined, copied for each projected object of this level. */
   emptySlots: unknown[] = [];
 
+  #encoded: EncodedProjection | undefined;
+  #encodedRevision = -1;
+
+  /** This tree in the layout the WebAssembly scanner reads (made once, and again if the tree grows). */
+  encoded(): EncodedProjection {
+    if (this.#encoded === undefined || this.#encodedRevision !== revision) {
+      this.#encoded = encodeProjection(this);
+      this.#encodedRevision = revision;
+    }
+    return this.#encoded;
+  }
+
   slotOf(key: string): number {
     return this.index.get(key) ?? -1;
   }
@@ -27,6 +43,7 @@ export class ProjectionNode {
     const existing = this.index.get(key);
     if (existing !== undefined) return this.children[existing] as ProjectionNode;
     const node = new ProjectionNode();
+    revision++;
     this.index.set(key, this.keys.length);
     this.keys.push(key);
     const bytes = new TextEncoder().encode(key);

@@ -1,0 +1,384 @@
+// JSON validator and projection for event filtering, in AssemblyScript (compiled to json-tape.wasm by
+// `npm run build:wasm`; test/filter-json-tape-wasm.test.ts checks the committed binary matches this source).
+//
+// Why WebAssembly: a filter has to validate the whole record (data that is not JSON matches no data filter),
+// and on 1 KB records that validation was most of the cost in JavaScript. Here strings are checked 16 bytes at
+// a time with SIMD, and keys are matched against the projection (the fields the patterns name) as they are
+// met. Only projected values reach the tape, so the JavaScript side (../json-scanner.ts) builds them without
+// looking at anything else.
+//
+// Linear memory, from the first 16-aligned byte past static data:
+//   projection  i32 words, then key bytes. Node at word w: [key count, then per key: byte length, offset of
+//               its bytes (from the projection start), word of its child node]. The root node is at word 0.
+//   input       capacity bytes, then 16 bytes of padding (SIMD loads near the end stay in bounds)
+//   stack       MAX_DEPTH i32: per open container, its tape entry (-1 when not projected) << 1 | isObject
+//   nodes       MAX_DEPTH i32: per open container, its projection node word (-1 when not projected)
+//   tape        two i32 per entry: [kind | start << 4, end or next]
+//     strings: start = first byte after the opening quote, second word = index of the closing quote
+//     numbers: start = first byte, second word = index after the last
+//     true, false, null: the kind only
+//     objects, arrays: second word = index of the first tape entry after the container
+//     keys: [KIND_KEY | slot << 4], then the entries of the value
+//   Byte offsets are relative to the input start.
+
+/** Nesting deeper than this is not JSON, as with Jackson's default (AWS's pattern engine); see json-tape.ts. */
+const MAX_DEPTH: i32 = 1000;
+
+const KIND_OBJECT: i32 = 1;
+const KIND_ARRAY: i32 = 2;
+const KIND_STRING: i32 = 3;
+const KIND_ESCAPED_STRING: i32 = 4;
+const KIND_NUMBER: i32 = 5;
+const KIND_TRUE: i32 = 6;
+const KIND_FALSE: i32 = 7;
+const KIND_NULL: i32 = 8;
+const KIND_KEY: i32 = 9;
+
+/** `scan`'s results besides an entry count. */
+const NOT_JSON: i32 = -1;
+/** Valid JSON, but a projected object has a key with an escape sequence: the host parses it in full. */
+const NEEDS_PARSE: i32 = -2;
+
+const QUOTE: i32 = 0x22;
+const BACKSLASH: i32 = 0x5c;
+const COLON: i32 = 0x3a;
+const COMMA: i32 = 0x2c;
+const OPEN_OBJECT: i32 = 0x7b;
+const CLOSE_OBJECT: i32 = 0x7d;
+const OPEN_ARRAY: i32 = 0x5b;
+const CLOSE_ARRAY: i32 = 0x5d;
+
+let projectionPtr: usize = 0;
+let projectionCapacity: i32 = 0;
+let inputPtr: usize = 0;
+let inputCapacity: i32 = -1;
+let stackPtr: usize = 0;
+let nodesPtr: usize = 0;
+let tapePtr: usize = 0;
+
+/**
+ * Makes room for a document of `length` bytes and a projection of `projectionBytes`, and lays memory out anew:
+ * afterwards the host copies the projection to `projection()` and reads the input and tape addresses again.
+ * Returns 0 when memory cannot grow, else 1.
+ */
+export function reserve(length: i32, projectionBytes: i32): i32 {
+  if (projectionBytes > projectionCapacity) projectionCapacity = (projectionBytes + 0xfff) & ~0xfff;
+  if (length > inputCapacity) inputCapacity = (length + 0xffff) & ~0xffff;
+  projectionPtr = (__heap_base + 15) & ~15;
+  inputPtr = projectionPtr + <usize>projectionCapacity;
+  stackPtr = inputPtr + <usize>inputCapacity + 16;
+  nodesPtr = stackPtr + <usize>(MAX_DEPTH * 4);
+  tapePtr = nodesPtr + <usize>(MAX_DEPTH * 4);
+  // Every entry starts at a distinct input byte (a key's entry at its key), so there are at most `length`.
+  const needed = tapePtr + (<usize>inputCapacity + 1) * 8;
+  const have = <usize>memory.size() << 16;
+  if (needed > have && memory.grow(<i32>((needed - have + 0xffff) >>> 16)) < 0) return 0;
+  return 1;
+}
+
+export function projection(): usize {
+  return projectionPtr;
+}
+
+export function input(): usize {
+  return inputPtr;
+}
+
+export function tape(): usize {
+  return tapePtr;
+}
+
+@inline function skipWs(p: usize, end: usize): usize {
+  while (p < end) {
+    const c = <i32>load<u8>(p);
+    // Records are usually compact JSON: most calls stop at once on one comparison.
+    if (c > 0x20 || (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09)) break;
+    p++;
+  }
+  return p;
+}
+
+@inline function isDigit(c: i32): bool {
+  return <u32>(c - 0x30) < 10;
+}
+
+@inline function isHex(c: i32): bool {
+  return <u32>(c - 0x30) < 10 || <u32>((c | 0x20) - 0x61) < 6;
+}
+
+/** Set by `stringEnd` when the string holds an escape sequence (the host then lets JSON.parse unescape it). */
+let escaped: bool = false;
+
+/** The index after the closing quote of the string whose opening quote is at `p`, or 0 if it is not valid. */
+function stringEnd(p: usize, end: usize): usize {
+  p++;
+  const quote = i8x16.splat(<i8>QUOTE);
+  const backslash = i8x16.splat(<i8>BACKSLASH);
+  const space = i8x16.splat(0x20);
+  for (;;) {
+    // Sixteen bytes at a time until a quote, a backslash or a control character (not allowed raw in JSON).
+    while (p + 16 <= end) {
+      const v = v128.load(p);
+      const stops = v128.or(v128.or(i8x16.eq(v, quote), i8x16.eq(v, backslash)), i8x16.lt_u(v, space));
+      const bits = i8x16.bitmask(stops);
+      if (bits !== 0) {
+        p += <usize>ctz<i32>(bits);
+        break;
+      }
+      p += 16;
+    }
+    while (p < end) {
+      const c = <i32>load<u8>(p);
+      if (c === QUOTE || c === BACKSLASH || c < 0x20) break;
+      p++;
+    }
+    if (p >= end) return 0;
+    const c = <i32>load<u8>(p);
+    if (c === QUOTE) return p + 1;
+    if (c !== BACKSLASH) return 0; // a raw control character
+    escaped = true;
+    if (p + 1 >= end) return 0;
+    const e = <i32>load<u8>(p + 1);
+    if (e === 0x75) {
+      // \uXXXX
+      if (p + 5 >= end) return 0;
+      if (
+        !isHex(<i32>load<u8>(p + 2)) ||
+        !isHex(<i32>load<u8>(p + 3)) ||
+        !isHex(<i32>load<u8>(p + 4)) ||
+        !isHex(<i32>load<u8>(p + 5))
+      )
+        return 0;
+      p += 6;
+    } else if (
+      e === QUOTE ||
+      e === BACKSLASH ||
+      e === 0x2f || // /
+      e === 0x62 || // b
+      e === 0x66 || // f
+      e === 0x6e || // n
+      e === 0x72 || // r
+      e === 0x74 // t
+    ) {
+      p += 2;
+    } else return 0;
+  }
+  return 0;
+}
+
+/** The index after the number starting at `p` (JSON's number grammar), or 0 if there is none. */
+function numberEnd(p: usize, end: usize): usize {
+  if (load<u8>(p) === 0x2d) p++; // -
+  if (p >= end) return 0;
+  let c = <i32>load<u8>(p);
+  if (c === 0x30) p++;
+  else if (c >= 0x31 && c <= 0x39) {
+    p++;
+    while (p < end && isDigit(<i32>load<u8>(p))) p++;
+  } else return 0;
+  if (p < end && load<u8>(p) === 0x2e) {
+    p++;
+    if (p >= end || !isDigit(<i32>load<u8>(p))) return 0;
+    while (p < end && isDigit(<i32>load<u8>(p))) p++;
+  }
+  if (p < end) {
+    c = <i32>load<u8>(p);
+    if (c === 0x65 || c === 0x45) {
+      p++;
+      if (p < end) {
+        c = <i32>load<u8>(p);
+        if (c === 0x2b || c === 0x2d) p++;
+      }
+      if (p >= end || !isDigit(<i32>load<u8>(p))) return 0;
+      while (p < end && isDigit(<i32>load<u8>(p))) p++;
+    }
+  }
+  return p;
+}
+
+/** Whether the `length` bytes at `a` and `b` are equal. */
+@inline function bytesEqual(a: usize, b: usize, length: i32): bool {
+  let i: i32 = 0;
+  for (; i + 8 <= length; i += 8) if (load<u64>(a + <usize>i) !== load<u64>(b + <usize>i)) return false;
+  for (; i < length; i++) if (load<u8>(a + <usize>i) !== load<u8>(b + <usize>i)) return false;
+  return true;
+}
+
+/** Slot of the key just matched by `keyEnd` (-1: not projected), and the projection node of its value. */
+let keySlot: i32 = -1;
+let valueNode: i32 = -1;
+/** Set when a projected object has a key with an escape sequence (see NEEDS_PARSE). */
+let needsParse: bool = false;
+
+/**
+ * Checks the key at `p` (an opening quote) of an object whose projection node is `node` (-1: not projected),
+ * its colon and the whitespace after it; sets `keySlot` and `valueNode`. Returns where the value starts, or 0.
+ */
+@inline function keyEnd(p: usize, end: usize, node: i32): usize {
+  if (p >= end || <i32>load<u8>(p) !== QUOTE) return 0;
+  escaped = false;
+  const q = stringEnd(p, end);
+  if (q === 0) return 0;
+  keySlot = -1;
+  valueNode = -1;
+  if (node >= 0) {
+    const proj = projectionPtr;
+    const record = proj + (<usize>node << 2);
+    const count = load<i32>(record);
+    if (escaped) {
+      if (count > 0) needsParse = true;
+    } else {
+      const start = p + 1;
+      const length = <i32>(q - 1 - start);
+      for (let s: i32 = 0; s < count; s++) {
+        const key = record + 4 + <usize>s * 12;
+        if (load<i32>(key) === length && bytesEqual(proj + <usize>load<i32>(key, 4), start, length)) {
+          keySlot = s;
+          valueNode = load<i32>(key, 8);
+          break;
+        }
+      }
+    }
+  }
+  let r = skipWs(q, end);
+  if (r >= end || <i32>load<u8>(r) !== COLON) return 0;
+  return skipWs(r + 1, end);
+}
+
+/**
+ * Validates input[start, length) as one JSON document — its grammar; the host checks UTF-8 — and writes the
+ * tape of its projected values. Returns the number of tape entries, NOT_JSON, or NEEDS_PARSE.
+ */
+export function scan(start: i32, length: i32): i32 {
+  const base = inputPtr;
+  const end = base + <usize>length;
+  const stack = stackPtr;
+  const nodes = nodesPtr;
+  const tp = tapePtr;
+  needsParse = false;
+  let p = skipWs(base + <usize>start, end);
+  let n: i32 = 0; // entries written
+  let depth: i32 = 0; // containers open
+  let node: i32 = 0; // projection node of the value at `p` (-1: not projected); the root's is node 0
+  for (;;) {
+    // At the start of a value.
+    if (p >= end) return NOT_JSON;
+    const c = <i32>load<u8>(p);
+    if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
+      if (depth >= MAX_DEPTH) return NOT_JSON;
+      const isObject = c === OPEN_OBJECT;
+      let entry: i32 = -1;
+      if (node >= 0) {
+        entry = n;
+        store<i32>(tp + (<usize>n << 3), isObject ? KIND_OBJECT : KIND_ARRAY);
+        n++;
+      }
+      store<i32>(stack + (<usize>depth << 2), (entry << 1) | <i32>isObject);
+      store<i32>(nodes + (<usize>depth << 2), node);
+      depth++;
+      p = skipWs(p + 1, end);
+      if (p >= end) return NOT_JSON;
+      const d = <i32>load<u8>(p);
+      if (isObject) {
+        if (d !== CLOSE_OBJECT) {
+          p = keyEnd(p, end, node);
+          if (p === 0) return NOT_JSON;
+          if (keySlot >= 0) {
+            store<i32>(tp + (<usize>n << 3), KIND_KEY | (keySlot << 4));
+            n++;
+          }
+          node = valueNode;
+          continue;
+        }
+      } else if (d !== CLOSE_ARRAY) continue; // elements share the array's node
+      // An empty container: `p` is at its closing bracket, handled below.
+    } else {
+      const entry = tp + (<usize>n << 3);
+      if (c === QUOTE) {
+        escaped = false;
+        const q = stringEnd(p, end);
+        if (q === 0) return NOT_JSON;
+        if (node >= 0) {
+          store<i32>(entry, (escaped ? KIND_ESCAPED_STRING : KIND_STRING) | (<i32>(p + 1 - base) << 4));
+          store<i32>(entry, <i32>(q - 1 - base), 4);
+          n++;
+        }
+        p = q;
+      } else if (c === 0x74) {
+        // true
+        if (p + 4 > end || load<u8>(p + 1) !== 0x72 || load<u8>(p + 2) !== 0x75 || load<u8>(p + 3) !== 0x65)
+          return NOT_JSON;
+        if (node >= 0) {
+          store<i32>(entry, KIND_TRUE);
+          n++;
+        }
+        p += 4;
+      } else if (c === 0x66) {
+        // false
+        if (
+          p + 5 > end ||
+          load<u8>(p + 1) !== 0x61 ||
+          load<u8>(p + 2) !== 0x6c ||
+          load<u8>(p + 3) !== 0x73 ||
+          load<u8>(p + 4) !== 0x65
+        )
+          return NOT_JSON;
+        if (node >= 0) {
+          store<i32>(entry, KIND_FALSE);
+          n++;
+        }
+        p += 5;
+      } else if (c === 0x6e) {
+        // null
+        if (p + 4 > end || load<u8>(p + 1) !== 0x75 || load<u8>(p + 2) !== 0x6c || load<u8>(p + 3) !== 0x6c)
+          return NOT_JSON;
+        if (node >= 0) {
+          store<i32>(entry, KIND_NULL);
+          n++;
+        }
+        p += 4;
+      } else {
+        const q = numberEnd(p, end);
+        if (q === 0) return NOT_JSON;
+        if (node >= 0) {
+          store<i32>(entry, KIND_NUMBER | (<i32>(p - base) << 4));
+          store<i32>(entry, <i32>(q - base), 4);
+          n++;
+        }
+        p = q;
+      }
+      if (depth === 0) return skipWs(p, end) !== end ? NOT_JSON : needsParse ? NEEDS_PARSE : n;
+      p = skipWs(p, end);
+      if (p >= end) return NOT_JSON;
+    }
+    // After a complete value, or at the closing bracket of an empty container: close or go on.
+    for (;;) {
+      const top = load<i32>(stack + (<usize>(depth - 1) << 2));
+      const inObject = (top & 1) === 1;
+      const d = <i32>load<u8>(p);
+      if (d === COMMA) {
+        p = skipWs(p + 1, end);
+        node = load<i32>(nodes + (<usize>(depth - 1) << 2));
+        if (inObject) {
+          p = keyEnd(p, end, node);
+          if (p === 0) return NOT_JSON;
+          if (keySlot >= 0) {
+            store<i32>(tp + (<usize>n << 3), KIND_KEY | (keySlot << 4));
+            n++;
+          }
+          node = valueNode;
+        }
+        break;
+      }
+      if (d !== (inObject ? CLOSE_OBJECT : CLOSE_ARRAY)) return NOT_JSON;
+      const entry = top >> 1;
+      if (entry >= 0) store<i32>(tp + (<usize>entry << 3), n, 4); // the container's entry points past its end
+      depth--;
+      p++;
+      if (depth === 0) return skipWs(p, end) !== end ? NOT_JSON : needsParse ? NEEDS_PARSE : n;
+      p = skipWs(p, end);
+      if (p >= end) return NOT_JSON;
+    }
+  }
+  return NOT_JSON;
+}

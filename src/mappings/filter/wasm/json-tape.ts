@@ -1,0 +1,119 @@
+import { readFileSync } from 'node:fs';
+
+/**
+ * The WebAssembly JSON validator and projector (json-tape.as.ts, built into json-tape.wasm by
+ * `npm run build:wasm`). One instance per process: scanning is synchronous and never re-entered.
+ */
+
+/** Tape entry kinds, as json-tape.as.ts writes them (low four bits of an entry's first word). */
+export const KIND_OBJECT = 1;
+export const KIND_ARRAY = 2;
+export const KIND_STRING = 3;
+export const KIND_ESCAPED_STRING = 4;
+export const KIND_NUMBER = 5;
+export const KIND_TRUE = 6;
+export const KIND_FALSE = 7;
+export const KIND_NULL = 8;
+export const KIND_KEY = 9;
+
+/** `scanToTape` results besides an entry count. */
+export const TAPE_NOT_JSON = -1;
+/** Valid JSON, but a projected object has a key with an escape sequence: parse it in full instead. */
+export const TAPE_NEEDS_PARSE = -2;
+
+/** A projection tree flattened into the layout json-tape.as.ts reads (see its header). */
+export interface EncodedProjection {
+  /** Node records as i32 words, then the key bytes (from byte `words.length * 4`). */
+  readonly bytes: Uint8Array;
+}
+
+/** What `encodeProjection` needs of a projection node. */
+export interface ProjectionShape {
+  readonly keyBytes: readonly Uint8Array[];
+  readonly children: readonly ProjectionShape[];
+}
+
+export function encodeProjection(root: ProjectionShape): EncodedProjection {
+  // Word offsets of every node, breadth-first; the root at word 0.
+  const order: ProjectionShape[] = [root];
+  const wordOf = new Map<ProjectionShape, number>();
+  let words = 0;
+  for (let i = 0; i < order.length; i++) {
+    const node = order[i] as ProjectionShape;
+    wordOf.set(node, words);
+    words += 1 + 3 * node.keyBytes.length;
+    order.push(...node.children);
+  }
+  let keyBytes = 0;
+  for (const node of order) for (const key of node.keyBytes) keyBytes += key.length;
+  const bytes = new Uint8Array(words * 4 + keyBytes);
+  const view = new DataView(bytes.buffer);
+  let keyOffset = words * 4;
+  for (const node of order) {
+    let w = (wordOf.get(node) as number) * 4;
+    view.setInt32(w, node.keyBytes.length, true);
+    node.keyBytes.forEach((key, slot) => {
+      view.setInt32((w += 4), key.length, true);
+      view.setInt32((w += 4), keyOffset, true);
+      view.setInt32((w += 4), wordOf.get(node.children[slot] as ProjectionShape) as number, true);
+      bytes.set(key, keyOffset);
+      keyOffset += key.length;
+    });
+  }
+  return { bytes };
+}
+
+interface JsonTapeExports {
+  memory: WebAssembly.Memory;
+  reserve(length: number, projectionBytes: number): number;
+  projection(): number;
+  input(): number;
+  tape(): number;
+  scan(start: number, length: number): number;
+}
+
+const module = new WebAssembly.Module(readFileSync(new URL('./json-tape.wasm', import.meta.url)));
+const wasm = new WebAssembly.Instance(module, {}).exports as unknown as JsonTapeExports;
+
+let inputCapacity = -1;
+let projectionCapacity = -1;
+/** The projection in the module's memory now. */
+let loaded: EncodedProjection | undefined;
+let memory = new Uint8Array(0);
+let inputPtr = 0;
+/** The tape as i32 words; entry k is words[tapeWord + 2k] and words[tapeWord + 2k + 1]. */
+export let words = new Int32Array(0);
+export let tapeWord = 0;
+
+/**
+ * Copies `doc` into the module and validates it as one JSON document from byte `start` (grammar only, not
+ * UTF-8), writing the tape of the values `projection` names. Returns the number of tape entries,
+ * TAPE_NOT_JSON or TAPE_NEEDS_PARSE. The tape stays valid until the next call; read it through `words` from
+ * `tapeWord`.
+ */
+export function scanToTape(doc: Uint8Array, start: number, projection: EncodedProjection): number {
+  const length = doc.length;
+  if (length > inputCapacity || projection.bytes.length > projectionCapacity) {
+    layOut(Math.max(length, inputCapacity), Math.max(projection.bytes.length, projectionCapacity));
+  }
+  if (projection !== loaded) {
+    memory.set(projection.bytes, wasm.projection());
+    loaded = projection;
+  }
+  memory.set(doc, inputPtr);
+  return wasm.scan(start, length);
+}
+
+function layOut(length: number, projectionBytes: number): void {
+  if (wasm.reserve(length, projectionBytes) === 0) {
+    throw new RangeError(`cannot reserve ${length} bytes for JSON validation`);
+  }
+  inputCapacity = length;
+  projectionCapacity = projectionBytes;
+  loaded = undefined; // the projection area may have moved
+  const buffer = wasm.memory.buffer;
+  memory = new Uint8Array(buffer);
+  words = new Int32Array(buffer);
+  inputPtr = wasm.input();
+  tapeWord = wasm.tape() >>> 2;
+}

@@ -1,0 +1,44 @@
+/**
+ * The committed WebAssembly scanner (src/mappings/filter/wasm/json-tape.wasm) is exactly what its AssemblyScript
+ * source builds to, so nobody ships a binary that the source does not explain.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+describe('json-tape.wasm', () => {
+  it('is the build of json-tape.as.ts with the flags of `npm run build:wasm`', async () => {
+    const pkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+    };
+    const command = pkg.scripts['build:wasm'] ?? '';
+    const args = command.split(/\s+/);
+    assert.equal(args[0], 'asc');
+    const out = args.indexOf('-o');
+    assert.ok(out > 0, command);
+    const committed = join(root, args[out + 1] as string);
+    const dir = await mkdtemp(join(tmpdir(), 'tributary-wasm-'));
+    try {
+      const built = join(dir, 'json-tape.wasm');
+      args.splice(out + 1, 1, built);
+      const asc = createRequire(import.meta.url).resolve('assemblyscript/bin/asc.js');
+      await run(process.execPath, [asc, ...args.slice(1)], { cwd: root });
+      assert.deepEqual(
+        await readFile(built),
+        await readFile(committed),
+        'run `npm run build:wasm` and commit the result',
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
