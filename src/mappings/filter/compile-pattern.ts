@@ -1,22 +1,22 @@
-import { compileLeafTest } from './leaf-test.js';
+import { isComparable } from './comparable-number.js';
 import type { FilterableKinesisRecord } from './kinesis-record.js';
-import type { FieldPattern, ObjectPattern } from './pattern-ast.js';
+import { leafHelpers, valueTestSource, type ConstantPool } from './leaf-source.js';
+import type { FieldPattern, LeafMatcher, ObjectPattern } from './pattern-ast.js';
 import { ProjectedObject, type ProjectionNode } from './projection.js';
 
 /** A compiled pattern over the record's metadata and its (projected) data; `data` is unused when not needed. */
 export type RecordTest = (record: FilterableKinesisRecord, data: unknown) => boolean;
-/** A compiled object level of `data`; undefined stands for "no object here". */
-type ObjectTest = (obj: ProjectedObject | undefined) => boolean;
 
 /**
  * The keys a Kinesis pattern can name at its top level: the fields of the event's `kinesis` object, as in
- * AWS's example `{"partitionKey": ["1"], "data": {...}}`. Any other top-level key is simply absent.
+ * AWS's example `{"partitionKey": ["1"], "data": {...}}`, as expressions over the record `r`. Any other
+ * top-level key is simply absent.
  */
-const METADATA = new Map<string, (r: FilterableKinesisRecord) => unknown>([
-  ['partitionKey', (r) => r.partitionKey],
-  ['sequenceNumber', (r) => r.sequenceNumber],
-  ['approximateArrivalTimestamp', (r) => r.approximateArrivalTimestamp],
-  ['kinesisSchemaVersion', () => '1.0'],
+const METADATA = new Map<string, string>([
+  ['partitionKey', 'r.partitionKey'],
+  ['sequenceNumber', 'r.sequenceNumber'],
+  ['approximateArrivalTimestamp', 'r.approximateArrivalTimestamp'],
+  ['kinesisSchemaVersion', "'1.0'"],
 ]);
 
 /** True when the pattern reads `data` at its top level (directly or in a `$or` branch). */
@@ -26,12 +26,7 @@ export function usesData(pattern: ObjectPattern): boolean {
 
 /** Compiles a validated top-level pattern; `dataRoot` is the projection the data will arrive in. */
 export function compileRecordPattern(pattern: ObjectPattern, dataRoot: ProjectionNode): RecordTest {
-  const tests: RecordTest[] = pattern.fields.map((field) => compileRootField(field, dataRoot));
-  if (pattern.anyOf) {
-    const branches = pattern.anyOf.map((branch) => compileRecordPattern(branch, dataRoot));
-    tests.push(anyOfRecord(branches));
-  }
-  return allOfRecord(tests);
+  return new PatternCompiler(dataRoot).compile(pattern);
 }
 
 /**
@@ -63,126 +58,130 @@ export function compileSplitRecordPattern(pattern: ObjectPattern, dataRoot: Proj
   };
 }
 
-function compileRootField(field: FieldPattern, dataRoot: ProjectionNode): RecordTest {
-  if (field.key === 'data') {
-    // Validation guarantees `data` holds an object pattern (a leaf on data is rejected, as AWS does).
-    if (field.kind !== 'object') throw new Error('data must hold an object pattern');
-    const test = compileNested(field.pattern, dataRoot);
-    return (_r, data) => test(data);
-  }
-  const get = METADATA.get(field.key); // a Map: keys like "toString" must not reach Object.prototype
-  if (field.kind === 'leaf') {
-    const test = compileLeafTest(field.matchers);
-    if (!get) {
-      const constant = test(undefined);
-      return () => constant;
-    }
-    return (r) => test(get(r));
-  }
-  // An object pattern under a metadata key (all scalars) or an unknown key sees no object at all.
-  const constant = compileObject(field.pattern, undefined)(undefined);
-  return () => constant;
-}
-
 /**
- * Tests the value at a path against an object pattern. Arrays apply the pattern to each object element
- * (all fields must match within one element — EventBridge's array consistency); where there is no object
- * the pattern still matches if it only asks for absent fields.
+ * Turns a pattern into the source of small JavaScript functions, one per leaf and per object level, and
+ * compiles them with `new Function`: V8 then inlines them into one another, where a tree of generic closures
+ * costs an indirect call per node and record. Pattern values reach the code only through the constant array
+ * `c`; the generated text holds nothing but our own identifiers, operators and slot numbers.
+ *
+ * Semantics (EventBridge / aws/event-ruler):
+ * - Leaf values of a path are its primitive, or the primitives of its array (nested arrays flattened); an
+ *   object has none. `exists: false` holds when there are none; any other matcher when some value satisfies it.
+ * - An object pattern over an array applies to each object element, all fields within one element (array
+ *   consistency); where there is no object it matches only if it asks for absent fields alone.
  */
-function compileNested(pattern: ObjectPattern, node: ProjectionNode): (value: unknown) => boolean {
-  const test = compileObject(pattern, node);
-  const whenAbsent = test(undefined);
-  return (value) => {
-    if (value instanceof ProjectedObject) return test(value);
-    if (Array.isArray(value)) {
-      const r = arrayObjects(value, test);
-      return r === MATCHED || (r === NO_OBJECTS && whenAbsent);
+class PatternCompiler implements ConstantPool {
+  private readonly constants: unknown[] = [];
+  private readonly functions: string[] = [];
+  /** Statements run once, after all functions exist (constants such as "matches when absent"). */
+  private readonly setup: string[] = [];
+  private count = 0;
+
+  constructor(private readonly dataRoot: ProjectionNode) {}
+
+  constant(value: unknown): string {
+    this.constants.push(value);
+    return `c[${this.constants.length - 1}]`;
+  }
+
+  compile(pattern: ObjectPattern): RecordTest {
+    const body = this.recordExpression(pattern);
+    const source = [
+      "'use strict';",
+      'const PO = h.PO, isArray = Array.isArray;',
+      ...this.functions,
+      ...this.setup,
+      `return function recordTest(r, d) { return ${body}; };`,
+    ].join('\n');
+    const factory = new Function('c', 'h', source) as (c: unknown[], h: unknown) => RecordTest;
+    return factory(this.constants, { ...leafHelpers, isComparable, PO: ProjectedObject });
+  }
+
+  private name(prefix: string): string {
+    return `${prefix}${this.count++}`;
+  }
+
+  /** The top level: metadata keys of the record `r`, and `data`, the projected JSON `d`. */
+  private recordExpression(pattern: ObjectPattern): string {
+    const tests = pattern.fields.map((field) => {
+      if (field.key === 'data') {
+        // Validation guarantees `data` holds an object pattern (a leaf on data is rejected, as AWS does).
+        if (field.kind !== 'object') throw new Error('data must hold an object pattern');
+        return `${this.nested(field.pattern, this.dataRoot)}(d)`;
+      }
+      const value = METADATA.get(field.key) ?? 'undefined'; // a Map: "toString" must not reach a prototype
+      // An object pattern under a metadata key (all scalars) or an unknown key sees no object at all.
+      return field.kind === 'leaf'
+        ? `${this.leaf(field.matchers)}(${value})`
+        : `${this.nested(field.pattern, undefined)}(undefined)`;
+    });
+    if (pattern.anyOf) tests.push(pattern.anyOf.map((b) => `(${this.recordExpression(b)})`).join(' || '));
+    return tests.length === 0 ? 'true' : tests.map((t) => `(${t})`).join(' && ');
+  }
+
+  /** The expression testing the object `o` (a ProjectedObject or undefined) against an object level. */
+  private objectExpression(pattern: ObjectPattern, node: ProjectionNode | undefined): string {
+    const tests = pattern.fields.map((field) => this.fieldExpression(field, node));
+    if (pattern.anyOf)
+      tests.push(pattern.anyOf.map((b) => `(${this.objectExpression(b, node)})`).join(' || '));
+    return tests.length === 0 ? 'true' : tests.map((t) => `(${t})`).join(' && ');
+  }
+
+  private fieldExpression(field: FieldPattern, node: ProjectionNode | undefined): string {
+    // `node` undefined: this level is outside the data, every field is absent.
+    let value = 'undefined';
+    let child: ProjectionNode | undefined;
+    if (node) {
+      const slot = node.slotOf(field.key);
+      if (slot < 0) throw new Error(`projection lacks ${field.key}`);
+      value = `(o === undefined ? undefined : o.slots[${slot}])`;
+      child = node.children[slot] as ProjectionNode;
     }
-    return whenAbsent;
-  };
-}
-
-const NO_OBJECTS = 0;
-const UNMATCHED = 1;
-const MATCHED = 2;
-
-function arrayObjects(values: unknown[], test: ObjectTest): number {
-  let result = NO_OBJECTS;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (v instanceof ProjectedObject) {
-      if (test(v)) return MATCHED;
-      result = UNMATCHED;
-    } else if (Array.isArray(v)) {
-      const r = arrayObjects(v, test);
-      if (r === MATCHED) return MATCHED;
-      if (r === UNMATCHED) result = UNMATCHED;
-    }
+    return field.kind === 'leaf'
+      ? `${this.leaf(field.matchers)}(${value})`
+      : `${this.nested(field.pattern, child)}(${value})`;
   }
-  return result;
-}
 
-/** `node` undefined: this level is outside the data, every field is absent. */
-function compileObject(pattern: ObjectPattern, node: ProjectionNode | undefined): ObjectTest {
-  const tests: ObjectTest[] = pattern.fields.map((field) => compileField(field, node));
-  if (pattern.anyOf) {
-    const branches = pattern.anyOf.map((branch) => compileObject(branch, node));
-    tests.push(anyOfObject(branches));
+  /** Generates the function testing a value (any JSON) against an object pattern; returns its name. */
+  private nested(pattern: ObjectPattern, node: ProjectionNode | undefined): string {
+    const object = this.name('object');
+    const array = this.name('objects');
+    const absent = this.name('absent');
+    const name = this.name('nested');
+    this.functions.push(
+      `function ${object}(o) { return ${this.objectExpression(pattern, node)}; }`,
+      // 0: no object element, 1: none matched, 2: one matched
+      `function ${array}(a) { let result = 0; for (let i = 0; i < a.length; i++) { const v = a[i]; ` +
+        `if (v instanceof PO) { if (${object}(v)) return 2; result = 1; } ` +
+        `else if (isArray(v)) { const r = ${array}(v); if (r === 2) return 2; if (r === 1) result = 1; } } ` +
+        `return result; }`,
+      `let ${absent} = false;`,
+      `function ${name}(v) { if (v instanceof PO) return ${object}(v); ` +
+        `if (isArray(v)) { const r = ${array}(v); return r === 2 || (r === 0 && ${absent}); } ` +
+        `return ${absent}; }`,
+    );
+    // Nested levels are generated first, so their own `absent` is set before this one is computed.
+    this.setup.push(`${absent} = ${object}(undefined);`);
+    return name;
   }
-  return allOfObject(tests);
-}
 
-function compileField(field: FieldPattern, node: ProjectionNode | undefined): ObjectTest {
-  const slot = node ? node.slotOf(field.key) : -1;
-  if (node && slot < 0) throw new Error(`projection lacks ${field.key}`);
-  if (field.kind === 'leaf') {
-    const test = compileLeafTest(field.matchers);
-    if (!node) return () => test(undefined);
-    return (o) => test(o === undefined ? undefined : o.slots[slot]);
+  /** Generates the function testing the value at a leaf path (matchers ORed); returns its name. */
+  private leaf(matchers: LeafMatcher[]): string {
+    const absentOk = matchers.some((m) => m.kind === 'exists' && !m.value);
+    const values = matchers.filter((m) => !(m.kind === 'exists' && !m.value));
+    const test = this.name('value');
+    const array = this.name('values');
+    const name = this.name('leaf');
+    this.functions.push(
+      `function ${test}(v) { return ${valueTestSource(values, this)}; }`,
+      // 0: no leaf value, 1: none matched, 2: one matched
+      `function ${array}(a) { let result = 0; for (let i = 0; i < a.length; i++) { const v = a[i]; ` +
+        `if (isArray(v)) { const r = ${array}(v); if (r === 2) return 2; if (r === 1) result = 1; } ` +
+        `else if (!(v instanceof PO)) { if (${test}(v)) return 2; result = 1; } } return result; }`,
+      `function ${name}(v) { if (v === undefined || v instanceof PO) return ${absentOk}; ` +
+        `if (isArray(v)) { const r = ${array}(v); return r === 2 || (r === 0 && ${absentOk}); } ` +
+        `return ${test}(v); }`,
+    );
+    return name;
   }
-  if (!node) {
-    const constant = compileObject(field.pattern, undefined)(undefined);
-    return () => constant;
-  }
-  const test = compileNested(field.pattern, node.children[slot] as ProjectionNode);
-  return (o) => test(o === undefined ? undefined : o.slots[slot]);
-}
-
-// Two copies instead of one generic: rest-parameter spreading would allocate on every record.
-function allOfRecord(tests: RecordTest[]): RecordTest {
-  if (tests.length === 1) return tests[0] as RecordTest;
-  if (tests.length === 2) {
-    const [a, c] = tests as [RecordTest, RecordTest];
-    return (r, d) => a(r, d) && c(r, d);
-  }
-  return (r, d) => {
-    for (let i = 0; i < tests.length; i++) if (!(tests[i] as RecordTest)(r, d)) return false;
-    return true;
-  };
-}
-
-function allOfObject(tests: ObjectTest[]): ObjectTest {
-  if (tests.length === 1) return tests[0] as ObjectTest;
-  if (tests.length === 2) {
-    const [a, c] = tests as [ObjectTest, ObjectTest];
-    return (o) => a(o) && c(o);
-  }
-  return (o) => {
-    for (let i = 0; i < tests.length; i++) if (!(tests[i] as ObjectTest)(o)) return false;
-    return true;
-  };
-}
-
-function anyOfRecord(tests: RecordTest[]): RecordTest {
-  return (r, d) => {
-    for (let i = 0; i < tests.length; i++) if ((tests[i] as RecordTest)(r, d)) return true;
-    return false;
-  };
-}
-
-function anyOfObject(tests: ObjectTest[]): ObjectTest {
-  return (o) => {
-    for (let i = 0; i < tests.length; i++) if ((tests[i] as ObjectTest)(o)) return true;
-    return false;
-  };
 }

@@ -116,22 +116,18 @@ function stringEnd(p: usize, end: usize): usize {
   const backslash = i8x16.splat(<i8>BACKSLASH);
   const space = i8x16.splat(0x20);
   for (;;) {
-    // Sixteen bytes at a time until a quote, a backslash or a control character (not allowed raw in JSON).
-    while (p + 16 <= end) {
-      const v = v128.load(p);
-      const stops = v128.or(v128.or(i8x16.eq(v, quote), i8x16.eq(v, backslash)), i8x16.lt_u(v, space));
-      const bits = i8x16.bitmask(stops);
-      if (bits !== 0) {
-        p += <usize>ctz<i32>(bits);
-        break;
-      }
+    // Sixteen bytes at a time to the first quote, backslash or control character (not allowed raw in JSON).
+    // Loads may reach 15 bytes past the end, into the padding; a stop found there is past `end` and fails.
+    const v = v128.load(p);
+    const bits = i8x16.bitmask(
+      v128.or(v128.or(i8x16.eq(v, quote), i8x16.eq(v, backslash)), i8x16.lt_u(v, space)),
+    );
+    if (bits === 0) {
       p += 16;
+      if (p >= end) return 0;
+      continue;
     }
-    while (p < end) {
-      const c = <i32>load<u8>(p);
-      if (c === QUOTE || c === BACKSLASH || c < 0x20) break;
-      p++;
-    }
+    p += <usize>ctz<i32>(bits);
     if (p >= end) return 0;
     const c = <i32>load<u8>(p);
     if (c === QUOTE) return p + 1;
