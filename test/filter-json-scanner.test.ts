@@ -275,11 +275,37 @@ describe('json scanner', () => {
     }
   });
 
-  it('returns the same strings when short values repeat (cached) or collide', () => {
-    const values = Array.from({ length: 5000 }, (_, i) => `v${i % 1500}-${(i * 7) % 13}`);
+  it('returns the right strings when short values repeat (interned) past the table and pool sizes', () => {
+    // 5000 distinct values, up to 32 bytes, each seen several times: more ids than the table holds and more
+    // bytes than its pool, so it is cleared and refilled along the way.
+    const values = Array.from({ length: 20_000 }, (_, i) =>
+      `v${(i * 7919) % 5000}`.padEnd(4 + (i % 29), '.'),
+    );
     for (const v of values) {
-      const out = scanProjected(encoder.encode(JSON.stringify({ a: v })), node) as ProjectedObject;
+      const out = scanProjected(
+        encoder.encode(JSON.stringify({ a: v, type: [v, 'x'] })),
+        node,
+      ) as ProjectedObject;
       assert.equal(out.slots[node.slotOf('a')], v);
+      assert.deepStrictEqual(out.slots[node.slotOf('type')], [v, 'x']);
+    }
+  });
+
+  it('forgets strings first seen in a document that turned out not to be JSON or needed a full parse', () => {
+    // The strings get ids while the document is scanned; the host never reads that tape, so the ids must not
+    // be handed out again as already known.
+    for (let round = 0; round < 3; round++) {
+      const fresh = `fresh-${round}`;
+      assert.equal(scanProjected(encoder.encode(`{"a":"${fresh}","type":"${fresh}!",}`), node), NOT_JSON);
+      assertSame(encoder.encode(`{"a":"${fresh}","type":"${fresh}!"}`));
+      const parsed = `parsed-${round}`;
+      const escapedKey = encoder.encode(`{"a":"${parsed}","ty\\u0070e":"${parsed}?"}`);
+      assertSame(escapedKey);
+      assert.equal(
+        (scanProjected(escapedKey, node) as ProjectedObject).slots[node.slotOf('type')],
+        `${parsed}?`,
+      );
+      assertSame(encoder.encode(`{"a":"${parsed}?","type":"${parsed}"}`));
     }
   });
 

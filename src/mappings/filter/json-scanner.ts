@@ -4,6 +4,8 @@ import {
   KIND_ARRAY,
   KIND_ESCAPED_STRING,
   KIND_FALSE,
+  KIND_INTERNED_STRING,
+  KIND_NEW_STRING,
   KIND_NULL,
   KIND_NUMBER,
   KIND_OBJECT,
@@ -77,9 +79,20 @@ function readValue(b: Uint8Array, k: number, node: ProjectionNode): unknown {
       return readObject(b, k, node);
     case KIND_ARRAY:
       return readArray(b, k, node);
+    case KIND_INTERNED_STRING:
+      next = k + 1;
+      return internedStrings[(tape[w + 1] as number) & 0xffff] as string;
+    case KIND_NEW_STRING: {
+      next = k + 1;
+      const word = tape[w + 1] as number;
+      const start = head >>> 4;
+      const s = decodeSpan(b, start, start + (word >>> 16));
+      internedStrings[word & 0xffff] = s;
+      return s;
+    }
     case KIND_STRING:
       next = k + 1;
-      return readString(b, head >>> 4, tape[w + 1] as number);
+      return decodeSpan(b, head >>> 4, tape[w + 1] as number);
     case KIND_ESCAPED_STRING:
       next = k + 1;
       return JSON.parse(decodeSpan(b, (head >>> 4) - 1, (tape[w + 1] as number) + 1)) as string;
@@ -155,33 +168,8 @@ function readNumber(b: Uint8Array, i: number, stop: number): number {
   return Number(decodeSpan(b, i, stop));
 }
 
-// Short ASCII strings repeat a lot in records (types, regions, states): keep the last string seen per hash
-// slot and reuse it when the bytes are the same, instead of decoding again.
-const CACHE_SIZE = 1024;
-const MAX_CACHED_LENGTH = 32;
-const stringCache: string[] = new Array<string>(CACHE_SIZE).fill('');
-
-/** The string whose contents (no escapes) are b[start, last). */
-function readString(b: Uint8Array, start: number, last: number): string {
-  const len = last - start;
-  if (len > MAX_CACHED_LENGTH) return decodeSpan(b, start, last);
-  let hash = len;
-  for (let j = start; j < last; j++) {
-    const c = b[j] as number;
-    if (c >= 0x80) return decodeSpan(b, start, last);
-    hash = (Math.imul(hash, 31) + c) | 0;
-  }
-  const slot = hash & (CACHE_SIZE - 1);
-  const cached = stringCache[slot] as string;
-  if (cached.length === len) {
-    let k = 0;
-    while (k < len && cached.charCodeAt(k) === b[start + k]) k++;
-    if (k === len) return cached;
-  }
-  const s = decodeSpan(b, start, last);
-  stringCache[slot] = s;
-  return s;
-}
+/** Strings by interning id (see `intern` in wasm/json-tape.as.ts): set when an id is new, read after. */
+const internedStrings: string[] = new Array<string>(0x10000).fill('');
 
 const decoder = new TextDecoder('utf-8');
 

@@ -8,6 +8,8 @@
 // looking at anything else.
 //
 // Linear memory, from the first 16-aligned byte past static data:
+//   interned    INTERN_SLOTS entries of four i32 [id (0: free), hash, byte length, offset in the pool], then
+//               INTERN_POOL bytes holding the strings (see `intern`)
 //   projection  i32 words, then key bytes. Node at word w: [key count, then per key: byte length, offset of
 //               its bytes (from the projection start), word of its child node]. The root node is at word 0.
 //   input       capacity bytes, then 16 bytes of padding (SIMD loads near the end stay in bounds)
@@ -15,6 +17,8 @@
 //   nodes       MAX_DEPTH i32: per open container, its projection node word (-1 when not projected)
 //   tape        two i32 per entry: [kind | start << 4, end or next]
 //     strings: start = first byte after the opening quote, second word = index of the closing quote
+//     short strings without escapes, interned: second word = id | byte length << 16 (KIND_NEW_STRING the
+//       first time the id is given out, KIND_INTERNED_STRING after)
 //     numbers: start = first byte, second word = index after the last
 //     true, false, null: the kind only
 //     objects, arrays: second word = index of the first tape entry after the container
@@ -33,6 +37,8 @@ const KIND_TRUE: i32 = 6;
 const KIND_FALSE: i32 = 7;
 const KIND_NULL: i32 = 8;
 const KIND_KEY: i32 = 9;
+const KIND_INTERNED_STRING: i32 = 10;
+const KIND_NEW_STRING: i32 = 11;
 
 /** `scan`'s results besides an entry count. */
 const NOT_JSON: i32 = -1;
@@ -48,6 +54,7 @@ const CLOSE_OBJECT: i32 = 0x7d;
 const OPEN_ARRAY: i32 = 0x5b;
 const CLOSE_ARRAY: i32 = 0x5d;
 
+let internPtr: usize = 0;
 let projectionPtr: usize = 0;
 let projectionCapacity: i32 = 0;
 let inputPtr: usize = 0;
@@ -64,7 +71,8 @@ let tapePtr: usize = 0;
 export function reserve(length: i32, projectionBytes: i32): i32 {
   if (projectionBytes > projectionCapacity) projectionCapacity = (projectionBytes + 0xfff) & ~0xfff;
   if (length > inputCapacity) inputCapacity = (length + 0xffff) & ~0xffff;
-  projectionPtr = (__heap_base + 15) & ~15;
+  internPtr = (__heap_base + 15) & ~15;
+  projectionPtr = internPtr + <usize>(INTERN_SLOTS * 16 + INTERN_POOL);
   inputPtr = projectionPtr + <usize>projectionCapacity;
   stackPtr = inputPtr + <usize>inputCapacity + 16;
   nodesPtr = stackPtr + <usize>(MAX_DEPTH * 4);
@@ -241,11 +249,74 @@ let needsParse: bool = false;
   return skipWs(r + 1, end);
 }
 
+// Interning. Projected values are mostly short strings from small sets (types, regions, states), and the host
+// turns each into a JavaScript string. It keeps one per id, so a string whose bytes were seen before reaches
+// it as an id alone: no decoding and no comparing of bytes in JavaScript.
+/** Hash table size (a power of two), at most half full. */
+const INTERN_SLOTS: i32 = 4096;
+const MAX_INTERNED: i32 = INTERN_SLOTS / 2;
+const INTERN_POOL: i32 = 65536;
+/** Longer strings are rarely repeated values; they are decoded each time. */
+const MAX_INTERNED_LENGTH: i32 = 32;
+let nextId: i32 = 1;
+let poolUsed: i32 = 0;
+/** Whether this scan gave out new ids (which the host only learns if it reads the tape). */
+let interned: bool = false;
+
+/** Forgets every interned string: ids start again from 1, and each is new to the host once more. */
+function resetInterning(): void {
+  memory.fill(internPtr, 0, <usize>(INTERN_SLOTS * 16));
+  nextId = 1;
+  poolUsed = 0;
+}
+
+/**
+ * The id of the `length` bytes at `start`, with bit 31 set when the id is new (the host must decode the bytes
+ * then). The table is cleared when full.
+ */
+function intern(start: usize, length: i32): i32 {
+  let hash: u32 = 0x811c9dc5 ^ <u32>length;
+  for (let i: i32 = 0; i < length; i++) hash = (hash ^ <u32>load<u8>(start + <usize>i)) * 0x01000193;
+  const pool = internPtr + <usize>(INTERN_SLOTS * 16);
+  if (nextId > MAX_INTERNED || poolUsed + length > INTERN_POOL) resetInterning();
+  let slot = <i32>hash & (INTERN_SLOTS - 1);
+  for (;;) {
+    const entry = internPtr + (<usize>slot << 4);
+    const id = load<i32>(entry);
+    if (id === 0) {
+      memory.copy(pool + <usize>poolUsed, start, <usize>length);
+      store<i32>(entry, nextId);
+      store<i32>(entry, <i32>hash, 4);
+      store<i32>(entry, length, 8);
+      store<i32>(entry, poolUsed, 12);
+      poolUsed += length;
+      interned = true;
+      return nextId++ | 0x80000000;
+    }
+    if (
+      load<i32>(entry, 4) === <i32>hash &&
+      load<i32>(entry, 8) === length &&
+      bytesEqual(pool + <usize>load<i32>(entry, 12), start, length)
+    )
+      return id;
+    slot = (slot + 1) & (INTERN_SLOTS - 1);
+  }
+  return 0;
+}
+
+/** Runs `scanDocument`; ids given out by a scan whose tape the host will not read are taken back. */
+export function scan(start: i32, length: i32): i32 {
+  interned = false;
+  const result = scanDocument(start, length);
+  if (result < 0 && interned) resetInterning();
+  return result;
+}
+
 /**
  * Validates input[start, length) as one JSON document — its grammar; the host checks UTF-8 — and writes the
  * tape of its projected values. Returns the number of tape entries, NOT_JSON, or NEEDS_PARSE.
  */
-export function scan(start: i32, length: i32): i32 {
+function scanDocument(start: i32, length: i32): i32 {
   const base = inputPtr;
   const end = base + <usize>length;
   const stack = stackPtr;
@@ -295,8 +366,15 @@ export function scan(start: i32, length: i32): i32 {
         const q = stringEnd(p, end);
         if (q === 0) return NOT_JSON;
         if (node >= 0) {
-          store<i32>(entry, (escaped ? KIND_ESCAPED_STRING : KIND_STRING) | (<i32>(p + 1 - base) << 4));
-          store<i32>(entry, <i32>(q - 1 - base), 4);
+          const length = <i32>(q - p - 2);
+          if (!escaped && length <= MAX_INTERNED_LENGTH) {
+            const id = intern(p + 1, length);
+            store<i32>(entry, (id < 0 ? KIND_NEW_STRING : KIND_INTERNED_STRING) | (<i32>(p + 1 - base) << 4));
+            store<i32>(entry, (id & 0xffff) | (length << 16), 4);
+          } else {
+            store<i32>(entry, (escaped ? KIND_ESCAPED_STRING : KIND_STRING) | (<i32>(p + 1 - base) << 4));
+            store<i32>(entry, <i32>(q - 1 - base), 4);
+          }
           n++;
         }
         p = q;

@@ -15,6 +15,10 @@ export const KIND_TRUE = 6;
 export const KIND_FALSE = 7;
 export const KIND_NULL = 8;
 export const KIND_KEY = 9;
+/** A short string seen before: second word = id | byte length << 16. */
+export const KIND_INTERNED_STRING = 10;
+/** A short string given a new id: the same, and the id's string is to be decoded from the bytes now. */
+export const KIND_NEW_STRING = 11;
 
 /** `scanToTape` results besides an entry count. */
 export const TAPE_NOT_JSON = -1;
