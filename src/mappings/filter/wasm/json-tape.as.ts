@@ -10,8 +10,10 @@
 // Linear memory, from the first 16-aligned byte past static data:
 //   interned    INTERN_SLOTS entries of four i32 [id (0: free), hash, byte length, offset in the pool], then
 //               INTERN_POOL bytes holding the strings (see `intern`)
-//   projection  i32 words, then key bytes. Node at word w: [key count, then per key: byte length, offset of
-//               its bytes (from the projection start), word of its child node]. The root node is at word 0.
+//   projection  i32 words, then key bytes. Node at word w: [key count; MAX_BUCKET + 1 buckets, the keys of
+//               each byte length (the last: that length or more) as first key | count << 16; then per key,
+//               ordered by length: byte length, offset of its bytes (from the projection start), word of its
+//               child node, slot]. The root node is at word 0.
 //   input       capacity bytes, then 16 bytes of padding (SIMD loads near the end stay in bounds)
 //   stack       MAX_DEPTH i32: per open container, its tape entry (-1 when not projected) << 1 | isObject
 //   nodes       MAX_DEPTH i32: per open container, its projection node word (-1 when not projected)
@@ -208,6 +210,9 @@ function numberEnd(p: usize, end: usize): usize {
   return true;
 }
 
+/** Keys are bucketed by byte length up to this (longer keys share the last bucket). */
+const MAX_BUCKET: i32 = 32;
+
 /** Slot of the key just matched by `keyEnd` (-1: not projected), and the projection node of its value. */
 let keySlot: i32 = -1;
 let valueNode: i32 = -1;
@@ -234,10 +239,13 @@ let needsParse: bool = false;
     } else {
       const start = p + 1;
       const length = <i32>(q - 1 - start);
-      for (let s: i32 = 0; s < count; s++) {
-        const key = record + 4 + <usize>s * 12;
+      // Only keys of the same length can match: the node lists its keys by length.
+      const bucket = load<i32>(record + 4 + (<usize>(length < MAX_BUCKET ? length : MAX_BUCKET) << 2));
+      const last = (bucket & 0xffff) + (bucket >>> 16);
+      for (let k = bucket & 0xffff; k < last; k++) {
+        const key = record + <usize>(4 + (MAX_BUCKET + 1) * 4) + (<usize>k << 4);
         if (load<i32>(key) === length && bytesEqual(proj + <usize>load<i32>(key, 4), start, length)) {
-          keySlot = s;
+          keySlot = load<i32>(key, 12);
           valueNode = load<i32>(key, 8);
           break;
         }

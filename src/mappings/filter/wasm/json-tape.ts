@@ -37,6 +37,11 @@ export interface ProjectionShape {
   readonly children: readonly ProjectionShape[];
 }
 
+/** Keys are bucketed by byte length up to this (longer keys share the last bucket), as in json-tape.as.ts. */
+const MAX_BUCKET = 32;
+const NODE_HEADER_WORDS = 1 + MAX_BUCKET + 1;
+const KEY_WORDS = 4;
+
 export function encodeProjection(root: ProjectionShape): EncodedProjection {
   // Word offsets of every node, breadth-first; the root at word 0.
   const order: ProjectionShape[] = [root];
@@ -45,21 +50,30 @@ export function encodeProjection(root: ProjectionShape): EncodedProjection {
   for (let i = 0; i < order.length; i++) {
     const node = order[i] as ProjectionShape;
     wordOf.set(node, words);
-    words += 1 + 3 * node.keyBytes.length;
+    words += NODE_HEADER_WORDS + KEY_WORDS * node.keyBytes.length;
     order.push(...node.children);
   }
   let keyBytes = 0;
   for (const node of order) for (const key of node.keyBytes) keyBytes += key.length;
   const bytes = new Uint8Array(words * 4 + keyBytes);
   const view = new DataView(bytes.buffer);
+  const set = (word: number, value: number): void => view.setInt32(word * 4, value, true);
   let keyOffset = words * 4;
   for (const node of order) {
-    let w = (wordOf.get(node) as number) * 4;
-    view.setInt32(w, node.keyBytes.length, true);
-    node.keyBytes.forEach((key, slot) => {
-      view.setInt32((w += 4), key.length, true);
-      view.setInt32((w += 4), keyOffset, true);
-      view.setInt32((w += 4), wordOf.get(node.children[slot] as ProjectionShape) as number, true);
+    const base = wordOf.get(node) as number;
+    const bucketOf = (slot: number): number => Math.min((node.keyBytes[slot] as Uint8Array).length, MAX_BUCKET);
+    const slots = node.keyBytes.map((_, slot) => slot).sort((a, b) => bucketOf(a) - bucketOf(b));
+    set(base, slots.length);
+    slots.forEach((slot, k) => {
+      const key = node.keyBytes[slot] as Uint8Array;
+      const bucket = base + 1 + bucketOf(slot);
+      const first = slots.findIndex((s) => bucketOf(s) === bucketOf(slot));
+      set(bucket, first | ((view.getInt32(bucket * 4, true) >>> 16) + 1) << 16);
+      const w = base + NODE_HEADER_WORDS + KEY_WORDS * k;
+      set(w, key.length);
+      set(w + 1, keyOffset);
+      set(w + 2, wordOf.get(node.children[slot] as ProjectionShape) as number);
+      set(w + 3, slot);
       bytes.set(key, keyOffset);
       keyOffset += key.length;
     });
