@@ -91,6 +91,24 @@ describe('data that is not JSON', () => {
     assert.equal(filter.matches(record('{}')), true);
   });
 
+  it('finds a byte that is not UTF-8 anywhere in a long string, next to matching all-ASCII and UTF-8 records', () => {
+    // The scanner knows a record is UTF-8 without checking when every string byte it loaded was ASCII; put
+    // one bad byte (or a valid two-byte character) at each position of the 16-byte blocks it loads.
+    const filter = filterOf({ data: { a: ['x'] } });
+    for (let at = 0; at < 48; at++) {
+      const text = (middle: number[]): Uint8Array =>
+        Uint8Array.from([
+          ...Buffer.from('{"a":"x","b":"' + 'p'.repeat(at)),
+          ...middle,
+          ...Buffer.from('q'.repeat(48 - at) + '"}'),
+        ]);
+      assert.equal(filter.matches(record(text([0xff]))), false, `0xff at ${at}`);
+      assert.equal(filter.matches(record(text([0x41]))), true, `A at ${at}`);
+      assert.equal(filter.matches(record(text([0xc3, 0xa9]))), true, `é at ${at}`);
+      assert.equal(filter.matches(record(text([0xc3]))), false, `truncated é at ${at}`);
+    }
+  });
+
   it('treats JSON scalars and arrays as JSON without the named fields', () => {
     const absent = filterOf({ data: { a: [{ exists: false }] } });
     const present = filterOf({ data: { a: [{ exists: true }] } });

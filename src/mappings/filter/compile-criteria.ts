@@ -7,8 +7,7 @@ import {
   type SplitRecordTest,
 } from './compile-pattern.js';
 import { invalidFilterPattern, PatternError } from './errors.js';
-import { isUtf8 } from 'node:buffer';
-import { scanProjectedUtf8Unchecked, NOT_JSON } from './json-scanner.js';
+import { scannedBytesAreUtf8, scanProjectedUtf8Unchecked, NOT_JSON } from './json-scanner.js';
 import type { FilterableKinesisRecord } from './kinesis-record.js';
 import type { ObjectPattern } from './pattern-ast.js';
 import { parsePattern, isPlainObject } from './parse-pattern.js';
@@ -105,12 +104,13 @@ class KinesisRecordFilter implements CompiledFilter {
     }
     if (pending === 0) return false;
     // Parsed once per record, and only now that a data filter has to run. Data that is not UTF-8 is not JSON
-    // and matches no data filter; checking that only once one matches spares the check for every other record.
+    // and matches no data filter; that is asked only once one matches, and is free when the scan saw only ASCII.
     const bytes = record.data;
     const data = scanProjectedUtf8Unchecked(bytes, this.projection);
     if (data === NOT_JSON) return false;
     for (let i = 0; i < tests.length; i++) {
-      if (pending & (1 << i) && (tests[i] as SplitRecordTest).rest(record, data)) return isUtf8(bytes);
+      if (pending & (1 << i) && (tests[i] as SplitRecordTest).rest(record, data))
+        return scannedBytesAreUtf8(bytes);
     }
     return false;
   }

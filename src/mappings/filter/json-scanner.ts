@@ -48,15 +48,26 @@ export function scanProjected(bytes: Uint8Array, root: ProjectionNode): unknown 
 export function scanProjectedUtf8Unchecked(bytes: Uint8Array, root: ProjectionNode): unknown {
   const n = bytes.length;
   const bom = n >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf; // TextDecoder drops it
-  const entries = scanToTape(bytes, bom ? 3 : 0, root.encoded());
-  if (entries === TAPE_NOT_JSON) return NOT_JSON;
-  if (entries === TAPE_NEEDS_PARSE) {
+  const result = scanToTape(bytes, bom ? 3 : 0, root.encoded());
+  lastKnownUtf8 = result >= 0 && (result & 1) === 1;
+  if (result === TAPE_NOT_JSON) return NOT_JSON;
+  if (result === TAPE_NEEDS_PARSE) {
     // Valid JSON whose projected objects have escaped keys (rare): compare them decoded.
     return projectParsed(JSON.parse(decoder.decode(bytes)), root);
   }
   tape = words;
   base = tapeWord;
   return readValue(bytes, 0, root);
+}
+
+let lastKnownUtf8 = false;
+
+/**
+ * Whether `bytes`, just scanned by `scanProjectedUtf8Unchecked`, are valid UTF-8. Free when the scan saw only
+ * ASCII, the usual case; `isUtf8` otherwise.
+ */
+export function scannedBytesAreUtf8(bytes: Uint8Array): boolean {
+  return lastKnownUtf8 || isUtf8(bytes);
 }
 
 // The walk reads the tape of the last scan through these (set per scan: the memory may have grown). Entry k is

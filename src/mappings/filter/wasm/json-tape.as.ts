@@ -118,6 +118,11 @@ export function tape(): usize {
 
 /** Set by `stringEnd` when the string holds an escape sequence (the host then lets JSON.parse unescape it). */
 let escaped: bool = false;
+/**
+ * The high bits of every 16-byte block `stringEnd` loaded in this scan. Outside strings valid JSON is ASCII, so
+ * a valid document with none set is ASCII throughout, hence valid UTF-8: the host can skip its own check.
+ */
+let highBits: i32 = 0;
 
 /** The index after the closing quote of the string whose opening quote is at `p`, or 0 if it is not valid. */
 function stringEnd(p: usize, end: usize): usize {
@@ -129,6 +134,7 @@ function stringEnd(p: usize, end: usize): usize {
     // Sixteen bytes at a time to the first quote, backslash or control character (not allowed raw in JSON).
     // Loads may reach 15 bytes past the end, into the padding; a stop found there is past `end` and fails.
     const v = v128.load(p);
+    highBits |= i8x16.bitmask(v);
     const bits = i8x16.bitmask(
       v128.or(v128.or(i8x16.eq(v, quote), i8x16.eq(v, backslash)), i8x16.lt_u(v, space)),
     );
@@ -312,12 +318,18 @@ function intern(start: usize, length: i32): i32 {
   return 0;
 }
 
-/** Runs `scanDocument`; ids given out by a scan whose tape the host will not read are taken back. */
+/**
+ * Runs `scanDocument`; ids given out by a scan whose tape the host will not read are taken back. Returns
+ * NOT_JSON, NEEDS_PARSE, or the number of tape entries << 1 | 1 when the document is all ASCII.
+ */
 export function scan(start: i32, length: i32): i32 {
   interned = false;
   const result = scanDocument(start, length);
-  if (result < 0 && interned) resetInterning();
-  return result;
+  if (result < 0) {
+    if (interned) resetInterning();
+    return result;
+  }
+  return (result << 1) | <i32>(highBits === 0);
 }
 
 /**
@@ -331,6 +343,8 @@ function scanDocument(start: i32, length: i32): i32 {
   const nodes = nodesPtr;
   const tp = tapePtr;
   needsParse = false;
+  highBits = 0;
+  v128.store(end, i8x16.splat(0)); // blocks loaded near the end see zeros, not bytes of an earlier document
   let p = skipWs(base + <usize>start, end);
   let n: i32 = 0; // entries written
   let depth: i32 = 0; // containers open

@@ -61,14 +61,15 @@ export function encodeProjection(root: ProjectionShape): EncodedProjection {
   let keyOffset = words * 4;
   for (const node of order) {
     const base = wordOf.get(node) as number;
-    const bucketOf = (slot: number): number => Math.min((node.keyBytes[slot] as Uint8Array).length, MAX_BUCKET);
+    const bucketOf = (slot: number): number =>
+      Math.min((node.keyBytes[slot] as Uint8Array).length, MAX_BUCKET);
     const slots = node.keyBytes.map((_, slot) => slot).sort((a, b) => bucketOf(a) - bucketOf(b));
     set(base, slots.length);
     slots.forEach((slot, k) => {
       const key = node.keyBytes[slot] as Uint8Array;
       const bucket = base + 1 + bucketOf(slot);
       const first = slots.findIndex((s) => bucketOf(s) === bucketOf(slot));
-      set(bucket, first | ((view.getInt32(bucket * 4, true) >>> 16) + 1) << 16);
+      set(bucket, first | (((view.getInt32(bucket * 4, true) >>> 16) + 1) << 16));
       const w = base + NODE_HEADER_WORDS + KEY_WORDS * k;
       set(w, key.length);
       set(w + 1, keyOffset);
@@ -105,9 +106,9 @@ export let tapeWord = 0;
 
 /**
  * Copies `doc` into the module and validates it as one JSON document from byte `start` (grammar only, not
- * UTF-8), writing the tape of the values `projection` names. Returns the number of tape entries,
- * TAPE_NOT_JSON or TAPE_NEEDS_PARSE. The tape stays valid until the next call; read it through `words` from
- * `tapeWord`.
+ * UTF-8), writing the tape of the values `projection` names. Returns TAPE_NOT_JSON, TAPE_NEEDS_PARSE, or the
+ * number of tape entries << 1 | 1 when every byte scanned was ASCII (so `doc` is certainly UTF-8). The tape
+ * stays valid until the next call; read it through `words` from `tapeWord`.
  */
 export function scanToTape(doc: Uint8Array, start: number, projection: EncodedProjection): number {
   const length = doc.length;
