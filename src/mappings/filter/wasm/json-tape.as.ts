@@ -98,13 +98,14 @@ export function tape(): usize {
   return tapePtr;
 }
 
-@inline function skipWs(p: usize, end: usize): usize {
-  while (p < end) {
-    const c = <i32>load<u8>(p);
-    // Records are usually compact JSON: most calls stop at once on one comparison.
-    if (c > 0x20 || (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09)) break;
-    p++;
-  }
+// Scanning relies on the byte at `end` being zero (`scanDocument` writes 16 zero bytes there): zero is neither
+// whitespace nor a digit nor part of any token, so loops stop at `end` without comparing against it, and a
+// value cut short by the end fails as it would at any other wrong byte.
+
+@inline function skipWs(p: usize): usize {
+  let c = <i32>load<u8>(p);
+  // Records are usually compact JSON: most calls stop at once on one comparison.
+  while (c <= 0x20 && (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09)) c = <i32>load<u8>(++p);
   return p;
 }
 
@@ -179,31 +180,29 @@ function stringEnd(p: usize, end: usize): usize {
 }
 
 /** The index after the number starting at `p` (JSON's number grammar), or 0 if there is none. */
-function numberEnd(p: usize, end: usize): usize {
+@inline function numberEnd(p: usize): usize {
   if (load<u8>(p) === 0x2d) p++; // -
-  if (p >= end) return 0;
-  let c = <i32>load<u8>(p);
+  const c = <i32>load<u8>(p);
   if (c === 0x30) p++;
-  else if (c >= 0x31 && c <= 0x39) {
+  else if (<u32>(c - 0x31) < 9) {
     p++;
-    while (p < end && isDigit(<i32>load<u8>(p))) p++;
+    while (isDigit(<i32>load<u8>(p))) p++;
   } else return 0;
-  if (p < end && load<u8>(p) === 0x2e) {
+  if (load<u8>(p) === 0x2e) {
+    // .
     p++;
-    if (p >= end || !isDigit(<i32>load<u8>(p))) return 0;
-    while (p < end && isDigit(<i32>load<u8>(p))) p++;
+    if (!isDigit(<i32>load<u8>(p))) return 0;
+    p++;
+    while (isDigit(<i32>load<u8>(p))) p++;
   }
-  if (p < end) {
-    c = <i32>load<u8>(p);
-    if (c === 0x65 || c === 0x45) {
-      p++;
-      if (p < end) {
-        c = <i32>load<u8>(p);
-        if (c === 0x2b || c === 0x2d) p++;
-      }
-      if (p >= end || !isDigit(<i32>load<u8>(p))) return 0;
-      while (p < end && isDigit(<i32>load<u8>(p))) p++;
-    }
+  if ((<i32>load<u8>(p) | 0x20) === 0x65) {
+    // e or E
+    p++;
+    const sign = <i32>load<u8>(p);
+    if (sign === 0x2b || sign === 0x2d) p++;
+    if (!isDigit(<i32>load<u8>(p))) return 0;
+    p++;
+    while (isDigit(<i32>load<u8>(p))) p++;
   }
   return p;
 }
@@ -230,7 +229,7 @@ let needsParse: bool = false;
  * its colon and the whitespace after it; sets `keySlot` and `valueNode`. Returns where the value starts, or 0.
  */
 @inline function keyEnd(p: usize, end: usize, node: i32): usize {
-  if (p >= end || <i32>load<u8>(p) !== QUOTE) return 0;
+  if (<i32>load<u8>(p) !== QUOTE) return 0;
   escaped = false;
   const q = stringEnd(p, end);
   if (q === 0) return 0;
@@ -258,9 +257,9 @@ let needsParse: bool = false;
       }
     }
   }
-  let r = skipWs(q, end);
-  if (r >= end || <i32>load<u8>(r) !== COLON) return 0;
-  return skipWs(r + 1, end);
+  const colon = skipWs(q);
+  if (<i32>load<u8>(colon) !== COLON) return 0;
+  return skipWs(colon + 1);
 }
 
 // Interning. Projected values are mostly short strings from small sets (types, regions, states), and the host
@@ -344,31 +343,32 @@ function scanDocument(start: i32, length: i32): i32 {
   const tp = tapePtr;
   needsParse = false;
   highBits = 0;
-  v128.store(end, i8x16.splat(0)); // blocks loaded near the end see zeros, not bytes of an earlier document
-  let p = skipWs(base + <usize>start, end);
+  v128.store(end, i8x16.splat(0)); // the zero at `end` that the loops stop at (see skipWs)
+  let p = skipWs(base + <usize>start);
   let n: i32 = 0; // entries written
   let depth: i32 = 0; // containers open
   let node: i32 = 0; // projection node of the value at `p` (-1: not projected); the root's is node 0
+  let inObject = false; // whether the innermost open container is an object
+  let containerNode: i32 = -1; // its projection node
   for (;;) {
     // At the start of a value.
-    if (p >= end) return NOT_JSON;
     const c = <i32>load<u8>(p);
     if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
       if (depth >= MAX_DEPTH) return NOT_JSON;
-      const isObject = c === OPEN_OBJECT;
+      inObject = c === OPEN_OBJECT;
+      containerNode = node;
       let entry: i32 = -1;
       if (node >= 0) {
         entry = n;
-        store<i32>(tp + (<usize>n << 3), isObject ? KIND_OBJECT : KIND_ARRAY);
+        store<i32>(tp + (<usize>n << 3), inObject ? KIND_OBJECT : KIND_ARRAY);
         n++;
       }
-      store<i32>(stack + (<usize>depth << 2), (entry << 1) | <i32>isObject);
+      store<i32>(stack + (<usize>depth << 2), (entry << 1) | <i32>inObject);
       store<i32>(nodes + (<usize>depth << 2), node);
       depth++;
-      p = skipWs(p + 1, end);
-      if (p >= end) return NOT_JSON;
+      p = skipWs(p + 1);
       const d = <i32>load<u8>(p);
-      if (isObject) {
+      if (inObject) {
         if (d !== CLOSE_OBJECT) {
           p = keyEnd(p, end, node);
           if (p === 0) return NOT_JSON;
@@ -401,40 +401,28 @@ function scanDocument(start: i32, length: i32): i32 {
         }
         p = q;
       } else if (c === 0x74) {
-        // true
-        if (p + 4 > end || load<u8>(p + 1) !== 0x72 || load<u8>(p + 2) !== 0x75 || load<u8>(p + 3) !== 0x65)
-          return NOT_JSON;
+        if (load<u32>(p) !== 0x65757274) return NOT_JSON; // true
         if (node >= 0) {
           store<i32>(entry, KIND_TRUE);
           n++;
         }
         p += 4;
       } else if (c === 0x66) {
-        // false
-        if (
-          p + 5 > end ||
-          load<u8>(p + 1) !== 0x61 ||
-          load<u8>(p + 2) !== 0x6c ||
-          load<u8>(p + 3) !== 0x73 ||
-          load<u8>(p + 4) !== 0x65
-        )
-          return NOT_JSON;
+        if (load<u32>(p + 1) !== 0x65736c61) return NOT_JSON; // false
         if (node >= 0) {
           store<i32>(entry, KIND_FALSE);
           n++;
         }
         p += 5;
       } else if (c === 0x6e) {
-        // null
-        if (p + 4 > end || load<u8>(p + 1) !== 0x75 || load<u8>(p + 2) !== 0x6c || load<u8>(p + 3) !== 0x6c)
-          return NOT_JSON;
+        if (load<u32>(p) !== 0x6c6c756e) return NOT_JSON; // null
         if (node >= 0) {
           store<i32>(entry, KIND_NULL);
           n++;
         }
         p += 4;
       } else {
-        const q = numberEnd(p, end);
+        const q = numberEnd(p);
         if (q === 0) return NOT_JSON;
         if (node >= 0) {
           store<i32>(entry, KIND_NUMBER | (<i32>(p - base) << 4));
@@ -443,18 +431,15 @@ function scanDocument(start: i32, length: i32): i32 {
         }
         p = q;
       }
-      if (depth === 0) return skipWs(p, end) !== end ? NOT_JSON : needsParse ? NEEDS_PARSE : n;
-      p = skipWs(p, end);
-      if (p >= end) return NOT_JSON;
+      if (depth === 0) break;
+      p = skipWs(p);
     }
     // After a complete value, or at the closing bracket of an empty container: close or go on.
     for (;;) {
-      const top = load<i32>(stack + (<usize>(depth - 1) << 2));
-      const inObject = (top & 1) === 1;
       const d = <i32>load<u8>(p);
       if (d === COMMA) {
-        p = skipWs(p + 1, end);
-        node = load<i32>(nodes + (<usize>(depth - 1) << 2));
+        p = skipWs(p + 1);
+        node = containerNode;
         if (inObject) {
           p = keyEnd(p, end, node);
           if (p === 0) return NOT_JSON;
@@ -467,14 +452,18 @@ function scanDocument(start: i32, length: i32): i32 {
         break;
       }
       if (d !== (inObject ? CLOSE_OBJECT : CLOSE_ARRAY)) return NOT_JSON;
-      const entry = top >> 1;
-      if (entry >= 0) store<i32>(tp + (<usize>entry << 3), n, 4); // the container's entry points past its end
       depth--;
+      const entry = load<i32>(stack + (<usize>depth << 2)) >> 1;
+      if (entry >= 0) store<i32>(tp + (<usize>entry << 3), n, 4); // the container's entry points past its end
       p++;
-      if (depth === 0) return skipWs(p, end) !== end ? NOT_JSON : needsParse ? NEEDS_PARSE : n;
-      p = skipWs(p, end);
-      if (p >= end) return NOT_JSON;
+      if (depth === 0) break;
+      inObject = (load<i32>(stack + (<usize>(depth - 1) << 2)) & 1) === 1;
+      containerNode = load<i32>(nodes + (<usize>(depth - 1) << 2));
+      p = skipWs(p);
     }
+    if (depth === 0) break;
   }
-  return NOT_JSON;
+  // The root value is complete: only whitespace may follow.
+  if (skipWs(p) !== end) return NOT_JSON;
+  return needsParse ? NEEDS_PARSE : n;
 }
