@@ -126,7 +126,7 @@ let escaped: bool = false;
 let highBits: i32 = 0;
 
 /** The index after the closing quote of the string whose opening quote is at `p`, or 0 if it is not valid. */
-function stringEnd(p: usize, end: usize): usize {
+@inline function stringEnd(p: usize, end: usize): usize {
   p++;
   const quote = i8x16.splat(<i8>QUOTE);
   const backslash = i8x16.splat(<i8>BACKSLASH);
