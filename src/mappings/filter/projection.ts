@@ -12,10 +12,8 @@ let revision = 0;
 export class ProjectionNode {
   /** Field names this level needs, slot i holds keys[i]. */
   readonly keys: string[] = [];
-  /** UTF-8 bytes of keys[i], compared against raw JSON keys without decoding them. */
+  /** UTF-8 bytes of keys[i], compared against raw JSON keys without decoding them (wasm/json-tape.as.ts). */
   readonly keyBytes: Uint8Array[] = [];
-  /** Slots by key length in bytes: most keys of a record are ruled out by their length alone. */
-  readonly slotsByLength: (number[] | undefined)[] = [];
   /** What is needed below keys[i] when its value is an object (may need nothing). */
   readonly children: ProjectionNode[] = [];
   private readonly index = new Map<string, number>();
@@ -47,7 +45,6 @@ export class ProjectionNode {
     this.index.set(key, this.keys.length);
     this.keys.push(key);
     const bytes = new TextEncoder().encode(key);
-    (this.slotsByLength[bytes.length] ??= []).push(this.keys.length - 1);
     this.keyBytes.push(bytes);
     this.children.push(node);
     this.emptySlots = this.keys.map(() => undefined);

@@ -25,6 +25,9 @@ export const TAPE_NOT_JSON = -1;
 /** Valid JSON, but a projected object has a key with an escape sequence: parse it in full instead. */
 export const TAPE_NEEDS_PARSE = -2;
 
+/** Documents must be smaller than this: tape entries keep byte offsets in 28 bits. */
+export const MAX_DOCUMENT_BYTES = 2 ** 27;
+
 /** A projection tree flattened into the layout json-tape.as.ts reads (see its header). */
 export interface EncodedProjection {
   /** Node records as i32 words, then the key bytes (from byte `words.length * 4`). */
@@ -112,6 +115,8 @@ export let tapeWord = 0;
  */
 export function scanToTape(doc: Uint8Array, start: number, projection: EncodedProjection): number {
   const length = doc.length;
+  // Tape entries keep byte offsets in 28 bits. Kinesis records hold at most 1 MiB (PutRecord checks).
+  if (length >= MAX_DOCUMENT_BYTES) throw new RangeError(`${length} bytes are too many to scan as JSON`);
   if (length > inputCapacity || projection.bytes.length > projectionCapacity) {
     layOut(Math.max(length, inputCapacity), Math.max(projection.bytes.length, projectionCapacity));
   }
