@@ -42,3 +42,24 @@ describe('json-tape.wasm', () => {
     }
   });
 });
+
+describe('json-tape memory', () => {
+  it('never grows (which would detach an ArrayBuffer) for a maximal record and a large projection', async () => {
+    const { jsonTapeMemory } = await import('../src/mappings/filter/wasm/json-tape.js');
+    const { scanProjected } = await import('../src/mappings/filter/json-scanner.js');
+    const { ProjectionNode } = await import('../src/mappings/filter/projection.js');
+    const { MAX_RECORD_BYTES } = await import('../src/kinesis/actions/put-record.js');
+    const before = jsonTapeMemory();
+    // 5 patterns of 4096 characters name at most a few thousand keys.
+    const projection = new ProjectionNode();
+    for (let i = 0; i < 3000; i++) projection.child(`k${i}`).child('x');
+    // The densest tape: a maximal record of one-digit numbers, every one projected (an entry per two bytes).
+    const values = '1,'.repeat((MAX_RECORD_BYTES - 8) / 2 - 1);
+    const doc = new TextEncoder().encode(`{"k1":[${values}1]}`);
+    assert.ok(doc.length <= MAX_RECORD_BYTES);
+    const out = scanProjected(doc, projection) as { slots: unknown[] };
+    assert.equal((out.slots[1] as number[]).length, (MAX_RECORD_BYTES - 8) / 2);
+    assert.equal(jsonTapeMemory(), before);
+    assert.ok(before.byteLength > 0, 'detached');
+  });
+});
