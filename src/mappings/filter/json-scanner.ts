@@ -81,43 +81,41 @@ let next = 0;
 function readValue(b: Uint8Array, k: number, node: ProjectionNode): unknown {
   const w = base + 2 * k;
   const head = tape[w] as number;
+  const kind = head & 15;
+  if (kind === KIND_OBJECT) {
+    if (node.keys.length === 0) {
+      next = tape[w + 1] as number;
+      return OPAQUE_OBJECT;
+    }
+    return readObject(b, k, node);
+  }
+  if (kind === KIND_ARRAY) return readArray(b, k, node);
+  next = k + 1;
+  return readScalar(b, head, tape[w + 1] as number);
+}
+
+/** The string, number, boolean or null of a tape entry whose words are `head` and `word`. */
+function readScalar(b: Uint8Array, head: number, word: number): unknown {
   switch (head & 15) {
-    case KIND_OBJECT:
-      if (node.keys.length === 0) {
-        next = tape[w + 1] as number;
-        return OPAQUE_OBJECT;
-      }
-      return readObject(b, k, node);
-    case KIND_ARRAY:
-      return readArray(b, k, node);
     case KIND_INTERNED_STRING:
-      next = k + 1;
-      return internedStrings[(tape[w + 1] as number) & 0xffff] as string;
+      return internedStrings[word & 0xffff] as string;
+    case KIND_NUMBER:
+      return readNumber(b, head >>> 4, word);
     case KIND_NEW_STRING: {
-      next = k + 1;
-      const word = tape[w + 1] as number;
       const start = head >>> 4;
       const s = decodeSpan(b, start, start + (word >>> 16));
       internedStrings[word & 0xffff] = s;
       return s;
     }
     case KIND_STRING:
-      next = k + 1;
-      return decodeSpan(b, head >>> 4, tape[w + 1] as number);
+      return decodeSpan(b, head >>> 4, word);
     case KIND_ESCAPED_STRING:
-      next = k + 1;
-      return JSON.parse(decodeSpan(b, (head >>> 4) - 1, (tape[w + 1] as number) + 1)) as string;
-    case KIND_NUMBER:
-      next = k + 1;
-      return readNumber(b, head >>> 4, tape[w + 1] as number);
+      return JSON.parse(decodeSpan(b, (head >>> 4) - 1, word + 1)) as string;
     case KIND_TRUE:
-      next = k + 1;
       return true;
     case KIND_FALSE:
-      next = k + 1;
       return false;
     case KIND_NULL:
-      next = k + 1;
       return null;
     default:
       throw new Error(`corrupt JSON tape entry ${head}`);
@@ -132,8 +130,15 @@ function readObject(b: Uint8Array, k: number, node: ProjectionNode): ProjectedOb
   let j = k + 1;
   while (j < after) {
     const slot = (t[base + 2 * j] as number) >>> 4;
-    slots[slot] = readValue(b, j + 1, node.children[slot] as ProjectionNode);
-    j = next;
+    const w = base + 2 * (j + 1);
+    const head = t[w] as number;
+    if ((head & 15) <= KIND_ARRAY) {
+      slots[slot] = readValue(b, j + 1, node.children[slot] as ProjectionNode);
+      j = next;
+    } else {
+      slots[slot] = readScalar(b, head, t[w + 1] as number); // most values: no recursion
+      j += 2;
+    }
   }
   next = after;
   return new ProjectedObject(slots);
