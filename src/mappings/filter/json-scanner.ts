@@ -1,14 +1,12 @@
 import { isUtf8 } from 'node:buffer';
-import { OPAQUE_OBJECT, ProjectedObject, projectParsed, type ProjectionNode } from './projection.js';
+import { projectParsed, type ProjectionNode } from './projection.js';
 import {
-  KIND_ARRAY,
   KIND_ESCAPED_STRING,
   KIND_FALSE,
   KIND_INTERNED_STRING,
   KIND_NEW_STRING,
   KIND_NULL,
   KIND_NUMBER,
-  KIND_OBJECT,
   KIND_STRING,
   KIND_TRUE,
   scanToTape,
@@ -55,9 +53,7 @@ export function scanProjectedUtf8Unchecked(bytes: Uint8Array, root: ProjectionNo
     // Valid JSON whose projected objects have escaped keys (rare): compare them decoded.
     return projectParsed(JSON.parse(decoder.decode(bytes)), root);
   }
-  tape = words;
-  base = tapeWord;
-  return readValue(bytes, 0, root);
+  return root.walker(readScalar)(bytes, words, tapeWord);
 }
 
 let lastKnownUtf8 = false;
@@ -68,30 +64,6 @@ let lastKnownUtf8 = false;
  */
 export function scannedBytesAreUtf8(bytes: Uint8Array): boolean {
   return lastKnownUtf8 || isUtf8(bytes);
-}
-
-// The walk reads the tape of the last scan through these (set per scan: the memory may have grown). Entry k is
-// tape[base + 2k] (kind | start << 4) and tape[base + 2k + 1] (see the layout in wasm/json-tape.as.ts).
-// `readValue` returns the value and leaves the entry after it in `next`. Walking is synchronous and never
-// re-entered, so module-level variables are safe.
-let tape = new Int32Array(0);
-let base = 0;
-let next = 0;
-
-function readValue(b: Uint8Array, k: number, node: ProjectionNode): unknown {
-  const w = base + 2 * k;
-  const head = tape[w] as number;
-  const kind = head & 15;
-  if (kind === KIND_OBJECT) {
-    if (node.keys.length === 0) {
-      next = tape[w + 1] as number;
-      return OPAQUE_OBJECT;
-    }
-    return readObject(b, k, node);
-  }
-  if (kind === KIND_ARRAY) return readArray(b, k, node);
-  next = k + 1;
-  return readScalar(b, head, tape[w + 1] as number);
 }
 
 /** The string, number, boolean or null of a tape entry whose words are `head` and `word`. */
@@ -120,40 +92,6 @@ function readScalar(b: Uint8Array, head: number, word: number): unknown {
     default:
       throw new Error(`corrupt JSON tape entry ${head}`);
   }
-}
-
-function readObject(b: Uint8Array, k: number, node: ProjectionNode): ProjectedObject {
-  const t = tape;
-  const after = t[base + 2 * k + 1] as number;
-  const slots = node.emptySlots.slice();
-  // Only projected keys are on the tape, each followed by its value; a later duplicate key wins.
-  let j = k + 1;
-  while (j < after) {
-    const slot = (t[base + 2 * j] as number) >>> 4;
-    const w = base + 2 * (j + 1);
-    const head = t[w] as number;
-    if ((head & 15) <= KIND_ARRAY) {
-      slots[slot] = readValue(b, j + 1, node.children[slot] as ProjectionNode);
-      j = next;
-    } else {
-      slots[slot] = readScalar(b, head, t[w + 1] as number); // most values: no recursion
-      j += 2;
-    }
-  }
-  next = after;
-  return new ProjectedObject(slots);
-}
-
-function readArray(b: Uint8Array, k: number, node: ProjectionNode): unknown[] {
-  const after = tape[base + 2 * k + 1] as number;
-  const out: unknown[] = [];
-  let j = k + 1;
-  while (j < after) {
-    out.push(readValue(b, j, node));
-    j = next;
-  }
-  next = after;
-  return out;
 }
 
 const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];

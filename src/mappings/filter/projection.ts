@@ -1,4 +1,5 @@
 import type { ObjectPattern } from './pattern-ast.js';
+import { compileProjectionWalker, type ProjectionWalker, type ScalarReader } from './projection-walker.js';
 import { encodeProjection, type EncodedProjection } from './wasm/json-tape.js';
 
 /** Bumped whenever any projection gains a key, so that encodings made before are not reused. */
@@ -22,6 +23,17 @@ export class ProjectionNode {
 
   #encoded: EncodedProjection | undefined;
   #encodedRevision = -1;
+  #walker: ProjectionWalker | undefined;
+  #walkerRevision = -1;
+
+  /** The generated function that builds this tree's projected values from a tape (made once, and again if the tree grows). */
+  walker(readScalar: ScalarReader): ProjectionWalker {
+    if (this.#walker === undefined || this.#walkerRevision !== revision) {
+      this.#walker = compileProjectionWalker(this, readScalar);
+      this.#walkerRevision = revision;
+    }
+    return this.#walker;
+  }
 
   /** This tree in the layout the WebAssembly scanner reads (made once, and again if the tree grows). */
   encoded(): EncodedProjection {
