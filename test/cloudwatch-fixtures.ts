@@ -1,13 +1,13 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { execFile } from 'node:child_process';
-import { once } from 'node:events';
+import type { EventEmitter } from 'node:events';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import type { App } from '../src/server/app.js';
-import { credentials, region, tempDir, type Transport } from './helpers.js';
+import { credentials, eventMatching, region, tempDir, type Transport } from './helpers.js';
 
 const exec = promisify(execFile);
 
@@ -151,18 +151,13 @@ export async function metricRecorded(
   predicate: (value: number) => boolean = () => true,
   timeoutMs = 20_000,
 ): Promise<number> {
-  const ac = new AbortController();
-  const t = setTimeout(() => ac.abort(), timeoutMs);
-  try {
-    for (;;) {
-      const [e] = (await once(app.cloudwatch.store, 'recorded', { signal: ac.signal })) as [
-        { metricName: string; value: number },
-      ];
-      if (e.metricName === metricName && predicate(e.value)) return e.value;
-    }
-  } finally {
-    clearTimeout(t);
-  }
+  const [e] = await eventMatching<[{ metricName: string; value: number }]>(
+    app.cloudwatch.store as unknown as EventEmitter,
+    'recorded',
+    (r) => r.metricName === metricName && predicate(r.value),
+    timeoutMs,
+  );
+  return e.value;
 }
 
 /** ISO text of epoch ms (the CLI's --start-time/--end-time). */

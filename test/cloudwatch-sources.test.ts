@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
 import { after, before, describe, it } from 'node:test';
 import {
   GetMetricStatisticsCommand,
@@ -27,9 +26,8 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { App } from '../src/server/app.js';
-import type { MappingEvents } from '../src/mappings/engine/events.js';
 import { credentials, kinesisClient, region, startTestServer } from './helpers.js';
-import { createRecordingFunction, createStream, recordsDelivered } from './mapping-fixtures.js';
+import { createRecordingFunction, createStream, mappingEvent, recordsDelivered } from './mapping-fixtures.js';
 import { cloudWatchClient, TestClock } from './cloudwatch-fixtures.js';
 
 const T0 = Date.parse('2024-05-01T12:00:00Z');
@@ -152,12 +150,7 @@ describe('CloudWatch metric sources', () => {
       }),
     );
     const uuid = m.UUID!;
-    const discarded = (async () => {
-      for (;;) {
-        const [e] = (await once(app.mappings, 'discard')) as MappingEvents['discard'];
-        if (e.uuid === uuid) return e;
-      }
-    })();
+    const discarded = mappingEvent(app, 'discard', (e) => e.uuid === uuid);
     await recordsDelivered(app, uuid, 2);
     assert.equal((await discarded).delivered, true);
 
@@ -212,12 +205,7 @@ describe('CloudWatch metric sources', () => {
       }),
     );
     await sqs.send(new DeleteQueueCommand({ QueueUrl: queueUrl }));
-    const discarded = (async () => {
-      for (;;) {
-        const [e] = (await once(app.mappings, 'discard')) as MappingEvents['discard'];
-        if (e.uuid === m.UUID) return e;
-      }
-    })();
+    const discarded = mappingEvent(app, 'discard', (e) => e.uuid === m.UUID);
     await k.send(new PutRecordCommand({ StreamName: 'lost', Data: Buffer.from('bad'), PartitionKey: 'pk' }));
     assert.equal((await discarded).delivered, false);
     for (const dims of [

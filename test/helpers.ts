@@ -1,5 +1,6 @@
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { EventEmitter } from 'node:events';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -116,4 +117,33 @@ export async function awsCliMajor(): Promise<number> {
 /** Arguments that make `--data` / `--payload` raw text on both CLI majors (v2: --cli-binary-format raw-in-base64-out). */
 export async function rawBlobArgs(): Promise<string[]> {
   return (await awsCliMajor()) >= 2 ? ['--cli-binary-format', 'raw-in-base64-out'] : [];
+}
+
+/**
+ * Resolves with the arguments of the first `name` event of `emitter` that `accept` takes, or rejects after
+ * `timeoutMs`. One listener throughout: components emit events in bursts (one state after another, one metric
+ * after another), and `await once(...)` in a loop misses an event emitted in the same tick as the one before.
+ */
+export function eventMatching<A extends unknown[]>(
+  emitter: EventEmitter,
+  name: string,
+  accept: (...args: A) => boolean,
+  timeoutMs = 20_000,
+): Promise<A> {
+  return new Promise((resolve, reject) => {
+    const listener = (...args: A): void => {
+      if (!accept(...args)) return;
+      done();
+      resolve(args);
+    };
+    const timer = setTimeout(() => {
+      done();
+      reject(new Error(`no matching ${name} event within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const done = (): void => {
+      clearTimeout(timer);
+      emitter.off(name, listener as (...args: unknown[]) => void);
+    };
+    emitter.on(name, listener as (...args: unknown[]) => void);
+  });
 }

@@ -17,8 +17,8 @@ import {
   lambdaClient,
   recordsDelivered,
   type RecordingFunction,
+  mappingEvent,
 } from './mapping-fixtures.js';
-import { once } from 'node:events';
 import type { MappingEvents } from '../src/mappings/engine/events.js';
 
 async function put(k: KinesisClient, stream: string, datas: string[], hashKey?: string): Promise<string[]> {
@@ -36,17 +36,8 @@ async function put(k: KinesisClient, stream: string, datas: string[], hashKey?: 
 }
 
 /** Resolves with the next `discard` event of a mapping. */
-async function nextDiscard(app: App, uuid: string, timeoutMs = 20_000): Promise<MappingEvents['discard'][0]> {
-  const ac = new AbortController();
-  const t = setTimeout(() => ac.abort(), timeoutMs);
-  try {
-    for (;;) {
-      const [e] = (await once(app.mappings, 'discard', { signal: ac.signal })) as MappingEvents['discard'];
-      if (e.uuid === uuid) return e;
-    }
-  } finally {
-    clearTimeout(t);
-  }
+function nextDiscard(app: App, uuid: string, timeoutMs = 20_000): Promise<MappingEvents['discard'][0]> {
+  return mappingEvent(app, 'discard', (e) => e.uuid === uuid, timeoutMs);
 }
 
 /** A failure record or SNS envelope as parsed JSON; fields are checked by the assertions. */

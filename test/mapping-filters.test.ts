@@ -13,16 +13,13 @@ import {
   createStream,
   mappingState,
   withMappingServer,
+  mappingEvent,
 } from './mapping-fixtures.js';
-import { once } from 'node:events';
-import type { MappingEvents } from '../src/mappings/engine/events.js';
 
 /** Resolves once the mapping's checkpoint in shard 0 reaches `position` (filtered records advance it too). */
-async function checkpointAt(app: App, uuid: string, position: number): Promise<void> {
-  for (;;) {
-    const [e] = (await once(app.mappings, 'checkpoint')) as MappingEvents['checkpoint'];
-    if (e.uuid === uuid && e.position >= position) return;
-  }
+/** Resolves once the mapping has checkpointed `position`. */
+function checkpointAt(app: App, uuid: string, position: number): Promise<unknown> {
+  return mappingEvent(app, 'checkpoint', (e) => e.uuid === uuid && e.position >= position);
 }
 
 describe('event filtering in mappings', () => {
@@ -98,6 +95,43 @@ describe('event filtering in mappings', () => {
     );
     await done;
     assert.equal(fn.invokes().length, 0);
+  });
+
+  it('filters stored records on their sequence number, partition key and arrival time', async () => {
+    const streamArn = await createStream(k, app, 'metadata', 1);
+    const fn = await createRecordingFunction(app, l, 'metadata-fn');
+    const before = Date.now() / 1000 - 60;
+    const put = await k.send(
+      new PutRecordsCommand({
+        StreamName: 'metadata',
+        Records: ['r0', 'r1', 'r2', 'r3'].map((d, i) => ({ Data: Buffer.from(d), PartitionKey: `k${i}` })),
+      }),
+    );
+    const seq1 = put.Records![1]!.SequenceNumber!;
+    const m = await l.send(
+      new CreateEventSourceMappingCommand({
+        FunctionName: fn.name,
+        EventSourceArn: streamArn,
+        StartingPosition: 'TRIM_HORIZON',
+        Enabled: false, // enabled once the test listens for its checkpoint
+        FilterCriteria: {
+          Filters: [
+            { Pattern: JSON.stringify({ sequenceNumber: [seq1] }) },
+            {
+              Pattern: JSON.stringify({
+                partitionKey: ['k3'],
+                approximateArrivalTimestamp: [{ numeric: ['>', before] }],
+              }),
+            },
+            { Pattern: JSON.stringify({ approximateArrivalTimestamp: [{ numeric: ['<', before] }] }) },
+          ],
+        },
+      }),
+    );
+    const done = checkpointAt(app, m.UUID!, 4);
+    await l.send(new UpdateEventSourceMappingCommand({ UUID: m.UUID!, Enabled: true }));
+    await done;
+    assert.deepEqual(fn.datas(), ['r1', 'r3']);
   });
 
   it('rejects invalid patterns at Create and Update with InvalidParameterValueException', async () => {

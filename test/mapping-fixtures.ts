@@ -1,7 +1,6 @@
 import { CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { CreateStreamCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { NodeHttp2Handler, NodeHttpHandler } from '@smithy/node-http-handler';
-import { once } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import yazl from 'yazl';
@@ -9,9 +8,34 @@ import { after, before } from 'node:test';
 import type { App, StartOptions } from '../src/server/app.js';
 import type { MappingEvents } from '../src/mappings/engine/events.js';
 import type { MappingState } from '../src/mappings/model.js';
-import { credentials, kinesisClient, region, startTestServer, tempDir, type Transport } from './helpers.js';
+import type { EventEmitter } from 'node:events';
+import {
+  credentials,
+  eventMatching,
+  kinesisClient,
+  region,
+  startTestServer,
+  tempDir,
+  type Transport,
+} from './helpers.js';
 
 export const ROLE = 'arn:aws:iam::000000000000:role/lambda-kinesis-role';
+
+/** Resolves with the first `name` event of the mappings that `accept` takes (see `eventMatching`). */
+export async function mappingEvent<E extends keyof MappingEvents>(
+  app: App,
+  name: E,
+  accept: (e: MappingEvents[E][0]) => boolean,
+  timeoutMs = 20_000,
+): Promise<MappingEvents[E][0]> {
+  const [e] = await eventMatching<MappingEvents[E]>(
+    app.mappings as unknown as EventEmitter,
+    name,
+    (...args) => accept(args[0]),
+    timeoutMs,
+  );
+  return e;
+}
 
 export function lambdaClient(app: App, transport: Transport = 'h2'): LambdaClient {
   return new LambdaClient({
@@ -173,16 +197,7 @@ export async function mappingState(
   if (current?.State === state) return;
   // A deleted mapping is gone once Deleting finishes.
   if (state === 'Deleting' && current === undefined) return;
-  const ac = new AbortController();
-  const t = setTimeout(() => ac.abort(), timeoutMs);
-  try {
-    for (;;) {
-      const [e] = (await once(app.mappings, 'state', { signal: ac.signal })) as MappingEvents['state'];
-      if (e.uuid === uuid && e.state === state) return;
-    }
-  } finally {
-    clearTimeout(t);
-  }
+  await mappingEvent(app, 'state', (e) => e.uuid === uuid && e.state === state, timeoutMs);
 }
 
 /** Resolves once `count` records have been delivered in successful batches of a mapping. */

@@ -18,6 +18,7 @@ import {
   type EventContext,
 } from './event-builder.js';
 import type { MappingEvents } from './events.js';
+import { FilterView } from './filter-view.js';
 import { failureRecord, type FailureCondition } from './failure-record.js';
 import { race, Signal, sleep } from './signal.js';
 import {
@@ -91,6 +92,7 @@ export class ShardProcessor {
   readonly #ctx: EventContext;
   readonly #abort = new AbortController();
   readonly #source: RecordSource;
+  readonly #filterView = new FilterView();
   #sourceGone = false;
   readonly #progress = new Signal();
   readonly #lanes: Lane[];
@@ -212,15 +214,7 @@ export class ShardProcessor {
       const now = Date.now();
       let filtered = 0;
       for (const r of records) {
-        if (
-          m.filter &&
-          !m.filter.matches({
-            partitionKey: r.partitionKey,
-            sequenceNumber: r.sequenceNumber,
-            approximateArrivalTimestamp: r.arrival / 1000,
-            data: r.data,
-          })
-        ) {
+        if (m.filter && !m.filter.matches(this.#filterView.of(r))) {
           filtered++;
           continue;
         }
