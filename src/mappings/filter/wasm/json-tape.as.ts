@@ -102,9 +102,14 @@ export function tape(): usize {
 // whitespace nor a digit nor part of any token, so loops stop at `end` without comparing against it, and a
 // value cut short by the end fails as it would at any other wrong byte.
 
+// Records are usually compact JSON: most calls stop at once, on one comparison and without entering a loop
+// (V8 checks for interrupts on every loop entry in WebAssembly).
 @inline function skipWs(p: usize): usize {
+  return <i32>load<u8>(p) > 0x20 ? p : skipWsLoop(p);
+}
+
+function skipWsLoop(p: usize): usize {
   let c = <i32>load<u8>(p);
-  // Records are usually compact JSON: most calls stop at once on one comparison.
   while (c <= 0x20 && (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09)) c = <i32>load<u8>(++p);
   return p;
 }
@@ -128,17 +133,35 @@ let highBits: i32 = 0;
 /** The index after the closing quote of the string whose opening quote is at `p`, or 0 if it is not valid. */
 @inline function stringEnd(p: usize, end: usize): usize {
   p++;
-  const quote = i8x16.splat(<i8>QUOTE);
-  const backslash = i8x16.splat(<i8>BACKSLASH);
-  const space = i8x16.splat(0x20);
+  // Most strings (keys, short values) end within their first 16 bytes, without an escape: no loop for them.
+  const v = v128.load(p);
+  const bits = i8x16.bitmask(stops(v));
+  if (bits !== 0) {
+    const q = p + <usize>ctz<i32>(bits);
+    if (q < end && <i32>load<u8>(q) === QUOTE) {
+      highBits |= i8x16.bitmask(v);
+      return q + 1;
+    }
+  }
+  return stringEndLoop(p, end);
+}
+
+/** Bytes that end the plain run of a string: quote, backslash, and control characters (not allowed raw). */
+@inline function stops(v: v128): v128 {
+  return v128.or(
+    v128.or(i8x16.eq(v, i8x16.splat(<i8>QUOTE)), i8x16.eq(v, i8x16.splat(<i8>BACKSLASH))),
+    i8x16.eq(v128.and(v, i8x16.splat(<i8>0xe0)), i8x16.splat(0)), // below 0x20
+  );
+}
+
+/** `stringEnd` from `p`, the first byte after the opening quote, for strings that need the loop. */
+function stringEndLoop(p: usize, end: usize): usize {
   for (;;) {
     // Sixteen bytes at a time to the first quote, backslash or control character (not allowed raw in JSON).
     // Loads may reach 15 bytes past the end, into the padding; a stop found there is past `end` and fails.
     const v = v128.load(p);
     highBits |= i8x16.bitmask(v);
-    const bits = i8x16.bitmask(
-      v128.or(v128.or(i8x16.eq(v, quote), i8x16.eq(v, backslash)), i8x16.lt_u(v, space)),
-    );
+    const bits = i8x16.bitmask(stops(v));
     if (bits === 0) {
       p += 16;
       if (p >= end) return 0;
@@ -179,21 +202,27 @@ let highBits: i32 = 0;
   return 0;
 }
 
+/** The index after the run of digits from `p` (possibly none); loops only for a second digit. */
+@inline function digitsEnd(p: usize): usize {
+  if (isDigit(<i32>load<u8>(p))) {
+    do p++;
+    while (isDigit(<i32>load<u8>(p)));
+  }
+  return p;
+}
+
 /** The index after the number starting at `p` (JSON's number grammar), or 0 if there is none. */
 @inline function numberEnd(p: usize): usize {
   if (load<u8>(p) === 0x2d) p++; // -
   const c = <i32>load<u8>(p);
   if (c === 0x30) p++;
-  else if (<u32>(c - 0x31) < 9) {
-    p++;
-    while (isDigit(<i32>load<u8>(p))) p++;
-  } else return 0;
+  else if (<u32>(c - 0x31) < 9) p = digitsEnd(p + 1);
+  else return 0;
   if (load<u8>(p) === 0x2e) {
     // .
     p++;
     if (!isDigit(<i32>load<u8>(p))) return 0;
-    p++;
-    while (isDigit(<i32>load<u8>(p))) p++;
+    p = digitsEnd(p + 1);
   }
   if ((<i32>load<u8>(p) | 0x20) === 0x65) {
     // e or E
@@ -201,8 +230,7 @@ let highBits: i32 = 0;
     const sign = <i32>load<u8>(p);
     if (sign === 0x2b || sign === 0x2d) p++;
     if (!isDigit(<i32>load<u8>(p))) return 0;
-    p++;
-    while (isDigit(<i32>load<u8>(p))) p++;
+    p = digitsEnd(p + 1);
   }
   return p;
 }
