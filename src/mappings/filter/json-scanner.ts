@@ -9,6 +9,7 @@ import {
   KIND_NUMBER,
   KIND_STRING,
   KIND_TRUE,
+  MAX_INTERNED_ID,
   scanToTape,
   TAPE_NEEDS_PARSE,
   TAPE_NOT_JSON,
@@ -123,7 +124,7 @@ function readNumber(b: Uint8Array, i: number, stop: number): number {
 }
 
 /** Strings by interning id (see `intern` in wasm/json-tape.as.ts): set when an id is new, read after. */
-const internedStrings: string[] = new Array<string>(0x10000).fill('');
+const internedStrings: string[] = new Array<string>(MAX_INTERNED_ID + 1).fill('');
 
 const decoder = new TextDecoder('utf-8');
 

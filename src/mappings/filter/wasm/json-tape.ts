@@ -19,6 +19,8 @@ export const KIND_KEY = 9;
 export const KIND_INTERNED_STRING = 10;
 /** A short string given a new id: the same, and the id's string is to be decoded from the bytes now. */
 export const KIND_NEW_STRING = 11;
+/** Interning ids run from 1 to this (MAX_INTERNED in json-tape.as.ts), then start over. */
+export const MAX_INTERNED_ID = 2048;
 
 /** `scanToTape` results besides an entry count. */
 export const TAPE_NOT_JSON = -1;
