@@ -193,3 +193,25 @@ describe('lazy data parsing', () => {
     assert.equal(reads(), 1);
   });
 });
+
+describe('patterns at the size limit', () => {
+  it('compiles and runs the widest and the deepest patterns 4096 characters allow', () => {
+    // Matchers and walkers are generated code: one function per level and leaf, one local per key.
+    const keys = Array.from({ length: 300 }, (_, i) => `k${i}`);
+    const wide = `{"data":{${keys.map((k, i) => `"${k}":[${i}]`).join(',')}}}`;
+    let deep = '["x"]';
+    let depth = 0;
+    while (`{"data":{"d":${deep}}}`.length <= 4096) {
+      deep = `{"d":${deep}}`;
+      depth++;
+    }
+    const filter = filterOf(wide, `{"data":${deep}}`);
+    assert.ok(wide.length <= 4096 && depth > 600, `${wide.length} ${depth}`);
+    assert.equal(filter.matches(record(Object.fromEntries(keys.map((k, i) => [k, i])))), true);
+    assert.equal(filter.matches(record(Object.fromEntries(keys.map((k, i) => [k, i + 1])))), false);
+    let doc: unknown = 'x';
+    for (let i = 0; i < depth; i++) doc = { d: doc };
+    assert.equal(filter.matches(record(doc)), true);
+    assert.equal(filter.matches(record({ d: { d: 'x' } })), false);
+  });
+});
