@@ -47,14 +47,15 @@ export function scanProjected(bytes: Uint8Array, root: ProjectionNode): unknown 
 export function scanProjectedUtf8Unchecked(bytes: Uint8Array, root: ProjectionNode): unknown {
   const n = bytes.length;
   const bom = n >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf; // TextDecoder drops it
-  const result = scanToTape(bytes, bom ? 3 : 0, root.encoded());
+  const compiled = root.compiled(readScalar);
+  const result = scanToTape(bytes, bom ? 3 : 0, compiled.encoded);
   lastKnownUtf8 = result >= 0 && (result & 1) === 1;
   if (result === TAPE_NOT_JSON) return NOT_JSON;
   if (result === TAPE_NEEDS_PARSE) {
     // Valid JSON whose projected objects have escaped keys (rare): compare them decoded.
     return projectParsed(JSON.parse(decoder.decode(bytes)), root);
   }
-  return root.walker(readScalar)(bytes, words, tapeWord);
+  return compiled.walker(bytes, words, tapeWord);
 }
 
 let lastKnownUtf8 = false;

@@ -2,8 +2,14 @@ import type { ObjectPattern } from './pattern-ast.js';
 import { compileProjectionWalker, type ProjectionWalker, type ScalarReader } from './projection-walker.js';
 import { encodeProjection, type EncodedProjection } from './wasm/json-tape.js';
 
-/** Bumped whenever any projection gains a key, so that encodings made before are not reused. */
+/** Bumped whenever any projection gains a key, so that compiled forms made before are not reused. */
 let revision = 0;
+
+export interface CompiledProjection {
+  readonly revision: number;
+  readonly encoded: EncodedProjection;
+  readonly walker: ProjectionWalker;
+}
 
 /**
  * The part of a record's `data` JSON that some pattern can look at. Patterns name their fields up front, so
@@ -21,27 +27,21 @@ export class ProjectionNode {
   /** A packed array of undefined, copied for each projected object of this level. */
   emptySlots: unknown[] = [];
 
-  #encoded: EncodedProjection | undefined;
-  #encodedRevision = -1;
-  #walker: ProjectionWalker | undefined;
-  #walkerRevision = -1;
+  #compiled: CompiledProjection | undefined;
 
-  /** The generated function that builds this tree's projected values from a tape (made once, and again if the tree grows). */
-  walker(readScalar: ScalarReader): ProjectionWalker {
-    if (this.#walker === undefined || this.#walkerRevision !== revision) {
-      this.#walker = compileProjectionWalker(this, readScalar);
-      this.#walkerRevision = revision;
+  /**
+   * This tree made ready for scanning (json-scanner.ts): encoded for the WebAssembly scanner, and its walker
+   * generated. Made once, and again if any projection has grown since.
+   */
+  compiled(readScalar: ScalarReader): CompiledProjection {
+    if (this.#compiled === undefined || this.#compiled.revision !== revision) {
+      this.#compiled = {
+        revision,
+        encoded: encodeProjection(this),
+        walker: compileProjectionWalker(this, readScalar),
+      };
     }
-    return this.#walker;
-  }
-
-  /** This tree in the layout the WebAssembly scanner reads (made once, and again if the tree grows). */
-  encoded(): EncodedProjection {
-    if (this.#encoded === undefined || this.#encodedRevision !== revision) {
-      this.#encoded = encodeProjection(this);
-      this.#encodedRevision = revision;
-    }
-    return this.#encoded;
+    return this.#compiled;
   }
 
   slotOf(key: string): number {

@@ -32,7 +32,7 @@ export const MAX_DOCUMENT_BYTES = 2 ** 27;
 
 /** A projection tree flattened into the layout json-tape.as.ts reads (see its header). */
 export interface EncodedProjection {
-  /** Node records as i32 words, then the key bytes (from byte `words.length * 4`). */
+  /** Node records as little-endian i32 words, then the key bytes they point into. */
   readonly bytes: Uint8Array;
 }
 
