@@ -9,8 +9,9 @@ export type ScalarReader = (bytes: Uint8Array, head: number, word: number) => un
 
 /**
  * Generates the walker for one projection: a function per projection node that knows the node's keys, so slots
- * are locals, children are direct calls V8 can inline, and each object is one array literal. (A generic walker
- * looking nodes up as it goes cost about a third more.) The source holds only our identifiers and slot numbers.
+ * are locals, children are direct calls V8 can inline, and each object is one array literal (filtering ran 2-4%
+ * faster than with a generic walker looking nodes up as it goes). The source holds only our identifiers and slot
+ * numbers.
  */
 export function compileProjectionWalker(root: ProjectionNode, readScalar: ScalarReader): ProjectionWalker {
   const ids = new Map<ProjectionNode, number>();
