@@ -7,10 +7,11 @@ import type { FilterableKinesisRecord } from '../filter/index.js';
  * One view per shard serves every record in turn; `matches` is synchronous and keeps nothing.
  */
 export class FilterView implements FilterableKinesisRecord {
-  record: KinesisRecord | undefined;
+  #record: KinesisRecord | undefined;
 
+  /** Points the view at `record` (the one `matches` is about to see). */
   of(record: KinesisRecord): this {
-    this.record = record;
+    this.#record = record;
     return this;
   }
 
@@ -32,7 +33,7 @@ export class FilterView implements FilterableKinesisRecord {
   }
 
   get #current(): KinesisRecord {
-    if (this.record === undefined) throw new Error('FilterView read before of()');
-    return this.record;
+    if (this.#record === undefined) throw new Error('FilterView read before of()');
+    return this.#record;
   }
 }

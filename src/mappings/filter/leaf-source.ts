@@ -9,7 +9,7 @@ export interface ConstantPool {
 /**
  * The JavaScript expression, over the variable `v` (a primitive leaf value of the record), that is true when
  * one of `matchers` accepts it (matchers are ORed). `exists: false` is not a value test: callers handle it.
- * Values come from the pool; the only text taken from a pattern is none at all.
+ * Values come from the pool: no text taken from a pattern is ever placed in the source.
  */
 export function valueTestSource(matchers: LeafMatcher[], pool: ConstantPool): string {
   const tests: string[] = [];
