@@ -1,7 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import {
   CreateStreamCommand,
@@ -13,38 +11,7 @@ import {
   PutRecordsCommand,
 } from '@aws-sdk/client-kinesis';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { credentials, region, tempDir } from './helpers.js';
-
-const BIN = fileURLToPath(new URL('../bin/tributary.js', import.meta.url));
-
-/** `tributary up` as a real child process; resolves once it prints the line with its address. */
-async function startProcess(dataDir: string): Promise<{ child: ChildProcess; endpoint: string }> {
-  const child = spawn(
-    process.execPath,
-    [BIN, 'up', '--port', '0', '--data-dir', dataDir, '--transition-delay-ms', '0', '--log-level', 'warn'],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  let out = '';
-  const endpoint = await new Promise<string>((resolve, reject) => {
-    const onData = (chunk: Buffer): void => {
-      out += chunk.toString();
-      const m = /Tributary listening on (http:\/\/\S+)/.exec(out);
-      if (m) {
-        child.stdout!.off('data', onData);
-        child.stdout!.resume();
-        child.off('exit', onExit);
-        resolve(m[1]!);
-      }
-    };
-    const onExit = (code: number | null): void =>
-      reject(new Error(`tributary exited (${code}) before listening: ${out}`));
-    child.stdout!.on('data', onData);
-    child.once('exit', onExit);
-  });
-  return { child, endpoint };
-}
+import { credentials, region, startServerProcess, tempDir } from './helpers.js';
 
 /** One attempt per call: a retry must not hide a request the killed server never answered. */
 function client(endpoint: string, transport: 'h1' | 'h2'): KinesisClient {
@@ -60,7 +27,7 @@ function client(endpoint: string, transport: 'h1' | 'h2'): KinesisClient {
 describe('durability: a PutRecord answer means the record survives kill -9', () => {
   it('reads back every acknowledged record after SIGKILL right after the acknowledgements and a restart', async () => {
     const dataDir = tempDir('tributary-durability-');
-    const first = await startProcess(dataDir);
+    const first = await startServerProcess(dataDir);
     const setup = client(first.endpoint, 'h1');
     await setup.send(new CreateStreamCommand({ StreamName: 'durable', ShardCount: 4 }));
     setup.destroy();
@@ -110,7 +77,7 @@ describe('durability: a PutRecord answer means the record survives kill -9', () 
     assert.equal(first.child.signalCode, 'SIGKILL');
     assert.ok(acked.size >= TARGET);
 
-    const second = await startProcess(dataDir);
+    const second = await startServerProcess(dataDir);
     const k = client(second.endpoint, 'h2');
     try {
       const shards = (await k.send(new ListShardsCommand({ StreamName: 'durable' }))).Shards!;

@@ -18,6 +18,7 @@ import {
   RuntimeApiServer,
 } from './runtime-api-server.js';
 import { isNodeRuntime, spareSpawnPlan, spawnPlan, type SpawnContext } from './spawn-spec.js';
+import { killedWithServer } from './parent-death.js';
 
 /**
  * spare: a Node.js runtime started ahead of need, not yet given a function (see `adopt`);
@@ -237,14 +238,15 @@ export class Worker {
       this.#onProcessGone(null, null);
       return;
     }
-    const plan =
+    const plan = killedWithServer(
       this.#spec !== undefined
         ? spawnPlan(this.#spec, this.#spawnContext(runtimeApi))
         : spareSpawnPlan(this.spareMemorySize ?? 128, {
             runtimeApi,
             nodePath: this.#env.nodePath,
             cwd: spareCwd ?? '/',
-          });
+          }),
+    );
     const child = spawn(plan.command, plan.args, {
       cwd: plan.cwd,
       env: plan.env,
