@@ -4,8 +4,7 @@ import type { EventEmitter } from 'node:events';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { startApp, type App, type StartOptions } from '../src/server/app.js';
 
@@ -147,35 +146,4 @@ export function eventMatching<A extends unknown[]>(
     };
     emitter.on(name, listener as (...args: unknown[]) => void);
   });
-}
-
-const BIN = fileURLToPath(new URL('../bin/tributary.js', import.meta.url));
-
-/** `tributary up` as a real child process (for kill -9); resolves once it prints the line with its address. */
-export async function startServerProcess(
-  dataDir: string,
-): Promise<{ child: ChildProcess; endpoint: string }> {
-  const child = spawn(
-    process.execPath,
-    [BIN, 'up', '--port', '0', '--data-dir', dataDir, '--transition-delay-ms', '0', '--log-level', 'warn'],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  let out = '';
-  const endpoint = await new Promise<string>((resolve, reject) => {
-    const onData = (chunk: Buffer): void => {
-      out += chunk.toString();
-      const m = /Tributary listening on (http:\/\/\S+)/.exec(out);
-      if (m) {
-        child.stdout!.off('data', onData);
-        child.stdout!.resume();
-        child.off('exit', onExit);
-        resolve(m[1]!);
-      }
-    };
-    const onExit = (code: number | null): void =>
-      reject(new Error(`tributary exited (${code}) before listening: ${out}`));
-    child.stdout!.on('data', onData);
-    child.once('exit', onExit);
-  });
-  return { child, endpoint };
 }

@@ -11,7 +11,8 @@ import {
   PutRecordsCommand,
 } from '@aws-sdk/client-kinesis';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { credentials, region, startServerProcess, tempDir } from './helpers.js';
+import { credentials, region, tempDir } from './helpers.js';
+import { spawnServer } from './server-process.js';
 
 /** One attempt per call: a retry must not hide a request the killed server never answered. */
 function client(endpoint: string, transport: 'h1' | 'h2'): KinesisClient {
@@ -27,7 +28,7 @@ function client(endpoint: string, transport: 'h1' | 'h2'): KinesisClient {
 describe('durability: a PutRecord answer means the record survives kill -9', () => {
   it('reads back every acknowledged record after SIGKILL right after the acknowledgements and a restart', async () => {
     const dataDir = tempDir('tributary-durability-');
-    const first = await startServerProcess(dataDir);
+    const first = await spawnServer(['--data-dir', dataDir]);
     const setup = client(first.endpoint, 'h1');
     await setup.send(new CreateStreamCommand({ StreamName: 'durable', ShardCount: 4 }));
     setup.destroy();
@@ -77,7 +78,7 @@ describe('durability: a PutRecord answer means the record survives kill -9', () 
     assert.equal(first.child.signalCode, 'SIGKILL');
     assert.ok(acked.size >= TARGET);
 
-    const second = await startServerProcess(dataDir);
+    const second = await spawnServer(['--data-dir', dataDir]);
     const k = client(second.endpoint, 'h2');
     try {
       const shards = (await k.send(new ListShardsCommand({ StreamName: 'durable' }))).Shards!;

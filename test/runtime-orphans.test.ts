@@ -9,18 +9,9 @@ import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CreateFunctionCommand, InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { credentials, region, startServerProcess, tempDir } from './helpers.js';
+import { credentials, region, tempDir } from './helpers.js';
 import { ROLE, zipFiles } from './mapping-fixtures.js';
-
-/** Whether `pid` is still a running process (a zombie waiting to be reaped has stopped running). */
-function running(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
-}
+import { running, spawnServer } from './server-process.js';
 
 async function until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -40,7 +31,7 @@ describe(
   () => {
     it('a worker spinning in an endless handler dies with the server', async () => {
       const dir = tempDir();
-      const { child, endpoint } = await startServerProcess(join(dir, 'data'));
+      const { child, endpoint } = await spawnServer(['--data-dir', join(dir, 'data')]);
       const marker = join(dir, 'worker.pid');
       try {
         const lambda = new LambdaClient({

@@ -33,10 +33,11 @@ function childPids(pid: number): number[] {
   return out;
 }
 
-function alive(pid: number): boolean {
+/** Whether `pid` is still running: a zombie waiting to be reaped by its new parent has stopped. */
+export function running(pid: number): boolean {
   try {
-    process.kill(pid, 0);
-    return true;
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
   } catch {
     return false;
   }
@@ -74,7 +75,7 @@ export async function spawnServer(args: string[]): Promise<ServerProcess> {
       child.kill('SIGKILL');
       await exited;
       const deadline = Date.now() + 15_000;
-      while (workers.some(alive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      while (workers.some(running) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
     },
   };
 }
