@@ -11,6 +11,10 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { MAX_RECORD_BYTES } from '../src/kinesis/actions/put-record.js';
+import { scanProjected } from '../src/mappings/filter/json-scanner.js';
+import { ProjectionNode } from '../src/mappings/filter/projection.js';
+import { jsonTapeMemory } from '../src/mappings/filter/wasm/json-tape.js';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -44,11 +48,7 @@ describe('json-tape.wasm', () => {
 });
 
 describe('json-tape memory', () => {
-  it('never grows (which would detach an ArrayBuffer) for a maximal record and a large projection', async () => {
-    const { jsonTapeMemory } = await import('../src/mappings/filter/wasm/json-tape.js');
-    const { scanProjected } = await import('../src/mappings/filter/json-scanner.js');
-    const { ProjectionNode } = await import('../src/mappings/filter/projection.js');
-    const { MAX_RECORD_BYTES } = await import('../src/kinesis/actions/put-record.js');
+  it('never grows (which would detach an ArrayBuffer) for a maximal record and a large projection', () => {
     const before = jsonTapeMemory();
     // 5 patterns of 4096 characters name at most a few thousand keys.
     const projection = new ProjectionNode();

@@ -14,7 +14,7 @@ export const KIND_NUMBER = 5;
 export const KIND_TRUE = 6;
 export const KIND_FALSE = 7;
 export const KIND_NULL = 8;
-export const KIND_KEY = 9;
+// 9 is a key of a projected object, followed by its value: [9 | slot << 4]; the generated walker reads the slot.
 /** A short string seen before: second word = id | byte length << 16. */
 export const KIND_INTERNED_STRING = 10;
 /** A short string given a new id: the same, and the id's string is to be decoded from the bytes now. */
@@ -28,7 +28,7 @@ export const TAPE_NOT_JSON = -1;
 export const TAPE_NEEDS_PARSE = -2;
 
 /** Documents must be smaller than this: tape entries keep byte offsets in 28 bits. */
-export const MAX_DOCUMENT_BYTES = 2 ** 27;
+const MAX_DOCUMENT_BYTES = 2 ** 27;
 
 /** A projection tree flattened into the layout json-tape.as.ts reads (see its header). */
 export interface EncodedProjection {
@@ -100,8 +100,16 @@ interface JsonTapeExports {
 // `--initialMemory` in `npm run build:wasm`; untouched pages cost no RAM), so it need never grow. Growing detaches
 // the old ArrayBuffer, and the first detach anywhere makes V8 check for detachment on every typed array access
 // in the process from then on: a byte loop over a Uint8Array ran 1.7 times slower after it.
-const module = new WebAssembly.Module(readFileSync(new URL('./json-tape.wasm', import.meta.url)));
-const wasm = new WebAssembly.Instance(module, {}).exports as unknown as JsonTapeExports;
+// Instantiated on first use, not at import: a server whose mappings have no filters never needs it.
+let wasm: JsonTapeExports | undefined;
+
+function instance(): JsonTapeExports {
+  if (wasm === undefined) {
+    const module = new WebAssembly.Module(readFileSync(new URL('./json-tape.wasm', import.meta.url)));
+    wasm = new WebAssembly.Instance(module, {}).exports as unknown as JsonTapeExports;
+  }
+  return wasm;
+}
 
 let inputCapacity = -1;
 let projectionCapacity = -1;
@@ -126,20 +134,23 @@ export function scanToTape(doc: Uint8Array, start: number, projection: EncodedPr
   if (length > inputCapacity || projection.bytes.length > projectionCapacity) {
     layOut(Math.max(length, inputCapacity), Math.max(projection.bytes.length, projectionCapacity));
   }
+  // Laid out above on the first call (the capacities start at -1), so the module exists from here on.
+  const module = wasm as JsonTapeExports;
   if (projection !== loaded) {
-    memory.set(projection.bytes, wasm.projection());
+    memory.set(projection.bytes, module.projection());
     loaded = projection;
   }
   memory.set(doc, inputPtr);
-  return wasm.scan(start, length);
+  return module.scan(start, length);
 }
 
 /** The module's memory now (for tests: growing it would replace it, detaching this one). */
 export function jsonTapeMemory(): ArrayBuffer {
-  return wasm.memory.buffer;
+  return instance().memory.buffer;
 }
 
 function layOut(length: number, projectionBytes: number): void {
+  const wasm = instance();
   if (wasm.reserve(length, projectionBytes) === 0) {
     throw new RangeError(`cannot reserve ${length} bytes for JSON validation`);
   }
