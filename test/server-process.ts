@@ -43,14 +43,20 @@ export function running(pid: number): boolean {
   }
 }
 
-export async function spawnServer(args: string[]): Promise<ServerProcess> {
-  const child = spawn(
-    process.execPath,
-    [BIN, 'up', '--port', '0', '--log-level', 'warn', '--transition-delay-ms', '0', ...args],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
+/** Where and how a spawned server runs: its working directory and environment (the test's by default). */
+export interface SpawnOptions {
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+const UP_ARGS = ['up', '--port', '0', '--log-level', 'warn', '--transition-delay-ms', '0'];
+
+export async function spawnServer(args: string[], opts: SpawnOptions = {}): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [BIN, ...UP_ARGS, ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    cwd: opts.cwd,
+    env: opts.env,
+  });
   let out = '';
   const endpoint = await new Promise<string>((resolve, reject) => {
     const onData = (chunk: Buffer): void => {
@@ -78,4 +84,47 @@ export async function spawnServer(args: string[]): Promise<ServerProcess> {
       while (workers.some(running) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
     },
   };
+}
+
+/** How a server that was expected to refuse to start ended. */
+export interface RefusedStart {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs `tributary up` expecting it to exit without starting (a bad data dir...), and returns its exit code and
+ * output. `wrap` runs it through another command (e.g. setpriv to drop root). A server that starts after all is
+ * stopped, and the test sees "Tributary listening" in its stdout.
+ */
+export async function runRefusedServer(
+  args: string[],
+  opts: SpawnOptions & { wrap?: string[] } = {},
+): Promise<RefusedStart> {
+  const [command, ...pre] = [...(opts.wrap ?? []), process.execPath];
+  const child = spawn(command!, [...pre, BIN, ...UP_ARGS, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: opts.cwd,
+    env: opts.env,
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+    if (stdout.includes('Tributary listening')) child.kill('SIGKILL');
+  });
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const [code] = (await once(child, 'close')) as [number | null];
+  return { code, stdout, stderr };
+}
+
+/** Stops a spawned server as an operator would (SIGTERM) and waits for it to exit; returns its exit code. */
+export async function stopServer(server: ServerProcess): Promise<number | null> {
+  const { child } = server;
+  if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
+  const exited = once(child, 'exit');
+  child.kill('SIGTERM');
+  const [code] = (await exited) as [number | null];
+  return code;
 }

@@ -1,4 +1,5 @@
-import { startApp } from '../server/app.js';
+import { startApp, type App } from '../server/app.js';
+import { DataDirError } from '../store/data-dir.js';
 import type { ServerOptions } from '../server/options.js';
 
 export interface UpFlags {
@@ -29,7 +30,16 @@ export function upOptions(flags: UpFlags, env: NodeJS.ProcessEnv = process.env):
 }
 
 export async function up(flags: UpFlags): Promise<void> {
-  const app = await startApp(upOptions(flags));
+  let app: App;
+  try {
+    app = await startApp(upOptions(flags));
+  } catch (err) {
+    // A data dir the operator must fix (in use by another server, not a directory, not writable): one line, no
+    // stack, exit code 1.
+    if (!(err instanceof DataDirError)) throw err;
+    process.stderr.write(`tributary: ${err.message}\n`);
+    process.exit(1);
+  }
   const where = app.ctx.options.inMemory ? 'in memory' : `data in ${app.ctx.options.dataDir}`;
   // The one line scripts wait for.
   process.stdout.write(`Tributary listening on ${app.endpoint} (${where})\n`);

@@ -1,7 +1,9 @@
 import { pino, type Logger } from 'pino';
 import { openStore } from '../store/open-store.js';
+import { DataDirError, lockDataDir, type DataDirLock } from '../store/data-dir.js';
+import type { Store } from '../store/store.js';
 import { Listener } from './listener.js';
-import { compileServerOptions, type ServerOptions } from './options.js';
+import { compileServerOptions, type CompiledServerOptions, type ServerOptions } from './options.js';
 import { Router } from './router.js';
 import type { AppContext, Component } from './context.js';
 import { createKinesis, type Kinesis } from '../kinesis/kinesis.js';
@@ -45,10 +47,40 @@ export interface StartOptions extends ServerOptions {
   cloudwatch?: CloudWatchOptions;
 }
 
+/**
+ * Starts a server. On disk, it first takes the data dir's lock (one server per data dir): a data dir that is in
+ * use, not a directory or not writable fails with a DataDirError, whose message is one line for the operator.
+ */
 export async function startApp(opts: StartOptions = {}): Promise<App> {
   const options = compileServerOptions(opts);
+  const lock = options.inMemory ? undefined : lockDataDir(options.dataDir);
+  let store: Store;
+  try {
+    store = openStore({ inMemory: options.inMemory, dataDir: options.dataDir });
+  } catch (err) {
+    lock?.release();
+    const why = (err instanceof Error ? err.message : String(err)).split('\n')[0];
+    throw new DataDirError(`cannot open the store in data dir ${lock?.dir ?? options.dataDir} (${why})`);
+  }
+  try {
+    return await startOn(opts, options, store, lock);
+  } catch (err) {
+    try {
+      await store.close();
+    } finally {
+      lock?.release();
+    }
+    throw err;
+  }
+}
+
+async function startOn(
+  opts: StartOptions,
+  options: CompiledServerOptions,
+  store: Store,
+  lock: DataDirLock | undefined,
+): Promise<App> {
   const log = opts.logger ?? pino({ level: options.logLevel });
-  const store = openStore({ inMemory: options.inMemory, dataDir: options.dataDir });
   const ctx: AppContext = { options, store, log, endpoint: { host: options.host, port: options.port } };
 
   // Construction order is dependency order; routing order is the order services are added.
@@ -98,7 +130,11 @@ export async function startApp(opts: StartOptions = {}): Promise<App> {
     (closing ??= (async () => {
       await listener.close();
       for (const c of [...components].reverse()) await c.close();
-      await store.close();
+      try {
+        await store.close();
+      } finally {
+        lock?.release();
+      }
     })());
 
   return {

@@ -22,8 +22,17 @@ export class LmdbStore implements Store {
 
   constructor(dir: string) {
     mkdirSync(dir, { recursive: true });
-    // noSync stays false (commits are fsync'd); noMemInit: pages are not zeroed (faster, safe).
-    this.#root = open({ path: dir, maxDbs: 4, noMemInit: true, mapSize: 2 ** 34, compression: false });
+    // noSync stays false (commits are fsync'd); noMemInit: pages are not zeroed (faster, safe). noSubdir: false
+    // always: `dir` is a directory holding data.mdb and lock.mdb (lmdb-js would take a path whose name has a dot,
+    // like /srv/tributary.data or any mktemp dir, for the database file itself).
+    this.#root = open({
+      path: dir,
+      noSubdir: false,
+      maxDbs: 4,
+      noMemInit: true,
+      mapSize: 2 ** 34,
+      compression: false,
+    });
     this.#docs = this.#root.openDB({ name: 'docs' });
     // Log entries are msgpack maps, not msgpackr "records": without shared structures every record value would
     // carry its own structure definition, which costs more to write (and 1 byte more to store) than a map.
