@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -9,6 +9,14 @@ import { unzipSafely, type UnzipLimits } from './unzip.js';
  * Where deployment packages live on disk: `<root>/code/<function>/<codeId>/` (unpacked, the task root) and
  * `<codeId>.zip` beside it (served back by GetFunction's Code.Location). The root is `<dataDir>/lambda`, or a
  * temporary directory removed on close with --in-memory.
+ *
+ * `<root>/package.json` (PACKAGE_BOUNDARY) makes a function's code resolve as Lambda resolves it, wherever the
+ * data dir is: Node decides whether a `.js` file is CommonJS or an ES module from the nearest package.json
+ * above it, and the data dir may lie inside a project whose package.json says "type": "module" (the default
+ * ./.tributary lies inside Tributary's own), which would turn a zip's CommonJS index.js into an ES module
+ * ("exports is not defined in ES module scope"). The boundary stops that lookup: only a package.json inside the
+ * zip decides, and without one `.js` is CommonJS (as in Lambda: explicit "commonjs" rather than `{}`, under
+ * which Node would reparse an index.js with `export` syntax as an ES module that Lambda refuses to load).
  */
 export class CodeStore {
   readonly root: string;
@@ -20,6 +28,7 @@ export class CodeStore {
       ? mkdtempSync(join(tmpdir(), 'tributary-lambda-'))
       : resolve(opts.dataDir, 'lambda');
     mkdirSync(join(this.root, 'code'), { recursive: true });
+    writePackageBoundary(this.root);
   }
 
   dir(functionName: string, codeId: string): string {
@@ -80,5 +89,29 @@ export class CodeStore {
   /** Removes the temporary root of an in-memory server. */
   close(): void {
     if (this.#temporary) rmSync(this.root, { recursive: true, force: true });
+  }
+}
+
+/** The package.json written at the root of the code store (see CodeStore). */
+const PACKAGE_BOUNDARY = {
+  description:
+    'Written by Tributary: function code below resolves as in Lambda, whatever package.json lies above.',
+  type: 'commonjs',
+};
+
+function writePackageBoundary(root: string): void {
+  const file = join(root, 'package.json');
+  const text = `${JSON.stringify(PACKAGE_BOUNDARY, null, 2)}\n`;
+  let current: string | undefined;
+  try {
+    current = readFileSync(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  // Written through a temporary name and renamed, so that a crash never leaves a truncated package.json that
+  // Node would refuse for every function.
+  if (current !== text) {
+    writeFileSync(`${file}.tmp`, text);
+    renameSync(`${file}.tmp`, file);
   }
 }
