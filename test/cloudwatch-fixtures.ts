@@ -64,7 +64,7 @@ const modelDirs = new Map<CliProtocol, string>();
  * A data folder for AWS_DATA_PATH whose CloudWatch model lists only `protocol`, so botocore (the AWS CLI,
  * boto3) speaks that protocol — the way older or newer clients would.
  */
-async function modelDirFor(protocol: Exclude<CliProtocol, 'default'>): Promise<string | null> {
+export async function modelDirFor(protocol: Exclude<CliProtocol, 'default'>): Promise<string | null> {
   const cached = modelDirs.get(protocol);
   if (cached) return cached;
   const data = await botocoreDataDir();

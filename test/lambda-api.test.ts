@@ -397,6 +397,7 @@ describe('Lambda input validation', () => {
       httpVersion: '1.1' as const,
       signal: new AbortController().signal,
       host: 'x',
+      requestId: 'r',
     };
     assert.equal(svc.matches(req), false);
     assert.equal(svc.matches({ ...req, path: '/2015-03-31/functions/x/invocations' }), true);

@@ -243,6 +243,7 @@ describe('SQS over the query protocol', () => {
       httpVersion: '1.1',
       signal: new AbortController().signal,
       host: 'localhost',
+      requestId: 'r',
     });
     const sqsQuery = app.sqs.services.find((s) => s.name === 'sqs-query')!;
     const sns = app.sns.services[0]!;

@@ -1,4 +1,5 @@
 import type { AppContext, Component } from '../server/context.js';
+import type { ApiRequest } from '../server/http-types.js';
 import { rpcService, type Operation } from '../server/protocols/rpc.js';
 import { addTagsToStream } from './actions/add-tags-to-stream.js';
 import { createStream } from './actions/create-stream.js';
@@ -28,7 +29,7 @@ import { fanOut } from './fan-out/fan-out.js';
 import type { KinesisContext } from './kinesis-context.js';
 import { StreamRegistry } from './stream-registry.js';
 
-type Action = (k: KinesisContext, input: Record<string, unknown>) => Promise<unknown>;
+type Action = (k: KinesisContext, input: Record<string, unknown>, req: ApiRequest) => Promise<unknown>;
 
 /** Kinesis operations by X-Amz-Target name (`Kinesis_20131202.<Name>`). */
 const ACTIONS: Record<string, Action> = {
@@ -69,7 +70,8 @@ export function createKinesis(app: AppContext): Kinesis {
   const streams = new StreamRegistry(app);
   const context: KinesisContext = { app, streams };
   const operations: Record<string, Operation> = {};
-  for (const [name, action] of Object.entries(ACTIONS)) operations[name] = (input) => action(context, input);
+  for (const [name, action] of Object.entries(ACTIONS))
+    operations[name] = (input, req) => action(context, input, req);
   return {
     name: 'kinesis',
     streams,

@@ -1,8 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import type { ApiRequest, ApiResponse, Service } from '../server/http-types.js';
 import { encodeJson } from '../server/protocols/rpc.js';
 import { AwsError } from '../server/errors.js';
-import { serializeError, toAwsError } from '../server/serialize-error.js';
 import { addPermission } from './actions/add-permission.js';
 import { createFunction } from './actions/create-function.js';
 import { getPolicy } from './actions/get-policy.js';
@@ -28,54 +26,103 @@ interface Route {
   /** Group 1, when present, is the {FunctionName} segment. */
   path: RegExp;
   action: LambdaAction;
+  /** The operation's name in logs and metrics (Lambda's API name; Tributary's own routes are named alike). */
+  op: string;
 }
 
 const FN = '([^/]+)';
 const ROUTES: Route[] = [
-  { method: 'POST', path: /^\/2015-03-31\/functions\/?$/, action: createFunction },
-  { method: 'GET', path: /^\/2015-03-31\/functions\/?$/, action: listFunctions },
-  { method: 'GET', path: new RegExp(`^/2015-03-31/functions/${FN}/?$`), action: getFunction },
-  { method: 'DELETE', path: new RegExp(`^/2015-03-31/functions/${FN}/?$`), action: deleteFunction },
+  { method: 'POST', path: /^\/2015-03-31\/functions\/?$/, action: createFunction, op: 'CreateFunction' },
+  { method: 'GET', path: /^\/2015-03-31\/functions\/?$/, action: listFunctions, op: 'ListFunctions' },
+  {
+    method: 'GET',
+    path: new RegExp(`^/2015-03-31/functions/${FN}/?$`),
+    action: getFunction,
+    op: 'GetFunction',
+  },
+  {
+    method: 'DELETE',
+    path: new RegExp(`^/2015-03-31/functions/${FN}/?$`),
+    action: deleteFunction,
+    op: 'DeleteFunction',
+  },
   {
     method: 'GET',
     path: new RegExp(`^/2015-03-31/functions/${FN}/configuration/?$`),
     action: getFunctionConfiguration,
+    op: 'GetFunctionConfiguration',
   },
   {
     method: 'PUT',
     path: new RegExp(`^/2015-03-31/functions/${FN}/configuration/?$`),
     action: updateFunctionConfiguration,
+    op: 'UpdateFunctionConfiguration',
   },
-  { method: 'PUT', path: new RegExp(`^/2015-03-31/functions/${FN}/code/?$`), action: updateFunctionCode },
-  { method: 'POST', path: new RegExp(`^/2015-03-31/functions/${FN}/invocations/?$`), action: invoke },
+  {
+    method: 'PUT',
+    path: new RegExp(`^/2015-03-31/functions/${FN}/code/?$`),
+    action: updateFunctionCode,
+    op: 'UpdateFunctionCode',
+  },
+  {
+    method: 'POST',
+    path: new RegExp(`^/2015-03-31/functions/${FN}/invocations/?$`),
+    action: invoke,
+    op: 'Invoke',
+  },
   {
     method: 'PUT',
     path: new RegExp(`^/2017-10-31/functions/${FN}/concurrency/?$`),
     action: putFunctionConcurrency,
+    op: 'PutFunctionConcurrency',
   },
   {
     method: 'DELETE',
     path: new RegExp(`^/2017-10-31/functions/${FN}/concurrency/?$`),
     action: deleteFunctionConcurrency,
+    op: 'DeleteFunctionConcurrency',
   },
   {
     method: 'GET',
     path: new RegExp(`^/2019-09-30/functions/${FN}/concurrency/?$`),
     action: getFunctionConcurrency,
+    op: 'GetFunctionConcurrency',
   },
-  { method: 'POST', path: new RegExp(`^/2015-03-31/functions/${FN}/policy/?$`), action: addPermission },
-  { method: 'GET', path: new RegExp(`^/2015-03-31/functions/${FN}/policy/?$`), action: getPolicy },
+  {
+    method: 'POST',
+    path: new RegExp(`^/2015-03-31/functions/${FN}/policy/?$`),
+    action: addPermission,
+    op: 'AddPermission',
+  },
+  {
+    method: 'GET',
+    path: new RegExp(`^/2015-03-31/functions/${FN}/policy/?$`),
+    action: getPolicy,
+    op: 'GetPolicy',
+  },
   {
     method: 'DELETE',
     path: new RegExp(`^/2015-03-31/functions/${FN}/policy/([^/]+)/?$`),
     action: removePermission,
+    op: 'RemovePermission',
   },
-  { method: 'POST', path: new RegExp(`^/2014-11-13/functions/${FN}/invoke-async/?$`), action: invokeAsync },
-  { method: 'GET', path: new RegExp(`^/_tributary/lambda/functions/${FN}/logs$`), action: getFunctionLogs },
+  {
+    method: 'POST',
+    path: new RegExp(`^/2014-11-13/functions/${FN}/invoke-async/?$`),
+    action: invokeAsync,
+    op: 'InvokeAsync',
+  },
+  {
+    method: 'GET',
+    path: new RegExp(`^/_tributary/lambda/functions/${FN}/logs$`),
+    action: getFunctionLogs,
+    op: 'GetFunctionLogs',
+  },
   {
     method: 'GET',
     path: new RegExp(`^/_tributary/lambda/functions/${FN}/code/[^/]+\\.zip$`),
     action: getFunctionCode,
+    op: 'GetFunctionCode',
   },
 ];
 
@@ -93,41 +140,39 @@ export function lambdaRestService(c: LambdaContext): Service {
       if (req.headers['x-amz-target'] !== undefined || req.path.startsWith(NOT_OURS)) return false;
       return ROUTES.some((r) => r.path.test(req.path));
     },
+    describe(req: ApiRequest) {
+      return { operation: findRoute(req)?.route.op, protocol: 'rest-json' };
+    },
     async handle(req: ApiRequest): Promise<ApiResponse> {
-      const requestId = randomUUID();
-      try {
-        let route: Route | undefined;
-        let m: RegExpExecArray | null = null;
-        for (const r of ROUTES) {
-          if (r.method !== req.method) continue;
-          m = r.path.exec(req.path);
-          if (m) {
-            route = r;
-            break;
-          }
-        }
-        if (!route)
-          throw new AwsError(
-            'UnknownOperationException',
-            `No Lambda operation for ${req.method} ${req.path}`,
-            404,
-          );
-        let parsed: Record<string, unknown> | undefined;
-        const lreq: LambdaRequest = {
-          api: req,
-          functionName: m?.[1],
-          pathParams: m ? m.slice(2).filter((x): x is string => x !== undefined) : [],
-          requestId,
-          input: () => (parsed ??= parseRestJsonBody(req.body)),
-        };
-        return toResponse(await route.action(c, lreq), requestId);
-      } catch (err) {
-        const e = toAwsError(err);
-        if (e.type === 'InternalFailure') c.app.log.error({ err, path: req.path }, 'lambda request failed');
-        return serializeError(e, 'rest-json', requestId);
-      }
+      const found = findRoute(req);
+      if (!found)
+        throw new AwsError(
+          'UnknownOperationException',
+          `No Lambda operation for ${req.method} ${req.path}`,
+          404,
+        );
+      const { route, m } = found;
+      let parsed: Record<string, unknown> | undefined;
+      const lreq: LambdaRequest = {
+        api: req,
+        functionName: m[1],
+        pathParams: m.slice(2).filter((x): x is string => x !== undefined),
+        requestId: req.requestId,
+        input: () => (parsed ??= parseRestJsonBody(req.body)),
+      };
+      return toResponse(await route.action(c, lreq), req.requestId);
     },
   };
+}
+
+/** The route a request's method and path name, with the path's match. */
+function findRoute(req: ApiRequest): { route: Route; m: RegExpExecArray } | undefined {
+  for (const route of ROUTES) {
+    if (route.method !== req.method) continue;
+    const m = route.path.exec(req.path);
+    if (m) return { route, m };
+  }
+  return undefined;
 }
 
 function toResponse(r: LambdaReply, requestId: string): ApiResponse {

@@ -4,7 +4,8 @@ import { DataDirError, lockDataDir, type DataDirLock } from '../store/data-dir.j
 import type { Store } from '../store/store.js';
 import { Listener } from './listener.js';
 import { compileServerOptions, type CompiledServerOptions, type ServerOptions } from './options.js';
-import { Router } from './router.js';
+import { Router, type TestHooks } from './router.js';
+import { ErrorPath } from './error-path.js';
 import type { AppContext, Component } from './context.js';
 import { createKinesis, type Kinesis } from '../kinesis/kinesis.js';
 import { Registry } from 'prom-client';
@@ -45,6 +46,8 @@ export interface StartOptions extends ServerOptions {
   lambda?: LambdaOptions;
   /** CloudWatch metrics options (an injectable clock, retention). */
   cloudwatch?: CloudWatchOptions;
+  /** Test-only hooks (a deliberately failing operation, to check the error path). Never set in production. */
+  testHooks?: TestHooks;
 }
 
 /**
@@ -81,7 +84,15 @@ async function startOn(
   lock: DataDirLock | undefined,
 ): Promise<App> {
   const log = opts.logger ?? pino({ level: options.logLevel });
-  const ctx: AppContext = { options, store, log, endpoint: { host: options.host, port: options.port } };
+  const metrics = new Registry();
+  const errors = new ErrorPath(log, metrics);
+  const ctx: AppContext = {
+    options,
+    store,
+    log,
+    errors,
+    endpoint: { host: options.host, port: options.port },
+  };
 
   // Construction order is dependency order; routing order is the order services are added.
   const kinesis = createKinesis(ctx);
@@ -101,7 +112,6 @@ async function startOn(
     destinations: () => destinations,
     options: opts.mappings,
   });
-  const metrics = new Registry();
   const mappingMetrics = new MappingMetrics(mappings, metrics);
   const cloudwatch = createCloudWatch(
     ctx,
@@ -114,13 +124,19 @@ async function startOn(
   // CloudWatch is first so it closes last, keeping the metrics the others emit while stopping.
   const components: Component[] = [cloudwatch, kinesis, lambda, mappings, sqs, sns];
 
-  const router = new Router(log);
+  const router = new Router(log, errors, opts.testHooks);
   router.add(
     adminService(metrics, () => statusReport({ kinesis, mappings, mappingMetrics, lambda, cloudwatch })),
   );
   for (const c of components) for (const s of c.services) router.add(s);
 
-  const listener = new Listener({ port: options.port, host: options.host, dispatch: router.dispatch, log });
+  const listener = new Listener({
+    port: options.port,
+    host: options.host,
+    dispatch: router.dispatch,
+    log,
+    errors,
+  });
   const bound = await listener.listen();
   ctx.endpoint = bound;
   for (const c of components) await c.start?.();

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { ErrorPath } from './error-path.js';
 import type { Store } from '../store/store.js';
 import type { CompiledServerOptions } from './options.js';
 
@@ -7,6 +8,8 @@ export interface AppContext {
   options: CompiledServerOptions;
   store: Store;
   log: Logger;
+  /** Where bugs are reported: logged once and counted (see `errorResponse` in error-path.ts). */
+  errors: ErrorPath;
   /** Filled in once the listener is bound (port 0 resolves to the real port). */
   endpoint: { host: string; port: number };
 }

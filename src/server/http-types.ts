@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import type { ErrorProtocol } from './serialize-error.js';
 
 /** A request after the transport (HTTP/1.1 or HTTP/2) is stripped away. */
 export interface ApiRequest {
@@ -13,6 +14,8 @@ export interface ApiRequest {
   signal: AbortSignal;
   /** host:port the client used, for building URLs (SQS queue URLs). */
   host: string;
+  /** This request's id (a UUID given by the listener): the `x-amzn-requestid` of its answer, and in its logs. */
+  requestId: string;
 }
 
 export interface ApiResponseHeaders {
@@ -29,5 +32,18 @@ export interface Service {
   readonly name: string;
   /** True when this request is addressed to this service. Checked in registration order. */
   matches(req: ApiRequest): boolean;
+  /**
+   * Answers the request. Errors are thrown, not answered: the router sends whatever `handle` throws through the
+   * one error path (`errorResponse`), in the shape `describe` names.
+   */
   handle(req: ApiRequest): Promise<ApiResponse>;
+  /** The operation a request names and the protocol its errors are answered in. @default json-1.1, no operation */
+  describe?(req: ApiRequest): RequestDescription;
+}
+
+/** What the error path needs to know of a request, from the service that claimed it. */
+export interface RequestDescription {
+  /** The operation, when the request names one the service has. */
+  operation: string | undefined;
+  protocol: ErrorProtocol;
 }

@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import http2 from 'node:http2';
 import net from 'node:net';
 import { once } from 'node:events';
 import type { Logger } from 'pino';
+import type { ErrorPath } from './error-path.js';
 import type { ApiRequest, ApiResponse } from './http-types.js';
 
 /** The first bytes of every cleartext HTTP/2 connection ("prior knowledge", RFC 9113 §3.4). */
@@ -18,6 +20,8 @@ export interface ListenerOptions {
   host: string;
   dispatch: Dispatch;
   log: Logger;
+  /** Where failures outside the router (a bug in the transport code) are logged and counted. */
+  errors: ErrorPath;
 }
 
 /** HTTP/2 connection-level receive window: the largest request body (PutRecords: 5 MiB of data, base64). */
@@ -38,11 +42,13 @@ export class Listener implements AsyncDisposable {
   constructor(opts: ListenerOptions) {
     this.#opts = opts;
     this.#h1 = http.createServer({ keepAliveTimeout: 60_000, requestTimeout: 0 }, (req, res) => {
-      this.#serveH1(req, res).catch((err: unknown) => this.#failed(err, res));
+      const requestId = randomUUID();
+      this.#serveH1(req, res, requestId).catch((err: unknown) => this.#failed(err, res, requestId));
     });
     this.#h2 = http2.createServer({ settings: { initialWindowSize: 1 << 20 } });
     this.#h2.on('stream', (stream, headers) => {
-      this.#serveH2(stream, headers).catch((err: unknown) => this.#failed(err, stream));
+      const requestId = randomUUID();
+      this.#serveH2(stream, headers, requestId).catch((err: unknown) => this.#failed(err, stream, requestId));
     });
     this.#h2.on('session', (s) => {
       // The connection-level window starts at 64 KiB whatever SETTINGS say; a PutRecords body is often bigger,
@@ -94,8 +100,8 @@ export class Listener implements AsyncDisposable {
    * A request that failed outside the router (a bug, or a response the client made impossible): it must
    * neither reject unhandled (that would end the process) nor leave the client waiting.
    */
-  #failed(err: unknown, res: http.ServerResponse | http2.ServerHttp2Stream): void {
-    this.#opts.log.error({ err }, 'request failed in the listener');
+  #failed(err: unknown, res: http.ServerResponse | http2.ServerHttp2Stream, requestId: string): void {
+    this.#opts.errors.report(err, { service: 'listener', operation: undefined, requestId });
     try {
       if (res instanceof http.ServerResponse) {
         if (!res.headersSent)
@@ -110,7 +116,7 @@ export class Listener implements AsyncDisposable {
     }
   }
 
-  async #serveH1(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  async #serveH1(req: http.IncomingMessage, res: http.ServerResponse, requestId: string): Promise<void> {
     const ac = new AbortController();
     // Only a connection that goes away before the answer is complete aborts the work (an abort builds a
     // DOMException, too costly for every request).
@@ -144,6 +150,7 @@ export class Listener implements AsyncDisposable {
       httpVersion: '1.1',
       signal: ac.signal,
       host: req.headers.host ?? `${this.#opts.host}:${this.#opts.port}`,
+      requestId,
     };
     const out = await this.#opts.dispatch(apiReq);
     res.statusCode = out.status;
@@ -157,7 +164,11 @@ export class Listener implements AsyncDisposable {
     }
   }
 
-  async #serveH2(stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders): Promise<void> {
+  async #serveH2(
+    stream: http2.ServerHttp2Stream,
+    headers: http2.IncomingHttpHeaders,
+    requestId: string,
+  ): Promise<void> {
     stream.on('error', () => undefined);
     const ac = new AbortController();
     let answered = false;
@@ -189,6 +200,7 @@ export class Listener implements AsyncDisposable {
       httpVersion: '2',
       signal: ac.signal,
       host: headers[':authority'] ?? `${this.#opts.host}:${this.#opts.port}`,
+      requestId,
     };
     const out = await this.#opts.dispatch(apiReq);
     if (stream.destroyed || stream.closed) return;

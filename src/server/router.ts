@@ -1,18 +1,34 @@
 import type { Logger } from 'pino';
-import type { ApiRequest, ApiResponse, Service } from './http-types.js';
+import type { ApiRequest, ApiResponse, RequestDescription, Service } from './http-types.js';
 import { AwsError } from './errors.js';
-import { serializeError } from './serialize-error.js';
+import { errorResponse, type ErrorPath } from './error-path.js';
+
+/** Test-only hooks of the router (see `StartOptions.testHooks`). */
+export interface TestHooks {
+  /**
+   * Called with each API request's service and operation just before the service handles it; whatever it throws
+   * is what the operation throws. Tests make it throw a TypeError for one operation to check the error path.
+   */
+  beforeOperation?(site: { service: string; operation: string | undefined; requestId: string }): void;
+}
+
+const NO_SERVICE: RequestDescription = { operation: undefined, protocol: 'json-1.1' };
 
 /**
  * The one place requests are routed: services are asked in registration order (X-Amz-Target
- * services first, then path-based REST services, then query-protocol services).
+ * services first, then path-based REST services, then query-protocol services). It is also the one place
+ * their failures are answered: whatever a service throws goes through `errorResponse`.
  */
 export class Router {
   readonly #services: Service[] = [];
   readonly #log: Logger;
+  readonly #ctx: { readonly errors: ErrorPath };
+  readonly #hooks: TestHooks | undefined;
 
-  constructor(log: Logger) {
+  constructor(log: Logger, errors: ErrorPath, hooks?: TestHooks) {
     this.#log = log;
+    this.#ctx = { errors };
+    this.#hooks = hooks;
   }
 
   add(service: Service): this {
@@ -25,27 +41,51 @@ export class Router {
     const service = this.#services.find((s) => s.matches(req));
     let res: ApiResponse;
     if (!service) {
-      res = serializeError(
+      res = errorResponse(
+        this.#ctx,
         new AwsError('UnknownOperationException', `No service handles ${req.method} ${req.path}`, 404),
-        'json-1.1',
+        { service: 'router', ...NO_SERVICE, requestId: req.requestId },
       );
     } else {
       try {
+        this.#hooks?.beforeOperation?.({
+          service: service.name,
+          operation: describe(service, req).operation,
+          requestId: req.requestId,
+        });
         res = await service.handle(req);
       } catch (err) {
-        // Services serialise their own errors; reaching here is a bug, never a crash.
-        this.#log.error({ err, service: service.name }, 'unhandled error in service');
-        res = serializeError(new AwsError('InternalFailure', 'An internal error occurred.', 500), 'json-1.1');
+        res = errorResponse(this.#ctx, err, {
+          service: service.name,
+          ...describe(service, req),
+          requestId: req.requestId,
+        });
       }
     }
     if (this.#log.isLevelEnabled('debug')) {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       const target = req.headers['x-amz-target'];
       this.#log.debug(
-        { service: service?.name, op: target ?? `${req.method} ${req.path}`, status: res.status, ms },
+        {
+          service: service?.name,
+          op: target ?? `${req.method} ${req.path}`,
+          status: res.status,
+          ms,
+          requestId: req.requestId,
+        },
         'request',
       );
     }
     return res;
   };
+}
+
+/** The service's description of a failed request; a description that itself fails falls back to the default. */
+function describe(service: Service, req: ApiRequest): RequestDescription {
+  if (!service.describe) return NO_SERVICE;
+  try {
+    return service.describe(req);
+  } catch {
+    return NO_SERVICE;
+  }
 }

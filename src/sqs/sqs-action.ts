@@ -1,6 +1,6 @@
 import type { AppContext } from '../server/context.js';
 import { el, type QueryParams, type XmlContent } from '../server/protocols/query.js';
-import { toAwsError } from '../server/serialize-error.js';
+import type { AwsError } from '../server/errors.js';
 import { sqsError } from './errors.js';
 import type { Input } from './params.js';
 import type { QueueRegistry } from './queue-registry.js';
@@ -21,6 +21,11 @@ export interface Call {
   signal: AbortSignal;
   /** Reported as the SenderId message attribute. */
   senderId: string;
+  /**
+   * The AwsError a batch entry's failure is reported as: an AwsError as is, anything else (a bug) logged and
+   * counted once with this request's id and answered as InternalFailure (see ErrorPath.toAwsError).
+   */
+  clientError(err: unknown): AwsError;
 }
 
 /**
@@ -89,8 +94,8 @@ export interface BatchFailure {
   Message: string;
 }
 
-export function batchFailure(id: string, err: unknown): BatchFailure {
-  const e = toAwsError(err);
+export function batchFailure(id: string, err: unknown, call: Call): BatchFailure {
+  const e = call.clientError(err);
   return {
     Id: id,
     SenderFault: e.fault === 'Client',
@@ -118,6 +123,7 @@ export function failureXml(f: BatchFailure): ReturnType<typeof el> {
 export async function eachEntry(
   entries: readonly Input[],
   mode: 'concurrent' | 'in-order',
+  call: Call,
   op: (entry: Input) => Promise<void>,
 ): Promise<{ Successful: Array<{ Id: string }>; Failed: BatchFailure[] }> {
   const outcomes: Array<BatchFailure | undefined> = new Array<BatchFailure | undefined>(entries.length);
@@ -125,7 +131,7 @@ export async function eachEntry(
     try {
       await op(e);
     } catch (err) {
-      outcomes[i] = batchFailure(e.Id as string, err);
+      outcomes[i] = batchFailure(e.Id as string, err, call);
     }
   };
   if (mode === 'concurrent') await Promise.all(entries.map(run));

@@ -84,29 +84,24 @@ function senderOf(req: ApiRequest, ctx: AppContext): string {
 export function createSqs(app: AppContext): Sqs {
   const queues = new QueueRegistry(app);
   const context: SqsContext = { app, queues };
-  const callOf = (req: ApiRequest): Call => ({
+  const callOf = (req: ApiRequest, service: string, operation: string): Call => ({
     host: req.host,
     signal: req.signal,
     senderId: senderOf(req, app),
+    clientError: (err) => app.errors.toAwsError(err, { service, operation, requestId: req.requestId }),
   });
 
   const operations: Record<string, Operation> = {};
   const queryActions: Record<string, QueryAction> = {};
   for (const [name, action] of Object.entries(ACTIONS)) {
-    operations[name] = (input, req) => action.run(context, input, callOf(req));
+    operations[name] = (input, req) => action.run(context, input, callOf(req, 'sqs', name));
     queryActions[name] = async (params, req) => {
       const input = action.fromQuery(params);
       if (input.QueueUrl === undefined && QUEUE_PATH.test(req.path))
         input.QueueUrl = `http://${req.host}${req.path}`;
-      return action.toXml(await action.run(context, input, callOf(req)));
+      return action.toXml(await action.run(context, input, callOf(req, 'sqs-query', name)));
     };
   }
-
-  const internalCall = (senderId?: string): Call => ({
-    host: defaultHost(app),
-    signal: new AbortController().signal,
-    senderId: senderId ?? app.options.account,
-  });
 
   return {
     name: 'sqs',
@@ -120,7 +115,7 @@ export function createSqs(app: AppContext): Sqs {
       if (!q) throw queueDoesNotExist();
       const input: Record<string, unknown> = { MessageBody: body };
       if (options.messageAttributes) input.MessageAttributes = options.messageAttributes;
-      const m = buildMessage(q, input, internalCall(options.senderId).senderId);
+      const m = buildMessage(q, input, options.senderId ?? app.options.account);
       await queues.send(q, [m]);
     },
     exists: (queueArn) => queues.byArn(queueArn) !== undefined,

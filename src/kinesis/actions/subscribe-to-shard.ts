@@ -1,3 +1,5 @@
+import type { AwsError } from '../../server/errors.js';
+import type { ApiRequest } from '../../server/http-types.js';
 import { Validator } from '../../server/validator.js';
 import type { StreamingOutput } from '../../server/protocols/rpc.js';
 import type { KinesisContext } from '../kinesis-context.js';
@@ -23,6 +25,7 @@ const TYPES: readonly IteratorType[] = [
 export async function subscribeToShard(
   k: KinesisContext,
   input: Record<string, unknown>,
+  req: ApiRequest,
 ): Promise<StreamingOutput> {
   const v = new Validator(input);
   const consumerArn = v.string('ConsumerARN', {
@@ -52,5 +55,15 @@ export async function subscribeToShard(
     shardId: shardId!,
     startingPosition: { type: type!, sequenceNumber: seq, timestampMs: ts },
   });
-  return { streaming: true, contentType: EVENT_STREAM_CONTENT_TYPE, stream: subscriptionFrames(sub) };
+  const clientError = (err: unknown): AwsError =>
+    k.app.errors.toAwsError(err, {
+      service: 'kinesis',
+      operation: 'SubscribeToShard',
+      requestId: req.requestId,
+    });
+  return {
+    streaming: true,
+    contentType: EVENT_STREAM_CONTENT_TYPE,
+    stream: subscriptionFrames(sub, clientError),
+  };
 }

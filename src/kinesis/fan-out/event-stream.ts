@@ -1,7 +1,6 @@
 import { EventStreamCodec, type MessageHeaders } from '@smithy/eventstream-codec';
 import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
 import { AwsError } from '../../server/errors.js';
-import { toAwsError } from '../../server/serialize-error.js';
 import type { Subscription, SubscriptionEvent } from './subscription.js';
 
 export const EVENT_STREAM_CONTENT_TYPE = 'application/vnd.amazon.eventstream';
@@ -71,9 +70,12 @@ export function exceptionFrame(err: AwsError): Uint8Array {
   );
 }
 
-/** Our own bugs inside a stream become the event stream's modeled fault, InternalFailureException. */
-function streamError(err: unknown): AwsError {
-  const e = toAwsError(err);
+/**
+ * Our own bugs inside a stream become the event stream's modeled fault, InternalFailureException, once
+ * `clientError` (the error path: see ErrorPath.toAwsError) has logged and counted them.
+ */
+function streamError(err: unknown, clientError: (err: unknown) => AwsError): AwsError {
+  const e = clientError(err);
   return e.type === 'InternalFailure' ? new AwsError('InternalFailureException', e.message, 500) : e;
 }
 
@@ -81,13 +83,16 @@ function streamError(err: unknown): AwsError {
  * Frames a subscription as an event stream. Lazy: each frame is produced only when the transport asks
  * for the next one (after the previous write drained), so back-pressure reaches the subscription.
  */
-export function subscriptionFrames(sub: Subscription): AsyncIterable<Uint8Array> {
+export function subscriptionFrames(
+  sub: Subscription,
+  clientError: (err: unknown) => AwsError,
+): AsyncIterable<Uint8Array> {
   async function* frames(): AsyncGenerator<Uint8Array, void, undefined> {
     yield initialResponseFrame();
     try {
       for await (const ev of sub) yield eventFrame(ev);
     } catch (err) {
-      yield exceptionFrame(streamError(err));
+      yield exceptionFrame(streamError(err, clientError));
     }
   }
   return {

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { AwsError, ResourceNotFound } from '../../server/errors.js';
+import { AwsError } from '../../server/errors.js';
 import { childShards } from '../child-shards.js';
 import type { KinesisContext } from '../kinesis-context.js';
 import type { KinesisRecord } from '../model.js';
@@ -222,13 +222,12 @@ export class Subscription
       bounds = streams.bounds(this.streamName, this.shardId);
       shard = streams.shard(this.streamName, this.shardId);
     } catch (err) {
-      // The stream vanished between the hub's notification and this read.
-      const e =
-        err instanceof AwsError
-          ? err
-          : ResourceNotFound(`Stream ${this.streamName} under account ${streams.account} not found.`);
-      this.end('stream-deleted', e);
-      throw e;
+      // The stream vanished between the hub's notification and this read (ResourceNotFound). Anything else is a
+      // bug, not a deleted stream: it ends the subscription (#run's finally) and reaches the event stream, which
+      // reports it through the error path as InternalFailureException.
+      if (!(err instanceof AwsError)) throw err;
+      this.end('stream-deleted', err);
+      throw err;
     }
     // Records trimmed by retention are skipped, as TRIM_HORIZON would.
     if (this.#next < bounds.first) this.#next = bounds.first;

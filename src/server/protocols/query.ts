@@ -1,7 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { AwsError } from '../errors.js';
 import type { ApiRequest, ApiResponse, Service } from '../http-types.js';
-import { serializeError, toAwsError } from '../serialize-error.js';
 
 /**
  * The AWS query protocol: `Action=...&Version=...` form parameters in, XML out. Used by SNS, by SQS
@@ -231,24 +229,23 @@ export function queryService(opts: QueryServiceOptions): Service {
       if (version !== undefined) return version === opts.version;
       return known(p.get('Action'));
     },
+    describe(req) {
+      const action = queryParamsOf(req)?.get('Action');
+      return { operation: known(action) ? action : undefined, protocol: 'query' };
+    },
     async handle(req): Promise<ApiResponse> {
-      const requestId = randomUUID();
-      try {
-        const p = queryParamsOf(req) ?? readQueryParams(req);
-        const action = p.get('Action');
-        if (action === undefined)
-          throw new AwsError('MissingAction', 'The request must contain the parameter Action.', 400);
-        if (!known(action))
-          throw new AwsError('InvalidAction', `The action ${action} is not valid for this endpoint.`, 400);
-        const result = await opts.actions[action]!(p, req);
-        return {
-          status: 200,
-          headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId },
-          body: queryResponseXml(action, opts.xmlns, result, requestId),
-        };
-      } catch (err) {
-        return serializeError(toAwsError(err), 'query', requestId);
-      }
+      const p = queryParamsOf(req) ?? readQueryParams(req);
+      const action = p.get('Action');
+      if (action === undefined)
+        throw new AwsError('MissingAction', 'The request must contain the parameter Action.', 400);
+      if (!known(action))
+        throw new AwsError('InvalidAction', `The action ${action} is not valid for this endpoint.`, 400);
+      const result = await opts.actions[action]!(p, req);
+      return {
+        status: 200,
+        headers: { 'content-type': 'text/xml', 'x-amzn-requestid': req.requestId },
+        body: queryResponseXml(action, opts.xmlns, result, req.requestId),
+      };
     },
   };
 }

@@ -1,7 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { AwsError, Serialization } from '../errors.js';
-import type { ApiResponse, Service } from '../http-types.js';
-import { serializeError, toAwsError } from '../serialize-error.js';
+import type { ApiRequest, ApiResponse, Service } from '../http-types.js';
 import type { Operation } from './rpc.js';
 import { CborDecodeError, decodeCbor, encodeCbor } from './smithy-cbor.js';
 
@@ -20,33 +18,36 @@ export interface RpcV2CborServiceOptions {
  */
 export function rpcV2CborService(opts: RpcV2CborServiceOptions): Service {
   const prefix = `/service/${opts.serviceName}/operation/`;
+  const operationOf = (req: ApiRequest): string => req.path.slice(prefix.length);
   return {
     name: opts.name,
     matches: (req) => req.method === 'POST' && req.path.startsWith(prefix),
+    describe(req) {
+      const opName = operationOf(req);
+      return {
+        operation: Object.hasOwn(opts.operations, opName) ? opName : undefined,
+        protocol: 'rpc-v2-cbor',
+      };
+    },
     async handle(req): Promise<ApiResponse> {
-      const requestId = randomUUID();
-      try {
-        const opName = req.path.slice(prefix.length);
-        const op = Object.hasOwn(opts.operations, opName) ? opts.operations[opName] : undefined;
-        if (!op)
-          throw new AwsError(
-            'UnknownOperationException',
-            `The operation ${opName} is not supported by this service.`,
-            404,
-          );
-        const output = await op(decodeInput(req.body), req);
-        return {
-          status: 200,
-          headers: {
-            'content-type': 'application/cbor',
-            'smithy-protocol': 'rpc-v2-cbor',
-            'x-amzn-requestid': requestId,
-          },
-          body: encodeCbor(output ?? {}),
-        };
-      } catch (err) {
-        return serializeError(toAwsError(err), 'rpc-v2-cbor', requestId);
-      }
+      const opName = operationOf(req);
+      const op = Object.hasOwn(opts.operations, opName) ? opts.operations[opName] : undefined;
+      if (!op)
+        throw new AwsError(
+          'UnknownOperationException',
+          `The operation ${opName} is not supported by this service.`,
+          404,
+        );
+      const output = await op(decodeInput(req.body), req);
+      return {
+        status: 200,
+        headers: {
+          'content-type': 'application/cbor',
+          'smithy-protocol': 'rpc-v2-cbor',
+          'x-amzn-requestid': req.requestId,
+        },
+        body: encodeCbor(output ?? {}),
+      };
     },
   };
 }

@@ -1,8 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { addExtension, decode as cborDecode, encode as cborEncode } from 'cbor-x';
 import { Serialization, UnknownOperation } from '../errors.js';
 import type { ApiRequest, ApiResponse, Service } from '../http-types.js';
-import { serializeError, toAwsError, type ErrorProtocol } from '../serialize-error.js';
+import type { ErrorProtocol } from '../serialize-error.js';
 
 /** An operation handler takes the decoded input object and returns the output object. */
 export type Operation = (input: Record<string, unknown>, req: ApiRequest) => Promise<unknown>;
@@ -134,40 +133,43 @@ export function rpcService(opts: RpcServiceOptions): Service {
   const prefix = opts.targetPrefix + '.';
   const jsonType = `application/x-amz-json-${opts.jsonVersion}`;
   const jsonProtocol: ErrorProtocol = opts.jsonVersion === '1.0' ? 'json-1.0' : 'json-1.1';
+  const isCbor = (req: ApiRequest): boolean =>
+    opts.cbor === true && String(req.headers['content-type'] ?? '').includes('cbor');
+  const operationOf = (req: ApiRequest): string => String(req.headers['x-amz-target']).slice(prefix.length);
   return {
     name: opts.name,
     matches: (req) => {
       const target = req.headers['x-amz-target'];
       return typeof target === 'string' && target.startsWith(prefix);
     },
+    describe(req) {
+      const opName = operationOf(req);
+      return {
+        operation: Object.hasOwn(opts.operations, opName) ? opName : undefined,
+        protocol: isCbor(req) ? 'cbor' : jsonProtocol,
+      };
+    },
     async handle(req): Promise<ApiResponse> {
-      const isCbor = opts.cbor === true && String(req.headers['content-type'] ?? '').includes('cbor');
-      const protocol: ErrorProtocol = isCbor ? 'cbor' : jsonProtocol;
-      const requestId = randomUUID();
-      try {
-        const target = String(req.headers['x-amz-target']);
-        const opName = target.slice(prefix.length);
-        const op = Object.hasOwn(opts.operations, opName) ? opts.operations[opName] : undefined;
-        if (!op)
-          throw UnknownOperation(
-            `The action or operation requested is invalid. Verify that the action is typed correctly.`,
-          );
-        const input = decodeInput(req.body, isCbor);
-        const output = await op(input, req);
-        const headers: Record<string, string> = { 'x-amzn-requestid': requestId };
-        if (isStreaming(output)) {
-          headers['content-type'] = output.contentType;
-          return { status: 200, headers, stream: output.stream };
-        }
-        if (isCbor) {
-          headers['content-type'] = 'application/x-amz-cbor-1.1';
-          return { status: 200, headers, body: Buffer.from(cborEncode(plainOutput(output ?? {}))) };
-        }
-        headers['content-type'] = jsonType;
-        return { status: 200, headers, body: encodeJson(output ?? {}) };
-      } catch (err) {
-        return serializeError(toAwsError(err), protocol, requestId);
+      const cbor = isCbor(req);
+      const opName = operationOf(req);
+      const op = Object.hasOwn(opts.operations, opName) ? opts.operations[opName] : undefined;
+      if (!op)
+        throw UnknownOperation(
+          `The action or operation requested is invalid. Verify that the action is typed correctly.`,
+        );
+      const input = decodeInput(req.body, cbor);
+      const output = await op(input, req);
+      const headers: Record<string, string> = { 'x-amzn-requestid': req.requestId };
+      if (isStreaming(output)) {
+        headers['content-type'] = output.contentType;
+        return { status: 200, headers, stream: output.stream };
       }
+      if (cbor) {
+        headers['content-type'] = 'application/x-amz-cbor-1.1';
+        return { status: 200, headers, body: Buffer.from(cborEncode(plainOutput(output ?? {}))) };
+      }
+      headers['content-type'] = jsonType;
+      return { status: 200, headers, body: encodeJson(output ?? {}) };
     },
   };
 }

@@ -1,5 +1,4 @@
 import { el, members } from '../../server/protocols/query.js';
-import { toAwsError } from '../../server/serialize-error.js';
 import { snsBatchError } from '../errors.js';
 import type { Publication } from '../model.js';
 import { buildPublication } from '../publication.js';
@@ -15,7 +14,7 @@ interface Failure {
   SenderFault: boolean;
 }
 
-export const publishBatch: SnsAction = async (sns, p) => {
+export const publishBatch: SnsAction = async (sns, p, req) => {
   const t = sns.registry.topic(p.get('TopicArn'));
   const entries = p.items('PublishBatchRequestEntries.member');
   if (entries.length === 0)
@@ -47,7 +46,12 @@ export const publishBatch: SnsAction = async (sns, p) => {
     try {
       ok.push({ id, pub: buildPublication(t, publishInput(e)) });
     } catch (err) {
-      const a = toAwsError(err);
+      // A bug in one entry is logged and counted once, and reported as that entry's InternalFailure.
+      const a = sns.app.errors.toAwsError(err, {
+        service: 'sns',
+        operation: 'PublishBatch',
+        requestId: req.requestId,
+      });
       failed.push({ Id: id, Code: a.type, Message: a.message, SenderFault: a.fault === 'Client' });
     }
   }

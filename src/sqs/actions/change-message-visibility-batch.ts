@@ -4,11 +4,11 @@ import { checkBatch, defineAction, eachEntry, failureXml, scalars, targetQueue }
 import { changeVisibility } from './change-message-visibility.js';
 
 export const changeMessageVisibilityBatch = defineAction({
-  async run(sqs, input) {
+  async run(sqs, input, call) {
     const q = targetQueue(sqs, input);
     const entries = batchEntries(input, 'Entries');
     checkBatch(entries, 'ChangeMessageVisibilityBatchRequestEntry');
-    return eachEntry(entries, 'in-order', (e) => changeVisibility(q, e));
+    return eachEntry(entries, 'in-order', call, (e) => changeVisibility(q, e));
   },
   fromQuery: (p) => ({
     ...scalars(p, ['QueueUrl']),

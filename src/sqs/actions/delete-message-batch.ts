@@ -4,11 +4,11 @@ import { checkBatch, defineAction, eachEntry, failureXml, scalars, targetQueue }
 import { deleteByHandle } from './delete-message.js';
 
 export const deleteMessageBatch = defineAction({
-  async run(sqs, input) {
+  async run(sqs, input, call) {
     const q = targetQueue(sqs, input);
     const entries = batchEntries(input, 'Entries');
     checkBatch(entries, 'DeleteMessageBatchRequestEntry');
-    return eachEntry(entries, 'concurrent', (e) => deleteByHandle(q, reqString(e, 'ReceiptHandle')));
+    return eachEntry(entries, 'concurrent', call, (e) => deleteByHandle(q, reqString(e, 'ReceiptHandle')));
   },
   fromQuery: (p) => ({
     ...scalars(p, ['QueueUrl']),

@@ -30,7 +30,7 @@ export const sendMessageBatch = defineAction({
       try {
         ok.push({ id, m: buildMessage(q, e, call.senderId) });
       } catch (err) {
-        Failed.push(batchFailure(id, err));
+        Failed.push(batchFailure(id, err, call));
       }
     }
     const total = ok.reduce((n, { m }) => n + Buffer.byteLength(m.body) + attributesSize(m.attributes), 0);
