@@ -187,6 +187,16 @@ export class StreamRegistry extends EventEmitter<StreamRegistryEvents> {
     return this.#streams.has(name);
   }
 
+  /** The stream, or undefined when there is none by that name (readers that must not throw). */
+  find(name: string): StreamMeta | undefined {
+    return this.#streams.get(name)?.meta;
+  }
+
+  /** The shard, or undefined when the stream or shard does not exist. */
+  findShard(stream: string, shardId: string): ShardMeta | undefined {
+    return this.#streams.get(stream)?.shards.get(shardId)?.meta;
+  }
+
   nameFromArn(streamArn: string): string | undefined {
     const m = /^arn:aws[\w-]*:kinesis:[^:]*:\d{12}:stream\/([^/]+)$/.exec(streamArn);
     return m?.[1];

@@ -3,7 +3,8 @@ import type { StreamRegistry } from '../kinesis/stream-registry.js';
 import type { FunctionInvoker } from '../lambda/invoker.js';
 import type { AppContext } from '../server/context.js';
 import type { MappingEvents } from './engine/events.js';
-import type { DestinationSender } from './engine/shard-processor.js';
+import type { DestinationSender } from './engine/failure-sink.js';
+import type { StreamView } from './engine/shard-reader.js';
 import type { MappingMeta } from './model.js';
 
 /** What each mapping action gets. */
@@ -20,4 +21,6 @@ export interface MappingsContext {
   /** Moves a mapping through a transitional state to its resting state after the transition delay. */
   transition(m: MappingMeta, via: MappingMeta['State']): Promise<void>;
   remove(uuid: string): Promise<void>;
+  /** The current generation of a stream that exists (throws ResourceNotFoundException otherwise). */
+  view(streamName: string): StreamView;
 }

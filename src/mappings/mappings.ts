@@ -11,16 +11,19 @@ import { createEventSourceMapping } from './actions/create-event-source-mapping.
 import { deleteEventSourceMapping } from './actions/delete-event-source-mapping.js';
 import { getEventSourceMapping } from './actions/get-event-source-mapping.js';
 import { listEventSourceMappings } from './actions/list-event-source-mappings.js';
-import { resolveEventSource } from './actions/resolve-event-source.js';
+import { parseEventSourceArn } from './actions/resolve-event-source.js';
 import { updateEventSourceMapping } from './actions/update-event-source-mapping.js';
 import { Checkpoints } from './engine/checkpoints.js';
+import { systemClock, type Clock } from './engine/clock.js';
 import { compileMapping } from './engine/compiled-mapping.js';
+import type { EngineDeps } from './engine/engine-deps.js';
 import type { MappingEvents } from './engine/events.js';
-import { MappingRunner } from './engine/mapping-runner.js';
-import type { DestinationSender, EngineDeps } from './engine/shard-processor.js';
+import { FailureSink, type DestinationSender } from './engine/failure-sink.js';
+import { MappingRunner, type ShardLag } from './engine/mapping-runner.js';
+import { RegistryStreamView } from './engine/registry-stream-view.js';
 import { compileFilterCriteria } from './filter/index.js';
 import type { MappingsContext } from './mappings-context.js';
-import type { MappingMeta } from './model.js';
+import { LAST_PROCESSING_RESULT, type MappingMeta } from './model.js';
 
 const NS = 'mapping';
 const PREFIX = '/2015-03-31/event-source-mappings';
@@ -36,6 +39,15 @@ export interface MappingsOptions {
    * fsync for all its shards); after a crash at most this much processing is delivered again. @default 10
    */
   checkpointDelayMs?: number;
+  /** How often each enabled mapping samples its lag (records behind, IteratorAge) and its watchdog looks. @default 1000 */
+  lagIntervalMs?: number;
+  /**
+   * A shard with records pending and nothing under way (no batch, no throttle or retry backoff, no window
+   * pending) for this long is a bug: logged, counted, and its reader restarted from the checkpoint. @default 5000
+   */
+  stallMs?: number;
+  /** The engine's clock (tests). @default the system clock */
+  clock?: Clock;
 }
 
 export function compileMappingsOptions(o: MappingsOptions = {}): Required<MappingsOptions> {
@@ -43,7 +55,13 @@ export function compileMappingsOptions(o: MappingsOptions = {}): Required<Mappin
     retryBaseMs: o.retryBaseMs ?? 100,
     retryMaxMs: o.retryMaxMs ?? 10_000,
     checkpointDelayMs: o.checkpointDelayMs ?? 10,
+    lagIntervalMs: o.lagIntervalMs ?? 1000,
+    stallMs: o.stallMs ?? 5000,
+    clock: o.clock ?? systemClock,
   };
+  if (!(c.lagIntervalMs > 0))
+    throw new AwsError('InvalidConfiguration', 'Invalid option lagIntervalMs: must be > 0');
+  if (!(c.stallMs > 0)) throw new AwsError('InvalidConfiguration', 'Invalid option stallMs: must be > 0');
   if (!(c.retryBaseMs >= 0))
     throw new AwsError('InvalidConfiguration', 'Invalid option retryBaseMs: must be >= 0');
   if (!(c.retryMaxMs >= c.retryBaseMs))
@@ -73,6 +91,7 @@ export class Mappings extends EventEmitter<MappingEvents> implements Component {
   readonly #mappings = new Map<string, MappingMeta>();
   readonly #runners = new Map<string, MappingRunner>();
   readonly #timers = new Set<NodeJS.Timeout>();
+  readonly #restarts = new Map<string, Promise<void>>();
   readonly #api: MappingsContext;
   #closed = false;
 
@@ -94,6 +113,7 @@ export class Mappings extends EventEmitter<MappingEvents> implements Component {
       save: (m) => this.#save(m),
       transition: (m, via) => this.#transition(m, via),
       remove: (uuid) => this.#remove(uuid),
+      view: (name) => new RegistryStreamView(deps.kinesis, deps.streams.get(name)),
     };
     this.services = [
       {
@@ -109,19 +129,69 @@ export class Mappings extends EventEmitter<MappingEvents> implements Component {
     s.on('append', (e) => {
       for (const r of this.#runners.values()) if (r.streamName === e.stream) r.onAppend(e.shardId);
     });
-    s.on('reshard', (e) => {
-      for (const r of this.#runners.values()) if (r.streamName === e.stream) r.reconcile();
-    });
+    s.on('reshard', (e) => this.#streamChanged(e.stream));
+    // CREATING (a new generation: the mapping moves to it), DELETING (readers end), ACTIVE after UPDATING.
+    s.on('status', (e) => this.#streamChanged(e.stream));
+    s.on('deleted', (e) => this.#streamChanged(e.stream));
     for (const m of this.#mappings.values()) {
-      if (m.State === 'Enabled') this.#startRunner(m);
+      if (m.State === 'Enabled') await this.#startRunner(m);
       else if (m.State !== 'Disabled') await this.#transition(m, m.State);
     }
+  }
+
+  /**
+   * A stream's shards or lifecycle changed: its runners wake their readers and start children; an enabled
+   * mapping whose stream was created again (a new generation) moves to the new stream.
+   */
+  #streamChanged(stream: string): void {
+    const gen = this.#deps.streams.find(stream)?.createdAt;
+    for (const m of this.#mappings.values()) {
+      if (m.State !== 'Enabled' || parseEventSourceArn(m.EventSourceArn)?.streamName !== stream) continue;
+      const r = this.#runners.get(m.UUID);
+      if (r && r.generation === gen) r.onStreamChange();
+      else if (gen !== undefined) {
+        // A stream of that name exists again: a new stream, read from the mapping's StartingPosition.
+        if (r) this.#setResult(m.UUID, LAST_PROCESSING_RESULT.none);
+        this.#restartRunner(m);
+      } else r?.onStreamChange();
+    }
+  }
+
+  /** Serialised per mapping: a restart waits for the previous runner to stop. */
+  #restartRunner(m: MappingMeta): void {
+    const prev = this.#restarts.get(m.UUID) ?? Promise.resolve();
+    const next = prev
+      .then(async () => {
+        await this.#stopRunner(m.UUID);
+        if (!this.#closed && m.State === 'Enabled' && this.#mappings.get(m.UUID) === m)
+          await this.#startRunner(m);
+      })
+      .catch((err: unknown) => this.#bug(err, { uuid: m.UUID, what: 'mapping restart failed' }))
+      .finally(() => {
+        if (this.#restarts.get(m.UUID) === next) this.#restarts.delete(m.UUID);
+      });
+    this.#restarts.set(m.UUID, next);
+  }
+
+  /** How far each enabled mapping is behind, per shard (records behind, IteratorAge). */
+  lag(uuid: string): ShardLag[] {
+    return this.#runners.get(uuid)?.lag() ?? [];
+  }
+
+  /** A bug in the engine: logged once with the mapping (and shard), counted by the `bug` event. */
+  #bug(err: unknown, where: { uuid: string; shardId?: string; what: string }): void {
+    this.#ctx.log.error(
+      { err, uuid: where.uuid, shardId: where.shardId },
+      `mapping engine bug: ${where.what}`,
+    );
+    this.emit('bug', where);
   }
 
   async close(): Promise<void> {
     this.#closed = true;
     for (const t of this.#timers) clearTimeout(t);
     this.#timers.clear();
+    await Promise.all([...this.#restarts.values()]);
     await Promise.all([...this.#runners.values()].map((r) => r.stop()));
     this.#runners.clear();
   }
@@ -153,8 +223,7 @@ export class Mappings extends EventEmitter<MappingEvents> implements Component {
 
   async #remove(uuid: string): Promise<void> {
     this.#mappings.delete(uuid);
-    const cps = new Checkpoints(this.#ctx.store, uuid);
-    await cps.clear(Checkpoints.listShards(this.#ctx.store, uuid));
+    await Checkpoints.clear(this.#ctx.store, uuid);
     await this.#ctx.store.deleteDoc(NS, uuid);
   }
 
@@ -172,7 +241,7 @@ export class Mappings extends EventEmitter<MappingEvents> implements Component {
       }
       m.State = m.enabled ? 'Enabled' : 'Disabled';
       await this.#save(m);
-      if (m.State === 'Enabled') this.#startRunner(m);
+      if (m.State === 'Enabled') await this.#startRunner(m);
       this.emit('state', { uuid: m.UUID, state: m.State });
     };
     const delay = this.#ctx.options.transitionDelayMs;
@@ -185,11 +254,13 @@ export class Mappings extends EventEmitter<MappingEvents> implements Component {
     this.#timers.add(t);
   }
 
-  #startRunner(m: MappingMeta): void {
-    let source;
-    try {
-      source = resolveEventSource(this.#api, m.EventSourceArn);
-    } catch {
+  async #startRunner(m: MappingMeta): Promise<void> {
+    // One runner per mapping: a transition and a stream change may both start one.
+    while (this.#runners.has(m.UUID)) await this.#stopRunner(m.UUID);
+    const source = parseEventSourceArn(m.EventSourceArn);
+    const meta = source ? this.#deps.streams.find(source.streamName) : undefined;
+    if (!source || !meta || meta.status === 'DELETING' || meta.arn !== source.streamArn) {
+      // The mapping is kept; it starts on a stream of that name once one exists (#streamChanged).
       this.#setResult(m.UUID, 'PROBLEM: Stream not found');
       return;
     }
@@ -203,25 +274,38 @@ export class Mappings extends EventEmitter<MappingEvents> implements Component {
       this.#ctx.options.recordAgeScale,
       source.consumerArn,
     );
+    const o = this.#opts;
+    const sender = this.#deps.destinations();
     const deps: EngineDeps = {
-      streams: this.#deps.streams,
-      kinesis: this.#deps.kinesis,
       invoker: this.#deps.invoker(),
-      destinations: this.#deps.destinations(),
+      sink: sender
+        ? new FailureSink(sender, o.clock, { baseMs: o.retryBaseMs, maxMs: o.retryMaxMs })
+        : undefined,
+      clock: o.clock,
       region: this.#ctx.options.region,
       events: this,
-      retryBaseMs: this.#opts.retryBaseMs,
-      retryMaxMs: this.#opts.retryMaxMs,
+      retryBaseMs: o.retryBaseMs,
+      retryMaxMs: o.retryMaxMs,
       setResult: (uuid, result) => this.#setResult(uuid, result),
+      bugs: { bug: (err, where) => this.#bug(err, where) },
     };
     const runner = new MappingRunner(
       compiled,
       deps,
-      new Checkpoints(this.#ctx.store, m.UUID, this.#opts.checkpointDelayMs),
-      fn?.role ?? '',
+      new RegistryStreamView(this.#deps.kinesis, meta),
+      this.#ctx.store,
+      {
+        startingPosition: m.StartingPosition,
+        startingTimestampMs:
+          m.StartingPositionTimestamp === undefined ? undefined : m.StartingPositionTimestamp * 1000,
+        role: fn?.role ?? '',
+        checkpointDelayMs: o.checkpointDelayMs,
+        lagIntervalMs: o.lagIntervalMs,
+        stallMs: o.stallMs,
+      },
     );
     this.#runners.set(m.UUID, runner);
-    runner.start();
+    await runner.start();
   }
 
   async #stopRunner(uuid: string): Promise<void> {
@@ -235,7 +319,9 @@ export class Mappings extends EventEmitter<MappingEvents> implements Component {
     const m = this.#mappings.get(uuid);
     if (!m || m.LastProcessingResult === result) return;
     m.LastProcessingResult = result;
-    void this.#ctx.store.putDoc(NS, uuid, m).catch(() => undefined);
+    this.#ctx.store
+      .putDoc(NS, uuid, m)
+      .catch((err: unknown) => this.#bug(err, { uuid, what: 'saving LastProcessingResult failed' }));
   }
 
   async #handle(req: ApiRequest): Promise<ApiResponse> {

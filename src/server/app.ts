@@ -11,7 +11,7 @@ import { createKinesis, type Kinesis } from '../kinesis/kinesis.js';
 import { Registry } from 'prom-client';
 import { Mappings, type MappingsOptions } from '../mappings/mappings.js';
 import { MappingMetrics } from '../mappings/mapping-metrics.js';
-import type { DestinationSender } from '../mappings/engine/shard-processor.js';
+import type { DestinationSender } from '../mappings/engine/failure-sink.js';
 import type { FunctionInvoker } from '../lambda/invoker.js';
 import { adminService } from './admin-service.js';
 import { statusReport } from './status-report.js';

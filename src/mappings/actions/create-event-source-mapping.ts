@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { arn } from '../../server/context.js';
 import { AwsError } from '../../server/errors.js';
 import { Validator } from '../../server/validator.js';
+import { Checkpoints } from '../engine/checkpoints.js';
 import { initialCheckpoints } from '../engine/initial-checkpoints.js';
 import type { MappingsContext } from '../mappings-context.js';
 import { LAST_PROCESSING_RESULT, mappingShape, type MappingMeta } from '../model.js';
@@ -81,7 +82,13 @@ export async function createEventSourceMapping(
     createdAtMs: nowMs,
   };
   // LATEST and AT_TIMESTAMP are fixed now, at creation, so a disabled-then-enabled mapping still starts there.
-  await initialCheckpoints(c, m, source.streamName);
+  const view = c.view(source.streamName);
+  await initialCheckpoints(
+    view,
+    new Checkpoints(c.app.store, uuid, view.generation),
+    m.StartingPosition,
+    m.StartingPositionTimestamp === undefined ? undefined : m.StartingPositionTimestamp * 1000,
+  );
   await c.save(m);
   const body = mappingShape(m);
   await c.transition(m, 'Creating');

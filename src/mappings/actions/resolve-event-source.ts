@@ -12,6 +12,14 @@ const STREAM = /^arn:aws[\w-]*:kinesis:[^:]+:\d{12}:stream\/([a-zA-Z0-9_.-]+)$/;
 const CONSUMER =
   /^(arn:aws[\w-]*:kinesis:[^:]+:\d{12}:stream\/([a-zA-Z0-9_.-]+))\/consumer\/[a-zA-Z0-9_.-]+:\d+$/;
 
+/** The stream (and consumer) an event source ARN names, without looking it up; undefined when not a Kinesis ARN. */
+export function parseEventSourceArn(eventSourceArn: string): EventSource | undefined {
+  const consumer = CONSUMER.exec(eventSourceArn);
+  if (consumer) return { streamName: consumer[2]!, streamArn: consumer[1]!, consumerArn: eventSourceArn };
+  const stream = STREAM.exec(eventSourceArn);
+  return stream ? { streamName: stream[1]!, streamArn: eventSourceArn } : undefined;
+}
+
 export function resolveEventSource(c: MappingsContext, eventSourceArn: string): EventSource {
   const consumer = CONSUMER.exec(eventSourceArn);
   if (consumer) {

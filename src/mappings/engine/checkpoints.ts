@@ -11,17 +11,21 @@ export interface Checkpoint {
 }
 
 /**
- * Durable per-shard checkpoints of one mapping. Writes are grouped: a checkpoint waits up to `delayMs` for
- * the others of the mapping (every shard moves its own after each batch), and each round writes the newest
- * value per shard in one store transaction, one fsync. Without this every batch of every shard paid for a
- * transaction of its own, about a fifth of the server's work per batch at BatchSize 100.
+ * Durable per-shard checkpoints of one mapping in one generation of its stream (keys
+ * `<uuid>/<stream creation ms>/<shardId>`): a stream deleted and created again under the same name is a new
+ * stream, and the old stream's checkpoints never apply to it.
+ *
+ * Writes are grouped: a checkpoint waits up to `delayMs` for the others of the mapping (every shard moves its
+ * own after each batch), and each round writes the newest value per shard in one store transaction, one
+ * fsync. Without this every batch of every shard paid for a transaction of its own, about a fifth of the
+ * server's work per batch at BatchSize 100.
  *
  * A crash loses at most the checkpoints of the last `delayMs`: their batches are delivered again, which
  * Lambda's at-least-once processing of Kinesis allows (AWS also redelivers after a failure).
  */
 export class Checkpoints {
   readonly #store: Store;
-  readonly #uuid: string;
+  readonly #prefix: string;
   readonly #delayMs: number;
   /** Set and not yet written. */
   readonly #wanted = new Map<string, Checkpoint>();
@@ -32,9 +36,9 @@ export class Checkpoints {
   /** The round in progress. */
   #current: Promise<void> | undefined;
 
-  constructor(store: Store, uuid: string, delayMs = 0) {
+  constructor(store: Store, uuid: string, generation: number, delayMs = 0) {
     this.#store = store;
-    this.#uuid = uuid;
+    this.#prefix = `${uuid}/${generation}/`;
     this.#delayMs = delayMs;
   }
 
@@ -42,7 +46,16 @@ export class Checkpoints {
     return (
       this.#wanted.get(shardId) ??
       this.#inflight.get(shardId) ??
-      this.#store.getDoc<Checkpoint>(NS, `${this.#uuid}/${shardId}`)
+      this.#store.getDoc<Checkpoint>(NS, this.#prefix + shardId)
+    );
+  }
+
+  /** True when no checkpoint of this generation was ever written (the mapping starts at its StartingPosition). */
+  isEmpty(): boolean {
+    return (
+      this.#wanted.size === 0 &&
+      this.#inflight.size === 0 &&
+      !this.#store.listDocs(NS).some((d) => d.id.startsWith(this.#prefix))
     );
   }
 
@@ -55,7 +68,8 @@ export class Checkpoints {
   async #round(): Promise<void> {
     // Yield first: `set` must store this round as `#next` before it takes its snapshot of `#wanted`.
     await Promise.resolve();
-    // One round at a time, so a newer value is never overtaken by an older one still being written.
+    // One round at a time, so a newer value is never overtaken by an older one still being written. A failed
+    // round's values went back to `#wanted`; its error reached the callers of its own `set`.
     if (this.#current) await this.#current.catch(() => undefined);
     if (this.#delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.#delayMs));
     this.#next = undefined;
@@ -74,7 +88,7 @@ export class Checkpoints {
     for (const [shardId, cp] of batch) this.#inflight.set(shardId, cp);
     try {
       // Issued in one turn: the store commits them in one transaction.
-      await Promise.all(batch.map(([shardId, cp]) => this.#store.putDoc(NS, `${this.#uuid}/${shardId}`, cp)));
+      await Promise.all(batch.map(([shardId, cp]) => this.#store.putDoc(NS, this.#prefix + shardId, cp)));
     } catch (err) {
       // Not durable: back to `#wanted` (unless a newer value is there) for the next round to write.
       for (const [shardId, cp] of batch) if (!this.#wanted.has(shardId)) this.#wanted.set(shardId, cp);
@@ -90,16 +104,33 @@ export class Checkpoints {
     while (this.#next || this.#current) await (this.#next ?? this.#current);
   }
 
-  /** Removes every checkpoint of the mapping (DeleteEventSourceMapping). */
-  async clear(shardIds: Iterable<string>): Promise<void> {
-    await this.flush();
-    for (const id of shardIds) await this.#store.deleteDoc(NS, `${this.#uuid}/${id}`);
-  }
-
-  static listShards(store: Store, uuid: string): string[] {
+  /** Every checkpoint id of a mapping (all generations). */
+  static ids(store: Store, uuid: string): string[] {
     return store
       .listDocs<Checkpoint>(NS)
       .filter((d) => d.id.startsWith(`${uuid}/`))
-      .map((d) => d.id.slice(uuid.length + 1));
+      .map((d) => d.id);
+  }
+
+  /** Removes every checkpoint of a mapping except those of generation `keep` (DeleteEventSourceMapping: none kept). */
+  static async clear(store: Store, uuid: string, keep?: number): Promise<void> {
+    const kept = keep === undefined ? undefined : `${uuid}/${keep}/`;
+    for (const id of Checkpoints.ids(store, uuid))
+      if (!kept || !id.startsWith(kept)) await store.deleteDoc(NS, id);
+  }
+
+  /**
+   * Checkpoints written before they were kept per stream generation (`<uuid>/<shardId>`) belong to the
+   * stream as it is now: they move under its generation once.
+   */
+  static async migrateLegacy(store: Store, uuid: string, generation: number): Promise<void> {
+    for (const id of Checkpoints.ids(store, uuid)) {
+      const rest = id.slice(uuid.length + 1);
+      if (rest.includes('/')) continue;
+      const cp = store.getDoc<Checkpoint>(NS, id);
+      if (cp && !store.getDoc(NS, `${uuid}/${generation}/${rest}`))
+        await store.putDoc(NS, `${uuid}/${generation}/${rest}`, cp);
+      await store.deleteDoc(NS, id);
+    }
   }
 }

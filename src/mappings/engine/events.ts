@@ -29,8 +29,13 @@ export interface MappingEvents {
       shardId: string;
       condition: FailureCondition;
       records: number;
+      /** The first and last discarded record (the failure record's KinesisBatchInfo names them too). */
+      firstSequenceNumber: string;
+      lastSequenceNumber: string;
       delivered: boolean;
       destination?: string;
+      /** Why delivery to the destination failed (after its retries). */
+      deliveryError?: string;
     },
   ];
   /** Records dropped by FilterCriteria (they advance the checkpoint). */
@@ -39,4 +44,13 @@ export interface MappingEvents {
   polled: [{ uuid: string; shardId: string; records: number }];
   /** A shard processor started or finished (a closed shard read to its end). */
   shard: [{ uuid: string; shardId: string; status: 'started' | 'finished' | 'stopped' }];
+  /**
+   * How far a shard of an enabled mapping is behind, sampled every `lagIntervalMs` while records are pending:
+   * records not yet processed up to the shard's tip, and the age of the oldest of them (IteratorAge).
+   */
+  lag: [{ uuid: string; shardId: string; recordsBehind: number; iteratorAgeMs: number }];
+  /** A bug in the engine (logged with its stack): counted, never turned into a state. */
+  bug: [{ uuid: string; shardId?: string; what: string }];
+  /** The watchdog found a shard with records pending and nothing under way, and restarted its reader. */
+  stall: [{ uuid: string; shardId: string; recordsBehind: number; idleMs: number }];
 }

@@ -1,38 +1,87 @@
-import { parentsOf } from '../../kinesis/stream-registry.js';
 import type { ShardMeta } from '../../kinesis/model.js';
+import { parentsOf } from '../../kinesis/stream-registry.js';
+import type { Store } from '../../store/store.js';
+import type { StartingPosition } from '../model.js';
 import { Checkpoints } from './checkpoints.js';
 import type { CompiledMapping } from './compiled-mapping.js';
-import { ShardProcessor, type EngineDeps } from './shard-processor.js';
+import type { EngineDeps } from './engine-deps.js';
+import { initialCheckpoints } from './initial-checkpoints.js';
+import { ShardProcessor } from './shard-processor.js';
+import type { GoneReason, StreamView } from './shard-reader.js';
+
+/** How a runner starts and watches itself. */
+export interface RunnerOptions {
+  startingPosition: StartingPosition;
+  /** Epoch ms (AT_TIMESTAMP). */
+  startingTimestampMs: number | undefined;
+  /** The function's execution role (invokeIdentityArn of the events). */
+  role: string;
+  checkpointDelayMs: number;
+  /** How often lag is sampled and the watchdog looks. */
+  lagIntervalMs: number;
+  /** Records pending this long with nothing under way is a stall (a bug): logged, counted, reader restarted. */
+  stallMs: number;
+}
+
+/** How far a mapping is behind in one shard. */
+export interface ShardLag {
+  shardId: string;
+  recordsBehind: number;
+  iteratorAgeMs: number;
+}
 
 /**
- * Runs one enabled mapping: a ShardProcessor per readable shard, following resharding — a child
- * shard starts only after every parent was read to its end (doc: records of a shard are processed in
- * order; resharding keeps order across parent and children).
+ * Runs one enabled mapping on one generation of its stream: a ShardProcessor per readable shard. The
+ * registry's events drive it (no timer-based discovery): an append wakes its shard's reader; a reshard wakes
+ * every reader (a closed shard is drained to its end) and starts children whose parents are all finished, so
+ * each partition key stays in order across generations of shards (doc: "Lambda processes records in order
+ * ... parent shards before child shards"). A deleted stream ends every reader: the mapping reports
+ * `PROBLEM: Stream not found` until a stream of that name exists again (a new runner then starts on it).
  */
 export class MappingRunner implements AsyncDisposable {
   readonly #m: CompiledMapping;
   readonly #d: EngineDeps;
+  readonly #view: StreamView;
+  readonly #store: Store;
+  readonly #o: RunnerOptions;
   readonly #cps: Checkpoints;
-  readonly #role: string;
   readonly #processors = new Map<string, ShardProcessor>();
+  /** Shards whose reader found the source gone: not restarted until the mapping restarts. */
+  readonly #gone = new Map<string, GoneReason>();
+  #stopTicks: (() => void) | undefined;
+  /** Since when the watchdog has seen a startable shard with records and no processor. */
+  readonly #unstartedSince = new Map<string, number>();
   #stopped = false;
 
-  constructor(m: CompiledMapping, deps: EngineDeps, cps: Checkpoints, role: string) {
+  constructor(m: CompiledMapping, deps: EngineDeps, view: StreamView, store: Store, o: RunnerOptions) {
     this.#m = m;
     this.#d = deps;
-    this.#cps = cps;
-    this.#role = role;
+    this.#view = view;
+    this.#store = store;
+    this.#o = o;
+    this.#cps = new Checkpoints(store, m.uuid, view.generation, o.checkpointDelayMs);
   }
 
   get streamName(): string {
     return this.#m.streamName;
   }
 
+  get generation(): number {
+    return this.#view.generation;
+  }
+
   get uuid(): string {
     return this.#m.uuid;
   }
 
-  start(): void {
+  async start(): Promise<void> {
+    await Checkpoints.migrateLegacy(this.#store, this.#m.uuid, this.#view.generation);
+    // Older generations of the stream are gone for good: their checkpoints never apply again.
+    await Checkpoints.clear(this.#store, this.#m.uuid, this.#view.generation);
+    if (this.#cps.isEmpty())
+      await initialCheckpoints(this.#view, this.#cps, this.#o.startingPosition, this.#o.startingTimestampMs);
+    if (this.#stopped) return;
+    this.#stopTicks = this.#d.clock.every(this.#o.lagIntervalMs, () => this.#tick());
     this.reconcile();
   }
 
@@ -41,49 +90,137 @@ export class MappingRunner implements AsyncDisposable {
     this.#processors.get(shardId)?.wake();
   }
 
+  /** Shards closed or opened (split, merge, UpdateShardCount, expiry) or the stream is being deleted. */
+  onStreamChange(): void {
+    for (const p of this.#processors.values()) p.wake();
+    this.reconcile();
+  }
+
+  /** The shards a processor could run on now: not finished, not gone, every parent finished. */
+  #startable(): ShardMeta[] {
+    const shards = this.#view.shards();
+    const present = new Set(shards.map((s) => s.shardId));
+    return shards.filter(
+      (s) =>
+        !this.#processors.has(s.shardId) &&
+        !this.#gone.has(s.shardId) &&
+        this.#cps.get(s.shardId)?.finished !== true &&
+        parentsOf(s).every((p) => !present.has(p) || this.#cps.get(p)?.finished === true),
+    );
+  }
+
   /** Starts processors for shards that became readable (after a reshard or a finished parent). */
   reconcile(): void {
     if (this.#stopped) return;
-    let shards: ShardMeta[];
-    try {
-      shards = this.#d.streams.get(this.#m.streamName).shards;
-    } catch {
-      return; // stream deleted
+    if (!this.#view.alive()) {
+      this.#d.setResult(this.#m.uuid, this.#goneResult('stream-deleted'));
+      return;
     }
-    const present = new Set(shards.map((s) => s.shardId));
-    for (const s of shards) {
-      if (this.#processors.has(s.shardId)) continue;
+    for (const s of this.#startable()) this.#startShard(s.shardId);
+  }
+
+  #goneResult(reason: GoneReason): string {
+    return reason === 'consumer-deleted' ? 'PROBLEM: Stream consumer not found' : 'PROBLEM: Stream not found';
+  }
+
+  #startShard(shardId: string): void {
+    const start = this.#cps.get(shardId)?.position ?? this.#view.bounds(shardId)?.first ?? 0;
+    const p = new ShardProcessor(this.#m, this.#d, this.#view, this.#cps, shardId, start, this.#o.role);
+    this.#processors.set(shardId, p);
+    this.#unstartedSince.delete(shardId);
+    p.start().then(
+      () => {
+        if (this.#processors.get(shardId) === p) this.#processors.delete(shardId);
+        const reason = p.ended;
+        if (p.status === 'gone' && reason !== undefined && reason !== 'end') {
+          this.#gone.set(shardId, reason);
+          this.#d.setResult(this.#m.uuid, this.#goneResult(reason));
+          return;
+        }
+        if (p.status === 'finished') this.reconcile();
+      },
+      (err: unknown) => {
+        // A bug, not a state of the stream: logged with the mapping and shard, shown as a problem, and the
+        // shard restarted from its checkpoint by the watchdog.
+        if (this.#processors.get(shardId) === p) this.#processors.delete(shardId);
+        this.#d.bugs.bug(err, { uuid: this.#m.uuid, shardId, what: 'shard processor failed' });
+        this.#d.setResult(this.#m.uuid, 'PROBLEM: Internal error (see server log)');
+      },
+    );
+  }
+
+  /** How far the mapping is behind in each shard it has not finished. */
+  lag(): ShardLag[] {
+    const now = this.#d.clock.now();
+    const out: ShardLag[] = [];
+    if (!this.#view.alive()) return out;
+    for (const s of this.#view.shards()) {
+      const p = this.#processors.get(s.shardId);
+      if (p) {
+        out.push({
+          shardId: s.shardId,
+          recordsBehind: p.recordsBehind(),
+          iteratorAgeMs: p.iteratorAgeMs(now),
+        });
+        continue;
+      }
       const cp = this.#cps.get(s.shardId);
-      if (cp?.finished) continue;
-      const parentsDone = parentsOf(s).every((p) => !present.has(p) || this.#cps.get(p)?.finished === true);
-      if (!parentsDone) continue;
-      const start = cp?.position ?? this.#d.streams.bounds(this.#m.streamName, s.shardId).first;
-      const p = new ShardProcessor(this.#m, this.#d, this.#cps, s.shardId, start, this.#role);
-      this.#processors.set(s.shardId, p);
-      p.start().then(
-        () => {
-          if (p.sourceGone) {
-            // Keep the processor registered so reconcile() does not restart a shard that cannot be read.
-            this.#d.setResult(
-              this.#m.uuid,
-              this.#m.consumerArn ? 'PROBLEM: Stream consumer not found' : 'PROBLEM: Stream not found',
-            );
-            return;
-          }
-          if (this.#processors.get(s.shardId) === p) this.#processors.delete(s.shardId);
-          if (!p.stopped) this.reconcile();
-        },
-        (err: unknown) => {
-          this.#processors.delete(s.shardId);
-          this.#d.setResult(this.#m.uuid, `PROBLEM: Internal error: ${String(err)}`);
-        },
-      );
+      const b = this.#view.bounds(s.shardId);
+      if (cp?.finished || !b) continue;
+      const from = Math.max(cp?.position ?? b.first, b.first);
+      const behind = Math.max(0, b.last + 1 - from);
+      const arrival = behind > 0 ? this.#view.arrivalAt(s.shardId, from) : undefined;
+      out.push({
+        shardId: s.shardId,
+        recordsBehind: behind,
+        iteratorAgeMs: arrival === undefined ? 0 : Math.max(0, now - arrival),
+      });
     }
+    return out;
+  }
+
+  /** Samples lag (a stalled mapping shows a rising IteratorAge) and looks for stalls. */
+  #tick(): void {
+    if (this.#stopped) return;
+    const now = this.#d.clock.now();
+    for (const l of this.lag())
+      if (l.recordsBehind > 0) this.#d.events.emit('lag', { uuid: this.#m.uuid, ...l });
+    for (const [shardId, p] of this.#processors) {
+      const idle = p.idleWithPendingMs(now);
+      if (idle < this.#o.stallMs) continue;
+      this.#stall(shardId, p.recordsBehind(), idle, 'records pending and no batch started');
+      this.#processors.delete(shardId);
+      // Restart from the checkpoint once the old processor has let go of its batches.
+      void p.stop().then(() => this.reconcile());
+    }
+    if (!this.#view.alive()) return;
+    for (const s of this.#startable()) {
+      const since = this.#unstartedSince.get(s.shardId) ?? now;
+      this.#unstartedSince.set(s.shardId, since);
+      if (now - since < this.#o.stallMs) continue;
+      this.#stall(
+        s.shardId,
+        this.lag().find((l) => l.shardId === s.shardId)?.recordsBehind ?? 0,
+        now - since,
+        'a readable shard was never started',
+      );
+      this.#startShard(s.shardId);
+    }
+  }
+
+  #stall(shardId: string, recordsBehind: number, idleMs: number, what: string): void {
+    this.#d.bugs.bug(new Error(`mapping stalled: ${what}`), {
+      uuid: this.#m.uuid,
+      shardId,
+      what: `watchdog: ${what}`,
+    });
+    this.#d.events.emit('stall', { uuid: this.#m.uuid, shardId, recordsBehind, idleMs });
   }
 
   /** Stops every shard; the batches in flight finish and their checkpoints are made durable. */
   async stop(): Promise<void> {
     this.#stopped = true;
+    this.#stopTicks?.();
     await Promise.all([...this.#processors.values()].map((p) => p.stop()));
     this.#processors.clear();
     await this.#cps.flush();

@@ -22,20 +22,6 @@ export class Signal {
   }
 }
 
-/** Resolves after `ms` or when `signal` aborts, whichever is first. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const t = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(t);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
-}
-
 /** Resolves when either promise-producing wait settles. */
 export function race(...waits: Array<Promise<unknown>>): Promise<void> {
   return Promise.race(waits).then(() => undefined);
