@@ -82,10 +82,15 @@ export class StreamRegistry extends EventEmitter<StreamRegistryEvents> {
   readonly #blocks = new BlockCache();
   #trimTimer: NodeJS.Timeout | undefined;
 
-  constructor(ctx: AppContext) {
+  /** The clock arrival times, creation and closing times are read from (a virtual one in engine tests). */
+  readonly #now: () => number;
+  #lastCreatedAt = 0;
+
+  constructor(ctx: AppContext, now: () => number = Date.now) {
     super();
     this.setMaxListeners(0);
     this.#ctx = ctx;
+    this.#now = now;
     for (const { doc } of ctx.store.listDocs<StreamMeta>(NS)) this.#load(doc);
   }
 
@@ -114,6 +119,7 @@ export class StreamRegistry extends EventEmitter<StreamRegistryEvents> {
 
   #load(meta: StreamMeta): StreamState {
     const state: StreamState = { meta, shards: new Map(), open: [] };
+    this.#lastCreatedAt = Math.max(this.#lastCreatedAt, meta.createdAt);
     for (const m of meta.shards) {
       const log = new ShardLog(
         this.#ctx.store,
@@ -282,7 +288,10 @@ export class StreamRegistry extends EventEmitter<StreamRegistryEvents> {
         `This request would exceed the on-demand stream limit for the account ${this.account} in ${this.#ctx.options.region}. Limit: ${ON_DEMAND_STREAM_LIMIT}.`,
       );
     }
-    const createdAt = Date.now();
+    // The creation time is the stream's identity (and sequence-number salt): a stream created again under a
+    // deleted one's name in the same millisecond still gets a new one.
+    const createdAt = Math.max(this.#now(), this.#lastCreatedAt + 1);
+    this.#lastCreatedAt = createdAt;
     const shards: ShardMeta[] = evenRanges(shardCount).map(([s, e], index) => ({
       index,
       shardId: shardIdOf(index),
@@ -370,7 +379,7 @@ export class StreamRegistry extends EventEmitter<StreamRegistryEvents> {
   async put(stream: string, entries: ReadonlyArray<PutEntry>): Promise<PutResult[]> {
     const s = this.#state(stream);
     this.#requireVisible(s);
-    const now = Date.now();
+    const now = this.#now();
     const results: PutResult[] = [];
     // One block per shard: the records this call puts there, which share one arrival time (arrival times
     // never go backwards inside a shard, so AT_TIMESTAMP and retention can binary-search).
@@ -460,7 +469,7 @@ export class StreamRegistry extends EventEmitter<StreamRegistryEvents> {
    * ago than that (AWS stops listing a closed shard once its last record has expired). `now` is a parameter
    * so tests can look a day ahead.
    */
-  async trimExpired(now = Date.now()): Promise<void> {
+  async trimExpired(now = this.#now()): Promise<void> {
     for (const s of [...this.#streams.values()]) {
       const cutoff = now - s.meta.retentionHours * 3_600_000;
       const expiredShards: ShardState[] = [];
@@ -532,7 +541,7 @@ export class StreamRegistry extends EventEmitter<StreamRegistryEvents> {
    */
   async #reshard(s: StreamState, parents: ShardState[], children: ShardMeta[]): Promise<void> {
     if (this.#streams.get(s.meta.name) !== s || s.meta.status !== 'UPDATING') return;
-    const now = Date.now();
+    const now = this.#now();
     for (const p of parents) {
       p.meta.endPosition = p.next - 1;
       p.meta.closedAt = now;
@@ -574,7 +583,7 @@ export class StreamRegistry extends EventEmitter<StreamRegistryEvents> {
     this.#requireActiveForReshard(s);
     this.#checkLimit(1);
     const i = this.#nextIndex(s);
-    const now = Date.now();
+    const now = this.#now();
     const children: ShardMeta[] = [
       {
         index: i,
@@ -619,7 +628,7 @@ export class StreamRegistry extends EventEmitter<StreamRegistryEvents> {
       parentShardId: shardId,
       adjacentParentShardId: adjacentShardId,
       startPosition: 0,
-      createdAt: Date.now(),
+      createdAt: this.#now(),
     };
     await this.#beginUpdate(s, () => this.#reshard(s, [a, b], [child]));
   }
@@ -653,7 +662,7 @@ export class StreamRegistry extends EventEmitter<StreamRegistryEvents> {
     this.#checkLimit(target - current);
     const parents = [...s.open];
     const base = this.#nextIndex(s);
-    const now = Date.now();
+    const now = this.#now();
     const children: ShardMeta[] = evenRanges(target, 0n, MAX_HASH_KEY).map(([st, en], k) => {
       const overlapping = parents.filter((p) => p.start <= en && p.end >= st).map((p) => p.meta.shardId);
       return {

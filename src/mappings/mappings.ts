@@ -90,7 +90,9 @@ export class Mappings extends EventEmitter<MappingEvents> implements Component {
   readonly #opts: Required<MappingsOptions>;
   readonly #mappings = new Map<string, MappingMeta>();
   readonly #runners = new Map<string, MappingRunner>();
-  readonly #timers = new Set<NodeJS.Timeout>();
+  /** Transitions waiting for their delay; aborted on close. */
+  readonly #closing = new AbortController();
+  readonly #detach: Array<() => void> = [];
   readonly #restarts = new Map<string, Promise<void>>();
   readonly #api: MappingsContext;
   #closed = false;
@@ -126,13 +128,18 @@ export class Mappings extends EventEmitter<MappingEvents> implements Component {
 
   async start(): Promise<void> {
     const s = this.#deps.streams;
-    s.on('append', (e) => {
+    const onAppend = (e: { stream: string; shardId: string }): void => {
       for (const r of this.#runners.values()) if (r.streamName === e.stream) r.onAppend(e.shardId);
+    };
+    const onChange = (e: { stream: string }): void => this.#streamChanged(e.stream);
+    s.on('append', onAppend);
+    // reshard: parents close, children open. status: CREATING (a new generation: the mapping moves to it),
+    // DELETING (readers end), ACTIVE after UPDATING. deleted: the stream is gone.
+    for (const name of ['reshard', 'status', 'deleted'] as const) s.on(name, onChange);
+    this.#detach.push(() => {
+      s.off('append', onAppend);
+      for (const name of ['reshard', 'status', 'deleted'] as const) s.off(name, onChange);
     });
-    s.on('reshard', (e) => this.#streamChanged(e.stream));
-    // CREATING (a new generation: the mapping moves to it), DELETING (readers end), ACTIVE after UPDATING.
-    s.on('status', (e) => this.#streamChanged(e.stream));
-    s.on('deleted', (e) => this.#streamChanged(e.stream));
     for (const m of this.#mappings.values()) {
       if (m.State === 'Enabled') await this.#startRunner(m);
       else if (m.State !== 'Disabled') await this.#transition(m, m.State);
@@ -189,8 +196,8 @@ export class Mappings extends EventEmitter<MappingEvents> implements Component {
 
   async close(): Promise<void> {
     this.#closed = true;
-    for (const t of this.#timers) clearTimeout(t);
-    this.#timers.clear();
+    this.#closing.abort();
+    for (const d of this.#detach.splice(0)) d();
     await Promise.all([...this.#restarts.values()]);
     await Promise.all([...this.#runners.values()].map((r) => r.stop()));
     this.#runners.clear();
@@ -245,13 +252,13 @@ export class Mappings extends EventEmitter<MappingEvents> implements Component {
       this.emit('state', { uuid: m.UUID, state: m.State });
     };
     const delay = this.#ctx.options.transitionDelayMs;
-    const t = setTimeout(() => {
-      this.#timers.delete(t);
-      finish().catch((err: unknown) =>
-        this.#ctx.log.error({ err, uuid: m.UUID }, 'mapping transition failed'),
-      );
-    }, delay);
-    this.#timers.add(t);
+    // On the engine's clock (virtual in tests); at delay 0 still after the caller's answer is built.
+    const clock = this.#opts.clock;
+    void (async () => {
+      if (delay > 0) await clock.sleep(delay, this.#closing.signal);
+      else await Promise.resolve();
+      await finish();
+    })().catch((err: unknown) => this.#bug(err, { uuid: m.UUID, what: 'mapping transition failed' }));
   }
 
   async #startRunner(m: MappingMeta): Promise<void> {

@@ -21,7 +21,7 @@ export interface MappingEvents {
     },
   ];
   /** A shard checkpoint is durable. */
-  checkpoint: [{ uuid: string; shardId: string; position: number; finished: boolean }];
+  checkpoint: [{ uuid: string; generation: number; shardId: string; position: number; finished: boolean }];
   /** Records were given up on and sent (or not) to the on-failure destination. */
   discard: [
     {

@@ -131,6 +131,7 @@ export class ShardProcessor {
       await this.#cps.set(this.shardId, { position, finished: true });
       this.#d.events.emit('checkpoint', {
         uuid: this.#m.uuid,
+        generation: this.#view.generation,
         shardId: this.shardId,
         position,
         finished: true,
@@ -276,6 +277,7 @@ export class ShardProcessor {
       () =>
         this.#d.events.emit('checkpoint', {
           uuid: this.#m.uuid,
+          generation: this.#view.generation,
           shardId: this.shardId,
           position,
           finished: false,
@@ -315,7 +317,10 @@ export class ShardProcessor {
    */
   idleWithPendingMs(now: number): number {
     if (this.#status !== 'running' || this.#busy > 0 || this.stopped) return 0;
-    if (this.#buffered === 0 && this.recordsBehind() === 0) return 0;
+    // A closed shard read to its end should have finished (its children wait for it).
+    const end = this.#view.endPosition(this.shardId);
+    const drained = end !== undefined && this.#frontier.readPosition > end;
+    if (this.#buffered === 0 && this.recordsBehind() === 0 && !drained) return 0;
     return Math.max(0, now - this.#lastActivity);
   }
 }

@@ -39,6 +39,8 @@ export interface StreamView {
   shards(): ReadonlyArray<ShardMeta>;
   /** Oldest readable position and the last durable one (last < first when empty); undefined when the shard is gone. */
   bounds(shardId: string): { first: number; last: number } | undefined;
+  /** The shard's last position once it is closed (undefined while open or gone). */
+  endPosition(shardId: string): number | undefined;
   /** Arrival time (epoch ms) of the record at `position`, if it exists. */
   arrivalAt(shardId: string, position: number): number | undefined;
   /** First position whose arrival time is >= ms. */
