@@ -99,6 +99,7 @@ export function renderStatus(r: StatusReport): string {
       'RECORDS',
       'ERRORS',
       'THROTTLES',
+      'BEHIND',
       'ITERATOR AGE',
       'MAX AGE',
     ],
@@ -111,7 +112,11 @@ export function renderStatus(r: StatusReport): string {
       count(m.metrics?.records ?? 0),
       count(m.metrics?.errors ?? 0),
       count(m.metrics?.throttles ?? 0),
-      formatMs(m.metrics ? m.metrics.iteratorAgeMs : null),
+      count(m.recordsBehind ?? 0),
+      // Behind: the age of the oldest record still to process; caught up: the last batch's (AWS's reading).
+      formatMs(
+        (m.recordsBehind ?? 0) > 0 ? (m.iteratorAgeMs ?? null) : m.metrics ? m.metrics.iteratorAgeMs : null,
+      ),
       formatMs(m.metrics ? m.metrics.maxIteratorAgeMs : null),
     ]),
   );

@@ -16,6 +16,9 @@ export interface MappingTotals {
   destinationDeliveryFailures: number;
   filtered: number;
   polled: number;
+  /** Engine bugs (logged with their stack) and watchdog restarts of a stalled shard. */
+  bugs: number;
+  stalls: number;
 }
 
 /** Exposes the engine's events as Prometheus metrics and keeps totals for `tributary status`. */
@@ -26,12 +29,45 @@ export class MappingMetrics {
     const labelNames = ['uuid', 'function', 'stream'] as const;
     const counter = (name: string, help: string, extraLabels: string[] = []): Counter<string> =>
       new Counter({ name, help, labelNames: [...labelNames, ...extraLabels], registers: [registry] });
-    const iteratorAge = new Gauge({
+    // Both gauges are read from the engine when scraped: a stalled mapping shows a rising age and a growing
+    // backlog even though no batch completes (AWS emits IteratorAge only per batch, which hides a stall).
+    const iteratorAge: Gauge<string> = new Gauge({
       name: 'tributary_mapping_iterator_age_ms',
-      help: 'IteratorAge: age of the last record of the latest batch when its processing finished',
+      help: 'IteratorAge: age of the oldest record not yet processed (of the last batch when caught up)',
       labelNames,
       registers: [registry],
+      collect: () => {
+        for (const m of mappings.list()) {
+          const lag = mappings.lag(m.UUID);
+          const behind = lag.some((l) => l.recordsBehind > 0);
+          const age = behind
+            ? Math.max(...lag.map((l) => l.iteratorAgeMs))
+            : (this.totals.get(m.UUID)?.iteratorAgeMs ?? 0);
+          iteratorAge.set(labels(m.UUID), age);
+        }
+      },
     });
+    const recordsBehind: Gauge<string> = new Gauge({
+      name: 'tributary_mapping_records_behind',
+      help: 'Records of the stream not yet processed by the mapping, from its checkpoints to the shard tips',
+      labelNames,
+      registers: [registry],
+      collect: () => {
+        for (const m of mappings.list())
+          recordsBehind.set(
+            labels(m.UUID),
+            mappings.lag(m.UUID).reduce((a, l) => a + l.recordsBehind, 0),
+          );
+      },
+    });
+    const bugs = counter(
+      'tributary_mapping_engine_bugs_total',
+      'Bugs in the mapping engine (logged with their stack)',
+    );
+    const stalls = counter(
+      'tributary_mapping_stalls_total',
+      'Shards the watchdog found with records pending and nothing under way (their readers were restarted)',
+    );
     const batches = counter('tributary_mapping_batches_total', 'Batches that completed successfully');
     const records = counter('tributary_mapping_records_total', 'Records delivered in successful batches');
     const invocations = counter(
@@ -98,6 +134,8 @@ export class MappingMetrics {
           destinationDeliveryFailures: 0,
           filtered: 0,
           polled: 0,
+          bugs: 0,
+          stalls: 0,
         };
         this.totals.set(uuid, v);
       }
@@ -117,7 +155,6 @@ export class MappingMetrics {
       if (e.outcome === 'success') {
         batches.inc(l);
         records.inc(l, e.records);
-        iteratorAge.set(l, e.iteratorAgeMs);
         tot.batches++;
         tot.records += e.records;
         tot.iteratorAgeMs = e.iteratorAgeMs;
@@ -139,6 +176,18 @@ export class MappingMetrics {
     mappings.on('filtered', (e) => {
       filtered.inc(labels(e.uuid), e.records);
       t(e.uuid).filtered += e.records;
+    });
+    mappings.on('lag', (e) => {
+      const tot = t(e.uuid);
+      tot.maxIteratorAgeMs = Math.max(tot.maxIteratorAgeMs, e.iteratorAgeMs);
+    });
+    mappings.on('bug', (e) => {
+      bugs.inc(labels(e.uuid));
+      t(e.uuid).bugs++;
+    });
+    mappings.on('stall', (e) => {
+      stalls.inc(labels(e.uuid));
+      t(e.uuid).stalls++;
     });
     mappings.on('polled', (e) => {
       polled.inc(labels(e.uuid), e.records);

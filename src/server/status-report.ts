@@ -25,6 +25,9 @@ export interface StatusReport {
     state: string;
     lastProcessingResult: string;
     metrics: MappingTotals | null;
+    /** Records not yet processed (checkpoints to shard tips) and the age of the oldest of them, now. */
+    recordsBehind: number;
+    iteratorAgeMs: number;
   }>;
   functions: Array<{
     name: string;
@@ -38,6 +41,14 @@ export interface StatusReport {
     /** Invocations running now. */
     concurrent: number;
   }>;
+}
+
+function lagOf(mappings: Mappings, uuid: string): { recordsBehind: number; iteratorAgeMs: number } {
+  const lag = mappings.lag(uuid);
+  return {
+    recordsBehind: lag.reduce((a, l) => a + l.recordsBehind, 0),
+    iteratorAgeMs: lag.reduce((a, l) => Math.max(a, l.recordsBehind > 0 ? l.iteratorAgeMs : 0), 0),
+  };
 }
 
 /** What `tributary status` shows: streams, mappings, functions and their metrics. */
@@ -70,6 +81,7 @@ export function statusReport(parts: {
       state: m.State,
       lastProcessingResult: m.LastProcessingResult,
       metrics: parts.mappingMetrics.totals.get(m.UUID) ?? null,
+      ...lagOf(parts.mappings, m.UUID),
     })),
     functions: parts.lambda.functions.list().map((f) => {
       const t = rec.functions.get(f.name);
