@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { decode as cborXDecode, encode as cborXEncode } from 'cbor-x';
-import { CborDecodeError, decodeCbor, encodeCbor } from '../src/server/protocols/smithy-cbor.js';
+import {
+  CborDecodeError,
+  CborTextError,
+  decodeCbor,
+  encodeCbor,
+} from '../src/server/protocols/smithy-cbor.js';
 
 /**
  * The Smithy RPC v2 CBOR codec (CloudWatch's protocol for botocore) against cbor-x, an independent
@@ -63,5 +68,13 @@ describe('Smithy RPC v2 CBOR codec', () => {
     for (const hex of ['', '62', 'a1', '0101', 'a10101', 'ff', 'bf61', '1c']) {
       assert.throws(() => decodeCbor(Buffer.from(hex, 'hex')), CborDecodeError, hex);
     }
+  });
+
+  it('refuses a text string that is not UTF-8 (CborTextError), never reading U+FFFD in its place', () => {
+    // "k" -> a 2-byte text string c3 28; then an indefinite-length text string with a bad chunk; a CESU surrogate.
+    for (const hex of ['a1616b62c328', 'a1616b7f616161ffff', 'a1616b63eda080']) {
+      assert.throws(() => decodeCbor(Buffer.from(hex, 'hex')), CborTextError, hex);
+    }
+    assert.deepEqual(decodeCbor(Buffer.from('a1616b63efbfbd', 'hex')), { k: '\uFFFD' });
   });
 });

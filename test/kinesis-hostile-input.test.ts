@@ -2,7 +2,15 @@ import { strict as assert } from 'node:assert';
 import http2 from 'node:http2';
 import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { ListStreamsCommand, PutRecordCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
+import {
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  ListStreamsCommand,
+  ListTagsForStreamCommand,
+  PutRecordCommand,
+  type KinesisClient,
+} from '@aws-sdk/client-kinesis';
+import { encode as cborEncode, decode as cborDecode } from 'cbor-x';
 import type { App } from '../src/server/app.js';
 import { kinesisClient, startTestServer } from './helpers.js';
 import { createStream, rawKinesis } from './kinesis-fixtures.js';
@@ -57,6 +65,67 @@ describe('malformed, oversized and hostile requests get an error and the server 
     await app.close();
     process.off('unhandledRejection', onUnhandled);
   });
+
+  /** What a refused request could have changed: the streams, the tags and the records of `alive`. */
+  async function snapshot(): Promise<unknown> {
+    const names = (await k.send(new ListStreamsCommand({}))).StreamNames ?? [];
+    const tags = (await k.send(new ListTagsForStreamCommand({ StreamName: 'alive' }))).Tags;
+    const { ShardIterator } = await k.send(
+      new GetShardIteratorCommand({
+        StreamName: 'alive',
+        ShardId: 'shardId-000000000000',
+        ShardIteratorType: 'TRIM_HORIZON',
+      }),
+    );
+    const records = (await k.send(new GetRecordsCommand({ ShardIterator }))).Records ?? [];
+    return { names, tags, records: records.map((r) => [r.SequenceNumber, r.PartitionKey]) };
+  }
+
+  /**
+   * Sends a request that must be refused (status 400, error `type`, and `message` when given) and checks that
+   * it left nothing behind and that its message is short, whatever it quotes.
+   */
+  async function refusedWithoutTrace(
+    send: () => Promise<{ status: number; type: string | undefined; message: string }>,
+    type: string,
+    message?: string | RegExp,
+  ): Promise<void> {
+    const before = await snapshot();
+    const r = await send();
+    assert.equal(r.status, 400, `${r.type}: ${r.message.slice(0, 300)}`);
+    assert.equal(r.type, type, r.message.slice(0, 300));
+    if (typeof message === 'string') assert.equal(r.message, message);
+    else if (message) assert.match(r.message, message);
+    assert.ok(r.message.length < 2048, `a short message, not ${r.message.length} characters`);
+    assert.deepEqual(await snapshot(), before);
+  }
+
+  const json =
+    (operation: string, body: string | Uint8Array) =>
+    async (): Promise<{ status: number; type: string | undefined; message: string }> => {
+      const r = await rawKinesis(app, operation, body);
+      return {
+        status: r.status,
+        type: r.json?.['__type'] as string | undefined,
+        message: String(r.json?.['message']),
+      };
+    };
+  const cbor =
+    (operation: string, body: unknown) =>
+    async (): Promise<{ status: number; type: string | undefined; message: string }> => {
+      const res = await fetch(app.endpoint, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-amz-cbor-1.1',
+          'x-amz-target': `Kinesis_20131202.${operation}`,
+        },
+        body: body instanceof Uint8Array ? body : cborEncode(body),
+      });
+      const out = cborDecode(Buffer.from(await res.arrayBuffer())) as Record<string, unknown>;
+      return { status: res.status, type: out['__type'] as string, message: String(out['message']) };
+    };
+  const bytes = (...parts: Array<string | number[]>): Buffer =>
+    Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : Buffer.from(p))));
 
   /** The real check after every abuse: a normal SDK call still works and nothing rejected unhandled. */
   async function stillServing(): Promise<void> {
@@ -156,6 +225,111 @@ describe('malformed, oversized and hostile requests get an error and the server 
     const noTarget = await fetch(app.endpoint, { method: 'POST', body: '{}' });
     assert.equal(noTarget.status, 404);
     assert.equal(noTarget.headers.get('x-amzn-errortype'), 'UnknownOperationException');
+    await stillServing();
+  });
+
+  it('a body that is not UTF-8 is a SerializationException, never a partition key with U+FFFD', async () => {
+    await refusedWithoutTrace(
+      json('PutRecord', bytes('{"StreamName":"alive","Data":"eA==","PartitionKey":"', [0xc3, 0x28], '"}')),
+      'SerializationException',
+      'The request body is not valid UTF-8.',
+    );
+    await refusedWithoutTrace(
+      json('CreateStream', bytes('{"StreamName":"s', [0xed, 0xa0, 0x80], '","ShardCount":1}')),
+      'SerializationException',
+    );
+    await refusedWithoutTrace(
+      json('AddTagsToStream', bytes('{"StreamName":"alive","Tags":{"k":"', [0xff], '"}}')),
+      'SerializationException',
+    );
+    // AWS CBOR (the Java SDK, KCL): a text string that is not UTF-8.
+    const key = Buffer.from([0xc3, 0x28]);
+    const cborBody = Buffer.from(
+      cborEncode({ StreamName: 'alive', Data: Buffer.from('x'), PartitionKey: 'PK' }),
+    );
+    const at = cborBody.indexOf(Buffer.from('PK'));
+    await refusedWithoutTrace(
+      cbor('PutRecord', Buffer.concat([cborBody.subarray(0, at), key, cborBody.subarray(at + 2)])),
+      'SerializationException',
+      'A CBOR text string is not valid UTF-8.',
+    );
+    // U+FFFD sent as such (its own three UTF-8 bytes) is a character like any other.
+    const put = await cbor('PutRecord', {
+      StreamName: 'alive',
+      Data: Buffer.from('x'),
+      PartitionKey: 'a\uFFFDb',
+    })();
+    assert.equal(put.status, 200);
+    await stillServing();
+  });
+
+  it('an unpaired surrogate escape is a SerializationException naming the member', async () => {
+    await refusedWithoutTrace(
+      json('PutRecord', '{"StreamName":"alive","Data":"eA==","PartitionKey":"\\ud800"}'),
+      'SerializationException',
+      'Invalid character #xD800 (an unpaired surrogate) in PartitionKey.',
+    );
+    await refusedWithoutTrace(
+      json(
+        'PutRecords',
+        '{"StreamName":"alive","Records":[{"Data":"eA==","PartitionKey":"ok"},' +
+          '{"Data":"eA==","PartitionKey":"x\\udfff"}]}',
+      ),
+      'SerializationException',
+      'Invalid character #xDFFF (an unpaired surrogate) in Records[1].PartitionKey.',
+    );
+    await refusedWithoutTrace(
+      json('AddTagsToStream', '{"StreamName":"alive","Tags":{"\\ud83d":"v"}}'),
+      'SerializationException',
+      'Invalid character #xD83D (an unpaired surrogate) in Tags.',
+    );
+    // A surrogate pair written as escapes is one character (U+1F600), and fine.
+    const r = await rawKinesis(
+      app,
+      'PutRecord',
+      '{"StreamName":"alive","Data":"eA==","PartitionKey":"\\ud83d\\ude00"}',
+    );
+    assert.equal(r.status, 200, r.text);
+    await stillServing();
+  });
+
+  it('100k-deep JSON and CBOR are SerializationExceptions', async () => {
+    const deepObject = '{"a":'.repeat(100_000) + '1' + '}'.repeat(100_000);
+    await refusedWithoutTrace(
+      json(
+        'PutRecord',
+        `{"StreamName":"alive","Data":"eA==","PartitionKey":"p","ExplicitHashKey":${deepObject}}`,
+      ),
+      'SerializationException',
+      'The request body nests deeper than 1000 levels.',
+    );
+    await refusedWithoutTrace(
+      json('CreateStream', `{"StreamName":"deep","ShardCount":1,"Tags":${deepObject}}`),
+      'SerializationException',
+    );
+    // 100k nested CBOR arrays (0x81: an array of one item), then an integer.
+    await refusedWithoutTrace(
+      cbor(
+        'PutRecord',
+        Buffer.concat([Buffer.from([0xa1, 0x61, 0x78]), Buffer.alloc(100_000, 0x81), Buffer.from([0x01])]),
+      ),
+      'SerializationException',
+    );
+    await stillServing();
+  });
+
+  it('a 5 MB value is cut in the message that quotes it', async () => {
+    const big = 'x'.repeat(5 * 1024 * 1024);
+    await refusedWithoutTrace(
+      json('CreateStream', JSON.stringify({ StreamName: big, ShardCount: 1 })),
+      'ValidationException',
+      /^1 validation error detected: Value 'x{1024}\.\.\.' at 'streamName' failed to satisfy constraint: Member must have length less than or equal to 128$/,
+    );
+    await refusedWithoutTrace(
+      json('PutRecord', JSON.stringify({ StreamName: 'alive', Data: 'eA==', PartitionKey: big })),
+      'ValidationException',
+      /Value 'x{1024}\.\.\.' at 'partitionKey' failed to satisfy constraint: Member must have length less than or equal to 256/,
+    );
     await stillServing();
   });
 

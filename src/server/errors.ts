@@ -20,7 +20,7 @@ export class AwsError extends Error {
     extra: Record<string, unknown> = {},
     queryCompat?: QueryCompat,
   ) {
-    super(message);
+    super(capMessage(message));
     this.name = type;
     this.type = type;
     this.status = status;
@@ -41,6 +41,31 @@ export interface QueryCompat {
   code: string;
   /** Smithy namespace prefixed to `__type`, e.g. `com.amazonaws.sqs`. */
   namespace: string;
+}
+
+/** The longest value an error message quotes whole; longer ones are cut (see `echo`). */
+export const MAX_ECHO_CHARS = 1024;
+/** No error message is longer than this, whatever its parts (a last guard for values quoted without `echo`). */
+export const MAX_MESSAGE_CHARS = 8192;
+
+/**
+ * A value from the request, as an error message quotes it: whole up to MAX_ECHO_CHARS characters, else its
+ * start and `...` (an error must not send a 5 MB input back).
+ */
+export function echo(value: string, max = MAX_ECHO_CHARS): string {
+  if (value.length <= max) return value;
+  // Never cut a surrogate pair in half.
+  const end = /[\uD800-\uDBFF]/.test(value.charAt(max - 1)) ? max - 1 : max;
+  return value.slice(0, end) + '...';
+}
+
+/** Messages past MAX_MESSAGE_CHARS keep their start and end (the constraint a validation message ends with). */
+function capMessage(message: string): string {
+  if (message.length <= MAX_MESSAGE_CHARS) return message;
+  const head = echo(message, MAX_MESSAGE_CHARS / 2).slice(0, -3);
+  let tail = message.slice(message.length - MAX_MESSAGE_CHARS / 4);
+  if (/[\uDC00-\uDFFF]/.test(tail.charAt(0))) tail = tail.slice(1);
+  return `${head} ... ${tail}`;
 }
 
 const make =
@@ -66,10 +91,22 @@ export interface ValidationIssue {
 
 function renderValue(value: unknown): string {
   if (value === undefined || value === null) return 'null';
-  if (typeof value === 'string') return value;
+  if (typeof value === 'string') return echo(value);
   if (value instanceof Uint8Array) return 'java.nio.HeapByteBuffer[pos=0 lim=' + value.length + ']';
-  if (typeof value === 'object') return JSON.stringify(value);
-  return String(value);
+  if (typeof value === 'object') return echoJson(value);
+  return echo(String(value));
+}
+
+/**
+ * A structured value as JSON for an error message, cut like `echo`. Never throws: a value too deep for
+ * JSON.stringify (a hostile input nested 100k levels) is named, not rendered.
+ */
+export function echoJson(value: unknown): string {
+  try {
+    return echo(JSON.stringify(value) ?? String(value));
+  } catch {
+    return Array.isArray(value) ? '[...]' : '{...}';
+  }
 }
 
 /** Builds AWS's "N validation error(s) detected: ..." message (at most 10 listed, like AWS). */

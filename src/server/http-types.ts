@@ -7,6 +7,8 @@ export interface ApiRequest {
   /** Path without the query string. */
   path: string;
   query: URLSearchParams;
+  /** The query string as sent (still percent-encoded, without `?`), for readers stricter than URLSearchParams. */
+  search?: string;
   headers: IncomingHttpHeaders;
   body: Buffer;
   httpVersion: '1.1' | '2';

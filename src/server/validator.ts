@@ -1,4 +1,4 @@
-import { AwsError, Serialization, type ValidationIssue } from './errors.js';
+import { AwsError, echo, Serialization, type ValidationIssue } from './errors.js';
 
 /**
  * Collects AWS-style validation issues for one request and throws them together, like AWS's
@@ -179,7 +179,7 @@ export class Validator {
  */
 export function renderIssueValue(value: unknown): string {
   if (value === undefined || value === null) return 'null';
-  return `'${renderBare(value)}'`;
+  return `'${echo(renderBare(value))}'`;
 }
 
 function renderBare(value: unknown): string {

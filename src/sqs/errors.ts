@@ -1,4 +1,4 @@
-import { AwsError } from '../server/errors.js';
+import { AwsError, echo } from '../server/errors.js';
 
 /**
  * SQS errors. SQS speaks AWS JSON 1.0 with `awsQueryCompatible`: the JSON `__type` is the model's shape
@@ -45,4 +45,12 @@ export const missingParameter = (name: string): AwsError =>
 
 /** AWS's wording for an out-of-range numeric parameter. */
 export const invalidValue = (name: string, value: unknown, reason: string): AwsError =>
-  invalidParameter(`Value ${String(value)} for parameter ${name} is invalid. Reason: ${reason}`);
+  invalidParameter(`Value ${echo(String(value))} for parameter ${name} is invalid. Reason: ${reason}`);
+
+/** AWS's message for a character outside XML 1.0's set in a message body; `char` as `#x1`. */
+export const invalidMessageContents = (char: string): AwsError =>
+  sqsError(
+    'InvalidMessageContents',
+    `Invalid binary character '${char}' was found in the message body, the set of allowed characters is ` +
+      '#x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF].',
+  );

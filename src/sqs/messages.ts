@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { invalidValue, missingParameter, sqsError } from './errors.js';
+import { xmlCharRef } from '../server/protocols/input-text.js';
+import { invalidMessageContents, invalidValue, missingParameter, sqsError } from './errors.js';
 import { md5Hex, md5OfAttributes } from './md5.js';
 import { attributesSize, checkMessageAttributes } from './message-attributes.js';
 import type { StoredMessage } from './model.js';
@@ -7,8 +8,8 @@ import { optInt, optString, type Input } from './params.js';
 import { effectiveInt } from './queue-attributes.js';
 import type { Queue } from './queue.js';
 
-/** Characters SQS accepts in a message body (XML 1.0's Char production). */
-const VALID_BODY = /^[\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]*$/u;
+/** A character SQS refuses in a message body (outside XML 1.0's Char production; unpaired surrogates too). */
+const INVALID_BODY_CHAR = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
 
 /**
  * Validates one SendMessage(Batch entry) input against its queue and builds the message to store.
@@ -17,12 +18,8 @@ const VALID_BODY = /^[\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]*$/u;
 export function buildMessage(queue: Queue, input: Input, senderId: string, now = Date.now()): StoredMessage {
   const body = optString(input, 'MessageBody');
   if (body === undefined || body === '') throw missingParameter('MessageBody');
-  if (!VALID_BODY.test(body)) {
-    throw sqsError(
-      'InvalidMessageContents',
-      'Invalid characters found. Valid characters are: #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF',
-    );
-  }
+  const bad = INVALID_BODY_CHAR.exec(body);
+  if (bad) throw invalidMessageContents(xmlCharRef(bad[0].codePointAt(0)!));
   for (const fifoOnly of ['MessageGroupId', 'MessageDeduplicationId']) {
     const v = input[fifoOnly];
     if (v !== undefined && v !== null) {

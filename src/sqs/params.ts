@@ -1,3 +1,4 @@
+import { echoJson } from '../server/errors.js';
 import { invalidParameter, invalidValue, missingParameter } from './errors.js';
 
 /**
@@ -11,7 +12,7 @@ export function optString(input: Input, name: string): string | undefined {
   if (v === undefined || v === null) return undefined;
   if (typeof v !== 'string')
     throw invalidParameter(
-      `Value ${JSON.stringify(v)} for parameter ${name} is invalid. Reason: must be a string.`,
+      `Value ${echoJson(v)} for parameter ${name} is invalid. Reason: must be a string.`,
     );
   return v;
 }
@@ -34,7 +35,7 @@ export function optInt(
   if (v === undefined || v === null || v === '') return undefined;
   const n = typeof v === 'number' ? v : typeof v === 'string' && /^-?\d+$/.test(v.trim()) ? Number(v) : NaN;
   if (!Number.isInteger(n) || n < min || n > max)
-    throw invalidValue(name, typeof v === 'string' ? v : JSON.stringify(v), reason);
+    throw invalidValue(name, typeof v === 'string' ? v : echoJson(v), reason);
   return n;
 }
 

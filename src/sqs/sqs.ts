@@ -1,4 +1,5 @@
 import type { AppContext, Component } from '../server/context.js';
+import type { AwsError } from '../server/errors.js';
 import type { ApiRequest } from '../server/http-types.js';
 import { queryService, type QueryAction } from '../server/protocols/query.js';
 import { rpcService, type Operation } from '../server/protocols/rpc.js';
@@ -20,7 +21,7 @@ import { sendMessageBatch } from './actions/send-message-batch.js';
 import { setQueueAttributes } from './actions/set-queue-attributes.js';
 import { tagQueue } from './actions/tag-queue.js';
 import { untagQueue } from './actions/untag-queue.js';
-import { queueDoesNotExist } from './errors.js';
+import { invalidMessageContents, queueDoesNotExist } from './errors.js';
 import { buildMessage } from './messages.js';
 import type { MessageAttributes } from './model.js';
 import { defaultHost, queueUrl } from './queue-names.js';
@@ -75,6 +76,17 @@ export interface Sqs extends Component {
   queueUrlOf(queueArn: string): string | undefined;
 }
 
+/** A MessageBody parameter, alone or in a batch entry (`Entries[0].MessageBody`, `...Entry.1.MessageBody`). */
+const isMessageBody = (member: string): boolean => /(^|\.)MessageBody$/.test(member);
+
+/**
+ * Bytes that are not UTF-8 in a query MessageBody are InvalidMessageContents, as any character SQS refuses
+ * (the whole request: they cannot be read as text at all); elsewhere the protocol's MalformedQueryString.
+ */
+function invalidQueryText(problem: { member: string; char: string }): AwsError | undefined {
+  return isMessageBody(problem.member) ? invalidMessageContents(problem.char) : undefined;
+}
+
 /** SenderId: the caller's access key id as SigV4 names it, like AWS's principal id. */
 function senderOf(req: ApiRequest, ctx: AppContext): string {
   const auth = String(req.headers.authorization ?? '');
@@ -107,8 +119,21 @@ export function createSqs(app: AppContext): Sqs {
     name: 'sqs',
     queues,
     services: [
-      rpcService({ name: 'sqs', targetPrefix: 'AmazonSQS', jsonVersion: '1.0', operations }),
-      queryService({ name: 'sqs-query', version: SQS_API_VERSION, xmlns: SQS_XMLNS, actions: queryActions }),
+      // An unpaired surrogate in a JSON MessageBody reaches buildMessage: InvalidMessageContents, per batch entry.
+      rpcService({
+        name: 'sqs',
+        targetPrefix: 'AmazonSQS',
+        jsonVersion: '1.0',
+        operations,
+        ownText: isMessageBody,
+      }),
+      queryService({
+        name: 'sqs-query',
+        version: SQS_API_VERSION,
+        xmlns: SQS_XMLNS,
+        actions: queryActions,
+        invalidText: invalidQueryText,
+      }),
     ],
     async sendMessage(queueArn, body, options = {}) {
       const q = queues.byArn(queueArn);

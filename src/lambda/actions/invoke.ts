@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { Validator } from '../../server/validator.js';
 import { MAX_SYNC_PAYLOAD_BYTES } from '../../runtime/invocation.js';
 import { MAX_ASYNC_PAYLOAD_BYTES } from '../async-invocations.js';
@@ -36,6 +37,11 @@ export async function invoke(c: LambdaContext, req: LambdaRequest): Promise<Lamb
   }
   const clientContext = decodeClientContext(header(h['x-amz-client-context']));
   if (payload.length > 0) {
+    // Bytes that are not UTF-8 would reach the function as U+FFFD: refused, as Lambda does.
+    if (!isUtf8(payload))
+      throw InvalidRequestContent(
+        'Could not parse request body into json: Could not parse payload into json: Invalid UTF-8 in the payload.',
+      );
     try {
       JSON.parse(payload.toString('utf8'));
     } catch (err) {

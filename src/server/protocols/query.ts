@@ -1,5 +1,7 @@
-import { AwsError } from '../errors.js';
+import { isUtf8 } from 'node:buffer';
+import { AwsError, echo } from '../errors.js';
 import type { ApiRequest, ApiResponse, Service } from '../http-types.js';
+import { decodeFormComponent, InputError, type InputProblem } from './input-text.js';
 
 /**
  * The AWS query protocol: `Action=...&Version=...` form parameters in, XML out. Used by SNS, by SQS
@@ -16,13 +18,15 @@ import type { ApiRequest, ApiResponse, Service } from '../http-types.js';
  */
 export class QueryParams {
   readonly #entries: ReadonlyMap<string, string>;
+  /**
+   * Set when the request's parameters are not all Unicode text (see readQueryParams): the service refuses the
+   * request with it, and the values above hold URLSearchParams' lenient reading only so routing can see them.
+   */
+  readonly problem: InputProblem | undefined;
 
-  constructor(entries: ReadonlyMap<string, string>) {
+  constructor(entries: ReadonlyMap<string, string>, problem?: InputProblem) {
     this.#entries = entries;
-  }
-
-  static parse(text: string): QueryParams {
-    return new QueryParams(new Map(new URLSearchParams(text)));
+    this.problem = problem;
   }
 
   get(name: string): string | undefined {
@@ -92,11 +96,36 @@ export class QueryParams {
   }
 }
 
-/** Query parameters of a request: the URL query string, then the form body (which wins). */
+/**
+ * Query parameters of a request: the URL query string, then the form body (which wins). Read strictly: a body
+ * that is not UTF-8, or a percent-encoded value whose bytes are not, is a `problem` (the first one found).
+ */
 export function readQueryParams(req: ApiRequest): QueryParams {
-  const merged = new Map<string, string>(req.query);
-  if (isFormBody(req)) for (const [k, v] of new URLSearchParams(req.body.toString('utf8'))) merged.set(k, v);
-  return new QueryParams(merged);
+  const merged = new Map<string, string>();
+  let problem: InputProblem | undefined;
+  const read = (text: string): void => {
+    for (const pair of text.split('&')) {
+      if (pair === '') continue;
+      const eq = pair.indexOf('=');
+      const rawKey = eq === -1 ? pair : pair.slice(0, eq);
+      const rawValue = eq === -1 ? '' : pair.slice(eq + 1);
+      try {
+        const key = decodeFormComponent(rawKey, rawKey);
+        merged.set(key, decodeFormComponent(rawValue, key));
+      } catch (err) {
+        if (!(err instanceof InputError)) throw err;
+        problem ??= err.problem;
+        // URLSearchParams' lenient reading, for routing only.
+        for (const [k, v] of new URLSearchParams(pair)) merged.set(k, v);
+      }
+    }
+  };
+  read(req.search ?? req.query.toString());
+  if (isFormBody(req)) {
+    if (!isUtf8(req.body)) problem ??= { kind: 'utf8' };
+    read(req.body.toString('utf8'));
+  }
+  return new QueryParams(merged, problem);
 }
 
 function isFormBody(req: ApiRequest): boolean {
@@ -197,6 +226,22 @@ export interface QueryServiceOptions {
   /** Namespace of response documents, e.g. `http://sns.amazonaws.com/doc/2010-03-31/`. */
   xmlns: string;
   actions: Record<string, QueryAction>;
+  /**
+   * The error for parameters that are not Unicode text, when the service has its own (SQS: a MessageBody is
+   * InvalidMessageContents); undefined, or no hook, means MalformedQueryString.
+   */
+  invalidText?: (problem: Extract<InputProblem, { kind: 'text' }>) => AwsError | undefined;
+}
+
+/** Parameters that are not Unicode text: the request is refused, never stored altered. */
+function malformedQuery(problem: InputProblem): AwsError {
+  const where =
+    problem.kind === 'text'
+      ? ` in parameter ${echo(problem.member)} (byte ${problem.char})`
+      : problem.kind === 'utf8'
+        ? ' in the request body'
+        : '';
+  return new AwsError('MalformedQueryString', `The query string is not valid UTF-8${where}.`, 400);
 }
 
 const parsedParams = new WeakMap<ApiRequest, QueryParams | null>();
@@ -235,6 +280,10 @@ export function queryService(opts: QueryServiceOptions): Service {
     },
     async handle(req): Promise<ApiResponse> {
       const p = queryParamsOf(req) ?? readQueryParams(req);
+      if (p.problem)
+        throw (
+          (p.problem.kind === 'text' ? opts.invalidText?.(p.problem) : undefined) ?? malformedQuery(p.problem)
+        );
       const action = p.get('Action');
       if (action === undefined)
         throw new AwsError('MissingAction', 'The request must contain the parameter Action.', 400);

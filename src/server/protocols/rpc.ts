@@ -1,7 +1,15 @@
 import { addExtension, decode as cborDecode, encode as cborEncode } from 'cbor-x';
-import { Serialization, UnknownOperation } from '../errors.js';
+import { echo, Serialization, UnknownOperation, type AwsError } from '../errors.js';
 import type { ApiRequest, ApiResponse, Service } from '../http-types.js';
 import type { ErrorProtocol } from '../serialize-error.js';
+import {
+  checkDocument,
+  InputError,
+  MAX_INPUT_DEPTH,
+  parseJsonStrict,
+  type InputProblem,
+} from './input-text.js';
+import { CborTextError, decodeCbor } from './smithy-cbor.js';
 
 /** An operation handler takes the decoded input object and returns the output object. */
 export type Operation = (input: Record<string, unknown>, req: ApiRequest) => Promise<unknown>;
@@ -22,6 +30,12 @@ export interface RpcServiceOptions {
   /** Whether `application/x-amz-cbor-1.1` bodies are accepted (Kinesis: Java SDK/KCL). */
   cbor?: boolean;
   operations: Record<string, Operation>;
+  /**
+   * Members whose characters the service checks itself, by path (`Entries[0].MessageBody`): an unpaired
+   * surrogate escape (`"\ud800"`) in them reaches the service, which refuses it its own way (SQS:
+   * InvalidMessageContents, per entry in a batch); anywhere else it is a SerializationException.
+   */
+  ownText?: (member: string) => boolean;
 }
 
 /**
@@ -157,7 +171,7 @@ export function rpcService(opts: RpcServiceOptions): Service {
         throw UnknownOperation(
           `The action or operation requested is invalid. Verify that the action is typed correctly.`,
         );
-      const input = decodeInput(req.body, cbor);
+      const input = decodeInput(req.body, cbor, opts.ownText);
       const output = await op(input, req);
       const headers: Record<string, string> = { 'x-amzn-requestid': req.requestId };
       if (isStreaming(output)) {
@@ -178,18 +192,62 @@ function isStreaming(v: unknown): v is StreamingOutput {
   return typeof v === 'object' && v !== null && (v as StreamingOutput).streaming === true;
 }
 
-function decodeInput(body: Buffer, isCbor: boolean): Record<string, unknown> {
+function decodeInput(
+  body: Buffer,
+  isCbor: boolean,
+  ownText: RpcServiceOptions['ownText'],
+): Record<string, unknown> {
   if (body.length === 0) return {};
   let value: unknown;
   try {
-    value = isCbor ? cborDecode(body) : JSON.parse(body.toString('utf8'));
-  } catch {
-    throw Serialization(
-      isCbor ? 'Malformed CBOR request body.' : 'Start of structure or map found where not expected.',
-    );
+    value = isCbor ? decodeAwsCbor(body) : parseJsonStrict(body, ownText);
+  } catch (err) {
+    if (!(err instanceof InputError)) throw err;
+    throw invalidInput(err.problem, isCbor);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw Serialization('Start of structure or map found where not expected.');
   }
   return value as Record<string, unknown>;
+}
+
+/** AWS CBOR (cbor-x), held to the same rules as JSON: text is UTF-8, nesting is bounded. */
+function decodeAwsCbor(body: Buffer): unknown {
+  let value: unknown;
+  try {
+    value = cborDecode(body);
+  } catch {
+    // Includes a stack overflow on absurd nesting: the body is refused either way.
+    throw new InputError({ kind: 'syntax' });
+  }
+  // cbor-x reads a text string that is not UTF-8 as U+FFFD: only then are the raw bytes checked.
+  let replaced = false;
+  checkDocument(value, false, (s) => (replaced ||= s.includes('\uFFFD')));
+  if (replaced) {
+    try {
+      decodeCbor(body);
+    } catch (err) {
+      if (err instanceof CborTextError) throw new InputError({ kind: 'utf8' });
+    }
+  }
+  return value;
+}
+
+function invalidInput(problem: InputProblem, isCbor: boolean): AwsError {
+  switch (problem.kind) {
+    case 'syntax':
+      return Serialization(
+        isCbor ? 'Malformed CBOR request body.' : 'Start of structure or map found where not expected.',
+      );
+    case 'utf8':
+      return Serialization(
+        isCbor ? 'A CBOR text string is not valid UTF-8.' : 'The request body is not valid UTF-8.',
+      );
+    case 'depth':
+      return Serialization(`The request body nests deeper than ${MAX_INPUT_DEPTH} levels.`);
+    case 'text':
+      return Serialization(
+        `Invalid character ${problem.char} (an unpaired surrogate) in ${echo(problem.member)}.`,
+      );
+  }
 }

@@ -1,3 +1,5 @@
+import { isUtf8 } from 'node:buffer';
+
 /**
  * CBOR as the Smithy RPC v2 protocol uses it (RFC 8949 subset): timestamps are tag 1 around epoch
  * *seconds* (integer or float), which is what the spec and every SDK mean. AWS's older CBOR protocol
@@ -6,6 +8,8 @@
  */
 
 export class CborDecodeError extends Error {}
+/** A text string whose bytes are not UTF-8 (refused, never read with U+FFFD in place of the bad bytes). */
+export class CborTextError extends CborDecodeError {}
 
 /** Decodes one CBOR data item. Definite and indefinite lengths; tags other than 1 yield their content. */
 export function decodeCbor(bytes: Uint8Array): unknown {
@@ -101,8 +105,11 @@ class Reader {
         return -1 - this.#arg(info);
       case 2:
         return Buffer.from(this.#string(2, info));
-      case 3:
-        return Buffer.from(this.#string(3, info)).toString('utf8');
+      case 3: {
+        const text = Buffer.from(this.#string(3, info));
+        if (!isUtf8(text)) throw new CborTextError('a text string is not valid UTF-8');
+        return text.toString('utf8');
+      }
       case 4: {
         this.#enter();
         const out: unknown[] = [];
