@@ -202,6 +202,7 @@ describe('malformed, oversized and hostile requests get an error and the server 
   });
 
   it('wrong content types and undecodable bodies get AWS errors', async () => {
+    const before = await snapshot();
     const cborWithJson = await rawKinesis(app, 'ListStreams', '{"Limit": 1}', 'application/x-amz-cbor-1.1');
     assert.equal(cborWithJson.status, 400);
     assert.equal(cborWithJson.headers.get('x-amzn-errortype'), 'SerializationException');
@@ -225,6 +226,7 @@ describe('malformed, oversized and hostile requests get an error and the server 
     const noTarget = await fetch(app.endpoint, { method: 'POST', body: '{}' });
     assert.equal(noTarget.status, 404);
     assert.equal(noTarget.headers.get('x-amzn-errortype'), 'UnknownOperationException');
+    assert.deepEqual(await snapshot(), before);
     await stillServing();
   });
 
@@ -330,6 +332,46 @@ describe('malformed, oversized and hostile requests get an error and the server 
       'ValidationException',
       /Value 'x{1024}\.\.\.' at 'partitionKey' failed to satisfy constraint: Member must have length less than or equal to 256/,
     );
+    await stillServing();
+  });
+
+  it('requests that fail validation create, store and tag nothing', async () => {
+    for (const [operation, body, type] of [
+      ['CreateStream', { StreamName: 'half', ShardCount: 0 }, 'ValidationException'],
+      [
+        'CreateStream',
+        { StreamName: 'half', ShardCount: 1, Tags: { ['k'.repeat(129)]: 'v' } },
+        'ValidationException',
+      ],
+      [
+        'PutRecords',
+        {
+          StreamName: 'alive',
+          Records: [
+            { Data: 'eA==', PartitionKey: 'good' },
+            { Data: 'eA==', PartitionKey: 'k'.repeat(257) },
+          ],
+        },
+        'ValidationException',
+      ],
+      [
+        'PutRecords',
+        { StreamName: 'alive', Records: [{ Data: 'eA==', PartitionKey: 'p' }, { Data: 'not base64!' }] },
+        'SerializationException',
+      ],
+      [
+        'AddTagsToStream',
+        { StreamName: 'alive', Tags: { good: 'v', ['k'.repeat(129)]: 'v' } },
+        'ValidationException',
+      ],
+      [
+        'PutRecord',
+        { StreamName: 'alive', Data: 'eA==', PartitionKey: 'p', ExplicitHashKey: '-1' },
+        'ValidationException',
+      ],
+    ] as const) {
+      await refusedWithoutTrace(json(operation, JSON.stringify(body)), type);
+    }
     await stillServing();
   });
 

@@ -15,6 +15,7 @@ import {
   ListSubscriptionsCommand,
   ListTagsForResourceCommand,
   ListTopicsCommand,
+  PublishCommand,
   type SNSClient,
 } from '@aws-sdk/client-sns';
 import type { App } from '../src/server/app.js';
@@ -255,6 +256,70 @@ describe('SQS and SNS refuse hostile input and keep no partial state', () => {
     );
   });
 
+  it('SQS JSON: requests that fail validation create, tag and change nothing', async () => {
+    for (const [target, body, code] of [
+      [
+        'CreateQueue',
+        { QueueName: 'half', Attributes: { VisibilityTimeout: 'abc' } },
+        'InvalidAttributeValue',
+      ],
+      [
+        'CreateQueue',
+        { QueueName: 'half', Attributes: { DelaySeconds: '5', Nope: '1' } },
+        'InvalidAttributeName',
+      ],
+      [
+        'CreateQueue',
+        { QueueName: 'half', tags: { ['k'.repeat(129)]: 'v' } },
+        'InvalidParameterValueException',
+      ],
+      ['CreateQueue', { QueueName: 'half.fifo', Attributes: { FifoQueue: 'true' } }, 'UnsupportedOperation'],
+      [
+        'SetQueueAttributes',
+        { QueueUrl: queueUrl, Attributes: { DelaySeconds: '5', MaximumMessageSize: '1' } },
+        'InvalidAttributeValue',
+      ],
+      [
+        'TagQueue',
+        { QueueUrl: queueUrl, Tags: { good: 'v', ['k'.repeat(129)]: 'v' } },
+        'InvalidParameterValueException',
+      ],
+      [
+        'SendMessageBatch',
+        {
+          QueueUrl: queueUrl,
+          Entries: [
+            { Id: 'a', MessageBody: 'x'.repeat(600_000) },
+            { Id: 'b', MessageBody: 'x'.repeat(600_000) },
+          ],
+        },
+        'BatchRequestTooLong',
+      ],
+      [
+        'SendMessageBatch',
+        {
+          QueueUrl: queueUrl,
+          Entries: [
+            { Id: 'a', MessageBody: 'x' },
+            { Id: 'a', MessageBody: 'y' },
+          ],
+        },
+        'BatchEntryIdsNotDistinct',
+      ],
+      [
+        'SendMessage',
+        {
+          QueueUrl: queueUrl,
+          MessageBody: 'x',
+          MessageAttributes: { n: { DataType: 'Number', StringValue: 'abc' } },
+        },
+        'InvalidParameterValueException',
+      ],
+    ] as const) {
+      await refusedWithoutTrace(sqsJson(target, JSON.stringify(body)), { code });
+    }
+  });
+
   it('SQS query: parameters that are not UTF-8 are refused, never stored as U+FFFD', async () => {
     const q = encodeURIComponent(queueUrl);
     await refusedWithoutTrace(
@@ -308,6 +373,55 @@ describe('SQS and SNS refuse hostile input and keep no partial state', () => {
         code: 'MalformedQueryString',
         message: 'The query string is not valid UTF-8 in parameter Name (byte #xC3).',
       },
+    );
+  });
+
+  it('SNS: requests that fail validation create, subscribe, tag and change nothing', async () => {
+    const t = encodeURIComponent(topicArn);
+    const queueArn = encodeURIComponent(await queueArnOf(sqs, queueUrl));
+    const deepPolicy = encodeURIComponent('{"a":'.repeat(100_000) + '["x"]' + '}'.repeat(100_000));
+    for (const [body, code] of [
+      [
+        `Action=CreateTopic&${SNS_V}&Name=half&Attributes.entry.1.key=Nope&Attributes.entry.1.value=1`,
+        'InvalidParameter',
+      ],
+      [
+        `Action=CreateTopic&${SNS_V}&Name=half&Tags.member.1.Key=${'k'.repeat(129)}&Tags.member.1.Value=v`,
+        'InvalidParameter',
+      ],
+      [
+        `Action=Subscribe&${SNS_V}&TopicArn=${t}&Protocol=sqs&Endpoint=${queueArn}` +
+          `&Attributes.entry.1.key=FilterPolicy&Attributes.entry.1.value=${deepPolicy}`,
+        'InvalidParameter',
+      ],
+      [
+        `Action=Subscribe&${SNS_V}&TopicArn=${t}&Protocol=sqs&Endpoint=${queueArn}` +
+          '&Attributes.entry.1.key=RawMessageDelivery&Attributes.entry.1.value=maybe',
+        'InvalidParameter',
+      ],
+      [
+        `Action=SetTopicAttributes&${SNS_V}&TopicArn=${t}&AttributeName=Nope&AttributeValue=1`,
+        'InvalidParameter',
+      ],
+      [
+        `Action=TagResource&${SNS_V}&ResourceArn=${t}&Tags.member.1.Key=good&Tags.member.1.Value=v` +
+          `&Tags.member.2.Key=${'k'.repeat(129)}&Tags.member.2.Value=v`,
+        'InvalidParameter',
+      ],
+      [
+        `Action=PublishBatch&${SNS_V}&TopicArn=${t}` +
+          '&PublishBatchRequestEntries.member.1.Id=a&PublishBatchRequestEntries.member.1.Message=one' +
+          '&PublishBatchRequestEntries.member.2.Id=a&PublishBatchRequestEntries.member.2.Message=two',
+        'BatchEntryIdsNotDistinct',
+      ],
+      [`Action=Publish&${SNS_V}&TopicArn=${t}&Message=m&Subject=${BIG}`, 'InvalidParameter'],
+    ] as const) {
+      await refusedWithoutTrace(() => queryError(body), { code });
+    }
+    // The SDK sees the same (a Publish that is refused delivers nothing).
+    await assert.rejects(
+      sns.send(new PublishCommand({ TopicArn: topicArn, Message: 'm', Subject: 'line\nbreak' })),
+      { name: 'InvalidParameterException' },
     );
   });
 });
