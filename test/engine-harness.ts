@@ -357,3 +357,50 @@ export class InProcessEngine {
     await closing;
   }
 }
+
+/** What all runs covered together. */
+export const covered = {
+  runs: 0,
+  records: 0,
+  delivered: 0,
+  duplicates: 0,
+  discarded: 0,
+  invokes: 0,
+  failed: 0,
+  throttles: 0,
+  restarts: 0,
+  generations: 0,
+  ops: {} as Record<string, number>,
+};
+
+/** Runs one sequence; returns what went wrong (empty when everything held). */
+export async function runSequence(seed: number, setup: MappingSetup, ops: Op[]): Promise<string[]> {
+  const e = new InProcessEngine(seed);
+  try {
+    return await runOn(e, setup, ops);
+  } finally {
+    const st = e.model.stats();
+    covered.runs++;
+    covered.records += st.records;
+    covered.delivered += st.delivered;
+    covered.duplicates += st.duplicates;
+    covered.discarded += st.discarded;
+    covered.invokes += e.coverage.invokes;
+    covered.failed += e.coverage.failedInvokes;
+    covered.throttles += e.coverage.throttles;
+    covered.restarts += e.coverage.restarts;
+    covered.generations += e.coverage.generations;
+    for (const [k, v] of Object.entries(e.coverage.ops)) covered.ops[k] = (covered.ops[k] ?? 0) + v;
+  }
+}
+
+async function runOn(e: InProcessEngine, setup: MappingSetup, ops: Op[]): Promise<string[]> {
+  await e.setup(setup);
+  for (const o of ops) await e.apply(o);
+  const pending = await e.finish();
+  await e.close();
+  const problems = [...e.model.violations, ...e.bugs];
+  if (pending.length > 0)
+    problems.push(`stall: ${pending.length} records never done: ${pending.slice(0, 5).join(', ')}`);
+  return problems;
+}

@@ -1,4 +1,4 @@
-import { EventEmitter } from 'node:events';
+import { EventEmitter, setMaxListeners } from 'node:events';
 import type { StreamRegistry } from '../kinesis/stream-registry.js';
 import type { KinesisContext } from '../kinesis/kinesis-context.js';
 import type { FunctionInvoker } from '../lambda/invoker.js';
@@ -103,6 +103,8 @@ export class Mappings extends EventEmitter<MappingEvents> implements Component {
     this.#ctx = ctx;
     this.#deps = deps;
     this.#opts = compileMappingsOptions(deps.options);
+    // Every transition waiting for its delay listens on it.
+    setMaxListeners(0, this.#closing.signal);
     for (const { doc } of ctx.store.listDocs<MappingMeta>(NS)) this.#mappings.set(doc.UUID, doc);
     this.#api = {
       app: ctx,

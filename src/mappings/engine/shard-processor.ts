@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { KinesisRecord } from '../../kinesis/model.js';
 import { BatchDelivery, Stopped, type InvokeStrategy } from './batch-delivery.js';
 import { judgeInvoke } from './batch-outcome.js';
@@ -68,6 +69,8 @@ export class ShardProcessor {
     role: string,
   ) {
     this.shardId = shardId;
+    // Every lane's backoff, batching window and delivery sleeps on it.
+    setMaxListeners(0, this.#abort.signal);
     this.#m = m;
     this.#d = deps;
     this.#view = view;
