@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { decode as cborDecode, encode as cborEncode } from 'cbor-x';
 import { pino } from 'pino';
 import { KinesisClient, ListStreamsCommand, DescribeStreamCommand } from '@aws-sdk/client-kinesis';
-import { LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
+import { LambdaClient, ListEventSourceMappingsCommand, ListFunctionsCommand } from '@aws-sdk/client-lambda';
 import { ListTopicsCommand, SNSClient } from '@aws-sdk/client-sns';
 import { ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { App } from '../src/server/app.js';
@@ -224,6 +224,26 @@ describe('unexpected errors: one error path for every service and protocol', () 
       assert.equal(res.status, 500);
       assert.equal(res.headers.get('x-amzn-errortype'), 'InternalFailure');
       assert.deepEqual(await res.json(), { Type: 'Service', message: 'An internal error occurred.' });
+    } finally {
+      lambda.destroy();
+    }
+  });
+
+  it('REST-JSON (event source mappings, @aws-sdk/client-lambda)', async () => {
+    failing.add('lambda-event-source-mappings/ListEventSourceMappings');
+    const lambda = new LambdaClient({ endpoint: app.endpoint, region, credentials, maxAttempts: 1 });
+    try {
+      const from = lines.length;
+      const err = await sdkFailure(() => lambda.send(new ListEventSourceMappingsCommand({})));
+      assert.equal(err.name, 'InternalFailure');
+      assert.equal(err.$metadata.httpStatusCode, 500);
+      assertLoggedOnce(
+        from,
+        err.$metadata.requestId!,
+        'lambda-event-source-mappings',
+        'ListEventSourceMappings',
+      );
+      assert.equal(await counter('lambda-event-source-mappings', 'ListEventSourceMappings'), 1);
     } finally {
       lambda.destroy();
     }

@@ -5,7 +5,6 @@ import type { FunctionInvoker } from '../lambda/invoker.js';
 import type { AppContext, Component } from '../server/context.js';
 import { AwsError } from '../server/errors.js';
 import type { ApiRequest, ApiResponse, Service } from '../server/http-types.js';
-import { serializeError, toAwsError } from '../server/serialize-error.js';
 import { parseRestJsonBody } from '../lambda/rest-json-body.js';
 import { createEventSourceMapping } from './actions/create-event-source-mapping.js';
 import { deleteEventSourceMapping } from './actions/delete-event-source-mapping.js';
@@ -124,6 +123,7 @@ export class Mappings extends EventEmitter<MappingEvents> implements Component {
         name: 'lambda-event-source-mappings',
         matches: (r) => r.path.startsWith(PREFIX),
         handle: (r) => this.#handle(r),
+        describe: (r) => ({ operation: this.#operation(r), protocol: 'rest-json' }),
       },
     ];
   }
@@ -333,33 +333,45 @@ export class Mappings extends EventEmitter<MappingEvents> implements Component {
       .catch((err: unknown) => this.#bug(err, { uuid, what: 'saving LastProcessingResult failed' }));
   }
 
+  /** Which operation a request names (for the error path's log and metric). */
+  #operation(req: ApiRequest): string | undefined {
+    const rest = req.path.slice(PREFIX.length).replace(/^\/+|\/+$/g, '');
+    if (rest === '')
+      return req.method === 'POST'
+        ? 'CreateEventSourceMapping'
+        : req.method === 'GET'
+          ? 'ListEventSourceMappings'
+          : undefined;
+    if (rest.includes('/')) return undefined;
+    return {
+      GET: 'GetEventSourceMapping',
+      PUT: 'UpdateEventSourceMapping',
+      DELETE: 'DeleteEventSourceMapping',
+    }[req.method];
+  }
+
+  /** Errors are thrown: the router answers them through the one error path (server/error-path.ts). */
   async #handle(req: ApiRequest): Promise<ApiResponse> {
-    try {
-      const rest = req.path.slice(PREFIX.length).replace(/^\/+|\/+$/g, '');
-      let out: { status: number; body: unknown };
-      if (rest === '') {
-        if (req.method === 'POST')
-          out = await createEventSourceMapping(this.#api, parseRestJsonBody(req.body));
-        else if (req.method === 'GET') out = await listEventSourceMappings(this.#api, req.query);
-        else throw methodNotAllowed();
-      } else {
-        if (rest.includes('/'))
-          throw new AwsError('ResourceNotFoundException', 'The resource you requested does not exist.', 404);
-        if (req.method === 'GET') out = await getEventSourceMapping(this.#api, rest);
-        else if (req.method === 'PUT')
-          out = await updateEventSourceMapping(this.#api, rest, parseRestJsonBody(req.body));
-        else if (req.method === 'DELETE') out = await deleteEventSourceMapping(this.#api, rest);
-        else throw methodNotAllowed();
-      }
-      return {
-        status: out.status,
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(out.body),
-      };
-    } catch (err) {
-      if (!(err instanceof AwsError)) this.#ctx.log.error({ err }, 'event source mapping request failed');
-      return serializeError(toAwsError(err), 'rest-json');
+    const rest = req.path.slice(PREFIX.length).replace(/^\/+|\/+$/g, '');
+    let out: { status: number; body: unknown };
+    if (rest === '') {
+      if (req.method === 'POST') out = await createEventSourceMapping(this.#api, parseRestJsonBody(req.body));
+      else if (req.method === 'GET') out = await listEventSourceMappings(this.#api, req.query);
+      else throw methodNotAllowed();
+    } else {
+      if (rest.includes('/'))
+        throw new AwsError('ResourceNotFoundException', 'The resource you requested does not exist.', 404);
+      if (req.method === 'GET') out = await getEventSourceMapping(this.#api, rest);
+      else if (req.method === 'PUT')
+        out = await updateEventSourceMapping(this.#api, rest, parseRestJsonBody(req.body));
+      else if (req.method === 'DELETE') out = await deleteEventSourceMapping(this.#api, rest);
+      else throw methodNotAllowed();
     }
+    return {
+      status: out.status,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(out.body),
+    };
   }
 }
 

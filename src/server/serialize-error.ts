@@ -7,16 +7,6 @@ import { encodeCbor as encodeSmithyCbor } from './protocols/smithy-cbor.js';
 /** The wire shapes AWS uses for errors; every service picks the one its protocol uses. */
 export type ErrorProtocol = 'json-1.0' | 'json-1.1' | 'cbor' | 'rpc-v2-cbor' | 'rest-json' | 'query';
 
-/**
- * Anything thrown that is not an AwsError is our bug: InternalFailure, never a crash. This neither logs nor
- * counts: services go through `errorResponse` / `ErrorPath.toAwsError` (error-path.ts) instead. Kept only for
- * src/mappings/mappings.ts until it moves to `errorResponse`; remove it then.
- */
-export function toAwsError(err: unknown): AwsError {
-  if (err instanceof AwsError) return err;
-  return new AwsError('InternalFailure', 'An internal error occurred.', 500);
-}
-
 function xmlEscape(s: string): string {
   return s.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
