@@ -21,6 +21,14 @@ program
     '--transition-delay-ms <ms>',
     'how long CREATING/UPDATING/DELETING last (env TRIBUTARY_TRANSITION_DELAY_MS)',
   )
+  .option(
+    '--account-concurrency <n>',
+    'AWS account concurrency: invocations beyond it are throttled, default 1000 (env TRIBUTARY_ACCOUNT_CONCURRENCY)',
+  )
+  .option(
+    '--max-workers <n>',
+    'worker processes alive at once; more invocations wait, default from CPUs and memory (env TRIBUTARY_MAX_WORKERS)',
+  )
   .action(async (flags) => {
     await up(flags);
   });

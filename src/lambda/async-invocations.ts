@@ -131,6 +131,11 @@ export class AsyncInvocations {
     this.#pump(functionName);
   }
 
+  /** Reserved concurrency changed, which moves what every function may use: try every queue again. */
+  wakeAll(): void {
+    for (const fn of [...this.#queues.keys()]) this.#pump(fn);
+  }
+
   /** The function is gone: its queued events are dropped. */
   async dropFunction(functionName: string): Promise<void> {
     const q = this.#queues.get(functionName) ?? [];

@@ -71,6 +71,7 @@ export class FunctionRegistry extends EventEmitter<RegistryEvents> {
   /** Functions with a create/update/delete underway (their code is being unpacked). */
   readonly #locked = new Set<string>();
   readonly #timers = new Set<NodeJS.Timeout>();
+  #reservedTotal = 0;
 
   constructor(app: AppContext, code: CodeStore, limits: UnzipLimits) {
     super();
@@ -78,7 +79,15 @@ export class FunctionRegistry extends EventEmitter<RegistryEvents> {
     this.#app = app;
     this.#code = code;
     this.#limits = limits;
-    for (const { doc } of app.store.listDocs<FunctionRecord>(FUNCTION_NS)) this.#records.set(doc.name, doc);
+    for (const { doc } of app.store.listDocs<FunctionRecord>(FUNCTION_NS)) {
+      this.#records.set(doc.name, doc);
+      this.#reservedTotal += doc.reservedConcurrency ?? 0;
+    }
+  }
+
+  /** The sum of every function's reserved concurrency. */
+  get reservedTotal(): number {
+    return this.#reservedTotal;
   }
 
   /** Finishes transitions a previous run left half-way, and removes code no function uses. */
@@ -222,6 +231,7 @@ export class FunctionRegistry extends EventEmitter<RegistryEvents> {
     else next.reservedConcurrency = reserved;
     // Memory first, then the store: writes issued in order land in order, so the last one wins everywhere.
     this.#records.set(name, next);
+    this.#reservedTotal += (reserved ?? 0) - (current.reservedConcurrency ?? 0);
     await this.#app.store.putDoc(FUNCTION_NS, name, next);
     return structuredClone(next);
   }
@@ -244,7 +254,9 @@ export class FunctionRegistry extends EventEmitter<RegistryEvents> {
     this.#locked.add(name);
     try {
       await this.#app.store.deleteDoc(FUNCTION_NS, name);
+      const deleted = this.#records.get(name);
       this.#records.delete(name);
+      this.#reservedTotal -= deleted?.reservedConcurrency ?? 0;
       this.#specs.delete(name);
       this.emit('deleted', structuredClone(current));
       return current;

@@ -1,13 +1,23 @@
-import { cpus } from 'node:os';
+import { availableParallelism, totalmem } from 'node:os';
 
 /** Tuning of the Lambda component. Every field has a default; `compileLambdaOptions` checks them once. */
 export interface LambdaOptions {
   /**
-   * Invocations running at once across all functions (AWS's account concurrency). Beyond it a
-   * RequestResponse invoke is throttled (ConcurrentInvocationLimitExceeded) and Event invokes wait.
-   * @default 4 × the CPU count, at least 4
+   * AWS's account concurrency: invocations running at once across all functions (reserved concurrency is
+   * set aside from it, and at least 100 of it, or all of it below 100, stays unreserved). Beyond it a
+   * RequestResponse invoke is throttled (429, ConcurrentInvocationLimitExceeded) and Event invokes wait.
+   * CLI `--account-concurrency`, env TRIBUTARY_ACCOUNT_CONCURRENCY.
+   * @default 1000
    */
-  maxConcurrency?: number;
+  accountConcurrency?: number;
+  /**
+   * The machine's limit: worker processes alive at once (idle and spare ones included). It never throttles:
+   * an invocation finding every worker slot taken waits its turn (FIFO) for at most its function's timeout,
+   * then fails as a timeout does; the wait is logged as `Queue Duration` in its REPORT line.
+   * CLI `--max-workers`, env TRIBUTARY_MAX_WORKERS.
+   * @default 4 × the CPUs, at most one per 256 MiB of memory, at least 2 (see `defaultMaxWorkers`)
+   */
+  maxWorkers?: number;
   /** An idle worker process is ended after this long without work. @default 300000 */
   idleTimeoutMs?: number;
   /** A starting runtime must ask for its first invocation within this (AWS's 10 s init limit). @default 10000 */
@@ -36,17 +46,35 @@ export type CompiledLambdaOptions = Required<LambdaOptions>;
 /** A LambdaOptions field was invalid. */
 export class LambdaOptionsError extends Error {
   readonly field: keyof LambdaOptions;
+  /** What is wrong with it (`must be a positive integer`). */
+  readonly why: string;
 
   constructor(field: keyof LambdaOptions, why: string) {
     super(`Invalid lambda option ${field}: ${why}`);
     this.name = 'LambdaOptionsError';
     this.field = field;
+    this.why = why;
   }
+}
+
+/** Memory set aside per worker process when sizing the default machine limit. */
+const MEMORY_PER_WORKER = 256 * 1024 * 1024;
+
+/**
+ * The default machine limit: 4 worker processes per CPU (handlers mostly wait on I/O), but no more than one
+ * per 256 MiB of the memory the server may use (the cgroup limit in a container), and at least 2.
+ */
+export function defaultMaxWorkers(
+  cpus = availableParallelism(),
+  memoryBytes = Math.min(totalmem(), process.constrainedMemory?.() || Infinity),
+): number {
+  return Math.max(2, Math.min(cpus * 4, Math.floor(memoryBytes / MEMORY_PER_WORKER)));
 }
 
 export function compileLambdaOptions(o: LambdaOptions = {}, logLevel = 'info'): CompiledLambdaOptions {
   const c: CompiledLambdaOptions = {
-    maxConcurrency: o.maxConcurrency ?? Math.max(4, cpus().length * 4),
+    accountConcurrency: o.accountConcurrency ?? 1000,
+    maxWorkers: o.maxWorkers ?? defaultMaxWorkers(),
     idleTimeoutMs: o.idleTimeoutMs ?? 300_000,
     initTimeoutMs: o.initTimeoutMs ?? 10_000,
     asyncRetryDelaysMs: o.asyncRetryDelaysMs ?? [60_000, 120_000],
@@ -60,7 +88,8 @@ export function compileLambdaOptions(o: LambdaOptions = {}, logLevel = 'info'): 
   const positiveInt = (field: keyof LambdaOptions, v: number): void => {
     if (!Number.isInteger(v) || v < 1) throw new LambdaOptionsError(field, 'must be a positive integer');
   };
-  positiveInt('maxConcurrency', c.maxConcurrency);
+  positiveInt('accountConcurrency', c.accountConcurrency);
+  positiveInt('maxWorkers', c.maxWorkers);
   positiveInt('idleTimeoutMs', c.idleTimeoutMs);
   positiveInt('initTimeoutMs', c.initTimeoutMs);
   positiveInt('asyncMaxEventAgeMs', c.asyncMaxEventAgeMs);

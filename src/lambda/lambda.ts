@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { rm } from 'node:fs/promises';
+import type { Registry } from 'prom-client';
 import type { AppContext, Component } from '../server/context.js';
 import { WorkerFleet } from '../runtime/worker-fleet.js';
 import { AsyncInvocations } from './async-invocations.js';
@@ -14,6 +15,7 @@ import type { LambdaContext } from './lambda-context.js';
 import type { LambdaEvents } from './lambda-events.js';
 import { compileLambdaOptions, type CompiledLambdaOptions, type LambdaOptions } from './lambda-options.js';
 import { lambdaRestService } from './rest-service.js';
+import { registerWorkerMetrics } from './worker-metrics.js';
 
 /** The Lambda component: the REST API, the function registry, worker processes, and the invoker others call. */
 export interface Lambda extends Component, FunctionInvoker {
@@ -30,7 +32,8 @@ export interface Lambda extends Component, FunctionInvoker {
   readonly root: string;
 }
 
-export function createLambda(app: AppContext, opts: LambdaOptions = {}): Lambda {
+/** `metrics` is the server's Prometheus registry (the machine limit's metrics are registered there). */
+export function createLambda(app: AppContext, opts: LambdaOptions, metrics: Registry): Lambda {
   const options = compileLambdaOptions(opts, app.options.logLevel);
   const events = new EventEmitter<LambdaEvents>();
   events.setMaxListeners(0);
@@ -44,7 +47,8 @@ export function createLambda(app: AppContext, opts: LambdaOptions = {}): Lambda 
     maxBytes: options.maxUnzippedBytes,
     maxEntries: 100_000,
   });
-  const limiter = new ConcurrencyLimiter(options.maxConcurrency);
+  // AWS's limits decide throttling (limiter); the machine's limit (fleet, maxWorkers) only makes invocations wait.
+  const limiter = new ConcurrencyLimiter(options.accountConcurrency, () => functions.reservedTotal);
   /** Code directories replaced or deleted, removed once no worker runs them. */
   const doomedCode = new Set<string>();
 
@@ -58,13 +62,14 @@ export function createLambda(app: AppContext, opts: LambdaOptions = {}): Lambda 
     nodePath: options.nodePath,
     idleTimeoutMs: options.idleTimeoutMs,
     initTimeoutMs: options.initTimeoutMs,
-    maxWorkers: options.maxConcurrency,
+    maxWorkers: options.maxWorkers,
     spareWorkers: options.spareWorkers,
     get endpointUrl(): string {
       return endpointUrl();
     },
   };
-  const fleet = new WorkerFleet(fleetEnv, {
+  const workerMetrics = registerWorkerMetrics(metrics, () => fleet);
+  const fleet: WorkerFleet = new WorkerFleet(fleetEnv, {
     log: (fn, line) => logs.write(fn, line),
     workerSpawned: (fn, w) => events.emit('workerSpawn', { functionName: fn, workerId: w.id, pid: w.pid }),
     workerExited: (fn, w, exit) => {
@@ -78,6 +83,7 @@ export function createLambda(app: AppContext, opts: LambdaOptions = {}): Lambda 
       });
     },
     poolDrained: () => collectCode(),
+    dequeued: (fn, waitedMs, timedOut) => workerMetrics.dequeued(fn, waitedMs, timedOut),
   });
   const invocations = new Invocations({ registry: functions, fleet, limiter, events });
   const asyncInvocations = new AsyncInvocations({
@@ -109,6 +115,7 @@ export function createLambda(app: AppContext, opts: LambdaOptions = {}): Lambda 
   });
   functions.on('deleted', (r) => {
     fleet.retire(r.name);
+    workerMetrics.forget(r.name);
     doomedCode.add(code.dir(r.name, r.codeId));
     collectCode();
     void asyncInvocations

@@ -26,6 +26,11 @@ export interface InvocationRequest {
   readonly clientContext?: string;
   /** Keep the last 4 KB of this invocation's log lines (LogType Tail). */
   readonly tail: boolean;
+  /**
+   * Set by the fleet when the invocation had to wait for a worker slot (the machine limit): how long, ms.
+   * Shown in the REPORT line as `Queue Duration`.
+   */
+  readonly queuedMs?: number;
 }
 
 /** How a run ended, from the caller's point of view. */

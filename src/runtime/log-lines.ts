@@ -17,6 +17,8 @@ export interface ReportFacts {
   /** `timeout` or `error` when the invocation did not complete normally. */
   status?: 'timeout' | 'error';
   errorType?: string;
+  /** Time the invocation waited for a worker under the machine limit (`--max-workers`), when it had to. */
+  queuedMs?: number;
 }
 
 export function reportLine(f: ReportFacts): string {
@@ -26,6 +28,8 @@ export function reportLine(f: ReportFacts): string {
   if (f.initDurationMs !== undefined) s += `\tInit Duration: ${f.initDurationMs.toFixed(2)} ms`;
   if (f.status !== undefined) s += `\tStatus: ${f.status}`;
   if (f.errorType !== undefined) s += `\tError Type: ${f.errorType}`;
+  // Not an AWS field (Lambda never queues a synchronous invoke): last, so parsers of AWS's fields are unaffected.
+  if (f.queuedMs !== undefined) s += `\tQueue Duration: ${f.queuedMs.toFixed(2)} ms`;
   return s + '\t';
 }
 

@@ -1,8 +1,9 @@
 import { tmpdir } from 'node:os';
+import { performance } from 'node:perf_hooks';
 import type { FunctionSpec, InvocationRequest, InvocationResult } from './invocation.js';
 import { canUseSpare } from './spawn-spec.js';
 import { WorkerPool } from './worker-pool.js';
-import { Worker, type WorkerEnvironment, type WorkerExit } from './worker.js';
+import { platformError, Worker, type WorkerEnvironment, type WorkerExit } from './worker.js';
 
 export interface FleetHooks {
   log(functionName: string, line: string): void;
@@ -10,17 +11,24 @@ export interface FleetHooks {
   workerExited(functionName: string, w: Worker, exit: WorkerExit): void;
   /** A retired pool has finished its last invocation and has no workers left. */
   poolDrained(spec: FunctionSpec): void;
+  /**
+   * An invocation left the fleet's queue: it got a worker, failed before getting one, or (`timedOut`) waited
+   * for a worker slot as long as its function's timeout. `waitedMs` is the time it spent waiting because
+   * every slot of the machine limit was taken (0 when it never had to).
+   */
+  dequeued(functionName: string, waitedMs: number, timedOut: boolean): void;
 }
 
 export interface FleetOptions extends WorkerEnvironment {
   /**
-   * Most function worker processes alive at once (idle ones included); idle ones are evicted to make room.
-   * Spares come on top (at most `spareWorkers` for each of the 2 most recent MemorySize values).
+   * The machine's limit: most worker processes alive at once, idle ones and spares included (a process
+   * being started or ended counts until it is gone). An invocation finding every slot taken waits, in
+   * arrival order, for an idle process to be ended or a busy one to finish.
    */
   maxWorkers: number;
   /**
    * Pre-started Node.js runtimes kept per MemorySize in use (0 disables): a new function's first worker
-   * adopts one instead of waiting for a process to start.
+   * adopts one instead of waiting for a process to start. They take a slot only while one is free.
    */
   spareWorkers: number;
 }
@@ -28,9 +36,30 @@ export interface FleetOptions extends WorkerEnvironment {
 /** Spares are kept for at most this many distinct MemorySize values (the most recently used ones). */
 const SPARE_SIZES = 2;
 
+/** An invocation waiting for a worker. */
+interface Waiting {
+  readonly pool: WorkerPool;
+  readonly req: InvocationRequest;
+  readonly resolve: (r: InvocationResult) => void;
+  /** Since when (performance.now()) every worker slot it could use is taken; undefined while it is not. */
+  blockedSince: number | undefined;
+  /** Time spent blocked before `blockedSince`, ms. */
+  blockedMs: number;
+  /** Fails it as a timeout once it has been blocked for the function's timeout. */
+  timer: NodeJS.Timeout | undefined;
+}
+
 /**
- * Every worker pool of the server: one current pool per function (its latest code and configuration) plus
- * retired pools still finishing invocations that started before an update.
+ * Every worker pool of the server — one current pool per function (its latest code and configuration) plus
+ * retired pools still finishing invocations that arrived before an update — and the machine limit.
+ *
+ * Invocations reaching the fleet were admitted by the concurrency limiter (AWS's limits); here they are
+ * never refused. They wait in one queue, served oldest first: each gets a ready worker of its pool, a worker
+ * already starting for it, or a new worker. A new worker takes one of `maxWorkers` slots; when none is free,
+ * an idle process is ended for the oldest waiting invocation (a spare first, then the least recently used
+ * idle worker), or it waits for a busy worker. A warm worker another waiting invocation of its own function
+ * can use is taken from it only as `#mayTakeAnySlot` says. Time spent blocked is bounded by the function's
+ * timeout: past it the invocation fails as a timeout.
  */
 export class WorkerFleet {
   readonly #pools = new Map<string, WorkerPool>();
@@ -39,40 +68,70 @@ export class WorkerFleet {
   readonly #opts: FleetOptions;
   #closed = false;
   #allGone: (() => void) | undefined;
+  /** Invocations waiting for a worker, oldest first (a Set iterates in insertion order). */
+  readonly #waiting = new Set<Waiting>();
+  /** How many of them wait for each pool. */
+  readonly #waitingPer = new Map<WorkerPool, number>();
+  /** Idle processes ended to free a slot, until their process is gone. */
+  readonly #evicted = new Set<Worker>();
+  #scheduling = false;
+  #scheduleAgain = false;
+  #peakAlive = 0;
   /** Pre-started runtimes not yet adopted. */
   readonly #spares = new Set<Worker>();
+  /** Spares ended whose process has not exited yet (they still hold a slot). */
+  readonly #sparesEnding = new Set<Worker>();
   /** Spares being started, per MemorySize. */
   readonly #sparesStarting = new Map<number, number>();
   /** MemorySize values that wanted a spare, most recent last. */
   #spareSizes: number[] = [];
+  /** A spare was wanted while no slot was free: started once one is. */
+  #spareOwed = false;
 
   constructor(opts: FleetOptions, hooks: FleetHooks) {
     this.#opts = opts;
     this.#hooks = hooks;
   }
 
-  /** Runs an (already admitted) invocation on the pool for this exact function version. */
+  /** The machine limit (FleetOptions.maxWorkers). */
+  get maxWorkers(): number {
+    return this.#opts.maxWorkers;
+  }
+
+  /**
+   * Runs an (already admitted) invocation on the pool for this exact function version, as soon as the
+   * machine limit lets it start; always resolves (failures, a timeout in the queue included, are results).
+   */
   run(spec: FunctionSpec, req: InvocationRequest): Promise<InvocationResult> {
-    return this.#poolFor(spec).run(req);
+    const pool = this.#poolFor(spec);
+    if (this.#closed) return Promise.resolve(killed(pool, req));
+    return new Promise<InvocationResult>((resolve) => {
+      const e: Waiting = { pool, req, resolve, blockedSince: undefined, blockedMs: 0, timer: undefined };
+      this.#waiting.add(e);
+      this.#waitingPer.set(pool, (this.#waitingPer.get(pool) ?? 0) + 1);
+      this.#schedule();
+    });
   }
 
   #poolFor(spec: FunctionSpec): WorkerPool {
     const current = this.#pools.get(spec.functionName);
     if (current && current.spec.key === spec.key) return current;
     if (current) this.#retire(current);
-    const pool = new WorkerPool(
+    const pool: WorkerPool = new WorkerPool(
       spec,
       {
         log: (fn, line) => this.#hooks.log(fn, line),
-        workerSpawned: (w) => this.#hooks.workerSpawned(spec.functionName, w),
-        workerExited: (w, exit) => {
-          this.#hooks.workerExited(spec.functionName, w, exit);
-          this.#checkAllGone();
+        workerSpawned: (w) => {
+          this.#hooks.workerSpawned(spec.functionName, w);
         },
-        beforeSpawn: (p) => this.#makeRoom(p),
-        takeSpare: (s) => this.#takeSpare(s),
-        drained: (p) => {
-          if (this.#retired.delete(p)) this.#hooks.poolDrained(p.spec);
+        workerExited: (w, exit) => this.#workerExited(pool, w, exit),
+        changed: () => this.#schedule(),
+        spawnFailed: (err) => {
+          // The loopback listener could not bind: fail one waiting invocation rather than retrying forever.
+          this.#failOldest(pool, (req) =>
+            pool.failure(req, 'Runtime.Unknown', `Could not start the runtime: ${err.message}`),
+          );
+          this.#schedule();
         },
       },
       this.#opts,
@@ -80,6 +139,27 @@ export class WorkerFleet {
     if (this.#closed) pool.shutdown();
     this.#pools.set(spec.functionName, pool);
     return pool;
+  }
+
+  #workerExited(pool: WorkerPool, w: Worker, exit: WorkerExit): void {
+    this.#evicted.delete(w);
+    this.#hooks.workerExited(pool.spec.functionName, w, exit);
+    const f = exit.initFailure;
+    if (f) {
+      // The invocation that was waiting for this runtime to start fails with the init error, as on AWS.
+      this.#failOldest(pool, (req) =>
+        pool.failure(
+          req,
+          f.errorType,
+          f.message,
+          f.runtimeBody ?? platformError(f.errorType, req.requestId, f.message),
+          f.initLines,
+          f.initDurationMs,
+        ),
+      );
+    }
+    this.#schedule();
+    this.#checkAllGone();
   }
 
   /** The function's code or configuration changed, or it was deleted: its workers finish and go away. */
@@ -92,12 +172,35 @@ export class WorkerFleet {
     if (this.#pools.get(pool.spec.functionName) === pool) this.#pools.delete(pool.spec.functionName);
     this.#retired.add(pool);
     pool.retire();
+    this.#schedule();
   }
 
-  /** Worker processes alive or starting. */
+  /** Function worker processes alive or starting (spares not included). */
   get workerCount(): number {
     let n = 0;
     for (const p of this.#allPools()) n += p.workerCount;
+    return n;
+  }
+
+  /** Every worker process alive, starting or ending, spares included: what `maxWorkers` bounds. */
+  get aliveCount(): number {
+    return this.workerCount + this.spareCount + this.#sparesEnding.size;
+  }
+
+  /** The most processes ever alive at once (see `aliveCount`). */
+  get peakAlive(): number {
+    return this.#peakAlive;
+  }
+
+  /** Invocations waiting for a worker (including those whose worker is starting). */
+  get waitingCount(): number {
+    return this.#waiting.size;
+  }
+
+  /** Invocations waiting because every slot of the machine limit is taken. */
+  get blockedCount(): number {
+    let n = 0;
+    for (const e of this.#waiting) if (e.blockedSince !== undefined) n++;
     return n;
   }
 
@@ -117,6 +220,172 @@ export class WorkerFleet {
     yield* this.#pools.values();
     yield* this.#retired;
   }
+
+  // ---- scheduling -------------------------------------------------------------------------------------------
+
+  /** Hands out workers and slots to waiting invocations, oldest first. Re-entrant calls run it again after. */
+  #schedule(): void {
+    if (this.#scheduling) {
+      this.#scheduleAgain = true;
+      return;
+    }
+    this.#scheduling = true;
+    try {
+      do {
+        this.#scheduleAgain = false;
+        this.#dispatch();
+      } while (this.#scheduleAgain);
+    } finally {
+      this.#scheduling = false;
+    }
+  }
+
+  #dispatch(): void {
+    if (this.#closed) return;
+    const now = performance.now();
+    // Per pool: workers on their way to ready not yet counted on by an earlier invocation.
+    const supply = new Map<WorkerPool, number>();
+    // Processes already being ended to free a slot, not yet counted on by an earlier invocation.
+    let ending = this.#evicted.size;
+    // Set once no idle process is left to end (then no pool has a ready worker either).
+    let noIdle = false;
+    // Blocked invocations that may only take a slot no other waiting invocation needs.
+    let patient = 0;
+    for (const e of this.#waiting) {
+      const p = e.pool;
+      const w = noIdle ? undefined : p.takeReady();
+      if (w) {
+        w.assign(this.#dequeue(e, false), e.resolve);
+        continue;
+      }
+      const s = supply.get(p) ?? p.coming;
+      if (s > 0) {
+        supply.set(p, s - 1);
+        this.#unblock(e);
+        continue;
+      }
+      supply.set(p, 0);
+      if (!p.closed) {
+        // Adopting a spare takes no new slot: the spare already holds one.
+        const spare = this.#findSpare(p.spec);
+        if (spare || this.aliveCount < this.#opts.maxWorkers) {
+          this.#spawn(p, spare);
+          this.#unblock(e);
+          continue;
+        }
+      }
+      // Every slot is taken.
+      this.#block(e, now);
+      if (ending > 0) ending--;
+      else if (noIdle) continue;
+      else if (this.#mayTakeAnySlot(e, now)) noIdle = !this.#endIdleProcess();
+      else patient++;
+    }
+    // Idle processes still left serve no waiting invocation of their own function: end them for the patient.
+    for (; patient > 0 && !noIdle; patient--) noIdle = !this.#endIdleProcess();
+    this.#trimRetired();
+    if (this.#spareOwed && this.aliveCount < this.#opts.maxWorkers) {
+      this.#spareOwed = false;
+      for (const m of this.#spareSizes) this.#startSpare(m);
+    }
+  }
+
+  /**
+   * Whether a blocked invocation may have the next slot even at the cost of another function's warm worker
+   * that has invocations of its own waiting (FIFO across functions). Yes when its function has no worker at
+   * all (it would otherwise wait for other functions' queues to drain), or when it has waited half its
+   * timeout. Otherwise it waits for its own function's busy workers, or for an idle process: switching a slot
+   * between functions costs a cold start, and under load strict FIFO would pay one for nearly every invocation.
+   */
+  #mayTakeAnySlot(e: Waiting, now: number): boolean {
+    if (!e.pool.hasLiveWorker) return true;
+    const blockedMs = e.blockedMs + (e.blockedSince === undefined ? 0 : now - e.blockedSince);
+    return blockedMs >= e.pool.spec.timeoutSeconds * 500;
+  }
+
+  /** Takes `e` out of the queue; returns its request, carrying how long it waited for a slot. */
+  #dequeue(e: Waiting, timedOut: boolean): InvocationRequest {
+    this.#unblock(e);
+    this.#waiting.delete(e);
+    const n = (this.#waitingPer.get(e.pool) ?? 1) - 1;
+    if (n === 0) this.#waitingPer.delete(e.pool);
+    else this.#waitingPer.set(e.pool, n);
+    this.#hooks.dequeued(e.pool.spec.functionName, e.blockedMs, timedOut);
+    return e.blockedMs > 0 ? { ...e.req, queuedMs: e.blockedMs } : e.req;
+  }
+
+  #block(e: Waiting, now: number): void {
+    if (e.blockedSince !== undefined) return;
+    e.blockedSince = now;
+    const left = e.pool.spec.timeoutSeconds * 1000 - e.blockedMs;
+    e.timer = setTimeout(
+      () => {
+        if (!this.#waiting.has(e)) return;
+        e.resolve(e.pool.queueTimeout(this.#dequeue(e, true)));
+        this.#schedule();
+      },
+      Math.max(0, left),
+    );
+  }
+
+  #unblock(e: Waiting): void {
+    if (e.blockedSince === undefined) return;
+    e.blockedMs += performance.now() - e.blockedSince;
+    e.blockedSince = undefined;
+    clearTimeout(e.timer);
+    e.timer = undefined;
+  }
+
+  /** Fails the oldest invocation waiting for `pool` (its runtime could not start) with `result`. */
+  #failOldest(pool: WorkerPool, result: (req: InvocationRequest) => InvocationResult): void {
+    for (const e of this.#waiting) {
+      if (e.pool !== pool) continue;
+      e.resolve(result(this.#dequeue(e, false)));
+      return;
+    }
+  }
+
+  /** Frees a slot: ends a spare, else the least recently used idle worker. False when no process is idle. */
+  #endIdleProcess(): boolean {
+    for (const w of this.#spares) {
+      this.#endSpare(w);
+      this.#evicted.add(w);
+      return true;
+    }
+    return this.#endIdleWorker();
+  }
+
+  /** Ends the least recently used idle worker of any pool; false when none is idle. */
+  #endIdleWorker(): boolean {
+    let victim: WorkerPool | undefined;
+    for (const p of this.#allPools()) {
+      const t = p.oldestIdle;
+      if (t !== undefined && (victim === undefined || t < (victim.oldestIdle ?? Infinity))) victim = p;
+    }
+    const w = victim?.evictIdle();
+    if (!w) return false;
+    this.#evicted.add(w);
+    return true;
+  }
+
+  /** Retired pools: idle workers nobody waits for end; a pool with no workers left has drained. */
+  #trimRetired(): void {
+    for (const p of this.#retired) {
+      if (this.#waitingPer.has(p)) continue;
+      p.dropIdle('retired');
+      if (p.workerCount === 0) {
+        this.#retired.delete(p);
+        this.#hooks.poolDrained(p.spec);
+      }
+    }
+  }
+
+  #notePeak(): void {
+    const alive = this.aliveCount;
+    if (alive > this.#peakAlive) this.#peakAlive = alive;
+  }
+
+  // ---- spares -----------------------------------------------------------------------------------------------
 
   /** Spare runtimes alive (started or starting, not adopted). */
   get spareCount(): number {
@@ -142,37 +411,38 @@ export class WorkerFleet {
   }
 
   #checkAllGone(): void {
-    if (this.#closed && this.workerCount === 0 && this.spareCount === 0) this.#allGone?.();
+    if (this.#closed && this.aliveCount === 0) this.#allGone?.();
   }
 
-  /** Hands out a spare matching the function (then starts another for next time). */
-  #takeSpare(spec: FunctionSpec): Worker | undefined {
+  /** A spare the function can adopt, if one is waiting. */
+  #findSpare(spec: FunctionSpec): Worker | undefined {
     if (this.#opts.spareWorkers === 0 || !canUseSpare(spec)) return undefined;
-    let found: Worker | undefined;
-    for (const w of this.#spares) {
-      if (w.state === 'spare' && w.spareMemorySize === spec.memorySize) {
-        found = w;
-        break;
-      }
-    }
-    if (found) this.#spares.delete(found);
-    this.#wantSpare(spec.memorySize);
-    return found;
+    for (const w of this.#spares) if (w.state === 'spare' && w.spareMemorySize === spec.memorySize) return w;
+    return undefined;
+  }
+
+  /** Starts a worker for `pool` (adopting `spare` if given), and another spare for next time. */
+  #spawn(pool: WorkerPool, spare: Worker | undefined): void {
+    if (spare) this.#spares.delete(spare);
+    if (this.#opts.spareWorkers > 0 && canUseSpare(pool.spec)) this.#wantSpare(pool.spec.memorySize);
+    pool.spawn(spare);
+    this.#notePeak();
   }
 
   /** Tops up the spares of one MemorySize (dropping spares of sizes no longer in use). */
   #wantSpare(memorySize: number): void {
     this.#spareSizes = [...this.#spareSizes.filter((m) => m !== memorySize), memorySize];
     for (const old of this.#spareSizes.splice(0, Math.max(0, this.#spareSizes.length - SPARE_SIZES))) {
-      for (const w of this.#spares) {
-        if (w.spareMemorySize === old) {
-          this.#spares.delete(w);
-          w.kill('evicted');
-        }
-      }
+      for (const w of this.#spares) if (w.spareMemorySize === old) this.#endSpare(w);
     }
     // Started at once: a function adopting it while it still boots waits less than for a new process.
     setImmediate(() => this.#startSpare(memorySize));
+  }
+
+  #endSpare(w: Worker): void {
+    this.#spares.delete(w);
+    this.#sparesEnding.add(w);
+    w.kill('evicted');
   }
 
   #startSpare(memorySize: number): void {
@@ -180,7 +450,20 @@ export class WorkerFleet {
     let have = this.#sparesStarting.get(memorySize) ?? 0;
     for (const w of this.#spares) if (w.spareMemorySize === memorySize) have++;
     if (have >= this.#opts.spareWorkers) return;
+    // A spare never takes a slot an invocation waits for. With every slot taken but some worker idle, the least
+    // recently used idle worker makes room (a function of this MemorySize coming back adopts the spare); the
+    // spare starts once that worker is gone.
+    if (this.blockedCount > 0) {
+      this.#spareOwed = true;
+      return;
+    }
+    if (this.aliveCount >= this.#opts.maxWorkers) {
+      this.#spareOwed = true;
+      if (this.#evicted.size === 0) this.#endIdleWorker();
+      return;
+    }
     this.#sparesStarting.set(memorySize, (this.#sparesStarting.get(memorySize) ?? 0) + 1);
+    this.#notePeak();
     const done = (): void => {
       const n = (this.#sparesStarting.get(memorySize) ?? 1) - 1;
       if (n === 0) this.#sparesStarting.delete(memorySize);
@@ -192,6 +475,9 @@ export class WorkerFleet {
         onReady: () => undefined,
         onExit: (w) => {
           this.#spares.delete(w);
+          this.#sparesEnding.delete(w);
+          this.#evicted.delete(w);
+          this.#schedule();
           this.#checkAllGone();
         },
         log: () => undefined,
@@ -201,26 +487,26 @@ export class WorkerFleet {
     ).then(
       (w) => {
         done();
-        if (w.state !== 'spare') return;
-        if (this.#closed) w.kill('shutdown');
-        else this.#spares.add(w);
+        if (w.state !== 'spare') {
+          // Gone before it was ready: its slot is free again.
+          this.#schedule();
+          this.#checkAllGone();
+          return;
+        }
+        this.#spares.add(w);
+        if (this.#closed) this.#endSpare(w);
+        // An invocation may have started waiting for the slot this spare holds.
+        else this.#schedule();
       },
-      () => done(),
+      () => {
+        done();
+        this.#schedule();
+        this.#checkAllGone();
+      },
     );
   }
 
-  /** Before a spawn at the process cap: end the least recently used idle worker of any pool. */
-  #makeRoom(requester: WorkerPool): void {
-    if (this.workerCount < this.#opts.maxWorkers) return;
-    let victim: WorkerPool | undefined;
-    for (const p of this.#allPools()) {
-      const t = p.oldestIdle;
-      if (t === undefined) continue;
-      if (p === requester && p.readyCount > 0) continue;
-      if (victim === undefined || t < (victim.oldestIdle ?? Infinity)) victim = p;
-    }
-    victim?.evictIdle();
-  }
+  // ---- shutdown ---------------------------------------------------------------------------------------------
 
   /** Kills every worker (server shutdown); resolves once their processes are gone (or after `waitMs`). */
   async shutdown(waitMs = 5000): Promise<void> {
@@ -229,8 +515,10 @@ export class WorkerFleet {
       this.#allGone = resolve;
     });
     for (const p of this.#allPools()) p.shutdown();
-    for (const w of this.#spares) w.kill('shutdown');
-    if (this.workerCount + this.spareCount > 0) {
+    // Waiting invocations fail as if their runtime had been stopped.
+    for (const e of [...this.#waiting]) e.resolve(killed(e.pool, this.#dequeue(e, false)));
+    for (const w of [...this.#spares]) this.#endSpare(w);
+    if (this.aliveCount > 0) {
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([gone, new Promise<void>((r) => (timer = setTimeout(r, waitMs)))]);
       clearTimeout(timer);
@@ -239,4 +527,8 @@ export class WorkerFleet {
     this.#retired.clear();
     this.#spares.clear();
   }
+}
+
+function killed(pool: WorkerPool, req: InvocationRequest): InvocationResult {
+  return pool.failure(req, 'Runtime.ExitError', 'Runtime exited with error: signal: killed');
 }

@@ -1,5 +1,5 @@
 import type { FunctionSpec, InvocationRequest, InvocationResult } from './invocation.js';
-import { endLine, reportLine, startLine, TailBuffer } from './log-lines.js';
+import { endLine, reportLine, startLine, TailBuffer, timeoutMessage } from './log-lines.js';
 import {
   platformError,
   Worker,
@@ -12,37 +12,31 @@ import {
 export interface PoolHooks {
   log(functionName: string, line: string): void;
   workerSpawned(w: Worker): void;
+  /** A worker process ended (the fleet fails the invocation waiting for it if it never became ready). */
   workerExited(w: Worker, exit: WorkerExit): void;
-  /** Called before each spawn so the fleet can make room (evict an idle worker of another function). */
-  beforeSpawn(pool: WorkerPool): void;
-  /** A pre-started runtime this pool's function can adopt instead of spawning, if the fleet has one. */
-  takeSpare(spec: FunctionSpec): Worker | undefined;
-  /** A retired pool has no workers and no work left. */
-  drained(pool: WorkerPool): void;
+  /** A worker became ready, or one expected to be ready soon stalled: the fleet hands out work again. */
+  changed(): void;
+  /** A runtime could not be started at all (its loopback Runtime API listener failed). */
+  spawnFailed(err: Error): void;
 }
 
-/** How long a worker that answered may take to ask for more work before the pool stops waiting for it. */
+/** How long a worker that answered may take to ask for more work before the fleet stops counting on it. */
 const STALL_MS = 1000;
 
-interface Queued {
-  req: InvocationRequest;
-  resolve: (r: InvocationResult) => void;
-}
-
 /**
- * The workers of one function version. Invocations reaching a pool were already admitted by the concurrency
- * limiter, so the pool never refuses work: it hands each one to a ready worker or starts another. Workers
- * that finish park again (warm) until the idle reaper or an eviction ends them.
+ * The workers of one function version. The fleet decides what runs where (it holds the queue of waiting
+ * invocations and the machine limit); the pool starts workers when told, keeps the ready ones (most recently
+ * parked last, reused first, so the rest can go idle and be reaped) and reports their changes.
  */
 export class WorkerPool {
   readonly spec: FunctionSpec;
   readonly #hooks: PoolHooks;
   readonly #env: WorkerEnvironment;
-  readonly #queue: Queued[] = [];
-  /** Ready workers, most recently parked last (reused first, so the rest can go idle and be reaped). */
   readonly #ready: Worker[] = [];
+  /** Every worker process of the pool, from launch (or adoption) until its process is gone. */
   readonly #workers = new Set<Worker>();
-  #starting = 0;
+  /** Workers whose process is being launched (not in #workers yet). */
+  #launching = 0;
   #retired = false;
   #closed = false;
   #stallTimer: NodeJS.Timeout | undefined;
@@ -53,8 +47,9 @@ export class WorkerPool {
     this.#env = env;
   }
 
+  /** Worker processes alive or starting (ended ones count until their process is gone). */
   get workerCount(): number {
-    return this.#workers.size + this.#starting;
+    return this.#workers.size + this.#launching;
   }
 
   get readyCount(): number {
@@ -65,156 +60,130 @@ export class WorkerPool {
     return this.#retired;
   }
 
-  /** Runs one invocation; always resolves (failures are results). */
-  run(req: InvocationRequest): Promise<InvocationResult> {
-    if (this.#closed)
-      return Promise.resolve(
-        this.#failure(req, 'Runtime.ExitError', 'Runtime exited with error: signal: killed'),
-      );
-    return new Promise<InvocationResult>((resolve) => {
-      this.#queue.push({ req, resolve });
-      this.#pump();
-    });
+  get closed(): boolean {
+    return this.#closed;
   }
 
-  /** Stops taking new work: idle workers end now, busy ones when their invocation ends. */
-  retire(): void {
-    this.#retired = true;
-    this.#pump();
-    this.#checkDrained();
+  /**
+   * Workers that will be ready without starting another process: those starting, and those that just
+   * answered and are about to ask for more work (unless they stall: then the fleet is asked again).
+   */
+  get coming(): number {
+    const now = Date.now();
+    let starting = 0;
+    let soon = 0;
+    for (const w of this.#workers) {
+      if (w.state === 'starting') starting++;
+      else if (w.state === 'finishing' && now - w.lastUsed < STALL_MS) soon++;
+    }
+    if (soon > 0 && !this.#stallTimer) {
+      this.#stallTimer = setTimeout(() => {
+        this.#stallTimer = undefined;
+        if (!this.#closed) this.#hooks.changed();
+      }, STALL_MS);
+      this.#stallTimer.unref();
+    }
+    return this.#launching + starting + soon;
   }
 
-  /** Kills the least recently used idle worker; false when none is idle. */
-  evictIdle(): boolean {
-    const w = this.#ready.shift();
-    if (!w) return false;
-    w.kill('evicted');
-    return true;
+  /** Whether a worker of this pool is starting or alive and not being ended (busy ones included). */
+  get hasLiveWorker(): boolean {
+    if (this.#launching > 0) return true;
+    for (const w of this.#workers) if (!w.ending) return true;
+    return false;
+  }
+
+  /** A ready worker to assign an invocation to (the most recently parked one), if any. */
+  takeReady(): Worker | undefined {
+    for (let w = this.#ready.pop(); w; w = this.#ready.pop()) if (!w.ending) return w;
+    return undefined;
+  }
+
+  /** Ends the least recently used idle worker; returns it (it counts until its process is gone). */
+  evictIdle(): Worker | undefined {
+    for (let w = this.#ready.shift(); w; w = this.#ready.shift()) {
+      if (w.ending) continue;
+      w.kill('evicted');
+      return w;
+    }
+    return undefined;
+  }
+
+  /** Ends every idle worker (a retired pool nobody waits for). */
+  dropIdle(reason: WorkerExitReason): void {
+    for (const w of this.#ready.splice(0)) w.kill(reason);
   }
 
   /** Oldest last-use time among idle workers (for choosing what to evict), or undefined. */
   get oldestIdle(): number | undefined {
-    return this.#ready[0]?.lastUsed;
+    return this.#ready.find((w) => !w.ending)?.lastUsed;
   }
 
-  /** Kills every worker; queued invocations fail as if their runtime had been stopped. */
+  /** Stops serving new invocations (the fleet sends them to the function's new pool). */
+  retire(): void {
+    this.#retired = true;
+  }
+
+  /** Kills every worker (server shutdown). */
   shutdown(): void {
     this.#retired = true;
     this.#closed = true;
+    clearTimeout(this.#stallTimer);
     for (const w of this.#workers) w.kill('shutdown');
-    for (const q of this.#queue.splice(0)) {
-      q.resolve(this.#failure(q.req, 'Runtime.ExitError', 'Runtime exited with error: signal: killed'));
-    }
   }
 
-  #pump(): void {
-    while (this.#queue.length > 0 && this.#ready.length > 0) {
-      const w = this.#ready.pop()!;
-      const q = this.#queue.shift()!;
-      w.assign(q.req, q.resolve);
-    }
-    if (this.#retired && this.#queue.length === 0) {
-      for (const w of this.#ready.splice(0)) w.kill('retired');
-    }
-    // A worker that just answered asks for its next invocation within a moment: count on it rather than
-    // spawning another process, unless it stalls (then a later pump spawns after all).
-    const now = Date.now();
-    let soon = 0;
-    for (const w of this.#workers) if (w.state === 'finishing' && now - w.lastUsed < STALL_MS) soon++;
-    const deficit = this.#queue.length - this.#starting - soon;
-    for (let i = 0; i < deficit; i++) this.#spawn();
-    if (soon > 0 && this.#queue.length > 0 && !this.#stallTimer) {
-      this.#stallTimer = setTimeout(() => {
-        this.#stallTimer = undefined;
-        if (!this.#closed) this.#pump();
-      }, STALL_MS);
-      this.#stallTimer.unref();
-    }
-  }
-
-  #spawn(): void {
+  /** Starts a worker: adopts `spare` when given (a pre-started runtime), else launches a process. */
+  spawn(spare?: Worker): void {
     const hooks = {
       onReady: (w: Worker): void => this.#onReady(w),
       onExit: (w: Worker, exit: WorkerExit): void => this.#onExit(w, exit),
       log: (line: string): void => this.#hooks.log(this.spec.functionName, line),
     };
-    const spare = this.#hooks.takeSpare(this.spec);
     if (spare) {
-      this.#starting++;
       this.#workers.add(spare);
       spare.adopt(this.spec, hooks);
       this.#hooks.workerSpawned(spare);
       return;
     }
-    this.#hooks.beforeSpawn(this);
-    this.#starting++;
+    this.#launching++;
     Worker.start(this.spec, hooks, this.#env).then(
       (w) => {
-        // Still counted in #starting until it asks for work (#onReady) or dies (#onExit).
-        if (w.state === 'stopped') return;
+        this.#launching--;
+        if (w.state === 'stopped') {
+          // Gone already (its exit was reported): the slot it held is free.
+          this.#hooks.changed();
+          return;
+        }
         this.#workers.add(w);
         this.#hooks.workerSpawned(w);
         if (this.#closed) w.kill('shutdown');
       },
       (err: unknown) => {
-        // The loopback listener could not bind: fail one waiting invocation rather than retrying forever.
-        this.#starting--;
-        const q = this.#queue.shift();
-        q?.resolve(
-          this.#failure(q.req, 'Runtime.Unknown', `Could not start the runtime: ${(err as Error).message}`),
-        );
-        this.#checkDrained();
+        this.#launching--;
+        this.#hooks.spawnFailed(err instanceof Error ? err : new Error(String(err)));
       },
     );
   }
 
   #onReady(w: Worker): void {
     if (w.state !== 'ready') return;
-    const first = !this.#everReady.has(w);
-    if (first) {
-      this.#everReady.add(w);
-      this.#starting--;
-    }
-    const q = this.#queue.shift();
-    if (q) {
-      w.assign(q.req, q.resolve);
-      return;
-    }
-    if (this.#retired) {
-      w.kill('retired');
+    if (this.#closed) {
+      w.kill('shutdown');
       return;
     }
     this.#ready.push(w);
+    this.#hooks.changed();
   }
-
-  readonly #everReady = new WeakSet<Worker>();
 
   #onExit(w: Worker, exit: WorkerExit): void {
     const i = this.#ready.indexOf(w);
     if (i >= 0) this.#ready.splice(i, 1);
     this.#workers.delete(w);
-    if (!this.#everReady.has(w)) this.#starting--;
     this.#hooks.workerExited(w, exit);
-    if (exit.initFailure) {
-      // The invocation that was waiting for this runtime to start fails with the init error, as on AWS.
-      const q = this.#queue.shift();
-      if (q) {
-        const f = exit.initFailure;
-        const payload = f.runtimeBody ?? platformError(f.errorType, q.req.requestId, f.message);
-        q.resolve(this.#failure(q.req, f.errorType, f.message, payload, f.initLines, f.initDurationMs));
-      }
-    }
-    if (!this.#retired || this.#queue.length > 0) this.#pump();
-    this.#checkDrained();
-  }
-
-  #checkDrained(): void {
-    if (this.#retired && this.#workers.size === 0 && this.#starting === 0 && this.#queue.length === 0)
-      this.#hooks.drained(this);
   }
 
   /** A failed invocation that never reached a runtime, with the platform lines AWS would log for it. */
-  #failure(
+  failure(
     req: InvocationRequest,
     errorType: string,
     message: string,
@@ -223,11 +192,8 @@ export class WorkerPool {
     initDurationMs?: number,
   ): InvocationResult {
     const tail = new TailBuffer(4096);
-    const emit = (line: string): void => {
-      this.#hooks.log(this.spec.functionName, line);
-      tail.push(line);
-    };
     for (const l of initLines) tail.push(l);
+    const emit = this.#emitter(tail);
     if (initDurationMs !== undefined) {
       emit(
         `INIT_REPORT Init Duration: ${initDurationMs.toFixed(2)} ms\tPhase: init\tStatus: error\tError Type: ${errorType}`,
@@ -245,6 +211,7 @@ export class WorkerPool {
         maxMemoryUsedMb: undefined,
         status: 'error',
         errorType,
+        queuedMs: req.queuedMs,
       }),
     );
     return {
@@ -255,6 +222,45 @@ export class WorkerPool {
       durationMs: 0,
       initDurationMs,
       logTail: req.tail ? tail.toBase64() : undefined,
+    };
+  }
+
+  /**
+   * An invocation that waited for a worker slot (the machine limit) for as long as the function's timeout:
+   * it fails as a timeout does (Sandbox.Timedout, `Task timed out after N seconds`), never as a throttle.
+   */
+  queueTimeout(req: InvocationRequest): InvocationResult {
+    const tail = new TailBuffer(4096);
+    const emit = this.#emitter(tail);
+    const message = timeoutMessage(this.spec.timeoutSeconds);
+    emit(startLine(req.requestId, this.spec.version));
+    emit(`${new Date().toISOString()} ${req.requestId} ${message}`);
+    emit(endLine(req.requestId));
+    emit(
+      reportLine({
+        requestId: req.requestId,
+        durationMs: 0,
+        memorySize: this.spec.memorySize,
+        maxMemoryUsedMb: undefined,
+        status: 'timeout',
+        errorType: 'Sandbox.Timedout',
+        queuedMs: req.queuedMs,
+      }),
+    );
+    return {
+      requestId: req.requestId,
+      status: 'timeout',
+      payload: platformError('Sandbox.Timedout', req.requestId, message),
+      errorType: 'Sandbox.Timedout',
+      durationMs: 0,
+      logTail: req.tail ? tail.toBase64() : undefined,
+    };
+  }
+
+  #emitter(tail: TailBuffer): (line: string) => void {
+    return (line) => {
+      this.#hooks.log(this.spec.functionName, line);
+      tail.push(line);
     };
   }
 }

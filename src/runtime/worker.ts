@@ -228,6 +228,11 @@ export class Worker {
     return this.#state;
   }
 
+  /** Killed, its process not gone yet. */
+  get ending(): boolean {
+    return this.#killReason !== undefined && this.#state !== 'stopped';
+  }
+
   get pid(): number | undefined {
     return this.#child?.pid;
   }
@@ -453,6 +458,7 @@ export class Worker {
         initDurationMs: cur.initDurationMs,
         status: platform?.status,
         errorType: platform?.errorType,
+        queuedMs: cur.req.queuedMs,
       }),
     );
     this.#current = undefined;

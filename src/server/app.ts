@@ -97,7 +97,7 @@ async function startOn(
   // Construction order is dependency order; routing order is the order services are added.
   const kinesis = createKinesis(ctx);
   const sqs = createSqs(ctx);
-  const lambda = createLambda(ctx, opts.lambda);
+  const lambda = createLambda(ctx, opts.lambda ?? {}, metrics);
   const invoker: FunctionInvoker = lambda.invoker;
   const sns = createSns(ctx, { sqs, invoker: () => invoker });
   // On-failure destinations of event source mappings: an SNS topic ARN is published to, anything else sent to SQS.

@@ -9,6 +9,7 @@ export async function deleteFunctionConcurrency(c: LambdaContext, req: LambdaReq
   v.check();
   const r = c.functions.require(name);
   await c.functions.setReservedConcurrency(r.name, undefined);
-  c.asyncInvocations.wake(r.name);
+  // The function draws from the unreserved pool again, which grew for everyone.
+  c.asyncInvocations.wakeAll();
   return { status: 204 };
 }

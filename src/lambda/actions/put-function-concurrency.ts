@@ -1,10 +1,12 @@
 import { Validator } from '../../server/validator.js';
+import { InvalidParameterValue } from '../lambda-errors.js';
 import type { LambdaContext, LambdaReply, LambdaRequest } from '../lambda-context.js';
 import { pathFunctionName } from './function-fields.js';
 
 /**
  * PutFunctionConcurrency (PUT /2017-10-31/functions/{FunctionName}/concurrency): caps the function's
- * concurrent invocations (0 throttles every invoke). It applies at once to all callers, mappings included.
+ * concurrent invocations (0 throttles every invoke) and sets them aside from the account's concurrency. It
+ * applies at once to all callers, mappings included.
  */
 export async function putFunctionConcurrency(c: LambdaContext, req: LambdaRequest): Promise<LambdaReply> {
   const input = req.input();
@@ -13,7 +15,20 @@ export async function putFunctionConcurrency(c: LambdaContext, req: LambdaReques
   const reserved = v.integer('ReservedConcurrentExecutions', { required: true, min: 0 });
   v.check();
   const r = c.functions.require(name);
+  const current = r.reservedConcurrency ?? 0;
+  // AWS's rule: reservations leave at least 100 (or the whole account, if smaller) unreserved. Checked and set
+  // with no await in between, so two concurrent calls cannot both pass on the same headroom. A decrease always
+  // passes (it can only help an account over-reserved by a restart with a lower --account-concurrency).
+  if (
+    reserved! > current &&
+    c.limiter.limit - (c.functions.reservedTotal - current + reserved!) < c.limiter.minUnreserved
+  ) {
+    throw InvalidParameterValue(
+      `Specified ReservedConcurrentExecutions for function decreases account's UnreservedConcurrentExecution below its minimum value of [${c.limiter.minUnreserved}].`,
+    );
+  }
   const updated = await c.functions.setReservedConcurrency(r.name, reserved!);
-  c.asyncInvocations.wake(r.name);
+  // Less (or more) is reserved now: any function's queued Event invocations may fit.
+  c.asyncInvocations.wakeAll();
   return { status: 200, json: { ReservedConcurrentExecutions: updated.reservedConcurrency } };
 }
