@@ -53,8 +53,10 @@ export const handler = async (event) => {
   const partial = failAt >= 0 && f.rbif && Math.random() < 0.5;
   const ok = failAt < 0 ? ids : partial ? ids.slice(0, failAt) : [];
   appendFileSync(process.env.OUT, JSON.stringify({ ids, ok }) + '\\n');
-  if (failAt < 0) return {};
-  if (partial) return { batchItemFailures: [{ itemIdentifier: recs[failAt].kinesis.sequenceNumber }] };
+  // Tumbling windows: the function answers with its state (the final invoke of a window has no records).
+  const state = event.window ? { state: { count: (event.state?.count ?? 0) + ok.length } } : {};
+  if (failAt < 0) return state;
+  if (partial) return { ...state, batchItemFailures: [{ itemIdentifier: recs[failAt].kinesis.sequenceNumber }] };
   throw new Error('failed at ' + ids[failAt]);
 };
 `;
@@ -136,6 +138,7 @@ export class RealServerEngine {
         MaximumRetryAttempts: s.maxRetries,
         BisectBatchOnFunctionError: s.bisect,
         MaximumBatchingWindowInSeconds: s.windowS,
+        TumblingWindowInSeconds: s.tumblingS,
         FunctionResponseTypes: s.reportBatchItemFailures ? ['ReportBatchItemFailures'] : [],
         DestinationConfig: { OnFailure: { Destination: queueArn } },
       }),

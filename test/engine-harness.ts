@@ -119,7 +119,7 @@ export class InProcessEngine {
       ParallelizationFactor: s.parallelization,
       MaximumRetryAttempts: s.maxRetries,
       BisectBatchOnFunctionError: s.bisect,
-      TumblingWindowInSeconds: 0,
+      TumblingWindowInSeconds: s.tumblingS,
       MaximumBatchingWindowInSeconds: s.windowS,
       FunctionResponseTypes: s.reportBatchItemFailures ? ['ReportBatchItemFailures'] : [],
       DestinationConfig: { OnFailure: { Destination: DLQ } },
@@ -176,7 +176,15 @@ export class InProcessEngine {
     if (instance.dead) return new Promise(() => undefined);
     const event = JSON.parse(payload.toString()) as {
       Records: Array<{ kinesis: { data: string; sequenceNumber: string } }>;
+      window?: unknown;
+      state?: { count?: number };
+      isFinalInvokeForWindow?: boolean;
     };
+    // Tumbling windows: the function answers with its state; the final invoke of a window carries no records.
+    const windowed = event.window !== undefined;
+    const state = (n: number): { state: { count: number } } => ({
+      state: { count: (event.state?.count ?? 0) + n },
+    });
     const ids = event.Records.map((r) => Buffer.from(r.kinesis.data, 'base64').toString());
     this.model.invoking(ids);
     if (this.#random() * 100 < this.#throttlePct) {
@@ -199,7 +207,7 @@ export class InProcessEngine {
     });
     if (failAt < 0) {
       this.model.delivered(ids);
-      return result({});
+      return result(windowed ? state(ids.length) : {});
     }
     this.coverage.failedInvokes++;
     if (this.#rbif && this.#random() < 0.5) {

@@ -41,6 +41,8 @@ export interface MappingSetup {
   bisect: boolean;
   reportBatchItemFailures: boolean;
   windowS: number;
+  /** TumblingWindowInSeconds (0 = none). */
+  tumblingS: number;
 }
 
 export const setupArb: fc.Arbitrary<MappingSetup> = fc.record({
@@ -51,6 +53,7 @@ export const setupArb: fc.Arbitrary<MappingSetup> = fc.record({
   bisect: fc.boolean(),
   reportBatchItemFailures: fc.boolean(),
   windowS: fc.constantFrom(0, 0, 1),
+  tumblingS: fc.constantFrom(0, 0, 0, 1, 3),
 });
 
 /** `weights` lets a runner leave out what it cannot do (the end-to-end run restarts less often). */
