@@ -154,4 +154,86 @@ describe('the tutorial flow with the AWS CLI', () => {
     assert.equal(record.KinesisBatchInfo.startSequenceNumber, seq);
     assert.equal(record.KinesisBatchInfo.batchSize, 1);
   });
+
+  it('keeps delivering across split-shard, and across delete-stream and create-stream under the same name (issue 14)', async () => {
+    const dir = tempDir();
+    const outFile = join(dir, 'invokes.jsonl');
+    writeFileSync(join(dir, 'function.zip'), await zipFiles({ 'index.mjs': RECORDING_HANDLER }));
+    await awsCli(app, ['kinesis', 'create-stream', '--stream-name', 'life', '--shard-count', '1']);
+    await createFunctionWithCli(app, {
+      name: 'LifeFn',
+      zip: join(dir, 'function.zip'),
+      role: ROLE,
+      variables: `OUT_FILE=${outFile}`,
+    });
+    const created = await awsCli(app, [
+      'lambda',
+      'create-event-source-mapping',
+      '--function-name',
+      'LifeFn',
+      '--event-source-arn',
+      'arn:aws:kinesis:us-east-1:000000000000:stream/life',
+      '--starting-position',
+      'TRIM_HORIZON',
+    ]);
+    const uuid = (created.json as { UUID: string }).UUID;
+    const datas = (): string[] =>
+      existsSync(outFile)
+        ? readFileSync(outFile, 'utf8')
+            .trim()
+            .split('\n')
+            .flatMap((l) => (JSON.parse(l) as RecordedInvoke).event.Records)
+            .map((r) => Buffer.from(r.kinesis.data, 'base64').toString())
+        : [];
+    const result = async (): Promise<string> =>
+      (
+        (await awsCli(app, ['lambda', 'get-event-source-mapping', '--uuid', uuid])).json as {
+          LastProcessingResult: string;
+        }
+      ).LastProcessingResult;
+    await putRecordWithCli(app, 'life', '1', 'one');
+    await waitFor(() => datas().includes('one'), 20_000, 'one');
+    // The issue's reproduction: split, then one record into each child (explicit hash keys).
+    await awsCli(app, [
+      'kinesis',
+      'split-shard',
+      '--stream-name',
+      'life',
+      '--shard-to-split',
+      'shardId-000000000000',
+      '--new-starting-hash-key',
+      '170141183460469231731687303715884105728',
+    ]);
+    for (const [data, hashKey] of [
+      ['two', '1'],
+      ['three', '170141183460469231731687303715884105729'],
+    ] as const)
+      await awsCli(app, [
+        'kinesis',
+        'put-record',
+        '--stream-name',
+        'life',
+        '--partition-key',
+        data,
+        '--explicit-hash-key',
+        hashKey,
+        '--data',
+        data,
+        ...(await rawBlobArgs()),
+      ]);
+    await waitFor(() => datas().includes('two') && datas().includes('three'), 20_000, 'two and three');
+    assert.equal(await result(), 'OK');
+
+    await awsCli(app, ['kinesis', 'delete-stream', '--stream-name', 'life']);
+    await waitFor(async () => (await result()) === 'PROBLEM: Stream not found', 10_000, 'PROBLEM');
+    await awsCli(app, ['kinesis', 'create-stream', '--stream-name', 'life', '--shard-count', '1']);
+    await putRecordWithCli(app, 'life', '1', 'four');
+    await waitFor(() => datas().includes('four'), 20_000, 'four on the new stream');
+    await waitFor(async () => (await result()) === 'OK', 10_000, 'OK again');
+    assert.deepEqual(
+      datas(),
+      ['one', 'two', 'three', 'four'].filter((d) => datas().includes(d)),
+    );
+    assert.equal(datas().length, 4, 'each record once');
+  });
 });
