@@ -1,7 +1,7 @@
 // Drives the model's operations against the real server (`tributary up` as a process, kill -9 included) with real
 // worker processes, through the SDK, and checks the result against the reference model (engine-model.ts). Used by
 // test/engine-model-e2e.test.ts (a fixed seed) and scripts/soak.ts (`npm run soak`: minutes of random seeds).
-import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   CreateStreamCommand,
@@ -339,6 +339,7 @@ export class RealServerEngine {
   async close(): Promise<void> {
     this.#destroyClients();
     await this.#server?.kill9();
+    for (const p of [this.dataDir, this.#out, this.#faults]) rmSync(p, { recursive: true, force: true });
   }
 
   /** Notes for the report. */
