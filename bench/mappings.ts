@@ -43,7 +43,8 @@ async function fn(
 }
 
 async function delivered(app: App, uuid: string, count: number): Promise<void> {
-  while ((app.mappingMetrics.totals.get(uuid)?.records ?? 0) < count) await once(app.mappings, 'batch');
+  while ((app.cloudwatch.recorder.mappings.get(uuid)?.records ?? 0) < count)
+    await once(app.mappings, 'batch');
 }
 
 async function latency(app: App, k: KinesisClient, l: LambdaClient): Promise<void> {
@@ -131,7 +132,7 @@ async function throughput(
   // one, leaving out the mapping's start (workers starting cold, code not yet optimised).
   let quarter: { at: bigint; records: number } | undefined;
   const onBatch = (): void => {
-    const n = app.mappingMetrics.totals.get(m.UUID!)?.records ?? 0;
+    const n = app.cloudwatch.recorder.mappings.get(m.UUID!)?.records ?? 0;
     if (!quarter && n >= total / 4) quarter = { at: process.hrtime.bigint(), records: n };
   };
   app.mappings.on('batch', onBatch);
@@ -141,7 +142,7 @@ async function throughput(
   const secs = Number(ended - started) / 1e9;
   const sustained = quarter ? (total - quarter.records) / (Number(ended - quarter.at) / 1e9) : NaN;
   const cpu = process.cpuUsage(cpu0);
-  const totals = app.mappingMetrics.totals.get(m.UUID!)!;
+  const totals = app.cloudwatch.recorder.mappings.get(m.UUID!)!;
   console.log(
     `| ${batchSize} | 4 | ${total} | ${(total / secs).toFixed(0)} | ${sustained.toFixed(0)} | ${totals.batches} | ${((cpu.user + cpu.system) / 1e6 / secs).toFixed(2)} | >= 100000 |`,
   );

@@ -125,12 +125,12 @@ describe('the mapping watchdog', () => {
     assert.deepEqual(delivered, []);
     assert.equal(stalls.length, 0);
     // ...and the lag sampler shows the backlog and a rising IteratorAge meanwhile.
-    const ages = lags.filter((l) => l.shardId === 'shardId-000000000000').map((l) => l.iteratorAgeMs);
+    const ages = lags.map((l) => l.iteratorAgeMs);
     assert.ok(
       ages.length >= 4 && ages.every((a, i) => i === 0 || a > ages[i - 1]!),
       `ages ${ages.join(',')}`,
     );
-    assert.ok(lags.every((l) => l.recordsBehind === 2));
+    assert.ok(lags.every((l) => l.recordsBehind === 2 && l.shards[0]?.shardId === 'shardId-000000000000'));
     // Past stallMs the watchdog restarts the reader from the checkpoint.
     await clock.advance(2000);
     assert.equal(stalls.length, 1);

@@ -308,9 +308,9 @@ describe('mapping error handling', () => {
     const good = ['h1', 'h2', 'h3'];
     await put(k, s.id, good, (2n ** 127n + 5n).toString());
     await recordsDelivered(app, s.uuid, 3);
-    assert.equal(app.mappingMetrics.totals.get(s.uuid)!.records, 3);
+    assert.equal(app.cloudwatch.recorder.mappings.get(s.uuid)!.records, 3);
     // The poison shard's first invoke may still be running when the good shard is done: wait for its failure.
-    await waitFor(() => app.mappingMetrics.totals.get(s.uuid)!.errors >= 1, 20_000, 'a failed invoke');
+    await waitFor(() => app.cloudwatch.recorder.mappings.get(s.uuid)!.errors >= 1, 20_000, 'a failed invoke');
   });
 
   it('a function that times out is retried and finally sent to the destination', async () => {

@@ -72,7 +72,7 @@ describe('event filtering in mappings', () => {
     await Promise.all([done1, done2]);
     assert.deepEqual(eu.datas(), [records[0], records[3]]);
     assert.deepEqual(big.datas(), [records[1], records[3]]);
-    assert.equal(app.mappingMetrics.totals.get(m1.UUID!)!.filtered, 3);
+    assert.equal(app.cloudwatch.recorder.mappings.get(m1.UUID!)!.filtered, 3);
   });
 
   it('a batch left empty by the filter invokes nothing, yet the checkpoint moves past it', async () => {

@@ -207,14 +207,14 @@ export async function recordsDelivered(
   count: number,
   timeoutMs = 20_000,
 ): Promise<void> {
-  const done = (): boolean => (app.mappingMetrics.totals.get(uuid)?.records ?? 0) >= count;
+  const done = (): boolean => (app.cloudwatch.recorder.mappings.get(uuid)?.records ?? 0) >= count;
   if (done()) return;
   await new Promise<void>((resolve, reject) => {
     const t = setTimeout(() => {
       app.mappings.off('batch', on);
       reject(
         new Error(
-          `timed out: ${app.mappingMetrics.totals.get(uuid)?.records ?? 0}/${count} records delivered`,
+          `timed out: ${app.cloudwatch.recorder.mappings.get(uuid)?.records ?? 0}/${count} records delivered`,
         ),
       );
     }, timeoutMs);

@@ -4,6 +4,8 @@ import type { PrometheusBridge } from './prometheus-bridge.js';
 
 export const LAMBDA_NAMESPACE = 'AWS/Lambda';
 export const KINESIS_NAMESPACE = 'AWS/Kinesis';
+/** Tributary's own figures of event source mappings (no AWS metric says them), beside AWS/Lambda's. */
+export const TRIBUTARY_MAPPINGS_NAMESPACE = 'Tributary/EventSourceMappings';
 
 /** The StandardUnit of each metric Tributary emits (AWS's units). */
 export const METRIC_UNITS: Readonly<Record<string, string>> = {
@@ -29,7 +31,36 @@ export const METRIC_UNITS: Readonly<Record<string, string>> = {
   'GetRecords.Bytes': 'Bytes',
   'GetRecords.Success': 'Count',
   'GetRecords.IteratorAgeMilliseconds': 'Milliseconds',
+  // Tributary/EventSourceMappings
+  RecordsProcessed: 'Count',
+  RecordsDiscarded: 'Count',
+  RecordsBehind: 'Count',
+  OldestPendingRecordAge: 'Milliseconds',
+  EngineBugs: 'Count',
+  Stalls: 'Count',
 };
+
+/** Cumulative per-mapping figures since the server started (`tributary status`). */
+export interface MappingTotals {
+  batches: number;
+  /** Records of successful batches. */
+  records: number;
+  invocations: number;
+  errors: number;
+  /** Invokes throttled or refused by the service (not counted as retries). */
+  throttles: number;
+  /** IteratorAge of the latest batch, ms. */
+  iteratorAgeMs: number;
+  /** Highest IteratorAge seen, of a batch or of the oldest pending record while behind. */
+  maxIteratorAgeMs: number;
+  discarded: number;
+  destinationDeliveryFailures: number;
+  filtered: number;
+  polled: number;
+  /** Engine bugs (logged with their stack) and watchdog restarts of a stalled shard. */
+  bugs: number;
+  stalls: number;
+}
 
 /** Cumulative per-function figures since the server started (`tributary status`). */
 export interface FunctionTotals {
@@ -55,6 +86,7 @@ export interface StreamTotals {
 export class MetricRecorder {
   readonly functions = new Map<string, FunctionTotals>();
   readonly streams = new Map<string, StreamTotals>();
+  readonly mappings = new Map<string, MappingTotals>();
   readonly #store: MetricStore;
   readonly #prom: PrometheusBridge;
 
@@ -90,6 +122,29 @@ export class MetricRecorder {
         maxConcurrent: 0,
       };
       this.functions.set(name, t);
+    }
+    return t;
+  }
+
+  mappingTotals(uuid: string): MappingTotals {
+    let t = this.mappings.get(uuid);
+    if (!t) {
+      t = {
+        batches: 0,
+        records: 0,
+        invocations: 0,
+        errors: 0,
+        throttles: 0,
+        iteratorAgeMs: 0,
+        maxIteratorAgeMs: 0,
+        discarded: 0,
+        destinationDeliveryFailures: 0,
+        filtered: 0,
+        polled: 0,
+        bugs: 0,
+        stalls: 0,
+      };
+      this.mappings.set(uuid, t);
     }
     return t;
   }

@@ -9,7 +9,13 @@ const SCOPES: Record<string, { prefix: string; label: string }> = {
 };
 
 /** Metrics whose latest value is what matters (a gauge), not a running total. */
-const GAUGES = new Set(['IteratorAge', 'ConcurrentExecutions', 'GetRecords.IteratorAgeMilliseconds']);
+const GAUGES = new Set([
+  'IteratorAge',
+  'ConcurrentExecutions',
+  'GetRecords.IteratorAgeMilliseconds',
+  'RecordsBehind',
+  'OldestPendingRecordAge',
+]);
 /** Metrics exported as histograms (ms). */
 const HISTOGRAMS = new Set(['Duration']);
 const DURATION_BUCKETS = [

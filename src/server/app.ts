@@ -10,7 +10,6 @@ import type { AppContext, Component } from './context.js';
 import { createKinesis, type Kinesis } from '../kinesis/kinesis.js';
 import { Registry } from 'prom-client';
 import { Mappings, type MappingsOptions } from '../mappings/mappings.js';
-import { MappingMetrics } from '../mappings/mapping-metrics.js';
 import type { DestinationSender } from '../mappings/engine/failure-sink.js';
 import type { FunctionInvoker } from '../lambda/invoker.js';
 import { adminService } from './admin-service.js';
@@ -28,7 +27,6 @@ export interface App extends AsyncDisposable {
   readonly endpoint: string;
   readonly kinesis: Kinesis;
   readonly mappings: Mappings;
-  readonly mappingMetrics: MappingMetrics;
   readonly metrics: Registry;
   readonly sqs: Sqs;
   readonly sns: Sns;
@@ -112,7 +110,6 @@ async function startOn(
     destinations: () => destinations,
     options: opts.mappings,
   });
-  const mappingMetrics = new MappingMetrics(mappings, metrics);
   const cloudwatch = createCloudWatch(
     ctx,
     metrics,
@@ -125,9 +122,7 @@ async function startOn(
   const components: Component[] = [cloudwatch, kinesis, lambda, mappings, sqs, sns];
 
   const router = new Router(log, errors, opts.testHooks);
-  router.add(
-    adminService(metrics, () => statusReport({ kinesis, mappings, mappingMetrics, lambda, cloudwatch })),
-  );
+  router.add(adminService(metrics, () => statusReport({ kinesis, mappings, lambda, cloudwatch })));
   for (const c of components) for (const s of c.services) router.add(s);
 
   const listener = new Listener({
@@ -158,7 +153,6 @@ async function startOn(
     endpoint: `http://${bound.host}:${bound.port}`,
     kinesis,
     mappings,
-    mappingMetrics,
     metrics,
     sqs,
     sns,

@@ -1,7 +1,7 @@
 import type { CloudWatch } from '../cloudwatch/cloudwatch.js';
+import type { MappingTotals } from '../cloudwatch/metric-recorder.js';
 import type { Kinesis } from '../kinesis/kinesis.js';
 import type { Lambda } from '../lambda/lambda.js';
-import type { MappingMetrics, MappingTotals } from '../mappings/mapping-metrics.js';
 import type { Mappings } from '../mappings/mappings.js';
 
 /** What GET /_tributary/status answers and `tributary status` prints. Totals count since the server started. */
@@ -55,7 +55,6 @@ function lagOf(mappings: Mappings, uuid: string): { recordsBehind: number; itera
 export function statusReport(parts: {
   kinesis: Kinesis;
   mappings: Mappings;
-  mappingMetrics: MappingMetrics;
   lambda: Lambda;
   cloudwatch: CloudWatch;
 }): StatusReport {
@@ -80,7 +79,7 @@ export function statusReport(parts: {
       eventSourceArn: m.EventSourceArn,
       state: m.State,
       lastProcessingResult: m.LastProcessingResult,
-      metrics: parts.mappingMetrics.totals.get(m.UUID) ?? null,
+      metrics: rec.mappings.get(m.UUID) ?? null,
       ...lagOf(parts.mappings, m.UUID),
     })),
     functions: parts.lambda.functions.list().map((f) => {

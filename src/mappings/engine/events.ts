@@ -1,5 +1,6 @@
 import type { MappingState } from '../model.js';
 import type { FailureCondition } from './failure-record.js';
+import type { ShardLag } from './mapping-runner.js';
 
 /** Typed events of the mapping engine; metrics and tests consume them. */
 export interface MappingEvents {
@@ -45,10 +46,11 @@ export interface MappingEvents {
   /** A shard processor started or finished (a closed shard read to its end). */
   shard: [{ uuid: string; shardId: string; status: 'started' | 'finished' | 'stopped' }];
   /**
-   * How far a shard of an enabled mapping is behind, sampled every `lagIntervalMs` while records are pending:
-   * records not yet processed up to the shard's tip, and the age of the oldest of them (IteratorAge).
+   * How far an enabled mapping is behind, sampled every `lagIntervalMs` while records are pending (and once more
+   * when it has caught up): records not yet processed, from the checkpoints to the shard tips, and the age of the
+   * oldest of them, overall and per shard.
    */
-  lag: [{ uuid: string; shardId: string; recordsBehind: number; iteratorAgeMs: number }];
+  lag: [{ uuid: string; recordsBehind: number; iteratorAgeMs: number; shards: ShardLag[] }];
   /** A bug in the engine (logged with its stack): counted, never turned into a state. */
   bug: [{ uuid: string; shardId?: string; what: string }];
   /** The watchdog found a shard with records pending and nothing under way, and restarted its reader. */

@@ -52,6 +52,8 @@ export class MappingRunner implements AsyncDisposable {
   /** Since when the watchdog has seen a startable shard with records and no processor. */
   readonly #unstartedSince = new Map<string, number>();
   #stopped = false;
+  /** The last lag sample had records pending. */
+  #wasBehind = false;
 
   constructor(m: CompiledMapping, deps: EngineDeps, view: StreamView, store: Store, o: RunnerOptions) {
     this.#m = m;
@@ -183,8 +185,14 @@ export class MappingRunner implements AsyncDisposable {
   #tick(): void {
     if (this.#stopped) return;
     const now = this.#d.clock.now();
-    for (const l of this.lag())
-      if (l.recordsBehind > 0) this.#d.events.emit('lag', { uuid: this.#m.uuid, ...l });
+    const shards = this.lag();
+    const recordsBehind = shards.reduce((a, l) => a + l.recordsBehind, 0);
+    // While behind, and once more when caught up (so gauges fed by these samples return to 0).
+    if (recordsBehind > 0 || this.#wasBehind) {
+      const iteratorAgeMs = shards.reduce((a, l) => Math.max(a, l.iteratorAgeMs), 0);
+      this.#d.events.emit('lag', { uuid: this.#m.uuid, recordsBehind, iteratorAgeMs, shards });
+    }
+    this.#wasBehind = recordsBehind > 0;
     for (const [shardId, p] of this.#processors) {
       const idle = p.idleWithPendingMs(now);
       if (idle < this.#o.stallMs) continue;
