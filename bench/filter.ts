@@ -137,7 +137,7 @@ function measure(
     let count = 0;
     const start = process.hrtime.bigint();
     const cpuStart = process.cpuUsage();
-    let elapsedMs = 0;
+    let elapsedMs: number;
     do {
       for (let i = 0; i < records.length; i++) if (fn(records[i] as FilterableKinesisRecord)) matched++;
       count += records.length;

@@ -25,6 +25,7 @@ import {
   CreateStreamCommand,
   DescribeStreamCommand,
   GetRecordsCommand,
+  type GetRecordsCommandOutput,
   GetShardIteratorCommand,
   KinesisClient,
   PutRecordsCommand,
@@ -243,7 +244,9 @@ async function shardSizes(k: KinesisClient, stream: string, shardIds: string[]):
       let it: string | undefined = await trimHorizon(k, stream, shardId);
       let n = 0;
       for (let i = 0; it && i < 1000; i++) {
-        const r = await k.send(new GetRecordsCommand({ ShardIterator: it, Limit: GET_LIMIT }));
+        const r: GetRecordsCommandOutput = await k.send(
+          new GetRecordsCommand({ ShardIterator: it, Limit: GET_LIMIT }),
+        );
         const got = r.Records?.length ?? 0;
         n += got;
         if (got === 0 || n >= MIN_RECORDS_PER_SHARD) break;
@@ -393,7 +396,11 @@ function ratio(a: number | undefined, b: number | undefined): string {
     : 'n/a';
 }
 
-function table(results: Result[]): { lines: string[]; worstWall: number; worstCpu: number } {
+function table(results: Result[]): {
+  lines: string[];
+  worstWall: { h1: number; h2: number };
+  worstCpu: { h1: number; h2: number };
+} {
   const find = (target: string, shards: number): Result | undefined =>
     results.find((r) => r.target === target && r.shards === shards);
   const lines = [
