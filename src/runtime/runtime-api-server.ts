@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { once } from 'node:events';
 import net, { type AddressInfo } from 'node:net';
 import { serveRuntimeConnection, type RuntimeRequest, type RuntimeResponse } from './runtime-http.js';
-import { MAX_RESPONSE_BYTES } from './invocation.js';
+import { MAX_RESPONSE_BYTES, type InvocationRequest } from './invocation.js';
 
 /** An invocation as the runtime receives it from `GET .../invocation/next`. */
 export interface NextInvocation {
@@ -38,6 +38,65 @@ export interface RuntimeApiHandlers {
 export interface Activation {
   env: Record<string, string>;
   cwd: string;
+}
+
+/** What `GET .../invocation/next` hands the runtime for `req`, which must finish by `deadlineMs` (epoch ms). */
+export function nextInvocation(req: InvocationRequest, deadlineMs: number): NextInvocation {
+  const headers: Record<string, string> = {
+    'lambda-runtime-aws-request-id': req.requestId,
+    'lambda-runtime-deadline-ms': String(deadlineMs),
+    'lambda-runtime-invoked-function-arn': req.invokedFunctionArn,
+    'lambda-runtime-trace-id': req.traceId,
+  };
+  if (req.clientContext !== undefined) headers['lambda-runtime-client-context'] = req.clientContext;
+  return { headers, body: req.payload };
+}
+
+/** The answer to a result, an error or an init error the Runtime API took. */
+export const ACCEPTED: RuntimeReply = { status: 202, body: { status: 'OK' } };
+
+/** The answer to a result or an error for an invocation the runtime is not serving. */
+export const INVALID_REQUEST_ID: RuntimeReply = {
+  status: 400,
+  body: { errorMessage: 'Invalid request ID', errorType: 'InvalidRequestID' },
+};
+
+/** The answer to an init error from a runtime that has already served an invocation. */
+export const INVALID_STATE_TRANSITION: RuntimeReply = {
+  status: 403,
+  body: {
+    errorMessage: 'Transition from Invoke to InitError is not allowed',
+    errorType: 'InvalidStateTransition',
+  },
+};
+
+/** The error type of a posted error: the header the runtime set, else the errorType of its JSON document. */
+export function postedErrorType(body: Buffer, headers: IncomingHttpHeaders): string | undefined {
+  const h = headers['lambda-runtime-function-error-type'];
+  if (typeof h === 'string' && h !== '') return h;
+  try {
+    const parsed = JSON.parse(body.toString('utf8')) as { errorType?: unknown };
+    if (typeof parsed.errorType === 'string') return parsed.errorType;
+  } catch {
+    // Not JSON: the runtime posted free text; AWS still reports an unhandled function error.
+  }
+  return undefined;
+}
+
+/** Peak RSS our Node.js bootstrap reports with each result or error (a header of ours), MB. */
+export function reportedMaxRssMb(headers: IncomingHttpHeaders): number | undefined {
+  const kb = Number(headers['tributary-max-rss-kb']);
+  return Number.isFinite(kb) && kb > 0 ? Math.ceil(kb / 1024) : undefined;
+}
+
+/** The invocation's error when the runtime's response is over the limit (the runtime is told 413). */
+export function responseTooLargeError(): Buffer {
+  return Buffer.from(
+    JSON.stringify({
+      errorMessage: `Response payload size exceeded maximum allowed payload size (${MAX_RESPONSE_BYTES} bytes).`,
+      errorType: 'Function.ResponseSizeTooLarge',
+    }),
+  );
 }
 
 const PREFIX = '/2018-06-01/runtime';

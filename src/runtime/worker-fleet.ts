@@ -3,7 +3,8 @@ import { performance } from 'node:perf_hooks';
 import type { FunctionSpec, InvocationRequest, InvocationResult } from './invocation.js';
 import { canUseSpare } from './spawn-spec.js';
 import { WorkerPool } from './worker-pool.js';
-import { platformError, Worker, type WorkerEnvironment, type WorkerExit } from './worker.js';
+import { Worker, type WorkerEnvironment } from './worker.js';
+import { platformError, type WorkerExit } from './worker-exit.js';
 
 export interface FleetHooks {
   log(functionName: string, line: string): void;

@@ -1,12 +1,7 @@
 import type { FunctionSpec, InvocationRequest, InvocationResult } from './invocation.js';
 import { endLine, reportLine, startLine, TailBuffer, timeoutMessage } from './log-lines.js';
-import {
-  platformError,
-  Worker,
-  type WorkerEnvironment,
-  type WorkerExit,
-  type WorkerExitReason,
-} from './worker.js';
+import { Worker, type WorkerEnvironment } from './worker.js';
+import { platformError, type WorkerExit, type WorkerExitReason } from './worker-exit.js';
 
 /** What a pool reports to the fleet (and, through it, to the Lambda component's events and logs). */
 export interface PoolHooks {

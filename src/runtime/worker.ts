@@ -1,24 +1,35 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { setImmediate as immediate } from 'node:timers/promises';
+import type { FunctionSpec, InvocationRequest, InvocationResult, InvocationStatus } from './invocation.js';
+import { startLine, timeoutMessage } from './log-lines.js';
+import { peakRssMb } from './process-memory.js';
 import {
-  type FunctionSpec,
-  type InvocationRequest,
-  type InvocationResult,
-  type InvocationStatus,
-  MAX_RESPONSE_BYTES,
-} from './invocation.js';
-import { endLine, LineSplitter, reportLine, startLine, TailBuffer, timeoutMessage } from './log-lines.js';
-import { describeExit, peakRssMb } from './process-memory.js';
-import {
+  ACCEPTED,
   type Activation,
+  INVALID_REQUEST_ID,
+  INVALID_STATE_TRANSITION,
   type NextInvocation,
+  nextInvocation,
+  postedErrorType,
+  reportedMaxRssMb,
+  responseTooLargeError,
   type RuntimeReply,
   RuntimeApiServer,
 } from './runtime-api-server.js';
+import { RuntimeProcess } from './runtime-process.js';
+import { msSince, type Outcome, type PlatformEnd, RunningInvocation } from './running-invocation.js';
 import { isNodeRuntime, spareSpawnPlan, spawnPlan, type SpawnContext } from './spawn-spec.js';
-import { killedWithServer } from './parent-death.js';
+import {
+  initFailure,
+  isDeliberate,
+  platformError,
+  runtimeExitError,
+  type WorkerExit,
+  type WorkerExitReason,
+} from './worker-exit.js';
+
+export type { InitFailure, WorkerExit, WorkerExitReason } from './worker-exit.js';
 
 /**
  * spare: a Node.js runtime started ahead of need, not yet given a function (see `adopt`);
@@ -26,31 +37,6 @@ import { killedWithServer } from './parent-death.js';
  * finishing: answered, platform lines being written; stopped: process gone.
  */
 export type WorkerState = 'spare' | 'starting' | 'ready' | 'busy' | 'finishing' | 'stopped';
-
-/** Why a worker process ended. */
-export type WorkerExitReason =
-  'idle' | 'timeout' | 'crash' | 'init-error' | 'init-timeout' | 'retired' | 'evicted' | 'shutdown';
-
-/** When a worker dies before serving anything, the invocation waiting for it fails with this. */
-export interface InitFailure {
-  errorType: string;
-  /** Error text after `RequestId: ID Error: ` (AWS's platform error wording). */
-  message: string;
-  /** The error document the runtime posted to /runtime/init/error, returned verbatim as the payload. */
-  runtimeBody?: Buffer;
-  /** Lines the process logged while starting (shown in the failed invocation's log tail). */
-  initLines: string[];
-  initDurationMs: number;
-}
-
-export interface WorkerExit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  reason: WorkerExitReason;
-  /** True when the worker never asked for an invocation. */
-  neverReady: boolean;
-  initFailure?: InitFailure;
-}
 
 export interface WorkerHooks {
   /** The runtime is parked on invocation/next: hand it work with `assign` or leave it idle. */
@@ -68,16 +54,6 @@ export interface WorkerEnvironment {
   initTimeoutMs: number;
 }
 
-interface Active {
-  req: InvocationRequest;
-  resolve: (r: InvocationResult) => void;
-  started: bigint;
-  timer: NodeJS.Timeout;
-  tail: TailBuffer | undefined;
-  initDurationMs: number | undefined;
-  done: boolean;
-}
-
 let nextWorkerId = 1;
 
 function logStreamName(version: string): string {
@@ -85,12 +61,6 @@ function logStreamName(version: string): string {
   const date = `${d.getUTCFullYear()}/${String(d.getUTCMonth() + 1).padStart(2, '0')}/${String(d.getUTCDate()).padStart(2, '0')}`;
   return `${date}/[${version}]${randomBytes(16).toString('hex')}`;
 }
-
-function msSince(t: bigint): number {
-  return Number(process.hrtime.bigint() - t) / 1e6;
-}
-
-const OOM_LINE = /JavaScript heap out of memory|Reached heap limit|Allocation failed - process out of memory/;
 
 /**
  * One long-lived runtime process serving one invocation at a time over the Runtime API. It enforces the
@@ -108,7 +78,7 @@ export class Worker {
   #hooks: WorkerHooks;
   readonly #env: WorkerEnvironment;
   readonly #api: RuntimeApiServer;
-  #child: ChildProcess | undefined;
+  #process: RuntimeProcess | undefined;
   /** Launch time, or adoption time for a spare: where its Init Duration starts. */
   #spawnedAt = process.hrtime.bigint();
   #activation: Activation | undefined;
@@ -117,22 +87,15 @@ export class Worker {
   #initDurationMs: number | undefined;
   #servedAny = false;
   #parked: ((inv: NextInvocation) => void) | undefined;
-  #current: Active | undefined;
+  #current: RunningInvocation | undefined;
   #finishing: Promise<void> | undefined;
   #initError: { body: Buffer; errorType: string } | undefined;
-  #spawnError: NodeJS.ErrnoException | undefined;
   readonly #initLineList: string[] = [];
   #killReason: WorkerExitReason | undefined;
   #idleTimer: NodeJS.Timeout | undefined;
   #initTimer: NodeJS.Timeout | undefined;
   #maxRssMb: number | undefined;
-  #oom = false;
   #exited = false;
-  readonly #out = new LineSplitter((l) => this.#line(l));
-  readonly #err = new LineSplitter((l) => {
-    if (OOM_LINE.test(l)) this.#oom = true;
-    this.#line(l);
-  });
 
   private constructor(
     spec: FunctionSpec | undefined,
@@ -234,7 +197,7 @@ export class Worker {
   }
 
   get pid(): number | undefined {
-    return this.#child?.pid;
+    return this.#process?.pid;
   }
 
   async #launch(spareCwd?: string): Promise<void> {
@@ -243,40 +206,17 @@ export class Worker {
       this.#onProcessGone(null, null);
       return;
     }
-    const plan = killedWithServer(
+    const plan =
       this.#spec !== undefined
         ? spawnPlan(this.#spec, this.#spawnContext(runtimeApi))
         : spareSpawnPlan(this.spareMemorySize ?? 128, {
             runtimeApi,
             nodePath: this.#env.nodePath,
             cwd: spareCwd ?? '/',
-          }),
-    );
-    const child = spawn(plan.command, plan.args, {
-      cwd: plan.cwd,
-      env: plan.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    this.#child = child;
-    child.stdout?.on('data', (c: Buffer) => this.#out.push(c));
-    child.stderr?.on('data', (c: Buffer) => this.#err.push(c));
-    child.stdout?.on('error', () => undefined);
-    child.stderr?.on('error', () => undefined);
-    let exitTimer: NodeJS.Timeout | undefined;
-    child.on('error', (err: NodeJS.ErrnoException) => {
-      // Spawn failures (missing or non-executable bootstrap) emit no 'exit'.
-      if (child.pid === undefined) {
-        this.#spawnError = err;
-        this.#onProcessGone(null, null);
-      }
-    });
-    child.on('exit', (code, signal) => {
-      // 'close' follows once stdout/stderr are drained; a grandchild holding the pipes must not delay us long.
-      exitTimer = setTimeout(() => this.#onProcessGone(code, signal), 250);
-      child.once('close', () => {
-        clearTimeout(exitTimer);
-        this.#onProcessGone(code, signal);
-      });
+          });
+    this.#process = new RuntimeProcess(plan, {
+      line: (l) => this.#line(l),
+      gone: (code, signal, spawnError) => this.#onProcessGone(code, signal, spawnError),
     });
     if (this.#state === 'spare') {
       // A spare nobody adopts goes away like an idle worker.
@@ -289,7 +229,7 @@ export class Worker {
 
   #line(line: string): void {
     this.#hooks.log(line);
-    if (this.#current) this.#current.tail?.push(line);
+    if (this.#current) this.#current.logged(line);
     else if (!this.#servedAny) {
       if (this.#initLineList.length < 200) this.#initLineList.push(line);
     }
@@ -343,24 +283,14 @@ export class Worker {
     const first = !this.#servedAny;
     this.#servedAny = true;
     const timeoutMs = this.spec.timeoutSeconds * 1000;
-    this.#current = {
+    this.#current = new RunningInvocation(
       req,
       resolve,
-      started: process.hrtime.bigint(),
-      timer: setTimeout(() => this.#onTimeout(), timeoutMs),
-      tail: req.tail ? new TailBuffer(4096) : undefined,
-      initDurationMs: first ? this.#initDurationMs : undefined,
-      done: false,
-    };
+      { ms: timeoutMs, onTimeout: () => this.#onTimeout() },
+      first ? this.#initDurationMs : undefined,
+    );
     this.#line(startLine(req.requestId, this.spec.version));
-    const headers: Record<string, string> = {
-      'lambda-runtime-aws-request-id': req.requestId,
-      'lambda-runtime-deadline-ms': String(Date.now() + timeoutMs),
-      'lambda-runtime-invoked-function-arn': req.invokedFunctionArn,
-      'lambda-runtime-trace-id': req.traceId,
-    };
-    if (req.clientContext !== undefined) headers['lambda-runtime-client-context'] = req.clientContext;
-    parked({ headers, body: req.payload });
+    parked(nextInvocation(req, Date.now() + timeoutMs));
   }
 
   #isCurrent(requestId: string): boolean {
@@ -368,13 +298,12 @@ export class Worker {
   }
 
   #noteStats(headers: IncomingHttpHeaders): void {
-    const kb = Number(headers['tributary-max-rss-kb']);
-    if (Number.isFinite(kb) && kb > 0) this.#maxRssMb = Math.ceil(kb / 1024);
+    this.#maxRssMb = reportedMaxRssMb(headers) ?? this.#maxRssMb;
   }
 
   // The runtime's 202 is sent once the result is delivered: the caller's answer goes out first.
   async #onResponse(requestId: string, body: Buffer, headers: IncomingHttpHeaders): Promise<RuntimeReply> {
-    if (!this.#isCurrent(requestId)) return invalidRequestId();
+    if (!this.#isCurrent(requestId)) return INVALID_REQUEST_ID;
     this.#noteStats(headers);
     this.#complete('success', body, undefined);
     await this.#finishing;
@@ -383,37 +312,23 @@ export class Worker {
   }
 
   async #onError(requestId: string, body: Buffer, headers: IncomingHttpHeaders): Promise<RuntimeReply> {
-    if (!this.#isCurrent(requestId)) return invalidRequestId();
+    if (!this.#isCurrent(requestId)) return INVALID_REQUEST_ID;
     this.#noteStats(headers);
-    this.#complete('function-error', body, errorTypeOf(body, headers));
+    this.#complete('function-error', body, postedErrorType(body, headers));
     await this.#finishing;
     await immediate();
     return ACCEPTED;
   }
 
   #onInitError(body: Buffer, headers: IncomingHttpHeaders): RuntimeReply {
-    if (this.#servedAny) {
-      return {
-        status: 403,
-        body: {
-          errorMessage: 'Transition from Invoke to InitError is not allowed',
-          errorType: 'InvalidStateTransition',
-        },
-      };
-    }
-    this.#initError = { body, errorType: errorTypeOf(body, headers) ?? 'Runtime.Unknown' };
+    if (this.#servedAny) return INVALID_STATE_TRANSITION;
+    this.#initError = { body, errorType: postedErrorType(body, headers) ?? 'Runtime.Unknown' };
     return ACCEPTED;
   }
 
   #onTooLarge(requestId: string): void {
     if (!this.#isCurrent(requestId)) return;
-    const payload = Buffer.from(
-      JSON.stringify({
-        errorMessage: `Response payload size exceeded maximum allowed payload size (${MAX_RESPONSE_BYTES} bytes).`,
-        errorType: 'Function.ResponseSizeTooLarge',
-      }),
-    );
-    this.#complete('function-error', payload, 'Function.ResponseSizeTooLarge');
+    this.#complete('function-error', responseTooLargeError(), 'Function.ResponseSizeTooLarge');
   }
 
   // ---- completion -----------------------------------------------------------------------------------------
@@ -422,15 +337,14 @@ export class Worker {
   #complete(status: InvocationStatus, payload: Buffer, errorType: string | undefined): void {
     const cur = this.#current;
     if (!cur) return;
-    clearTimeout(cur.timer);
-    const durationMs = msSince(cur.started);
+    cur.stopTimer();
+    const durationMs = cur.elapsedMs;
     this.#state = 'finishing';
     this.lastUsed = Date.now();
     this.#finishing = (async () => {
       // Output written before the answer may still sit unread in the pipe: one poll turn drains it.
       await immediate();
-      this.#out.flush();
-      this.#err.flush();
+      this.#process?.flush();
       if (this.#maxRssMb === undefined || !isNodeRuntime(this.spec.runtime)) {
         this.#maxRssMb = (await peakRssMb(this.pid)) ?? this.#maxRssMb;
       }
@@ -440,47 +354,21 @@ export class Worker {
     })();
   }
 
-  #finish(
-    cur: Active,
-    r: { status: InvocationStatus; payload: Buffer; errorType: string | undefined; durationMs: number },
-    platform?: { status: 'timeout' | 'error'; errorType: string },
-  ): void {
-    if (cur.done) return;
-    cur.done = true;
-    const id = cur.req.requestId;
-    this.#line(endLine(id));
-    this.#line(
-      reportLine({
-        requestId: id,
-        durationMs: r.durationMs,
-        memorySize: this.spec.memorySize,
-        maxMemoryUsedMb: this.#maxRssMb,
-        initDurationMs: cur.initDurationMs,
-        status: platform?.status,
-        errorType: platform?.errorType,
-        queuedMs: cur.req.queuedMs,
-      }),
-    );
+  #finish(cur: RunningInvocation, outcome: Outcome, platform?: PlatformEnd): void {
+    const memory = { memorySize: this.spec.memorySize, maxMemoryUsedMb: this.#maxRssMb };
+    const result = cur.end((l) => this.#line(l), outcome, memory, platform);
+    if (!result) return;
     this.#current = undefined;
-    cur.resolve({
-      requestId: id,
-      status: r.status,
-      payload: r.payload,
-      errorType: r.errorType,
-      durationMs: r.durationMs,
-      initDurationMs: cur.initDurationMs,
-      logTail: cur.tail?.toBase64(),
-    });
+    cur.resolve(result);
   }
 
   #onTimeout(): void {
     const cur = this.#current;
     if (!cur || this.#state !== 'busy') return;
-    const durationMs = msSince(cur.started);
+    const durationMs = cur.elapsedMs;
     const msg = timeoutMessage(this.spec.timeoutSeconds);
     this.kill('timeout');
-    this.#out.flush();
-    this.#err.flush();
+    this.#process?.flush();
     this.#line(`${new Date().toISOString()} ${cur.req.requestId} ${msg}`);
     const payload = platformError('Sandbox.Timedout', cur.req.requestId, msg);
     this.#finish(
@@ -491,30 +379,30 @@ export class Worker {
   }
 
   /** The process is gone (exited, crashed, killed, or never started). */
-  #onProcessGone(code: number | null, signal: NodeJS.Signals | null): void {
+  #onProcessGone(
+    code: number | null,
+    signal: NodeJS.Signals | null,
+    spawnError?: NodeJS.ErrnoException,
+  ): void {
     if (this.#exited) return;
     this.#exited = true;
     clearTimeout(this.#idleTimer);
     clearTimeout(this.#initTimer);
-    this.#out.flush();
-    this.#err.flush();
+    this.#process?.flush();
+    const oom = this.#process?.oom ?? false;
     const wasReady = this.#initDurationMs !== undefined;
     const reason: WorkerExitReason = this.#killReason ?? (wasReady ? 'crash' : 'init-error');
     // A process that dies after answering still gets its answer delivered (by #complete).
     const cur = this.#state === 'busy' ? this.#current : undefined;
     if (cur) {
-      clearTimeout(cur.timer);
-      const errorType = this.#oom ? 'Runtime.OutOfMemory' : 'Runtime.ExitError';
-      const msg =
-        code === 0 && signal === null
-          ? 'Runtime exited without providing a reason'
-          : `Runtime exited with error: ${describeExit(code, signal)}`;
-      this.#line(`RequestId: ${cur.req.requestId} Error: ${msg}`);
+      cur.stopTimer();
+      const { errorType, message } = runtimeExitError(code, signal, oom);
+      this.#line(`RequestId: ${cur.req.requestId} Error: ${message}`);
       this.#line(errorType);
-      const payload = platformError(errorType, cur.req.requestId, msg);
+      const payload = platformError(errorType, cur.req.requestId, message);
       this.#finish(
         cur,
-        { status: 'crash', payload, errorType, durationMs: msSince(cur.started) },
+        { status: 'crash', payload, errorType, durationMs: cur.elapsedMs },
         { status: 'error', errorType },
       );
     }
@@ -523,80 +411,28 @@ export class Worker {
     void this.#api.close();
     const exit: WorkerExit = { code, signal, reason, neverReady: !wasReady };
     // A spare that dies before adoption fails nothing; an adopted one fails like any starting worker.
-    if (!wasReady && !this.#isDeliberate() && this.#spec !== undefined)
-      exit.initFailure = this.#initFailure(code, signal);
+    if (!wasReady && !isDeliberate(this.#killReason) && this.#spec !== undefined) {
+      exit.initFailure = initFailure({
+        code,
+        signal,
+        oom,
+        killReason: this.#killReason,
+        initError: this.#initError,
+        spawnError,
+        codeDir: this.#spec.codeDir,
+        initTimeoutMs: this.#env.initTimeoutMs,
+        initLines: this.#initLineList,
+        initDurationMs: msSince(this.#spawnedAt),
+      });
+    }
     this.#hooks.onExit(this, exit);
   }
 
-  #isDeliberate(): boolean {
-    const r = this.#killReason;
-    return r === 'shutdown' || r === 'retired' || r === 'evicted' || r === 'idle';
-  }
-
-  #initFailure(code: number | null, signal: NodeJS.Signals | null): InitFailure {
-    const base = { initLines: this.#initLineList, initDurationMs: msSince(this.#spawnedAt) };
-    if (this.#initError) {
-      return {
-        ...base,
-        errorType: this.#initError.errorType,
-        message: 'Runtime init failed',
-        runtimeBody: this.#initError.body,
-      };
-    }
-    if (this.#spawnError) {
-      const path = this.#spawnError.path ?? `${this.spec.codeDir}/bootstrap`;
-      const message =
-        this.#spawnError.code === 'ENOENT'
-          ? `Couldn't find valid bootstrap(s): [${path}]`
-          : `fork/exec ${path}: ${this.#spawnError.code === 'EACCES' ? 'permission denied' : this.#spawnError.message}`;
-      return { ...base, errorType: 'Runtime.InvalidEntrypoint', message };
-    }
-    if (this.#killReason === 'init-timeout') {
-      return {
-        ...base,
-        errorType: 'Sandbox.Timedout',
-        message: timeoutMessage(this.#env.initTimeoutMs / 1000),
-      };
-    }
-    const errorType = this.#oom ? 'Runtime.OutOfMemory' : 'Runtime.ExitError';
-    const message =
-      code === 0 && signal === null
-        ? 'Runtime exited without providing a reason'
-        : `Runtime exited with error: ${describeExit(code, signal)}`;
-    return { ...base, errorType, message };
-  }
-
-  /** Ends the process (SIGKILL: Lambda gives runtimes no shutdown phase without extensions). */
+  /** Ends the process (see RuntimeProcess.kill). */
   kill(reason: WorkerExitReason): void {
     this.#killReason ??= reason;
     clearTimeout(this.#idleTimer);
     // Not launched yet: #launch sees the reason and stops before spawning.
-    if (this.#child && this.#child.exitCode === null && this.#child.signalCode === null)
-      this.#child.kill('SIGKILL');
+    this.#process?.kill();
   }
-}
-
-const ACCEPTED: RuntimeReply = { status: 202, body: { status: 'OK' } };
-
-/** The error document AWS returns for failures of the platform rather than the handler. */
-export function platformError(errorType: string, requestId: string, message: string): Buffer {
-  return Buffer.from(
-    JSON.stringify({ errorType, errorMessage: `RequestId: ${requestId} Error: ${message}` }),
-  );
-}
-
-function invalidRequestId(): RuntimeReply {
-  return { status: 400, body: { errorMessage: 'Invalid request ID', errorType: 'InvalidRequestID' } };
-}
-
-function errorTypeOf(body: Buffer, headers: IncomingHttpHeaders): string | undefined {
-  const h = headers['lambda-runtime-function-error-type'];
-  if (typeof h === 'string' && h !== '') return h;
-  try {
-    const parsed = JSON.parse(body.toString('utf8')) as { errorType?: unknown };
-    if (typeof parsed.errorType === 'string') return parsed.errorType;
-  } catch {
-    // Not JSON: the runtime posted free text; AWS still reports an unhandled function error.
-  }
-  return undefined;
 }
