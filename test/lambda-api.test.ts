@@ -385,23 +385,6 @@ describe('Lambda input validation', () => {
       'Function not found: arn:aws:lambda:us-east-1:000000000000:function:missing',
     );
   });
-
-  it('event-source-mapping paths are not answered by the Lambda service', async () => {
-    const svc = app.lambda.services[0]!;
-    const req = {
-      method: 'GET',
-      path: '/2015-03-31/event-source-mappings/',
-      query: new URLSearchParams(),
-      headers: {},
-      body: Buffer.alloc(0),
-      httpVersion: '1.1' as const,
-      signal: new AbortController().signal,
-      host: 'x',
-      requestId: 'r',
-    };
-    assert.equal(svc.matches(req), false);
-    assert.equal(svc.matches({ ...req, path: '/2015-03-31/functions/x/invocations' }), true);
-  });
 });
 
 describe('Lambda function states with a transition delay', () => {

@@ -1,5 +1,5 @@
 import type { AppContext } from '../server/context.js';
-import type { ApiRequest, ApiResponseHeaders } from '../server/http-types.js';
+import type { RestReply, RestRequest } from '../server/protocols/rest-json.js';
 import type { WorkerFleet } from '../runtime/worker-fleet.js';
 import type { AsyncInvocations } from './async-invocations.js';
 import type { ConcurrencyLimiter } from './concurrency.js';
@@ -25,24 +25,12 @@ export interface LambdaContext {
 }
 
 /** One REST request routed to an action. */
-export interface LambdaRequest {
-  api: ApiRequest;
-  /** The `{FunctionName}` path segment (URL-decoded), when the route has one. */
+export interface LambdaRequest extends RestRequest {
+  /** The `{FunctionName}` path param, when the route has one. */
   functionName: string | undefined;
-  /** Further path segments of the route after the function name (e.g. `{StatementId}`). */
-  pathParams: string[];
-  requestId: string;
-  /** The JSON body as an object ({} when empty); InvalidRequestContentException when it is not JSON. */
-  input(): Record<string, unknown>;
 }
 
 /** An action's answer: a JSON document, raw bytes, or a stream. */
-export interface LambdaReply {
-  status: number;
-  headers?: ApiResponseHeaders;
-  json?: unknown;
-  raw?: Buffer;
-  stream?: AsyncIterable<Uint8Array>;
-}
+export type LambdaReply = RestReply;
 
 export type LambdaAction = (c: LambdaContext, req: LambdaRequest) => Promise<LambdaReply>;

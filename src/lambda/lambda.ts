@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { rm } from 'node:fs/promises';
 import type { Registry } from 'prom-client';
 import type { AppContext, Component } from '../server/context.js';
+import type { RestRoutes } from '../server/protocols/rest-json.js';
 import { WorkerFleet } from '../runtime/worker-fleet.js';
 import { AsyncInvocations } from './async-invocations.js';
 import { CodeStore } from './code-store.js';
@@ -14,11 +15,13 @@ import { functionNotFound } from './lambda-errors.js';
 import type { LambdaContext } from './lambda-context.js';
 import type { LambdaEvents } from './lambda-events.js';
 import { compileLambdaOptions, type CompiledLambdaOptions, type LambdaOptions } from './lambda-options.js';
-import { lambdaRestService } from './rest-service.js';
+import { functionRoutes } from './rest-service.js';
 import { registerWorkerMetrics } from './worker-metrics.js';
 
 /** The Lambda component: the REST API, the function registry, worker processes, and the invoker others call. */
 export interface Lambda extends Component, FunctionInvoker {
+  /** Its part of the Lambda REST API (the function routes): see `lambdaRestService`. */
+  readonly lambdaRoutes: RestRoutes;
   /** The same object, typed as what the mapping engine and SNS need. */
   readonly invoker: FunctionInvoker;
   readonly events: EventEmitter<LambdaEvents>;
@@ -173,7 +176,9 @@ export function createLambda(app: AppContext, opts: LambdaOptions, metrics: Regi
   let closed = false;
   const lambda: Lambda = {
     name: 'lambda',
-    services: [lambdaRestService(context)],
+    // Its REST API is one service with the mappings' routes, assembled in the wiring (lambdaRestService).
+    services: [],
+    lambdaRoutes: functionRoutes(context),
     invoke,
     invokeAsync,
     lookup,

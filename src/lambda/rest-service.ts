@@ -1,6 +1,6 @@
-import type { ApiRequest, ApiResponse, Service } from '../server/http-types.js';
-import { encodeJson } from '../server/protocols/rpc.js';
+import type { Service } from '../server/http-types.js';
 import { AwsError } from '../server/errors.js';
+import { restJsonService, type RestRoute, type RestRoutes } from '../server/protocols/rest-json.js';
 import { addPermission } from './actions/add-permission.js';
 import { createFunction } from './actions/create-function.js';
 import { getPolicy } from './actions/get-policy.js';
@@ -18,172 +18,102 @@ import { listFunctions } from './actions/list-functions.js';
 import { putFunctionConcurrency } from './actions/put-function-concurrency.js';
 import { updateFunctionCode } from './actions/update-function-code.js';
 import { updateFunctionConfiguration } from './actions/update-function-configuration.js';
-import { parseRestJsonBody } from './rest-json-body.js';
-import type { LambdaAction, LambdaContext, LambdaReply, LambdaRequest } from './lambda-context.js';
-
-interface Route {
-  method: string;
-  /** Group 1, when present, is the {FunctionName} segment. */
-  path: RegExp;
-  action: LambdaAction;
-  /** The operation's name in logs and metrics (Lambda's API name; Tributary's own routes are named alike). */
-  op: string;
-}
-
-const FN = '([^/]+)';
-const ROUTES: Route[] = [
-  { method: 'POST', path: /^\/2015-03-31\/functions\/?$/, action: createFunction, op: 'CreateFunction' },
-  { method: 'GET', path: /^\/2015-03-31\/functions\/?$/, action: listFunctions, op: 'ListFunctions' },
-  {
-    method: 'GET',
-    path: new RegExp(`^/2015-03-31/functions/${FN}/?$`),
-    action: getFunction,
-    op: 'GetFunction',
-  },
-  {
-    method: 'DELETE',
-    path: new RegExp(`^/2015-03-31/functions/${FN}/?$`),
-    action: deleteFunction,
-    op: 'DeleteFunction',
-  },
-  {
-    method: 'GET',
-    path: new RegExp(`^/2015-03-31/functions/${FN}/configuration/?$`),
-    action: getFunctionConfiguration,
-    op: 'GetFunctionConfiguration',
-  },
-  {
-    method: 'PUT',
-    path: new RegExp(`^/2015-03-31/functions/${FN}/configuration/?$`),
-    action: updateFunctionConfiguration,
-    op: 'UpdateFunctionConfiguration',
-  },
-  {
-    method: 'PUT',
-    path: new RegExp(`^/2015-03-31/functions/${FN}/code/?$`),
-    action: updateFunctionCode,
-    op: 'UpdateFunctionCode',
-  },
-  {
-    method: 'POST',
-    path: new RegExp(`^/2015-03-31/functions/${FN}/invocations/?$`),
-    action: invoke,
-    op: 'Invoke',
-  },
-  {
-    method: 'PUT',
-    path: new RegExp(`^/2017-10-31/functions/${FN}/concurrency/?$`),
-    action: putFunctionConcurrency,
-    op: 'PutFunctionConcurrency',
-  },
-  {
-    method: 'DELETE',
-    path: new RegExp(`^/2017-10-31/functions/${FN}/concurrency/?$`),
-    action: deleteFunctionConcurrency,
-    op: 'DeleteFunctionConcurrency',
-  },
-  {
-    method: 'GET',
-    path: new RegExp(`^/2019-09-30/functions/${FN}/concurrency/?$`),
-    action: getFunctionConcurrency,
-    op: 'GetFunctionConcurrency',
-  },
-  {
-    method: 'POST',
-    path: new RegExp(`^/2015-03-31/functions/${FN}/policy/?$`),
-    action: addPermission,
-    op: 'AddPermission',
-  },
-  {
-    method: 'GET',
-    path: new RegExp(`^/2015-03-31/functions/${FN}/policy/?$`),
-    action: getPolicy,
-    op: 'GetPolicy',
-  },
-  {
-    method: 'DELETE',
-    path: new RegExp(`^/2015-03-31/functions/${FN}/policy/([^/]+)/?$`),
-    action: removePermission,
-    op: 'RemovePermission',
-  },
-  {
-    method: 'POST',
-    path: new RegExp(`^/2014-11-13/functions/${FN}/invoke-async/?$`),
-    action: invokeAsync,
-    op: 'InvokeAsync',
-  },
-  {
-    method: 'GET',
-    path: new RegExp(`^/_tributary/lambda/functions/${FN}/logs$`),
-    action: getFunctionLogs,
-    op: 'GetFunctionLogs',
-  },
-  {
-    method: 'GET',
-    path: new RegExp(`^/_tributary/lambda/functions/${FN}/code/[^/]+\\.zip$`),
-    action: getFunctionCode,
-    op: 'GetFunctionCode',
-  },
-];
-
-/** Event source mappings share the 2015-03-31 prefix but belong to the mappings component. */
-const NOT_OURS = '/2015-03-31/event-source-mappings';
+import { InvalidRequestContent } from './lambda-errors.js';
+import type { LambdaAction, LambdaContext } from './lambda-context.js';
 
 /**
- * Lambda's REST JSON API on the shared port. Claims exactly the paths above (any method: a wrong method on
- * one of them is answered here), never X-Amz-Target requests nor /2015-03-31/event-source-mappings.
+ * Lambda's REST API on the shared port: one service, one route table. Each component serving part of the API
+ * contributes its `RestRoutes` (functions here; event source mappings in src/mappings/mapping-routes.ts; versions,
+ * aliases and layers next), and the wiring assembles them, so no component imports another's routes.
  */
-export function lambdaRestService(c: LambdaContext): Service {
-  return {
+export function lambdaRestService(parts: RestRoutes[]): Service {
+  return restJsonService({
     name: 'lambda',
-    matches(req: ApiRequest): boolean {
-      if (req.headers['x-amz-target'] !== undefined || req.path.startsWith(NOT_OURS)) return false;
-      return ROUTES.some((r) => r.path.test(req.path));
-    },
-    describe(req: ApiRequest) {
-      return { operation: findRoute(req)?.route.op, protocol: 'rest-json' };
-    },
-    async handle(req: ApiRequest): Promise<ApiResponse> {
-      const found = findRoute(req);
-      if (!found)
-        throw new AwsError(
-          'UnknownOperationException',
-          `No Lambda operation for ${req.method} ${req.path}`,
-          404,
-        );
-      const { route, m } = found;
-      let parsed: Record<string, unknown> | undefined;
-      const lreq: LambdaRequest = {
-        api: req,
-        functionName: m[1],
-        pathParams: m.slice(2).filter((x): x is string => x !== undefined),
-        requestId: req.requestId,
-        input: () => (parsed ??= parseRestJsonBody(req.body)),
-      };
-      return toResponse(await route.action(c, lreq), req.requestId);
-    },
+    parts,
+    invalidBody: (why) => InvalidRequestContent(`Could not parse request body into json: ${why}`),
+  });
+}
+
+/** The function routes (Lambda's API names, and Tributary's own `/_tributary/lambda` paths). */
+export function functionRoutes(c: LambdaContext): RestRoutes {
+  const route = (
+    method: string,
+    path: string,
+    operation: string,
+    action: LambdaAction,
+    strict = false,
+  ): RestRoute => ({
+    method,
+    path,
+    operation,
+    strict,
+    handler: (req) => action(c, { ...req, functionName: req.params['FunctionName'] }),
+  });
+  return {
+    service: 'lambda',
+    routes: [
+      route('POST', '/2015-03-31/functions', 'CreateFunction', createFunction),
+      route('GET', '/2015-03-31/functions', 'ListFunctions', listFunctions),
+      route('GET', '/2015-03-31/functions/{FunctionName}', 'GetFunction', getFunction),
+      route('DELETE', '/2015-03-31/functions/{FunctionName}', 'DeleteFunction', deleteFunction),
+      route(
+        'GET',
+        '/2015-03-31/functions/{FunctionName}/configuration',
+        'GetFunctionConfiguration',
+        getFunctionConfiguration,
+      ),
+      route(
+        'PUT',
+        '/2015-03-31/functions/{FunctionName}/configuration',
+        'UpdateFunctionConfiguration',
+        updateFunctionConfiguration,
+      ),
+      route('PUT', '/2015-03-31/functions/{FunctionName}/code', 'UpdateFunctionCode', updateFunctionCode),
+      route('POST', '/2015-03-31/functions/{FunctionName}/invocations', 'Invoke', invoke),
+      route(
+        'PUT',
+        '/2017-10-31/functions/{FunctionName}/concurrency',
+        'PutFunctionConcurrency',
+        putFunctionConcurrency,
+      ),
+      route(
+        'DELETE',
+        '/2017-10-31/functions/{FunctionName}/concurrency',
+        'DeleteFunctionConcurrency',
+        deleteFunctionConcurrency,
+      ),
+      route(
+        'GET',
+        '/2019-09-30/functions/{FunctionName}/concurrency',
+        'GetFunctionConcurrency',
+        getFunctionConcurrency,
+      ),
+      route('POST', '/2015-03-31/functions/{FunctionName}/policy', 'AddPermission', addPermission),
+      route('GET', '/2015-03-31/functions/{FunctionName}/policy', 'GetPolicy', getPolicy),
+      route(
+        'DELETE',
+        '/2015-03-31/functions/{FunctionName}/policy/{StatementId}',
+        'RemovePermission',
+        removePermission,
+      ),
+      route('POST', '/2014-11-13/functions/{FunctionName}/invoke-async', 'InvokeAsync', invokeAsync),
+      // Tributary's own: named alike for logs and metrics.
+      route(
+        'GET',
+        '/_tributary/lambda/functions/{FunctionName}/logs',
+        'GetFunctionLogs',
+        getFunctionLogs,
+        true,
+      ),
+      route(
+        'GET',
+        '/_tributary/lambda/functions/{FunctionName}/code/{CodeId}.zip',
+        'GetFunctionCode',
+        getFunctionCode,
+        true,
+      ),
+    ],
+    wrongMethod: (req) =>
+      new AwsError('UnknownOperationException', `No Lambda operation for ${req.method} ${req.path}`, 404),
   };
-}
-
-/** The route a request's method and path name, with the path's match. */
-function findRoute(req: ApiRequest): { route: Route; m: RegExpExecArray } | undefined {
-  for (const route of ROUTES) {
-    if (route.method !== req.method) continue;
-    const m = route.path.exec(req.path);
-    if (m) return { route, m };
-  }
-  return undefined;
-}
-
-function toResponse(r: LambdaReply, requestId: string): ApiResponse {
-  const headers = { 'x-amzn-requestid': requestId, ...(r.headers ?? {}) };
-  if (r.stream) return { status: r.status, headers, stream: r.stream };
-  if (r.raw) return { status: r.status, headers, body: r.raw };
-  if (r.json !== undefined)
-    return {
-      status: r.status,
-      headers: { 'content-type': 'application/json', ...headers },
-      body: encodeJson(r.json),
-    };
-  return { status: r.status, headers };
 }

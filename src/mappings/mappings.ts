@@ -4,14 +4,9 @@ import type { KinesisContext } from '../kinesis/kinesis-context.js';
 import type { FunctionInvoker } from '../lambda/invoker.js';
 import type { AppContext, Component } from '../server/context.js';
 import { AwsError } from '../server/errors.js';
-import type { ApiRequest, ApiResponse, Service } from '../server/http-types.js';
-import { parseRestJsonBody } from '../lambda/rest-json-body.js';
-import { createEventSourceMapping } from './actions/create-event-source-mapping.js';
-import { deleteEventSourceMapping } from './actions/delete-event-source-mapping.js';
-import { getEventSourceMapping } from './actions/get-event-source-mapping.js';
-import { listEventSourceMappings } from './actions/list-event-source-mappings.js';
+import type { Service } from '../server/http-types.js';
+import type { RestRoutes } from '../server/protocols/rest-json.js';
 import { parseEventSourceArn } from './actions/resolve-event-source.js';
-import { updateEventSourceMapping } from './actions/update-event-source-mapping.js';
 import { Checkpoints } from './engine/checkpoints.js';
 import { systemClock, type Clock } from './engine/clock.js';
 import { compileMapping } from './engine/compiled-mapping.js';
@@ -21,11 +16,11 @@ import { FailureSink, type DestinationSender } from './engine/failure-sink.js';
 import { MappingRunner, type ShardLag } from './engine/mapping-runner.js';
 import { RegistryStreamView } from './engine/registry-stream-view.js';
 import { compileFilterCriteria } from './filter/index.js';
+import { mappingRoutes } from './mapping-routes.js';
 import type { MappingsContext } from './mappings-context.js';
 import { LAST_PROCESSING_RESULT, type MappingMeta } from './model.js';
 
 const NS = 'mapping';
-const PREFIX = '/2015-03-31/event-source-mappings';
 
 /** Options of the mapping engine. */
 export interface MappingsOptions {
@@ -83,7 +78,10 @@ export interface MappingsDeps {
 /** The event source mapping component: the Lambda REST API for mappings and the engine that runs them. */
 export class Mappings extends EventEmitter<MappingEvents> implements Component {
   readonly name = 'mappings';
-  readonly services: Service[];
+  /** Its API is part of Lambda's REST API: see `lambdaRoutes`. */
+  readonly services: Service[] = [];
+  /** Its part of the Lambda REST API (mapping-routes.ts), served with the function routes (`lambdaRestService`). */
+  readonly lambdaRoutes: RestRoutes;
   readonly #ctx: AppContext;
   readonly #deps: MappingsDeps;
   readonly #opts: Required<MappingsOptions>;
@@ -118,14 +116,7 @@ export class Mappings extends EventEmitter<MappingEvents> implements Component {
       remove: (uuid) => this.#remove(uuid),
       view: (name) => new RegistryStreamView(deps.kinesis, deps.streams.get(name)),
     };
-    this.services = [
-      {
-        name: 'lambda-event-source-mappings',
-        matches: (r) => r.path.startsWith(PREFIX),
-        handle: (r) => this.#handle(r),
-        describe: (r) => ({ operation: this.#operation(r), protocol: 'rest-json' }),
-      },
-    ];
+    this.lambdaRoutes = mappingRoutes(this.#api);
   }
 
   async start(): Promise<void> {
@@ -332,49 +323,4 @@ export class Mappings extends EventEmitter<MappingEvents> implements Component {
       .putDoc(NS, uuid, m)
       .catch((err: unknown) => this.#bug(err, { uuid, what: 'saving LastProcessingResult failed' }));
   }
-
-  /** Which operation a request names (for the error path's log and metric). */
-  #operation(req: ApiRequest): string | undefined {
-    const rest = req.path.slice(PREFIX.length).replace(/^\/+|\/+$/g, '');
-    if (rest === '')
-      return req.method === 'POST'
-        ? 'CreateEventSourceMapping'
-        : req.method === 'GET'
-          ? 'ListEventSourceMappings'
-          : undefined;
-    if (rest.includes('/')) return undefined;
-    return {
-      GET: 'GetEventSourceMapping',
-      PUT: 'UpdateEventSourceMapping',
-      DELETE: 'DeleteEventSourceMapping',
-    }[req.method];
-  }
-
-  /** Errors are thrown: the router answers them through the one error path (server/error-path.ts). */
-  async #handle(req: ApiRequest): Promise<ApiResponse> {
-    const rest = req.path.slice(PREFIX.length).replace(/^\/+|\/+$/g, '');
-    let out: { status: number; body: unknown };
-    if (rest === '') {
-      if (req.method === 'POST') out = await createEventSourceMapping(this.#api, parseRestJsonBody(req.body));
-      else if (req.method === 'GET') out = await listEventSourceMappings(this.#api, req.query);
-      else throw methodNotAllowed();
-    } else {
-      if (rest.includes('/'))
-        throw new AwsError('ResourceNotFoundException', 'The resource you requested does not exist.', 404);
-      if (req.method === 'GET') out = await getEventSourceMapping(this.#api, rest);
-      else if (req.method === 'PUT')
-        out = await updateEventSourceMapping(this.#api, rest, parseRestJsonBody(req.body));
-      else if (req.method === 'DELETE') out = await deleteEventSourceMapping(this.#api, rest);
-      else throw methodNotAllowed();
-    }
-    return {
-      status: out.status,
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(out.body),
-    };
-  }
-}
-
-function methodNotAllowed(): AwsError {
-  return new AwsError('UnknownOperationException', 'Unknown operation.', 404);
 }

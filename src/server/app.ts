@@ -17,6 +17,7 @@ import { statusReport } from './status-report.js';
 import { createSqs, type Sqs } from '../sqs/sqs.js';
 import { createSns, type Sns } from '../sns/sns.js';
 import { createLambda, type Lambda } from '../lambda/lambda.js';
+import { lambdaRestService } from '../lambda/rest-service.js';
 import type { LambdaOptions } from '../lambda/lambda-options.js';
 import { createCloudWatch, type CloudWatch } from '../cloudwatch/cloudwatch.js';
 import type { CloudWatchOptions } from '../cloudwatch/options.js';
@@ -116,14 +117,22 @@ async function startOn(
     { streams: kinesis.streams, mappings, lambda: lambda.events },
     opts.cloudwatch,
   );
-  // Lambda starts before and closes after its callers (mappings, SNS). Its router matcher claims only its own
-  // paths and never /2015-03-31/event-source-mappings, so routing order between the two does not matter.
+  // Lambda's REST API is one service on one route table: functions (Lambda) and event source mappings (Mappings)
+  // each contribute their routes, assembled here where both exist. Mappings is built after Lambda (it invokes
+  // functions), so Lambda cannot be handed the mappings' routes, and neither imports the other's.
+  const lambdaApi = lambdaRestService([lambda.lambdaRoutes, mappings.lambdaRoutes]);
+  // Lambda starts before and closes after its callers (mappings, SNS).
   // CloudWatch is first so it closes last, keeping the metrics the others emit while stopping.
   const components: Component[] = [cloudwatch, kinesis, lambda, mappings, sqs, sns];
 
   const router = new Router(log, errors, opts.testHooks);
   router.add(adminService(metrics, () => statusReport({ kinesis, mappings, lambda, cloudwatch })));
-  for (const c of components) for (const s of c.services) router.add(s);
+  // X-Amz-Target services, then the path-based Lambda API, then the query services (which claim any request with
+  // an Action parameter, whatever its path).
+  for (const c of components) {
+    for (const s of c.services) router.add(s);
+    if (c === mappings) router.add(lambdaApi);
+  }
 
   const listener = new Listener({
     port: options.port,

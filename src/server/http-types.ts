@@ -48,4 +48,9 @@ export interface RequestDescription {
   /** The operation, when the request names one the service has. */
   operation: string | undefined;
   protocol: ErrorProtocol;
+  /**
+   * The service logs and metrics name, when it is not the Service's own name: one REST API whose route table
+   * several components contribute to (Lambda's: functions, and `lambda-event-source-mappings`).
+   */
+  service?: string;
 }

@@ -48,16 +48,22 @@ export class Router {
       );
     } else {
       try {
-        this.#hooks?.beforeOperation?.({
-          service: service.name,
-          operation: describe(service, req).operation,
-          requestId: req.requestId,
-        });
+        const hooks = this.#hooks;
+        if (hooks?.beforeOperation) {
+          const d = describe(service, req);
+          hooks.beforeOperation({
+            service: d.service ?? service.name,
+            operation: d.operation,
+            requestId: req.requestId,
+          });
+        }
         res = await service.handle(req);
       } catch (err) {
+        const d = describe(service, req);
         res = errorResponse(this.#ctx, err, {
-          service: service.name,
-          ...describe(service, req),
+          service: d.service ?? service.name,
+          operation: d.operation,
+          protocol: d.protocol,
           requestId: req.requestId,
         });
       }

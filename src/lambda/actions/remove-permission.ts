@@ -13,7 +13,7 @@ export async function removePermission(c: LambdaContext, req: LambdaRequest): Pr
     min: 1,
     max: 100,
     pattern: /([a-zA-Z0-9-_.]+)/,
-    value: req.pathParams[0],
+    value: req.params['StatementId'],
   });
   const revisionId = req.api.query.get('RevisionId') ?? undefined;
   v.check();
