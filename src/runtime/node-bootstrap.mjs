@@ -1,220 +1,37 @@
+// @ts-check
 // Tributary's runtime client for the nodejs* runtimes. Plain JavaScript (no build step, no dependencies) so
 // worker processes start with a bare `node`: it speaks the Lambda Runtime API to AWS_LAMBDA_RUNTIME_API like
-// AWS's own Node.js runtime does, loads the handler named by _HANDLER from LAMBDA_TASK_ROOT (ESM or CommonJS),
-// and serves one invocation at a time until the server kills the process.
-import net from 'node:net';
+// AWS's own Node.js runtime does (over runtime-client.mjs), loads the handler named by _HANDLER from
+// LAMBDA_TASK_ROOT (ESM or CommonJS), and serves one invocation at a time until the server kills the process.
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { format } from 'node:util';
+import { runtimeClient } from './runtime-client.mjs';
+
+/** @typedef {import('./runtime-client.mjs').ApiRequest} ApiRequest */
+/** @typedef {{ errorType: string, errorMessage: string, trace: string[] }} ErrorBody */
+/**
+ * How a handler ends: `(error, result, viaCallback)`.
+ * @typedef {(err: unknown, result: unknown, viaCallback: boolean) => void} Finish
+ */
+/** @typedef {ReturnType<typeof makeContext>} Context */
+/** @typedef {(event: unknown, context: Context, callback: (err: unknown, result: unknown) => void) => unknown} Handler */
 
 const API_VERSION = '/2018-06-01/runtime';
-const api = process.env.AWS_LAMBDA_RUNTIME_API ?? '';
-const colon = api.lastIndexOf(':');
-const apiHost = api.slice(0, colon);
-const apiPort = Number(api.slice(colon + 1));
-/** The request being served, for log lines and for errors raised outside the handler's promise. */
+const { request, pipelined } = runtimeClient(process.env.AWS_LAMBDA_RUNTIME_API ?? '');
+/**
+ * The request being served, for log lines and for errors raised outside the handler's promise.
+ * @type {string | undefined}
+ */
 let currentRequestId;
-
-/**
- * A minimal HTTP/1.1 client connection to the Runtime API: one kept-alive socket; requests may be pipelined
- * (sent before the previous response arrived) and their responses come back in order.
- * node:http costs about 0.3 ms of CPU per request on a small machine, mostly in its stream and agent layers; an
- * invocation makes two requests, and a busy mapping makes thousands a second.
- */
-class RuntimeConnection {
-  #socket = undefined;
-  /** Requests waiting for their responses, oldest first: { resolve, reject }. */
-  #pending = [];
-  #buffer = Buffer.alloc(0);
-  /** The response head once parsed: { status, headers, length, chunked }. */
-  #head = undefined;
-
-  request(method, urlPath, headers, body) {
-    const [wire, response] = this.#queue(method, urlPath, headers, body);
-    const socket = this.#connect();
-    socket.ref();
-    socket.write(wire);
-    return response;
-  }
-
-  /**
-   * Sends several requests in one write, without waiting between them: the result of an invocation and the
-   * poll for the next one cost the runtime and the server one wake-up each instead of two.
-   */
-  pipeline(requests) {
-    const queued = requests.map(([method, urlPath, headers, body]) =>
-      this.#queue(method, urlPath, headers, body),
-    );
-    const socket = this.#connect();
-    socket.ref();
-    socket.write(queued.length === 1 ? queued[0][0] : Buffer.concat(queued.map(([wire]) => wire)));
-    return queued.map(([, response]) => response);
-  }
-
-  #queue(method, urlPath, headers, body) {
-    const payload = body === undefined ? undefined : Buffer.from(body);
-    let head = `${method} ${urlPath} HTTP/1.1\r\nhost: ${api}\r\n`;
-    for (const [k, v] of Object.entries(headers)) head += `${k}: ${v}\r\n`;
-    if (payload !== undefined) head += `content-length: ${payload.length}\r\n`;
-    head += '\r\n';
-    const wire =
-      payload === undefined
-        ? Buffer.from(head, 'latin1')
-        : Buffer.concat([Buffer.from(head, 'latin1'), payload]);
-    const response = new Promise((resolve, reject) => this.#pending.push({ resolve, reject }));
-    return [wire, response];
-  }
-
-  #connect() {
-    if (this.#socket !== undefined) return this.#socket;
-    const socket = net.connect({ host: apiHost, port: apiPort, noDelay: true });
-    this.#socket = socket;
-    this.#buffer = Buffer.alloc(0);
-    this.#head = undefined;
-    socket.on('data', (chunk) => {
-      try {
-        this.#onData(chunk);
-      } catch (err) {
-        gone(err); // a response we cannot parse: this connection is unusable
-      }
-    });
-    const gone = (err) => {
-      if (this.#socket !== socket) return;
-      this.#socket = undefined;
-      socket.destroy();
-      this.#failPending(err ?? new Error('runtime API connection closed'));
-    };
-    socket.on('error', gone);
-    socket.on('close', () => gone(undefined));
-    return socket;
-  }
-
-  #failPending(err) {
-    const pending = this.#pending;
-    this.#pending = [];
-    for (const p of pending) p.reject(err);
-  }
-
-  #onData(chunk) {
-    this.#buffer = this.#buffer.length === 0 ? chunk : Buffer.concat([this.#buffer, chunk]);
-    for (;;) {
-      if (this.#head === undefined) {
-        const end = this.#buffer.indexOf('\r\n\r\n');
-        if (end < 0) return;
-        this.#head = parseHead(this.#buffer.toString('latin1', 0, end));
-        this.#buffer = this.#buffer.subarray(end + 4);
-      }
-      const body = this.#head.chunked
-        ? takeChunked(this.#buffer)
-        : takeLength(this.#buffer, this.#head.length);
-      if (body === undefined) return;
-      this.#buffer = this.#buffer.subarray(body.consumed);
-      const { status, headers } = this.#head;
-      this.#head = undefined;
-      const p = this.#pending.shift();
-      if (headers.connection === 'close') {
-        const socket = this.#socket;
-        this.#socket = undefined;
-        socket?.destroy();
-        // Requests sent after this one will get no answer on this connection.
-        this.#failPending(new Error('runtime API closed the connection'));
-      }
-      // Idle, the connection must not keep the event loop alive: a callback handler's response waits for
-      // the loop to drain ('beforeExit'), as node:http's kept-alive sockets allow.
-      if (this.#pending.length === 0) this.#socket?.unref();
-      p?.resolve({ status, headers, body: body.data });
-      if (this.#buffer.length === 0) return;
-    }
-  }
-
-  close() {
-    const socket = this.#socket;
-    this.#socket = undefined;
-    socket?.destroy();
-    this.#failPending(new Error('runtime API connection closed'));
-  }
-}
-
-/** Status and headers (names lower-cased, repeats joined with ", " as node:http does) of a response head. */
-function parseHead(text) {
-  const lines = text.split('\r\n');
-  const status = Number(lines[0].split(' ', 3)[1]);
-  const headers = {};
-  for (let i = 1; i < lines.length; i++) {
-    const line = lines[i];
-    const colon = line.indexOf(':');
-    if (colon <= 0) continue;
-    const name = line.slice(0, colon).trim().toLowerCase();
-    const value = line.slice(colon + 1).trim();
-    headers[name] = headers[name] === undefined ? value : `${headers[name]}, ${value}`;
-  }
-  const chunked = /\bchunked\b/i.test(headers['transfer-encoding'] ?? '');
-  const length = Number(headers['content-length'] ?? 0);
-  if (!chunked && !(length >= 0)) throw new Error('runtime API sent a response without a valid length');
-  // Bodies are decoded as UTF-8 by the callers; a response body is never a stream here.
-  return { status, headers, length, chunked };
-}
-
-function takeLength(buf, length) {
-  if (buf.length < length) return undefined;
-  return { data: buf.subarray(0, length), consumed: length };
-}
-
-/** A complete chunked body at the start of `buf` (chunk extensions and trailers skipped), or undefined. */
-function takeChunked(buf) {
-  const parts = [];
-  let pos = 0;
-  for (;;) {
-    const eol = buf.indexOf('\r\n', pos);
-    if (eol < 0) return undefined;
-    const size = parseInt(buf.toString('latin1', pos, eol).split(';', 1)[0], 16);
-    if (!(size >= 0)) throw new Error('runtime API sent a bad chunk size');
-    pos = eol + 2;
-    if (size === 0) {
-      // Trailers end with an empty line.
-      for (;;) {
-        const end = buf.indexOf('\r\n', pos);
-        if (end < 0) return undefined;
-        const empty = end === pos;
-        pos = end + 2;
-        if (empty) return { data: Buffer.concat(parts), consumed: pos };
-      }
-    }
-    if (buf.length < pos + size + 2) return undefined;
-    parts.push(buf.subarray(pos, pos + size));
-    pos += size + 2;
-  }
-}
-
-/** One connection is kept for the next request. */
-const idle = [];
-
-/**
- * Requests are sequential in the invocation loop, but an error report may start while a long poll for the next
- * invocation is pending (a user's timer throwing between invocations): that report gets a connection of its own
- * rather than queueing behind the poll.
- */
-async function request(method, urlPath, headers = {}, body) {
-  const [response] = await pipelined([[method, urlPath, headers, body]]);
-  return response;
-}
-
-/** Requests sent together on one connection; resolves with their responses once all have arrived. */
-async function pipelined(requests) {
-  const conn = idle.pop() ?? new RuntimeConnection();
-  try {
-    return await Promise.all(conn.pipeline(requests));
-  } finally {
-    if (idle.length === 0) idle.push(conn);
-    else conn.close();
-  }
-}
 
 // ---- console: AWS's text log format, `ISO-time \t request-id \t LEVEL \t message` ----------------------------
 function patchConsole() {
+  /** @param {string} level */
   const write = (level) =>
+    /** @param {...unknown} args */
     function (...args) {
       process.stdout.write(
         `${new Date().toISOString()}\t${currentRequestId}\t${level}\t${format(...args)}\n`,
@@ -226,10 +43,16 @@ function patchConsole() {
   console.warn = write('WARN');
   console.error = write('ERROR');
   console.trace = write('TRACE');
-  console.fatal = write('FATAL');
+  // Not in Node's Console: AWS's runtime adds it.
+  /** @type {Console & { fatal?: unknown }} */ (console).fatal = write('FATAL');
 }
 
 // ---- errors: the shape AWS's Node.js runtime reports -----------------------------------------------------------
+/**
+ * @param {unknown} err
+ * @param {string} [typeOverride]
+ * @returns {ErrorBody}
+ */
 function toErrorBody(err, typeOverride) {
   if (err instanceof Error) {
     return {
@@ -252,6 +75,10 @@ function statsHeaders() {
   return { 'tributary-max-rss-kb': String(process.resourceUsage().maxRSS) };
 }
 
+/**
+ * @param {string} urlPath
+ * @param {ErrorBody} body
+ */
 async function postError(urlPath, body) {
   const json = JSON.stringify(body);
   await request(
@@ -268,6 +95,11 @@ async function postError(urlPath, body) {
 
 // ---- handler loading -------------------------------------------------------------------------------------------
 class InitError extends Error {
+  /**
+   * @param {string} type
+   * @param {string} message
+   * @param {unknown} [cause]
+   */
   constructor(type, message, cause) {
     super(message);
     this.errorType = type;
@@ -275,6 +107,7 @@ class InitError extends Error {
   }
 }
 
+/** @returns {Promise<Handler>} */
 async function loadHandler() {
   const spec = process.env._HANDLER ?? '';
   const taskRoot = process.env.LAMBDA_TASK_ROOT ?? process.cwd();
@@ -293,6 +126,7 @@ async function loadHandler() {
     try {
       file = createRequire(path.join(taskRoot, 'noop.js')).resolve(moduleName);
     } catch {
+      /** @type {NodeJS.ErrnoException} */
       const e = new Error(`Cannot find module '${moduleName}'\nRequire stack:\n- ${process.argv[1]}`);
       e.code = 'MODULE_NOT_FOUND';
       throw new InitError('Runtime.ImportModuleError', `Error: ${e.message}`, e);
@@ -304,27 +138,33 @@ async function loadHandler() {
   } catch (err) {
     if (err instanceof SyntaxError)
       throw new InitError('Runtime.UserCodeSyntaxError', `${err.name}: ${err.message}`, err);
-    if (err && (err.code === 'ERR_MODULE_NOT_FOUND' || err.code === 'MODULE_NOT_FOUND')) {
-      throw new InitError('Runtime.ImportModuleError', `Error: ${err.message}`, err);
+    const notFound = /** @type {{ code?: unknown, message?: unknown } | null | undefined} */ (err);
+    if (notFound && (notFound.code === 'ERR_MODULE_NOT_FOUND' || notFound.code === 'MODULE_NOT_FOUND')) {
+      throw new InitError('Runtime.ImportModuleError', `Error: ${notFound.message}`, err);
     }
     throw err;
   }
   // A CommonJS module's exports may only be reachable through `default` when the lexer cannot see them.
-  let fn = resolvePath(mod, handlerPath) ?? resolvePath(mod.default, handlerPath);
+  const fn = resolvePath(mod, handlerPath) ?? resolvePath(mod.default, handlerPath);
   if (typeof fn !== 'function') {
     throw new InitError(
       'Runtime.HandlerNotFound',
       `${moduleName}.${handlerPath} is undefined or not exported`,
     );
   }
-  return fn;
+  return /** @type {Handler} */ (fn);
 }
 
+/**
+ * @param {unknown} obj
+ * @param {string} dotted
+ * @returns {unknown}
+ */
 function resolvePath(obj, dotted) {
   let cur = obj;
   for (const key of dotted.split('.')) {
     if (cur === null || cur === undefined) return undefined;
-    cur = cur[key];
+    cur = /** @type {Record<string, unknown>} */ (cur)[key];
   }
   return cur;
 }
@@ -346,10 +186,15 @@ async function activateIfSpare() {
 }
 
 // ---- invocation --------------------------------------------------------------------------------------------------
+/**
+ * @param {Record<string, string>} headers
+ * @param {Finish} finish
+ */
 function makeContext(headers, finish) {
   const deadline = Number(headers['lambda-runtime-deadline-ms']);
   const clientContext = headers['lambda-runtime-client-context'];
   const identity = headers['lambda-runtime-cognito-identity'];
+  /** @param {string | undefined} s */
   const parse = (s) => {
     try {
       return s ? JSON.parse(s) : undefined;
@@ -370,9 +215,9 @@ function makeContext(headers, finish) {
     clientContext: parse(clientContext),
     getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
     // Legacy completion methods some older handlers still call.
-    succeed: (result) => finish(undefined, result, true),
-    fail: (err) => finish(err ?? 'handled', undefined, true),
-    done: (err, result) => finish(err, result, true),
+    succeed: (/** @type {unknown} */ result) => finish(undefined, result, true),
+    fail: (/** @type {unknown} */ err) => finish(err ?? 'handled', undefined, true),
+    done: (/** @type {unknown} */ err, /** @type {unknown} */ result) => finish(err, result, true),
   };
 }
 
@@ -381,10 +226,18 @@ function makeContext(headers, finish) {
  * after which, like AWS, the response waits for the event loop to drain unless
  * `context.callbackWaitsForEmptyEventLoop` was set to false.
  */
+/**
+ * @param {Handler} handler
+ * @param {unknown} event
+ * @param {Record<string, string>} headers
+ * @returns {Promise<unknown>}
+ */
 function runHandler(handler, event, headers) {
   return new Promise((resolve, reject) => {
     let settled = false;
+    /** @type {Context} */
     let context;
+    /** @type {Finish} */
     const finish = (err, result, viaCallback) => {
       if (settled) return;
       settled = true;
@@ -400,7 +253,7 @@ function runHandler(handler, event, headers) {
       finish(err, undefined, false);
       return;
     }
-    if (returned && typeof returned.then === 'function') {
+    if (isThenable(returned)) {
       returned.then(
         (r) => finish(undefined, r, false),
         (e) => finish(e ?? new Error('Handler rejected with ' + String(e)), undefined, false),
@@ -412,8 +265,21 @@ function runHandler(handler, event, headers) {
   });
 }
 
+/**
+ * What a handler returned is a promise (or promise-like) when it has a `then` method.
+ * @param {unknown} v
+ * @returns {v is PromiseLike<unknown>}
+ */
+function isThenable(v) {
+  return Boolean(v) && typeof (/** @type {{ then?: unknown }} */ (v).then) === 'function';
+}
+
 /** An error outside the handler's promise (a throwing timer, an unhandled rejection): report it, then exit. */
 let dying = false;
+/**
+ * @param {string} label
+ * @param {ErrorBody} body
+ */
 async function fatal(label, body) {
   // Once: reporting may itself fail (a write to a closed stdout raises again), and each report must not start
   // another.
@@ -460,6 +326,7 @@ async function main() {
     process.exit(1);
   }
 
+  /** @type {ApiRequest} */
   const poll = ['GET', `${API_VERSION}/invocation/next`, {}, undefined];
   let next = await request(...poll);
   for (;;) {
@@ -468,6 +335,7 @@ async function main() {
     currentRequestId = requestId;
     const trace = next.headers['lambda-runtime-trace-id'];
     if (trace) process.env._X_AMZN_TRACE_ID = String(trace);
+    /** @type {string} */
     let json;
     try {
       const raw = next.body.length === 0 ? 'null' : next.body.toString('utf8');
