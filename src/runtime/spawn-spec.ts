@@ -1,5 +1,4 @@
-import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FunctionSpec } from './invocation.js';
 
@@ -14,19 +13,10 @@ export function isNodeRuntime(runtime: string): boolean {
 }
 
 /**
- * Where node-bootstrap.mjs lives. It is plain JavaScript next to this file in the source tree; a `tsc` build
- * (dist/src/runtime) does not copy .mjs files, so fall back to the source tree beside it.
+ * node-bootstrap.mjs, beside this file: plain JavaScript in src/runtime, and emitted beside the compiled
+ * spawn-spec.js by `npm run build` (allowJs), with runtime-client.mjs which it imports by relative path.
  */
-function findNodeBootstrap(): string {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const candidates = [
-    join(here, 'node-bootstrap.mjs'),
-    resolve(here, '../../../src/runtime/node-bootstrap.mjs'),
-  ];
-  return candidates.find((p) => existsSync(p)) ?? candidates[0]!;
-}
-
-export const NODE_BOOTSTRAP = findNodeBootstrap();
+export const NODE_BOOTSTRAP = fileURLToPath(new URL('./node-bootstrap.mjs', import.meta.url));
 
 /** Variables AWS sets itself and refuses in Environment.Variables (InvalidParameterValueException). */
 export const RESERVED_ENV_KEYS: readonly string[] = [
