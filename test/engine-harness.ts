@@ -3,9 +3,11 @@
 import { randomUUID } from 'node:crypto';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
+import { KinesisEvents } from '../src/kinesis/kinesis-events.js';
 import { StreamRegistry } from '../src/kinesis/stream-registry.js';
 import type { KinesisContext } from '../src/kinesis/kinesis-context.js';
 import type { FunctionInvoker, InvokeResult } from '../src/lambda/invoker.js';
+import { lambdaRestService } from '../src/lambda/rest-service.js';
 import type { MappingEvents } from '../src/mappings/engine/events.js';
 import { Mappings } from '../src/mappings/mappings.js';
 import type { MappingMeta } from '../src/mappings/model.js';
@@ -71,6 +73,7 @@ export class InProcessEngine {
   readonly clock = new VirtualClock();
   readonly model = new EngineModel();
   readonly store = new MemoryStore();
+  readonly events = new KinesisEvents();
   readonly streams: StreamRegistry;
   readonly #ctx: AppContext;
   readonly #random: () => number;
@@ -100,7 +103,7 @@ export class InProcessEngine {
       errors: new ErrorPath(log, new Registry()),
       endpoint: { host: '127.0.0.1', port: 0 },
     };
-    this.streams = new StreamRegistry(this.#ctx, () => this.clock.now());
+    this.streams = new StreamRegistry(this.#ctx, this.events, () => this.clock.now());
   }
 
   get gen(): number {
@@ -133,7 +136,7 @@ export class InProcessEngine {
     const { store, crash } = crashable(this.store);
     const ctx: AppContext = { ...this.#ctx, store };
     const instance: Instance = { mappings: undefined as unknown as Mappings, crash, dead: false };
-    const kinesis: KinesisContext = { app: ctx, streams: this.streams };
+    const kinesis: KinesisContext = { app: ctx, streams: this.streams, events: this.events };
     const invoker: FunctionInvoker = {
       invoke: (arn, payload) => this.#invoke(instance, payload),
       invokeAsync: () => Promise.resolve(),
@@ -220,7 +223,8 @@ export class InProcessEngine {
   }
 
   async #api(method: string, path: string, body?: unknown): Promise<unknown> {
-    const service = this.#instance!.mappings.services[0]!;
+    // The Lambda REST API with the mappings' part only (the app's also has the functions'), as the SDK reaches it.
+    const service = lambdaRestService([this.#instance!.mappings.lambdaRoutes]);
     let res: ApiResponse;
     try {
       res = await service.handle({

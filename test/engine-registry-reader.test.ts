@@ -4,6 +4,7 @@ import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { MAX_HASH_KEY } from '../src/kinesis/hash-keys.js';
 import type { KinesisContext } from '../src/kinesis/kinesis-context.js';
+import { KinesisEvents } from '../src/kinesis/kinesis-events.js';
 import { StreamRegistry } from '../src/kinesis/stream-registry.js';
 import type { KinesisRecord } from '../src/kinesis/model.js';
 import { RegistryStreamView } from '../src/mappings/engine/registry-stream-view.js';
@@ -57,17 +58,20 @@ describe('engine: registry stream view and shard reader', () => {
   let k: KinesisContext;
   const readers: ShardReader[] = [];
 
+  let events: KinesisEvents;
+
   beforeEach(() => {
     ctx = appContext();
-    streams = new StreamRegistry(ctx);
-    k = { app: ctx, streams };
+    events = new KinesisEvents();
+    streams = new StreamRegistry(ctx, events);
+    k = { app: ctx, streams, events };
   });
 
   /** A registry built now, so that it reads the time through whatever Date.now is at this point (a mock). */
   function newRegistry(): void {
     streams.close();
-    streams = new StreamRegistry(ctx);
-    k = { app: ctx, streams };
+    streams = new StreamRegistry(ctx, events);
+    k = { app: ctx, streams, events };
   }
 
   afterEach(async () => {
@@ -138,7 +142,7 @@ describe('engine: registry stream view and shard reader', () => {
   it("driven by the registry's append events, it misses none of many puts", async () => {
     await streams.create('s', 1, 'PROVISIONED');
     const r = reader(view('s'), SHARD0, 0);
-    streams.on('append', (e) => {
+    events.on('append', (e) => {
       if (e.stream === 's' && e.shardId === SHARD0) r.wake();
     });
     const total = 200;

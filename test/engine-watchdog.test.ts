@@ -6,6 +6,7 @@ import { EventEmitter } from 'node:events';
 import { describe, it } from 'node:test';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
+import { KinesisEvents } from '../src/kinesis/kinesis-events.js';
 import { StreamRegistry } from '../src/kinesis/stream-registry.js';
 import type { InvokeResult } from '../src/lambda/invoker.js';
 import { compileMapping } from '../src/mappings/engine/compiled-mapping.js';
@@ -58,7 +59,8 @@ describe('the mapping watchdog', () => {
       errors: new ErrorPath(log, new Registry()),
       endpoint: { host: '127.0.0.1', port: 0 },
     };
-    const streams = new StreamRegistry(ctx, () => clock.now());
+    const kinesisEvents = new KinesisEvents();
+    const streams = new StreamRegistry(ctx, kinesisEvents, () => clock.now());
     await streams.create('w', 1, 'PROVISIONED');
     const events = new EventEmitter<MappingEvents>();
     const delivered: string[] = [];
@@ -100,7 +102,9 @@ describe('the mapping watchdog', () => {
       TumblingWindowInSeconds: 0,
     } as unknown as MappingMeta;
     const m = compileMapping(meta, 'w', streams.get('w').arn, undefined, 1);
-    const view = losingWakeUps(new RegistryStreamView({ app: ctx, streams }, streams.get('w')));
+    const view = losingWakeUps(
+      new RegistryStreamView({ app: ctx, streams, events: kinesisEvents }, streams.get('w')),
+    );
     const runner = new MappingRunner(m, deps, view, store, {
       startingPosition: 'TRIM_HORIZON',
       startingTimestampMs: undefined,
@@ -109,7 +113,7 @@ describe('the mapping watchdog', () => {
       lagIntervalMs: 1000,
       stallMs: 5000,
     });
-    streams.on('append', (e) => runner.onAppend(e.shardId));
+    kinesisEvents.on('append', (e) => runner.onAppend(e.shardId));
     const stalls: Array<MappingEvents['stall'][0]> = [];
     const lags: Array<MappingEvents['lag'][0]> = [];
     events.on('stall', (e) => stalls.push(e));

@@ -27,11 +27,11 @@ function statusEvent(app: App, stream: string, status: StreamStatus): Promise<vo
   return new Promise((resolve) => {
     const on = (e: { stream: string; status: StreamStatus }): void => {
       if (e.stream === stream && e.status === status) {
-        app.kinesis.streams.off('status', on);
+        app.kinesis.events.off('status', on);
         resolve();
       }
     };
-    app.kinesis.streams.on('status', on);
+    app.kinesis.events.on('status', on);
   });
 }
 
@@ -39,11 +39,11 @@ function deletedEvent(app: App, stream: string): Promise<void> {
   return new Promise((resolve) => {
     const on = (e: { stream: string }): void => {
       if (e.stream === stream) {
-        app.kinesis.streams.off('deleted', on);
+        app.kinesis.events.off('deleted', on);
         resolve();
       }
     };
-    app.kinesis.streams.on('deleted', on);
+    app.kinesis.events.on('deleted', on);
   });
 }
 

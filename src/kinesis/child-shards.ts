@@ -1,5 +1,5 @@
 import type { StreamMeta } from './model.js';
-import { parentsOf } from './stream-registry.js';
+import { parentsOf } from './reshard.js';
 
 /**
  * ChildShards of a closed shard, as GetRecords and SubscribeToShard report them at its end. ParentShards

@@ -1,12 +1,15 @@
 import type { AppContext } from '../server/context.js';
 import { InvalidArgument } from '../server/errors.js';
 import type { Validator } from '../server/validator.js';
+import type { KinesisEvents } from './kinesis-events.js';
 import type { StreamRegistry } from './stream-registry.js';
 
 /** What each Kinesis action gets. */
 export interface KinesisContext {
   app: AppContext;
   streams: StreamRegistry;
+  /** The component's events (the registry emits on them, and so do actions: GetRecords' metrics). */
+  events: KinesisEvents;
 }
 
 export const STREAM_NAME = /[a-zA-Z0-9_.-]+/;

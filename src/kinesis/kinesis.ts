@@ -27,6 +27,7 @@ import { registerStreamConsumer } from './actions/register-stream-consumer.js';
 import { subscribeToShard } from './actions/subscribe-to-shard.js';
 import { fanOut } from './fan-out/fan-out.js';
 import type { KinesisContext } from './kinesis-context.js';
+import { KinesisEvents } from './kinesis-events.js';
 import { StreamRegistry } from './stream-registry.js';
 
 type Action = (k: KinesisContext, input: Record<string, unknown>, req: ApiRequest) => Promise<unknown>;
@@ -62,19 +63,23 @@ const ACTIONS: Record<string, Action> = {
 
 export interface Kinesis extends Component {
   readonly streams: StreamRegistry;
+  /** Everything the component reports: stream lifecycle, appends, reshards, and the AWS/Kinesis metrics' inputs. */
+  readonly events: KinesisEvents;
   /** Adds operations (enhanced fan-out registers its own). */
   readonly context: KinesisContext;
 }
 
 export function createKinesis(app: AppContext): Kinesis {
-  const streams = new StreamRegistry(app);
-  const context: KinesisContext = { app, streams };
+  const events = new KinesisEvents();
+  const streams = new StreamRegistry(app, events);
+  const context: KinesisContext = { app, streams, events };
   const operations: Record<string, Operation> = {};
   for (const [name, action] of Object.entries(ACTIONS))
     operations[name] = (input, req) => action(context, input, req);
   return {
     name: 'kinesis',
     streams,
+    events,
     context,
     services: [
       rpcService({

@@ -1,4 +1,3 @@
-import { EventEmitter } from 'node:events';
 import type { AppContext } from '../server/context.js';
 import { arn } from '../server/context.js';
 import {
@@ -8,13 +7,21 @@ import {
   ResourceInUse,
   ResourceNotFound,
 } from '../server/errors.js';
-import { evenRanges, hashPartitionKey, MAX_HASH_KEY } from './hash-keys.js';
-import type { KinesisRecord, ShardMeta, StreamMeta, StreamMode } from './model.js';
-import type { BlockEntry } from './record-block.js';
-import { formatSequenceNumber, sequencePrefix } from './sequence-numbers.js';
-import { StoredRecord } from './stored-record.js';
+import type { KinesisEvents } from './kinesis-events.js';
+import type { ShardMeta, StreamMeta, StreamMode } from './model.js';
+import {
+  areAdjacent,
+  initialShards,
+  isValidSplitKey,
+  mergeChild,
+  nextShardIndex,
+  splitChildren,
+  uniformChildren,
+} from './reshard.js';
+import type { Shard } from './shard.js';
 import { BlockCache } from './block-cache.js';
-import { ShardLog, type ScanResult } from './shard-log.js';
+import { ShardLog } from './shard-log.js';
+import { Stream, type PutEntry, type PutResult, type StreamDeps } from './stream.js';
 
 const NS = 'kinesis.stream';
 /** Records are kept at least this long after a put (retention is checked once a minute). */
@@ -23,74 +30,36 @@ const TRIM_INTERVAL_MS = 60_000;
 export const SHARD_LIMIT = 500;
 export const ON_DEMAND_STREAM_LIMIT = 50;
 
-/** Events the registry emits; the mapping engine and SubscribeToShard wake on `append`. */
-export interface StreamRegistryEvents {
-  /** Records became durable and readable in a shard. */
-  append: [{ stream: string; shardId: string; lastPosition: number }];
-  /** Shards were closed/created (split, merge, UpdateShardCount) or dropped (closed past the retention period). */
-  reshard: [{ stream: string }];
-  /** A stream finished being deleted. */
-  deleted: [{ stream: string; arn: string }];
-  /** A stream changed status. */
-  status: [{ stream: string; status: StreamMeta['status'] }];
-  /** A put became durable: IncomingRecords / IncomingBytes (data + partition keys) of the AWS/Kinesis metrics. */
-  incoming: [{ stream: string; records: number; bytes: number }];
-  /** A GetRecords call answered (emitted by the GetRecords action): GetRecords.* metrics. */
-  getRecords: [{ stream: string; records: number; bytes: number; millisBehindLatest: number }];
-}
-
-export interface PutEntry {
-  data: Uint8Array;
-  partitionKey: string;
-  explicitHashKey?: bigint;
-}
-
-export interface PutResult {
-  shardId: string;
-  sequenceNumber: string;
-}
-
-/** Live state of a shard besides its persisted metadata. */
-interface ShardState {
-  meta: ShardMeta;
-  log: ShardLog;
-  /** Next position to assign. */
-  next: number;
-  /** Highest durable (readable) position, or startPosition - 1. */
-  committed: number;
-  lastArrival: number;
-  start: bigint;
-  end: bigint;
-}
-
-interface StreamState {
-  meta: StreamMeta;
-  shards: Map<string, ShardState>;
-  /** Open shards sorted by starting hash key, for routing puts. */
-  open: ShardState[];
-}
-
 /**
- * All streams, their shards and records. Metadata is held in memory and written through to the store;
- * records go straight to the store's per-shard logs.
+ * The catalog of streams: their metadata (held in memory, written through to the store), their lifecycle
+ * (CREATING -> ACTIVE, UPDATING for a reshard, DELETING -> gone, each after the transition delay), the
+ * account's limits, and retention. Records are read and written through the handles it resolves: `Stream`
+ * (stream.ts) and `Shard` (shard.ts); which shards a reshard makes is `reshard.ts`. Everything it reports goes
+ * out on the Kinesis component's `KinesisEvents`.
  */
-export class StreamRegistry extends EventEmitter<StreamRegistryEvents> {
+export class StreamRegistry {
   readonly #ctx: AppContext;
-  readonly #streams = new Map<string, StreamState>();
+  readonly #events: KinesisEvents;
+  readonly #streams = new Map<string, Stream>();
   readonly #timers = new Set<NodeJS.Timeout>();
-  /** Decoded blocks kept by all shard logs, bounded together. */
-  readonly #blocks = new BlockCache();
+  readonly #deps: StreamDeps;
   #trimTimer: NodeJS.Timeout | undefined;
 
   /** The clock arrival times, creation and closing times are read from (a virtual one in engine tests). */
   readonly #now: () => number;
   #lastCreatedAt = 0;
 
-  constructor(ctx: AppContext, now: () => number = Date.now) {
-    super();
-    this.setMaxListeners(0);
+  constructor(ctx: AppContext, events: KinesisEvents, now: () => number = Date.now) {
     this.#ctx = ctx;
+    this.#events = events;
     this.#now = now;
+    /** Decoded blocks kept by all shard logs, bounded together. */
+    const blocks = new BlockCache();
+    this.#deps = {
+      account: ctx.options.account,
+      events,
+      logOf: (meta, index) => new ShardLog(ctx.store, `kin/${meta.name}/${meta.createdAt}/${index}`, blocks),
+    };
     for (const { doc } of ctx.store.listDocs<StreamMeta>(NS)) this.#load(doc);
   }
 
@@ -117,37 +86,11 @@ export class StreamRegistry extends EventEmitter<StreamRegistryEvents> {
     return this.#ctx.options.account;
   }
 
-  #load(meta: StreamMeta): StreamState {
-    const state: StreamState = { meta, shards: new Map(), open: [] };
+  #load(meta: StreamMeta): Stream {
     this.#lastCreatedAt = Math.max(this.#lastCreatedAt, meta.createdAt);
-    for (const m of meta.shards) {
-      const log = new ShardLog(
-        this.#ctx.store,
-        `kin/${meta.name}/${meta.createdAt}/${m.index}`,
-        this.#blocks,
-      );
-      const lastBlock = log.lastBlock();
-      const committed = lastBlock?.last ?? m.startPosition - 1;
-      const sh: ShardState = {
-        meta: m,
-        log,
-        next: committed + 1,
-        committed,
-        lastArrival: lastBlock?.arrival ?? 0,
-        start: BigInt(m.startingHashKey),
-        end: BigInt(m.endingHashKey),
-      };
-      state.shards.set(m.shardId, sh);
-    }
-    this.#reindexOpen(state);
-    this.#streams.set(meta.name, state);
-    return state;
-  }
-
-  #reindexOpen(state: StreamState): void {
-    state.open = [...state.shards.values()]
-      .filter((s) => s.meta.endPosition === undefined)
-      .sort((a, b) => (a.start < b.start ? -1 : 1));
+    const s = new Stream(meta, this.#deps);
+    this.#streams.set(meta.name, s);
+    return s;
   }
 
   #after(ms: number, fn: () => Promise<void> | void): void {
@@ -167,15 +110,15 @@ export class StreamRegistry extends EventEmitter<StreamRegistryEvents> {
     else this.#after(delay, fn);
   }
 
-  async #persist(s: StreamState): Promise<void> {
+  async #persist(s: Stream): Promise<void> {
     await this.#ctx.store.putDoc(NS, s.meta.name, s.meta);
   }
 
-  async #setStatus(s: StreamState, status: StreamMeta['status']): Promise<void> {
-    if (this.#streams.get(s.meta.name) !== s) return;
+  async #setStatus(s: Stream, status: StreamMeta['status']): Promise<void> {
+    if (!s.live) return;
     s.meta.status = status;
     await this.#persist(s);
-    this.emit('status', { stream: s.meta.name, status });
+    this.#events.emit('status', { stream: s.meta.name, status });
   }
 
   // ---- lookups ---------------------------------------------------------------------------
@@ -184,23 +127,30 @@ export class StreamRegistry extends EventEmitter<StreamRegistryEvents> {
     return [...this.#streams.values()].map((s) => s.meta).sort((a, b) => (a.name < b.name ? -1 : 1));
   }
 
-  /** Resolves StreamName or StreamARN; throws AWS's ResourceNotFoundException. */
+  /** The stream's metadata; throws AWS's ResourceNotFoundException. */
   get(name: string): StreamMeta {
-    return this.#state(name).meta;
+    return this.stream(name).meta;
   }
 
   has(name: string): boolean {
     return this.#streams.has(name);
   }
 
-  /** The stream, or undefined when there is none by that name (readers that must not throw). */
+  /** The stream's metadata, or undefined when there is none by that name (readers that must not throw). */
   find(name: string): StreamMeta | undefined {
     return this.#streams.get(name)?.meta;
   }
 
-  /** The shard, or undefined when the stream or shard does not exist. */
-  findShard(stream: string, shardId: string): ShardMeta | undefined {
-    return this.#streams.get(stream)?.shards.get(shardId)?.meta;
+  /** The stream's handle (its current generation); throws AWS's ResourceNotFoundException. */
+  stream(name: string): Stream {
+    const s = this.#streams.get(name);
+    if (!s) throw ResourceNotFound(`Stream ${name} under account ${this.account} not found.`);
+    return s;
+  }
+
+  /** The stream's handle, or undefined when there is none by that name. */
+  findStream(name: string): Stream | undefined {
+    return this.#streams.get(name);
   }
 
   nameFromArn(streamArn: string): string | undefined {
@@ -212,17 +162,11 @@ export class StreamRegistry extends EventEmitter<StreamRegistryEvents> {
     return arn(this.#ctx, 'kinesis', `stream/${name}`);
   }
 
-  #state(name: string): StreamState {
-    const s = this.#streams.get(name);
-    if (!s) throw ResourceNotFound(`Stream ${name} under account ${this.account} not found.`);
-    return s;
-  }
-
   /**
    * Most operations (PutRecord, DeleteStream, tags, retention, UpdateShardCount) do not see a stream
    * that is still CREATING or already DELETING: AWS answers ResourceNotFoundException for them.
    */
-  #requireVisible(s: StreamState): void {
+  #requireVisible(s: Stream): void {
     if (s.meta.status === 'CREATING' || s.meta.status === 'DELETING') {
       throw ResourceNotFound(`Stream ${s.meta.name} under account ${this.account} not found.`);
     }
@@ -230,45 +174,9 @@ export class StreamRegistry extends EventEmitter<StreamRegistryEvents> {
 
   /** The stream, unless it is missing, CREATING or DELETING (ResourceNotFoundException). */
   getVisible(name: string): StreamMeta {
-    const s = this.#state(name);
+    const s = this.stream(name);
     this.#requireVisible(s);
     return s.meta;
-  }
-
-  #shard(s: StreamState, shardId: string): ShardState {
-    const sh = s.shards.get(shardId);
-    if (!sh) {
-      throw ResourceNotFound(
-        `Shard ${shardId} in stream ${s.meta.name} under account ${this.account} does not exist`,
-      );
-    }
-    return sh;
-  }
-
-  shard(stream: string, shardId: string): ShardMeta {
-    return this.#shard(this.#state(stream), shardId).meta;
-  }
-
-  /** Sequence number of a position in a shard. */
-  sequenceNumber(stream: string, shardId: string, position: number): string {
-    const s = this.#state(stream);
-    return formatSequenceNumber(this.#shard(s, shardId).meta.index, s.meta.createdAt, position);
-  }
-
-  /** Visible positions of a shard: [first, last]; last < first when empty. */
-  bounds(
-    stream: string,
-    shardId: string,
-  ): { first: number; last: number; closed: boolean; lastArrival: number } {
-    const s = this.#state(stream);
-    const sh = this.#shard(s, shardId);
-    const first = sh.log.first() ?? sh.committed + 1;
-    return {
-      first: Math.min(first, sh.committed + 1),
-      last: sh.committed,
-      closed: sh.meta.endPosition !== undefined,
-      lastArrival: sh.lastArrival,
-    };
   }
 
   // ---- lifecycle ---------------------------------------------------------------------------
@@ -292,14 +200,6 @@ export class StreamRegistry extends EventEmitter<StreamRegistryEvents> {
     // deleted one's name in the same millisecond still gets a new one.
     const createdAt = Math.max(this.#now(), this.#lastCreatedAt + 1);
     this.#lastCreatedAt = createdAt;
-    const shards: ShardMeta[] = evenRanges(shardCount).map(([s, e], index) => ({
-      index,
-      shardId: shardIdOf(index),
-      startingHashKey: s.toString(),
-      endingHashKey: e.toString(),
-      startPosition: 0,
-      createdAt,
-    }));
     const meta: StreamMeta = {
       name,
       arn: this.streamArn(name),
@@ -307,50 +207,51 @@ export class StreamRegistry extends EventEmitter<StreamRegistryEvents> {
       status: 'CREATING',
       mode,
       retentionHours: 24,
-      shards,
+      shards: initialShards(shardCount, createdAt),
       tags,
       consumers: [],
       encryptionType: 'NONE',
     };
-    const state = this.#load(meta);
-    await this.#persist(state);
-    this.emit('status', { stream: name, status: 'CREATING' });
-    await this.#transition(() => this.#finishCreate(state));
+    const s = this.#load(meta);
+    await this.#persist(s);
+    this.#events.emit('status', { stream: name, status: 'CREATING' });
+    await this.#transition(() => this.#finishCreate(s));
   }
 
   /** CREATING -> ACTIVE, unless the stream was deleted meanwhile. */
-  async #finishCreate(s: StreamState): Promise<void> {
+  async #finishCreate(s: Stream): Promise<void> {
     if (s.meta.status === 'CREATING') await this.#setStatus(s, 'ACTIVE');
   }
 
   /** DeleteStream: DELETING now, gone after the transition delay. */
   async delete(name: string): Promise<void> {
-    const s = this.#state(name);
+    const s = this.stream(name);
     this.#requireVisible(s);
     s.meta.status = 'DELETING';
     await this.#persist(s);
-    this.emit('status', { stream: name, status: 'DELETING' });
+    this.#events.emit('status', { stream: name, status: 'DELETING' });
     await this.#transition(() => this.#finishDelete(s));
   }
 
-  async #finishDelete(s: StreamState): Promise<void> {
-    if (this.#streams.get(s.meta.name) !== s) return;
+  async #finishDelete(s: Stream): Promise<void> {
+    if (!s.live) return;
     this.#streams.delete(s.meta.name);
+    s.retire();
     await this.#ctx.store.deleteDoc(NS, s.meta.name);
-    this.emit('deleted', { stream: s.meta.name, arn: s.meta.arn });
-    for (const sh of s.shards.values()) await sh.log.drop();
+    this.#events.emit('deleted', { stream: s.meta.name, arn: s.meta.arn });
+    for (const sh of s.shards()) await sh.drop();
   }
 
   /** Applies a metadata change that needs no transition (tags, retention, consumers). */
   async update(name: string, change: (meta: StreamMeta) => void): Promise<void> {
-    const s = this.#state(name);
+    const s = this.stream(name);
     change(s.meta);
     await this.#persist(s);
   }
 
   openShardCount(): number {
     let n = 0;
-    for (const s of this.#streams.values()) n += s.open.length;
+    for (const s of this.#streams.values()) n += s.openShards().length;
     return n;
   }
 
@@ -363,105 +264,11 @@ export class StreamRegistry extends EventEmitter<StreamRegistryEvents> {
 
   // ---- records -------------------------------------------------------------------------------
 
-  #route(s: StreamState, hash: bigint): ShardState {
-    const open = s.open;
-    let lo = 0;
-    let hi = open.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >>> 1;
-      if (open[mid]!.start <= hash) lo = mid;
-      else hi = mid - 1;
-    }
-    return open[lo]!;
-  }
-
-  /** Appends records; resolves once they are durable. Results are in request order. */
+  /** PutRecord(s): appends records to a visible stream; resolves once they are durable. Results in request order. */
   async put(stream: string, entries: ReadonlyArray<PutEntry>): Promise<PutResult[]> {
-    const s = this.#state(stream);
+    const s = this.stream(stream);
     this.#requireVisible(s);
-    const now = this.#now();
-    const results: PutResult[] = [];
-    // One block per shard: the records this call puts there, which share one arrival time (arrival times
-    // never go backwards inside a shard, so AT_TIMESTAMP and retention can binary-search).
-    const blocks = new Map<ShardState, { first: number; entries: BlockEntry[] }>();
-    for (const e of entries) {
-      // With one open shard every key routes to it: the MD5 can be skipped.
-      const sh =
-        s.open.length === 1
-          ? s.open[0]!
-          : this.#route(s, e.explicitHashKey ?? hashPartitionKey(e.partitionKey));
-      const position = sh.next++;
-      let b = blocks.get(sh);
-      if (!b) blocks.set(sh, (b = { first: position, entries: [] }));
-      b.entries.push(e);
-      results.push({
-        shardId: sh.meta.shardId,
-        sequenceNumber: formatSequenceNumber(sh.meta.index, s.meta.createdAt, position),
-      });
-    }
-    const writes: Array<Promise<number>> = [];
-    for (const [sh, b] of blocks) {
-      const t = Math.max(now, sh.lastArrival);
-      sh.lastArrival = t;
-      writes.push(sh.log.append(b.first, b.entries, t));
-    }
-    const blockBytes = await Promise.all(writes);
-    for (const [sh, b] of blocks) {
-      const last = b.first + b.entries.length - 1;
-      if (last > sh.committed) sh.committed = last;
-      this.emit('append', { stream, shardId: sh.meta.shardId, lastPosition: sh.committed });
-    }
-    const bytes = blockBytes.reduce((a, b) => a + b, 0);
-    this.emit('incoming', { stream, records: entries.length, bytes });
-    return results;
-  }
-
-  /**
-   * Scans up to `limit` durable records from `from` on, stopping before `maxBytes` (at least one record is
-   * returned when any exists): the records as slices of stored blocks, for readers that write them out
-   * without building an object per record (GetRecords' JSON).
-   */
-  scan(stream: string, shardId: string, from: number, limit: number, maxBytes = Infinity): ScanResult {
-    const s = this.#state(stream);
-    const sh = this.#shard(s, shardId);
-    return sh.log.scan(from, sh.committed, limit, maxBytes);
-  }
-
-  /** Like `scan`, as one object per record (a view of its block: see StoredRecord). */
-  read(stream: string, shardId: string, from: number, limit: number, maxBytes = Infinity): KinesisRecord[] {
-    const s = this.#state(stream);
-    const sh = this.#shard(s, shardId);
-    const { slices, count } = sh.log.scan(from, sh.committed, limit, maxBytes);
-    const prefix = sequencePrefix(sh.meta.index, s.meta.createdAt);
-    const out = new Array<KinesisRecord>(count);
-    let n = 0;
-    for (const { block, start, end } of slices) {
-      for (let i = start; i < end; i++) out[n++] = new StoredRecord(block, i, prefix, block.first + i);
-    }
-    return out;
-  }
-
-  /** First position whose arrival time is >= `ms` (binary search over blocks; arrivals are monotonic). */
-  positionAtTimestamp(stream: string, shardId: string, ms: number): number {
-    const s = this.#state(stream);
-    const sh = this.#shard(s, shardId);
-    let lo = sh.log.first() ?? sh.committed + 1;
-    let hi = sh.committed + 1;
-    while (lo < hi) {
-      const mid = Math.floor((lo + hi) / 2);
-      const block = sh.log.blockFrom(mid, sh.committed);
-      if (!block || block.arrival >= ms) hi = block ? Math.min(mid, block.first) : mid;
-      else lo = block.last + 1;
-    }
-    return lo;
-  }
-
-  /** Arrival time of the record at a position (MillisBehindLatest, IteratorAge). */
-  arrivalAt(stream: string, shardId: string, position: number): number | undefined {
-    const s = this.#state(stream);
-    const sh = this.#shard(s, shardId);
-    if (position > sh.committed) return undefined;
-    return sh.log.blockFrom(position, sh.committed)?.arrival;
+    return s.put(entries, this.#now());
   }
 
   /**
@@ -472,34 +279,25 @@ export class StreamRegistry extends EventEmitter<StreamRegistryEvents> {
   async trimExpired(now = this.#now()): Promise<void> {
     for (const s of [...this.#streams.values()]) {
       const cutoff = now - s.meta.retentionHours * 3_600_000;
-      const expiredShards: ShardState[] = [];
-      for (const sh of [...s.shards.values()]) {
-        if (this.#streams.get(s.meta.name) !== s) break;
-        const keepFrom = this.positionAtTimestamp(s.meta.name, sh.meta.shardId, cutoff);
-        const first = sh.log.first();
-        if (first !== undefined && keepFrom > first) await sh.log.trim(keepFrom);
-        if (
-          sh.meta.closedAt !== undefined &&
-          sh.meta.closedAt < cutoff &&
-          sh.committed >= (sh.meta.endPosition ?? 0)
-        ) {
-          expiredShards.push(sh);
-        }
+      const expired: Shard[] = [];
+      for (const sh of [...s.shards()]) {
+        if (!s.live) break;
+        await sh.trimBefore(cutoff);
+        if (sh.expiredBefore(cutoff)) expired.push(sh);
       }
-      if (expiredShards.length > 0 && this.#streams.get(s.meta.name) === s) {
-        for (const sh of expiredShards) s.shards.delete(sh.meta.shardId);
-        s.meta.shards = s.meta.shards.filter((m) => s.shards.has(m.shardId));
+      if (expired.length > 0 && s.live) {
+        s.removeShards(expired);
         await this.#persist(s);
         // Readers holding one of these shards re-list the stream's shards.
-        this.emit('reshard', { stream: s.meta.name });
-        for (const sh of expiredShards) await sh.log.drop();
+        this.#events.emit('reshard', { stream: s.meta.name });
+        for (const sh of expired) await sh.drop();
       }
     }
   }
 
   // ---- resharding ----------------------------------------------------------------------------
 
-  #requireActiveForReshard(s: StreamState): void {
+  #requireActiveForReshard(s: Stream): void {
     if (s.meta.mode === 'ON_DEMAND') {
       // Resharding APIs are for provisioned streams only; AWS scales on-demand streams itself.
       throw new AwsError(
@@ -515,13 +313,13 @@ export class StreamRegistry extends EventEmitter<StreamRegistryEvents> {
   }
 
   /** A shard to split or merge: it must exist and still be open. */
-  #requireOpen(s: StreamState, shardId: string): ShardState {
-    const sh = s.shards.get(shardId);
+  #requireOpen(s: Stream, shardId: string): Shard {
+    const sh = s.findShard(shardId);
     if (!sh)
       throw ResourceNotFound(
         `Could not find shard ${shardId} in stream ${s.meta.name} under account ${this.account}.`,
       );
-    if (sh.meta.endPosition !== undefined) {
+    if (sh.closed) {
       throw InvalidArgument(
         `Shard ${shardId} in stream ${s.meta.name} under account ${this.account} has already been merged or split, and thus is not eligible for merging or splitting.`,
       );
@@ -529,121 +327,59 @@ export class StreamRegistry extends EventEmitter<StreamRegistryEvents> {
     return sh;
   }
 
-  #nextIndex(s: StreamState): number {
-    let max = -1;
-    for (const sh of s.shards.values()) max = Math.max(max, sh.meta.index);
-    return max + 1;
-  }
-
   /**
    * Closes `parents` and opens `children` atomically (in memory), then persists. Skipped when the stream
    * was deleted (or re-created) during the UPDATING delay.
    */
-  async #reshard(s: StreamState, parents: ShardState[], children: ShardMeta[]): Promise<void> {
-    if (this.#streams.get(s.meta.name) !== s || s.meta.status !== 'UPDATING') return;
-    const now = this.#now();
-    for (const p of parents) {
-      p.meta.endPosition = p.next - 1;
-      p.meta.closedAt = now;
-    }
-    for (const c of children) {
-      const log = new ShardLog(
-        this.#ctx.store,
-        `kin/${s.meta.name}/${s.meta.createdAt}/${c.index}`,
-        this.#blocks,
-      );
-      s.meta.shards.push(c);
-      s.shards.set(c.shardId, {
-        meta: c,
-        log,
-        next: 0,
-        committed: -1,
-        lastArrival: now,
-        start: BigInt(c.startingHashKey),
-        end: BigInt(c.endingHashKey),
-      });
-    }
-    this.#reindexOpen(s);
+  async #reshard(s: Stream, parents: Shard[], children: ShardMeta[]): Promise<void> {
+    if (!s.live || s.meta.status !== 'UPDATING') return;
+    s.applyReshard(parents, children, this.#now());
     s.meta.status = 'ACTIVE';
     await this.#persist(s);
-    this.emit('reshard', { stream: s.meta.name });
-    this.emit('status', { stream: s.meta.name, status: 'ACTIVE' });
+    this.#events.emit('reshard', { stream: s.meta.name });
+    this.#events.emit('status', { stream: s.meta.name, status: 'ACTIVE' });
   }
 
   /** SplitShard: the parent closes; children get [start, key-1] and [key, end]. */
   async split(stream: string, shardId: string, newStartingHashKey: bigint): Promise<void> {
-    const s = this.#state(stream);
+    const s = this.stream(stream);
     const p = this.#requireOpen(s, shardId);
-    // AWS's own wording of the rule: start + 1 < key < end.
-    if (newStartingHashKey <= p.start + 1n || newStartingHashKey >= p.end) {
+    if (!isValidSplitKey(p.meta, newStartingHashKey)) {
       throw InvalidArgument(
         `NewStartingHashKey ${newStartingHashKey} used in SplitShard() on shard ${shardId} in stream ${stream} under account ${this.account} is not both greater than one plus the shard's StartingHashKey ${p.start} and less than the shard's EndingHashKey ${p.end}.`,
       );
     }
     this.#requireActiveForReshard(s);
     this.#checkLimit(1);
-    const i = this.#nextIndex(s);
-    const now = this.#now();
-    const children: ShardMeta[] = [
-      {
-        index: i,
-        shardId: shardIdOf(i),
-        startingHashKey: p.meta.startingHashKey,
-        endingHashKey: (newStartingHashKey - 1n).toString(),
-        parentShardId: shardId,
-        startPosition: 0,
-        createdAt: now,
-      },
-      {
-        index: i + 1,
-        shardId: shardIdOf(i + 1),
-        startingHashKey: newStartingHashKey.toString(),
-        endingHashKey: p.meta.endingHashKey,
-        parentShardId: shardId,
-        startPosition: 0,
-        createdAt: now,
-      },
-    ];
+    const children = splitChildren(p.meta, newStartingHashKey, nextShardIndex(s.meta.shards), this.#now());
     await this.#beginUpdate(s, () => this.#reshard(s, [p], children));
   }
 
   /** MergeShards: both parents close; the child covers their union (ParentShardId = ShardToMerge). */
   async merge(stream: string, shardId: string, adjacentShardId: string): Promise<void> {
-    const s = this.#state(stream);
+    const s = this.stream(stream);
     const a = this.#requireOpen(s, shardId);
     const b = this.#requireOpen(s, adjacentShardId);
-    const [lo, hi] = a.start < b.start ? [a, b] : [b, a];
-    if (a === b || lo.end + 1n !== hi.start) {
+    if (!areAdjacent(a.meta, b.meta)) {
       throw InvalidArgument(
         `Shards ${shardId} and ${adjacentShardId} in stream ${stream} under account ${this.account} are not an adjacent pair of shards eligible for merging`,
       );
     }
     this.#requireActiveForReshard(s);
-    const i = this.#nextIndex(s);
-    const child: ShardMeta = {
-      index: i,
-      shardId: shardIdOf(i),
-      startingHashKey: lo.meta.startingHashKey,
-      endingHashKey: hi.meta.endingHashKey,
-      parentShardId: shardId,
-      adjacentParentShardId: adjacentShardId,
-      startPosition: 0,
-      createdAt: this.#now(),
-    };
+    const child = mergeChild(a.meta, b.meta, nextShardIndex(s.meta.shards), this.#now());
     await this.#beginUpdate(s, () => this.#reshard(s, [a, b], [child]));
   }
 
   /**
-   * UpdateShardCount (UNIFORM_SCALING): close every open shard and open `target` evenly sized ones. AWS gets
-   * there through splits and merges (with short-lived intermediate shards); we go in one step, so a child
-   * can overlap more than two parents: `parents` lists them all (ChildShards reports them), while
-   * ParentShardId/AdjacentParentShardId carry the first two. Returns the open shard count before.
+   * UpdateShardCount (UNIFORM_SCALING): close every open shard and open `target` evenly sized ones
+   * (reshard.ts: uniformChildren). Returns the open shard count before.
    */
   async updateShardCount(stream: string, target: number): Promise<number> {
-    const s = this.#state(stream);
+    const s = this.stream(stream);
     this.#requireVisible(s);
     this.#requireActiveForReshard(s);
-    const current = s.open.length;
+    const parents = [...s.openShards()];
+    const current = parents.length;
     if (target > SHARD_LIMIT) {
       throw LimitExceeded(
         `Target shard count or number of open shards cannot be greater than ${SHARD_LIMIT}. Current open shard count: ${current}, Target shard count: ${target}`,
@@ -660,23 +396,12 @@ export class StreamRegistry extends EventEmitter<StreamRegistryEvents> {
       );
     }
     this.#checkLimit(target - current);
-    const parents = [...s.open];
-    const base = this.#nextIndex(s);
-    const now = this.#now();
-    const children: ShardMeta[] = evenRanges(target, 0n, MAX_HASH_KEY).map(([st, en], k) => {
-      const overlapping = parents.filter((p) => p.start <= en && p.end >= st).map((p) => p.meta.shardId);
-      return {
-        index: base + k,
-        shardId: shardIdOf(base + k),
-        startingHashKey: st.toString(),
-        endingHashKey: en.toString(),
-        parentShardId: overlapping[0],
-        adjacentParentShardId: overlapping[1],
-        parents: overlapping,
-        startPosition: 0,
-        createdAt: now,
-      };
-    });
+    const children = uniformChildren(
+      parents.map((p) => p.meta),
+      target,
+      nextShardIndex(s.meta.shards),
+      this.#now(),
+    );
     await this.#beginUpdate(s, () => this.#reshard(s, parents, children));
     return current;
   }
@@ -694,20 +419,10 @@ export class StreamRegistry extends EventEmitter<StreamRegistryEvents> {
     );
   }
 
-  async #beginUpdate(s: StreamState, apply: () => Promise<void>): Promise<void> {
+  async #beginUpdate(s: Stream, apply: () => Promise<void>): Promise<void> {
     s.meta.status = 'UPDATING';
     await this.#persist(s);
-    this.emit('status', { stream: s.meta.name, status: 'UPDATING' });
+    this.#events.emit('status', { stream: s.meta.name, status: 'UPDATING' });
     await this.#transition(apply);
   }
-}
-
-export function shardIdOf(index: number): string {
-  return `shardId-${String(index).padStart(12, '0')}`;
-}
-
-/** All parents of a shard: the ids AWS reports plus any extra overlap from UpdateShardCount. */
-export function parentsOf(meta: ShardMeta): string[] {
-  if (meta.parents) return meta.parents;
-  return [meta.parentShardId, meta.adjacentParentShardId].filter((x): x is string => x !== undefined);
 }

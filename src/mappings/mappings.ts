@@ -120,7 +120,7 @@ export class Mappings extends EventEmitter<MappingEvents> implements Component {
   }
 
   async start(): Promise<void> {
-    const s = this.#deps.streams;
+    const s = this.#deps.kinesis.events;
     const onAppend = (e: { stream: string; shardId: string }): void => {
       for (const r of this.#runners.values()) if (r.streamName === e.stream) r.onAppend(e.shardId);
     };

@@ -114,7 +114,7 @@ async function startOn(
   const cloudwatch = createCloudWatch(
     ctx,
     metrics,
-    { streams: kinesis.streams, mappings, lambda: lambda.events },
+    { streams: kinesis.events, mappings, lambda: lambda.events },
     opts.cloudwatch,
   );
   // Lambda's REST API is one service on one route table: functions (Lambda) and event source mappings (Mappings)

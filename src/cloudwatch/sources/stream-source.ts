@@ -1,14 +1,11 @@
-import type { StreamRegistryEvents } from '../../kinesis/stream-registry.js';
+import type { KinesisEventMap } from '../../kinesis/kinesis-events.js';
 import type { MappingEvents } from '../../mappings/engine/events.js';
 import type { MappingMeta } from '../../mappings/model.js';
 import { dims, type Dimension } from '../dimensions.js';
 import { KINESIS_NAMESPACE, type MetricRecorder } from '../metric-recorder.js';
 
 export interface StreamEventSource {
-  on<K extends keyof StreamRegistryEvents>(
-    event: K,
-    listener: (...args: StreamRegistryEvents[K]) => void,
-  ): unknown;
+  on<K extends keyof KinesisEventMap>(event: K, listener: (...args: KinesisEventMap[K]) => void): unknown;
 }
 
 export interface PolledEventSource {

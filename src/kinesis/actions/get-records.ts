@@ -32,20 +32,21 @@ export async function getRecords(k: KinesisContext, input: Record<string, unknow
   v.string('StreamARN', { min: 1, max: 2048, pattern: STREAM_ARN });
   v.check();
   const it = decodeIterator(iterator!);
-  if (!k.streams.has(it.stream) || k.streams.get(it.stream).createdAt !== it.salt) {
+  // The stream and shard are resolved once; every read below goes through the shard's handle.
+  const stream = k.streams.findStream(it.stream);
+  if (!stream || stream.meta.createdAt !== it.salt) {
     throw ResourceNotFound(
       `Shard ${it.shardId} in stream ${it.stream} under account ${k.streams.account} does not exist`,
     );
   }
-  const meta = k.streams.get(it.stream);
-  const bounds = k.streams.bounds(it.stream, it.shardId);
+  const meta = stream.meta;
+  const shard = stream.shard(it.shardId);
   // Records trimmed by retention are skipped, as TRIM_HORIZON would.
-  const from = Math.max(it.position, bounds.first);
-  const scan = k.streams.scan(it.stream, it.shardId, from, limit, MAX_RESPONSE_BYTES);
+  const from = Math.max(it.position, shard.bounds().first);
+  const scan = shard.scan(from, limit, MAX_RESPONSE_BYTES);
   const next = scan.next;
   const now = Date.now();
-  const shard = k.streams.shard(it.stream, it.shardId);
-  const shardIndex = shard.index;
+  const shardIndex = shard.meta.index;
   const out: Record<string, unknown> = {
     Records: new PreEncodedJson(
       () => recordsJson(scan.slices, sequencePrefix(shardIndex, meta.createdAt)),
@@ -64,16 +65,17 @@ export async function getRecords(k: KinesisContext, input: Record<string, unknow
         return records;
       },
     ),
-    MillisBehindLatest: millisBehindLatest(k.streams.arrivalAt(it.stream, it.shardId, next), now),
+    MillisBehindLatest: millisBehindLatest(shard.arrivalAt(next), now),
   };
-  if (shard.endPosition !== undefined && next > shard.endPosition) {
+  const end = shard.meta.endPosition;
+  if (end !== undefined && next > end) {
     // The end of a closed shard: no further iterator, and the children to continue with.
     out['NextShardIterator'] = null;
     out['ChildShards'] = childShards(meta, it.shardId);
   } else {
     out['NextShardIterator'] = encodeIterator({ ...it, position: next, issuedAt: now });
   }
-  k.streams.emit('getRecords', {
+  k.events.emit('getRecords', {
     stream: it.stream,
     records: scan.count,
     bytes: scan.bytes,

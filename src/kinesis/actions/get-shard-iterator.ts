@@ -3,6 +3,8 @@ import { Validator } from '../../server/validator.js';
 import { encodeIterator } from '../iterators.js';
 import { streamTarget, type KinesisContext } from '../kinesis-context.js';
 import { parseSequenceNumber, SEQUENCE_NUMBER_PATTERN } from '../sequence-numbers.js';
+import type { Shard } from '../shard.js';
+import type { Stream } from '../stream.js';
 
 const TYPES = [
   'AT_SEQUENCE_NUMBER',
@@ -22,13 +24,13 @@ const BOTH_OR_NEITHER =
  */
 export function startPosition(
   k: KinesisContext,
-  stream: string,
-  shardId: string,
+  stream: Stream,
+  shard: Shard,
   type: IteratorType,
   sequenceNumber: string | undefined,
   timestampMs: number | undefined,
 ): number {
-  const bounds = k.streams.bounds(stream, shardId);
+  const bounds = shard.bounds();
   if (sequenceNumber !== undefined && (type === 'TRIM_HORIZON' || type === 'LATEST')) {
     throw InvalidArgument(`${BOTH_OR_NEITHER} Request specified ${type} and also a StartingSequenceNumber.`);
   }
@@ -49,23 +51,21 @@ export function startPosition(
           `The timestampInMillis parameter cannot be greater than the currentTimestampInMillis. timestampInMillis: ${timestampMs}, currentTimestampInMillis: ${now}`,
         );
       }
-      return k.streams.positionAtTimestamp(stream, shardId, timestampMs);
+      return shard.positionAtTimestamp(timestampMs);
     }
     default: {
       if (sequenceNumber === undefined) {
         throw InvalidArgument(`${BOTH_OR_NEITHER} Request specified ${type} and no StartingSequenceNumber.`);
       }
       const parsed = parseSequenceNumber(sequenceNumber);
-      const meta = k.streams.get(stream);
-      const shard = k.streams.shard(stream, shardId);
-      const where = `used in GetShardIterator on shard ${shardId} in stream ${stream} under account ${k.streams.account}`;
+      const where = `used in GetShardIterator on shard ${shard.shardId} in stream ${stream.name} under account ${k.streams.account}`;
       if (!parsed) throw InvalidArgument(`StartingSequenceNumber ${sequenceNumber} ${where} is invalid.`);
-      if (parsed.shardIndex !== shard.index) {
+      if (parsed.shardIndex !== shard.meta.index) {
         throw InvalidArgument(
-          `Invalid StartingSequenceNumber. It encodes shardId-${String(parsed.shardIndex).padStart(12, '0')}, while it was used in a call to a shard with ${shardId}`,
+          `Invalid StartingSequenceNumber. It encodes shardId-${String(parsed.shardIndex).padStart(12, '0')}, while it was used in a call to a shard with ${shard.shardId}`,
         );
       }
-      if (parsed.salt !== meta.createdAt) {
+      if (parsed.salt !== stream.meta.createdAt) {
         throw InvalidArgument(
           `StartingSequenceNumber ${sequenceNumber} ${where} is invalid because it did not come from this stream.`,
         );
@@ -88,14 +88,14 @@ export async function getShardIterator(k: KinesisContext, input: Record<string, 
   const stream = target();
   // AWS names the shard, not the stream, when either is missing.
   const missing = `Shard ${shardId} in stream ${stream} under account ${k.streams.account} does not exist`;
-  if (!k.streams.has(stream)) throw ResourceNotFound(missing);
-  const meta = k.streams.get(stream);
-  if (!meta.shards.some((s) => s.shardId === shardId)) throw ResourceNotFound(missing);
-  const position = startPosition(k, stream, shardId!, type!, seq, ts);
+  const s = k.streams.findStream(stream);
+  const shard = s?.findShard(shardId!);
+  if (!s || !shard) throw ResourceNotFound(missing);
+  const position = startPosition(k, s, shard, type!, seq, ts);
   return {
     ShardIterator: encodeIterator({
       stream,
-      salt: meta.createdAt,
+      salt: s.meta.createdAt,
       shardId: shardId!,
       position,
       issuedAt: Date.now(),

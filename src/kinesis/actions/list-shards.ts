@@ -3,7 +3,7 @@ import { Validator } from '../../server/validator.js';
 import { streamTarget, type KinesisContext } from '../kinesis-context.js';
 import type { ShardMeta, StreamMeta } from '../model.js';
 import { decodeNextToken, encodeNextToken } from '../next-tokens.js';
-import { parentsOf } from '../stream-registry.js';
+import { parentsOf } from '../reshard.js';
 import { shardShape, shardsInOrder } from './describe-stream.js';
 
 const FILTER_TYPES = [

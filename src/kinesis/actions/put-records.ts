@@ -2,7 +2,7 @@ import { InvalidArgument, Serialization } from '../../server/errors.js';
 import { PreEncodedJson } from '../../server/protocols/rpc.js';
 import { Validator } from '../../server/validator.js';
 import { streamTarget, type KinesisContext } from '../kinesis-context.js';
-import type { PutEntry, PutResult } from '../stream-registry.js';
+import type { PutEntry, PutResult } from '../stream.js';
 import {
   checkRecordSize,
   HASH_KEY_PATTERN,

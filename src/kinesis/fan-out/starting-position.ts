@@ -1,5 +1,7 @@
 import { startPosition, type IteratorType } from '../actions/get-shard-iterator.js';
 import type { KinesisContext } from '../kinesis-context.js';
+import type { Shard } from '../shard.js';
+import type { Stream } from '../stream.js';
 
 /** SubscribeToShard's StartingPosition. */
 export interface StartingPosition {
@@ -10,22 +12,17 @@ export interface StartingPosition {
 }
 
 /** The ContinuationSequenceNumber for a subscription whose next position to read is `next`. */
-export function continuationSequenceNumber(
-  k: KinesisContext,
-  stream: string,
-  shardId: string,
-  next: number,
-): string {
+export function continuationSequenceNumber(shard: Shard, next: number): string {
   // Position -1 formats as the shard's StartingSequenceNumber, which sorts before every record.
-  return k.streams.sequenceNumber(stream, shardId, next - 1);
+  return shard.sequenceNumber(next - 1);
 }
 
 /** Resolves a StartingPosition to the first position to read (GetShardIterator's rules). */
 export function resolveStartingPosition(
   k: KinesisContext,
-  stream: string,
-  shardId: string,
+  stream: Stream,
+  shard: Shard,
   p: StartingPosition,
 ): number {
-  return startPosition(k, stream, shardId, p.type, p.sequenceNumber, p.timestampMs);
+  return startPosition(k, stream, shard, p.type, p.sequenceNumber, p.timestampMs);
 }

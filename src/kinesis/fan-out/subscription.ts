@@ -1,8 +1,10 @@
 import { EventEmitter } from 'node:events';
-import { AwsError } from '../../server/errors.js';
+import { ResourceNotFound, type AwsError } from '../../server/errors.js';
 import { childShards } from '../child-shards.js';
 import type { KinesisContext } from '../kinesis-context.js';
 import type { KinesisRecord } from '../model.js';
+import type { Shard } from '../shard.js';
+import type { Stream } from '../stream.js';
 import { continuationSequenceNumber } from './starting-position.js';
 import type { CompiledFanOutOptions } from './options.js';
 
@@ -48,8 +50,9 @@ export interface SubscriptionEvents {
 
 export interface SubscriptionInit {
   consumerArn: string;
-  streamName: string;
-  shardId: string;
+  /** The stream generation and shard subscribed to (handles, resolved once by SubscribeToShard). */
+  stream: Stream;
+  shard: Shard;
   /** First position to read. */
   position: number;
   options: CompiledFanOutOptions;
@@ -59,7 +62,7 @@ export interface SubscriptionInit {
  * A push subscription to one shard for one consumer. Events are produced lazily: the next one is read
  * from the shard only when the reader asks for it, so a slow reader (through the transport's
  * back-pressure) holds the producer back instead of making it buffer. While caught up it sleeps until
- * the registry reports an append to its shard (no polling) or a heartbeat is due.
+ * an `append` event names its shard (no polling) or a heartbeat is due.
  */
 export class Subscription
   extends EventEmitter<SubscriptionEvents>
@@ -74,6 +77,8 @@ export class Subscription
   #endReason: SubscriptionEndReason | undefined;
   #error: AwsError | undefined;
   readonly #k: KinesisContext;
+  readonly #stream: Stream;
+  readonly #shard: Shard;
   readonly #opts: CompiledFanOutOptions;
   #next: number;
   #lastEventAt = 0;
@@ -91,8 +96,10 @@ export class Subscription
     this.#k = k;
     this.#opts = init.options;
     this.consumerArn = init.consumerArn;
-    this.streamName = init.streamName;
-    this.shardId = init.shardId;
+    this.#stream = init.stream;
+    this.#shard = init.shard;
+    this.streamName = init.stream.name;
+    this.shardId = init.shard.shardId;
     this.#next = init.position;
     this.expiresAt = this.startedAt + init.options.subscriptionLifetimeMs;
     this.#expiry = setTimeout(() => this.end('expired'), init.options.subscriptionLifetimeMs);
@@ -215,49 +222,38 @@ export class Subscription
 
   /** Reads what is available; undefined when there is nothing to send yet. */
   #poll(): SubscriptionEvent | undefined {
-    const streams = this.#k.streams;
-    let bounds;
-    let shard;
-    try {
-      bounds = streams.bounds(this.streamName, this.shardId);
-      shard = streams.shard(this.streamName, this.shardId);
-    } catch (err) {
-      // The stream vanished between the hub's notification and this read (ResourceNotFound). Anything else is a
-      // bug, not a deleted stream: it ends the subscription (#run's finally) and reaches the event stream, which
-      // reports it through the error path as InternalFailureException.
-      if (!(err instanceof AwsError)) throw err;
+    const shard = this.#shard;
+    if (!this.#stream.live || shard.dropped) {
+      // The stream (or this closed shard, past the retention period) vanished between the hub's notification
+      // and this read: the reader gets ResourceNotFoundException, as AWS's would.
+      const err = this.#stream.live
+        ? this.#stream.shardNotFound(this.shardId)
+        : ResourceNotFound(`Stream ${this.streamName} under account ${this.#k.streams.account} not found.`);
       this.end('stream-deleted', err);
       throw err;
     }
+    const bounds = shard.bounds();
     // Records trimmed by retention are skipped, as TRIM_HORIZON would.
     if (this.#next < bounds.first) this.#next = bounds.first;
     let records: KinesisRecord[] = [];
     if (this.#next <= bounds.last) {
-      records = streams.read(
-        this.streamName,
-        this.shardId,
-        this.#next,
-        this.#opts.maxEventRecords,
-        this.#opts.maxEventBytes,
-      );
+      records = shard.read(this.#next, this.#opts.maxEventRecords, this.#opts.maxEventBytes);
       if (records.length > 0) this.#next = records[records.length - 1]!.position + 1;
     }
-    const atEnd = shard.endPosition !== undefined && this.#next > shard.endPosition;
+    const end = shard.meta.endPosition;
+    const atEnd = end !== undefined && this.#next > end;
     if (records.length === 0 && !atEnd) return undefined;
     return this.#event(records, atEnd);
   }
 
   #event(records: KinesisRecord[], atEnd: boolean): SubscriptionEvent {
-    const streams = this.#k.streams;
-    const nextArrival = streams.arrivalAt(this.streamName, this.shardId, this.#next);
+    const nextArrival = this.#shard.arrivalAt(this.#next);
     return {
       records,
-      continuationSequenceNumber: atEnd
-        ? undefined
-        : continuationSequenceNumber(this.#k, this.streamName, this.shardId, this.#next),
+      continuationSequenceNumber: atEnd ? undefined : continuationSequenceNumber(this.#shard, this.#next),
       continuationPosition: atEnd ? undefined : this.#next,
       millisBehindLatest: nextArrival === undefined ? 0 : Math.max(0, Date.now() - nextArrival),
-      childShards: atEnd ? childShards(streams.get(this.streamName), this.shardId) : undefined,
+      childShards: atEnd ? childShards(this.#stream.meta, this.shardId) : undefined,
     };
   }
 }

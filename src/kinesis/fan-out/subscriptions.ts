@@ -21,7 +21,7 @@ export interface SubscriptionsEvents {
 /**
  * Every live subscription, keyed by consumer + shard. Enforces AWS's rule for a second
  * SubscribeToShard on the same key (ResourceInUseException within 5 s of the previous successful call,
- * afterwards the new call takes over) and fans registry events out to the subscriptions they concern.
+ * afterwards the new call takes over) and fans the Kinesis events out to the subscriptions they concern.
  */
 export class Subscriptions extends EventEmitter<SubscriptionsEvents> {
   readonly #k: KinesisContext;
@@ -58,16 +58,16 @@ export class Subscriptions extends EventEmitter<SubscriptionsEvents> {
           s.end('consumer-deleted', ResourceNotFound(`Consumer ${e.consumerArn} not found.`));
       }
     };
-    k.streams.on('append', onAppend);
-    k.streams.on('reshard', onReshard);
-    k.streams.on('status', onStatus);
-    k.streams.on('deleted', onDeleted);
+    k.events.on('append', onAppend);
+    k.events.on('reshard', onReshard);
+    k.events.on('status', onStatus);
+    k.events.on('deleted', onDeleted);
     consumers.on('status', onConsumer);
     this.#detach.push(
-      () => k.streams.off('append', onAppend),
-      () => k.streams.off('reshard', onReshard),
-      () => k.streams.off('status', onStatus),
-      () => k.streams.off('deleted', onDeleted),
+      () => k.events.off('append', onAppend),
+      () => k.events.off('reshard', onReshard),
+      () => k.events.off('status', onStatus),
+      () => k.events.off('deleted', onDeleted),
       () => consumers.off('status', onConsumer),
     );
   }
@@ -90,10 +90,11 @@ export class Subscriptions extends EventEmitter<SubscriptionsEvents> {
   open(req: SubscribeRequest): Subscription {
     const { stream, consumer } = this.#consumers.byArn(req.consumerArn);
     if (consumer.status !== 'ACTIVE') throw notActive(this.#k, stream, consumer);
-    const meta = this.#k.streams.get(stream);
-    if (meta.status === 'DELETING')
+    const s = this.#k.streams.stream(stream);
+    if (s.meta.status === 'DELETING')
       throw ResourceNotFound(`Stream ${stream} under account ${this.#k.streams.account} not found.`);
-    const position = resolveStartingPosition(this.#k, stream, req.shardId, req.startingPosition);
+    const shard = s.shard(req.shardId);
+    const position = resolveStartingPosition(this.#k, s, shard, req.startingPosition);
     const key = `${req.consumerArn}\n${req.shardId}`;
     const opts = this.#opts();
     const now = Date.now();
@@ -105,8 +106,8 @@ export class Subscriptions extends EventEmitter<SubscriptionsEvents> {
     this.#sweep(now, opts.takeoverAfterMs);
     const sub = new Subscription(this.#k, {
       consumerArn: req.consumerArn,
-      streamName: stream,
-      shardId: req.shardId,
+      stream: s,
+      shard,
       position,
       options: opts,
     });

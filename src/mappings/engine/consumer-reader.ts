@@ -72,7 +72,10 @@ export class ConsumerReader implements ShardReader {
   async #open(): Promise<boolean> {
     for (let attempt = 0; !this.#abort.signal.aborted; attempt++) {
       try {
-        const seq = this.#k.streams.sequenceNumber(this.#view.streamName, this.#shardId, this.#position);
+        const seq = this.#k.streams
+          .stream(this.#view.streamName)
+          .shard(this.#shardId)
+          .sequenceNumber(this.#position);
         this.#sub = openSubscription(this.#k, {
           consumerArn: this.#consumerArn,
           shardId: this.#shardId,

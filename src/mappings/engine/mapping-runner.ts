@@ -1,5 +1,5 @@
 import type { ShardMeta } from '../../kinesis/model.js';
-import { parentsOf } from '../../kinesis/stream-registry.js';
+import { parentsOf } from '../../kinesis/reshard.js';
 import type { Store } from '../../store/store.js';
 import type { StartingPosition } from '../model.js';
 import { Checkpoints } from './checkpoints.js';

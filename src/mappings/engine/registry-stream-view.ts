@@ -1,53 +1,57 @@
 import type { KinesisContext } from '../../kinesis/kinesis-context.js';
 import type { KinesisRecord, ShardMeta, StreamMeta } from '../../kinesis/model.js';
+import type { Shard } from '../../kinesis/shard.js';
+import type { Stream } from '../../kinesis/stream.js';
 import { ConsumerReader } from './consumer-reader.js';
 import type { ReadResult, ShardReader, StreamView } from './shard-reader.js';
 import { Signal } from './signal.js';
 
-/** A StreamView of one generation of a stream of the server's registry. */
+/** A StreamView of one generation of a stream of the server's registry, through the stream's handle. */
 export class RegistryStreamView implements StreamView {
   readonly streamName: string;
   readonly streamArn: string;
   readonly generation: number;
   readonly #k: KinesisContext;
+  /** This generation's handle; undefined when it was already gone when the view was made. */
+  readonly #stream: Stream | undefined;
 
   constructor(k: KinesisContext, meta: StreamMeta) {
     this.#k = k;
     this.streamName = meta.name;
     this.streamArn = meta.arn;
     this.generation = meta.createdAt;
+    const s = k.streams.findStream(meta.name);
+    this.#stream = s?.meta.createdAt === meta.createdAt ? s : undefined;
   }
 
-  /** This generation's metadata while it lives (not DELETING, not replaced). */
-  #meta(): StreamMeta | undefined {
-    const m = this.#k.streams.find(this.streamName);
-    return m && m.createdAt === this.generation && m.status !== 'DELETING' ? m : undefined;
+  /** This generation while it lives (not DELETING, not deleted). */
+  #live(): Stream | undefined {
+    const s = this.#stream;
+    return s?.live && s.meta.status !== 'DELETING' ? s : undefined;
   }
 
   alive(): boolean {
-    return this.#meta() !== undefined;
+    return this.#live() !== undefined;
   }
 
   shards(): ReadonlyArray<ShardMeta> {
-    return this.#meta()?.shards ?? [];
+    return this.#live()?.meta.shards ?? [];
   }
 
-  #shard(shardId: string): ShardMeta | undefined {
-    return this.#meta() ? this.#k.streams.findShard(this.streamName, shardId) : undefined;
+  #shard(shardId: string): Shard | undefined {
+    return this.#live()?.findShard(shardId);
   }
 
   bounds(shardId: string): { first: number; last: number } | undefined {
-    if (!this.#shard(shardId)) return undefined;
-    const b = this.#k.streams.bounds(this.streamName, shardId);
-    return { first: b.first, last: b.last };
+    return this.#shard(shardId)?.bounds();
   }
 
   arrivalAt(shardId: string, position: number): number | undefined {
-    return this.#shard(shardId) ? this.#k.streams.arrivalAt(this.streamName, shardId, position) : undefined;
+    return this.#shard(shardId)?.arrivalAt(position);
   }
 
   positionAtTimestamp(shardId: string, ms: number): number {
-    return this.#k.streams.positionAtTimestamp(this.streamName, shardId, ms);
+    return this.#existing(shardId).positionAtTimestamp(ms);
   }
 
   reader(shardId: string, position: number, consumerArn: string | undefined): ShardReader {
@@ -57,18 +61,25 @@ export class RegistryStreamView implements StreamView {
   }
 
   #read(shardId: string, from: number, max: number): KinesisRecord[] {
-    return this.#k.streams.read(this.streamName, shardId, from, max);
+    return this.#existing(shardId).read(from, max);
+  }
+
+  /** A shard the caller has just found through `bounds()` (in the same synchronous step): gone is a bug. */
+  #existing(shardId: string): Shard {
+    const sh = this.#stream?.findShard(shardId);
+    if (!sh) throw new Error(`shard ${shardId} of stream ${this.streamName} (${this.generation}) is gone`);
+    return sh;
   }
 
   /** The shard's last position once it is closed (undefined while open). */
   endPosition(shardId: string): number | undefined {
-    return this.#shard(shardId)?.endPosition;
+    return this.#shard(shardId)?.meta.endPosition;
   }
 }
 
 /**
  * Shared-throughput reading, like GetRecords but in process: reads the shard's log directly and, when caught
- * up, sleeps until woken (an append, a reshard, a deletion: the mapping runner wakes it on the registry's
+ * up, sleeps until woken (an append, a reshard, a deletion: the mapping runner wakes it on the Kinesis
  * events). No polling.
  */
 export class RegistryShardReader implements ShardReader {
