@@ -628,7 +628,7 @@ describe('Lambda limits: options, flags and environment', () => {
     assert.equal(refused.code, 1);
     assert.equal(
       refused.stderr,
-      'tributary: invalid --max-workers (TRIBUTARY_MAX_WORKERS): must be a positive integer\n',
+      'tributary: invalid --max-workers (TRIBUTARY_MAX_WORKERS): must be a positive integer, got "0"\n',
     );
     const badEnv = await runRefusedServer(['--in-memory'], {
       env: { ...process.env, TRIBUTARY_ACCOUNT_CONCURRENCY: 'lots' },
@@ -636,7 +636,8 @@ describe('Lambda limits: options, flags and environment', () => {
     assert.equal(badEnv.code, 1);
     assert.equal(
       badEnv.stderr,
-      'tributary: invalid --account-concurrency (TRIBUTARY_ACCOUNT_CONCURRENCY): must be a positive integer\n',
+      'tributary: invalid --account-concurrency (TRIBUTARY_ACCOUNT_CONCURRENCY): must be a positive integer, ' +
+        'got TRIBUTARY_ACCOUNT_CONCURRENCY="lots"\n',
     );
   });
 });

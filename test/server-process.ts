@@ -47,12 +47,19 @@ export function running(pid: number): boolean {
 export interface SpawnOptions {
   cwd?: string;
   env?: NodeJS.ProcessEnv;
+  /**
+   * Start with only the given arguments after `up`, without the test defaults (`--port 0 --log-level warn
+   * --transition-delay-ms 0`), e.g. to check what the environment sets.
+   */
+  bare?: boolean;
 }
 
 const UP_ARGS = ['up', '--port', '0', '--log-level', 'warn', '--transition-delay-ms', '0'];
 
+const upArgs = (opts: SpawnOptions): string[] => (opts.bare ? ['up'] : UP_ARGS);
+
 export async function spawnServer(args: string[], opts: SpawnOptions = {}): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [BIN, ...UP_ARGS, ...args], {
+  const child = spawn(process.execPath, [BIN, ...upArgs(opts), ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
     cwd: opts.cwd,
     env: opts.env,
@@ -103,7 +110,7 @@ export async function runRefusedServer(
   opts: SpawnOptions & { wrap?: string[] } = {},
 ): Promise<RefusedStart> {
   const [command, ...pre] = [...(opts.wrap ?? []), process.execPath];
-  const child = spawn(command!, [...pre, BIN, ...UP_ARGS, ...args], {
+  const child = spawn(command!, [...pre, BIN, ...upArgs(opts), ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     cwd: opts.cwd,
     env: opts.env,

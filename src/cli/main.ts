@@ -1,37 +1,20 @@
 import { Command } from 'commander';
-import { up } from './up.js';
+import { flagFallback, flagHelp, UP_FLAGS, up as startServer, type UpFlags } from './up.js';
+import { VERSION } from '../server/version.js';
 import { logs } from './logs.js';
 import { status } from './status.js';
 
-const program = new Command('tributary').description(
-  'Self-hosted Kinesis Data Streams + Lambda event source mappings',
-);
+const program = new Command('tributary')
+  .description('Self-hosted Kinesis Data Streams + Lambda event source mappings')
+  .version(VERSION);
 
-program
+const up = program
   .command('up', { isDefault: true })
-  .description('start the server')
-  .option('--port <port>', 'TCP port (env TRIBUTARY_PORT)', undefined)
-  .option('--host <host>', 'interface to bind (env TRIBUTARY_HOST)')
-  .option('--data-dir <dir>', 'data directory (env TRIBUTARY_DATA_DIR)')
-  .option('--in-memory', 'keep nothing on disk (env TRIBUTARY_IN_MEMORY=1)')
-  .option('--region <region>', 'region used in ARNs (env TRIBUTARY_REGION)')
-  .option('--account <id>', 'account id used in ARNs (env TRIBUTARY_ACCOUNT)')
-  .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent (env TRIBUTARY_LOG_LEVEL)')
-  .option(
-    '--transition-delay-ms <ms>',
-    'how long CREATING/UPDATING/DELETING last (env TRIBUTARY_TRANSITION_DELAY_MS)',
-  )
-  .option(
-    '--account-concurrency <n>',
-    'AWS account concurrency: invocations beyond it are throttled, default 1000 (env TRIBUTARY_ACCOUNT_CONCURRENCY)',
-  )
-  .option(
-    '--max-workers <n>',
-    'worker processes alive at once; more invocations wait, default from CPUs and memory (env TRIBUTARY_MAX_WORKERS)',
-  )
-  .action(async (flags) => {
-    await up(flags);
-  });
+  .description('start the server (the default command: `tributary` alone, or with these flags, runs it)');
+for (const f of UP_FLAGS) up.option(f.spec, flagHelp(f));
+up.action(async (flags: UpFlags) => {
+  await startServer(flags);
+});
 
 program
   .command('logs <function>')
@@ -60,5 +43,23 @@ program
   .action(async (flags) => {
     process.exitCode = await status(flags);
   });
+
+// `tributary --help` shows the flags of the default command too, each with its variable and default.
+const width = Math.max(...UP_FLAGS.map((f) => f.spec.length));
+program.addHelpText(
+  'after',
+  [
+    '',
+    '`up` is the default command: `tributary`, or `tributary --port 4700`, starts the server.',
+    'Its flags (a flag wins over its environment variable, which wins over the default):',
+    ...UP_FLAGS.flatMap((f) => [
+      `  ${f.spec.padEnd(width)}  ${f.help}`,
+      `  ${''.padEnd(width)}  ${flagFallback(f)}`,
+    ]),
+    '',
+    'Commands that talk to a running server (status, logs) find it with --endpoint-url, TRIBUTARY_ENDPOINT,',
+    'or http://127.0.0.1:$TRIBUTARY_PORT (default 4600).',
+  ].join('\n'),
+);
 
 await program.parseAsync(process.argv);

@@ -64,9 +64,15 @@ export class Listener implements AsyncDisposable {
     this.#tcp = net.createServer({ noDelay: true }, (socket) => this.#sniff(socket));
   }
 
+  /** Binds the port; a port or host the operator must change fails with a ListenError (one line). */
   async listen(): Promise<{ host: string; port: number }> {
-    this.#tcp.listen(this.#opts.port, this.#opts.host);
-    await once(this.#tcp, 'listening');
+    const { port, host } = this.#opts;
+    this.#tcp.listen(port, host);
+    try {
+      await once(this.#tcp, 'listening');
+    } catch (err) {
+      throw listenError(err, host, port);
+    }
     const addr = this.#tcp.address() as net.AddressInfo;
     return { host: addr.address, port: addr.port };
   }
@@ -232,6 +238,41 @@ export class Listener implements AsyncDisposable {
     for (const socket of this.#sockets) socket.destroy();
     this.#h1.closeAllConnections();
     await closed;
+  }
+}
+
+/** The port could not be bound, for a reason the operator can fix: the message is one line, shown as is. */
+export class ListenError extends Error {
+  override readonly name = 'ListenError';
+  /** The system error code (EADDRINUSE, EACCES, EADDRNOTAVAIL, ENOTFOUND...). */
+  readonly code: string | undefined;
+
+  constructor(message: string, code: string | undefined) {
+    super(message);
+    this.code = code;
+  }
+}
+
+function listenError(err: unknown, host: string, port: number): ListenError {
+  const code = (err as NodeJS.ErrnoException).code;
+  switch (code) {
+    case 'EADDRINUSE':
+      return new ListenError(`port ${port} is in use — is another Tributary running? use --port`, code);
+    case 'EACCES':
+      return new ListenError(
+        `no permission to listen on port ${port} (ports below 1024 need privileges) — use --port`,
+        code,
+      );
+    case 'EADDRNOTAVAIL':
+      return new ListenError(`cannot listen on ${host}: not an address of this machine — use --host`, code);
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+    case 'EAI_NONAME':
+      return new ListenError(`cannot listen on ${host}: the host name does not resolve — use --host`, code);
+    default: {
+      const why = (err instanceof Error ? err.message : String(err)).split('\n')[0];
+      return new ListenError(`cannot listen on ${host} port ${port} (${why})`, code);
+    }
   }
 }
 
