@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { PassThrough, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
@@ -8,7 +9,7 @@ import { PutRecordsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { CreateEventSourceMappingCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import type { App } from '../src/server/app.js';
 import type { StatusReport } from '../src/server/status-report.js';
-import { renderStatus, statusEndpoint } from '../src/cli/status.js';
+import { CLEAR, renderStatus, status, statusEndpoint } from '../src/cli/status.js';
 import { kinesisClient, startTestServer } from './helpers.js';
 import {
   createRecordingFunction,
@@ -149,7 +150,9 @@ describe('tributary status', () => {
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let out = '';
-    const frames = (): string[] => out.split('\x1b[2J\x1b[H').slice(1);
+    // Its stdout is a pipe: plain frames one after another, each starting with its heading.
+    const frames = (): string[] =>
+      out.split(/^(?=Tributary at )/m).filter((f) => f.startsWith('Tributary at '));
     /** Resolves when a complete frame (ending with the FUNCTIONS table) satisfies `check`. */
     const frame = (check: (f: string) => boolean): Promise<void> =>
       new Promise((resolve, reject) => {
@@ -182,6 +185,7 @@ describe('tributary status', () => {
         (f) => row(f, 'STREAMS', 'orders')[4] === '60' && row(f, 'EVENT SOURCE MAPPINGS', uuid)[5] === '60',
       );
       assert.ok(frames().length >= 2);
+      assert.ok(!out.includes('\x1b'), 'no escape codes into a pipe');
       const exited = once(child, 'exit');
       child.kill('SIGINT');
       const [code] = await exited;
@@ -189,6 +193,68 @@ describe('tributary status', () => {
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
     }
+  });
+
+  it('--watch into a pipe whose reader closes early (`| head`) ends quietly with code 0', async () => {
+    const child = spawn(
+      process.execPath,
+      [BIN, 'status', '--watch', '--interval', '0.05', '--endpoint', app.endpoint],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const exited = once(child, 'exit');
+    try {
+      // Like `head -3`: read the first lines, then close the pipe while the command goes on writing frames.
+      let out = '';
+      for await (const chunk of child.stdout) {
+        out += (chunk as Buffer).toString();
+        if (out.split('\n').length > 3) break;
+      }
+      assert.match(out, /^Tributary at /);
+      child.stdout.destroy();
+      const [code, signal] = await exited;
+      assert.deepEqual([code, signal], [0, null]);
+      assert.equal(stderr, '');
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  });
+
+  it('--watch redraws a terminal in place; other output gets plain frames; an EPIPE ends it with 0', async () => {
+    /** A stdout whose reader goes away after `frames` writes. */
+    class Output extends Writable {
+      readonly frames: string[] = [];
+      constructor(readonly isTTY: boolean) {
+        super();
+      }
+      override _write(chunk: Buffer, _enc: BufferEncoding, done: (e?: Error) => void): void {
+        this.frames.push(chunk.toString());
+        if (this.frames.length < 3) done();
+        else done(Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }));
+      }
+    }
+    const errors = new PassThrough();
+    for (const isTTY of [true, false]) {
+      const out = new Output(isTTY);
+      const code = await status({ watch: true, interval: '0.01', endpoint: app.endpoint }, out, errors);
+      assert.equal(code, 0);
+      assert.equal(out.frames.length, 3);
+      for (const [i, f] of out.frames.entries()) {
+        const heading = f.replace(CLEAR, '').replace(/^\n/, '').split('\n')[0]!;
+        assert.match(heading, /^Tributary at .* every 0.01s, Ctrl-C to quit$/);
+        if (isTTY) assert.ok(f.startsWith(CLEAR), 'a terminal is cleared before each frame');
+        else {
+          assert.ok(!f.includes('\x1b'), 'no escape codes');
+          assert.ok(
+            f.startsWith(i === 0 ? 'Tributary at ' : '\nTributary at '),
+            'a blank line between frames',
+          );
+        }
+        assert.match(f, /FUNCTIONS\n/);
+      }
+    }
+    assert.equal(errors.read(), null, 'nothing on stderr');
   });
 
   it('renders empty sections and picks the endpoint from flags, then environment', () => {

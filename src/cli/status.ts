@@ -153,16 +153,20 @@ export function renderStatus(r: StatusReport): string {
 // ---------------------------------------------------------------------------------------------
 // Command
 
-const CLEAR = '\x1b[2J\x1b[H';
+/** Clears a terminal and puts the cursor home: --watch redraws in place on a TTY. */
+export const CLEAR = '\x1b[2J\x1b[H';
 
 /**
  * `tributary status [--watch] [--interval S] [--endpoint URL] [--json]`: streams, mappings (state,
  * LastProcessingResult, records, errors, IteratorAge) and functions of a running server, from
  * GET /_tributary/status. Totals count since the server started. Returns the exit code.
+ *
+ * With --watch, a terminal is redrawn in place; anything else (a pipe, a file) gets plain frames one after
+ * another, without escape codes. A reader that goes away (`| head`) ends the command quietly with code 0.
  */
 export async function status(
   flags: StatusFlags,
-  out: NodeJS.WritableStream = process.stdout,
+  out: NodeJS.WritableStream & { isTTY?: boolean } = process.stdout,
   err: NodeJS.WritableStream = process.stderr,
 ): Promise<number> {
   const endpoint = statusEndpoint(flags);
@@ -173,21 +177,33 @@ export async function status(
   }
   const render = (r: StatusReport): string =>
     flags.json ? JSON.stringify(r, null, 2) + '\n' : renderStatus(r);
-  if (!flags.watch) {
-    try {
-      out.write(render(await fetchStatus(endpoint)));
-      return 0;
-    } catch (e) {
-      err.write(`Cannot get status from Tributary at ${endpoint}: ${(e as Error).message}\n`);
-      return 1;
-    }
-  }
 
   const ac = new AbortController();
+  // EPIPE: the reader closed the pipe (`| head`), which is how such a reader says it has seen enough.
+  let outputError: Error | undefined;
+  const onOutputError = (e: NodeJS.ErrnoException): void => {
+    if (e.code !== 'EPIPE') outputError = e;
+    ac.abort();
+  };
+  out.on('error', onOutputError);
   const stop = (): void => ac.abort();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   try {
+    if (!flags.watch) {
+      try {
+        const body = render(await fetchStatus(endpoint, ac.signal));
+        await write(out, body);
+      } catch (e) {
+        if (ac.signal.aborted) return outputError ? failedOutput(err, outputError) : 0;
+        err.write(`Cannot get status from Tributary at ${endpoint}: ${(e as Error).message}\n`);
+        return 1;
+      }
+      return outputError ? failedOutput(err, outputError) : 0;
+    }
+
+    const redraw = out.isTTY === true;
+    let first = true;
     while (!ac.signal.aborted) {
       let body: string;
       try {
@@ -197,9 +213,10 @@ export async function status(
         // The server may be restarting: keep watching.
         body = `Cannot get status: ${(e as Error).message}\n`;
       }
-      out.write(
-        `${CLEAR}Tributary at ${endpoint} — ${new Date().toISOString()} — every ${interval}s, Ctrl-C to quit\n\n${body}`,
-      );
+      const heading = `Tributary at ${endpoint} — ${new Date().toISOString()} — every ${interval}s, Ctrl-C to quit\n\n`;
+      // A terminal is redrawn; a pipe gets frames one after another, a blank line between them.
+      await write(out, `${redraw ? CLEAR : first ? '' : '\n'}${heading}${body}`);
+      first = false;
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, interval * 1000);
         ac.signal.addEventListener(
@@ -212,9 +229,22 @@ export async function status(
         );
       });
     }
-    return 0;
+    return outputError ? failedOutput(err, outputError) : 0;
   } finally {
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
+    // Later errors of a stream we no longer write to (an EPIPE flushed late) must not end the process.
+    out.off('error', onOutputError);
+    out.on('error', () => undefined);
   }
+}
+
+/** Writes and waits until the text is handed to the OS; a failed write is reported through 'error'. */
+function write(out: NodeJS.WritableStream, text: string): Promise<void> {
+  return new Promise((resolve) => out.write(text, () => resolve()));
+}
+
+function failedOutput(err: NodeJS.WritableStream, e: Error): number {
+  err.write(`Cannot write the status: ${e.message}\n`);
+  return 1;
 }
