@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import type { Clock } from '../src/mappings/engine/clock.js';
+import type { Clock } from '../src/server/clock.js';
 import { FailureSink, type DestinationSender } from '../src/mappings/engine/failure-sink.js';
 import { backoffMs } from '../src/mappings/engine/retry-policy.js';
 

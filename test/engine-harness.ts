@@ -103,7 +103,7 @@ export class InProcessEngine {
       errors: new ErrorPath(log, new Registry()),
       endpoint: { host: '127.0.0.1', port: 0 },
     };
-    this.streams = new StreamRegistry(this.#ctx, this.events, () => this.clock.now());
+    this.streams = new StreamRegistry(this.#ctx, this.events, this.clock);
   }
 
   get gen(): number {

@@ -60,7 +60,7 @@ describe('the mapping watchdog', () => {
       endpoint: { host: '127.0.0.1', port: 0 },
     };
     const kinesisEvents = new KinesisEvents();
-    const streams = new StreamRegistry(ctx, kinesisEvents, () => clock.now());
+    const streams = new StreamRegistry(ctx, kinesisEvents, clock);
     await streams.create('w', 1, 'PROVISIONED');
     const events = new EventEmitter<MappingEvents>();
     const delivered: string[] = [];

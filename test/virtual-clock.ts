@@ -1,4 +1,4 @@
-import type { Clock } from '../src/mappings/engine/clock.js';
+import type { Clock } from '../src/server/clock.js';
 
 interface Timer {
   at: number;

@@ -1,3 +1,4 @@
+import { systemClock, type Clock } from '../server/clock.js';
 import type { AppContext } from '../server/context.js';
 import { arn } from '../server/context.js';
 import {
@@ -7,6 +8,7 @@ import {
   ResourceInUse,
   ResourceNotFound,
 } from '../server/errors.js';
+import { TransitionScheduler } from '../server/transitions.js';
 import type { KinesisEvents } from './kinesis-events.js';
 import type { ShardMeta, StreamMeta, StreamMode } from './model.js';
 import {
@@ -41,18 +43,23 @@ export class StreamRegistry {
   readonly #ctx: AppContext;
   readonly #events: KinesisEvents;
   readonly #streams = new Map<string, Stream>();
-  readonly #timers = new Set<NodeJS.Timeout>();
+  readonly #transitions: TransitionScheduler;
   readonly #deps: StreamDeps;
   #trimTimer: NodeJS.Timeout | undefined;
 
-  /** The clock arrival times, creation and closing times are read from (a virtual one in engine tests). */
-  readonly #now: () => number;
+  /** Arrival, creation and closing times, and the transition delays (a virtual clock in engine tests). */
+  readonly #clock: Clock;
   #lastCreatedAt = 0;
 
-  constructor(ctx: AppContext, events: KinesisEvents, now: () => number = Date.now) {
+  constructor(ctx: AppContext, events: KinesisEvents, clock: Clock = systemClock) {
     this.#ctx = ctx;
     this.#events = events;
-    this.#now = now;
+    this.#clock = clock;
+    this.#transitions = new TransitionScheduler({
+      clock,
+      delayMs: () => ctx.options.transitionDelayMs,
+      onError: (err) => ctx.log.error({ err }, 'stream transition failed'),
+    });
     /** Decoded blocks kept by all shard logs, bounded together. */
     const blocks = new BlockCache();
     this.#deps = {
@@ -69,16 +76,15 @@ export class StreamRegistry {
     // Streams left in a transitional state by a crash finish their transition now.
     for (const s of this.#streams.values()) {
       // An interrupted reshard was never applied (it is applied in one persisted step), so it is dropped.
-      if (s.meta.status === 'CREATING') this.#after(0, () => this.#finishCreate(s));
-      if (s.meta.status === 'UPDATING') this.#after(0, () => this.#setStatus(s, 'ACTIVE'));
-      if (s.meta.status === 'DELETING') this.#after(0, () => this.#finishDelete(s));
+      if (s.meta.status === 'CREATING') this.#transitions.schedule(() => this.#finishCreate(s), 0);
+      if (s.meta.status === 'UPDATING') this.#transitions.schedule(() => this.#setStatus(s, 'ACTIVE'), 0);
+      if (s.meta.status === 'DELETING') this.#transitions.schedule(() => this.#finishDelete(s), 0);
     }
     void this.trimExpired();
   }
 
   close(): void {
-    for (const t of this.#timers) clearTimeout(t);
-    this.#timers.clear();
+    this.#transitions.close();
     if (this.#trimTimer) clearInterval(this.#trimTimer);
   }
 
@@ -91,23 +97,6 @@ export class StreamRegistry {
     const s = new Stream(meta, this.#deps);
     this.#streams.set(meta.name, s);
     return s;
-  }
-
-  #after(ms: number, fn: () => Promise<void> | void): void {
-    const t = setTimeout(() => {
-      this.#timers.delete(t);
-      void Promise.resolve(fn()).catch((err: unknown) =>
-        this.#ctx.log.error({ err }, 'stream transition failed'),
-      );
-    }, ms);
-    this.#timers.add(t);
-  }
-
-  /** Runs `fn` after the configured transition delay; synchronously when the delay is 0. */
-  async #transition(fn: () => Promise<void>): Promise<void> {
-    const delay = this.#ctx.options.transitionDelayMs;
-    if (delay === 0) await fn();
-    else this.#after(delay, fn);
   }
 
   async #persist(s: Stream): Promise<void> {
@@ -198,7 +187,7 @@ export class StreamRegistry {
     }
     // The creation time is the stream's identity (and sequence-number salt): a stream created again under a
     // deleted one's name in the same millisecond still gets a new one.
-    const createdAt = Math.max(this.#now(), this.#lastCreatedAt + 1);
+    const createdAt = Math.max(this.#clock.now(), this.#lastCreatedAt + 1);
     this.#lastCreatedAt = createdAt;
     const meta: StreamMeta = {
       name,
@@ -215,7 +204,7 @@ export class StreamRegistry {
     const s = this.#load(meta);
     await this.#persist(s);
     this.#events.emit('status', { stream: name, status: 'CREATING' });
-    await this.#transition(() => this.#finishCreate(s));
+    this.#transitions.schedule(() => this.#finishCreate(s));
   }
 
   /** CREATING -> ACTIVE, unless the stream was deleted meanwhile. */
@@ -230,7 +219,7 @@ export class StreamRegistry {
     s.meta.status = 'DELETING';
     await this.#persist(s);
     this.#events.emit('status', { stream: name, status: 'DELETING' });
-    await this.#transition(() => this.#finishDelete(s));
+    this.#transitions.schedule(() => this.#finishDelete(s));
   }
 
   async #finishDelete(s: Stream): Promise<void> {
@@ -268,7 +257,7 @@ export class StreamRegistry {
   async put(stream: string, entries: ReadonlyArray<PutEntry>): Promise<PutResult[]> {
     const s = this.stream(stream);
     this.#requireVisible(s);
-    return s.put(entries, this.#now());
+    return s.put(entries, this.#clock.now());
   }
 
   /**
@@ -276,7 +265,7 @@ export class StreamRegistry {
    * ago than that (AWS stops listing a closed shard once its last record has expired). `now` is a parameter
    * so tests can look a day ahead.
    */
-  async trimExpired(now = this.#now()): Promise<void> {
+  async trimExpired(now = this.#clock.now()): Promise<void> {
     for (const s of [...this.#streams.values()]) {
       const cutoff = now - s.meta.retentionHours * 3_600_000;
       const expired: Shard[] = [];
@@ -333,7 +322,7 @@ export class StreamRegistry {
    */
   async #reshard(s: Stream, parents: Shard[], children: ShardMeta[]): Promise<void> {
     if (!s.live || s.meta.status !== 'UPDATING') return;
-    s.applyReshard(parents, children, this.#now());
+    s.applyReshard(parents, children, this.#clock.now());
     s.meta.status = 'ACTIVE';
     await this.#persist(s);
     this.#events.emit('reshard', { stream: s.meta.name });
@@ -351,7 +340,12 @@ export class StreamRegistry {
     }
     this.#requireActiveForReshard(s);
     this.#checkLimit(1);
-    const children = splitChildren(p.meta, newStartingHashKey, nextShardIndex(s.meta.shards), this.#now());
+    const children = splitChildren(
+      p.meta,
+      newStartingHashKey,
+      nextShardIndex(s.meta.shards),
+      this.#clock.now(),
+    );
     await this.#beginUpdate(s, () => this.#reshard(s, [p], children));
   }
 
@@ -366,7 +360,7 @@ export class StreamRegistry {
       );
     }
     this.#requireActiveForReshard(s);
-    const child = mergeChild(a.meta, b.meta, nextShardIndex(s.meta.shards), this.#now());
+    const child = mergeChild(a.meta, b.meta, nextShardIndex(s.meta.shards), this.#clock.now());
     await this.#beginUpdate(s, () => this.#reshard(s, [a, b], [child]));
   }
 
@@ -400,7 +394,7 @@ export class StreamRegistry {
       parents.map((p) => p.meta),
       target,
       nextShardIndex(s.meta.shards),
-      this.#now(),
+      this.#clock.now(),
     );
     await this.#beginUpdate(s, () => this.#reshard(s, parents, children));
     return current;
@@ -423,6 +417,6 @@ export class StreamRegistry {
     s.meta.status = 'UPDATING';
     await this.#persist(s);
     this.#events.emit('status', { stream: s.meta.name, status: 'UPDATING' });
-    await this.#transition(apply);
+    this.#transitions.schedule(apply);
   }
 }

@@ -1,6 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
+import { systemClock, type Clock } from '../server/clock.js';
 import type { AppContext } from '../server/context.js';
+import { TransitionScheduler } from '../server/transitions.js';
 import type { FunctionSpec } from '../runtime/invocation.js';
 import type { CodeStore } from './code-store.js';
 import { functionArn, parseFunctionName } from './function-names.js';
@@ -70,15 +72,20 @@ export class FunctionRegistry extends EventEmitter<RegistryEvents> {
   readonly #specs = new Map<string, FunctionSpec>();
   /** Functions with a create/update/delete underway (their code is being unpacked). */
   readonly #locked = new Set<string>();
-  readonly #timers = new Set<NodeJS.Timeout>();
+  readonly #transitions: TransitionScheduler;
   #reservedTotal = 0;
 
-  constructor(app: AppContext, code: CodeStore, limits: UnzipLimits) {
+  constructor(app: AppContext, code: CodeStore, limits: UnzipLimits, clock: Clock = systemClock) {
     super();
     this.setMaxListeners(0);
     this.#app = app;
     this.#code = code;
     this.#limits = limits;
+    this.#transitions = new TransitionScheduler({
+      clock,
+      delayMs: () => app.options.transitionDelayMs,
+      onError: (err) => app.log.error({ err }, 'lambda state transition failed'),
+    });
     for (const { doc } of app.store.listDocs<FunctionRecord>(FUNCTION_NS)) {
       this.#records.set(doc.name, doc);
       this.#reservedTotal += doc.reservedConcurrency ?? 0;
@@ -101,8 +108,7 @@ export class FunctionRegistry extends EventEmitter<RegistryEvents> {
   }
 
   close(): void {
-    for (const t of this.#timers) clearTimeout(t);
-    this.#timers.clear();
+    this.#transitions.close();
   }
 
   get(name: string): FunctionRecord | undefined {
@@ -307,7 +313,7 @@ export class FunctionRegistry extends EventEmitter<RegistryEvents> {
   /**
    * Persists a new or changed function (running `undo` if that fails), announces it, and starts its
    * Pending/InProgress -> Active/Successful transition. Returns what the API answers: the record as saved, or
-   * already active when transitions are instant.
+   * already active when transitions are instant (at delay 0 the transition runs right after this step).
    */
   async #publish(
     record: FunctionRecord,
@@ -323,21 +329,15 @@ export class FunctionRegistry extends EventEmitter<RegistryEvents> {
     this.#records.set(record.name, record);
     this.emit(event, structuredClone(record));
     const snapshot = structuredClone(record);
-    await this.#transition(() => this.#activate(record.name, record.revisionId));
-    return this.#app.options.transitionDelayMs === 0
-      ? structuredClone(this.#records.get(record.name) ?? record)
-      : snapshot;
+    this.#transitions.schedule(() => this.#activate(record.name, record.revisionId));
+    return this.#transitions.instant ? activated(snapshot) : snapshot;
   }
 
   /** Pending -> Active and InProgress -> Successful, unless the function changed or vanished meanwhile. */
   async #activate(name: string, revisionId: string): Promise<void> {
     const r = this.#records.get(name);
     if (!r || r.revisionId !== revisionId) return;
-    const next: FunctionRecord = { ...r, state: 'Active', lastUpdateStatus: 'Successful' };
-    delete next.stateReason;
-    delete next.stateReasonCode;
-    delete next.lastUpdateStatusReason;
-    delete next.lastUpdateStatusReasonCode;
+    const next = activated(r);
     this.#records.set(name, next);
     await this.#app.store.putDoc(FUNCTION_NS, name, next);
     this.emit('stateChanged', {
@@ -346,20 +346,16 @@ export class FunctionRegistry extends EventEmitter<RegistryEvents> {
       lastUpdateStatus: next.lastUpdateStatus,
     });
   }
+}
 
-  /** Runs `fn` after the transition delay; at once (before the API answers) when the delay is 0. */
-  async #transition(fn: () => Promise<void>): Promise<void> {
-    const delay = this.#app.options.transitionDelayMs;
-    if (delay === 0) {
-      await fn();
-      return;
-    }
-    const t = setTimeout(() => {
-      this.#timers.delete(t);
-      fn().catch((err: unknown) => this.#app.log.error({ err }, 'lambda state transition failed'));
-    }, delay);
-    this.#timers.add(t);
-  }
+/** A function once its transition ended: Active, its last update Successful, the reasons gone. */
+function activated(r: FunctionRecord): FunctionRecord {
+  const next: FunctionRecord = { ...r, state: 'Active', lastUpdateStatus: 'Successful' };
+  delete next.stateReason;
+  delete next.stateReasonCode;
+  delete next.lastUpdateStatusReason;
+  delete next.lastUpdateStatusReasonCode;
+  return next;
 }
 
 function sha256(buf: Buffer): string {

@@ -1,14 +1,15 @@
-import { EventEmitter, setMaxListeners } from 'node:events';
+import { EventEmitter } from 'node:events';
 import type { StreamRegistry } from '../kinesis/stream-registry.js';
 import type { KinesisContext } from '../kinesis/kinesis-context.js';
 import type { FunctionInvoker } from '../lambda/invoker.js';
 import type { AppContext, Component } from '../server/context.js';
 import { AwsError } from '../server/errors.js';
+import { TransitionScheduler } from '../server/transitions.js';
 import type { Service } from '../server/http-types.js';
 import type { RestRoutes } from '../server/protocols/rest-json.js';
 import { parseEventSourceArn } from './actions/resolve-event-source.js';
 import { Checkpoints } from './engine/checkpoints.js';
-import { systemClock, type Clock } from './engine/clock.js';
+import { systemClock, type Clock } from '../server/clock.js';
 import { compileMapping } from './engine/compiled-mapping.js';
 import type { EngineDeps } from './engine/engine-deps.js';
 import type { MappingEvents } from './engine/events.js';
@@ -87,8 +88,8 @@ export class Mappings extends EventEmitter<MappingEvents> implements Component {
   readonly #opts: Required<MappingsOptions>;
   readonly #mappings = new Map<string, MappingMeta>();
   readonly #runners = new Map<string, MappingRunner>();
-  /** Transitions waiting for their delay; aborted on close. */
-  readonly #closing = new AbortController();
+  /** Ends Creating/Enabling/Updating/Disabling/Deleting after the transition delay; closed with the component. */
+  readonly #transitions: TransitionScheduler;
   readonly #detach: Array<() => void> = [];
   readonly #restarts = new Map<string, Promise<void>>();
   readonly #api: MappingsContext;
@@ -100,8 +101,12 @@ export class Mappings extends EventEmitter<MappingEvents> implements Component {
     this.#ctx = ctx;
     this.#deps = deps;
     this.#opts = compileMappingsOptions(deps.options);
-    // Every transition waiting for its delay listens on it.
-    setMaxListeners(0, this.#closing.signal);
+    this.#transitions = new TransitionScheduler({
+      clock: this.#opts.clock,
+      delayMs: () => ctx.options.transitionDelayMs,
+      // Each completion reports its own failure as a bug of its mapping (#transition); nothing else reaches here.
+      onError: (err) => ctx.log.error({ err }, 'mapping transition failed'),
+    });
     for (const { doc } of ctx.store.listDocs<MappingMeta>(NS)) this.#mappings.set(doc.UUID, doc);
     this.#api = {
       app: ctx,
@@ -189,7 +194,7 @@ export class Mappings extends EventEmitter<MappingEvents> implements Component {
 
   async close(): Promise<void> {
     this.#closed = true;
-    this.#closing.abort();
+    this.#transitions.close();
     for (const d of this.#detach.splice(0)) d();
     await Promise.all([...this.#restarts.values()]);
     await Promise.all([...this.#runners.values()].map((r) => r.stop()));
@@ -244,14 +249,10 @@ export class Mappings extends EventEmitter<MappingEvents> implements Component {
       if (m.State === 'Enabled') await this.#startRunner(m);
       this.emit('state', { uuid: m.UUID, state: m.State });
     };
-    const delay = this.#ctx.options.transitionDelayMs;
-    // On the engine's clock (virtual in tests); at delay 0 still after the caller's answer is built.
-    const clock = this.#opts.clock;
-    void (async () => {
-      if (delay > 0) await clock.sleep(delay, this.#closing.signal);
-      else await Promise.resolve();
-      await finish();
-    })().catch((err: unknown) => this.#bug(err, { uuid: m.UUID, what: 'mapping transition failed' }));
+    // On the engine's clock (virtual in tests); at delay 0 right after the caller's answer is built.
+    this.#transitions.schedule(() =>
+      finish().catch((err: unknown) => this.#bug(err, { uuid: m.UUID, what: 'mapping transition failed' })),
+    );
   }
 
   async #startRunner(m: MappingMeta): Promise<void> {

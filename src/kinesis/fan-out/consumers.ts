@@ -1,5 +1,7 @@
 import { EventEmitter } from 'node:events';
+import { systemClock, type Clock } from '../../server/clock.js';
 import { InvalidArgument, LimitExceeded, ResourceInUse, ResourceNotFound } from '../../server/errors.js';
+import { TransitionScheduler } from '../../server/transitions.js';
 import type { KinesisContext } from '../kinesis-context.js';
 import type { ConsumerMeta, StreamMeta } from '../model.js';
 import { formatConsumerArn, parseConsumerArn } from './consumer-arn.js';
@@ -39,18 +41,23 @@ export function notActive(k: KinesisContext, stream: string, c: ConsumerMeta): E
 /**
  * Registered stream consumers. They live in their stream's metadata (`StreamMeta.consumers`), so they
  * are persisted with it and vanish with it; this class adds the CREATING -> ACTIVE and DELETING -> gone
- * transitions (after the server's transitionDelayMs) and the lookups.
+ * transitions (after the server's transitionDelayMs, on its TransitionScheduler) and the lookups.
  */
 export class Consumers extends EventEmitter<ConsumersEvents> {
   readonly #k: KinesisContext;
   readonly #opts: () => CompiledFanOutOptions;
-  readonly #timers = new Set<NodeJS.Timeout>();
+  readonly #transitions: TransitionScheduler;
 
-  constructor(k: KinesisContext, opts: () => CompiledFanOutOptions) {
+  constructor(k: KinesisContext, opts: () => CompiledFanOutOptions, clock: Clock = systemClock) {
     super();
     this.setMaxListeners(0);
     this.#k = k;
     this.#opts = opts;
+    this.#transitions = new TransitionScheduler({
+      clock,
+      delayMs: () => k.app.options.transitionDelayMs,
+      onError: (err) => k.app.log.error({ err }, 'consumer transition failed'),
+    });
   }
 
   /** Finishes transitions a restart interrupted. */
@@ -59,28 +66,13 @@ export class Consumers extends EventEmitter<ConsumersEvents> {
       for (const c of meta.consumers) {
         const fn =
           c.status === 'CREATING' ? this.#activate : c.status === 'DELETING' ? this.#remove : undefined;
-        if (!fn) continue;
-        this.#later(() => fn.call(this, meta.name, c.consumerArn)).catch((err: unknown) =>
-          this.#k.app.log.error({ err }, 'consumer transition failed'),
-        );
+        if (fn) this.#transitions.schedule(() => fn.call(this, meta.name, c.consumerArn));
       }
     }
   }
 
   close(): void {
-    for (const t of this.#timers) clearTimeout(t);
-    this.#timers.clear();
-  }
-
-  #later(fn: () => Promise<void>): Promise<void> {
-    const delay = this.#k.app.options.transitionDelayMs;
-    if (delay === 0) return fn();
-    const t = setTimeout(() => {
-      this.#timers.delete(t);
-      fn().catch((err: unknown) => this.#k.app.log.error({ err }, 'consumer transition failed'));
-    }, delay);
-    this.#timers.add(t);
-    return Promise.resolve();
+    this.#transitions.close();
   }
 
   async register(stream: string, consumerName: string): Promise<ConsumerMeta> {
@@ -118,7 +110,7 @@ export class Consumers extends EventEmitter<ConsumersEvents> {
     await streams.update(stream, (m) => m.consumers.push(consumer));
     const snapshot = { ...consumer };
     this.emit('status', { stream, consumerArn: consumer.consumerArn, status: 'CREATING' });
-    await this.#later(() => this.#activate(stream, consumer.consumerArn));
+    this.#transitions.schedule(() => this.#activate(stream, consumer.consumerArn));
     return snapshot;
   }
 
@@ -138,7 +130,7 @@ export class Consumers extends EventEmitter<ConsumersEvents> {
       consumer.status = 'DELETING';
     });
     this.emit('status', { stream, consumerArn: consumer.consumerArn, status: 'DELETING' });
-    await this.#later(() => this.#remove(stream, consumer.consumerArn));
+    this.#transitions.schedule(() => this.#remove(stream, consumer.consumerArn));
   }
 
   async #remove(stream: string, consumerArn: string): Promise<void> {

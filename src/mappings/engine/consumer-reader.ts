@@ -2,7 +2,7 @@ import type { KinesisContext } from '../../kinesis/kinesis-context.js';
 import type { KinesisRecord } from '../../kinesis/model.js';
 import { openSubscription, type Subscription, type SubscriptionEvent } from '../../kinesis/fan-out/index.js';
 import { AwsError } from '../../server/errors.js';
-import { systemClock } from './clock.js';
+import { systemClock } from '../../server/clock.js';
 import type { ReadResult, ShardReader, StreamView } from './shard-reader.js';
 
 /**

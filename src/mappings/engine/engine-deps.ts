@@ -1,6 +1,6 @@
 import type { EventEmitter } from 'node:events';
 import type { FunctionInvoker } from '../../lambda/invoker.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../../server/clock.js';
 import type { MappingEvents } from './events.js';
 import type { FailureSink } from './failure-sink.js';
 

@@ -1,4 +1,4 @@
-import type { Clock } from './clock.js';
+import type { Clock } from '../../server/clock.js';
 import { backoffMs } from './retry-policy.js';
 
 /** Sends a failure record to an SQS queue or SNS topic ARN (the component that owns the destination routes it). */
