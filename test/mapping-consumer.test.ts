@@ -3,8 +3,10 @@ import { describe, it } from 'node:test';
 import {
   DeregisterStreamConsumerCommand,
   DescribeStreamConsumerCommand,
+  PutRecordCommand,
   PutRecordsCommand,
   RegisterStreamConsumerCommand,
+  UpdateShardCountCommand,
   type KinesisClient,
 } from '@aws-sdk/client-kinesis';
 import { CreateEventSourceMappingCommand, type LambdaClient } from '@aws-sdk/client-lambda';
@@ -119,8 +121,15 @@ describe('a mapping on an enhanced fan-out consumer', () => {
       10_000,
       'PROBLEM result',
     );
-    // Give a spinning runner a chance to show itself: it would restart the shard over and over.
-    await new Promise((r) => setImmediate(r));
+    // An append and a reshard are what would restart a shard: neither may, while its consumer is gone.
+    await k.send(new PutRecordCommand({ StreamName: 'efo-gone', Data: Buffer.from('x'), PartitionKey: 'p' }));
+    await k.send(
+      new UpdateShardCountCommand({
+        StreamName: 'efo-gone',
+        TargetShardCount: 2,
+        ScalingType: 'UNIFORM_SCALING',
+      }),
+    );
     app.mappings.off('shard', onShard);
     assert.equal(starts, 0, 'the shard is not restarted while its consumer is gone');
   });

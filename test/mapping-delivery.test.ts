@@ -190,7 +190,9 @@ describe('event source mapping delivery', () => {
     await k.send(new PutRecordCommand({ StreamName: 'fast', Data: Buffer.from('now'), PartitionKey: 'k' }));
     await recordsDelivered(app, m.UUID!, 2);
     const inv = fn.invokes().at(-1)!;
-    assert.ok(inv.started - before < 500, `delivered ${inv.started - before} ms after the put`);
+    // Milliseconds in practice (bench/mappings.ts measures it); the bound only says "no polling interval", with room
+    // for a loaded machine.
+    assert.ok(inv.started - before < 3000, `delivered ${inv.started - before} ms after the put`);
   });
 
   it('resumes exactly after the last successful batch when disabled and enabled again', async () => {

@@ -60,18 +60,29 @@ export async function zipFiles(files: Record<string, string>): Promise<Buffer> {
 
 /**
  * A handler that appends every event it receives to $OUT_FILE (one JSON line per invoke), then
- * behaves as $BEHAVIOUR says: `ok` (default), `sleep:<ms>`, `fail-on:<data>` (throws when a record's
+ * behaves as $BEHAVIOUR says: `ok` (default), `sleep:<ms>`, `hang-at:<n>` (the first invoke that finds n
+ * invokes recorded never returns), `fail-on:<data>` (throws when a record's
  * decoded data equals it), `fail-all`, `exit` (process.exit(1) mid-invoke), `return:<json>` (returns
  * that JSON value), `report:<data>` (reports that record in batchItemFailures), `window` (tumbling
  * window: counts records into state.count and sums into state.sum).
  */
 export const RECORDING_HANDLER = `
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 export const handler = async (event, context) => {
   const started = Date.now();
   const datas = (event.Records ?? []).map((r) => Buffer.from(r.kinesis.data, 'base64').toString());
   const b = process.env.BEHAVIOUR ?? 'ok';
   if (b.startsWith('sleep:')) await new Promise((r) => setTimeout(r, Number(b.slice(6))));
+  if (b.startsWith('hang-at:')) {
+    // The first invoke that finds exactly N invokes recorded never returns (once: a marker file says it happened),
+    // so a crash lands mid-processing whatever the machine's speed.
+    let n = 0;
+    try { n = readFileSync(process.env.OUT_FILE, 'utf8').split('\\n').filter((l) => l !== '').length; } catch {}
+    if (n === Number(b.slice(8)) && !existsSync(process.env.OUT_FILE + '.hung')) {
+      writeFileSync(process.env.OUT_FILE + '.hung', '');
+      await new Promise(() => {});
+    }
+  }
   appendFileSync(process.env.OUT_FILE, JSON.stringify({ started, ended: Date.now(), requestId: context.awsRequestId, event }) + '\\n');
   if (b.startsWith('fail-on:') && datas.includes(b.slice(8))) throw new Error('poison record ' + b.slice(8));
   if (b === 'fail-all') throw new Error('always failing');

@@ -50,7 +50,9 @@ describe('mapping checkpoints survive kill -9', () => {
         Handler: 'index.handler',
         Role: ROLE,
         Code: { ZipFile: await zipFiles({ 'index.mjs': RECORDING_HANDLER }) },
-        Environment: { Variables: { OUT_FILE: outFile, BEHAVIOUR: 'sleep:15' } },
+        // Long enough that the hanging invoke is still hanging when the server is killed.
+        Timeout: 120,
+        Environment: { Variables: { OUT_FILE: outFile, BEHAVIOUR: 'hang-at:6' } },
       }),
     );
     const keys = 8;
@@ -73,7 +75,7 @@ describe('mapping checkpoints survive kill -9', () => {
         BatchSize: 10,
       }),
     );
-    // Kill while processing is under way.
+    // Kill while processing is under way: the seventh invoke hangs, so the crash always lands mid-processing.
     await waitFor(() => deliveries(outFile).length >= 60, 30_000, 'first deliveries');
     await first.kill9();
     c1.k.destroy();
