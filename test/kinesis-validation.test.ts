@@ -130,8 +130,8 @@ describe('Kinesis input limits and errors', () => {
         }),
       ),
       'ValidationException',
-      // AWS quotes all 501 entries; the quote is cut at 1024 characters (an error never echoes a huge input).
-      /^1 validation error detected: Value '\[(com\.amazonaws\.kinesis\.v20131202\.PutRecordsRequestEntry@2, ){17}com\.amazonaws[\w.]*\.\.\.' at 'records' failed to satisfy constraint: Member must have length less than or equal to 500$/,
+      // AWS quotes all 501 entries; the quote is cut at 4608 characters (an error never echoes a huge input).
+      /^1 validation error detected: Value '\[(com\.amazonaws\.kinesis\.v20131202\.PutRecordsRequestEntry@2, ){79}com\.amazonaws[\w.@]*\.\.\.' at 'records' failed to satisfy constraint: Member must have length less than or equal to 500$/,
     );
     await expectAwsError(
       k.send(

@@ -43,10 +43,13 @@ export interface QueryCompat {
   namespace: string;
 }
 
-/** The longest value an error message quotes whole; longer ones are cut (see `echo`). */
-export const MAX_ECHO_CHARS = 1024;
+/**
+ * The longest value an error message quotes whole; longer ones are cut (see `echo`). AWS quotes values whole; the
+ * longest it is known to quote in an answer we match is a 4097-character FilterCriteria pattern (its limit is 4096).
+ */
+export const MAX_ECHO_CHARS = 4608;
 /** No error message is longer than this, whatever its parts (a last guard for values quoted without `echo`). */
-export const MAX_MESSAGE_CHARS = 8192;
+export const MAX_MESSAGE_CHARS = 16384;
 
 /**
  * A value from the request, as an error message quotes it: whole up to MAX_ECHO_CHARS characters, else its
