@@ -1,18 +1,22 @@
 import type { Registry } from 'prom-client';
 import type { AppContext, Component } from '../server/context.js';
-import type { ApiRequest } from '../server/http-types.js';
-import { queryService, type QueryAction, type QueryParams } from '../server/protocols/query.js';
-import { rpcService, type Operation } from '../server/protocols/rpc.js';
+import {
+  queryOperations,
+  rpcOperations,
+  type AnyOperation,
+  type OperationsHost,
+} from '../server/operations.js';
+import { queryService } from '../server/protocols/query.js';
+import { rpcService } from '../server/protocols/rpc.js';
 import { rpcV2CborService } from '../server/protocols/rpc-v2-cbor.js';
 import { getMetricData } from './actions/get-metric-data.js';
 import { getMetricStatistics } from './actions/get-metric-statistics.js';
 import { listMetrics } from './actions/list-metrics.js';
+import { CLOUDWATCH_DIALECT } from './errors.js';
 import { MetricRecorder } from './metric-recorder.js';
 import { MetricStore } from './metric-store.js';
 import { compileCloudWatchOptions, type CloudWatchOptions } from './options.js';
 import { PrometheusBridge } from './prometheus-bridge.js';
-import { decodeQuery, encodeXml } from './protocols/query-codec.js';
-import { SHAPES } from './protocols/shapes.js';
 import { recordLambdaMetrics, type InvokeEventSource } from './sources/lambda-source.js';
 import { recordMappingMetrics, type MappingEventSource } from './sources/mapping-source.js';
 import { recordStreamMetrics, type StreamEventSource } from './sources/stream-source.js';
@@ -22,8 +26,7 @@ const SERVICE = 'GraniteServiceVersion20100801';
 const VERSION = '2010-08-01';
 const XMLNS = 'http://monitoring.amazonaws.com/doc/2010-08-01/';
 
-type Action = (store: MetricStore, input: Record<string, unknown>) => Promise<unknown>;
-const ACTIONS: Record<keyof typeof SHAPES, Action> = {
+const OPERATIONS: Record<string, AnyOperation<MetricStore>> = {
   GetMetricStatistics: getMetricStatistics,
   GetMetricData: getMetricData,
   ListMetrics: listMetrics,
@@ -69,17 +72,12 @@ export function createCloudWatch(
   };
   if (sources.lambda) attachLambda(sources.lambda);
 
-  const operations: Record<string, Operation> = {};
-  const queryActions: Record<string, QueryAction> = {};
-  for (const [name, action] of Object.entries(ACTIONS) as Array<[keyof typeof SHAPES, Action]>) {
-    operations[name] = (input) => action(store, input);
-    const shapes = SHAPES[name];
-    queryActions[name] = async (params: QueryParams, _req: ApiRequest) =>
-      encodeXml(
-        shapes.output,
-        await action(store, decodeQuery(shapes.input, params) as Record<string, unknown>),
-      );
-  }
+  const host: OperationsHost<MetricStore> = {
+    context: store,
+    operations: OPERATIONS,
+    dialect: CLOUDWATCH_DIALECT,
+    errors: ctx.errors,
+  };
 
   return {
     name: 'cloudwatch',
@@ -87,9 +85,24 @@ export function createCloudWatch(
     recorder,
     attachLambda,
     services: [
-      rpcService({ name: 'cloudwatch-json', targetPrefix: SERVICE, jsonVersion: '1.0', operations }),
-      rpcV2CborService({ name: 'cloudwatch-cbor', serviceName: SERVICE, operations }),
-      queryService({ name: 'cloudwatch-query', version: VERSION, xmlns: XMLNS, actions: queryActions }),
+      rpcService({
+        name: 'cloudwatch-json',
+        targetPrefix: SERVICE,
+        jsonVersion: '1.0',
+        operations: rpcOperations(host, 'cloudwatch-json'),
+      }),
+      rpcV2CborService({
+        name: 'cloudwatch-cbor',
+        serviceName: SERVICE,
+        operations: rpcOperations(host, 'cloudwatch-cbor'),
+      }),
+      // Numbers and timestamps are read from the parameters' text by shape, as CloudWatch does.
+      queryService({
+        name: 'cloudwatch-query',
+        version: VERSION,
+        xmlns: XMLNS,
+        actions: queryOperations(host, 'cloudwatch-query', { scalars: 'typed' }),
+      }),
     ],
     async start() {
       store.start();

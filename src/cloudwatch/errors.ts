@@ -1,4 +1,6 @@
 import { AwsError } from '../server/errors.js';
+import type { Dialect } from '../server/validate.js';
+import { queryCompatibleDialect } from '../server/validation-dialects.js';
 
 /**
  * CloudWatch errors. CloudWatch is awsQueryCompatible: JSON and CBOR answers name the shape
@@ -21,3 +23,9 @@ export const InvalidParameterCombination = make(
 export const InvalidNextToken = make('InvalidNextToken', 'InvalidNextToken');
 /** Model constraint failures (lengths, enums): CloudWatch answers `ValidationError`. */
 export const ValidationError = make('ValidationError', 'ValidationError');
+
+/** How CloudWatch inputs are read and their failures worded (the same in JSON, CBOR and the query protocol). */
+export const CLOUDWATCH_DIALECT: Dialect = queryCompatibleDialect({
+  missing: MissingParameter,
+  validation: ValidationError,
+});

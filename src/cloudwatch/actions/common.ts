@@ -1,5 +1,5 @@
+import { list, required, string, structure } from '../../server/shapes.js';
 import { InvalidParameterValue } from '../errors.js';
-import type { CloudWatchInput } from '../input.js';
 
 export const STANDARD_UNITS = [
   'Seconds',
@@ -31,10 +31,27 @@ export const STANDARD_UNITS = [
   'None',
 ] as const;
 
-/** Namespace and MetricName rules shared by the operations. */
-export function namespaceRules(required: boolean): { required: boolean; min: number; max: number } {
-  return { required, min: 1, max: 255 };
-}
+/** Namespace and MetricName: 1-255 characters. */
+export const NAME = { min: 1, max: 255 } as const;
+
+/** A dimension of a metric (GetMetricStatistics, GetMetricData's metrics, and outputs). */
+export const DIMENSION = structure({
+  Name: required(string(NAME)),
+  Value: required(string({ min: 1, max: 1024 })),
+});
+
+/** A dimension ListMetrics filters by: a value is optional (any value of the name matches). */
+export const DIMENSION_FILTER = structure({
+  Name: required(string(NAME)),
+  Value: string({ min: 1, max: 1024 }),
+});
+
+/** A metric in GetMetricData's queries and ListMetrics' answers. */
+export const METRIC = structure({
+  Namespace: required(string(NAME)),
+  MetricName: required(string(NAME)),
+  Dimensions: list(DIMENSION, { max: 30 }),
+});
 
 /**
  * Our metrics are standard resolution (one-minute buckets), so a period must be whole minutes.
@@ -48,10 +65,4 @@ export function checkPeriod(period: number, path: string): void {
 export function checkTimeRange(start: number, end: number): void {
   if (start >= end)
     throw InvalidParameterValue('The parameter StartTime must be less than the parameter EndTime.');
-}
-
-export function readTimeRange(v: CloudWatchInput): { start: number; end: number } {
-  const start = v.timestamp('StartTime', { required: true })!;
-  const end = v.timestamp('EndTime', { required: true })!;
-  return { start, end };
 }

@@ -15,6 +15,7 @@ import { decodeFormComponent, InputError, type InputProblem } from './input-text
  * The parameters of one query request. Structured members are flattened into dotted keys:
  * lists as `Name.1`, `Name.2` (or `Name.member.1` when not flattened), structures as `Name.Field`,
  * maps as `Name.entry.1.key` / `Name.entry.1.value` (or flattened `Name.1.Name` / `Name.1.Value`).
+ * The query codec (query-codec.ts) reads them into an operation's input by its shape.
  */
 export class QueryParams {
   readonly #entries: ReadonlyMap<string, string>;
@@ -23,6 +24,7 @@ export class QueryParams {
    * request with it, and the values above hold URLSearchParams' lenient reading only so routing can see them.
    */
   readonly problem: InputProblem | undefined;
+  #keys: string[] | undefined;
 
   constructor(entries: ReadonlyMap<string, string>, problem?: InputProblem) {
     this.#entries = entries;
@@ -51,20 +53,22 @@ export class QueryParams {
 
   /** The items of an indexed collection `prefix.N...` as scopes, in index order (1-based, gaps kept out). */
   items(prefix: string): QueryParams[] {
-    return this.#indexes(prefix).map((i) => this.scope(`${prefix}.${i}`));
+    return this.indexes(prefix).map((i) => this.scope(`${prefix}.${i}`));
   }
 
   /** The scalar values `prefix.N`, in index order. */
   values(prefix: string): string[] {
-    return this.#indexes(prefix)
+    return this.indexes(prefix)
       .map((i) => this.#entries.get(`${prefix}.${i}`))
       .filter((v): v is string => v !== undefined);
   }
 
   /** Whether any parameter is `prefix` or under `prefix.`. */
   present(prefix: string): boolean {
-    for (const k of this.#entries.keys()) if (k === prefix || k.startsWith(prefix + '.')) return true;
-    return false;
+    if (this.#entries.has(prefix)) return true;
+    const keys = this.#sorted();
+    const k = keys[firstAtOrAfter(keys, prefix + '.')];
+    return k !== undefined && k.startsWith(prefix + '.');
   }
 
   /**
@@ -82,18 +86,36 @@ export class QueryParams {
     return out;
   }
 
-  #indexes(prefix: string): number[] {
+  /** The indexes of the collection `prefix.N...`, ascending (1-based; gaps are kept out). */
+  indexes(prefix: string): number[] {
     const p = prefix + '.';
+    const keys = this.#sorted();
     const seen = new Set<number>();
-    for (const k of this.#entries.keys()) {
-      if (!k.startsWith(p)) continue;
-      const rest = k.slice(p.length);
+    for (let i = firstAtOrAfter(keys, p); i < keys.length && keys[i]!.startsWith(p); i++) {
+      const rest = keys[i]!.slice(p.length);
       const dot = rest.indexOf('.');
       const head = dot === -1 ? rest : rest.slice(0, dot);
       if (/^[1-9]\d{0,5}$/.test(head)) seen.add(Number(head));
     }
     return [...seen].sort((a, b) => a - b);
   }
+
+  /** The keys in code-unit order, so the keys under a prefix are one run (found by binary search). */
+  #sorted(): string[] {
+    return (this.#keys ??= [...this.#entries.keys()].sort());
+  }
+}
+
+/** The first position in sorted `keys` whose key is >= `s`. */
+function firstAtOrAfter(keys: readonly string[], s: string): number {
+  let lo = 0;
+  let hi = keys.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (keys[mid]! < s) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /**
