@@ -1,4 +1,6 @@
 import { AwsError, echo } from '../server/errors.js';
+import type { Dialect } from '../server/validate.js';
+import { sqsDialect } from '../server/validation-dialects.js';
 
 /**
  * SQS errors. SQS speaks AWS JSON 1.0 with `awsQueryCompatible`: the JSON `__type` is the model's shape
@@ -40,8 +42,11 @@ export const queueDoesNotExist = (): AwsError =>
 export const invalidParameter = (message: string): AwsError =>
   sqsError('InvalidParameterValueException', message);
 
-export const missingParameter = (name: string): AwsError =>
-  sqsError('MissingRequiredParameterException', `The request must contain the parameter ${name}.`);
+/** How SQS inputs are read and their failures worded (JSON and the query protocol alike). */
+export const SQS_DIALECT: Dialect = sqsDialect({
+  missing: (message) => sqsError('MissingRequiredParameterException', message),
+  invalid: invalidParameter,
+});
 
 /** AWS's wording for an out-of-range numeric parameter. */
 export const invalidValue = (name: string, value: unknown, reason: string): AwsError =>

@@ -1,6 +1,6 @@
-import { el, type QueryParams, type XmlElement } from '../server/protocols/query.js';
+import { map, string, structure, unchecked } from '../server/shapes.js';
 import { invalidParameter } from './errors.js';
-import type { MessageAttribute, MessageAttributes } from './model.js';
+import type { MessageAttributes } from './model.js';
 
 const MAX_ATTRIBUTES = 10;
 const NAME = /^[A-Za-z0-9_.-]{1,256}$/;
@@ -113,37 +113,17 @@ export function selectAttributes(
   return Object.keys(out).length > 0 ? out : undefined;
 }
 
-/** Query protocol: `Prefix.N.Name` + `Prefix.N.Value.{DataType,StringValue,BinaryValue}` to the JSON shape. */
-export function attributesFromQuery(p: QueryParams, prefix: string): Record<string, unknown> | undefined {
-  const items = p.items(prefix);
-  if (items.length === 0) return undefined;
-  const out: Record<string, unknown> = {};
-  for (const item of items) {
-    const name = item.get('Name');
-    if (name === undefined) continue;
-    const v = item.scope('Value');
-    const a: Record<string, unknown> = {};
-    for (const k of ['DataType', 'StringValue', 'BinaryValue']) {
-      const x = v.get(k);
-      if (x !== undefined) a[k] = x;
-    }
-    out[name] = a;
-  }
-  return out;
-}
+/** A message attribute's value, as SQS's model lists its members (the order of its XML elements). */
+export const ATTRIBUTE_VALUE = structure({
+  StringValue: string(),
+  BinaryValue: string(),
+  DataType: string(),
+});
 
-/** Query protocol: flattened `<MessageAttribute><Name/><Value>...</Value></MessageAttribute>` elements. */
-export function attributesToXml(tag: string, attrs: MessageAttributes | undefined): XmlElement[] {
-  return Object.entries(attrs ?? {}).map(([name, a]: [string, MessageAttribute]) =>
-    el(
-      tag,
-      el('Name', name),
-      el(
-        'Value',
-        a.StringValue !== undefined ? el('StringValue', a.StringValue) : undefined,
-        a.BinaryValue !== undefined ? el('BinaryValue', a.BinaryValue) : undefined,
-        el('DataType', a.DataType),
-      ),
-    ),
-  );
-}
+/**
+ * MessageAttributes or MessageSystemAttributes (`MessageAttribute.N.Name` / `.Value.DataType` in the query
+ * protocol, `<MessageAttribute>` elements in XML). BinaryValue stays base64 text in every protocol. The
+ * validator leaves them to `checkMessageAttributes`, which words their failures as SQS does.
+ */
+export const messageAttributes = (name: string) =>
+  unchecked(map(ATTRIBUTE_VALUE, { flattened: true, name, keyName: 'Name', valueName: 'Value' }));

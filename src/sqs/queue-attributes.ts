@@ -1,3 +1,4 @@
+import { map, string, unchecked } from '../server/shapes.js';
 import { sqsError } from './errors.js';
 
 /** A settable queue attribute: its default (as AWS reports it) and a validity check. */
@@ -71,6 +72,17 @@ export function parseRedrivePolicy(v: string | undefined): RedrivePolicy | undef
     return undefined;
   }
 }
+
+/**
+ * A queue's attributes (`Attribute.N.Name` / `.Value` in the query protocol, `<Attribute>` elements in XML);
+ * the values given to CreateQueue/SetQueueAttributes are checked by `checkSettableAttributes`.
+ */
+export const ATTRIBUTES = map(unchecked(string()), {
+  flattened: true,
+  name: 'Attribute',
+  keyName: 'Name',
+  valueName: 'Value',
+});
 
 /**
  * Validates attributes given to CreateQueue/SetQueueAttributes. Values are strings on the wire; JSON

@@ -1,68 +1,32 @@
 import type { AppContext } from '../server/context.js';
-import { el, type QueryParams, type XmlContent } from '../server/protocols/query.js';
-import type { AwsError } from '../server/errors.js';
+import type { Call } from '../server/operations.js';
+import { boolean, list, required, string, structure, unchecked } from '../server/shapes.js';
 import { sqsError } from './errors.js';
-import type { Input } from './params.js';
 import type { QueueRegistry } from './queue-registry.js';
-import type { Queue } from './queue.js';
-import { reqString } from './params.js';
 
-/** What every SQS action gets. */
+/** What every SQS operation gets (with its validated input and the Call it serves). */
 export interface SqsContext {
   app: AppContext;
   queues: QueueRegistry;
 }
 
-/** The request an action serves (or the internal caller standing in for one). */
-export interface Call {
-  /** host:port the client used, for queue URLs. */
-  host: string;
-  /** Aborted when the client goes away (long polls stop waiting). */
-  signal: AbortSignal;
-  /** Reported as the SenderId message attribute. */
-  senderId: string;
-  /**
-   * The AwsError a batch entry's failure is reported as: an AwsError as is, anything else (a bug) logged and
-   * counted once with this request's id and answered as InternalFailure (see ErrorPath.toAwsError).
-   */
-  clientError(err: unknown): AwsError;
+/** The queue every operation but CreateQueue, GetQueueUrl and ListQueues names. */
+export const QUEUE_URL = required(string());
+
+/** SenderId: the caller's access key id as SigV4 names it, like AWS's principal id. */
+export function senderOf(call: Call, sqs: SqsContext): string {
+  const auth = String(call.headers.authorization ?? '');
+  return /Credential=([A-Za-z0-9]+)\//.exec(auth)?.[1] ?? sqs.app.options.account;
 }
 
-/**
- * One SQS operation, protocol-neutral: `run` takes the AWS JSON 1.0 input shape and returns the JSON
- * output shape; `fromQuery` converts query-protocol parameters to that input; `toXml` renders the
- * output as the children of `<ActionResult>` (undefined: the action has no result element).
- */
-export interface SqsAction<O extends object = object> {
-  run(sqs: SqsContext, input: Input, call: Call): Promise<O>;
-  fromQuery(p: QueryParams): Input;
-  toXml(out: O): XmlContent | undefined;
-}
-
-export function defineAction<O extends object>(a: SqsAction<O>): SqsAction<O> {
-  return a;
-}
-
-/** The queue the input's QueueUrl names. */
-export function targetQueue(sqs: SqsContext, input: Input): Queue {
-  return sqs.queues.byUrl(reqString(input, 'QueueUrl'));
-}
-
-/** Copies scalar query parameters into a JSON-shaped input. */
-export function scalars(p: QueryParams, names: readonly string[]): Input {
-  const out: Input = {};
-  for (const n of names) {
-    const v = p.get(n);
-    if (v !== undefined) out[n] = v;
-  }
-  return out;
-}
+/** A batch entry's Id: checked by `checkBatch`, in SQS's words for batches. */
+export const ENTRY_ID = unchecked(string());
 
 const BATCH_ID = /^[A-Za-z0-9_-]{1,80}$/;
 export const MAX_BATCH_ENTRIES = 10;
 
 /** Batch-level checks every *Batch action makes before looking at entries. */
-export function checkBatch(entries: readonly Input[], entryName: string): void {
+export function checkBatch(entries: ReadonlyArray<Record<string, unknown>>, entryName: string): void {
   if (entries.length === 0) {
     throw sqsError('EmptyBatchRequest', `There should be at least one ${entryName} in the request.`);
   }
@@ -94,6 +58,16 @@ export interface BatchFailure {
   Message: string;
 }
 
+/** The failed entries of a batch response (`<BatchResultErrorEntry>` elements in XML). */
+export const BATCH_FAILURES = list(
+  structure({ Id: string(), SenderFault: boolean(), Code: string(), Message: string() }),
+  { flattened: true, memberName: 'BatchResultErrorEntry' },
+);
+
+/** The entries of a batch response that succeeded with nothing to report but their Id. */
+export const batchSuccesses = (memberName: string) =>
+  list(structure({ Id: string() }), { flattened: true, memberName });
+
 export function batchFailure(id: string, err: unknown, call: Call): BatchFailure {
   const e = call.clientError(err);
   return {
@@ -104,30 +78,19 @@ export function batchFailure(id: string, err: unknown, call: Call): BatchFailure
   };
 }
 
-/** A failed entry in a batch response's query (XML) form. */
-export function failureXml(f: BatchFailure): ReturnType<typeof el> {
-  return el(
-    'BatchResultErrorEntry',
-    el('Id', f.Id),
-    el('SenderFault', f.SenderFault),
-    el('Code', f.Code),
-    el('Message', f.Message),
-  );
-}
-
 /**
  * Applies `op` to every entry of a batch and reports each one, successes in request order. `concurrent`
  * lets independent entries share store commits (deletes); `in-order` runs each after the one before, so an
  * entry sees what the previous ones did (visibility changes).
  */
 export async function eachEntry(
-  entries: readonly Input[],
+  entries: ReadonlyArray<Record<string, unknown>>,
   mode: 'concurrent' | 'in-order',
   call: Call,
-  op: (entry: Input) => Promise<void>,
+  op: (entry: Record<string, unknown>) => Promise<void>,
 ): Promise<{ Successful: Array<{ Id: string }>; Failed: BatchFailure[] }> {
   const outcomes: Array<BatchFailure | undefined> = new Array<BatchFailure | undefined>(entries.length);
-  const run = async (e: Input, i: number): Promise<void> => {
+  const run = async (e: Record<string, unknown>, i: number): Promise<void> => {
     try {
       await op(e);
     } catch (err) {

@@ -1,8 +1,14 @@
 import type { AppContext, Component } from '../server/context.js';
 import type { AwsError } from '../server/errors.js';
-import type { ApiRequest } from '../server/http-types.js';
-import { queryService, type QueryAction } from '../server/protocols/query.js';
-import { rpcService, type Operation } from '../server/protocols/rpc.js';
+import {
+  queryOperations,
+  rpcOperations,
+  type AnyOperation,
+  type OperationsHost,
+} from '../server/operations.js';
+import { queryService } from '../server/protocols/query.js';
+import { rpcService } from '../server/protocols/rpc.js';
+import { validate } from '../server/validate.js';
 import { changeMessageVisibility } from './actions/change-message-visibility.js';
 import { changeMessageVisibilityBatch } from './actions/change-message-visibility-batch.js';
 import { createQueue } from './actions/create-queue.js';
@@ -21,15 +27,15 @@ import { sendMessageBatch } from './actions/send-message-batch.js';
 import { setQueueAttributes } from './actions/set-queue-attributes.js';
 import { tagQueue } from './actions/tag-queue.js';
 import { untagQueue } from './actions/untag-queue.js';
-import { invalidMessageContents, queueDoesNotExist } from './errors.js';
-import { buildMessage } from './messages.js';
+import { invalidMessageContents, queueDoesNotExist, SQS_DIALECT } from './errors.js';
+import { buildMessage, MESSAGE } from './messages.js';
 import type { MessageAttributes } from './model.js';
 import { defaultHost, queueUrl } from './queue-names.js';
 import { QueueRegistry } from './queue-registry.js';
-import type { Call, SqsAction, SqsContext } from './sqs-action.js';
+import type { SqsContext } from './sqs-action.js';
 
 /** SQS operations by name (`AmazonSQS.<Name>` in JSON, `Action=<Name>` in the query protocol). */
-const ACTIONS: Record<string, SqsAction> = {
+const OPERATIONS: Record<string, AnyOperation<SqsContext>> = {
   ChangeMessageVisibility: changeMessageVisibility,
   ChangeMessageVisibilityBatch: changeMessageVisibilityBatch,
   CreateQueue: createQueue,
@@ -52,7 +58,7 @@ const ACTIONS: Record<string, SqsAction> = {
 
 export const SQS_API_VERSION = '2012-11-05';
 const SQS_XMLNS = `http://queue.amazonaws.com/doc/${SQS_API_VERSION}/`;
-/** Query clients may post to the queue URL's path instead of passing QueueUrl. */
+/** The path of a queue URL. */
 const QUEUE_PATH = /^\/(\d{12})\/([^/]+)\/?$/;
 
 export interface SqsSendOptions {
@@ -87,33 +93,15 @@ function invalidQueryText(problem: { member: string; char: string }): AwsError |
   return isMessageBody(problem.member) ? invalidMessageContents(problem.char) : undefined;
 }
 
-/** SenderId: the caller's access key id as SigV4 names it, like AWS's principal id. */
-function senderOf(req: ApiRequest, ctx: AppContext): string {
-  const auth = String(req.headers.authorization ?? '');
-  return /Credential=([A-Za-z0-9]+)\//.exec(auth)?.[1] ?? ctx.options.account;
-}
-
 export function createSqs(app: AppContext): Sqs {
   const queues = new QueueRegistry(app);
   const context: SqsContext = { app, queues };
-  const callOf = (req: ApiRequest, service: string, operation: string): Call => ({
-    host: req.host,
-    signal: req.signal,
-    senderId: senderOf(req, app),
-    clientError: (err) => app.errors.toAwsError(err, { service, operation, requestId: req.requestId }),
-  });
-
-  const operations: Record<string, Operation> = {};
-  const queryActions: Record<string, QueryAction> = {};
-  for (const [name, action] of Object.entries(ACTIONS)) {
-    operations[name] = (input, req) => action.run(context, input, callOf(req, 'sqs', name));
-    queryActions[name] = async (params, req) => {
-      const input = action.fromQuery(params);
-      if (input.QueueUrl === undefined && QUEUE_PATH.test(req.path))
-        input.QueueUrl = `http://${req.host}${req.path}`;
-      return action.toXml(await action.run(context, input, callOf(req, 'sqs-query', name)));
-    };
-  }
+  const host: OperationsHost<SqsContext> = {
+    context,
+    operations: OPERATIONS,
+    dialect: SQS_DIALECT,
+    errors: app.errors,
+  };
 
   return {
     name: 'sqs',
@@ -124,14 +112,22 @@ export function createSqs(app: AppContext): Sqs {
         name: 'sqs',
         targetPrefix: 'AmazonSQS',
         jsonVersion: '1.0',
-        operations,
+        operations: rpcOperations(host, 'sqs'),
         ownText: isMessageBody,
       }),
       queryService({
         name: 'sqs-query',
         version: SQS_API_VERSION,
         xmlns: SQS_XMLNS,
-        actions: queryActions,
+        // Numbers stay text for the validator, which words a bad one as SQS does (InvalidParameterValue).
+        actions: queryOperations(host, 'sqs-query', {
+          scalars: 'text',
+          complete(input, req) {
+            // Query clients may post to the queue URL's path instead of passing QueueUrl.
+            if (input.QueueUrl === undefined && QUEUE_PATH.test(req.path))
+              input.QueueUrl = `http://${req.host}${req.path}`;
+          },
+        }),
         invalidText: invalidQueryText,
       }),
     ],
@@ -140,7 +136,11 @@ export function createSqs(app: AppContext): Sqs {
       if (!q) throw queueDoesNotExist();
       const input: Record<string, unknown> = { MessageBody: body };
       if (options.messageAttributes) input.MessageAttributes = options.messageAttributes;
-      const m = buildMessage(q, input, options.senderId ?? app.options.account);
+      const m = buildMessage(
+        q,
+        validate(MESSAGE, input, SQS_DIALECT),
+        options.senderId ?? app.options.account,
+      );
       await queues.send(q, [m]);
     },
     exists: (queueArn) => queues.byArn(queueArn) !== undefined,

@@ -1,20 +1,21 @@
-import { invalidValue, missingParameter, sqsError } from '../errors.js';
-import { optInt, reqString, type Input } from '../params.js';
+import { operation } from '../../server/operations.js';
+import { integer, required, string, structure, type Infer } from '../../server/shapes.js';
+import { invalidValue, sqsError } from '../errors.js';
 import { checkReceiptHandle } from '../receipt-handles.js';
 import type { Queue } from '../queue.js';
-import { defineAction, scalars, targetQueue } from '../sqs-action.js';
+import { QUEUE_URL, type SqsContext } from '../sqs-action.js';
 
-/** Validates and applies one visibility change (shared with the batch action). */
-export async function changeVisibility(q: Queue, input: Input): Promise<void> {
-  const handle = reqString(input, 'ReceiptHandle');
-  const timeout = optInt(
-    input,
-    'VisibilityTimeout',
-    0,
-    43200,
-    'VisibilityTimeout must be an integer between 0 and 43200.',
-  );
-  if (timeout === undefined) throw missingParameter('VisibilityTimeout');
+/** One visibility change: ChangeMessageVisibility's members, or a ChangeMessageVisibilityBatch entry's. */
+export const VISIBILITY_CHANGE = structure({
+  ReceiptHandle: required(string()),
+  VisibilityTimeout: required(
+    integer({ min: 0, max: 43200, reason: 'VisibilityTimeout must be an integer between 0 and 43200.' }),
+  ),
+});
+
+/** Applies one validated visibility change (shared with the batch action). */
+export async function changeVisibility(q: Queue, input: Infer<typeof VISIBILITY_CHANGE>): Promise<void> {
+  const handle = input.ReceiptHandle;
   const parts = checkReceiptHandle(handle, q.meta.incarnation);
   const m = q.get(parts.seq);
   if (!m)
@@ -28,14 +29,13 @@ export async function changeVisibility(q: Queue, input: Input): Promise<void> {
   // A handle from an earlier receive no longer controls the message.
   if (m.recv?.nonce !== parts.nonce)
     throw invalidValue('ReceiptHandle', handle, 'The receipt handle has expired.');
-  await q.changeVisibility(m, timeout * 1000);
+  await q.changeVisibility(m, input.VisibilityTimeout * 1000);
 }
 
-export const changeMessageVisibility = defineAction({
-  async run(sqs, input) {
-    await changeVisibility(targetQueue(sqs, input), input);
+export const changeMessageVisibility = operation({
+  input: structure({ QueueUrl: QUEUE_URL, ...VISIBILITY_CHANGE.members }),
+  async run(sqs: SqsContext, input) {
+    await changeVisibility(sqs.queues.byUrl(input.QueueUrl), input);
     return {};
   },
-  fromQuery: (p) => scalars(p, ['QueueUrl', 'ReceiptHandle', 'VisibilityTimeout']),
-  toXml: () => undefined,
 });

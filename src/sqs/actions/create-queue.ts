@@ -1,17 +1,19 @@
-import { el } from '../../server/protocols/query.js';
+import { operation } from '../../server/operations.js';
+import { required, string, structure } from '../../server/shapes.js';
 import { sqsError } from '../errors.js';
-import { optStringMap, reqString } from '../params.js';
-import { checkSettableAttributes } from '../queue-attributes.js';
+import { ATTRIBUTES, checkSettableAttributes } from '../queue-attributes.js';
 import { checkQueueName, isFifoName, queueUrl } from '../queue-names.js';
-import { defineAction } from '../sqs-action.js';
-import { checkTags } from './tag-queue.js';
+import type { SqsContext } from '../sqs-action.js';
+import { checkTags, TAGS } from './tag-queue.js';
 
-export const createQueue = defineAction({
-  async run(sqs, input, call) {
-    const name = reqString(input, 'QueueName');
+export const createQueue = operation({
+  input: structure({ QueueName: required(string()), Attributes: ATTRIBUTES, tags: TAGS }),
+  output: structure({ QueueUrl: string() }),
+  async run(sqs: SqsContext, input, call) {
+    const name = input.QueueName;
     checkQueueName(name);
-    const attributes = checkSettableAttributes(optStringMap(input, 'Attributes') ?? {});
-    const tags = checkTags(optStringMap(input, 'tags') ?? {});
+    const attributes = checkSettableAttributes(input.Attributes ?? {});
+    const tags = checkTags(input.tags ?? {});
     if (isFifoName(name) || attributes.FifoQueue === 'true') {
       // Failure destinations of event source mappings must be standard queues; FIFO semantics
       // (group ordering, deduplication) are not implemented, so refuse instead of pretending.
@@ -24,10 +26,4 @@ export const createQueue = defineAction({
     const q = await sqs.queues.create(name, attributes, tags);
     return { QueueUrl: queueUrl(sqs.app, call.host, q.name) };
   },
-  fromQuery: (p) => ({
-    QueueName: p.get('QueueName'),
-    Attributes: p.map('Attribute', 'Name', 'Value'),
-    tags: p.map('Tag', 'Key', 'Value'),
-  }),
-  toXml: (out) => el('QueueUrl', out.QueueUrl),
 });

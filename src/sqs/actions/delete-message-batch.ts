@@ -1,21 +1,32 @@
-import { el } from '../../server/protocols/query.js';
-import { batchEntries, reqString } from '../params.js';
-import { checkBatch, defineAction, eachEntry, failureXml, scalars, targetQueue } from '../sqs-action.js';
-import { deleteByHandle } from './delete-message.js';
+import { operation } from '../../server/operations.js';
+import { entries, structure } from '../../server/shapes.js';
+import { validate } from '../../server/validate.js';
+import { SQS_DIALECT } from '../errors.js';
+import {
+  BATCH_FAILURES,
+  batchSuccesses,
+  checkBatch,
+  eachEntry,
+  ENTRY_ID,
+  QUEUE_URL,
+  type SqsContext,
+} from '../sqs-action.js';
+import { deleteByHandle, RECEIPT_HANDLE } from './delete-message.js';
 
-export const deleteMessageBatch = defineAction({
-  async run(sqs, input, call) {
-    const q = targetQueue(sqs, input);
-    const entries = batchEntries(input, 'Entries');
-    checkBatch(entries, 'DeleteMessageBatchRequestEntry');
-    return eachEntry(entries, 'concurrent', call, (e) => deleteByHandle(q, reqString(e, 'ReceiptHandle')));
-  },
-  fromQuery: (p) => ({
-    ...scalars(p, ['QueueUrl']),
-    Entries: p.items('DeleteMessageBatchRequestEntry').map((e) => scalars(e, ['Id', 'ReceiptHandle'])),
+const ENTRY = structure({ Id: ENTRY_ID, ReceiptHandle: RECEIPT_HANDLE });
+
+export const deleteMessageBatch = operation({
+  input: structure({
+    QueueUrl: QUEUE_URL,
+    Entries: entries(ENTRY, { flattened: true, memberName: 'DeleteMessageBatchRequestEntry' }),
   }),
-  toXml: (out) => [
-    out.Successful.map((s) => el('DeleteMessageBatchResultEntry', el('Id', s.Id))),
-    out.Failed.map(failureXml),
-  ],
+  output: structure({ Successful: batchSuccesses('DeleteMessageBatchResultEntry'), Failed: BATCH_FAILURES }),
+  async run(sqs: SqsContext, input, call) {
+    const q = sqs.queues.byUrl(input.QueueUrl);
+    const batch = input.Entries ?? [];
+    checkBatch(batch, 'DeleteMessageBatchRequestEntry');
+    return eachEntry(batch, 'concurrent', call, (e) =>
+      deleteByHandle(q, validate(ENTRY, e, SQS_DIALECT).ReceiptHandle),
+    );
+  },
 });

@@ -1,7 +1,10 @@
-import { reqString } from '../params.js';
+import { operation } from '../../server/operations.js';
+import { required, string, structure } from '../../server/shapes.js';
 import { checkReceiptHandle } from '../receipt-handles.js';
 import type { Queue } from '../queue.js';
-import { defineAction, scalars, targetQueue } from '../sqs-action.js';
+import { QUEUE_URL, type SqsContext } from '../sqs-action.js';
+
+export const RECEIPT_HANDLE = required(string());
 
 /**
  * Deletes the message a receipt handle names. Like AWS, a handle of an earlier receive still deletes
@@ -12,12 +15,10 @@ export async function deleteByHandle(q: Queue, handle: string): Promise<void> {
   await q.remove(parts.seq);
 }
 
-export const deleteMessage = defineAction({
-  async run(sqs, input) {
-    const q = targetQueue(sqs, input);
-    await deleteByHandle(q, reqString(input, 'ReceiptHandle'));
+export const deleteMessage = operation({
+  input: structure({ QueueUrl: QUEUE_URL, ReceiptHandle: RECEIPT_HANDLE }),
+  async run(sqs: SqsContext, input) {
+    await deleteByHandle(sqs.queues.byUrl(input.QueueUrl), input.ReceiptHandle);
     return {};
   },
-  fromQuery: (p) => scalars(p, ['QueueUrl', 'ReceiptHandle']),
-  toXml: () => undefined,
 });

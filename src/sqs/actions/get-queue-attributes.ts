@@ -1,9 +1,9 @@
-import { el } from '../../server/protocols/query.js';
+import { operation } from '../../server/operations.js';
+import { list, string, structure } from '../../server/shapes.js';
 import { sqsError } from '../errors.js';
-import { optStringList } from '../params.js';
-import { COMPUTED, SETTABLE, effective } from '../queue-attributes.js';
+import { ATTRIBUTES, COMPUTED, SETTABLE, effective } from '../queue-attributes.js';
 import type { Queue } from '../queue.js';
-import { defineAction, scalars, targetQueue } from '../sqs-action.js';
+import { QUEUE_URL, type SqsContext } from '../sqs-action.js';
 
 const ALL = [...COMPUTED, ...Object.keys(SETTABLE)];
 
@@ -27,10 +27,15 @@ function value(q: Queue, name: string): string | undefined {
   }
 }
 
-export const getQueueAttributes = defineAction({
-  async run(sqs, input) {
-    const q = targetQueue(sqs, input);
-    const names = optStringList(input, 'AttributeNames') ?? [];
+/** Attribute names asked for (`AttributeName.N` in the query protocol). */
+export const ATTRIBUTE_NAMES = list(string(), { flattened: true, memberName: 'AttributeName' });
+
+export const getQueueAttributes = operation({
+  input: structure({ QueueUrl: QUEUE_URL, AttributeNames: ATTRIBUTE_NAMES }),
+  output: structure({ Attributes: ATTRIBUTES }),
+  async run(sqs: SqsContext, input) {
+    const q = sqs.queues.byUrl(input.QueueUrl);
+    const names = input.AttributeNames ?? [];
     for (const n of names) {
       if (n !== 'All' && !ALL.includes(n)) throw sqsError('InvalidAttributeName', `Unknown Attribute ${n}.`);
     }
@@ -42,7 +47,4 @@ export const getQueueAttributes = defineAction({
     }
     return Object.keys(attrs).length > 0 ? { Attributes: attrs } : {};
   },
-  fromQuery: (p) => ({ ...scalars(p, ['QueueUrl']), AttributeNames: p.values('AttributeName') }),
-  toXml: (out: { Attributes?: Record<string, string> }) =>
-    Object.entries(out.Attributes ?? {}).map(([k, v]) => el('Attribute', el('Name', k), el('Value', v))),
 });

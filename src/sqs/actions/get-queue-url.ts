@@ -1,17 +1,19 @@
-import { el } from '../../server/protocols/query.js';
+import { operation } from '../../server/operations.js';
+import { required, string, structure } from '../../server/shapes.js';
 import { queueDoesNotExist } from '../errors.js';
-import { optString, reqString } from '../params.js';
 import { queueUrl } from '../queue-names.js';
-import { defineAction, scalars } from '../sqs-action.js';
+import type { SqsContext } from '../sqs-action.js';
 
-export const getQueueUrl = defineAction({
-  async run(sqs, input, call) {
-    const name = reqString(input, 'QueueName');
-    const owner = optString(input, 'QueueOwnerAWSAccountId');
-    const q = owner !== undefined && owner !== sqs.app.options.account ? undefined : sqs.queues.byName(name);
+export const getQueueUrl = operation({
+  input: structure({ QueueName: required(string()), QueueOwnerAWSAccountId: string() }),
+  output: structure({ QueueUrl: string() }),
+  async run(sqs: SqsContext, input, call) {
+    const owner = input.QueueOwnerAWSAccountId;
+    const q =
+      owner !== undefined && owner !== sqs.app.options.account
+        ? undefined
+        : sqs.queues.byName(input.QueueName);
     if (!q) throw queueDoesNotExist();
     return { QueueUrl: queueUrl(sqs.app, call.host, q.name) };
   },
-  fromQuery: (p) => scalars(p, ['QueueName', 'QueueOwnerAWSAccountId']),
-  toXml: (out) => el('QueueUrl', out.QueueUrl),
 });

@@ -1,12 +1,13 @@
-import { el } from '../../server/protocols/query.js';
-import { defineAction, scalars, targetQueue } from '../sqs-action.js';
+import { operation } from '../../server/operations.js';
+import { structure } from '../../server/shapes.js';
+import { QUEUE_URL, type SqsContext } from '../sqs-action.js';
+import { TAGS } from './tag-queue.js';
 
-export const listQueueTags = defineAction({
-  async run(sqs, input) {
-    const q = targetQueue(sqs, input);
+export const listQueueTags = operation({
+  input: structure({ QueueUrl: QUEUE_URL }),
+  output: structure({ Tags: TAGS }),
+  async run(sqs: SqsContext, input) {
+    const q = sqs.queues.byUrl(input.QueueUrl);
     return Object.keys(q.meta.tags).length > 0 ? { Tags: { ...q.meta.tags } } : {};
   },
-  fromQuery: (p) => scalars(p, ['QueueUrl']),
-  toXml: (out: { Tags?: Record<string, string> }) =>
-    Object.entries(out.Tags ?? {}).map(([k, v]) => el('Tag', el('Key', k), el('Value', v))),
 });

@@ -1,17 +1,26 @@
-import { el, opt } from '../../server/protocols/query.js';
+import { operation } from '../../server/operations.js';
+import { integer, list, string, structure } from '../../server/shapes.js';
 import { invalidValue } from '../errors.js';
-import { optInt, optString } from '../params.js';
 import { queueUrl } from '../queue-names.js';
-import { defineAction, scalars } from '../sqs-action.js';
+import type { SqsContext } from '../sqs-action.js';
 
 /** Without MaxResults AWS returns at most 1000 queues and no NextToken. */
 const DEFAULT_LIMIT = 1000;
 
-export const listQueues = defineAction({
-  async run(sqs, input, call) {
-    const prefix = optString(input, 'QueueNamePrefix') ?? '';
-    const max = optInt(input, 'MaxResults', 1, 1000, 'MaxResults must be an integer between 1 and 1000.');
-    const token = optString(input, 'NextToken');
+export const listQueues = operation({
+  input: structure({
+    QueueNamePrefix: string(),
+    MaxResults: integer({ min: 1, max: 1000, reason: 'MaxResults must be an integer between 1 and 1000.' }),
+    NextToken: string(),
+  }),
+  output: structure({
+    QueueUrls: list(string(), { flattened: true, memberName: 'QueueUrl' }),
+    NextToken: string(),
+  }),
+  async run(sqs: SqsContext, input, call) {
+    const prefix = input.QueueNamePrefix ?? '';
+    const max = input.MaxResults;
+    const token = input.NextToken;
     let after = '';
     if (token !== undefined) {
       after = Buffer.from(token, 'base64url').toString('utf8');
@@ -27,6 +36,4 @@ export const listQueues = defineAction({
     }
     return out;
   },
-  fromQuery: (p) => scalars(p, ['QueueNamePrefix', 'MaxResults', 'NextToken']),
-  toXml: (out) => [(out.QueueUrls ?? []).map((u) => el('QueueUrl', u)), opt('NextToken', out.NextToken)],
 });

@@ -1,10 +1,11 @@
-import { defineAction, scalars, targetQueue } from '../sqs-action.js';
+import { operation } from '../../server/operations.js';
+import { structure } from '../../server/shapes.js';
+import { QUEUE_URL, type SqsContext } from '../sqs-action.js';
 
-export const purgeQueue = defineAction({
-  async run(sqs, input) {
-    await targetQueue(sqs, input).purge();
+export const purgeQueue = operation({
+  input: structure({ QueueUrl: QUEUE_URL }),
+  async run(sqs: SqsContext, input) {
+    await sqs.queues.byUrl(input.QueueUrl).purge();
     return {};
   },
-  fromQuery: (p) => scalars(p, ['QueueUrl']),
-  toXml: () => undefined,
 });

@@ -1,11 +1,12 @@
-import { el, opt } from '../../server/protocols/query.js';
-import { attributesToXml, selectAttributes } from '../message-attributes.js';
+import { operation } from '../../server/operations.js';
+import { integer, list, map, string, structure } from '../../server/shapes.js';
+import { messageAttributes, selectAttributes } from '../message-attributes.js';
 import { md5OfAttributes } from '../md5.js';
 import type { MessageAttributes } from '../model.js';
-import { optInt, optStringList } from '../params.js';
 import { effectiveInt } from '../queue-attributes.js';
 import type { Received } from '../queue.js';
-import { defineAction, scalars, targetQueue } from '../sqs-action.js';
+import { QUEUE_URL, type SqsContext } from '../sqs-action.js';
+import { ATTRIBUTE_NAMES } from './get-queue-attributes.js';
 
 export interface OutMessage {
   MessageId: string;
@@ -68,21 +69,37 @@ function render(r: Received, systemNames: readonly string[], attributeNames: rea
   return out;
 }
 
-export const receiveMessage = defineAction({
-  async run(sqs, input, call) {
-    const q = targetQueue(sqs, input);
-    const max = optInt(input, 'MaxNumberOfMessages', 1, 10, 'Must be between 1 and 10, if provided.') ?? 1;
-    const visibility =
-      optInt(input, 'VisibilityTimeout', 0, 43200, 'Must be >= 0 and <= 43200, if provided.') ??
-      effectiveInt(q.meta.attributes, 'VisibilityTimeout');
-    const wait =
-      optInt(input, 'WaitTimeSeconds', 0, 20, 'Must be >= 0 and <= 20, if provided.') ??
-      effectiveInt(q.meta.attributes, 'ReceiveMessageWaitTimeSeconds');
-    const systemNames = [
-      ...(optStringList(input, 'AttributeNames') ?? []),
-      ...(optStringList(input, 'MessageSystemAttributeNames') ?? []),
-    ];
-    const attributeNames = optStringList(input, 'MessageAttributeNames') ?? [];
+const names = (memberName: string) => list(string(), { flattened: true, memberName });
+
+/** A received message as the query protocol writes it (`<Message>` elements). */
+const MESSAGE_OUT = structure({
+  MessageId: string(),
+  ReceiptHandle: string(),
+  MD5OfBody: string(),
+  Body: string(),
+  Attributes: map(string(), { flattened: true, name: 'Attribute', keyName: 'Name', valueName: 'Value' }),
+  MD5OfMessageAttributes: string(),
+  MessageAttributes: messageAttributes('MessageAttribute'),
+});
+
+export const receiveMessage = operation({
+  input: structure({
+    QueueUrl: QUEUE_URL,
+    MaxNumberOfMessages: integer({ min: 1, max: 10, reason: 'Must be between 1 and 10, if provided.' }),
+    VisibilityTimeout: integer({ min: 0, max: 43200, reason: 'Must be >= 0 and <= 43200, if provided.' }),
+    WaitTimeSeconds: integer({ min: 0, max: 20, reason: 'Must be >= 0 and <= 20, if provided.' }),
+    AttributeNames: ATTRIBUTE_NAMES,
+    MessageSystemAttributeNames: names('MessageSystemAttributeName'),
+    MessageAttributeNames: names('MessageAttributeName'),
+  }),
+  output: structure({ Messages: list(MESSAGE_OUT, { flattened: true, memberName: 'Message' }) }),
+  async run(sqs: SqsContext, input, call) {
+    const q = sqs.queues.byUrl(input.QueueUrl);
+    const max = input.MaxNumberOfMessages ?? 1;
+    const visibility = input.VisibilityTimeout ?? effectiveInt(q.meta.attributes, 'VisibilityTimeout');
+    const wait = input.WaitTimeSeconds ?? effectiveInt(q.meta.attributes, 'ReceiveMessageWaitTimeSeconds');
+    const systemNames = [...(input.AttributeNames ?? []), ...(input.MessageSystemAttributeNames ?? [])];
+    const attributeNames = input.MessageAttributeNames ?? [];
     const deadline = Date.now() + wait * 1000;
     for (;;) {
       // A queue deleted while we waited answers like an empty one.
@@ -96,29 +113,4 @@ export const receiveMessage = defineAction({
       if (why !== 'notified') return {};
     }
   },
-  fromQuery: (p) => ({
-    ...scalars(p, [
-      'QueueUrl',
-      'MaxNumberOfMessages',
-      'VisibilityTimeout',
-      'WaitTimeSeconds',
-      'ReceiveRequestAttemptId',
-    ]),
-    AttributeNames: p.values('AttributeName'),
-    MessageSystemAttributeNames: p.values('MessageSystemAttributeName'),
-    MessageAttributeNames: p.values('MessageAttributeName'),
-  }),
-  toXml: (out: { Messages?: OutMessage[] }) =>
-    (out.Messages ?? []).map((m) =>
-      el(
-        'Message',
-        el('MessageId', m.MessageId),
-        el('ReceiptHandle', m.ReceiptHandle),
-        el('MD5OfBody', m.MD5OfBody),
-        el('Body', m.Body),
-        Object.entries(m.Attributes ?? {}).map(([k, v]) => el('Attribute', el('Name', k), el('Value', v))),
-        opt('MD5OfMessageAttributes', m.MD5OfMessageAttributes),
-        attributesToXml('MessageAttribute', m.MessageAttributes),
-      ),
-    ),
 });

@@ -1,34 +1,56 @@
-import { el, opt } from '../../server/protocols/query.js';
-import { sqsError } from '../errors.js';
+import { operation } from '../../server/operations.js';
+import { entries, list, string, structure } from '../../server/shapes.js';
+import { validate } from '../../server/validate.js';
+import { sqsError, SQS_DIALECT } from '../errors.js';
 import { attributesSize } from '../message-attributes.js';
-import { buildMessage } from '../messages.js';
+import { buildMessage, MESSAGE } from '../messages.js';
 import type { StoredMessage } from '../model.js';
-import { batchEntries } from '../params.js';
 import {
+  BATCH_FAILURES,
   batchFailure,
   checkBatch,
-  defineAction,
-  failureXml,
-  scalars,
-  targetQueue,
+  ENTRY_ID,
+  QUEUE_URL,
+  senderOf,
   type BatchFailure,
+  type SqsContext,
 } from '../sqs-action.js';
-import { messageFromQuery, sendResult, type SendResult } from './send-message.js';
+import { sendResult, type SendResult } from './send-message.js';
 
 /** AWS caps the sum of a batch's messages at 1 MiB. */
 const MAX_BATCH_BYTES = 1024 * 1024;
 
-export const sendMessageBatch = defineAction({
-  async run(sqs, input, call) {
-    const q = targetQueue(sqs, input);
-    const entries = batchEntries(input, 'Entries');
-    checkBatch(entries, 'SendMessageBatchRequestEntry');
+const ENTRY = structure({ Id: ENTRY_ID, ...MESSAGE.members });
+
+export const sendMessageBatch = operation({
+  input: structure({
+    QueueUrl: QUEUE_URL,
+    Entries: entries(ENTRY, { flattened: true, memberName: 'SendMessageBatchRequestEntry' }),
+  }),
+  output: structure({
+    Successful: list(
+      structure({
+        Id: string(),
+        MessageId: string(),
+        MD5OfMessageBody: string(),
+        MD5OfMessageAttributes: string(),
+        MD5OfMessageSystemAttributes: string(),
+      }),
+      { flattened: true, memberName: 'SendMessageBatchResultEntry' },
+    ),
+    Failed: BATCH_FAILURES,
+  }),
+  async run(sqs: SqsContext, input, call) {
+    const q = sqs.queues.byUrl(input.QueueUrl);
+    const batch = input.Entries ?? [];
+    checkBatch(batch, 'SendMessageBatchRequestEntry');
+    const sender = senderOf(call, sqs);
     const ok: Array<{ id: string; m: StoredMessage }> = [];
     const Failed: BatchFailure[] = [];
-    for (const e of entries) {
+    for (const e of batch) {
       const id = e.Id as string;
       try {
-        ok.push({ id, m: buildMessage(q, e, call.senderId) });
+        ok.push({ id, m: buildMessage(q, validate(ENTRY, e, SQS_DIALECT), sender) });
       } catch (err) {
         Failed.push(batchFailure(id, err, call));
       }
@@ -50,21 +72,4 @@ export const sendMessageBatch = defineAction({
     }));
     return { Successful, Failed };
   },
-  fromQuery: (p) => ({
-    ...scalars(p, ['QueueUrl']),
-    Entries: p.items('SendMessageBatchRequestEntry').map(messageFromQuery),
-  }),
-  toXml: (out) => [
-    out.Successful.map((s) =>
-      el(
-        'SendMessageBatchResultEntry',
-        el('Id', s.Id),
-        el('MessageId', s.MessageId),
-        el('MD5OfMessageBody', s.MD5OfMessageBody),
-        opt('MD5OfMessageAttributes', s.MD5OfMessageAttributes),
-        opt('MD5OfMessageSystemAttributes', s.MD5OfMessageSystemAttributes),
-      ),
-    ),
-    out.Failed.map(failureXml),
-  ],
 });

@@ -1,10 +1,8 @@
-import { el, opt } from '../../server/protocols/query.js';
-import { attributesFromQuery } from '../message-attributes.js';
-import { buildMessage } from '../messages.js';
+import { operation } from '../../server/operations.js';
+import { string, structure } from '../../server/shapes.js';
+import { buildMessage, MESSAGE } from '../messages.js';
 import type { StoredMessage } from '../model.js';
-import type { QueryParams } from '../../server/protocols/query.js';
-import type { Input } from '../params.js';
-import { defineAction, scalars, targetQueue } from '../sqs-action.js';
+import { QUEUE_URL, senderOf, type SqsContext } from '../sqs-action.js';
 
 export interface SendResult {
   MessageId: string;
@@ -20,27 +18,18 @@ export function sendResult(m: StoredMessage): SendResult {
   return out;
 }
 
-/** Query parameters of one message (SendMessage, or one SendMessageBatchRequestEntry). */
-export function messageFromQuery(p: QueryParams): Input {
-  return {
-    ...scalars(p, ['Id', 'MessageBody', 'DelaySeconds', 'MessageGroupId', 'MessageDeduplicationId']),
-    MessageAttributes: attributesFromQuery(p, 'MessageAttribute'),
-    MessageSystemAttributes: attributesFromQuery(p, 'MessageSystemAttribute'),
-  };
-}
-
-export const sendMessage = defineAction({
-  async run(sqs, input, call) {
-    const q = targetQueue(sqs, input);
-    const m = buildMessage(q, input, call.senderId);
+export const sendMessage = operation({
+  input: structure({ QueueUrl: QUEUE_URL, ...MESSAGE.members }),
+  output: structure({
+    MD5OfMessageBody: string(),
+    MD5OfMessageAttributes: string(),
+    MD5OfMessageSystemAttributes: string(),
+    MessageId: string(),
+  }),
+  async run(sqs: SqsContext, input, call) {
+    const q = sqs.queues.byUrl(input.QueueUrl);
+    const m = buildMessage(q, input, senderOf(call, sqs));
     await sqs.queues.send(q, [m]);
     return sendResult(m);
   },
-  fromQuery: (p) => ({ ...scalars(p, ['QueueUrl']), ...messageFromQuery(p) }),
-  toXml: (out) => [
-    el('MD5OfMessageBody', out.MD5OfMessageBody),
-    opt('MD5OfMessageAttributes', out.MD5OfMessageAttributes),
-    opt('MD5OfMessageSystemAttributes', out.MD5OfMessageSystemAttributes),
-    el('MessageId', out.MessageId),
-  ],
 });

@@ -1,12 +1,14 @@
+import { operation } from '../../server/operations.js';
+import { structure } from '../../server/shapes.js';
 import { sqsError } from '../errors.js';
-import { optStringMap } from '../params.js';
-import { checkSettableAttributes } from '../queue-attributes.js';
-import { defineAction, scalars, targetQueue } from '../sqs-action.js';
+import { ATTRIBUTES, checkSettableAttributes } from '../queue-attributes.js';
+import { QUEUE_URL, type SqsContext } from '../sqs-action.js';
 
-export const setQueueAttributes = defineAction({
-  async run(sqs, input) {
-    const q = targetQueue(sqs, input);
-    const attrs = checkSettableAttributes(optStringMap(input, 'Attributes') ?? {});
+export const setQueueAttributes = operation({
+  input: structure({ QueueUrl: QUEUE_URL, Attributes: ATTRIBUTES }),
+  async run(sqs: SqsContext, input) {
+    const q = sqs.queues.byUrl(input.QueueUrl);
+    const attrs = checkSettableAttributes(input.Attributes ?? {});
     if ('FifoQueue' in attrs) throw sqsError('InvalidAttributeName', 'Unknown Attribute FifoQueue.');
     await sqs.queues.update(q, (meta) => {
       for (const [k, v] of Object.entries(attrs)) {
@@ -19,6 +21,4 @@ export const setQueueAttributes = defineAction({
     });
     return {};
   },
-  fromQuery: (p) => ({ ...scalars(p, ['QueueUrl']), Attributes: p.map('Attribute', 'Name', 'Value') }),
-  toXml: () => undefined,
 });

@@ -1,8 +1,17 @@
+import { operation } from '../../server/operations.js';
+import { map, string, structure, unchecked } from '../../server/shapes.js';
 import { invalidParameter } from '../errors.js';
-import { optStringMap } from '../params.js';
-import { defineAction, scalars, targetQueue } from '../sqs-action.js';
+import { QUEUE_URL, type SqsContext } from '../sqs-action.js';
 
 const MAX_TAGS = 50;
+
+/** A queue's tags (`Tag.N.Key` / `.Value` in the query protocol); values are checked by `checkTags`. */
+export const TAGS = map(unchecked(string()), {
+  flattened: true,
+  name: 'Tag',
+  keyName: 'Key',
+  valueName: 'Value',
+});
 
 export function checkTags(raw: Record<string, unknown>): Record<string, string> {
   const out: Record<string, string> = {};
@@ -15,16 +24,15 @@ export function checkTags(raw: Record<string, unknown>): Record<string, string> 
   return out;
 }
 
-export const tagQueue = defineAction({
-  async run(sqs, input) {
-    const q = targetQueue(sqs, input);
-    const tags = checkTags(optStringMap(input, 'Tags') ?? {});
+export const tagQueue = operation({
+  input: structure({ QueueUrl: QUEUE_URL, Tags: TAGS }),
+  async run(sqs: SqsContext, input) {
+    const q = sqs.queues.byUrl(input.QueueUrl);
+    const tags = checkTags(input.Tags ?? {});
     if (Object.keys({ ...q.meta.tags, ...tags }).length > MAX_TAGS) {
       throw invalidParameter(`Too many tags added for queue ${q.name}.`);
     }
     await sqs.queues.update(q, (meta) => ({ ...meta, tags: { ...meta.tags, ...tags } }));
     return {};
   },
-  fromQuery: (p) => ({ ...scalars(p, ['QueueUrl']), Tags: p.map('Tag', 'Key', 'Value') }),
-  toXml: () => undefined,
 });
