@@ -12,7 +12,37 @@ import { covered, runSequence } from './engine-harness.js';
 import { opArb, setupArb, type MappingSetup, type Op } from './engine-model.js';
 
 /** Sequences that once failed: each stays a test. */
-const REGRESSIONS: Array<{ name: string; seed: number; setup: MappingSetup; ops: Op[] }> = [];
+const REGRESSIONS: Array<{ name: string; seed: number; setup: MappingSetup; ops: Op[] }> = [
+  {
+    name: "a stream event during an update's restart started a second runner that read no checkpoint (soak, seed 351951830)",
+    seed: 351951830,
+    setup: {
+      shards: 1,
+      batchSize: 16,
+      parallelization: 2,
+      maxRetries: 0,
+      bisect: true,
+      reportBatchItemFailures: false,
+      windowS: 0,
+      tumblingS: 0,
+    },
+    ops: [
+      { op: 'put', keys: [0, 5, 4], poison: false },
+      { op: 'recreate', shards: 1 },
+      { op: 'put', keys: [6, 0, 2, 7, 2], poison: false },
+      { op: 'split', pick: 1883034008 },
+      { op: 'put', keys: [7, 3, 5, 2, 4, 0, 2, 1, 6], poison: true },
+      { op: 'merge', pick: 1575268745 },
+      { op: 'update', batchSize: 6, parallelization: 2, windowS: 0, bisect: false },
+      { op: 'put', keys: [1, 2, 2, 2, 2, 1, 6, 4, 6, 5], poison: true },
+      { op: 'split', pick: 1467265247 },
+      { op: 'put', keys: [4, 2, 3, 4, 3, 1, 6, 7, 7, 5, 6], poison: false },
+      { op: 'advance', ms: 166 },
+      { op: 'put', keys: [4, 4, 6, 5, 7, 2, 4, 2, 4, 6], poison: false },
+      { op: 'update', batchSize: 4, parallelization: 2, windowS: 1, bisect: true },
+    ],
+  },
+];
 
 describe('mapping engine against its reference model', () => {
   for (const r of REGRESSIONS) {

@@ -91,7 +91,8 @@ export class Mappings extends EventEmitter<MappingEvents> implements Component {
   /** Ends Creating/Enabling/Updating/Disabling/Deleting after the transition delay; closed with the component. */
   readonly #transitions: TransitionScheduler;
   readonly #detach: Array<() => void> = [];
-  readonly #restarts = new Map<string, Promise<void>>();
+  /** Per mapping, the tail of its queue of runner changes (see #serially). */
+  readonly #lifecycle = new Map<string, Promise<void>>();
   readonly #api: MappingsContext;
   #closed = false;
 
@@ -139,7 +140,7 @@ export class Mappings extends EventEmitter<MappingEvents> implements Component {
       for (const name of ['reshard', 'status', 'deleted'] as const) s.off(name, onChange);
     });
     for (const m of this.#mappings.values()) {
-      if (m.State === 'Enabled') await this.#startRunner(m);
+      if (m.State === 'Enabled') await this.#serially(m.UUID, () => this.#startRunner(m));
       else if (m.State !== 'Disabled') await this.#transition(m, m.State);
     }
   }
@@ -162,20 +163,33 @@ export class Mappings extends EventEmitter<MappingEvents> implements Component {
     }
   }
 
-  /** Serialised per mapping: a restart waits for the previous runner to stop. */
+  /** Moves an enabled mapping to the stream's current generation (queued behind its other runner changes). */
   #restartRunner(m: MappingMeta): void {
-    const prev = this.#restarts.get(m.UUID) ?? Promise.resolve();
-    const next = prev
-      .then(async () => {
-        await this.#stopRunner(m.UUID);
-        if (!this.#closed && m.State === 'Enabled' && this.#mappings.get(m.UUID) === m)
-          await this.#startRunner(m);
-      })
-      .catch((err: unknown) => this.#bug(err, { uuid: m.UUID, what: 'mapping restart failed' }))
-      .finally(() => {
-        if (this.#restarts.get(m.UUID) === next) this.#restarts.delete(m.UUID);
-      });
-    this.#restarts.set(m.UUID, next);
+    void this.#serially(m.UUID, async () => {
+      // Looked at again when its turn comes: a transition queued before may have done it already.
+      const gen = this.#deps.streams.find(parseEventSourceArn(m.EventSourceArn)?.streamName ?? '')?.createdAt;
+      if (this.#runners.get(m.UUID)?.generation === gen) return;
+      await this.#stopRunner(m.UUID);
+      if (!this.#closed && m.State === 'Enabled' && this.#mappings.get(m.UUID) === m)
+        await this.#startRunner(m);
+    }).catch((err: unknown) => this.#bug(err, { uuid: m.UUID, what: 'mapping restart failed' }));
+  }
+
+  /**
+   * Runs the changes of one mapping's runner (start, stop, restart, the end of a transition) one after another: a
+   * stream event arriving while a transition stops the old runner must not start a second one beside the new.
+   */
+  #serially(uuid: string, change: () => Promise<void>): Promise<void> {
+    const run = (this.#lifecycle.get(uuid) ?? Promise.resolve()).then(change);
+    const settled = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#lifecycle.set(uuid, settled);
+    void settled.then(() => {
+      if (this.#lifecycle.get(uuid) === settled) this.#lifecycle.delete(uuid);
+    });
+    return run;
   }
 
   /** How far each enabled mapping is behind, per shard (records behind, IteratorAge). */
@@ -196,7 +210,7 @@ export class Mappings extends EventEmitter<MappingEvents> implements Component {
     this.#closed = true;
     this.#transitions.close();
     for (const d of this.#detach.splice(0)) d();
-    await Promise.all([...this.#restarts.values()]);
+    await Promise.all([...this.#lifecycle.values()]);
     await Promise.all([...this.#runners.values()].map((r) => r.stop()));
     this.#runners.clear();
   }
@@ -251,13 +265,15 @@ export class Mappings extends EventEmitter<MappingEvents> implements Component {
     };
     // On the engine's clock (virtual in tests); at delay 0 right after the caller's answer is built.
     this.#transitions.schedule(() =>
-      finish().catch((err: unknown) => this.#bug(err, { uuid: m.UUID, what: 'mapping transition failed' })),
+      this.#serially(m.UUID, finish).catch((err: unknown) =>
+        this.#bug(err, { uuid: m.UUID, what: 'mapping transition failed' }),
+      ),
     );
   }
 
   async #startRunner(m: MappingMeta): Promise<void> {
-    // One runner per mapping: a transition and a stream change may both start one.
-    while (this.#runners.has(m.UUID)) await this.#stopRunner(m.UUID);
+    // One runner per mapping (callers run in #serially, so nothing starts another meanwhile).
+    await this.#stopRunner(m.UUID);
     const source = parseEventSourceArn(m.EventSourceArn);
     const meta = source ? this.#deps.streams.find(source.streamName) : undefined;
     if (!source || !meta || meta.status === 'DELETING' || meta.arn !== source.streamArn) {
