@@ -1,33 +1,19 @@
-import type { QueryParams } from '../server/protocols/query.js';
 import { parameterValueInvalid } from './errors.js';
 import type { SnsMessageAttributes } from './model.js';
 
 const NAME = /^[A-Za-z0-9_.-]{1,256}$/;
 const TYPES = ['String', 'String.Array', 'Number', 'Binary'] as const;
 
-/** Publish's MessageAttributes: `MessageAttributes.entry.N.Name` / `.Value.{DataType,StringValue,BinaryValue}`. */
-export function attributesFromQuery(
-  p: QueryParams,
-  prefix = 'MessageAttributes.entry',
-): Record<string, Record<string, string>> {
-  const out: Record<string, Record<string, string>> = {};
-  for (const item of p.items(prefix)) {
-    const name = item.get('Name');
-    if (name === undefined) continue;
-    const v = item.scope('Value');
-    const a: Record<string, string> = {};
-    for (const k of ['DataType', 'StringValue', 'BinaryValue']) {
-      const x = v.get(k);
-      if (x !== undefined) a[k] = x;
-    }
-    out[name] = a;
-  }
-  return out;
+/** A message attribute as Publish gives it, before it is checked. */
+export interface RawMessageAttribute {
+  DataType?: string;
+  StringValue?: string;
+  BinaryValue?: string;
 }
 
 /** Validates message attributes the way SNS does (ParameterValueInvalid). */
 export function checkAttributes(
-  raw: Record<string, Record<string, string>>,
+  raw: Readonly<Record<string, RawMessageAttribute>>,
 ): SnsMessageAttributes | undefined {
   const names = Object.keys(raw);
   if (names.length === 0) return undefined;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { invalidParameter } from './errors.js';
-import { checkAttributes } from './message-attributes.js';
+import { checkAttributes, type RawMessageAttribute } from './message-attributes.js';
 import type { Publication, TopicMeta } from './model.js';
 
 /** SNS's limit on a message plus its attributes. */
@@ -12,7 +12,7 @@ export interface PublishInput {
   Message?: string;
   Subject?: string;
   MessageStructure?: string;
-  MessageAttributes?: Record<string, Record<string, string>>;
+  MessageAttributes?: Readonly<Record<string, RawMessageAttribute>>;
   MessageGroupId?: string;
   MessageDeduplicationId?: string;
 }

@@ -1,19 +1,15 @@
 import type { AppContext } from '../server/context.js';
-import type { ApiRequest } from '../server/http-types.js';
-import type { QueryParams, XmlContent } from '../server/protocols/query.js';
+import { list, map, required, string, structure } from '../server/shapes.js';
 import type { Deliverer } from './delivery.js';
 import { invalidParameter } from './errors.js';
-import type { TopicRegistry } from './topic-registry.js';
+import { TOPIC_ARN, type TopicRegistry } from './topic-registry.js';
 
-/** What every SNS action gets. */
+/** What every SNS operation gets (with its validated input and the Call it serves). */
 export interface SnsContext {
   app: AppContext;
   registry: TopicRegistry;
   deliverer: Deliverer;
 }
-
-/** One SNS operation: query parameters in, the children of `<ActionResult>` out. */
-export type SnsAction = (sns: SnsContext, p: QueryParams, req: ApiRequest) => Promise<XmlContent | undefined>;
 
 /** SNS pages lists 100 at a time. */
 export const PAGE_SIZE = 100;
@@ -38,17 +34,19 @@ export function page<T>(
     : { items: slice };
 }
 
-/** `Attributes.entry.N.key` / `.value` (CreateTopic, Subscribe). */
-export function attributeMap(p: QueryParams): Record<string, string> {
-  return p.map('Attributes.entry', 'key', 'value') ?? {};
-}
+/** The topic an operation acts on (one that does not exist is the registry's NotFound). */
+export const TOPIC_ARN_MEMBER = required(string({ pattern: TOPIC_ARN }));
 
-/** `Tags.member.N.Key` / `.Value`. */
-export function tagList(p: QueryParams): Record<string, string> {
+/** Topic or subscription attributes (`Attributes.entry.N.key` / `.value`; `<entry>` elements in XML). */
+export const ATTRIBUTES = map(string());
+
+/** `Tags.member.N.Key` / `.Value`; checked by `checkTags`. */
+export const TAGS = list(structure({ Key: string(), Value: string() }));
+
+/** Tags as a record; any key not 1-128 characters or value over 256 is InvalidParameter naming Tags. */
+export function checkTags(tags: ReadonlyArray<{ Key?: string; Value?: string }>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const item of p.items('Tags.member')) {
-    const k = item.get('Key');
-    const v = item.get('Value');
+  for (const { Key: k, Value: v } of tags) {
     if (k === undefined || k.length < 1 || k.length > 128 || v === undefined || v.length > 256)
       throw invalidParameter('Tags');
     out[k] = v;

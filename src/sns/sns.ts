@@ -1,5 +1,6 @@
 import type { AppContext, Component } from '../server/context.js';
-import { queryService, type QueryAction } from '../server/protocols/query.js';
+import { queryOperations, type AnyOperation } from '../server/operations.js';
+import { queryService } from '../server/protocols/query.js';
 import { createTopic } from './actions/create-topic.js';
 import { deleteTopic } from './actions/delete-topic.js';
 import { getSubscriptionAttributes } from './actions/get-subscription-attributes.js';
@@ -15,16 +16,16 @@ import { subscribe } from './actions/subscribe.js';
 import { listTagsForResource, tagResource, untagResource } from './actions/tags.js';
 import { unsubscribe } from './actions/unsubscribe.js';
 import { Deliverer, type SnsDeps } from './delivery.js';
-import { notFound } from './errors.js';
+import { notFound, SNS_DIALECT } from './errors.js';
 import type { SnsMessageAttributes } from './model.js';
 import { buildPublication } from './publication.js';
-import type { SnsAction, SnsContext } from './sns-action.js';
+import type { SnsContext } from './sns-action.js';
 import { TopicRegistry } from './topic-registry.js';
 
 export type { SnsDeps } from './delivery.js';
 
 /** SNS operations by query Action name. */
-const ACTIONS: Record<string, SnsAction> = {
+const OPERATIONS: Record<string, AnyOperation<SnsContext>> = {
   CreateTopic: createTopic,
   DeleteTopic: deleteTopic,
   GetSubscriptionAttributes: getSubscriptionAttributes,
@@ -67,8 +68,11 @@ export function createSns(app: AppContext, deps: SnsDeps): Sns {
   const topics = new TopicRegistry(app);
   const deliverer = new Deliverer(app, topics, deps);
   const context: SnsContext = { app, registry: topics, deliverer };
-  const actions: Record<string, QueryAction> = {};
-  for (const [name, action] of Object.entries(ACTIONS)) actions[name] = (p, req) => action(context, p, req);
+  const actions = queryOperations(
+    { context, operations: OPERATIONS, dialect: SNS_DIALECT, errors: app.errors },
+    'sns',
+    { scalars: 'text' },
+  );
   return {
     name: 'sns',
     topics,
@@ -76,12 +80,9 @@ export function createSns(app: AppContext, deps: SnsDeps): Sns {
     async publish(topicArn, message, options = {}) {
       const t = topics.findTopic(topicArn);
       if (!t) throw notFound('Topic does not exist');
-      const attrs: Record<string, Record<string, string>> = {};
-      for (const [k, a] of Object.entries(options.messageAttributes ?? {}))
-        attrs[k] = { ...a } as Record<string, string>;
       const pub = buildPublication(t, {
         Message: message,
-        MessageAttributes: attrs,
+        MessageAttributes: options.messageAttributes ?? {},
         ...(options.subject !== undefined ? { Subject: options.subject } : {}),
       });
       await deliverer.publish(pub);

@@ -2,17 +2,17 @@ import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import type { AppContext } from '../server/context.js';
 import { arn } from '../server/context.js';
+import { snsMissingMessage } from '../server/validation-dialects.js';
 import { invalidParameter, notFound } from './errors.js';
 import type { SubscriptionMeta, SubscriptionProtocol, TopicMeta } from './model.js';
 
 const TOPICS = 'sns.topic';
 const SUBS = 'sns.sub';
-const TOPIC_ARN = /^arn:aws[\w-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/;
+export const TOPIC_ARN = /^arn:aws[\w-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/;
 
 /** A well-formed topic ARN, or InvalidParameter naming `param`. */
 export function checkTopicArn(topicArn: string | undefined, param = 'TopicArn'): string {
-  if (topicArn === undefined || topicArn === '')
-    throw invalidParameter(`${param} Reason: no value for required parameter`);
+  if (topicArn === undefined || topicArn === '') throw invalidParameter(snsMissingMessage(param));
   if (!TOPIC_ARN.test(topicArn)) throw invalidParameter(param);
   return topicArn;
 }
@@ -127,7 +127,7 @@ export class TopicRegistry extends EventEmitter<SnsEvents> {
 
   subscription(subscriptionArn: string | undefined): SubscriptionMeta {
     if (subscriptionArn === undefined || subscriptionArn === '') {
-      throw invalidParameter('SubscriptionArn Reason: no value for required parameter');
+      throw invalidParameter(snsMissingMessage('SubscriptionArn'));
     }
     const s = this.#subs.get(subscriptionArn);
     if (!s) {

@@ -35,55 +35,12 @@ export class QueryParams {
     return this.#entries.get(name);
   }
 
-  has(name: string): boolean {
-    return this.#entries.has(name);
-  }
-
-  keys(): IterableIterator<string> {
-    return this.#entries.keys();
-  }
-
-  /** The parameters under `prefix.`, with the prefix removed. */
-  scope(prefix: string): QueryParams {
-    const p = prefix + '.';
-    const out = new Map<string, string>();
-    for (const [k, v] of this.#entries) if (k.startsWith(p)) out.set(k.slice(p.length), v);
-    return new QueryParams(out);
-  }
-
-  /** The items of an indexed collection `prefix.N...` as scopes, in index order (1-based, gaps kept out). */
-  items(prefix: string): QueryParams[] {
-    return this.indexes(prefix).map((i) => this.scope(`${prefix}.${i}`));
-  }
-
-  /** The scalar values `prefix.N`, in index order. */
-  values(prefix: string): string[] {
-    return this.indexes(prefix)
-      .map((i) => this.#entries.get(`${prefix}.${i}`))
-      .filter((v): v is string => v !== undefined);
-  }
-
   /** Whether any parameter is `prefix` or under `prefix.`. */
   present(prefix: string): boolean {
     if (this.#entries.has(prefix)) return true;
     const keys = this.#sorted();
     const k = keys[firstAtOrAfter(keys, prefix + '.')];
     return k !== undefined && k.startsWith(prefix + '.');
-  }
-
-  /**
-   * A map given as `prefix.N.<keyName>` / `prefix.N.<valueName>` items. Returns undefined when no
-   * item is present, so callers can tell "absent" from "empty".
-   */
-  map(prefix: string, keyName: string, valueName: string): Record<string, string> | undefined {
-    const items = this.items(prefix);
-    if (items.length === 0) return undefined;
-    const out: Record<string, string> = {};
-    for (const item of items) {
-      const k = item.get(keyName);
-      if (k !== undefined) out[k] = item.get(valueName) ?? '';
-    }
-    return out;
   }
 
   /** The indexes of the collection `prefix.N...`, ascending (1-based; gaps are kept out). */
@@ -172,27 +129,6 @@ export interface XmlElement {
 /** An element. `el('QueueUrl', url)` renders `<QueueUrl>...</QueueUrl>`. */
 export function el(tag: string, ...content: XmlContent[]): XmlElement {
   return { tag, content };
-}
-
-/** An element, or nothing when the value is undefined (optional response members). */
-export function opt(tag: string, value: XmlContent): XmlElement | undefined {
-  return value === undefined || value === null ? undefined : el(tag, value);
-}
-
-/** A wrapped list: `<tag><member>...</member>...</tag>` (the query protocol's non-flattened lists). */
-export function members<T>(tag: string, items: readonly T[], render: (item: T) => XmlContent): XmlElement {
-  return el(
-    tag,
-    items.map((i) => el('member', render(i))),
-  );
-}
-
-/** A wrapped map: `<tag><entry><key>k</key><value>v</value></entry>...</tag>`. */
-export function entries(tag: string, map: Readonly<Record<string, string>>): XmlElement {
-  return el(
-    tag,
-    Object.entries(map).map(([k, v]) => el('entry', el('key', k), el('value', v))),
-  );
 }
 
 export function xmlEscape(s: string): string {

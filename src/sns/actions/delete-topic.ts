@@ -1,9 +1,13 @@
-import type { SnsAction } from '../sns-action.js';
+import { operation } from '../../server/operations.js';
+import { structure } from '../../server/shapes.js';
+import { TOPIC_ARN_MEMBER, type SnsContext } from '../sns-action.js';
 import { checkTopicArn } from '../topic-registry.js';
 
-export const deleteTopic: SnsAction = async (sns, p) => {
-  // "Deleting a topic that does not exist does not result in an error." (SNS API reference)
-  const t = sns.registry.findTopic(checkTopicArn(p.get('TopicArn')));
-  if (t) await sns.registry.deleteTopic(t);
-  return undefined;
-};
+export const deleteTopic = operation({
+  input: structure({ TopicArn: TOPIC_ARN_MEMBER }),
+  async run(sns: SnsContext, input) {
+    // "Deleting a topic that does not exist does not result in an error." (SNS API reference)
+    const t = sns.registry.findTopic(checkTopicArn(input.TopicArn));
+    if (t) await sns.registry.deleteTopic(t);
+  },
+});

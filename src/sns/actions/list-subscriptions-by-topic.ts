@@ -1,9 +1,13 @@
-import { members, opt } from '../../server/protocols/query.js';
-import { page, type SnsAction } from '../sns-action.js';
-import { subscriptionMember } from './list-subscriptions.js';
+import { operation } from '../../server/operations.js';
+import { string, structure } from '../../server/shapes.js';
+import { TOPIC_ARN_MEMBER, type SnsContext } from '../sns-action.js';
+import { SUBSCRIPTIONS_PAGE, subscriptionsPage } from './list-subscriptions.js';
 
-export const listSubscriptionsByTopic: SnsAction = async (sns, p) => {
-  const t = sns.registry.topic(p.get('TopicArn'));
-  const { items, next } = page(sns.registry.subscriptionsOf(t.arn), (s) => s.arn, p.get('NextToken'));
-  return [members('Subscriptions', items, subscriptionMember), opt('NextToken', next)];
-};
+export const listSubscriptionsByTopic = operation({
+  input: structure({ TopicArn: TOPIC_ARN_MEMBER, NextToken: string() }),
+  output: SUBSCRIPTIONS_PAGE,
+  async run(sns: SnsContext, input) {
+    const t = sns.registry.topic(input.TopicArn);
+    return subscriptionsPage(sns.registry.subscriptionsOf(t.arn), input.NextToken);
+  },
+});

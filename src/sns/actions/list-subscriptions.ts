@@ -1,18 +1,41 @@
-import { el, members, opt } from '../../server/protocols/query.js';
+import { operation } from '../../server/operations.js';
+import { list, string, structure } from '../../server/shapes.js';
 import type { SubscriptionMeta } from '../model.js';
-import { page, type SnsAction } from '../sns-action.js';
+import { page, type SnsContext } from '../sns-action.js';
 
-export function subscriptionMember(s: SubscriptionMeta): ReturnType<typeof el>[] {
-  return [
-    el('SubscriptionArn', s.arn),
-    el('Owner', s.owner),
-    el('Protocol', s.protocol),
-    el('Endpoint', s.endpoint),
-    el('TopicArn', s.topicArn),
-  ];
+/** A page of subscriptions (ListSubscriptions, ListSubscriptionsByTopic). */
+export const SUBSCRIPTIONS_PAGE = structure({
+  Subscriptions: list(
+    structure({
+      SubscriptionArn: string(),
+      Owner: string(),
+      Protocol: string(),
+      Endpoint: string(),
+      TopicArn: string(),
+    }),
+  ),
+  NextToken: string(),
+});
+
+export function subscriptionsPage(
+  subscriptions: readonly SubscriptionMeta[],
+  token: string | undefined,
+): { Subscriptions: object[]; NextToken?: string } {
+  const { items, next } = page(subscriptions, (s) => s.arn, token);
+  const Subscriptions = items.map((s) => ({
+    SubscriptionArn: s.arn,
+    Owner: s.owner,
+    Protocol: s.protocol,
+    Endpoint: s.endpoint,
+    TopicArn: s.topicArn,
+  }));
+  return next === undefined ? { Subscriptions } : { Subscriptions, NextToken: next };
 }
 
-export const listSubscriptions: SnsAction = async (sns, p) => {
-  const { items, next } = page(sns.registry.listSubscriptions(), (s) => s.arn, p.get('NextToken'));
-  return [members('Subscriptions', items, subscriptionMember), opt('NextToken', next)];
-};
+export const listSubscriptions = operation({
+  input: structure({ NextToken: string() }),
+  output: SUBSCRIPTIONS_PAGE,
+  async run(sns: SnsContext, input) {
+    return subscriptionsPage(sns.registry.listSubscriptions(), input.NextToken);
+  },
+});

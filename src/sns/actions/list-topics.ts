@@ -1,7 +1,13 @@
-import { el, members, opt } from '../../server/protocols/query.js';
-import { page, type SnsAction } from '../sns-action.js';
+import { operation } from '../../server/operations.js';
+import { list, string, structure } from '../../server/shapes.js';
+import { page, type SnsContext } from '../sns-action.js';
 
-export const listTopics: SnsAction = async (sns, p) => {
-  const { items, next } = page(sns.registry.listTopics(), (t) => t.arn, p.get('NextToken'));
-  return [members('Topics', items, (t) => el('TopicArn', t.arn)), opt('NextToken', next)];
-};
+export const listTopics = operation({
+  input: structure({ NextToken: string() }),
+  output: structure({ Topics: list(structure({ TopicArn: string() })), NextToken: string() }),
+  async run(sns: SnsContext, input) {
+    const { items, next } = page(sns.registry.listTopics(), (t) => t.arn, input.NextToken);
+    const Topics = items.map((t) => ({ TopicArn: t.arn }));
+    return next === undefined ? { Topics } : { Topics, NextToken: next };
+  },
+});

@@ -1,31 +1,36 @@
-import { el } from '../../server/protocols/query.js';
-import type { QueryParams } from '../../server/protocols/query.js';
+import { operation } from '../../server/operations.js';
+import { map, string, structure } from '../../server/shapes.js';
 import { invalidParameter } from '../errors.js';
-import { attributesFromQuery } from '../message-attributes.js';
-import { buildPublication, type PublishInput } from '../publication.js';
-import type { SnsAction } from '../sns-action.js';
+import { buildPublication } from '../publication.js';
+import type { SnsContext } from '../sns-action.js';
 
-export function publishInput(p: QueryParams): PublishInput {
-  const input: PublishInput = { MessageAttributes: attributesFromQuery(p) };
-  for (const k of [
-    'Message',
-    'Subject',
-    'MessageStructure',
-    'MessageGroupId',
-    'MessageDeduplicationId',
-  ] as const) {
-    const v = p.get(k);
-    if (v !== undefined) input[k] = v;
-  }
-  return input;
-}
-
-export const publish: SnsAction = async (sns, p) => {
-  if (p.get('PhoneNumber') !== undefined)
-    throw invalidParameter('PhoneNumber Reason: SMS is not supported by Tributary');
-  const topicArn = p.get('TopicArn') ?? p.get('TargetArn');
-  const t = sns.registry.topic(topicArn, p.has('TopicArn') ? 'TopicArn' : 'TopicArn or TargetArn');
-  const pub = buildPublication(t, publishInput(p));
-  await sns.deliverer.publish(pub);
-  return el('MessageId', pub.messageId);
+/** One message to publish: Publish's members, or a PublishBatch entry's (checked by buildPublication). */
+export const MESSAGE = {
+  Message: string(),
+  Subject: string(),
+  MessageStructure: string(),
+  // `MessageAttributes.entry.N.Name` / `.Value.DataType`...
+  MessageAttributes: map(structure({ DataType: string(), StringValue: string(), BinaryValue: string() }), {
+    keyName: 'Name',
+    valueName: 'Value',
+  }),
+  MessageGroupId: string(),
+  MessageDeduplicationId: string(),
 };
+
+export const publish = operation({
+  input: structure({ TopicArn: string(), TargetArn: string(), PhoneNumber: string(), ...MESSAGE }),
+  output: structure({ MessageId: string() }),
+  async run(sns: SnsContext, input) {
+    if (input.PhoneNumber !== undefined)
+      throw invalidParameter('PhoneNumber Reason: SMS is not supported by Tributary');
+    const topicArn = input.TopicArn ?? input.TargetArn;
+    const t = sns.registry.topic(
+      topicArn,
+      input.TopicArn !== undefined ? 'TopicArn' : 'TopicArn or TargetArn',
+    );
+    const pub = buildPublication(t, input);
+    await sns.deliverer.publish(pub);
+    return { MessageId: pub.messageId };
+  },
+});

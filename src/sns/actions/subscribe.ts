@@ -1,7 +1,8 @@
-import { el } from '../../server/protocols/query.js';
+import { operation } from '../../server/operations.js';
+import { required, string, structure } from '../../server/shapes.js';
 import { invalidParameter } from '../errors.js';
 import type { SubscriptionProtocol } from '../model.js';
-import { attributeMap, type SnsAction } from '../sns-action.js';
+import { ATTRIBUTES, TOPIC_ARN_MEMBER, type SnsContext } from '../sns-action.js';
 import { checkSubscriptionAttributes } from '../subscription-attributes.js';
 
 const SQS_ARN = /^arn:aws[\w-]*:sqs:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,80}(\.fifo)?$/;
@@ -10,24 +11,31 @@ const LAMBDA_ARN =
 /** Protocols SNS has that Tributary does not deliver to. */
 const OTHER_PROTOCOLS = new Set(['http', 'https', 'email', 'email-json', 'sms', 'application', 'firehose']);
 
-export const subscribe: SnsAction = async (sns, p) => {
-  const t = sns.registry.topic(p.get('TopicArn'));
-  const protocol = p.get('Protocol');
-  if (protocol === undefined || protocol === '')
-    throw invalidParameter('Protocol Reason: no value for required parameter');
-  if (protocol !== 'sqs' && protocol !== 'lambda') {
-    if (OTHER_PROTOCOLS.has(protocol)) {
-      throw invalidParameter(
-        `Protocol Reason: Tributary delivers only to sqs and lambda subscriptions, not ${protocol}`,
-      );
+export const subscribe = operation({
+  input: structure({
+    TopicArn: TOPIC_ARN_MEMBER,
+    Protocol: required(string()),
+    Endpoint: string(),
+    Attributes: ATTRIBUTES,
+  }),
+  output: structure({ SubscriptionArn: string() }),
+  async run(sns: SnsContext, input) {
+    const t = sns.registry.topic(input.TopicArn);
+    const protocol = input.Protocol;
+    if (protocol !== 'sqs' && protocol !== 'lambda') {
+      if (OTHER_PROTOCOLS.has(protocol)) {
+        throw invalidParameter(
+          `Protocol Reason: Tributary delivers only to sqs and lambda subscriptions, not ${protocol}`,
+        );
+      }
+      throw invalidParameter(`Amazon SNS does not support this protocol string: ${protocol}`);
     }
-    throw invalidParameter(`Amazon SNS does not support this protocol string: ${protocol}`);
-  }
-  const endpoint = p.get('Endpoint') ?? '';
-  if (protocol === 'sqs' && !SQS_ARN.test(endpoint)) throw invalidParameter('SQS endpoint ARN');
-  if (protocol === 'lambda' && !LAMBDA_ARN.test(endpoint)) throw invalidParameter('Lambda endpoint ARN');
-  const attributes = attributeMap(p);
-  checkSubscriptionAttributes(attributes);
-  const s = await sns.registry.subscribe(t, protocol as SubscriptionProtocol, endpoint, attributes);
-  return el('SubscriptionArn', s.arn);
-};
+    const endpoint = input.Endpoint ?? '';
+    if (protocol === 'sqs' && !SQS_ARN.test(endpoint)) throw invalidParameter('SQS endpoint ARN');
+    if (protocol === 'lambda' && !LAMBDA_ARN.test(endpoint)) throw invalidParameter('Lambda endpoint ARN');
+    const attributes = input.Attributes ?? {};
+    checkSubscriptionAttributes(attributes);
+    const s = await sns.registry.subscribe(t, protocol as SubscriptionProtocol, endpoint, attributes);
+    return { SubscriptionArn: s.arn };
+  },
+});

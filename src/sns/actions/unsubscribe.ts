@@ -1,6 +1,10 @@
-import type { SnsAction } from '../sns-action.js';
+import { operation } from '../../server/operations.js';
+import { required, string, structure } from '../../server/shapes.js';
+import type { SnsContext } from '../sns-action.js';
 
-export const unsubscribe: SnsAction = async (sns, p) => {
-  await sns.registry.unsubscribe(sns.registry.subscription(p.get('SubscriptionArn')));
-  return undefined;
-};
+export const unsubscribe = operation({
+  input: structure({ SubscriptionArn: required(string()) }),
+  async run(sns: SnsContext, input) {
+    await sns.registry.unsubscribe(sns.registry.subscription(input.SubscriptionArn));
+  },
+});
