@@ -7,6 +7,9 @@
 // met. Only projected values reach the tape, so the JavaScript side (../json-scanner.ts) builds them without
 // looking at anything else.
 //
+// Why one file of ~500 lines: it is one WebAssembly module; every function works on the linear-memory layout
+// described below, and the compiler sees the whole scanner at once when it inlines.
+//
 // Linear memory, from the first 16-aligned byte past static data:
 //   interned    INTERN_SLOTS entries of four i32 [id (0: free), hash, byte length, offset in the pool], then
 //               INTERN_POOL bytes holding the strings (see `intern`)
