@@ -5,12 +5,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { MAX_NESTING_DEPTH, NOT_JSON, scanProjected } from '../src/mappings/filter/json-scanner.js';
-import {
-  OPAQUE_OBJECT,
-  ProjectedObject,
-  ProjectionNode,
-  projectParsed,
-} from '../src/mappings/filter/projection.js';
+import { OPAQUE_OBJECT, ProjectedObject } from '../src/mappings/filter/projected-object.js';
+import { ProjectionNode, projectParsed } from '../src/mappings/filter/projection.js';
 
 const strictDecoder = new TextDecoder('utf-8', { fatal: true });
 

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { MAX_RECORD_BYTES } from '../src/kinesis/actions/put-record.js';
+import { MAX_RECORD_BYTES } from '../src/kinesis/model.js';
 import { scanProjected } from '../src/mappings/filter/json-scanner.js';
 import { ProjectionNode } from '../src/mappings/filter/projection.js';
 import { jsonTapeMemory } from '../src/mappings/filter/wasm/json-tape.js';

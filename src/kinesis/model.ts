@@ -59,4 +59,24 @@ export interface KinesisRecord {
   arrival: number;
   /** Position inside the shard (the store's seq). */
   position: number;
+  /** Set on records read from a shard's log: where their bytes lie in the stored block. */
+  readonly stored?: StoredBytes;
 }
+
+/**
+ * Where a record read from a shard's log lies in its stored block. Writers that copy its bytes without making
+ * strings of them (the mapping engine's event builder) read these; a record made any other way has none.
+ */
+export interface StoredBytes {
+  /** The whole block. */
+  readonly bytes: Uint8Array;
+  /** The partition key is bytes[keyStart, dataStart) (UTF-8); the data is bytes[dataStart, dataEnd). */
+  readonly keyStart: number;
+  readonly dataStart: number;
+  readonly dataEnd: number;
+  /** The shard's 24-digit sequence number prefix, which the record's position completes (sequence-numbers.ts). */
+  readonly sequencePrefix: string;
+}
+
+/** 1 MiB: the maximum size of a record's data blob, and of data plus partition key. */
+export const MAX_RECORD_BYTES = 1024 * 1024;

@@ -1,4 +1,4 @@
-import type { KinesisRecord } from './model.js';
+import type { KinesisRecord, StoredBytes } from './model.js';
 import type { RecordBlock } from './record-block.js';
 import { sequenceNumberAt } from './sequence-numbers.js';
 
@@ -8,7 +8,7 @@ import { sequenceNumberAt } from './sequence-numbers.js';
  * values: the event builder writes the entry straight from the block's bytes (event-builder.ts), so a batch
  * costs one object per record instead of five.
  */
-export class StoredRecord implements KinesisRecord {
+export class StoredRecord implements KinesisRecord, StoredBytes {
   #sequenceNumber: string | undefined;
   #partitionKey: string | undefined;
   #data: Buffer | undefined;
@@ -21,6 +21,27 @@ export class StoredRecord implements KinesisRecord {
     readonly sequencePrefix: string,
     readonly position: number,
   ) {}
+
+  /** Its own StoredBytes (no object is made). */
+  get stored(): StoredBytes {
+    return this;
+  }
+
+  get bytes(): Uint8Array {
+    return this.block.buf;
+  }
+
+  get keyStart(): number {
+    return this.block.keyStart(this.index);
+  }
+
+  get dataStart(): number {
+    return this.block.dataStart(this.index);
+  }
+
+  get dataEnd(): number {
+    return this.block.dataEnd(this.index);
+  }
 
   get arrival(): number {
     return this.block.arrival;

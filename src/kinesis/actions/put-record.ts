@@ -1,11 +1,10 @@
+import { MAX_RECORD_BYTES } from '../model.js';
 import { InvalidArgument } from '../../server/errors.js';
 import { Validator } from '../../server/validator.js';
 import { MAX_HASH_KEY } from '../hash-keys.js';
 import { streamTarget, type KinesisContext } from '../kinesis-context.js';
 import { SEQUENCE_NUMBER_PATTERN } from '../sequence-numbers.js';
 
-/** 1 MiB: the maximum size of a record's data blob, and of data plus partition key. */
-export const MAX_RECORD_BYTES = 1024 * 1024;
 export const HASH_KEY_PATTERN = /0|([1-9]\d{0,38})/;
 /** PartitionKey: 1-256 Unicode characters. */
 export const PARTITION_KEY_RULES = { required: true, min: 1, max: 256 } as const;

@@ -2,11 +2,11 @@ import { InvalidArgument, Serialization } from '../../server/errors.js';
 import { PreEncodedJson } from '../../server/protocols/rpc.js';
 import { Validator } from '../../server/validator.js';
 import { streamTarget, type KinesisContext } from '../kinesis-context.js';
+import { MAX_RECORD_BYTES } from '../model.js';
 import type { PutEntry, PutResult } from '../stream.js';
 import {
   checkRecordSize,
   HASH_KEY_PATTERN,
-  MAX_RECORD_BYTES,
   parseExplicitHashKey,
   PARTITION_KEY_RULES,
 } from './put-record.js';

@@ -1,9 +1,7 @@
 import type { KinesisRecord } from '../../kinesis/model.js';
 import { plainJsonString } from '../../kinesis/records-json.js';
-import { StoredRecord } from '../../kinesis/stored-record.js';
-
-/** Lambda's synchronous invocation payload limit (6 MB). A batch that would exceed it is cut. */
-export const MAX_SYNC_PAYLOAD_BYTES = 6 * 1024 * 1024;
+// Lambda's synchronous invocation payload limit: a batch that would exceed it is cut.
+import { MAX_SYNC_PAYLOAD_BYTES } from '../../runtime/invocation.js';
 
 /** What is the same for every record of a mapping's events in one shard. */
 export interface EventContext {
@@ -89,16 +87,16 @@ export function encodeRecord(r: KinesisRecord, c: EventContext): EncodedRecord {
   let keyBytes: number;
   let seqLength: number;
   let dataLength: number;
-  if (r instanceof StoredRecord) {
+  const stored = r.stored;
+  if (stored) {
     // Straight from the block: no key string, sequence number or data view is made.
-    const b = r.block;
-    const ks = b.keyStart(r.index);
-    const ds = b.dataStart(r.index);
-    keyBytes = plainJsonString(b.buf, ks, ds)
+    const ks = stored.keyStart;
+    const ds = stored.dataStart;
+    keyBytes = plainJsonString(stored.bytes, ks, ds)
       ? ds - ks + 2
       : Buffer.byteLength(JSON.stringify(r.partitionKey));
     seqLength = SEQUENCE_DIGITS;
-    dataLength = b.dataEnd(r.index) - ds;
+    dataLength = stored.dataEnd - ds;
   } else {
     const key = r.partitionKey;
     keyBytes = plainKey(key) ? key.length + 2 : Buffer.byteLength(JSON.stringify(key));
@@ -194,19 +192,19 @@ function putArrival(buf: Buffer, o: number, arrivalMs: number): number {
 
 /** Writes the record's entry at `o` (its `bytes` are free there); returns the offset after it. */
 function writeEntry(buf: Buffer, o: number, r: KinesisRecord, c: EventContext): number {
-  const stored = r instanceof StoredRecord ? r : undefined;
+  const stored = r.stored;
   buf.set(OPEN, o);
   o += OPEN.length;
   if (stored) {
-    const b = stored.block;
-    const ks = b.keyStart(stored.index);
-    const ds = b.dataStart(stored.index);
-    if (plainJsonString(b.buf, ks, ds)) {
+    const bytes = stored.bytes;
+    const ks = stored.keyStart;
+    const ds = stored.dataStart;
+    if (plainJsonString(bytes, ks, ds)) {
       buf[o++] = 0x22;
-      for (let i = ks; i < ds; i++) buf[o++] = b.buf[i]!;
+      for (let i = ks; i < ds; i++) buf[o++] = bytes[i]!;
       buf[o++] = 0x22;
     } else {
-      o += buf.write(JSON.stringify(stored.partitionKey), o, 'utf8');
+      o += buf.write(JSON.stringify(r.partitionKey), o, 'utf8');
     }
   } else {
     const key = r.partitionKey;
@@ -221,14 +219,13 @@ function writeEntry(buf: Buffer, o: number, r: KinesisRecord, c: EventContext): 
   buf.set(SEQUENCE, o);
   o += SEQUENCE.length;
   const seqAt = o;
-  if (stored) o = putSequenceNumber(buf, o, stored.sequencePrefix, stored.position);
+  if (stored) o = putSequenceNumber(buf, o, stored.sequencePrefix, r.position);
   else o += buf.write(r.sequenceNumber, o, 'latin1'); // digits only
   const seqEnd = o;
   buf.set(DATA, o);
   o += DATA.length;
   if (stored) {
-    const b = stored.block;
-    o = putBase64(buf, o, b.buf, b.dataStart(stored.index), b.dataEnd(stored.index));
+    o = putBase64(buf, o, stored.bytes, stored.dataStart, stored.dataEnd);
   } else {
     const d = r.data;
     o = putBase64(buf, o, d, 0, d.length);

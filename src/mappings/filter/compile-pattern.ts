@@ -2,7 +2,8 @@ import { isComparable } from './comparable-number.js';
 import type { FilterableKinesisRecord } from './kinesis-record.js';
 import { leafHelpers, valueTestSource, type ConstantPool } from './leaf-source.js';
 import type { FieldPattern, LeafMatcher, ObjectPattern } from './pattern-ast.js';
-import { ProjectedObject, type ProjectionNode } from './projection.js';
+import { ProjectedObject } from './projected-object.js';
+import type { ProjectionNode } from './projection.js';
 
 /** A compiled pattern over the record's metadata and its (projected) data; `data` is unused when not needed. */
 export type RecordTest = (record: FilterableKinesisRecord, data: unknown) => boolean;

@@ -1,4 +1,4 @@
-import { OPAQUE_OBJECT, ProjectedObject, type ProjectionNode } from './projection.js';
+import { OPAQUE_OBJECT, ProjectedObject, type ProjectionLevel } from './projected-object.js';
 import { KIND_ARRAY, KIND_OBJECT } from './wasm/json-tape.js';
 
 /** Builds the projected value from a tape (see wasm/json-tape.as.ts) whose entries start at word `base`. */
@@ -13,10 +13,10 @@ export type ScalarReader = (bytes: Uint8Array, head: number, word: number) => un
  * faster than with a generic walker looking nodes up as it goes). The source holds only our identifiers and slot
  * numbers.
  */
-export function compileProjectionWalker(root: ProjectionNode, readScalar: ScalarReader): ProjectionWalker {
-  const ids = new Map<ProjectionNode, number>();
+export function compileProjectionWalker(root: ProjectionLevel, readScalar: ScalarReader): ProjectionWalker {
+  const ids = new Map<ProjectionLevel, number>();
   const functions: string[] = [];
-  const define = (node: ProjectionNode): number => {
+  const define = (node: ProjectionLevel): number => {
     const known = ids.get(node);
     if (known !== undefined) return known;
     const id = ids.size;

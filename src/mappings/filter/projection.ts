@@ -1,5 +1,6 @@
 import type { ObjectPattern } from './pattern-ast.js';
 import { compileProjectionWalker, type ProjectionWalker, type ScalarReader } from './projection-walker.js';
+import { OPAQUE_OBJECT, ProjectedObject } from './projected-object.js';
 import { encodeProjection, type EncodedProjection } from './wasm/json-tape.js';
 
 /** Bumped whenever any projection gains a key, so that compiled forms made before are not reused. */
@@ -63,14 +64,6 @@ export class ProjectionNode {
     return node;
   }
 }
-
-/** A JSON object of the record's data reduced to the keys of its `ProjectionNode`; absent keys are undefined. */
-export class ProjectedObject {
-  constructor(readonly slots: unknown[]) {}
-}
-
-/** Objects at paths where no pattern looks deeper: they only count as "an object" (no leaf values). */
-export const OPAQUE_OBJECT = new ProjectedObject([]);
 
 /** Adds every field an `ObjectPattern` (and its `$or` branches) reads below `node`. */
 export function addToProjection(node: ProjectionNode, pattern: ObjectPattern): void {
