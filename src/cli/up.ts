@@ -246,11 +246,19 @@ export async function up(flags: UpFlags): Promise<void> {
   const where = app.ctx.options.inMemory ? 'in memory' : `data in ${app.ctx.options.dataDir}`;
   // The one line scripts wait for.
   process.stdout.write(`Tributary listening on ${app.endpoint} (${where})\n`);
+  // The first SIGINT/SIGTERM stops gracefully (App.close: in-flight work finishes, within --shutdown-timeout-ms);
+  // a second one exits at once, like kill -9 (the workers die with the server, checkpoints are at least once).
   let stopping = false;
-  const stop = (signal: string): void => {
-    if (stopping) return;
+  const onSignal = (signal: 'SIGINT' | 'SIGTERM'): void => {
+    if (stopping) {
+      app.ctx.log.warn({ signal }, 'second signal: exiting at once');
+      process.exit(signal === 'SIGINT' ? 130 : 143);
+    }
     stopping = true;
-    app.ctx.log.info({ signal }, 'shutting down');
+    app.ctx.log.info(
+      { signal, shutdownTimeoutMs: app.ctx.options.shutdownTimeoutMs },
+      'shutting down: finishing the work in flight (send the signal again to exit at once)',
+    );
     app.close().then(
       () => process.exit(0),
       (err: unknown) => {
@@ -259,6 +267,6 @@ export async function up(flags: UpFlags): Promise<void> {
       },
     );
   };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => onSignal('SIGINT'));
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
 }

@@ -12,7 +12,9 @@ import { Registry } from 'prom-client';
 import { Mappings, type MappingsOptions } from '../mappings/mappings.js';
 import type { DestinationSender } from '../mappings/engine/failure-sink.js';
 import type { FunctionInvoker } from '../lambda/invoker.js';
-import { adminService } from './admin-service.js';
+import { adminService, type Health, type ServerState } from './admin-service.js';
+import { AwsError } from './errors.js';
+import { VERSION } from './version.js';
 import { statusReport } from './status-report.js';
 import { createSqs, type Sqs } from '../sqs/sqs.js';
 import { createSns, type Sns } from '../sns/sns.js';
@@ -33,6 +35,17 @@ export interface App extends AsyncDisposable {
   readonly sns: Sns;
   readonly lambda: Lambda;
   readonly cloudwatch: CloudWatch;
+  /** `starting` until every component has started, `ready`, then `stopping` once `close` is called. */
+  readonly state: ServerState;
+  /** What GET /_tributary/health answers. */
+  health(): Health;
+  /**
+   * Stops the server gracefully (SIGINT/SIGTERM): it stops taking requests (refused with 503 ServiceUnavailable,
+   * health answering `stopping`; long polls and event streams end), lets the requests, invocations and mapping
+   * batches in flight finish and flushes the mappings' checkpoints, for at most `shutdownTimeoutMs`; then it stops
+   * what is still running (function workers are killed), closes every component and the store, and frees the data
+   * dir. Idempotent.
+   */
   close(): Promise<void>;
 }
 
@@ -46,7 +59,13 @@ export interface StartOptions extends ServerOptions {
   /** CloudWatch metrics options (an injectable clock, retention). */
   cloudwatch?: CloudWatchOptions;
   /** Test-only hooks (a deliberately failing operation, to check the error path). Never set in production. */
-  testHooks?: TestHooks;
+  testHooks?: TestHooks & StartHooks;
+}
+
+/** Test-only hooks of the start. */
+export interface StartHooks {
+  /** Awaited once the port is bound, before the components start (the server is `starting`). */
+  starting?(endpoint: string): Promise<void>;
 }
 
 /**
@@ -125,8 +144,14 @@ async function startOn(
   // CloudWatch is first so it closes last, keeping the metrics the others emit while stopping.
   const components: Component[] = [cloudwatch, kinesis, lambda, mappings, sqs, sns];
 
+  let state: ServerState = 'starting';
+  const health = (): Health => ({
+    status: state,
+    store: options.inMemory ? 'memory' : 'lmdb',
+    version: VERSION,
+  });
   const router = new Router(log, errors, opts.testHooks);
-  router.add(adminService(metrics, () => statusReport({ kinesis, mappings, lambda, cloudwatch })));
+  router.add(adminService(metrics, () => statusReport({ kinesis, mappings, lambda, cloudwatch }), health));
   // X-Amz-Target services, then the path-based Lambda API, then the query services (which claim any request with
   // an Action parameter, whatever its path).
   for (const c of components) {
@@ -143,13 +168,61 @@ async function startOn(
   });
   const bound = await listener.listen();
   ctx.endpoint = bound;
-  for (const c of components) await c.start?.();
+  const endpoint = `http://${bound.host}:${bound.port}`;
+  try {
+    await opts.testHooks?.starting?.(endpoint);
+    for (const c of components) await c.start?.();
+  } catch (err) {
+    // The caller closes the store and frees the data dir.
+    await listener.close();
+    for (const c of [...components].reverse()) await c.close().catch(() => undefined);
+    throw err;
+  }
+  state = 'ready';
+
+  /** Resolves when no invocation runs: sync Invokes, Event invocations and mapping batches alike hold a slot. */
+  const invocationsDone = (): Promise<void> =>
+    new Promise((resolve) => {
+      const check = (): void => {
+        if (lambda.limiter.inFlight() > 0) return;
+        lambda.limiter.off('released', check);
+        resolve();
+      };
+      lambda.limiter.on('released', check);
+      check();
+    });
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> =>
     (closing ??= (async () => {
+      state = 'stopping';
+      router.refuse(new AwsError('ServiceUnavailable', 'Tributary is shutting down', 503), 'admin');
+      // Gracefully, within the shutdown timeout: mappings start no new batch and flush their checkpoints once their
+      // batches in flight are done; no queued Event invocation starts; requests and invocations in flight finish.
+      const mappingsClosed = mappings.close();
+      lambda.asyncInvocations.close();
+      const drained = Promise.all([mappingsClosed, listener.drain(), invocationsDone()]);
+      let timer: NodeJS.Timeout | undefined;
+      const inTime = await Promise.race([
+        drained.then(() => true),
+        new Promise<false>(
+          (resolve) => (timer = setTimeout(() => resolve(false), options.shutdownTimeoutMs)),
+        ),
+      ]);
+      clearTimeout(timer);
       await listener.close();
-      for (const c of [...components].reverse()) await c.close();
+      if (!inTime) {
+        log.warn(
+          { shutdownTimeoutMs: options.shutdownTimeoutMs, invocations: lambda.limiter.inFlight() },
+          'shutdown timeout: stopping the invocations still running',
+        );
+        // Lambda first: its workers are killed, so the invocations still running end (as failures) and the mapping
+        // batches waiting for them end too: a stopped mapping does not retry them, so they are delivered again after
+        // a restart (but a mapping with MaximumRetryAttempts 0 discards them, as after any failed invoke).
+        await lambda.close();
+      }
+      await mappingsClosed;
+      for (const c of [...components].reverse()) if (c !== mappings) await c.close();
       try {
         await store.close();
       } finally {
@@ -159,7 +232,7 @@ async function startOn(
 
   return {
     ctx,
-    endpoint: `http://${bound.host}:${bound.port}`,
+    endpoint,
     kinesis,
     mappings,
     metrics,
@@ -167,6 +240,10 @@ async function startOn(
     sns,
     lambda,
     cloudwatch,
+    get state() {
+      return state;
+    },
+    health,
     close,
     [Symbol.asyncDispose]: close,
   };

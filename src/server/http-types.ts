@@ -12,7 +12,10 @@ export interface ApiRequest {
   headers: IncomingHttpHeaders;
   body: Buffer;
   httpVersion: '1.1' | '2';
-  /** Aborted when the client goes away (used by long polls and event streams). */
+  /**
+   * Aborted when the client goes away, or the server starts shutting down (used by long polls and event streams,
+   * which then end early).
+   */
   signal: AbortSignal;
   /** host:port the client used, for building URLs (SQS queue URLs). */
   host: string;

@@ -37,6 +37,10 @@ export class Listener implements AsyncDisposable {
   readonly #h2: http2.Http2Server;
   readonly #sockets = new Set<net.Socket>();
   readonly #sessions = new Set<http2.ServerHttp2Session>();
+  /** Requests whose response is not complete yet, by their abort controller: what a drain waits for. */
+  readonly #inFlight = new Map<AbortController, http.ServerResponse | http2.ServerHttp2Stream>();
+  /** Draining (graceful shutdown): every connection closes after its response. */
+  #draining = false;
   readonly #opts: ListenerOptions;
 
   constructor(opts: ListenerOptions) {
@@ -127,9 +131,12 @@ export class Listener implements AsyncDisposable {
     // Only a connection that goes away before the answer is complete aborts the work (an abort builds a
     // DOMException, too costly for every request).
     let answered = false;
+    this.#inFlight.set(ac, res);
     res.on('close', () => {
+      this.#inFlight.delete(ac);
       if (!answered) ac.abort();
     });
+    if (this.#draining) res.setHeader('connection', 'close');
     const body = await readBody(req, req.headers['content-length']);
     if (body === 'aborted') return;
     if (body === 'too-large') {
@@ -179,7 +186,9 @@ export class Listener implements AsyncDisposable {
     stream.on('error', () => undefined);
     const ac = new AbortController();
     let answered = false;
+    this.#inFlight.set(ac, stream);
     stream.on('close', () => {
+      this.#inFlight.delete(ac);
       if (!answered) ac.abort();
     });
     const body = await readBody(stream, headers['content-length']);
@@ -232,6 +241,27 @@ export class Listener implements AsyncDisposable {
     await this.close();
   }
 
+  /**
+   * The first part of a graceful shutdown. The port stays open, but every connection closes after the response it is
+   * working on (HTTP/1.1 `connection: close`, HTTP/2 GOAWAY), idle ones at once; requests in flight are told the
+   * server is stopping through their `signal`, so long polls answer and event streams end, while the rest (an
+   * Invoke waiting for its function...) run to their end. Resolves when every response that was in flight is
+   * complete. Requests that arrive meanwhile are dispatched as usual (the router refuses them while stopping).
+   */
+  drain(): Promise<void> {
+    this.#draining = true;
+    for (const s of this.#sessions) s.close();
+    this.#h1.closeIdleConnections();
+    const pending = [...this.#inFlight].map(([ac, res]) => {
+      const complete = new Promise<void>((resolve) => res.once('close', () => resolve()));
+      if (res instanceof http.ServerResponse && !res.headersSent) res.setHeader('connection', 'close');
+      ac.abort();
+      return complete;
+    });
+    return Promise.all(pending).then(() => undefined);
+  }
+
+  /** Closes the port and every connection at once, whatever is in flight. */
   async close(): Promise<void> {
     const closed = new Promise<void>((resolve) => this.#tcp.close(() => resolve()));
     for (const s of this.#sessions) s.close();

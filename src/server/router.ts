@@ -24,6 +24,8 @@ export class Router {
   readonly #log: Logger;
   readonly #ctx: { readonly errors: ErrorPath };
   readonly #hooks: TestHooks | undefined;
+  /** While set, requests to any service but `except` are answered with `error` (a server shutting down). */
+  #refusal: { error: AwsError; except: string } | undefined;
 
   constructor(log: Logger, errors: ErrorPath, hooks?: TestHooks) {
     this.#log = log;
@@ -34,6 +36,14 @@ export class Router {
   add(service: Service): this {
     this.#services.push(service);
     return this;
+  }
+
+  /**
+   * From now on every request is answered with `error`, in its service's protocol, except those of the service
+   * named `except` (the admin service: health and metrics go on answering while the server stops).
+   */
+  refuse(error: AwsError, except: string): void {
+    this.#refusal = { error, except };
   }
 
   dispatch = async (req: ApiRequest): Promise<ApiResponse> => {
@@ -48,6 +58,7 @@ export class Router {
       );
     } else {
       try {
+        if (this.#refusal && service.name !== this.#refusal.except) throw this.#refusal.error;
         const hooks = this.#hooks;
         if (hooks?.beforeOperation) {
           const d = describe(service, req);
