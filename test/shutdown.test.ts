@@ -120,6 +120,15 @@ describe('graceful shutdown', () => {
     assert.equal(await stopServer(again), 0);
   });
 
+  it('a SIGTERM sent as soon as the ready line is read is a graceful stop (exit code 0), every time', async () => {
+    for (let i = 0; i < 3; i++) {
+      const server = await spawnServer(['--in-memory']);
+      servers.push(server);
+      assert.equal(await stopServer(server), 0);
+      assert.equal(server.child.signalCode, null);
+    }
+  });
+
   it('a second SIGINT exits at once, with code 130', async () => {
     const { server, gate, k, l } = await setUp(['--in-memory']);
     const invoked = l.send(new InvokeCommand({ FunctionName: 'held', Payload: '{"id":"never"}' }));

@@ -229,9 +229,38 @@ export function optionErrorLine(
 
 /** `tributary up`: starts the server, prints the ready line, and shuts down gracefully on SIGINT/SIGTERM. */
 export async function up(flags: UpFlags): Promise<void> {
+  // The first SIGINT/SIGTERM stops gracefully (App.close: in-flight work finishes, within --shutdown-timeout-ms);
+  // a second one exits at once, like kill -9 (the workers die with the server, checkpoints are at least once).
+  // The handlers are in place before the ready line, so a script may signal as soon as it reads it; a signal during
+  // the start stops the server once it has started.
+  let app: App | undefined;
+  let stopping: 'SIGINT' | 'SIGTERM' | undefined;
+  const stop = (a: App, signal: 'SIGINT' | 'SIGTERM'): void => {
+    a.ctx.log.info(
+      { signal, shutdownTimeoutMs: a.ctx.options.shutdownTimeoutMs },
+      'shutting down: finishing the work in flight (send the signal again to exit at once)',
+    );
+    a.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        a.ctx.log.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  const onSignal = (signal: 'SIGINT' | 'SIGTERM'): void => {
+    if (stopping) {
+      app?.ctx.log.warn({ signal }, 'second signal: exiting at once');
+      process.exit(signal === 'SIGINT' ? 130 : 143);
+    }
+    stopping = signal;
+    if (app) stop(app, signal);
+  };
+  process.on('SIGINT', () => onSignal('SIGINT'));
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+
   // Loaded here, not at the top: `tributary status` and `logs` never need the server's modules.
   const { startApp } = await import('../server/app.js');
-  let app: App;
   try {
     app = await startApp(upOptions(flags));
   } catch (err) {
@@ -246,27 +275,5 @@ export async function up(flags: UpFlags): Promise<void> {
   const where = app.ctx.options.inMemory ? 'in memory' : `data in ${app.ctx.options.dataDir}`;
   // The one line scripts wait for.
   process.stdout.write(`Tributary listening on ${app.endpoint} (${where})\n`);
-  // The first SIGINT/SIGTERM stops gracefully (App.close: in-flight work finishes, within --shutdown-timeout-ms);
-  // a second one exits at once, like kill -9 (the workers die with the server, checkpoints are at least once).
-  let stopping = false;
-  const onSignal = (signal: 'SIGINT' | 'SIGTERM'): void => {
-    if (stopping) {
-      app.ctx.log.warn({ signal }, 'second signal: exiting at once');
-      process.exit(signal === 'SIGINT' ? 130 : 143);
-    }
-    stopping = true;
-    app.ctx.log.info(
-      { signal, shutdownTimeoutMs: app.ctx.options.shutdownTimeoutMs },
-      'shutting down: finishing the work in flight (send the signal again to exit at once)',
-    );
-    app.close().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        app.ctx.log.error({ err }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', () => onSignal('SIGINT'));
-  process.on('SIGTERM', () => onSignal('SIGTERM'));
+  if (stopping) stop(app, stopping);
 }
