@@ -9,6 +9,7 @@
  *   when dist/ is stale), with tsx's transform cache filled by the previous rounds: the peer, and what every start
  *   cost before dist/ was used.
  * - tsx, cold cache: the same with TSX_DISABLE_CACHE=1, what the first start after a change of src/ costs.
+ * - npm start: the same compiled server through `npm start` (dist/ current, so no build): npm's own start on top.
  * - node alone: `node -e 0`, the floor every row includes.
  *
  * The rows are interleaved round by round so that load on the machine spreads over all of them. dist/ is built
@@ -17,7 +18,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,6 +31,8 @@ const UP = ['up', '--port', '0', '--log-level', 'warn'];
 
 interface Variant {
   name: string;
+  /** The command, when not node. */
+  command?: string;
   args: string[];
   env?: Record<string, string>;
   /** Ready when the process prints this line (or, without one, when it exits). */
@@ -53,6 +56,12 @@ const variants: Variant[] = [
     env: { TSX_DISABLE_CACHE: '1' },
     ready: /Tributary listening on /,
   },
+  {
+    name: 'npm start (dist/ current)',
+    command: 'npm',
+    args: ['start', '--', '--port', '0', '--log-level', 'warn'],
+    ready: /Tributary listening on /,
+  },
   { name: 'node alone (node -e 0)', args: ['-e', '0'] },
 ];
 
@@ -60,11 +69,15 @@ const variants: Variant[] = [
 async function startOnce(v: Variant): Promise<number> {
   const dataDir = mkdtempSync(join(tmpdir(), 'tributary-startup-'));
   const started = performance.now();
-  const child = spawn(process.execPath, [...v.args, ...(v.ready ? ['--data-dir', dataDir] : [])], {
-    cwd: root,
-    env: { ...process.env, ...v.env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    v.command ?? process.execPath,
+    [...v.args, ...(v.ready ? ['--data-dir', dataDir] : [])],
+    {
+      cwd: root,
+      env: { ...process.env, ...v.env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const exited = once(child, 'exit');
   try {
     if (!v.ready) {
@@ -84,7 +97,9 @@ async function startOnce(v: Variant): Promise<number> {
     });
   } finally {
     if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
+      // The server itself (npm does not pass signals on): its pid is in its data dir's lock file.
+      const pid = v.command ? Number(readFileSync(join(dataDir, 'tributary.lock'), 'utf8')) : child.pid!;
+      process.kill(pid, 'SIGTERM');
       await exited;
     }
     rmSync(dataDir, { recursive: true, force: true });
