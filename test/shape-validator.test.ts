@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { CLOUDWATCH_DIALECT } from '../src/cloudwatch/errors.js';
 import { AwsError, MAX_ECHO_CHARS } from '../src/server/errors.js';
 import {
+  blob,
   boolean,
   entries,
   integer,
@@ -15,6 +16,7 @@ import {
   unchecked,
 } from '../src/server/shapes.js';
 import { validate, type Dialect } from '../src/server/validate.js';
+import { awsJsonDialect } from '../src/server/validation-dialects.js';
 import { SNS_DIALECT } from '../src/sns/errors.js';
 import { SQS_DIALECT } from '../src/sqs/errors.js';
 
@@ -284,6 +286,99 @@ describe('validator: SNS', () => {
         rejected(shape, { TopicArn: 'arn:x', Protocol: 'sqs', Tags }, SNS_DIALECT),
         invalid('Invalid parameter: Tags'),
       );
+    }
+  });
+});
+
+describe('validator: AWS JSON services (Kinesis, Lambda)', () => {
+  const record = structure(
+    { Data: required(blob({ max: 4 })), Key: required(string({ min: 1, max: 3 })) },
+    { printed: 'com.example.Entry@2' },
+  );
+  const shape = structure({
+    Name: required(string({ min: 1, max: 5, pattern: /[a-z]+/ })),
+    Count: integer({ min: 1 }),
+    Mode: structure({ Kind: required(string({ enum: ['A', 'B'] })) }),
+    Records: list(record, { max: 2 }),
+    Tags: map(string({ min: 0, max: 3 }), { key: string({ min: 1, max: 2 }), min: 1 }),
+    Keys: list(string({ min: 1, max: 2 })),
+    At: timestamp(),
+  });
+  const detected = (...parts: string[]): string =>
+    `${parts.length} validation error${parts.length === 1 ? '' : 's'} detected: ${parts.join('; ')}`;
+
+  it('reads blobs from base64 or bytes, timestamps from epoch seconds (also as text) or Dates, and truncates integers', () => {
+    const out = validate(
+      shape,
+      { Name: 'ab', Count: 2.9, Records: [{ Data: 'AAE=', Key: 'k' }], At: '1.5' },
+      awsJsonDialect,
+    );
+    assert.deepEqual(out, {
+      Name: 'ab',
+      Count: 2,
+      Records: [{ Data: Buffer.from([0, 1]), Key: 'k' }],
+      At: 1500,
+    });
+    assert.deepEqual(
+      validate(shape, { Name: 'a', Records: [{ Data: new Uint8Array([7]), Key: 'k' }] }, awsJsonDialect)
+        .Records,
+      [{ Data: Buffer.from([7]), Key: 'k' }],
+    );
+  });
+
+  it('lists every failure in one ValidationException, with AWS paths and printed values', () => {
+    const r = rejected(
+      shape,
+      {
+        Name: 'a b c d',
+        Count: 0,
+        Mode: { Kind: 5 },
+        Records: [{ Data: 'AAAAAAAA' }, { Key: 'k', Data: 'AA==' }, { Key: 'k', Data: 'AA==' }],
+        Tags: { '': 'v', abc: 'long', ok: null },
+        Keys: ['', 'a', 'xyz'],
+      },
+      awsJsonDialect,
+    );
+    assert.deepEqual(r, {
+      type: 'ValidationException',
+      code: undefined,
+      status: 400,
+      message: detected(
+        "Value 'a b c d' at 'name' failed to satisfy constraint: Member must have length less than or equal to 5",
+        "Value 'a b c d' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-z]+",
+        "Value '0' at 'count' failed to satisfy constraint: Member must have value greater than or equal to 1",
+        "Value '5' at 'mode.kind' failed to satisfy constraint: Member must satisfy enum value set: [A, B]",
+        "Value '[com.example.Entry@2, com.example.Entry@2, com.example.Entry@2]' at 'records' failed to satisfy constraint: Member must have length less than or equal to 2",
+        "Value 'java.nio.HeapByteBuffer[pos=0 lim=6 cap=6]' at 'records.1.member.data' failed to satisfy constraint: Member must have length less than or equal to 4",
+        "Value null at 'records.1.member.key' failed to satisfy constraint: Member must not be null",
+        // A map's keys and values, and the lengths of a list's members, are reported once at the map or list.
+        "Value '{=v, abc=long}' at 'tags' failed to satisfy constraint: Map keys must satisfy constraint: [Member must have length less than or equal to 2, Member must have length greater than or equal to 1]",
+        "Value '{=v, abc=long}' at 'tags' failed to satisfy constraint: Map value must satisfy constraint: [Member must have length less than or equal to 3, Member must have length greater than or equal to 0]",
+        "Value '[, a, xyz]' at 'keys' failed to satisfy constraint: Member must satisfy constraint: [Member must have length less than or equal to 2, Member must have length greater than or equal to 1]",
+      ),
+    });
+  });
+
+  it('answers a value of the wrong type with a SerializationException naming the member', () => {
+    const cases: Array<[Record<string, unknown>, string]> = [
+      [{ Name: 5 }, 'Unexpected value type for Name: expected string'],
+      [{ Name: 'a', Count: '1' }, 'Unexpected value type for Count: expected number'],
+      [{ Name: 'a', Mode: [] }, 'Unexpected value type for Mode: expected structure'],
+      [{ Name: 'a', Records: {} }, 'Unexpected value type for Records: expected list'],
+      [{ Name: 'a', Records: ['x'] }, 'Unexpected value type for Records member 1: expected structure'],
+      [{ Name: 'a', Records: [{ Data: 5 }] }, 'Unexpected value type for Data: expected blob'],
+      [{ Name: 'a', Records: [{ Data: 'A' }] }, 'Base64 encoded data for Data is malformed.'],
+      [{ Name: 'a', Tags: { k: 1 } }, 'Unexpected value type for Tags.k: expected string'],
+      [{ Name: 'a', Keys: [1] }, 'Unexpected value type for Keys member: expected string'],
+      [{ Name: 'a', At: 'noon' }, 'Unexpected value type for At: expected timestamp'],
+    ];
+    for (const [input, message] of cases) {
+      assert.deepEqual(rejected(shape, input, awsJsonDialect), {
+        type: 'SerializationException',
+        code: undefined,
+        status: 400,
+        message,
+      });
     }
   });
 });

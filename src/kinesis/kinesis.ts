@@ -1,6 +1,7 @@
 import type { AppContext, Component } from '../server/context.js';
-import type { ApiRequest } from '../server/http-types.js';
-import { rpcService, type Operation } from '../server/protocols/rpc.js';
+import { rpcOperations, type AnyOperation } from '../server/operations.js';
+import { rpcService } from '../server/protocols/rpc.js';
+import { awsJsonDialect } from '../server/validation-dialects.js';
 import { addTagsToStream } from './actions/add-tags-to-stream.js';
 import { createStream } from './actions/create-stream.js';
 import { decreaseStreamRetentionPeriod } from './actions/decrease-stream-retention-period.js';
@@ -30,10 +31,8 @@ import type { KinesisContext } from './kinesis-context.js';
 import { KinesisEvents } from './kinesis-events.js';
 import { StreamRegistry } from './stream-registry.js';
 
-type Action = (k: KinesisContext, input: Record<string, unknown>, req: ApiRequest) => Promise<unknown>;
-
 /** Kinesis operations by X-Amz-Target name (`Kinesis_20131202.<Name>`). */
-const ACTIONS: Record<string, Action> = {
+const OPERATIONS: Record<string, AnyOperation<KinesisContext>> = {
   AddTagsToStream: addTagsToStream,
   CreateStream: createStream,
   DecreaseStreamRetentionPeriod: decreaseStreamRetentionPeriod,
@@ -73,9 +72,10 @@ export function createKinesis(app: AppContext): Kinesis {
   const events = new KinesisEvents();
   const streams = new StreamRegistry(app, events);
   const context: KinesisContext = { app, streams, events };
-  const operations: Record<string, Operation> = {};
-  for (const [name, action] of Object.entries(ACTIONS))
-    operations[name] = (input, req) => action(context, input, req);
+  const operations = rpcOperations(
+    { context, operations: OPERATIONS, dialect: awsJsonDialect, errors: app.errors },
+    'kinesis',
+  );
   return {
     name: 'kinesis',
     streams,

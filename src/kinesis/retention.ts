@@ -1,10 +1,13 @@
 import { InvalidArgument } from '../server/errors.js';
-import { Validator } from '../server/validator.js';
-import { streamTarget, type KinesisContext } from './kinesis-context.js';
+import { integer, required, structure, type Infer } from '../server/shapes.js';
+import { STREAM_TARGET, streamName, type KinesisContext } from './kinesis-context.js';
 
 /** Retention bounds in hours: 24 hours (the default) to 365 days. */
 export const MIN_RETENTION_HOURS = 24;
 export const MAX_RETENTION_HOURS = 8760;
+
+/** Increase/DecreaseStreamRetentionPeriod's input. */
+export const RETENTION_INPUT = structure({ ...STREAM_TARGET, RetentionPeriodHours: required(integer()) });
 
 /**
  * Increase/DecreaseStreamRetentionPeriod share everything but the direction: the bounds, then the
@@ -12,16 +15,12 @@ export const MAX_RETENTION_HOURS = 8760;
  */
 export async function changeRetention(
   k: KinesisContext,
-  input: Record<string, unknown>,
+  input: Infer<typeof RETENTION_INPUT>,
   direction: 'increase' | 'decrease',
 ): Promise<unknown> {
-  const v = new Validator(input);
-  const target = streamTarget(v, k);
-  const hours = v.integer('RetentionPeriodHours', { required: true });
-  v.check();
-  const name = target();
+  const name = streamName(k, input);
   const meta = k.streams.getVisible(name);
-  const h = hours!;
+  const h = input.RetentionPeriodHours;
   if (h < MIN_RETENTION_HOURS) {
     throw InvalidArgument(
       `Minimum allowed retention period is ${MIN_RETENTION_HOURS} hours. Requested retention period (${h} hours) is too short.`,

@@ -1,71 +1,22 @@
-import { InvalidArgument, Serialization } from '../server/errors.js';
-import type { Validator } from '../server/validator.js';
+import { InvalidArgument } from '../server/errors.js';
+import { list, map, string } from '../server/shapes.js';
 
 /** A stream holds at most 50 tags (AddTagsToStream, CreateStream). */
 export const MAX_TAGS_PER_STREAM = 50;
 /** One TagMap in a request: at most 200 entries (the service model's TagMap). */
 const MAX_TAG_MAP_ENTRIES = 200;
-const KEY_RULE =
-  'Member must have length less than or equal to 128, Member must have length greater than or equal to 1';
-const VALUE_RULE =
-  'Member must have length less than or equal to 256, Member must have length greater than or equal to 0';
 /** Unicode letters, digits, white space and `_ . / = + - % @ :` (AWS's tag alphabet). */
 const TAG_CHARS = /^[\p{L}\p{N}\p{Zs}_./=+\-%@:]*$/u;
 
-const length = (s: string): number => [...s].length;
+/** Tags of CreateStream / AddTagsToStream: 1-200 entries, keys of 1-128 and values of 0-256 characters. */
+export const TAG_MAP = map(string({ min: 0, max: 256 }), {
+  key: string({ min: 1, max: 128 }),
+  min: 1,
+  max: MAX_TAG_MAP_ENTRIES,
+});
 
-/**
- * Validates a TagMap member (Tags of CreateStream / AddTagsToStream): entry count, key and value lengths,
- * like AWS's "Map keys must satisfy constraint: [...]". Returns the map when its shape was right.
- */
-export function tagMap(v: Validator, member: string, required: boolean): Record<string, string> | undefined {
-  const raw = v.map(member);
-  const path = member.charAt(0).toLowerCase() + member.slice(1);
-  if (raw === undefined) {
-    if (required) v.fail(path, null, 'Member must not be null');
-    return undefined;
-  }
-  const tags: Record<string, string> = {};
-  for (const [key, value] of Object.entries(raw)) {
-    if (value === null || value === undefined) continue;
-    if (typeof value !== 'string')
-      throw Serialization(`Unexpected value type for ${member}.${key}: expected string`);
-    tags[key] = value;
-  }
-  const entries = Object.entries(tags);
-  if (entries.length < 1) v.fail(path, tags, 'Member must have length greater than or equal to 1');
-  if (entries.length > MAX_TAG_MAP_ENTRIES)
-    v.fail(path, tags, `Member must have length less than or equal to ${MAX_TAG_MAP_ENTRIES}`);
-  if (entries.some(([key]) => length(key) < 1 || length(key) > 128)) {
-    v.fail(path, tags, `Map keys must satisfy constraint: [${KEY_RULE}]`);
-  }
-  if (entries.some(([, value]) => length(value) > 256)) {
-    v.fail(path, tags, `Map value must satisfy constraint: [${VALUE_RULE}]`);
-  }
-  return tags;
-}
-
-/** Validates the TagKeys list of RemoveTagsFromStream (1-50 keys of 1-128 characters). */
-export function tagKeyList(v: Validator, member: string): string[] | undefined {
-  const raw = v.list(member);
-  const path = member.charAt(0).toLowerCase() + member.slice(1);
-  if (raw === undefined) {
-    v.fail(path, null, 'Member must not be null');
-    return undefined;
-  }
-  const keys: string[] = [];
-  for (const key of raw) {
-    if (typeof key !== 'string')
-      throw Serialization(`Unexpected value type for ${member} member: expected string`);
-    keys.push(key);
-  }
-  if (keys.length < 1) v.fail(path, keys, 'Member must have length greater than or equal to 1');
-  if (keys.length > MAX_TAGS_PER_STREAM)
-    v.fail(path, keys, `Member must have length less than or equal to ${MAX_TAGS_PER_STREAM}`);
-  if (keys.some((k) => length(k) < 1 || length(k) > 128))
-    v.fail(path, keys, `Member must satisfy constraint: [${KEY_RULE}]`);
-  return keys;
-}
+/** TagKeys of RemoveTagsFromStream: 1-50 keys of 1-128 characters. */
+export const TAG_KEY_LIST = list(string({ min: 1, max: 128 }), { min: 1, max: MAX_TAGS_PER_STREAM });
 
 /**
  * AWS checks the characters after the shape: anything outside its alphabet is one error, and `%` (inside

@@ -74,11 +74,22 @@ export interface ListShape<M extends Shape = Shape> extends MemberTraits {
    * fails alone; the validator only checks that they are structures.
    */
   readonly itemsByAction?: true;
+  /**
+   * A cheaper reading of the common case of a hot list (PutRecords' up to 500 records): the items exactly as
+   * validating each one would give them, or undefined to validate them one by one (whose answers then say
+   * what is wrong). It must accept nothing the item shape refuses.
+   */
+  readonly fastPath?: (items: readonly unknown[]) => unknown[] | undefined;
 }
 
 export interface MapShape<V extends Shape = Shape> extends MemberTraits {
   readonly type: 'map';
+  /** Constraints on the keys (always strings). */
+  readonly key?: StringShape;
   readonly value: V;
+  /** Number of entries. */
+  readonly min?: number;
+  readonly max?: number;
   /** Entries are repeated in place (`Name.1.key`) instead of wrapped (`Name.entry.1.key`). */
   readonly flattened?: true;
   /** Names of an entry's key and value: `key` and `value` unless the model renames them. */
@@ -92,6 +103,8 @@ export interface StructureShape<M extends Members = Members> extends MemberTrait
   readonly type: 'structure';
   /** In the model's order: the order of XML elements and of validation. */
   readonly members: M;
+  /** How AWS prints one of these inside a rejected list in an error message (its Java toString). */
+  readonly printed?: string;
 }
 
 export type Shape =

@@ -26,13 +26,17 @@ export const INVALID: unique symbol = Symbol('invalid');
 
 export type ScalarShape = Exclude<Shape, { type: 'list' | 'map' | 'structure' }>;
 
-/** Where in the input a value is: a structure member, a list item (1-based) or a map entry. */
+/** Where in the input a value is: a structure member, a list item (1-based), a map entry's value or key. */
 export interface At {
   readonly parent: At | undefined;
   readonly shape: Shape;
   readonly member?: string;
   readonly index?: number;
+  /** The map entry whose value (or, with `isKey`, whose key) this is. */
   readonly key?: string;
+  readonly isKey?: true;
+  /** For a list item or map entry: the list or map it is in (a map as validated so far). */
+  readonly container?: unknown;
 }
 
 export interface Failure {
@@ -117,34 +121,46 @@ class Walk {
       case 'list': {
         if (!Array.isArray(value)) return this.#fail('type', value, at);
         this.#count(shape, value.length, value, at);
+        const fast = shape.fastPath?.(value);
+        if (fast) return fast;
+        const item = (i: number): At => ({ parent: at, shape: shape.member, index: i + 1, container: value });
         if (shape.itemsByAction) {
           // The action validates each entry itself; here only that each one is a structure.
-          const bad = value.findIndex((item) => !isRecord(item));
-          if (bad !== -1) this.#fail('type', value[bad], { parent: at, shape: shape.member, index: bad + 1 });
+          const bad = value.findIndex((x) => !isRecord(x));
+          if (bad !== -1) this.#fail('type', value[bad], item(bad));
           return value;
         }
-        return value.map((item, i) =>
-          this.value(shape.member, item, { parent: at, shape: shape.member, index: i + 1 }),
-        );
+        return value.map((x, i) => this.value(shape.member, x, item(i)));
       }
-      case 'map': {
-        if (!isRecord(value)) return this.#fail('type', value, at);
-        const out: Record<string, unknown> = {};
-        for (const [key, v] of Object.entries(value)) {
-          const item = this.value(shape.value, v, { parent: at, shape: shape.value, key });
-          // Own properties, as JSON.parse makes them: a key `__proto__` stays a key (and is refused as one).
-          Object.defineProperty(out, key, {
-            value: item,
-            enumerable: true,
-            writable: true,
-            configurable: true,
-          });
-        }
-        return out;
-      }
+      case 'map':
+        return this.#map(shape, value, at);
       default:
         return this.#scalar(shape, value, at);
     }
+  }
+
+  /**
+   * A map: its size, then every key, then every value (the order AWS lists their failures in). An entry whose
+   * value is not given is no entry, unless the values are left to the action.
+   */
+  #map(shape: MapShape, value: unknown, at: At): unknown {
+    if (!isRecord(value)) return this.#fail('type', value, at);
+    const absent = this.#dialect.absent ?? nullish;
+    const out: Record<string, unknown> = {};
+    const entries = Object.entries(value).filter(
+      ([key, v]) => shape.value.unchecked || !absent(v, { parent: at, shape: shape.value, key }),
+    );
+    // Failures quote the map as validated: `out`, filled in below, is rendered when they are reported.
+    this.#count(shape, entries.length, out, at);
+    if (shape.key)
+      for (const [key] of entries)
+        this.#scalar(shape.key, key, { parent: at, shape: shape.key, key, isKey: true, container: out });
+    for (const [key, v] of entries) {
+      const item = this.value(shape.value, v, { parent: at, shape: shape.value, key, container: out });
+      // Own properties, as JSON.parse makes them: a key `__proto__` stays a key (and is refused as one).
+      Object.defineProperty(out, key, { value: item, enumerable: true, writable: true, configurable: true });
+    }
+    return out;
   }
 
   #member(shape: Shape, value: unknown, at: At): unknown {

@@ -1,11 +1,4 @@
-import {
-  echo,
-  echoJson,
-  Serialization,
-  validationError,
-  type AwsError,
-  type ValidationIssue,
-} from './errors.js';
+import { AwsError, echo, echoJson, Serialization, validationError, type ValidationIssue } from './errors.js';
 import {
   INVALID,
   isTopLevel,
@@ -198,3 +191,145 @@ export function snsDialect(invalidParameter: (message: string) => AwsError): Dia
 export function snsMissingMessage(name: string): string {
   return `${name} Reason: no value for required parameter`;
 }
+
+// ---------------------------------------------------------------------------------------------
+// AWS JSON services (Kinesis, Lambda and its event source mappings)
+
+/**
+ * How AWS prints a rejected value inside "Value ... at 'x'": null bare (`Value null at 'streamName'`), anything
+ * else quoted; blobs as the Java ByteBuffer AWS's server sees, lists as `[a, b]`, maps as `{k=v}`.
+ */
+export function renderIssueValue(value: unknown): string {
+  if (value === undefined || value === null) return 'null';
+  return `'${echo(renderBare(value))}'`;
+}
+
+function renderBare(value: unknown): string {
+  if (value === undefined || value === null) return 'null';
+  if (typeof value === 'string') return value;
+  if (value instanceof Uint8Array)
+    return `java.nio.HeapByteBuffer[pos=0 lim=${value.length} cap=${value.length}]`;
+  if (Array.isArray(value)) return `[${value.map(renderBare).join(', ')}]`;
+  if (typeof value === 'object') {
+    return `{${Object.entries(value as Record<string, unknown>)
+      .map(([k, v]) => `${k}=${renderBare(v)}`)
+      .join(', ')}}`;
+  }
+  return String(value);
+}
+
+/** AWS's "N validation error(s) detected: ...; ..." (at most 10 listed, the count is of all of them). */
+export function validationException(issues: ValidationIssue[]): AwsError {
+  const parts = issues
+    .slice(0, 10)
+    .map(
+      (i) =>
+        `Value ${renderIssueValue(i.value)} at '${i.path}' failed to satisfy constraint: ${i.constraint}`,
+    );
+  const n = issues.length;
+  return new AwsError(
+    'ValidationException',
+    `${n} validation error${n === 1 ? '' : 's'} detected: ${parts.join('; ')}`,
+    400,
+  );
+}
+
+/** AWS's path of a value in "Value ... at '<path>'": lowerCamel members, list items as `N.member`. */
+export function awsPathOf(at: At | undefined): string {
+  if (at?.parent === undefined) return '';
+  const parent = awsPathOf(at.parent);
+  const join = (s: string): string => (parent === '' ? s : `${parent}.${s}`);
+  if (at.member !== undefined) return join(lowerFirst(at.member));
+  if (at.index !== undefined) return join(`${at.index}.member`);
+  return parent; // a map's key or value is reported at the map
+}
+
+/** Every constraint of an item's shape, as AWS lists them for a map's keys or values, or a list's members. */
+function itemConstraints(shape: At['shape']): string {
+  const s = shape as { min?: number; max?: number; pattern?: RegExp; enum?: readonly string[] };
+  const parts: string[] = [];
+  if (s.max !== undefined) parts.push(`Member must have length less than or equal to ${s.max}`);
+  if (s.min !== undefined) parts.push(`Member must have length greater than or equal to ${s.min}`);
+  return `[${parts.join(', ')}]`;
+}
+
+const TYPE_WORDS: Record<string, string> = { integer: 'number', double: 'number', map: 'structure' };
+
+/**
+ * AWS JSON 1.0/1.1, CBOR and REST-JSON services (Kinesis, Lambda): every constraint failure goes into one
+ * ValidationException ("N validation errors detected: Value ... at 'path' failed to satisfy constraint:
+ * ..."), a missing member too ("Member must not be null"); a value of the wrong type is a
+ * SerializationException naming the member. A map's keys and values, and the lengths of a list's members,
+ * are reported at the map or list, once per kind. Timestamps are epoch seconds (also as text) or Dates.
+ */
+export const awsJsonDialect: Dialect = {
+  read(v: unknown, shape: ScalarShape): unknown {
+    if (shape.type !== 'timestamp') return readStrict(v, shape);
+    if (v instanceof Date) return v.getTime();
+    if (typeof v === 'number' && Number.isFinite(v)) return Math.round(v * 1000);
+    if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)))
+      return Math.round(Number(v) * 1000);
+    return INVALID;
+  },
+  fail(f: Failure): AwsError | ValidationIssue {
+    const at = f.at;
+    const path = awsPathOf(at);
+    if (f.kind === 'missing') return { path, value: null, constraint: 'Member must not be null' };
+    const shape = at.shape;
+    if (f.kind === 'type') {
+      // An enum member of the wrong type fails the enum, not the parse.
+      if (shape.type === 'string' && shape.enum)
+        return { path, value: f.raw, constraint: constraintText({ ...f, kind: 'enum' }) };
+      if (shape.type === 'blob' && typeof f.raw === 'string')
+        return Serialization(`Base64 encoded data for ${memberOf(at)} is malformed.`);
+      const word = TYPE_WORDS[shape.type] ?? shape.type;
+      const list = memberOf(at);
+      if (at.index !== undefined) {
+        const which = shape.type === 'structure' ? ` ${at.index}` : '';
+        return Serialization(`Unexpected value type for ${list} member${which}: expected ${word}`);
+      }
+      if (at.key !== undefined)
+        return Serialization(`Unexpected value type for ${list}.${at.key}: expected ${word}`);
+      return Serialization(`Unexpected value type for ${list}: expected ${word}`);
+    }
+    if (at.isKey)
+      return {
+        path,
+        value: at.container,
+        constraint: `Map keys must satisfy constraint: ${itemConstraints(shape)}`,
+      };
+    if (at.key !== undefined)
+      return {
+        path,
+        value: at.container,
+        constraint: `Map value must satisfy constraint: ${itemConstraints(shape)}`,
+      };
+    if (at.index !== undefined && f.kind === 'length')
+      return {
+        path: awsPathOf(at.parent),
+        value: at.container,
+        constraint: `Member must satisfy constraint: ${itemConstraints(shape)}`,
+      };
+    let value = f.value;
+    if (
+      shape.type === 'list' &&
+      shape.member.type === 'structure' &&
+      shape.member.printed &&
+      Array.isArray(value)
+    )
+      value = `[${value.map(() => (shape.member as { printed: string }).printed).join(', ')}]`;
+    return { path, value, constraint: constraintText(f) };
+  },
+  issues(issues) {
+    // A map's or list's members are reported once, however many of them fail.
+    const seen = new Set<string>();
+    return validationException(
+      issues.filter((i) => {
+        const id = `${i.path}\u0000${i.constraint}`;
+        if (seen.has(id)) return false;
+        seen.add(id);
+        return true;
+      }),
+    );
+  },
+};

@@ -1,4 +1,5 @@
-import { AwsError, echo, Serialization, type ValidationIssue } from './errors.js';
+import { AwsError, Serialization, type ValidationIssue } from './errors.js';
+import { validationException } from './validation-dialects.js';
 
 /**
  * Collects AWS-style validation issues for one request and throws them together, like AWS's
@@ -171,45 +172,6 @@ export class Validator {
   check(): void {
     if (this.issues.length > 0) throw validationException(this.issues);
   }
-}
-
-/**
- * How AWS prints a rejected value inside "Value ... at 'x'": null bare (`Value null at 'streamName'`),
- * anything else quoted; blobs as the Java ByteBuffer AWS's server sees, lists as `[a, b]`, maps as `{k=v}`.
- */
-export function renderIssueValue(value: unknown): string {
-  if (value === undefined || value === null) return 'null';
-  return `'${echo(renderBare(value))}'`;
-}
-
-function renderBare(value: unknown): string {
-  if (value === undefined || value === null) return 'null';
-  if (typeof value === 'string') return value;
-  if (value instanceof Uint8Array)
-    return `java.nio.HeapByteBuffer[pos=0 lim=${value.length} cap=${value.length}]`;
-  if (Array.isArray(value)) return `[${value.map(renderBare).join(', ')}]`;
-  if (typeof value === 'object') {
-    return `{${Object.entries(value as Record<string, unknown>)
-      .map(([k, v]) => `${k}=${renderBare(v)}`)
-      .join(', ')}}`;
-  }
-  return String(value);
-}
-
-/** AWS's "N validation error(s) detected: ...; ..." (at most 10 listed, the count is of all of them). */
-export function validationException(issues: ValidationIssue[]): AwsError {
-  const parts = issues
-    .slice(0, 10)
-    .map(
-      (i) =>
-        `Value ${renderIssueValue(i.value)} at '${i.path}' failed to satisfy constraint: ${i.constraint}`,
-    );
-  const n = issues.length;
-  return new AwsError(
-    'ValidationException',
-    `${n} validation error${n === 1 ? '' : 's'} detected: ${parts.join('; ')}`,
-    400,
-  );
 }
 
 export function isAwsError(e: unknown): e is AwsError {

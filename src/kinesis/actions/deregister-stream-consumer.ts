@@ -1,16 +1,13 @@
-import { Validator } from '../../server/validator.js';
+import { operation } from '../../server/operations.js';
 import type { KinesisContext } from '../kinesis-context.js';
-import { consumerTarget } from '../fan-out/consumer-target.js';
+import { CONSUMER_TARGET, consumerOf } from '../fan-out/consumer-target.js';
 import { fanOut } from '../fan-out/fan-out.js';
 
 /** DeregisterStreamConsumer: DELETING (its subscriptions end), gone after the transition delay. */
-export async function deregisterStreamConsumer(
-  k: KinesisContext,
-  input: Record<string, unknown>,
-): Promise<unknown> {
-  const v = new Validator(input);
-  const target = consumerTarget(v, k);
-  v.check();
-  await fanOut(k).consumers.deregister(target());
-  return {};
-}
+export const deregisterStreamConsumer = operation({
+  input: CONSUMER_TARGET,
+  async run(k: KinesisContext, input) {
+    await fanOut(k).consumers.deregister(consumerOf(k, input));
+    return {};
+  },
+});

@@ -1,5 +1,6 @@
-import { Validator } from '../../server/validator.js';
-import { streamTarget, type KinesisContext } from '../kinesis-context.js';
+import { operation } from '../../server/operations.js';
+import { integer, string, structure } from '../../server/shapes.js';
+import { STREAM_TARGET, streamName, type KinesisContext } from '../kinesis-context.js';
 import type { ShardMeta, StreamMeta } from '../model.js';
 import { formatSequenceNumber } from '../sequence-numbers.js';
 
@@ -31,29 +32,30 @@ export function shardsInOrder(meta: StreamMeta): ShardMeta[] {
 }
 
 /** DescribeStream: up to Limit (1-10000, default and cap 100) shards after ExclusiveStartShardId. */
-export async function describeStream(k: KinesisContext, input: Record<string, unknown>): Promise<unknown> {
-  const v = new Validator(input);
-  const target = streamTarget(v, k);
-  const limit = Math.min(
-    v.integer('Limit', { min: 1, max: 10000 }) ?? MAX_SHARDS_PER_CALL,
-    MAX_SHARDS_PER_CALL,
-  );
-  const after = v.string('ExclusiveStartShardId', { min: 1, max: 128, pattern: /[a-zA-Z0-9_.-]+/ });
-  v.check();
-  const meta = k.streams.get(target());
-  const shards = shardsInOrder(meta).filter((s) => after === undefined || s.shardId > after);
-  return {
-    StreamDescription: {
-      StreamName: meta.name,
-      StreamARN: meta.arn,
-      StreamStatus: meta.status,
-      StreamModeDetails: { StreamMode: meta.mode },
-      Shards: shards.slice(0, limit).map((s) => shardShape(meta, s)),
-      HasMoreShards: shards.length > limit,
-      RetentionPeriodHours: meta.retentionHours,
-      StreamCreationTimestamp: new Date(meta.createdAt),
-      EnhancedMonitoring: [{ ShardLevelMetrics: [] }],
-      EncryptionType: meta.encryptionType,
-    },
-  };
-}
+export const describeStream = operation({
+  input: structure({
+    ...STREAM_TARGET,
+    Limit: integer({ min: 1, max: 10000 }),
+    ExclusiveStartShardId: string({ min: 1, max: 128, pattern: /[a-zA-Z0-9_.-]+/ }),
+  }),
+  async run(k: KinesisContext, input) {
+    const limit = Math.min(input.Limit ?? MAX_SHARDS_PER_CALL, MAX_SHARDS_PER_CALL);
+    const after = input.ExclusiveStartShardId;
+    const meta = k.streams.get(streamName(k, input));
+    const shards = shardsInOrder(meta).filter((s) => after === undefined || s.shardId > after);
+    return {
+      StreamDescription: {
+        StreamName: meta.name,
+        StreamARN: meta.arn,
+        StreamStatus: meta.status,
+        StreamModeDetails: { StreamMode: meta.mode },
+        Shards: shards.slice(0, limit).map((s) => shardShape(meta, s)),
+        HasMoreShards: shards.length > limit,
+        RetentionPeriodHours: meta.retentionHours,
+        StreamCreationTimestamp: new Date(meta.createdAt),
+        EnhancedMonitoring: [{ ShardLevelMetrics: [] }],
+        EncryptionType: meta.encryptionType,
+      },
+    };
+  },
+});

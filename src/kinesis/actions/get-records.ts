@@ -1,6 +1,7 @@
 import { ResourceNotFound } from '../../server/errors.js';
 import { PreEncodedJson } from '../../server/protocols/rpc.js';
-import { Validator } from '../../server/validator.js';
+import { operation } from '../../server/operations.js';
+import { integer, required, string, structure } from '../../server/shapes.js';
 import { childShards } from '../child-shards.js';
 import { decodeIterator, encodeIterator } from '../iterators.js';
 import { STREAM_ARN, type KinesisContext } from '../kinesis-context.js';
@@ -25,13 +26,17 @@ export function millisBehindLatest(oldestUnreadArrival: number | undefined, now:
  * NextShardIterator, and MillisBehindLatest. At the end of a closed shard NextShardIterator is null and
  * ChildShards says where to continue.
  */
-export async function getRecords(k: KinesisContext, input: Record<string, unknown>): Promise<unknown> {
-  const v = new Validator(input);
-  const iterator = v.string('ShardIterator', { required: true, min: 1, max: 512 });
-  const limit = v.integer('Limit', { min: 1, max: 10000 }) ?? 10000;
-  v.string('StreamARN', { min: 1, max: 2048, pattern: STREAM_ARN });
-  v.check();
-  const it = decodeIterator(iterator!);
+export const getRecords = operation({
+  input: structure({
+    ShardIterator: required(string({ min: 1, max: 512 })),
+    Limit: integer({ min: 1, max: 10000 }),
+    StreamARN: string({ min: 1, max: 2048, pattern: STREAM_ARN }),
+  }),
+  run: async (k: KinesisContext, input) => readRecords(k, input.ShardIterator, input.Limit ?? 10000),
+});
+
+async function readRecords(k: KinesisContext, iterator: string, limit: number): Promise<unknown> {
+  const it = decodeIterator(iterator);
   // The stream and shard are resolved once; every read below goes through the shard's handle.
   const stream = k.streams.findStream(it.stream);
   if (!stream || stream.meta.createdAt !== it.salt) {

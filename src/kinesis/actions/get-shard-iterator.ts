@@ -1,7 +1,8 @@
 import { InvalidArgument, ResourceNotFound } from '../../server/errors.js';
-import { Validator } from '../../server/validator.js';
+import { operation } from '../../server/operations.js';
+import { required, string, structure, timestamp } from '../../server/shapes.js';
 import { encodeIterator } from '../iterators.js';
-import { streamTarget, type KinesisContext } from '../kinesis-context.js';
+import { STREAM_TARGET, streamName, type KinesisContext } from '../kinesis-context.js';
 import { parseSequenceNumber, SEQUENCE_NUMBER_PATTERN } from '../sequence-numbers.js';
 import type { Shard } from '../shard.js';
 import type { Stream } from '../stream.js';
@@ -77,28 +78,32 @@ export function startPosition(
 }
 
 /** GetShardIterator: an opaque iterator valid for 5 minutes, for any of the five iterator types. */
-export async function getShardIterator(k: KinesisContext, input: Record<string, unknown>): Promise<unknown> {
-  const v = new Validator(input);
-  const target = streamTarget(v, k);
-  const shardId = v.string('ShardId', { required: true, min: 1, max: 128, pattern: /[a-zA-Z0-9_.-]+/ });
-  const type = v.enumeration('ShardIteratorType', TYPES, { required: true });
-  const seq = v.string('StartingSequenceNumber', { pattern: SEQUENCE_NUMBER_PATTERN });
-  const ts = v.timestamp('Timestamp');
-  v.check();
-  const stream = target();
-  // AWS names the shard, not the stream, when either is missing.
-  const missing = `Shard ${shardId} in stream ${stream} under account ${k.streams.account} does not exist`;
-  const s = k.streams.findStream(stream);
-  const shard = s?.findShard(shardId!);
-  if (!s || !shard) throw ResourceNotFound(missing);
-  const position = startPosition(k, s, shard, type!, seq, ts);
-  return {
-    ShardIterator: encodeIterator({
-      stream,
-      salt: s.meta.createdAt,
-      shardId: shardId!,
-      position,
-      issuedAt: Date.now(),
-    }),
-  };
-}
+export const getShardIterator = operation({
+  input: structure({
+    ...STREAM_TARGET,
+    ShardId: required(string({ min: 1, max: 128, pattern: /[a-zA-Z0-9_.-]+/ })),
+    ShardIteratorType: required(string({ enum: TYPES })),
+    StartingSequenceNumber: string({ pattern: SEQUENCE_NUMBER_PATTERN }),
+    Timestamp: timestamp(),
+  }),
+  async run(k: KinesisContext, input) {
+    const { ShardId: shardId, StartingSequenceNumber: seq, Timestamp: ts } = input;
+    const type = input.ShardIteratorType as IteratorType;
+    const stream = streamName(k, input);
+    // AWS names the shard, not the stream, when either is missing.
+    const missing = `Shard ${shardId} in stream ${stream} under account ${k.streams.account} does not exist`;
+    const s = k.streams.findStream(stream);
+    const shard = s?.findShard(shardId);
+    if (!s || !shard) throw ResourceNotFound(missing);
+    const position = startPosition(k, s, shard, type, seq, ts);
+    return {
+      ShardIterator: encodeIterator({
+        stream,
+        salt: s.meta.createdAt,
+        shardId,
+        position,
+        issuedAt: Date.now(),
+      }),
+    };
+  },
+});

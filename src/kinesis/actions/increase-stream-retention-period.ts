@@ -1,10 +1,9 @@
+import { operation } from '../../server/operations.js';
 import type { KinesisContext } from '../kinesis-context.js';
-import { changeRetention } from '../retention.js';
+import { changeRetention, RETENTION_INPUT } from '../retention.js';
 
 /** IncreaseStreamRetentionPeriod: 24..8760 hours, not shorter than the current period. */
-export async function increaseStreamRetentionPeriod(
-  k: KinesisContext,
-  input: Record<string, unknown>,
-): Promise<unknown> {
-  return changeRetention(k, input, 'increase');
-}
+export const increaseStreamRetentionPeriod = operation({
+  input: RETENTION_INPUT,
+  run: (k: KinesisContext, input) => changeRetention(k, input, 'increase'),
+});

@@ -1,6 +1,7 @@
 import { InvalidArgument, ResourceInUse } from '../../server/errors.js';
-import { Validator } from '../../server/validator.js';
-import { streamTarget, type KinesisContext } from '../kinesis-context.js';
+import { operation } from '../../server/operations.js';
+import { integer, required, string, structure, timestamp, type Infer } from '../../server/shapes.js';
+import { STREAM_TARGET, streamName, type KinesisContext } from '../kinesis-context.js';
 import type { ShardMeta, StreamMeta } from '../model.js';
 import { decodeNextToken, encodeNextToken } from '../next-tokens.js';
 import { parentsOf } from '../reshard.js';
@@ -58,33 +59,35 @@ function applyFilter(meta: StreamMeta, shards: ShardMeta[], f: Filter | undefine
  * ListShards: StreamName/StreamARN or NextToken (never both), ExclusiveStartShardId, MaxResults (1-10000,
  * default and cap 1000) and ShardFilter. A NextToken carries the stream, the position and the filter.
  */
-export async function listShards(k: KinesisContext, input: Record<string, unknown>): Promise<unknown> {
-  const v = new Validator(input);
-  const target = streamTarget(v, k, false);
-  const nextToken = v.string('NextToken', { min: 1, max: 1048576 });
-  const maxResults = Math.min(
-    v.integer('MaxResults', { min: 1, max: 10000 }) ?? MAX_SHARDS_PER_CALL,
-    MAX_SHARDS_PER_CALL,
-  );
-  const exclusiveStart = v.string('ExclusiveStartShardId', { min: 1, max: 128, pattern: SHARD_ID });
-  v.timestamp('StreamCreationTimestamp');
-  const filterIn = v.map('ShardFilter');
-  let filter: Filter | undefined;
-  if (filterIn !== undefined) {
-    const fv = new Validator(filterIn);
-    const type = fv.enumeration('Type', FILTER_TYPES, { required: true, path: 'shardFilter.type' });
-    const shardId = fv.string('ShardId', {
-      min: 1,
-      max: 128,
-      pattern: SHARD_ID,
-      path: 'shardFilter.shardId',
-    });
-    const timestamp = fv.timestamp('Timestamp');
-    v.issues.push(...fv.issues);
-    if (type !== undefined) filter = { type, shardId, timestamp };
-  }
-  v.check();
-  let stream = target();
+const INPUT = structure({
+  ...STREAM_TARGET,
+  NextToken: string({ min: 1, max: 1048576 }),
+  MaxResults: integer({ min: 1, max: 10000 }),
+  ExclusiveStartShardId: string({ min: 1, max: 128, pattern: SHARD_ID }),
+  StreamCreationTimestamp: timestamp(),
+  ShardFilter: structure({
+    Type: required(string({ enum: FILTER_TYPES })),
+    ShardId: string({ min: 1, max: 128, pattern: SHARD_ID }),
+    Timestamp: timestamp(),
+  }),
+});
+
+export const listShards = operation({
+  input: INPUT,
+  run: (k: KinesisContext, input) => shardsPage(k, input),
+});
+
+async function shardsPage(k: KinesisContext, input: Infer<typeof INPUT>): Promise<Record<string, unknown>> {
+  const nextToken = input.NextToken;
+  const maxResults = Math.min(input.MaxResults ?? MAX_SHARDS_PER_CALL, MAX_SHARDS_PER_CALL);
+  const exclusiveStart = input.ExclusiveStartShardId;
+  const f = input.ShardFilter;
+  let filter: Filter | undefined = f && {
+    type: f.Type as FilterType,
+    shardId: f.ShardId,
+    timestamp: f.Timestamp,
+  };
+  let stream = streamName(k, input, false);
   let after = exclusiveStart;
   if (nextToken !== undefined) {
     if (stream !== '') throw InvalidArgument('NextToken and StreamName cannot be provided together.');

@@ -1,5 +1,6 @@
 import { AwsError, InvalidArgument, ResourceNotFound } from '../../server/errors.js';
-import { Validator } from '../../server/validator.js';
+import { operation } from '../../server/operations.js';
+import { integer, required, string, structure, timestamp } from '../../server/shapes.js';
 import { STREAM_ARN, type KinesisContext } from '../kinesis-context.js';
 import type { ConsumerMeta } from '../model.js';
 import { consumerShape } from '../fan-out/consumer-arn.js';
@@ -51,18 +52,32 @@ function order(a: ConsumerMeta, b: ConsumerMeta): number {
 }
 
 /** ListStreamConsumers: registration order, paged by MaxResults/NextToken. */
-export async function listStreamConsumers(
+export const listStreamConsumers = operation({
+  input: structure({
+    StreamARN: required(string({ min: 1, max: 2048, pattern: STREAM_ARN })),
+    NextToken: string({ min: 1, max: 1048576 }),
+    MaxResults: integer({ min: 1, max: 10000 }),
+    StreamCreationTimestamp: timestamp(),
+    StreamId: string({ min: 1, max: 24 }),
+  }),
+  run: (k: KinesisContext, input) =>
+    consumersPage(
+      k,
+      input.StreamARN,
+      input.NextToken,
+      input.MaxResults ?? DEFAULT_MAX_RESULTS,
+      input.StreamCreationTimestamp,
+    ),
+});
+
+async function consumersPage(
   k: KinesisContext,
-  input: Record<string, unknown>,
+  streamArn: string,
+  nextToken: string | undefined,
+  maxResults: number,
+  created: number | undefined,
 ): Promise<unknown> {
-  const v = new Validator(input);
-  const streamArn = v.string('StreamARN', { required: true, min: 1, max: 2048, pattern: STREAM_ARN });
-  const nextToken = v.string('NextToken', { min: 1, max: 1048576 });
-  const maxResults = v.integer('MaxResults', { min: 1, max: 10000 }) ?? DEFAULT_MAX_RESULTS;
-  const created = v.timestamp('StreamCreationTimestamp');
-  v.string('StreamId', { min: 1, max: 24 });
-  v.check();
-  const stream = streamFromArn(k, streamArn!);
+  const stream = streamFromArn(k, streamArn);
   const meta = k.streams.get(stream);
   // The creation timestamp tells apart streams of the same name (deleted and re-created).
   if (created !== undefined && Math.floor(created / 1000) !== Math.floor(meta.createdAt / 1000)) {

@@ -1,13 +1,19 @@
 import { MAX_RECORD_BYTES } from '../model.js';
 import { InvalidArgument } from '../../server/errors.js';
-import { Validator } from '../../server/validator.js';
+import { operation } from '../../server/operations.js';
+import { blob, required, string, structure } from '../../server/shapes.js';
 import { MAX_HASH_KEY } from '../hash-keys.js';
-import { streamTarget, type KinesisContext } from '../kinesis-context.js';
+import { STREAM_TARGET, streamName, type KinesisContext } from '../kinesis-context.js';
 import { SEQUENCE_NUMBER_PATTERN } from '../sequence-numbers.js';
 
 export const HASH_KEY_PATTERN = /0|([1-9]\d{0,38})/;
-/** PartitionKey: 1-256 Unicode characters. */
-export const PARTITION_KEY_RULES = { required: true, min: 1, max: 256 } as const;
+/** A record's members (PutRecord's, and each of PutRecords' entries). */
+export const RECORD = {
+  Data: required(blob({ max: MAX_RECORD_BYTES })),
+  /** 1-256 Unicode characters. */
+  PartitionKey: required(string({ min: 1, max: 256 })),
+  ExplicitHashKey: string({ pattern: HASH_KEY_PATTERN }),
+};
 
 /** Parses and range-checks an ExplicitHashKey (a decimal 128-bit integer; the pattern is checked before). */
 export function parseExplicitHashKey(value: string | undefined): bigint | undefined {
@@ -41,18 +47,19 @@ export function checkRecordSize(data: Uint8Array, partitionKey: string): number 
  * is sent once the record is durable. SequenceNumberForOrdering is accepted: our sequence numbers always
  * increase within a shard, which is the ordering it asks for.
  */
-export async function putRecord(k: KinesisContext, input: Record<string, unknown>): Promise<unknown> {
-  const v = new Validator(input);
-  const target = streamTarget(v, k);
-  const data = v.blob('Data', { required: true, max: MAX_RECORD_BYTES });
-  const partitionKey = v.string('PartitionKey', PARTITION_KEY_RULES);
-  const explicit = v.string('ExplicitHashKey', { pattern: HASH_KEY_PATTERN });
-  v.string('SequenceNumberForOrdering', { pattern: SEQUENCE_NUMBER_PATTERN });
-  v.check();
-  checkRecordSize(data!, partitionKey!);
-  const hashKey = parseExplicitHashKey(explicit);
-  const [result] = await k.streams.put(target(), [
-    { data: data!, partitionKey: partitionKey!, explicitHashKey: hashKey },
-  ]);
-  return { ShardId: result!.shardId, SequenceNumber: result!.sequenceNumber, EncryptionType: 'NONE' };
-}
+export const putRecord = operation({
+  input: structure({
+    ...STREAM_TARGET,
+    ...RECORD,
+    SequenceNumberForOrdering: string({ pattern: SEQUENCE_NUMBER_PATTERN }),
+  }),
+  async run(k: KinesisContext, input) {
+    const { Data: data, PartitionKey: partitionKey } = input;
+    checkRecordSize(data, partitionKey);
+    const hashKey = parseExplicitHashKey(input.ExplicitHashKey);
+    const [result] = await k.streams.put(streamName(k, input), [
+      { data, partitionKey, explicitHashKey: hashKey },
+    ]);
+    return { ShardId: result!.shardId, SequenceNumber: result!.sequenceNumber, EncryptionType: 'NONE' };
+  },
+});

@@ -1,7 +1,6 @@
-import type { AwsError } from '../../server/errors.js';
-import type { ApiRequest } from '../../server/http-types.js';
-import { Validator } from '../../server/validator.js';
+import { operation } from '../../server/operations.js';
 import type { StreamingOutput } from '../../server/protocols/rpc.js';
+import { required, string, structure, timestamp } from '../../server/shapes.js';
 import type { KinesisContext } from '../kinesis-context.js';
 import { SEQUENCE_NUMBER_PATTERN } from '../sequence-numbers.js';
 import { CONSUMER_ARN_PATTERN } from '../fan-out/consumer-arn.js';
@@ -22,48 +21,34 @@ const TYPES: readonly IteratorType[] = [
  * response is an event stream (`initial-response`, then SubscribeToShardEvents, exceptions as
  * exception messages) that ends at the subscription's end.
  */
-export async function subscribeToShard(
-  k: KinesisContext,
-  input: Record<string, unknown>,
-  req: ApiRequest,
-): Promise<StreamingOutput> {
-  const v = new Validator(input);
-  const consumerArn = v.string('ConsumerARN', {
-    required: true,
-    min: 1,
-    max: 2048,
-    pattern: CONSUMER_ARN_PATTERN,
-  });
-  const shardId = v.string('ShardId', { required: true, min: 1, max: 128, pattern: /[a-zA-Z0-9_.-]+/ });
-  v.string('StreamId', { min: 1, max: 24 });
-  const sp = v.map('StartingPosition');
-  if (sp === undefined) v.fail('startingPosition', null, 'Member must not be null');
-  const type = sp
-    ? v.enumeration('Type', TYPES, { required: true, path: 'startingPosition.type', value: sp['Type'] })
-    : undefined;
-  const seq = sp
-    ? v.string('SequenceNumber', {
-        pattern: SEQUENCE_NUMBER_PATTERN,
-        path: 'startingPosition.sequenceNumber',
-        value: sp['SequenceNumber'],
-      })
-    : undefined;
-  const ts = sp ? new Validator(sp).timestamp('Timestamp') : undefined;
-  v.check();
-  const sub = fanOut(k).subscriptions.open({
-    consumerArn: consumerArn!,
-    shardId: shardId!,
-    startingPosition: { type: type!, sequenceNumber: seq, timestampMs: ts },
-  });
-  const clientError = (err: unknown): AwsError =>
-    k.app.errors.toAwsError(err, {
-      service: 'kinesis',
-      operation: 'SubscribeToShard',
-      requestId: req.requestId,
+export const subscribeToShard = operation({
+  input: structure({
+    ConsumerARN: required(string({ min: 1, max: 2048, pattern: CONSUMER_ARN_PATTERN })),
+    ShardId: required(string({ min: 1, max: 128, pattern: /[a-zA-Z0-9_.-]+/ })),
+    StreamId: string({ min: 1, max: 24 }),
+    StartingPosition: required(
+      structure({
+        Type: required(string({ enum: TYPES })),
+        SequenceNumber: string({ pattern: SEQUENCE_NUMBER_PATTERN }),
+        Timestamp: timestamp(),
+      }),
+    ),
+  }),
+  async run(k: KinesisContext, input, call): Promise<StreamingOutput> {
+    const sp = input.StartingPosition;
+    const sub = fanOut(k).subscriptions.open({
+      consumerArn: input.ConsumerARN,
+      shardId: input.ShardId,
+      startingPosition: {
+        type: sp.Type as IteratorType,
+        sequenceNumber: sp.SequenceNumber,
+        timestampMs: sp.Timestamp,
+      },
     });
-  return {
-    streaming: true,
-    contentType: EVENT_STREAM_CONTENT_TYPE,
-    stream: subscriptionFrames(sub, clientError),
-  };
-}
+    return {
+      streaming: true,
+      contentType: EVENT_STREAM_CONTENT_TYPE,
+      stream: subscriptionFrames(sub, (err) => call.clientError(err)),
+    };
+  },
+});
