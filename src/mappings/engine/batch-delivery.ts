@@ -61,6 +61,10 @@ export class BatchDelivery {
       invokeCount++;
       const outcome = strategy.judge(result, current);
       this.#emitBatch(current, outcome.kind, clock.now() - started, result.functionError);
+      // A failure while stopping (shutdown, disable, update) may be the stop itself (a worker killed at the
+      // shutdown timeout): the batch is not done, and is delivered again after the restart instead of being
+      // counted against its retries or discarded.
+      if (outcome.kind !== 'success' && this.#host.signal.aborted) throw new Stopped();
       const decision = decide(outcome, current.length, failures, this.#retryConfig());
       if (decision.kind === 'done') {
         this.#d.setResult(m.uuid, LAST_PROCESSING_RESULT.ok);

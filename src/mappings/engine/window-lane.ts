@@ -158,6 +158,8 @@ export class WindowLane {
         iteratorAgeMs: 0,
         ...(result.functionError ? { functionError: result.functionError } : {}),
       });
+      // As in BatchDelivery: a failure while stopping leaves the window to be replayed after the restart.
+      if (outcome.kind !== 'success' && this.#host.signal.aborted) throw new Stopped();
       const decision = decide(outcome, 0, failures, {
         maxRetries: m.maxRetries,
         bisect: false,
