@@ -43,7 +43,7 @@ type Store = 'memory' | 'lmdb';
 
 async function serve(input: { store: Store; dataDir?: string }): Promise<void> {
   const port = parentPort!;
-  const { startApp } = await import('../src/server/app.js');
+  const { startApp } = await import('../src/app/app.js');
   const app = await startApp({
     port: 0,
     transitionDelayMs: 0,

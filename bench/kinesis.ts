@@ -56,7 +56,7 @@ async function serve(input: WorkerInput): Promise<void> {
   let close: () => Promise<void>;
   let listenPort: number;
   if (input.kind === 'tributary') {
-    const { startApp } = await import('../src/server/app.js');
+    const { startApp } = await import('../src/app/app.js');
     // Defaults otherwise: durable lmdb, every write fsync'd before its response.
     const app = await startApp({
       port: 0,

@@ -1,7 +1,7 @@
 /**
  * Lambda invoke overhead and cold start.
  *
- * - warm, server side: `app.lambda.invoker.invoke()` (what the Invoke API and event source mappings call) on a
+ * - warm, server side: `app.lambda.invoke()` (what the Invoke API and event source mappings call) on a
  *   no-op Node.js handler whose worker is already running. This is the whole cost Tributary adds to a warm
  *   invocation: admission, hand-off over the Runtime API to the worker process and back, platform log lines.
  * - warm, over HTTP: the same through @aws-sdk/client-lambda on a kept-alive HTTP/1.1 connection.
@@ -15,7 +15,7 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { Agent } from 'node:http';
 import { cpus, loadavg } from 'node:os';
 import yazl from 'yazl';
-import { startApp } from '../src/server/app.js';
+import { startApp } from '../src/app/app.js';
 import type { LambdaEvents } from '../src/lambda/lambda-events.js';
 
 const WARM = Number(process.env['BENCH_WARM'] ?? 3000);
@@ -82,11 +82,11 @@ async function main(): Promise<void> {
     const payload = Buffer.from('{}');
 
     // Warm up the worker and the JIT on both paths.
-    for (let i = 0; i < 300; i++) await app.lambda.invoker.invoke('noop', payload);
+    for (let i = 0; i < 300; i++) await app.lambda.invoke('noop', payload);
     for (let i = 0; i < 100; i++)
       await client.send(new InvokeCommand({ FunctionName: 'noop', Payload: payload }));
 
-    const direct = await timeEach(WARM, () => app.lambda.invoker.invoke('noop', payload));
+    const direct = await timeEach(WARM, () => app.lambda.invoke('noop', payload));
     rows.push({
       what: 'warm invoke, server side (no-op handler)',
       n: WARM,
@@ -174,7 +174,7 @@ async function coldStarts(
     );
     await before();
     const t = performance.now();
-    await app.lambda.invoker.invoke(name, payload);
+    await app.lambda.invoke(name, payload);
     cold.push(performance.now() - t);
   }
   app.lambda.events.off('invokeEnd', onEnd);

@@ -13,7 +13,7 @@ import { once } from 'node:events';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startApp, type App } from '../src/server/app.js';
+import { startApp, type App } from '../src/app/app.js';
 import { zipFiles } from '../test/mapping-fixtures.js';
 
 const credentials = { accessKeyId: 'bench', secretAccessKey: 'bench' };
@@ -190,18 +190,22 @@ const app = await startApp({
 });
 const k = new KinesisClient({ endpoint: app.endpoint, region: 'us-east-1', credentials });
 const l = new LambdaClient({ endpoint: app.endpoint, region: 'us-east-1', credentials });
+// `BENCH_PARTS=idle npm run bench -- mappings` runs some parts only (latency, throughput, idle).
+const parts = new Set((process.env['BENCH_PARTS'] ?? 'latency,throughput,idle').split(','));
 try {
-  await latency(app, k, l);
-  console.log(
-    '\n## Throughput to a no-op handler (durable lmdb, fsync on; records/s from mapping creation to last batch)',
-  );
-  console.log(
-    '| BatchSize | shards | records | records/s | sustained records/s (last 3/4) | batches | server CPU (cores) | target |',
-  );
-  console.log('|---|---|---|---|---|---|---|---|');
-  await throughput(app, k, l, 100, 200_000);
-  await throughput(app, k, l, 1000, 400_000);
-  await idle(app, k, l);
+  if (parts.has('latency')) await latency(app, k, l);
+  if (parts.has('throughput')) {
+    console.log(
+      '\n## Throughput to a no-op handler (durable lmdb, fsync on; records/s from mapping creation to last batch)',
+    );
+    console.log(
+      '| BatchSize | shards | records | records/s | sustained records/s (last 3/4) | batches | server CPU (cores) | target |',
+    );
+    console.log('|---|---|---|---|---|---|---|---|');
+    await throughput(app, k, l, 100, 200_000);
+    await throughput(app, k, l, 1000, 400_000);
+  }
+  if (parts.has('idle')) await idle(app, k, l);
 } finally {
   k.destroy();
   l.destroy();

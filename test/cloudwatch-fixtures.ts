@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gunzipSync } from 'node:zlib';
-import type { App } from '../src/server/app.js';
+import type { App } from '../src/app/app.js';
 import { credentials, eventMatching, region, tempDir, type Transport } from './helpers.js';
 
 const exec = promisify(execFile);

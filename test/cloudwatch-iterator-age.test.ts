@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-cloudwatch';
 import { PutRecordCommand, PutRecordsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { CreateEventSourceMappingCommand, type LambdaClient } from '@aws-sdk/client-lambda';
-import type { App } from '../src/server/app.js';
+import type { App } from '../src/app/app.js';
 import { awsCli, kinesisClient, startTestServer } from './helpers.js';
 import { createRecordingFunction, createStream, lambdaClient, recordsDelivered } from './mapping-fixtures.js';
 import { cloudWatchClient, iso, TestClock } from './cloudwatch-fixtures.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { describe, it } from 'node:test';
 import { GetMetricStatisticsCommand, ListMetricsCommand } from '@aws-sdk/client-cloudwatch';
-import type { App } from '../src/server/app.js';
+import type { App } from '../src/app/app.js';
 import { startTestServer, tempDir } from './helpers.js';
 import { cloudWatchClient, TestClock } from './cloudwatch-fixtures.js';
 

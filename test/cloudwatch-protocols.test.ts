@@ -5,7 +5,7 @@ import {
   GetMetricStatisticsCommand,
   ListMetricsCommand,
 } from '@aws-sdk/client-cloudwatch';
-import type { App } from '../src/server/app.js';
+import type { App } from '../src/app/app.js';
 import { startTestServer, transports } from './helpers.js';
 import {
   botocoreDataDir,

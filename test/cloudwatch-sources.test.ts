@@ -25,7 +25,7 @@ import {
   GetQueueAttributesCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
-import type { App } from '../src/server/app.js';
+import type { App } from '../src/app/app.js';
 import { credentials, kinesisClient, region, startTestServer } from './helpers.js';
 import { createRecordingFunction, createStream, mappingEvent, recordsDelivered } from './mapping-fixtures.js';
 import { cloudWatchClient, TestClock } from './cloudwatch-fixtures.js';

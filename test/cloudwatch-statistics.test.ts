@@ -9,7 +9,7 @@ import {
   type GetMetricStatisticsCommandInput,
   type ListMetricsCommandInput,
 } from '@aws-sdk/client-cloudwatch';
-import type { App } from '../src/server/app.js';
+import type { App } from '../src/app/app.js';
 import { Distribution, EXACT_LIMIT } from '../src/cloudwatch/distribution.js';
 import { startTestServer } from './helpers.js';
 import { cloudWatchClient, TestClock } from './cloudwatch-fixtures.js';

@@ -8,7 +8,7 @@ import {
   KinesisClient,
   RegisterStreamConsumerCommand,
 } from '@aws-sdk/client-kinesis';
-import type { App } from '../src/server/app.js';
+import type { App } from '../src/app/app.js';
 import { assertConsumersDeletable } from '../src/kinesis/fan-out/consumers.js';
 import type { StreamMeta } from '../src/kinesis/model.js';
 import {

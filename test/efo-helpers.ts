@@ -8,7 +8,7 @@ import {
   type SubscribeToShardEvent,
   type SubscribeToShardEventStream,
 } from '@aws-sdk/client-kinesis';
-import type { App } from '../src/server/app.js';
+import type { App } from '../src/app/app.js';
 import { fanOut } from '../src/kinesis/fan-out/fan-out.js';
 import type { FanOutOptions } from '../src/kinesis/fan-out/options.js';
 

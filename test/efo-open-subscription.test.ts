@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { after, before, describe, it } from 'node:test';
 import { PutRecordsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
-import type { App } from '../src/server/app.js';
+import type { App } from '../src/app/app.js';
 import { openSubscription, type SubscriptionEvent } from '../src/kinesis/fan-out/index.js';
 import { kinesisClient, startTestServer } from './helpers.js';
 import { configureFanOut, createStream, registerConsumer, subscribe, text } from './efo-helpers.js';

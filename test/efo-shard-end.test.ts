@@ -7,7 +7,7 @@ import {
   SplitShardCommand,
   type KinesisClient,
 } from '@aws-sdk/client-kinesis';
-import type { App } from '../src/server/app.js';
+import type { App } from '../src/app/app.js';
 import { kinesisClient, startTestServer, transports } from './helpers.js';
 import { configureFanOut, createStream, registerConsumer, subscribe, text } from './efo-helpers.js';
 

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { once } from 'node:events';
 import { after, before, describe, it } from 'node:test';
 import { PutRecordCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
-import type { App } from '../src/server/app.js';
+import type { App } from '../src/app/app.js';
 import { kinesisClient, startTestServer, transports, waitFor } from './helpers.js';
 import {
   configureFanOut,

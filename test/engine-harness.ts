@@ -148,11 +148,11 @@ export class InProcessEngine {
     instance.mappings = new Mappings(ctx, {
       streams: this.streams,
       kinesis,
-      invoker: () => invoker,
-      destinations: () => ({
+      invoker,
+      destinations: {
         exists: (arn) => arn === DLQ,
         send: async () => undefined,
-      }),
+      },
       options: { retryBaseMs: 50, retryMaxMs: 2000, checkpointDelayMs: 0, clock: this.clock },
     });
     const m = instance.mappings as unknown as import('node:events').EventEmitter<MappingEvents>;

@@ -9,7 +9,7 @@ import { KinesisClient, ListStreamsCommand, DescribeStreamCommand } from '@aws-s
 import { LambdaClient, ListEventSourceMappingsCommand, ListFunctionsCommand } from '@aws-sdk/client-lambda';
 import { ListTopicsCommand, SNSClient } from '@aws-sdk/client-sns';
 import { ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import type { App } from '../src/server/app.js';
+import type { App } from '../src/app/app.js';
 import { decodeCbor } from '../src/server/protocols/smithy-cbor.js';
 import { credentials, region, startTestServer } from './helpers.js';
 import { modelDirFor } from './cloudwatch-fixtures.js';

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
 import { KinesisClient, ListStreamsCommand } from '@aws-sdk/client-kinesis';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import type { Health } from '../src/server/admin-service.js';
+import type { Health } from '../src/app/admin-service.js';
 import { credentials, region, startTestServer, tempDir } from './helpers.js';
 import { Gate } from './gate.js';
 import { createNodeFunction, decode } from './lambda-helpers.js';

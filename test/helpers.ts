@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { startApp, type App, type StartOptions } from '../src/server/app.js';
+import { startApp, type App, type StartOptions } from '../src/app/app.js';
 
 export const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 export const region = 'us-east-1';

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { after, before, describe, it } from 'node:test';
 import { decode, encode, Tag } from 'cbor-x';
-import type { App } from '../src/server/app.js';
+import type { App } from '../src/app/app.js';
 import { startTestServer } from './helpers.js';
 import { rawKinesis } from './kinesis-fixtures.js';
 

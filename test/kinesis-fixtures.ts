@@ -5,7 +5,7 @@ import {
   type KinesisClient,
   type Shard,
 } from '@aws-sdk/client-kinesis';
-import type { App } from '../src/server/app.js';
+import type { App } from '../src/app/app.js';
 
 /** Asserts that `p` rejects with an AWS error of `type`, and (when given) a message matching `message`. */
 export async function expectAwsError(

@@ -11,7 +11,7 @@ import {
   type KinesisClient,
 } from '@aws-sdk/client-kinesis';
 import { encode as cborEncode, decode as cborDecode } from 'cbor-x';
-import type { App } from '../src/server/app.js';
+import type { App } from '../src/app/app.js';
 import { kinesisClient, startTestServer } from './helpers.js';
 import { createStream, rawKinesis } from './kinesis-fixtures.js';
 

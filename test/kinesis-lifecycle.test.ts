@@ -13,7 +13,7 @@ import {
   UpdateShardCountCommand,
   type KinesisClient,
 } from '@aws-sdk/client-kinesis';
-import type { App } from '../src/server/app.js';
+import type { App } from '../src/app/app.js';
 import type { StreamStatus } from '../src/kinesis/model.js';
 import { kinesisClient, startTestServer } from './helpers.js';
 import { expectAwsError } from './kinesis-fixtures.js';

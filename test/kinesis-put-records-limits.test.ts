@@ -9,7 +9,7 @@ import {
   PutRecordsCommand,
   type PutRecordsRequestEntry,
 } from '@aws-sdk/client-kinesis';
-import type { App } from '../src/server/app.js';
+import type { App } from '../src/app/app.js';
 import { kinesisClient, startTestServer } from './helpers.js';
 
 /**

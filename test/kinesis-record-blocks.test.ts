@@ -14,7 +14,7 @@ import { ShardLog } from '../src/kinesis/shard-log.js';
 import { LmdbStore } from '../src/store/lmdb-store.js';
 import { MemoryStore } from '../src/store/memory-store.js';
 import type { Store } from '../src/store/store.js';
-import type { App } from '../src/server/app.js';
+import type { App } from '../src/app/app.js';
 import { kinesisClient, startTestServer, tempDir, transports } from './helpers.js';
 import { createStream } from './kinesis-fixtures.js';
 

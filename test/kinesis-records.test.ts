@@ -11,7 +11,7 @@ import {
   type KinesisClient,
   type Shard,
 } from '@aws-sdk/client-kinesis';
-import type { App } from '../src/server/app.js';
+import type { App } from '../src/app/app.js';
 import { decodeIterator, encodeIterator, ITERATOR_TTL_MS } from '../src/kinesis/iterators.js';
 import { kinesisClient, startTestServer, transports, waitFor } from './helpers.js';
 import { createStream, expectAwsError } from './kinesis-fixtures.js';

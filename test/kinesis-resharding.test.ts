@@ -14,7 +14,7 @@ import {
   type KinesisClient,
   type Shard,
 } from '@aws-sdk/client-kinesis';
-import type { App } from '../src/server/app.js';
+import type { App } from '../src/app/app.js';
 import { kinesisClient, startTestServer, transports } from './helpers.js';
 import { createStream, expectAwsError } from './kinesis-fixtures.js';
 

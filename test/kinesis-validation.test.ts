@@ -15,7 +15,7 @@ import {
   RemoveTagsFromStreamCommand,
   type KinesisClient,
 } from '@aws-sdk/client-kinesis';
-import type { App } from '../src/server/app.js';
+import type { App } from '../src/app/app.js';
 import { encodeNextToken } from '../src/kinesis/next-tokens.js';
 import { kinesisClient, startTestServer } from './helpers.js';
 import { createStream, expectAwsError, rawKinesis, wideString } from './kinesis-fixtures.js';

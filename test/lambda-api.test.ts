@@ -19,7 +19,7 @@ import {
   waitUntilFunctionActiveV2,
   type LambdaClient,
 } from '@aws-sdk/client-lambda';
-import type { App } from '../src/server/app.js';
+import type { App } from '../src/app/app.js';
 import { startTestServer } from './helpers.js';
 import {
   createNodeFunction,

@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
-import type { App } from '../src/server/app.js';
+import type { App } from '../src/app/app.js';
 import { awsCli, createFunctionWithCli, startTestServer, tempDir } from './helpers.js';
 import { makeZip } from './lambda-helpers.js';
 

@@ -9,7 +9,7 @@ import {
   TooManyRequestsException,
   type InvokeCommandOutput,
 } from '@aws-sdk/client-lambda';
-import type { App } from '../src/server/app.js';
+import type { App } from '../src/app/app.js';
 import type { LambdaEvents } from '../src/lambda/lambda-events.js';
 import { compileLambdaOptions, defaultMaxWorkers, LambdaOptionsError } from '../src/lambda/lambda-options.js';
 import { upOptions } from '../src/cli/up.js';
@@ -205,11 +205,11 @@ describe('Lambda reserved concurrency: Event invokes, mappings, 0', () => {
     gate.shut();
     const start = gate.arrived.length;
     const running = [
-      app.lambda.invoker.invoke('capped', Buffer.from('{"id":"m1"}')),
-      app.lambda.invoker.invoke('capped', Buffer.from('{"id":"m2"}')),
+      app.lambda.invoke('capped', Buffer.from('{"id":"m1"}')),
+      app.lambda.invoke('capped', Buffer.from('{"id":"m2"}')),
     ];
     await gate.reached(start + 2);
-    await assert.rejects(app.lambda.invoker.invoke('capped', Buffer.from('{"id":"m3"}')), {
+    await assert.rejects(app.lambda.invoke('capped', Buffer.from('{"id":"m3"}')), {
       name: 'TooManyRequestsException',
       extra: { Reason: 'ReservedFunctionConcurrentInvocationLimitExceeded' },
     });
@@ -285,7 +285,7 @@ describe('Lambda account concurrency', () => {
       const start = gate.arrived.length;
       const all = admitted(app, 100, 'u');
       const fill = Array.from({ length: 100 }, (_, i) =>
-        app.lambda.invoker.invoke('u', Buffer.from(JSON.stringify({ id: `u${i}` }))),
+        app.lambda.invoke('u', Buffer.from(JSON.stringify({ id: `u${i}` }))),
       );
       await all;
       await gate.reached(start + 2);

@@ -1,7 +1,7 @@
 import { CreateFunctionCommand, LambdaClient, type CreateFunctionCommandInput } from '@aws-sdk/client-lambda';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import yazl from 'yazl';
-import type { App } from '../src/server/app.js';
+import type { App } from '../src/app/app.js';
 import { credentials, region } from './helpers.js';
 
 /** Which HTTP handler a Lambda client uses: the SDK default (HTTP/1.1 for Lambda) or an explicit NodeHttpHandler. */

@@ -8,7 +8,7 @@ import {
   type InvokeCommandOutput,
   type LambdaClient,
 } from '@aws-sdk/client-lambda';
-import type { App } from '../src/server/app.js';
+import type { App } from '../src/app/app.js';
 import type { LambdaEvents } from '../src/lambda/lambda-events.js';
 import { startTestServer, waitFor } from './helpers.js';
 import { createNodeFunction, decode, lambdaClient, makeZip, ROLE } from './lambda-helpers.js';
@@ -427,7 +427,7 @@ describe('Lambda invocations in worker processes', () => {
   });
 
   it('the FunctionInvoker interface (used by event source mappings) runs the same workers', async () => {
-    const ok = await app.lambda.invoker.invoke(
+    const ok = await app.lambda.invoke(
       'arn:aws:lambda:us-east-1:000000000000:function:warm',
       Buffer.from('{}'),
     );
@@ -435,15 +435,15 @@ describe('Lambda invocations in worker processes', () => {
     assert.equal(ok.functionError, undefined);
     assert.equal(ok.executedVersion, '$LATEST');
     assert.equal(typeof (JSON.parse(ok.payload.toString()) as { n: number }).n, 'number');
-    const bad = await app.lambda.invoker.invoke('thrower', Buffer.from('{}'));
+    const bad = await app.lambda.invoke('thrower', Buffer.from('{}'));
     assert.equal(bad.functionError, 'Unhandled');
-    assert.deepEqual(app.lambda.invoker.lookup('warm'), {
+    assert.deepEqual(app.lambda.lookup('warm'), {
       functionName: 'warm',
       functionArn: 'arn:aws:lambda:us-east-1:000000000000:function:warm',
       role: ROLE,
     });
-    assert.equal(app.lambda.invoker.lookup('absent'), undefined);
-    await assert.rejects(app.lambda.invoker.invoke('absent', Buffer.from('{}')), {
+    assert.equal(app.lambda.lookup('absent'), undefined);
+    await assert.rejects(app.lambda.invoke('absent', Buffer.from('{}')), {
       name: 'ResourceNotFoundException',
     });
   });

@@ -15,7 +15,7 @@ import {
   UpdateEventSourceMappingCommand,
   type LambdaClient,
 } from '@aws-sdk/client-lambda';
-import type { App } from '../src/server/app.js';
+import type { App } from '../src/app/app.js';
 import { kinesisClient, startTestServer } from './helpers.js';
 import { createNodeFunction, lambdaClient } from './lambda-helpers.js';
 

@@ -9,7 +9,7 @@ import {
   UpdateEventSourceMappingCommand,
   type LambdaClient,
 } from '@aws-sdk/client-lambda';
-import type { App } from '../src/server/app.js';
+import type { App } from '../src/app/app.js';
 import { kinesisClient, startTestServer, transports } from './helpers.js';
 import { createRecordingFunction, createStream, lambdaClient, mappingState } from './mapping-fixtures.js';
 

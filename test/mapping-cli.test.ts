@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { App } from '../src/server/app.js';
+import type { App } from '../src/app/app.js';
 import { awsCli, createFunctionWithCli, rawBlobArgs, startTestServer, tempDir, waitFor } from './helpers.js';
 import { RECORDING_HANDLER, recordsDelivered, zipFiles, type RecordedInvoke } from './mapping-fixtures.js';
 import { readFileSync, existsSync } from 'node:fs';

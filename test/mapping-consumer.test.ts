@@ -10,7 +10,7 @@ import {
   type KinesisClient,
 } from '@aws-sdk/client-kinesis';
 import { CreateEventSourceMappingCommand, type LambdaClient } from '@aws-sdk/client-lambda';
-import type { App } from '../src/server/app.js';
+import type { App } from '../src/app/app.js';
 import { waitFor } from './helpers.js';
 import {
   createRecordingFunction,

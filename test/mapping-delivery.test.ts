@@ -6,7 +6,7 @@ import {
   UpdateEventSourceMappingCommand,
   type LambdaClient,
 } from '@aws-sdk/client-lambda';
-import type { App } from '../src/server/app.js';
+import type { App } from '../src/app/app.js';
 
 import {
   createRecordingFunction,

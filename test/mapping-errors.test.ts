@@ -9,7 +9,7 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
-import type { App } from '../src/server/app.js';
+import type { App } from '../src/app/app.js';
 import { credentials, kinesisClient, region, startTestServer, waitFor } from './helpers.js';
 import {
   createRecordingFunction,

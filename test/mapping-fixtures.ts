@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import yazl from 'yazl';
 import { after, before } from 'node:test';
-import type { App, StartOptions } from '../src/server/app.js';
+import type { App, StartOptions } from '../src/app/app.js';
 import type { MappingEvents } from '../src/mappings/engine/events.js';
 import type { MappingState } from '../src/mappings/model.js';
 import type { EventEmitter } from 'node:events';

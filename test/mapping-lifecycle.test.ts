@@ -18,7 +18,7 @@ import {
   UpdateEventSourceMappingCommand,
   type LambdaClient,
 } from '@aws-sdk/client-lambda';
-import type { App } from '../src/server/app.js';
+import type { App } from '../src/app/app.js';
 import { kinesisClient, startTestServer, tempDir, transports, waitFor } from './helpers.js';
 import {
   createRecordingFunction,

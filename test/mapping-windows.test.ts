@@ -7,7 +7,7 @@ import {
   type CreateEventSourceMappingCommandOutput,
   type LambdaClient,
 } from '@aws-sdk/client-lambda';
-import type { App } from '../src/server/app.js';
+import type { App } from '../src/app/app.js';
 import { waitFor } from './helpers.js';
 import {
   createRecordingFunction,

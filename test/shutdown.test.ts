@@ -14,7 +14,7 @@ import {
   InvokeCommand,
   LambdaClient,
 } from '@aws-sdk/client-lambda';
-import type { Health } from '../src/server/admin-service.js';
+import type { Health } from '../src/app/admin-service.js';
 import { credentials, region, tempDir, waitFor } from './helpers.js';
 import { Gate } from './gate.js';
 import { createNodeFunction, decode } from './lambda-helpers.js';

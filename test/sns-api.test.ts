@@ -25,7 +25,7 @@ import {
   ReceiveMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import type { App } from '../src/server/app.js';
+import type { App } from '../src/app/app.js';
 import { startTestServer, waitFor } from './helpers.js';
 import { queueArnOf, queryPost, sdkHandlers, snsClient, sqsClient, xml1 } from './sqs-sns-helpers.js';
 

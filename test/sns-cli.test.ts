@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { after, before, describe, it } from 'node:test';
-import type { App } from '../src/server/app.js';
+import type { App } from '../src/app/app.js';
 import { awsCli, startTestServer } from './helpers.js';
 
 /** The AWS CLI speaks the query protocol to SNS (the only protocol of the SNS model). */

@@ -39,7 +39,7 @@ describe('SNS lambda subscriptions', () => {
   const fnArn = 'arn:aws:lambda:us-east-1:000000000000:function:on-failure';
   let ctx: AppContext;
   let sns: Sns;
-  let invoker: RecordingInvoker | undefined;
+  const invoker = new RecordingInvoker();
   let topicArn: string;
   let subscriptionArn: string;
   before(async () => {
@@ -51,7 +51,7 @@ describe('SNS lambda subscriptions', () => {
       errors: new ErrorPath(log, new Registry()),
       endpoint: { host: '127.0.0.1', port: 4600 },
     };
-    sns = createSns(ctx, { sqs: createSqs(ctx), invoker: () => invoker });
+    sns = createSns(ctx, { sqs: createSqs(ctx), invoker });
     const topic = await sns.topics.createTopic('to-lambda', {}, {});
     topicArn = topic.arn;
     subscriptionArn = (await sns.topics.subscribe(topic, 'lambda', fnArn, {})).arn;
@@ -62,7 +62,7 @@ describe('SNS lambda subscriptions', () => {
   });
 
   it('invokes the function asynchronously with the aws:sns event shape', async () => {
-    invoker = new RecordingInvoker();
+    invoker.calls.length = 0;
     await sns.publish(topicArn, 'hello function', {
       subject: 'Hi',
       messageAttributes: { k: { DataType: 'String', StringValue: 'v' } },
@@ -103,7 +103,7 @@ describe('SNS lambda subscriptions', () => {
   });
 
   it('sends Subject null and empty MessageAttributes when the message has none', async () => {
-    invoker = new RecordingInvoker();
+    invoker.calls.length = 0;
     await sns.publish(topicArn, 'bare');
     const s = (invoker.calls[0]!.event as { Records: Array<{ Sns: Record<string, unknown> }> }).Records[0]!
       .Sns;
@@ -112,18 +112,22 @@ describe('SNS lambda subscriptions', () => {
   });
 
   it('reports a failed delivery without failing Publish (no Lambda, or the invoke is refused)', async () => {
-    invoker = undefined;
-    const failed = once(sns.topics, 'delivery-failed');
-    await sns.publish(topicArn, 'nobody home');
+    // SNS built without Lambda.
+    const alone = createSns(ctx, { sqs: createSqs(ctx) });
+    const topic = await alone.topics.createTopic('to-lambda-alone', {}, {});
+    const aloneSubscription = (await alone.topics.subscribe(topic, 'lambda', fnArn, {})).arn;
+    const failed = once(alone.topics, 'delivery-failed');
+    await alone.publish(topic.arn, 'nobody home');
     const [e] = (await failed) as [{ subscriptionArn: string; protocol: string; error: string }];
-    assert.equal(e.subscriptionArn, subscriptionArn);
+    assert.equal(e.subscriptionArn, aloneSubscription);
     assert.equal(e.protocol, 'lambda');
     assert.match(e.error, /Lambda is not available/);
-    invoker = new RecordingInvoker();
+    await alone.close();
     invoker.fail = new Error('Function not found');
     const again = once(sns.topics, 'delivery-failed');
     await sns.publish(topicArn, 'refused');
     assert.match(((await again) as [{ error: string }])[0].error, /Function not found/);
+    invoker.fail = undefined;
   });
 
   it('rejects publishing to a missing topic through the internal API', async () => {

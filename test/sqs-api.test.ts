@@ -23,7 +23,7 @@ import {
   UntagQueueCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import type { App } from '../src/server/app.js';
+import type { App } from '../src/app/app.js';
 import { startTestServer } from './helpers.js';
 import { jsonPost, queueArnOf, sdkHandlers, sqsClient } from './sqs-sns-helpers.js';
 

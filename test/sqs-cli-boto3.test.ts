@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { execFile } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import type { App } from '../src/server/app.js';
+import type { App } from '../src/app/app.js';
 import { awsCli, region, startTestServer } from './helpers.js';
 
 const exec = promisify(execFile);

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import type { App } from '../src/server/app.js';
+import type { App } from '../src/app/app.js';
 import type { ApiRequest } from '../src/server/http-types.js';
 import { startTestServer, waitFor } from './helpers.js';
 import { queryPost, xml1, xmlAll } from './sqs-sns-helpers.js';

@@ -1,7 +1,7 @@
 import { SNSClient } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import type { App } from '../src/server/app.js';
+import type { App } from '../src/app/app.js';
 import { credentials, region } from './helpers.js';
 
 /** The SDK's own request handler, or an explicit HTTP/1.1 NodeHttpHandler. */

@@ -18,7 +18,7 @@ import {
   PublishCommand,
   type SNSClient,
 } from '@aws-sdk/client-sns';
-import type { App } from '../src/server/app.js';
+import type { App } from '../src/app/app.js';
 import { startTestServer } from './helpers.js';
 import { queueArnOf, snsClient, sqsClient, xml1 } from './sqs-sns-helpers.js';
 

@@ -17,7 +17,7 @@ import {
   SendMessageBatchCommand,
   SendMessageCommand,
 } from '@aws-sdk/client-sqs';
-import type { App } from '../src/server/app.js';
+import type { App } from '../src/app/app.js';
 import { startTestServer, tempDir } from './helpers.js';
 import { queueArnOf, snsClient, sqsClient } from './sqs-sns-helpers.js';
 

@@ -7,8 +7,8 @@ import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { PutRecordsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { CreateEventSourceMappingCommand, type LambdaClient } from '@aws-sdk/client-lambda';
-import type { App } from '../src/server/app.js';
-import type { StatusReport } from '../src/server/status-report.js';
+import type { App } from '../src/app/app.js';
+import type { StatusReport } from '../src/app/status-report.js';
 import { CLEAR, renderStatus, status, statusEndpoint } from '../src/cli/status.js';
 import { kinesisClient, startTestServer } from './helpers.js';
 import {

@@ -1,4 +1,4 @@
-import type { StatusReport } from '../server/status-report.js';
+import type { StatusReport } from '../app/status-report.js';
 
 export interface StatusFlags {
   /** Server to ask. */

@@ -1,4 +1,4 @@
-import type { App, StartOptions } from '../server/app.js';
+import type { App, StartOptions } from '../app/app.js';
 import {
   compileServerOptions,
   LOG_LEVELS,
@@ -260,7 +260,7 @@ export async function up(flags: UpFlags): Promise<void> {
   process.on('SIGTERM', () => onSignal('SIGTERM'));
 
   // Loaded here, not at the top: `tributary status` and `logs` never need the server's modules.
-  const { startApp } = await import('../server/app.js');
+  const { startApp } = await import('../app/app.js');
   try {
     app = await startApp(upOptions(flags));
   } catch (err) {

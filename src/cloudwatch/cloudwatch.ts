@@ -35,15 +35,12 @@ const OPERATIONS: Record<string, AnyOperation<MetricStore>> = {
 export interface CloudWatchSources {
   streams: StreamEventSource;
   mappings: MappingEventSource;
-  /** Set once the Lambda component exists (see `attachLambda`). */
-  lambda?: InvokeEventSource;
+  lambda: InvokeEventSource;
 }
 
 export interface CloudWatch extends Component {
   readonly store: MetricStore;
   readonly recorder: MetricRecorder;
-  /** Subscribes to the Lambda component's invoke events (per-function metrics). */
-  attachLambda(source: InvokeEventSource): void;
 }
 
 /**
@@ -64,13 +61,7 @@ export function createCloudWatch(
   const recorder = new MetricRecorder(store, new PrometheusBridge(registry));
   recordMappingMetrics(sources.mappings, recorder);
   recordStreamMetrics(sources.streams, sources.mappings, recorder);
-  let lambdaAttached = false;
-  const attachLambda = (source: InvokeEventSource): void => {
-    if (lambdaAttached) return;
-    lambdaAttached = true;
-    recordLambdaMetrics(source, recorder);
-  };
-  if (sources.lambda) attachLambda(sources.lambda);
+  recordLambdaMetrics(sources.lambda, recorder);
 
   const host: OperationsHost<MetricStore> = {
     context: store,
@@ -83,7 +74,6 @@ export function createCloudWatch(
     name: 'cloudwatch',
     store,
     recorder,
-    attachLambda,
     services: [
       rpcService({
         name: 'cloudwatch-json',

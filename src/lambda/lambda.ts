@@ -22,8 +22,6 @@ import { registerWorkerMetrics } from './worker-metrics.js';
 export interface Lambda extends Component, FunctionInvoker {
   /** Its part of the Lambda REST API (the function routes): see `lambdaRestService`. */
   readonly lambdaRoutes: RestRoutes;
-  /** The same object, typed as what the mapping engine and SNS need. */
-  readonly invoker: FunctionInvoker;
   readonly events: EventEmitter<LambdaEvents>;
   readonly functions: FunctionRegistry;
   readonly limiter: ConcurrencyLimiter;
@@ -182,9 +180,6 @@ export function createLambda(app: AppContext, opts: LambdaOptions, metrics: Regi
     invoke,
     invokeAsync,
     lookup,
-    get invoker(): FunctionInvoker {
-      return lambda;
-    },
     events,
     functions,
     limiter,

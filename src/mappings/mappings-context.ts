@@ -11,8 +11,8 @@ import type { MappingMeta } from './model.js';
 export interface MappingsContext {
   app: AppContext;
   streams: StreamRegistry;
-  invoker: () => FunctionInvoker;
-  destinations: () => DestinationSender | undefined;
+  invoker: FunctionInvoker;
+  destinations: DestinationSender | undefined;
   events: EventEmitter<MappingEvents>;
   all(): MappingMeta[];
   /** Throws ResourceNotFoundException for an unknown UUID. */

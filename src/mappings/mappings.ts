@@ -70,9 +70,9 @@ export interface MappingsDeps {
   streams: StreamRegistry;
   /** For reading through enhanced fan-out consumers. */
   kinesis: KinesisContext;
-  /** Resolved lazily: Lambda is built beside the mappings. */
-  invoker: () => FunctionInvoker;
-  destinations: () => DestinationSender | undefined;
+  invoker: FunctionInvoker;
+  /** Where on-failure destinations are delivered; without it a mapping cannot name one. */
+  destinations?: DestinationSender;
   options?: MappingsOptions;
 }
 
@@ -281,7 +281,7 @@ export class Mappings extends EventEmitter<MappingEvents> implements Component {
       this.#setResult(m.UUID, 'PROBLEM: Stream not found');
       return;
     }
-    const fn = this.#deps.invoker().lookup(m.FunctionArn);
+    const fn = this.#deps.invoker.lookup(m.FunctionArn);
     const filter = m.FilterCriteria ? compileFilterCriteria(m.FilterCriteria) : undefined;
     const compiled = compileMapping(
       m,
@@ -292,9 +292,9 @@ export class Mappings extends EventEmitter<MappingEvents> implements Component {
       source.consumerArn,
     );
     const o = this.#opts;
-    const sender = this.#deps.destinations();
+    const sender = this.#deps.destinations;
     const deps: EngineDeps = {
-      invoker: this.#deps.invoker(),
+      invoker: this.#deps.invoker,
       sink: sender
         ? new FailureSink(sender, o.clock, { baseMs: o.retryBaseMs, maxMs: o.retryMaxMs })
         : undefined,

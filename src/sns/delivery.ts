@@ -7,11 +7,10 @@ import type { Publication, SnsMessageAttributes, SubscriptionMeta } from './mode
 import { lambdaEvent, messageFor, sqsEnvelope, type EnvelopeUrls } from './notification.js';
 import type { TopicRegistry } from './topic-registry.js';
 
-/** What SNS delivers through. Lambda is optional: it is resolved at delivery time. */
+/** What SNS delivers through. Lambda is optional: without it, a lambda subscription's deliveries fail (reported). */
 export interface SnsDeps {
   sqs: Sqs;
-  /** The Lambda invoker, once Lambda is running; lambda deliveries fail (and are reported) without it. */
-  invoker?: () => FunctionInvoker | undefined;
+  invoker?: FunctionInvoker;
 }
 
 /** SQS takes at most 10 message attributes and has no String.Array type. */
@@ -95,7 +94,7 @@ export class Deliverer {
           senderId: this.#ctx.options.account,
         });
       } else {
-        const invoker = this.#deps.invoker?.();
+        const invoker = this.#deps.invoker;
         if (!invoker) throw new Error('Lambda is not available');
         // SNS invokes functions asynchronously (InvocationType Event), with Lambda's own retries.
         await invoker.invokeAsync(s.endpoint, Buffer.from(JSON.stringify(lambdaEvent(pub, s, this.urls()))));

@@ -62,6 +62,17 @@ export interface Sns extends Component {
   publish(topicArn: string, message: string, options?: SnsPublishOptions): Promise<void>;
   /** Whether a topic with this ARN exists now. */
   exists(topicArn: string): boolean;
+  /**
+   * Delivers to an SNS topic or an SQS queue by ARN (event source mappings' on-failure destinations): a topic is
+   * published to, anything else is sent to SQS. SNS owns the choice because it is the component that knows both.
+   */
+  readonly destinations: SnsOrSqsDestinations;
+}
+
+/** A topic or queue ARN to deliver a message body to (structurally the mappings' DestinationSender). */
+export interface SnsOrSqsDestinations {
+  exists(arn: string): boolean;
+  send(arn: string, body: string): Promise<void>;
 }
 
 export function createSns(app: AppContext, deps: SnsDeps): Sns {
@@ -73,21 +84,27 @@ export function createSns(app: AppContext, deps: SnsDeps): Sns {
     'sns',
     { scalars: 'text' },
   );
+  const exists = (topicArn: string): boolean => topics.findTopic(topicArn) !== undefined;
+  const publish: Sns['publish'] = async (topicArn, message, options = {}) => {
+    const t = topics.findTopic(topicArn);
+    if (!t) throw notFound('Topic does not exist');
+    const pub = buildPublication(t, {
+      Message: message,
+      MessageAttributes: options.messageAttributes ?? {},
+      ...(options.subject !== undefined ? { Subject: options.subject } : {}),
+    });
+    await deliverer.publish(pub);
+  };
   return {
     name: 'sns',
     topics,
     services: [queryService({ name: 'sns', version: SNS_API_VERSION, xmlns: SNS_XMLNS, actions })],
-    async publish(topicArn, message, options = {}) {
-      const t = topics.findTopic(topicArn);
-      if (!t) throw notFound('Topic does not exist');
-      const pub = buildPublication(t, {
-        Message: message,
-        MessageAttributes: options.messageAttributes ?? {},
-        ...(options.subject !== undefined ? { Subject: options.subject } : {}),
-      });
-      await deliverer.publish(pub);
+    publish,
+    exists,
+    destinations: {
+      exists: (arn) => exists(arn) || deps.sqs.exists(arn),
+      send: (arn, body) => (exists(arn) ? publish(arn, body) : deps.sqs.sendMessage(arn, body)),
     },
-    exists: (topicArn) => topics.findTopic(topicArn) !== undefined,
     async close() {},
   };
 }

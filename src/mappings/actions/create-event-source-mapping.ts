@@ -23,7 +23,7 @@ export async function createEventSourceMapping(
     throw InvalidParameterValue('Unrecognized event source, must be kinesis stream ARN.');
   const source = resolveEventSource(c, eventSourceArn);
 
-  const fn = c.invoker().lookup(fields.FunctionName!);
+  const fn = c.invoker.lookup(fields.FunctionName!);
   if (!fn) throw new AwsError('ResourceNotFoundException', 'Function does not exist', 404);
 
   if (start.position === undefined) {

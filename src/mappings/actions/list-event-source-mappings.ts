@@ -24,7 +24,7 @@ export async function listEventSourceMappings(
   }
   let functionArn: string | undefined;
   if (fnName !== undefined) {
-    const fn = c.invoker().lookup(fnName);
+    const fn = c.invoker.lookup(fnName);
     if (!fn) return { status: 200, body: { EventSourceMappings: [] } };
     functionArn = fn.functionArn;
   }

@@ -101,7 +101,7 @@ function parseDestination(c: MappingsContext, dest: Record<string, unknown>): De
   }
   if (kind === 's3')
     throw InvalidParameterValue('S3 on-failure destinations are not supported by Tributary.');
-  if (!c.destinations()?.exists(target)) {
+  if (!c.destinations?.exists(target)) {
     throw InvalidParameterValue(`The destination ${target} does not exist.`);
   }
   return { OnFailure: { Destination: target } };

@@ -25,7 +25,7 @@ export async function updateEventSourceMapping(
     );
   }
   if (f.FunctionName !== undefined) {
-    const fn = c.invoker().lookup(f.FunctionName);
+    const fn = c.invoker.lookup(f.FunctionName);
     if (!fn) throw new AwsError('ResourceNotFoundException', 'Function does not exist', 404);
     const clash = c
       .all()

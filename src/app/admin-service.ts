@@ -1,5 +1,5 @@
 import type { Registry } from 'prom-client';
-import type { ApiResponse, Service } from './http-types.js';
+import type { ApiResponse, Service } from '../server/http-types.js';
 
 /** Where the server is in its life: `ready` from the ready line to the first SIGINT/SIGTERM (or `App.close`). */
 export type ServerState = 'starting' | 'ready' | 'stopping';

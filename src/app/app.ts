@@ -2,19 +2,17 @@ import { pino, type Logger } from 'pino';
 import { openStore } from '../store/open-store.js';
 import { DataDirError, lockDataDir, type DataDirLock } from '../store/data-dir.js';
 import type { Store } from '../store/store.js';
-import { Listener } from './listener.js';
-import { compileServerOptions, type CompiledServerOptions, type ServerOptions } from './options.js';
-import { Router, type TestHooks } from './router.js';
-import { ErrorPath } from './error-path.js';
-import type { AppContext, Component } from './context.js';
+import { Listener } from '../server/listener.js';
+import { compileServerOptions, type CompiledServerOptions, type ServerOptions } from '../server/options.js';
+import { Router, type TestHooks } from '../server/router.js';
+import { ErrorPath } from '../server/error-path.js';
+import type { AppContext, Component } from '../server/context.js';
 import { createKinesis, type Kinesis } from '../kinesis/kinesis.js';
 import { Registry } from 'prom-client';
 import { Mappings, type MappingsOptions } from '../mappings/mappings.js';
-import type { DestinationSender } from '../mappings/engine/failure-sink.js';
-import type { FunctionInvoker } from '../lambda/invoker.js';
 import { adminService, type Health, type ServerState } from './admin-service.js';
-import { AwsError } from './errors.js';
-import { VERSION } from './version.js';
+import { AwsError } from '../server/errors.js';
+import { VERSION } from '../server/version.js';
 import { statusReport } from './status-report.js';
 import { createSqs, type Sqs } from '../sqs/sqs.js';
 import { createSns, type Sns } from '../sns/sns.js';
@@ -112,22 +110,16 @@ async function startOn(
     endpoint: { host: options.host, port: options.port },
   };
 
-  // Construction order is dependency order; routing order is the order services are added.
+  // Construction order is dependency order: each component gets the ones it calls, already built.
   const kinesis = createKinesis(ctx);
   const sqs = createSqs(ctx);
   const lambda = createLambda(ctx, opts.lambda ?? {}, metrics);
-  const invoker: FunctionInvoker = lambda.invoker;
-  const sns = createSns(ctx, { sqs, invoker: () => invoker });
-  // On-failure destinations of event source mappings: an SNS topic ARN is published to, anything else sent to SQS.
-  const destinations: DestinationSender = {
-    exists: (arn) => sqs.exists(arn) || sns.exists(arn),
-    send: (arn, body) => (sns.exists(arn) ? sns.publish(arn, body) : sqs.sendMessage(arn, body)),
-  };
+  const sns = createSns(ctx, { sqs, invoker: lambda });
   const mappings = new Mappings(ctx, {
     streams: kinesis.streams,
     kinesis: kinesis.context,
-    invoker: () => invoker,
-    destinations: () => destinations,
+    invoker: lambda,
+    destinations: sns.destinations,
     options: opts.mappings,
   });
   const cloudwatch = createCloudWatch(
