@@ -11,7 +11,8 @@ import {
 } from '@aws-sdk/client-lambda';
 import type { App } from '../src/app/app.js';
 import type { LambdaEvents } from '../src/lambda/lambda-events.js';
-import { compileLambdaOptions, defaultMaxWorkers, LambdaOptionsError } from '../src/lambda/lambda-options.js';
+import { compileLambdaOptions, defaultMaxWorkers } from '../src/lambda/lambda-options.js';
+import { ConfigError } from '../src/server/config-error.js';
 import { upOptions } from '../src/cli/up.js';
 import { credentials, region, startTestServer } from './helpers.js';
 import { createNodeFunction, decode, lambdaClient, type LambdaTransport } from './lambda-helpers.js';
@@ -523,7 +524,7 @@ describe('Lambda limits: options, flags and environment', () => {
       for (const bad of [0, -1, 1.5, Number.NaN]) {
         assert.throws(
           () => compileLambdaOptions({ [field]: bad }),
-          (e: unknown) => e instanceof LambdaOptionsError && e.field === field,
+          (e: unknown) => e instanceof ConfigError && e.field === `lambda.${field}`,
         );
       }
     }

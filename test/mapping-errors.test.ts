@@ -61,7 +61,10 @@ describe('mapping error handling', () => {
   let n = 0;
   before(async () => {
     // recordAgeScale lets MaximumRecordAgeInSeconds=60 act as 60 ms, a test-only hook.
-    app = await startTestServer({ mappings: { retryBaseMs: 5, retryMaxMs: 50 }, recordAgeScale: 1000 });
+    app = await startTestServer({
+      mappings: { retryBaseMs: 5, retryMaxMs: 50 },
+      testHooks: { recordAgeScale: 1000 },
+    });
     k = kinesisClient(app);
     l = lambdaClient(app);
     sqs = new SQSClient({ endpoint: app.endpoint, region, credentials });

@@ -64,6 +64,8 @@ export interface StartOptions extends ServerOptions {
 export interface StartHooks {
   /** Awaited once the port is bound, before the components start (the server is `starting`). */
   starting?(endpoint: string): Promise<void>;
+  /** MaximumRecordAgeInSeconds is applied as if it were this many times smaller (>= 1). @default 1 */
+  recordAgeScale?: number;
 }
 
 /**
@@ -121,6 +123,7 @@ async function startOn(
     invoker: lambda,
     destinations: sns.destinations,
     options: opts.mappings,
+    recordAgeScale: opts.testHooks?.recordAgeScale,
   });
   const cloudwatch = createCloudWatch(
     ctx,

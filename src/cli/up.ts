@@ -1,11 +1,7 @@
 import type { App, StartOptions } from '../app/app.js';
-import {
-  compileServerOptions,
-  LOG_LEVELS,
-  ServerOptionsError,
-  type ServerOptions,
-} from '../server/options.js';
-import { defaultMaxWorkers, LambdaOptionsError, type LambdaOptions } from '../lambda/lambda-options.js';
+import { compileServerOptions, LOG_LEVELS, type ServerOptions } from '../server/options.js';
+import { defaultMaxWorkers, type LambdaOptions } from '../lambda/lambda-options.js';
+import { ConfigError } from '../server/config-error.js';
 import { ListenError } from '../server/listener.js';
 import { DataDirError } from '../store/data-dir.js';
 
@@ -206,15 +202,13 @@ export function upOptions(flags: UpFlags, env: NodeJS.ProcessEnv = process.env):
 
 /** An option error as the operator reads it: the flag, its variable, what it must be and what was given. */
 export function optionErrorLine(
-  field: { server: string } | { lambda: string },
+  field: string,
   why: string,
   flags: UpFlags,
   env: NodeJS.ProcessEnv = process.env,
 ): string | undefined {
-  const f = UP_FLAGS.find((x) =>
-    'server' in field
-      ? 'server' in x.option && x.option.server === field.server
-      : 'lambda' in x.option && x.option.lambda === field.lambda,
+  const f = UP_FLAGS.find(
+    (x) => ('server' in x.option ? x.option.server : `lambda.${x.option.lambda}`) === field,
   );
   if (f === undefined) return undefined;
   const raw = rawValue(f, flags, env);
@@ -266,8 +260,7 @@ export async function up(flags: UpFlags): Promise<void> {
   } catch (err) {
     // What the operator fixes (an option, the port, the data dir): one line on stderr, no stack, exit code 1.
     let line: string | undefined;
-    if (err instanceof ServerOptionsError) line = optionErrorLine({ server: err.field }, err.why, flags);
-    else if (err instanceof LambdaOptionsError) line = optionErrorLine({ lambda: err.field }, err.why, flags);
+    if (err instanceof ConfigError) line = optionErrorLine(err.field, err.why, flags);
     else if (!(err instanceof ListenError || err instanceof DataDirError)) throw err;
     process.stderr.write(`${line ?? `tributary: ${err.message.split('\n')[0]}`}\n`);
     process.exit(1);

@@ -1,3 +1,5 @@
+import { ConfigError } from '../server/config-error.js';
+
 /** Options of the CloudWatch metrics component (`StartOptions.cloudwatch`). */
 export interface CloudWatchOptions {
   /**
@@ -20,15 +22,9 @@ export interface CloudWatchOptions {
 
 export type CompiledCloudWatchOptions = Required<CloudWatchOptions>;
 
-export class CloudWatchOptionsError extends Error {
-  constructor(
-    readonly field: keyof CloudWatchOptions,
-    reason: string,
-  ) {
-    super(`Invalid cloudwatch option ${field}: ${reason}`);
-    this.name = 'CloudWatchOptionsError';
-  }
-}
+/** A CloudWatchOptions field was invalid (named as the config file spells it: `cloudwatch.maxSeries`). */
+const bad = (field: keyof CloudWatchOptions, why: string): ConfigError =>
+  new ConfigError(`cloudwatch.${field}`, why);
 
 export function compileCloudWatchOptions(o: CloudWatchOptions = {}): CompiledCloudWatchOptions {
   const c: CompiledCloudWatchOptions = {
@@ -38,17 +34,15 @@ export function compileCloudWatchOptions(o: CloudWatchOptions = {}): CompiledClo
     maxBuckets: o.maxBuckets ?? 500_000,
     persistIntervalMs: o.persistIntervalMs ?? 60_000,
   };
-  if (typeof c.clock !== 'function')
-    throw new CloudWatchOptionsError('clock', 'must be a function returning epoch ms');
+  if (typeof c.clock !== 'function') throw bad('clock', 'must be a function returning epoch ms');
   if (!Number.isInteger(c.retentionMinutes) || c.retentionMinutes < 1) {
-    throw new CloudWatchOptionsError('retentionMinutes', 'must be a positive integer');
+    throw bad('retentionMinutes', 'must be a positive integer');
   }
-  if (!Number.isInteger(c.maxSeries) || c.maxSeries < 1)
-    throw new CloudWatchOptionsError('maxSeries', 'must be a positive integer');
+  if (!Number.isInteger(c.maxSeries) || c.maxSeries < 1) throw bad('maxSeries', 'must be a positive integer');
   if (!Number.isInteger(c.maxBuckets) || c.maxBuckets < 1)
-    throw new CloudWatchOptionsError('maxBuckets', 'must be a positive integer');
+    throw bad('maxBuckets', 'must be a positive integer');
   if (!Number.isFinite(c.persistIntervalMs) || c.persistIntervalMs < 1) {
-    throw new CloudWatchOptionsError('persistIntervalMs', 'must be a positive number');
+    throw bad('persistIntervalMs', 'must be a positive number');
   }
   return c;
 }

@@ -1,6 +1,7 @@
 import { availableParallelism, totalmem } from 'node:os';
+import { ConfigError } from '../server/config-error.js';
 
-/** Tuning of the Lambda component. Every field has a default; `compileLambdaOptions` checks them once. */
+/** Tuning of the Lambda component (`lambda` in a config file). Every field has a default; `compileLambdaOptions` checks them once. */
 export interface LambdaOptions {
   /**
    * AWS's account concurrency: invocations running at once across all functions (reserved concurrency is
@@ -43,19 +44,8 @@ export interface LambdaOptions {
 
 export type CompiledLambdaOptions = Required<LambdaOptions>;
 
-/** A LambdaOptions field was invalid. */
-export class LambdaOptionsError extends Error {
-  readonly field: keyof LambdaOptions;
-  /** What is wrong with it (`must be a positive integer`). */
-  readonly why: string;
-
-  constructor(field: keyof LambdaOptions, why: string) {
-    super(`Invalid lambda option ${field}: ${why}`);
-    this.name = 'LambdaOptionsError';
-    this.field = field;
-    this.why = why;
-  }
-}
+/** A LambdaOptions field was invalid (named as the config file spells it: `lambda.maxWorkers`). */
+const bad = (field: keyof LambdaOptions, why: string): ConfigError => new ConfigError(`lambda.${field}`, why);
 
 /** Memory set aside per worker process when sizing the default machine limit. */
 const MEMORY_PER_WORKER = 256 * 1024 * 1024;
@@ -86,7 +76,7 @@ export function compileLambdaOptions(o: LambdaOptions = {}, logLevel = 'info'): 
     spareWorkers: o.spareWorkers ?? 1,
   };
   const positiveInt = (field: keyof LambdaOptions, v: number): void => {
-    if (!Number.isInteger(v) || v < 1) throw new LambdaOptionsError(field, 'must be a positive integer');
+    if (!Number.isInteger(v) || v < 1) throw bad(field, 'must be a positive integer');
   };
   positiveInt('accountConcurrency', c.accountConcurrency);
   positiveInt('maxWorkers', c.maxWorkers);
@@ -99,12 +89,11 @@ export function compileLambdaOptions(o: LambdaOptions = {}, logLevel = 'info'): 
     !Array.isArray(c.asyncRetryDelaysMs) ||
     c.asyncRetryDelaysMs.some((d) => !Number.isFinite(d) || d < 0)
   ) {
-    throw new LambdaOptionsError('asyncRetryDelaysMs', 'must be a list of delays >= 0');
+    throw bad('asyncRetryDelaysMs', 'must be a list of delays >= 0');
   }
-  if (typeof c.nodePath !== 'string' || c.nodePath === '')
-    throw new LambdaOptionsError('nodePath', 'must be a path');
+  if (typeof c.nodePath !== 'string' || c.nodePath === '') throw bad('nodePath', 'must be a path');
   if (!Number.isInteger(c.spareWorkers) || c.spareWorkers < 0 || c.spareWorkers > 8) {
-    throw new LambdaOptionsError('spareWorkers', 'must be an integer 0-8');
+    throw bad('spareWorkers', 'must be an integer 0-8');
   }
   return c;
 }

@@ -3,6 +3,7 @@ import type { StreamRegistry } from '../kinesis/stream-registry.js';
 import type { KinesisContext } from '../kinesis/kinesis-context.js';
 import type { FunctionInvoker } from '../lambda/invoker.js';
 import type { AppContext, Component } from '../server/context.js';
+import { ConfigError } from '../server/config-error.js';
 import { AwsError } from '../server/errors.js';
 import { TransitionScheduler } from '../server/transitions.js';
 import type { Service } from '../server/http-types.js';
@@ -23,7 +24,7 @@ import { LAST_PROCESSING_RESULT, type MappingMeta } from './model.js';
 
 const NS = 'mapping';
 
-/** Options of the mapping engine. */
+/** Options of the mapping engine (`mappings` in a config file). */
 export interface MappingsOptions {
   /** First retry delay after a failed or throttled invoke; doubles per retry. @default 100 */
   retryBaseMs?: number;
@@ -54,15 +55,13 @@ export function compileMappingsOptions(o: MappingsOptions = {}): Required<Mappin
     stallMs: o.stallMs ?? 5000,
     clock: o.clock ?? systemClock,
   };
-  if (!(c.lagIntervalMs > 0))
-    throw new AwsError('InvalidConfiguration', 'Invalid option lagIntervalMs: must be > 0');
-  if (!(c.stallMs > 0)) throw new AwsError('InvalidConfiguration', 'Invalid option stallMs: must be > 0');
-  if (!(c.retryBaseMs >= 0))
-    throw new AwsError('InvalidConfiguration', 'Invalid option retryBaseMs: must be >= 0');
-  if (!(c.retryMaxMs >= c.retryBaseMs))
-    throw new AwsError('InvalidConfiguration', 'Invalid option retryMaxMs: must be >= retryBaseMs');
-  if (!(c.checkpointDelayMs >= 0))
-    throw new AwsError('InvalidConfiguration', 'Invalid option checkpointDelayMs: must be >= 0');
+  const bad = (field: keyof MappingsOptions, why: string): ConfigError =>
+    new ConfigError(`mappings.${field}`, why);
+  if (!(c.lagIntervalMs > 0)) throw bad('lagIntervalMs', 'must be > 0');
+  if (!(c.stallMs > 0)) throw bad('stallMs', 'must be > 0');
+  if (!(c.retryBaseMs >= 0)) throw bad('retryBaseMs', 'must be >= 0');
+  if (!(c.retryMaxMs >= c.retryBaseMs)) throw bad('retryMaxMs', 'must be >= retryBaseMs');
+  if (!(c.checkpointDelayMs >= 0)) throw bad('checkpointDelayMs', 'must be >= 0');
   return c;
 }
 
@@ -74,6 +73,8 @@ export interface MappingsDeps {
   /** Where on-failure destinations are delivered; without it a mapping cannot name one. */
   destinations?: DestinationSender;
   options?: MappingsOptions;
+  /** Test-only: MaximumRecordAgeInSeconds is applied as if it were this many times smaller (>= 1). @default 1 */
+  recordAgeScale?: number;
 }
 
 /** The event source mapping component: the Lambda REST API for mappings and the engine that runs them. */
@@ -86,6 +87,7 @@ export class Mappings extends EventEmitter<MappingEvents> implements Component {
   readonly #ctx: AppContext;
   readonly #deps: MappingsDeps;
   readonly #opts: Required<MappingsOptions>;
+  readonly #recordAgeScale: number;
   readonly #mappings = new Map<string, MappingMeta>();
   readonly #runners = new Map<string, MappingRunner>();
   /** Ends Creating/Enabling/Updating/Disabling/Deleting after the transition delay; closed with the component. */
@@ -102,6 +104,8 @@ export class Mappings extends EventEmitter<MappingEvents> implements Component {
     this.#ctx = ctx;
     this.#deps = deps;
     this.#opts = compileMappingsOptions(deps.options);
+    this.#recordAgeScale = deps.recordAgeScale ?? 1;
+    if (!(this.#recordAgeScale >= 1)) throw new ConfigError('testHooks.recordAgeScale', 'must be >= 1');
     this.#transitions = new TransitionScheduler({
       clock: this.#opts.clock,
       delayMs: () => ctx.options.transitionDelayMs,
@@ -288,7 +292,7 @@ export class Mappings extends EventEmitter<MappingEvents> implements Component {
       source.streamName,
       source.streamArn,
       filter,
-      this.#ctx.options.recordAgeScale,
+      this.#recordAgeScale,
       source.consumerArn,
     );
     const o = this.#opts;

@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { ConfigError } from './config-error.js';
 
 /** pino's levels, quietest last. */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -6,8 +7,8 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /**
  * Options of one Tributary server. Every field has a default; `compileServerOptions` checks them once and
- * throws a ServerOptionsError naming the first bad field. `tributary up` sets them from its flags and TRIBUTARY_*
- * environment variables (src/cli/up.ts).
+ * throws a ConfigError naming the first bad field. `tributary up` sets them from a config file, TRIBUTARY_*
+ * environment variables and flags (src/app/config.ts).
  */
 export interface ServerOptions {
   /** TCP port; 0 picks an ephemeral one. CLI `--port`, env TRIBUTARY_PORT. @default 4600 */
@@ -35,24 +36,9 @@ export interface ServerOptions {
    * TRIBUTARY_SHUTDOWN_TIMEOUT_MS. @default 10000
    */
   shutdownTimeoutMs?: number;
-  /** Test hook: lets MaximumRecordAgeInSeconds be applied as if it were this many times smaller. @default 1 */
-  recordAgeScale?: number;
 }
 
 export type CompiledServerOptions = Required<ServerOptions>;
-
-/** A ServerOptions field was invalid: `field` names it, `why` says what it must be (one line, for the operator). */
-export class ServerOptionsError extends Error {
-  override readonly name = 'ServerOptionsError';
-  readonly field: keyof ServerOptions;
-  readonly why: string;
-
-  constructor(field: keyof ServerOptions, why: string) {
-    super(`Invalid option ${field}: ${why}`);
-    this.field = field;
-    this.why = why;
-  }
-}
 
 /** A DNS host name (RFC 1123 labels), with an optional trailing dot. */
 const HOST_NAME =
@@ -69,10 +55,8 @@ export function compileServerOptions(o: ServerOptions = {}): CompiledServerOptio
     transitionDelayMs: o.transitionDelayMs ?? 500,
     logLevel: o.logLevel ?? 'info',
     shutdownTimeoutMs: o.shutdownTimeoutMs ?? 10_000,
-    recordAgeScale: o.recordAgeScale ?? 1,
   };
-  const bad = (field: keyof ServerOptions, why: string): ServerOptionsError =>
-    new ServerOptionsError(field, why);
+  const bad = (field: keyof ServerOptions, why: string): ConfigError => new ConfigError(field, why);
   if (!Number.isInteger(c.port) || c.port < 0 || c.port > 65535)
     throw bad('port', 'must be an integer 0-65535');
   if (typeof c.host !== 'string' || (isIP(c.host) === 0 && !HOST_NAME.test(c.host)))
@@ -88,6 +72,5 @@ export function compileServerOptions(o: ServerOptions = {}): CompiledServerOptio
     throw bad('logLevel', `must be one of ${LOG_LEVELS.join('|')}`);
   if (!Number.isInteger(c.shutdownTimeoutMs) || c.shutdownTimeoutMs < 0)
     throw bad('shutdownTimeoutMs', 'must be an integer number of milliseconds >= 0');
-  if (!(c.recordAgeScale >= 1)) throw bad('recordAgeScale', 'must be >= 1');
   return c;
 }

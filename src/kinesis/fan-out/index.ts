@@ -5,7 +5,6 @@ export { fanOut, FanOut } from './fan-out.js';
 export { openSubscription, type OpenSubscriptionOptions } from './open-subscription.js';
 export {
   compileFanOutOptions,
-  FanOutOptionsError,
   type FanOutOptions,
   type CompiledFanOutOptions,
 } from './options.js';

@@ -1,3 +1,5 @@
+import { ConfigError } from '../../server/config-error.js';
+
 /**
  * Enhanced fan-out timings and limits. Defaults are AWS's; tests shorten the timings so the 5-second
  * and 5-minute rules can be proven without waiting that long.
@@ -24,15 +26,8 @@ export interface FanOutOptions {
 
 export type CompiledFanOutOptions = Required<FanOutOptions>;
 
-/** A bad FanOutOptions field; names the field. */
-export class FanOutOptionsError extends Error {
-  readonly field: keyof FanOutOptions;
-  constructor(field: keyof FanOutOptions, why: string) {
-    super(`Invalid fan-out option ${field}: ${why}`);
-    this.name = 'FanOutOptionsError';
-    this.field = field;
-  }
-}
+/** A bad FanOutOptions field (named as the config file spells it: `fanOut.heartbeatMs`). */
+const bad = (field: keyof FanOutOptions, why: string): ConfigError => new ConfigError(`fanOut.${field}`, why);
 
 export const FAN_OUT_DEFAULTS: CompiledFanOutOptions = {
   heartbeatMs: 5_000,
@@ -52,8 +47,7 @@ export function compileFanOutOptions(
   for (const key of Object.keys(FAN_OUT_DEFAULTS) as Array<keyof FanOutOptions>) {
     const v = o[key];
     if (v === undefined) continue;
-    if (typeof v !== 'number' || !Number.isFinite(v))
-      throw new FanOutOptionsError(key, 'must be a finite number');
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw bad(key, 'must be a finite number');
     c[key] = v;
   }
   const positive: Array<keyof FanOutOptions> = [
@@ -64,10 +58,10 @@ export function compileFanOutOptions(
     'maxConsumersPerStream',
     'maxCreatingConsumers',
   ];
-  for (const key of positive) if (!(c[key] > 0)) throw new FanOutOptionsError(key, 'must be > 0');
-  if (c.takeoverAfterMs < 0) throw new FanOutOptionsError('takeoverAfterMs', 'must be >= 0');
+  for (const key of positive) if (!(c[key] > 0)) throw bad(key, 'must be > 0');
+  if (c.takeoverAfterMs < 0) throw bad('takeoverAfterMs', 'must be >= 0');
   for (const key of ['maxEventRecords', 'maxConsumersPerStream', 'maxCreatingConsumers'] as const) {
-    if (!Number.isInteger(c[key])) throw new FanOutOptionsError(key, 'must be an integer');
+    if (!Number.isInteger(c[key])) throw bad(key, 'must be an integer');
   }
   return c;
 }
