@@ -5,7 +5,7 @@ import { PutRecordsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import type { App } from '../src/app/app.js';
 import type { Subscription } from '../src/kinesis/fan-out/subscription.js';
 import { kinesisClient, startTestServer, transports, waitFor } from './helpers.js';
-import { configureFanOut, createStream, registerConsumer, serverFanOut, subscribe } from './efo-helpers.js';
+import { createStream, registerConsumer, serverFanOut, subscribe } from './efo-helpers.js';
 
 const RECORD_BYTES = 32 * 1024;
 const RECORDS = 512; // 16 MiB in all
@@ -18,8 +18,7 @@ for (const transport of transports) {
     let app: App;
     let k: KinesisClient;
     before(async () => {
-      app = await startTestServer();
-      configureFanOut(app, { maxEventBytes: 64 * 1024 });
+      app = await startTestServer({ fanOut: { maxEventBytes: 64 * 1024 } });
       k = kinesisClient(app, transport);
     });
     after(async () => {

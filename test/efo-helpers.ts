@@ -10,12 +10,6 @@ import {
 } from '@aws-sdk/client-kinesis';
 import type { App } from '../src/app/app.js';
 import { fanOut } from '../src/kinesis/fan-out/fan-out.js';
-import type { FanOutOptions } from '../src/kinesis/fan-out/options.js';
-
-/** Shortens the fan-out timings of a running test server. */
-export function configureFanOut(app: App, options: FanOutOptions): void {
-  fanOut(app.kinesis.context).configure(options);
-}
 
 export function serverFanOut(app: App): ReturnType<typeof fanOut> {
   return fanOut(app.kinesis.context);

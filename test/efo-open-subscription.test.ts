@@ -4,14 +4,13 @@ import { PutRecordsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import type { App } from '../src/app/app.js';
 import { openSubscription, type SubscriptionEvent } from '../src/kinesis/fan-out/index.js';
 import { kinesisClient, startTestServer } from './helpers.js';
-import { configureFanOut, createStream, registerConsumer, subscribe, text } from './efo-helpers.js';
+import { createStream, registerConsumer, subscribe, text } from './efo-helpers.js';
 
 describe('openSubscription (the mapping engine reads through a consumer)', () => {
   let app: App;
   let k: KinesisClient;
   before(async () => {
-    app = await startTestServer();
-    configureFanOut(app, { heartbeatMs: 200, takeoverAfterMs: 300 });
+    app = await startTestServer({ fanOut: { heartbeatMs: 200, takeoverAfterMs: 300 } });
     k = kinesisClient(app);
   });
   after(async () => {

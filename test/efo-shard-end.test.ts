@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-kinesis';
 import type { App } from '../src/app/app.js';
 import { kinesisClient, startTestServer, transports } from './helpers.js';
-import { configureFanOut, createStream, registerConsumer, subscribe, text } from './efo-helpers.js';
+import { createStream, registerConsumer, subscribe, text } from './efo-helpers.js';
 
 async function put(k: KinesisClient, stream: string, data: string[]): Promise<void> {
   const r = await k.send(
@@ -26,8 +26,7 @@ for (const transport of transports) {
     let app: App;
     let k: KinesisClient;
     before(async () => {
-      app = await startTestServer();
-      configureFanOut(app, { takeoverAfterMs: 0 });
+      app = await startTestServer({ fanOut: { takeoverAfterMs: 0 } });
       k = kinesisClient(app, transport);
     });
     after(async () => {

@@ -9,14 +9,7 @@ import {
 } from '@aws-sdk/client-kinesis';
 import type { App } from '../src/app/app.js';
 import { kinesisClient, startTestServer, transports, waitFor } from './helpers.js';
-import {
-  configureFanOut,
-  createStream,
-  registerConsumer,
-  serverFanOut,
-  subscribe,
-  text,
-} from './efo-helpers.js';
+import { createStream, registerConsumer, serverFanOut, subscribe, text } from './efo-helpers.js';
 
 async function putMany(k: KinesisClient, stream: string, prefix: string, n: number): Promise<string[]> {
   const seqs: string[] = [];
@@ -37,9 +30,8 @@ for (const transport of transports) {
     let app: App;
     let k: KinesisClient;
     before(async () => {
-      app = await startTestServer();
       // Reconnects in these tests come right after the previous call; the takeover rule has its own test.
-      configureFanOut(app, { takeoverAfterMs: 0 });
+      app = await startTestServer({ fanOut: { takeoverAfterMs: 0 } });
       k = kinesisClient(app, transport);
     });
     after(async () => {

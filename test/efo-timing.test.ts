@@ -4,14 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { PutRecordCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import type { App } from '../src/app/app.js';
 import { kinesisClient, startTestServer, transports, waitFor } from './helpers.js';
-import {
-  configureFanOut,
-  createStream,
-  registerConsumer,
-  serverFanOut,
-  subscribe,
-  text,
-} from './efo-helpers.js';
+import { createStream, registerConsumer, serverFanOut, subscribe, text } from './efo-helpers.js';
 
 const HEARTBEAT_MS = 150;
 const TAKEOVER_MS = 400;
@@ -22,11 +15,12 @@ for (const transport of transports) {
     let app: App;
     let k: KinesisClient;
     before(async () => {
-      app = await startTestServer();
-      configureFanOut(app, {
-        heartbeatMs: HEARTBEAT_MS,
-        takeoverAfterMs: TAKEOVER_MS,
-        subscriptionLifetimeMs: LIFETIME_MS,
+      app = await startTestServer({
+        fanOut: {
+          heartbeatMs: HEARTBEAT_MS,
+          takeoverAfterMs: TAKEOVER_MS,
+          subscriptionLifetimeMs: LIFETIME_MS,
+        },
       });
       k = kinesisClient(app, transport);
     });

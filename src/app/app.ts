@@ -21,6 +21,7 @@ import { lambdaRestService } from '../lambda/rest-service.js';
 import type { LambdaOptions } from '../lambda/lambda-options.js';
 import { createCloudWatch, type CloudWatch } from '../cloudwatch/cloudwatch.js';
 import type { CloudWatchOptions } from '../cloudwatch/options.js';
+import type { FanOutOptions } from '../kinesis/fan-out/options.js';
 
 /** A running Tributary server: every component on one port. */
 export interface App extends AsyncDisposable {
@@ -56,6 +57,8 @@ export interface StartOptions extends ServerOptions {
   lambda?: LambdaOptions;
   /** CloudWatch metrics options (an injectable clock, retention). */
   cloudwatch?: CloudWatchOptions;
+  /** Enhanced fan-out timings and limits (tests shorten the 5 s / 5 min rules). */
+  fanOut?: FanOutOptions;
   /** Test-only hooks (a deliberately failing operation, to check the error path). Never set in production. */
   testHooks?: TestHooks & StartHooks;
 }
@@ -113,7 +116,7 @@ async function startOn(
   };
 
   // Construction order is dependency order: each component gets the ones it calls, already built.
-  const kinesis = createKinesis(ctx);
+  const kinesis = createKinesis(ctx, { fanOut: opts.fanOut });
   const sqs = createSqs(ctx);
   const lambda = createLambda(ctx, opts.lambda ?? {}, metrics);
   const sns = createSns(ctx, { sqs, invoker: lambda });

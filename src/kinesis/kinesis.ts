@@ -26,7 +26,8 @@ import { describeStreamConsumer } from './actions/describe-stream-consumer.js';
 import { listStreamConsumers } from './actions/list-stream-consumers.js';
 import { registerStreamConsumer } from './actions/register-stream-consumer.js';
 import { subscribeToShard } from './actions/subscribe-to-shard.js';
-import { fanOut } from './fan-out/fan-out.js';
+import { createFanOut } from './fan-out/fan-out.js';
+import type { FanOutOptions } from './fan-out/options.js';
 import type { KinesisContext } from './kinesis-context.js';
 import { KinesisEvents } from './kinesis-events.js';
 import { StreamRegistry } from './stream-registry.js';
@@ -68,10 +69,12 @@ export interface Kinesis extends Component {
   readonly context: KinesisContext;
 }
 
-export function createKinesis(app: AppContext): Kinesis {
+/** `fanOut`: enhanced fan-out's timings and limits (AWS's by default). */
+export function createKinesis(app: AppContext, options: { fanOut?: FanOutOptions } = {}): Kinesis {
   const events = new KinesisEvents();
   const streams = new StreamRegistry(app, events);
   const context: KinesisContext = { app, streams, events };
+  const fanOut = createFanOut(context, options.fanOut);
   const operations = rpcOperations(
     { context, operations: OPERATIONS, dialect: awsJsonDialect, errors: app.errors },
     'kinesis',
@@ -92,10 +95,10 @@ export function createKinesis(app: AppContext): Kinesis {
     ],
     async start() {
       streams.start();
-      fanOut(context).start();
+      fanOut.start();
     },
     async close() {
-      fanOut(context).close();
+      fanOut.close();
       streams.close();
     },
   };

@@ -39,11 +39,8 @@ export const FAN_OUT_DEFAULTS: CompiledFanOutOptions = {
   maxCreatingConsumers: 5,
 };
 
-export function compileFanOutOptions(
-  o: FanOutOptions = {},
-  base: CompiledFanOutOptions = FAN_OUT_DEFAULTS,
-): CompiledFanOutOptions {
-  const c: CompiledFanOutOptions = { ...base };
+export function compileFanOutOptions(o: FanOutOptions = {}): CompiledFanOutOptions {
+  const c: CompiledFanOutOptions = { ...FAN_OUT_DEFAULTS };
   for (const key of Object.keys(FAN_OUT_DEFAULTS) as Array<keyof FanOutOptions>) {
     const v = o[key];
     if (v === undefined) continue;
