@@ -300,7 +300,7 @@ describe('validator: AWS JSON services (Kinesis, Lambda)', () => {
     Count: integer({ min: 1 }),
     Mode: structure({ Kind: required(string({ enum: ['A', 'B'] })) }),
     Records: list(record, { max: 2 }),
-    Tags: map(string({ min: 0, max: 3 }), { key: string({ min: 1, max: 2 }), min: 1 }),
+    Tags: map(string({ min: 0, max: 3 }), { key: string({ min: 1, max: 2 }), min: 1, dropNullValues: true }),
     Keys: list(string({ min: 1, max: 2 })),
     At: timestamp(),
   });
@@ -380,5 +380,25 @@ describe('validator: AWS JSON services (Kinesis, Lambda)', () => {
         message,
       });
     }
+  });
+
+  it('never quotes a sensitive value, and reports a shape check in its own words', () => {
+    const s = structure({
+      Env: map(string(), { key: string({ pattern: /[A-Z]+/ }), sensitive: true, typeName: 'map' }),
+      One: list(unchecked(string()), {
+        check: (l: unknown[]) => (l.length === 1 ? undefined : { value: l, constraint: 'Exactly one' }),
+      }),
+    });
+    assert.deepEqual(
+      rejected(s, { Env: { bad1: 'secret' }, One: ['a', 'b'] }, awsJsonDialect).message,
+      detected(
+        "Value null at 'env' failed to satisfy constraint: Map keys must satisfy constraint: [Member must satisfy regular expression pattern: [A-Z]+]",
+        "Value '[a, b]' at 'one' failed to satisfy constraint: Exactly one",
+      ),
+    );
+    assert.equal(
+      rejected(s, { Env: 'x' }, awsJsonDialect).message,
+      'Unexpected value type for Env: expected map',
+    );
   });
 });

@@ -49,5 +49,5 @@ export function parseSequenceNumber(seq: string): ParsedSequenceNumber | undefin
   return { shardIndex: Number(seq.slice(2, 8)), salt: Number(seq.slice(8, 24)), position: encoded - 1 };
 }
 
-/** AWS's pattern for a sequence number field, as its messages print it (the Validator anchors patterns). */
+/** AWS's pattern for a sequence number field, as its messages print it (the validator anchors patterns). */
 export const SEQUENCE_NUMBER_PATTERN = /0|([1-9]\d{0,128})/;

@@ -8,11 +8,12 @@ const MAX_TAG_MAP_ENTRIES = 200;
 /** Unicode letters, digits, white space and `_ . / = + - % @ :` (AWS's tag alphabet). */
 const TAG_CHARS = /^[\p{L}\p{N}\p{Zs}_./=+\-%@:]*$/u;
 
-/** Tags of CreateStream / AddTagsToStream: 1-200 entries, keys of 1-128 and values of 0-256 characters. */
+/** Tags of CreateStream / AddTagsToStream: 1-200 entries, keys of 1-128 and values of 0-256 characters (a null value is no tag). */
 export const TAG_MAP = map(string({ min: 0, max: 256 }), {
   key: string({ min: 1, max: 128 }),
   min: 1,
   max: MAX_TAG_MAP_ENTRIES,
+  dropNullValues: true,
 });
 
 /** TagKeys of RemoveTagsFromStream: 1-50 keys of 1-128 characters. */

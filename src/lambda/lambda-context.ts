@@ -1,5 +1,5 @@
 import type { AppContext } from '../server/context.js';
-import type { RestReply, RestRequest } from '../server/protocols/rest-json.js';
+import type { RestReply } from '../server/protocols/rest-json.js';
 import type { WorkerFleet } from '../runtime/worker-fleet.js';
 import type { AsyncInvocations } from './async-invocations.js';
 import type { ConcurrencyLimiter } from './concurrency.js';
@@ -24,13 +24,5 @@ export interface LambdaContext {
   codePath(functionName: string, codeId: string): string;
 }
 
-/** One REST request routed to an action. */
-export interface LambdaRequest extends RestRequest {
-  /** The `{FunctionName}` path param, when the route has one. */
-  functionName: string | undefined;
-}
-
 /** An action's answer: a JSON document, raw bytes, or a stream. */
 export type LambdaReply = RestReply;
-
-export type LambdaAction = (c: LambdaContext, req: LambdaRequest) => Promise<LambdaReply>;

@@ -1,6 +1,8 @@
 import type { Service } from '../server/http-types.js';
 import { AwsError } from '../server/errors.js';
+import { restRoute, type AnyOperation, type OperationsHost } from '../server/operations.js';
 import { restJsonService, type RestRoute, type RestRoutes } from '../server/protocols/rest-json.js';
+import { awsJsonDialect } from '../server/validation-dialects.js';
 import { addPermission } from './actions/add-permission.js';
 import { createFunction } from './actions/create-function.js';
 import { getPolicy } from './actions/get-policy.js';
@@ -19,7 +21,7 @@ import { putFunctionConcurrency } from './actions/put-function-concurrency.js';
 import { updateFunctionCode } from './actions/update-function-code.js';
 import { updateFunctionConfiguration } from './actions/update-function-configuration.js';
 import { InvalidRequestContent } from './lambda-errors.js';
-import type { LambdaAction, LambdaContext } from './lambda-context.js';
+import type { LambdaContext } from './lambda-context.js';
 
 /**
  * Lambda's REST API on the shared port: one service, one route table. Each component serving part of the API
@@ -36,19 +38,19 @@ export function lambdaRestService(parts: RestRoutes[]): Service {
 
 /** The function routes (Lambda's API names, and Tributary's own `/_tributary/lambda` paths). */
 export function functionRoutes(c: LambdaContext): RestRoutes {
+  const host: OperationsHost<LambdaContext> = {
+    context: c,
+    operations: {},
+    dialect: awsJsonDialect,
+    errors: c.app.errors,
+  };
   const route = (
     method: string,
     path: string,
     operation: string,
-    action: LambdaAction,
+    op: AnyOperation<LambdaContext>,
     strict = false,
-  ): RestRoute => ({
-    method,
-    path,
-    operation,
-    strict,
-    handler: (req) => action(c, { ...req, functionName: req.params['FunctionName'] }),
-  });
+  ): RestRoute => restRoute(host, 'lambda', { method, path, operation, strict }, op);
   return {
     service: 'lambda',
     routes: [

@@ -1,5 +1,7 @@
 import { AwsError } from '../server/errors.js';
-import { pathParam, type RestReply, type RestRoutes } from '../server/protocols/rest-json.js';
+import { restRoute, type AnyOperation, type OperationsHost } from '../server/operations.js';
+import type { RestRoutes } from '../server/protocols/rest-json.js';
+import { awsJsonDialect } from '../server/validation-dialects.js';
 import { createEventSourceMapping } from './actions/create-event-source-mapping.js';
 import { deleteEventSourceMapping } from './actions/delete-event-source-mapping.js';
 import { getEventSourceMapping } from './actions/get-event-source-mapping.js';
@@ -15,43 +17,23 @@ const PATH = '/2015-03-31/event-source-mappings';
  * theirs: one no route has is ResourceNotFoundException, a wrong method UnknownOperationException.
  */
 export function mappingRoutes(c: MappingsContext): RestRoutes {
-  const reply = (out: { status: number; body: unknown }): RestReply => ({
-    status: out.status,
-    json: out.body,
-  });
+  const service = 'lambda-event-source-mappings';
+  const host: OperationsHost<MappingsContext> = {
+    context: c,
+    operations: {},
+    dialect: awsJsonDialect,
+    errors: c.app.errors,
+  };
+  const route = (method: string, path: string, operation: string, op: AnyOperation<MappingsContext>) =>
+    restRoute(host, service, { method, path, operation }, op);
   return {
-    service: 'lambda-event-source-mappings',
+    service,
     routes: [
-      {
-        method: 'POST',
-        path: `${PATH}/`,
-        operation: 'CreateEventSourceMapping',
-        handler: async (r) => reply(await createEventSourceMapping(c, r.input())),
-      },
-      {
-        method: 'GET',
-        path: `${PATH}/`,
-        operation: 'ListEventSourceMappings',
-        handler: async (r) => reply(await listEventSourceMappings(c, r.api.query)),
-      },
-      {
-        method: 'GET',
-        path: `${PATH}/{UUID}`,
-        operation: 'GetEventSourceMapping',
-        handler: async (r) => reply(await getEventSourceMapping(c, pathParam(r, 'UUID'))),
-      },
-      {
-        method: 'PUT',
-        path: `${PATH}/{UUID}`,
-        operation: 'UpdateEventSourceMapping',
-        handler: async (r) => reply(await updateEventSourceMapping(c, pathParam(r, 'UUID'), r.input())),
-      },
-      {
-        method: 'DELETE',
-        path: `${PATH}/{UUID}`,
-        operation: 'DeleteEventSourceMapping',
-        handler: async (r) => reply(await deleteEventSourceMapping(c, pathParam(r, 'UUID'))),
-      },
+      route('POST', `${PATH}/`, 'CreateEventSourceMapping', createEventSourceMapping),
+      route('GET', `${PATH}/`, 'ListEventSourceMappings', listEventSourceMappings),
+      route('GET', `${PATH}/{UUID}`, 'GetEventSourceMapping', getEventSourceMapping),
+      route('PUT', `${PATH}/{UUID}`, 'UpdateEventSourceMapping', updateEventSourceMapping),
+      route('DELETE', `${PATH}/{UUID}`, 'DeleteEventSourceMapping', deleteEventSourceMapping),
     ],
     wrongMethod: () => new AwsError('UnknownOperationException', 'Unknown operation.', 404),
     subtree: {

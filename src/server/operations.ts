@@ -3,15 +3,16 @@ import type { AwsError } from './errors.js';
 import type { ApiRequest } from './http-types.js';
 import { decodeQuery, encodeXml, type DecodeOptions } from './protocols/query-codec.js';
 import type { QueryAction } from './protocols/query.js';
+import type { RestReply, RestRequest, RestRoute } from './protocols/rest-json.js';
 import type { Operation as RpcOperation } from './protocols/rpc.js';
-import type { Infer, StructureShape } from './shapes.js';
+import type { Infer, Shape, StructureShape } from './shapes.js';
 import { validateStructure, type Dialect } from './validate.js';
 
 /**
  * Operations, one signature for every service: an operation declares its input shape (and, for the query
  * protocol, its output shape) and is run with the component's context, its input validated against that shape,
- * and the request it serves. The protocol entry points (`rpcOperations`, `queryOperations`) decode, validate
- * and encode around it, so an action sees the same input whichever protocol the client spoke.
+ * and the request it serves. The protocol entry points (`rpcOperations`, `queryOperations`, `restRoute`) decode,
+ * validate and encode around it, so an action sees the same input whichever protocol the client spoke.
  */
 
 /** The request an operation serves. */
@@ -109,4 +110,67 @@ export function queryOperations<C>(
     };
   }
   return out;
+}
+
+/** Where a REST-JSON operation is served. */
+export interface RestOperationRoute {
+  method: string;
+  path: string;
+  operation: string;
+  strict?: boolean;
+}
+
+/**
+ * A REST-JSON route (`restJsonService`) serving `op`, whose `run` answers with the RestReply: the input is the
+ * JSON body's members, and those the shape locates in the path, the query string, the headers or the raw body.
+ */
+export function restRoute<C>(
+  host: OperationsHost<C>,
+  service: string,
+  route: RestOperationRoute,
+  op: AnyOperation<C>,
+): RestRoute {
+  const members = Object.entries(op.input.members);
+  // The body is only read (and refused when it is no JSON object) by an operation with members in it.
+  const fromBody = members.some(([, m]) => m.location === undefined);
+  return {
+    ...route,
+    async handler(req) {
+      const input: Record<string, unknown> = fromBody ? { ...req.input() } : {};
+      for (const [name, m] of members) {
+        if (m.location === undefined) continue;
+        const v = located(req, m, m.name ?? name);
+        if (v === undefined) delete input[name];
+        else input[name] = v;
+      }
+      const call = callOf(req.api, host.errors, service, route.operation);
+      return (await op.run(
+        host.context,
+        validateStructure(op.input, input, host.dialect) as never,
+        call,
+      )) as RestReply;
+    },
+  };
+}
+
+/** A member the REST binding takes from outside the body; numbers from text as Number reads them. */
+function located(req: RestRequest, m: Shape, name: string): unknown {
+  let text: string | undefined;
+  switch (m.location) {
+    case 'payload':
+      return req.api.body;
+    case 'uri':
+      text = req.params[name];
+      break;
+    case 'querystring':
+      text = req.api.query.get(name) ?? undefined;
+      break;
+    case 'header': {
+      const h = req.api.headers[name.toLowerCase()];
+      text = Array.isArray(h) ? h[0] : h;
+      break;
+    }
+  }
+  if (text === undefined || m.unchecked) return text;
+  return m.type === 'integer' || m.type === 'double' ? Number(text) : text;
 }

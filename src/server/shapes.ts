@@ -20,6 +20,20 @@ interface MemberTraits {
    * (SQS's message attributes). The shape still tells the query codec how to read and write it.
    */
   readonly unchecked?: true;
+  /**
+   * Where a REST-JSON input member comes from when not from the JSON body: a `{Name}` path segment, a query
+   * string parameter, a header (named by `name` when not the member's name), or the whole body as bytes.
+   */
+  readonly location?: 'uri' | 'querystring' | 'header' | 'payload';
+  /** The value is secret (AWS's `sensitive`): failures do not quote it. */
+  readonly sensitive?: true;
+  /** The type a SerializationException names for a value of another type, where it is not the shape's. */
+  readonly typeName?: string;
+  /**
+   * A further check of a well-typed value, for a rule the shape cannot say, in the service's words: the
+   * constraint it fails and the value to quote, reported with the shape's own failures; undefined when it passes.
+   */
+  readonly check?: (value: never) => { value: unknown; constraint: string } | undefined;
 }
 
 export interface StringShape extends MemberTraits {
@@ -90,6 +104,8 @@ export interface MapShape<V extends Shape = Shape> extends MemberTraits {
   /** Number of entries. */
   readonly min?: number;
   readonly max?: number;
+  /** An entry whose value is null is no entry (Kinesis tags), rather than a value of the wrong type. */
+  readonly dropNullValues?: true;
   /** Entries are repeated in place (`Name.1.key`) instead of wrapped (`Name.entry.1.key`). */
   readonly flattened?: true;
   /** Names of an entry's key and value: `key` and `value` unless the model renames them. */

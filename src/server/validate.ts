@@ -43,9 +43,11 @@ export interface Failure {
   /**
    * `missing`: a required member is not given. `type`: the value is not of the shape's type. `length` (strings,
    * blobs, lists), `range` (numbers), `pattern` and `enum`: a constraint of the shape is not met (`bound` says
-   * which end of a length or range).
+   * which end of a length or range). `check`: the shape's own `check` failed.
    */
-  readonly kind: 'missing' | 'type' | 'length' | 'range' | 'pattern' | 'enum';
+  readonly kind: 'missing' | 'type' | 'length' | 'range' | 'pattern' | 'enum' | 'check';
+  /** For `check`: the shape's check's words. */
+  readonly constraint?: string;
   readonly bound?: 'min' | 'max';
   /** The value as read (a constraint failure of a number read from text has the number). */
   readonly value: unknown;
@@ -100,7 +102,10 @@ class Walk {
   }
 
   #fail(kind: Failure['kind'], value: unknown, at: At, bound?: 'min' | 'max', raw: unknown = value): void {
-    const failure: Failure = bound === undefined ? { kind, value, raw, at } : { kind, value, raw, at, bound };
+    this.#report(bound === undefined ? { kind, value, raw, at } : { kind, value, raw, at, bound });
+  }
+
+  #report(failure: Failure): void {
     const answer = this.#dialect.fail(failure);
     if (answer instanceof AwsError) throw answer;
     this.issues.push(answer);
@@ -108,6 +113,14 @@ class Walk {
 
   value(shape: Shape, value: unknown, at: At): unknown {
     if (shape.unchecked) return value;
+    const out = this.#typed(shape, value, at);
+    const failed = out === undefined ? undefined : shape.check?.(out as never);
+    if (failed)
+      this.#report({ kind: 'check', value: failed.value, raw: value, at, constraint: failed.constraint });
+    return out;
+  }
+
+  #typed(shape: Shape, value: unknown, at: At): unknown {
     switch (shape.type) {
       case 'structure': {
         if (!isRecord(value)) return this.#fail('type', value, at);
@@ -139,17 +152,12 @@ class Walk {
     }
   }
 
-  /**
-   * A map: its size, then every key, then every value (the order AWS lists their failures in). An entry whose
-   * value is not given is no entry, unless the values are left to the action.
-   */
+  /** A map: its size, then every key, then every value (the order AWS lists their failures in). */
   #map(shape: MapShape, value: unknown, at: At): unknown {
     if (!isRecord(value)) return this.#fail('type', value, at);
-    const absent = this.#dialect.absent ?? nullish;
     const out: Record<string, unknown> = {};
-    const entries = Object.entries(value).filter(
-      ([key, v]) => shape.value.unchecked || !absent(v, { parent: at, shape: shape.value, key }),
-    );
+    let entries = Object.entries(value);
+    if (shape.dropNullValues) entries = entries.filter(([, v]) => v !== null && v !== undefined);
     // Failures quote the map as validated: `out`, filled in below, is rendered when they are reported.
     this.#count(shape, entries.length, out, at);
     if (shape.key)

@@ -36,6 +36,8 @@ export function constraintText(f: Failure): string {
       return `Member must satisfy enum value set: [${(shape as { enum: readonly string[] }).enum.join(', ')}]`;
     case 'type':
       return `Member must be of type ${shape.type}`;
+    case 'check':
+      return f.constraint ?? '';
   }
 }
 
@@ -250,6 +252,7 @@ function itemConstraints(shape: At['shape']): string {
   const parts: string[] = [];
   if (s.max !== undefined) parts.push(`Member must have length less than or equal to ${s.max}`);
   if (s.min !== undefined) parts.push(`Member must have length greater than or equal to ${s.min}`);
+  if (s.pattern) parts.push(`Member must satisfy regular expression pattern: ${s.pattern.source}`);
   return `[${parts.join(', ')}]`;
 }
 
@@ -272,53 +275,11 @@ export const awsJsonDialect: Dialect = {
     return INVALID;
   },
   fail(f: Failure): AwsError | ValidationIssue {
+    const issue = awsJsonFailure(f);
+    // A sensitive value (or a map or list holding one) is never quoted.
     const at = f.at;
-    const path = awsPathOf(at);
-    if (f.kind === 'missing') return { path, value: null, constraint: 'Member must not be null' };
-    const shape = at.shape;
-    if (f.kind === 'type') {
-      // An enum member of the wrong type fails the enum, not the parse.
-      if (shape.type === 'string' && shape.enum)
-        return { path, value: f.raw, constraint: constraintText({ ...f, kind: 'enum' }) };
-      if (shape.type === 'blob' && typeof f.raw === 'string')
-        return Serialization(`Base64 encoded data for ${memberOf(at)} is malformed.`);
-      const word = TYPE_WORDS[shape.type] ?? shape.type;
-      const list = memberOf(at);
-      if (at.index !== undefined) {
-        const which = shape.type === 'structure' ? ` ${at.index}` : '';
-        return Serialization(`Unexpected value type for ${list} member${which}: expected ${word}`);
-      }
-      if (at.key !== undefined)
-        return Serialization(`Unexpected value type for ${list}.${at.key}: expected ${word}`);
-      return Serialization(`Unexpected value type for ${list}: expected ${word}`);
-    }
-    if (at.isKey)
-      return {
-        path,
-        value: at.container,
-        constraint: `Map keys must satisfy constraint: ${itemConstraints(shape)}`,
-      };
-    if (at.key !== undefined)
-      return {
-        path,
-        value: at.container,
-        constraint: `Map value must satisfy constraint: ${itemConstraints(shape)}`,
-      };
-    if (at.index !== undefined && f.kind === 'length')
-      return {
-        path: awsPathOf(at.parent),
-        value: at.container,
-        constraint: `Member must satisfy constraint: ${itemConstraints(shape)}`,
-      };
-    let value = f.value;
-    if (
-      shape.type === 'list' &&
-      shape.member.type === 'structure' &&
-      shape.member.printed &&
-      Array.isArray(value)
-    )
-      value = `[${value.map(() => (shape.member as { printed: string }).printed).join(', ')}]`;
-    return { path, value, constraint: constraintText(f) };
+    const sensitive = at.shape.sensitive || (at.parent?.shape.sensitive && at.container !== undefined);
+    return sensitive && !(issue instanceof AwsError) ? { ...issue, value: null } : issue;
   },
   issues(issues) {
     // A map's or list's members are reported once, however many of them fail.
@@ -333,3 +294,54 @@ export const awsJsonDialect: Dialect = {
     );
   },
 };
+
+/** How the AWS JSON family reports one failure (see awsJsonDialect). */
+function awsJsonFailure(f: Failure): AwsError | ValidationIssue {
+  const at = f.at;
+  const path = awsPathOf(at);
+  if (f.kind === 'missing') return { path, value: null, constraint: 'Member must not be null' };
+  const shape = at.shape;
+  if (f.kind === 'type') {
+    // An enum member of the wrong type fails the enum, not the parse.
+    if (shape.type === 'string' && shape.enum)
+      return { path, value: f.raw, constraint: constraintText({ ...f, kind: 'enum' }) };
+    if (shape.type === 'blob' && typeof f.raw === 'string')
+      return Serialization(`Base64 encoded data for ${memberOf(at)} is malformed.`);
+    const word = shape.typeName ?? TYPE_WORDS[shape.type] ?? shape.type;
+    const list = memberOf(at);
+    if (at.index !== undefined) {
+      const which = shape.type === 'structure' ? ` ${at.index}` : '';
+      return Serialization(`Unexpected value type for ${list} member${which}: expected ${word}`);
+    }
+    if (at.key !== undefined)
+      return Serialization(`Unexpected value type for ${list}.${at.key}: expected ${word}`);
+    return Serialization(`Unexpected value type for ${list}: expected ${word}`);
+  }
+  if (at.isKey)
+    return {
+      path,
+      value: at.container,
+      constraint: `Map keys must satisfy constraint: ${itemConstraints(shape)}`,
+    };
+  if (at.key !== undefined)
+    return {
+      path,
+      value: at.container,
+      constraint: `Map value must satisfy constraint: ${itemConstraints(shape)}`,
+    };
+  if (at.index !== undefined && f.kind === 'length')
+    return {
+      path: awsPathOf(at.parent),
+      value: at.container,
+      constraint: `Member must satisfy constraint: ${itemConstraints(shape)}`,
+    };
+  let value = f.value;
+  if (
+    shape.type === 'list' &&
+    shape.member.type === 'structure' &&
+    shape.member.printed &&
+    Array.isArray(value)
+  )
+    value = `[${value.map(() => (shape.member as { printed: string }).printed).join(', ')}]`;
+  return { path, value, constraint: constraintText(f) };
+}

@@ -1,8 +1,9 @@
-import { Validator } from '../../server/validator.js';
+import { operation } from '../../server/operations.js';
+import { required, string, structure, type Infer } from '../../server/shapes.js';
 import { InvalidParameterValue, PreconditionFailed, ResourceConflict } from '../lambda-errors.js';
-import type { LambdaContext, LambdaReply, LambdaRequest } from '../lambda-context.js';
+import type { LambdaContext, LambdaReply } from '../lambda-context.js';
 import type { PolicyStatement } from '../model.js';
-import { pathFunctionName, qualifierParam } from './function-fields.js';
+import { FUNCTION_NAME_PATH, QUALIFIER } from './function-fields.js';
 
 const SOURCE_ARN = /arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9-])+:([a-z]{2}(-gov)?-[a-z]+-\d{1})?:(\d{12})?:(.*)/;
 
@@ -11,19 +12,27 @@ const SOURCE_ARN = /arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9-])+:([a-z]{2}(-gov)?-[a-z
  * Tributary records resource policies (so tutorials and IaC that grant SNS/S3 the right to invoke work
  * unchanged) but does not enforce them: any caller may invoke any function.
  */
-export async function addPermission(c: LambdaContext, req: LambdaRequest): Promise<LambdaReply> {
-  const input = req.input();
-  const v = new Validator(input);
-  const name = pathFunctionName(v, req);
-  const qualifier = qualifierParam(v, req);
-  const sid = v.string('StatementId', { required: true, min: 1, max: 100, pattern: /([a-zA-Z0-9-_]+)/ });
-  const action = v.string('Action', { required: true, pattern: /(lambda:[*]|lambda:[a-zA-Z]+|[*])/ });
-  const principal = v.string('Principal', { required: true, pattern: /[^\s]+/ });
-  const sourceArn = v.string('SourceArn', { pattern: SOURCE_ARN });
-  const sourceAccount = v.string('SourceAccount', { max: 12, pattern: /\d{12}/ });
-  const orgId = v.string('PrincipalOrgID', { min: 12, max: 34, pattern: /o-[a-z0-9]{10,32}/ });
-  const revisionId = v.string('RevisionId');
-  v.check();
+const INPUT = structure({
+  FunctionName: FUNCTION_NAME_PATH,
+  Qualifier: QUALIFIER,
+  StatementId: required(string({ min: 1, max: 100, pattern: /([a-zA-Z0-9-_]+)/ })),
+  Action: required(string({ pattern: /(lambda:[*]|lambda:[a-zA-Z]+|[*])/ })),
+  Principal: required(string({ pattern: /[^\s]+/ })),
+  SourceArn: string({ pattern: SOURCE_ARN }),
+  SourceAccount: string({ max: 12, pattern: /\d{12}/ }),
+  PrincipalOrgID: string({ min: 12, max: 34, pattern: /o-[a-z0-9]{10,32}/ }),
+  RevisionId: string(),
+});
+
+export const addPermission = operation({
+  input: INPUT,
+  run: (c: LambdaContext, input) => add(c, input),
+});
+
+async function add(c: LambdaContext, input: Infer<typeof INPUT>): Promise<LambdaReply> {
+  const { FunctionName: name, Qualifier: qualifier, StatementId: sid, Action: action } = input;
+  const { Principal: principal, SourceArn: sourceArn, SourceAccount: sourceAccount } = input;
+  const { PrincipalOrgID: orgId, RevisionId: revisionId } = input;
   const r = c.functions.require(name, qualifier);
   if (revisionId !== undefined && revisionId !== r.revisionId) {
     throw PreconditionFailed(
@@ -36,12 +45,12 @@ export async function addPermission(c: LambdaContext, req: LambdaRequest): Promi
       'The statement id (sid) provided already exists. Please choose another statement id, or remove the existing statement.',
     );
   }
-  if (!/^lambda:|^\*$/.test(action!)) throw InvalidParameterValue(`Invalid action: ${action}`);
+  if (!/^lambda:|^\*$/.test(action)) throw InvalidParameterValue(`Invalid action: ${action}`);
   const statement: PolicyStatement = {
-    Sid: sid!,
+    Sid: sid,
     Effect: 'Allow',
-    Principal: principalOf(principal!),
-    Action: action!,
+    Principal: principalOf(principal),
+    Action: action,
     Resource: c.functions.arn(r.name),
   };
   const condition: Record<string, Record<string, string>> = {};

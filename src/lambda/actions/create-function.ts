@@ -1,69 +1,63 @@
-import { Validator } from '../../server/validator.js';
+import { operation } from '../../server/operations.js';
+import { boolean, map, required, string, structure, unchecked } from '../../server/shapes.js';
 import { functionConfiguration } from '../function-configuration.js';
-import type { LambdaContext, LambdaReply, LambdaRequest } from '../lambda-context.js';
+import type { LambdaContext } from '../lambda-context.js';
 import {
-  architecturesField,
-  environmentField,
-  ephemeralStorageField,
-  HANDLER,
-  memoryField,
+  ARCHITECTURES,
+  CODE,
+  CONFIGURATION,
+  EPHEMERAL_STORAGE,
+  environmentVariables,
   nameForCreate,
   requireRuntimeAndHandler,
-  ROLE_ARN,
-  runtimeField,
-  timeoutField,
-  zipFromCode,
+  supportedRuntime,
+  zipOf,
 } from './function-fields.js';
 
 /** CreateFunction (POST /2015-03-31/functions): 201 with the FunctionConfiguration. `Publish` is accepted and ignored ($LATEST only). */
-export async function createFunction(c: LambdaContext, req: LambdaRequest): Promise<LambdaReply> {
-  const input = req.input();
-  const v = new Validator(input);
-  const rawName = v.string('FunctionName', { required: true, min: 1, max: 140 });
-  const runtime = runtimeField(v, false);
-  const role = v.string('Role', { required: true, pattern: ROLE_ARN });
-  const handler = v.string('Handler', { min: 0, max: 128, pattern: HANDLER });
-  const description = v.string('Description', { min: 0, max: 256 });
-  const timeout = timeoutField(v);
-  const memorySize = memoryField(v);
-  const environment = environmentField(v);
-  const packageType = v.enumeration('PackageType', ['Zip', 'Image']);
-  const architectures = architecturesField(v);
-  const ephemeral = ephemeralStorageField(v);
-  const tagsIn = v.map('Tags');
-  v.boolean('Publish');
-  const code = v.map('Code');
-  if (code === undefined) v.fail('code', null, 'Member must not be null');
-  const zip = zipFromCode(v, code, 'code');
-  v.check();
+export const createFunction = operation({
+  input: structure({
+    FunctionName: required(string({ min: 1, max: 140 })),
+    ...CONFIGURATION,
+    Role: required(CONFIGURATION.Role),
+    PackageType: string({ enum: ['Zip', 'Image'] }),
+    Architectures: ARCHITECTURES,
+    EphemeralStorage: EPHEMERAL_STORAGE,
+    // Tag values are kept as text, whatever JSON type they came as.
+    Tags: map(unchecked(string())),
+    Publish: boolean(),
+    Code: required(structure(CODE)),
+  }),
+  async run(c: LambdaContext, input) {
+    const name = nameForCreate(c, input.FunctionName);
+    if (input.PackageType === 'Image') zipOf(input.Code); // reports that images are unsupported
+    const rt = supportedRuntime(input.Runtime);
+    const handler = input.Handler;
+    requireRuntimeAndHandler({ runtime: rt, handler });
+    const variables = input.Environment === undefined ? undefined : environmentVariables(input.Environment);
+    const bytes = zipOf(input.Code);
+    const tags: Record<string, string> = {};
+    for (const [k, val] of Object.entries(input.Tags ?? {})) tags[k] = String(val);
 
-  const name = nameForCreate(c, rawName!);
-  if (packageType === 'Image') zip(); // reports that images are unsupported
-  const rt = runtime();
-  requireRuntimeAndHandler({ runtime: rt, handler });
-  const variables = environment();
-  const bytes = zip();
-  const tags: Record<string, string> = {};
-  for (const [k, val] of Object.entries(tagsIn ?? {})) tags[k] = String(val);
-
-  const record = await c.functions.create(
-    {
-      name,
-      runtime: rt!,
-      handler: handler!,
-      role: role!,
-      description: description ?? '',
-      timeout: timeout ?? 3,
-      memorySize: memorySize ?? 128,
-      environment: variables,
-      tags,
-      architectures: architectures ?? ['x86_64'],
-      ephemeralStorageMb: ephemeral ?? 512,
-    },
-    bytes,
-  );
-  return {
-    status: 201,
-    json: functionConfiguration(record, c.functions.arn(record.name), c.app.options.region),
-  };
-}
+    const record = await c.functions.create(
+      {
+        name,
+        runtime: rt!,
+        handler: handler!,
+        role: input.Role,
+        description: input.Description ?? '',
+        timeout: input.Timeout ?? 3,
+        memorySize: input.MemorySize ?? 128,
+        environment: variables,
+        tags,
+        architectures: (input.Architectures as string[] | undefined) ?? ['x86_64'],
+        ephemeralStorageMb: input.EphemeralStorage?.Size ?? 512,
+      },
+      bytes,
+    );
+    return {
+      status: 201,
+      json: functionConfiguration(record, c.functions.arn(record.name), c.app.options.region),
+    };
+  },
+});

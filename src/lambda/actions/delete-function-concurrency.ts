@@ -1,15 +1,16 @@
-import { Validator } from '../../server/validator.js';
-import type { LambdaContext, LambdaReply, LambdaRequest } from '../lambda-context.js';
-import { pathFunctionName } from './function-fields.js';
+import { operation } from '../../server/operations.js';
+import { structure } from '../../server/shapes.js';
+import type { LambdaContext } from '../lambda-context.js';
+import { UNQUALIFIED_FUNCTION_NAME_PATH } from './function-fields.js';
 
 /** DeleteFunctionConcurrency (DELETE /2017-10-31/functions/{FunctionName}/concurrency): 204; back to the shared pool. */
-export async function deleteFunctionConcurrency(c: LambdaContext, req: LambdaRequest): Promise<LambdaReply> {
-  const v = new Validator({});
-  const name = pathFunctionName(v, req, false);
-  v.check();
-  const r = c.functions.require(name);
-  await c.functions.setReservedConcurrency(r.name, undefined);
-  // The function draws from the unreserved pool again, which grew for everyone.
-  c.asyncInvocations.wakeAll();
-  return { status: 204 };
-}
+export const deleteFunctionConcurrency = operation({
+  input: structure({ FunctionName: UNQUALIFIED_FUNCTION_NAME_PATH }),
+  async run(c: LambdaContext, input) {
+    const r = c.functions.require(input.FunctionName);
+    await c.functions.setReservedConcurrency(r.name, undefined);
+    // The function draws from the unreserved pool again, which grew for everyone.
+    c.asyncInvocations.wakeAll();
+    return { status: 204 };
+  },
+});

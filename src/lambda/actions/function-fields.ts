@@ -1,9 +1,8 @@
-import { Serialization } from '../../server/errors.js';
-import type { Validator } from '../../server/validator.js';
+import { blob, integer, list, map, required, string, structure, unchecked } from '../../server/shapes.js';
 import { RESERVED_ENV_KEYS, SUPPORTED_RUNTIMES } from '../../runtime/spawn-spec.js';
 import { parseFunctionName } from '../function-names.js';
 import { InvalidParameterValue, RequestEntityTooLarge } from '../lambda-errors.js';
-import type { LambdaContext, LambdaRequest } from '../lambda-context.js';
+import type { LambdaContext } from '../lambda-context.js';
 import type { FunctionRecord } from '../model.js';
 
 /** Validation shared by the function operations (CreateFunction, UpdateFunctionCode/Configuration...). */
@@ -64,30 +63,24 @@ const NAME_PATTERN =
   /(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:)?(\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\$LATEST|[a-zA-Z0-9-_]+))?/;
 const NAMESPACED_NAME_PATTERN =
   /(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:)?(\d{12}:)?(function:)?([a-zA-Z0-9-_.]+)(:(\$LATEST(\.PUBLISHED)?|[a-zA-Z0-9-_]+))?/;
-const QUALIFIER = /\$(LATEST(\.PUBLISHED)?)|[a-zA-Z0-9-_$]+/;
-const ENV_KEY = /^[a-zA-Z]([a-zA-Z0-9_])+$/;
+const QUALIFIER_PATTERN = /\$(LATEST(\.PUBLISHED)?)|[a-zA-Z0-9-_$]+/;
+
 /** AWS's maximum Timeout (the model only says min 1). */
 export const MAX_TIMEOUT_SECONDS = 900;
 /** Direct-upload request limit of CreateFunction / UpdateFunctionCode. */
 export const MAX_ZIP_REQUEST_BYTES = 69_905_067;
 
-/** The {FunctionName} of the path, checked against the model (`functionName` in messages). */
-export function pathFunctionName(v: Validator, req: LambdaRequest, namespaced = true): string {
-  const name = v.string('FunctionName', {
-    required: true,
-    min: 1,
-    max: namespaced ? 256 : 140,
-    pattern: namespaced ? NAMESPACED_NAME_PATTERN : NAME_PATTERN,
-    value: req.functionName,
-  });
-  return name ?? '';
-}
+/** The {FunctionName} of the path, checked against the model (`functionName` in messages): a name or ARN. */
+export const FUNCTION_NAME_PATH = required(
+  string({ min: 1, max: 256, pattern: NAMESPACED_NAME_PATTERN, location: 'uri' }),
+);
+/** The {FunctionName} of the operations that take no qualifier inside it. */
+export const UNQUALIFIED_FUNCTION_NAME_PATH = required(
+  string({ min: 1, max: 140, pattern: NAME_PATTERN, location: 'uri' }),
+);
 
 /** The `Qualifier` query parameter. */
-export function qualifierParam(v: Validator, req: LambdaRequest): string | undefined {
-  const q = req.api.query.get('Qualifier') ?? undefined;
-  return v.string('Qualifier', { min: 1, max: 128, pattern: QUALIFIER, value: q });
-}
+export const QUALIFIER = string({ min: 1, max: 128, pattern: QUALIFIER_PATTERN, location: 'querystring' });
 
 /** The name CreateFunction creates (it also accepts an ARN, whose account/region must be ours). */
 export function nameForCreate(c: LambdaContext, input: string): string {
@@ -105,123 +98,108 @@ export function nameForCreate(c: LambdaContext, input: string): string {
   return p.name;
 }
 
-/** Runtime: a model value (else ValidationException) that Tributary can run (else InvalidParameterValueException). */
-export function runtimeField(v: Validator, required: boolean): () => string | undefined {
-  const rt = v.enumeration('Runtime', RUNTIME_ENUM, { required });
-  return () => {
-    if (rt !== undefined && !SUPPORTED_RUNTIMES.includes(rt)) {
-      throw InvalidParameterValue(
-        `The runtime parameter of ${rt} is not supported by Tributary. Supported runtimes: ${SUPPORTED_RUNTIMES.join(', ')}.`,
-      );
-    }
-    return rt;
-  };
-}
+/** Runtime: a model value (else ValidationException) that Tributary can run (else see `supportedRuntime`). */
+export const RUNTIME = string({ enum: RUNTIME_ENUM });
 
-export function timeoutField(v: Validator): number | undefined {
-  return v.integer('Timeout', { min: 1, max: MAX_TIMEOUT_SECONDS });
-}
-
-export function memoryField(v: Validator): number | undefined {
-  return v.integer('MemorySize', { min: 128, max: 10240 });
-}
-
-/** Environment.Variables, with AWS's key pattern, reserved-key and 4 KB checks. */
-export function environmentField(v: Validator): () => Record<string, string> | undefined {
-  const env = v.map('Environment');
-  if (env === undefined) return () => undefined;
-  const raw = env['Variables'];
-  if (raw === undefined || raw === null) return () => ({});
-  if (typeof raw !== 'object' || Array.isArray(raw))
-    throw Serialization('Unexpected value type for Variables: expected map');
-  const vars: Record<string, string> = {};
-  for (const [k, val] of Object.entries(raw as Record<string, unknown>)) {
-    if (typeof val !== 'string')
-      throw Serialization(`Unexpected value type for Variables.${k}: expected string`);
-    vars[k] = val;
-  }
-  const badKey = Object.keys(vars).find((k) => !ENV_KEY.test(k));
-  if (badKey !== undefined) {
-    v.fail(
-      'environment.variables',
-      null,
-      'Map keys must satisfy constraint: [Member must satisfy regular expression pattern: [a-zA-Z]([a-zA-Z0-9_])+]',
+/** A valid Runtime Tributary cannot run is an InvalidParameterValueException. */
+export function supportedRuntime(rt: string | undefined): string | undefined {
+  if (rt !== undefined && !SUPPORTED_RUNTIMES.includes(rt)) {
+    throw InvalidParameterValue(
+      `The runtime parameter of ${rt} is not supported by Tributary. Supported runtimes: ${SUPPORTED_RUNTIMES.join(', ')}.`,
     );
   }
-  return () => {
-    const reserved = Object.keys(vars).filter((k) => RESERVED_ENV_KEYS.includes(k));
-    if (reserved.length > 0) {
-      throw InvalidParameterValue(
-        'Lambda was unable to configure your environment variables because the environment variables you have provided contains reserved keys ' +
-          `that are currently not supported for modification. Reserved keys used in this request: ${reserved.join(', ')}`,
-      );
-    }
-    const measured = JSON.stringify(vars);
-    if (Buffer.byteLength(measured) > 4096) {
-      throw InvalidParameterValue(
-        `Lambda was unable to configure your environment variables because the environment variables you have provided exceeded the 4KB limit. String measured: ${measured}`,
-      );
-    }
-    return vars;
-  };
+  return rt;
 }
+
+/** Members CreateFunction and UpdateFunctionConfiguration share, with the model's constraints. */
+export const CONFIGURATION = {
+  Runtime: RUNTIME,
+  Role: string({ pattern: ROLE_ARN }),
+  Handler: string({ min: 0, max: 128, pattern: HANDLER }),
+  Description: string({ min: 0, max: 256 }),
+  Timeout: integer({ min: 1, max: MAX_TIMEOUT_SECONDS }),
+  MemorySize: integer({ min: 128, max: 10240 }),
+  /** Variables: keys as the model's pattern says (never quoted: they are secret), then `environmentVariables`. */
+  Environment: structure({
+    Variables: map(string(), {
+      key: string({ pattern: /[a-zA-Z]([a-zA-Z0-9_])+/ }),
+      sensitive: true,
+      typeName: 'map',
+    }),
+  }),
+};
+
+export const EPHEMERAL_STORAGE = structure({ Size: required(integer({ min: 512, max: 10240 })) });
+
+/** The environment a validated Environment sets: AWS's reserved-key and 4 KB rules. */
+export function environmentVariables(env: { Variables?: Record<string, string> }): Record<string, string> {
+  const vars = env.Variables ?? {};
+  const reserved = Object.keys(vars).filter((k) => RESERVED_ENV_KEYS.includes(k));
+  if (reserved.length > 0) {
+    throw InvalidParameterValue(
+      'Lambda was unable to configure your environment variables because the environment variables you have provided contains reserved keys ' +
+        `that are currently not supported for modification. Reserved keys used in this request: ${reserved.join(', ')}`,
+    );
+  }
+  const measured = JSON.stringify(vars);
+  if (Buffer.byteLength(measured) > 4096) {
+    throw InvalidParameterValue(
+      `Lambda was unable to configure your environment variables because the environment variables you have provided exceeded the 4KB limit. String measured: ${measured}`,
+    );
+  }
+  return vars;
+}
+
+/** A deployment package's members (CreateFunction's Code; UpdateFunctionCode's input). */
+export const CODE = {
+  ZipFile: blob(),
+  // Checked by `zipOf`: they name packages Tributary does not take.
+  S3Bucket: unchecked(string()),
+  S3Key: unchecked(string()),
+  ImageUri: unchecked(string()),
+};
 
 /**
  * The deployment package. Only inline zips are supported: S3 locations and container images get a clear
  * InvalidParameterValueException instead of silently doing nothing.
  */
-export function zipFromCode(
-  v: Validator,
-  code: Record<string, unknown> | undefined,
-  path: string,
-): () => Buffer {
-  const zip =
-    code === undefined ? undefined : v.blob('ZipFile', { value: code['ZipFile'], path: `${path}.zipFile` });
-  return () => {
-    if (code === undefined) throw InvalidParameterValue('Please provide a source for function code.');
-    if (code['ImageUri'] !== undefined && code['ImageUri'] !== null) {
-      throw InvalidParameterValue(
-        'Container image deployment packages (ImageUri) are not supported by Tributary; upload the code as Code.ZipFile.',
-      );
-    }
-    if (code['S3Bucket'] !== undefined || code['S3Key'] !== undefined) {
-      throw InvalidParameterValue(
-        'Deployment packages from Amazon S3 (S3Bucket/S3Key) are not supported by Tributary; upload the code as Code.ZipFile.',
-      );
-    }
-    if (zip === undefined) throw InvalidParameterValue('Please provide a source for function code.');
-    if (zip.length > MAX_ZIP_REQUEST_BYTES) {
-      throw RequestEntityTooLarge(
-        `Request must be smaller than ${MAX_ZIP_REQUEST_BYTES} bytes for the CreateFunction operation`,
-      );
-    }
-    return zip;
-  };
-}
-
-/** Architectures: one of x86_64 / arm64 (recorded; workers run on the host's architecture either way). */
-export function architecturesField(v: Validator): string[] | undefined {
-  const list = v.list('Architectures');
-  if (list === undefined) return undefined;
-  if (list.length !== 1) {
-    v.fail('architectures', list, 'Member must have length less than or equal to 1');
-    return undefined;
+export function zipOf(
+  code: { ZipFile?: Buffer; S3Bucket?: unknown; S3Key?: unknown; ImageUri?: unknown } | undefined,
+): Buffer {
+  if (code === undefined) throw InvalidParameterValue('Please provide a source for function code.');
+  if (code.ImageUri !== undefined && code.ImageUri !== null) {
+    throw InvalidParameterValue(
+      'Container image deployment packages (ImageUri) are not supported by Tributary; upload the code as Code.ZipFile.',
+    );
   }
-  const a = v.enumeration('Architectures', ['x86_64', 'arm64'], { value: list[0], path: 'architectures' });
-  return a === undefined ? undefined : [a];
+  if (code.S3Bucket !== undefined || code.S3Key !== undefined) {
+    throw InvalidParameterValue(
+      'Deployment packages from Amazon S3 (S3Bucket/S3Key) are not supported by Tributary; upload the code as Code.ZipFile.',
+    );
+  }
+  const zip = code.ZipFile;
+  if (zip === undefined) throw InvalidParameterValue('Please provide a source for function code.');
+  if (zip.length > MAX_ZIP_REQUEST_BYTES) {
+    throw RequestEntityTooLarge(
+      `Request must be smaller than ${MAX_ZIP_REQUEST_BYTES} bytes for the CreateFunction operation`,
+    );
+  }
+  return zip;
 }
 
-export function ephemeralStorageField(v: Validator): number | undefined {
-  const es = v.map('EphemeralStorage');
-  if (es === undefined) return undefined;
-  return v.integer('Size', {
-    required: true,
-    min: 512,
-    max: 10240,
-    value: es['Size'],
-    path: 'ephemeralStorage.size',
-  });
-}
+/**
+ * Architectures: exactly one of x86_64 / arm64 (recorded; workers run on the host's architecture either way),
+ * which Lambda words as a list of at most one whose member is reported at the list.
+ */
+export const ARCHITECTURES = list(unchecked(string()), {
+  check: (list: unknown[]) => {
+    if (list.length !== 1)
+      return { value: list, constraint: 'Member must have length less than or equal to 1' };
+    const a = list[0];
+    if (a === 'x86_64' || a === 'arm64') return undefined;
+    return { value: a, constraint: 'Member must satisfy enum value set: [x86_64, arm64]' };
+  },
+});
 
 /** Handler is mandatory for zip packages (AWS asks for Runtime and Handler together). */
 export function requireRuntimeAndHandler(

@@ -1,15 +1,17 @@
-import { Validator } from '../../server/validator.js';
-import type { LambdaContext, LambdaReply, LambdaRequest } from '../lambda-context.js';
-import { pathFunctionName } from './function-fields.js';
+import { operation } from '../../server/operations.js';
+import { structure } from '../../server/shapes.js';
+import type { LambdaContext } from '../lambda-context.js';
+import { UNQUALIFIED_FUNCTION_NAME_PATH } from './function-fields.js';
 
 /** GetFunctionConcurrency (GET /2019-09-30/functions/{FunctionName}/concurrency): `{}` when none is reserved. */
-export async function getFunctionConcurrency(c: LambdaContext, req: LambdaRequest): Promise<LambdaReply> {
-  const v = new Validator({});
-  const name = pathFunctionName(v, req, false);
-  v.check();
-  const r = c.functions.require(name);
-  return {
-    status: 200,
-    json: r.reservedConcurrency === undefined ? {} : { ReservedConcurrentExecutions: r.reservedConcurrency },
-  };
-}
+export const getFunctionConcurrency = operation({
+  input: structure({ FunctionName: UNQUALIFIED_FUNCTION_NAME_PATH }),
+  async run(c: LambdaContext, input) {
+    const r = c.functions.require(input.FunctionName);
+    return {
+      status: 200,
+      json:
+        r.reservedConcurrency === undefined ? {} : { ReservedConcurrentExecutions: r.reservedConcurrency },
+    };
+  },
+});

@@ -1,14 +1,14 @@
-import { Validator } from '../../server/validator.js';
+import { operation } from '../../server/operations.js';
+import { structure } from '../../server/shapes.js';
 import { functionConfiguration } from '../function-configuration.js';
-import type { LambdaContext, LambdaReply, LambdaRequest } from '../lambda-context.js';
-import { pathFunctionName, qualifierParam } from './function-fields.js';
+import type { LambdaContext } from '../lambda-context.js';
+import { FUNCTION_NAME_PATH, QUALIFIER } from './function-fields.js';
 
 /** GetFunctionConfiguration (GET /2015-03-31/functions/{FunctionName}/configuration). */
-export async function getFunctionConfiguration(c: LambdaContext, req: LambdaRequest): Promise<LambdaReply> {
-  const v = new Validator({});
-  const name = pathFunctionName(v, req);
-  const qualifier = qualifierParam(v, req);
-  v.check();
-  const r = c.functions.require(name, qualifier);
-  return { status: 200, json: functionConfiguration(r, c.functions.arn(r.name), c.app.options.region) };
-}
+export const getFunctionConfiguration = operation({
+  input: structure({ FunctionName: FUNCTION_NAME_PATH, Qualifier: QUALIFIER }),
+  async run(c: LambdaContext, input) {
+    const r = c.functions.require(input.FunctionName, input.Qualifier);
+    return { status: 200, json: functionConfiguration(r, c.functions.arn(r.name), c.app.options.region) };
+  },
+});

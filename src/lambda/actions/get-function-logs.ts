@@ -1,36 +1,45 @@
 import { on } from 'node:events';
-import { Validator } from '../../server/validator.js';
+import { operation, type Call } from '../../server/operations.js';
+import { integer, required, string, structure } from '../../server/shapes.js';
 import { FUNCTION_NAME } from '../function-names.js';
 import { ResourceNotFound } from '../lambda-errors.js';
-import type { LambdaContext, LambdaReply, LambdaRequest } from '../lambda-context.js';
+import type { LambdaContext, LambdaReply } from '../lambda-context.js';
 
 /**
  * Tributary's own endpoint behind `tributary logs FUNCTION [--follow]`:
  * GET /_tributary/lambda/functions/{name}/logs?lines=N&follow=true — text/plain, the last N lines
  * (default 100), then with `follow` every new line until the client disconnects.
  */
-export async function getFunctionLogs(c: LambdaContext, req: LambdaRequest): Promise<LambdaReply> {
-  const q = req.api.query;
-  const v = new Validator({});
-  const name = v.string('FunctionName', { required: true, pattern: FUNCTION_NAME, value: req.functionName });
-  const linesRaw = q.get('lines');
-  const lines =
-    linesRaw === null ? 100 : v.integer('lines', { min: 0, max: 100000, value: Number(linesRaw) });
-  v.check();
-  const follow = q.get('follow') === 'true' || q.get('follow') === '1';
-  const headers = { 'content-type': 'text/plain; charset=utf-8', 'x-amzn-requestid': req.requestId };
-  const known = c.functions.get(name!) !== undefined;
-  const signal = req.api.signal;
+export const getFunctionLogs = operation({
+  input: structure({
+    FunctionName: required(string({ pattern: FUNCTION_NAME, location: 'uri' })),
+    lines: integer({ min: 0, max: 100000, location: 'querystring' }),
+    follow: string({ location: 'querystring' }),
+  }),
+  run: (c: LambdaContext, input, call) =>
+    logs(c, input.FunctionName, input.lines ?? 100, input.follow === 'true' || input.follow === '1', call),
+});
+
+async function logs(
+  c: LambdaContext,
+  name: string,
+  lines: number,
+  follow: boolean,
+  call: Call,
+): Promise<LambdaReply> {
+  const headers = { 'content-type': 'text/plain; charset=utf-8', 'x-amzn-requestid': call.requestId };
+  const known = c.functions.get(name) !== undefined;
+  const signal = call.signal;
   // Subscribe before reading the file so no line falls between the tail and the follow.
   const live = follow ? on(c.logs, 'line', { signal }) : undefined;
-  const tail = await c.logs.tail(name!, lines ?? 100);
+  const tail = await c.logs.tail(name, lines);
   if (tail === undefined && !known) {
     if (live) void live.return?.();
-    throw ResourceNotFound(`Function not found: ${c.functions.arn(name!)}`);
+    throw ResourceNotFound(`Function not found: ${c.functions.arn(name)}`);
   }
   const head = (tail ?? []).map((l) => l + '\n').join('');
   if (!live) return { status: 200, headers, raw: Buffer.from(head) };
-  return { status: 200, headers, stream: followStream(head, live, name!) };
+  return { status: 200, headers, stream: followStream(head, live, name) };
 }
 
 async function* followStream(

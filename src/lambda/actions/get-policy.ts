@@ -1,17 +1,17 @@
-import { Validator } from '../../server/validator.js';
+import { operation } from '../../server/operations.js';
+import { structure } from '../../server/shapes.js';
 import { ResourceNotFound } from '../lambda-errors.js';
-import type { LambdaContext, LambdaReply, LambdaRequest } from '../lambda-context.js';
-import { pathFunctionName, qualifierParam } from './function-fields.js';
+import type { LambdaContext } from '../lambda-context.js';
+import { FUNCTION_NAME_PATH, QUALIFIER } from './function-fields.js';
 
 /** GetPolicy (GET /2015-03-31/functions/{FunctionName}/policy): the resource policy as JSON text. */
-export async function getPolicy(c: LambdaContext, req: LambdaRequest): Promise<LambdaReply> {
-  const v = new Validator({});
-  const name = pathFunctionName(v, req);
-  const qualifier = qualifierParam(v, req);
-  v.check();
-  const r = c.functions.require(name, qualifier);
-  if (!r.policy || r.policy.length === 0)
-    throw ResourceNotFound('The resource you requested does not exist.');
-  const policy = { Version: '2012-10-17', Id: 'default', Statement: r.policy };
-  return { status: 200, json: { Policy: JSON.stringify(policy), RevisionId: r.revisionId } };
-}
+export const getPolicy = operation({
+  input: structure({ FunctionName: FUNCTION_NAME_PATH, Qualifier: QUALIFIER }),
+  async run(c: LambdaContext, input) {
+    const r = c.functions.require(input.FunctionName, input.Qualifier);
+    if (!r.policy || r.policy.length === 0)
+      throw ResourceNotFound('The resource you requested does not exist.');
+    const policy = { Version: '2012-10-17', Id: 'default', Statement: r.policy };
+    return { status: 200, json: { Policy: JSON.stringify(policy), RevisionId: r.revisionId } };
+  },
+});

@@ -1,13 +1,17 @@
-import { Validator } from '../../server/validator.js';
-import type { LambdaContext, LambdaReply, LambdaRequest } from '../lambda-context.js';
-import { pathFunctionName } from './function-fields.js';
+import { operation } from '../../server/operations.js';
+import { blob, structure, unchecked } from '../../server/shapes.js';
+import type { LambdaContext } from '../lambda-context.js';
+import { UNQUALIFIED_FUNCTION_NAME_PATH } from './function-fields.js';
 
 /** InvokeAsync (POST /2014-11-13/functions/{FunctionName}/invoke-async/), the deprecated Event invoke: 202 `{"Status":202}`. */
-export async function invokeAsync(c: LambdaContext, req: LambdaRequest): Promise<LambdaReply> {
-  const v = new Validator({});
-  const name = pathFunctionName(v, req, false);
-  v.check();
-  const r = c.functions.require(name);
-  const requestId = await c.asyncInvocations.enqueue(r, req.api.body);
-  return { status: 202, headers: { 'x-amzn-requestid': requestId }, json: { Status: 202 } };
-}
+export const invokeAsync = operation({
+  input: structure({
+    FunctionName: UNQUALIFIED_FUNCTION_NAME_PATH,
+    InvokeArgs: unchecked(blob({ location: 'payload' })),
+  }),
+  async run(c: LambdaContext, input) {
+    const r = c.functions.require(input.FunctionName);
+    const requestId = await c.asyncInvocations.enqueue(r, input.InvokeArgs as Buffer);
+    return { status: 202, headers: { 'x-amzn-requestid': requestId }, json: { Status: 202 } };
+  },
+});

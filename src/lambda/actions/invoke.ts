@@ -1,10 +1,11 @@
 import { isUtf8 } from 'node:buffer';
-import { Validator } from '../../server/validator.js';
+import { operation } from '../../server/operations.js';
+import { blob, string, structure, unchecked, type Infer } from '../../server/shapes.js';
 import { MAX_SYNC_PAYLOAD_BYTES } from '../../runtime/invocation.js';
 import { MAX_ASYNC_PAYLOAD_BYTES } from '../async-invocations.js';
 import { InvalidRequestContent, RequestEntityTooLarge } from '../lambda-errors.js';
-import type { LambdaContext, LambdaReply, LambdaRequest } from '../lambda-context.js';
-import { pathFunctionName, qualifierParam } from './function-fields.js';
+import type { LambdaContext, LambdaReply } from '../lambda-context.js';
+import { FUNCTION_NAME_PATH, QUALIFIER } from './function-fields.js';
 
 /** AWS's limit on X-Amz-Client-Context (base64 text). */
 const MAX_CLIENT_CONTEXT = 3583;
@@ -14,19 +15,30 @@ const MAX_CLIENT_CONTEXT = 3583;
  * RequestResponse: 200 with the function's response; a failed run is still 200, with X-Amz-Function-Error
  * and the error document as payload. Event: queued, 202. DryRun: 204. LogType Tail adds X-Amz-Log-Result.
  */
-export async function invoke(c: LambdaContext, req: LambdaRequest): Promise<LambdaReply> {
-  const h = req.api.headers;
-  const v = new Validator({});
-  const name = pathFunctionName(v, req);
-  const qualifier = qualifierParam(v, req);
-  const type =
-    v.enumeration('InvocationType', ['Event', 'RequestResponse', 'DryRun'], {
-      value: header(h['x-amz-invocation-type']),
-    }) ?? 'RequestResponse';
-  const logType = v.enumeration('LogType', ['None', 'Tail'], { value: header(h['x-amz-log-type']) });
-  v.check();
+const INPUT = structure({
+  FunctionName: FUNCTION_NAME_PATH,
+  Qualifier: QUALIFIER,
+  InvocationType: string({
+    enum: ['Event', 'RequestResponse', 'DryRun'],
+    location: 'header',
+    name: 'X-Amz-Invocation-Type',
+  }),
+  LogType: string({ enum: ['None', 'Tail'], location: 'header', name: 'X-Amz-Log-Type' }),
+  ClientContext: string({ location: 'header', name: 'X-Amz-Client-Context' }),
+  // Any bytes: checked below (size by invocation type, then JSON).
+  Payload: unchecked(blob({ location: 'payload' })),
+});
+
+export const invoke = operation({
+  input: INPUT,
+  run: (c: LambdaContext, input) => invokeFunction(c, input),
+});
+
+async function invokeFunction(c: LambdaContext, input: Infer<typeof INPUT>): Promise<LambdaReply> {
+  const { FunctionName: name, Qualifier: qualifier, LogType: logType } = input;
+  const type = input.InvocationType ?? 'RequestResponse';
   const r = c.functions.require(name, qualifier);
-  const payload = req.api.body;
+  const payload = input.Payload as Buffer;
   const limit = type === 'Event' ? MAX_ASYNC_PAYLOAD_BYTES : MAX_SYNC_PAYLOAD_BYTES;
   if (payload.length > limit) {
     throw RequestEntityTooLarge(
@@ -35,7 +47,7 @@ export async function invoke(c: LambdaContext, req: LambdaRequest): Promise<Lamb
         : `Request must be smaller than ${limit} bytes for the InvokeFunction operation`,
     );
   }
-  const clientContext = decodeClientContext(header(h['x-amz-client-context']));
+  const clientContext = decodeClientContext(input.ClientContext);
   if (payload.length > 0) {
     // Bytes that are not UTF-8 would reach the function as U+FFFD: refused, as Lambda does.
     if (!isUtf8(payload))
@@ -53,7 +65,7 @@ export async function invoke(c: LambdaContext, req: LambdaRequest): Promise<Lamb
 
   if (type === 'DryRun') {
     c.invocations.checkInvocable(r);
-    return { status: 204, headers: { 'x-amzn-requestid': req.requestId } };
+    return { status: 204 };
   }
   if (type === 'Event') {
     c.invocations.checkInvocable(r);
@@ -69,10 +81,6 @@ export async function invoke(c: LambdaContext, req: LambdaRequest): Promise<Lamb
   if (result.status !== 'success') headers['x-amz-function-error'] = 'Unhandled';
   if (result.logTail !== undefined) headers['x-amz-log-result'] = result.logTail;
   return { status: 200, headers, raw: result.payload };
-}
-
-function header(v: string | string[] | undefined): string | undefined {
-  return Array.isArray(v) ? v[0] : v;
 }
 
 /** X-Amz-Client-Context: base64 of a JSON object, passed to the runtime decoded. */

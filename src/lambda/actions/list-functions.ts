@@ -1,24 +1,25 @@
-import { Validator } from '../../server/validator.js';
+import { operation } from '../../server/operations.js';
+import { integer, string, structure } from '../../server/shapes.js';
 import { functionConfiguration } from '../function-configuration.js';
 import { InvalidParameterValue } from '../lambda-errors.js';
-import type { LambdaContext, LambdaReply, LambdaRequest } from '../lambda-context.js';
+import type { LambdaContext, LambdaReply } from '../lambda-context.js';
 
 /** ListFunctions (GET /2015-03-31/functions): by name, MaxItems (default 50) per page, opaque Marker. */
-export async function listFunctions(c: LambdaContext, req: LambdaRequest): Promise<LambdaReply> {
-  const q = req.api.query;
-  const v = new Validator({});
-  const maxRaw = q.get('MaxItems');
-  const maxItems =
-    maxRaw === null ? undefined : v.integer('MaxItems', { min: 1, max: 10000, value: Number(maxRaw) });
-  v.enumeration('FunctionVersion', ['ALL'], { value: q.get('FunctionVersion') ?? undefined });
-  v.string('MasterRegion', {
-    pattern: /ALL|[a-z]{2}(-gov)?-[a-z]+-\d{1}/,
-    value: q.get('MasterRegion') ?? undefined,
-  });
-  v.check();
-  const marker = q.get('Marker');
+export const listFunctions = operation({
+  input: structure({
+    MaxItems: integer({ min: 1, max: 10000, location: 'querystring' }),
+    FunctionVersion: string({ enum: ['ALL'], location: 'querystring' }),
+    MasterRegion: string({ pattern: /ALL|[a-z]{2}(-gov)?-[a-z]+-\d{1}/, location: 'querystring' }),
+    Marker: string({ location: 'querystring' }),
+  }),
+  async run(c: LambdaContext, input) {
+    return page(c, input.MaxItems, input.Marker);
+  },
+});
+
+function page(c: LambdaContext, maxItems: number | undefined, marker: string | undefined): LambdaReply {
   let after: string | undefined;
-  if (marker !== null && marker !== '') {
+  if (marker !== undefined && marker !== '') {
     after = decodeMarker(marker);
     if (after === undefined) throw InvalidParameterValue('Invalid marker.');
   }

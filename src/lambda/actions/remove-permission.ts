@@ -1,22 +1,28 @@
-import { Validator } from '../../server/validator.js';
+import { operation } from '../../server/operations.js';
+import { required, string, structure } from '../../server/shapes.js';
 import { PreconditionFailed, ResourceNotFound } from '../lambda-errors.js';
-import type { LambdaContext, LambdaReply, LambdaRequest } from '../lambda-context.js';
-import { pathFunctionName, qualifierParam } from './function-fields.js';
+import type { LambdaContext, LambdaReply } from '../lambda-context.js';
+import { FUNCTION_NAME_PATH, QUALIFIER } from './function-fields.js';
 
 /** RemovePermission (DELETE /2015-03-31/functions/{FunctionName}/policy/{StatementId}): 204. */
-export async function removePermission(c: LambdaContext, req: LambdaRequest): Promise<LambdaReply> {
-  const v = new Validator({});
-  const name = pathFunctionName(v, req);
-  const qualifier = qualifierParam(v, req);
-  const sid = v.string('StatementId', {
-    required: true,
-    min: 1,
-    max: 100,
-    pattern: /([a-zA-Z0-9-_.]+)/,
-    value: req.params['StatementId'],
-  });
-  const revisionId = req.api.query.get('RevisionId') ?? undefined;
-  v.check();
+export const removePermission = operation({
+  input: structure({
+    FunctionName: FUNCTION_NAME_PATH,
+    Qualifier: QUALIFIER,
+    StatementId: required(string({ min: 1, max: 100, pattern: /([a-zA-Z0-9-_.]+)/, location: 'uri' })),
+    RevisionId: string({ location: 'querystring' }),
+  }),
+  run: (c: LambdaContext, input) =>
+    remove(c, input.FunctionName, input.Qualifier, input.StatementId, input.RevisionId),
+});
+
+async function remove(
+  c: LambdaContext,
+  name: string,
+  qualifier: string | undefined,
+  sid: string,
+  revisionId: string | undefined,
+): Promise<LambdaReply> {
   const r = c.functions.require(name, qualifier);
   if (revisionId !== undefined && revisionId !== r.revisionId) {
     throw PreconditionFailed(

@@ -1,29 +1,40 @@
 import { randomUUID } from 'node:crypto';
 import { arn } from '../../server/context.js';
 import { AwsError } from '../../server/errors.js';
-import { Validator } from '../../server/validator.js';
+import { operation } from '../../server/operations.js';
+import type { RestReply } from '../../server/protocols/rest-json.js';
+import { required, string, structure, type Infer } from '../../server/shapes.js';
 import { Checkpoints } from '../engine/checkpoints.js';
 import { initialCheckpoints } from '../engine/initial-checkpoints.js';
 import type { MappingsContext } from '../mappings-context.js';
-import { LAST_PROCESSING_RESULT, mappingShape, type MappingMeta } from '../model.js';
-import { InvalidParameterValue, parseMappingFields, parseStartingPosition } from './mapping-fields.js';
+import { LAST_PROCESSING_RESULT, mappingShape, type MappingMeta, type StartingPosition } from '../model.js';
+import { InvalidParameterValue, MAPPING_FIELDS, mappingFields, STARTING_POSITION } from './mapping-fields.js';
 import { resolveEventSource } from './resolve-event-source.js';
 
-export async function createEventSourceMapping(
-  c: MappingsContext,
-  input: Record<string, unknown>,
-): Promise<{ status: number; body: unknown }> {
-  const v = new Validator(input);
-  const eventSourceArn = v.string('EventSourceArn', { min: 12, max: 1024 });
-  v.string('FunctionName', { required: true, min: 1, max: 140 });
-  const fields = parseMappingFields(c, v);
-  const start = parseStartingPosition(v);
-  v.check();
+const INPUT = structure({
+  EventSourceArn: string({ min: 12, max: 1024 }),
+  ...MAPPING_FIELDS,
+  FunctionName: required(MAPPING_FIELDS.FunctionName),
+  ...STARTING_POSITION,
+});
+
+export const createEventSourceMapping = operation({
+  input: INPUT,
+  run: (c: MappingsContext, input) => create(c, input),
+});
+
+async function create(c: MappingsContext, input: Infer<typeof INPUT>): Promise<RestReply> {
+  const { EventSourceArn: eventSourceArn, StartingPositionTimestamp: ms } = input;
+  const fields = mappingFields(c, input);
+  const start = {
+    position: input.StartingPosition as StartingPosition | undefined,
+    timestamp: ms === undefined ? undefined : ms / 1000,
+  };
   if (eventSourceArn === undefined)
     throw InvalidParameterValue('Unrecognized event source, must be kinesis stream ARN.');
   const source = resolveEventSource(c, eventSourceArn);
 
-  const fn = c.invoker.lookup(fields.FunctionName!);
+  const fn = c.invoker.lookup(input.FunctionName);
   if (!fn) throw new AwsError('ResourceNotFoundException', 'Function does not exist', 404);
 
   if (start.position === undefined) {
@@ -92,5 +103,5 @@ export async function createEventSourceMapping(
   await c.save(m);
   const body = mappingShape(m);
   await c.transition(m, 'Creating');
-  return { status: 202, body };
+  return { status: 202, json: body };
 }

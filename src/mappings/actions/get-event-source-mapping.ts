@@ -1,9 +1,12 @@
+import { operation } from '../../server/operations.js';
+import { structure } from '../../server/shapes.js';
 import type { MappingsContext } from '../mappings-context.js';
 import { mappingShape } from '../model.js';
+import { MAPPING_UUID } from './update-event-source-mapping.js';
 
-export async function getEventSourceMapping(
-  c: MappingsContext,
-  uuid: string,
-): Promise<{ status: number; body: unknown }> {
-  return { status: 200, body: mappingShape(c.get(uuid)) };
-}
+export const getEventSourceMapping = operation({
+  input: structure({ UUID: MAPPING_UUID }),
+  async run(c: MappingsContext, input) {
+    return { status: 200, json: mappingShape(c.get(input.UUID)) };
+  },
+});

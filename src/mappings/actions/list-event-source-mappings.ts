@@ -1,18 +1,29 @@
 import { AwsError } from '../../server/errors.js';
+import { operation } from '../../server/operations.js';
+import type { RestReply } from '../../server/protocols/rest-json.js';
+import { string, structure, unchecked, type Infer } from '../../server/shapes.js';
 import type { MappingsContext } from '../mappings-context.js';
 import { mappingShape } from '../model.js';
 
 /** ListEventSourceMappings: filter by EventSourceArn and/or FunctionName; Marker/MaxItems (1-10000, default 100). */
-export async function listEventSourceMappings(
-  c: MappingsContext,
-  query: URLSearchParams,
-): Promise<{ status: number; body: unknown }> {
-  const source = query.get('EventSourceArn') ?? undefined;
-  const fnName = query.get('FunctionName') ?? undefined;
-  const marker = query.get('Marker') ?? undefined;
-  const maxRaw = query.get('MaxItems');
+const INPUT = structure({
+  EventSourceArn: string({ location: 'querystring' }),
+  FunctionName: string({ location: 'querystring' }),
+  Marker: string({ location: 'querystring' }),
+  // An integer, checked below in Lambda's words for what is no number.
+  MaxItems: unchecked(string({ location: 'querystring' })),
+});
+
+export const listEventSourceMappings = operation({
+  input: INPUT,
+  run: (c: MappingsContext, input) => list(c, input),
+});
+
+async function list(c: MappingsContext, input: Infer<typeof INPUT>): Promise<RestReply> {
+  const { EventSourceArn: source, FunctionName: fnName, Marker: marker } = input;
+  const maxRaw = input.MaxItems as string | undefined;
   let max = 100;
-  if (maxRaw !== null) {
+  if (maxRaw !== undefined) {
     max = Number(maxRaw);
     if (!Number.isInteger(max) || max < 1 || max > 10000) {
       throw new AwsError(
@@ -25,7 +36,7 @@ export async function listEventSourceMappings(
   let functionArn: string | undefined;
   if (fnName !== undefined) {
     const fn = c.invoker.lookup(fnName);
-    if (!fn) return { status: 200, body: { EventSourceMappings: [] } };
+    if (!fn) return { status: 200, json: { EventSourceMappings: [] } };
     functionArn = fn.functionArn;
   }
   let items = c
@@ -44,5 +55,5 @@ export async function listEventSourceMappings(
   const page = items.slice(0, max);
   const body: Record<string, unknown> = { EventSourceMappings: page.map(mappingShape) };
   if (items.length > max) body['NextMarker'] = items[max]!.UUID;
-  return { status: 200, body };
+  return { status: 200, json: body };
 }

@@ -1,57 +1,57 @@
 import { AwsError } from '../../server/errors.js';
-import { Validator } from '../../server/validator.js';
+import {
+  boolean,
+  integer,
+  list,
+  string,
+  structure,
+  timestamp,
+  unchecked,
+  type Infer,
+  type StructureShape,
+} from '../../server/shapes.js';
 import { compileFilterCriteria } from '../filter/index.js';
-import type { DestinationConfig, StartingPosition } from '../model.js';
+import type { DestinationConfig } from '../model.js';
 import type { MappingsContext } from '../mappings-context.js';
 
 export const InvalidParameterValue = (message: string): AwsError =>
   new AwsError('InvalidParameterValueException', message, 400);
 
-/** Fields shared by Create and Update, validated with AWS's ranges (Lambda API model). */
-export interface MappingFields {
-  FunctionName?: string;
-  BatchSize?: number;
-  MaximumBatchingWindowInSeconds?: number;
-  ParallelizationFactor?: number;
-  MaximumRecordAgeInSeconds?: number;
-  BisectBatchOnFunctionError?: boolean;
-  MaximumRetryAttempts?: number;
-  TumblingWindowInSeconds?: number;
-  FunctionResponseTypes?: string[];
+/**
+ * Fields shared by Create and Update, with AWS's ranges (Lambda API model). DestinationConfig, MetricsConfig and
+ * FilterCriteria are checked beyond their shape by `mappingFields`, in Lambda's words.
+ */
+export const MAPPING_FIELDS = {
+  FunctionName: string({ min: 1, max: 140 }),
+  BatchSize: integer({ min: 1, max: 10000 }),
+  MaximumBatchingWindowInSeconds: integer({ min: 0, max: 300 }),
+  ParallelizationFactor: integer({ min: 1, max: 10 }),
+  MaximumRecordAgeInSeconds: integer({ min: -1, max: 604800 }),
+  BisectBatchOnFunctionError: boolean(),
+  MaximumRetryAttempts: integer({ min: -1, max: 10000 }),
+  TumblingWindowInSeconds: integer({ min: 0, max: 900 }),
+  Enabled: boolean(),
+  FunctionResponseTypes: list(string({ enum: ['ReportBatchItemFailures'] }), { max: 1 }),
+  DestinationConfig: structure({ OnSuccess: unchecked(structure({})), OnFailure: unchecked(structure({})) }),
+  MetricsConfig: structure({ Metrics: unchecked(list(string())) }),
+  FilterCriteria: structure({ Filters: unchecked(list(structure({ Pattern: string() }))) }),
+};
+
+type Fields = Infer<StructureShape<typeof MAPPING_FIELDS>>;
+
+/** The fields as a mapping takes them: validated members, and the checks AWS applies for Kinesis sources. */
+export interface MappingFields extends Omit<
+  Fields,
+  'DestinationConfig' | 'MetricsConfig' | 'FilterCriteria'
+> {
   DestinationConfig?: DestinationConfig;
   FilterCriteria?: { Filters: Array<{ Pattern: string }> };
   MetricsConfig?: { Metrics: string[] };
-  Enabled?: boolean;
 }
 
-export function parseMappingFields(c: MappingsContext, v: Validator): MappingFields {
-  const f: MappingFields = {};
-  f.FunctionName = v.string('FunctionName', { min: 1, max: 140 });
-  f.BatchSize = v.integer('BatchSize', { min: 1, max: 10000 });
-  f.MaximumBatchingWindowInSeconds = v.integer('MaximumBatchingWindowInSeconds', { min: 0, max: 300 });
-  f.ParallelizationFactor = v.integer('ParallelizationFactor', { min: 1, max: 10 });
-  f.MaximumRecordAgeInSeconds = v.integer('MaximumRecordAgeInSeconds', { min: -1, max: 604800 });
-  f.BisectBatchOnFunctionError = v.boolean('BisectBatchOnFunctionError');
-  f.MaximumRetryAttempts = v.integer('MaximumRetryAttempts', { min: -1, max: 10000 });
-  f.TumblingWindowInSeconds = v.integer('TumblingWindowInSeconds', { min: 0, max: 900 });
-  f.Enabled = v.boolean('Enabled');
-  const types = v.list('FunctionResponseTypes');
-  if (types !== undefined) {
-    if (types.length > 1)
-      v.fail('functionResponseTypes', types, 'Member must have length less than or equal to 1');
-    types.forEach((t, i) => {
-      v.enumeration('FunctionResponseTypes', ['ReportBatchItemFailures'], {
-        value: t,
-        path: `functionResponseTypes.${i + 1}.member`,
-      });
-    });
-    f.FunctionResponseTypes = types.map(String);
-  }
-  const dest = v.map('DestinationConfig');
-  const metrics = v.map('MetricsConfig');
-  const filter = v.map('FilterCriteria');
-  v.check();
-
+export function mappingFields(c: MappingsContext, input: Fields): MappingFields {
+  const { DestinationConfig: dest, MetricsConfig: metrics, FilterCriteria: filter, ...f } = input;
+  const out: MappingFields = f;
   // Semantic checks beyond the model's ranges, as AWS applies them for Kinesis sources.
   const age = f.MaximumRecordAgeInSeconds;
   if (age !== undefined && age !== -1 && age < 60) {
@@ -59,18 +59,18 @@ export function parseMappingFields(c: MappingsContext, v: Validator): MappingFie
       'MaximumRecordAgeInSeconds must be either -1 (infinite) or in the range [60, 604800].',
     );
   }
-  if (dest !== undefined) f.DestinationConfig = parseDestination(c, dest);
+  if (dest !== undefined) out.DestinationConfig = parseDestination(c, dest);
   if (filter !== undefined) {
-    const filters = filter['Filters'];
+    const filters = filter.Filters;
     compileFilterCriteria(filter);
-    f.FilterCriteria = {
+    out.FilterCriteria = {
       Filters: Array.isArray(filters)
         ? (filters as Array<{ Pattern: string }>).map((x) => ({ Pattern: x.Pattern }))
         : [],
     };
   }
   if (metrics !== undefined) {
-    const list = metrics['Metrics'];
+    const list = metrics.Metrics;
     if (!Array.isArray(list) || list.some((x) => x !== 'EventCount')) {
       throw new AwsError(
         'ValidationException',
@@ -78,9 +78,9 @@ export function parseMappingFields(c: MappingsContext, v: Validator): MappingFie
         400,
       );
     }
-    f.MetricsConfig = { Metrics: list as string[] };
+    out.MetricsConfig = { Metrics: list as string[] };
   }
-  return f;
+  return out;
 }
 
 function parseDestination(c: MappingsContext, dest: Record<string, unknown>): DestinationConfig {
@@ -107,12 +107,8 @@ function parseDestination(c: MappingsContext, dest: Record<string, unknown>): De
   return { OnFailure: { Destination: target } };
 }
 
-export function parseStartingPosition(v: Validator): { position?: StartingPosition; timestamp?: number } {
-  const position = v.enumeration<StartingPosition>('StartingPosition', [
-    'TRIM_HORIZON',
-    'LATEST',
-    'AT_TIMESTAMP',
-  ]);
-  const ms = v.timestamp('StartingPositionTimestamp');
-  return { position, timestamp: ms === undefined ? undefined : ms / 1000 };
-}
+/** Where a new mapping starts reading (StartingPositionTimestamp is epoch seconds, as AWS keeps it). */
+export const STARTING_POSITION = {
+  StartingPosition: string({ enum: ['TRIM_HORIZON', 'LATEST', 'AT_TIMESTAMP'] }),
+  StartingPositionTimestamp: timestamp(),
+};

@@ -1,19 +1,26 @@
 import { AwsError } from '../../server/errors.js';
-import { Validator } from '../../server/validator.js';
+import { operation } from '../../server/operations.js';
+import type { RestReply } from '../../server/protocols/rest-json.js';
+import { required, string, structure, type Infer } from '../../server/shapes.js';
 import type { MappingsContext } from '../mappings-context.js';
 import { mappingShape } from '../model.js';
-import { parseMappingFields } from './mapping-fields.js';
+import { MAPPING_FIELDS, mappingFields } from './mapping-fields.js';
+
+/** A mapping's UUID, the last segment of its path. */
+export const MAPPING_UUID = required(string({ location: 'uri' }));
 
 /** UpdateEventSourceMapping (202). StartingPosition and EventSourceArn can't change, as in AWS. */
-export async function updateEventSourceMapping(
-  c: MappingsContext,
-  uuid: string,
-  input: Record<string, unknown>,
-): Promise<{ status: number; body: unknown }> {
+const INPUT = structure({ UUID: MAPPING_UUID, ...MAPPING_FIELDS });
+
+export const updateEventSourceMapping = operation({
+  input: INPUT,
+  run: (c: MappingsContext, input) => update(c, input),
+});
+
+async function update(c: MappingsContext, input: Infer<typeof INPUT>): Promise<RestReply> {
+  const uuid = input.UUID;
   const m = c.get(uuid);
-  const v = new Validator(input);
-  const f = parseMappingFields(c, v);
-  v.check();
+  const f = mappingFields(c, input);
   if (m.State !== 'Enabled' && m.State !== 'Disabled') {
     throw new AwsError(
       'ResourceInUseException',
@@ -65,5 +72,5 @@ export async function updateEventSourceMapping(
   await c.save(m);
   const body = mappingShape(m);
   await c.transition(m, via);
-  return { status: 202, body };
+  return { status: 202, json: body };
 }
