@@ -110,7 +110,6 @@ describe('the mapping watchdog', () => {
       startingTimestampMs: undefined,
       role: '',
       checkpointDelayMs: 0,
-      lagIntervalMs: 1000,
       stallMs: 5000,
     });
     kinesisEvents.on('append', (e) => runner.onAppend(e.shardId));
@@ -119,6 +118,8 @@ describe('the mapping watchdog', () => {
     events.on('stall', (e) => stalls.push(e));
     events.on('lag', (e) => lags.push(e));
     await runner.start();
+    // Mappings runs one timer for all its runners; this test is that timer.
+    const stopTicks = clock.every(1000, () => runner.tick());
     await clock.advance(10);
     await streams.put('w', [
       { partitionKey: 'a', data: Buffer.from('one') },
@@ -145,6 +146,7 @@ describe('the mapping watchdog', () => {
     assert.deepEqual(delivered, ['one', 'two']);
     assert.deepEqual(runner.lag(), [{ shardId: 'shardId-000000000000', recordsBehind: 0, iteratorAgeMs: 0 }]);
     assert.equal(view.broken, 1);
+    stopTicks();
     let stopped = false;
     const stopping = runner.stop().then(() => (stopped = true));
     await clock.until(() => stopped, 10_000);

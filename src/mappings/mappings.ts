@@ -143,6 +143,11 @@ export class Mappings extends EventEmitter<MappingEvents> implements Component {
       s.off('append', onAppend);
       for (const name of ['reshard', 'status', 'deleted'] as const) s.off(name, onChange);
     });
+    // One timer samples lag and runs the watchdog of every running mapping.
+    const stopTicks = this.#opts.clock.every(this.#opts.lagIntervalMs, () => {
+      for (const r of this.#runners.values()) r.tick();
+    });
+    this.#detach.push(stopTicks);
     for (const m of this.#mappings.values()) {
       if (m.State === 'Enabled') await this.#serially(m.UUID, () => this.#startRunner(m));
       else if (m.State !== 'Disabled') await this.#transition(m, m.State);
@@ -321,7 +326,6 @@ export class Mappings extends EventEmitter<MappingEvents> implements Component {
           m.StartingPositionTimestamp === undefined ? undefined : m.StartingPositionTimestamp * 1000,
         role: fn?.role ?? '',
         checkpointDelayMs: o.checkpointDelayMs,
-        lagIntervalMs: o.lagIntervalMs,
         stallMs: o.stallMs,
       },
     );

@@ -31,6 +31,8 @@ export class Checkpoints {
   readonly #wanted = new Map<string, Checkpoint>();
   /** Being written by the current round. */
   readonly #inflight = new Map<string, Checkpoint>();
+  /** The durable value of each shard this instance has read or written (undefined: none in the store). */
+  readonly #durable = new Map<string, Checkpoint | undefined>();
   /** The round that will write what is in `#wanted` (scheduled, not started). */
   #next: Promise<void> | undefined;
   /** The round in progress. */
@@ -43,11 +45,13 @@ export class Checkpoints {
   }
 
   get(shardId: string): Checkpoint | undefined {
-    return (
-      this.#wanted.get(shardId) ??
-      this.#inflight.get(shardId) ??
-      this.#store.getDoc<Checkpoint>(NS, this.#prefix + shardId)
-    );
+    const pending = this.#wanted.get(shardId) ?? this.#inflight.get(shardId);
+    if (pending) return pending;
+    // This instance is the only writer of its keys while it lives: what it read or wrote last is current.
+    if (this.#durable.has(shardId)) return this.#durable.get(shardId);
+    const cp = this.#store.getDoc<Checkpoint>(NS, this.#prefix + shardId);
+    this.#durable.set(shardId, cp);
+    return cp;
   }
 
   /** True when no checkpoint of this generation was ever written (the mapping starts at its StartingPosition). */
@@ -89,6 +93,7 @@ export class Checkpoints {
     try {
       // Issued in one turn: the store commits them in one transaction.
       await Promise.all(batch.map(([shardId, cp]) => this.#store.putDoc(NS, this.#prefix + shardId, cp)));
+      for (const [shardId, cp] of batch) this.#durable.set(shardId, cp);
     } catch (err) {
       // Not durable: back to `#wanted` (unless a newer value is there) for the next round to write.
       for (const [shardId, cp] of batch) if (!this.#wanted.has(shardId)) this.#wanted.set(shardId, cp);

@@ -17,8 +17,6 @@ export interface RunnerOptions {
   /** The function's execution role (invokeIdentityArn of the events). */
   role: string;
   checkpointDelayMs: number;
-  /** How often lag is sampled and the watchdog looks. */
-  lagIntervalMs: number;
   /** Records pending this long with nothing under way is a stall (a bug): logged, counted, reader restarted. */
   stallMs: number;
 }
@@ -48,7 +46,6 @@ export class MappingRunner implements AsyncDisposable {
   readonly #processors = new Map<string, ShardProcessor>();
   /** Shards whose reader found the source gone: not restarted until the mapping restarts. */
   readonly #gone = new Map<string, GoneReason>();
-  #stopTicks: (() => void) | undefined;
   /** Since when the watchdog has seen a startable shard with records and no processor. */
   readonly #unstartedSince = new Map<string, number>();
   #stopped = false;
@@ -83,7 +80,6 @@ export class MappingRunner implements AsyncDisposable {
     if (this.#cps.isEmpty())
       await initialCheckpoints(this.#view, this.#cps, this.#o.startingPosition, this.#o.startingTimestampMs);
     if (this.#stopped) return;
-    this.#stopTicks = this.#d.clock.every(this.#o.lagIntervalMs, () => this.#tick());
     this.reconcile();
   }
 
@@ -153,39 +149,57 @@ export class MappingRunner implements AsyncDisposable {
 
   /** How far the mapping is behind in each shard it has not finished. */
   lag(): ShardLag[] {
-    const now = this.#d.clock.now();
-    const out: ShardLag[] = [];
-    if (!this.#view.alive()) return out;
+    return this.#survey(this.#d.clock.now()).lag;
+  }
+
+  /**
+   * One pass over the shards: each one's lag, processors idle with records pending (the watchdog's stalls), and
+   * whether any unfinished shard has no processor. Every lookup is made once: it runs on every tick for
+   * every enabled mapping, mostly on idle ones.
+   */
+  #survey(now: number): {
+    lag: ShardLag[];
+    stalled: Array<{ shardId: string; p: ShardProcessor; behind: number; idle: number }>;
+    unstarted: boolean;
+  } {
+    const lag: ShardLag[] = [];
+    const stalled: Array<{ shardId: string; p: ShardProcessor; behind: number; idle: number }> = [];
+    let unstarted = false;
+    if (!this.#view.alive()) return { lag, stalled, unstarted };
     for (const s of this.#view.shards()) {
-      const p = this.#processors.get(s.shardId);
+      const shardId = s.shardId;
+      const p = this.#processors.get(shardId);
       if (p) {
-        out.push({
-          shardId: s.shardId,
-          recordsBehind: p.recordsBehind(),
-          iteratorAgeMs: p.iteratorAgeMs(now),
-        });
+        const behind = p.recordsBehind();
+        lag.push({ shardId, recordsBehind: behind, iteratorAgeMs: p.iteratorAgeMs(now, behind) });
+        const idle = p.idleWithPendingMs(now, behind);
+        if (idle >= this.#o.stallMs) stalled.push({ shardId, p, behind, idle });
         continue;
       }
-      const cp = this.#cps.get(s.shardId);
-      const b = this.#view.bounds(s.shardId);
+      const cp = this.#cps.get(shardId);
+      const b = this.#view.bounds(shardId);
       if (cp?.finished || !b) continue;
+      if (!this.#gone.has(shardId)) unstarted = true;
       const from = Math.max(cp?.position ?? b.first, b.first);
       const behind = Math.max(0, b.last + 1 - from);
-      const arrival = behind > 0 ? this.#view.arrivalAt(s.shardId, from) : undefined;
-      out.push({
-        shardId: s.shardId,
+      const arrival = behind > 0 ? this.#view.arrivalAt(shardId, from) : undefined;
+      lag.push({
+        shardId,
         recordsBehind: behind,
         iteratorAgeMs: arrival === undefined ? 0 : Math.max(0, now - arrival),
       });
     }
-    return out;
+    return { lag, stalled, unstarted };
   }
 
-  /** Samples lag (a stalled mapping shows a rising IteratorAge) and looks for stalls. */
-  #tick(): void {
+  /**
+   * Samples lag (a stalled mapping shows a rising IteratorAge) and looks for stalls. Called every lagIntervalMs by
+   * the owner of all runners (one timer for every mapping: two hundred timers cost more than their work).
+   */
+  tick(): void {
     if (this.#stopped) return;
     const now = this.#d.clock.now();
-    const shards = this.lag();
+    const { lag: shards, stalled, unstarted } = this.#survey(now);
     const recordsBehind = shards.reduce((a, l) => a + l.recordsBehind, 0);
     // While behind, and once more when caught up (so gauges fed by these samples return to 0).
     if (recordsBehind > 0 || this.#wasBehind) {
@@ -193,25 +207,20 @@ export class MappingRunner implements AsyncDisposable {
       this.#d.events.emit('lag', { uuid: this.#m.uuid, recordsBehind, iteratorAgeMs, shards });
     }
     this.#wasBehind = recordsBehind > 0;
-    for (const [shardId, p] of this.#processors) {
-      const idle = p.idleWithPendingMs(now);
-      if (idle < this.#o.stallMs) continue;
-      this.#stall(shardId, p.recordsBehind(), idle, 'records pending and no batch started');
+    for (const { shardId, p, behind, idle } of stalled) {
+      this.#stall(shardId, behind, idle, 'records pending and no batch started');
       this.#processors.delete(shardId);
       // Restart from the checkpoint once the old processor has let go of its batches.
       void p.stop().then(() => this.reconcile());
     }
-    if (!this.#view.alive()) return;
+    // Children waiting for their parents are expected; a shard that could start and has not is a bug.
+    if (!unstarted) return;
     for (const s of this.#startable()) {
       const since = this.#unstartedSince.get(s.shardId) ?? now;
       this.#unstartedSince.set(s.shardId, since);
       if (now - since < this.#o.stallMs) continue;
-      this.#stall(
-        s.shardId,
-        this.lag().find((l) => l.shardId === s.shardId)?.recordsBehind ?? 0,
-        now - since,
-        'a readable shard was never started',
-      );
+      const behind = shards.find((l) => l.shardId === s.shardId)?.recordsBehind ?? 0;
+      this.#stall(s.shardId, behind, now - since, 'a readable shard was never started');
       this.#startShard(s.shardId);
     }
   }
@@ -228,7 +237,6 @@ export class MappingRunner implements AsyncDisposable {
   /** Stops every shard; the batches in flight finish and their checkpoints are made durable. */
   async stop(): Promise<void> {
     this.#stopped = true;
-    this.#stopTicks?.();
     await Promise.all([...this.#processors.values()].map((p) => p.stop()));
     this.#processors.clear();
     await this.#cps.flush();

@@ -310,20 +310,24 @@ export class ShardProcessor {
   }
 
   /** IteratorAge as the lag sampler and the watchdog see it. */
-  iteratorAgeMs(now: number): number {
-    return this.#oldestPendingAge(now) ?? 0;
+  iteratorAgeMs(now: number, recordsBehind = this.recordsBehind()): number {
+    if (recordsBehind === 0) return 0;
+    const arrival = this.#view.arrivalAt(this.shardId, this.#frontier.position);
+    return arrival === undefined ? 0 : Math.max(0, now - arrival);
   }
 
   /**
    * For the watchdog: how long records have been pending with nothing under way (no batch in flight, no
    * backoff, no window or batching timer), or 0 when the processor is making progress or has nothing to do.
    */
-  idleWithPendingMs(now: number): number {
+  idleWithPendingMs(now: number, recordsBehind = this.recordsBehind()): number {
     if (this.#status !== 'running' || this.#busy > 0 || this.stopped) return 0;
-    // A closed shard read to its end should have finished (its children wait for it).
-    const end = this.#view.endPosition(this.shardId);
-    const drained = end !== undefined && this.#frontier.readPosition > end;
-    if (this.#buffered === 0 && this.recordsBehind() === 0 && !drained) return 0;
+    if (this.#buffered === 0 && recordsBehind === 0) {
+      // Caught up: a stall only if this is a closed shard read to its end that never finished (its children
+      // wait for it).
+      const end = this.#view.endPosition(this.shardId);
+      if (end === undefined || this.#frontier.readPosition <= end) return 0;
+    }
     return Math.max(0, now - this.#lastActivity);
   }
 }
