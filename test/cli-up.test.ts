@@ -3,7 +3,7 @@ import { execFile, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { after, describe, it } from 'node:test';
-import { UP_FLAGS, upOptions } from '../src/cli/up.js';
+import { resolveConfig, UP_FLAGS } from '../src/app/config.js';
 import {
   runRefusedServer,
   spawnServer,
@@ -148,17 +148,17 @@ describe('tributary up options', () => {
       TRIBUTARY_IN_MEMORY: 'true',
       TRIBUTARY_SHUTDOWN_TIMEOUT_MS: '2500',
     };
-    const o = upOptions({ port: '6000', logLevel: 'warn' }, env);
+    const o = resolveConfig({ port: '6000', logLevel: 'warn' }, env);
     assert.equal(o.port, 6000);
     assert.equal(o.host, '0.0.0.0');
     assert.equal(o.logLevel, 'warn');
     assert.equal(o.inMemory, true);
     assert.equal(o.shutdownTimeoutMs, 2500);
-    assert.equal(upOptions({}, env).logLevel, undefined, 'an empty variable leaves the default');
-    assert.equal(upOptions({ inMemory: true }, { TRIBUTARY_IN_MEMORY: '0' }).inMemory, true);
-    assert.equal(upOptions({}, { TRIBUTARY_IN_MEMORY: '0' }).inMemory, false);
-    assert.ok(Number.isNaN(upOptions({ port: '12abc' }, {}).port), 'numbers are read strictly');
-    assert.equal(upOptions({ transitionDelayMs: '0.5' }, {}).transitionDelayMs, 0.5);
+    assert.equal(resolveConfig({}, env).logLevel, undefined, 'an empty variable leaves the default');
+    assert.equal(resolveConfig({ inMemory: true }, { TRIBUTARY_IN_MEMORY: '0' }).inMemory, true);
+    assert.equal(resolveConfig({}, { TRIBUTARY_IN_MEMORY: '0' }).inMemory, false);
+    assert.ok(Number.isNaN(resolveConfig({ port: '12abc' }, {}).port), 'numbers are read strictly');
+    assert.equal(resolveConfig({ transitionDelayMs: '0.5' }, {}).transitionDelayMs, 0.5);
   });
 });
 

@@ -13,7 +13,7 @@ import type { App } from '../src/app/app.js';
 import type { LambdaEvents } from '../src/lambda/lambda-events.js';
 import { compileLambdaOptions, defaultMaxWorkers } from '../src/lambda/lambda-options.js';
 import { ConfigError } from '../src/server/config-error.js';
-import { upOptions } from '../src/cli/up.js';
+import { resolveConfig } from '../src/app/config.js';
 import { credentials, region, startTestServer } from './helpers.js';
 import { createNodeFunction, decode, lambdaClient, type LambdaTransport } from './lambda-helpers.js';
 import { runRefusedServer, spawnServer, stopServer } from './server-process.js';
@@ -532,9 +532,12 @@ describe('Lambda limits: options, flags and environment', () => {
 
   it('flags win over TRIBUTARY_* variables, which win over defaults', () => {
     const env = { TRIBUTARY_MAX_WORKERS: '5', TRIBUTARY_ACCOUNT_CONCURRENCY: '50' };
-    assert.deepEqual(upOptions({}, env).lambda, { accountConcurrency: 50, maxWorkers: 5 });
-    assert.deepEqual(upOptions({ maxWorkers: '3' }, env).lambda, { accountConcurrency: 50, maxWorkers: 3 });
-    assert.deepEqual(upOptions({}, {}).lambda, { accountConcurrency: undefined, maxWorkers: undefined });
+    assert.deepEqual(resolveConfig({}, env).lambda, { accountConcurrency: 50, maxWorkers: 5 });
+    assert.deepEqual(resolveConfig({ maxWorkers: '3' }, env).lambda, {
+      accountConcurrency: 50,
+      maxWorkers: 3,
+    });
+    assert.equal(resolveConfig({}, {}).lambda, undefined, 'nothing set: the defaults');
   });
 
   it('`tributary up` applies --max-workers and TRIBUTARY_ACCOUNT_CONCURRENCY; a bad value is one line, exit 1', async () => {

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
-import { flagFallback, flagHelp, UP_FLAGS, up as startServer, type UpFlags } from './up.js';
+import { flagFallback, flagHelp, UP_FLAGS, type UpFlags } from '../app/config.js';
+import { up as startServer } from './up.js';
 import { VERSION } from '../server/version.js';
 import { logs } from './logs.js';
 import { status } from './status.js';
@@ -51,7 +52,7 @@ program.addHelpText(
   [
     '',
     '`up` is the default command: `tributary`, or `tributary --port 4700`, starts the server.',
-    'Its flags (a flag wins over its environment variable, which wins over the default):',
+    'Its flags (a flag wins over its environment variable, which wins over the config file, then the default):',
     ...UP_FLAGS.flatMap((f) => [
       `  ${f.spec.padEnd(width)}  ${f.help}`,
       `  ${''.padEnd(width)}  ${flagFallback(f)}`,
