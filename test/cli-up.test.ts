@@ -1,3 +1,4 @@
+import { skipReason } from './helpers.js';
 import { strict as assert } from 'node:assert';
 import { execFile, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -128,7 +129,7 @@ describe('tributary up: one-line errors, exit code 1', () => {
   const setpriv = spawnSync('setpriv', ['--version']).status === 0;
   it(
     'a privileged port without the privilege',
-    { skip: root && !setpriv ? 'running as root without setpriv to drop privileges' : false },
+    { skip: skipReason(root && !setpriv ? 'running as root without setpriv to drop privileges' : false) },
     async () => {
       const wrap = root ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'] : [];
       assert.equal(

@@ -13,7 +13,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import { credentials, region, tempDir } from './helpers.js';
+import { credentials, region, skipReason, tempDir } from './helpers.js';
 import { createNodeFunction, decode } from './lambda-helpers.js';
 import { runRefusedServer, spawnServer, stopServer, type ServerProcess } from './server-process.js';
 
@@ -179,7 +179,7 @@ describe('data dirs that cannot be used', () => {
   const setpriv = spawnSync('setpriv', ['--version']).status === 0;
   it(
     'an unwritable directory, and one that cannot be created: one line, exit code 1',
-    { skip: root && !setpriv ? 'running as root without setpriv to drop privileges' : false },
+    { skip: skipReason(root && !setpriv ? 'running as root without setpriv to drop privileges' : false) },
     async () => {
       const parent = tempDir();
       chmodSync(parent, 0o755);

@@ -147,3 +147,18 @@ export function eventMatching<A extends unknown[]>(
     emitter.on(name, listener as (...args: unknown[]) => void);
   });
 }
+
+/**
+ * For a test that cannot run on this machine (a missing tool): skipped with the reason on a developer's machine,
+ * but on CI (CI=true) it fails loudly, since CI must run every test. For `it(..., { skip: skipReason(...) })`.
+ */
+export function skipReason(reason: string | false): string | false {
+  if (reason !== false && process.env['CI']) throw new Error(`a test cannot run on CI: ${reason}`);
+  return reason;
+}
+
+/** The same inside a running test: `return cannotRun(t, 'why')`. */
+export function cannotRun(t: { skip(message?: string): void }, reason: string): void {
+  if (process.env['CI']) throw new Error(`a test cannot run on CI: ${reason}`);
+  t.skip(reason);
+}

@@ -9,7 +9,7 @@ import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CreateFunctionCommand, InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { credentials, region, tempDir } from './helpers.js';
+import { credentials, region, skipReason, tempDir } from './helpers.js';
 import { ROLE, zipFiles } from './mapping-fixtures.js';
 import { running, spawnServer } from './server-process.js';
 
@@ -27,7 +27,7 @@ const supported = process.platform === 'linux' && existsSync('/usr/bin/setpriv')
 
 describe(
   'workers and a server killed with SIGKILL',
-  { skip: !supported && 'needs Linux and setpriv' },
+  { skip: skipReason(!supported && 'needs Linux and setpriv') },
   () => {
     it('a worker spinning in an endless handler dies with the server', async () => {
       const dir = tempDir();
