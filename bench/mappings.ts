@@ -14,7 +14,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startApp, type App } from '../src/app/app.js';
-import { zipFiles } from '../test/mapping-fixtures.js';
+import { zipFiles } from '../test/mappings/mapping-fixtures.js';
 
 const credentials = { accessKeyId: 'bench', secretAccessKey: 'bench' };
 const ROLE = 'arn:aws:iam::000000000000:role/bench';

@@ -4,9 +4,9 @@
 // on a violation the seed and sequence to add to the regression tests (exit 1).
 import { parseArgs } from 'node:util';
 import fc from 'fast-check';
-import { runE2e } from '../test/engine-e2e.js';
-import { runSequence } from '../test/engine-harness.js';
-import { opArb, setupArb } from '../test/engine-model.js';
+import { runE2e } from '../test/mappings/engine-e2e.js';
+import { runSequence } from '../test/mappings/engine-harness.js';
+import { opArb, setupArb } from '../test/mappings/engine-model.js';
 
 const { values } = parseArgs({
   options: {

@@ -12,7 +12,7 @@ const BACKSLASH = 0x5c;
 /**
  * GetRecords' `Records` as AWS JSON 1.1 writes them — blobs base64, timestamps epoch seconds with the
  * milliseconds as a fraction — written straight from the stored blocks into one buffer. The same bytes
- * `JSON.stringify` gives for the records as objects (test/kinesis-put-records-limits.test.ts compares them),
+ * `JSON.stringify` gives for the records as objects (test/kinesis/kinesis-put-records-limits.test.ts compares them),
  * at a fraction of the cost: a response carries up to 10000 records, and building an object and a string
  * per record cost more than the rest of GetRecords together.
  *

@@ -2,7 +2,7 @@
  * Time as the components see it: the mapping engine's batching windows, retry backoff, record age, tumbling
  * windows and watchdog, the stream registry's creation and arrival times, and the transition delays
  * (transitions.ts) all read `now()` and wait with `sleep()`, so unit and model-based tests run them on virtual
- * time (test/virtual-clock.ts) instead of waiting for the wall clock.
+ * time (test/harness/virtual-clock.ts) instead of waiting for the wall clock.
  */
 export interface Clock {
   /** Epoch milliseconds. */

@@ -1,5 +1,5 @@
 // JSON validator and projection for event filtering, in AssemblyScript (compiled to json-tape.wasm by
-// `npm run build:wasm`; test/filter-json-tape-wasm.test.ts checks the committed binary matches this source).
+// `npm run build:wasm`; test/mappings/filter-json-tape-wasm.test.ts checks the committed binary matches this source).
 //
 // Why WebAssembly: a filter has to validate the whole record (data that is not JSON matches no data filter),
 // and on 1 KB records that validation was most of the cost in JavaScript. Here strings are checked 16 bytes at

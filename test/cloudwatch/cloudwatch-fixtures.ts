@@ -1,0 +1,166 @@
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { execFile } from 'node:child_process';
+import type { EventEmitter } from 'node:events';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { gunzipSync } from 'node:zlib';
+import type { App } from '../../src/app/app.js';
+import { credentials, eventMatching, region, tempDir, type Transport } from '../harness/helpers.js';
+
+const exec = promisify(execFile);
+
+/** A clock tests move by hand, so one-minute periods never take real minutes. */
+export class TestClock {
+  #now: number;
+  constructor(start = Date.parse('2024-05-01T12:00:00Z')) {
+    this.#now = start;
+  }
+  readonly now = (): number => this.#now;
+  advance(ms: number): void {
+    this.#now += ms;
+  }
+  /** Moves to the start of the next minute plus `offsetMs`. */
+  nextMinute(offsetMs = 0): number {
+    this.#now = Math.floor(this.#now / 60_000) * 60_000 + 60_000 + offsetMs;
+    return this.#now;
+  }
+}
+
+export function cloudWatchClient(app: App, transport: Transport = 'h2'): CloudWatchClient {
+  return new CloudWatchClient({
+    endpoint: app.endpoint,
+    region,
+    credentials,
+    ...(transport === 'h1' ? { requestHandler: new NodeHttpHandler() } : {}),
+  });
+}
+
+/** Which wire protocol the AWS CLI uses for CloudWatch: its own default, or one forced through its model. */
+export type CliProtocol = 'default' | 'smithy-rpc-v2-cbor' | 'json' | 'query';
+
+let botocoreData: string | null | undefined;
+
+/** The installed botocore's data folder (the AWS CLI's models), or null when python cannot import it. */
+export async function botocoreDataDir(): Promise<string | null> {
+  if (botocoreData !== undefined) return botocoreData;
+  try {
+    const { stdout } = await exec('python3', [
+      '-c',
+      'import botocore, os; print(os.path.join(os.path.dirname(botocore.__file__), "data"))',
+    ]);
+    const dir = stdout.trim();
+    botocoreData = existsSync(join(dir, 'cloudwatch')) ? dir : null;
+  } catch {
+    botocoreData = null;
+  }
+  return botocoreData;
+}
+
+const modelDirs = new Map<CliProtocol, string>();
+
+/**
+ * A data folder for AWS_DATA_PATH whose CloudWatch model lists only `protocol`, so botocore (the AWS CLI,
+ * boto3) speaks that protocol — the way older or newer clients would.
+ */
+export async function modelDirFor(protocol: Exclude<CliProtocol, 'default'>): Promise<string | null> {
+  const cached = modelDirs.get(protocol);
+  if (cached) return cached;
+  const data = await botocoreDataDir();
+  if (!data) return null;
+  const versionDir = join(data, 'cloudwatch', '2010-08-01');
+  const gz = join(versionDir, 'service-2.json.gz');
+  const text = existsSync(gz)
+    ? gunzipSync(readFileSync(gz)).toString('utf8')
+    : readFileSync(join(versionDir, 'service-2.json'), 'utf8');
+  const model = JSON.parse(text) as { metadata: Record<string, unknown> };
+  model.metadata['protocol'] = protocol;
+  model.metadata['protocols'] = [protocol];
+  const root = tempDir('tributary-cw-model-');
+  mkdirSync(join(root, 'cloudwatch', '2010-08-01'), { recursive: true });
+  writeFileSync(join(root, 'cloudwatch', '2010-08-01', 'service-2.json'), JSON.stringify(model));
+  modelDirs.set(protocol, root);
+  return root;
+}
+
+export interface CliResult {
+  json: unknown;
+  /** The CLI's --debug log (tells which protocol went on the wire). */
+  debug: string;
+}
+
+export class CliError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly debug: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Runs `aws cloudwatch ...` (or any command) with --debug, returning parsed JSON output. Errors become
+ * CliError with the error code the CLI printed. Throws when the protocol cannot be forced here (see botocoreDataDir).
+ */
+export async function cli(app: App, args: string[], protocol: CliProtocol = 'default'): Promise<CliResult> {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_DEFAULT_REGION: region,
+    AWS_PAGER: '',
+    AWS_EC2_METADATA_DISABLED: 'true',
+  };
+  if (protocol !== 'default') {
+    const dir = await modelDirFor(protocol);
+    if (!dir) throw new Error('botocore models not found');
+    env['AWS_DATA_PATH'] = dir;
+  }
+  try {
+    const { stdout, stderr } = await exec(
+      'aws',
+      ['--debug', '--endpoint-url', app.endpoint, '--output', 'json', ...args],
+      {
+        env,
+        maxBuffer: 64 * 1024 * 1024,
+      },
+    );
+    return { json: stdout.trim() === '' ? undefined : JSON.parse(stdout), debug: stderr };
+  } catch (err) {
+    const stderr = String((err as { stderr?: unknown }).stderr ?? '');
+    const m = /An error occurred \(([^)]+)\) when calling the \w+ operation: (.*)/.exec(stderr);
+    if (m) throw new CliError(m[1]!, m[2]!, stderr);
+    throw err;
+  }
+}
+
+/** What the CLI's debug log shows went on the wire. */
+export function wireProtocol(debug: string): 'smithy-rpc-v2-cbor' | 'json' | 'query' | 'unknown' {
+  if (/\/service\/GraniteServiceVersion20100801\/operation\//.test(debug)) return 'smithy-rpc-v2-cbor';
+  if (/GraniteServiceVersion20100801\.\w+/.test(debug)) return 'json';
+  if (/Action=\w+&Version=2010-08-01|'Action': '\w+'/.test(debug)) return 'query';
+  return 'unknown';
+}
+
+/** Resolves once `count` values of a metric have been recorded (in any series). */
+export async function metricRecorded(
+  app: App,
+  metricName: string,
+  predicate: (value: number) => boolean = () => true,
+  timeoutMs = 20_000,
+): Promise<number> {
+  const [e] = await eventMatching<[{ metricName: string; value: number }]>(
+    app.cloudwatch.store as unknown as EventEmitter,
+    'recorded',
+    (r) => r.metricName === metricName && predicate(r.value),
+    timeoutMs,
+  );
+  return e.value;
+}
+
+/** ISO text of epoch ms (the CLI's --start-time/--end-time). */
+export function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}

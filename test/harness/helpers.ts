@@ -1,0 +1,187 @@
+import { after, before } from 'node:test';
+import { KinesisClient } from '@aws-sdk/client-kinesis';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { EventEmitter } from 'node:events';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { startApp, type App, type StartOptions } from '../../src/app/app.js';
+
+export const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
+export const region = 'us-east-1';
+
+/** Starts the real server on an ephemeral port; in memory unless a dataDir is given. */
+export async function startTestServer(opts: StartOptions = {}): Promise<App> {
+  return startApp({
+    port: 0,
+    inMemory: opts.dataDir === undefined,
+    transitionDelayMs: 0,
+    logLevel: 'silent',
+    ...opts,
+  });
+}
+
+export function tempDir(prefix = 'tributary-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** Which HTTP transport a client uses: the SDK's default (HTTP/2 for Kinesis) or HTTP/1.1. */
+export type Transport = 'h2' | 'h1';
+export const transports: Transport[] = ['h2', 'h1'];
+
+export function kinesisClient(app: App, transport: Transport = 'h2'): KinesisClient {
+  return new KinesisClient({
+    endpoint: app.endpoint,
+    region,
+    credentials,
+    ...(transport === 'h1' ? { requestHandler: new NodeHttpHandler() } : {}),
+  });
+}
+
+/** Polls `check` until it returns a truthy value (for state that has no event), failing after `timeoutMs`. */
+export async function waitFor<T>(
+  check: () => T | Promise<T>,
+  timeoutMs = 10_000,
+  what = 'condition',
+): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v) return v as NonNullable<T>;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+const exec = promisify(execFile);
+
+/** Runs the AWS CLI against the server; returns parsed JSON output (or raw text). */
+export async function awsCli(app: App, args: string[]): Promise<{ stdout: string; json: unknown }> {
+  const { stdout } = await exec('aws', ['--endpoint-url', app.endpoint, '--output', 'json', ...args], {
+    env: {
+      ...process.env,
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+      AWS_DEFAULT_REGION: region,
+      AWS_PAGER: '',
+      AWS_EC2_METADATA_DISABLED: 'true',
+    },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  let json: unknown;
+  try {
+    json = stdout.trim() === '' ? undefined : JSON.parse(stdout);
+  } catch {
+    json = undefined;
+  }
+  return { stdout, json };
+}
+
+/**
+ * `aws lambda create-function` as the README's tutorial writes it: a Node.js handler `index.handler` from a
+ * zip file, with an optional `--environment Variables={...}` string.
+ */
+export async function createFunctionWithCli(
+  app: App,
+  opts: { name: string; zip: string; role: string; variables?: string },
+): Promise<{ stdout: string; json: unknown }> {
+  return awsCli(app, [
+    'lambda',
+    'create-function',
+    '--function-name',
+    opts.name,
+    '--zip-file',
+    `fileb://${opts.zip}`,
+    '--handler',
+    'index.handler',
+    '--runtime',
+    'nodejs20.x',
+    '--role',
+    opts.role,
+    ...(opts.variables === undefined ? [] : ['--environment', `Variables={${opts.variables}}`]),
+  ]);
+}
+
+let cliMajor: number | undefined;
+
+/** Major version of the installed AWS CLI (v1 sends blob arguments as given; v2 expects base64 unless told). */
+export async function awsCliMajor(): Promise<number> {
+  if (cliMajor === undefined) {
+    const { stdout, stderr } = await exec('aws', ['--version']);
+    cliMajor = Number(/aws-cli\/(\d+)/.exec(stdout + stderr)?.[1] ?? 1);
+  }
+  return cliMajor;
+}
+
+/** Arguments that make `--data` / `--payload` raw text on both CLI majors (v2: --cli-binary-format raw-in-base64-out). */
+export async function rawBlobArgs(): Promise<string[]> {
+  return (await awsCliMajor()) >= 2 ? ['--cli-binary-format', 'raw-in-base64-out'] : [];
+}
+
+/**
+ * Resolves with the arguments of the first `name` event of `emitter` that `accept` takes, or rejects after
+ * `timeoutMs`. One listener throughout: components emit events in bursts (one state after another, one metric
+ * after another), and `await once(...)` in a loop misses an event emitted in the same tick as the one before.
+ */
+export function eventMatching<A extends unknown[]>(
+  emitter: EventEmitter,
+  name: string,
+  accept: (...args: A) => boolean,
+  timeoutMs = 20_000,
+): Promise<A> {
+  return new Promise((resolve, reject) => {
+    const listener = (...args: A): void => {
+      if (!accept(...args)) return;
+      done();
+      resolve(args);
+    };
+    const timer = setTimeout(() => {
+      done();
+      reject(new Error(`no matching ${name} event within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const done = (): void => {
+      clearTimeout(timer);
+      emitter.off(name, listener as (...args: unknown[]) => void);
+    };
+    emitter.on(name, listener as (...args: unknown[]) => void);
+  });
+}
+
+/**
+ * For a test that cannot run on this machine (a missing tool): skipped with the reason on a developer's machine,
+ * but on CI (CI=true) it fails loudly, since CI must run every test. For `it(..., { skip: skipReason(...) })`.
+ */
+export function skipReason(reason: string | false): string | false {
+  if (reason !== false && process.env['CI']) throw new Error(`a test cannot run on CI: ${reason}`);
+  return reason;
+}
+
+/** The same inside a running test: `return cannotRun(t, 'why')`. */
+export function cannotRun(t: { skip(message?: string): void }, reason: string): void {
+  if (process.env['CI']) throw new Error(`a test cannot run on CI: ${reason}`);
+  t.skip(reason);
+}
+
+/**
+ * Starts a server and a Kinesis client over `transport` for the enclosing suite and stops them after it; `use`
+ * receives them once they run (the suite's tests read them from the variables it sets).
+ */
+export function withKinesisServer(
+  transport: Transport,
+  use: (app: App, k: KinesisClient) => void,
+  opts: StartOptions = {},
+): void {
+  let app: App | undefined;
+  let k: KinesisClient | undefined;
+  before(async () => {
+    app = await startTestServer(opts);
+    k = kinesisClient(app, transport);
+    use(app, k);
+  });
+  after(async () => {
+    k?.destroy();
+    await app?.close();
+  });
+}

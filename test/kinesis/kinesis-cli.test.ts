@@ -1,0 +1,139 @@
+import { strict as assert } from 'node:assert';
+import { after, before, describe, it } from 'node:test';
+import type { App } from '../../src/app/app.js';
+import { awsCli, startTestServer } from '../harness/helpers.js';
+
+interface Record_ {
+  Data: string;
+  PartitionKey: string;
+  SequenceNumber: string;
+  ApproximateArrivalTimestamp: number | string;
+}
+
+describe('the AWS CLI against Tributary (aws kinesis ..., HTTP/1.1 through botocore)', () => {
+  let app: App;
+  before(async () => {
+    app = await startTestServer();
+  });
+  after(async () => {
+    await app.close();
+  });
+
+  it('create-stream, put-record, get-shard-iterator, get-records round-trip the data', async () => {
+    await awsCli(app, ['kinesis', 'create-stream', '--stream-name', 'cli', '--shard-count', '2']);
+    const summary = (await awsCli(app, ['kinesis', 'describe-stream-summary', '--stream-name', 'cli']))
+      .json as {
+      StreamDescriptionSummary: { StreamStatus: string; OpenShardCount: number };
+    };
+    assert.equal(summary.StreamDescriptionSummary.StreamStatus, 'ACTIVE');
+    assert.equal(summary.StreamDescriptionSummary.OpenShardCount, 2);
+    const puts: Array<{ ShardId: string; SequenceNumber: string }> = [];
+    const version = (await awsCli(app, ['--version'])).stdout;
+    for (const [key, data] of [
+      ['alpha', 'hello from the cli'],
+      ['alpha', 'second line'],
+      ['beta', 'other key'],
+    ]) {
+      // AWS CLI v1 base64-encodes a blob argument given as text; v2 needs --cli-binary-format raw-in-base64-out.
+      const args = [
+        'kinesis',
+        'put-record',
+        '--stream-name',
+        'cli',
+        '--partition-key',
+        key!,
+        '--data',
+        data!,
+      ];
+      if (version.startsWith('aws-cli/2')) args.push('--cli-binary-format', 'raw-in-base64-out');
+      const out = (await awsCli(app, args)).json as { ShardId: string; SequenceNumber: string };
+      assert.match(out.SequenceNumber, /^\d{56}$/);
+      puts.push(out);
+    }
+    assert.equal(puts[0]!.ShardId, puts[1]!.ShardId, 'one partition key, one shard');
+    const shardId = puts[0]!.ShardId;
+    const it = (
+      await awsCli(app, [
+        'kinesis',
+        'get-shard-iterator',
+        '--stream-name',
+        'cli',
+        '--shard-id',
+        shardId,
+        '--shard-iterator-type',
+        'TRIM_HORIZON',
+      ])
+    ).json as { ShardIterator: string };
+    const got = (await awsCli(app, ['kinesis', 'get-records', '--shard-iterator', it.ShardIterator]))
+      .json as {
+      Records: Record_[];
+      NextShardIterator: string;
+      MillisBehindLatest: number;
+    };
+    const mine = got.Records.filter((r) => r.PartitionKey === 'alpha');
+    assert.deepEqual(
+      mine.map((r) => Buffer.from(r.Data, 'base64').toString()),
+      ['hello from the cli', 'second line'],
+    );
+    assert.deepEqual(
+      mine.map((r) => r.SequenceNumber),
+      [puts[0]!.SequenceNumber, puts[1]!.SequenceNumber],
+    );
+    // CLI v1 prints timestamps as epoch seconds, v2 as ISO 8601 text (its default cli_timestamp_format).
+    const arrival = mine[0]!.ApproximateArrivalTimestamp;
+    const arrivalMs = typeof arrival === 'number' ? arrival * 1000 : Date.parse(arrival);
+    assert.ok(Math.abs(arrivalMs - Date.now()) < 60_000, `arrival ${arrival} is about now`);
+    assert.equal(got.MillisBehindLatest, 0);
+    assert.ok(got.NextShardIterator);
+    const after = (
+      await awsCli(app, [
+        'kinesis',
+        'get-shard-iterator',
+        '--stream-name',
+        'cli',
+        '--shard-id',
+        shardId,
+        '--shard-iterator-type',
+        'AFTER_SEQUENCE_NUMBER',
+        '--starting-sequence-number',
+        puts[0]!.SequenceNumber,
+      ])
+    ).json as { ShardIterator: string };
+    const rest = (
+      await awsCli(app, ['kinesis', 'get-records', '--shard-iterator', after.ShardIterator, '--limit', '1'])
+    ).json as { Records: Record_[] };
+    assert.deepEqual(
+      rest.Records.map((r) => Buffer.from(r.Data, 'base64').toString()),
+      ['second line'],
+    );
+  });
+
+  it('lists, tags and deletes streams, and reports AWS errors with their codes', async () => {
+    await awsCli(app, [
+      'kinesis',
+      'add-tags-to-stream',
+      '--stream-name',
+      'cli',
+      '--tags',
+      'team=data,env=test',
+    ]);
+    const tags = (await awsCli(app, ['kinesis', 'list-tags-for-stream', '--stream-name', 'cli'])).json as {
+      Tags: Array<{ Key: string; Value: string }>;
+    };
+    assert.deepEqual(tags.Tags, [
+      { Key: 'env', Value: 'test' },
+      { Key: 'team', Value: 'data' },
+    ]);
+    const list = (await awsCli(app, ['kinesis', 'list-streams'])).json as { StreamNames: string[] };
+    assert.deepEqual(list.StreamNames, ['cli']);
+    await awsCli(app, ['kinesis', 'delete-stream', '--stream-name', 'cli']);
+    await assert.rejects(
+      awsCli(app, ['kinesis', 'describe-stream', '--stream-name', 'cli']),
+      (err: Error & { stderr?: string }) => {
+        assert.match(err.stderr ?? '', /ResourceNotFoundException/);
+        assert.match(err.stderr ?? '', /Stream cli under account 000000000000 not found\./);
+        return true;
+      },
+    );
+  });
+});

@@ -1,0 +1,69 @@
+import { strict as assert } from 'node:assert';
+import {
+  CreateStreamCommand,
+  DescribeStreamCommand,
+  type KinesisClient,
+  type Shard,
+} from '@aws-sdk/client-kinesis';
+import type { App } from '../../src/app/app.js';
+
+/** Asserts that `p` rejects with an AWS error of `type`, and (when given) a message matching `message`. */
+export async function expectAwsError(
+  p: Promise<unknown>,
+  type: string,
+  message?: string | RegExp,
+): Promise<Error> {
+  let caught: unknown;
+  try {
+    await p;
+  } catch (err) {
+    caught = err;
+  }
+  assert.ok(caught instanceof Error, `expected ${type}, but the call succeeded`);
+  assert.equal(caught.name, type, `expected ${type}, got ${caught.name}: ${caught.message}`);
+  if (typeof message === 'string') assert.equal(caught.message, message);
+  else if (message) assert.match(caught.message, message);
+  return caught;
+}
+
+export interface RawResponse {
+  status: number;
+  headers: Headers;
+  text: string;
+  json: Record<string, unknown> | undefined;
+}
+
+/** Sends a Kinesis JSON 1.1 request by hand (for inputs an SDK would never send). */
+export async function rawKinesis(
+  app: App,
+  operation: string,
+  body: string | Uint8Array,
+  contentType = 'application/x-amz-json-1.1',
+): Promise<RawResponse> {
+  const res = await fetch(app.endpoint, {
+    method: 'POST',
+    headers: { 'content-type': contentType, 'x-amz-target': `Kinesis_20131202.${operation}` },
+    body,
+  });
+  const text = await res.text();
+  let json: Record<string, unknown> | undefined;
+  try {
+    json = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    json = undefined;
+  }
+  return { status: res.status, headers: res.headers, text, json };
+}
+
+/** Creates a PROVISIONED stream (the test servers use transitionDelayMs 0, so it is ACTIVE at once). */
+export async function createStream(k: KinesisClient, name: string, shards = 1): Promise<Shard[]> {
+  await k.send(new CreateStreamCommand({ StreamName: name, ShardCount: shards }));
+  const d = await k.send(new DescribeStreamCommand({ StreamName: name }));
+  assert.equal(d.StreamDescription?.StreamStatus, 'ACTIVE');
+  return d.StreamDescription!.Shards!;
+}
+
+/** A string of `n` Unicode characters that are each more than one UTF-8 byte (so length rules count characters). */
+export function wideString(n: number): string {
+  return 'é'.repeat(n);
+}

@@ -1,0 +1,202 @@
+import { strict as assert } from 'node:assert';
+import { after, before, describe, it } from 'node:test';
+import {
+  CreateStreamCommand,
+  DeleteStreamCommand,
+  DescribeStreamCommand,
+  DescribeStreamSummaryCommand,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  ListStreamsCommand,
+  PutRecordCommand,
+  SplitShardCommand,
+  UpdateShardCountCommand,
+  type KinesisClient,
+} from '@aws-sdk/client-kinesis';
+import type { App } from '../../src/app/app.js';
+import type { StreamStatus } from '../../src/kinesis/model.js';
+import { kinesisClient, startTestServer } from '../harness/helpers.js';
+import { expectAwsError } from './kinesis-fixtures.js';
+
+const ACCOUNT = '000000000000';
+/** Long enough that the intermediate states stay observable on a loaded 2-core machine; short enough for a quick test. */
+const DELAY_MS = 1000;
+
+/** Resolves when the registry reports `stream` reaching `status` (listen before acting). */
+function statusEvent(app: App, stream: string, status: StreamStatus): Promise<void> {
+  return new Promise((resolve) => {
+    const on = (e: { stream: string; status: StreamStatus }): void => {
+      if (e.stream === stream && e.status === status) {
+        app.kinesis.events.off('status', on);
+        resolve();
+      }
+    };
+    app.kinesis.events.on('status', on);
+  });
+}
+
+function deletedEvent(app: App, stream: string): Promise<void> {
+  return new Promise((resolve) => {
+    const on = (e: { stream: string }): void => {
+      if (e.stream === stream) {
+        app.kinesis.events.off('deleted', on);
+        resolve();
+      }
+    };
+    app.kinesis.events.on('deleted', on);
+  });
+}
+
+describe(`stream lifecycle with transitionDelayMs ${DELAY_MS}`, () => {
+  let app: App;
+  let k: KinesisClient;
+  before(async () => {
+    app = await startTestServer({ transitionDelayMs: DELAY_MS });
+    k = kinesisClient(app);
+  });
+  after(async () => {
+    k.destroy();
+    await app.close();
+  });
+
+  const status = async (name: string): Promise<string | undefined> =>
+    (await k.send(new DescribeStreamSummaryCommand({ StreamName: name }))).StreamDescriptionSummary!
+      .StreamStatus;
+
+  it('is CREATING (not writable, not deletable) until the delay has passed, then ACTIVE', async () => {
+    const active = statusEvent(app, 'slow', 'ACTIVE');
+    const started = Date.now();
+    await k.send(new CreateStreamCommand({ StreamName: 'slow', ShardCount: 1 }));
+    assert.equal(await status('slow'), 'CREATING');
+    assert.equal((await k.send(new ListStreamsCommand({}))).StreamSummaries![0]!.StreamStatus, 'CREATING');
+    const notFound = `Stream slow under account ${ACCOUNT} not found.`;
+    await expectAwsError(
+      k.send(new PutRecordCommand({ StreamName: 'slow', PartitionKey: 'p', Data: Buffer.from('x') })),
+      'ResourceNotFoundException',
+      notFound,
+    );
+    await expectAwsError(
+      k.send(new DeleteStreamCommand({ StreamName: 'slow' })),
+      'ResourceNotFoundException',
+      notFound,
+    );
+    await active;
+    assert.ok(Date.now() - started >= DELAY_MS - 50, 'ACTIVE only after the delay');
+    assert.equal(await status('slow'), 'ACTIVE');
+    await k.send(new PutRecordCommand({ StreamName: 'slow', PartitionKey: 'p', Data: Buffer.from('x') }));
+  });
+
+  it('is UPDATING while resharding: still readable and writable, no second reshard, then ACTIVE with the children', async () => {
+    const active = statusEvent(app, 'slow', 'ACTIVE');
+    await k.send(
+      new SplitShardCommand({
+        StreamName: 'slow',
+        ShardToSplit: 'shardId-000000000000',
+        NewStartingHashKey: (1n << 127n).toString(),
+      }),
+    );
+    assert.equal(await status('slow'), 'UPDATING');
+    await expectAwsError(
+      k.send(
+        new UpdateShardCountCommand({
+          StreamName: 'slow',
+          TargetShardCount: 2,
+          ScalingType: 'UNIFORM_SCALING',
+        }),
+      ),
+      'ResourceInUseException',
+      `Stream slow under account ${ACCOUNT} not ACTIVE, instead in state UPDATING`,
+    );
+    const during = await k.send(
+      new PutRecordCommand({ StreamName: 'slow', PartitionKey: 'p', Data: Buffer.from('during') }),
+    );
+    assert.equal(
+      during.ShardId,
+      'shardId-000000000000',
+      'the parent takes writes until the split is applied',
+    );
+    assert.equal(
+      (await k.send(new DescribeStreamCommand({ StreamName: 'slow' }))).StreamDescription!.Shards!.length,
+      1,
+    );
+    await active;
+    const d = (await k.send(new DescribeStreamCommand({ StreamName: 'slow' }))).StreamDescription!;
+    assert.equal(d.StreamStatus, 'ACTIVE');
+    assert.deepEqual(
+      d.Shards!.map((s) => s.ShardId),
+      ['shardId-000000000000', 'shardId-000000000001', 'shardId-000000000002'],
+    );
+    const it = await k.send(
+      new GetShardIteratorCommand({
+        StreamName: 'slow',
+        ShardId: 'shardId-000000000000',
+        ShardIteratorType: 'TRIM_HORIZON',
+      }),
+    );
+    const r = await k.send(new GetRecordsCommand({ ShardIterator: it.ShardIterator! }));
+    assert.deepEqual(
+      r.Records!.map((x) => Buffer.from(x.Data!).toString()),
+      ['x', 'during'],
+    );
+    assert.equal(r.NextShardIterator, undefined);
+  });
+
+  it('is DELETING for the delay, then gone', async () => {
+    const gone = deletedEvent(app, 'slow');
+    await k.send(new DeleteStreamCommand({ StreamName: 'slow' }));
+    assert.equal(await status('slow'), 'DELETING');
+    await expectAwsError(
+      k.send(new PutRecordCommand({ StreamName: 'slow', PartitionKey: 'p', Data: Buffer.from('x') })),
+      'ResourceNotFoundException',
+    );
+    await expectAwsError(
+      k.send(new CreateStreamCommand({ StreamName: 'slow', ShardCount: 1 })),
+      'ResourceInUseException',
+    );
+    await gone;
+    await expectAwsError(
+      k.send(new DescribeStreamCommand({ StreamName: 'slow' })),
+      'ResourceNotFoundException',
+      `Stream slow under account ${ACCOUNT} not found.`,
+    );
+  });
+
+  it('a stream deleted during a reshard is not brought back by it', async () => {
+    const active = statusEvent(app, 'flip', 'ACTIVE');
+    await k.send(new CreateStreamCommand({ StreamName: 'flip', ShardCount: 2 }));
+    await active;
+    const gone = deletedEvent(app, 'flip');
+    await k.send(
+      new UpdateShardCountCommand({
+        StreamName: 'flip',
+        TargetShardCount: 4,
+        ScalingType: 'UNIFORM_SCALING',
+      }),
+    );
+    await k.send(new DeleteStreamCommand({ StreamName: 'flip' }));
+    await gone;
+    await expectAwsError(
+      k.send(new DescribeStreamCommand({ StreamName: 'flip' })),
+      'ResourceNotFoundException',
+    );
+    assert.equal(app.kinesis.streams.openShardCount(), 0);
+  });
+});
+
+describe('stream lifecycle with transitionDelayMs 0', () => {
+  it('is ACTIVE as soon as CreateStream returns and gone as soon as DeleteStream returns', async () => {
+    await using app = await startTestServer({ transitionDelayMs: 0 });
+    const k = kinesisClient(app);
+    await k.send(new CreateStreamCommand({ StreamName: 'quick', ShardCount: 1 }));
+    assert.equal(
+      (await k.send(new DescribeStreamCommand({ StreamName: 'quick' }))).StreamDescription!.StreamStatus,
+      'ACTIVE',
+    );
+    await k.send(new DeleteStreamCommand({ StreamName: 'quick' }));
+    await expectAwsError(
+      k.send(new DescribeStreamCommand({ StreamName: 'quick' })),
+      'ResourceNotFoundException',
+    );
+    k.destroy();
+  });
+});

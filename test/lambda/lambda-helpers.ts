@@ -1,0 +1,70 @@
+import { CreateFunctionCommand, LambdaClient, type CreateFunctionCommandInput } from '@aws-sdk/client-lambda';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import yazl from 'yazl';
+import type { App } from '../../src/app/app.js';
+import { credentials, region } from '../harness/helpers.js';
+
+/** Which HTTP handler a Lambda client uses: the SDK default (HTTP/1.1 for Lambda) or an explicit NodeHttpHandler. */
+export type LambdaTransport = 'default' | 'h1';
+
+export function lambdaClient(
+  app: App,
+  transport: LambdaTransport = 'default',
+  maxAttempts = 1,
+): LambdaClient {
+  return new LambdaClient({
+    endpoint: app.endpoint,
+    region,
+    credentials,
+    maxAttempts,
+    ...(transport === 'h1' ? { requestHandler: new NodeHttpHandler() } : {}),
+  });
+}
+
+export interface ZipEntry {
+  /** File content. */
+  content: string | Buffer;
+  /** Unix permission bits (0o755 for a provided.* bootstrap). @default 0o644 */
+  mode?: number;
+}
+
+/** Builds a zip in memory with yazl (file name -> content). */
+export async function makeZip(files: Record<string, string | Buffer | ZipEntry>): Promise<Buffer> {
+  const zip = new yazl.ZipFile();
+  for (const [name, f] of Object.entries(files)) {
+    const entry: ZipEntry = typeof f === 'string' || Buffer.isBuffer(f) ? { content: f } : f;
+    const data = typeof entry.content === 'string' ? Buffer.from(entry.content) : entry.content;
+    zip.addBuffer(data, name, { mode: 0o100000 | (entry.mode ?? 0o644) });
+  }
+  zip.end();
+  const chunks: Buffer[] = [];
+  for await (const c of zip.outputStream) chunks.push(c as Buffer);
+  return Buffer.concat(chunks);
+}
+
+export const ROLE = 'arn:aws:iam::000000000000:role/lambda-role';
+
+/** Creates a nodejs20.x function whose index.mjs is `source`. */
+export async function createNodeFunction(
+  client: LambdaClient,
+  name: string,
+  source: string,
+  extra: Partial<CreateFunctionCommandInput> = {},
+  file = 'index.mjs',
+): Promise<void> {
+  await client.send(
+    new CreateFunctionCommand({
+      FunctionName: name,
+      Runtime: 'nodejs20.x',
+      Handler: 'index.handler',
+      Role: ROLE,
+      Code: { ZipFile: await makeZip({ [file]: source }) },
+      ...extra,
+    }),
+  );
+}
+
+export function decode(payload: Uint8Array | undefined): unknown {
+  const text = Buffer.from(payload ?? new Uint8Array()).toString('utf8');
+  return text === '' ? undefined : JSON.parse(text);
+}

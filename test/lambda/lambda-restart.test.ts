@@ -1,0 +1,135 @@
+import { strict as assert } from 'node:assert';
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import {
+  DeleteFunctionConcurrencyCommand,
+  GetFunctionCommand,
+  InvokeCommand,
+  PutFunctionConcurrencyCommand,
+} from '@aws-sdk/client-lambda';
+import type { LambdaEvents } from '../../src/lambda/lambda-events.js';
+import { startTestServer, tempDir, waitFor } from '../harness/helpers.js';
+import { createNodeFunction, decode, lambdaClient } from './lambda-helpers.js';
+
+const COUNTER = `export const handler = async (e) => { console.log('served', JSON.stringify(e)); return { v: process.env.VER, e }; };`;
+
+describe('Lambda across a server restart', () => {
+  it('functions, their code, their logs and queued Event invocations survive; --in-memory leaves nothing behind', async () => {
+    const dataDir = tempDir('tributary-lambda-restart-');
+    let app = await startTestServer({ dataDir });
+    let c = lambdaClient(app);
+    await createNodeFunction(c, 'keeper', COUNTER, {
+      Environment: { Variables: { VER: 'kept' } },
+      Timeout: 5,
+    });
+    const first = await c.send(
+      new InvokeCommand({ FunctionName: 'keeper', Payload: Buffer.from('{"run":1}') }),
+    );
+    assert.deepEqual(decode(first.Payload), { v: 'kept', e: { run: 1 } });
+    // An Event invocation that cannot run yet (reserved concurrency 0) must still be there after the restart.
+    await c.send(
+      new PutFunctionConcurrencyCommand({ FunctionName: 'keeper', ReservedConcurrentExecutions: 0 }),
+    );
+    const queued = await c.send(
+      new InvokeCommand({
+        FunctionName: 'keeper',
+        InvocationType: 'Event',
+        Payload: Buffer.from('{"run":"queued"}'),
+      }),
+    );
+    assert.equal(queued.StatusCode, 202);
+    const before = await c.send(new GetFunctionCommand({ FunctionName: 'keeper' }));
+    c.destroy();
+    await app.close();
+
+    app = await startTestServer({ dataDir });
+    c = lambdaClient(app);
+    try {
+      const after = await c.send(new GetFunctionCommand({ FunctionName: 'keeper' }));
+      assert.equal(after.Configuration?.CodeSha256, before.Configuration?.CodeSha256);
+      assert.equal(after.Configuration?.RevisionId, before.Configuration?.RevisionId);
+      assert.equal(after.Configuration?.State, 'Active');
+      assert.equal(after.Concurrency?.ReservedConcurrentExecutions, 0);
+      assert.equal(app.lambda.asyncInvocations.queued('keeper'), 1);
+
+      const ran = new Promise<LambdaEvents['asyncDone'][0]>((resolve) =>
+        app.lambda.events.once('asyncDone', resolve),
+      );
+      await c.send(new DeleteFunctionConcurrencyCommand({ FunctionName: 'keeper' }));
+      const done = await ran;
+      assert.equal(done.requestId, queued.$metadata.requestId);
+      assert.equal(done.outcome, 'success');
+
+      const second = await c.send(
+        new InvokeCommand({ FunctionName: 'keeper', Payload: Buffer.from('{"run":2}') }),
+      );
+      assert.deepEqual(decode(second.Payload), { v: 'kept', e: { run: 2 } });
+
+      // The log file spans both runs.
+      await app.lambda.logs.flush('keeper');
+      const log = readFileSync(join(dataDir, 'lambda', 'logs', 'keeper.log'), 'utf8');
+      assert.match(log, /served \{"run":1\}[\s\S]*served \{"run":"queued"\}[\s\S]*served \{"run":2\}/);
+    } finally {
+      c.destroy();
+      await app.close();
+    }
+
+    const mem = await startTestServer();
+    const mc = lambdaClient(mem);
+    await createNodeFunction(mc, 'ephemeral', COUNTER);
+    await mc.send(new InvokeCommand({ FunctionName: 'ephemeral' }));
+    const root = mem.lambda.root;
+    assert.ok(existsSync(root));
+    mc.destroy();
+    await mem.close();
+    assert.equal(existsSync(root), false);
+  });
+});
+
+describe('tributary logs', () => {
+  it('prints a function log from the server and follows new lines', async () => {
+    const app = await startTestServer();
+    const c = lambdaClient(app);
+    try {
+      await createNodeFunction(c, 'talker', COUNTER);
+      await c.send(new InvokeCommand({ FunctionName: 'talker', Payload: Buffer.from('{"n":"past"}') }));
+      const cli = (args: string[]): ReturnType<typeof spawn> =>
+        spawn(process.execPath, ['bin/tributary.js', 'logs', ...args, '--endpoint-url', app.endpoint], {
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+
+      const once = cli(['talker', '--lines', '50']);
+      let out = '';
+      once.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+      const code = await new Promise<number | null>((resolve) => once.on('close', resolve));
+      assert.equal(code, 0);
+      assert.match(out, /START RequestId: [\s\S]*served \{"n":"past"\}[\s\S]*REPORT RequestId: /);
+
+      const missing = cli(['nobody']);
+      let err = '';
+      missing.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+      assert.equal(await new Promise<number | null>((resolve) => missing.on('close', resolve)), 1);
+      assert.match(err, /Function not found/);
+
+      const follow = cli(['talker', '--follow', '--lines', '0']);
+      let live = '';
+      follow.stdout!.on('data', (d: Buffer) => (live += d.toString()));
+      // The follower is subscribed once the server streams to it; invoke until its line shows up.
+      await waitFor(
+        async () => {
+          await c.send(new InvokeCommand({ FunctionName: 'talker', Payload: Buffer.from('{"n":"live"}') }));
+          return live.includes('served {"n":"live"}');
+        },
+        15_000,
+        'the followed line',
+      );
+      follow.kill('SIGINT');
+      await new Promise((resolve) => follow.on('close', resolve));
+    } finally {
+      c.destroy();
+      await app.close();
+    }
+  });
+});

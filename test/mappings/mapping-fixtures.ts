@@ -1,0 +1,264 @@
+import { CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { CreateStreamCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
+import { NodeHttp2Handler, NodeHttpHandler } from '@smithy/node-http-handler';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import yazl from 'yazl';
+import { after, before } from 'node:test';
+import type { App, StartOptions } from '../../src/app/app.js';
+import type { MappingEvents } from '../../src/mappings/engine/events.js';
+import type { MappingState } from '../../src/mappings/model.js';
+import type { EventEmitter } from 'node:events';
+import {
+  credentials,
+  eventMatching,
+  kinesisClient,
+  region,
+  startTestServer,
+  tempDir,
+  type Transport,
+} from '../harness/helpers.js';
+
+export const ROLE = 'arn:aws:iam::000000000000:role/lambda-kinesis-role';
+
+/** Resolves with the first `name` event of the mappings that `accept` takes (see `eventMatching`). */
+export async function mappingEvent<E extends keyof MappingEvents>(
+  app: App,
+  name: E,
+  accept: (e: MappingEvents[E][0]) => boolean,
+  timeoutMs = 20_000,
+): Promise<MappingEvents[E][0]> {
+  const [e] = await eventMatching<MappingEvents[E]>(
+    app.mappings as unknown as EventEmitter,
+    name,
+    (...args) => accept(args[0]),
+    timeoutMs,
+  );
+  return e;
+}
+
+export function lambdaClient(app: App, transport: Transport = 'h2'): LambdaClient {
+  return new LambdaClient({
+    endpoint: app.endpoint,
+    region,
+    credentials,
+    // The Lambda client's default handler is HTTP/1.1; 'h2' asks for cleartext HTTP/2 explicitly.
+    requestHandler: transport === 'h1' ? new NodeHttpHandler() : new NodeHttp2Handler(),
+  });
+}
+
+/** Zips files in memory, as `zip function.zip index.mjs` would. */
+export async function zipFiles(files: Record<string, string>): Promise<Buffer> {
+  const zip = new yazl.ZipFile();
+  for (const [name, body] of Object.entries(files))
+    zip.addBuffer(Buffer.from(body), name, { mode: 0o100755 });
+  zip.end();
+  const chunks: Buffer[] = [];
+  for await (const c of zip.outputStream) chunks.push(c as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/**
+ * A handler that appends every event it receives to $OUT_FILE (one JSON line per invoke), then
+ * behaves as $BEHAVIOUR says: `ok` (default), `sleep:<ms>`, `hang-at:<n>` (the first invoke that finds n
+ * invokes recorded never returns), `fail-on:<data>` (throws when a record's
+ * decoded data equals it), `fail-all`, `exit` (process.exit(1) mid-invoke), `return:<json>` (returns
+ * that JSON value), `report:<data>` (reports that record in batchItemFailures), `window` (tumbling
+ * window: counts records into state.count and sums into state.sum).
+ */
+export const RECORDING_HANDLER = `
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+export const handler = async (event, context) => {
+  const started = Date.now();
+  const datas = (event.Records ?? []).map((r) => Buffer.from(r.kinesis.data, 'base64').toString());
+  const b = process.env.BEHAVIOUR ?? 'ok';
+  if (b.startsWith('sleep:')) await new Promise((r) => setTimeout(r, Number(b.slice(6))));
+  if (b.startsWith('hang-at:')) {
+    // The first invoke that finds exactly N invokes recorded never returns (once: a marker file says it happened),
+    // so a crash lands mid-processing whatever the machine's speed.
+    let n = 0;
+    try { n = readFileSync(process.env.OUT_FILE, 'utf8').split('\\n').filter((l) => l !== '').length; } catch {}
+    if (n === Number(b.slice(8)) && !existsSync(process.env.OUT_FILE + '.hung')) {
+      writeFileSync(process.env.OUT_FILE + '.hung', '');
+      await new Promise(() => {});
+    }
+  }
+  appendFileSync(process.env.OUT_FILE, JSON.stringify({ started, ended: Date.now(), requestId: context.awsRequestId, event }) + '\\n');
+  if (b.startsWith('fail-on:') && datas.includes(b.slice(8))) throw new Error('poison record ' + b.slice(8));
+  if (b === 'fail-all') throw new Error('always failing');
+  if (b === 'exit') process.exit(1);
+  if (b.startsWith('return:')) return JSON.parse(b.slice(7));
+  if (b === 'window-fail-first' && !globalThis.failedOnce && datas.length > 0) {
+    globalThis.failedOnce = true;
+    throw new Error('first window invoke fails');
+  }
+  if (b.startsWith('window-fail-on:') && datas.includes(b.slice(15))) throw new Error('poison in window');
+  if (b.startsWith('window-report:') && datas.includes(b.slice(14))) {
+    const i = datas.indexOf(b.slice(14));
+    const ok = datas.slice(0, i);
+    return {
+      state: { count: (event.state?.count ?? 0) + ok.length, sum: (event.state?.sum ?? 0) + ok.reduce((a, d) => a + Number(d), 0) },
+      batchItemFailures: [{ itemIdentifier: event.Records[i].kinesis.sequenceNumber }],
+    };
+  }
+  if (b === 'window-big') return { state: { count: (event.state?.count ?? 0) + datas.length, pad: 'x'.repeat(1100 * 1024) } };
+  if (b.startsWith('window')) {
+    const state = { count: (event.state?.count ?? 0) + datas.length, sum: (event.state?.sum ?? 0) + datas.reduce((a, d) => a + Number(d), 0) };
+    return { state };
+  }
+  if (b.startsWith('report:')) {
+    const bad = event.Records.filter((r) => Buffer.from(r.kinesis.data, 'base64').toString() === b.slice(7));
+    return { batchItemFailures: bad.map((r) => ({ itemIdentifier: r.kinesis.sequenceNumber })) };
+  }
+  return {};
+};
+`;
+
+export interface RecordedInvoke {
+  started: number;
+  ended: number;
+  requestId: string;
+  event: { Records: Array<KinesisEventRecord> };
+}
+
+export interface KinesisEventRecord {
+  kinesis: {
+    kinesisSchemaVersion: string;
+    partitionKey: string;
+    sequenceNumber: string;
+    data: string;
+    approximateArrivalTimestamp: number;
+  };
+  eventSource: string;
+  eventVersion: string;
+  eventID: string;
+  eventName: string;
+  invokeIdentityArn: string;
+  awsRegion: string;
+  eventSourceARN: string;
+}
+
+/** A function whose invocations are recorded in a file the test reads. */
+export interface RecordingFunction {
+  name: string;
+  arn: string;
+  outFile: string;
+  invokes(): RecordedInvoke[];
+  /** Decoded data of every record delivered, in delivery order. */
+  datas(): string[];
+}
+
+export async function createRecordingFunction(
+  app: App,
+  lambda: LambdaClient,
+  name: string,
+  env: Record<string, string> = {},
+  timeout = 10,
+): Promise<RecordingFunction> {
+  const outFile = join(tempDir('tributary-out-'), 'invokes.jsonl');
+  const res = await lambda.send(
+    new CreateFunctionCommand({
+      FunctionName: name,
+      Runtime: 'nodejs20.x',
+      Handler: 'index.handler',
+      Role: ROLE,
+      Timeout: timeout,
+      Code: { ZipFile: await zipFiles({ 'index.mjs': RECORDING_HANDLER }) },
+      Environment: { Variables: { OUT_FILE: outFile, ...env } },
+    }),
+  );
+  const invokes = (): RecordedInvoke[] => {
+    if (!existsSync(outFile)) return [];
+    const text = readFileSync(outFile, 'utf8');
+    // A line without its newline may still be being written by the function: leave it for the next read.
+    const complete = text.slice(0, text.lastIndexOf('\n') + 1);
+    return complete
+      .split('\n')
+      .filter((l) => l !== '')
+      .map((l) => JSON.parse(l) as RecordedInvoke);
+  };
+  return {
+    name,
+    arn: res.FunctionArn!,
+    outFile,
+    invokes,
+    datas: () =>
+      invokes().flatMap((i) => i.event.Records.map((r) => Buffer.from(r.kinesis.data, 'base64').toString())),
+  };
+}
+
+export async function createStream(
+  kinesis: KinesisClient,
+  app: App,
+  name: string,
+  shards = 1,
+): Promise<string> {
+  await kinesis.send(new CreateStreamCommand({ StreamName: name, ShardCount: shards }));
+  return app.kinesis.streams.get(name).arn;
+}
+
+/** Resolves when the mapping reaches `state`. */
+export async function mappingState(
+  app: App,
+  uuid: string,
+  state: MappingState,
+  timeoutMs = 10_000,
+): Promise<void> {
+  const current = app.mappings.list().find((m) => m.UUID === uuid);
+  if (current?.State === state) return;
+  // A deleted mapping is gone once Deleting finishes.
+  if (state === 'Deleting' && current === undefined) return;
+  await mappingEvent(app, 'state', (e) => e.uuid === uuid && e.state === state, timeoutMs);
+}
+
+/** Resolves once `count` records have been delivered in successful batches of a mapping. */
+export async function recordsDelivered(
+  app: App,
+  uuid: string,
+  count: number,
+  timeoutMs = 20_000,
+): Promise<void> {
+  const done = (): boolean => (app.cloudwatch.recorder.mappings.get(uuid)?.records ?? 0) >= count;
+  if (done()) return;
+  await new Promise<void>((resolve, reject) => {
+    const t = setTimeout(() => {
+      app.mappings.off('batch', on);
+      reject(
+        new Error(
+          `timed out: ${app.cloudwatch.recorder.mappings.get(uuid)?.records ?? 0}/${count} records delivered`,
+        ),
+      );
+    }, timeoutMs);
+    const on = (): void => {
+      // Metrics listeners run before this one (registered first), so totals are current.
+      if (done()) {
+        clearTimeout(t);
+        app.mappings.off('batch', on);
+        resolve();
+      }
+    };
+    app.mappings.on('batch', on);
+  });
+}
+
+export interface MappingTestServer {
+  app: App;
+  k: KinesisClient;
+  l: LambdaClient;
+}
+
+/** Starts a server and its Kinesis and Lambda clients for the enclosing suite, hands them to `use`, and stops them after. */
+export function withMappingServer(use: (s: MappingTestServer) => void, opts: StartOptions = {}): void {
+  let s: MappingTestServer | undefined;
+  before(async () => {
+    const app = await startTestServer(opts);
+    s = { app, k: kinesisClient(app), l: lambdaClient(app) };
+    use(s);
+  });
+  after(async () => {
+    if (!s) return;
+    s.k.destroy();
+    s.l.destroy();
+    await s.app.close();
+  });
+}

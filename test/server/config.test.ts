@@ -1,0 +1,141 @@
+import { strict as assert } from 'node:assert';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { configErrorLine, resolveConfig, type ConfigSource } from '../../src/app/config.js';
+import { defaultMaxWorkers } from '../../src/lambda/lambda-options.js';
+import { compileMappingsOptions } from '../../src/mappings/options.js';
+import { ConfigError } from '../../src/server/config-error.js';
+import { tempDir } from '../harness/helpers.js';
+import { runRefusedServer, spawnServer, stopServer } from '../harness/server-process.js';
+
+/** A config file reader over one in-memory file. */
+const fileHolding =
+  (doc: unknown) =>
+  (file: string): string => {
+    assert.equal(file, 'tributary.json');
+    return JSON.stringify(doc);
+  };
+
+/** The test's environment without any TRIBUTARY_* variable, so that only what a test sets counts. */
+function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('TRIBUTARY_')));
+  return { ...env, ...extra };
+}
+
+describe('configuration: defaults < config file < TRIBUTARY_* variables < flags', () => {
+  it('the last layer that sets a field wins, for server and component options alike', () => {
+    const file = fileHolding({ port: 5000, mappings: { retryMaxMs: 2000, retryBaseMs: 20 } });
+    const none = resolveConfig({}, {}, file);
+    assert.deepEqual(none, {}, 'nothing set: every component uses its defaults');
+    assert.equal(compileMappingsOptions(none.mappings).retryMaxMs, 10_000);
+
+    const fromFile = resolveConfig({ config: 'tributary.json' }, {}, file);
+    assert.deepEqual(fromFile, { port: 5000, mappings: { retryMaxMs: 2000, retryBaseMs: 20 } });
+
+    const env = {
+      TRIBUTARY_CONFIG: 'tributary.json',
+      TRIBUTARY_MAPPINGS_RETRY_MAX_MS: '3000',
+      TRIBUTARY_PORT: '',
+    };
+    const fromEnv = resolveConfig({}, env, file);
+    assert.deepEqual(
+      fromEnv,
+      { port: 5000, mappings: { retryMaxMs: 3000, retryBaseMs: 20 } },
+      'empty is unset',
+    );
+
+    const sources = new Map<string, ConfigSource>();
+    const fromFlags = resolveConfig({ mappingsRetryMaxMs: '4000', port: '6000' }, env, file, sources);
+    assert.deepEqual(fromFlags, { port: 6000, mappings: { retryMaxMs: 4000, retryBaseMs: 20 } });
+    assert.deepEqual(sources.get('mappings.retryMaxMs'), { from: 'flag', text: '4000' });
+    assert.deepEqual(sources.get('mappings.retryBaseMs'), {
+      from: 'file',
+      file: 'tributary.json',
+      value: 20,
+    });
+  });
+
+  it('reads lists, booleans and every component section', () => {
+    const o = resolveConfig(
+      { lambdaAsyncRetryDelaysMs: '10,20', fanOutHeartbeatMs: '200' },
+      { TRIBUTARY_LAMBDA_PRINT_FUNCTION_LOGS: 'false', TRIBUTARY_CLOUDWATCH_MAX_SERIES: '7' },
+    );
+    assert.deepEqual(o, {
+      lambda: { asyncRetryDelaysMs: [10, 20], printFunctionLogs: false },
+      fanOut: { heartbeatMs: 200 },
+      cloudwatch: { maxSeries: 7 },
+    });
+  });
+
+  it('a bad entry names the field and where it was set, in one line', () => {
+    const fail = (doc: unknown, flags: Record<string, string> = {}): string => {
+      const sources = new Map<string, ConfigSource>();
+      try {
+        compileMappingsOptions(
+          resolveConfig({ config: 'tributary.json', ...flags }, {}, fileHolding(doc), sources).mappings,
+        );
+      } catch (err) {
+        assert.ok(err instanceof ConfigError, String(err));
+        return configErrorLine(err, sources);
+      }
+      assert.fail('refused expected');
+    };
+    assert.equal(
+      fail({ mappings: { retryMaxMs: 5, retryBaseMs: 10 } }),
+      'tributary: invalid mappings.retryMaxMs in tributary.json: must be >= retryBaseMs, got 5',
+    );
+    assert.equal(
+      fail({ mappings: { retryMaxMs: '5' } }),
+      'tributary: invalid mappings.retryMaxMs in tributary.json: must be a JSON number, got "5"',
+    );
+    assert.equal(
+      fail({ mappings: { retryMax: 5 } }),
+      'tributary: invalid mappings.retryMax in tributary.json: is not an option, got 5',
+    );
+    assert.equal(
+      fail({}, { mappingsRetryMaxMs: 'soon' }),
+      'tributary: invalid --mappings-retry-max-ms (TRIBUTARY_MAPPINGS_RETRY_MAX_MS): must be >= retryBaseMs, got "soon"',
+    );
+  });
+});
+
+describe('tributary up --config', () => {
+  it('a file sets lambda.maxWorkers; TRIBUTARY_MAX_WORKERS wins over it; --max-workers wins over both', async () => {
+    assert.ok(![3, 4, 5].includes(defaultMaxWorkers()), 'the default must differ from the values set here');
+    const file = join(tempDir(), 'tributary.json');
+    writeFileSync(file, JSON.stringify({ inMemory: true, lambda: { maxWorkers: 3 } }));
+    const cases: Array<[string[], Record<string, string>, number]> = [
+      [['--config', file], {}, 3],
+      [['--config', file], { TRIBUTARY_MAX_WORKERS: '4' }, 4],
+      [['--max-workers', '5'], { TRIBUTARY_CONFIG: file, TRIBUTARY_MAX_WORKERS: '4' }, 5],
+    ];
+    for (const [args, vars, workers] of cases) {
+      const server = await spawnServer(args, { env: cleanEnv(vars) });
+      try {
+        const metrics = await (await fetch(`${server.endpoint}/metrics`)).text();
+        assert.match(metrics, new RegExp(`^tributary_lambda_max_workers ${workers}$`, 'm'), args.join(' '));
+      } finally {
+        assert.equal(await stopServer(server), 0);
+      }
+    }
+  });
+
+  it('a bad value in the file is one line naming the field and the file, exit 1', async () => {
+    const file = join(tempDir(), 'tributary.json');
+    writeFileSync(file, JSON.stringify({ inMemory: true, lambda: { maxWorkers: 0 } }));
+    const r = await runRefusedServer(['--config', file], { env: cleanEnv() });
+    assert.equal(r.code, 1);
+    assert.equal(r.stdout, '');
+    assert.equal(
+      r.stderr,
+      `tributary: invalid lambda.maxWorkers in ${file}: must be a positive integer, got 0\n`,
+    );
+    const missing = await runRefusedServer(['--config', `${file}.gone`], { env: cleanEnv() });
+    assert.equal(missing.code, 1);
+    assert.match(
+      missing.stderr,
+      /^tributary: invalid --config \(TRIBUTARY_CONFIG\): cannot read \S+\.gone \(ENOENT[^\n]*\), got "\S+"\n$/,
+    );
+  });
+});

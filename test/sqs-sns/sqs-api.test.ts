@@ -1,0 +1,520 @@
+import { strict as assert } from 'node:assert';
+import { createHash } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import {
+  ChangeMessageVisibilityBatchCommand,
+  ChangeMessageVisibilityCommand,
+  CreateQueueCommand,
+  DeleteMessageBatchCommand,
+  DeleteMessageCommand,
+  DeleteQueueCommand,
+  GetQueueAttributesCommand,
+  GetQueueUrlCommand,
+  ListDeadLetterSourceQueuesCommand,
+  ListQueuesCommand,
+  ListQueueTagsCommand,
+  PurgeQueueCommand,
+  QueueDoesNotExist,
+  ReceiveMessageCommand,
+  SendMessageBatchCommand,
+  SendMessageCommand,
+  SetQueueAttributesCommand,
+  TagQueueCommand,
+  UntagQueueCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
+import type { App } from '../../src/app/app.js';
+import { startTestServer } from '../harness/helpers.js';
+import { jsonPost, queueArnOf, sdkHandlers, sqsClient } from './sqs-sns-helpers.js';
+
+const md5 = (s: string): string => createHash('md5').update(s).digest('hex');
+
+async function counts(sqs: SQSClient, QueueUrl: string): Promise<[number, number]> {
+  const a = await sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl,
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+    }),
+  );
+  return [
+    Number(a.Attributes!.ApproximateNumberOfMessages),
+    Number(a.Attributes!.ApproximateNumberOfMessagesNotVisible),
+  ];
+}
+
+async function rejects(
+  p: Promise<unknown>,
+  name: string,
+  message?: RegExp,
+): Promise<Error & { $metadata: { httpStatusCode?: number } }> {
+  try {
+    await p;
+  } catch (e) {
+    const err = e as Error & { $metadata: { httpStatusCode?: number } };
+    assert.equal(err.name, name, `expected ${name}, got ${err.name}: ${err.message}`);
+    if (message) assert.match(err.message, message);
+    return err;
+  }
+  assert.fail(`expected ${name}`);
+}
+
+for (const handler of sdkHandlers) {
+  describe(`SQS API over AWS JSON 1.0 (@aws-sdk/client-sqs, ${handler} handler)`, () => {
+    let app: App;
+    let sqs: SQSClient;
+    before(async () => {
+      app = await startTestServer();
+      sqs = sqsClient(app, handler);
+    });
+    after(async () => {
+      sqs.destroy();
+      await app.close();
+    });
+
+    it('creates queues idempotently, finds them by name and lists them by prefix with paging', async () => {
+      const { QueueUrl } = await sqs.send(
+        new CreateQueueCommand({ QueueName: 'orders', Attributes: { VisibilityTimeout: '45' } }),
+      );
+      const host = new URL(app.endpoint).host;
+      assert.equal(QueueUrl, `http://${host}/000000000000/orders`);
+      const again = await sqs.send(
+        new CreateQueueCommand({ QueueName: 'orders', Attributes: { VisibilityTimeout: '45' } }),
+      );
+      assert.equal(again.QueueUrl, QueueUrl);
+      await rejects(
+        sqs.send(new CreateQueueCommand({ QueueName: 'orders', Attributes: { VisibilityTimeout: '46' } })),
+        'QueueNameExists',
+        /VisibilityTimeout/,
+      );
+      assert.equal((await sqs.send(new GetQueueUrlCommand({ QueueName: 'orders' }))).QueueUrl, QueueUrl);
+      for (const n of ['orders-dlq', 'orders-eu', 'zebra'])
+        await sqs.send(new CreateQueueCommand({ QueueName: n }));
+      const all = await sqs.send(new ListQueuesCommand({ QueueNamePrefix: 'orders' }));
+      assert.deepEqual(
+        all.QueueUrls!.map((u) => u.split('/').pop()),
+        ['orders', 'orders-dlq', 'orders-eu'],
+      );
+      assert.equal(all.NextToken, undefined);
+      const p1 = await sqs.send(new ListQueuesCommand({ QueueNamePrefix: 'orders', MaxResults: 2 }));
+      assert.equal(p1.QueueUrls!.length, 2);
+      assert.ok(p1.NextToken);
+      const p2 = await sqs.send(
+        new ListQueuesCommand({ QueueNamePrefix: 'orders', MaxResults: 2, NextToken: p1.NextToken }),
+      );
+      assert.deepEqual(
+        p2.QueueUrls!.map((u) => u.split('/').pop()),
+        ['orders-eu'],
+      );
+      assert.equal(p2.NextToken, undefined);
+      const none = await sqs.send(new ListQueuesCommand({ QueueNamePrefix: 'nothing' }));
+      assert.equal(none.QueueUrls, undefined);
+    });
+
+    it('rejects bad queue names and FIFO queues with AWS errors', async () => {
+      await rejects(
+        sqs.send(new CreateQueueCommand({ QueueName: 'has space' })),
+        'InvalidParameterValue',
+        /alphanumeric/,
+      );
+      await rejects(sqs.send(new CreateQueueCommand({ QueueName: 'x'.repeat(81) })), 'InvalidParameterValue');
+      await rejects(
+        sqs.send(new CreateQueueCommand({ QueueName: 'jobs.fifo', Attributes: { FifoQueue: 'true' } })),
+        'UnsupportedOperation',
+        /FIFO/,
+      );
+      await rejects(
+        sqs.send(new CreateQueueCommand({ QueueName: 'a', Attributes: { VisibilityTimeout: '43201' } })),
+        'InvalidAttributeValue',
+      );
+      await rejects(
+        sqs.send(new CreateQueueCommand({ QueueName: 'a', Attributes: { Colour: 'blue' } as never })),
+        'InvalidAttributeName',
+      );
+      assert.equal(
+        (await sqs.send(new ListQueuesCommand({ QueueNamePrefix: 'a' }))).QueueUrls,
+        undefined,
+        'nothing half-created',
+      );
+    });
+
+    it('reports QueueDoesNotExist with the query-compatible code and header', async () => {
+      const err = await rejects(
+        sqs.send(new GetQueueUrlCommand({ QueueName: 'missing' })),
+        'QueueDoesNotExist',
+      );
+      assert.ok(err instanceof QueueDoesNotExist);
+      assert.equal((err as unknown as { Code: string }).Code, 'AWS.SimpleQueueService.NonExistentQueue');
+      assert.equal(err.$metadata.httpStatusCode, 400);
+      const raw = await jsonPost(app, 'AmazonSQS.GetQueueUrl', { QueueName: 'missing' });
+      assert.equal(raw.status, 400);
+      assert.equal(raw.headers.get('x-amzn-query-error'), 'AWS.SimpleQueueService.NonExistentQueue;Sender');
+      assert.deepEqual(JSON.parse(raw.text), {
+        __type: 'com.amazonaws.sqs#QueueDoesNotExist',
+        message: 'The specified queue does not exist.',
+      });
+      const url = `${app.endpoint}/000000000000/missing`;
+      await rejects(
+        sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'x' })),
+        'QueueDoesNotExist',
+      );
+      await rejects(sqs.send(new ReceiveMessageCommand({ QueueUrl: url })), 'QueueDoesNotExist');
+    });
+
+    it('sends with message attributes and computes MD5s as AWS does', async () => {
+      const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'md5' }));
+      const sent = await sqs.send(
+        new SendMessageCommand({
+          QueueUrl,
+          MessageBody: 'This is a test',
+          MessageAttributes: {
+            Count: { DataType: 'Number', StringValue: '1' },
+            Foo: { DataType: 'String', StringValue: 'Bar' },
+          },
+        }),
+      );
+      assert.equal(sent.MD5OfMessageBody, 'ce114e4501d2f4e2dcea3e17b546f339');
+      // AWS's digest for exactly these attributes (published ReceiveMessage response of the SQS API).
+      assert.equal(sent.MD5OfMessageAttributes, '324758f82d026ac6ec5b31a3b192d1e3');
+      assert.match(sent.MessageId!, /^[0-9a-f-]{36}$/);
+      const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MessageAttributeNames: ['All'] }));
+      const m = got.Messages![0]!;
+      assert.equal(m.MessageId, sent.MessageId);
+      assert.equal(m.Body, 'This is a test');
+      assert.equal(m.MD5OfBody, md5('This is a test'));
+      assert.equal(m.MD5OfMessageAttributes, '324758f82d026ac6ec5b31a3b192d1e3');
+      assert.deepEqual(m.MessageAttributes, {
+        Count: { DataType: 'Number', StringValue: '1' },
+        Foo: { DataType: 'String', StringValue: 'Bar' },
+      });
+      await sqs.send(
+        new SendMessageCommand({
+          QueueUrl,
+          MessageBody: 'bin',
+          MessageAttributes: { B: { DataType: 'Binary', BinaryValue: Buffer.from([0, 1, 2, 255]) } },
+        }),
+      );
+      const only = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MessageAttributeNames: ['B'] }));
+      assert.deepEqual(
+        Buffer.from(only.Messages![0]!.MessageAttributes!.B!.BinaryValue!),
+        Buffer.from([0, 1, 2, 255]),
+      );
+    });
+
+    it('rejects invalid messages', async () => {
+      const { QueueUrl } = await sqs.send(
+        new CreateQueueCommand({ QueueName: 'strict', Attributes: { MaximumMessageSize: '1024' } }),
+      );
+      await rejects(sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: '' })), 'MissingParameter');
+      await rejects(
+        sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'bad\u0001char' })),
+        'InvalidMessageContents',
+      );
+      await rejects(
+        sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'x'.repeat(1025) })),
+        'InvalidParameterValue',
+        /shorter than 1024 bytes/,
+      );
+      await rejects(
+        sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'x', DelaySeconds: 901 })),
+        'InvalidParameterValue',
+        /DelaySeconds/,
+      );
+      await rejects(
+        sqs.send(
+          new SendMessageCommand({
+            QueueUrl,
+            MessageBody: 'x',
+            MessageAttributes: { n: { DataType: 'Number', StringValue: 'abc' } },
+          }),
+        ),
+        'InvalidParameterValue',
+        /number/,
+      );
+      await rejects(
+        sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'x', MessageGroupId: 'g' })),
+        'InvalidParameterValue',
+        /MessageGroupId/,
+      );
+      assert.deepEqual(await counts(sqs, QueueUrl!), [0, 0]);
+    });
+
+    it('receives up to MaxNumberOfMessages, hides them for the visibility timeout and counts receives', async () => {
+      const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'work' }));
+      const batch = await sqs.send(
+        new SendMessageBatchCommand({
+          QueueUrl,
+          Entries: Array.from({ length: 10 }, (_, i) => ({ Id: `m${i}`, MessageBody: `body-${i}` })),
+        }),
+      );
+      assert.equal(batch.Successful!.length, 10);
+      assert.deepEqual(batch.Failed ?? [], []);
+      assert.deepEqual(
+        batch.Successful!.map((s) => s.MD5OfMessageBody),
+        Array.from({ length: 10 }, (_, i) => md5(`body-${i}`)),
+      );
+      assert.deepEqual(await counts(sqs, QueueUrl!), [10, 0]);
+      const first = await sqs.send(
+        new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 4, MessageSystemAttributeNames: ['All'] }),
+      );
+      assert.equal(first.Messages!.length, 4);
+      assert.deepEqual(await counts(sqs, QueueUrl!), [6, 4]);
+      const m = first.Messages![0]!;
+      assert.equal(m.Attributes!.ApproximateReceiveCount, '1');
+      assert.equal(m.Attributes!.SenderId, 'test');
+      assert.ok(Math.abs(Number(m.Attributes!.SentTimestamp) - Date.now()) < 60_000);
+      const rest = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10 }));
+      assert.equal(rest.Messages!.length, 6);
+      const seen = new Set([...first.Messages!, ...rest.Messages!].map((x) => x.Body));
+      assert.equal(seen.size, 10, 'every message delivered exactly once');
+      const empty = await sqs.send(new ReceiveMessageCommand({ QueueUrl }));
+      assert.equal(empty.Messages, undefined);
+      // Making one visible again: received a second time with a new handle and a higher count.
+      await sqs.send(
+        new ChangeMessageVisibilityCommand({
+          QueueUrl,
+          ReceiptHandle: m.ReceiptHandle,
+          VisibilityTimeout: 0,
+        }),
+      );
+      const again = await sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl,
+          MessageSystemAttributeNames: ['ApproximateReceiveCount', 'ApproximateFirstReceiveTimestamp'],
+        }),
+      );
+      assert.equal(again.Messages![0]!.MessageId, m.MessageId);
+      assert.notEqual(again.Messages![0]!.ReceiptHandle, m.ReceiptHandle);
+      assert.equal(again.Messages![0]!.Attributes!.ApproximateReceiveCount, '2');
+      assert.equal(
+        again.Messages![0]!.Attributes!.ApproximateFirstReceiveTimestamp,
+        m.Attributes!.ApproximateFirstReceiveTimestamp,
+      );
+      // The older handle no longer controls visibility.
+      await rejects(
+        sqs.send(
+          new ChangeMessageVisibilityCommand({
+            QueueUrl,
+            ReceiptHandle: m.ReceiptHandle,
+            VisibilityTimeout: 5,
+          }),
+        ),
+        'InvalidParameterValue',
+        /expired/,
+      );
+      await rejects(
+        sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 11 })),
+        'InvalidParameterValue',
+        /MaxNumberOfMessages/,
+      );
+      await rejects(
+        sqs.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 21 })),
+        'InvalidParameterValue',
+        /WaitTimeSeconds/,
+      );
+      await rejects(
+        sqs.send(new ReceiveMessageCommand({ QueueUrl, VisibilityTimeout: -1 })),
+        'InvalidParameterValue',
+        /VisibilityTimeout/,
+      );
+    });
+
+    it('deletes messages singly and in batches, reporting bad handles per entry', async () => {
+      const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'del' }));
+      await sqs.send(
+        new SendMessageBatchCommand({
+          QueueUrl,
+          Entries: [1, 2, 3].map((i) => ({ Id: `e${i}`, MessageBody: `d${i}` })),
+        }),
+      );
+      const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 3 }));
+      const [a, b, c] = got.Messages!;
+      await sqs.send(new DeleteMessageCommand({ QueueUrl, ReceiptHandle: a!.ReceiptHandle }));
+      // Deleting an already deleted message succeeds, as on AWS.
+      await sqs.send(new DeleteMessageCommand({ QueueUrl, ReceiptHandle: a!.ReceiptHandle }));
+      const err = await rejects(
+        sqs.send(new DeleteMessageCommand({ QueueUrl, ReceiptHandle: 'not-a-handle' })),
+        'ReceiptHandleIsInvalid',
+      );
+      assert.equal(err.$metadata.httpStatusCode, 404);
+      const r = await sqs.send(
+        new DeleteMessageBatchCommand({
+          QueueUrl,
+          Entries: [
+            { Id: 'b', ReceiptHandle: b!.ReceiptHandle },
+            { Id: 'bad', ReceiptHandle: 'garbage' },
+            { Id: 'c', ReceiptHandle: c!.ReceiptHandle },
+          ],
+        }),
+      );
+      assert.deepEqual(
+        r.Successful!.map((s) => s.Id),
+        ['b', 'c'],
+      );
+      assert.equal(r.Failed!.length, 1);
+      assert.equal(r.Failed![0]!.Id, 'bad');
+      assert.equal(r.Failed![0]!.Code, 'ReceiptHandleIsInvalid');
+      assert.equal(r.Failed![0]!.SenderFault, true);
+      assert.deepEqual(await counts(sqs, QueueUrl!), [0, 0]);
+      await rejects(sqs.send(new DeleteMessageBatchCommand({ QueueUrl, Entries: [] })), 'EmptyBatchRequest');
+      await rejects(
+        sqs.send(
+          new DeleteMessageBatchCommand({
+            QueueUrl,
+            Entries: [
+              { Id: 'x', ReceiptHandle: 'h' },
+              { Id: 'x', ReceiptHandle: 'h' },
+            ],
+          }),
+        ),
+        'BatchEntryIdsNotDistinct',
+      );
+      await rejects(
+        sqs.send(
+          new SendMessageBatchCommand({
+            QueueUrl,
+            Entries: Array.from({ length: 11 }, (_, i) => ({ Id: `i${i}`, MessageBody: 'x' })),
+          }),
+        ),
+        'TooManyEntriesInBatchRequest',
+      );
+      await rejects(
+        sqs.send(new SendMessageBatchCommand({ QueueUrl, Entries: [{ Id: 'bad id!', MessageBody: 'x' }] })),
+        'InvalidBatchEntryId',
+      );
+    });
+
+    it('reports per-entry failures of SendMessageBatch and ChangeMessageVisibilityBatch', async () => {
+      const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'partial' }));
+      const r = await sqs.send(
+        new SendMessageBatchCommand({
+          QueueUrl,
+          Entries: [
+            { Id: 'ok', MessageBody: 'fine' },
+            { Id: 'bad', MessageBody: 'fine', DelaySeconds: 1000 },
+          ],
+        }),
+      );
+      assert.deepEqual(
+        r.Successful!.map((s) => s.Id),
+        ['ok'],
+      );
+      assert.equal(r.Failed![0]!.Id, 'bad');
+      assert.equal(r.Failed![0]!.Code, 'InvalidParameterValue');
+      const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl }));
+      const cv = await sqs.send(
+        new ChangeMessageVisibilityBatchCommand({
+          QueueUrl,
+          Entries: [
+            { Id: 'one', ReceiptHandle: got.Messages![0]!.ReceiptHandle, VisibilityTimeout: 0 },
+            { Id: 'two', ReceiptHandle: 'garbage', VisibilityTimeout: 0 },
+          ],
+        }),
+      );
+      assert.deepEqual(
+        cv.Successful!.map((s) => s.Id),
+        ['one'],
+      );
+      assert.equal(cv.Failed![0]!.Code, 'ReceiptHandleIsInvalid');
+      assert.deepEqual(await counts(sqs, QueueUrl!), [1, 0]);
+    });
+
+    it('gets and sets queue attributes, tags, and purges and deletes queues', async () => {
+      const { QueueUrl } = await sqs.send(
+        new CreateQueueCommand({ QueueName: 'attrs', tags: { team: 'a' } }),
+      );
+      const before = Math.floor(Date.now() / 1000);
+      await sqs.send(
+        new SetQueueAttributesCommand({
+          QueueUrl,
+          Attributes: { VisibilityTimeout: '120', DelaySeconds: '2' },
+        }),
+      );
+      const all = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['All'] })))
+        .Attributes!;
+      assert.equal(all.QueueArn, 'arn:aws:sqs:us-east-1:000000000000:attrs');
+      assert.equal(all.VisibilityTimeout, '120');
+      assert.equal(all.DelaySeconds, '2');
+      assert.equal(all.MessageRetentionPeriod, '345600');
+      assert.equal(all.ReceiveMessageWaitTimeSeconds, '0');
+      assert.equal(all.ApproximateNumberOfMessages, '0');
+      assert.ok(Math.abs(Number(all.CreatedTimestamp) - before) <= 5);
+      assert.ok(Number(all.LastModifiedTimestamp) >= Number(all.CreatedTimestamp));
+      const none = await sqs.send(new GetQueueAttributesCommand({ QueueUrl }));
+      assert.equal(none.Attributes, undefined);
+      await rejects(
+        sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['Bogus' as never] })),
+        'InvalidAttributeName',
+      );
+      // Queue-level DelaySeconds: the message is counted as delayed, not visible.
+      await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'later' }));
+      const d = (
+        await sqs.send(
+          new GetQueueAttributesCommand({
+            QueueUrl,
+            AttributeNames: ['ApproximateNumberOfMessagesDelayed', 'ApproximateNumberOfMessages'],
+          }),
+        )
+      ).Attributes!;
+      assert.deepEqual(d, { ApproximateNumberOfMessagesDelayed: '1', ApproximateNumberOfMessages: '0' });
+      await sqs.send(new TagQueueCommand({ QueueUrl, Tags: { env: 'test' } }));
+      await sqs.send(new UntagQueueCommand({ QueueUrl, TagKeys: ['team'] }));
+      assert.deepEqual((await sqs.send(new ListQueueTagsCommand({ QueueUrl }))).Tags, { env: 'test' });
+      await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'now', DelaySeconds: 0 }));
+      await sqs.send(new PurgeQueueCommand({ QueueUrl }));
+      const after = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['All'] })))
+        .Attributes!;
+      assert.equal(after.ApproximateNumberOfMessages, '0');
+      assert.equal(after.ApproximateNumberOfMessagesDelayed, '0');
+      await sqs.send(new DeleteQueueCommand({ QueueUrl }));
+      await rejects(sqs.send(new GetQueueUrlCommand({ QueueName: 'attrs' })), 'QueueDoesNotExist');
+      await rejects(sqs.send(new DeleteQueueCommand({ QueueUrl })), 'QueueDoesNotExist');
+      // A re-created queue starts empty.
+      const re = await sqs.send(new CreateQueueCommand({ QueueName: 'attrs' }));
+      assert.deepEqual(await counts(sqs, re.QueueUrl!), [0, 0]);
+    });
+
+    it('a message received with VisibilityTimeout 0 can be received again at once', async () => {
+      const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: `vt0-${handler}` }));
+      await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'again' }));
+      const q = app.sqs.queues.byName(`vt0-${handler}`)!;
+      // Two receives in one turn of the event loop: no timer can run between them.
+      const first = q.take(1, 0);
+      const second = q.take(1, 0);
+      assert.deepEqual([first.length, second.length, second[0]?.message.recv?.receiveCount], [1, 1, 2]);
+    });
+
+    it('moves messages received too often to the dead-letter queue (RedrivePolicy)', async () => {
+      const dlq = await sqs.send(new CreateQueueCommand({ QueueName: 'redrive-dlq' }));
+      const dlqArn = await queueArnOf(sqs, dlq.QueueUrl!);
+      const src = await sqs.send(
+        new CreateQueueCommand({
+          QueueName: 'redrive-src',
+          Attributes: { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: 2 }) },
+        }),
+      );
+      const QueueUrl = src.QueueUrl!;
+      await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'poison' }));
+      for (let i = 0; i < 2; i++) {
+        const r = await sqs.send(new ReceiveMessageCommand({ QueueUrl, VisibilityTimeout: 0 }));
+        assert.equal(r.Messages![0]!.Body, 'poison');
+      }
+      const third = await sqs.send(new ReceiveMessageCommand({ QueueUrl }));
+      assert.equal(third.Messages, undefined, 'moved instead of delivered a third time');
+      const moved = await sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: dlq.QueueUrl,
+          WaitTimeSeconds: 5,
+          MessageSystemAttributeNames: ['All'],
+        }),
+      );
+      assert.equal(moved.Messages![0]!.Body, 'poison');
+      assert.equal(
+        moved.Messages![0]!.Attributes!.DeadLetterQueueSourceArn,
+        'arn:aws:sqs:us-east-1:000000000000:redrive-src',
+      );
+      assert.equal(moved.Messages![0]!.Attributes!.ApproximateReceiveCount, '3');
+      const sources = await sqs.send(new ListDeadLetterSourceQueuesCommand({ QueueUrl: dlq.QueueUrl }));
+      assert.deepEqual(sources.queueUrls, [QueueUrl]);
+    });
+  });
+}
