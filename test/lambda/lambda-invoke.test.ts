@@ -157,7 +157,7 @@ describe('Lambda invocations in worker processes', () => {
         Code: {
           ZipFile: await makeZip({
             'package.json': JSON.stringify({ type: 'module' }),
-            'app.js': `import { helper } from '../util.js'; export const handler = async (e) => helper(e);`,
+            'app.js': `import { helper } from './util.js'; export const handler = async (e) => helper(e);`,
             'util.js': `export const helper = (e) => ({ esm: true, e });`,
           }),
         },
