@@ -25,19 +25,17 @@ describe('SQS long polling and visibility timeouts', () => {
 
   const waitersOf = (name: string): number => app.sqs.queues.byName(name)?.waiters.size ?? -1;
 
-  it('wakes a waiting ReceiveMessage as soon as a message is sent (well under 200 ms)', async (t) => {
+  it('wakes a waiting ReceiveMessage as soon as a message is sent, long before its WaitTimeSeconds', async () => {
     const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'wake' }));
     const started = Date.now();
     const poll = sqs.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 20 }));
     await waitFor(() => waitersOf('wake') === 1, 5000, 'the receive to be waiting');
-    const sentAt = performance.now();
     await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'ping' }));
     const got = await poll;
-    const latency = performance.now() - sentAt;
+    // The message in the answer is the proof: a poll that is not woken answers empty at its deadline.
     assert.equal(got.Messages?.[0]?.Body, 'ping');
-    t.diagnostic(`long poll answered ${latency.toFixed(1)} ms after SendMessage started`);
-    assert.ok(latency < 200, `woke ${latency.toFixed(1)} ms after the send started`);
-    assert.ok(Date.now() - started < 5000, 'did not wait for the full WaitTimeSeconds');
+    // Woken means "long before the 20 s wait", not a latency: 10 s leaves any loaded machine its room.
+    assert.ok(Date.now() - started < 10_000, 'did not wait for the full WaitTimeSeconds');
     assert.equal(waitersOf('wake'), 0);
   });
 
@@ -47,7 +45,9 @@ describe('SQS long polling and visibility timeouts', () => {
     const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 1 }));
     const took = Date.now() - t0;
     assert.equal(got.Messages, undefined);
-    assert.ok(took >= 950 && took < 3000, `took ${took} ms`);
+    // The wait was honoured (time only moves forward, so a lower bound is safe on any machine); the upper
+    // bound only says the poll ended at its deadline rather than hanging, so it is generous.
+    assert.ok(took >= 950 && took < 10_000, `took ${took} ms`);
   });
 
   it('uses the queue ReceiveMessageWaitTimeSeconds when the request sets none', async () => {
@@ -100,17 +100,19 @@ describe('SQS long polling and visibility timeouts', () => {
       undefined,
       'hidden while in flight',
     );
+    // Answered with the message (not empty at the 20 s deadline) means the expiry woke this poll.
     const second = await sqs.send(
       new ReceiveMessageCommand({
         QueueUrl,
-        WaitTimeSeconds: 5,
+        WaitTimeSeconds: 20,
         MessageSystemAttributeNames: ['ApproximateReceiveCount'],
       }),
     );
     const hiddenFor = Date.now() - receivedAt;
     assert.equal(second.Messages![0]!.MessageId, first.Messages![0]!.MessageId);
     assert.equal(second.Messages![0]!.Attributes!.ApproximateReceiveCount, '2');
-    assert.ok(hiddenFor >= 900 && hiddenFor < 2500, `visible again after ${hiddenFor} ms`);
+    // The timeout was honoured: a lower bound, which no machine's speed can break.
+    assert.ok(hiddenFor >= 900, `visible again after ${hiddenFor} ms`);
   });
 
   it('delivers a delayed message once DelaySeconds have passed', async () => {
@@ -131,7 +133,8 @@ describe('SQS long polling and visibility timeouts', () => {
     await sqs.send(new DeleteQueueCommand({ QueueUrl }));
     const got = await poll;
     assert.equal(got.Messages, undefined);
-    assert.ok(Date.now() - t0 < 5000);
+    // Released by the delete, long before the 20 s wait (10 s leaves a loaded machine its room).
+    assert.ok(Date.now() - t0 < 10_000);
   });
 });
 
@@ -150,7 +153,8 @@ describe('SQS long polls and server shutdown', () => {
     );
     const t0 = Date.now();
     await app.close();
-    assert.ok(Date.now() - t0 < 3000, `close took ${Date.now() - t0} ms`);
+    // Promptly means "without waiting out the 20 s receive"; 10 s leaves a loaded machine its room.
+    assert.ok(Date.now() - t0 < 10_000, `close took ${Date.now() - t0} ms`);
     await poll;
     sqs.destroy();
   });
