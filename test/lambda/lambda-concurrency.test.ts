@@ -15,22 +15,16 @@ import { compileLambdaOptions, defaultMaxWorkers } from '../../src/lambda/lambda
 import { ConfigError } from '../../src/server/config-error.js';
 import { resolveConfig } from '../../src/app/config.js';
 import { credentials, region, startTestServer } from '../harness/helpers.js';
-import { createNodeFunction, decode, lambdaClient, type LambdaTransport } from './lambda-helpers.js';
+import {
+  createGated,
+  createNodeFunction,
+  decode,
+  GATED,
+  lambdaClient,
+  type LambdaTransport,
+} from './lambda-helpers.js';
 import { runRefusedServer, spawnServer, stopServer } from '../harness/server-process.js';
 import { Gate } from '../harness/gate.js';
-
-/** Waits at the gate, then returns its id. */
-const GATED = `export const handler = async (e) => {
-  const res = await fetch(process.env.GATE + '/' + encodeURIComponent(e.id));
-  return { id: e.id, gate: await res.text() };
-};`;
-
-async function createGated(c: LambdaClient, gate: Gate, name: string, timeout = 60): Promise<void> {
-  await createNodeFunction(c, name, GATED, {
-    Timeout: timeout,
-    Environment: { Variables: { GATE: gate.url } },
-  });
-}
 
 function invoke(c: LambdaClient, name: string, id: string, tail = false): Promise<InvokeCommandOutput> {
   return c.send(

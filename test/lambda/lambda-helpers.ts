@@ -2,6 +2,7 @@ import { CreateFunctionCommand, LambdaClient, type CreateFunctionCommandInput } 
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import yazl from 'yazl';
 import type { App } from '../../src/app/app.js';
+import type { Gate } from '../harness/gate.js';
 import { credentials, region } from '../harness/helpers.js';
 
 /** Which HTTP handler a Lambda client uses: the SDK default (HTTP/1.1 for Lambda) or an explicit NodeHttpHandler. */
@@ -62,6 +63,20 @@ export async function createNodeFunction(
       ...extra,
     }),
   );
+}
+
+/** A handler that waits at the gate (its event's `id` names it there), then returns that id and the gate's answer. */
+export const GATED = `export const handler = async (e) => {
+  const res = await fetch(process.env.GATE + '/' + encodeURIComponent(e.id));
+  return { id: e.id, gate: await res.text() };
+};`;
+
+/** Creates a nodejs20.x function running GATED against `gate`. */
+export async function createGated(c: LambdaClient, gate: Gate, name: string, timeout = 60): Promise<void> {
+  await createNodeFunction(c, name, GATED, {
+    Timeout: timeout,
+    Environment: { Variables: { GATE: gate.url } },
+  });
 }
 
 export function decode(payload: Uint8Array | undefined): unknown {

@@ -11,7 +11,8 @@ import {
 import type { App } from '../../src/app/app.js';
 import type { LambdaEvents } from '../../src/lambda/lambda-events.js';
 import { startTestServer, waitFor } from '../harness/helpers.js';
-import { createNodeFunction, decode, lambdaClient, makeZip, ROLE } from './lambda-helpers.js';
+import { Gate } from '../harness/gate.js';
+import { createGated, createNodeFunction, decode, lambdaClient, makeZip, ROLE } from './lambda-helpers.js';
 
 function logOf(r: InvokeCommandOutput): string {
   return Buffer.from(r.LogResult ?? '', 'base64').toString('utf8');
@@ -231,14 +232,15 @@ describe('Lambda invocations in worker processes', () => {
     await createNodeFunction(
       c,
       'sleepy',
-      `export const handler = async (e) => { if (e.sleep) await new Promise((r) => setTimeout(r, 10_000)); return process.pid; };`,
+      `export const handler = async (e) => { if (e.sleep) await new Promise((r) => setTimeout(r, 60_000)); return process.pid; };`,
       { Timeout: 1 },
     );
     const firstPid = decode((await invoke('sleepy', {})).Payload);
     const exited = exitOf('sleepy');
     const t0 = Date.now();
     const r = await invoke('sleepy', { sleep: true }, true);
-    assert.ok(Date.now() - t0 < 5000);
+    // Cut by the 1 s timeout, long before the handler's 60 s sleep: 20 s leaves a loaded machine its room.
+    assert.ok(Date.now() - t0 < 20_000);
     assert.equal(r.FunctionError, 'Unhandled');
     const err = decode(r.Payload) as ErrorPayload;
     assert.equal(err.errorType, 'Sandbox.Timedout');
@@ -346,23 +348,24 @@ describe('Lambda invocations in worker processes', () => {
   });
 
   it('a hung function does not block other functions', async () => {
-    await createNodeFunction(
-      c,
-      'hang',
-      `export const handler = async () => { for (const end = Date.now() + 1500; Date.now() < end;); return 'hung'; };`,
-      {
-        Timeout: 10,
-      },
-    );
-    await createNodeFunction(c, 'quick', `export const handler = async () => 'quick';`);
-    await invoke('quick');
-    const hung = invoke('hang');
-    await once(app.lambda.events, 'invokeStart');
-    const t0 = Date.now();
-    assert.equal(decode((await invoke('quick')).Payload), 'quick');
-    const quickMs = Date.now() - t0;
-    assert.equal(decode((await hung).Payload), 'hung');
-    assert.ok(quickMs < 1000, `quick took ${quickMs} ms while another function was busy`);
+    // Ordering, not a duration: `quick` completes while `hang` is provably still running, held at a gate
+    // only the test opens.
+    const gate = await Gate.start();
+    try {
+      await createGated(c, gate, 'hang', 10);
+      await createNodeFunction(c, 'quick', `export const handler = async () => 'quick';`);
+      await invoke('quick');
+      const start = gate.arrived.length;
+      let hungDone = false;
+      const hung = invoke('hang', { id: 'h' }).finally(() => (hungDone = true));
+      await gate.reached(start + 1);
+      assert.equal(decode((await invoke('quick')).Payload), 'quick');
+      assert.equal(hungDone, false, 'quick completed while hang was still held');
+      gate.release('h');
+      assert.deepEqual(decode((await hung).Payload), { id: 'h', gate: 'released' });
+    } finally {
+      await gate.close();
+    }
   });
 
   it('Event invokes answer 202 and run asynchronously; DryRun answers 204', async () => {
