@@ -2,14 +2,11 @@ import { encode as cborEncode } from 'cbor-x';
 import { randomUUID } from 'node:crypto';
 import { AwsError } from './errors.js';
 import type { ApiResponse } from './http-types.js';
+import { xmlEscape } from './protocols/query.js';
 import { encodeCbor as encodeSmithyCbor } from './protocols/smithy-cbor.js';
 
 /** The wire shapes AWS uses for errors; every service picks the one its protocol uses. */
 export type ErrorProtocol = 'json-1.0' | 'json-1.1' | 'cbor' | 'rpc-v2-cbor' | 'rest-json' | 'query';
-
-function xmlEscape(s: string): string {
-  return s.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
-}
 
 /** The one place an AwsError becomes bytes on the wire (services reach it through `errorResponse`). */
 export function serializeError(

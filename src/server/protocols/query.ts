@@ -131,8 +131,13 @@ export function el(tag: string, ...content: XmlContent[]): XmlElement {
   return { tag, content };
 }
 
+/**
+ * Text content for XML 1.0, as AWS's query responses and errors carry it (attributes carry only fixed values,
+ * `xmlns`). A literal CR would reach the client as LF (a parser normalizes line ends), so it is sent as a
+ * reference. Control characters other than tab/newline/CR cannot appear in XML 1.0 even as
+ * references.
+ */
 export function xmlEscape(s: string): string {
-  // Control characters other than tab/newline/CR cannot appear in XML 1.0 even as references.
   return s.replace(/[<>&'"\r]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
