@@ -92,14 +92,6 @@ export interface ValidationIssue {
   constraint: string;
 }
 
-function renderValue(value: unknown): string {
-  if (value === undefined || value === null) return 'null';
-  if (typeof value === 'string') return echo(value);
-  if (value instanceof Uint8Array) return 'java.nio.HeapByteBuffer[pos=0 lim=' + value.length + ']';
-  if (typeof value === 'object') return echoJson(value);
-  return echo(String(value));
-}
-
 /**
  * A structured value as JSON for an error message, cut like `echo`. Never throws: a value too deep for
  * JSON.stringify (a hostile input nested 100k levels) is named, not rendered.
@@ -110,15 +102,4 @@ export function echoJson(value: unknown): string {
   } catch {
     return Array.isArray(value) ? '[...]' : '{...}';
   }
-}
-
-/** Builds AWS's "N validation error(s) detected: ..." message (at most 10 listed, like AWS). */
-export function validationError(issues: ValidationIssue[]): AwsError {
-  const shown = issues.slice(0, 10);
-  const parts = shown.map(
-    (i) => `Value '${renderValue(i.value)}' at '${i.path}' failed to satisfy constraint: ${i.constraint}`,
-  );
-  const n = issues.length;
-  const head = `${n} validation error${n === 1 ? '' : 's'} detected: `;
-  return new AwsError('ValidationException', head + parts.join('; '), 400);
 }

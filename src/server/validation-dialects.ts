@@ -1,4 +1,4 @@
-import { AwsError, echo, echoJson, Serialization, validationError, type ValidationIssue } from './errors.js';
+import { AwsError, echo, echoJson, Serialization, type ValidationIssue } from './errors.js';
 import {
   INVALID,
   isTopLevel,
@@ -69,6 +69,15 @@ function readTimestamp(v: unknown): number | typeof INVALID {
   return INVALID;
 }
 
+/** How CloudWatch prints a rejected value inside "Value '...' at 'x'": always quoted, structures as JSON. */
+function renderQueryIssueValue(value: unknown): string {
+  if (value === undefined || value === null) return "'null'";
+  if (typeof value === 'string') return `'${echo(value)}'`;
+  if (value instanceof Uint8Array) return `'java.nio.HeapByteBuffer[pos=0 lim=${value.length}]'`;
+  if (typeof value === 'object') return `'${echoJson(value)}'`;
+  return `'${echo(String(value))}'`;
+}
+
 /** CloudWatch's words for a required parameter not given (also where an action finds one missing). */
 export function parameterRequired(key: string): string {
   return `The parameter ${key} is required.`;
@@ -111,7 +120,7 @@ export function queryCompatibleDialect(errors: QueryCompatibleErrors): Dialect {
         : lowerFirst(queryKeyOf(at));
       return { path, value: f.value, constraint: constraintText(f) };
     },
-    issues: (issues) => errors.validation(validationError(issues).message),
+    issues: (issues) => errors.validation(validationMessage(issues, renderQueryIssueValue)),
   };
 }
 
@@ -220,20 +229,22 @@ function renderBare(value: unknown): string {
   return String(value);
 }
 
-/** AWS's "N validation error(s) detected: ...; ..." (at most 10 listed, the count is of all of them). */
-export function validationException(issues: ValidationIssue[]): AwsError {
+/**
+ * AWS's "N validation error(s) detected: Value ... at 'x' failed to satisfy constraint: ...; ..." (at most 10
+ * listed, the count is of all of them): the one place it is worded. `render` prints a value the way the
+ * service family does (quoted, or null bare; structures as JSON or as Java prints them).
+ */
+export function validationMessage(issues: ValidationIssue[], render: (value: unknown) => string): string {
   const parts = issues
     .slice(0, 10)
-    .map(
-      (i) =>
-        `Value ${renderIssueValue(i.value)} at '${i.path}' failed to satisfy constraint: ${i.constraint}`,
-    );
+    .map((i) => `Value ${render(i.value)} at '${i.path}' failed to satisfy constraint: ${i.constraint}`);
   const n = issues.length;
-  return new AwsError(
-    'ValidationException',
-    `${n} validation error${n === 1 ? '' : 's'} detected: ${parts.join('; ')}`,
-    400,
-  );
+  return `${n} validation error${n === 1 ? '' : 's'} detected: ${parts.join('; ')}`;
+}
+
+/** The AWS JSON family's ValidationException listing `issues` (see validationMessage). */
+export function validationException(issues: ValidationIssue[]): AwsError {
+  return new AwsError('ValidationException', validationMessage(issues, renderIssueValue), 400);
 }
 
 /** AWS's path of a value in "Value ... at '<path>'": lowerCamel members, list items as `N.member`. */

@@ -1,4 +1,5 @@
-import { validationError, type ValidationIssue } from '../../server/errors.js';
+import type { ValidationIssue } from '../../server/errors.js';
+import { validationException } from '../../server/validation-dialects.js';
 import {
   compileRecordPattern,
   compileSplitRecordPattern,
@@ -48,7 +49,7 @@ export function compileFilterCriteria(criteria: unknown): CompiledFilter | undef
       });
     }
   });
-  if (tooLong.length > 0) throw validationError(tooLong);
+  if (tooLong.length > 0) throw validationException(tooLong);
   if (filters.length > MAX_FILTERS) throw invalidFilterPattern();
 
   const parsed: ObjectPattern[] = patterns.map((pattern) => {
