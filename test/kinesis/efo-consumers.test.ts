@@ -182,7 +182,9 @@ describe('consumer lifecycle with a transition delay', () => {
   let app: App;
   let k: KinesisClient;
   before(async () => {
-    app = await startTestServer({ transitionDelayMs: 150 });
+    // The test makes three requests while the consumer is CREATING, and one while it is DELETING: a delay of
+    // a few seconds, not a fraction of one, so that no loaded machine outlasts it (issue 16).
+    app = await startTestServer({ transitionDelayMs: 3_000 });
     k = kinesisClient(app);
   });
   after(async () => {
@@ -192,7 +194,7 @@ describe('consumer lifecycle with a transition delay', () => {
 
   it('is CREATING, refuses subscriptions and deregistration until ACTIVE, then DELETING until gone', async () => {
     const { streamArn, shardIds } = await createStream(k, 'slow');
-    await waitFor(async () => app.kinesis.streams.get('slow').status === 'ACTIVE', 5_000, 'stream ACTIVE');
+    await waitFor(async () => app.kinesis.streams.get('slow').status === 'ACTIVE', 15_000, 'stream ACTIVE');
     const arn = await registerConsumer(k, streamArn, 'c');
     const describe = async (): Promise<string | undefined> =>
       (await k.send(new DescribeStreamConsumerCommand({ ConsumerARN: arn }))).ConsumerDescription!
@@ -206,13 +208,13 @@ describe('consumer lifecycle with a transition delay', () => {
     await assert.rejects(k.send(new DeregisterStreamConsumerCommand({ ConsumerARN: arn })), {
       name: 'ResourceInUseException',
     });
-    await waitFor(async () => (await describe()) === 'ACTIVE', 5_000, 'consumer ACTIVE');
+    await waitFor(async () => (await describe()) === 'ACTIVE', 15_000, 'consumer ACTIVE');
     await k.send(new DeregisterStreamConsumerCommand({ ConsumerARN: arn }));
     assert.equal(await describe(), 'DELETING');
     await waitFor(
       async () =>
         (await k.send(new ListStreamConsumersCommand({ StreamARN: streamArn }))).Consumers!.length === 0,
-      5_000,
+      15_000,
       'consumer gone',
     );
   });
@@ -220,27 +222,34 @@ describe('consumer lifecycle with a transition delay', () => {
 
 describe('concurrent CREATING consumers', () => {
   it('allows at most 5 consumers CREATING at once', async () => {
-    // A delay long enough that all six registrations happen while the first five are still CREATING.
-    const app = await startTestServer({ transitionDelayMs: 1_000 });
+    // A delay long enough that all six registrations happen while the first five are still CREATING: a few
+    // seconds, so that no loaded machine outlasts it (the state check below says so if one ever does).
+    const app = await startTestServer({ transitionDelayMs: 3_000 });
     const k = kinesisClient(app);
     try {
       const { streamArn } = await createStream(k, 'burst');
-      await waitFor(() => app.kinesis.streams.get('burst').status === 'ACTIVE', 5_000, 'stream ACTIVE');
-      const started = Date.now();
-      for (let i = 0; i < 5; i++) await registerConsumer(k, streamArn, `b${i}`);
+      await waitFor(() => app.kinesis.streams.get('burst').status === 'ACTIVE', 15_000, 'stream ACTIVE');
+      const first = await registerConsumer(k, streamArn, 'b0');
+      for (let i = 1; i < 5; i++) await registerConsumer(k, streamArn, `b${i}`);
       await assert.rejects(
         sendOnce(app, (c) =>
           c.send(new RegisterStreamConsumerCommand({ StreamARN: streamArn, ConsumerName: 'b5' })),
         ),
         { name: 'LimitExceededException' },
       );
-      assert.ok(Date.now() - started < 1_000, 'the six calls ran inside the CREATING window');
+      // By state, not by clock: the first of the five was still CREATING after the refused sixth call.
+      assert.equal(
+        (await k.send(new DescribeStreamConsumerCommand({ ConsumerARN: first }))).ConsumerDescription!
+          .ConsumerStatus,
+        'CREATING',
+        'the six calls ran inside the CREATING window',
+      );
       await waitFor(
         async () =>
           (await k.send(new ListStreamConsumersCommand({ StreamARN: streamArn }))).Consumers!.every(
             (c) => c.ConsumerStatus === 'ACTIVE',
           ),
-        5_000,
+        15_000,
         'ACTIVE',
       );
       await registerConsumer(k, streamArn, 'b5');

@@ -32,12 +32,12 @@ for (const transport of transports) {
     it('sends heartbeat events without records while the shard is idle', async () => {
       const { streamArn, shardIds } = await createStream(k, 'idle');
       const consumerArn = await registerConsumer(k, streamArn, 'c');
+      const subscribed = Date.now();
       const reader = await subscribe(k, consumerArn, shardIds[0]!, { Type: 'LATEST' });
       const first = await reader.next();
-      const times: number[] = [];
       for (let i = 0; i < 3; i++) {
-        const ev = await reader.next(HEARTBEAT_MS * 10);
-        times.push(Date.now());
+        // The reader's own generous timeout: a late heartbeat on a loaded machine is not the point here.
+        const ev = await reader.next();
         assert.deepEqual(ev!.Records, []);
         assert.equal(
           ev!.ContinuationSequenceNumber,
@@ -46,33 +46,25 @@ for (const transport of transports) {
         );
         assert.equal(ev!.MillisBehindLatest, 0);
       }
-      // Heartbeats are paced by the interval, not sent in a burst.
-      assert.ok(
-        times[2]! - times[0]! >= HEARTBEAT_MS * 1.5,
-        `two heartbeat intervals took ${times[2]! - times[0]!} ms`,
-      );
+      // Heartbeats are paced by the interval, not sent in a burst: each is sent at least an interval after the
+      // event before it, so the third cannot arrive before three intervals from the subscribe call. A lower
+      // bound from a moment before the server's first event, which no stall on either side can break.
+      const took = Date.now() - subscribed;
+      assert.ok(took >= HEARTBEAT_MS * 3, `three heartbeats after ${took} ms`);
       await reader.close();
     });
 
-    it('refuses a second subscription within the takeover window, then lets it take over', async () => {
+    it('lets a second subscription take over once the takeover window has passed', async () => {
       const { streamArn, shardIds } = await createStream(k, 'takeover');
       const consumerArn = await registerConsumer(k, streamArn, 'c');
       const shardId = shardIds[0]!;
       const a = await subscribe(k, consumerArn, shardId, { Type: 'LATEST' });
       await a.next();
-      // The window counts from when the server accepted the first call.
+      // The window counts from when the server accepted the first call (the refusal inside it is tested
+      // below, with a window no machine outlasts).
       const first = serverFanOut(app)
         .subscriptions.list()
         .find((s) => s.consumerArn === consumerArn && s.shardId === shardId)!;
-      await assert.rejects(subscribe(k, consumerArn, shardId, { Type: 'LATEST' }), (e: Error) => {
-        assert.equal(e.name, 'ResourceInUseException');
-        assert.match(e.message, /Another active subscription exists for this consumer/);
-        return true;
-      });
-      // Another shard of the same consumer, and the same shard for another consumer, are independent.
-      const other = await registerConsumer(k, streamArn, 'other');
-      const c = await subscribe(k, other, shardId, { Type: 'LATEST' });
-      await c.close();
       await waitFor(() => Date.now() - first.startedAt >= TAKEOVER_MS, 5_000, 'the takeover window to pass');
       const ended = once(first, 'end');
       const b = await subscribe(k, consumerArn, shardId, { Type: 'LATEST' });
@@ -102,11 +94,44 @@ for (const transport of transports) {
       const started = Date.now();
       const reader = await subscribe(k, consumerArn, shardIds[0]!, { Type: 'LATEST' });
       let events = 0;
-      while (await reader.next(LIFETIME_MS * 4)) events++;
+      while (await reader.next()) events++;
       const took = Date.now() - started;
+      // The lifetime was honoured: a lower bound (the slack is for a timer firing a millisecond early by
+      // Date.now). The upper bound only says the stream ends rather than running on, so it is generous.
       assert.ok(took >= LIFETIME_MS - 50, `ended after ${took} ms`);
-      assert.ok(took < LIFETIME_MS * 4, `ended after ${took} ms`);
-      assert.ok(events >= Math.floor(LIFETIME_MS / HEARTBEAT_MS) - 2, `heartbeats kept coming (${events})`);
+      assert.ok(took < 20_000, `ended after ${took} ms`);
+      // The first event and at least one heartbeat: alive until the end, not silent. How many heartbeats fit
+      // depends on the machine's timers, and their pacing is the heartbeat test's business.
+      assert.ok(events >= 2, `heartbeats kept coming (${events})`);
+    });
+  });
+  describe(`SubscribeToShard takeover refusal over ${transport} (a window no machine outlasts)`, () => {
+    let app: App;
+    let k: KinesisClient;
+    before(async () => {
+      app = await startTestServer({ fanOut: { takeoverAfterMs: 60_000 } });
+      k = kinesisClient(app, transport);
+    });
+    after(async () => {
+      k.destroy();
+      await app.close();
+    });
+
+    it('refuses a second subscription within the takeover window; another consumer of the shard is independent', async () => {
+      const { streamArn, shardIds } = await createStream(k, 'refused');
+      const consumerArn = await registerConsumer(k, streamArn, 'c');
+      const shardId = shardIds[0]!;
+      const a = await subscribe(k, consumerArn, shardId, { Type: 'LATEST' });
+      await a.next();
+      await assert.rejects(subscribe(k, consumerArn, shardId, { Type: 'LATEST' }), (e: Error) => {
+        assert.equal(e.name, 'ResourceInUseException');
+        assert.match(e.message, /Another active subscription exists for this consumer/);
+        return true;
+      });
+      const other = await registerConsumer(k, streamArn, 'other');
+      const c = await subscribe(k, other, shardId, { Type: 'LATEST' });
+      await c.close();
+      await a.close();
     });
   });
 }
