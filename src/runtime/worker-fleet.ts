@@ -1,9 +1,9 @@
-import { tmpdir } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { FunctionSpec, InvocationRequest, InvocationResult } from './invocation.js';
-import { canUseSpare } from './spawn-spec.js';
+import { InvocationQueue, type Waiting } from './invocation-queue.js';
 import { WorkerPool } from './worker-pool.js';
-import { Worker, type WorkerEnvironment } from './worker.js';
+import { SpareRuntimes } from './spare-runtimes.js';
+import type { Worker, WorkerEnvironment } from './worker.js';
 import { platformError, type WorkerExit } from './worker-exit.js';
 
 export interface FleetHooks {
@@ -34,22 +34,6 @@ export interface FleetOptions extends WorkerEnvironment {
   spareWorkers: number;
 }
 
-/** Spares are kept for at most this many distinct MemorySize values (the most recently used ones). */
-const SPARE_SIZES = 2;
-
-/** An invocation waiting for a worker. */
-interface Waiting {
-  readonly pool: WorkerPool;
-  readonly req: InvocationRequest;
-  readonly resolve: (r: InvocationResult) => void;
-  /** Since when (performance.now()) every worker slot it could use is taken; undefined while it is not. */
-  blockedSince: number | undefined;
-  /** Time spent blocked before `blockedSince`, ms. */
-  blockedMs: number;
-  /** Fails it as a timeout once it has been blocked for the function's timeout. */
-  timer: NodeJS.Timeout | undefined;
-}
-
 /**
  * Every worker pool of the server — one current pool per function (its latest code and configuration) plus
  * retired pools still finishing invocations that arrived before an update — and the machine limit.
@@ -60,7 +44,8 @@ interface Waiting {
  * an idle process is ended for the oldest waiting invocation (a spare first, then the least recently used
  * idle worker), or it waits for a busy worker. A warm worker another waiting invocation of its own function
  * can use is taken from it only as `#mayTakeAnySlot` says. Time spent blocked is bounded by the function's
- * timeout: past it the invocation fails as a timeout.
+ * timeout: past it the invocation fails as a timeout. The queue's order and clocks are invocation-queue.ts; the
+ * pre-started runtimes, spare-runtimes.ts.
  */
 export class WorkerFleet {
   readonly #pools = new Map<string, WorkerPool>();
@@ -69,29 +54,33 @@ export class WorkerFleet {
   readonly #opts: FleetOptions;
   #closed = false;
   #allGone: (() => void) | undefined;
-  /** Invocations waiting for a worker, oldest first (a Set iterates in insertion order). */
-  readonly #waiting = new Set<Waiting>();
-  /** How many of them wait for each pool. */
-  readonly #waitingPer = new Map<WorkerPool, number>();
+  /** Invocations waiting for a worker, oldest first. */
+  readonly #queue: InvocationQueue;
   /** Idle processes ended to free a slot, until their process is gone. */
   readonly #evicted = new Set<Worker>();
   #scheduling = false;
   #scheduleAgain = false;
   #peakAlive = 0;
-  /** Pre-started runtimes not yet adopted. */
-  readonly #spares = new Set<Worker>();
-  /** Spares ended whose process has not exited yet (they still hold a slot). */
-  readonly #sparesEnding = new Set<Worker>();
-  /** Spares being started, per MemorySize. */
-  readonly #sparesStarting = new Map<number, number>();
-  /** MemorySize values that wanted a spare, most recent last. */
-  #spareSizes: number[] = [];
-  /** A spare was wanted while no slot was free: started once one is. */
-  #spareOwed = false;
+  readonly #spares: SpareRuntimes;
 
   constructor(opts: FleetOptions, hooks: FleetHooks) {
     this.#opts = opts;
     this.#hooks = hooks;
+    this.#queue = new InvocationQueue(
+      (fn, waitedMs, timedOut) => this.#hooks.dequeued(fn, waitedMs, timedOut),
+      () => this.#schedule(),
+    );
+    this.#spares = new SpareRuntimes(opts, {
+      closed: () => this.#closed,
+      roomForSpare: () => this.#roomForSpare(),
+      started: () => this.#notePeak(),
+      gone: (w) => {
+        if (w) this.#evicted.delete(w);
+        this.#schedule();
+        this.#checkAllGone();
+      },
+      ready: () => this.#schedule(),
+    });
   }
 
   /** The machine limit (FleetOptions.maxWorkers). */
@@ -107,9 +96,7 @@ export class WorkerFleet {
     const pool = this.#poolFor(spec);
     if (this.#closed) return Promise.resolve(killed(pool, req));
     return new Promise<InvocationResult>((resolve) => {
-      const e: Waiting = { pool, req, resolve, blockedSince: undefined, blockedMs: 0, timer: undefined };
-      this.#waiting.add(e);
-      this.#waitingPer.set(pool, (this.#waitingPer.get(pool) ?? 0) + 1);
+      this.#queue.add(pool, req, resolve);
       this.#schedule();
     });
   }
@@ -129,7 +116,7 @@ export class WorkerFleet {
         changed: () => this.#schedule(),
         spawnFailed: (err) => {
           // The loopback listener could not bind: fail one waiting invocation rather than retrying forever.
-          this.#failOldest(pool, (req) =>
+          this.#queue.failOldest(pool, (req) =>
             pool.failure(req, 'Runtime.Unknown', `Could not start the runtime: ${err.message}`),
           );
           this.#schedule();
@@ -148,7 +135,7 @@ export class WorkerFleet {
     const f = exit.initFailure;
     if (f) {
       // The invocation that was waiting for this runtime to start fails with the init error, as on AWS.
-      this.#failOldest(pool, (req) =>
+      this.#queue.failOldest(pool, (req) =>
         pool.failure(
           req,
           f.errorType,
@@ -185,7 +172,7 @@ export class WorkerFleet {
 
   /** Every worker process alive, starting or ending, spares included: what `maxWorkers` bounds. */
   get aliveCount(): number {
-    return this.workerCount + this.spareCount + this.#sparesEnding.size;
+    return this.workerCount + this.#spares.slotsHeld;
   }
 
   /** The most processes ever alive at once (see `aliveCount`). */
@@ -195,14 +182,12 @@ export class WorkerFleet {
 
   /** Invocations waiting for a worker (including those whose worker is starting). */
   get waitingCount(): number {
-    return this.#waiting.size;
+    return this.#queue.size;
   }
 
   /** Invocations waiting because every slot of the machine limit is taken. */
   get blockedCount(): number {
-    let n = 0;
-    for (const e of this.#waiting) if (e.blockedSince !== undefined) n++;
-    return n;
+    return this.#queue.blockedCount;
   }
 
   /** Code directories some pool may still run (current pools, and retired ones not yet drained). */
@@ -252,31 +237,31 @@ export class WorkerFleet {
     let noIdle = false;
     // Blocked invocations that may only take a slot no other waiting invocation needs.
     let patient = 0;
-    for (const e of this.#waiting) {
+    for (const e of this.#queue) {
       const p = e.pool;
       const w = noIdle ? undefined : p.takeReady();
       if (w) {
-        w.assign(this.#dequeue(e, false), e.resolve);
+        w.assign(this.#queue.take(e, false), e.resolve);
         continue;
       }
       const s = supply.get(p) ?? p.coming;
       if (s > 0) {
         supply.set(p, s - 1);
-        this.#unblock(e);
+        this.#queue.unblock(e);
         continue;
       }
       supply.set(p, 0);
       if (!p.closed) {
         // Adopting a spare takes no new slot: the spare already holds one.
-        const spare = this.#findSpare(p.spec);
+        const spare = this.#spares.find(p.spec);
         if (spare || this.aliveCount < this.#opts.maxWorkers) {
           this.#spawn(p, spare);
-          this.#unblock(e);
+          this.#queue.unblock(e);
           continue;
         }
       }
       // Every slot is taken.
-      this.#block(e, now);
+      this.#queue.block(e, now);
       if (ending > 0) ending--;
       else if (noIdle) continue;
       else if (this.#mayTakeAnySlot(e, now)) noIdle = !this.#endIdleProcess();
@@ -285,10 +270,7 @@ export class WorkerFleet {
     // Idle processes still left serve no waiting invocation of their own function: end them for the patient.
     for (; patient > 0 && !noIdle; patient--) noIdle = !this.#endIdleProcess();
     this.#trimRetired();
-    if (this.#spareOwed && this.aliveCount < this.#opts.maxWorkers) {
-      this.#spareOwed = false;
-      for (const m of this.#spareSizes) this.#startSpare(m);
-    }
+    if (this.aliveCount < this.#opts.maxWorkers) this.#spares.startOwed();
   }
 
   /**
@@ -300,57 +282,14 @@ export class WorkerFleet {
    */
   #mayTakeAnySlot(e: Waiting, now: number): boolean {
     if (!e.pool.hasLiveWorker) return true;
-    const blockedMs = e.blockedMs + (e.blockedSince === undefined ? 0 : now - e.blockedSince);
-    return blockedMs >= e.pool.spec.timeoutSeconds * 500;
-  }
-
-  /** Takes `e` out of the queue; returns its request, carrying how long it waited for a slot. */
-  #dequeue(e: Waiting, timedOut: boolean): InvocationRequest {
-    this.#unblock(e);
-    this.#waiting.delete(e);
-    const n = (this.#waitingPer.get(e.pool) ?? 1) - 1;
-    if (n === 0) this.#waitingPer.delete(e.pool);
-    else this.#waitingPer.set(e.pool, n);
-    this.#hooks.dequeued(e.pool.spec.functionName, e.blockedMs, timedOut);
-    return e.blockedMs > 0 ? { ...e.req, queuedMs: e.blockedMs } : e.req;
-  }
-
-  #block(e: Waiting, now: number): void {
-    if (e.blockedSince !== undefined) return;
-    e.blockedSince = now;
-    const left = e.pool.spec.timeoutSeconds * 1000 - e.blockedMs;
-    e.timer = setTimeout(
-      () => {
-        if (!this.#waiting.has(e)) return;
-        e.resolve(e.pool.queueTimeout(this.#dequeue(e, true)));
-        this.#schedule();
-      },
-      Math.max(0, left),
-    );
-  }
-
-  #unblock(e: Waiting): void {
-    if (e.blockedSince === undefined) return;
-    e.blockedMs += performance.now() - e.blockedSince;
-    e.blockedSince = undefined;
-    clearTimeout(e.timer);
-    e.timer = undefined;
-  }
-
-  /** Fails the oldest invocation waiting for `pool` (its runtime could not start) with `result`. */
-  #failOldest(pool: WorkerPool, result: (req: InvocationRequest) => InvocationResult): void {
-    for (const e of this.#waiting) {
-      if (e.pool !== pool) continue;
-      e.resolve(result(this.#dequeue(e, false)));
-      return;
-    }
+    return this.#queue.blockedMsAt(e, now) >= e.pool.spec.timeoutSeconds * 500;
   }
 
   /** Frees a slot: ends a spare, else the least recently used idle worker. False when no process is idle. */
   #endIdleProcess(): boolean {
-    for (const w of this.#spares) {
-      this.#endSpare(w);
-      this.#evicted.add(w);
+    const spare = this.#spares.endOne();
+    if (spare) {
+      this.#evicted.add(spare);
       return true;
     }
     return this.#endIdleWorker();
@@ -372,7 +311,7 @@ export class WorkerFleet {
   /** Retired pools: idle workers nobody waits for end; a pool with no workers left has drained. */
   #trimRetired(): void {
     for (const p of this.#retired) {
-      if (this.#waitingPer.has(p)) continue;
+      if (this.#queue.waitsFor(p)) continue;
       p.dropIdle('retired');
       if (p.workerCount === 0) {
         this.#retired.delete(p);
@@ -390,121 +329,42 @@ export class WorkerFleet {
 
   /** Spare runtimes alive (started or starting, not adopted). */
   get spareCount(): number {
-    let n = this.#spares.size;
-    for (const k of this.#sparesStarting.values()) n += k;
-    return n;
+    return this.#spares.count;
   }
 
   /** The spare runtimes waiting for a function (for status output and tests). */
   spares(): Array<{ pid: number | undefined; memorySize: number; booted: boolean }> {
-    return [...this.#spares].map((w) => ({
-      pid: w.pid,
-      memorySize: w.spareMemorySize ?? 0,
-      booted: w.spareBooted,
-    }));
+    return this.#spares.list();
   }
 
   /** Spares whose runtime has finished starting (adopting one costs only the function's own init). */
   get bootedSpares(): number {
-    let n = 0;
-    for (const w of this.#spares) if (w.spareBooted) n++;
-    return n;
+    return this.#spares.booted;
   }
 
   #checkAllGone(): void {
     if (this.#closed && this.aliveCount === 0) this.#allGone?.();
   }
 
-  /** A spare the function can adopt, if one is waiting. */
-  #findSpare(spec: FunctionSpec): Worker | undefined {
-    if (this.#opts.spareWorkers === 0 || !canUseSpare(spec)) return undefined;
-    for (const w of this.#spares) if (w.state === 'spare' && w.spareMemorySize === spec.memorySize) return w;
-    return undefined;
-  }
-
   /** Starts a worker for `pool` (adopting `spare` if given), and another spare for next time. */
   #spawn(pool: WorkerPool, spare: Worker | undefined): void {
-    if (spare) this.#spares.delete(spare);
-    if (this.#opts.spareWorkers > 0 && canUseSpare(pool.spec)) this.#wantSpare(pool.spec.memorySize);
+    this.#spares.workerStarting(pool.spec, spare);
     pool.spawn(spare);
     this.#notePeak();
   }
 
-  /** Tops up the spares of one MemorySize (dropping spares of sizes no longer in use). */
-  #wantSpare(memorySize: number): void {
-    this.#spareSizes = [...this.#spareSizes.filter((m) => m !== memorySize), memorySize];
-    for (const old of this.#spareSizes.splice(0, Math.max(0, this.#spareSizes.length - SPARE_SIZES))) {
-      for (const w of this.#spares) if (w.spareMemorySize === old) this.#endSpare(w);
-    }
-    // Started at once: a function adopting it while it still boots waits less than for a new process.
-    setImmediate(() => this.#startSpare(memorySize));
-  }
-
-  #endSpare(w: Worker): void {
-    this.#spares.delete(w);
-    this.#sparesEnding.add(w);
-    w.kill('evicted');
-  }
-
-  #startSpare(memorySize: number): void {
-    if (this.#closed || !this.#spareSizes.includes(memorySize)) return;
-    let have = this.#sparesStarting.get(memorySize) ?? 0;
-    for (const w of this.#spares) if (w.spareMemorySize === memorySize) have++;
-    if (have >= this.#opts.spareWorkers) return;
-    // A spare never takes a slot an invocation waits for. With every slot taken but some worker idle, the least
-    // recently used idle worker makes room (a function of this MemorySize coming back adopts the spare); the
-    // spare starts once that worker is gone.
-    if (this.blockedCount > 0) {
-      this.#spareOwed = true;
-      return;
-    }
+  /**
+   * A spare never takes a slot an invocation waits for. With every slot taken but some worker idle, the least
+   * recently used idle worker makes room (a function of this MemorySize coming back adopts the spare); the
+   * spare starts once that worker is gone.
+   */
+  #roomForSpare(): boolean {
+    if (this.blockedCount > 0) return false;
     if (this.aliveCount >= this.#opts.maxWorkers) {
-      this.#spareOwed = true;
       if (this.#evicted.size === 0) this.#endIdleWorker();
-      return;
+      return false;
     }
-    this.#sparesStarting.set(memorySize, (this.#sparesStarting.get(memorySize) ?? 0) + 1);
-    this.#notePeak();
-    const done = (): void => {
-      const n = (this.#sparesStarting.get(memorySize) ?? 1) - 1;
-      if (n === 0) this.#sparesStarting.delete(memorySize);
-      else this.#sparesStarting.set(memorySize, n);
-    };
-    Worker.startSpare(
-      memorySize,
-      {
-        onReady: () => undefined,
-        onExit: (w) => {
-          this.#spares.delete(w);
-          this.#sparesEnding.delete(w);
-          this.#evicted.delete(w);
-          this.#schedule();
-          this.#checkAllGone();
-        },
-        log: () => undefined,
-      },
-      this.#opts,
-      tmpdir(),
-    ).then(
-      (w) => {
-        done();
-        if (w.state !== 'spare') {
-          // Gone before it was ready: its slot is free again.
-          this.#schedule();
-          this.#checkAllGone();
-          return;
-        }
-        this.#spares.add(w);
-        if (this.#closed) this.#endSpare(w);
-        // An invocation may have started waiting for the slot this spare holds.
-        else this.#schedule();
-      },
-      () => {
-        done();
-        this.#schedule();
-        this.#checkAllGone();
-      },
-    );
+    return true;
   }
 
   // ---- shutdown ---------------------------------------------------------------------------------------------
@@ -517,8 +377,8 @@ export class WorkerFleet {
     });
     for (const p of this.#allPools()) p.shutdown();
     // Waiting invocations fail as if their runtime had been stopped.
-    for (const e of [...this.#waiting]) e.resolve(killed(e.pool, this.#dequeue(e, false)));
-    for (const w of [...this.#spares]) this.#endSpare(w);
+    for (const e of [...this.#queue]) e.resolve(killed(e.pool, this.#queue.take(e, false)));
+    this.#spares.endAll();
     if (this.aliveCount > 0) {
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([gone, new Promise<void>((r) => (timer = setTimeout(r, waitMs)))]);
