@@ -1,5 +1,4 @@
 import { strict as assert } from 'node:assert';
-import { once } from 'node:events';
 import { after, before, describe, it } from 'node:test';
 import {
   AddPermissionCommand,
@@ -20,7 +19,7 @@ import {
   type LambdaClient,
 } from '@aws-sdk/client-lambda';
 import type { App } from '../../src/app/app.js';
-import { startTestServer } from '../harness/helpers.js';
+import { eventMatching, startTestServer } from '../harness/helpers.js';
 import {
   createNodeFunction,
   decode,
@@ -391,7 +390,9 @@ describe('Lambda function states with a transition delay', () => {
   let app: App;
   let c: LambdaClient;
   before(async () => {
-    app = await startTestServer({ transitionDelayMs: 300 });
+    // The test makes a request while the function is Pending and one while its update is InProgress: a delay
+    // of a few seconds, not a fraction of one, so that no loaded machine outlasts it (issue 16).
+    app = await startTestServer({ transitionDelayMs: 3_000 });
     c = lambdaClient(app);
   });
   after(async () => {
@@ -419,6 +420,12 @@ describe('Lambda function states with a transition delay', () => {
       { client: c, maxWaitTime: 10, minDelay: 1, maxDelay: 1 },
       { FunctionName: 'slow' },
     );
+    // Listening before the update: its completion is an event, awaited whenever it comes.
+    const succeeded = eventMatching(
+      app.lambda.events,
+      'stateChanged',
+      (e: { lastUpdateStatus?: string }) => e.lastUpdateStatus === 'Successful',
+    );
     const upd = await c.send(
       new UpdateFunctionConfigurationCommand({ FunctionName: 'slow', Description: 'd' }),
     );
@@ -431,8 +438,7 @@ describe('Lambda function states with a transition delay', () => {
       busy.message,
       /An update is in progress for resource: arn:aws:lambda:us-east-1:000000000000:function:slow/,
     );
-    const [changed] = (await once(app.lambda.events, 'stateChanged')) as [{ lastUpdateStatus: string }];
-    assert.equal(changed.lastUpdateStatus, 'Successful');
+    await succeeded;
     const cfg = await c.send(new GetFunctionConfigurationCommand({ FunctionName: 'slow' }));
     assert.equal(cfg.LastUpdateStatus, 'Successful');
     const r = await c.send(new InvokeCommand({ FunctionName: 'slow', Payload: Buffer.from('1') }));

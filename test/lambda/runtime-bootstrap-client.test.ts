@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, it } from 'node:test';
 import { NODE_BOOTSTRAP } from '../../src/runtime/spawn-spec.js';
+import { Gate } from '../harness/gate.js';
 
 /**
  * Our Node.js bootstrap speaks HTTP/1.1 itself (not node:http). Tributary's Runtime API always sends a
@@ -58,11 +59,16 @@ async function fakeRuntimeApi(answerNext: (res: http.ServerResponse, n: number) 
   };
 }
 
-function startBootstrap(apiAddress: string, handlerSource: string): ChildProcess {
+function startBootstrap(
+  apiAddress: string,
+  handlerSource: string,
+  env: Record<string, string> = {},
+): ChildProcess {
   const dir = mkdtempSync(join(tmpdir(), 'bootstrap-client-'));
   writeFileSync(join(dir, 'index.mjs'), handlerSource);
   return spawn(process.execPath, [NODE_BOOTSTRAP], {
     env: {
+      ...env,
       PATH: process.env['PATH'] ?? '',
       AWS_LAMBDA_RUNTIME_API: apiAddress,
       LAMBDA_TASK_ROOT: dir,
@@ -227,20 +233,28 @@ describe('Node.js bootstrap HTTP client', () => {
         release();
       });
       servers.push(api.server);
-      // The handler logs after the server is gone: the write fails with EPIPE, and so does posting the result.
-      const child = startBootstrap(
-        api.address,
-        'export const handler = async () => { await new Promise((r) => setTimeout(r, 300)); console.log("late"); return 1; };',
-      );
-      children.push(child);
-      await served;
-      // What kill -9 of the server does to the worker: its log pipes and its Runtime API close.
-      child.stdout!.destroy();
-      child.stderr!.destroy();
-      api.server.closeAllConnections();
-      api.server.close();
-      const [code] = (await once(child, 'exit')) as [number | null];
-      assert.equal(code, 1);
+      // The handler logs after the server is gone (it waits at a gate the test opens only then, not for a
+      // time): the write fails with EPIPE, and so does posting the result.
+      const gate = await Gate.start();
+      try {
+        const child = startBootstrap(
+          api.address,
+          'export const handler = async () => { await (await fetch(process.env.GATE + "/late")).text(); console.log("late"); return 1; };',
+          { GATE: gate.url },
+        );
+        children.push(child);
+        await served;
+        // What kill -9 of the server does to the worker: its log pipes and its Runtime API close.
+        child.stdout!.destroy();
+        child.stderr!.destroy();
+        api.server.closeAllConnections();
+        api.server.close();
+        gate.open();
+        const [code] = (await once(child, 'exit')) as [number | null];
+        assert.equal(code, 1);
+      } finally {
+        await gate.close();
+      }
     },
   );
 
