@@ -194,20 +194,12 @@ export class WorkerPool {
         `INIT_REPORT Init Duration: ${initDurationMs.toFixed(2)} ms\tPhase: init\tStatus: error\tError Type: ${errorType}`,
       );
     }
-    emit(startLine(req.requestId, this.spec.version));
-    emit(`RequestId: ${req.requestId} Error: ${message}`);
-    emit(errorType);
-    emit(endLine(req.requestId));
-    emit(
-      reportLine({
-        requestId: req.requestId,
-        durationMs: 0,
-        memorySize: this.spec.memorySize,
-        maxMemoryUsedMb: undefined,
-        status: 'error',
-        errorType,
-        queuedMs: req.queuedMs,
-      }),
+    this.#neverRan(
+      emit,
+      req,
+      [`RequestId: ${req.requestId} Error: ${message}`, errorType],
+      'error',
+      errorType,
     );
     return {
       requestId: req.requestId,
@@ -228,20 +220,8 @@ export class WorkerPool {
     const tail = new TailBuffer(4096);
     const emit = this.#emitter(tail);
     const message = timeoutMessage(this.spec.timeoutSeconds);
-    emit(startLine(req.requestId, this.spec.version));
-    emit(`${new Date().toISOString()} ${req.requestId} ${message}`);
-    emit(endLine(req.requestId));
-    emit(
-      reportLine({
-        requestId: req.requestId,
-        durationMs: 0,
-        memorySize: this.spec.memorySize,
-        maxMemoryUsedMb: undefined,
-        status: 'timeout',
-        errorType: 'Sandbox.Timedout',
-        queuedMs: req.queuedMs,
-      }),
-    );
+    const line = `${new Date().toISOString()} ${req.requestId} ${message}`;
+    this.#neverRan(emit, req, [line], 'timeout', 'Sandbox.Timedout');
     return {
       requestId: req.requestId,
       status: 'timeout',
@@ -250,6 +230,30 @@ export class WorkerPool {
       durationMs: 0,
       logTail: req.tail ? tail.toBase64() : undefined,
     };
+  }
+
+  /** START, `lines`, END and a REPORT of 0 ms: the platform lines of an invocation no runtime ran. */
+  #neverRan(
+    emit: (line: string) => void,
+    req: InvocationRequest,
+    lines: string[],
+    status: 'error' | 'timeout',
+    errorType: string,
+  ): void {
+    emit(startLine(req.requestId, this.spec.version));
+    for (const l of lines) emit(l);
+    emit(endLine(req.requestId));
+    emit(
+      reportLine({
+        requestId: req.requestId,
+        durationMs: 0,
+        memorySize: this.spec.memorySize,
+        maxMemoryUsedMb: undefined,
+        status,
+        errorType,
+        queuedMs: req.queuedMs,
+      }),
+    );
   }
 
   #emitter(tail: TailBuffer): (line: string) => void {
