@@ -73,7 +73,7 @@ describe('SQS long polling and visibility timeouts', () => {
     ac.abort();
     await assert.rejects(poll);
     // The server notices the closed request and drops the waiter long before the 20 s are up.
-    await waitFor(() => waitersOf('abort') === 0, 2000, 'the server to drop the waiter');
+    await waitFor(() => waitersOf('abort') === 0, 10_000, 'the server to drop the waiter');
     // A message sent now is not lost to the departed receiver.
     await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'kept' }));
     const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl }));
