@@ -93,7 +93,9 @@ describe('Lambda invocations in worker processes', () => {
     assert.match(String(ctx['awsRequestId']), /^[0-9a-f-]{36}$/);
     assert.equal(ctx['awsRequestId'], r.$metadata.requestId);
     const remaining = Number(ctx['remaining']);
-    assert.ok(remaining > 5000 && remaining <= 7000, `remaining ${remaining}`);
+    // Counted down from the 7 s Timeout: never above it, and above the 3 s default's whole countdown; that
+    // leaves a cold start on a loaded machine 4 s.
+    assert.ok(remaining > 3000 && remaining <= 7000, `remaining ${remaining}`);
     const env = out.env;
     assert.equal(env['name'], 'ctx');
     assert.equal(env['region'], 'us-east-1');
