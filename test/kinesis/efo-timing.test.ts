@@ -1,33 +1,53 @@
 import { strict as assert } from 'node:assert';
 import { once } from 'node:events';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { PutRecordCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import type { App } from '../../src/app/app.js';
-import { kinesisClient, startTestServer, transports, waitFor } from '../harness/helpers.js';
-import { createStream, registerConsumer, serverFanOut, subscribe, text } from './efo-helpers.js';
+import { transports, waitFor, withKinesisServer } from '../harness/helpers.js';
+import {
+  createStream,
+  registerConsumer,
+  serverFanOut,
+  subscribe,
+  text,
+  type EventReader,
+} from './efo-helpers.js';
 
 const HEARTBEAT_MS = 150;
 const TAKEOVER_MS = 400;
 const LIFETIME_MS = 1_500;
 
+/** A new stream with one consumer subscribed to its shard, past the subscription's first event. */
+async function firstSubscription(
+  k: KinesisClient,
+  stream: string,
+): Promise<{ streamArn: string; consumerArn: string; shardId: string; reader: EventReader }> {
+  const { streamArn, shardIds } = await createStream(k, stream);
+  const consumerArn = await registerConsumer(k, streamArn, 'c');
+  const shardId = shardIds[0]!;
+  const reader = await subscribe(k, consumerArn, shardId, { Type: 'LATEST' });
+  await reader.next();
+  return { streamArn, consumerArn, shardId, reader };
+}
+
 for (const transport of transports) {
   describe(`SubscribeToShard timing rules over ${transport} (shortened timings)`, () => {
     let app: App;
     let k: KinesisClient;
-    before(async () => {
-      app = await startTestServer({
+    withKinesisServer(
+      transport,
+      (a, client) => {
+        app = a;
+        k = client;
+      },
+      {
         fanOut: {
           heartbeatMs: HEARTBEAT_MS,
           takeoverAfterMs: TAKEOVER_MS,
           subscriptionLifetimeMs: LIFETIME_MS,
         },
-      });
-      k = kinesisClient(app, transport);
-    });
-    after(async () => {
-      k.destroy();
-      await app.close();
-    });
+      },
+    );
 
     it('sends heartbeat events without records while the shard is idle', async () => {
       const { streamArn, shardIds } = await createStream(k, 'idle');
@@ -55,11 +75,7 @@ for (const transport of transports) {
     });
 
     it('lets a second subscription take over once the takeover window has passed', async () => {
-      const { streamArn, shardIds } = await createStream(k, 'takeover');
-      const consumerArn = await registerConsumer(k, streamArn, 'c');
-      const shardId = shardIds[0]!;
-      const a = await subscribe(k, consumerArn, shardId, { Type: 'LATEST' });
-      await a.next();
+      const { consumerArn, shardId, reader: a } = await firstSubscription(k, 'takeover');
       // The window counts from when the server accepted the first call (the refusal inside it is tested
       // below, with a window no machine outlasts).
       const first = serverFanOut(app)
@@ -106,23 +122,11 @@ for (const transport of transports) {
     });
   });
   describe(`SubscribeToShard takeover refusal over ${transport} (a window no machine outlasts)`, () => {
-    let app: App;
     let k: KinesisClient;
-    before(async () => {
-      app = await startTestServer({ fanOut: { takeoverAfterMs: 60_000 } });
-      k = kinesisClient(app, transport);
-    });
-    after(async () => {
-      k.destroy();
-      await app.close();
-    });
+    withKinesisServer(transport, (_app, client) => (k = client), { fanOut: { takeoverAfterMs: 60_000 } });
 
     it('refuses a second subscription within the takeover window; another consumer of the shard is independent', async () => {
-      const { streamArn, shardIds } = await createStream(k, 'refused');
-      const consumerArn = await registerConsumer(k, streamArn, 'c');
-      const shardId = shardIds[0]!;
-      const a = await subscribe(k, consumerArn, shardId, { Type: 'LATEST' });
-      await a.next();
+      const { streamArn, consumerArn, shardId, reader: a } = await firstSubscription(k, 'refused');
       await assert.rejects(subscribe(k, consumerArn, shardId, { Type: 'LATEST' }), (e: Error) => {
         assert.equal(e.name, 'ResourceInUseException');
         assert.match(e.message, /Another active subscription exists for this consumer/);
