@@ -284,6 +284,14 @@ export class RealServerEngine {
 
   /** Gives the model what happened since it last looked: discarded ranges first, then deliveries in order. */
   async #observe(): Promise<void> {
+    // The function's log first, the destination after: a batch discarded before a delivery in that log is then
+    // always among the failure records read (read the other way round, one discarded between the two reads
+    // would look like a record delivered out of order).
+    const text = existsSync(this.#out) ? readFileSync(this.#out, 'utf8') : '';
+    const lines = text
+      .slice(0, text.lastIndexOf('\n') + 1)
+      .split('\n')
+      .filter((x) => x !== '');
     for (;;) {
       const r = await this.#clients.sqs.send(
         new ReceiveMessageCommand({
@@ -300,12 +308,6 @@ export class RealServerEngine {
       }
       if (msgs.length === 0) break;
     }
-    if (!existsSync(this.#out)) return;
-    const text = readFileSync(this.#out, 'utf8');
-    const lines = text
-      .slice(0, text.lastIndexOf('\n') + 1)
-      .split('\n')
-      .filter((x) => x !== '');
     for (const line of lines.slice(this.#linesRead)) {
       const { ok } = JSON.parse(line) as { ids: string[]; ok: string[] };
       this.model.delivered(ok);
