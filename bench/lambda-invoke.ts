@@ -17,6 +17,7 @@ import { cpus, loadavg } from 'node:os';
 import yazl from 'yazl';
 import { startApp } from '../src/app/app.js';
 import type { LambdaEvents } from '../src/lambda/lambda-events.js';
+import { hooks } from '../test/harness/hooks.js';
 
 const WARM = Number(process.env['BENCH_WARM'] ?? 3000);
 const COLD = Number(process.env['BENCH_COLD'] ?? 12);
@@ -110,7 +111,7 @@ async function main(): Promise<void> {
     const spare = await coldStarts(app, client, code, payload, 'cold-', async () => {
       // Deploys are not back to back: let the spare replaced by the previous cold start finish booting.
       const deadline = Date.now() + 5000;
-      while (app.lambda.fleet.bootedSpares === 0 && Date.now() < deadline)
+      while (hooks(app).fleet.bootedSpares === 0 && Date.now() < deadline)
         await new Promise((r) => setTimeout(r, 5));
     });
     rows.push(...coldRows('cold start, spare runtime adopted (default)', spare));
@@ -160,7 +161,7 @@ async function coldStarts(
   const onEnd = (e: LambdaEvents['invokeEnd'][0]): void => {
     if (e.initDurationMs !== undefined && e.functionName.startsWith(prefix)) init.push(e.initDurationMs);
   };
-  app.lambda.events.on('invokeEnd', onEnd);
+  hooks(app).lambdaEvents.on('invokeEnd', onEnd);
   for (let i = 0; i < COLD; i++) {
     const name = `${prefix}${i}`;
     await client.send(
@@ -177,7 +178,7 @@ async function coldStarts(
     await app.lambda.invoke(name, payload);
     cold.push(performance.now() - t);
   }
-  app.lambda.events.off('invokeEnd', onEnd);
+  hooks(app).lambdaEvents.off('invokeEnd', onEnd);
   return { cold: cold.sort((a, b) => a - b), init: init.sort((a, b) => a - b) };
 }
 

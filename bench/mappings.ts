@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startApp, type App } from '../src/app/app.js';
 import { zipFiles } from '../test/mappings/mapping-fixtures.js';
+import { hooks } from '../test/harness/hooks.js';
 
 const credentials = { accessKeyId: 'bench', secretAccessKey: 'bench' };
 const ROLE = 'arn:aws:iam::000000000000:role/bench';
@@ -43,7 +44,7 @@ async function fn(
 }
 
 async function delivered(app: App, uuid: string, count: number): Promise<void> {
-  while ((app.cloudwatch.recorder.mappings.get(uuid)?.records ?? 0) < count)
+  while ((hooks(app).metricRecorder.mappings.get(uuid)?.records ?? 0) < count)
     await once(app.mappings, 'batch');
 }
 
@@ -60,7 +61,7 @@ export const handler = async (e) => { appendFileSync(process.env.OUT, Date.now()
   const m = await l.send(
     new CreateEventSourceMappingCommand({
       FunctionName: 'lat',
-      EventSourceArn: app.kinesis.streams.get('lat').arn,
+      EventSourceArn: hooks(app).streams.get('lat').arn,
       StartingPosition: 'LATEST',
     }),
   );
@@ -123,7 +124,7 @@ async function throughput(
   const m = await l.send(
     new CreateEventSourceMappingCommand({
       FunctionName: name,
-      EventSourceArn: app.kinesis.streams.get(name).arn,
+      EventSourceArn: hooks(app).streams.get(name).arn,
       StartingPosition: 'TRIM_HORIZON',
       BatchSize: batchSize,
     }),
@@ -132,7 +133,7 @@ async function throughput(
   // one, leaving out the mapping's start (workers starting cold, code not yet optimised).
   let quarter: { at: bigint; records: number } | undefined;
   const onBatch = (): void => {
-    const n = app.cloudwatch.recorder.mappings.get(m.UUID!)?.records ?? 0;
+    const n = hooks(app).metricRecorder.mappings.get(m.UUID!)?.records ?? 0;
     if (!quarter && n >= total / 4) quarter = { at: process.hrtime.bigint(), records: n };
   };
   app.mappings.on('batch', onBatch);
@@ -142,7 +143,7 @@ async function throughput(
   const secs = Number(ended - started) / 1e9;
   const sustained = quarter ? (total - quarter.records) / (Number(ended - quarter.at) / 1e9) : NaN;
   const cpu = process.cpuUsage(cpu0);
-  const totals = app.cloudwatch.recorder.mappings.get(m.UUID!)!;
+  const totals = hooks(app).metricRecorder.mappings.get(m.UUID!)!;
   console.log(
     `| ${batchSize} | 4 | ${total} | ${(total / secs).toFixed(0)} | ${sustained.toFixed(0)} | ${totals.batches} | ${((cpu.user + cpu.system) / 1e6 / secs).toFixed(2)} | >= 100000 |`,
   );
@@ -156,7 +157,7 @@ async function idle(app: App, k: KinesisClient, l: LambdaClient): Promise<void> 
     await l.send(
       new CreateEventSourceMappingCommand({
         FunctionName: 'idle',
-        EventSourceArn: app.kinesis.streams.get(`idle-${i}`).arn,
+        EventSourceArn: hooks(app).streams.get(`idle-${i}`).arn,
         StartingPosition: 'LATEST',
       }),
     );

@@ -22,18 +22,34 @@ import type { LambdaOptions } from '../lambda/lambda-options.js';
 import { createCloudWatch, type CloudWatch } from '../cloudwatch/cloudwatch.js';
 import type { CloudWatchOptions } from '../cloudwatch/options.js';
 import type { FanOutOptions } from '../kinesis/fan-out/options.js';
+import type { FunctionInvoker } from '../lambda/invoker.js';
+
+/**
+ * The key of an App's test-only accessor to its components whole (fleet, limiter, stream registry, metric store...).
+ * Only `test/harness/hooks.ts` reads it, so that tests reach inside in one place and the App's public faces stay
+ * what its users need.
+ */
+export const testAccess = Symbol('tributary.testAccess');
+
+/** The components whole, as the test harness sees them. */
+export interface AppInternals {
+  readonly kinesis: Kinesis;
+  readonly lambda: Lambda;
+  readonly cloudwatch: CloudWatch;
+}
 
 /** A running Tributary server: every component on one port. */
 export interface App extends AsyncDisposable {
   readonly ctx: AppContext;
   readonly endpoint: string;
-  readonly kinesis: Kinesis;
   readonly mappings: Mappings;
   readonly metrics: Registry;
   readonly sqs: Sqs;
   readonly sns: Sns;
-  readonly lambda: Lambda;
-  readonly cloudwatch: CloudWatch;
+  /** Functions as their callers see them: invoke one, look one up. */
+  readonly lambda: FunctionInvoker;
+  /** Test-only: see `testAccess`. */
+  readonly [testAccess]: AppInternals;
   /** `starting` until every component has started, `ready`, then `stopping` once `close` is called. */
   readonly state: ServerState;
   /** What GET /_tributary/health answers. */
@@ -231,13 +247,12 @@ async function startOn(
   return {
     ctx,
     endpoint,
-    kinesis,
     mappings,
     metrics,
     sqs,
     sns,
     lambda,
-    cloudwatch,
+    [testAccess]: { kinesis, lambda, cloudwatch },
     get state() {
       return state;
     },

@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import type { App } from '../../src/app/app.js';
 import { credentials, eventMatching, region, tempDir, type Transport } from '../harness/helpers.js';
+import { hooks } from '../harness/hooks.js';
 
 const exec = promisify(execFile);
 
@@ -152,7 +153,7 @@ export async function metricRecorded(
   timeoutMs = 20_000,
 ): Promise<number> {
   const [e] = await eventMatching<[{ metricName: string; value: number }]>(
-    app.cloudwatch.store as unknown as EventEmitter,
+    hooks(app).metricStore as unknown as EventEmitter,
     'recorded',
     (r) => r.metricName === metricName && predicate(r.value),
     timeoutMs,

@@ -5,6 +5,7 @@ import { GetMetricStatisticsCommand, ListMetricsCommand } from '@aws-sdk/client-
 import type { App } from '../../src/app/app.js';
 import { startTestServer, tempDir } from '../harness/helpers.js';
 import { cloudWatchClient, TestClock } from './cloudwatch-fixtures.js';
+import { hooks } from '../harness/hooks.js';
 
 const T0 = Date.parse('2024-05-01T12:00:00Z');
 const MIN = 60_000;
@@ -36,11 +37,11 @@ describe('CloudWatch metric history', () => {
     const clock = new TestClock(T0);
     const first = await startTestServer({ dataDir, cloudwatch: { clock: clock.now } });
     const put = (v: number): void =>
-      first.cloudwatch.store.put('AWS/Lambda', 'IteratorAge', DIMS, v, 'Milliseconds');
+      hooks(first).metricStore.put('AWS/Lambda', 'IteratorAge', DIMS, v, 'Milliseconds');
     put(10);
     put(30);
     clock.nextMinute();
-    const persisted = once(first.cloudwatch.store, 'persisted');
+    const persisted = once(hooks(first).metricStore, 'persisted');
     put(20); // a new minute: minute 0 is written now
     assert.deepEqual(await persisted, [{ minute: T0 }]);
     clock.nextMinute();
@@ -55,7 +56,7 @@ describe('CloudWatch metric history', () => {
         [2, 5],
       ]);
       // New values of a reloaded minute add to it.
-      second.cloudwatch.store.put('AWS/Lambda', 'IteratorAge', DIMS, 50, 'Milliseconds');
+      hooks(second).metricStore.put('AWS/Lambda', 'IteratorAge', DIMS, 50, 'Milliseconds');
       assert.deepEqual((await maxima(second, T0, T0 + 10 * MIN))[2], [2, 50]);
     } finally {
       await second.close();
@@ -68,7 +69,7 @@ describe('CloudWatch metric history', () => {
     const opts = { dataDir, cloudwatch: { clock: clock.now, retentionMinutes: 5 } };
     const first = await startTestServer(opts);
     for (let m = 0; m < 3; m++) {
-      first.cloudwatch.store.put('AWS/Lambda', 'IteratorAge', DIMS, m + 1, 'Milliseconds');
+      hooks(first).metricStore.put('AWS/Lambda', 'IteratorAge', DIMS, m + 1, 'Milliseconds');
       clock.nextMinute();
     }
     await first.close();
@@ -78,8 +79,8 @@ describe('CloudWatch metric history', () => {
     clock.advance(3 * MIN);
     const second = await startTestServer(opts);
     try {
-      second.cloudwatch.store.put('AWS/Lambda', 'IteratorAge', DIMS, 100, 'Milliseconds');
-      await second.cloudwatch.store.flush(true);
+      hooks(second).metricStore.put('AWS/Lambda', 'IteratorAge', DIMS, 100, 'Milliseconds');
+      await hooks(second).metricStore.flush(true);
       assert.deepEqual(await maxima(second, T0, T0 + 10 * MIN), [
         [2, 3],
         [6, 100],
@@ -99,7 +100,7 @@ describe('CloudWatch metric history', () => {
     const app = await startTestServer({ dataDir, cloudwatch: { clock: clock.now, maxBuckets: 4 } });
     try {
       const put = (fn: string, v: number): void =>
-        app.cloudwatch.store.put(
+        hooks(app).metricStore.put(
           'AWS/Lambda',
           'IteratorAge',
           [{ Name: 'FunctionName', Value: fn }],
@@ -111,10 +112,10 @@ describe('CloudWatch metric history', () => {
       clock.nextMinute();
       put('f', 2);
       put('g', 2);
-      await app.cloudwatch.store.flush(true);
+      await hooks(app).metricStore.flush(true);
       clock.nextMinute();
       put('f', 3); // a fifth bucket: minute 0 goes, in both series
-      await app.cloudwatch.store.flush(true);
+      await hooks(app).metricStore.flush(true);
       assert.deepEqual(await maxima(app, T0, T0 + 10 * MIN), [
         [1, 2],
         [2, 3],
@@ -133,7 +134,7 @@ describe('CloudWatch metric history', () => {
     const app = await startTestServer({ cloudwatch: { clock: clock.now, maxSeries: 3 } });
     try {
       for (const name of ['a', 'b', 'c', 'd']) {
-        app.cloudwatch.store.put('Test', 'M', [{ Name: 'N', Value: name }], 1, 'Count');
+        hooks(app).metricStore.put('Test', 'M', [{ Name: 'N', Value: name }], 1, 'Count');
         clock.nextMinute();
       }
       const cw = cloudWatchClient(app, 'h1');
@@ -151,18 +152,20 @@ describe('CloudWatch metric history', () => {
     const app = await startTestServer({ cloudwatch: { clock: clock.now, maxSeries: 2 } });
     try {
       const a = [{ Name: 'N', Value: 'a' }];
-      app.cloudwatch.store.put('Test', 'M', a, 1, 'Count');
+      hooks(app).metricStore.put('Test', 'M', a, 1, 'Count');
       clock.nextMinute();
       for (const name of ['b', 'c']) {
-        app.cloudwatch.store.put('Test', 'M', [{ Name: 'N', Value: name }], 1, 'Count');
+        hooks(app).metricStore.put('Test', 'M', [{ Name: 'N', Value: name }], 1, 'Count');
         clock.nextMinute();
       }
-      assert.equal(app.cloudwatch.store.get('Test', 'M', a), undefined, 'a was dropped');
-      app.cloudwatch.store.put('Test', 'M', a, 7, 'Count');
-      const series = app.cloudwatch.store.get('Test', 'M', a);
+      assert.equal(hooks(app).metricStore.get('Test', 'M', a), undefined, 'a was dropped');
+      hooks(app).metricStore.put('Test', 'M', a, 7, 'Count');
+      const series = hooks(app).metricStore.get('Test', 'M', a);
       assert.ok(series, 'a is back');
       assert.deepEqual(
-        app.cloudwatch.store.list().map((s) => s.dimensions[0]!.Value),
+        hooks(app)
+          .metricStore.list()
+          .map((s) => s.dimensions[0]!.Value),
         ['a', 'c'],
       );
       assert.deepEqual(

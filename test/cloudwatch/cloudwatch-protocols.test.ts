@@ -17,6 +17,7 @@ import {
   wireProtocol,
   type CliProtocol,
 } from './cloudwatch-fixtures.js';
+import { hooks } from '../harness/hooks.js';
 
 const T0 = Date.parse('2024-05-01T12:00:00Z');
 const MIN = 60_000;
@@ -30,12 +31,12 @@ describe('CloudWatch protocols', () => {
   before(async () => {
     app = await startTestServer({ cloudwatch: { clock: clock.now } });
     const put = (values: number[]): void => {
-      for (const v of values) app.cloudwatch.store.put('AWS/Lambda', 'IteratorAge', FN, v, 'Milliseconds');
+      for (const v of values) hooks(app).metricStore.put('AWS/Lambda', 'IteratorAge', FN, v, 'Milliseconds');
     };
     put([100, 300, 200]);
     clock.advance(MIN);
     put([50]);
-    app.cloudwatch.store.put(
+    hooks(app).metricStore.put(
       'AWS/Kinesis',
       'IncomingRecords',
       [{ Name: 'StreamName', Value: 'orders' }],

@@ -13,6 +13,7 @@ import type { App } from '../../src/app/app.js';
 import { Distribution, EXACT_LIMIT } from '../../src/cloudwatch/distribution.js';
 import { startTestServer } from '../harness/helpers.js';
 import { cloudWatchClient, TestClock } from './cloudwatch-fixtures.js';
+import { hooks } from '../harness/hooks.js';
 
 const NS = 'Test/Stats';
 const T0 = Date.parse('2024-05-01T12:00:00Z');
@@ -34,7 +35,7 @@ describe('CloudWatch statistics', () => {
     unit = 'Milliseconds',
   ): void => {
     const d = Object.entries(dims).map(([Name, Value]) => ({ Name, Value }));
-    for (const v of values) app.cloudwatch.store.put(NS, metric, d, v, unit);
+    for (const v of values) hooks(app).metricStore.put(NS, metric, d, v, unit);
   };
   const stats = async (input: Partial<GetMetricStatisticsCommandInput>): Promise<Datapoint[]> => {
     const out = await cw.send(

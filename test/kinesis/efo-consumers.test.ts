@@ -23,6 +23,7 @@ import {
   withKinesisServer,
 } from '../harness/helpers.js';
 import { createStream, registerConsumer, subscribe } from './efo-helpers.js';
+import { hooks } from '../harness/hooks.js';
 
 /** The SDK retries LimitExceededException as throttling; a single attempt shows the server's answer. */
 async function sendOnce<T>(app: App, send: (k: KinesisClient) => Promise<T>): Promise<T> {
@@ -194,7 +195,7 @@ describe('consumer lifecycle with a transition delay', () => {
 
   it('is CREATING, refuses subscriptions and deregistration until ACTIVE, then DELETING until gone', async () => {
     const { streamArn, shardIds } = await createStream(k, 'slow');
-    await waitFor(async () => app.kinesis.streams.get('slow').status === 'ACTIVE', 15_000, 'stream ACTIVE');
+    await waitFor(async () => hooks(app).streams.get('slow').status === 'ACTIVE', 15_000, 'stream ACTIVE');
     const arn = await registerConsumer(k, streamArn, 'c');
     const describe = async (): Promise<string | undefined> =>
       (await k.send(new DescribeStreamConsumerCommand({ ConsumerARN: arn }))).ConsumerDescription!
@@ -228,7 +229,7 @@ describe('concurrent CREATING consumers', () => {
     const k = kinesisClient(app);
     try {
       const { streamArn } = await createStream(k, 'burst');
-      await waitFor(() => app.kinesis.streams.get('burst').status === 'ACTIVE', 15_000, 'stream ACTIVE');
+      await waitFor(() => hooks(app).streams.get('burst').status === 'ACTIVE', 15_000, 'stream ACTIVE');
       const first = await registerConsumer(k, streamArn, 'b0');
       for (let i = 1; i < 5; i++) await registerConsumer(k, streamArn, `b${i}`);
       await assert.rejects(

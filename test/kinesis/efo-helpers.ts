@@ -10,9 +10,10 @@ import {
 } from '@aws-sdk/client-kinesis';
 import type { App } from '../../src/app/app.js';
 import { fanOut } from '../../src/kinesis/fan-out/fan-out.js';
+import { hooks } from '../harness/hooks.js';
 
 export function serverFanOut(app: App): ReturnType<typeof fanOut> {
-  return fanOut(app.kinesis.context);
+  return fanOut(hooks(app).kinesisContext);
 }
 
 export interface StreamSetup {

@@ -5,6 +5,7 @@ import type { App } from '../../src/app/app.js';
 import { openSubscription, type SubscriptionEvent } from '../../src/kinesis/fan-out/index.js';
 import { kinesisClient, startTestServer } from '../harness/helpers.js';
 import { createStream, registerConsumer, subscribe, text } from './efo-helpers.js';
+import { hooks } from '../harness/hooks.js';
 
 describe('openSubscription (the mapping engine reads through a consumer)', () => {
   let app: App;
@@ -27,7 +28,7 @@ describe('openSubscription (the mapping engine reads through a consumer)', () =>
         Records: ['a', 'b', 'c'].map((d) => ({ PartitionKey: d, Data: Buffer.from(d) })),
       }),
     );
-    const sub = openSubscription(app.kinesis.context, {
+    const sub = openSubscription(hooks(app).kinesisContext, {
       consumerArn,
       shardId: shardIds[0]!,
       startingPosition: { type: 'TRIM_HORIZON' },
@@ -75,7 +76,7 @@ describe('openSubscription (the mapping engine reads through a consumer)', () =>
     await reader.next();
     assert.throws(
       () =>
-        openSubscription(app.kinesis.context, {
+        openSubscription(hooks(app).kinesisContext, {
           consumerArn,
           shardId: shardIds[0]!,
           startingPosition: { type: 'LATEST' },
@@ -86,7 +87,7 @@ describe('openSubscription (the mapping engine reads through a consumer)', () =>
     );
     assert.throws(
       () =>
-        openSubscription(app.kinesis.context, {
+        openSubscription(hooks(app).kinesisContext, {
           consumerArn: `${streamArn}/consumer/x:1`,
           shardId: shardIds[0]!,
           startingPosition: { type: 'LATEST' },
@@ -102,7 +103,7 @@ describe('openSubscription (the mapping engine reads through a consumer)', () =>
     const { streamArn, shardIds } = await createStream(k, 'aborted');
     const consumerArn = await registerConsumer(k, streamArn, 'engine');
     const ac = new AbortController();
-    const sub = openSubscription(app.kinesis.context, {
+    const sub = openSubscription(hooks(app).kinesisContext, {
       consumerArn,
       shardId: shardIds[0]!,
       startingPosition: { type: 'LATEST' },

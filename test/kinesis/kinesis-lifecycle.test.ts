@@ -17,6 +17,7 @@ import type { App } from '../../src/app/app.js';
 import type { StreamStatus } from '../../src/kinesis/model.js';
 import { kinesisClient, startTestServer } from '../harness/helpers.js';
 import { expectAwsError } from './kinesis-fixtures.js';
+import { hooks } from '../harness/hooks.js';
 
 const ACCOUNT = '000000000000';
 /**
@@ -30,11 +31,11 @@ function statusEvent(app: App, stream: string, status: StreamStatus): Promise<vo
   return new Promise((resolve) => {
     const on = (e: { stream: string; status: StreamStatus }): void => {
       if (e.stream === stream && e.status === status) {
-        app.kinesis.events.off('status', on);
+        hooks(app).kinesisEvents.off('status', on);
         resolve();
       }
     };
-    app.kinesis.events.on('status', on);
+    hooks(app).kinesisEvents.on('status', on);
   });
 }
 
@@ -42,11 +43,11 @@ function deletedEvent(app: App, stream: string): Promise<void> {
   return new Promise((resolve) => {
     const on = (e: { stream: string }): void => {
       if (e.stream === stream) {
-        app.kinesis.events.off('deleted', on);
+        hooks(app).kinesisEvents.off('deleted', on);
         resolve();
       }
     };
-    app.kinesis.events.on('deleted', on);
+    hooks(app).kinesisEvents.on('deleted', on);
   });
 }
 
@@ -183,7 +184,7 @@ describe(`stream lifecycle with transitionDelayMs ${DELAY_MS}`, () => {
       k.send(new DescribeStreamCommand({ StreamName: 'flip' })),
       'ResourceNotFoundException',
     );
-    assert.equal(app.kinesis.streams.openShardCount(), 0);
+    assert.equal(hooks(app).streams.openShardCount(), 0);
   });
 });
 

@@ -21,6 +21,7 @@ import {
   withKinesisServer,
 } from '../harness/helpers.js';
 import { createStream, expectAwsError } from './kinesis-fixtures.js';
+import { hooks } from '../harness/hooks.js';
 
 /** MD5 of the key's UTF-8 bytes as an unsigned 128-bit integer: the shard routing rule. */
 function md5Hash(key: string): bigint {
@@ -239,7 +240,7 @@ for (const transport of transports) {
 
     it('answers ExpiredIteratorException for an iterator older than five minutes', async () => {
       const [shard] = await createStream(k, 'expiry', 1);
-      const salt = app.kinesis.streams.get('expiry').createdAt;
+      const salt = hooks(app).streams.get('expiry').createdAt;
       const state = { stream: 'expiry', salt, shardId: shard!.ShardId!, position: 0 };
       const fresh = encodeIterator({ ...state, issuedAt: Date.now() - ITERATOR_TTL_MS + 60_000 });
       assert.deepEqual((await k.send(new GetRecordsCommand({ ShardIterator: fresh }))).Records, []);
@@ -267,12 +268,12 @@ for (const transport of transports) {
             new GetRecordsCommand({ ShardIterator: await iterator(k, s, shardId, 'TRIM_HORIZON') }),
           )
         ).Records!.length;
-      await app.kinesis.streams.trimExpired(Date.now() + 23 * 3_600_000);
+      await hooks(app).streams.trimExpired(Date.now() + 23 * 3_600_000);
       assert.equal(await count('keep24', s24!.ShardId!), 1, 'younger than 24 h: kept');
-      await app.kinesis.streams.trimExpired(Date.now() + 25 * 3_600_000);
+      await hooks(app).streams.trimExpired(Date.now() + 25 * 3_600_000);
       assert.equal(await count('keep24', s24!.ShardId!), 0, 'older than 24 h: trimmed');
       assert.equal(await count('keep48', s48!.ShardId!), 1, 'retention 48 h keeps it');
-      await app.kinesis.streams.trimExpired(Date.now() + 49 * 3_600_000);
+      await hooks(app).streams.trimExpired(Date.now() + 49 * 3_600_000);
       assert.equal(await count('keep48', s48!.ShardId!), 0);
     });
   });

@@ -17,6 +17,7 @@ import {
 import type { App } from '../../src/app/app.js';
 import { transports, withKinesisServer } from '../harness/helpers.js';
 import { createStream, expectAwsError } from './kinesis-fixtures.js';
+import { hooks } from '../harness/hooks.js';
 
 const ACCOUNT = '000000000000';
 const MAX = (1n << 128n) - 1n;
@@ -249,9 +250,9 @@ for (const transport of transports) {
         }),
       );
       await put(k, 'expire', 5n, 'new');
-      await app.kinesis.streams.trimExpired(Date.now() + 23 * 3_600_000);
+      await hooks(app).streams.trimExpired(Date.now() + 23 * 3_600_000);
       assert.equal((await shards(k, 'expire')).size, 3, 'kept within retention');
-      await app.kinesis.streams.trimExpired(Date.now() + 25 * 3_600_000);
+      await hooks(app).streams.trimExpired(Date.now() + 25 * 3_600_000);
       const left = await shards(k, 'expire');
       assert.deepEqual([...left.keys()], ['shardId-000000000001', 'shardId-000000000002']);
       assert.equal(

@@ -28,6 +28,7 @@ import {
   ROLE,
   type LambdaTransport,
 } from './lambda-helpers.js';
+import { hooks } from '../harness/hooks.js';
 
 /** Runs `fn` and returns the AWS error it failed with (name, HTTP status, message). */
 async function awsError(
@@ -349,8 +350,8 @@ describe('Lambda input validation', () => {
     );
     const { existsSync } = await import('node:fs');
     const { join } = await import('node:path');
-    assert.equal(existsSync(join(app.lambda.root, 'code', 'evil.txt')), false);
-    assert.equal(existsSync(join(app.lambda.root, 'code', 'v', 'evil.txt')), false);
+    assert.equal(existsSync(join(hooks(app).lambdaRoot, 'code', 'evil.txt')), false);
+    assert.equal(existsSync(join(hooks(app).lambdaRoot, 'code', 'v', 'evil.txt')), false);
   });
 
   it('Invoke payloads: over 6 MB is RequestEntityTooLargeException (413); non-JSON is InvalidRequestContentException', async () => {
@@ -422,7 +423,7 @@ describe('Lambda function states with a transition delay', () => {
     );
     // Listening before the update: its completion is an event, awaited whenever it comes.
     const succeeded = eventMatching(
-      app.lambda.events,
+      hooks(app).lambdaEvents,
       'stateChanged',
       (e: { lastUpdateStatus?: string }) => e.lastUpdateStatus === 'Successful',
     );

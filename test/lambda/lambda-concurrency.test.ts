@@ -25,6 +25,7 @@ import {
 } from './lambda-helpers.js';
 import { runRefusedServer, spawnServer, stopServer } from '../harness/server-process.js';
 import { Gate } from '../harness/gate.js';
+import { hooks } from '../harness/hooks.js';
 
 function invoke(c: LambdaClient, name: string, id: string, tail = false): Promise<InvokeCommandOutput> {
   return c.send(
@@ -43,10 +44,10 @@ function admitted(app: App, n: number, functionName?: string): Promise<void> {
     const on = (e: LambdaEvents['invokeStart'][0]): void => {
       if (functionName !== undefined && e.functionName !== functionName) return;
       if (++seen < n) return;
-      app.lambda.events.off('invokeStart', on);
+      hooks(app).lambdaEvents.off('invokeStart', on);
       resolve();
     };
-    app.lambda.events.on('invokeStart', on);
+    hooks(app).lambdaEvents.on('invokeStart', on);
   });
 }
 
@@ -62,13 +63,13 @@ function concurrencyProbe(app: App, functionName: string): { max: () => number; 
   const end = (e: LambdaEvents['invokeEnd'][0]): void => {
     if (e.functionName === functionName) now--;
   };
-  app.lambda.events.on('invokeStart', start);
-  app.lambda.events.on('invokeEnd', end);
+  hooks(app).lambdaEvents.on('invokeStart', start);
+  hooks(app).lambdaEvents.on('invokeEnd', end);
   return {
     max: () => max,
     stop: () => {
-      app.lambda.events.off('invokeStart', start);
-      app.lambda.events.off('invokeEnd', end);
+      hooks(app).lambdaEvents.off('invokeStart', start);
+      hooks(app).lambdaEvents.off('invokeEnd', end);
     },
   };
 }
@@ -168,11 +169,11 @@ describe('Lambda reserved concurrency: Event invokes, mappings, 0', () => {
         assert.equal(e.outcome, 'success');
         done.add(e.requestId);
         if (done.size === 10) {
-          app.lambda.events.off('asyncDone', on);
+          hooks(app).lambdaEvents.off('asyncDone', on);
           resolve();
         }
       };
-      app.lambda.events.on('asyncDone', on);
+      hooks(app).lambdaEvents.on('asyncDone', on);
     });
     const accepted = await Promise.all(
       Array.from({ length: 10 }, (_, i) =>
@@ -187,8 +188,8 @@ describe('Lambda reserved concurrency: Event invokes, mappings, 0', () => {
     );
     for (const a of accepted) assert.equal(a.StatusCode, 202);
     await gate.reached(2);
-    assert.equal(app.lambda.limiter.inFlight('capped'), 2);
-    assert.equal(app.lambda.asyncInvocations.queued('capped'), 8);
+    assert.equal(hooks(app).limiter.inFlight('capped'), 2);
+    assert.equal(hooks(app).asyncInvocations.queued('capped'), 8);
     gate.open();
     await allDone;
     probe.stop();
@@ -239,7 +240,7 @@ describe('Lambda account concurrency', () => {
       await gate.reached(start + 3);
       await assertThrottled(invoke(c, 'b', 'b2'), 'ConcurrentInvocationLimitExceeded');
       await assertThrottled(invoke(c, 'a', 'a3'), 'ConcurrentInvocationLimitExceeded');
-      assert.equal(app.lambda.limiter.limit, 3);
+      assert.equal(hooks(app).limiter.limit, 3);
       gate.release('a1');
       await running[0];
       // One slot is free again, for any function.
@@ -284,8 +285,8 @@ describe('Lambda account concurrency', () => {
       );
       await all;
       await gate.reached(start + 2);
-      assert.equal(app.lambda.limiter.inFlight('u'), 100);
-      assert.equal(app.lambda.fleet.blockedCount, 98);
+      assert.equal(hooks(app).limiter.inFlight('u'), 100);
+      assert.equal(hooks(app).fleet.blockedCount, 98);
       // The unreserved pool (102 - 2) is full...
       await assertThrottled(invoke(c, 'u', 'u-extra'), 'ConcurrentInvocationLimitExceeded');
       await assertThrottled(invoke(c, 'other', 'o1'), 'ConcurrentInvocationLimitExceeded');
@@ -296,7 +297,7 @@ describe('Lambda account concurrency', () => {
       gate.open();
       for (const r of await Promise.all(fill)) assert.equal(r.functionError, undefined);
       for (const r of await Promise.all(reserved)) assert.equal(r.FunctionError, undefined);
-      assert.ok(app.lambda.fleet.peakAlive <= 2, `peak ${app.lambda.fleet.peakAlive}`);
+      assert.ok(hooks(app).fleet.peakAlive <= 2, `peak ${hooks(app).fleet.peakAlive}`);
     } finally {
       c.destroy();
       await app.close();
@@ -362,9 +363,9 @@ for (const transport of TRANSPORTS) {
       // Sampled at every worker start, on top of the fleet's own high-water mark.
       let sampledMax = 0;
       const sample = (): void => {
-        sampledMax = Math.max(sampledMax, app.lambda.fleet.aliveCount);
+        sampledMax = Math.max(sampledMax, hooks(app).fleet.aliveCount);
       };
-      app.lambda.events.on('workerSpawn', sample);
+      hooks(app).lambdaEvents.on('workerSpawn', sample);
       try {
         await createGated(c, gate, 'even');
         await createGated(c, gate, 'odd');
@@ -375,9 +376,9 @@ for (const transport of TRANSPORTS) {
         await all;
         await gate.reached(4);
         // 4 run, 16 wait for a worker: admitted (holding concurrency), never throttled.
-        assert.equal(app.lambda.limiter.inFlight(), 20);
-        assert.equal(app.lambda.fleet.aliveCount, 4);
-        assert.equal(app.lambda.fleet.blockedCount, 16);
+        assert.equal(hooks(app).limiter.inFlight(), 20);
+        assert.equal(hooks(app).fleet.aliveCount, 4);
+        assert.equal(hooks(app).fleet.blockedCount, 16);
         gate.open();
         const settled = await results;
         const ids = settled.map((r) => {
@@ -390,9 +391,9 @@ for (const transport of TRANSPORTS) {
           ids,
           Array.from({ length: 20 }, (_, i) => `i${i}`),
         );
-        assert.ok(app.lambda.fleet.peakAlive <= 4, `fleet peak ${app.lambda.fleet.peakAlive}`);
+        assert.ok(hooks(app).fleet.peakAlive <= 4, `fleet peak ${hooks(app).fleet.peakAlive}`);
         assert.ok(sampledMax <= 4, `sampled ${sampledMax}`);
-        assert.equal(app.lambda.fleet.waitingCount, 0);
+        assert.equal(hooks(app).fleet.waitingCount, 0);
         const counts = [
           await metricValue(app, 'tributary_lambda_worker_wait_ms_count', 'even'),
           await metricValue(app, 'tributary_lambda_worker_wait_ms_count', 'odd'),
@@ -400,7 +401,7 @@ for (const transport of TRANSPORTS) {
         assert.deepEqual(counts, [10, 10]);
         assert.ok((await metricValue(app, 'tributary_lambda_worker_wait_ms_sum', 'even'))! > 0);
       } finally {
-        app.lambda.events.off('workerSpawn', sample);
+        hooks(app).lambdaEvents.off('workerSpawn', sample);
         c.destroy();
         await app.close();
         gate.shut();
@@ -437,7 +438,7 @@ describe('Lambda machine limit: order and timeouts', () => {
         queued.push(invoke(c, fn, id, true));
         await a;
       }
-      assert.equal(app.lambda.fleet.blockedCount, 3);
+      assert.equal(hooks(app).fleet.blockedCount, 3);
       gate.release('a0');
       await gate.reached(start + 2);
       gate.release('b1');
@@ -451,7 +452,7 @@ describe('Lambda machine limit: order and timeouts', () => {
         assert.equal(r.FunctionError, undefined);
         assert.match(logOf(r), /\nREPORT RequestId: [^\n]*\tQueue Duration: [\d.]+ ms\t\n$/);
       }
-      assert.ok(app.lambda.fleet.peakAlive <= 1, `peak ${app.lambda.fleet.peakAlive}`);
+      assert.ok(hooks(app).fleet.peakAlive <= 1, `peak ${hooks(app).fleet.peakAlive}`);
     } finally {
       c.destroy();
       await app.close();

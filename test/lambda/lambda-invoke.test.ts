@@ -13,6 +13,7 @@ import type { LambdaEvents } from '../../src/lambda/lambda-events.js';
 import { startTestServer, waitFor } from '../harness/helpers.js';
 import { Gate } from '../harness/gate.js';
 import { createGated, createNodeFunction, decode, lambdaClient, makeZip, ROLE } from './lambda-helpers.js';
+import { hooks } from '../harness/hooks.js';
 
 function logOf(r: InvokeCommandOutput): string {
   return Buffer.from(r.LogResult ?? '', 'base64').toString('utf8');
@@ -37,10 +38,10 @@ describe('Lambda invocations in worker processes', () => {
     new Promise((resolve) => {
       const on = (e: LambdaEvents['workerExit'][0]): void => {
         if (e.functionName !== functionName) return;
-        app.lambda.events.off('workerExit', on);
+        hooks(app).lambdaEvents.off('workerExit', on);
         resolve(e);
       };
-      app.lambda.events.on('workerExit', on);
+      hooks(app).lambdaEvents.on('workerExit', on);
     });
 
   before(async () => {
@@ -121,11 +122,11 @@ describe('Lambda invocations in worker processes', () => {
     const onSpawn = (e: LambdaEvents['workerSpawn'][0]): void => {
       if (e.functionName === 'warm') spawns.push(e.workerId);
     };
-    app.lambda.events.on('workerSpawn', onSpawn);
+    hooks(app).lambdaEvents.on('workerSpawn', onSpawn);
     const outs: Array<{ n: number; pid: number }> = [];
     for (let i = 0; i < 5; i++)
       outs.push(decode((await invoke('warm')).Payload) as { n: number; pid: number });
-    app.lambda.events.off('workerSpawn', onSpawn);
+    hooks(app).lambdaEvents.off('workerSpawn', onSpawn);
     assert.deepEqual(
       outs.map((o) => o.n),
       [1, 2, 3, 4, 5],
@@ -133,7 +134,7 @@ describe('Lambda invocations in worker processes', () => {
     assert.equal(new Set(outs.map((o) => o.pid)).size, 1);
     assert.equal(spawns.length, 1);
     // Parked on invocation/next again (it asks just after answering).
-    await waitFor(() => app.lambda.fleet.warmWorkers('warm') === 1, 5000, 'the worker to park');
+    await waitFor(() => hooks(app).fleet.warmWorkers('warm') === 1, 5000, 'the worker to park');
   });
 
   it('runs CommonJS callback handlers and ESM .js under "type": "module" in subdirectories', async () => {
@@ -379,11 +380,11 @@ describe('Lambda invocations in worker processes', () => {
     const ended = new Promise<LambdaEvents['invokeEnd'][0]>((resolve) => {
       const on = (e: LambdaEvents['invokeEnd'][0]): void => {
         if (e.functionName === 'evt' && e.invocationType === 'Event') {
-          app.lambda.events.off('invokeEnd', on);
+          hooks(app).lambdaEvents.off('invokeEnd', on);
           resolve(e);
         }
       };
-      app.lambda.events.on('invokeEnd', on);
+      hooks(app).lambdaEvents.on('invokeEnd', on);
     });
     const r = await c.send(
       new InvokeCommand({ FunctionName: 'evt', InvocationType: 'Event', Payload: Buffer.from('{"n":7}') }),
@@ -413,18 +414,18 @@ describe('Lambda invocations in worker processes', () => {
     const onStart = (e: LambdaEvents['invokeStart'][0]): void => {
       if (e.functionName === 'evt-fail') attempts.push(e.attempt);
     };
-    app.lambda.events.on('invokeStart', onStart);
+    hooks(app).lambdaEvents.on('invokeStart', onStart);
     const done = new Promise<LambdaEvents['asyncDone'][0]>((resolve) => {
       const on = (e: LambdaEvents['asyncDone'][0]): void => {
         if (e.functionName === 'evt-fail') resolve(e);
       };
-      app.lambda.events.on('asyncDone', on);
+      hooks(app).lambdaEvents.on('asyncDone', on);
     });
     const r = await c.send(
       new InvokeCommand({ FunctionName: 'evt-fail', InvocationType: 'Event', Payload: Buffer.from('{}') }),
     );
     const d = await done;
-    app.lambda.events.off('invokeStart', onStart);
+    hooks(app).lambdaEvents.off('invokeStart', onStart);
     assert.equal(d.requestId, r.$metadata.requestId);
     assert.equal(d.outcome, 'failed');
     assert.equal(d.attempts, 3);
@@ -473,11 +474,11 @@ describe('Lambda idle workers', () => {
     const c = lambdaClient(app);
     try {
       await createNodeFunction(c, 'brief', `export const handler = async () => process.pid;`);
-      const exited = once(app.lambda.events, 'workerExit');
+      const exited = once(hooks(app).lambdaEvents, 'workerExit');
       const first = decode((await c.send(new InvokeCommand({ FunctionName: 'brief' }))).Payload);
       const [exit] = (await exited) as LambdaEvents['workerExit'];
       assert.equal(exit.reason, 'idle');
-      assert.equal(app.lambda.fleet.workerCount, 0);
+      assert.equal(hooks(app).fleet.workerCount, 0);
       const second = decode((await c.send(new InvokeCommand({ FunctionName: 'brief' }))).Payload);
       assert.notEqual(second, first);
     } finally {
@@ -509,8 +510,12 @@ describe('Lambda spare runtimes', () => {
       await createNodeFunction(c, 'first', probe);
       const first = decode((await c.send(new InvokeCommand({ FunctionName: 'first' }))).Payload) as Probe;
       // The first cold start asked for a spare of its MemorySize; wait for it to finish starting.
-      await waitFor(() => app.lambda.fleet.bootedSpares === 1, 10_000, 'a booted spare');
-      const sparePids = new Set(app.lambda.fleet.spares().map((s) => s.pid));
+      await waitFor(() => hooks(app).fleet.bootedSpares === 1, 10_000, 'a booted spare');
+      const sparePids = new Set(
+        hooks(app)
+          .fleet.spares()
+          .map((s) => s.pid),
+      );
       await createNodeFunction(c, 'second', probe, { Environment: { Variables: { MINE: 'second' } } });
       const second = decode((await c.send(new InvokeCommand({ FunctionName: 'second' }))).Payload) as Probe;
       assert.ok(sparePids.has(second.pid), 'the second function runs in the spare');
@@ -524,14 +529,14 @@ describe('Lambda spare runtimes', () => {
         second.env.filter((k) => k !== 'MINE' && k !== '_X_AMZN_TRACE_ID'),
         first.env.filter((k) => k !== '_X_AMZN_TRACE_ID'),
       );
-      await waitFor(() => app.lambda.fleet.bootedSpares === 1, 10_000, 'the spare to be replaced');
+      await waitFor(() => hooks(app).fleet.bootedSpares === 1, 10_000, 'the spare to be replaced');
       await createNodeFunction(c, 'node-opts', probe, {
         Environment: { Variables: { NODE_OPTIONS: '--max-http-header-size=12345' } },
       });
       const opts = decode((await c.send(new InvokeCommand({ FunctionName: 'node-opts' }))).Payload) as Probe;
       assert.equal(opts.maxHeader, 12345);
       assert.ok(!sparePids.has(opts.pid));
-      assert.equal(app.lambda.fleet.bootedSpares, 1, 'the spare was left for a function that can use it');
+      assert.equal(hooks(app).fleet.bootedSpares, 1, 'the spare was left for a function that can use it');
     } finally {
       c.destroy();
       await app.close();

@@ -4,6 +4,7 @@ import { describe, it } from 'node:test';
 import { InvokeCommand } from '@aws-sdk/client-lambda';
 import { startTestServer } from '../harness/helpers.js';
 import { createNodeFunction, lambdaClient } from './lambda-helpers.js';
+import { hooks } from '../harness/hooks.js';
 
 describe('Lambda function log files', () => {
   it('are bounded: rotated past logFileMaxBytes with one older file kept, the newest lines always served', async () => {
@@ -19,12 +20,12 @@ describe('Lambda function log files', () => {
         await c.send(
           new InvokeCommand({ FunctionName: 'chatty', Payload: Buffer.from(JSON.stringify({ n })) }),
         );
-      await app.lambda.logs.flush('chatty');
-      const file = app.lambda.logs.file('chatty');
+      await hooks(app).logs.flush('chatty');
+      const file = hooks(app).logs.file('chatty');
       assert.ok(existsSync(`${file}.1`), 'a rotated file exists');
       assert.ok(statSync(file).size <= 4096, `current file ${statSync(file).size} bytes`);
       assert.ok(statSync(`${file}.1`).size <= 4096, `rotated file ${statSync(`${file}.1`).size} bytes`);
-      const tail = await app.lambda.logs.tail('chatty', 25);
+      const tail = await hooks(app).logs.tail('chatty', 25);
       assert.ok(
         tail!.some((l) => /\tINFO\tline 14 19 x+$/.test(l)),
         'the last invocation is in the tail',

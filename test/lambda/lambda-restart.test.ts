@@ -12,6 +12,7 @@ import {
 import type { LambdaEvents } from '../../src/lambda/lambda-events.js';
 import { startTestServer, tempDir, waitFor } from '../harness/helpers.js';
 import { createNodeFunction, decode, lambdaClient } from './lambda-helpers.js';
+import { hooks } from '../harness/hooks.js';
 
 const COUNTER = `export const handler = async (e) => { console.log('served', JSON.stringify(e)); return { v: process.env.VER, e }; };`;
 
@@ -52,10 +53,10 @@ describe('Lambda across a server restart', () => {
       assert.equal(after.Configuration?.RevisionId, before.Configuration?.RevisionId);
       assert.equal(after.Configuration?.State, 'Active');
       assert.equal(after.Concurrency?.ReservedConcurrentExecutions, 0);
-      assert.equal(app.lambda.asyncInvocations.queued('keeper'), 1);
+      assert.equal(hooks(app).asyncInvocations.queued('keeper'), 1);
 
       const ran = new Promise<LambdaEvents['asyncDone'][0]>((resolve) =>
-        app.lambda.events.once('asyncDone', resolve),
+        hooks(app).lambdaEvents.once('asyncDone', resolve),
       );
       await c.send(new DeleteFunctionConcurrencyCommand({ FunctionName: 'keeper' }));
       const done = await ran;
@@ -68,7 +69,7 @@ describe('Lambda across a server restart', () => {
       assert.deepEqual(decode(second.Payload), { v: 'kept', e: { run: 2 } });
 
       // The log file spans both runs.
-      await app.lambda.logs.flush('keeper');
+      await hooks(app).logs.flush('keeper');
       const log = readFileSync(join(dataDir, 'lambda', 'logs', 'keeper.log'), 'utf8');
       assert.match(log, /served \{"run":1\}[\s\S]*served \{"run":"queued"\}[\s\S]*served \{"run":2\}/);
     } finally {
@@ -80,7 +81,7 @@ describe('Lambda across a server restart', () => {
     const mc = lambdaClient(mem);
     await createNodeFunction(mc, 'ephemeral', COUNTER);
     await mc.send(new InvokeCommand({ FunctionName: 'ephemeral' }));
-    const root = mem.lambda.root;
+    const root = hooks(mem).lambdaRoot;
     assert.ok(existsSync(root));
     mc.destroy();
     await mem.close();

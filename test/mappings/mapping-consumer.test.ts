@@ -19,6 +19,7 @@ import {
   recordsDelivered,
   withMappingServer,
 } from './mapping-fixtures.js';
+import { hooks } from '../harness/hooks.js';
 
 describe('a mapping on an enhanced fan-out consumer', () => {
   let app: App;
@@ -88,8 +89,8 @@ describe('a mapping on an enhanced fan-out consumer', () => {
     const consumerArn = reg.Consumer!.ConsumerARN!;
     await waitFor(
       () =>
-        app.kinesis.streams
-          .get('efo-gone')
+        hooks(app)
+          .streams.get('efo-gone')
           .consumers.some((c) => c.consumerArn === consumerArn && c.status === 'ACTIVE'),
       10_000,
       'consumer ACTIVE',

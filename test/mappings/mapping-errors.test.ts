@@ -20,6 +20,7 @@ import {
   mappingEvent,
 } from './mapping-fixtures.js';
 import type { MappingEvents } from '../../src/mappings/engine/events.js';
+import { hooks } from '../harness/hooks.js';
 
 async function put(k: KinesisClient, stream: string, datas: string[], hashKey?: string): Promise<string[]> {
   const res = await k.send(
@@ -311,9 +312,13 @@ describe('mapping error handling', () => {
     const good = ['h1', 'h2', 'h3'];
     await put(k, s.id, good, (2n ** 127n + 5n).toString());
     await recordsDelivered(app, s.uuid, 3);
-    assert.equal(app.cloudwatch.recorder.mappings.get(s.uuid)!.records, 3);
+    assert.equal(hooks(app).metricRecorder.mappings.get(s.uuid)!.records, 3);
     // The poison shard's first invoke may still be running when the good shard is done: wait for its failure.
-    await waitFor(() => app.cloudwatch.recorder.mappings.get(s.uuid)!.errors >= 1, 20_000, 'a failed invoke');
+    await waitFor(
+      () => hooks(app).metricRecorder.mappings.get(s.uuid)!.errors >= 1,
+      20_000,
+      'a failed invoke',
+    );
   });
 
   it('a function that times out is retried and finally sent to the destination', async () => {

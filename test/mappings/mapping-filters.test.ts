@@ -15,6 +15,7 @@ import {
   withMappingServer,
   mappingEvent,
 } from './mapping-fixtures.js';
+import { hooks } from '../harness/hooks.js';
 
 /** Resolves once the mapping's checkpoint in shard 0 reaches `position` (filtered records advance it too). */
 /** Resolves once the mapping has checkpointed `position`. */
@@ -72,7 +73,7 @@ describe('event filtering in mappings', () => {
     await Promise.all([done1, done2]);
     assert.deepEqual(eu.datas(), [records[0], records[3]]);
     assert.deepEqual(big.datas(), [records[1], records[3]]);
-    assert.equal(app.cloudwatch.recorder.mappings.get(m1.UUID!)!.filtered, 3);
+    assert.equal(hooks(app).metricRecorder.mappings.get(m1.UUID!)!.filtered, 3);
   });
 
   it('a batch left empty by the filter invokes nothing, yet the checkpoint moves past it', async () => {

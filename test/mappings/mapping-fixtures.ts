@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import yazl from 'yazl';
 import { after, before } from 'node:test';
 import type { App, StartOptions } from '../../src/app/app.js';
+import { hooks } from '../harness/hooks.js';
 import type { MappingEvents } from '../../src/mappings/engine/events.js';
 import type { MappingState } from '../../src/mappings/model.js';
 import type { EventEmitter } from 'node:events';
@@ -194,7 +195,7 @@ export async function createStream(
   shards = 1,
 ): Promise<string> {
   await kinesis.send(new CreateStreamCommand({ StreamName: name, ShardCount: shards }));
-  return app.kinesis.streams.get(name).arn;
+  return hooks(app).streams.get(name).arn;
 }
 
 /** Resolves when the mapping reaches `state`. */
@@ -218,14 +219,14 @@ export async function recordsDelivered(
   count: number,
   timeoutMs = 20_000,
 ): Promise<void> {
-  const done = (): boolean => (app.cloudwatch.recorder.mappings.get(uuid)?.records ?? 0) >= count;
+  const done = (): boolean => (hooks(app).metricRecorder.mappings.get(uuid)?.records ?? 0) >= count;
   if (done()) return;
   await new Promise<void>((resolve, reject) => {
     const t = setTimeout(() => {
       app.mappings.off('batch', on);
       reject(
         new Error(
-          `timed out: ${app.cloudwatch.recorder.mappings.get(uuid)?.records ?? 0}/${count} records delivered`,
+          `timed out: ${hooks(app).metricRecorder.mappings.get(uuid)?.records ?? 0}/${count} records delivered`,
         ),
       );
     }, timeoutMs);

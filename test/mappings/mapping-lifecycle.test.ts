@@ -27,6 +27,7 @@ import {
   mappingState,
   type RecordingFunction,
 } from './mapping-fixtures.js';
+import { hooks } from '../harness/hooks.js';
 
 const HALF = 170141183460469231731687303715884105728n;
 
@@ -77,7 +78,7 @@ for (const transport of transports) {
       const l = lambdaClient(app, transport);
       const arn =
         (await k.send(new CreateStreamCommand({ StreamName: 'split', ShardCount: 1 })),
-        app.kinesis.streams.get('split').arn);
+        hooks(app).streams.get('split').arn);
       const fn = await createRecordingFunction(app, l, `split-fn-${transport}`);
       const uuid = await mapping(l, fn, arn);
       await mappingState(app, uuid, 'Enabled');
@@ -109,7 +110,7 @@ describe('a mapping across resharding', () => {
     const l = lambdaClient(app);
     await k.send(new CreateStreamCommand({ StreamName: 'merge', ShardCount: 2 }));
     const fn = await createRecordingFunction(app, l, 'merge-fn');
-    const uuid = await mapping(l, fn, app.kinesis.streams.get('merge').arn, { BatchSize: 3 });
+    const uuid = await mapping(l, fn, hooks(app).streams.get('merge').arn, { BatchSize: 3 });
     await mappingState(app, uuid, 'Enabled');
     const keys = ['a', 'b', 'c', 'd', 'e', 'f'];
     const all: string[] = [];
@@ -166,7 +167,7 @@ describe('a mapping across resharding', () => {
     const l = lambdaClient(app);
     await k.send(new CreateStreamCommand({ StreamName: 'pause', ShardCount: 1 }));
     const fn = await createRecordingFunction(app, l, 'pause-fn');
-    const uuid = await mapping(l, fn, app.kinesis.streams.get('pause').arn);
+    const uuid = await mapping(l, fn, hooks(app).streams.get('pause').arn);
     await mappingState(app, uuid, 'Enabled');
     await put(k, 'pause', 'p1');
     await delivered(fn, ['p1'], 'before disabling');
@@ -209,7 +210,7 @@ describe('a mapping whose stream is deleted', () => {
     let l = lambdaClient(app);
     await k.send(new CreateStreamCommand({ StreamName: 'again', ShardCount: 1 }));
     const fn = await createRecordingFunction(app, l, 'again-fn');
-    const arn = app.kinesis.streams.get('again').arn;
+    const arn = hooks(app).streams.get('again').arn;
     const uuid = await mapping(l, fn, arn, { StartingPosition: 'LATEST' });
     await mappingState(app, uuid, 'Enabled');
     for (const d of ['old-1', 'old-2', 'old-3']) await put(k, 'again', d);
@@ -249,7 +250,7 @@ describe('a mapping whose stream is deleted', () => {
     const l = lambdaClient(app);
     await k.send(new CreateStreamCommand({ StreamName: 'again2', ShardCount: 2 }));
     const fn = await createRecordingFunction(app, l, 'again2-fn');
-    const uuid = await mapping(l, fn, app.kinesis.streams.get('again2').arn);
+    const uuid = await mapping(l, fn, hooks(app).streams.get('again2').arn);
     await mappingState(app, uuid, 'Enabled');
     await put(k, 'again2', 'a');
     await delivered(fn, ['a'], 'first stream');

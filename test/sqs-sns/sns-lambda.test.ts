@@ -14,6 +14,7 @@ import { MemoryStore } from '../../src/store/memory-store.js';
 import { startTestServer } from '../harness/helpers.js';
 import { createNodeFunction, lambdaClient } from '../lambda/lambda-helpers.js';
 import { snsClient } from './sqs-sns-helpers.js';
+import { hooks } from '../harness/hooks.js';
 
 /**
  * SNS -> Lambda deliveries through the FunctionInvoker contract (src/lambda/invoker.ts) that the
@@ -157,11 +158,11 @@ describe('SNS -> Lambda on the running server', () => {
         const onLog = (e: { functionName: string; line: string }): void => {
           const at = e.line.indexOf('EVENT ');
           if (e.functionName === 'sns-consumer' && at !== -1) {
-            app.lambda.events.off('log', onLog);
+            hooks(app).lambdaEvents.off('log', onLog);
             resolve(e.line.slice(at + 'EVENT '.length));
           }
         };
-        app.lambda.events.on('log', onLog);
+        hooks(app).lambdaEvents.on('log', onLog);
       });
       const { MessageId } = await sns.send(
         new PublishCommand({
