@@ -23,6 +23,7 @@ import { createCloudWatch, type CloudWatch } from '../cloudwatch/cloudwatch.js';
 import type { CloudWatchOptions } from '../cloudwatch/options.js';
 import type { FanOutOptions } from '../kinesis/fan-out/options.js';
 import type { FunctionInvoker } from '../lambda/invoker.js';
+import type { Clock } from '../server/clock.js';
 
 /**
  * The key of an App's test-only accessor to its components whole (fleet, limiter, stream registry, metric store...).
@@ -71,7 +72,7 @@ export interface StartOptions extends ServerOptions {
   mappings?: MappingsOptions;
   /** Lambda options (concurrency, worker idle time, async retry delays...). */
   lambda?: LambdaOptions;
-  /** CloudWatch metrics options (an injectable clock, retention). */
+  /** CloudWatch metrics options (retention, limits). */
   cloudwatch?: CloudWatchOptions;
   /** Enhanced fan-out timings and limits (tests shorten the 5 s / 5 min rules). */
   fanOut?: FanOutOptions;
@@ -83,6 +84,13 @@ export interface StartOptions extends ServerOptions {
 export interface StartHooks {
   /** Awaited once the port is bound, before the components start (the server is `starting`). */
   starting?(endpoint: string): Promise<void>;
+  /** The mapping engine's clock (a virtual one). @default the system clock */
+  mappingsClock?: Clock;
+  /**
+   * The clock CloudWatch metrics are bucketed by, in epoch ms: one that jumps whole minutes spares tests real
+   * minutes. @default Date.now
+   */
+  metricsClock?: () => number;
   /** MaximumRecordAgeInSeconds is applied as if it were this many times smaller (>= 1). @default 1 */
   recordAgeScale?: number;
 }
@@ -143,12 +151,14 @@ async function startOn(
     destinations: sns.destinations,
     options: opts.mappings,
     recordAgeScale: opts.testHooks?.recordAgeScale,
+    clock: opts.testHooks?.mappingsClock,
   });
   const cloudwatch = createCloudWatch(
     ctx,
     metrics,
     { streams: kinesis.events, mappings, lambda: lambda.events },
     opts.cloudwatch,
+    opts.testHooks?.metricsClock,
   );
   // Lambda's REST API is one service on one route table: functions (Lambda) and event source mappings (Mappings)
   // each contribute their routes, assembled here where both exist. Mappings is built after Lambda (it invokes

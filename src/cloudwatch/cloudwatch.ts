@@ -55,9 +55,10 @@ export function createCloudWatch(
   registry: Registry,
   sources: CloudWatchSources,
   opts: CloudWatchOptions = {},
+  clock: () => number = Date.now,
 ): CloudWatch {
   const options = compileCloudWatchOptions(opts);
-  const store = new MetricStore(ctx.store, ctx.log, options);
+  const store = new MetricStore(ctx.store, ctx.log, { ...options, clock });
   const recorder = new MetricRecorder(store, new PrometheusBridge(registry));
   recordMappingMetrics(sources.mappings, recorder);
   recordStreamMetrics(sources.streams, sources.mappings, recorder);

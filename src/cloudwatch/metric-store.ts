@@ -56,7 +56,7 @@ export class MetricStore extends EventEmitter<MetricStoreEvents> {
   readonly #series = new Map<string, Series>();
   readonly #store: Store;
   readonly #log: Logger;
-  readonly #o: CompiledCloudWatchOptions;
+  readonly #o: CompiledCloudWatchOptions & { clock: () => number };
   /** Minutes whose buckets changed since they were last persisted. */
   readonly #dirty = new Set<number>();
   /** Minutes that have a document in the store. */
@@ -68,7 +68,7 @@ export class MetricStore extends EventEmitter<MetricStoreEvents> {
   #flushing: Promise<void> = Promise.resolve();
   #timer: NodeJS.Timeout | undefined;
 
-  constructor(store: Store, log: Logger, options: CompiledCloudWatchOptions) {
+  constructor(store: Store, log: Logger, options: CompiledCloudWatchOptions & { clock: () => number }) {
     super();
     this.setMaxListeners(0);
     this.#store = store;

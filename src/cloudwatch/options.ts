@@ -2,11 +2,6 @@ import { ConfigError } from '../server/config-error.js';
 
 /** Options of the CloudWatch metrics component (`StartOptions.cloudwatch`). */
 export interface CloudWatchOptions {
-  /**
-   * The clock metrics are bucketed by, in epoch ms. Tests pass one that jumps whole minutes so they
-   * never wait for real minutes. @default Date.now
-   */
-  clock?: () => number;
   /** How many one-minute buckets of history are kept (in memory and in the store). @default 1500 (25 h) */
   retentionMinutes?: number;
   /** Most time series kept; the least recently updated one is dropped beyond it. @default 10000 */
@@ -28,13 +23,11 @@ const bad = (field: keyof CloudWatchOptions, why: string): ConfigError =>
 
 export function compileCloudWatchOptions(o: CloudWatchOptions = {}): CompiledCloudWatchOptions {
   const c: CompiledCloudWatchOptions = {
-    clock: o.clock ?? Date.now,
     retentionMinutes: o.retentionMinutes ?? 1500,
     maxSeries: o.maxSeries ?? 10_000,
     maxBuckets: o.maxBuckets ?? 500_000,
     persistIntervalMs: o.persistIntervalMs ?? 60_000,
   };
-  if (typeof c.clock !== 'function') throw bad('clock', 'must be a function returning epoch ms');
   if (!Number.isInteger(c.retentionMinutes) || c.retentionMinutes < 1) {
     throw bad('retentionMinutes', 'must be a positive integer');
   }

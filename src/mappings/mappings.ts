@@ -5,6 +5,7 @@ import type { FunctionInvoker } from '../lambda/invoker.js';
 import type { AppContext, Component } from '../server/context.js';
 import { ConfigError } from '../server/config-error.js';
 import { compileMappingsOptions, type MappingsOptions } from './options.js';
+import { systemClock, type Clock } from '../server/clock.js';
 import { AwsError } from '../server/errors.js';
 import { TransitionScheduler } from '../server/transitions.js';
 import type { Service } from '../server/http-types.js';
@@ -34,6 +35,8 @@ export interface MappingsDeps {
   /** Where on-failure destinations are delivered; without it a mapping cannot name one. */
   destinations?: DestinationSender;
   options?: MappingsOptions;
+  /** Test-only: the engine's clock (a virtual one). @default the system clock */
+  clock?: Clock;
   /** Test-only: MaximumRecordAgeInSeconds is applied as if it were this many times smaller (>= 1). @default 1 */
   recordAgeScale?: number;
 }
@@ -49,6 +52,7 @@ export class Mappings extends EventEmitter<MappingEvents> implements Component {
   readonly #deps: MappingsDeps;
   readonly #opts: Required<MappingsOptions>;
   readonly #recordAgeScale: number;
+  readonly #clock: Clock;
   readonly #mappings = new Map<string, MappingMeta>();
   readonly #runners = new Map<string, MappingRunner>();
   /** Ends Creating/Enabling/Updating/Disabling/Deleting after the transition delay; closed with the component. */
@@ -65,10 +69,11 @@ export class Mappings extends EventEmitter<MappingEvents> implements Component {
     this.#ctx = ctx;
     this.#deps = deps;
     this.#opts = compileMappingsOptions(deps.options);
+    this.#clock = deps.clock ?? systemClock;
     this.#recordAgeScale = deps.recordAgeScale ?? 1;
     if (!(this.#recordAgeScale >= 1)) throw new ConfigError('testHooks.recordAgeScale', 'must be >= 1');
     this.#transitions = new TransitionScheduler({
-      clock: this.#opts.clock,
+      clock: this.#clock,
       delayMs: () => ctx.options.transitionDelayMs,
       // Each completion reports its own failure as a bug of its mapping (#transition); nothing else reaches here.
       onError: (err) => ctx.log.error({ err }, 'mapping transition failed'),
@@ -105,7 +110,7 @@ export class Mappings extends EventEmitter<MappingEvents> implements Component {
       for (const name of ['reshard', 'status', 'deleted'] as const) s.off(name, onChange);
     });
     // One timer samples lag and runs the watchdog of every running mapping.
-    const stopTicks = this.#opts.clock.every(this.#opts.lagIntervalMs, () => {
+    const stopTicks = this.#clock.every(this.#opts.lagIntervalMs, () => {
       for (const r of this.#runners.values()) r.tick();
     });
     this.#detach.push(stopTicks);
@@ -266,9 +271,9 @@ export class Mappings extends EventEmitter<MappingEvents> implements Component {
     const deps: EngineDeps = {
       invoker: this.#deps.invoker,
       sink: sender
-        ? new FailureSink(sender, o.clock, { baseMs: o.retryBaseMs, maxMs: o.retryMaxMs })
+        ? new FailureSink(sender, this.#clock, { baseMs: o.retryBaseMs, maxMs: o.retryMaxMs })
         : undefined,
-      clock: o.clock,
+      clock: this.#clock,
       region: this.#ctx.options.region,
       events: this,
       retryBaseMs: o.retryBaseMs,

@@ -1,4 +1,3 @@
-import { systemClock, type Clock } from '../server/clock.js';
 import { ConfigError } from '../server/config-error.js';
 
 /** Options of the mapping engine (`mappings` in a config file). */
@@ -19,8 +18,6 @@ export interface MappingsOptions {
    * pending) for this long is a bug: logged, counted, and its reader restarted from the checkpoint. @default 5000
    */
   stallMs?: number;
-  /** The engine's clock (tests). @default the system clock */
-  clock?: Clock;
 }
 
 export function compileMappingsOptions(o: MappingsOptions = {}): Required<MappingsOptions> {
@@ -30,7 +27,6 @@ export function compileMappingsOptions(o: MappingsOptions = {}): Required<Mappin
     checkpointDelayMs: o.checkpointDelayMs ?? 10,
     lagIntervalMs: o.lagIntervalMs ?? 1000,
     stallMs: o.stallMs ?? 5000,
-    clock: o.clock ?? systemClock,
   };
   const bad = (field: keyof MappingsOptions, why: string): ConfigError =>
     new ConfigError(`mappings.${field}`, why);

@@ -39,7 +39,7 @@ describe('IteratorAge of a slow function', () => {
   let fnInvokes = 0;
 
   before(async () => {
-    app = await startTestServer({ cloudwatch: { clock: clock.now } });
+    app = await startTestServer({ testHooks: { metricsClock: clock.now } });
     k = kinesisClient(app);
     l = lambdaClient(app);
     cw = cloudWatchClient(app);

@@ -35,7 +35,7 @@ describe('CloudWatch metric history', () => {
   it('survives a restart: finished minutes are written as they end, the current one at shutdown', async () => {
     const dataDir = tempDir();
     const clock = new TestClock(T0);
-    const first = await startTestServer({ dataDir, cloudwatch: { clock: clock.now } });
+    const first = await startTestServer({ dataDir, testHooks: { metricsClock: clock.now } });
     const put = (v: number): void =>
       hooks(first).metricStore.put('AWS/Lambda', 'IteratorAge', DIMS, v, 'Milliseconds');
     put(10);
@@ -48,7 +48,7 @@ describe('CloudWatch metric history', () => {
     put(5);
     await first.close();
 
-    const second = await startTestServer({ dataDir, cloudwatch: { clock: clock.now } });
+    const second = await startTestServer({ dataDir, testHooks: { metricsClock: clock.now } });
     try {
       assert.deepEqual(await maxima(second, T0, T0 + 10 * MIN), [
         [0, 30],
@@ -66,7 +66,7 @@ describe('CloudWatch metric history', () => {
   it('keeps only retentionMinutes of history, in memory and in the store', async () => {
     const dataDir = tempDir();
     const clock = new TestClock(T0);
-    const opts = { dataDir, cloudwatch: { clock: clock.now, retentionMinutes: 5 } };
+    const opts = { dataDir, testHooks: { metricsClock: clock.now }, cloudwatch: { retentionMinutes: 5 } };
     const first = await startTestServer(opts);
     for (let m = 0; m < 3; m++) {
       hooks(first).metricStore.put('AWS/Lambda', 'IteratorAge', DIMS, m + 1, 'Milliseconds');
@@ -97,7 +97,11 @@ describe('CloudWatch metric history', () => {
   it('keeps at most maxBuckets buckets, dropping the oldest minute of every series', async () => {
     const dataDir = tempDir();
     const clock = new TestClock(T0);
-    const app = await startTestServer({ dataDir, cloudwatch: { clock: clock.now, maxBuckets: 4 } });
+    const app = await startTestServer({
+      dataDir,
+      testHooks: { metricsClock: clock.now },
+      cloudwatch: { maxBuckets: 4 },
+    });
     try {
       const put = (fn: string, v: number): void =>
         hooks(app).metricStore.put(
@@ -131,7 +135,10 @@ describe('CloudWatch metric history', () => {
 
   it('keeps at most maxSeries series, dropping the least recently updated', async () => {
     const clock = new TestClock(T0);
-    const app = await startTestServer({ cloudwatch: { clock: clock.now, maxSeries: 3 } });
+    const app = await startTestServer({
+      testHooks: { metricsClock: clock.now },
+      cloudwatch: { maxSeries: 3 },
+    });
     try {
       for (const name of ['a', 'b', 'c', 'd']) {
         hooks(app).metricStore.put('Test', 'M', [{ Name: 'N', Value: name }], 1, 'Count');
@@ -149,7 +156,10 @@ describe('CloudWatch metric history', () => {
   it('records again into a series that was dropped, when its values come with the same dimension array', async () => {
     // Sources reuse one dimension array per function or mapping, and the store remembers series by array.
     const clock = new TestClock(T0);
-    const app = await startTestServer({ cloudwatch: { clock: clock.now, maxSeries: 2 } });
+    const app = await startTestServer({
+      testHooks: { metricsClock: clock.now },
+      cloudwatch: { maxSeries: 2 },
+    });
     try {
       const a = [{ Name: 'N', Value: 'a' }];
       hooks(app).metricStore.put('Test', 'M', a, 1, 'Count');

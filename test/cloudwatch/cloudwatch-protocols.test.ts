@@ -29,7 +29,7 @@ describe('CloudWatch protocols', () => {
   const clock = new TestClock(T0);
 
   before(async () => {
-    app = await startTestServer({ cloudwatch: { clock: clock.now } });
+    app = await startTestServer({ testHooks: { metricsClock: clock.now } });
     const put = (values: number[]): void => {
       for (const v of values) hooks(app).metricStore.put('AWS/Lambda', 'IteratorAge', FN, v, 'Milliseconds');
     };

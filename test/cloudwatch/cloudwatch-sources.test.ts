@@ -49,7 +49,7 @@ describe('CloudWatch metric sources', () => {
 
   before(async () => {
     app = await startTestServer({
-      cloudwatch: { clock: clock.now },
+      testHooks: { metricsClock: clock.now },
       mappings: { retryBaseMs: 10, retryMaxMs: 50 },
     });
     k = kinesisClient(app);

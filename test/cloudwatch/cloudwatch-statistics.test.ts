@@ -54,7 +54,7 @@ describe('CloudWatch statistics', () => {
     dps.map((d) => [(d.Timestamp!.getTime() - T0) / MIN, d]);
 
   before(async () => {
-    app = await startTestServer({ cloudwatch: { clock: clock.now } });
+    app = await startTestServer({ testHooks: { metricsClock: clock.now } });
     cw = cloudWatchClient(app, 'h1');
     // minute 0: 1..100; minute 1: 200, 300; minute 2: nothing; minute 3: 7
     put(

@@ -153,7 +153,8 @@ export class InProcessEngine {
         exists: (arn) => arn === DLQ,
         send: async () => undefined,
       },
-      options: { retryBaseMs: 50, retryMaxMs: 2000, checkpointDelayMs: 0, clock: this.clock },
+      options: { retryBaseMs: 50, retryMaxMs: 2000, checkpointDelayMs: 0 },
+      clock: this.clock,
     });
     const m = instance.mappings as unknown as import('node:events').EventEmitter<MappingEvents>;
     m.on('discard', (e) => {
