@@ -1,3 +1,4 @@
+import { strict as assert } from 'node:assert';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { once } from 'node:events';
@@ -134,4 +135,15 @@ export async function stopServer(server: ServerProcess): Promise<number | null> 
   child.kill('SIGTERM');
   const [code] = (await exited) as [number | null];
   return code;
+}
+
+/** The one line a refused server printed, checked to be its only output, without a stack, with exit code 1. */
+export function oneLine(r: RefusedStart): string {
+  assert.equal(r.code, 1, `exit code 1 expected: ${JSON.stringify(r)}`);
+  assert.equal(r.stdout, '');
+  const lines = r.stderr.split('\n');
+  assert.equal(lines.length, 2, `one line expected on stderr, got: ${r.stderr}`);
+  assert.equal(lines[1], '');
+  assert.doesNotMatch(lines[0]!, /\bat .*:\d+:\d+/);
+  return lines[0]!;
 }

@@ -9,23 +9,12 @@ import {
   runRefusedServer,
   spawnServer,
   stopServer,
-  type RefusedStart,
   type ServerProcess,
+  oneLine,
 } from '../harness/server-process.js';
 
 const exec = promisify(execFile);
 const BIN = fileURLToPath(new URL('../../bin/tributary.js', import.meta.url));
-
-/** The one line a refused server printed, checked to be its only output, without a stack, with exit code 1. */
-function oneLine(r: RefusedStart): string {
-  assert.equal(r.code, 1, `exit code 1 expected: ${JSON.stringify(r)}`);
-  assert.equal(r.stdout, '');
-  const lines = r.stderr.split('\n');
-  assert.equal(lines.length, 2, `one line expected on stderr, got: ${r.stderr}`);
-  assert.equal(lines[1], '');
-  assert.doesNotMatch(lines[0]!, /\bat .*:\d+:\d+/);
-  return lines[0]!;
-}
 
 describe('tributary up: one-line errors, exit code 1', () => {
   const servers: ServerProcess[] = [];

@@ -15,7 +15,13 @@ import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { credentials, region, skipReason, tempDir } from '../harness/helpers.js';
 import { createNodeFunction, decode } from '../lambda/lambda-helpers.js';
-import { runRefusedServer, spawnServer, stopServer, type ServerProcess } from '../harness/server-process.js';
+import {
+  runRefusedServer,
+  spawnServer,
+  stopServer,
+  type ServerProcess,
+  oneLine,
+} from '../harness/server-process.js';
 
 function kinesis(server: ServerProcess): KinesisClient {
   return new KinesisClient({ endpoint: server.endpoint, region, credentials });
@@ -38,17 +44,6 @@ async function readAll(server: ServerProcess, stream: string): Promise<string[]>
   );
   const { Records } = await k.send(new GetRecordsCommand({ ShardIterator }));
   return (Records ?? []).map((r) => Buffer.from(r.Data!).toString());
-}
-
-/** The one line a refused server printed, checked to be the only output and to carry no stack. */
-function oneLine(r: { code: number | null; stdout: string; stderr: string }): string {
-  assert.equal(r.code, 1, `exit code 1 expected: ${JSON.stringify(r)}`);
-  assert.equal(r.stdout, '');
-  const lines = r.stderr.split('\n');
-  assert.equal(lines.length, 2, `one line expected on stderr, got: ${r.stderr}`);
-  assert.equal(lines[1], '');
-  assert.doesNotMatch(lines[0]!, /\bat .*:\d+:\d+/);
-  return lines[0]!;
 }
 
 describe('one server per data dir', () => {

@@ -27,23 +27,15 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { App } from '../../src/app/app.js';
 import { startTestServer, waitFor } from '../harness/helpers.js';
-import { queueArnOf, queryPost, sdkHandlers, snsClient, sqsClient, xml1 } from './sqs-sns-helpers.js';
-
-async function rejects(
-  p: Promise<unknown>,
-  name: string,
-  message?: RegExp,
-): Promise<Error & { $metadata: { httpStatusCode?: number } }> {
-  try {
-    await p;
-  } catch (e) {
-    const err = e as Error & { $metadata: { httpStatusCode?: number } };
-    assert.equal(err.name, name, `expected ${name}, got ${err.name}: ${err.message}`);
-    if (message) assert.match(err.message, message);
-    return err;
-  }
-  assert.fail(`expected ${name}`);
-}
+import {
+  queueArnOf,
+  queryPost,
+  sdkHandlers,
+  snsClient,
+  sqsClient,
+  xml1,
+  rejects,
+} from './sqs-sns-helpers.js';
 
 for (const handler of sdkHandlers) {
   describe(`SNS API over the query protocol (@aws-sdk/client-sns, ${handler} handler)`, () => {

@@ -25,7 +25,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { App } from '../../src/app/app.js';
 import { startTestServer } from '../harness/helpers.js';
-import { jsonPost, queueArnOf, sdkHandlers, sqsClient } from './sqs-sns-helpers.js';
+import { jsonPost, queueArnOf, sdkHandlers, sqsClient, rejects } from './sqs-sns-helpers.js';
 
 const md5 = (s: string): string => createHash('md5').update(s).digest('hex');
 
@@ -40,22 +40,6 @@ async function counts(sqs: SQSClient, QueueUrl: string): Promise<[number, number
     Number(a.Attributes!.ApproximateNumberOfMessages),
     Number(a.Attributes!.ApproximateNumberOfMessagesNotVisible),
   ];
-}
-
-async function rejects(
-  p: Promise<unknown>,
-  name: string,
-  message?: RegExp,
-): Promise<Error & { $metadata: { httpStatusCode?: number } }> {
-  try {
-    await p;
-  } catch (e) {
-    const err = e as Error & { $metadata: { httpStatusCode?: number } };
-    assert.equal(err.name, name, `expected ${name}, got ${err.name}: ${err.message}`);
-    if (message) assert.match(err.message, message);
-    return err;
-  }
-  assert.fail(`expected ${name}`);
 }
 
 for (const handler of sdkHandlers) {

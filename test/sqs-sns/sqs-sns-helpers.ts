@@ -1,3 +1,4 @@
+import { strict as assert } from 'node:assert';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
@@ -78,4 +79,21 @@ export function xmlAll(xml: string, tag: string): string[] {
 
 export function xml1(xml: string, tag: string): string | undefined {
   return xmlAll(xml, tag)[0];
+}
+
+/** Resolves with the SDK error `p` rejects with, after checking its name (and message). */
+export async function rejects(
+  p: Promise<unknown>,
+  name: string,
+  message?: RegExp,
+): Promise<Error & { $metadata: { httpStatusCode?: number } }> {
+  try {
+    await p;
+  } catch (e) {
+    const err = e as Error & { $metadata: { httpStatusCode?: number } };
+    assert.equal(err.name, name, `expected ${name}, got ${err.name}: ${err.message}`);
+    if (message) assert.match(err.message, message);
+    return err;
+  }
+  assert.fail(`expected ${name}`);
 }
