@@ -46,6 +46,20 @@ export class Router {
     this.#refusal = { error, except };
   }
 
+  /**
+   * The service's description of a request (for the error path and test hooks). A description that itself fails
+   * is a bug: reported like any other, and the request is described by the defaults.
+   */
+  #describe(service: Service, req: ApiRequest): RequestDescription {
+    if (!service.describe) return NO_SERVICE;
+    try {
+      return service.describe(req);
+    } catch (err) {
+      this.#ctx.errors.report(err, { service: service.name, operation: undefined, requestId: req.requestId });
+      return NO_SERVICE;
+    }
+  }
+
   dispatch = async (req: ApiRequest): Promise<ApiResponse> => {
     const started = process.hrtime.bigint();
     const service = this.#services.find((s) => s.matches(req));
@@ -61,7 +75,7 @@ export class Router {
         if (this.#refusal && service.name !== this.#refusal.except) throw this.#refusal.error;
         const hooks = this.#hooks;
         if (hooks?.beforeOperation) {
-          const d = describe(service, req);
+          const d = this.#describe(service, req);
           hooks.beforeOperation({
             service: d.service ?? service.name,
             operation: d.operation,
@@ -70,7 +84,7 @@ export class Router {
         }
         res = await service.handle(req);
       } catch (err) {
-        const d = describe(service, req);
+        const d = this.#describe(service, req);
         res = errorResponse(this.#ctx, err, {
           service: d.service ?? service.name,
           operation: d.operation,
@@ -95,14 +109,4 @@ export class Router {
     }
     return res;
   };
-}
-
-/** The service's description of a failed request; a description that itself fails falls back to the default. */
-function describe(service: Service, req: ApiRequest): RequestDescription {
-  if (!service.describe) return NO_SERVICE;
-  try {
-    return service.describe(req);
-  } catch {
-    return NO_SERVICE;
-  }
 }
