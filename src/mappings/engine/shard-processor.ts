@@ -86,7 +86,11 @@ export class ShardProcessor {
       shardId,
       signal: this.#abort.signal,
       discarded: (records, release) => this.#markDone(records, release),
-      oldestPendingAge: (now) => this.#oldestPendingAge(now),
+      // The age of the oldest record not yet processed, or undefined when caught up with the tip.
+      oldestPendingAge: (now) => {
+        const behind = this.recordsBehind();
+        return behind > 0 ? this.iteratorAgeMs(now, behind) : undefined;
+      },
     });
   }
 
@@ -291,22 +295,10 @@ export class ShardProcessor {
     );
   }
 
-  /** The checkpoint as it stands (durable or about to be). */
-  get position(): number {
-    return this.#frontier.position;
-  }
-
   /** Records from the checkpoint to the shard's tip: what is left to process. */
   recordsBehind(): number {
     const b = this.#view.bounds(this.shardId);
     return b ? Math.max(0, b.last + 1 - Math.max(this.#frontier.position, b.first)) : 0;
-  }
-
-  /** Age of the oldest record not yet processed, or undefined when caught up with the tip. */
-  #oldestPendingAge(now: number): number | undefined {
-    if (this.recordsBehind() === 0) return undefined;
-    const arrival = this.#view.arrivalAt(this.shardId, this.#frontier.position);
-    return arrival === undefined ? undefined : Math.max(0, now - arrival);
   }
 
   /** IteratorAge as the lag sampler and the watchdog see it. */
