@@ -113,14 +113,16 @@ describe('tributary up: one-line errors, exit code 1', () => {
     );
   });
 
-  // Root may bind any port: drop to nobody through setpriv (util-linux) where the test runs as root.
+  // Root may bind any port: drop every capability through setpriv (util-linux) where the test runs as root.
   const root = process.getuid?.() === 0;
   const setpriv = spawnSync('setpriv', ['--version']).status === 0;
   it(
     'a privileged port without the privilege',
     { skip: skipReason(root && !setpriv ? 'running as root without setpriv to drop privileges' : false) },
     async () => {
-      const wrap = root ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'] : [];
+      // Root without any capability: it still owns (and reads) the checkout wherever it was cloned, which
+      // nobody may not be able to reach (a mktemp -d clone is mode 700).
+      const wrap = root ? ['setpriv', '--bounding-set=-all', '--inh-caps=-all'] : [];
       assert.equal(
         oneLine(await runRefusedServer(['--in-memory', '--port', '80'], { wrap })),
         'tributary: no permission to listen on port 80 (ports below 1024 need privileges) — use --port',

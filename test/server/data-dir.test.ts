@@ -169,7 +169,7 @@ describe('data dirs that cannot be used', () => {
     );
   });
 
-  // Root may write anywhere: drop to nobody through setpriv (util-linux) where the test runs as root.
+  // Root may write anywhere: drop every capability through setpriv (util-linux) where the test runs as root.
   const root = process.getuid?.() === 0;
   const setpriv = spawnSync('setpriv', ['--version']).status === 0;
   it(
@@ -181,7 +181,9 @@ describe('data dirs that cannot be used', () => {
       const readOnly = join(parent, 'read-only');
       mkdirSync(readOnly, { mode: 0o555 });
       chmodSync(readOnly, 0o555);
-      const wrap = root ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'] : [];
+      // Root without any capability: it still owns (and reads) the checkout wherever it was cloned, which
+      // nobody may not be able to reach (a mktemp -d clone is mode 700).
+      const wrap = root ? ['setpriv', '--bounding-set=-all', '--inh-caps=-all'] : [];
       assert.equal(
         oneLine(await runRefusedServer(['--data-dir', readOnly], { wrap })),
         `tributary: data dir ${readOnly} is not writable (EACCES: permission denied, access '${readOnly}')`,
