@@ -1,4 +1,5 @@
 import { systemClock, type Clock } from '../server/clock.js';
+import { streamNotFound } from './not-found.js';
 import type { AppContext } from '../server/context.js';
 import { arn } from '../server/context.js';
 import {
@@ -133,7 +134,7 @@ export class StreamRegistry {
   /** The stream's handle (its current generation); throws AWS's ResourceNotFoundException. */
   stream(name: string): Stream {
     const s = this.#streams.get(name);
-    if (!s) throw ResourceNotFound(`Stream ${name} under account ${this.account} not found.`);
+    if (!s) throw streamNotFound(this.account, name);
     return s;
   }
 
@@ -157,7 +158,7 @@ export class StreamRegistry {
    */
   #requireVisible(s: Stream): void {
     if (s.meta.status === 'CREATING' || s.meta.status === 'DELETING') {
-      throw ResourceNotFound(`Stream ${s.meta.name} under account ${this.account} not found.`);
+      throw streamNotFound(this.account, s.meta.name);
     }
   }
 

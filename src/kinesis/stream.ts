@@ -1,4 +1,5 @@
-import { ResourceNotFound, type AwsError } from '../server/errors.js';
+import type { AwsError } from '../server/errors.js';
+import { shardNotFound } from './not-found.js';
 import { hashPartitionKey } from './hash-keys.js';
 import type { KinesisEvents } from './kinesis-events.js';
 import type { ShardMeta, StreamMeta } from './model.js';
@@ -80,9 +81,7 @@ export class Stream {
 
   /** AWS's ResourceNotFoundException for a shard this stream does not have (or no longer has). */
   shardNotFound(shardId: string): AwsError {
-    return ResourceNotFound(
-      `Shard ${shardId} in stream ${this.meta.name} under account ${this.#deps.account} does not exist`,
-    );
+    return shardNotFound(this.#deps.account, this.meta.name, shardId);
   }
 
   #reindexOpen(): void {

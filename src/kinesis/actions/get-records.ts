@@ -1,4 +1,4 @@
-import { ResourceNotFound } from '../../server/errors.js';
+import { shardNotFound } from '../not-found.js';
 import { PreEncodedJson } from '../../server/protocols/rpc.js';
 import { operation } from '../../server/operations.js';
 import { integer, required, string, structure } from '../../server/shapes.js';
@@ -40,9 +40,7 @@ async function readRecords(k: KinesisContext, iterator: string, limit: number): 
   // The stream and shard are resolved once; every read below goes through the shard's handle.
   const stream = k.streams.findStream(it.stream);
   if (!stream || stream.meta.createdAt !== it.salt) {
-    throw ResourceNotFound(
-      `Shard ${it.shardId} in stream ${it.stream} under account ${k.streams.account} does not exist`,
-    );
+    throw shardNotFound(k.streams.account, it.stream, it.shardId);
   }
   const meta = stream.meta;
   const shard = stream.shard(it.shardId);

@@ -1,4 +1,5 @@
-import { InvalidArgument, ResourceNotFound } from '../../server/errors.js';
+import { InvalidArgument } from '../../server/errors.js';
+import { shardNotFound } from '../not-found.js';
 import { operation } from '../../server/operations.js';
 import { required, string, structure, timestamp } from '../../server/shapes.js';
 import { encodeIterator } from '../iterators.js';
@@ -91,10 +92,9 @@ export const getShardIterator = operation({
     const type = input.ShardIteratorType as IteratorType;
     const stream = streamName(k, input);
     // AWS names the shard, not the stream, when either is missing.
-    const missing = `Shard ${shardId} in stream ${stream} under account ${k.streams.account} does not exist`;
     const s = k.streams.findStream(stream);
     const shard = s?.findShard(shardId);
-    if (!s || !shard) throw ResourceNotFound(missing);
+    if (!s || !shard) throw shardNotFound(k.streams.account, stream, shardId);
     const position = startPosition(k, s, shard, type, seq, ts);
     return {
       ShardIterator: encodeIterator({

@@ -1,4 +1,5 @@
-import { AwsError, InvalidArgument, ResourceNotFound } from '../../server/errors.js';
+import { AwsError, InvalidArgument } from '../../server/errors.js';
+import { streamNotFound } from '../not-found.js';
 import { operation } from '../../server/operations.js';
 import { integer, required, string, structure, timestamp } from '../../server/shapes.js';
 import { STREAM_ARN, type KinesisContext } from '../kinesis-context.js';
@@ -81,7 +82,7 @@ async function consumersPage(
   const meta = k.streams.get(stream);
   // The creation timestamp tells apart streams of the same name (deleted and re-created).
   if (created !== undefined && Math.floor(created / 1000) !== Math.floor(meta.createdAt / 1000)) {
-    throw ResourceNotFound(`Stream ${stream} under account ${k.streams.account} not found.`);
+    throw streamNotFound(k.streams.account, stream);
   }
   let all = fanOut(k).consumers.list(stream).sort(order);
   if (nextToken !== undefined) {

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { streamNotFound } from '../not-found.js';
 import { systemClock, type Clock } from '../../server/clock.js';
 import { InvalidArgument, LimitExceeded, ResourceInUse, ResourceNotFound } from '../../server/errors.js';
 import { TransitionScheduler } from '../../server/transitions.js';
@@ -152,7 +153,7 @@ export class Consumers extends EventEmitter<ConsumersEvents> {
     if (!parsed) throw InvalidArgument(`Invalid ConsumerARN: ${consumerArn}`);
     const streams = this.#k.streams;
     if (!streams.has(parsed.streamName)) {
-      throw ResourceNotFound(`Stream ${parsed.streamName} under account ${streams.account} not found.`);
+      throw streamNotFound(streams.account, parsed.streamName);
     }
     const consumer = streams.get(parsed.streamName).consumers.find((c) => c.consumerArn === consumerArn);
     if (!consumer) throw ResourceNotFound(`Consumer ${consumerArn} not found.`);

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
-import { ResourceNotFound, type AwsError } from '../../server/errors.js';
+import { streamNotFound } from '../not-found.js';
+import type { AwsError } from '../../server/errors.js';
 import { childShards } from '../child-shards.js';
 import type { KinesisContext } from '../kinesis-context.js';
 import type { KinesisRecord } from '../model.js';
@@ -228,7 +229,7 @@ export class Subscription
       // and this read: the reader gets ResourceNotFoundException, as AWS's would.
       const err = this.#stream.live
         ? this.#stream.shardNotFound(this.shardId)
-        : ResourceNotFound(`Stream ${this.streamName} under account ${this.#k.streams.account} not found.`);
+        : streamNotFound(this.#k.streams.account, this.streamName);
       this.end('stream-deleted', err);
       throw err;
     }

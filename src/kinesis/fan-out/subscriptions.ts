@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { streamNotFound } from '../not-found.js';
 import { ResourceInUse, ResourceNotFound } from '../../server/errors.js';
 import type { KinesisContext } from '../kinesis-context.js';
 import type { Consumers } from './consumers.js';
@@ -75,10 +76,7 @@ export class Subscriptions extends EventEmitter<SubscriptionsEvents> {
   #endStream(stream: string): void {
     for (const s of [...this.#active.values()]) {
       if (s.streamName === stream) {
-        s.end(
-          'stream-deleted',
-          ResourceNotFound(`Stream ${stream} under account ${this.#k.streams.account} not found.`),
-        );
+        s.end('stream-deleted', streamNotFound(this.#k.streams.account, stream));
       }
     }
   }
@@ -91,8 +89,7 @@ export class Subscriptions extends EventEmitter<SubscriptionsEvents> {
     const { stream, consumer } = this.#consumers.byArn(req.consumerArn);
     if (consumer.status !== 'ACTIVE') throw notActive(this.#k, stream, consumer);
     const s = this.#k.streams.stream(stream);
-    if (s.meta.status === 'DELETING')
-      throw ResourceNotFound(`Stream ${stream} under account ${this.#k.streams.account} not found.`);
+    if (s.meta.status === 'DELETING') throw streamNotFound(this.#k.streams.account, stream);
     const shard = s.shard(req.shardId);
     const position = resolveStartingPosition(this.#k, s, shard, req.startingPosition);
     const key = `${req.consumerArn}\n${req.shardId}`;
