@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { ApiRequest, ApiResponse, RequestDescription, Service } from './http-types.js';
 import { AwsError } from './errors.js';
 import { errorResponse, type ErrorPath } from './error-path.js';
+import { isPreflight, preflightResponse, withCors } from './cors.js';
 
 /** Test-only hooks of the router (see `StartOptions.testHooks`). */
 export interface TestHooks {
@@ -62,9 +63,12 @@ export class Router {
 
   dispatch = async (req: ApiRequest): Promise<ApiResponse> => {
     const started = process.hrtime.bigint();
-    const service = this.#services.find((s) => s.matches(req));
+    // CORS preflights are answered here for every service (cors.ts); no service sees an OPTIONS request.
+    const service = isPreflight(req) ? undefined : this.#services.find((s) => s.matches(req));
     let res: ApiResponse;
-    if (!service) {
+    if (isPreflight(req)) {
+      res = preflightResponse(req);
+    } else if (!service) {
       res = errorResponse(
         this.#ctx,
         new AwsError('UnknownOperationException', `No service handles ${req.method} ${req.path}`, 404),
@@ -93,6 +97,7 @@ export class Router {
         });
       }
     }
+    res = withCors(res);
     if (this.#log.isLevelEnabled('debug')) {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       const target = req.headers['x-amz-target'];
