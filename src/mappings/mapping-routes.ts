@@ -5,6 +5,7 @@ import { awsJsonDialect } from '../server/validation-dialects.js';
 import { createEventSourceMapping } from './actions/create-event-source-mapping.js';
 import { deleteEventSourceMapping } from './actions/delete-event-source-mapping.js';
 import { getEventSourceMapping } from './actions/get-event-source-mapping.js';
+import { replayFailedBatch } from './actions/replay-batch.js';
 import { listEventSourceMappings } from './actions/list-event-source-mappings.js';
 import { updateEventSourceMapping } from './actions/update-event-source-mapping.js';
 import type { MappingsContext } from './mappings-context.js';
@@ -34,6 +35,8 @@ export function mappingRoutes(c: MappingsContext): RestRoutes {
       route('GET', `${PATH}/{UUID}`, 'GetEventSourceMapping', getEventSourceMapping),
       route('PUT', `${PATH}/{UUID}`, 'UpdateEventSourceMapping', updateEventSourceMapping),
       route('DELETE', `${PATH}/{UUID}`, 'DeleteEventSourceMapping', deleteEventSourceMapping),
+      // Tributary's own (replay.ts).
+      route('POST', '/_tributary/mappings/{UUID}/replay', 'ReplayFailedBatch', replayFailedBatch),
     ],
     wrongMethod: () => new AwsError('UnknownOperationException', 'Unknown operation.', 404),
     subtree: {
