@@ -84,6 +84,11 @@ export interface StartOptions extends ServerOptions {
 export interface StartHooks {
   /** Awaited once the port is bound, before the components start (the server is `starting`). */
   starting?(endpoint: string): Promise<void>;
+  /**
+   * The Kinesis component's clock (a virtual one): streams' and consumers' transition delays, and the times the
+   * registry stamps (creation, arrival, closing). @default the system clock
+   */
+  kinesisClock?: Clock;
   /** The mapping engine's clock (a virtual one). @default the system clock */
   mappingsClock?: Clock;
   /**
@@ -140,7 +145,7 @@ async function startOn(
   };
 
   // Construction order is dependency order: each component gets the ones it calls, already built.
-  const kinesis = createKinesis(ctx, { fanOut: opts.fanOut });
+  const kinesis = createKinesis(ctx, { fanOut: opts.fanOut, clock: opts.testHooks?.kinesisClock });
   const sqs = createSqs(ctx);
   const lambda = createLambda(ctx, opts.lambda ?? {}, metrics);
   const sns = createSns(ctx, { sqs, invoker: lambda });

@@ -1,6 +1,7 @@
 import type { AppContext } from '../server/context.js';
 import { InvalidArgument } from '../server/errors.js';
 import { string } from '../server/shapes.js';
+import type { FanOut } from './fan-out/fan-out.js';
 import type { KinesisEvents } from './kinesis-events.js';
 import type { StreamRegistry } from './stream-registry.js';
 
@@ -10,6 +11,8 @@ export interface KinesisContext {
   streams: StreamRegistry;
   /** The component's events (the registry emits on them, and so do actions: GetRecords' metrics). */
   events: KinesisEvents;
+  /** The component's enhanced fan-out: registered consumers and their subscriptions (`withFanOut` sets it). */
+  fanOut: FanOut;
 }
 
 export const STREAM_NAME = /[a-zA-Z0-9_.-]+/;

@@ -26,8 +26,9 @@ import { describeStreamConsumer } from './actions/describe-stream-consumer.js';
 import { listStreamConsumers } from './actions/list-stream-consumers.js';
 import { registerStreamConsumer } from './actions/register-stream-consumer.js';
 import { subscribeToShard } from './actions/subscribe-to-shard.js';
-import { createFanOut } from './fan-out/fan-out.js';
+import { withFanOut } from './fan-out/fan-out.js';
 import type { FanOutOptions } from './fan-out/options.js';
+import { systemClock, type Clock } from '../server/clock.js';
 import type { KinesisContext } from './kinesis-context.js';
 import { KinesisEvents } from './kinesis-events.js';
 import { StreamRegistry } from './stream-registry.js';
@@ -69,12 +70,19 @@ export interface Kinesis extends Component {
   readonly context: KinesisContext;
 }
 
-/** `fanOut`: enhanced fan-out's timings and limits (AWS's by default). */
-export function createKinesis(app: AppContext, options: { fanOut?: FanOutOptions } = {}): Kinesis {
+/**
+ * `fanOut`: enhanced fan-out's timings and limits (AWS's by default). `clock`: the streams' and consumers' times
+ * and transition delays (a virtual clock in tests: StartOptions.testHooks.kinesisClock).
+ */
+export function createKinesis(
+  app: AppContext,
+  options: { fanOut?: FanOutOptions; clock?: Clock } = {},
+): Kinesis {
+  const clock = options.clock ?? systemClock;
   const events = new KinesisEvents();
-  const streams = new StreamRegistry(app, events);
-  const context: KinesisContext = { app, streams, events };
-  const fanOut = createFanOut(context, options.fanOut);
+  const streams = new StreamRegistry(app, events, clock);
+  const context = withFanOut({ app, streams, events }, options.fanOut, clock);
+  const fanOut = context.fanOut;
   const operations = rpcOperations(
     { context, operations: OPERATIONS, dialect: awsJsonDialect, errors: app.errors },
     'kinesis',

@@ -24,6 +24,7 @@ import {
 } from '../harness/helpers.js';
 import { createStream, registerConsumer, subscribe } from './efo-helpers.js';
 import { hooks } from '../harness/hooks.js';
+import { VirtualClock } from '../harness/virtual-clock.js';
 
 /** The SDK retries LimitExceededException as throttling; a single attempt shows the server's answer. */
 async function sendOnce<T>(app: App, send: (k: KinesisClient) => Promise<T>): Promise<T> {
@@ -179,13 +180,25 @@ for (const transport of transports) {
   });
 }
 
-describe('consumer lifecycle with a transition delay', () => {
+/**
+ * Transitions on the Kinesis component's virtual clock (testHooks.kinesisClock): a state lasts until the test moves
+ * time forward, so the requests made inside it never race a timer. A minute: were the clock not the component's,
+ * the suites' timeouts would fail them.
+ */
+const DELAY_MS = 60_000;
+
+async function startOnVirtualTime(): Promise<{ app: App; clock: VirtualClock }> {
+  const clock = new VirtualClock(Date.now());
+  const app = await startTestServer({ transitionDelayMs: DELAY_MS, testHooks: { kinesisClock: clock } });
+  return { app, clock };
+}
+
+describe('consumer lifecycle with a transition delay', { timeout: 30_000 }, () => {
   let app: App;
+  let clock: VirtualClock;
   let k: KinesisClient;
   before(async () => {
-    // The test makes three requests while the consumer is CREATING, and one while it is DELETING: a delay of
-    // a few seconds, not a fraction of one, so that no loaded machine outlasts it (issue 16).
-    app = await startTestServer({ transitionDelayMs: 3_000 });
+    ({ app, clock } = await startOnVirtualTime());
     k = kinesisClient(app);
   });
   after(async () => {
@@ -195,7 +208,8 @@ describe('consumer lifecycle with a transition delay', () => {
 
   it('is CREATING, refuses subscriptions and deregistration until ACTIVE, then DELETING until gone', async () => {
     const { streamArn, shardIds } = await createStream(k, 'slow');
-    await waitFor(async () => hooks(app).streams.get('slow').status === 'ACTIVE', 15_000, 'stream ACTIVE');
+    await clock.advance(DELAY_MS);
+    assert.equal(hooks(app).streams.get('slow').status, 'ACTIVE');
     const arn = await registerConsumer(k, streamArn, 'c');
     const describe = async (): Promise<string | undefined> =>
       (await k.send(new DescribeStreamConsumerCommand({ ConsumerARN: arn }))).ConsumerDescription!
@@ -209,9 +223,13 @@ describe('consumer lifecycle with a transition delay', () => {
     await assert.rejects(k.send(new DeregisterStreamConsumerCommand({ ConsumerARN: arn })), {
       name: 'ResourceInUseException',
     });
+    await clock.advance(DELAY_MS - 1);
+    assert.equal(await describe(), 'CREATING', 'still CREATING 1 ms before the delay has passed');
+    await clock.advance(1);
     await waitFor(async () => (await describe()) === 'ACTIVE', 15_000, 'consumer ACTIVE');
     await k.send(new DeregisterStreamConsumerCommand({ ConsumerARN: arn }));
     assert.equal(await describe(), 'DELETING');
+    await clock.advance(DELAY_MS);
     await waitFor(
       async () =>
         (await k.send(new ListStreamConsumersCommand({ StreamARN: streamArn }))).Consumers!.length === 0,
@@ -221,15 +239,15 @@ describe('consumer lifecycle with a transition delay', () => {
   });
 });
 
-describe('concurrent CREATING consumers', () => {
+describe('concurrent CREATING consumers', { timeout: 30_000 }, () => {
   it('allows at most 5 consumers CREATING at once', async () => {
-    // A delay long enough that all six registrations happen while the first five are still CREATING: a few
-    // seconds, so that no loaded machine outlasts it (the state check below says so if one ever does).
-    const app = await startTestServer({ transitionDelayMs: 3_000 });
+    // All six registrations happen while the first five are CREATING: virtual time stands still until advanced.
+    const { app, clock } = await startOnVirtualTime();
     const k = kinesisClient(app);
     try {
       const { streamArn } = await createStream(k, 'burst');
-      await waitFor(() => hooks(app).streams.get('burst').status === 'ACTIVE', 15_000, 'stream ACTIVE');
+      await clock.advance(DELAY_MS);
+      assert.equal(hooks(app).streams.get('burst').status, 'ACTIVE');
       const first = await registerConsumer(k, streamArn, 'b0');
       for (let i = 1; i < 5; i++) await registerConsumer(k, streamArn, `b${i}`);
       await assert.rejects(
@@ -238,13 +256,13 @@ describe('concurrent CREATING consumers', () => {
         ),
         { name: 'LimitExceededException' },
       );
-      // By state, not by clock: the first of the five was still CREATING after the refused sixth call.
       assert.equal(
         (await k.send(new DescribeStreamConsumerCommand({ ConsumerARN: first }))).ConsumerDescription!
           .ConsumerStatus,
         'CREATING',
         'the six calls ran inside the CREATING window',
       );
+      await clock.advance(DELAY_MS);
       await waitFor(
         async () =>
           (await k.send(new ListStreamConsumersCommand({ StreamARN: streamArn }))).Consumers!.every(

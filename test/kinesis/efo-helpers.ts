@@ -9,11 +9,11 @@ import {
   type SubscribeToShardEventStream,
 } from '@aws-sdk/client-kinesis';
 import type { App } from '../../src/app/app.js';
-import { fanOut } from '../../src/kinesis/fan-out/fan-out.js';
+import type { FanOut } from '../../src/kinesis/fan-out/fan-out.js';
 import { hooks } from '../harness/hooks.js';
 
-export function serverFanOut(app: App): ReturnType<typeof fanOut> {
-  return fanOut(hooks(app).kinesisContext);
+export function serverFanOut(app: App): FanOut {
+  return hooks(app).kinesisContext.fanOut;
 }
 
 export interface StreamSetup {

@@ -5,7 +5,7 @@ import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { KinesisEvents } from '../../src/kinesis/kinesis-events.js';
 import { StreamRegistry } from '../../src/kinesis/stream-registry.js';
-import type { KinesisContext } from '../../src/kinesis/kinesis-context.js';
+import { withFanOut } from '../../src/kinesis/fan-out/fan-out.js';
 import type { FunctionInvoker, InvokeResult } from '../../src/lambda/invoker.js';
 import { lambdaRestService } from '../../src/lambda/rest-service.js';
 import type { MappingEvents } from '../../src/mappings/engine/events.js';
@@ -136,7 +136,7 @@ export class InProcessEngine {
     const { store, crash } = crashable(this.store);
     const ctx: AppContext = { ...this.#ctx, store };
     const instance: Instance = { mappings: undefined as unknown as Mappings, crash, dead: false };
-    const kinesis: KinesisContext = { app: ctx, streams: this.streams, events: this.events };
+    const kinesis = withFanOut({ app: ctx, streams: this.streams, events: this.events });
     const invoker: FunctionInvoker = {
       invoke: (arn, payload) => this.#invoke(instance, payload),
       invokeAsync: () => Promise.resolve(),

@@ -6,6 +6,7 @@ import { EventEmitter } from 'node:events';
 import { describe, it } from 'node:test';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
+import { withFanOut } from '../../src/kinesis/fan-out/fan-out.js';
 import { KinesisEvents } from '../../src/kinesis/kinesis-events.js';
 import { StreamRegistry } from '../../src/kinesis/stream-registry.js';
 import type { InvokeResult } from '../../src/lambda/invoker.js';
@@ -103,7 +104,7 @@ describe('the mapping watchdog', () => {
     } as unknown as MappingMeta;
     const m = compileMapping(meta, 'w', streams.get('w').arn, undefined, 1);
     const view = losingWakeUps(
-      new RegistryStreamView({ app: ctx, streams, events: kinesisEvents }, streams.get('w')),
+      new RegistryStreamView(withFanOut({ app: ctx, streams, events: kinesisEvents }), streams.get('w')),
     );
     const runner = new MappingRunner(m, deps, view, store, {
       startingPosition: 'TRIM_HORIZON',

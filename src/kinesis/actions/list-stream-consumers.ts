@@ -6,7 +6,6 @@ import { STREAM_ARN, type KinesisContext } from '../kinesis-context.js';
 import type { ConsumerMeta } from '../model.js';
 import { consumerShape } from '../fan-out/consumer-arn.js';
 import { streamFromArn } from '../fan-out/consumer-target.js';
-import { fanOut } from '../fan-out/fan-out.js';
 
 /** AWS's NextToken for ListStreamConsumers is valid for 300 seconds. */
 const TOKEN_TTL_MS = 300_000;
@@ -84,7 +83,7 @@ async function consumersPage(
   if (created !== undefined && Math.floor(created / 1000) !== Math.floor(meta.createdAt / 1000)) {
     throw streamNotFound(k.streams.account, stream);
   }
-  let all = fanOut(k).consumers.list(stream).sort(order);
+  let all = k.fanOut.consumers.list(stream).sort(order);
   if (nextToken !== undefined) {
     const t = decodeToken(nextToken);
     if (Date.now() - t.issuedAt > TOKEN_TTL_MS) {

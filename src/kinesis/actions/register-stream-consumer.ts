@@ -3,7 +3,6 @@ import { map, required, string, structure, unchecked } from '../../server/shapes
 import { STREAM_ARN, type KinesisContext } from '../kinesis-context.js';
 import { CONSUMER_NAME_PATTERN, consumerShape } from '../fan-out/consumer-arn.js';
 import { streamFromArn } from '../fan-out/consumer-target.js';
-import { fanOut } from '../fan-out/fan-out.js';
 
 /** RegisterStreamConsumer: the consumer starts CREATING and is ACTIVE after the transition delay. */
 export const registerStreamConsumer = operation({
@@ -15,10 +14,7 @@ export const registerStreamConsumer = operation({
     Tags: map(unchecked(string()), { min: 1, max: 200 }),
   }),
   async run(k: KinesisContext, input) {
-    const consumer = await fanOut(k).consumers.register(
-      streamFromArn(k, input.StreamARN),
-      input.ConsumerName,
-    );
+    const consumer = await k.fanOut.consumers.register(streamFromArn(k, input.StreamARN), input.ConsumerName);
     return { Consumer: consumerShape(consumer) };
   },
 });

@@ -5,7 +5,6 @@ import type { KinesisContext } from '../kinesis-context.js';
 import { SEQUENCE_NUMBER_PATTERN } from '../sequence-numbers.js';
 import { CONSUMER_ARN_PATTERN } from '../fan-out/consumer-arn.js';
 import { EVENT_STREAM_CONTENT_TYPE, subscriptionFrames } from '../fan-out/event-stream.js';
-import { fanOut } from '../fan-out/fan-out.js';
 import type { IteratorType } from './get-shard-iterator.js';
 
 const TYPES: readonly IteratorType[] = [
@@ -36,7 +35,7 @@ export const subscribeToShard = operation({
   }),
   async run(k: KinesisContext, input, call): Promise<StreamingOutput> {
     const sp = input.StartingPosition;
-    const sub = fanOut(k).subscriptions.open({
+    const sub = k.fanOut.subscriptions.open({
       consumerArn: input.ConsumerARN,
       shardId: input.ShardId,
       startingPosition: {

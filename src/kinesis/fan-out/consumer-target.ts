@@ -3,7 +3,6 @@ import { string, structure, type Infer } from '../../server/shapes.js';
 import { STREAM_ARN, type KinesisContext } from '../kinesis-context.js';
 import { CONSUMER_ARN_PATTERN, CONSUMER_NAME_PATTERN } from './consumer-arn.js';
 import type { ConsumerRef } from './consumers.js';
-import { fanOut } from './fan-out.js';
 
 /** The stream name inside a StreamARN; InvalidArgumentException for an ARN that names no stream. */
 export function streamFromArn(k: KinesisContext, streamArn: string): string {
@@ -22,7 +21,7 @@ export const CONSUMER_TARGET = structure({
 
 /** The consumer a validated CONSUMER_TARGET names. */
 export function consumerOf(k: KinesisContext, input: Infer<typeof CONSUMER_TARGET>): ConsumerRef {
-  const consumers = fanOut(k).consumers;
+  const consumers = k.fanOut.consumers;
   if (input.ConsumerARN !== undefined) return consumers.byArn(input.ConsumerARN);
   if (input.StreamARN !== undefined && input.ConsumerName !== undefined)
     return consumers.byName(streamFromArn(k, input.StreamARN), input.ConsumerName);

@@ -1,5 +1,5 @@
+import { systemClock, type Clock } from '../../server/clock.js';
 import type { KinesisContext } from '../kinesis-context.js';
-import type { StreamRegistry } from '../stream-registry.js';
 import { Consumers } from './consumers.js';
 import { compileFanOutOptions, type CompiledFanOutOptions, type FanOutOptions } from './options.js';
 import { Subscriptions } from './subscriptions.js';
@@ -10,10 +10,11 @@ export class FanOut {
   readonly subscriptions: Subscriptions;
   readonly options: CompiledFanOutOptions;
 
-  constructor(k: KinesisContext, options: FanOutOptions = {}) {
+  /** `clock`: the consumers' transition delays (a virtual clock in tests: StartOptions.testHooks.kinesisClock). */
+  constructor(k: KinesisContext, options: FanOutOptions = {}, clock: Clock = systemClock) {
     this.options = compileFanOutOptions(options);
     const opts = (): CompiledFanOutOptions => this.options;
-    this.consumers = new Consumers(k, opts);
+    this.consumers = new Consumers(k, opts, clock);
     this.subscriptions = new Subscriptions(k, this.consumers, opts);
   }
 
@@ -27,20 +28,18 @@ export class FanOut {
   }
 }
 
-/** One FanOut per stream registry (i.e. per Kinesis service): how the actions find theirs. */
-const instances = new WeakMap<StreamRegistry, FanOut>();
-
-/** Makes the enhanced fan-out of a Kinesis context with its options (createKinesis, from the configuration). */
-export function createFanOut(k: KinesisContext, options: FanOutOptions = {}): FanOut {
-  const f = new FanOut(k, options);
-  instances.set(k.streams, f);
-  return f;
-}
-
 /**
- * The enhanced fan-out of a Kinesis context (`app.kinesis.context`): the one createKinesis made, or, for a context a
- * test builds by hand, one with the default options.
+ * Completes a Kinesis context with its enhanced fan-out: the component's (createKinesis, with the configured options
+ * and clock), or, for a context a test builds by hand, one with the default options. The FanOut is built on the
+ * context it completes (its consumers and subscriptions read the registry and the events through it), and does not
+ * read `fanOut` while it is built.
  */
-export function fanOut(k: KinesisContext): FanOut {
-  return instances.get(k.streams) ?? createFanOut(k);
+export function withFanOut(
+  base: Omit<KinesisContext, 'fanOut'>,
+  options: FanOutOptions = {},
+  clock: Clock = systemClock,
+): KinesisContext {
+  const k = base as KinesisContext;
+  k.fanOut = new FanOut(k, options, clock);
+  return k;
 }

@@ -1,5 +1,4 @@
 import type { KinesisContext } from '../kinesis-context.js';
-import { fanOut } from './fan-out.js';
 import type { StartingPosition } from './starting-position.js';
 import type { Subscription } from './subscription.js';
 
@@ -18,7 +17,7 @@ export interface OpenSubscriptionOptions {
  * `close()` (or `signal`) ends it. Events are produced only as fast as they are consumed.
  */
 export function openSubscription(k: KinesisContext, o: OpenSubscriptionOptions): Subscription {
-  const sub = fanOut(k).subscriptions.open({
+  const sub = k.fanOut.subscriptions.open({
     consumerArn: o.consumerArn,
     shardId: o.shardId,
     startingPosition: o.startingPosition,
