@@ -1,16 +1,8 @@
-export interface LogsFlags {
+import { serverEndpoint, type ServerFlags } from './common.js';
+
+export interface LogsFlags extends ServerFlags {
   follow?: boolean;
   lines?: string;
-  endpointUrl?: string;
-}
-
-/** The server `tributary logs` talks to: --endpoint-url, else TRIBUTARY_ENDPOINT, else the local default port. */
-export function logsEndpoint(flags: LogsFlags, env: NodeJS.ProcessEnv = process.env): string {
-  return (
-    flags.endpointUrl ??
-    env['TRIBUTARY_ENDPOINT'] ??
-    `http://127.0.0.1:${env['TRIBUTARY_PORT'] ?? '4600'}`
-  ).replace(/\/+$/, '');
 }
 
 /**
@@ -28,7 +20,7 @@ export async function logs(
     process.stderr.write(`--lines must be a number, got ${lines}\n`);
     return 2;
   }
-  const url = `${logsEndpoint(flags)}/_tributary/lambda/functions/${encodeURIComponent(functionName)}/logs?lines=${lines}${flags.follow ? '&follow=true' : ''}`;
+  const url = `${serverEndpoint(flags)}/_tributary/lambda/functions/${encodeURIComponent(functionName)}/logs?lines=${lines}${flags.follow ? '&follow=true' : ''}`;
   const ac = new AbortController();
   const stop = (): void => ac.abort();
   process.once('SIGINT', stop);
@@ -51,7 +43,7 @@ export async function logs(
     return 0;
   } catch (err) {
     if (ac.signal.aborted) return 0;
-    process.stderr.write(`Cannot reach Tributary at ${logsEndpoint(flags)}: ${(err as Error).message}\n`);
+    process.stderr.write(`Cannot reach Tributary at ${serverEndpoint(flags)}: ${(err as Error).message}\n`);
     return 1;
   } finally {
     process.off('SIGINT', stop);

@@ -1,26 +1,11 @@
+import { serverEndpoint, type ServerFlags } from './common.js';
 import type { StatusReport } from '../app/status-report.js';
 
-export interface StatusFlags {
-  /** Server to ask. */
-  endpoint?: string;
-  /** Same as `endpoint` (the spelling `tributary logs` and the AWS CLI use). */
-  endpointUrl?: string;
+export interface StatusFlags extends ServerFlags {
   /** Redraw every `interval` seconds until interrupted. */
   watch?: boolean;
   /** Seconds between redraws with --watch. */
   interval?: string;
-  /** Print the raw report as JSON. */
-  json?: boolean;
-}
-
-/** --endpoint / --endpoint-url, else TRIBUTARY_ENDPOINT, else the local default port. */
-export function statusEndpoint(flags: StatusFlags, env: NodeJS.ProcessEnv = process.env): string {
-  return (
-    flags.endpoint ??
-    flags.endpointUrl ??
-    env['TRIBUTARY_ENDPOINT'] ??
-    `http://127.0.0.1:${env['TRIBUTARY_PORT'] ?? '4600'}`
-  ).replace(/\/+$/, '');
 }
 
 export async function fetchStatus(endpoint: string, signal?: AbortSignal): Promise<StatusReport> {
@@ -169,7 +154,7 @@ export async function status(
   out: NodeJS.WritableStream & { isTTY?: boolean } = process.stdout,
   err: NodeJS.WritableStream = process.stderr,
 ): Promise<number> {
-  const endpoint = statusEndpoint(flags);
+  const endpoint = serverEndpoint(flags);
   const interval = Number(flags.interval ?? '2');
   if (!Number.isFinite(interval) || interval <= 0) {
     err.write(`--interval must be a positive number of seconds, got ${flags.interval}\n`);

@@ -4,6 +4,7 @@ import type { RestRoutes } from '../server/protocols/rest-json.js';
 import { awsJsonDialect } from '../server/validation-dialects.js';
 import { createEventSourceMapping } from './actions/create-event-source-mapping.js';
 import { deleteEventSourceMapping } from './actions/delete-event-source-mapping.js';
+import { getMappingDrained } from './actions/get-mapping-drained.js';
 import { getEventSourceMapping } from './actions/get-event-source-mapping.js';
 import { replayFailedBatch } from './actions/replay-batch.js';
 import { listEventSourceMappings } from './actions/list-event-source-mappings.js';
@@ -37,6 +38,8 @@ export function mappingRoutes(c: MappingsContext): RestRoutes {
       route('DELETE', `${PATH}/{UUID}`, 'DeleteEventSourceMapping', deleteEventSourceMapping),
       // Tributary's own (replay.ts).
       route('POST', '/_tributary/mappings/{UUID}/replay', 'ReplayFailedBatch', replayFailedBatch),
+      // Tributary's own (`tributary wait`).
+      route('GET', '/_tributary/mappings/{UUID}/drained', 'GetMappingDrained', getMappingDrained),
     ],
     wrongMethod: () => new AwsError('UnknownOperationException', 'Unknown operation.', 404),
     subtree: {

@@ -21,6 +21,8 @@ export interface MappingsContext {
   /** Moves a mapping through a transitional state to its resting state after the transition delay. */
   transition(m: MappingMeta, via: MappingMeta['State']): Promise<void>;
   remove(uuid: string): Promise<void>;
+  /** Waits until the mapping has processed what its stream held at the call (Mappings.drained). */
+  drained(uuid: string, signal: AbortSignal): Promise<{ drained: boolean; recordsBehind: number }>;
   /** The current generation of a stream that exists (throws ResourceNotFoundException otherwise). */
   view(streamName: string): StreamView;
 }

@@ -13,6 +13,7 @@ import type { RestRoutes } from '../server/protocols/rest-json.js';
 import { parseEventSourceArn } from './actions/resolve-event-source.js';
 import { Checkpoints } from './engine/checkpoints.js';
 import { compileMapping } from './engine/compiled-mapping.js';
+import { drainTarget, recordsBefore } from './engine/drain.js';
 import type { EngineDeps } from './engine/engine-deps.js';
 import type { MappingEvents } from './engine/events.js';
 import { FailureSink, type DestinationSender } from './engine/failure-sink.js';
@@ -90,6 +91,7 @@ export class Mappings extends EventEmitter<MappingEvents> implements Component {
       save: (m) => this.#save(m),
       transition: (m, via) => this.#transition(m, via),
       remove: (uuid) => this.#remove(uuid),
+      drained: (uuid, signal) => this.drained(uuid, signal),
       view: (name) => new RegistryStreamView(deps.kinesis, deps.streams.get(name)),
     };
     this.lambdaRoutes = mappingRoutes(this.#api);
@@ -170,6 +172,43 @@ export class Mappings extends EventEmitter<MappingEvents> implements Component {
   /** How far each enabled mapping is behind, per shard (records behind, IteratorAge). */
   lag(uuid: string): ShardLag[] {
     return this.#runners.get(uuid)?.lag() ?? [];
+  }
+
+  /**
+   * Waits until the mapping has processed every record written to its stream before the call (drain.ts): what
+   * `tributary wait` and GET /_tributary/mappings/UUID/drained answer. Re-checked on the engine's own events
+   * (a checkpoint, a state change, a shard starting or finishing, a lag sample), never on a timer of its own.
+   * Resolves with `drained: false` and what is left when `signal` aborts first (the caller's timeout).
+   */
+  async drained(uuid: string, signal: AbortSignal): Promise<{ drained: boolean; recordsBehind: number }> {
+    const m = this.get(uuid);
+    const meta = this.#deps.streams.find(parseEventSourceArn(m.EventSourceArn)?.streamName ?? '');
+    // No stream: nothing was written that this mapping could process.
+    if (!meta) return { drained: true, recordsBehind: 0 };
+    const target = drainTarget(new RegistryStreamView(this.#deps.kinesis, meta));
+    const behind = (): number => {
+      const r = this.#runners.get(uuid);
+      return recordsBefore(
+        target,
+        r && r.generation === target.generation ? (shardId) => r.checkpoint(shardId) : undefined,
+      );
+    };
+    if (behind() === 0) return { drained: true, recordsBehind: 0 };
+    return new Promise((resolve) => {
+      const names = ['checkpoint', 'state', 'shard', 'lag'] as const;
+      const check = (e: { uuid: string }): void => {
+        if (e.uuid === uuid && behind() === 0) done(true);
+      };
+      const done = (drained: boolean): void => {
+        for (const n of names) this.off(n, check);
+        signal.removeEventListener('abort', onAbort);
+        resolve({ drained, recordsBehind: drained ? 0 : behind() });
+      };
+      const onAbort = (): void => done(false);
+      for (const n of names) this.on(n, check);
+      signal.addEventListener('abort', onAbort, { once: true });
+      if (signal.aborted) done(false);
+    });
   }
 
   /** A bug in the engine: logged once with the mapping (and shard), counted by the `bug` event. */

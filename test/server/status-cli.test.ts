@@ -9,7 +9,8 @@ import { PutRecordsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { CreateEventSourceMappingCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import type { App } from '../../src/app/app.js';
 import type { StatusReport } from '../../src/app/status-report.js';
-import { CLEAR, renderStatus, status, statusEndpoint } from '../../src/cli/status.js';
+import { serverEndpoint as statusEndpoint } from '../../src/cli/common.js';
+import { CLEAR, renderStatus, status } from '../../src/cli/status.js';
 import { kinesisClient, startTestServer } from '../harness/helpers.js';
 import {
   createRecordingFunction,

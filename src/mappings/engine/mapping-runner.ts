@@ -2,7 +2,7 @@ import type { ShardMeta } from '../../kinesis/model.js';
 import { parentsOf } from '../../kinesis/reshard.js';
 import type { Store } from '../../store/store.js';
 import type { StartingPosition } from '../model.js';
-import { Checkpoints } from './checkpoints.js';
+import { Checkpoints, type Checkpoint } from './checkpoints.js';
 import type { CompiledMapping } from './compiled-mapping.js';
 import type { EngineDeps } from './engine-deps.js';
 import { initialCheckpoints } from './initial-checkpoints.js';
@@ -145,6 +145,11 @@ export class MappingRunner implements AsyncDisposable {
         this.#d.setResult(this.#m.uuid, 'PROBLEM: Internal error (see server log)');
       },
     );
+  }
+
+  /** The shard's checkpoint: every record before its position is done (set, possibly not yet durable). */
+  checkpoint(shardId: string): Checkpoint | undefined {
+    return this.#cps.get(shardId);
   }
 
   /** How far the mapping is behind in each shard it has not finished. */
