@@ -45,7 +45,7 @@ async function fn(
 
 async function delivered(app: App, uuid: string, count: number): Promise<void> {
   while ((hooks(app).metricRecorder.mappings.get(uuid)?.records ?? 0) < count)
-    await once(app.mappings, 'batch');
+    await once(hooks(app).mappings, 'batch');
 }
 
 async function latency(app: App, k: KinesisClient, l: LambdaClient): Promise<void> {
@@ -65,7 +65,7 @@ export const handler = async (e) => { appendFileSync(process.env.OUT, Date.now()
       StartingPosition: 'LATEST',
     }),
   );
-  while (app.mappings.get(m.UUID!).State !== 'Enabled') await once(app.mappings, 'state');
+  while (hooks(app).mappings.get(m.UUID!).State !== 'Enabled') await once(hooks(app).mappings, 'state');
   const fromResponse: number[] = [];
   const fromRequest: number[] = [];
   const n = 300;
@@ -136,9 +136,9 @@ async function throughput(
     const n = hooks(app).metricRecorder.mappings.get(m.UUID!)?.records ?? 0;
     if (!quarter && n >= total / 4) quarter = { at: process.hrtime.bigint(), records: n };
   };
-  app.mappings.on('batch', onBatch);
+  hooks(app).mappings.on('batch', onBatch);
   await delivered(app, m.UUID!, total);
-  app.mappings.off('batch', onBatch);
+  hooks(app).mappings.off('batch', onBatch);
   const ended = process.hrtime.bigint();
   const secs = Number(ended - started) / 1e9;
   const sustained = quarter ? (total - quarter.records) / (Number(ended - quarter.at) / 1e9) : NaN;
@@ -162,7 +162,12 @@ async function idle(app: App, k: KinesisClient, l: LambdaClient): Promise<void> 
       }),
     );
   }
-  while (app.mappings.list().some((m) => m.State !== 'Enabled')) await once(app.mappings, 'state');
+  while (
+    hooks(app)
+      .mappings.list()
+      .some((m) => m.State !== 'Enabled')
+  )
+    await once(hooks(app).mappings, 'state');
   // The first second after Enabled holds the mappings' start-up work (first reads, first checkpoints): it is
   // printed on its own, and the idle cost is measured over the 5 s after it.
   const cpuShare = async (ms: number): Promise<number> => {

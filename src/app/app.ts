@@ -24,18 +24,17 @@ import type { CloudWatchOptions } from '../cloudwatch/options.js';
 import type { FanOutOptions } from '../kinesis/fan-out/options.js';
 import type { FunctionInvoker } from '../lambda/invoker.js';
 import type { Clock } from '../server/clock.js';
+import { testAccess } from '../server/test-access.js';
 
-/**
- * The key of an App's test-only accessor to its components whole (fleet, limiter, stream registry, metric store...).
- * Only `test/harness/hooks.ts` reads it, so that tests reach inside in one place and the App's public faces stay
- * what its users need.
- */
-export const testAccess = Symbol('tributary.testAccess');
+export { testAccess };
 
-/** The components whole, as the test harness sees them. */
+/** The components whole, as the test harness sees them (`testAccess`). */
 export interface AppInternals {
   readonly kinesis: Kinesis;
   readonly lambda: Lambda;
+  readonly mappings: Mappings;
+  readonly sqs: Sqs;
+  readonly sns: Sns;
   readonly cloudwatch: CloudWatch;
 }
 
@@ -43,10 +42,7 @@ export interface AppInternals {
 export interface App extends AsyncDisposable {
   readonly ctx: AppContext;
   readonly endpoint: string;
-  readonly mappings: Mappings;
   readonly metrics: Registry;
-  readonly sqs: Sqs;
-  readonly sns: Sns;
   /** Functions as their callers see them: invoke one, look one up. */
   readonly lambda: FunctionInvoker;
   /** Test-only: see `testAccess`. */
@@ -209,18 +205,6 @@ async function startOn(
   }
   state = 'ready';
 
-  /** Resolves when no invocation runs: sync Invokes, Event invocations and mapping batches alike hold a slot. */
-  const invocationsDone = (): Promise<void> =>
-    new Promise((resolve) => {
-      const check = (): void => {
-        if (lambda.limiter.inFlight() > 0) return;
-        lambda.limiter.off('released', check);
-        resolve();
-      };
-      lambda.limiter.on('released', check);
-      check();
-    });
-
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> =>
     (closing ??= (async () => {
@@ -229,8 +213,8 @@ async function startOn(
       // Gracefully, within the shutdown timeout: mappings start no new batch and flush their checkpoints once their
       // batches in flight are done; no queued Event invocation starts; requests and invocations in flight finish.
       const mappingsClosed = mappings.close();
-      lambda.asyncInvocations.close();
-      const drained = Promise.all([mappingsClosed, listener.drain(), invocationsDone()]);
+      lambda.stopAsyncInvocations();
+      const drained = Promise.all([mappingsClosed, listener.drain(), lambda.invocationsDone()]);
       let timer: NodeJS.Timeout | undefined;
       const inTime = await Promise.race([
         drained.then(() => true),
@@ -242,7 +226,7 @@ async function startOn(
       await listener.close();
       if (!inTime) {
         log.warn(
-          { shutdownTimeoutMs: options.shutdownTimeoutMs, invocations: lambda.limiter.inFlight() },
+          { shutdownTimeoutMs: options.shutdownTimeoutMs, invocations: lambda.inFlight() },
           'shutdown timeout: stopping the invocations still running',
         );
         // Lambda first: its workers are killed, so the invocations still running end (as failures) and the mapping
@@ -262,12 +246,9 @@ async function startOn(
   return {
     ctx,
     endpoint,
-    mappings,
     metrics,
-    sqs,
-    sns,
     lambda,
-    [testAccess]: { kinesis, lambda, cloudwatch },
+    [testAccess]: { kinesis, lambda, mappings, sqs, sns, cloudwatch },
     get state() {
       return state;
     },

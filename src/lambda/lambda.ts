@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { rm } from 'node:fs/promises';
 import type { Registry } from 'prom-client';
 import type { AppContext, Component } from '../server/context.js';
+import { testAccess } from '../server/test-access.js';
 import type { RestRoutes } from '../server/protocols/rest-json.js';
 import { WorkerFleet } from '../runtime/worker-fleet.js';
 import { AsyncInvocations } from './async-invocations.js';
@@ -22,8 +23,22 @@ import { registerWorkerMetrics } from './worker-metrics.js';
 export interface Lambda extends Component, FunctionInvoker {
   /** Its part of the Lambda REST API (the function routes): see `lambdaRestService`. */
   readonly lambdaRoutes: RestRoutes;
+  /** Functions' lifecycle, invocations, workers and log lines (CloudWatch's Lambda metrics read them). */
   readonly events: EventEmitter<LambdaEvents>;
+  /** The functions (`tributary status` lists them). */
   readonly functions: FunctionRegistry;
+  /** How many invocations run now: sync Invokes, Event invocations and mapping batches alike. */
+  inFlight(): number;
+  /** Resolves once no invocation runs (the graceful shutdown waits for it). */
+  invocationsDone(): Promise<void>;
+  /** Starts no more queued Event invocations (the graceful shutdown's first step; `close` does it too). */
+  stopAsyncInvocations(): void;
+  /** Test-only: the parts tests observe and steer, read by `test/harness/hooks.ts`. */
+  readonly [testAccess]: LambdaInternals;
+}
+
+/** The Lambda component's parts, as the test harness sees them. */
+export interface LambdaInternals {
   readonly limiter: ConcurrencyLimiter;
   readonly fleet: WorkerFleet;
   readonly logs: FunctionLogs;
@@ -182,12 +197,19 @@ export function createLambda(app: AppContext, opts: LambdaOptions, metrics: Regi
     lookup,
     events,
     functions,
-    limiter,
-    fleet,
-    logs,
-    asyncInvocations,
-    options,
-    root: code.root,
+    inFlight: () => limiter.inFlight(),
+    invocationsDone: () =>
+      new Promise((resolve) => {
+        const check = (): void => {
+          if (limiter.inFlight() > 0) return;
+          limiter.off('released', check);
+          resolve();
+        };
+        limiter.on('released', check);
+        check();
+      }),
+    stopAsyncInvocations: () => asyncInvocations.close(),
+    [testAccess]: { limiter, fleet, logs, asyncInvocations, options, root: code.root },
     async start() {
       await functions.start();
       asyncInvocations.start();

@@ -16,6 +16,7 @@ import {
   recordsDelivered,
 } from '../mappings/mapping-fixtures.js';
 import { cloudWatchClient, iso, TestClock } from './cloudwatch-fixtures.js';
+import { hooks } from '../harness/hooks.js';
 
 const MIN = 60_000;
 const BACKLOG = 30;
@@ -56,7 +57,7 @@ describe('IteratorAge of a slow function', () => {
       }),
     );
     let batches = 0;
-    app.mappings.on('batch', (e) => {
+    hooks(app).mappings.on('batch', (e) => {
       // Recorded by the metrics listener (registered first) before the clock moves on.
       if (
         e.uuid === uuid &&

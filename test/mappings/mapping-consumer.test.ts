@@ -115,10 +115,10 @@ describe('a mapping on an enhanced fan-out consumer', () => {
     const onShard = (e: { uuid: string; status: string }): void => {
       if (e.uuid === m.UUID && e.status === 'started') starts++;
     };
-    app.mappings.on('shard', onShard);
+    hooks(app).mappings.on('shard', onShard);
     await k.send(new DeregisterStreamConsumerCommand({ ConsumerARN: consumerArn }));
     await waitFor(
-      () => app.mappings.get(m.UUID!).LastProcessingResult === 'PROBLEM: Stream consumer not found',
+      () => hooks(app).mappings.get(m.UUID!).LastProcessingResult === 'PROBLEM: Stream consumer not found',
       10_000,
       'PROBLEM result',
     );
@@ -131,7 +131,7 @@ describe('a mapping on an enhanced fan-out consumer', () => {
         ScalingType: 'UNIFORM_SCALING',
       }),
     );
-    app.mappings.off('shard', onShard);
+    hooks(app).mappings.off('shard', onShard);
     assert.equal(starts, 0, 'the shard is not restarted while its consumer is gone');
   });
 

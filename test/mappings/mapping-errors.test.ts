@@ -161,7 +161,7 @@ describe('mapping error handling', () => {
     await put(k, s.id, ['d']);
     await nextDiscard(app, s.uuid);
     assert.equal(s.fn.invokes().length, 6);
-    assert.equal(app.mappings.get(s.uuid).LastProcessingResult, 'PROBLEM: Function call failed');
+    assert.equal(hooks(app).mappings.get(s.uuid).LastProcessingResult, 'PROBLEM: Function call failed');
   });
 
   it('BisectBatchOnFunctionError isolates one poison record in a batch of 8; every good record is processed', async () => {

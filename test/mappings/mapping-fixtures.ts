@@ -30,7 +30,7 @@ export async function mappingEvent<E extends keyof MappingEvents>(
   timeoutMs = 20_000,
 ): Promise<MappingEvents[E][0]> {
   const [e] = await eventMatching<MappingEvents[E]>(
-    app.mappings as unknown as EventEmitter,
+    hooks(app).mappings as unknown as EventEmitter,
     name,
     (...args) => accept(args[0]),
     timeoutMs,
@@ -205,7 +205,9 @@ export async function mappingState(
   state: MappingState,
   timeoutMs = 10_000,
 ): Promise<void> {
-  const current = app.mappings.list().find((m) => m.UUID === uuid);
+  const current = hooks(app)
+    .mappings.list()
+    .find((m) => m.UUID === uuid);
   if (current?.State === state) return;
   // A deleted mapping is gone once Deleting finishes.
   if (state === 'Deleting' && current === undefined) return;
@@ -223,7 +225,7 @@ export async function recordsDelivered(
   if (done()) return;
   await new Promise<void>((resolve, reject) => {
     const t = setTimeout(() => {
-      app.mappings.off('batch', on);
+      hooks(app).mappings.off('batch', on);
       reject(
         new Error(
           `timed out: ${hooks(app).metricRecorder.mappings.get(uuid)?.records ?? 0}/${count} records delivered`,
@@ -234,11 +236,11 @@ export async function recordsDelivered(
       // Metrics listeners run before this one (registered first), so totals are current.
       if (done()) {
         clearTimeout(t);
-        app.mappings.off('batch', on);
+        hooks(app).mappings.off('batch', on);
         resolve();
       }
     };
-    app.mappings.on('batch', on);
+    hooks(app).mappings.on('batch', on);
   });
 }
 

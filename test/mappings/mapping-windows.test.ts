@@ -16,6 +16,7 @@ import {
   type RecordingFunction,
   withMappingServer,
 } from './mapping-fixtures.js';
+import { hooks } from '../harness/hooks.js';
 
 interface WindowEvent {
   Records: RecordedInvoke['event']['Records'];
@@ -156,11 +157,11 @@ describe('tumbling windows', () => {
     const discarded = new Promise<number>((resolve) => {
       const on = (e: { uuid: string; records: number }): void => {
         if (e.uuid === m.UUID) {
-          app.mappings.off('discard', on);
+          hooks(app).mappings.off('discard', on);
           resolve(e.records);
         }
       };
-      app.mappings.on('discard', on);
+      hooks(app).mappings.on('discard', on);
     });
     await putValues('winrbif', [10, 20, 30, 40]);
     assert.equal(

@@ -36,6 +36,7 @@ import {
   xml1,
   rejects,
 } from './sqs-sns-helpers.js';
+import { hooks } from '../harness/hooks.js';
 
 for (const handler of sdkHandlers) {
   describe(`SNS API over the query protocol (@aws-sdk/client-sns, ${handler} handler)`, () => {
@@ -324,7 +325,11 @@ for (const handler of sdkHandlers) {
     it('wakes a long poll on the subscribed queue', async () => {
       const { TopicArn, QueueUrl } = await wired('poll');
       const poll = sqs.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 20 }));
-      await waitFor(() => app.sqs.queues.byName('poll-queue')?.waiters.size === 1, 5000, 'a waiting receive');
+      await waitFor(
+        () => hooks(app).sqs.queues.byName('poll-queue')?.waiters.size === 1,
+        5000,
+        'a waiting receive',
+      );
       const t0 = Date.now();
       await sns.send(new PublishCommand({ TopicArn, Message: 'fan-out' }));
       const r = await poll;

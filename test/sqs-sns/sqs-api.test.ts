@@ -26,6 +26,7 @@ import {
 import type { App } from '../../src/app/app.js';
 import { startTestServer } from '../harness/helpers.js';
 import { jsonPost, queueArnOf, sdkHandlers, sqsClient, rejects } from './sqs-sns-helpers.js';
+import { hooks } from '../harness/hooks.js';
 
 const md5 = (s: string): string => createHash('md5').update(s).digest('hex');
 
@@ -460,7 +461,7 @@ for (const handler of sdkHandlers) {
     it('a message received with VisibilityTimeout 0 can be received again at once', async () => {
       const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: `vt0-${handler}` }));
       await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'again' }));
-      const q = app.sqs.queues.byName(`vt0-${handler}`)!;
+      const q = hooks(app).sqs.queues.byName(`vt0-${handler}`)!;
       // Two receives in one turn of the event loop: no timer can run between them.
       const first = q.take(1, 0);
       const second = q.take(1, 0);

@@ -10,6 +10,7 @@ import {
 import type { App } from '../../src/app/app.js';
 import { startTestServer, waitFor } from '../harness/helpers.js';
 import { sqsClient } from './sqs-sns-helpers.js';
+import { hooks } from '../harness/hooks.js';
 
 describe('SQS long polling and visibility timeouts', () => {
   let app: App;
@@ -23,7 +24,7 @@ describe('SQS long polling and visibility timeouts', () => {
     await app.close();
   });
 
-  const waitersOf = (name: string): number => app.sqs.queues.byName(name)?.waiters.size ?? -1;
+  const waitersOf = (name: string): number => hooks(app).sqs.queues.byName(name)?.waiters.size ?? -1;
 
   it('wakes a waiting ReceiveMessage as soon as a message is sent, long before its WaitTimeSeconds', async () => {
     const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'wake' }));
@@ -147,7 +148,7 @@ describe('SQS long polls and server shutdown', () => {
       .send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 20 }))
       .catch((e: unknown) => e);
     await waitFor(
-      () => app.sqs.queues.byName('shutdown')?.waiters.size === 1,
+      () => hooks(app).sqs.queues.byName('shutdown')?.waiters.size === 1,
       5000,
       'the receive to be waiting',
     );

@@ -5,6 +5,7 @@ import type { App } from '../../src/app/app.js';
 import type { ApiRequest } from '../../src/server/http-types.js';
 import { startTestServer, waitFor } from '../harness/helpers.js';
 import { queryPost, xml1, xmlAll } from './sqs-sns-helpers.js';
+import { hooks } from '../harness/hooks.js';
 
 const V = { Version: '2012-11-05' };
 
@@ -173,7 +174,11 @@ describe('SQS over the query protocol', () => {
       QueueUrl: queueUrl,
       WaitTimeSeconds: '20',
     });
-    await waitFor(() => app.sqs.queues.byName('legacy')?.waiters.size === 1, 5000, 'a waiting receive');
+    await waitFor(
+      () => hooks(app).sqs.queues.byName('legacy')?.waiters.size === 1,
+      5000,
+      'a waiting receive',
+    );
     const t0 = Date.now();
     await queryPost(app, { Action: 'SendMessage', ...V, QueueUrl: queueUrl, MessageBody: 'woken' });
     const r = await poll;
@@ -247,8 +252,8 @@ describe('SQS over the query protocol', () => {
       host: 'localhost',
       requestId: 'r',
     });
-    const sqsQuery = app.sqs.services.find((s) => s.name === 'sqs-query')!;
-    const sns = app.sns.services[0]!;
+    const sqsQuery = hooks(app).sqs.services.find((s) => s.name === 'sqs-query')!;
+    const sns = hooks(app).sns.services[0]!;
     const cases: Array<[Record<string, string>, boolean, boolean]> = [
       [{ Action: 'SendMessage', Version: '2012-11-05' }, true, false],
       [{ Action: 'SendMessage' }, true, false],

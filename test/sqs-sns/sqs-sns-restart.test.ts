@@ -20,6 +20,7 @@ import {
 import type { App } from '../../src/app/app.js';
 import { startTestServer, tempDir } from '../harness/helpers.js';
 import { queueArnOf, snsClient, sqsClient } from './sqs-sns-helpers.js';
+import { hooks } from '../harness/hooks.js';
 
 describe('SQS and SNS survive a restart (lmdb store)', () => {
   const dataDir = tempDir('tributary-sqs-restart-');
@@ -150,8 +151,8 @@ describe('SQS and SNS survive a restart (lmdb store)', () => {
       const sqs = sqsClient(app);
       const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'failures' }));
       const arn = await queueArnOf(sqs, QueueUrl!);
-      assert.equal(app.sqs.exists(arn), true);
-      await app.sqs.sendMessage(arn, '{"requestContext":{"condition":"RetryAttemptsExhausted"}}');
+      assert.equal(hooks(app).sqs.exists(arn), true);
+      await hooks(app).sqs.sendMessage(arn, '{"requestContext":{"condition":"RetryAttemptsExhausted"}}');
       sqs.destroy();
     });
     await withApp(async (app) => {
