@@ -92,6 +92,8 @@ export interface StartHooks {
    * minutes. @default Date.now
    */
   metricsClock?: () => number;
+  /** The random source Lambda alias routing (AdditionalVersionWeights) draws from, in [0, 1). @default Math.random */
+  aliasRandom?: () => number;
   /** MaximumRecordAgeInSeconds is applied as if it were this many times smaller (>= 1). @default 1 */
   recordAgeScale?: number;
 }
@@ -143,7 +145,7 @@ async function startOn(
   // Construction order is dependency order: each component gets the ones it calls, already built.
   const kinesis = createKinesis(ctx, { fanOut: opts.fanOut, clock: opts.testHooks?.kinesisClock });
   const sqs = createSqs(ctx);
-  const lambda = createLambda(ctx, opts.lambda ?? {}, metrics);
+  const lambda = createLambda(ctx, opts.lambda ?? {}, metrics, { aliasRandom: opts.testHooks?.aliasRandom });
   const sns = createSns(ctx, { sqs, invoker: lambda });
   const mappings = new Mappings(ctx, {
     streams: kinesis.streams,

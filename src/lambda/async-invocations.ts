@@ -20,6 +20,10 @@ interface QueuedEvent {
   /** Base64 payload. */
   payload: string;
   clientContext?: string;
+  /** The published version to run (a version or alias was invoked); absent for $LATEST. */
+  version?: string;
+  /** The ARN as invoked (qualified by alias or version), for the function's context. */
+  invokedArn?: string;
   /** Attempts already made. */
   attempts: number;
   enqueuedAt: number;
@@ -86,7 +90,12 @@ export class AsyncInvocations {
   }
 
   /** Accepts an Event invocation (durably) and returns its request id. */
-  async enqueue(r: FunctionRecord, payload: Buffer, clientContext?: string): Promise<string> {
+  async enqueue(
+    r: FunctionRecord,
+    payload: Buffer,
+    clientContext?: string,
+    invokedArn?: string,
+  ): Promise<string> {
     if (payload.length > MAX_ASYNC_PAYLOAD_BYTES) {
       throw RequestEntityTooLarge(
         `${payload.length} byte payload is too large for the Event invocation type (limit ${MAX_ASYNC_PAYLOAD_BYTES} bytes)`,
@@ -100,6 +109,8 @@ export class AsyncInvocations {
       enqueuedAt: Date.now(),
     };
     if (clientContext !== undefined) ev.clientContext = clientContext;
+    if (r.version !== undefined) ev.version = r.version;
+    if (invokedArn !== undefined) ev.invokedArn = invokedArn;
     const seq = await this.#persist(ev);
     this.#push({ seq, ev });
     this.#pump(r.name);
@@ -153,13 +164,21 @@ export class AsyncInvocations {
     if (this.#closed) return;
     const q = this.#queues.get(functionName);
     while (q && q.length > 0) {
-      const record = this.#registry.get(functionName);
-      if (!record) {
+      const latest = this.#registry.get(functionName);
+      if (!latest) {
         this.#background(this.dropFunction(functionName));
         return;
       }
-      if (record.state !== 'Active') return;
+      if (latest.state !== 'Active') return;
       const head = q[0]!;
+      const record =
+        head.ev.version === undefined ? latest : this.#registry.versionRecord(latest, head.ev.version);
+      if (!record) {
+        // Its version was deleted meanwhile.
+        q.shift();
+        this.#background(this.#finish(head, 'deleted'));
+        continue;
+      }
       if (Date.now() - head.ev.enqueuedAt > this.#opts.asyncMaxEventAgeMs) {
         q.shift();
         this.#background(this.#finish(head, 'expired'));
@@ -180,6 +199,7 @@ export class AsyncInvocations {
       requestId: p.ev.requestId,
       clientContext: p.ev.clientContext,
       attempt,
+      invokedArn: p.ev.invokedArn,
     });
     if (this.#closed) return;
     if (result.status === 'success') {

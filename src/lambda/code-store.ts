@@ -70,8 +70,11 @@ export class CodeStore {
     await rm(join(this.root, 'code', functionName), { recursive: true, force: true });
   }
 
-  /** Deletes code no record points at (left by a crash between unpacking and saving the record). */
-  async collectGarbage(live: ReadonlyMap<string, string>): Promise<void> {
+  /**
+   * Deletes code no record points at (left by a crash between unpacking and saving the record). `live`: the code
+   * ids each function's $LATEST and published versions run.
+   */
+  async collectGarbage(live: ReadonlyMap<string, ReadonlySet<string>>): Promise<void> {
     const codeRoot = join(this.root, 'code');
     for (const fn of await readdir(codeRoot).catch(() => [] as string[])) {
       const keep = live.get(fn);
@@ -80,7 +83,7 @@ export class CodeStore {
         continue;
       }
       for (const entry of await readdir(join(codeRoot, fn)).catch(() => [] as string[])) {
-        if (entry !== keep && entry !== `${keep}.zip`)
+        if (!keep.has(entry) && !keep.has(entry.replace(/\.zip$/, '')))
           await rm(join(codeRoot, fn, entry), { recursive: true, force: true });
       }
     }

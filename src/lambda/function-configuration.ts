@@ -18,7 +18,7 @@ export function functionConfiguration(
     MemorySize: r.memorySize,
     LastModified: r.lastModified,
     CodeSha256: r.codeSha256,
-    Version: '$LATEST',
+    Version: r.version ?? '$LATEST',
     TracingConfig: { Mode: 'PassThrough' },
     RevisionId: r.revisionId,
     State: r.state,

@@ -6,56 +6,33 @@ import { TransitionScheduler } from '../server/transitions.js';
 import type { FunctionSpec } from '../runtime/invocation.js';
 import type { CodeStore } from './code-store.js';
 import { functionArn, parseFunctionName } from './function-names.js';
-import { functionNotFound, ResourceConflict, PreconditionFailed } from './lambda-errors.js';
+import { functionNotFound, InvalidParameterValue, ResourceConflict, checkRevision } from './lambda-errors.js';
 import {
   FUNCTION_NS,
+  type AliasRecord,
   lastModifiedNow,
   type FunctionRecord,
   type FunctionState,
   type LastUpdateStatus,
+  type ConfigurationPatch,
+  type NewFunction,
   type PolicyStatement,
 } from './model.js';
+import type { PerFunctionDocs } from './per-function-docs.js';
+import { Versions, withPolicy, type PublishRequest, type Target } from './versions.js';
 import type { UnzipLimits } from './unzip.js';
 
 export interface RegistryEvents {
   created: [FunctionRecord];
   updated: [FunctionRecord];
-  deleted: [FunctionRecord];
+  /** The function and its published versions (whose code goes too). */
+  deleted: [FunctionRecord, FunctionRecord[]];
+  /** A published version was deleted (DeleteFunction with its number). */
+  versionDeleted: [FunctionRecord];
   stateChanged: [
     { functionName: string; state: FunctionState; lastUpdateStatus: LastUpdateStatus | undefined },
   ];
 }
-
-/** The configuration CreateFunction sets (code comes separately). */
-export type NewFunction = Pick<
-  FunctionRecord,
-  | 'name'
-  | 'runtime'
-  | 'handler'
-  | 'role'
-  | 'description'
-  | 'timeout'
-  | 'memorySize'
-  | 'environment'
-  | 'tags'
-  | 'architectures'
-  | 'ephemeralStorageMb'
->;
-
-/** What UpdateFunctionConfiguration may change. */
-export type ConfigurationPatch = Partial<
-  Pick<
-    FunctionRecord,
-    | 'runtime'
-    | 'handler'
-    | 'role'
-    | 'description'
-    | 'timeout'
-    | 'memorySize'
-    | 'environment'
-    | 'ephemeralStorageMb'
-  >
->;
 
 const PENDING_REASON = 'The function is being created.';
 
@@ -74,6 +51,10 @@ export class FunctionRegistry extends EventEmitter<RegistryEvents> {
   readonly #locked = new Set<string>();
   readonly #transitions: TransitionScheduler;
   #reservedTotal = 0;
+  /** Published versions and aliases. */
+  readonly #versions: Versions;
+  /** Other per-function documents deleted with the function (event invoke configs...). */
+  readonly #dependents: PerFunctionDocs<unknown>[] = [];
 
   constructor(app: AppContext, code: CodeStore, limits: UnzipLimits, clock: Clock = systemClock) {
     super();
@@ -86,6 +67,7 @@ export class FunctionRegistry extends EventEmitter<RegistryEvents> {
       delayMs: () => app.options.transitionDelayMs,
       onError: (err) => app.log.error({ err }, 'lambda state transition failed'),
     });
+    this.#versions = new Versions(app.store);
     for (const { doc } of app.store.listDocs<FunctionRecord>(FUNCTION_NS)) {
       this.#records.set(doc.name, doc);
       this.#reservedTotal += doc.reservedConcurrency ?? 0;
@@ -103,8 +85,31 @@ export class FunctionRegistry extends EventEmitter<RegistryEvents> {
       if (r.state === 'Pending' || r.lastUpdateStatus === 'InProgress')
         await this.#activate(r.name, r.revisionId);
     }
-    const live = new Map([...this.#records.values()].map((r) => [r.name, r.codeId]));
+    const live = new Map([...this.#records.values()].map((r) => [r.name, new Set([r.codeId])]));
+    for (const [fn, v] of this.versions.entries()) live.get(fn)?.add(v.codeId);
     await this.#code.collectGarbage(live);
+  }
+
+  /** Published versions, per function. */
+  get versions(): PerFunctionDocs<FunctionRecord> {
+    return this.#versions.versions;
+  }
+
+  get aliases(): PerFunctionDocs<AliasRecord> {
+    return this.#versions.aliases;
+  }
+
+  /** Documents kept per function that go when the function is deleted. */
+  addDependent(docs: PerFunctionDocs<unknown>): void {
+    this.#dependents.push(docs);
+  }
+
+  /** Code directories some version of some function still runs ($LATEST's and published ones). */
+  codeDirsReferenced(): Set<string> {
+    const dirs = new Set<string>();
+    for (const r of this.#records.values()) dirs.add(this.#code.dir(r.name, r.codeId));
+    for (const [fn, v] of this.versions.entries()) dirs.add(this.#code.dir(fn, v.codeId));
+    return dirs;
   }
 
   close(): void {
@@ -124,38 +129,69 @@ export class FunctionRegistry extends EventEmitter<RegistryEvents> {
   }
 
   /**
-   * The function a FunctionName parameter (name, ARN or partial ARN, optionally qualified) refers to, or
-   * undefined. Only `$LATEST` exists (versions are not published), so any other qualifier finds nothing.
+   * What a FunctionName parameter (name, ARN or partial ARN, optionally qualified) and Qualifier address, or
+   * undefined when the function, version or alias does not exist. A qualifier in the name and a different
+   * Qualifier is AWS's InvalidParameterValueException.
    */
-  resolve(nameOrArn: string, qualifier?: string): FunctionRecord | undefined {
+  resolve(nameOrArn: string, qualifier?: string): Target | undefined {
     const p = parseFunctionName(nameOrArn);
     if (!p) return undefined;
     if (p.account !== undefined && p.account !== this.#app.options.account) return undefined;
     if (p.region !== undefined && p.region !== this.#app.options.region) return undefined;
+    if (qualifier !== undefined && p.qualifier !== undefined && qualifier !== p.qualifier) {
+      throw InvalidParameterValue(
+        'The derived qualifier from the function name does not match the specified qualifier.',
+      );
+    }
     const q = qualifier ?? p.qualifier;
-    if (q !== undefined && q !== '$LATEST') return undefined;
-    return this.#records.get(p.name);
+    const latest = this.#records.get(p.name);
+    return latest ? this.#versions.target(latest, q, this.arn(p.name, q)) : undefined;
   }
 
   /** Like `resolve`, but throws AWS's ResourceNotFoundException naming the ARN it looked for. */
-  require(nameOrArn: string, qualifier?: string): FunctionRecord {
-    const r = this.resolve(nameOrArn, qualifier);
-    if (r) return r;
+  require(nameOrArn: string, qualifier?: string): Target {
+    const t = this.resolve(nameOrArn, qualifier);
+    if (t) return t;
     const p = parseFunctionName(nameOrArn);
     const name = p?.name ?? nameOrArn;
     throw functionNotFound(this.arn(name, qualifier ?? p?.qualifier));
   }
 
+  /**
+   * For the operations that only act on `$LATEST` or the function as a whole (UpdateFunctionCode and
+   * -Configuration, concurrency, tags): the function's record; a version or alias in the name is refused as AWS
+   * refuses it.
+   */
+  requireLatest(nameOrArn: string): FunctionRecord {
+    const t = this.require(nameOrArn);
+    if (t.version !== '$LATEST' || (t.qualifier !== undefined && t.qualifier !== '$LATEST')) {
+      throw InvalidParameterValue('Current operation does not support versions other than $LATEST');
+    }
+    return t.record;
+  }
+
+  /** `$LATEST` or a published version's snapshot, with the function-wide settings of `$LATEST`. */
+  versionRecord(latest: FunctionRecord, version: string): FunctionRecord | undefined {
+    return this.#versions.record(latest, version);
+  }
+
+  /** The version an invoke of `t` runs (an alias's weights pick, see Versions.pick). */
+  pick(t: Target, random: () => number): { record: FunctionRecord; version: string } {
+    const latest = this.#records.get(t.record.name);
+    return latest ? this.#versions.pick(latest, t, random) : { record: t.record, version: t.version };
+  }
+
   /** The immutable snapshot worker pools run (same object until the function changes). */
   spec(r: FunctionRecord): FunctionSpec {
-    const key = `${r.name}#${r.revisionId}`;
-    let s = this.#specs.get(r.name);
+    const version = r.version ?? '$LATEST';
+    const key = `${r.name}:${version}#${r.revisionId}`;
+    let s = this.#specs.get(`${r.name}:${version}`);
     if (s?.key !== key) {
       s = {
         key,
         functionName: r.name,
-        functionArn: this.arn(r.name),
-        version: '$LATEST',
+        functionArn: this.arn(r.name, r.version),
+        version,
         runtime: r.runtime,
         handler: r.handler,
         codeDir: this.#code.dir(r.name, r.codeId),
@@ -163,7 +199,7 @@ export class FunctionRegistry extends EventEmitter<RegistryEvents> {
         timeoutSeconds: r.timeout,
         environment: { ...(r.environment ?? {}) },
       };
-      this.#specs.set(r.name, s);
+      this.#specs.set(`${r.name}:${version}`, s);
     }
     return s;
   }
@@ -242,15 +278,80 @@ export class FunctionRegistry extends EventEmitter<RegistryEvents> {
     return structuredClone(next);
   }
 
-  /** Replaces the policy statements. Like reserved concurrency, not an update: code and workers are untouched. */
-  async setPolicy(name: string, policy: PolicyStatement[]): Promise<FunctionRecord> {
+  /**
+   * Replaces the policy statements of what `t` addresses ($LATEST, a version or an alias each have their own, as
+   * in AWS). Like reserved concurrency, not an update: code and workers are untouched.
+   */
+  async setPolicy(t: Target, policy: PolicyStatement[]): Promise<void> {
+    if (await this.#versions.setPolicy(t, policy)) return;
+    const name = t.record.name;
     const current = this.#records.get(name);
     if (!current) throw functionNotFound(this.arn(name));
-    const next: FunctionRecord = { ...current, policy };
-    if (policy.length === 0) delete next.policy;
+    const next = withPolicy(current, policy);
     this.#records.set(name, next);
     await this.#app.store.putDoc(FUNCTION_NS, name, next);
-    return structuredClone(next);
+  }
+
+  policyOf(t: Target): PolicyStatement[] {
+    return this.#versions.policyOf(t);
+  }
+
+  /**
+   * PublishVersion: a snapshot of $LATEST's code and configuration as the next version number. Nothing changed
+   * since the last version: that version is returned, none is created (AWS's rule). `codeSha256` and
+   * `revisionId` are preconditions on $LATEST.
+   */
+  async publish(name: string, req: PublishRequest): Promise<FunctionRecord> {
+    const current = this.#lockForUpdate(name, req.revisionId);
+    try {
+      if (req.codeSha256 !== undefined && req.codeSha256 !== current.codeSha256) {
+        throw InvalidParameterValue(
+          `CodeSHA256 (${req.codeSha256}) is different from current CodeSHA256 in $LATEST (${current.codeSha256}). Please try again with the CodeSHA256 in $LATEST.`,
+        );
+      }
+      const last = current.lastVersion;
+      if (last !== undefined && current.publishedRevisionId === current.revisionId) {
+        const existing = this.versionRecord(current, String(last));
+        if (existing) return structuredClone(existing);
+      }
+      const number = (last ?? 0) + 1;
+      const snapshot = this.#versions.snapshot(
+        current,
+        number,
+        randomUUID(),
+        lastModifiedNow(),
+        req.description,
+      );
+      // The version first: a crash in between leaves a version $LATEST does not count yet, whose number the next
+      // publish overwrites with a fresh snapshot — never a number counted twice.
+      await this.versions.put(name, snapshot.version!, snapshot);
+      const next: FunctionRecord = {
+        ...current,
+        lastVersion: number,
+        publishedRevisionId: current.revisionId,
+      };
+      this.#records.set(name, next);
+      await this.#app.store.putDoc(FUNCTION_NS, name, next);
+      return structuredClone(this.versionRecord(next, snapshot.version!)!);
+    } finally {
+      this.#locked.delete(name);
+    }
+  }
+
+  /** DeleteFunction with a version number: refused while an alias points at it (AWS's rule). */
+  async deleteVersion(name: string, version: string): Promise<FunctionRecord> {
+    const v = this.versions.get(name, version);
+    if (!v) throw functionNotFound(this.arn(name, version));
+    const using = this.#versions.aliasesUsing(name, version);
+    if (using.length > 0) {
+      throw ResourceConflict(
+        `Unable to delete version because the following aliases reference it: [${using.join(', ')}]`,
+      );
+    }
+    await this.versions.delete(name, version);
+    this.#specs.delete(`${name}:${version}`);
+    this.emit('versionDeleted', structuredClone(v));
+    return v;
   }
 
   async delete(name: string): Promise<FunctionRecord> {
@@ -259,12 +360,16 @@ export class FunctionRegistry extends EventEmitter<RegistryEvents> {
     if (this.#locked.has(name)) throw this.#updateInProgress(name);
     this.#locked.add(name);
     try {
+      // Versions, aliases and the rest first: a crash part-way leaves the function, which a retry deletes.
+      const versions = this.versions.all(name);
+      await this.#versions.deleteFunction(name);
+      for (const d of this.#dependents) await d.deleteFunction(name);
       await this.#app.store.deleteDoc(FUNCTION_NS, name);
       const deleted = this.#records.get(name);
       this.#records.delete(name);
       this.#reservedTotal -= deleted?.reservedConcurrency ?? 0;
-      this.#specs.delete(name);
-      this.emit('deleted', structuredClone(current));
+      for (const k of [...this.#specs.keys()]) if (k.startsWith(`${name}:`)) this.#specs.delete(k);
+      this.emit('deleted', structuredClone(current), versions);
       return current;
     } finally {
       this.#locked.delete(name);
@@ -277,11 +382,7 @@ export class FunctionRegistry extends EventEmitter<RegistryEvents> {
     if (this.#locked.has(name) || current.lastUpdateStatus === 'InProgress' || current.state === 'Pending') {
       throw this.#updateInProgress(name);
     }
-    if (revisionId !== undefined && revisionId !== current.revisionId) {
-      throw PreconditionFailed(
-        'The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id',
-      );
-    }
+    checkRevision(revisionId, current.revisionId);
     this.#locked.add(name);
     return current;
   }

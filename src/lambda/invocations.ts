@@ -23,6 +23,8 @@ export interface RunOptions {
   requestId?: string;
   /** 1 for the first attempt. */
   attempt?: number;
+  /** The ARN the caller invoked (qualified with an alias or version if it was): the worker's invokedFunctionArn. */
+  invokedArn?: string;
 }
 
 /** Random bytes drawn in bulk: one `randomBytes` call per invoke cost more than the rest of the trace id. */
@@ -113,7 +115,7 @@ export class Invocations {
       result = await this.#fleet.run(this.#registry.spec(r), {
         requestId,
         payload: payload.length === 0 ? Buffer.from('{}') : payload,
-        invokedFunctionArn: this.#registry.arn(functionName),
+        invokedFunctionArn: opts.invokedArn ?? this.#registry.arn(functionName, r.version),
         traceId: traceId(),
         clientContext: opts.clientContext,
         tail: opts.tail === true,

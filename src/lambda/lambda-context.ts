@@ -20,6 +20,8 @@ export interface LambdaContext {
   limiter: ConcurrencyLimiter;
   /** New code replaced `oldCodeId`: delete it once no worker runs it. */
   codeReplaced(functionName: string, oldCodeId: string): void;
+  /** Where alias routing draws from: a number in [0, 1) (Math.random; tests inject a seeded one). */
+  random: () => number;
   /** Path of a function's uploaded zip. */
   codePath(functionName: string, codeId: string): string;
 }

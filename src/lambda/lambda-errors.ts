@@ -28,3 +28,12 @@ export const TooManyRequests = (reason: ThrottleReason): AwsError =>
 export function functionNotFound(arn: string): AwsError {
   return ResourceNotFound(`Function not found: ${arn}`);
 }
+
+/** A RevisionId precondition that does not hold (AWS's message names both APIs that return one). */
+export function checkRevision(expected: string | undefined, actual: string): void {
+  if (expected !== undefined && expected !== actual) {
+    throw PreconditionFailed(
+      'The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id',
+    );
+  }
+}

@@ -10,6 +10,7 @@ import { CodeStore } from './code-store.js';
 import { ConcurrencyLimiter } from './concurrency.js';
 import { FunctionLogs } from './function-logs.js';
 import { FunctionRegistry } from './function-registry.js';
+import type { Target } from './versions.js';
 import { Invocations } from './invocations.js';
 import type { FunctionInfo, FunctionInvoker, InvokeResult } from './invoker.js';
 import { functionNotFound } from './lambda-errors.js';
@@ -48,8 +49,20 @@ export interface LambdaInternals {
   readonly root: string;
 }
 
+/** Test-only inputs of the Lambda component (see `StartOptions.testHooks`). */
+export interface LambdaTestHooks {
+  /** The random source alias routing draws from, in [0, 1). @default Math.random */
+  aliasRandom?: () => number;
+}
+
 /** `metrics` is the server's Prometheus registry (the machine limit's metrics are registered there). */
-export function createLambda(app: AppContext, opts: LambdaOptions, metrics: Registry): Lambda {
+export function createLambda(
+  app: AppContext,
+  opts: LambdaOptions,
+  metrics: Registry,
+  hooks: LambdaTestHooks = {},
+): Lambda {
+  const random = hooks.aliasRandom ?? Math.random;
   const options = compileLambdaOptions(opts, app.options.logLevel);
   const events = new EventEmitter<LambdaEvents>();
   events.setMaxListeners(0);
@@ -114,8 +127,11 @@ export function createLambda(app: AppContext, opts: LambdaOptions, metrics: Regi
   const collectCode = (): void => {
     if (doomedCode.size === 0) return;
     const inUse = fleet.codeDirsInUse();
+    const referenced = functions.codeDirsReferenced();
     for (const dir of doomedCode) {
-      if (inUse.has(dir)) continue;
+      // A published version still runs it: it is doomed again when that version goes.
+      if (referenced.has(dir)) doomedCode.delete(dir);
+      if (inUse.has(dir) || referenced.has(dir)) continue;
       doomedCode.delete(dir);
       void rm(dir, { recursive: true, force: true }).then(() => rm(`${dir}.zip`, { force: true }));
     }
@@ -126,13 +142,19 @@ export function createLambda(app: AppContext, opts: LambdaOptions, metrics: Regi
   );
   functions.on('updated', (r) => {
     // Warm workers run the old code or settings: let them finish and go.
-    fleet.retire(r.name);
+    fleet.retire(r.name, '$LATEST');
     events.emit('functionUpdated', { functionName: r.name, revisionId: r.revisionId });
   });
-  functions.on('deleted', (r) => {
+  functions.on('versionDeleted', (v) => {
+    fleet.retire(v.name, v.version);
+    doomedCode.add(code.dir(v.name, v.codeId));
+    collectCode();
+  });
+  functions.on('deleted', (r, versions) => {
     fleet.retire(r.name);
     workerMetrics.forget(r.name);
     doomedCode.add(code.dir(r.name, r.codeId));
+    for (const v of versions) doomedCode.add(code.dir(v.name, v.codeId));
     collectCode();
     void asyncInvocations
       .dropFunction(r.name)
@@ -158,21 +180,29 @@ export function createLambda(app: AppContext, opts: LambdaOptions, metrics: Regi
       collectCode();
     },
     codePath: (functionName, codeId) => code.zipPath(functionName, codeId),
+    random,
   };
 
+  // A qualified name (alias or version) stays qualified: a mapping on an alias follows the alias when it moves.
   const lookup = (nameOrArn: string): FunctionInfo | undefined => {
-    const r = functions.resolve(nameOrArn);
-    return r ? { functionName: r.name, functionArn: functions.arn(r.name), role: r.role } : undefined;
+    const t = functions.resolve(nameOrArn);
+    return t ? { functionName: t.record.name, functionArn: t.arn, role: t.record.role } : undefined;
+  };
+
+  const target = (nameOrArn: string): Target => {
+    const t = functions.resolve(nameOrArn);
+    if (!t) throw functionNotFound(nameOrArn.startsWith('arn:') ? nameOrArn : functions.arn(nameOrArn));
+    return t;
   };
 
   const invoke = async (nameOrArn: string, payload: Buffer): Promise<InvokeResult> => {
-    const r = functions.resolve(nameOrArn);
-    if (!r) throw functionNotFound(nameOrArn.startsWith('arn:') ? nameOrArn : functions.arn(nameOrArn));
-    const result = await invocations.invokeSync(r, payload);
+    const t = target(nameOrArn);
+    const { record, version } = functions.pick(t, random);
+    const result = await invocations.invokeSync(record, payload, { invokedArn: t.arn });
     const out: InvokeResult = {
       statusCode: 200,
       payload: result.payload,
-      executedVersion: '$LATEST',
+      executedVersion: version,
       requestId: result.requestId,
       durationMs: result.durationMs,
     };
@@ -181,9 +211,8 @@ export function createLambda(app: AppContext, opts: LambdaOptions, metrics: Regi
   };
 
   const invokeAsync = async (nameOrArn: string, payload: Buffer): Promise<void> => {
-    const r = functions.resolve(nameOrArn);
-    if (!r) throw functionNotFound(nameOrArn.startsWith('arn:') ? nameOrArn : functions.arn(nameOrArn));
-    await asyncInvocations.enqueue(r, payload);
+    const t = target(nameOrArn);
+    await asyncInvocations.enqueue(functions.pick(t, random).record, payload, undefined, t.arn);
   };
 
   let closed = false;

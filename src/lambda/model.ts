@@ -38,7 +38,67 @@ export interface FunctionRecord {
   reservedConcurrency?: number;
   /** Resource-based policy statements (AddPermission). Recorded and reported, not enforced. */
   policy?: PolicyStatement[];
+  /**
+   * Set on a published version's snapshot (namespace `lambda.version`): its number as text. Absent on
+   * `$LATEST`, the one mutable version.
+   */
+  version?: string;
+  /** On `$LATEST`: the highest version number ever published (numbers are never reused, even once deleted). */
+  lastVersion?: number;
+  /**
+   * On `$LATEST`: the RevisionId `$LATEST` had when `lastVersion` was published. PublishVersion with no change
+   * since returns that version instead of a new one (AWS: "Lambda doesn't publish a version if the function's
+   * configuration and code haven't changed since the last version").
+   */
+  publishedRevisionId?: string;
 }
+
+/**
+ * A function alias (namespace `lambda.alias`, id `function:alias`): a name for a version, optionally splitting
+ * invocations with a second version by weight (RoutingConfig.AdditionalVersionWeights).
+ */
+export interface AliasRecord {
+  functionName: string;
+  name: string;
+  functionVersion: string;
+  description: string;
+  /** AdditionalVersionWeights: version -> share of invocations in [0, 1]. */
+  weights?: Record<string, number>;
+  revisionId: string;
+  policy?: PolicyStatement[];
+}
+
+/** What CreateFunction and UpdateFunctionConfiguration set. */
+/** The configuration CreateFunction sets (code comes separately). */
+export type NewFunction = Pick<
+  FunctionRecord,
+  | 'name'
+  | 'runtime'
+  | 'handler'
+  | 'role'
+  | 'description'
+  | 'timeout'
+  | 'memorySize'
+  | 'environment'
+  | 'tags'
+  | 'architectures'
+  | 'ephemeralStorageMb'
+>;
+
+/** What UpdateFunctionConfiguration may change. */
+export type ConfigurationPatch = Partial<
+  Pick<
+    FunctionRecord,
+    | 'runtime'
+    | 'handler'
+    | 'role'
+    | 'description'
+    | 'timeout'
+    | 'memorySize'
+    | 'environment'
+    | 'ephemeralStorageMb'
+  >
+>;
 
 /** One statement of a function's resource-based policy, as GetPolicy reports it. */
 export interface PolicyStatement {
@@ -51,6 +111,10 @@ export interface PolicyStatement {
 }
 
 export const FUNCTION_NS = 'lambda.function';
+/** Published versions, id `function:version`. */
+export const VERSION_NS = 'lambda.version';
+/** Aliases, id `function:alias`. */
+export const ALIAS_NS = 'lambda.alias';
 
 /** Lambda's LastModified format: ISO 8601 with milliseconds and a `+0000` offset. */
 export function lastModifiedNow(now = new Date()): string {

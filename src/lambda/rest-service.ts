@@ -20,6 +20,13 @@ import { listFunctions } from './actions/list-functions.js';
 import { putFunctionConcurrency } from './actions/put-function-concurrency.js';
 import { updateFunctionCode } from './actions/update-function-code.js';
 import { updateFunctionConfiguration } from './actions/update-function-configuration.js';
+import { createAlias } from './actions/create-alias.js';
+import { deleteAlias } from './actions/delete-alias.js';
+import { getAlias } from './actions/get-alias.js';
+import { listAliases } from './actions/list-aliases.js';
+import { listVersionsByFunction } from './actions/list-versions-by-function.js';
+import { publishVersion } from './actions/publish-version.js';
+import { updateAlias } from './actions/update-alias.js';
 import { InvalidRequestContent } from './lambda-errors.js';
 import type { LambdaContext } from './lambda-context.js';
 
@@ -99,6 +106,19 @@ export function functionRoutes(c: LambdaContext): RestRoutes {
         removePermission,
       ),
       route('POST', '/2014-11-13/functions/{FunctionName}/invoke-async', 'InvokeAsync', invokeAsync),
+      // Versions and aliases.
+      route('POST', '/2015-03-31/functions/{FunctionName}/versions', 'PublishVersion', publishVersion),
+      route(
+        'GET',
+        '/2015-03-31/functions/{FunctionName}/versions',
+        'ListVersionsByFunction',
+        listVersionsByFunction,
+      ),
+      route('POST', '/2015-03-31/functions/{FunctionName}/aliases', 'CreateAlias', createAlias),
+      route('GET', '/2015-03-31/functions/{FunctionName}/aliases', 'ListAliases', listAliases),
+      route('GET', '/2015-03-31/functions/{FunctionName}/aliases/{Name}', 'GetAlias', getAlias),
+      route('PUT', '/2015-03-31/functions/{FunctionName}/aliases/{Name}', 'UpdateAlias', updateAlias),
+      route('DELETE', '/2015-03-31/functions/{FunctionName}/aliases/{Name}', 'DeleteAlias', deleteAlias),
       // Tributary's own: named alike for logs and metrics.
       route(
         'GET',

@@ -47,7 +47,13 @@ export interface FleetOptions extends WorkerEnvironment {
  * timeout: past it the invocation fails as a timeout. The queue's order and clocks are invocation-queue.ts; the
  * pre-started runtimes, spare-runtimes.ts.
  */
+/** Pools are per function version: a published version runs its own snapshot beside $LATEST. */
+function poolKey(functionName: string, version: string): string {
+  return `${functionName}:${version}`;
+}
+
 export class WorkerFleet {
+  /** The current pool of each function version (poolKey). */
   readonly #pools = new Map<string, WorkerPool>();
   readonly #retired = new Set<WorkerPool>();
   readonly #hooks: FleetHooks;
@@ -102,7 +108,7 @@ export class WorkerFleet {
   }
 
   #poolFor(spec: FunctionSpec): WorkerPool {
-    const current = this.#pools.get(spec.functionName);
+    const current = this.#pools.get(poolKey(spec.functionName, spec.version));
     if (current && current.spec.key === spec.key) return current;
     if (current) this.#retire(current);
     const pool: WorkerPool = new WorkerPool(
@@ -125,7 +131,7 @@ export class WorkerFleet {
       this.#opts,
     );
     if (this.#closed) pool.shutdown();
-    this.#pools.set(spec.functionName, pool);
+    this.#pools.set(poolKey(spec.functionName, spec.version), pool);
     return pool;
   }
 
@@ -150,14 +156,20 @@ export class WorkerFleet {
     this.#checkAllGone();
   }
 
-  /** The function's code or configuration changed, or it was deleted: its workers finish and go away. */
-  retire(functionName: string): void {
-    const pool = this.#pools.get(functionName);
-    if (pool) this.#retire(pool);
+  /**
+   * A function version's code or configuration changed, or it was deleted (every version when `version` is not
+   * given): its workers finish and go away.
+   */
+  retire(functionName: string, version?: string): void {
+    for (const pool of [...this.#pools.values()]) {
+      if (pool.spec.functionName !== functionName) continue;
+      if (version === undefined || pool.spec.version === version) this.#retire(pool);
+    }
   }
 
   #retire(pool: WorkerPool): void {
-    if (this.#pools.get(pool.spec.functionName) === pool) this.#pools.delete(pool.spec.functionName);
+    const key = poolKey(pool.spec.functionName, pool.spec.version);
+    if (this.#pools.get(key) === pool) this.#pools.delete(key);
     this.#retired.add(pool);
     pool.retire();
     this.#schedule();
@@ -197,9 +209,9 @@ export class WorkerFleet {
     return dirs;
   }
 
-  /** Ready (warm, idle) workers of a function's current pool. */
-  warmWorkers(functionName: string): number {
-    return this.#pools.get(functionName)?.readyCount ?? 0;
+  /** Ready (warm, idle) workers of a function version's current pool. */
+  warmWorkers(functionName: string, version = '$LATEST'): number {
+    return this.#pools.get(poolKey(functionName, version))?.readyCount ?? 0;
   }
 
   *#allPools(): Iterable<WorkerPool> {

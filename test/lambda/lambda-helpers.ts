@@ -1,12 +1,15 @@
 import { CreateFunctionCommand, LambdaClient, type CreateFunctionCommandInput } from '@aws-sdk/client-lambda';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { NodeHttp2Handler, NodeHttpHandler } from '@smithy/node-http-handler';
 import yazl from 'yazl';
 import type { App } from '../../src/app/app.js';
 import type { Gate } from '../harness/gate.js';
 import { credentials, region } from '../harness/helpers.js';
 
-/** Which HTTP handler a Lambda client uses: the SDK default (HTTP/1.1 for Lambda) or an explicit NodeHttpHandler. */
-export type LambdaTransport = 'default' | 'h1';
+/**
+ * Which HTTP handler a Lambda client uses: the SDK default (HTTP/1.1 for Lambda), an explicit NodeHttpHandler,
+ * or cleartext HTTP/2 (NodeHttp2Handler).
+ */
+export type LambdaTransport = 'default' | 'h1' | 'h2';
 
 export function lambdaClient(
   app: App,
@@ -19,6 +22,7 @@ export function lambdaClient(
     credentials,
     maxAttempts,
     ...(transport === 'h1' ? { requestHandler: new NodeHttpHandler() } : {}),
+    ...(transport === 'h2' ? { requestHandler: new NodeHttp2Handler() } : {}),
   });
 }
 

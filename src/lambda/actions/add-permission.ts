@@ -1,6 +1,6 @@
 import { operation } from '../../server/operations.js';
 import { required, string, structure, type Infer } from '../../server/shapes.js';
-import { InvalidParameterValue, PreconditionFailed, ResourceConflict } from '../lambda-errors.js';
+import { checkRevision, InvalidParameterValue, ResourceConflict } from '../lambda-errors.js';
 import type { LambdaContext, LambdaReply } from '../lambda-context.js';
 import type { PolicyStatement } from '../model.js';
 import { FUNCTION_NAME_PATH, QUALIFIER } from './function-fields.js';
@@ -33,13 +33,9 @@ async function add(c: LambdaContext, input: Infer<typeof INPUT>): Promise<Lambda
   const { FunctionName: name, Qualifier: qualifier, StatementId: sid, Action: action } = input;
   const { Principal: principal, SourceArn: sourceArn, SourceAccount: sourceAccount } = input;
   const { PrincipalOrgID: orgId, RevisionId: revisionId } = input;
-  const r = c.functions.require(name, qualifier);
-  if (revisionId !== undefined && revisionId !== r.revisionId) {
-    throw PreconditionFailed(
-      'The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id',
-    );
-  }
-  const policy = r.policy ?? [];
+  const t = c.functions.require(name, qualifier);
+  checkRevision(revisionId, t.alias?.revisionId ?? t.record.revisionId);
+  const policy = c.functions.policyOf(t);
   if (policy.some((s) => s.Sid === sid)) {
     throw ResourceConflict(
       'The statement id (sid) provided already exists. Please choose another statement id, or remove the existing statement.',
@@ -51,7 +47,7 @@ async function add(c: LambdaContext, input: Infer<typeof INPUT>): Promise<Lambda
     Effect: 'Allow',
     Principal: principalOf(principal),
     Action: action,
-    Resource: c.functions.arn(r.name),
+    Resource: t.arn,
   };
   const condition: Record<string, Record<string, string>> = {};
   if (sourceAccount !== undefined) condition['StringEquals'] = { 'AWS:SourceAccount': sourceAccount };
@@ -59,7 +55,7 @@ async function add(c: LambdaContext, input: Infer<typeof INPUT>): Promise<Lambda
     condition['StringEquals'] = { ...(condition['StringEquals'] ?? {}), 'aws:PrincipalOrgID': orgId };
   if (sourceArn !== undefined) condition['ArnLike'] = { 'AWS:SourceArn': sourceArn };
   if (Object.keys(condition).length > 0) statement.Condition = condition;
-  await c.functions.setPolicy(r.name, [...policy, statement]);
+  await c.functions.setPolicy(t, [...policy, statement]);
   return { status: 201, json: { Statement: JSON.stringify(statement) } };
 }
 

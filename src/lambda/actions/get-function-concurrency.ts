@@ -7,7 +7,7 @@ import { UNQUALIFIED_FUNCTION_NAME_PATH } from './function-fields.js';
 export const getFunctionConcurrency = operation({
   input: structure({ FunctionName: UNQUALIFIED_FUNCTION_NAME_PATH }),
   async run(c: LambdaContext, input) {
-    const r = c.functions.require(input.FunctionName);
+    const r = c.functions.requireLatest(input.FunctionName);
     return {
       status: 200,
       json:

@@ -8,7 +8,7 @@ import { FUNCTION_NAME_PATH, QUALIFIER } from './function-fields.js';
 export const getFunctionConfiguration = operation({
   input: structure({ FunctionName: FUNCTION_NAME_PATH, Qualifier: QUALIFIER }),
   async run(c: LambdaContext, input) {
-    const r = c.functions.require(input.FunctionName, input.Qualifier);
-    return { status: 200, json: functionConfiguration(r, c.functions.arn(r.name), c.app.options.region) };
+    const t = c.functions.require(input.FunctionName, input.Qualifier);
+    return { status: 200, json: functionConfiguration(t.record, t.arn, c.app.options.region) };
   },
 });

@@ -11,9 +11,10 @@ import { FUNCTION_NAME_PATH, QUALIFIER } from './function-fields.js';
 export const getFunction = operation({
   input: structure({ FunctionName: FUNCTION_NAME_PATH, Qualifier: QUALIFIER }),
   async run(c: LambdaContext, input, call) {
-    const r = c.functions.require(input.FunctionName, input.Qualifier);
+    const t = c.functions.require(input.FunctionName, input.Qualifier);
+    const r = t.record;
     const out: Record<string, unknown> = {
-      Configuration: functionConfiguration(r, c.functions.arn(r.name), c.app.options.region),
+      Configuration: functionConfiguration(r, t.arn, c.app.options.region),
       Code: {
         RepositoryType: 'S3',
         Location: `http://${call.host}/_tributary/lambda/functions/${encodeURIComponent(r.name)}/code/${encodeURIComponent(r.codeId)}.zip`,

@@ -8,10 +8,11 @@ import { FUNCTION_NAME_PATH, QUALIFIER } from './function-fields.js';
 export const getPolicy = operation({
   input: structure({ FunctionName: FUNCTION_NAME_PATH, Qualifier: QUALIFIER }),
   async run(c: LambdaContext, input) {
-    const r = c.functions.require(input.FunctionName, input.Qualifier);
-    if (!r.policy || r.policy.length === 0)
-      throw ResourceNotFound('The resource you requested does not exist.');
-    const policy = { Version: '2012-10-17', Id: 'default', Statement: r.policy };
-    return { status: 200, json: { Policy: JSON.stringify(policy), RevisionId: r.revisionId } };
+    const t = c.functions.require(input.FunctionName, input.Qualifier);
+    const statements = c.functions.policyOf(t);
+    if (statements.length === 0) throw ResourceNotFound('The resource you requested does not exist.');
+    const policy = { Version: '2012-10-17', Id: 'default', Statement: statements };
+    const revisionId = t.alias?.revisionId ?? t.record.revisionId;
+    return { status: 200, json: { Policy: JSON.stringify(policy), RevisionId: revisionId } };
   },
 });

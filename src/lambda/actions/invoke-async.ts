@@ -10,8 +10,9 @@ export const invokeAsync = operation({
     InvokeArgs: unchecked(blob({ location: 'payload' })),
   }),
   async run(c: LambdaContext, input) {
-    const r = c.functions.require(input.FunctionName);
-    const requestId = await c.asyncInvocations.enqueue(r, input.InvokeArgs as Buffer);
+    const t = c.functions.require(input.FunctionName);
+    const { record } = c.functions.pick(t, c.random);
+    const requestId = await c.asyncInvocations.enqueue(record, input.InvokeArgs as Buffer, undefined, t.arn);
     return { status: 202, headers: { 'x-amzn-requestid': requestId }, json: { Status: 202 } };
   },
 });

@@ -37,7 +37,9 @@ export const invoke = operation({
 async function invokeFunction(c: LambdaContext, input: Infer<typeof INPUT>): Promise<LambdaReply> {
   const { FunctionName: name, Qualifier: qualifier, LogType: logType } = input;
   const type = input.InvocationType ?? 'RequestResponse';
-  const r = c.functions.require(name, qualifier);
+  const t = c.functions.require(name, qualifier);
+  // An alias with AdditionalVersionWeights picks the version per invocation.
+  const { record: r, version } = c.functions.pick(t, c.random);
   const payload = input.Payload as Buffer;
   const limit = type === 'Event' ? MAX_ASYNC_PAYLOAD_BYTES : MAX_SYNC_PAYLOAD_BYTES;
   if (payload.length > limit) {
@@ -69,13 +71,17 @@ async function invokeFunction(c: LambdaContext, input: Infer<typeof INPUT>): Pro
   }
   if (type === 'Event') {
     c.invocations.checkInvocable(r);
-    const requestId = await c.asyncInvocations.enqueue(r, payload, clientContext);
+    const requestId = await c.asyncInvocations.enqueue(r, payload, clientContext, t.arn);
     return { status: 202, headers: { 'x-amzn-requestid': requestId } };
   }
-  const result = await c.invocations.invokeSync(r, payload, { tail: logType === 'Tail', clientContext });
+  const result = await c.invocations.invokeSync(r, payload, {
+    tail: logType === 'Tail',
+    clientContext,
+    invokedArn: t.arn,
+  });
   const headers: Record<string, string> = {
     'x-amzn-requestid': result.requestId,
-    'x-amz-executed-version': '$LATEST',
+    'x-amz-executed-version': version,
     'content-type': 'application/json',
   };
   if (result.status !== 'success') headers['x-amz-function-error'] = 'Unhandled';

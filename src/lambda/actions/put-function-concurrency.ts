@@ -18,7 +18,7 @@ export const putFunctionConcurrency = operation({
 });
 
 async function reserve(c: LambdaContext, name: string, reserved: number): Promise<LambdaReply> {
-  const r = c.functions.require(name);
+  const r = c.functions.requireLatest(name);
   const current = r.reservedConcurrency ?? 0;
   // AWS's rule: reservations leave at least 100 (or the whole account, if smaller) unreserved. Checked and set
   // with no await in between, so two concurrent calls cannot both pass on the same headroom. A decrease always

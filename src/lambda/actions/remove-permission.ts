@@ -1,6 +1,6 @@
 import { operation } from '../../server/operations.js';
 import { required, string, structure } from '../../server/shapes.js';
-import { PreconditionFailed, ResourceNotFound } from '../lambda-errors.js';
+import { checkRevision, ResourceNotFound } from '../lambda-errors.js';
 import type { LambdaContext, LambdaReply } from '../lambda-context.js';
 import { FUNCTION_NAME_PATH, QUALIFIER } from './function-fields.js';
 
@@ -23,17 +23,13 @@ async function remove(
   sid: string,
   revisionId: string | undefined,
 ): Promise<LambdaReply> {
-  const r = c.functions.require(name, qualifier);
-  if (revisionId !== undefined && revisionId !== r.revisionId) {
-    throw PreconditionFailed(
-      'The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id',
-    );
-  }
-  const policy = r.policy ?? [];
+  const t = c.functions.require(name, qualifier);
+  checkRevision(revisionId, t.alias?.revisionId ?? t.record.revisionId);
+  const policy = c.functions.policyOf(t);
   if (!policy.some((s) => s.Sid === sid))
     throw ResourceNotFound(`Statement ${sid} is not found in resource policy.`);
   await c.functions.setPolicy(
-    r.name,
+    t,
     policy.filter((s) => s.Sid !== sid),
   );
   return { status: 204 };

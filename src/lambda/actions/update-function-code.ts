@@ -19,7 +19,7 @@ export const updateFunctionCode = operation({
     Architectures: ARCHITECTURES,
   }),
   async run(c: LambdaContext, input) {
-    const r = c.functions.require(input.FunctionName);
+    const r = c.functions.requireLatest(input.FunctionName);
     const bytes = zipOf(input);
     if (input.DryRun === true)
       return { status: 200, json: functionConfiguration(r, c.functions.arn(r.name), c.app.options.region) };

@@ -1,7 +1,7 @@
 import { operation } from '../../server/operations.js';
 import { string, structure } from '../../server/shapes.js';
 import { functionConfiguration } from '../function-configuration.js';
-import type { ConfigurationPatch } from '../function-registry.js';
+import type { ConfigurationPatch } from '../model.js';
 import type { LambdaContext } from '../lambda-context.js';
 import {
   CONFIGURATION,
@@ -25,7 +25,7 @@ export const updateFunctionConfiguration = operation({
     RevisionId: string(),
   }),
   async run(c: LambdaContext, input) {
-    const current = c.functions.require(input.FunctionName);
+    const current = c.functions.requireLatest(input.FunctionName);
     const patch: ConfigurationPatch = {};
     const rt = supportedRuntime(input.Runtime);
     if (rt !== undefined) patch.runtime = rt;

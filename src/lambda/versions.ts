@@ -1,0 +1,149 @@
+import type { Store } from '../store/store.js';
+import {
+  ALIAS_NS,
+  VERSION_NS,
+  type AliasRecord,
+  type FunctionRecord,
+  type PolicyStatement,
+} from './model.js';
+import { PerFunctionDocs } from './per-function-docs.js';
+
+/**
+ * What a FunctionName (+ Qualifier) addresses: `$LATEST`, a published version, or an alias (whose `record` is
+ * the version it points at; an invoke may pick another by its weights, see `Versions.pick`).
+ */
+export interface Target {
+  /** The configuration addressed: $LATEST's record or a version's snapshot (with the function's tags and reserved concurrency). */
+  record: FunctionRecord;
+  /** `$LATEST` or a version number. */
+  version: string;
+  alias?: AliasRecord;
+  /** The qualifier given (in the name or as Qualifier), if any. */
+  qualifier?: string;
+  /** The ARN as addressed: qualified when a qualifier was given (what AWS reports as FunctionArn and invokedFunctionArn). */
+  arn: string;
+}
+
+/** PublishVersion's preconditions and the version's own description. */
+export interface PublishRequest {
+  codeSha256?: string;
+  revisionId?: string;
+  description?: string;
+}
+
+/**
+ * A function's published versions (immutable snapshots of $LATEST, namespace `lambda.version`) and aliases
+ * (`lambda.alias`), and how a qualifier resolves against them. The FunctionRegistry owns one and deletes a
+ * function's versions and aliases with it.
+ */
+export class Versions {
+  readonly versions: PerFunctionDocs<FunctionRecord>;
+  readonly aliases: PerFunctionDocs<AliasRecord>;
+
+  constructor(store: Store) {
+    this.versions = new PerFunctionDocs(store, VERSION_NS);
+    this.aliases = new PerFunctionDocs(store, ALIAS_NS);
+  }
+
+  /** `$LATEST` or a published version's snapshot, with the function-wide settings of `$LATEST`. */
+  record(latest: FunctionRecord, version: string): FunctionRecord | undefined {
+    if (version === '$LATEST') return latest;
+    const v = this.versions.get(latest.name, version);
+    if (!v) return undefined;
+    const out: FunctionRecord = { ...v, tags: latest.tags };
+    if (latest.reservedConcurrency !== undefined) out.reservedConcurrency = latest.reservedConcurrency;
+    return out;
+  }
+
+  /** What qualifier `q` of the function addresses (a number is a version, anything else an alias). */
+  target(latest: FunctionRecord, q: string | undefined, arn: string): Target | undefined {
+    if (q === undefined || q === '$LATEST') return { record: latest, version: '$LATEST', qualifier: q, arn };
+    if (/^\d+$/.test(q)) {
+      const record = this.record(latest, q);
+      return record ? { record, version: q, qualifier: q, arn } : undefined;
+    }
+    const alias = this.aliases.get(latest.name, q);
+    if (!alias) return undefined;
+    const record = this.record(latest, alias.functionVersion);
+    return record ? { record, version: alias.functionVersion, alias, qualifier: q, arn } : undefined;
+  }
+
+  /**
+   * The version an invoke of `t` runs: an alias with AdditionalVersionWeights sends each extra version its share
+   * of invocations (`random` in [0, 1), injected so that tests can check the split), the rest to its version.
+   */
+  pick(latest: FunctionRecord, t: Target, random: () => number): { record: FunctionRecord; version: string } {
+    const weights = t.alias?.weights;
+    if (weights) {
+      let x = random();
+      for (const [version, w] of Object.entries(weights)) {
+        const record = x < w ? this.record(latest, version) : undefined;
+        if (record) return { record, version };
+        x -= w;
+      }
+    }
+    return { record: t.record, version: t.version };
+  }
+
+  /** The snapshot PublishVersion stores as version `number`: $LATEST's code and configuration, nothing function-wide. */
+  snapshot(
+    current: FunctionRecord,
+    number: number,
+    revisionId: string,
+    lastModified: string,
+    description?: string,
+  ): FunctionRecord {
+    const s: FunctionRecord = {
+      ...current,
+      version: String(number),
+      revisionId,
+      lastModified,
+      description: description ?? current.description,
+      tags: {},
+      state: 'Active',
+    };
+    for (const k of ['policy', 'lastVersion', 'publishedRevisionId', 'reservedConcurrency'] as const)
+      delete s[k];
+    return s;
+  }
+
+  /** Aliases that send invocations to `version` (as their version or by weight), by name. */
+  aliasesUsing(functionName: string, version: string): string[] {
+    return this.aliases
+      .all(functionName)
+      .filter((a) => a.functionVersion === version || (a.weights !== undefined && version in a.weights))
+      .map((a) => a.name)
+      .sort();
+  }
+
+  /** The resource policy of what `t` addresses: $LATEST, each version and each alias have their own (as in AWS). */
+  policyOf(t: Target): PolicyStatement[] {
+    if (t.alias) return t.alias.policy ?? [];
+    return t.record.policy ?? [];
+  }
+
+  /** Sets the policy of an alias or version; false when `t` is $LATEST (the registry's own record). */
+  async setPolicy(t: Target, policy: PolicyStatement[]): Promise<boolean> {
+    const name = t.record.name;
+    if (t.alias) {
+      await this.aliases.put(name, t.alias.name, withPolicy(t.alias, policy));
+      return true;
+    }
+    const v = t.version === '$LATEST' ? undefined : this.versions.get(name, t.version);
+    if (!v) return false;
+    await this.versions.put(name, t.version, withPolicy(v, policy));
+    return true;
+  }
+
+  async deleteFunction(name: string): Promise<void> {
+    await this.aliases.deleteFunction(name);
+    await this.versions.deleteFunction(name);
+  }
+}
+
+/** A copy with these policy statements (none: no `policy` member, as a fresh record). */
+export function withPolicy<T extends { policy?: PolicyStatement[] }>(doc: T, policy: PolicyStatement[]): T {
+  const next: T = { ...doc, policy };
+  if (policy.length === 0) delete next.policy;
+  return next;
+}

@@ -1,0 +1,312 @@
+import { strict as assert } from 'node:assert';
+import { after, before, describe, it } from 'node:test';
+import {
+  AddPermissionCommand,
+  CreateAliasCommand,
+  DeleteAliasCommand,
+  DeleteFunctionCommand,
+  GetAliasCommand,
+  GetFunctionCommand,
+  GetFunctionConfigurationCommand,
+  GetPolicyCommand,
+  InvokeCommand,
+  ListAliasesCommand,
+  ListVersionsByFunctionCommand,
+  PublishVersionCommand,
+  UpdateAliasCommand,
+  UpdateFunctionCodeCommand,
+  UpdateFunctionConfigurationCommand,
+  type LambdaClient,
+} from '@aws-sdk/client-lambda';
+import type { App } from '../../src/app/app.js';
+import { startTestServer } from '../harness/helpers.js';
+import { createNodeFunction, decode, lambdaClient, makeZip, type LambdaTransport } from './lambda-helpers.js';
+
+/** A handler that says which code it is and what Lambda told it about the version it runs. */
+export function versionedCode(label: string): string {
+  return `export const handler = async (e, ctx) => ({
+  code: ${JSON.stringify(label)},
+  env: process.env.AWS_LAMBDA_FUNCTION_VERSION,
+  fv: ctx.functionVersion,
+  arn: ctx.invokedFunctionArn,
+});`;
+}
+
+const ARN = 'arn:aws:lambda:us-east-1:000000000000:function';
+
+/** The AWS error a call fails with: its type, HTTP status and message. */
+export async function failure(
+  p: Promise<unknown>,
+): Promise<{ name: string; status?: number; message: string }> {
+  try {
+    await p;
+  } catch (e) {
+    const err = e as Error & { $metadata?: { httpStatusCode?: number } };
+    return { name: err.name, status: err.$metadata?.httpStatusCode, message: err.message };
+  }
+  throw new Error('expected the call to fail');
+}
+
+export async function invokeJson(
+  c: LambdaClient,
+  name: string,
+  qualifier?: string,
+): Promise<{ body: Record<string, unknown>; executed: string | undefined }> {
+  const out = await c.send(
+    new InvokeCommand({ FunctionName: name, Qualifier: qualifier, Payload: Buffer.from('{}') }),
+  );
+  assert.equal(out.FunctionError, undefined, Buffer.from(out.Payload ?? []).toString());
+  return { body: decode(out.Payload) as Record<string, unknown>, executed: out.ExecutedVersion };
+}
+
+for (const transport of ['h2', 'h1'] as LambdaTransport[]) {
+  describe(`Lambda versions and aliases over ${transport}`, () => {
+    let app: App;
+    let c: LambdaClient;
+    before(async () => {
+      app = await startTestServer();
+      c = lambdaClient(app, transport);
+    });
+    after(async () => {
+      c.destroy();
+      await app.close();
+    });
+
+    it('PublishVersion snapshots $LATEST; each version runs its own code and knows its version', async () => {
+      await createNodeFunction(c, 'ver', versionedCode('one'), { Description: 'fn' });
+      const v1 = await c.send(new PublishVersionCommand({ FunctionName: 'ver', Description: 'first' }));
+      assert.equal(v1.$metadata.httpStatusCode, 201);
+      assert.equal(v1.Version, '1');
+      assert.equal(v1.FunctionArn, `${ARN}:ver:1`);
+      assert.equal(v1.Description, 'first');
+      assert.equal(v1.State, 'Active');
+      // Nothing changed: the same version, none created.
+      const again = await c.send(new PublishVersionCommand({ FunctionName: 'ver' }));
+      assert.equal(again.Version, '1');
+      assert.equal(again.RevisionId, v1.RevisionId);
+
+      const updated = await c.send(
+        new UpdateFunctionCodeCommand({
+          FunctionName: 'ver',
+          ZipFile: await makeZip({ 'index.mjs': versionedCode('two') }),
+        }),
+      );
+      const wrongSha = await failure(
+        c.send(new PublishVersionCommand({ FunctionName: 'ver', CodeSha256: v1.CodeSha256 })),
+      );
+      assert.deepEqual(wrongSha, {
+        name: 'InvalidParameterValueException',
+        status: 400,
+        message: `CodeSHA256 (${v1.CodeSha256}) is different from current CodeSHA256 in $LATEST (${updated.CodeSha256}). Please try again with the CodeSHA256 in $LATEST.`,
+      });
+      const wrongRevision = await failure(
+        c.send(new PublishVersionCommand({ FunctionName: 'ver', RevisionId: v1.RevisionId })),
+      );
+      assert.equal(wrongRevision.name, 'PreconditionFailedException');
+      assert.equal(wrongRevision.status, 412);
+      const latest = await c.send(new GetFunctionConfigurationCommand({ FunctionName: 'ver' }));
+      const v2 = await c.send(
+        new PublishVersionCommand({
+          FunctionName: 'ver',
+          CodeSha256: updated.CodeSha256,
+          RevisionId: latest.RevisionId,
+        }),
+      );
+      assert.equal(v2.Version, '2');
+      assert.equal(v2.Description, 'fn');
+
+      assert.deepEqual(await invokeJson(c, 'ver', '1'), {
+        body: { code: 'one', env: '1', fv: '1', arn: `${ARN}:ver:1` },
+        executed: '1',
+      });
+      assert.deepEqual((await invokeJson(c, 'ver:1')).body.code, 'one');
+      assert.deepEqual(await invokeJson(c, `${ARN}:ver:2`), {
+        body: { code: 'two', env: '2', fv: '2', arn: `${ARN}:ver:2` },
+        executed: '2',
+      });
+      assert.deepEqual(await invokeJson(c, 'ver'), {
+        body: { code: 'two', env: '$LATEST', fv: '$LATEST', arn: `${ARN}:ver` },
+        executed: '$LATEST',
+      });
+
+      // Published versions are immutable: $LATEST's next change leaves them as they were.
+      await c.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'ver', Timeout: 9 }));
+      const conf1 = await c.send(
+        new GetFunctionConfigurationCommand({ FunctionName: 'ver', Qualifier: '1' }),
+      );
+      assert.equal(conf1.Timeout, 3);
+      assert.equal(conf1.Version, '1');
+      assert.equal(conf1.FunctionArn, `${ARN}:ver:1`);
+      const fn2 = await c.send(new GetFunctionCommand({ FunctionName: 'ver:2' }));
+      assert.equal(fn2.Configuration?.CodeSha256, updated.CodeSha256);
+      const listed = await c.send(new ListVersionsByFunctionCommand({ FunctionName: 'ver' }));
+      assert.deepEqual(
+        listed.Versions?.map((v) => [v.Version, v.FunctionArn, v.Timeout]),
+        [
+          ['$LATEST', `${ARN}:ver:$LATEST`, 9],
+          ['1', `${ARN}:ver:1`, 3],
+          ['2', `${ARN}:ver:2`, 3],
+        ],
+      );
+      const paged = await c.send(new ListVersionsByFunctionCommand({ FunctionName: 'ver', MaxItems: 2 }));
+      assert.equal(paged.Versions?.length, 2);
+      const rest = await c.send(
+        new ListVersionsByFunctionCommand({ FunctionName: 'ver', Marker: paged.NextMarker }),
+      );
+      assert.deepEqual(
+        rest.Versions?.map((v) => v.Version),
+        ['2'],
+      );
+
+      const immutable = await failure(
+        c.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'ver:1', Timeout: 5 })),
+      );
+      assert.deepEqual(immutable, {
+        name: 'InvalidParameterValueException',
+        status: 400,
+        message: 'Current operation does not support versions other than $LATEST',
+      });
+      const missing = await failure(c.send(new InvokeCommand({ FunctionName: 'ver', Qualifier: '7' })));
+      assert.deepEqual(missing, {
+        name: 'ResourceNotFoundException',
+        status: 404,
+        message: `Function not found: ${ARN}:ver:7`,
+      });
+      const mismatch = await failure(c.send(new InvokeCommand({ FunctionName: 'ver:1', Qualifier: '2' })));
+      assert.equal(mismatch.name, 'InvalidParameterValueException');
+    });
+
+    it('aliases name a version, move, carry their own policy, and protect the versions they use', async () => {
+      const created = await c.send(
+        new CreateAliasCommand({
+          FunctionName: 'ver',
+          Name: 'live',
+          FunctionVersion: '1',
+          Description: 'prod',
+        }),
+      );
+      assert.equal(created.$metadata.httpStatusCode, 201);
+      assert.equal(created.AliasArn, `${ARN}:ver:live`);
+      assert.equal(created.FunctionVersion, '1');
+      assert.deepEqual(await invokeJson(c, 'ver', 'live'), {
+        body: { code: 'one', env: '1', fv: '1', arn: `${ARN}:ver:live` },
+        executed: '1',
+      });
+      const conf = await c.send(new GetFunctionConfigurationCommand({ FunctionName: 'ver:live' }));
+      assert.equal(conf.FunctionArn, `${ARN}:ver:live`);
+      assert.equal(conf.Version, '1');
+
+      const moved = await c.send(
+        new UpdateAliasCommand({ FunctionName: 'ver', Name: 'live', FunctionVersion: '2' }),
+      );
+      assert.notEqual(moved.RevisionId, created.RevisionId);
+      assert.equal(moved.Description, 'prod');
+      assert.equal((await invokeJson(c, `${ARN}:ver:live`)).body.code, 'two');
+      const stale = await failure(
+        c.send(new UpdateAliasCommand({ FunctionName: 'ver', Name: 'live', RevisionId: created.RevisionId })),
+      );
+      assert.equal(stale.name, 'PreconditionFailedException');
+
+      const got = await c.send(new GetAliasCommand({ FunctionName: 'ver', Name: 'live' }));
+      assert.equal(got.FunctionVersion, '2');
+      await c.send(new CreateAliasCommand({ FunctionName: 'ver', Name: 'old', FunctionVersion: '1' }));
+      const all = await c.send(new ListAliasesCommand({ FunctionName: 'ver' }));
+      assert.deepEqual(
+        all.Aliases?.map((a) => a.Name),
+        ['live', 'old'],
+      );
+      const onOne = await c.send(new ListAliasesCommand({ FunctionName: 'ver', FunctionVersion: '1' }));
+      assert.deepEqual(
+        onOne.Aliases?.map((a) => a.Name),
+        ['old'],
+      );
+
+      assert.deepEqual(
+        await failure(
+          c.send(new CreateAliasCommand({ FunctionName: 'ver', Name: 'live', FunctionVersion: '1' })),
+        ),
+        { name: 'ResourceConflictException', status: 409, message: `Alias already exists: ${ARN}:ver:live` },
+      );
+      assert.deepEqual(await failure(c.send(new GetAliasCommand({ FunctionName: 'ver', Name: 'nope' }))), {
+        name: 'ResourceNotFoundException',
+        status: 404,
+        message: `Alias not found: ${ARN}:ver:nope`,
+      });
+      assert.deepEqual(
+        await failure(
+          c.send(new CreateAliasCommand({ FunctionName: 'ver', Name: 'x', FunctionVersion: '9' })),
+        ),
+        { name: 'ResourceNotFoundException', status: 404, message: `Function not found: ${ARN}:ver:9` },
+      );
+      const latestSplit = await failure(
+        c.send(
+          new CreateAliasCommand({
+            FunctionName: 'ver',
+            Name: 'x',
+            FunctionVersion: '$LATEST',
+            RoutingConfig: { AdditionalVersionWeights: { '1': 0.5 } },
+          }),
+        ),
+      );
+      assert.equal(latestSplit.name, 'InvalidParameterValueException');
+      const numeric = await failure(
+        c.send(new CreateAliasCommand({ FunctionName: 'ver', Name: '12', FunctionVersion: '1' })),
+      );
+      assert.equal(numeric.name, 'ValidationException');
+
+      // Policies are per qualifier.
+      await c.send(
+        new AddPermissionCommand({
+          FunctionName: 'ver',
+          Qualifier: 'live',
+          StatementId: 'sns',
+          Action: 'lambda:InvokeFunction',
+          Principal: 'sns.amazonaws.com',
+        }),
+      );
+      const policy = await c.send(new GetPolicyCommand({ FunctionName: 'ver', Qualifier: 'live' }));
+      const statement = (JSON.parse(policy.Policy!) as { Statement: Array<{ Resource: string }> })
+        .Statement[0];
+      assert.equal(statement?.Resource, `${ARN}:ver:live`);
+      assert.equal(
+        (await failure(c.send(new GetPolicyCommand({ FunctionName: 'ver' })))).name,
+        'ResourceNotFoundException',
+      );
+
+      // A version an alias uses cannot be deleted; $LATEST only with the function.
+      assert.deepEqual(
+        await failure(c.send(new DeleteFunctionCommand({ FunctionName: 'ver', Qualifier: '1' }))),
+        {
+          name: 'ResourceConflictException',
+          status: 409,
+          message: 'Unable to delete version because the following aliases reference it: [old]',
+        },
+      );
+      assert.equal(
+        (await failure(c.send(new DeleteFunctionCommand({ FunctionName: 'ver', Qualifier: '$LATEST' }))))
+          .name,
+        'InvalidParameterValueException',
+      );
+      await c.send(new DeleteAliasCommand({ FunctionName: 'ver', Name: 'old' }));
+      await c.send(new DeleteFunctionCommand({ FunctionName: 'ver:1' }));
+      assert.equal(
+        (await failure(c.send(new GetFunctionCommand({ FunctionName: 'ver', Qualifier: '1' })))).name,
+        'ResourceNotFoundException',
+      );
+      assert.equal((await invokeJson(c, 'ver', 'live')).body.code, 'two');
+    });
+
+    it('deleting the function deletes its versions and aliases; a re-created one starts at version 1', async () => {
+      await c.send(new DeleteFunctionCommand({ FunctionName: 'ver' }));
+      await createNodeFunction(c, 'ver', versionedCode('three'));
+      const listed = await c.send(new ListVersionsByFunctionCommand({ FunctionName: 'ver' }));
+      assert.deepEqual(
+        listed.Versions?.map((v) => v.Version),
+        ['$LATEST'],
+      );
+      assert.deepEqual((await c.send(new ListAliasesCommand({ FunctionName: 'ver' }))).Aliases, []);
+      assert.equal((await c.send(new PublishVersionCommand({ FunctionName: 'ver' }))).Version, '1');
+      assert.equal((await invokeJson(c, 'ver', '1')).body.code, 'three');
+    });
+  });
+}
