@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // @ts-check
 // `npm run build`: compiles src/ into dist/ (tsc -p tsconfig.build.json, which also emits the runtime's .mjs
-// files), copies the filter's WebAssembly module, and stamps dist/ with the time the build started, which is how
+// files), copies the filter's WebAssembly module and the Python runtime client, and stamps dist/ with the time the build started, which is how
 // bin/tributary.js and `npm start` tell a current dist/ from a stale one (scripts/dist-state.mjs). A source changed
 // while the build runs is newer than the stamp, so that build counts as stale.
 // Exit code: tsc's (1: nothing emitted; 2: type errors, JavaScript emitted and stamped anyway, as tsx would run it).
@@ -25,6 +25,8 @@ if (code === 0 || code === 2) {
   const wasm = 'mappings/filter/wasm';
   mkdirSync(join(root, 'dist', wasm), { recursive: true });
   copyFileSync(join(root, 'src', wasm, 'json-tape.wasm'), join(root, 'dist', wasm, 'json-tape.wasm'));
+  // The python3.* runtimes' client is Python, which tsc does not emit.
+  copyFileSync(join(root, 'src/runtime/python-bootstrap.py'), join(root, 'dist/runtime/python-bootstrap.py'));
   writeFileSync(join(root, 'dist', STAMP), `${JSON.stringify({ startedAt, typeErrors: code === 2 })}\n`);
 }
 process.exit(code);

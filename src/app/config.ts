@@ -17,7 +17,7 @@ import type { StartOptions } from './app.js';
  */
 
 /** How a value given as text (a flag, a variable) is read, and what JSON type the config file must give. */
-type Kind = 'integer' | 'number' | 'string' | 'boolean' | 'numbers';
+type Kind = 'integer' | 'number' | 'string' | 'boolean' | 'numbers' | 'pairs';
 
 /** One configurable field: its flag, its variable and how --help shows it. */
 export interface UpFlag {
@@ -67,7 +67,7 @@ function field(
   path: string,
   kind: Kind,
   help: string,
-  more: { name?: string; value?: string; envValue?: string; shownDefault?: () => string } = {},
+  more: { name?: string; env?: string; value?: string; envValue?: string; shownDefault?: () => string } = {},
 ): UpFlag {
   const name = more.name ?? kebab(path);
   const value =
@@ -77,7 +77,7 @@ function field(
     path,
     spec: value === '' ? `--${name}` : `--${name} ${value}`,
     key: camel(name),
-    env: `TRIBUTARY_${name.replace(/-/g, '_').toUpperCase()}`,
+    env: `TRIBUTARY_${(more.env ?? name).replace(/-/g, '_').toUpperCase()}`,
     kind,
     help,
     ...(more.envValue !== undefined ? { envValue: more.envValue } : {}),
@@ -149,6 +149,17 @@ export const UP_FLAGS: readonly UpFlag[] = [
   }),
   field('lambda.maxUnzippedBytes', 'integer', 'largest unzipped deployment package'),
   field('lambda.nodePath', 'string', 'Node.js binary for the nodejs* runtimes', { value: '<path>' }),
+  field(
+    'lambda.runtimePaths',
+    'pairs',
+    'interpreters by runtime, before PATH: nodejs22.x=/path,python3.12=/path',
+    {
+      name: 'runtime-path',
+      env: 'runtime-paths',
+      value: '<runtime=path,...>',
+      shownDefault: () => 'PATH (node22, python3.12, ...)',
+    },
+  ),
   field('lambda.spareWorkers', 'integer', 'pre-started runtimes kept per recently used MemorySize (0-8)'),
   field('mappings.retryBaseMs', 'number', 'first retry delay of a failed batch; doubles per retry'),
   field('mappings.retryMaxMs', 'number', 'longest retry delay of a failed batch'),
@@ -208,6 +219,16 @@ function parse(kind: Kind, text: string | boolean): unknown {
       return /^[+-]?\d+(\.\d+)?$/.test(text) ? Number(text) : Number.NaN;
     case 'numbers':
       return text.split(',').map((t) => parse('number', t.trim()));
+    case 'pairs': {
+      // `a=x,b=y`; an entry without `=` keeps an empty path, which the options refuse by name.
+      const pairs: Record<string, string> = {};
+      for (const entry of text.split(',')) {
+        const eq = entry.indexOf('=');
+        if (entry.trim() !== '')
+          pairs[(eq < 0 ? entry : entry.slice(0, eq)).trim()] = eq < 0 ? '' : entry.slice(eq + 1).trim();
+      }
+      return pairs;
+    }
     case 'boolean':
       // Anything else stays text, which the options refuse by name.
       return text === '1' || text === 'true' ? true : text === '0' || text === 'false' ? false : text;
@@ -220,6 +241,7 @@ function parse(kind: Kind, text: string | boolean): unknown {
 function jsonTypeOk(kind: Kind, v: unknown): boolean {
   if (kind === 'integer' || kind === 'number') return typeof v === 'number';
   if (kind === 'numbers') return Array.isArray(v) && v.every((x) => typeof x === 'number');
+  if (kind === 'pairs') return isObject(v) && Object.values(v).every((x) => typeof x === 'string');
   return typeof v === kind;
 }
 
@@ -252,7 +274,7 @@ function readConfigFile(
     if (!jsonTypeOk(f.kind, value))
       throw new ConfigError(
         path,
-        `must be a JSON ${f.kind === 'numbers' ? 'list of numbers' : f.kind === 'integer' ? 'number' : f.kind}`,
+        `must be a JSON ${f.kind === 'numbers' ? 'list of numbers' : f.kind === 'pairs' ? 'object of strings' : f.kind === 'integer' ? 'number' : f.kind}`,
       );
   }
 }

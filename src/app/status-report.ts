@@ -41,6 +41,11 @@ export interface StatusReport {
     /** Invocations running now. */
     concurrent: number;
   }>;
+  /**
+   * Where each runtime label runs on this machine: its interpreter and version, and `note` when that is another
+   * language version than the label's (the function's StateReason says the same).
+   */
+  runtimes?: Array<{ runtime: string; command: string | null; version: string | null; note: string | null }>;
 }
 
 function lagOf(mappings: Mappings, uuid: string): { recordsBehind: number; iteratorAgeMs: number } {
@@ -96,5 +101,11 @@ export function statusReport(parts: {
         concurrent: t?.concurrent ?? 0,
       };
     }),
+    runtimes: parts.lambda.runtimes.list().map((h) => ({
+      runtime: h.runtime,
+      command: h.command ?? null,
+      version: h.version ?? null,
+      note: h.note ?? null,
+    })),
   };
 }

@@ -129,10 +129,20 @@ export function renderStatus(r: StatusReport): string {
       String(f.concurrent),
     ]),
   );
-  return (
-    [`STREAMS\n${streams}`, `EVENT SOURCE MAPPINGS\n${mappings}`, `FUNCTIONS\n${functions}`].join('\n\n') +
-    '\n'
-  );
+  const sections = [`STREAMS\n${streams}`, `EVENT SOURCE MAPPINGS\n${mappings}`, `FUNCTIONS\n${functions}`];
+  if (r.runtimes !== undefined && r.runtimes.length > 0) {
+    const runtimes = table(
+      ['RUNTIME', 'RUNS ON', 'VERSION', 'NOTE'],
+      r.runtimes.map((h) => [
+        h.runtime,
+        h.command ?? (h.runtime.startsWith('provided') ? "the zip's bootstrap" : '-'),
+        h.version ?? '-',
+        h.note ?? '',
+      ]),
+    );
+    sections.push(`RUNTIMES\n${runtimes}`);
+  }
+  return sections.join('\n\n') + '\n';
 }
 
 // ---------------------------------------------------------------------------------------------

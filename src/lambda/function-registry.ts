@@ -4,6 +4,7 @@ import { systemClock, type Clock } from '../server/clock.js';
 import type { AppContext } from '../server/context.js';
 import { TransitionScheduler } from '../server/transitions.js';
 import type { FunctionSpec } from '../runtime/invocation.js';
+import type { RuntimeHosts } from '../runtime/runtime-hosts.js';
 import type { CodeStore } from './code-store.js';
 import { functionArn, parseFunctionName } from './function-names.js';
 import { functionNotFound, InvalidParameterValue, ResourceConflict, checkRevision } from './lambda-errors.js';
@@ -50,18 +51,26 @@ export class FunctionRegistry extends EventEmitter<RegistryEvents> {
   /** Functions with a create/update/delete underway (their code is being unpacked). */
   readonly #locked = new Set<string>();
   readonly #transitions: TransitionScheduler;
+  readonly #hosts: RuntimeHosts | undefined;
   #reservedTotal = 0;
   /** Published versions and aliases. */
   readonly #versions: Versions;
   /** Other per-function documents deleted with the function (event invoke configs...). */
   readonly #dependents: PerFunctionDocs<unknown>[] = [];
 
-  constructor(app: AppContext, code: CodeStore, limits: UnzipLimits, clock: Clock = systemClock) {
+  constructor(
+    app: AppContext,
+    code: CodeStore,
+    limits: UnzipLimits,
+    clock: Clock = systemClock,
+    hosts?: RuntimeHosts,
+  ) {
     super();
     this.setMaxListeners(0);
     this.#app = app;
     this.#code = code;
     this.#limits = limits;
+    this.#hosts = hosts;
     this.#transitions = new TransitionScheduler({
       clock,
       delayMs: () => app.options.transitionDelayMs,
@@ -79,11 +88,15 @@ export class FunctionRegistry extends EventEmitter<RegistryEvents> {
     return this.#reservedTotal;
   }
 
-  /** Finishes transitions a previous run left half-way, and removes code no function uses. */
+  /**
+   * Finishes transitions a previous run left half-way, says again where each runtime runs on this machine (it may
+   * be another machine than last time), and removes code no function uses.
+   */
   async start(): Promise<void> {
     for (const r of this.#records.values()) {
       if (r.state === 'Pending' || r.lastUpdateStatus === 'InProgress')
         await this.#activate(r.name, r.revisionId);
+      else if (r.state === 'Active') await this.#noteRuntime(r.name);
     }
     const live = new Map([...this.#records.values()].map((r) => [r.name, new Set([r.codeId])]));
     for (const [fn, v] of this.versions.entries()) live.get(fn)?.add(v.codeId);
@@ -189,6 +202,8 @@ export class FunctionRegistry extends EventEmitter<RegistryEvents> {
     if (s?.key !== key) {
       s = {
         key,
+        interpreter: this.#hosts?.interpreter(r.runtime),
+        runtimeNote: this.#hosts?.resolved(r.runtime)?.note,
         functionName: r.name,
         functionArn: this.arn(r.name, r.version),
         version,
@@ -376,6 +391,19 @@ export class FunctionRegistry extends EventEmitter<RegistryEvents> {
     }
   }
 
+  /** An Active function's StateReason follows where its runtime runs on this machine. */
+  async #noteRuntime(name: string): Promise<void> {
+    const r = this.#records.get(name);
+    if (!r) return;
+    const note = (await this.#hosts?.get(r.runtime))?.note;
+    if (note === r.stateReason || this.#records.get(name) !== r) return;
+    const next: FunctionRecord = { ...r };
+    if (note === undefined) delete next.stateReason;
+    else next.stateReason = note;
+    this.#records.set(name, next);
+    await this.#app.store.putDoc(FUNCTION_NS, name, next);
+  }
+
   #lockForUpdate(name: string, revisionId: string | undefined): FunctionRecord {
     const current = this.#records.get(name);
     if (!current) throw functionNotFound(this.arn(name));
@@ -431,14 +459,17 @@ export class FunctionRegistry extends EventEmitter<RegistryEvents> {
     this.emit(event, structuredClone(record));
     const snapshot = structuredClone(record);
     this.#transitions.schedule(() => this.#activate(record.name, record.revisionId));
-    return this.#transitions.instant ? activated(snapshot) : snapshot;
+    return this.#transitions.instant
+      ? activated(snapshot, this.#hosts?.resolved(record.runtime)?.note)
+      : snapshot;
   }
 
   /** Pending -> Active and InProgress -> Successful, unless the function changed or vanished meanwhile. */
   async #activate(name: string, revisionId: string): Promise<void> {
     const r = this.#records.get(name);
     if (!r || r.revisionId !== revisionId) return;
-    const next = activated(r);
+    const next = activated(r, (await this.#hosts?.get(r.runtime))?.note);
+    if (this.#records.get(name) !== r) return;
     this.#records.set(name, next);
     await this.#app.store.putDoc(FUNCTION_NS, name, next);
     this.emit('stateChanged', {
@@ -449,13 +480,18 @@ export class FunctionRegistry extends EventEmitter<RegistryEvents> {
   }
 }
 
-/** A function once its transition ended: Active, its last update Successful, the reasons gone. */
-function activated(r: FunctionRecord): FunctionRecord {
+/**
+ * A function once its transition ended: Active, its last update Successful, the reasons gone — except the note
+ * of a runtime that runs on another language version here (`python3.12 runs on Python 3.11.7 on this machine`),
+ * which stays as the StateReason, where users look.
+ */
+function activated(r: FunctionRecord, runtimeNote?: string): FunctionRecord {
   const next: FunctionRecord = { ...r, state: 'Active', lastUpdateStatus: 'Successful' };
   delete next.stateReason;
   delete next.stateReasonCode;
   delete next.lastUpdateStatusReason;
   delete next.lastUpdateStatusReasonCode;
+  if (runtimeNote !== undefined) next.stateReason = runtimeNote;
   return next;
 }
 

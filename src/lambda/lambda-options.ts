@@ -1,4 +1,5 @@
 import { availableParallelism, totalmem } from 'node:os';
+import { runtimeFamily, SUPPORTED_RUNTIMES } from '../runtime/spawn-spec.js';
 import { ConfigError } from '../server/config-error.js';
 
 /** Tuning of the Lambda component (`lambda` in a config file). Every field has a default; `compileLambdaOptions` checks them once. */
@@ -33,8 +34,14 @@ export interface LambdaOptions {
   printFunctionLogs?: boolean;
   /** Largest unzipped deployment package. @default 262144000 (AWS's 250 MB) */
   maxUnzippedBytes?: number;
-  /** Node.js binary used for the nodejs* runtimes. @default process.execPath */
+  /** Node.js binary used for the nodejs* runtimes without one of their own. @default process.execPath */
   nodePath?: string;
+  /**
+   * Interpreters by runtime label (`{"nodejs22.x": "/opt/node22/bin/node", "python3.12": "/usr/bin/python3.12"}`),
+   * before PATH is searched for `node22`, `python3.12`... CLI `--runtime-path nodejs22.x=/path,python3.12=/path`,
+   * env TRIBUTARY_RUNTIME_PATHS. @default {}
+   */
+  runtimePaths?: Record<string, string>;
   /**
    * Pre-started Node.js runtimes kept for each recently used MemorySize, adopted by the first worker of a
    * new or updated function so its cold start skips the process start (0: always spawn). @default 1
@@ -73,6 +80,7 @@ export function compileLambdaOptions(o: LambdaOptions = {}, logLevel = 'info'): 
     printFunctionLogs: o.printFunctionLogs ?? logLevel !== 'silent',
     maxUnzippedBytes: o.maxUnzippedBytes ?? 262_144_000,
     nodePath: o.nodePath ?? process.execPath,
+    runtimePaths: o.runtimePaths ?? {},
     spareWorkers: o.spareWorkers ?? 1,
   };
   const positiveInt = (field: keyof LambdaOptions, v: number): void => {
@@ -92,6 +100,12 @@ export function compileLambdaOptions(o: LambdaOptions = {}, logLevel = 'info'): 
     throw bad('asyncRetryDelaysMs', 'must be a list of delays >= 0');
   }
   if (typeof c.nodePath !== 'string' || c.nodePath === '') throw bad('nodePath', 'must be a path');
+  for (const [label, path] of Object.entries(c.runtimePaths)) {
+    if (!SUPPORTED_RUNTIMES.includes(label) || runtimeFamily(label) === 'provided')
+      throw bad('runtimePaths', `${label} is not a nodejs* or python3.* runtime Tributary runs`);
+    if (typeof path !== 'string' || path === '')
+      throw bad('runtimePaths', `the path of ${label} must be a path`);
+  }
   if (!Number.isInteger(c.spareWorkers) || c.spareWorkers < 0 || c.spareWorkers > 8) {
     throw bad('spareWorkers', 'must be an integer 0-8');
   }

@@ -4,6 +4,8 @@ import type { Registry } from 'prom-client';
 import type { AppContext, Component } from '../server/context.js';
 import { testAccess } from '../server/test-access.js';
 import type { RestRoutes } from '../server/protocols/rest-json.js';
+import { RuntimeHosts } from '../runtime/runtime-hosts.js';
+import { RUNTIME_FAMILIES } from '../runtime/spawn-spec.js';
 import { WorkerFleet } from '../runtime/worker-fleet.js';
 import { AsyncInvocations } from './async-invocations.js';
 import { CodeStore } from './code-store.js';
@@ -28,6 +30,8 @@ export interface Lambda extends Component, FunctionInvoker {
   readonly events: EventEmitter<LambdaEvents>;
   /** The functions (`tributary status` lists them). */
   readonly functions: FunctionRegistry;
+  /** Where each runtime label runs on this machine (`tributary status` lists them). */
+  readonly runtimes: RuntimeHosts;
   /** How many invocations run now: sync Invokes, Event invocations and mapping batches alike. */
   inFlight(): number;
   /** Resolves once no invocation runs (the graceful shutdown waits for it). */
@@ -72,10 +76,20 @@ export function createLambda(
     print: options.printFunctionLogs,
   });
   logs.on('line', (e) => events.emit('log', e));
-  const functions = new FunctionRegistry(app, code, {
-    maxBytes: options.maxUnzippedBytes,
-    maxEntries: 100_000,
+  const hosts = new RuntimeHosts({
+    runtimes: RUNTIME_FAMILIES,
+    runtimePaths: options.runtimePaths,
+    nodePath: options.nodePath,
+    ...(options.nodePath === process.execPath ? { nodeVersion: process.version } : {}),
+    pathEnv: process.env['PATH'] ?? '',
   });
+  const functions = new FunctionRegistry(
+    app,
+    code,
+    { maxBytes: options.maxUnzippedBytes, maxEntries: 100_000 },
+    undefined,
+    hosts,
+  );
   // AWS's limits decide throttling (limiter); the machine's limit (fleet, maxWorkers) only makes invocations wait.
   const limiter = new ConcurrencyLimiter(options.accountConcurrency, () => functions.reservedTotal);
   /** Code directories replaced or deleted, removed once no worker runs them. */
@@ -238,8 +252,11 @@ export function createLambda(
         check();
       }),
     stopAsyncInvocations: () => asyncInvocations.close(),
+    runtimes: hosts,
     [testAccess]: { limiter, fleet, logs, asyncInvocations, options, root: code.root },
     async start() {
+      // Interpreters are probed from construction on; functions are specified with them.
+      await hosts.all();
       await functions.start();
       asyncInvocations.start();
     },

@@ -13,6 +13,15 @@ export interface FunctionSpec {
   readonly timeoutSeconds: number;
   /** The function's own Environment.Variables. */
   readonly environment: Readonly<Record<string, string>>;
+  /** The function's layers merged in order (its `/opt`); undefined without layers. */
+  readonly optDir?: string | undefined;
+  /**
+   * The interpreter that runs the runtime on this machine (RuntimeHosts); undefined for the default Node.js
+   * (`lambda.nodePath`) and for provided.* runtimes.
+   */
+  readonly interpreter?: string | undefined;
+  /** Set when the runtime runs on another language version than its label says (written to the init log). */
+  readonly runtimeNote?: string | undefined;
 }
 
 /** One invocation handed to a pool. */

@@ -3,8 +3,12 @@ import { LineSplitter } from './log-lines.js';
 import { killedWithServer } from './parent-death.js';
 import type { SpawnPlan } from './spawn-spec.js';
 
-/** What V8 writes to stderr when a function runs out of heap: the exit is then Runtime.OutOfMemory. */
-const OOM_LINE = /JavaScript heap out of memory|Reached heap limit|Allocation failed - process out of memory/;
+/**
+ * What V8 writes to stderr when a function runs out of heap, and what our Python bootstrap writes on a
+ * MemoryError under its MemorySize limit: the exit is then Runtime.OutOfMemory.
+ */
+const OOM_LINE =
+  /JavaScript heap out of memory|Reached heap limit|Allocation failed - process out of memory|^Runtime\.OutOfMemory: /;
 
 export interface RuntimeProcessHooks {
   /** One line the process wrote to stdout or stderr. */

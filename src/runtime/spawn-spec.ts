@@ -1,22 +1,42 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FunctionSpec } from './invocation.js';
+import type { RuntimeFamily } from './runtime-hosts.js';
 
 /** Runtimes whose processes run our Node.js bootstrap. */
 export const NODE_RUNTIMES = ['nodejs18.x', 'nodejs20.x', 'nodejs22.x', 'nodejs24.x'] as const;
+/** Runtimes whose processes run our Python bootstrap (python-bootstrap.py). */
+export const PYTHON_RUNTIMES = ['python3.9', 'python3.10', 'python3.11', 'python3.12', 'python3.13'] as const;
 /** OS-only runtimes: the zip's own `bootstrap` executable is the runtime. */
 export const PROVIDED_RUNTIMES = ['provided.al2023', 'provided.al2'] as const;
-export const SUPPORTED_RUNTIMES: readonly string[] = [...NODE_RUNTIMES, ...PROVIDED_RUNTIMES];
+export const SUPPORTED_RUNTIMES: readonly string[] = [
+  ...NODE_RUNTIMES,
+  ...PYTHON_RUNTIMES,
+  ...PROVIDED_RUNTIMES,
+];
 
 export function isNodeRuntime(runtime: string): boolean {
   return (NODE_RUNTIMES as readonly string[]).includes(runtime);
 }
+
+export function runtimeFamily(runtime: string): RuntimeFamily {
+  if (isNodeRuntime(runtime)) return 'node';
+  return (PYTHON_RUNTIMES as readonly string[]).includes(runtime) ? 'python' : 'provided';
+}
+
+/** Every runtime label with its family, for RuntimeHosts. */
+export const RUNTIME_FAMILIES = SUPPORTED_RUNTIMES.map((runtime) => ({
+  runtime,
+  family: runtimeFamily(runtime),
+}));
 
 /**
  * node-bootstrap.mjs, beside this file: plain JavaScript in src/runtime, and emitted beside the compiled
  * spawn-spec.js by `npm run build` (allowJs), with runtime-client.mjs which it imports by relative path.
  */
 export const NODE_BOOTSTRAP = fileURLToPath(new URL('./node-bootstrap.mjs', import.meta.url));
+/** python-bootstrap.py, beside this file (copied beside the compiled one by scripts/build.mjs). */
+export const PYTHON_BOOTSTRAP = fileURLToPath(new URL('./python-bootstrap.py', import.meta.url));
 
 /** Variables AWS sets itself and refuses in Environment.Variables (InvalidParameterValueException). */
 export const RESERVED_ENV_KEYS: readonly string[] = [
@@ -67,10 +87,10 @@ export function heapLimitMb(memorySize: number): number {
  * Environment — never the server's environment (a function sees only what Lambda would give it, plus PATH).
  */
 export function spawnPlan(spec: FunctionSpec, ctx: SpawnContext): SpawnPlan {
-  const node = isNodeRuntime(spec.runtime);
-  const runtimeDir = node ? dirname(NODE_BOOTSTRAP) : spec.codeDir;
+  const family = runtimeFamily(spec.runtime);
+  const runtimeDir = family === 'provided' ? spec.codeDir : dirname(NODE_BOOTSTRAP);
   const env: Record<string, string> = {
-    PATH: process.env['PATH'] ?? '/usr/local/bin:/usr/bin:/bin',
+    ...layerPaths(spec, family),
     LANG: 'en_US.UTF-8',
     TZ: ':UTC',
     // Credentials and endpoint so an SDK inside the function talks to this server (override in Environment).
@@ -93,15 +113,52 @@ export function spawnPlan(spec: FunctionSpec, ctx: SpawnContext): SpawnPlan {
     LAMBDA_RUNTIME_DIR: runtimeDir,
     _HANDLER: spec.handler,
   };
-  if (node) {
+  if (family === 'node') {
     return {
-      command: ctx.nodePath,
+      command: spec.interpreter ?? ctx.nodePath,
       args: [`--max-old-space-size=${heapLimitMb(spec.memorySize)}`, NODE_BOOTSTRAP],
       env,
       cwd: spec.codeDir,
     };
   }
+  if (family === 'python') {
+    // -u: unbuffered output, so lines reach the log in order with the platform's; -s: no user site-packages
+    // (the function sees its zip, its layers and the standard library, as in Lambda).
+    return {
+      command: spec.interpreter ?? 'python3',
+      args: ['-u', '-s', PYTHON_BOOTSTRAP],
+      env,
+      cwd: spec.codeDir,
+    };
+  }
   return { command: join(spec.codeDir, 'bootstrap'), args: [], env, cwd: spec.codeDir };
+}
+
+/**
+ * PATH, LD_LIBRARY_PATH and the language's module path as Lambda sets them, with the function's `/opt` (its
+ * layers, merged: `spec.optDir`) where Lambda has `/opt`: `bin`, `lib`, `nodejs/node_modules`,
+ * `nodejs/nodeNN/node_modules`, `python`, `python/lib/pythonX.Y/site-packages`.
+ */
+function layerPaths(spec: FunctionSpec, family: RuntimeFamily): Record<string, string> {
+  const opt = spec.optDir;
+  const path = process.env['PATH'] ?? '/usr/local/bin:/usr/bin:/bin';
+  const env: Record<string, string> = {
+    PATH: opt === undefined ? path : `${path}:${join(opt, 'bin')}`,
+    LD_LIBRARY_PATH: [
+      spec.codeDir,
+      join(spec.codeDir, 'lib'),
+      ...(opt === undefined ? [] : [join(opt, 'lib')]),
+    ].join(':'),
+  };
+  if (opt === undefined) return env;
+  if (family === 'node') {
+    const major = /^nodejs(\d+)\.x$/.exec(spec.runtime)?.[1] ?? '';
+    env['NODE_PATH'] =
+      `${join(opt, 'nodejs', `node${major}`, 'node_modules')}:${join(opt, 'nodejs', 'node_modules')}`;
+  } else if (family === 'python') {
+    env['PYTHONPATH'] = `${join(opt, 'python', 'lib', spec.runtime, 'site-packages')}:${join(opt, 'python')}`;
+  }
+  return env;
 }
 
 /**
@@ -112,7 +169,13 @@ const STARTUP_ENV = /^(NODE_|UV_|LC_|LANG$|LANGUAGE$|OPENSSL_|SSL_CERT_)/;
 
 /** Whether a function can run in a pre-started spare Node.js runtime (same binary and heap limit). */
 export function canUseSpare(spec: FunctionSpec): boolean {
-  return isNodeRuntime(spec.runtime) && !Object.keys(spec.environment).some((k) => STARTUP_ENV.test(k));
+  // A spare runs the default Node.js; layers set NODE_PATH, which Node.js reads only while it starts.
+  return (
+    isNodeRuntime(spec.runtime) &&
+    spec.interpreter === undefined &&
+    spec.optDir === undefined &&
+    !Object.keys(spec.environment).some((k) => STARTUP_ENV.test(k))
+  );
 }
 
 /**

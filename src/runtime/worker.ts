@@ -19,7 +19,7 @@ import {
 } from './runtime-api-server.js';
 import { RuntimeProcess } from './runtime-process.js';
 import { msSince, type Outcome, type PlatformEnd, RunningInvocation } from './running-invocation.js';
-import { isNodeRuntime, spareSpawnPlan, spawnPlan, type SpawnContext } from './spawn-spec.js';
+import { runtimeFamily, spareSpawnPlan, spawnPlan, type SpawnContext } from './spawn-spec.js';
 import {
   initFailure,
   isDeliberate,
@@ -156,6 +156,7 @@ export class Worker {
     this.#state = 'starting';
     this.#spawnedAt = process.hrtime.bigint();
     this.#initTimer = setTimeout(() => this.kill('init-timeout'), this.#env.initTimeoutMs);
+    if (spec.runtimeNote !== undefined) this.#line(spec.runtimeNote);
     const activation: Activation = {
       env: spawnPlan(spec, this.#spawnContext(this.#api.address ?? '')).env,
       cwd: spec.codeDir,
@@ -206,6 +207,7 @@ export class Worker {
       this.#onProcessGone(null, null);
       return;
     }
+    if (this.#spec?.runtimeNote !== undefined) this.#line(this.#spec.runtimeNote);
     const plan =
       this.#spec !== undefined
         ? spawnPlan(this.#spec, this.#spawnContext(runtimeApi))
@@ -345,7 +347,7 @@ export class Worker {
       // Output written before the answer may still sit unread in the pipe: one poll turn drains it.
       await immediate();
       this.#process?.flush();
-      if (this.#maxRssMb === undefined || !isNodeRuntime(this.spec.runtime)) {
+      if (this.#maxRssMb === undefined || runtimeFamily(this.spec.runtime) === 'provided') {
         this.#maxRssMb = (await peakRssMb(this.pid)) ?? this.#maxRssMb;
       }
       this.#finish(cur, { status, payload, errorType, durationMs });

@@ -87,3 +87,23 @@ export function decode(payload: Uint8Array | undefined): unknown {
   const text = Buffer.from(payload ?? new Uint8Array()).toString('utf8');
   return text === '' ? undefined : JSON.parse(text);
 }
+
+/** Creates a python3.11 function whose lambda_function.py is `source` (`files` adds more to the zip). */
+export async function createPythonFunction(
+  client: LambdaClient,
+  name: string,
+  source: string,
+  extra: Partial<CreateFunctionCommandInput> = {},
+  files: Record<string, string> = {},
+): Promise<void> {
+  await client.send(
+    new CreateFunctionCommand({
+      FunctionName: name,
+      Runtime: 'python3.11',
+      Handler: 'lambda_function.lambda_handler',
+      Role: ROLE,
+      Code: { ZipFile: await makeZip({ 'lambda_function.py': source, ...files }) },
+      ...extra,
+    }),
+  );
+}

@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { configErrorLine, resolveConfig, type ConfigSource } from '../../src/app/config.js';
-import { defaultMaxWorkers } from '../../src/lambda/lambda-options.js';
+import { compileLambdaOptions, defaultMaxWorkers } from '../../src/lambda/lambda-options.js';
 import { compileMappingsOptions } from '../../src/mappings/options.js';
 import { ConfigError } from '../../src/server/config-error.js';
 import { tempDir } from '../harness/helpers.js';
@@ -66,6 +66,26 @@ describe('configuration: defaults < config file < TRIBUTARY_* variables < flags'
       fanOut: { heartbeatMs: 200 },
       cloudwatch: { maxSeries: 7 },
     });
+  });
+
+  it('reads runtime paths as runtime=path pairs; a label Tributary does not run is refused by name', () => {
+    const o = resolveConfig(
+      { runtimePath: 'nodejs22.x=/opt/node22/bin/node, python3.12=/usr/bin/python3.12' },
+      { TRIBUTARY_RUNTIME_PATHS: 'python3.9=/usr/bin/python3.9' },
+    );
+    assert.deepEqual(o.lambda?.runtimePaths, {
+      'nodejs22.x': '/opt/node22/bin/node',
+      'python3.12': '/usr/bin/python3.12',
+    });
+    const env = resolveConfig({}, { TRIBUTARY_RUNTIME_PATHS: 'python3.9=/usr/bin/python3.9' });
+    assert.deepEqual(env.lambda?.runtimePaths, { 'python3.9': '/usr/bin/python3.9' });
+    assert.throws(
+      () => compileLambdaOptions({ runtimePaths: { java21: '/usr/bin/java' } }),
+      (err: unknown) =>
+        err instanceof ConfigError &&
+        err.field === 'lambda.runtimePaths' &&
+        /java21 is not a nodejs\* or python3\.\* runtime/.test(err.why),
+    );
   });
 
   it('a bad entry names the field and where it was set, in one line', () => {

@@ -261,6 +261,26 @@ describe('tributary status', () => {
   it('renders empty sections and picks the endpoint from flags, then environment', () => {
     const text = renderStatus({ generatedAt: 0, streams: [], mappings: [], functions: [] });
     assert.equal(text, 'STREAMS\n  (none)\n\nEVENT SOURCE MAPPINGS\n  (none)\n\nFUNCTIONS\n  (none)\n');
+    const runtimes = renderStatus({
+      generatedAt: 0,
+      streams: [],
+      mappings: [],
+      functions: [],
+      runtimes: [
+        {
+          runtime: 'python3.12',
+          command: '/usr/bin/python3.11',
+          version: '3.11.7',
+          note: 'python3.12 runs on Python 3.11.7 on this machine',
+        },
+        { runtime: 'provided.al2023', command: null, version: null, note: null },
+      ],
+    });
+    assert.match(
+      runtimes,
+      /\nRUNTIMES\n +RUNTIME +RUNS ON +VERSION +NOTE\n +python3\.12 +\/usr\/bin\/python3\.11 +3\.11\.7 +python3\.12 runs on Python 3\.11\.7 on this machine\n/,
+    );
+    assert.match(runtimes, /provided\.al2023 +the zip's bootstrap +-/);
     assert.equal(statusEndpoint({}, {}), 'http://127.0.0.1:4600');
     assert.equal(statusEndpoint({}, { TRIBUTARY_PORT: '5000' }), 'http://127.0.0.1:5000');
     assert.equal(statusEndpoint({}, { TRIBUTARY_ENDPOINT: 'http://h:1/' }), 'http://h:1');
