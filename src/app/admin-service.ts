@@ -24,6 +24,8 @@ export function adminService(registry: Registry, status: () => unknown, health: 
   return {
     name: 'admin',
     matches: (req) => req.method === 'GET' && paths.has(req.path),
+    // Health is for probes that hold no keys; status and metrics name streams and functions, so they are signed.
+    isPublic: (req) => req.path === HEALTH_PATH,
     async handle(req): Promise<ApiResponse> {
       if (req.path === '/metrics') {
         return {

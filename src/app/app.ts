@@ -3,7 +3,12 @@ import { openStore } from '../store/open-store.js';
 import { DataDirError, lockDataDir, type DataDirLock } from '../store/data-dir.js';
 import type { Store } from '../store/store.js';
 import { Listener } from '../server/listener.js';
-import { compileServerOptions, type CompiledServerOptions, type ServerOptions } from '../server/options.js';
+import {
+  compileServerOptions,
+  exposureError,
+  type CompiledServerOptions,
+  type ServerOptions,
+} from '../server/options.js';
 import { Router, type TestHooks } from '../server/router.js';
 import { ErrorPath } from '../server/error-path.js';
 import type { AppContext, Component } from '../server/context.js';
@@ -23,8 +28,9 @@ import { createCloudWatch, type CloudWatch } from '../cloudwatch/cloudwatch.js';
 import type { CloudWatchOptions } from '../cloudwatch/options.js';
 import type { FanOutOptions } from '../kinesis/fan-out/options.js';
 import type { FunctionInvoker } from '../lambda/invoker.js';
-import type { Clock } from '../server/clock.js';
 import { testAccess } from '../server/test-access.js';
+import { systemClock, type Clock } from '../server/clock.js';
+import { Authenticator, chainCredentials, rootCredentials } from '../server/auth/authenticator.js';
 
 export { testAccess };
 
@@ -177,7 +183,7 @@ async function startOn(
     store: options.inMemory ? 'memory' : 'lmdb',
     version: VERSION,
   });
-  const router = new Router(log, errors, opts.testHooks);
+  const router = new Router(log, errors, opts.testHooks, authenticator(options));
   router.add(adminService(metrics, () => statusReport({ kinesis, mappings, lambda, cloudwatch }), health));
   // X-Amz-Target services, then the path-based Lambda API, then the query services (which claim any request with
   // an Action parameter, whatever its path).
@@ -194,6 +200,11 @@ async function startOn(
     errors,
   });
   const bound = await listener.listen();
+  const exposed = exposureError(options, opts.auth !== undefined, bound.host);
+  if (exposed) {
+    await listener.close();
+    throw exposed;
+  }
   ctx.endpoint = bound;
   const endpoint = `http://${bound.host}:${bound.port}`;
   try {
@@ -258,4 +269,14 @@ async function startOn(
     close,
     [Symbol.asyncDispose]: close,
   };
+}
+
+/** The signature checker of a server whose auth is on: the root key pair (IAM users' keys join the chain). */
+function authenticator(options: CompiledServerOptions): Authenticator | undefined {
+  if (options.auth === 'off' || options.accessKeyId === undefined || options.secretAccessKey === undefined)
+    return undefined;
+  return new Authenticator(
+    chainCredentials(rootCredentials(options.accessKeyId, options.secretAccessKey, options.account)),
+    systemClock,
+  );
 }

@@ -109,6 +109,21 @@ export const UP_FLAGS: readonly UpFlag[] = [
   }),
   field('region', 'string', 'region used in ARNs', { name: 'region', value: '<region>' }),
   field('account', 'string', '12-digit account id used in ARNs', { name: 'account', value: '<id>' }),
+  field('accessKeyId', 'string', 'root access key id; with it every request must be SigV4-signed', {
+    name: 'access-key-id',
+    value: '<id>',
+    shownDefault: () => 'none',
+  }),
+  field('secretAccessKey', 'string', 'its secret access key (prefer the variable: flags show in ps)', {
+    name: 'secret-access-key',
+    value: '<key>',
+    shownDefault: () => 'none',
+  }),
+  field('auth', 'string', 'on|off: check signatures (off accepts any credentials: loopback only)', {
+    name: 'auth',
+    value: '<mode>',
+    shownDefault: () => 'on with credentials, else off',
+  }),
   field('logLevel', 'string', LOG_LEVELS.join('|'), { name: 'log-level', value: '<level>' }),
   field(
     'transitionDelayMs',

@@ -1,3 +1,4 @@
+import { signedFetch } from './signed-fetch.js';
 import { serverEndpoint, type ServerFlags } from './common.js';
 
 export interface LogsFlags extends ServerFlags {
@@ -26,7 +27,7 @@ export async function logs(
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   try {
-    const res = await fetch(url, { signal: ac.signal });
+    const res = await signedFetch(url, { signal: ac.signal });
     if (!res.ok) {
       const text = await res.text();
       let message = text;

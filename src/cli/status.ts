@@ -1,5 +1,6 @@
 import { serverEndpoint, type ServerFlags } from './common.js';
 import type { StatusReport } from '../app/status-report.js';
+import { signedFetch } from './signed-fetch.js';
 
 export interface StatusFlags extends ServerFlags {
   /** Redraw every `interval` seconds until interrupted. */
@@ -9,7 +10,7 @@ export interface StatusFlags extends ServerFlags {
 }
 
 export async function fetchStatus(endpoint: string, signal?: AbortSignal): Promise<StatusReport> {
-  const res = await fetch(`${endpoint}/_tributary/status`, signal ? { signal } : {});
+  const res = await signedFetch(`${endpoint}/_tributary/status`, signal ? { signal } : {});
   if (!res.ok) throw new Error(`GET /_tributary/status answered ${res.status}`);
   return (await res.json()) as StatusReport;
 }

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { ErrorProtocol } from './serialize-error.js';
+import type { RequestAuth } from './auth/authenticator.js';
 
 /** A request after the transport (HTTP/1.1 or HTTP/2) is stripped away. */
 export interface ApiRequest {
@@ -21,6 +22,8 @@ export interface ApiRequest {
   host: string;
   /** This request's id (a UUID given by the listener): the `x-amzn-requestid` of its answer, and in its logs. */
   requestId: string;
+  /** The verified signer and credential scope, when signatures are checked (set by the router). */
+  auth?: RequestAuth;
 }
 
 export interface ApiResponseHeaders {
@@ -44,6 +47,8 @@ export interface Service {
   handle(req: ApiRequest): Promise<ApiResponse>;
   /** The operation a request names and the protocol its errors are answered in. @default json-1.1, no operation */
   describe?(req: ApiRequest): RequestDescription;
+  /** True for requests served without a signature even when signatures are checked (health checks). */
+  isPublic?(req: ApiRequest): boolean;
 }
 
 /** What the error path needs to know of a request, from the service that claimed it. */

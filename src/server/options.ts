@@ -36,9 +36,49 @@ export interface ServerOptions {
    * TRIBUTARY_SHUTDOWN_TIMEOUT_MS. @default 10000
    */
   shutdownTimeoutMs?: number;
+  /**
+   * The root access key id requests are signed with (SigV4). Setting it (with `secretAccessKey`) turns signature
+   * checks on, on loopback too. CLI `--access-key-id`, env TRIBUTARY_ACCESS_KEY_ID. @default none
+   */
+  accessKeyId?: string;
+  /** Its secret access key; never logged. CLI `--secret-access-key`, env TRIBUTARY_SECRET_ACCESS_KEY. @default none */
+  secretAccessKey?: string;
+  /**
+   * `on`: every API request must carry a valid SigV4 signature of a known key; `off`: any credentials are accepted
+   * (local development). Off is the default only without credentials, and a server listening beyond loopback
+   * refuses to start without credentials unless `off` is given explicitly (whoever reaches the port could run
+   * code through CreateFunction). CLI `--auth`, env TRIBUTARY_AUTH. @default 'on' with credentials, else 'off'
+   */
+  auth?: AuthMode;
 }
 
-export type CompiledServerOptions = Required<ServerOptions>;
+export type AuthMode = 'on' | 'off';
+
+export type CompiledServerOptions = Required<Omit<ServerOptions, 'accessKeyId' | 'secretAccessKey'>> &
+  Pick<ServerOptions, 'accessKeyId' | 'secretAccessKey'>;
+
+/**
+ * Why a server bound to `address` must not start: no credentials, auth not turned off explicitly, and an address
+ * beyond loopback, so whoever reaches the port could run programs through CreateFunction.
+ */
+export function exposureError(
+  c: CompiledServerOptions,
+  authGiven: boolean,
+  address: string,
+): ConfigError | undefined {
+  if (c.auth === 'on' || authGiven || isLoopback(address)) return undefined;
+  return new ConfigError(
+    'host',
+    `${address} is reachable beyond this machine and no credentials are set, so anyone reaching the port could run code (CreateFunction): set accessKeyId and secretAccessKey (SigV4 is then checked), or accept any caller with auth off`,
+  );
+}
+
+/** 127.0.0.0/8, ::1 and `localhost`: addresses only this machine reaches. */
+export function isLoopback(host: string): boolean {
+  return (
+    host === 'localhost' || host === '::1' || host === '::ffff:127.0.0.1' || /^127\.\d+\.\d+\.\d+$/.test(host)
+  );
+}
 
 /** A DNS host name (RFC 1123 labels), with an optional trailing dot. */
 const HOST_NAME =
@@ -55,6 +95,9 @@ export function compileServerOptions(o: ServerOptions = {}): CompiledServerOptio
     transitionDelayMs: o.transitionDelayMs ?? 500,
     logLevel: o.logLevel ?? 'info',
     shutdownTimeoutMs: o.shutdownTimeoutMs ?? 10_000,
+    accessKeyId: o.accessKeyId,
+    secretAccessKey: o.secretAccessKey,
+    auth: o.auth ?? (o.accessKeyId !== undefined ? 'on' : 'off'),
   };
   const bad = (field: keyof ServerOptions, why: string): ConfigError => new ConfigError(field, why);
   if (!Number.isInteger(c.port) || c.port < 0 || c.port > 65535)
@@ -72,5 +115,27 @@ export function compileServerOptions(o: ServerOptions = {}): CompiledServerOptio
     throw bad('logLevel', `must be one of ${LOG_LEVELS.join('|')}`);
   if (!Number.isInteger(c.shutdownTimeoutMs) || c.shutdownTimeoutMs < 0)
     throw bad('shutdownTimeoutMs', 'must be an integer number of milliseconds >= 0');
+  if (
+    c.accessKeyId !== undefined &&
+    (typeof c.accessKeyId !== 'string' || !/^[A-Z0-9]{16,128}$/.test(c.accessKeyId))
+  )
+    throw bad('accessKeyId', 'must be 16-128 upper-case letters and digits, like AKIAIOSFODNN7EXAMPLE');
+  if (
+    c.secretAccessKey !== undefined &&
+    (typeof c.secretAccessKey !== 'string' || c.secretAccessKey.length < 16)
+  )
+    throw bad('secretAccessKey', 'must be at least 16 characters');
+  if ((c.accessKeyId === undefined) !== (c.secretAccessKey === undefined))
+    throw c.accessKeyId === undefined
+      ? bad('accessKeyId', 'must be given with secretAccessKey')
+      : bad('secretAccessKey', 'must be given with accessKeyId');
+  if (c.auth !== 'on' && c.auth !== 'off') throw bad('auth', 'must be on or off');
+  if (c.auth === 'on' && c.accessKeyId === undefined)
+    throw bad('auth', 'on needs credentials: set accessKeyId and secretAccessKey');
+  // A host name is checked once bound, on the address it resolved to (startApp calls exposureError again).
+  if (isIP(c.host) !== 0) {
+    const exposed = exposureError(c, o.auth !== undefined, c.host);
+    if (exposed) throw exposed;
+  }
   return c;
 }

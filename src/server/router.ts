@@ -3,6 +3,7 @@ import type { ApiRequest, ApiResponse, RequestDescription, Service } from './htt
 import { AwsError } from './errors.js';
 import { errorResponse, type ErrorPath } from './error-path.js';
 import { isPreflight, preflightResponse, withCors } from './cors.js';
+import { authError, isAuthProblem, type Authenticator } from './auth/authenticator.js';
 
 /** Test-only hooks of the router (see `StartOptions.testHooks`). */
 export interface TestHooks {
@@ -27,11 +28,25 @@ export class Router {
   readonly #hooks: TestHooks | undefined;
   /** While set, requests to any service but `except` are answered with `error` (a server shutting down). */
   #refusal: { error: AwsError; except: string } | undefined;
+  /** Set when signatures are checked (`auth on`): every request to a service, but its public ones, is verified. */
+  readonly #auth: Authenticator | undefined;
 
-  constructor(log: Logger, errors: ErrorPath, hooks?: TestHooks) {
+  constructor(log: Logger, errors: ErrorPath, hooks?: TestHooks, auth?: Authenticator) {
     this.#log = log;
     this.#ctx = { errors };
     this.#hooks = hooks;
+    this.#auth = auth;
+  }
+
+  /**
+   * Checks the request's SigV4 signature and records its signer on it (`req.auth`); a request that fails is
+   * refused with AWS's error for the service's protocol family (authenticator.ts).
+   */
+  #authenticate(service: Service, req: ApiRequest): void {
+    if (!this.#auth || service.isPublic?.(req)) return;
+    const verdict = this.#auth.verify(req);
+    if (isAuthProblem(verdict)) throw authError(verdict, this.#describe(service, req).protocol);
+    req.auth = verdict;
   }
 
   add(service: Service): this {
@@ -77,6 +92,7 @@ export class Router {
     } else {
       try {
         if (this.#refusal && service.name !== this.#refusal.except) throw this.#refusal.error;
+        this.#authenticate(service, req);
         const hooks = this.#hooks;
         if (hooks?.beforeOperation) {
           const d = this.#describe(service, req);

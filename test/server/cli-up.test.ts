@@ -97,11 +97,19 @@ describe('tributary up: one-line errors, exit code 1', () => {
     );
   });
 
+  it('a host beyond loopback without credentials: anyone reaching the port could run code', async () => {
+    assert.equal(
+      oneLine(await runRefusedServer(['--in-memory', '--host', '0.0.0.0'])),
+      'tributary: invalid --host (TRIBUTARY_HOST): 0.0.0.0 is reachable beyond this machine and no credentials are set, so anyone reaching the port could run code (CreateFunction): set accessKeyId and secretAccessKey (SigV4 is then checked), or accept any caller with auth off, got "0.0.0.0"',
+    );
+  });
+
   it('a host that does not resolve, or is not on this machine', async () => {
+    // --auth off: the bind errors are what is checked here, not the refusal to listen beyond loopback unsigned.
     const [unknown, foreign] = await Promise.all([
-      runRefusedServer(['--in-memory', '--host', 'no-such-host.invalid']),
+      runRefusedServer(['--in-memory', '--auth', 'off', '--host', 'no-such-host.invalid']),
       // TEST-NET-1 (RFC 5737): never an address of this machine.
-      runRefusedServer(['--in-memory', '--host', '192.0.2.1']),
+      runRefusedServer(['--in-memory', '--auth', 'off', '--host', '192.0.2.1']),
     ]);
     assert.equal(
       oneLine(unknown),
