@@ -16,6 +16,10 @@ import { createKinesis, type Kinesis } from '../kinesis/kinesis.js';
 import { Registry } from 'prom-client';
 import { Mappings, type MappingsOptions } from '../mappings/mappings.js';
 import { adminService, type Health, type ServerState } from './admin-service.js';
+import { consoleService } from './console-service.js';
+import { consoleApi } from './console-api.js';
+import { consoleEvents } from './console-events.js';
+import { RecentInvocations } from './recent-invocations.js';
 import { AwsError } from '../server/errors.js';
 import { VERSION } from '../server/version.js';
 import { statusReport } from './status-report.js';
@@ -191,6 +195,12 @@ async function startOn(
     for (const s of c.services) router.add(s);
     if (c === mappings) router.add(lambdaApi);
   }
+  // Last: the console's endpoints, and the console itself, which takes only GET requests no API service claimed
+  // (`/` without an Action, `/console/*`).
+  const recent = new RecentInvocations(lambda.events);
+  router.add(consoleApi({ streams: kinesis.streams, mappings, recent, errors }));
+  router.add(consoleEvents({ kinesis: kinesis.events, mappings, lambda: lambda.events }));
+  router.add(consoleService());
 
   const listener = new Listener({
     port: options.port,
@@ -248,6 +258,7 @@ async function startOn(
         await lambda.close();
       }
       await mappingsClosed;
+      recent.close();
       for (const c of [...components].reverse()) if (c !== mappings) await c.close();
       try {
         await store.close();

@@ -1,0 +1,82 @@
+// The console's shell: the navigation and a hash router (#/streams, #/streams/NAME, #/records?..., #/functions,
+// #/functions/NAME, #/triggers/UUID, #/failed). Each page lives in its own module.
+import { render } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { html } from './ui.mjs';
+import { StreamsPage, StreamPage } from './streams.mjs';
+import { RecordsPage } from './records.mjs';
+import { FunctionsPage, FunctionPage } from './functions.mjs';
+import { TriggerPage } from './triggers.mjs';
+import { FailedPage } from './failed.mjs';
+
+function parseHash() {
+  const raw = location.hash.replace(/^#/, '') || '/streams';
+  const [path, query = ''] = raw.split('?');
+  const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+  return { parts, query: new URLSearchParams(query) };
+}
+
+const NAV = [
+  ['streams', 'Streams'],
+  ['records', 'Records'],
+  ['functions', 'Functions'],
+  ['failed', 'Failed batches'],
+];
+
+function Page({ route }) {
+  const [section, name] = route.parts;
+  switch (section) {
+    case 'streams':
+      return name ? html`<${StreamPage} name=${name} />` : html`<${StreamsPage} />`;
+    case 'records':
+      return html`<${RecordsPage} query=${route.query} />`;
+    case 'functions':
+      return name ? html`<${FunctionPage} name=${name} />` : html`<${FunctionsPage} />`;
+    case 'triggers':
+      return html`<${TriggerPage} uuid=${name} />`;
+    case 'failed':
+      return html`<${FailedPage} />`;
+    default:
+      return html`<p>No such page. <a href="#/streams">Streams</a></p>`;
+  }
+}
+
+function App() {
+  const [route, setRoute] = useState(parseHash());
+  useEffect(() => {
+    const on = () => {
+      setRoute(parseHash());
+      // Keyboard users land on the new page's heading.
+      requestAnimationFrame(() => document.querySelector('main h1')?.focus());
+    };
+    addEventListener('hashchange', on);
+    return () => removeEventListener('hashchange', on);
+  }, []);
+  const section = route.parts[0] === 'triggers' ? 'functions' : route.parts[0];
+  return html`
+    <a
+      class="skip"
+      href="#main"
+      onClick=${(e) => {
+        e.preventDefault();
+        document.querySelector('main h1')?.focus();
+      }}
+      >Skip to content</a
+    >
+    <header class="top">
+      <a class="brand" href="#/streams">Tributary</a>
+      <nav aria-label="Sections">
+        ${NAV.map(
+          ([id, label]) =>
+            html`<a href=${`#/${id}`} aria-current=${section === id ? 'page' : undefined}>${label}</a>`,
+        )}
+      </nav>
+      <span class="muted version">v${document.body.dataset.version}</span>
+    </header>
+    <main id="main"><${Page} route=${route} key=${location.hash} /></main>
+  `;
+}
+
+const root = document.getElementById('app');
+root.textContent = ''; // the "Loading" placeholder
+render(html`<${App} />`, root);
