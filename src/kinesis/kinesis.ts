@@ -1,7 +1,7 @@
 import type { AppContext, Component } from '../server/context.js';
 import { rpcOperations, type AnyOperation } from '../server/operations.js';
 import { rpcService } from '../server/protocols/rpc.js';
-import { awsJsonDialect } from '../server/validation-dialects.js';
+import { coralJsonDialect } from '../server/validation-coral.js';
 import { addTagsToStream } from './actions/add-tags-to-stream.js';
 import { createStream } from './actions/create-stream.js';
 import { decreaseStreamRetentionPeriod } from './actions/decrease-stream-retention-period.js';
@@ -84,7 +84,7 @@ export function createKinesis(
   const context = withFanOut({ app, streams, events }, options.fanOut, clock);
   const fanOut = context.fanOut;
   const operations = rpcOperations(
-    { context, operations: OPERATIONS, dialect: awsJsonDialect, errors: app.errors },
+    { context, operations: OPERATIONS, dialect: coralJsonDialect, errors: app.errors },
     'kinesis',
   );
   return {
@@ -98,6 +98,7 @@ export function createKinesis(
         targetPrefix: 'Kinesis_20131202',
         jsonVersion: '1.1',
         cbor: true,
+        frontEnd: true,
         operations,
       }),
     ],

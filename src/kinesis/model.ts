@@ -3,7 +3,8 @@
  * - `CREATING`: just created, not yet writable (CreateStream -> ACTIVE after the transition delay).
  * - `ACTIVE`: readable and writable.
  * - `UPDATING`: resharding or changing mode; still readable and writable.
- * - `DELETING`: DeleteStream was called; the stream disappears after the transition delay.
+ * - `DELETING`: DeleteStream was called (on an ACTIVE, UPDATING or CREATING stream, as AWS allows); the stream
+ *   disappears after the transition delay.
  */
 export type StreamStatus = 'CREATING' | 'ACTIVE' | 'UPDATING' | 'DELETING';
 
@@ -48,6 +49,8 @@ export interface StreamMeta {
   tags: Record<string, string>;
   consumers: ConsumerMeta[];
   encryptionType: 'NONE' | 'KMS';
+  /** Set when DeleteStream came while CREATING: the stream never had shards to list (DescribeStream). */
+  deletedWhileCreating?: true;
 }
 
 /** A record as the API and the mapping engine see it. */

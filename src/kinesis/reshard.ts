@@ -9,6 +9,21 @@ export function shardIdOf(index: number): string {
   return `shardId-${String(index).padStart(12, '0')}`;
 }
 
+/** The largest shard index AWS reads from a shard id (a Java int). */
+const MAX_SHARD_INDEX = 2147483647;
+
+/**
+ * A shard id as AWS reads it in a request: digits, alone or after a hyphen (`shardId-1`, `shard-1`, `x-00001`,
+ * `1`), name the shard of that index (`shardId-000000000001`); anything else (`ABKLFD8`, `2.14E4`, an index
+ * past 2147483647) names none: undefined. Recorded in kinesalite's GetShardIterator and MergeShards tests.
+ */
+export function parseShardId(given: string): string | undefined {
+  const digits = /^(?:.*-)?(\d+)$/.exec(given)?.[1];
+  if (digits === undefined) return undefined;
+  const index = Number(digits);
+  return index <= MAX_SHARD_INDEX ? shardIdOf(index) : undefined;
+}
+
 /** All parents of a shard: the ids AWS reports plus any extra overlap from UpdateShardCount. */
 export function parentsOf(meta: ShardMeta): string[] {
   if (meta.parents) return meta.parents;

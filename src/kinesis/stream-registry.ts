@@ -18,6 +18,7 @@ import {
   isValidSplitKey,
   mergeChild,
   nextShardIndex,
+  parseShardId,
   splitChildren,
   uniformChildren,
 } from './reshard.js';
@@ -213,10 +214,11 @@ export class StreamRegistry {
     if (s.meta.status === 'CREATING') await this.#setStatus(s, 'ACTIVE');
   }
 
-  /** DeleteStream: DELETING now, gone after the transition delay. */
+  /** DeleteStream: DELETING now, gone after the transition delay; a CREATING stream too, as on AWS. */
   async delete(name: string): Promise<void> {
     const s = this.stream(name);
-    this.#requireVisible(s);
+    if (s.meta.status === 'DELETING') this.#requireVisible(s);
+    if (s.meta.status === 'CREATING') s.meta.deletedWhileCreating = true;
     s.meta.status = 'DELETING';
     await this.#persist(s);
     this.#events.emit('status', { stream: name, status: 'DELETING' });
@@ -330,8 +332,22 @@ export class StreamRegistry {
     this.#events.emit('status', { stream: s.meta.name, status: 'ACTIVE' });
   }
 
+  /**
+   * A shard id given in a request, as AWS reads it (reshard.ts: parseShardId): the shard's canonical id; an id
+   * that names no shard is refused before the stream is looked up, as AWS does.
+   */
+  shardIdFrom(given: string, stream: string): string {
+    const id = parseShardId(given);
+    if (id === undefined)
+      throw ResourceNotFound(
+        `Could not find shard ${given} in stream ${stream} under account ${this.account}.`,
+      );
+    return id;
+  }
+
   /** SplitShard: the parent closes; children get [start, key-1] and [key, end]. */
-  async split(stream: string, shardId: string, newStartingHashKey: bigint): Promise<void> {
+  async split(stream: string, givenShardId: string, newStartingHashKey: bigint): Promise<void> {
+    const shardId = this.shardIdFrom(givenShardId, stream);
     const s = this.stream(stream);
     const p = this.#requireOpen(s, shardId);
     if (!isValidSplitKey(p.meta, newStartingHashKey)) {
@@ -351,11 +367,15 @@ export class StreamRegistry {
   }
 
   /** MergeShards: both parents close; the child covers their union (ParentShardId = ShardToMerge). */
-  async merge(stream: string, shardId: string, adjacentShardId: string): Promise<void> {
+  async merge(stream: string, givenShardId: string, givenAdjacentId: string): Promise<void> {
+    const shardId = this.shardIdFrom(givenShardId, stream);
+    const adjacentShardId = this.shardIdFrom(givenAdjacentId, stream);
     const s = this.stream(stream);
     const a = this.#requireOpen(s, shardId);
     const b = this.#requireOpen(s, adjacentShardId);
-    if (!areAdjacent(a.meta, b.meta)) {
+    // The pair must be given in hash key order: AWS refuses the adjacent shard below the shard to merge as not
+    // adjacent (recorded in kinesalite's MergeShards test "adjacency is inverted"); its API reference is silent.
+    if (!areAdjacent(a.meta, b.meta) || a.start > b.start) {
       throw InvalidArgument(
         `Shards ${shardId} and ${adjacentShardId} in stream ${stream} under account ${this.account} are not an adjacent pair of shards eligible for merging`,
       );

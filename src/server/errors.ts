@@ -12,6 +12,8 @@ export class AwsError extends Error {
   readonly extra: Record<string, unknown>;
   /** Set for services that speak JSON and the query protocol (SQS): see `QueryCompat`. */
   readonly queryCompat: QueryCompat | undefined;
+  /** How AWS JSON and CBOR bodies carry the message (see `ErrorWire`). */
+  readonly wire: ErrorWire;
 
   constructor(
     type: string,
@@ -19,6 +21,7 @@ export class AwsError extends Error {
     status = 400,
     extra: Record<string, unknown> = {},
     queryCompat?: QueryCompat,
+    wire: ErrorWire = {},
   ) {
     super(capMessage(message));
     this.name = type;
@@ -27,7 +30,20 @@ export class AwsError extends Error {
     this.fault = status >= 500 ? 'Server' : 'Client';
     this.extra = extra;
     this.queryCompat = queryCompat;
+    this.wire = wire;
   }
+}
+
+/**
+ * How an AWS JSON or CBOR error body carries the message, where AWS's front end departs from `message`
+ * (recorded Kinesis answers, see test/kinesis/conformance/): a SerializationException for a value of the wrong
+ * type says `Message`, and a request the front end cannot read at all is answered with the type alone.
+ */
+export interface ErrorWire {
+  /** The message's key. @default 'message' */
+  readonly messageKey?: 'message' | 'Message';
+  /** The body names the type only (`{"__type":"SerializationException"}`). */
+  readonly bare?: true;
 }
 
 /**
@@ -84,6 +100,16 @@ export const LimitExceeded = make('LimitExceededException', 400);
 export const Serialization = make('SerializationException', 400);
 export const UnknownOperation = make('UnknownOperationException', 400);
 export const InternalFailure = make('InternalFailure', 500);
+
+/** AWS's SerializationException for a value of the wrong type: its message under the key `Message`. */
+export function typeMismatch(message: string): AwsError {
+  return new AwsError('SerializationException', message, 400, {}, undefined, { messageKey: 'Message' });
+}
+
+/** An error whose body names its type only (a request AWS's front end cannot read). */
+export function bareError(type: string, status = 400): AwsError {
+  return new AwsError(type, '', status, {}, undefined, { bare: true });
+}
 
 /** One AWS-style validation failure: `Value 'x' at 'partitionKey' failed to satisfy constraint: ...`. */
 export interface ValidationIssue {

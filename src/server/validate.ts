@@ -68,6 +68,8 @@ export interface Dialect {
   fail(failure: Failure): AwsError | ValidationIssue;
   /** The error for the collected issues (for a dialect whose `fail` answers with issues). */
   issues?(issues: ValidationIssue[]): AwsError;
+  /** A string's pattern is checked before its length (Kinesis lists them in that order). */
+  patternFirst?: true;
 }
 
 const nullish = (v: unknown): boolean => v === undefined || v === null;
@@ -183,8 +185,13 @@ class Walk {
     if (value === INVALID) return this.#fail('type', raw, at);
     switch (shape.type) {
       case 'string': {
+        const pattern = (): void => {
+          if (shape.pattern && !anchored(shape.pattern).test(value as string))
+            this.#fail('pattern', value, at);
+        };
+        if (this.#dialect.patternFirst) pattern();
         this.#count(shape, codePoints(value as string), value, at);
-        if (shape.pattern && !anchored(shape.pattern).test(value as string)) this.#fail('pattern', value, at);
+        if (!this.#dialect.patternFirst) pattern();
         if (shape.enum && !shape.enum.includes(value as string)) this.#fail('enum', value, at);
         break;
       }

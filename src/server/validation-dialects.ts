@@ -229,22 +229,31 @@ function renderBare(value: unknown): string {
   return String(value);
 }
 
+/** AWS lists at most this many failures in one validation message. */
+const MAX_LISTED_ISSUES = 10;
+
 /**
  * AWS's "N validation error(s) detected: Value ... at 'x' failed to satisfy constraint: ...; ..." (at most 10
- * listed, the count is of all of them): the one place it is worded. `render` prints a value the way the
- * service family does (quoted, or null bare; structures as JSON or as Java prints them).
+ * listed): the one place it is worded. `render` prints a value the way the service family does (quoted, or
+ * null bare; structures as JSON or as Java prints them). N counts all the failures, or with `countListed` only
+ * those listed: Kinesis stops at 10 and says "10 validation errors detected" (its recorded answers).
  */
-export function validationMessage(issues: ValidationIssue[], render: (value: unknown) => string): string {
-  const parts = issues
-    .slice(0, 10)
-    .map((i) => `Value ${render(i.value)} at '${i.path}' failed to satisfy constraint: ${i.constraint}`);
-  const n = issues.length;
+export function validationMessage(
+  issues: ValidationIssue[],
+  render: (value: unknown) => string,
+  countListed = false,
+): string {
+  const listed = issues.slice(0, MAX_LISTED_ISSUES);
+  const parts = listed.map(
+    (i) => `Value ${render(i.value)} at '${i.path}' failed to satisfy constraint: ${i.constraint}`,
+  );
+  const n = countListed ? listed.length : issues.length;
   return `${n} validation error${n === 1 ? '' : 's'} detected: ${parts.join('; ')}`;
 }
 
 /** The AWS JSON family's ValidationException listing `issues` (see validationMessage). */
-export function validationException(issues: ValidationIssue[]): AwsError {
-  return new AwsError('ValidationException', validationMessage(issues, renderIssueValue), 400);
+export function validationException(issues: ValidationIssue[], countListed = false): AwsError {
+  return new AwsError('ValidationException', validationMessage(issues, renderIssueValue, countListed), 400);
 }
 
 /** AWS's path of a value in "Value ... at '<path>'": lowerCamel members, list items as `N.member`. */
@@ -292,19 +301,19 @@ export const awsJsonDialect: Dialect = {
     const sensitive = at.shape.sensitive || (at.parent?.shape.sensitive && at.container !== undefined);
     return sensitive && !(issue instanceof AwsError) ? { ...issue, value: null } : issue;
   },
-  issues(issues) {
-    // A map's or list's members are reported once, however many of them fail.
-    const seen = new Set<string>();
-    return validationException(
-      issues.filter((i) => {
-        const id = `${i.path}\u0000${i.constraint}`;
-        if (seen.has(id)) return false;
-        seen.add(id);
-        return true;
-      }),
-    );
-  },
+  issues: (issues) => validationException(onceEach(issues)),
 };
+
+/** A map's or list's members are reported once, however many of them fail. */
+export function onceEach(issues: ValidationIssue[]): ValidationIssue[] {
+  const seen = new Set<string>();
+  return issues.filter((i) => {
+    const id = `${i.path}\u0000${i.constraint}`;
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
+}
 
 /** How the AWS JSON family reports one failure (see awsJsonDialect). */
 function awsJsonFailure(f: Failure): AwsError | ValidationIssue {

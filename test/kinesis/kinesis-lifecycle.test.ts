@@ -72,7 +72,7 @@ describe(`stream lifecycle with transitionDelayMs ${DELAY_MS}`, { timeout: 30_00
     (await k.send(new DescribeStreamSummaryCommand({ StreamName: name }))).StreamDescriptionSummary!
       .StreamStatus;
 
-  it('is CREATING (not writable, not deletable) until the delay has passed, then ACTIVE', async () => {
+  it('is CREATING (not writable, no shards listed) until the delay has passed, then ACTIVE', async () => {
     const active = statusEvent(app, 'slow', 'ACTIVE');
     await k.send(new CreateStreamCommand({ StreamName: 'slow', ShardCount: 1 }));
     assert.equal(await status('slow'), 'CREATING');
@@ -83,10 +83,11 @@ describe(`stream lifecycle with transitionDelayMs ${DELAY_MS}`, { timeout: 30_00
       'ResourceNotFoundException',
       notFound,
     );
-    await expectAwsError(
-      k.send(new DeleteStreamCommand({ StreamName: 'slow' })),
-      'ResourceNotFoundException',
-      notFound,
+    // AWS lists a CREATING stream's shards only once it is ACTIVE (recorded in kinesalite's CreateStream test).
+    const creating = (await k.send(new DescribeStreamCommand({ StreamName: 'slow' }))).StreamDescription!;
+    assert.deepEqual(
+      [creating.StreamStatus, creating.Shards, creating.HasMoreShards],
+      ['CREATING', [], false],
     );
     await clock.advance(DELAY_MS - 1);
     assert.equal(await status('slow'), 'CREATING', 'still CREATING 1 ms before the delay has passed');
@@ -150,6 +151,25 @@ describe(`stream lifecycle with transitionDelayMs ${DELAY_MS}`, { timeout: 30_00
       ['x', 'during'],
     );
     assert.equal(r.NextShardIterator, undefined);
+  });
+
+  it('can be deleted while CREATING: DELETING with no shards listed, then gone', async () => {
+    // AWS allows it (recorded in kinesalite's DeleteStream test "deleted while it is being created").
+    const gone = deletedEvent(app, 'early');
+    await k.send(new CreateStreamCommand({ StreamName: 'early', ShardCount: 2 }));
+    await k.send(new DeleteStreamCommand({ StreamName: 'early' }));
+    const d = (await k.send(new DescribeStreamCommand({ StreamName: 'early' }))).StreamDescription!;
+    assert.deepEqual([d.StreamStatus, d.Shards, d.HasMoreShards], ['DELETING', [], false]);
+    await expectAwsError(
+      k.send(new DeleteStreamCommand({ StreamName: 'early' })),
+      'ResourceNotFoundException',
+      `Stream early under account ${ACCOUNT} not found.`,
+    );
+    await gone;
+    await expectAwsError(
+      k.send(new DescribeStreamCommand({ StreamName: 'early' })),
+      'ResourceNotFoundException',
+    );
   });
 
   it('is DELETING for the delay, then gone', async () => {

@@ -23,7 +23,8 @@ describe('request logging', () => {
     await k.send(new ListStreamsCommand({}));
     await fetch(app.endpoint, {
       method: 'POST',
-      headers: { 'x-amz-target': 'Kinesis_20131202.Nope' },
+      // JSON 1.1, as SDKs send it (fetch's text/plain would be AWS's 404 for a foreign content type).
+      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'Kinesis_20131202.Nope' },
       body: '{}',
     });
     k.destroy();

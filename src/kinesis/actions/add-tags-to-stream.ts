@@ -18,6 +18,5 @@ export const addTagsToStream = operation({
     );
     checkTagCount(new Set([...Object.keys(meta.tags), ...Object.keys(tags)]).size, name, k.streams.account);
     await k.streams.update(name, (m) => (m.tags = { ...m.tags, ...tags }));
-    return {};
   },
 });

@@ -37,6 +37,5 @@ export const createStream = operation({
       checkTagCount(Object.keys(tags).length, name, k.streams.account);
     }
     await k.streams.create(name, count, effectiveMode, tags ?? {});
-    return {};
   },
 });

@@ -11,9 +11,8 @@ export const deleteStream = operation({
   input: structure({ ...STREAM_TARGET, EnforceConsumerDeletion: boolean() }),
   async run(k: KinesisContext, input) {
     const name = streamName(k, input);
-    const meta = k.streams.getVisible(name);
+    const meta = k.streams.get(name);
     assertConsumersDeletable(meta, input.EnforceConsumerDeletion ?? false);
     await k.streams.delete(name);
-    return {};
   },
 });

@@ -7,6 +7,5 @@ export const deregisterStreamConsumer = operation({
   input: CONSUMER_TARGET,
   async run(k: KinesisContext, input) {
     await k.fanOut.consumers.deregister(consumerOf(k, input));
-    return {};
   },
 });

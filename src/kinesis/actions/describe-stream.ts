@@ -42,7 +42,9 @@ export const describeStream = operation({
     const limit = Math.min(input.Limit ?? MAX_SHARDS_PER_CALL, MAX_SHARDS_PER_CALL);
     const after = input.ExclusiveStartShardId;
     const meta = k.streams.get(streamName(k, input));
-    const shards = shardsInOrder(meta).filter((s) => after === undefined || s.shardId > after);
+    // A stream still CREATING (or deleted while CREATING) lists no shards yet, as on AWS.
+    const listed = meta.status === 'CREATING' || meta.deletedWhileCreating ? [] : shardsInOrder(meta);
+    const shards = listed.filter((s) => after === undefined || s.shardId > after);
     return {
       StreamDescription: {
         StreamName: meta.name,

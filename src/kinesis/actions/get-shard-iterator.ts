@@ -8,12 +8,13 @@ import { parseSequenceNumber, SEQUENCE_NUMBER_PATTERN } from '../sequence-number
 import type { Shard } from '../shard.js';
 import type { Stream } from '../stream.js';
 
+/** In the order AWS lists them in its enum error (recorded in kinesalite's GetShardIterator test). */
 const TYPES = [
-  'AT_SEQUENCE_NUMBER',
   'AFTER_SEQUENCE_NUMBER',
-  'TRIM_HORIZON',
   'LATEST',
   'AT_TIMESTAMP',
+  'AT_SEQUENCE_NUMBER',
+  'TRIM_HORIZON',
 ] as const;
 export type IteratorType = (typeof TYPES)[number];
 
@@ -88,9 +89,10 @@ export const getShardIterator = operation({
     Timestamp: timestamp(),
   }),
   async run(k: KinesisContext, input) {
-    const { ShardId: shardId, StartingSequenceNumber: seq, Timestamp: ts } = input;
+    const { StartingSequenceNumber: seq, Timestamp: ts } = input;
     const type = input.ShardIteratorType as IteratorType;
     const stream = streamName(k, input);
+    const shardId = k.streams.shardIdFrom(input.ShardId, stream);
     // AWS names the shard, not the stream, when either is missing.
     const s = k.streams.findStream(stream);
     const shard = s?.findShard(shardId);

@@ -16,6 +16,5 @@ export const mergeShards = operation({
   }),
   async run(k: KinesisContext, input) {
     await k.streams.merge(streamName(k, input), input.ShardToMerge, input.AdjacentShardToMerge);
-    return {};
   },
 });

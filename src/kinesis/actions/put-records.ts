@@ -2,6 +2,7 @@ import { InvalidArgument } from '../../server/errors.js';
 import { operation } from '../../server/operations.js';
 import { PreEncodedJson } from '../../server/protocols/rpc.js';
 import { list, required, structure } from '../../server/shapes.js';
+import { isCoralBase64 } from '../../server/validation-coral.js';
 import { STREAM_TARGET, streamName, type KinesisContext } from '../kinesis-context.js';
 import { MAX_RECORD_BYTES } from '../model.js';
 import type { PutEntry, PutResult } from '../stream.js';
@@ -62,8 +63,6 @@ function respond(results: PutResult[]): unknown {
   };
 }
 
-const PLAIN_BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
-
 /**
  * The common request — 1-500 structures, each with a well-formed Data blob, a PartitionKey of 1-256 UTF-16
  * units and no ExplicitHashKey, within the size limits — is read here without validating each entry member by
@@ -85,7 +84,7 @@ function plainEntries(
     if (explicit !== undefined && explicit !== null) return undefined;
     let data: Buffer;
     if (typeof d === 'string') {
-      if (d.length % 4 !== 0 || !PLAIN_BASE64.test(d)) return undefined;
+      if (!isCoralBase64(d)) return undefined;
       data = Buffer.from(d, 'base64');
     } else if (d instanceof Uint8Array) data = Buffer.from(d.buffer, d.byteOffset, d.byteLength);
     else return undefined;

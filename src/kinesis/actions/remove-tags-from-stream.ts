@@ -16,6 +16,5 @@ export const removeTagsFromStream = operation({
       for (const key of keys) delete tags[key];
       m.tags = tags;
     });
-    return {};
   },
 });

@@ -17,6 +17,5 @@ export const splitShard = operation({
   }),
   async run(k: KinesisContext, input) {
     await k.streams.split(streamName(k, input), input.ShardToSplit, BigInt(input.NewStartingHashKey));
-    return {};
   },
 });

@@ -1,5 +1,5 @@
 import { addExtension, decode as cborDecode, encode as cborEncode } from 'cbor-x';
-import { echo, Serialization, UnknownOperation, type AwsError } from '../errors.js';
+import { bareError, echo, Serialization, typeMismatch, UnknownOperation, type AwsError } from '../errors.js';
 import type { ApiRequest, ApiResponse, Service } from '../http-types.js';
 import type { ErrorProtocol } from '../serialize-error.js';
 import {
@@ -9,6 +9,7 @@ import {
   parseJsonStrict,
   type InputProblem,
 } from './input-text.js';
+import { frontEndVerdict, untargetedFrontEndRequest } from './rpc-front-end.js';
 import { CborTextError, decodeCbor } from './smithy-cbor.js';
 
 /** An operation handler takes the decoded input object and returns the output object. */
@@ -36,6 +37,12 @@ export interface RpcServiceOptions {
    * InvalidMessageContents, per entry in a batch); anywhere else it is a SerializationException.
    */
   ownText?: (member: string) => boolean;
+  /**
+   * Answer as AWS's JSON front end answers requests no SDK sends (rpc-front-end.ts; Kinesis's recorded answers):
+   * other methods, content types, empty and unreadable bodies, `application/json`, untargeted requests to `/`.
+   * An operation that returns nothing answers an empty JSON body, as AWS does.
+   */
+  frontEnd?: true;
 }
 
 /**
@@ -150,13 +157,22 @@ export function rpcService(opts: RpcServiceOptions): Service {
   const isCbor = (req: ApiRequest): boolean =>
     opts.cbor === true && String(req.headers['content-type'] ?? '').includes('cbor');
   const operationOf = (req: ApiRequest): string => String(req.headers['x-amz-target']).slice(prefix.length);
+  const has = (name: string): boolean => Object.hasOwn(opts.operations, name);
+  const verdict = (req: ApiRequest): ReturnType<typeof frontEndVerdict> =>
+    frontEndVerdict(req, opts.targetPrefix, has, opts.cbor === true);
   return {
     name: opts.name,
     matches: (req) => {
       const target = req.headers['x-amz-target'];
-      return typeof target === 'string' && target.startsWith(prefix);
+      if (typeof target === 'string' && target.startsWith(prefix)) return true;
+      return opts.frontEnd === true && untargetedFrontEndRequest(req);
     },
     describe(req) {
+      if (opts.frontEnd) {
+        const v = verdict(req);
+        if (v.kind === 'refuse') return { operation: undefined, protocol: v.protocol };
+        return { operation: v.operation, protocol: v.cbor ? 'cbor' : jsonProtocol };
+      }
       const opName = operationOf(req);
       return {
         operation: Object.hasOwn(opts.operations, opName) ? opName : undefined,
@@ -164,14 +180,27 @@ export function rpcService(opts: RpcServiceOptions): Service {
       };
     },
     async handle(req): Promise<ApiResponse> {
-      const cbor = isCbor(req);
-      const opName = operationOf(req);
-      const op = Object.hasOwn(opts.operations, opName) ? opts.operations[opName] : undefined;
-      if (!op)
-        throw UnknownOperation(
-          `The action or operation requested is invalid. Verify that the action is typed correctly.`,
-        );
-      const input = decodeInput(req.body, cbor, opts.ownText);
+      let cbor: boolean;
+      let input: Record<string, unknown>;
+      let op: Operation | undefined;
+      if (opts.frontEnd) {
+        // AWS reads the body before it looks the operation up.
+        const v = verdict(req);
+        if (v.kind === 'refuse') throw v.error;
+        cbor = v.cbor;
+        input = decodeInput(req.body, cbor, opts.ownText, true);
+        op = v.operation === undefined ? undefined : opts.operations[v.operation];
+        if (!op) throw bareError('UnknownOperationException');
+      } else {
+        cbor = isCbor(req);
+        const opName = operationOf(req);
+        op = Object.hasOwn(opts.operations, opName) ? opts.operations[opName] : undefined;
+        if (!op)
+          throw UnknownOperation(
+            `The action or operation requested is invalid. Verify that the action is typed correctly.`,
+          );
+        input = decodeInput(req.body, cbor, opts.ownText);
+      }
       const output = await op(input, req);
       const headers: Record<string, string> = { 'x-amzn-requestid': req.requestId };
       if (isStreaming(output)) {
@@ -183,6 +212,8 @@ export function rpcService(opts: RpcServiceOptions): Service {
         return { status: 200, headers, body: Buffer.from(cborEncode(plainOutput(output ?? {}))) };
       }
       headers['content-type'] = jsonType;
+      // AWS answers an operation without output (CreateStream, MergeShards...) with an empty body.
+      if (output === undefined && opts.frontEnd) return { status: 200, headers, body: '' };
       return { status: 200, headers, body: encodeJson(output ?? {}) };
     },
   };
@@ -192,10 +223,16 @@ function isStreaming(v: unknown): v is StreamingOutput {
   return typeof v === 'object' && v !== null && (v as StreamingOutput).streaming === true;
 }
 
+/**
+ * The body as the input structure. With `frontEnd`, what AWS's front end answers a body it cannot read: JSON
+ * that does not parse, or is not a structure, gets a SerializationException naming only its type (a list:
+ * "Start of list found where not expected").
+ */
 function decodeInput(
   body: Buffer,
   isCbor: boolean,
   ownText: RpcServiceOptions['ownText'],
+  frontEnd = false,
 ): Record<string, unknown> {
   if (body.length === 0) return {};
   let value: unknown;
@@ -203,10 +240,13 @@ function decodeInput(
     value = isCbor ? decodeAwsCbor(body) : parseJsonStrict(body, ownText);
   } catch (err) {
     if (!(err instanceof InputError)) throw err;
+    if (frontEnd && err.problem.kind === 'syntax' && !isCbor) throw bareError('SerializationException');
     throw invalidInput(err.problem, isCbor);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw Serialization('Start of structure or map found where not expected.');
+    if (!frontEnd) throw Serialization('Start of structure or map found where not expected.');
+    if (Array.isArray(value)) throw typeMismatch('Start of list found where not expected');
+    throw bareError('SerializationException');
   }
   return value as Record<string, unknown>;
 }
