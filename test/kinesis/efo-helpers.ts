@@ -26,7 +26,8 @@ export async function createStream(k: KinesisClient, name: string, shards = 1): 
   const d = await k.send(new DescribeStreamCommand({ StreamName: name }));
   return {
     streamArn: d.StreamDescription!.StreamARN!,
-    shardIds: d.StreamDescription!.Shards!.map((s) => s.ShardId!),
+    // A new stream's shards are shardId-000000000000 onwards; DescribeStream lists none while it is CREATING.
+    shardIds: Array.from({ length: shards }, (_, i) => `shardId-${String(i).padStart(12, '0')}`),
   };
 }
 
