@@ -1,3 +1,4 @@
+import { signedFetch, type SignedInit } from './signed-fetch.js';
 import type { Command } from 'commander';
 
 /** The flags every command that talks to a running server takes. */
@@ -90,10 +91,10 @@ export function paint(out: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process
  * Calls one of Tributary's own endpoints (`/_tributary/...`) and returns its JSON; an error answer becomes a
  * CliError with the server's message (`{"message"}` or `{"Message"}` of AWS's error bodies).
  */
-export async function adminJson<T>(endpoint: string, path: string, init: RequestInit = {}): Promise<T> {
+export async function adminJson<T>(endpoint: string, path: string, init: SignedInit = {}): Promise<T> {
   let res: Response;
   try {
-    res = await fetch(`${endpoint}${path}`, init);
+    res = await signedFetch(`${endpoint}${path}`, init);
   } catch (err) {
     if ((err as Error).name === 'AbortError') throw err;
     throw new CliError(`Cannot reach Tributary at ${endpoint}: ${(err as Error).message}`);

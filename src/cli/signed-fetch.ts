@@ -46,10 +46,18 @@ async function findCredentials(env: NodeJS.ProcessEnv): Promise<AwsCredentialIde
   }
 }
 
-/** GETs `url`, signed when credentials are found. */
+/** What the commands send: a method, text headers and a text body (JSON), and an abort signal. */
+export interface SignedInit {
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string;
+  signal?: AbortSignal | null;
+}
+
+/** Sends a request to `url`, signed when credentials are found. */
 export async function signedFetch(
   url: string,
-  init: { signal?: AbortSignal } = {},
+  init: SignedInit = {},
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<Response> {
   const credentials = await findCredentials(env);
@@ -64,13 +72,14 @@ export async function signedFetch(
     sha256: NodeSha256,
   });
   const signed = await signer.sign({
-    method: 'GET',
+    method: init.method ?? 'GET',
     protocol: u.protocol,
     hostname: u.hostname,
     ...(u.port ? { port: Number(u.port) } : {}),
     path: u.pathname,
     query,
-    headers: { host: u.host },
+    headers: { ...init.headers, host: u.host },
+    ...(init.body !== undefined ? { body: init.body } : {}),
   });
   const headers = new Headers();
   for (const [k, v] of Object.entries(signed.headers)) if (k !== 'host') headers.set(k, String(v));

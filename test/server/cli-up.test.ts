@@ -175,7 +175,7 @@ describe('tributary --help', () => {
     }
     // The flags are those `up` takes: its own help lists the same ones.
     const { stdout: upHelp } = await exec(process.execPath, [BIN, 'up', '--help']);
-    const specs = [...upHelp.matchAll(/^ {2}(--[a-z-]+(?: <[a-z]+>)?) /gm)].map((m) => m[1]);
+    const specs = [...upHelp.matchAll(/^ {2}(--[a-z-]+(?: <[^>]+>)?) /gm)].map((m) => m[1]);
     assert.deepEqual(
       specs,
       UP_FLAGS.map((f) => f.spec),
