@@ -157,6 +157,8 @@ async function startOn(
   const sqs = createSqs(ctx);
   const lambda = createLambda(ctx, opts.lambda ?? {}, metrics, { aliasRandom: opts.testHooks?.aliasRandom });
   const sns = createSns(ctx, { sqs, invoker: lambda });
+  // Async invocations' destinations are queues and topics, which SNS routes (Lambda sits below both).
+  lambda.connectDestinations(sns.destinations);
   const mappings = new Mappings(ctx, {
     streams: kinesis.streams,
     kinesis: kinesis.context,
@@ -166,6 +168,8 @@ async function startOn(
     recordAgeScale: opts.testHooks?.recordAgeScale,
     clock: opts.testHooks?.mappingsClock,
   });
+  // Lambda's tag operations reach mappings by their ARN too.
+  lambda.addTaggable(mappings.taggable);
   const cloudwatch = createCloudWatch(
     ctx,
     metrics,

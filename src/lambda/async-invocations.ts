@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EventEmitter } from 'node:events';
 import type { AppContext } from '../server/context.js';
+import type { InvocationResult } from '../runtime/invocation.js';
 import type { ConcurrencyLimiter } from './concurrency.js';
 import type { FunctionRegistry } from './function-registry.js';
 import type { Invocations } from './invocations.js';
@@ -8,6 +9,9 @@ import { RequestEntityTooLarge } from './lambda-errors.js';
 import type { LambdaEvents } from './lambda-events.js';
 import type { CompiledLambdaOptions } from './lambda-options.js';
 import type { FunctionRecord } from './model.js';
+import type { EventInvokeConfig } from './event-invoke-config.js';
+import type { PerFunctionDocs } from './per-function-docs.js';
+import { invocationRecord, type AsyncOutcome } from './invocation-record.js';
 
 /** The store log holding queued Event invocations (so they survive a restart). */
 const QUEUE_LOG = 'lambda.async';
@@ -24,6 +28,8 @@ interface QueuedEvent {
   version?: string;
   /** The ARN as invoked (qualified by alias or version), for the function's context. */
   invokedArn?: string;
+  /** The qualifier invoked (its event invoke config applies); absent for an unqualified invoke ($LATEST's). */
+  qualifier?: string;
   /** Attempts already made. */
   attempts: number;
   enqueuedAt: number;
@@ -46,6 +52,8 @@ export class AsyncInvocations {
   readonly #limiter: ConcurrencyLimiter;
   readonly #events: EventEmitter<LambdaEvents>;
   readonly #opts: CompiledLambdaOptions;
+  readonly #configs: PerFunctionDocs<EventInvokeConfig>;
+  readonly #deliver: (destination: string, record: string) => Promise<void>;
   /** Runnable events per function, oldest first. */
   readonly #queues = new Map<string, Pending[]>();
   readonly #timers = new Set<NodeJS.Timeout>();
@@ -61,7 +69,12 @@ export class AsyncInvocations {
     limiter: ConcurrencyLimiter;
     events: EventEmitter<LambdaEvents>;
     options: CompiledLambdaOptions;
+    configs: PerFunctionDocs<EventInvokeConfig>;
+    /** Delivers an invocation record to a destination (SQS, SNS, or another function's Event queue). */
+    deliver: (destination: string, record: string) => Promise<void>;
   }) {
+    this.#configs = deps.configs;
+    this.#deliver = deps.deliver;
     this.#app = deps.app;
     this.#registry = deps.registry;
     this.#invocations = deps.invocations;
@@ -95,6 +108,7 @@ export class AsyncInvocations {
     payload: Buffer,
     clientContext?: string,
     invokedArn?: string,
+    qualifier?: string,
   ): Promise<string> {
     if (payload.length > MAX_ASYNC_PAYLOAD_BYTES) {
       throw RequestEntityTooLarge(
@@ -111,6 +125,7 @@ export class AsyncInvocations {
     if (clientContext !== undefined) ev.clientContext = clientContext;
     if (r.version !== undefined) ev.version = r.version;
     if (invokedArn !== undefined) ev.invokedArn = invokedArn;
+    if (qualifier !== undefined && qualifier !== '$LATEST') ev.qualifier = qualifier;
     const seq = await this.#persist(ev);
     this.#push({ seq, ev });
     this.#pump(r.name);
@@ -179,7 +194,7 @@ export class AsyncInvocations {
         this.#background(this.#finish(head, 'deleted'));
         continue;
       }
-      if (Date.now() - head.ev.enqueuedAt > this.#opts.asyncMaxEventAgeMs) {
+      if (Date.now() - head.ev.enqueuedAt > this.#maxAgeMs(head.ev)) {
         q.shift();
         this.#background(this.#finish(head, 'expired'));
         continue;
@@ -203,15 +218,15 @@ export class AsyncInvocations {
     });
     if (this.#closed) return;
     if (result.status === 'success') {
-      await this.#finish({ ...p, ev: { ...p.ev, attempts: attempt } }, 'success');
+      await this.#finish({ ...p, ev: { ...p.ev, attempts: attempt } }, 'success', result);
       return;
     }
     const delays = this.#opts.asyncRetryDelaysMs;
-    if (attempt > delays.length) {
-      await this.#finish({ ...p, ev: { ...p.ev, attempts: attempt } }, 'failed');
+    if (attempt > (this.#config(p.ev)?.maximumRetryAttempts ?? delays.length)) {
+      await this.#finish({ ...p, ev: { ...p.ev, attempts: attempt } }, 'failed', result);
       return;
     }
-    const delayMs = delays[attempt - 1]!;
+    const delayMs = delays[Math.min(attempt, delays.length) - 1] ?? 0;
     const ev: QueuedEvent = { ...p.ev, attempts: attempt };
     // Re-persist with the attempt count before dropping the old entry: a crash in between repeats, never loses.
     const seq = await this.#persist(ev);
@@ -235,7 +250,39 @@ export class AsyncInvocations {
     p.catch((err: unknown) => this.#app.log.error({ err }, 'lambda async queue operation failed'));
   }
 
-  async #finish(p: Pending, outcome: 'success' | 'failed' | 'expired' | 'deleted'): Promise<void> {
+  /** The event invoke config of the qualifier an event was invoked with. */
+  #config(ev: QueuedEvent): EventInvokeConfig | undefined {
+    return this.#configs.get(ev.functionName, ev.qualifier ?? '$LATEST');
+  }
+
+  #maxAgeMs(ev: QueuedEvent): number {
+    const s = this.#config(ev)?.maximumEventAgeInSeconds;
+    return s === undefined ? this.#opts.asyncMaxEventAgeMs : s * 1000;
+  }
+
+  async #finish(p: Pending, outcome: AsyncOutcome, result?: InvocationResult): Promise<void> {
+    // The destination first: a crash before the queue entry goes repeats the delivery, never loses it.
+    const config = this.#config(p.ev);
+    const destination =
+      outcome === 'success' ? config?.onSuccess : outcome === 'deleted' ? undefined : config?.onFailure;
+    if (destination !== undefined) {
+      const arn = p.ev.invokedArn ?? this.#registry.arn(p.ev.functionName, '$LATEST');
+      const record = invocationRecord(p.ev, arn, outcome, result, p.ev.version ?? '$LATEST');
+      try {
+        await this.#deliver(destination, record);
+      } catch (err) {
+        // Reported, counted by the event below, and the event leaves the queue: AWS also drops what it cannot deliver.
+        this.#app.log.error(
+          { err, destination, requestId: p.ev.requestId },
+          'async invocation record not delivered',
+        );
+        this.#events.emit('asyncDestinationFailed', {
+          functionName: p.ev.functionName,
+          requestId: p.ev.requestId,
+          destination,
+        });
+      }
+    }
     await this.#app.store.remove(QUEUE_LOG, p.seq);
     this.#events.emit('asyncDone', {
       functionName: p.ev.functionName,

@@ -56,7 +56,7 @@ export class FunctionRegistry extends EventEmitter<RegistryEvents> {
   /** Published versions and aliases. */
   readonly #versions: Versions;
   /** Other per-function documents deleted with the function (event invoke configs...). */
-  readonly #dependents: PerFunctionDocs<unknown>[] = [];
+  readonly #dependents: Array<{ deleteFunction(name: string): Promise<void> }> = [];
 
   constructor(
     app: AppContext,
@@ -113,7 +113,7 @@ export class FunctionRegistry extends EventEmitter<RegistryEvents> {
   }
 
   /** Documents kept per function that go when the function is deleted. */
-  addDependent(docs: PerFunctionDocs<unknown>): void {
+  addDependent(docs: { deleteFunction(name: string): Promise<void> }): void {
     this.#dependents.push(docs);
   }
 
@@ -176,11 +176,11 @@ export class FunctionRegistry extends EventEmitter<RegistryEvents> {
    * refuses it.
    */
   requireLatest(nameOrArn: string): FunctionRecord {
-    const t = this.require(nameOrArn);
-    if (t.version !== '$LATEST' || (t.qualifier !== undefined && t.qualifier !== '$LATEST')) {
+    const q = parseFunctionName(nameOrArn)?.qualifier;
+    if (q !== undefined && q !== '$LATEST') {
       throw InvalidParameterValue('Current operation does not support versions other than $LATEST');
     }
-    return t.record;
+    return this.require(nameOrArn).record;
   }
 
   /** `$LATEST` or a published version's snapshot, with the function-wide settings of `$LATEST`. */
@@ -286,11 +286,22 @@ export class FunctionRegistry extends EventEmitter<RegistryEvents> {
     const next: FunctionRecord = { ...current };
     if (reserved === undefined) delete next.reservedConcurrency;
     else next.reservedConcurrency = reserved;
-    // Memory first, then the store: writes issued in order land in order, so the last one wins everywhere.
-    this.#records.set(name, next);
     this.#reservedTotal += (reserved ?? 0) - (current.reservedConcurrency ?? 0);
-    await this.#app.store.putDoc(FUNCTION_NS, name, next);
+    await this.#replace(next);
     return structuredClone(next);
+  }
+
+  /** TagResource/UntagResource: function-wide, not an update (RevisionId and workers are untouched). */
+  async setTags(name: string, tags: Record<string, string>): Promise<void> {
+    const current = this.#records.get(name);
+    if (!current) throw functionNotFound(this.arn(name));
+    await this.#replace({ ...current, tags });
+  }
+
+  /** A function-wide setting changed. Memory first, then the store: writes issued in order land in order. */
+  async #replace(next: FunctionRecord): Promise<void> {
+    this.#records.set(next.name, next);
+    await this.#app.store.putDoc(FUNCTION_NS, next.name, next);
   }
 
   /**
@@ -302,9 +313,7 @@ export class FunctionRegistry extends EventEmitter<RegistryEvents> {
     const name = t.record.name;
     const current = this.#records.get(name);
     if (!current) throw functionNotFound(this.arn(name));
-    const next = withPolicy(current, policy);
-    this.#records.set(name, next);
-    await this.#app.store.putDoc(FUNCTION_NS, name, next);
+    await this.#replace(withPolicy(current, policy));
   }
 
   policyOf(t: Target): PolicyStatement[] {

@@ -7,6 +7,9 @@ import type { FunctionLogs } from './function-logs.js';
 import type { FunctionRegistry } from './function-registry.js';
 import type { Invocations } from './invocations.js';
 import type { CompiledLambdaOptions } from './lambda-options.js';
+import type { AsyncDestinations, EventInvokeConfig } from './event-invoke-config.js';
+import type { PerFunctionDocs } from './per-function-docs.js';
+import type { Taggable } from './tagging.js';
 
 /** What each Lambda action gets. */
 export interface LambdaContext {
@@ -20,6 +23,12 @@ export interface LambdaContext {
   limiter: ConcurrencyLimiter;
   /** New code replaced `oldCodeId`: delete it once no worker runs it. */
   codeReplaced(functionName: string, oldCodeId: string): void;
+  /** Async invocation settings per function and qualifier. */
+  eventInvokeConfigs: PerFunctionDocs<EventInvokeConfig>;
+  /** SQS queues and SNS topics async destinations deliver to (connected in the wiring; none before). */
+  destinations(): AsyncDestinations | undefined;
+  /** What the tag operations reach: functions, and event source mappings once wired. */
+  taggables: Taggable[];
   /** Where alias routing draws from: a number in [0, 1) (Math.random; tests inject a seeded one). */
   random: () => number;
   /** Path of a function's uploaded zip. */

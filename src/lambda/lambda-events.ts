@@ -53,6 +53,8 @@ export interface LambdaEvents {
       outcome: 'success' | 'failed' | 'expired' | 'deleted';
     },
   ];
+  /** An Event invocation's record could not be delivered to its on-success or on-failure destination (logged too). */
+  asyncDestinationFailed: [{ functionName: string; requestId: string; destination: string }];
   /** A line of a function's log. */
   log: [{ functionName: string; line: string }];
 }

@@ -20,6 +20,8 @@ import type { LambdaContext } from './lambda-context.js';
 import type { LambdaEvents } from './lambda-events.js';
 import { compileLambdaOptions, type CompiledLambdaOptions, type LambdaOptions } from './lambda-options.js';
 import { functionRoutes } from './rest-service.js';
+import { openEventInvokeConfigs, type AsyncDestinations } from './event-invoke-config.js';
+import { functionTags, type Taggable } from './tagging.js';
 import { registerWorkerMetrics } from './worker-metrics.js';
 
 /** The Lambda component: the REST API, the function registry, worker processes, and the invoker others call. */
@@ -38,6 +40,10 @@ export interface Lambda extends Component, FunctionInvoker {
   invocationsDone(): Promise<void>;
   /** Starts no more queued Event invocations (the graceful shutdown's first step; `close` does it too). */
   stopAsyncInvocations(): void;
+  /** Where async invocations' on-success/on-failure records go (SQS queues, SNS topics), set in the wiring. */
+  connectDestinations(d: AsyncDestinations): void;
+  /** Another kind of resource the tag operations reach (event source mappings), set in the wiring. */
+  addTaggable(t: Taggable): void;
   /** Test-only: the parts tests observe and steer, read by `test/harness/hooks.ts`. */
   readonly [testAccess]: LambdaInternals;
 }
@@ -129,14 +135,35 @@ export function createLambda(
     dequeued: (fn, waitedMs, timedOut) => workerMetrics.dequeued(fn, waitedMs, timedOut),
   });
   const invocations = new Invocations({ registry: functions, fleet, limiter, events });
-  const asyncInvocations = new AsyncInvocations({
+  const eventInvokeConfigs = openEventInvokeConfigs(app.store);
+  functions.addDependent(eventInvokeConfigs);
+  let destinations: AsyncDestinations | undefined;
+  const asyncInvocations: AsyncInvocations = new AsyncInvocations({
     app,
     registry: functions,
     invocations,
     limiter,
     events,
     options,
+    configs: eventInvokeConfigs,
+    // A function destination is an Event invoke of it; queues and topics go through SNS's router.
+    deliver: async (arn, record) => {
+      const fn = functions.resolve(arn);
+      if (fn) {
+        await asyncInvocations.enqueue(
+          functions.pick(fn, random).record,
+          Buffer.from(record),
+          undefined,
+          fn.arn,
+          fn.qualifier,
+        );
+        return;
+      }
+      if (!destinations) throw new Error(`no destination service for ${arn}`);
+      await destinations.send(arn, record);
+    },
   });
+  const taggables: Taggable[] = [functionTags(functions)];
 
   const collectCode = (): void => {
     if (doomedCode.size === 0) return;
@@ -195,6 +222,9 @@ export function createLambda(
     },
     codePath: (functionName, codeId) => code.zipPath(functionName, codeId),
     random,
+    eventInvokeConfigs,
+    destinations: () => destinations,
+    taggables,
   };
 
   // A qualified name (alias or version) stays qualified: a mapping on an alias follows the alias when it moves.
@@ -253,6 +283,10 @@ export function createLambda(
       }),
     stopAsyncInvocations: () => asyncInvocations.close(),
     runtimes: hosts,
+    connectDestinations: (d) => {
+      destinations = d;
+    },
+    addTaggable: (t) => taggables.push(t),
     [testAccess]: { limiter, fleet, logs, asyncInvocations, options, root: code.root },
     async start() {
       // Interpreters are probed from construction on; functions are specified with them.

@@ -27,6 +27,17 @@ import { listAliases } from './actions/list-aliases.js';
 import { listVersionsByFunction } from './actions/list-versions-by-function.js';
 import { publishVersion } from './actions/publish-version.js';
 import { updateAlias } from './actions/update-alias.js';
+import { deleteFunctionEventInvokeConfig } from './actions/delete-function-event-invoke-config.js';
+import { getAccountSettings } from './actions/get-account-settings.js';
+import { getFunctionEventInvokeConfig } from './actions/get-function-event-invoke-config.js';
+import { listFunctionEventInvokeConfigs } from './actions/list-function-event-invoke-configs.js';
+import { listTags } from './actions/list-tags.js';
+import {
+  putFunctionEventInvokeConfig,
+  updateFunctionEventInvokeConfig,
+} from './actions/put-function-event-invoke-config.js';
+import { tagResource } from './actions/tag-resource.js';
+import { untagResource } from './actions/untag-resource.js';
 import { InvalidRequestContent } from './lambda-errors.js';
 import type { LambdaContext } from './lambda-context.js';
 
@@ -119,6 +130,12 @@ export function functionRoutes(c: LambdaContext): RestRoutes {
       route('GET', '/2015-03-31/functions/{FunctionName}/aliases/{Name}', 'GetAlias', getAlias),
       route('PUT', '/2015-03-31/functions/{FunctionName}/aliases/{Name}', 'UpdateAlias', updateAlias),
       route('DELETE', '/2015-03-31/functions/{FunctionName}/aliases/{Name}', 'DeleteAlias', deleteAlias),
+      // Tags (functions and event source mappings), account settings, async invocation settings.
+      route('POST', '/2017-03-31/tags/{Resource}', 'TagResource', tagResource),
+      route('DELETE', '/2017-03-31/tags/{Resource}', 'UntagResource', untagResource),
+      route('GET', '/2017-03-31/tags/{Resource}', 'ListTags', listTags),
+      route('GET', '/2016-08-19/account-settings', 'GetAccountSettings', getAccountSettings),
+      ...eventInvokeConfigRoutes(route),
       // Tributary's own: named alike for logs and metrics.
       route(
         'GET',
@@ -138,4 +155,18 @@ export function functionRoutes(c: LambdaContext): RestRoutes {
     wrongMethod: (req) =>
       new AwsError('UnknownOperationException', `No Lambda operation for ${req.method} ${req.path}`, 404),
   };
+}
+
+/** The event invoke config routes (one path, four methods, and its list). */
+function eventInvokeConfigRoutes(
+  route: (method: string, path: string, operation: string, op: AnyOperation<LambdaContext>) => RestRoute,
+): RestRoute[] {
+  const path = '/2019-09-25/functions/{FunctionName}/event-invoke-config';
+  return [
+    route('PUT', path, 'PutFunctionEventInvokeConfig', putFunctionEventInvokeConfig),
+    route('POST', path, 'UpdateFunctionEventInvokeConfig', updateFunctionEventInvokeConfig),
+    route('GET', path, 'GetFunctionEventInvokeConfig', getFunctionEventInvokeConfig),
+    route('DELETE', path, 'DeleteFunctionEventInvokeConfig', deleteFunctionEventInvokeConfig),
+    route('GET', `${path}/list`, 'ListFunctionEventInvokeConfigs', listFunctionEventInvokeConfigs),
+  ];
 }

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { StreamRegistry } from '../kinesis/stream-registry.js';
 import type { KinesisContext } from '../kinesis/kinesis-context.js';
+import type { Taggable } from '../lambda/tagging.js';
 import type { FunctionInvoker } from '../lambda/invoker.js';
 import type { AppContext, Component } from '../server/context.js';
 import { ConfigError } from '../server/config-error.js';
@@ -49,6 +50,18 @@ export class Mappings extends EventEmitter<MappingEvents> implements Component {
   readonly services: Service[] = [];
   /** Its part of the Lambda REST API (mapping-routes.ts), served with the function routes (`lambdaRestService`). */
   readonly lambdaRoutes: RestRoutes;
+  /** Mappings as Lambda's tag operations reach them (by EventSourceMappingArn), added to Lambda in the wiring. */
+  readonly taggable: Taggable = {
+    owns: (arn) => /:event-source-mapping:/.test(arn),
+    tagsOf: (arn) => this.#byArn(arn).Tags ?? {},
+    setTags: async (arn, tags) => {
+      // In place: transitions and updates hold this object and save it whole.
+      const m = this.#byArn(arn);
+      if (Object.keys(tags).length === 0) delete m.Tags;
+      else m.Tags = tags;
+      await this.#save(m);
+    },
+  };
   readonly #ctx: AppContext;
   readonly #deps: MappingsDeps;
   readonly #opts: Required<MappingsOptions>;
@@ -247,6 +260,11 @@ export class Mappings extends EventEmitter<MappingEvents> implements Component {
         404,
       );
     return m;
+  }
+
+  #byArn(arn: string): MappingMeta {
+    for (const m of this.#mappings.values()) if (m.EventSourceMappingArn === arn) return m;
+    throw new AwsError('ResourceNotFoundException', `Event source mapping not found: ${arn}`, 404);
   }
 
   async #save(m: MappingMeta): Promise<void> {

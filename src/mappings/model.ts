@@ -41,6 +41,8 @@ export interface MappingMeta {
   LastProcessingResult: string;
   State: MappingState;
   StateTransitionReason: string;
+  /** TagResource / CreateEventSourceMapping's Tags (ListTags reads them; not part of the configuration shape). */
+  Tags?: Record<string, string>;
   /** What the user asked for: the state a transition ends in. */
   enabled: boolean;
   /** Epoch ms at creation: LATEST / AT_TIMESTAMP are resolved against the stream as of this instant. */

@@ -163,6 +163,8 @@ function located(req: RestRequest, m: Shape, name: string): unknown {
       text = req.params[name];
       break;
     case 'querystring':
+      // A list is the parameter repeated (`tagKeys=a&tagKeys=b`), as AWS's REST binding writes one.
+      if (m.type === 'list') return req.api.query.has(name) ? req.api.query.getAll(name) : undefined;
       text = req.api.query.get(name) ?? undefined;
       break;
     case 'header': {

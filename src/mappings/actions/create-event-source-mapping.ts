@@ -3,7 +3,7 @@ import { arn } from '../../server/context.js';
 import { AwsError } from '../../server/errors.js';
 import { operation } from '../../server/operations.js';
 import type { RestReply } from '../../server/protocols/rest-json.js';
-import { required, string, structure, type Infer } from '../../server/shapes.js';
+import { map, required, string, structure, type Infer } from '../../server/shapes.js';
 import { Checkpoints } from '../engine/checkpoints.js';
 import { initialCheckpoints } from '../engine/initial-checkpoints.js';
 import type { MappingsContext } from '../mappings-context.js';
@@ -16,6 +16,8 @@ const INPUT = structure({
   ...MAPPING_FIELDS,
   FunctionName: required(MAPPING_FIELDS.FunctionName),
   ...STARTING_POSITION,
+  // Read by ListTags (TagResource changes them later).
+  Tags: map(string({ min: 0, max: 256 }), { key: string({ min: 1, max: 128 }), typeName: 'map' }),
 });
 
 export const createEventSourceMapping = operation({
@@ -85,6 +87,7 @@ async function create(c: MappingsContext, input: Infer<typeof INPUT>): Promise<R
     DestinationConfig: fields.DestinationConfig ?? { OnFailure: {} },
     ...(fields.FilterCriteria ? { FilterCriteria: fields.FilterCriteria } : {}),
     ...(fields.MetricsConfig ? { MetricsConfig: fields.MetricsConfig } : {}),
+    ...(input.Tags && Object.keys(input.Tags).length > 0 ? { Tags: { ...input.Tags } } : {}),
     LastModified: nowMs / 1000,
     LastProcessingResult: LAST_PROCESSING_RESULT.none,
     State: 'Creating',
