@@ -45,11 +45,15 @@ export function mediaType(req: ApiRequest): string {
 
 /**
  * Whether a request without an X-Amz-Target belongs to this front end: one sent to `/` that no query-protocol
- * service claims (no `Action` parameter, no form body) and no CORS preflight.
+ * service claims (no `Action` parameter, no form body) and no CORS preflight. A GET or HEAD only when signed (an
+ * `Authorization` header or a presigned query), as AWS's recorded answers were: an unsigned one is a browser's,
+ * which the web console at `/` answers.
  */
 export function untargetedFrontEndRequest(req: ApiRequest): boolean {
   if (req.headers['x-amz-target'] !== undefined || req.path !== '/') return false;
   if (req.method === 'OPTIONS' || req.query.has('Action')) return false;
+  if (req.method === 'GET' || req.method === 'HEAD')
+    return req.headers['authorization'] !== undefined || req.query.has('X-Amz-Algorithm');
   return mediaType(req) !== 'application/x-www-form-urlencoded';
 }
 

@@ -46,8 +46,12 @@ describe('conformance: requests SDKs do not send', () => {
   });
 
   it('GET, PUT and DELETE get 403 AccessDeniedException in XML', async () => {
+    // Signed, as AWS's recorded answers were: an unsigned GET / is a browser's, for the web console.
+    const signed = {
+      authorization: 'AWS4-HMAC-SHA256 Credential=test/20261207/us-east-1/kinesis/aws4_request',
+    };
     for (const method of ['GET', 'PUT', 'DELETE']) {
-      expectAccessDenied(await send(app, { method }), `${method} /`);
+      expectAccessDenied(await send(app, { method, headers: signed }), `${method} /`);
       const targeted = await send(app, { method, headers: { 'x-amz-target': LIST_STREAMS } });
       expectAccessDenied(targeted, `${method} with a target`);
     }
