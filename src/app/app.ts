@@ -35,6 +35,8 @@ import type { FunctionInvoker } from '../lambda/invoker.js';
 import { testAccess } from '../server/test-access.js';
 import { systemClock, type Clock } from '../server/clock.js';
 import { Authenticator, chainCredentials, rootCredentials } from '../server/auth/authenticator.js';
+import { createLogs, type Logs } from '../logs/logs.js';
+import type { LogsOptions } from '../logs/options.js';
 
 export { testAccess };
 
@@ -46,6 +48,7 @@ export interface AppInternals {
   readonly sqs: Sqs;
   readonly sns: Sns;
   readonly cloudwatch: CloudWatch;
+  readonly logs: Logs;
 }
 
 /** A running Tributary server: every component on one port. */
@@ -80,6 +83,8 @@ export interface StartOptions extends ServerOptions {
   lambda?: LambdaOptions;
   /** CloudWatch metrics options (retention, limits). */
   cloudwatch?: CloudWatchOptions;
+  /** CloudWatch Logs options (the size cap, how often retention is applied). */
+  logs?: LogsOptions;
   /** Enhanced fan-out timings and limits (tests shorten the 5 s / 5 min rules). */
   fanOut?: FanOutOptions;
   /** Test-only hooks (a deliberately failing operation, to check the error path). Never set in production. */
@@ -156,6 +161,7 @@ async function startOn(
   const kinesis = createKinesis(ctx, { fanOut: opts.fanOut, clock: opts.testHooks?.kinesisClock });
   const sqs = createSqs(ctx);
   const lambda = createLambda(ctx, opts.lambda ?? {}, metrics, { aliasRandom: opts.testHooks?.aliasRandom });
+  const logs = createLogs(ctx, lambda.events, opts.logs);
   const sns = createSns(ctx, { sqs, invoker: lambda });
   // Async invocations' destinations are queues and topics, which SNS routes (Lambda sits below both).
   lambda.connectDestinations(sns.destinations);
@@ -182,8 +188,9 @@ async function startOn(
   // functions), so Lambda cannot be handed the mappings' routes, and neither imports the other's.
   const lambdaApi = lambdaRestService([lambda.lambdaRoutes, mappings.lambdaRoutes]);
   // Lambda starts before and closes after its callers (mappings, SNS).
-  // CloudWatch is first so it closes last, keeping the metrics the others emit while stopping.
-  const components: Component[] = [cloudwatch, kinesis, lambda, mappings, sqs, sns];
+  // CloudWatch is first so it closes last, keeping the metrics the others emit while stopping; Logs closes after
+  // Lambda, storing the lines its workers write while they stop.
+  const components: Component[] = [cloudwatch, logs, kinesis, lambda, mappings, sqs, sns];
 
   let state: ServerState = 'starting';
   const health = (): Health => ({
@@ -276,7 +283,7 @@ async function startOn(
     endpoint,
     metrics,
     lambda,
-    [testAccess]: { kinesis, lambda, mappings, sqs, sns, cloudwatch },
+    [testAccess]: { kinesis, lambda, mappings, sqs, sns, cloudwatch, logs },
     get state() {
       return state;
     },

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { compileCloudWatchOptions } from '../cloudwatch/options.js';
 import { compileFanOutOptions } from '../kinesis/fan-out/options.js';
 import { compileLambdaOptions, defaultMaxWorkers } from '../lambda/lambda-options.js';
+import { compileLogsOptions } from '../logs/options.js';
 import { compileMappingsOptions } from '../mappings/options.js';
 import { ConfigError } from '../server/config-error.js';
 import { compileServerOptions, LOG_LEVELS } from '../server/options.js';
@@ -11,7 +12,7 @@ import type { StartOptions } from './app.js';
  * The configuration of `tributary up`, one chain for every component's options: defaults (each component's
  * `compile*Options`), then a JSON config file (`--config`, TRIBUTARY_CONFIG), then TRIBUTARY_* environment
  * variables, then flags; the last that sets a field wins. The file has the shape of StartOptions: server fields at
- * the top (`port`, `logLevel`...), the others under their component (`lambda`, `mappings`, `cloudwatch`, `fanOut`).
+ * the top (`port`, `logLevel`...), the others under their component (`lambda`, `mappings`, `cloudwatch`, `logs`, `fanOut`).
  * Values are checked by the components, which throw one ConfigError naming the field; `configErrorLine` says which
  * flag, variable or file set it. This module only reads options modules, so `tributary --help` stays cheap.
  */
@@ -47,6 +48,7 @@ const DEFAULTS: Record<string, () => object> = {
   lambda: () => compileLambdaOptions({}),
   mappings: () => compileMappingsOptions(),
   cloudwatch: () => compileCloudWatchOptions(),
+  logs: () => compileLogsOptions(),
   fanOut: () => compileFanOutOptions(),
 };
 
@@ -197,6 +199,12 @@ export const UP_FLAGS: readonly UpFlag[] = [
     'number',
     "how often the current minute's metrics are written to the store",
   ),
+  field(
+    'logs.maxStoredBytes',
+    'integer',
+    'most bytes of log events kept over all log groups (oldest go first)',
+  ),
+  field('logs.retentionSweepMs', 'number', "how often events past their log group's retention are removed"),
   field('fanOut.heartbeatMs', 'number', 'longest gap between two SubscribeToShard events'),
   field('fanOut.subscriptionLifetimeMs', 'number', 'how long one SubscribeToShard subscription lasts'),
   field('fanOut.takeoverAfterMs', 'number', 'a second SubscribeToShard within this is ResourceInUse'),

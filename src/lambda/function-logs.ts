@@ -5,7 +5,7 @@ import { join } from 'node:path';
 
 export interface FunctionLogsEvents {
   /** One log line of a function (its output and Lambda's START/END/REPORT lines). */
-  line: [{ functionName: string; line: string }];
+  line: [{ functionName: string; line: string; logStream: string }];
 }
 
 interface Sink {
@@ -47,9 +47,10 @@ export class FunctionLogs extends EventEmitter<FunctionLogsEvents> {
     return join(this.dir, `${functionName}.log`);
   }
 
-  write(functionName: string, line: string): void {
+  /** `logStream`: the worker's CloudWatch Logs stream (the Logs component files the line there too). */
+  write(functionName: string, line: string, logStream: string): void {
     if (this.#print) process.stdout.write(`[${functionName}] ${line}\n`);
-    this.emit('line', { functionName, line });
+    this.emit('line', { functionName, line, logStream });
     let sink = this.#sinks.get(functionName);
     if (!sink)
       this.#sinks.set(

@@ -56,5 +56,5 @@ export interface LambdaEvents {
   /** An Event invocation's record could not be delivered to its on-success or on-failure destination (logged too). */
   asyncDestinationFailed: [{ functionName: string; requestId: string; destination: string }];
   /** A line of a function's log. */
-  log: [{ functionName: string; line: string }];
+  log: [{ functionName: string; line: string; logStream: string }];
 }

@@ -119,7 +119,7 @@ export function createLambda(
   };
   const workerMetrics = registerWorkerMetrics(metrics, () => fleet);
   const fleet: WorkerFleet = new WorkerFleet(fleetEnv, {
-    log: (fn, line) => logs.write(fn, line),
+    log: (fn, line, logStream) => logs.write(fn, line, logStream),
     workerSpawned: (fn, w) => events.emit('workerSpawn', { functionName: fn, workerId: w.id, pid: w.pid }),
     workerExited: (fn, w, exit) => {
       events.emit('workerExit', {

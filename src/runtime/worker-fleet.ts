@@ -7,7 +7,7 @@ import type { Worker, WorkerEnvironment } from './worker.js';
 import { platformError, type WorkerExit } from './worker-exit.js';
 
 export interface FleetHooks {
-  log(functionName: string, line: string): void;
+  log(functionName: string, line: string, logStream: string): void;
   workerSpawned(functionName: string, w: Worker): void;
   workerExited(functionName: string, w: Worker, exit: WorkerExit): void;
   /** A retired pool has finished its last invocation and has no workers left. */
@@ -114,7 +114,7 @@ export class WorkerFleet {
     const pool: WorkerPool = new WorkerPool(
       spec,
       {
-        log: (fn, line) => this.#hooks.log(fn, line),
+        log: (fn, line, logStream) => this.#hooks.log(fn, line, logStream),
         workerSpawned: (w) => {
           this.#hooks.workerSpawned(spec.functionName, w);
         },

@@ -1,11 +1,11 @@
 import type { FunctionSpec, InvocationRequest, InvocationResult } from './invocation.js';
 import { endLine, reportLine, startLine, TailBuffer, timeoutMessage } from './log-lines.js';
-import { Worker, type WorkerEnvironment } from './worker.js';
+import { logStreamName, Worker, type WorkerEnvironment } from './worker.js';
 import { platformError, type WorkerExit, type WorkerExitReason } from './worker-exit.js';
 
 /** What a pool reports to the fleet (and, through it, to the Lambda component's events and logs). */
 export interface PoolHooks {
-  log(functionName: string, line: string): void;
+  log(functionName: string, line: string, logStream: string): void;
   workerSpawned(w: Worker): void;
   /** A worker process ended (the fleet fails the invocation waiting for it if it never became ready). */
   workerExited(w: Worker, exit: WorkerExit): void;
@@ -132,7 +132,8 @@ export class WorkerPool {
     const hooks = {
       onReady: (w: Worker): void => this.#onReady(w),
       onExit: (w: Worker, exit: WorkerExit): void => this.#onExit(w, exit),
-      log: (line: string): void => this.#hooks.log(this.spec.functionName, line),
+      log: (line: string, logStream: string): void =>
+        this.#hooks.log(this.spec.functionName, line, logStream),
     };
     if (spare) {
       this.#workers.add(spare);
@@ -256,9 +257,13 @@ export class WorkerPool {
     );
   }
 
+  /** Where the lines of invocations no runtime ran go (made on first use: most pools never need one). */
+  #platformStream: string | undefined;
+
   #emitter(tail: TailBuffer): (line: string) => void {
     return (line) => {
-      this.#hooks.log(this.spec.functionName, line);
+      this.#platformStream ??= logStreamName(this.spec.version);
+      this.#hooks.log(this.spec.functionName, line, this.#platformStream);
       tail.push(line);
     };
   }

@@ -42,8 +42,11 @@ export interface WorkerHooks {
   /** The runtime is parked on invocation/next: hand it work with `assign` or leave it idle. */
   onReady(w: Worker): void;
   onExit(w: Worker, exit: WorkerExit): void;
-  /** One line of the function's log (stdout, stderr and platform lines). */
-  log(line: string): void;
+  /**
+   * One line of the function's log (stdout, stderr and platform lines), with the worker's log stream
+   * (`YYYY/MM/DD/[$LATEST]<id>`, the CloudWatch Logs stream Lambda writes one execution environment to).
+   */
+  log(line: string, logStream: string): void;
 }
 
 export interface WorkerEnvironment {
@@ -56,7 +59,8 @@ export interface WorkerEnvironment {
 
 let nextWorkerId = 1;
 
-function logStreamName(version: string): string {
+/** A new log stream's name, as Lambda names one per execution environment: `2026/12/07/[$LATEST]<32 hex>`. */
+export function logStreamName(version: string): string {
   const d = new Date();
   const date = `${d.getUTCFullYear()}/${String(d.getUTCMonth() + 1).padStart(2, '0')}/${String(d.getUTCDate()).padStart(2, '0')}`;
   return `${date}/[${version}]${randomBytes(16).toString('hex')}`;
@@ -230,7 +234,7 @@ export class Worker {
   }
 
   #line(line: string): void {
-    this.#hooks.log(line);
+    this.#hooks.log(line, this.logStream);
     if (this.#current) this.#current.logged(line);
     else if (!this.#servedAny) {
       if (this.#initLineList.length < 200) this.#initLineList.push(line);

@@ -285,24 +285,32 @@ const TYPE_WORDS: Record<string, string> = { integer: 'number', double: 'number'
  * SerializationException naming the member. A map's keys and values, and the lengths of a list's members,
  * are reported at the map or list, once per kind. Timestamps are epoch seconds (also as text) or Dates.
  */
-export const awsJsonDialect: Dialect = {
-  read(v: unknown, shape: ScalarShape): unknown {
-    if (shape.type !== 'timestamp') return readStrict(v, shape);
-    if (v instanceof Date) return v.getTime();
-    if (typeof v === 'number' && Number.isFinite(v)) return Math.round(v * 1000);
-    if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)))
-      return Math.round(Number(v) * 1000);
-    return INVALID;
-  },
-  fail(f: Failure): AwsError | ValidationIssue {
-    const issue = awsJsonFailure(f);
-    // A sensitive value (or a map or list holding one) is never quoted.
-    const at = f.at;
-    const sensitive = at.shape.sensitive || (at.parent?.shape.sensitive && at.container !== undefined);
-    return sensitive && !(issue instanceof AwsError) ? { ...issue, value: null } : issue;
-  },
-  issues: (issues) => validationException(onceEach(issues)),
-};
+export const awsJsonDialect: Dialect = awsJsonDialectAs(validationException);
+
+/**
+ * The AWS JSON family's reading and wording with the constraint failures answered as `exception` says: CloudWatch
+ * Logs answers them as InvalidParameterException ("1 validation error detected: Value '[]' at 'logEvents' ...").
+ */
+export function awsJsonDialectAs(exception: (issues: ValidationIssue[]) => AwsError): Dialect {
+  return {
+    read(v: unknown, shape: ScalarShape): unknown {
+      if (shape.type !== 'timestamp') return readStrict(v, shape);
+      if (v instanceof Date) return v.getTime();
+      if (typeof v === 'number' && Number.isFinite(v)) return Math.round(v * 1000);
+      if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)))
+        return Math.round(Number(v) * 1000);
+      return INVALID;
+    },
+    fail(f: Failure): AwsError | ValidationIssue {
+      const issue = awsJsonFailure(f);
+      // A sensitive value (or a map or list holding one) is never quoted.
+      const at = f.at;
+      const sensitive = at.shape.sensitive || (at.parent?.shape.sensitive && at.container !== undefined);
+      return sensitive && !(issue instanceof AwsError) ? { ...issue, value: null } : issue;
+    },
+    issues: (issues) => exception(onceEach(issues)),
+  };
+}
 
 /** A map's or list's members are reported once, however many of them fail. */
 export function onceEach(issues: ValidationIssue[]): ValidationIssue[] {

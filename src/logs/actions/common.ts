@@ -1,0 +1,42 @@
+import { integer, string } from '../../server/shapes.js';
+import { InvalidParameter, invalidNextToken } from '../errors.js';
+
+/** Shapes of the CloudWatch Logs API Reference. */
+export const LOG_GROUP_NAME = string({ min: 1, max: 512, pattern: /[.\-_/#A-Za-z0-9]+/ });
+export const LOG_STREAM_NAME = string({ min: 1, max: 512, pattern: /[^:*]*/ });
+export const LOG_GROUP_IDENTIFIER = string({ min: 1, max: 2048, pattern: /[\w#+=/:,.@-]*/ });
+export const NEXT_TOKEN = string({ min: 1 });
+/** Epoch milliseconds (a `long` in the model, not a timestamp). */
+export const EPOCH_MS = integer({ min: 0 });
+
+/**
+ * The group a request names: `logGroupName`, or `logGroupIdentifier` (a name or an ARN, with or without the
+ * trailing `:*`); exactly one of them.
+ */
+export function groupNameOf(input: { logGroupName?: string; logGroupIdentifier?: string }): string {
+  const { logGroupName: name, logGroupIdentifier: id } = input;
+  if (name !== undefined && id !== undefined)
+    throw InvalidParameter('LogGroup name and LogGroup ARN are mutually exclusive parameters.');
+  if (name !== undefined) return name;
+  if (id === undefined) throw InvalidParameter('Should provide either name or ARN of the log group.');
+  if (!id.startsWith('arn:')) return id;
+  const m = /^arn:[^:]+:logs:[^:]*:[^:]*:log-group:([^:]+)(:\*)?$/.exec(id);
+  if (!m) throw InvalidParameter(`Invalid log group ARN: ${id}`);
+  return m[1]!;
+}
+
+/** A list position as an opaque token (DescribeLogGroups, DescribeLogStreams). */
+export function offsetToken(offset: number): string {
+  return Buffer.from(JSON.stringify({ o: offset })).toString('base64');
+}
+
+export function offsetOf(token: string | undefined): number {
+  if (token === undefined) return 0;
+  try {
+    const o = (JSON.parse(Buffer.from(token, 'base64').toString('utf8')) as { o?: unknown }).o;
+    if (typeof o === 'number' && Number.isInteger(o) && o >= 0) return o;
+  } catch {
+    // not one of ours: refused below
+  }
+  throw invalidNextToken();
+}
