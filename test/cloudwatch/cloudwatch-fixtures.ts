@@ -165,3 +165,34 @@ export async function metricRecorded(
 export function iso(ms: number): string {
   return new Date(ms).toISOString();
 }
+
+/**
+ * The AWS CLI's `cloudwatch get-metric-statistics` for AWS/Lambda IteratorAge: the arguments, with the function's
+ * dimension unless `functionName` is left out, and whichever of `statistics` and `extended` are given.
+ */
+export function iteratorAgeStatisticsArgs(o: {
+  functionName?: string;
+  start: number;
+  end: number;
+  periodSeconds: number;
+  statistics?: string[];
+  extended?: string[];
+}): string[] {
+  return [
+    'cloudwatch',
+    'get-metric-statistics',
+    '--namespace',
+    'AWS/Lambda',
+    '--metric-name',
+    'IteratorAge',
+    ...(o.functionName === undefined ? [] : ['--dimensions', `Name=FunctionName,Value=${o.functionName}`]),
+    '--start-time',
+    iso(o.start),
+    '--end-time',
+    iso(o.end),
+    '--period',
+    String(o.periodSeconds),
+    ...(o.statistics ? ['--statistics', ...o.statistics] : []),
+    ...(o.extended ? ['--extended-statistics', ...o.extended] : []),
+  ];
+}

@@ -15,7 +15,7 @@ import {
   lambdaClient,
   recordsDelivered,
 } from '../mappings/mapping-fixtures.js';
-import { cloudWatchClient, iso, TestClock } from './cloudwatch-fixtures.js';
+import { cloudWatchClient, iteratorAgeStatisticsArgs, TestClock } from './cloudwatch-fixtures.js';
 import { hooks } from '../harness/hooks.js';
 
 const MIN = 60_000;
@@ -143,48 +143,31 @@ describe('IteratorAge of a slow function', () => {
   });
 
   it('reads the same through the AWS CLI', async () => {
-    const { json } = await awsCli(app, [
-      'cloudwatch',
-      'get-metric-statistics',
-      '--namespace',
-      'AWS/Lambda',
-      '--metric-name',
-      'IteratorAge',
-      '--dimensions',
-      'Name=FunctionName,Value=slow-fn',
-      '--start-time',
-      iso(T0),
-      '--end-time',
-      iso(clock.now() + MIN),
-      '--period',
-      '60',
-      '--statistics',
-      'Maximum',
-    ]);
+    const { json } = await awsCli(
+      app,
+      iteratorAgeStatisticsArgs({
+        functionName: 'slow-fn',
+        start: T0,
+        end: clock.now() + MIN,
+        periodSeconds: 60,
+        statistics: ['Maximum'],
+      }),
+    );
     const dps = (json as { Datapoints: Array<{ Timestamp: number | string; Maximum: number }> }).Datapoints;
     const time = (t: number | string): number => (typeof t === 'number' ? t * 1000 : Date.parse(t));
     dps.sort((a, b) => time(a.Timestamp) - time(b.Timestamp));
     assertCatchUp(dps.map((d) => d.Maximum));
     // The whole range in one period: the peak.
-    const { json: whole } = await awsCli(app, [
-      'cloudwatch',
-      'get-metric-statistics',
-      '--namespace',
-      'AWS/Lambda',
-      '--metric-name',
-      'IteratorAge',
-      '--dimensions',
-      'Name=FunctionName,Value=slow-fn',
-      '--start-time',
-      iso(T0),
-      '--end-time',
-      iso(clock.now() + MIN),
-      '--period',
-      String(60 * (minutes + 1)),
-      '--statistics',
-      'Maximum',
-      'SampleCount',
-    ]);
+    const { json: whole } = await awsCli(
+      app,
+      iteratorAgeStatisticsArgs({
+        functionName: 'slow-fn',
+        start: T0,
+        end: clock.now() + MIN,
+        periodSeconds: 60 * (minutes + 1),
+        statistics: ['Maximum', 'SampleCount'],
+      }),
+    );
     const [all] = (whole as { Datapoints: Array<{ Maximum: number; SampleCount: number }> }).Datapoints;
     assert.equal(all!.Maximum, Math.max(...dps.map((d) => d.Maximum)));
     assert.equal(all!.SampleCount, BACKLOG / BATCH + 2);

@@ -13,6 +13,7 @@ import {
   CliError,
   cloudWatchClient,
   iso,
+  iteratorAgeStatisticsArgs,
   TestClock,
   wireProtocol,
   type CliProtocol,
@@ -151,26 +152,13 @@ describe('CloudWatch protocols', () => {
       }
       const res = await cli(
         app,
-        [
-          'cloudwatch',
-          'get-metric-statistics',
-          '--namespace',
-          'AWS/Lambda',
-          '--metric-name',
-          'IteratorAge',
-          '--dimensions',
-          'Name=FunctionName,Value=slow-fn',
-          '--start-time',
-          iso(T0),
-          '--end-time',
-          iso(T0 + 5 * MIN),
-          '--period',
-          '60',
-          '--statistics',
-          'Maximum',
-          'Average',
-          'SampleCount',
-        ],
+        iteratorAgeStatisticsArgs({
+          functionName: 'slow-fn',
+          start: T0,
+          end: T0 + 5 * MIN,
+          periodSeconds: 60,
+          statistics: ['Maximum', 'Average', 'SampleCount'],
+        }),
         protocol,
       );
       if (protocol !== 'default') assert.equal(wireProtocol(res.debug), protocol);
@@ -190,25 +178,13 @@ describe('CloudWatch protocols', () => {
       const ext = (
         await cli(
           app,
-          [
-            'cloudwatch',
-            'get-metric-statistics',
-            '--namespace',
-            'AWS/Lambda',
-            '--metric-name',
-            'IteratorAge',
-            '--dimensions',
-            'Name=FunctionName,Value=slow-fn',
-            '--start-time',
-            iso(T0),
-            '--end-time',
-            iso(T0 + MIN),
-            '--period',
-            '60',
-            '--extended-statistics',
-            'p50',
-            'p99',
-          ],
+          iteratorAgeStatisticsArgs({
+            functionName: 'slow-fn',
+            start: T0,
+            end: T0 + MIN,
+            periodSeconds: 60,
+            extended: ['p50', 'p99'],
+          }),
           protocol,
         )
       ).json as { Datapoints: Array<{ ExtendedStatistics: Record<string, number> }> };
@@ -260,24 +236,7 @@ describe('CloudWatch protocols', () => {
       ]);
 
       await assert.rejects(
-        cli(
-          app,
-          [
-            'cloudwatch',
-            'get-metric-statistics',
-            '--namespace',
-            'AWS/Lambda',
-            '--metric-name',
-            'IteratorAge',
-            '--start-time',
-            iso(T0),
-            '--end-time',
-            iso(T0 + MIN),
-            '--period',
-            '60',
-          ],
-          protocol,
-        ),
+        cli(app, iteratorAgeStatisticsArgs({ start: T0, end: T0 + MIN, periodSeconds: 60 }), protocol),
         (err: CliError) => {
           assert.ok(err instanceof CliError, String(err));
           assert.equal(err.code, 'MissingParameter');

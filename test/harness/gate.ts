@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { EventEmitter } from 'node:events';
 import { createServer, type Server, type ServerResponse } from 'node:http';
+import { after, before } from 'node:test';
 
 /**
  * Where the test holds running handlers: each invocation GETs `$GATE/<id>` and returns once the test answers
@@ -27,11 +28,23 @@ export class Gate {
 
   static async start(): Promise<Gate> {
     const g = new Gate();
-    await new Promise<void>((resolve) => g.#server.listen(0, '127.0.0.1', resolve));
-    const addr = g.#server.address();
-    if (addr === null || typeof addr === 'string') throw new Error('no gate address');
-    g.url = `http://127.0.0.1:${addr.port}`;
+    await g.#listen();
     return g;
+  }
+
+  /** A gate for the enclosing suite: listening before its tests (`url` is set then), closed after them. */
+  static forSuite(): Gate {
+    const g = new Gate();
+    before(() => g.#listen());
+    after(() => g.close());
+    return g;
+  }
+
+  async #listen(): Promise<void> {
+    await new Promise<void>((resolve) => this.#server.listen(0, '127.0.0.1', resolve));
+    const addr = this.#server.address();
+    if (addr === null || typeof addr === 'string') throw new Error('no gate address');
+    this.url = `http://127.0.0.1:${addr.port}`;
   }
 
   /** Resolves once `n` handlers in all have reached the gate. */

@@ -1,10 +1,10 @@
 import { strict as assert } from 'node:assert';
 import { once } from 'node:events';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { PutRecordsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import type { App } from '../../src/app/app.js';
 import type { Subscription } from '../../src/kinesis/fan-out/subscription.js';
-import { kinesisClient, startTestServer, transports, waitFor } from '../harness/helpers.js';
+import { transports, waitFor, withKinesisServer } from '../harness/helpers.js';
 import { createStream, registerConsumer, serverFanOut, subscribe } from './efo-helpers.js';
 
 const RECORD_BYTES = 32 * 1024;
@@ -17,14 +17,14 @@ for (const transport of transports) {
   describe(`a slow SubscribeToShard reader over ${transport}`, () => {
     let app: App;
     let k: KinesisClient;
-    before(async () => {
-      app = await startTestServer({ fanOut: { maxEventBytes: 64 * 1024 } });
-      k = kinesisClient(app, transport);
-    });
-    after(async () => {
-      k.destroy();
-      await app.close();
-    });
+    withKinesisServer(
+      transport,
+      (a, client) => {
+        app = a;
+        k = client;
+      },
+      { fanOut: { maxEventBytes: 64 * 1024 } },
+    );
 
     it('holds the producer back instead of buffering, then delivers everything in order', async () => {
       const { streamArn, shardIds } = await createStream(k, 'firehose');

@@ -1,23 +1,23 @@
 import { strict as assert } from 'node:assert';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { PutRecordsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import type { App } from '../../src/app/app.js';
 import { openSubscription, type SubscriptionEvent } from '../../src/kinesis/fan-out/index.js';
-import { kinesisClient, startTestServer } from '../harness/helpers.js';
+import { withKinesisServer } from '../harness/helpers.js';
 import { createStream, registerConsumer, subscribe, text } from './efo-helpers.js';
 import { hooks } from '../harness/hooks.js';
 
 describe('openSubscription (the mapping engine reads through a consumer)', () => {
   let app: App;
   let k: KinesisClient;
-  before(async () => {
-    app = await startTestServer({ fanOut: { heartbeatMs: 200, takeoverAfterMs: 300 } });
-    k = kinesisClient(app);
-  });
-  after(async () => {
-    k.destroy();
-    await app.close();
-  });
+  withKinesisServer(
+    'h2',
+    (a, client) => {
+      app = a;
+      k = client;
+    },
+    { fanOut: { heartbeatMs: 200, takeoverAfterMs: 300 } },
+  );
 
   it('yields decoded records with continuation, MillisBehindLatest and positions, and stops on close()', async () => {
     const { streamArn, shardIds } = await createStream(k, 'internal');

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import {
   DeleteStreamCommand,
   DescribeStreamConsumerCommand,
@@ -7,8 +7,7 @@ import {
   SplitShardCommand,
   type KinesisClient,
 } from '@aws-sdk/client-kinesis';
-import type { App } from '../../src/app/app.js';
-import { kinesisClient, startTestServer, transports } from '../harness/helpers.js';
+import { transports, withKinesisServer } from '../harness/helpers.js';
 import { createStream, registerConsumer, subscribe, text } from './efo-helpers.js';
 
 async function put(k: KinesisClient, stream: string, data: string[]): Promise<void> {
@@ -23,16 +22,8 @@ async function put(k: KinesisClient, stream: string, data: string[]): Promise<vo
 
 for (const transport of transports) {
   describe(`SubscribeToShard at a closed shard and a deleted stream over ${transport}`, () => {
-    let app: App;
     let k: KinesisClient;
-    before(async () => {
-      app = await startTestServer({ fanOut: { takeoverAfterMs: 0 } });
-      k = kinesisClient(app, transport);
-    });
-    after(async () => {
-      k.destroy();
-      await app.close();
-    });
+    withKinesisServer(transport, (_app, client) => (k = client), { fanOut: { takeoverAfterMs: 0 } });
 
     it('delivers the rest of a shard closed by a split, then ChildShards without continuation, then ends', async () => {
       const { streamArn, shardIds } = await createStream(k, 'split');

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import {
   GetRecordsCommand,
   GetShardIteratorCommand,
@@ -8,7 +8,7 @@ import {
   type KinesisClient,
 } from '@aws-sdk/client-kinesis';
 import type { App } from '../../src/app/app.js';
-import { kinesisClient, startTestServer, transports, waitFor } from '../harness/helpers.js';
+import { transports, waitFor, withKinesisServer } from '../harness/helpers.js';
 import { createStream, registerConsumer, serverFanOut, subscribe, text } from './efo-helpers.js';
 
 async function putMany(k: KinesisClient, stream: string, prefix: string, n: number): Promise<string[]> {
@@ -29,15 +29,15 @@ for (const transport of transports) {
   describe(`SubscribeToShard over ${transport}`, () => {
     let app: App;
     let k: KinesisClient;
-    before(async () => {
-      // Reconnects in these tests come right after the previous call; the takeover rule has its own test.
-      app = await startTestServer({ fanOut: { takeoverAfterMs: 0 } });
-      k = kinesisClient(app, transport);
-    });
-    after(async () => {
-      k.destroy();
-      await app.close();
-    });
+    // Reconnects in these tests come right after the previous call; the takeover rule has its own test.
+    withKinesisServer(
+      transport,
+      (a, client) => {
+        app = a;
+        k = client;
+      },
+      { fanOut: { takeoverAfterMs: 0 } },
+    );
 
     it('pushes records put after subscribing, in order, with their sequence numbers as continuation', async () => {
       const { streamArn, shardIds } = await createStream(k, 'order');

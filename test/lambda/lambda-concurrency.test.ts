@@ -11,7 +11,11 @@ import {
 } from '@aws-sdk/client-lambda';
 import type { App } from '../../src/app/app.js';
 import type { LambdaEvents } from '../../src/lambda/lambda-events.js';
-import { compileLambdaOptions, defaultMaxWorkers } from '../../src/lambda/lambda-options.js';
+import {
+  compileLambdaOptions,
+  defaultMaxWorkers,
+  type LambdaOptions,
+} from '../../src/lambda/lambda-options.js';
 import { ConfigError } from '../../src/server/config-error.js';
 import { resolveConfig } from '../../src/app/config.js';
 import { credentials, region, startTestServer } from '../harness/helpers.js';
@@ -72,6 +76,27 @@ function concurrencyProbe(app: App, functionName: string): { max: () => number; 
       hooks(app).lambdaEvents.off('invokeEnd', end);
     },
   };
+}
+
+/**
+ * A server with the given Lambda options and a single-attempt Lambda client on it, for one test: `fn` runs with them;
+ * then both are closed and the gate holds handlers again, whatever `fn` did.
+ */
+async function withServer(
+  gate: Gate,
+  lambda: LambdaOptions | undefined,
+  fn: (app: App, c: LambdaClient) => Promise<void>,
+  transport: LambdaTransport = 'default',
+): Promise<void> {
+  const app = await startTestServer({ lambda });
+  const c = lambdaClient(app, transport, 1);
+  try {
+    await fn(app, c);
+  } finally {
+    c.destroy();
+    await app.close();
+    gate.shut();
+  }
 }
 
 async function assertThrottled(p: Promise<unknown>, reason: string): Promise<void> {
@@ -221,18 +246,10 @@ describe('Lambda reserved concurrency: Event invokes, mappings, 0', () => {
 });
 
 describe('Lambda account concurrency', () => {
-  let gate: Gate;
-  before(async () => {
-    gate = await Gate.start();
-  });
-  after(async () => {
-    await gate.close();
-  });
+  const gate = Gate.forSuite();
 
   it('an account concurrency of 3 throttles the 4th invoke running anywhere (ConcurrentInvocationLimitExceeded)', async () => {
-    const app = await startTestServer({ lambda: { accountConcurrency: 3 } });
-    const c = lambdaClient(app, 'default', 1);
-    try {
+    await withServer(gate, { accountConcurrency: 3 }, async (app, c) => {
       await createGated(c, gate, 'a');
       await createGated(c, gate, 'b');
       const start = gate.arrived.length;
@@ -250,18 +267,13 @@ describe('Lambda account concurrency', () => {
       gate.release('b1');
       gate.release('b3');
       for (const r of [...(await Promise.all(running)), await next]) assert.equal(r.FunctionError, undefined);
-    } finally {
-      c.destroy();
-      await app.close();
-    }
+    });
   });
 
   it('reserved concurrency is set aside: other functions share the rest, and 100 must stay unreserved', async () => {
     // 102 = 2 reserved for `r` + the 100 AWS keeps unreserved. Two worker processes: the other 98 admitted
     // invocations wait for a worker, still holding their concurrency.
-    const app = await startTestServer({ lambda: { accountConcurrency: 102, maxWorkers: 2 } });
-    const c = lambdaClient(app, 'default', 1);
-    try {
+    await withServer(gate, { accountConcurrency: 102, maxWorkers: 2 }, async (app, c) => {
       await createGated(c, gate, 'u');
       await createGated(c, gate, 'r');
       await createGated(c, gate, 'other');
@@ -298,24 +310,18 @@ describe('Lambda account concurrency', () => {
       for (const r of await Promise.all(fill)) assert.equal(r.functionError, undefined);
       for (const r of await Promise.all(reserved)) assert.equal(r.FunctionError, undefined);
       assert.ok(hooks(app).fleet.peakAlive <= 2, `peak ${hooks(app).fleet.peakAlive}`);
-    } finally {
-      c.destroy();
-      await app.close();
-      gate.shut();
-    }
+    });
   });
 
   it('PutFunctionConcurrency keeps min(100, account concurrency) unreserved; a decrease always passes', async () => {
-    const app = await startTestServer();
-    const c = lambdaClient(app, 'default', 1);
-    const put = (FunctionName: string, n: number): Promise<unknown> =>
-      c.send(new PutFunctionConcurrencyCommand({ FunctionName, ReservedConcurrentExecutions: n }));
     const below = (min: number) => (err: unknown) => {
       assert.ok(err instanceof InvalidParameterValueException, String(err));
       assert.match(err.message, new RegExp(`below its minimum value of \\[${min}\\]\\.$`));
       return true;
     };
-    try {
+    await withServer(gate, undefined, async (app, c) => {
+      const put = (FunctionName: string, n: number): Promise<unknown> =>
+        c.send(new PutFunctionConcurrencyCommand({ FunctionName, ReservedConcurrentExecutions: n }));
       await createGated(c, gate, 'f');
       await createGated(c, gate, 'g');
       await put('f', 900);
@@ -326,36 +332,22 @@ describe('Lambda account concurrency', () => {
       await assert.rejects(put('g', 2), below(100));
       await c.send(new DeleteFunctionConcurrencyCommand({ FunctionName: 'f' }));
       await put('g', 900);
-    } finally {
-      c.destroy();
-      await app.close();
-    }
+    });
     // A small account (AWS gives new accounts 10): nothing can be reserved above 0.
-    const small = await startTestServer({ lambda: { accountConcurrency: 10 } });
-    const s = lambdaClient(small, 'default', 1);
-    try {
+    await withServer(gate, { accountConcurrency: 10 }, async (_small, s) => {
       await createGated(s, gate, 'f');
       await assert.rejects(
         s.send(new PutFunctionConcurrencyCommand({ FunctionName: 'f', ReservedConcurrentExecutions: 1 })),
         below(10),
       );
       await s.send(new PutFunctionConcurrencyCommand({ FunctionName: 'f', ReservedConcurrentExecutions: 0 }));
-    } finally {
-      s.destroy();
-      await small.close();
-    }
+    });
   });
 });
 
 for (const transport of TRANSPORTS) {
   describe(`Lambda machine limit (${transport} HTTP handler)`, () => {
-    let gate: Gate;
-    before(async () => {
-      gate = await Gate.start();
-    });
-    after(async () => {
-      await gate.close();
-    });
+    const gate = Gate.forSuite();
 
     it('20 parallel invokes over 2 functions with --max-workers 4: all succeed, never more than 4 workers alive', async () => {
       const app = await startTestServer({ lambda: { maxWorkers: 4 } });
@@ -411,18 +403,10 @@ for (const transport of TRANSPORTS) {
 }
 
 describe('Lambda machine limit: order and timeouts', () => {
-  let gate: Gate;
-  before(async () => {
-    gate = await Gate.start();
-  });
-  after(async () => {
-    await gate.close();
-  });
+  const gate = Gate.forSuite();
 
   it('with one worker slot, waiting invocations start in arrival order across functions; REPORT shows the wait', async () => {
-    const app = await startTestServer({ lambda: { maxWorkers: 1 } });
-    const c = lambdaClient(app, 'default', 1);
-    try {
+    await withServer(gate, { maxWorkers: 1 }, async (app, c) => {
       await createGated(c, gate, 'a');
       await createGated(c, gate, 'b');
       const start = gate.arrived.length;
@@ -453,17 +437,11 @@ describe('Lambda machine limit: order and timeouts', () => {
         assert.match(logOf(r), /\nREPORT RequestId: [^\n]*\tQueue Duration: [\d.]+ ms\t\n$/);
       }
       assert.ok(hooks(app).fleet.peakAlive <= 1, `peak ${hooks(app).fleet.peakAlive}`);
-    } finally {
-      c.destroy();
-      await app.close();
-      gate.shut();
-    }
+    });
   });
 
   it('an invocation that cannot get a worker within its timeout fails as a timeout (not 429); the rest run', async () => {
-    const app = await startTestServer({ lambda: { maxWorkers: 1 } });
-    const c = lambdaClient(app, 'default', 1);
-    try {
+    await withServer(gate, { maxWorkers: 1 }, async (app, c) => {
       await createGated(c, gate, 'holder');
       await createGated(c, gate, 'quick', 1);
       const start = gate.arrived.length;
@@ -498,11 +476,7 @@ describe('Lambda machine limit: order and timeouts', () => {
       await gate.reached(start + 2);
       gate.release('q2');
       assert.equal((await next).FunctionError, undefined);
-    } finally {
-      c.destroy();
-      await app.close();
-      gate.shut();
-    }
+    });
   });
 });
 

@@ -15,9 +15,9 @@ import { waitFor } from '../harness/helpers.js';
 import {
   createRecordingFunction,
   createStream,
-  mappingState,
   recordsDelivered,
   withMappingServer,
+  enabledMapping,
 } from './mapping-fixtures.js';
 import { hooks } from '../harness/hooks.js';
 
@@ -96,14 +96,11 @@ describe('a mapping on an enhanced fan-out consumer', () => {
       'consumer ACTIVE',
     );
     const fn = await createRecordingFunction(app, l, 'efo-gone-fn');
-    const m = await l.send(
-      new CreateEventSourceMappingCommand({
-        FunctionName: fn.name,
-        EventSourceArn: consumerArn,
-        StartingPosition: 'LATEST',
-      }),
-    );
-    await mappingState(app, m.UUID!, 'Enabled');
+    const m = await enabledMapping(app, l, {
+      FunctionName: fn.name,
+      EventSourceArn: consumerArn,
+      StartingPosition: 'LATEST',
+    });
     await k.send(
       new PutRecordsCommand({
         StreamName: 'efo-gone',

@@ -15,6 +15,7 @@ import {
   recordsDelivered,
   ROLE,
   withMappingServer,
+  enabledMapping,
 } from './mapping-fixtures.js';
 import { hooks } from '../harness/hooks.js';
 
@@ -152,15 +153,12 @@ describe('event source mapping delivery', () => {
   it('gathers records for MaximumBatchingWindowInSeconds before invoking', async () => {
     const streamArn = await createStream(k, app, 'window', 1);
     const fn = await createRecordingFunction(app, l, 'window-fn');
-    const m = await l.send(
-      new CreateEventSourceMappingCommand({
-        FunctionName: fn.name,
-        EventSourceArn: streamArn,
-        StartingPosition: 'LATEST',
-        MaximumBatchingWindowInSeconds: 1,
-      }),
-    );
-    await mappingState(app, m.UUID!, 'Enabled');
+    const m = await enabledMapping(app, l, {
+      FunctionName: fn.name,
+      EventSourceArn: streamArn,
+      StartingPosition: 'LATEST',
+      MaximumBatchingWindowInSeconds: 1,
+    });
     const first = Date.now();
     for (let i = 0; i < 5; i++)
       await k.send(
@@ -176,14 +174,11 @@ describe('event source mapping delivery', () => {
   it('with no window delivers a record within milliseconds of the put', async () => {
     const streamArn = await createStream(k, app, 'fast', 1);
     const fn = await createRecordingFunction(app, l, 'fast-fn');
-    const m = await l.send(
-      new CreateEventSourceMappingCommand({
-        FunctionName: fn.name,
-        EventSourceArn: streamArn,
-        StartingPosition: 'LATEST',
-      }),
-    );
-    await mappingState(app, m.UUID!, 'Enabled');
+    const m = await enabledMapping(app, l, {
+      FunctionName: fn.name,
+      EventSourceArn: streamArn,
+      StartingPosition: 'LATEST',
+    });
     // Warm the function so the measurement is the mapping's latency, not a cold start.
     await k.send(new PutRecordCommand({ StreamName: 'fast', Data: Buffer.from('warm'), PartitionKey: 'k' }));
     await recordsDelivered(app, m.UUID!, 1);

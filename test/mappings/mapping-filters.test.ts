@@ -11,9 +11,9 @@ import type { App } from '../../src/app/app.js';
 import {
   createRecordingFunction,
   createStream,
-  mappingState,
   withMappingServer,
   mappingEvent,
+  enabledMapping,
 } from './mapping-fixtures.js';
 import { hooks } from '../harness/hooks.js';
 
@@ -155,14 +155,11 @@ describe('event filtering in mappings', () => {
         }),
       ),
     );
-    const m = await l.send(
-      new CreateEventSourceMappingCommand({
-        FunctionName: fn.name,
-        EventSourceArn: streamArn,
-        StartingPosition: 'LATEST',
-      }),
-    );
-    await mappingState(app, m.UUID!, 'Enabled');
+    const m = await enabledMapping(app, l, {
+      FunctionName: fn.name,
+      EventSourceArn: streamArn,
+      StartingPosition: 'LATEST',
+    });
     await bad(
       l.send(
         new UpdateEventSourceMappingCommand({

@@ -1,4 +1,10 @@
-import { CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import {
+  CreateEventSourceMappingCommand,
+  CreateFunctionCommand,
+  LambdaClient,
+  type CreateEventSourceMappingCommandInput,
+  type CreateEventSourceMappingCommandOutput,
+} from '@aws-sdk/client-lambda';
 import { CreateStreamCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { NodeHttp2Handler, NodeHttpHandler } from '@smithy/node-http-handler';
 import { existsSync, readFileSync } from 'node:fs';
@@ -212,6 +218,17 @@ export async function mappingState(
   // A deleted mapping is gone once Deleting finishes.
   if (state === 'Deleting' && current === undefined) return;
   await mappingEvent(app, 'state', (e) => e.uuid === uuid && e.state === state, timeoutMs);
+}
+
+/** Creates an event source mapping through the API and resolves once it is Enabled. */
+export async function enabledMapping(
+  app: App,
+  l: LambdaClient,
+  input: CreateEventSourceMappingCommandInput,
+): Promise<CreateEventSourceMappingCommandOutput> {
+  const m = await l.send(new CreateEventSourceMappingCommand(input));
+  await mappingState(app, m.UUID!, 'Enabled');
+  return m;
 }
 
 /** Resolves once `count` records have been delivered in successful batches of a mapping. */
