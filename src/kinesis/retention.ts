@@ -17,7 +17,7 @@ export async function changeRetention(
   k: KinesisContext,
   input: Infer<typeof RETENTION_INPUT>,
   direction: 'increase' | 'decrease',
-): Promise<unknown> {
+): Promise<void> {
   const name = streamName(k, input);
   const meta = k.streams.getVisible(name);
   const h = input.RetentionPeriodHours;
@@ -42,6 +42,7 @@ export async function changeRetention(
       `Requested retention period (${h} hours) for stream ${name} can not be longer than existing retention period (${current} hours). Use IncreaseRetentionPeriod API.`,
     );
   }
-  await k.streams.update(name, (m) => (m.retentionHours = h));
-  return {};
+  await k.streams.update(name, (m) => {
+    m.retentionHours = h;
+  });
 }
