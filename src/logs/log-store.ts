@@ -78,7 +78,7 @@ export class LogStore {
       }
       group.streams.set(doc.name, this.#load(doc));
     }
-    this.#enforceCap();
+    void this.#enforceCap();
   }
 
   #load(rec: StreamRecord): StreamState {
@@ -237,7 +237,8 @@ export class LogStore {
     s.writing = done;
     await write;
     await done;
-    this.#enforceCap();
+    // Past the cap, the append answers once the oldest events are gone: disk use never runs ahead of it.
+    await this.#enforceCap();
   }
 
   /** The block holding event `index`, or the first one after it (when it was removed), with its first index. */
@@ -310,9 +311,9 @@ export class LogStore {
   }
 
   /** Past the cap, removes the oldest blocks (by their oldest event) until 90% of it is used. */
-  #enforceCap(): void {
-    if (this.#totalBytes <= this.#maxBytes) return;
-    this.#serial(async () => {
+  #enforceCap(): Promise<void> {
+    if (this.#totalBytes <= this.#maxBytes) return Promise.resolve();
+    return this.#serial(async () => {
       const target = Math.floor(this.#maxBytes * 0.9);
       while (this.#totalBytes > target) {
         let oldest: { s: StreamState; head: { seq: number; block: Block } } | undefined;

@@ -1,3 +1,4 @@
+import { compileLogsOptions } from '../../src/logs/options.js';
 import { strict as assert } from 'node:assert';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -66,6 +67,27 @@ describe('configuration: defaults < config file < TRIBUTARY_* variables < flags'
       fanOut: { heartbeatMs: 200 },
       cloudwatch: { maxSeries: 7 },
     });
+  });
+
+  it('reads the CloudWatch Logs section; a cap under 1 MiB is refused by name', () => {
+    const sources = new Map<string, ConfigSource>();
+    const o = resolveConfig(
+      { logsMaxStoredBytes: '1000' },
+      { TRIBUTARY_LOGS_RETENTION_SWEEP_MS: '5000' },
+      undefined,
+      sources,
+    );
+    assert.deepEqual(o.logs, { maxStoredBytes: 1000, retentionSweepMs: 5000 });
+    try {
+      compileLogsOptions(o.logs);
+      assert.fail('refused expected');
+    } catch (err) {
+      assert.ok(err instanceof ConfigError, String(err));
+      assert.equal(
+        configErrorLine(err, sources),
+        'tributary: invalid --logs-max-stored-bytes (TRIBUTARY_LOGS_MAX_STORED_BYTES): must be an integer of at least 1048576 (1 MiB), got "1000"',
+      );
+    }
   });
 
   it('reads runtime paths as runtime=path pairs; a label Tributary does not run is refused by name', () => {
