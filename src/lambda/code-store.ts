@@ -1,9 +1,9 @@
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cp, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { unzipSafely, type UnzipLimits } from './unzip.js';
+import { unzipSafely, type UnzipLimits, type UnzipResult } from './unzip.js';
 
 /**
  * Where deployment packages live on disk: `<root>/code/<function>/<codeId>/` (unpacked, the task root) and
@@ -45,20 +45,68 @@ export class CodeStore {
    */
   async add(functionName: string, zip: Buffer, limits: UnzipLimits): Promise<string> {
     const codeId = `${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
-    const parent = join(this.root, 'code', functionName);
-    const staging = join(parent, `.staging-${codeId}`);
+    await this.#unpack(join(this.root, 'code', functionName), codeId, zip, limits);
+    return codeId;
+  }
+
+  /** A layer version's content: `<root>/layers/<name>/<version>/` and `<version>.zip`, as `add` does code. */
+  async addLayer(name: string, version: number, zip: Buffer, limits: UnzipLimits): Promise<UnzipResult> {
+    return this.#unpack(join(this.root, 'layers', name), String(version), zip, limits);
+  }
+
+  layerDir(name: string, version: number): string {
+    return join(this.root, 'layers', name, String(version));
+  }
+
+  /**
+   * The `/opt` of functions using these layer versions (in this order): one merged directory per list, shared by
+   * the functions that use the same list, built by `mergeLayers`.
+   */
+  optDir(layerArns: readonly string[]): string {
+    const key = createHash('sha256').update(layerArns.join('\n')).digest('hex').slice(0, 24);
+    return join(this.root, 'opt', key);
+  }
+
+  /**
+   * Builds `optDir(arns)` if it does not exist: the layers' contents copied in order, a later layer's file
+   * replacing an earlier one's (as Lambda extracts layers into /opt), staged and renamed into place.
+   */
+  async mergeLayers(arns: readonly string[], dirs: readonly string[]): Promise<string> {
+    const target = this.optDir(arns);
+    if (existsSync(target)) return target;
+    const staging = `${target}.staging-${randomBytes(4).toString('hex')}`;
     try {
-      await unzipSafely(zip, staging, limits);
-      await writeFile(join(parent, `.staging-${codeId}.zip`), zip);
-      await rename(join(parent, `.staging-${codeId}.zip`), this.zipPath(functionName, codeId));
-      await rename(staging, this.dir(functionName, codeId));
+      await mkdir(staging, { recursive: true });
+      for (const dir of dirs)
+        await cp(dir, staging, { recursive: true, force: true, verbatimSymlinks: true });
+      await rename(staging, target).catch(async (err: NodeJS.ErrnoException) => {
+        // Another function built the same list meanwhile: theirs is as good.
+        if (!existsSync(target)) throw err;
+        await rm(staging, { recursive: true, force: true });
+      });
     } catch (err) {
       await rm(staging, { recursive: true, force: true });
-      await rm(join(parent, `.staging-${codeId}.zip`), { force: true });
-      await rm(this.zipPath(functionName, codeId), { force: true });
       throw err;
     }
-    return codeId;
+    return target;
+  }
+
+  /** Unpacks a zip under a staging name beside `<parent>/<id>` and renames it (and the zip) into place. */
+  async #unpack(parent: string, id: string, zip: Buffer, limits: UnzipLimits): Promise<UnzipResult> {
+    const staging = join(parent, `.staging-${id}`);
+    const zipPath = join(parent, `${id}.zip`);
+    try {
+      const result = await unzipSafely(zip, staging, limits);
+      await writeFile(`${staging}.zip`, zip);
+      await rename(`${staging}.zip`, zipPath);
+      await rename(staging, join(parent, id));
+      return result;
+    } catch (err) {
+      await rm(staging, { recursive: true, force: true });
+      await rm(`${staging}.zip`, { force: true });
+      await rm(zipPath, { force: true });
+      throw err;
+    }
   }
 
   async remove(functionName: string, codeId: string): Promise<void> {

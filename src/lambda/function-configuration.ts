@@ -24,6 +24,8 @@ export function functionConfiguration(
     State: r.state,
   };
   if (r.environment !== undefined) out['Environment'] = { Variables: { ...r.environment } };
+  if (r.layers !== undefined && r.layers.length > 0)
+    out['Layers'] = r.layers.map((l) => ({ Arn: l.arn, CodeSize: l.codeSize }));
   if (r.stateReason !== undefined) out['StateReason'] = r.stateReason;
   if (r.stateReasonCode !== undefined) out['StateReasonCode'] = r.stateReasonCode;
   if (r.lastUpdateStatus !== undefined) out['LastUpdateStatus'] = r.lastUpdateStatus;

@@ -194,6 +194,11 @@ export class FunctionRegistry extends EventEmitter<RegistryEvents> {
     return latest ? this.#versions.pick(latest, t, random) : { record: t.record, version: t.version };
   }
 
+  /** Where a function's code is unpacked (its task root). */
+  codeDir(r: FunctionRecord): string {
+    return this.#code.dir(r.name, r.codeId);
+  }
+
   /** The immutable snapshot worker pools run (same object until the function changes). */
   spec(r: FunctionRecord): FunctionSpec {
     const version = r.version ?? '$LATEST';
@@ -213,6 +218,10 @@ export class FunctionRegistry extends EventEmitter<RegistryEvents> {
         memorySize: r.memorySize,
         timeoutSeconds: r.timeout,
         environment: { ...(r.environment ?? {}) },
+        optDir:
+          r.layers !== undefined && r.layers.length > 0
+            ? this.#code.optDir(r.layers.map((l) => l.arn))
+            : undefined,
       };
       this.#specs.set(`${r.name}:${version}`, s);
     }

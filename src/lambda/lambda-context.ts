@@ -6,6 +6,7 @@ import type { ConcurrencyLimiter } from './concurrency.js';
 import type { FunctionLogs } from './function-logs.js';
 import type { FunctionRegistry } from './function-registry.js';
 import type { Invocations } from './invocations.js';
+import type { Layers } from './layers.js';
 import type { CompiledLambdaOptions } from './lambda-options.js';
 import type { AsyncDestinations, EventInvokeConfig } from './event-invoke-config.js';
 import type { PerFunctionDocs } from './per-function-docs.js';
@@ -21,6 +22,7 @@ export interface LambdaContext {
   fleet: WorkerFleet;
   logs: FunctionLogs;
   limiter: ConcurrencyLimiter;
+  layers: Layers;
   /** New code replaced `oldCodeId`: delete it once no worker runs it. */
   codeReplaced(functionName: string, oldCodeId: string): void;
   /** Async invocation settings per function and qualifier. */

@@ -14,6 +14,7 @@ import { FunctionLogs } from './function-logs.js';
 import { FunctionRegistry } from './function-registry.js';
 import type { Target } from './versions.js';
 import { Invocations } from './invocations.js';
+import { Layers } from './layers.js';
 import type { FunctionInfo, FunctionInvoker, InvokeResult } from './invoker.js';
 import { functionNotFound } from './lambda-errors.js';
 import type { LambdaContext } from './lambda-context.js';
@@ -89,13 +90,9 @@ export function createLambda(
     ...(options.nodePath === process.execPath ? { nodeVersion: process.version } : {}),
     pathEnv: process.env['PATH'] ?? '',
   });
-  const functions = new FunctionRegistry(
-    app,
-    code,
-    { maxBytes: options.maxUnzippedBytes, maxEntries: 100_000 },
-    undefined,
-    hosts,
-  );
+  const unzipLimits = { maxBytes: options.maxUnzippedBytes, maxEntries: 100_000 };
+  const functions = new FunctionRegistry(app, code, unzipLimits, undefined, hosts);
+  const layers = new Layers(app, code, unzipLimits);
   // AWS's limits decide throttling (limiter); the machine's limit (fleet, maxWorkers) only makes invocations wait.
   const limiter = new ConcurrencyLimiter(options.accountConcurrency, () => functions.reservedTotal);
   /** Code directories replaced or deleted, removed once no worker runs them. */
@@ -216,6 +213,7 @@ export function createLambda(
     fleet,
     logs,
     limiter,
+    layers,
     codeReplaced(functionName, oldCodeId) {
       doomedCode.add(code.dir(functionName, oldCodeId));
       collectCode();
@@ -292,6 +290,7 @@ export function createLambda(
       // Interpreters are probed from construction on; functions are specified with them.
       await hosts.all();
       await functions.start();
+      await layers.start(functions.list());
       asyncInvocations.start();
     },
     async close() {

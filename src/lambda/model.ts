@@ -38,6 +38,8 @@ export interface FunctionRecord {
   reservedConcurrency?: number;
   /** Resource-based policy statements (AddPermission). Recorded and reported, not enforced. */
   policy?: PolicyStatement[];
+  /** Layers, in the order they are merged into the function's `/opt`; absent or empty without layers. */
+  layers?: LayerRef[];
   /**
    * Set on a published version's snapshot (namespace `lambda.version`): its number as text. Absent on
    * `$LATEST`, the one mutable version.
@@ -83,6 +85,7 @@ export type NewFunction = Pick<
   | 'tags'
   | 'architectures'
   | 'ephemeralStorageMb'
+  | 'layers'
 >;
 
 /** What UpdateFunctionConfiguration may change. */
@@ -97,6 +100,7 @@ export type ConfigurationPatch = Partial<
     | 'memorySize'
     | 'environment'
     | 'ephemeralStorageMb'
+    | 'layers'
   >
 >;
 
@@ -120,3 +124,36 @@ export const ALIAS_NS = 'lambda.alias';
 export function lastModifiedNow(now = new Date()): string {
   return now.toISOString().replace('Z', '+0000');
 }
+
+/** A layer version as persisted (namespace `lambda.layer`, id `name:version`); its content is in the CodeStore. */
+export interface LayerVersionRecord {
+  name: string;
+  version: number;
+  description: string;
+  /** AWS's LastModified format (`2024-01-31T12:34:56.789+0000`). */
+  createdDate: string;
+  compatibleRuntimes?: string[];
+  compatibleArchitectures?: string[];
+  licenseInfo?: string;
+  /** Base64 SHA-256 of the zip. */
+  codeSha256: string;
+  /** The zip's size (AWS's CodeSize). */
+  codeSize: number;
+  /** Unpacked size, for the 250 MB limit of a function and its layers together. */
+  unzippedSize: number;
+}
+
+/** Per layer name (namespace `lambda.layer-name`): version numbers are never reused, even once deleted. */
+export interface LayerNameRecord {
+  name: string;
+  lastVersion: number;
+}
+
+/** A function's layer, as FunctionConfiguration.Layers reports it. */
+export interface LayerRef {
+  arn: string;
+  codeSize: number;
+}
+
+export const LAYER_NS = 'lambda.layer';
+export const LAYER_NAME_NS = 'lambda.layer-name';

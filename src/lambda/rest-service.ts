@@ -38,6 +38,12 @@ import {
 } from './actions/put-function-event-invoke-config.js';
 import { tagResource } from './actions/tag-resource.js';
 import { untagResource } from './actions/untag-resource.js';
+import { deleteLayerVersion } from './actions/delete-layer-version.js';
+import { getLayerVersionContent } from './actions/get-layer-version-content.js';
+import { getLayerVersion } from './actions/get-layer-version.js';
+import { listLayerVersions } from './actions/list-layer-versions.js';
+import { listLayers } from './actions/list-layers.js';
+import { publishLayerVersion } from './actions/publish-layer-version.js';
 import { InvalidRequestContent } from './lambda-errors.js';
 import type { LambdaContext } from './lambda-context.js';
 
@@ -136,6 +142,22 @@ export function functionRoutes(c: LambdaContext): RestRoutes {
       route('GET', '/2017-03-31/tags/{Resource}', 'ListTags', listTags),
       route('GET', '/2016-08-19/account-settings', 'GetAccountSettings', getAccountSettings),
       ...eventInvokeConfigRoutes(route),
+      // Layers.
+      route('POST', '/2018-10-31/layers/{LayerName}/versions', 'PublishLayerVersion', publishLayerVersion),
+      route('GET', '/2018-10-31/layers/{LayerName}/versions', 'ListLayerVersions', listLayerVersions),
+      route(
+        'GET',
+        '/2018-10-31/layers/{LayerName}/versions/{VersionNumber}',
+        'GetLayerVersion',
+        getLayerVersion,
+      ),
+      route(
+        'DELETE',
+        '/2018-10-31/layers/{LayerName}/versions/{VersionNumber}',
+        'DeleteLayerVersion',
+        deleteLayerVersion,
+      ),
+      route('GET', '/2018-10-31/layers', 'ListLayers', listLayers),
       // Tributary's own: named alike for logs and metrics.
       route(
         'GET',
@@ -149,6 +171,13 @@ export function functionRoutes(c: LambdaContext): RestRoutes {
         '/_tributary/lambda/functions/{FunctionName}/code/{CodeId}.zip',
         'GetFunctionCode',
         getFunctionCode,
+        true,
+      ),
+      route(
+        'GET',
+        '/_tributary/lambda/layers/{LayerName}/versions/{VersionNumber}/content.zip',
+        'GetLayerVersionContent',
+        getLayerVersionContent,
         true,
       ),
     ],

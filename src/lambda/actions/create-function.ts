@@ -36,6 +36,8 @@ export const createFunction = operation({
     requireRuntimeAndHandler({ runtime: rt, handler });
     const variables = input.Environment === undefined ? undefined : environmentVariables(input.Environment);
     const bytes = zipOf(input.Code);
+    // Checked (and the /opt built) before the code is stored: a bad layer leaves no function behind.
+    const layers = await c.layers.attach(input.Layers ?? [], undefined);
     const tags: Record<string, string> = {};
     for (const [k, val] of Object.entries(input.Tags ?? {})) tags[k] = String(val);
 
@@ -52,6 +54,7 @@ export const createFunction = operation({
         tags,
         architectures: (input.Architectures as string[] | undefined) ?? ['x86_64'],
         ephemeralStorageMb: input.EphemeralStorage?.Size ?? 512,
+        ...(layers.length > 0 ? { layers } : {}),
       },
       bytes,
     );

@@ -111,6 +111,14 @@ export function supportedRuntime(rt: string | undefined): string | undefined {
   return rt;
 }
 
+/** A layer version ARN (Layers on CreateFunction / UpdateFunctionConfiguration), the model's pattern. */
+export const LAYER_VERSION_ARN = string({
+  min: 1,
+  max: 140,
+  pattern:
+    /(arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:\d{12}:layer:[a-zA-Z0-9-_]+:[0-9]+)|(arn:[a-zA-Z0-9-]+:lambda:::awslayer:[a-zA-Z0-9-_]+)/,
+});
+
 /** Members CreateFunction and UpdateFunctionConfiguration share, with the model's constraints. */
 export const CONFIGURATION = {
   Runtime: RUNTIME,
@@ -120,6 +128,8 @@ export const CONFIGURATION = {
   Timeout: integer({ min: 1, max: MAX_TIMEOUT_SECONDS }),
   MemorySize: integer({ min: 128, max: 10240 }),
   /** Variables: keys as the model's pattern says (never quoted: they are secret), then `environmentVariables`. */
+  /** Layer version ARNs, merged into the function's /opt in this order (checked by Layers.attach). */
+  Layers: list(LAYER_VERSION_ARN),
   Environment: structure({
     Variables: map(string(), {
       key: string({ pattern: /[a-zA-Z]([a-zA-Z0-9_])+/ }),
@@ -165,23 +175,25 @@ export const CODE = {
  */
 export function zipOf(
   code: { ZipFile?: Buffer; S3Bucket?: unknown; S3Key?: unknown; ImageUri?: unknown } | undefined,
+  operationName = 'CreateFunction',
+  member = 'Code',
 ): Buffer {
   if (code === undefined) throw InvalidParameterValue('Please provide a source for function code.');
   if (code.ImageUri !== undefined && code.ImageUri !== null) {
     throw InvalidParameterValue(
-      'Container image deployment packages (ImageUri) are not supported by Tributary; upload the code as Code.ZipFile.',
+      `Container image deployment packages (ImageUri) are not supported by Tributary; upload the code as ${member}.ZipFile.`,
     );
   }
   if (code.S3Bucket !== undefined || code.S3Key !== undefined) {
     throw InvalidParameterValue(
-      'Deployment packages from Amazon S3 (S3Bucket/S3Key) are not supported by Tributary; upload the code as Code.ZipFile.',
+      `Deployment packages from Amazon S3 (S3Bucket/S3Key) are not supported by Tributary; upload the code as ${member}.ZipFile.`,
     );
   }
   const zip = code.ZipFile;
   if (zip === undefined) throw InvalidParameterValue('Please provide a source for function code.');
   if (zip.length > MAX_ZIP_REQUEST_BYTES) {
     throw RequestEntityTooLarge(
-      `Request must be smaller than ${MAX_ZIP_REQUEST_BYTES} bytes for the CreateFunction operation`,
+      `Request must be smaller than ${MAX_ZIP_REQUEST_BYTES} bytes for the ${operationName} operation`,
     );
   }
   return zip;

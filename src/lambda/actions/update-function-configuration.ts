@@ -36,6 +36,8 @@ export const updateFunctionConfiguration = operation({
     if (input.MemorySize !== undefined) patch.memorySize = input.MemorySize;
     if (input.EphemeralStorage !== undefined) patch.ephemeralStorageMb = input.EphemeralStorage.Size;
     if (input.Environment !== undefined) patch.environment = environmentVariables(input.Environment);
+    if (input.Layers !== undefined)
+      patch.layers = await c.layers.attach(input.Layers, c.functions.codeDir(current));
     requireRuntimeAndHandler({
       runtime: patch.runtime ?? current.runtime,
       handler: patch.handler ?? current.handler,
