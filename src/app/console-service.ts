@@ -80,6 +80,9 @@ export function consoleService(): Service {
       req.method === 'GET' &&
       req.headers['x-amz-target'] === undefined &&
       (isPage(req) || req.path.startsWith('/console/')),
+    // The page and its modules hold no data: they load without a signature on a server that checks them (the data
+    // comes from the APIs, which are signed).
+    isPublic: () => true,
     async handle(req): Promise<ApiResponse> {
       const headers = { 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' };
       if (isPage(req)) {

@@ -20,6 +20,13 @@ async function failure(res) {
   }
   const header = res.headers.get('x-amzn-errortype');
   const type = (header || body.__type || body.Type || `HTTP ${res.status}`).split(':')[0].split('#').pop();
+  if (/^(MissingAuthenticationToken|IncompleteSignature|UnrecognizedClient|InvalidSignature)/.test(type)) {
+    return new ApiError(
+      type,
+      'This server checks request signatures (it was started with an access key): the console does not sign its requests. Start it without --access-key-id (on loopback) to use the console.',
+      res.status,
+    );
+  }
   return new ApiError(type, body.message || body.Message || text, res.status);
 }
 
@@ -118,7 +125,7 @@ export async function listMappings(functionName) {
 }
 
 /**
- * CloudWatch series (GetMetricData), one per query: `{id, namespace, metric, dimensions, stat}`, over the last
+ * CloudWatch series (GetMetricData), one per query: `{id, namespace, metric, dimensions, stat, fill?}`, over the last
  * `minutes` minutes at one-minute periods. Answers `{[id]: {t: epoch seconds[], v: number[], from, to}}`, oldest
  * first (`from` and `to` bound the time asked for, so a chart spans it however few points there are).
  */
@@ -145,8 +152,24 @@ export async function metricSeries(queries, minutes = 30) {
     });
     for (const s of r.MetricDataResults ?? []) {
       const t = (s.Timestamps ?? []).map((x) => (typeof x === 'number' ? x : Date.parse(x) / 1000));
-      out[s.Id] = { t, v: s.Values ?? [], from: end - minutes * 60, to: end };
+      const from = end - minutes * 60;
+      const q = queries.find((x) => x.id === s.Id);
+      out[s.Id] =
+        q?.fill === undefined
+          ? { t, v: s.Values ?? [], from, to: end }
+          : filled(t, s.Values ?? [], from, end, q.fill);
     }
+  }
+  return out;
+}
+
+/** A series with a point every minute, `value` where CloudWatch has none (a Sum of records: no datapoint is 0). */
+function filled(t, v, from, to, value) {
+  const at = new Map(t.map((x, i) => [x, v[i]]));
+  const out = { t: [], v: [], from, to };
+  for (let x = from; x < to; x += 60) {
+    out.t.push(x);
+    out.v.push(at.get(x) ?? value);
   }
   return out;
 }

@@ -21,6 +21,7 @@ async function loadStreams() {
       metric: 'IncomingRecords',
       dimensions: { StreamName: d.StreamName },
       stat: 'Sum',
+      fill: 0,
     })),
   ).catch(() => ({}));
   return details.map((d, i) => ({ ...d, rate: rates[`s${i}`] }));

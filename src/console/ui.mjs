@@ -107,7 +107,8 @@ function cssVar(name) {
 
 /**
  * A uPlot chart of one series `{t: epoch seconds[], v: number[]}`. `spark` draws a bare sparkline. The point
- * count is in `data-points`, so a test (or a screen reader) can tell an empty chart from one with data.
+ * count is in `data-points` and the largest value in `data-max`, so a test can tell an empty chart from one with
+ * data.
  */
 export function Chart({ series, label, width = 520, height = 180, spark = false, unit = '' }) {
   const el = useRef(null);
@@ -138,7 +139,7 @@ export function Chart({ series, label, width = 520, height = 180, spark = false,
           stroke: cssVar('--accent'),
           fill: cssVar('--accent-fill'),
           width: spark ? 1.5 : 2,
-          points: { show: true, size: spark ? 3 : 6 },
+          points: { show: !spark, size: 6 },
         },
       ],
     };
@@ -147,13 +148,16 @@ export function Chart({ series, label, width = 520, height = 180, spark = false,
   }, [width, height, spark]);
   useEffect(() => plot.current?.setData([t, v]), [t, v]);
   const last = v.length > 0 ? v[v.length - 1] : undefined;
-  return html`<div
-    class=${spark ? 'chart spark' : 'chart'}
-    ref=${el}
-    role="img"
-    aria-label=${`${label}: ${v.length} points${last === undefined ? '' : `, latest ${last}${unit}`}`}
-    data-points=${v.length}
-  ></div>`;
+  const empty = v.length === 0 ? html`<span class="muted chart-empty">no data yet</span>` : null;
+  return html`${empty}
+    <div
+      class=${spark ? 'chart spark' : 'chart'}
+      ref=${el}
+      role="img"
+      aria-label=${`${label}: ${v.length} points${last === undefined ? '' : `, latest ${last}${unit}`}`}
+      data-points=${v.length}
+      data-max=${v.reduce((a, x) => Math.max(a, x), 0)}
+    ></div>`;
 }
 
 // ---- formatting ------------------------------------------------------------------------------------------------

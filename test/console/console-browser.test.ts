@@ -73,22 +73,28 @@ describe('web console (chromium)', () => {
 
   const shot = (name: string) => page.screenshot({ path: join(OUT, `${name}.png`), fullPage: true });
 
-  it('lists the streams at / and shows a stream with its shards, then puts a record', async (t) => {
+  it('lists the streams at /, creates one from the console, splits a shard and draws the lineage', async (t) => {
     if (!browser)
       return cannotRun(t, `Debian chromium is not installed at ${CHROMIUM} (apt-get install chromium)`);
     await page.goto(`${app.endpoint}/`);
     const row = page.locator('tr[data-stream="orders"]');
     await row.waitFor();
     assert.match(await row.innerText(), /ACTIVE/);
-    await shot('streams');
-    await page.emulateMedia({ colorScheme: 'dark' });
-    await shot('streams-dark');
-    await page.emulateMedia({ colorScheme: 'light' });
 
-    await row.getByRole('link', { name: 'orders' }).click();
-    await page.locator('table[aria-label="Shards"] tr[data-shard]').nth(1).waitFor();
-    assert.equal(await page.locator('table[aria-label="Shards"] tr[data-shard]').count(), 2);
-    await page.locator('ul.tree li').first().waitFor();
+    const create = page.getByRole('form', { name: 'Create stream' });
+    await create.locator('input[name="stream-name"]').fill('made-here');
+    await create.getByRole('button', { name: 'Create stream' }).click();
+    const made = page.locator('tr[data-stream="made-here"]');
+    await made.getByText('ACTIVE').waitFor();
+    assert.equal(hooks(app).streams.get('made-here').shards.length, 1);
+
+    await made.getByRole('link', { name: 'made-here' }).click();
+    await page.locator('table[aria-label="Shards"] tr[data-shard]').first().waitFor();
+    await page.getByRole('button', { name: 'Split' }).click();
+    // The parent closes and its two children appear under it in the lineage tree.
+    await page.locator('ul.tree > li > ul > li').nth(1).waitFor();
+    assert.equal(await page.locator('table[aria-label="Shards"] tr[data-shard]').count(), 3);
+    assert.equal(await page.locator('table[aria-label="Shards"] .badge', { hasText: 'closed' }).count(), 1);
     await shot('stream');
   });
 
@@ -228,5 +234,20 @@ describe('web console (chromium)', () => {
     assert.equal(fails.invokes().length, invokes + 1);
     assert.deepEqual(fails.datas().slice(-1), ['poison']);
     await shot('failed');
+  });
+
+  it('shows the write rate of each stream as a sparkline, in light and dark mode', async (t) => {
+    if (!browser) return cannotRun(t, 'no chromium');
+    await page.goto(`${app.endpoint}/`);
+    const spark = page.locator('tr[data-stream="orders"] .chart.spark');
+    await spark.waitFor({ state: 'attached' });
+    // Records were put into `orders` (a minute's Sum of IncomingRecords), none into `made-here`.
+    assert.ok(Number(await spark.getAttribute('data-max')) >= 1);
+    const none = page.locator('tr[data-stream="made-here"] .chart.spark');
+    assert.equal(await none.getAttribute('data-max'), '0');
+    await shot('streams');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await shot('streams-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
   });
 });

@@ -3,7 +3,14 @@ import { describe, it } from 'node:test';
 import { ListStreamsCommand, PutRecordCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { App } from '../../src/app/app.js';
-import { awsCli, credentials, region, transports, withKinesisServer } from '../harness/helpers.js';
+import {
+  awsCli,
+  credentials,
+  region,
+  startTestServer,
+  transports,
+  withKinesisServer,
+} from '../harness/helpers.js';
 import { createStream } from '../mappings/mapping-fixtures.js';
 
 /** The console's page and endpoints beside the AWS APIs on one port: neither takes the other's requests. */
@@ -107,3 +114,15 @@ for (const transport of transports) {
     });
   });
 }
+
+describe('console events across a shutdown', () => {
+  it('end when the server stops, without holding up its close', async () => {
+    const app = await startTestServer();
+    const res = await fetch(`${app.endpoint}/_tributary/events`);
+    const reader = res.body!.getReader();
+    await reader.read();
+    await app.close();
+    for (;;) if ((await reader.read()).done) break;
+    assert.equal(app.state, 'stopping');
+  });
+});
