@@ -12,7 +12,10 @@ export const html = htm.bind(h);
 const listeners = new Set();
 let source;
 
-/** The server's events (GET /_tributary/events, server-sent): `fn(type, data)` for each, while subscribed. */
+/**
+ * The server's events (GET /_tributary/events, server-sent): `fn(type, data)` for each, while subscribed, and
+ * `fn('open', {})` whenever the stream (re)connects.
+ */
 export function subscribe(fn) {
   if (!source) {
     source = new EventSource('/_tributary/events');
@@ -22,7 +25,11 @@ export function subscribe(fn) {
         for (const l of listeners) l(type, data);
       });
     }
-    source.addEventListener('open', () => document.body.setAttribute('data-live', 'open'));
+    // On (re)connecting every page reloads: what changed before the stream was open was never sent.
+    source.addEventListener('open', () => {
+      document.body.setAttribute('data-live', 'open');
+      for (const l of listeners) l('open', {});
+    });
     source.addEventListener('error', () => document.body.setAttribute('data-live', 'retrying'));
   }
   listeners.add(fn);
@@ -31,16 +38,19 @@ export function subscribe(fn) {
 
 /**
  * Loads data with `load()` now, again when `deps` change, and again (at most every 250 ms) when a live event
- * `relevant(type, data)` arrives. Answers `{data, error, reload}`.
+ * `relevant(type, data)` arrives or the event stream (re)connects. Answers `{data, error, reload}`.
  */
 export function useLoad(load, deps, relevant) {
   const [state, setState] = useState({ data: undefined, error: undefined });
   const latest = useRef(load);
   latest.current = load;
+  const runs = useRef(0);
   const run = useCallback(() => {
+    // Loads may finish out of order: only the latest one's answer is shown.
+    const n = ++runs.current;
     latest.current().then(
-      (data) => setState({ data, error: undefined }),
-      (error) => setState((s) => ({ data: s.data, error })),
+      (data) => n === runs.current && setState({ data, error: undefined }),
+      (error) => n === runs.current && setState((s) => ({ data: s.data, error })),
     );
   }, []);
   useEffect(run, deps);
@@ -48,7 +58,7 @@ export function useLoad(load, deps, relevant) {
     if (!relevant) return undefined;
     let timer;
     const off = subscribe((type, data) => {
-      if (!relevant(type, data) || timer) return;
+      if ((type !== 'open' && !relevant(type, data)) || timer) return;
       timer = setTimeout(() => {
         timer = undefined;
         run();
