@@ -72,7 +72,8 @@ export function logStreamName(version: string): string {
  */
 export class Worker {
   readonly id = nextWorkerId++;
-  readonly logStream: string;
+  /** Its CloudWatch Logs stream, named by the version it runs (`[$LATEST]`, `[3]`: a spare's is set on adoption). */
+  #logStream: string;
   /** Set for spares: the heap limit (function MemorySize) they were started with. */
   readonly spareMemorySize: number | undefined;
   #spec: FunctionSpec | undefined;
@@ -112,7 +113,7 @@ export class Worker {
     this.#env = env;
     this.spareMemorySize = spareMemorySize;
     if (spec === undefined) this.#state = 'spare';
-    this.logStream = logStreamName('$LATEST');
+    this.#logStream = logStreamName(spec?.version ?? '$LATEST');
     this.#api = new RuntimeApiServer({
       activate: () => this.#onActivate(),
       next: () => this.#next(),
@@ -145,6 +146,10 @@ export class Worker {
     return w;
   }
 
+  get logStream(): string {
+    return this.#logStream;
+  }
+
   /** The function this worker serves (a spare has none until adopted). */
   get spec(): FunctionSpec {
     if (!this.#spec) throw new Error(`worker ${this.id} is a spare without a function`);
@@ -158,6 +163,7 @@ export class Worker {
     this.#spec = spec;
     this.#hooks = hooks;
     this.#state = 'starting';
+    if (spec.version !== '$LATEST') this.#logStream = logStreamName(spec.version);
     this.#spawnedAt = process.hrtime.bigint();
     this.#initTimer = setTimeout(() => this.kill('init-timeout'), this.#env.initTimeoutMs);
     if (spec.runtimeNote !== undefined) this.#line(spec.runtimeNote);

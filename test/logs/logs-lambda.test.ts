@@ -7,7 +7,12 @@ import {
   DescribeLogStreamsCommand,
   GetLogEventsCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
-import { DeleteFunctionCommand, InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import {
+  DeleteFunctionCommand,
+  InvokeCommand,
+  PublishVersionCommand,
+  type LambdaClient,
+} from '@aws-sdk/client-lambda';
 import type { App } from '../../src/app/app.js';
 import { awsCli, cannotRun, region, startTestServer, tempDir } from '../harness/helpers.js';
 import { createNodeFunction, lambdaClient } from '../lambda/lambda-helpers.js';
@@ -121,6 +126,29 @@ describe('Function output in CloudWatch Logs', () => {
     await invoke(lambda, fn, 'second');
     const text = await second;
     assert.match(text, /hello second/);
+  });
+
+  it('a published version logs to streams named by it ([1])', async () => {
+    const v = await lambda.send(new PublishVersionCommand({ FunctionName: fn }));
+    assert.equal(v.Version, '1');
+    const r = await lambda.send(
+      new InvokeCommand({ FunctionName: fn, Qualifier: '1', Payload: Buffer.from('{"marker":"v1"}') }),
+    );
+    const c = logsClient(app);
+    const streams = (await c.send(new DescribeLogStreamsCommand({ logGroupName: group }))).logStreams ?? [];
+    const v1 = streams.filter((s) => /^\d{4}\/\d{2}\/\d{2}\/\[1\][0-9a-f]{32}$/.test(s.logStreamName!));
+    assert.equal(v1.length, 1, streams.map((s) => s.logStreamName).join(' '));
+    const events = await c.send(
+      new GetLogEventsCommand({
+        logGroupName: group,
+        logStreamName: v1[0]!.logStreamName!,
+        startFromHead: true,
+      }),
+    );
+    assert.ok(
+      events.events!.some((e) => e.message === `START RequestId: ${r.$metadata.requestId} Version: 1\n`),
+      events.events!.map((e) => e.message).join(''),
+    );
   });
 
   it('keeps the log group when the function is deleted, and across a restart', async () => {
