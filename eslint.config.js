@@ -12,6 +12,8 @@ export default tseslint.config(
       'eslint.config.js',
       '.tributary/',
       '**/*.as.ts',
+      // Users' code as the AWS guide writes it (CommonJS, its sample's style), deployed by the SAM tests.
+      'examples/',
     ],
   },
   eslint.configs.recommended,

@@ -23,6 +23,7 @@ import { RecentInvocations } from './recent-invocations.js';
 import { AwsError } from '../server/errors.js';
 import { VERSION } from '../server/version.js';
 import { statusReport } from './status-report.js';
+import { stacksService } from './stacks-service.js';
 import { createSqs, type Sqs } from '../sqs/sqs.js';
 import { createSns, type Sns } from '../sns/sns.js';
 import { createLambda, type Lambda } from '../lambda/lambda.js';
@@ -200,6 +201,8 @@ async function startOn(
   });
   const router = new Router(log, errors, opts.testHooks, authenticator(options));
   router.add(adminService(metrics, () => statusReport({ kinesis, mappings, lambda, cloudwatch }), health));
+  // Deployed SAM stacks' state (`tributary deploy`).
+  router.add(stacksService(ctx));
   // X-Amz-Target services, then the path-based Lambda API, then the query services (which claim any request with
   // an Action parameter, whatever its path).
   for (const c of components) {

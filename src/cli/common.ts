@@ -48,6 +48,9 @@ export function sdkConfig(endpoint: string): {
   credentials: { accessKeyId: string; secretAccessKey: string };
 } {
   const env = process.env;
+  // The SDK warns every command on Node 20 that its releases after January 2027 need Node 22: Tributary pins its
+  // SDK version, so the warning is noise in a CLI's output.
+  env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
   return {
     endpoint,
     region: env['AWS_REGION'] ?? env['AWS_DEFAULT_REGION'] ?? 'us-east-1',

@@ -4,8 +4,19 @@ import { ConfigError } from '../server/config-error.js';
 import { ListenError } from '../server/listener.js';
 import { DataDirError } from '../store/data-dir.js';
 
-/** `tributary up`: starts the server, prints the ready line, and shuts down gracefully on SIGINT/SIGTERM. */
-export async function up(flags: UpFlags): Promise<void> {
+/** A SAM template `tributary up --template` deploys once the server has started. */
+export interface UpTemplate {
+  file: string;
+  stackName?: string;
+  overrides?: Record<string, string>;
+}
+
+/**
+ * `tributary up`: starts the server, deploys `--template` if given (through the server's own API, as `tributary
+ * deploy` would), prints the ready line, and shuts down gracefully on SIGINT/SIGTERM. A template that cannot be
+ * deployed stops the server with its error and exit code 1.
+ */
+export async function up(flags: UpFlags, template?: UpTemplate): Promise<void> {
   // The first SIGINT/SIGTERM stops gracefully (App.close: in-flight work finishes, within --shutdown-timeout-ms);
   // a second one exits at once, like kill -9 (the workers die with the server, checkpoints are at least once).
   // The handlers are in place before the ready line, so a script may signal as soon as it reads it; a signal during
@@ -49,6 +60,18 @@ export async function up(flags: UpFlags): Promise<void> {
     else if (!(err instanceof ListenError || err instanceof DataDirError)) throw err;
     process.stderr.write(`${line ?? `tributary: ${err.message.split('\n')[0]}`}\n`);
     process.exit(1);
+  }
+  if (template) {
+    const { deployTemplate } = await import('./sam/deploy.js');
+    const { renderDeploy } = await import('./deploy.js');
+    try {
+      const r = await deployTemplate({ templateFile: template.file, endpoint: app.endpoint, ...template });
+      process.stdout.write(renderDeploy(r, process.stdout));
+    } catch (err) {
+      process.stderr.write(`tributary: the template was not deployed: ${(err as Error).message}\n`);
+      await app.close();
+      process.exit(1);
+    }
   }
   const where = app.ctx.options.inMemory ? 'in memory' : `data in ${app.ctx.options.dataDir}`;
   // The one line scripts wait for.
