@@ -1,4 +1,10 @@
-import { CreateFunctionCommand, LambdaClient, type CreateFunctionCommandInput } from '@aws-sdk/client-lambda';
+import { strict as assert } from 'node:assert';
+import {
+  CreateFunctionCommand,
+  InvokeCommand,
+  LambdaClient,
+  type CreateFunctionCommandInput,
+} from '@aws-sdk/client-lambda';
 import { NodeHttp2Handler, NodeHttpHandler } from '@smithy/node-http-handler';
 import yazl from 'yazl';
 import type { App } from '../../src/app/app.js';
@@ -106,4 +112,39 @@ export async function createPythonFunction(
       ...extra,
     }),
   );
+}
+
+/** A handler that says which code it is and what Lambda told it about the version it runs. */
+export function versionedCode(label: string): string {
+  return `export const handler = async (e, ctx) => ({
+  code: ${JSON.stringify(label)},
+  env: process.env.AWS_LAMBDA_FUNCTION_VERSION,
+  fv: ctx.functionVersion,
+  arn: ctx.invokedFunctionArn,
+});`;
+}
+
+/** The AWS error a call fails with: its type, HTTP status and message. */
+export async function failure(
+  p: Promise<unknown>,
+): Promise<{ name: string; status?: number; message: string }> {
+  try {
+    await p;
+  } catch (e) {
+    const err = e as Error & { $metadata?: { httpStatusCode?: number } };
+    return { name: err.name, status: err.$metadata?.httpStatusCode, message: err.message };
+  }
+  throw new Error('expected the call to fail');
+}
+
+export async function invokeJson(
+  c: LambdaClient,
+  name: string,
+  qualifier?: string,
+): Promise<{ body: Record<string, unknown>; executed: string | undefined }> {
+  const out = await c.send(
+    new InvokeCommand({ FunctionName: name, Qualifier: qualifier, Payload: Buffer.from('{}') }),
+  );
+  assert.equal(out.FunctionError, undefined, Buffer.from(out.Payload ?? []).toString());
+  return { body: decode(out.Payload) as Record<string, unknown>, executed: out.ExecutedVersion };
 }

@@ -24,8 +24,7 @@ import { CreateQueueCommand, ReceiveMessageCommand, type SQSClient } from '@aws-
 import type { App } from '../../src/app/app.js';
 import { credentials, region, startTestServer } from '../harness/helpers.js';
 import { queueArnOf, sqsClient } from '../sqs-sns/sqs-sns-helpers.js';
-import { createNodeFunction, lambdaClient, type LambdaTransport } from './lambda-helpers.js';
-import { failure } from './lambda-versions.test.js';
+import { createNodeFunction, failure, lambdaClient, type LambdaTransport } from './lambda-helpers.js';
 
 const ARN = 'arn:aws:lambda:us-east-1:000000000000:function';
 

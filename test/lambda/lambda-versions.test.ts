@@ -20,44 +20,17 @@ import {
 } from '@aws-sdk/client-lambda';
 import type { App } from '../../src/app/app.js';
 import { startTestServer } from '../harness/helpers.js';
-import { createNodeFunction, decode, lambdaClient, makeZip, type LambdaTransport } from './lambda-helpers.js';
-
-/** A handler that says which code it is and what Lambda told it about the version it runs. */
-export function versionedCode(label: string): string {
-  return `export const handler = async (e, ctx) => ({
-  code: ${JSON.stringify(label)},
-  env: process.env.AWS_LAMBDA_FUNCTION_VERSION,
-  fv: ctx.functionVersion,
-  arn: ctx.invokedFunctionArn,
-});`;
-}
+import {
+  createNodeFunction,
+  failure,
+  invokeJson,
+  lambdaClient,
+  makeZip,
+  versionedCode,
+  type LambdaTransport,
+} from './lambda-helpers.js';
 
 const ARN = 'arn:aws:lambda:us-east-1:000000000000:function';
-
-/** The AWS error a call fails with: its type, HTTP status and message. */
-export async function failure(
-  p: Promise<unknown>,
-): Promise<{ name: string; status?: number; message: string }> {
-  try {
-    await p;
-  } catch (e) {
-    const err = e as Error & { $metadata?: { httpStatusCode?: number } };
-    return { name: err.name, status: err.$metadata?.httpStatusCode, message: err.message };
-  }
-  throw new Error('expected the call to fail');
-}
-
-export async function invokeJson(
-  c: LambdaClient,
-  name: string,
-  qualifier?: string,
-): Promise<{ body: Record<string, unknown>; executed: string | undefined }> {
-  const out = await c.send(
-    new InvokeCommand({ FunctionName: name, Qualifier: qualifier, Payload: Buffer.from('{}') }),
-  );
-  assert.equal(out.FunctionError, undefined, Buffer.from(out.Payload ?? []).toString());
-  return { body: decode(out.Payload) as Record<string, unknown>, executed: out.ExecutedVersion };
-}
 
 for (const transport of ['h2', 'h1'] as LambdaTransport[]) {
   describe(`Lambda versions and aliases over ${transport}`, () => {

@@ -1,0 +1,79 @@
+import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { PutRecordCommand } from '@aws-sdk/client-kinesis';
+import {
+  CreateAliasCommand,
+  CreateEventSourceMappingCommand,
+  GetEventSourceMappingCommand,
+  PublishVersionCommand,
+  UpdateAliasCommand,
+  UpdateFunctionConfigurationCommand,
+} from '@aws-sdk/client-lambda';
+import { tempDir } from '../harness/helpers.js';
+import { createNodeFunction } from '../lambda/lambda-helpers.js';
+import {
+  createStream,
+  mappingState,
+  recordsDelivered,
+  withMappingServer,
+  type MappingTestServer,
+} from './mapping-fixtures.js';
+
+/** Appends, per batch, the version that ran it, the ARN it was invoked as and the records' data. */
+const VERSION_RECORDER = `import { appendFileSync } from 'node:fs';
+export const handler = async (event, ctx) => {
+  const datas = event.Records.map((r) => Buffer.from(r.kinesis.data, 'base64').toString());
+  appendFileSync(process.env.OUT_FILE, JSON.stringify({ v: ctx.functionVersion, arn: ctx.invokedFunctionArn, datas }) + '\\n');
+  return {};
+};`;
+
+describe('An event source mapping on an alias ARN', () => {
+  let s: MappingTestServer;
+  withMappingServer((x) => (s = x));
+  it('invokes the alias version, shows the qualifier, and follows the alias when it moves', async () => {
+    const { app, k, l } = s;
+    const out = join(tempDir('tributary-alias-'), 'batches.jsonl');
+    await createNodeFunction(l, 'aliased', VERSION_RECORDER, {
+      Environment: { Variables: { OUT_FILE: out } },
+    });
+    await l.send(new PublishVersionCommand({ FunctionName: 'aliased' }));
+    await l.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'aliased', Description: 'second' }));
+    await l.send(new PublishVersionCommand({ FunctionName: 'aliased' }));
+    const alias = await l.send(
+      new CreateAliasCommand({ FunctionName: 'aliased', Name: 'live', FunctionVersion: '1' }),
+    );
+    const streamArn = await createStream(k, app, 'alias-src');
+    const m = await l.send(
+      new CreateEventSourceMappingCommand({
+        FunctionName: alias.AliasArn,
+        EventSourceArn: streamArn,
+        StartingPosition: 'TRIM_HORIZON',
+        BatchSize: 10,
+      }),
+    );
+    assert.equal(m.FunctionArn, 'arn:aws:lambda:us-east-1:000000000000:function:aliased:live');
+    await mappingState(app, m.UUID!, 'Enabled');
+    const batches = (): Array<{ v: string; arn: string; datas: string[] }> =>
+      readFileSync(out, 'utf8')
+        .split('\n')
+        .filter((x) => x !== '')
+        .map((x) => JSON.parse(x) as { v: string; arn: string; datas: string[] });
+
+    await k.send(
+      new PutRecordCommand({ StreamName: 'alias-src', PartitionKey: 'p', Data: Buffer.from('a') }),
+    );
+    await recordsDelivered(app, m.UUID!, 1);
+    assert.deepEqual(batches(), [{ v: '1', arn: alias.AliasArn, datas: ['a'] }]);
+
+    await l.send(new UpdateAliasCommand({ FunctionName: 'aliased', Name: 'live', FunctionVersion: '2' }));
+    await k.send(
+      new PutRecordCommand({ StreamName: 'alias-src', PartitionKey: 'p', Data: Buffer.from('b') }),
+    );
+    await recordsDelivered(app, m.UUID!, 2);
+    assert.deepEqual(batches()[1], { v: '2', arn: alias.AliasArn, datas: ['b'] });
+    const got = await l.send(new GetEventSourceMappingCommand({ UUID: m.UUID }));
+    assert.equal(got.FunctionArn, alias.AliasArn);
+  });
+});
