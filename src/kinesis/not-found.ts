@@ -8,6 +8,14 @@ export function shardNotFound(account: string, stream: string, shardId: string):
   return ResourceNotFound(`Shard ${shardId} in stream ${stream} under account ${account} does not exist`);
 }
 
+/**
+ * A shard id that names no shard (AWS's reading: reshard.ts parseShardId), or a shard to split or merge that the
+ * stream does not have: AWS's other wording, with a full stop.
+ */
+export function couldNotFindShard(account: string, stream: string, shardId: string): AwsError {
+  return ResourceNotFound(`Could not find shard ${shardId} in stream ${stream} under account ${account}.`);
+}
+
 /** A stream that does not exist (or is not visible to the operation: CREATING or DELETING). */
 export function streamNotFound(account: string, stream: string): AwsError {
   return ResourceNotFound(`Stream ${stream} under account ${account} not found.`);

@@ -1,14 +1,8 @@
 import { systemClock, type Clock } from '../server/clock.js';
-import { streamNotFound } from './not-found.js';
+import { couldNotFindShard, streamNotFound } from './not-found.js';
 import type { AppContext } from '../server/context.js';
 import { arn } from '../server/context.js';
-import {
-  AwsError,
-  InvalidArgument,
-  LimitExceeded,
-  ResourceInUse,
-  ResourceNotFound,
-} from '../server/errors.js';
+import { AwsError, InvalidArgument, LimitExceeded, ResourceInUse } from '../server/errors.js';
 import { TransitionScheduler } from '../server/transitions.js';
 import type { KinesisEvents } from './kinesis-events.js';
 import type { ShardMeta, StreamMeta, StreamMode } from './model.js';
@@ -307,10 +301,7 @@ export class StreamRegistry {
   /** A shard to split or merge: it must exist and still be open. */
   #requireOpen(s: Stream, shardId: string): Shard {
     const sh = s.findShard(shardId);
-    if (!sh)
-      throw ResourceNotFound(
-        `Could not find shard ${shardId} in stream ${s.meta.name} under account ${this.account}.`,
-      );
+    if (!sh) throw couldNotFindShard(this.account, s.meta.name, shardId);
     if (sh.closed) {
       throw InvalidArgument(
         `Shard ${shardId} in stream ${s.meta.name} under account ${this.account} has already been merged or split, and thus is not eligible for merging or splitting.`,
@@ -338,10 +329,7 @@ export class StreamRegistry {
    */
   shardIdFrom(given: string, stream: string): string {
     const id = parseShardId(given);
-    if (id === undefined)
-      throw ResourceNotFound(
-        `Could not find shard ${given} in stream ${stream} under account ${this.account}.`,
-      );
+    if (id === undefined) throw couldNotFindShard(this.account, stream, given);
     return id;
   }
 
