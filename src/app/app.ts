@@ -11,10 +11,11 @@ import {
 } from '../server/options.js';
 import { Router, type TestHooks } from '../server/router.js';
 import { ErrorPath } from '../server/error-path.js';
-import type { AppContext, Component } from '../server/context.js';
-import { createKinesis, type Kinesis } from '../kinesis/kinesis.js';
+import type { AppContext } from '../server/context.js';
+import { Regions } from './regions.js';
+import type { Kinesis } from '../kinesis/kinesis.js';
 import { Registry } from 'prom-client';
-import { Mappings, type MappingsOptions } from '../mappings/mappings.js';
+import type { Mappings, MappingsOptions } from '../mappings/mappings.js';
 import { adminService, type Health, type ServerState } from './admin-service.js';
 import { consoleService } from './console-service.js';
 import { consoleApi } from './console-api.js';
@@ -24,19 +25,18 @@ import { AwsError } from '../server/errors.js';
 import { VERSION } from '../server/version.js';
 import { statusReport } from './status-report.js';
 import { stacksService } from './stacks-service.js';
-import { createSqs, type Sqs } from '../sqs/sqs.js';
-import { createSns, type Sns } from '../sns/sns.js';
-import { createLambda, type Lambda } from '../lambda/lambda.js';
-import { lambdaRestService } from '../lambda/rest-service.js';
+import type { Sqs } from '../sqs/sqs.js';
+import type { Sns } from '../sns/sns.js';
+import type { Lambda } from '../lambda/lambda.js';
 import type { LambdaOptions } from '../lambda/lambda-options.js';
-import { createCloudWatch, type CloudWatch } from '../cloudwatch/cloudwatch.js';
+import type { CloudWatch } from '../cloudwatch/cloudwatch.js';
 import type { CloudWatchOptions } from '../cloudwatch/options.js';
 import type { FanOutOptions } from '../kinesis/fan-out/options.js';
 import type { FunctionInvoker } from '../lambda/invoker.js';
 import { testAccess } from '../server/test-access.js';
 import { systemClock, type Clock } from '../server/clock.js';
 import { Authenticator, chainCredentials, rootCredentials } from '../server/auth/authenticator.js';
-import { createLogs, type Logs } from '../logs/logs.js';
+import type { Logs } from '../logs/logs.js';
 import type { LogsOptions } from '../logs/options.js';
 
 export { testAccess };
@@ -158,40 +158,9 @@ async function startOn(
     endpoint: { host: options.host, port: options.port },
   };
 
-  // Construction order is dependency order: each component gets the ones it calls, already built.
-  const kinesis = createKinesis(ctx, { fanOut: opts.fanOut, clock: opts.testHooks?.kinesisClock });
-  const sqs = createSqs(ctx);
-  const lambda = createLambda(ctx, opts.lambda ?? {}, metrics, { aliasRandom: opts.testHooks?.aliasRandom });
-  const logs = createLogs(ctx, lambda.events, opts.logs);
-  const sns = createSns(ctx, { sqs, invoker: lambda });
-  // Async invocations' destinations are queues and topics, which SNS routes (Lambda sits below both).
-  lambda.connectDestinations(sns.destinations);
-  const mappings = new Mappings(ctx, {
-    streams: kinesis.streams,
-    kinesis: kinesis.context,
-    invoker: lambda,
-    destinations: sns.destinations,
-    options: opts.mappings,
-    recordAgeScale: opts.testHooks?.recordAgeScale,
-    clock: opts.testHooks?.mappingsClock,
-  });
-  // Lambda's tag operations reach mappings by their ARN too.
-  lambda.addTaggable(mappings.taggable);
-  const cloudwatch = createCloudWatch(
-    ctx,
-    metrics,
-    { streams: kinesis.events, mappings, lambda: lambda.events },
-    opts.cloudwatch,
-    opts.testHooks?.metricsClock,
-  );
-  // Lambda's REST API is one service on one route table: functions (Lambda) and event source mappings (Mappings)
-  // each contribute their routes, assembled here where both exist. Mappings is built after Lambda (it invokes
-  // functions), so Lambda cannot be handed the mappings' routes, and neither imports the other's.
-  const lambdaApi = lambdaRestService([lambda.lambdaRoutes, mappings.lambdaRoutes]);
-  // Lambda starts before and closes after its callers (mappings, SNS).
-  // CloudWatch is first so it closes last, keeping the metrics the others emit while stopping; Logs closes after
-  // Lambda, storing the lines its workers write while they stop.
-  const components: Component[] = [cloudwatch, logs, kinesis, lambda, mappings, sqs, sns];
+  // Each region has its own components; the default region's are the App's (see regions.ts).
+  const regions = new Regions(ctx, opts, metrics);
+  const { kinesis, sqs, lambda, logs, sns, mappings, cloudwatch } = regions.default;
 
   let state: ServerState = 'starting';
   const health = (): Health => ({
@@ -203,12 +172,8 @@ async function startOn(
   router.add(adminService(metrics, () => statusReport({ kinesis, mappings, lambda, cloudwatch }), health));
   // Deployed SAM stacks' state (`tributary deploy`).
   router.add(stacksService(ctx));
-  // X-Amz-Target services, then the path-based Lambda API, then the query services (which claim any request with
-  // an Action parameter, whatever its path).
-  for (const c of components) {
-    for (const s of c.services) router.add(s);
-    if (c === mappings) router.add(lambdaApi);
-  }
+  // The API services, in the request's region (regions.ts).
+  for (const s of regions.services()) router.add(s);
   // Last: the console's endpoints, and the console itself, which takes only GET requests no API service claimed
   // (`/` without an Action, `/console/*`).
   const recent = new RecentInvocations(lambda.events);
@@ -233,11 +198,13 @@ async function startOn(
   const endpoint = `http://${bound.host}:${bound.port}`;
   try {
     await opts.testHooks?.starting?.(endpoint);
-    for (const c of components) await c.start?.();
+    await regions.start();
   } catch (err) {
     // The caller closes the store and frees the data dir.
     await listener.close();
-    for (const c of [...components].reverse()) await c.close().catch(() => undefined);
+    for (const r of regions.all()) {
+      for (const c of [...r.components].reverse()) await c.close().catch(() => undefined);
+    }
     throw err;
   }
   state = 'ready';
@@ -249,9 +216,14 @@ async function startOn(
       router.refuse(new AwsError('ServiceUnavailable', 'Tributary is shutting down', 503), 'admin');
       // Gracefully, within the shutdown timeout: mappings start no new batch and flush their checkpoints once their
       // batches in flight are done; no queued Event invocation starts; requests and invocations in flight finish.
-      const mappingsClosed = mappings.close();
-      lambda.stopAsyncInvocations();
-      const drained = Promise.all([mappingsClosed, listener.drain(), lambda.invocationsDone()]);
+      const all = regions.all();
+      const mappingsClosed = Promise.all(all.map((r) => r.mappings.close()));
+      for (const r of all) r.lambda.stopAsyncInvocations();
+      const drained = Promise.all([
+        mappingsClosed,
+        listener.drain(),
+        ...all.map((r) => r.lambda.invocationsDone()),
+      ]);
       let timer: NodeJS.Timeout | undefined;
       const inTime = await Promise.race([
         drained.then(() => true),
@@ -263,17 +235,21 @@ async function startOn(
       await listener.close();
       if (!inTime) {
         log.warn(
-          { shutdownTimeoutMs: options.shutdownTimeoutMs, invocations: lambda.inFlight() },
+          {
+            shutdownTimeoutMs: options.shutdownTimeoutMs,
+            invocations: all.reduce((n, r) => n + r.lambda.inFlight(), 0),
+          },
           'shutdown timeout: stopping the invocations still running',
         );
         // Lambda first: its workers are killed, so the invocations still running end (as failures) and the mapping
         // batches waiting for them end too: a stopped mapping does not retry them, so they are delivered again after
         // a restart (but a mapping with MaximumRetryAttempts 0 discards them, as after any failed invoke).
-        await lambda.close();
+        for (const r of all) await r.lambda.close();
       }
       await mappingsClosed;
-      recent.close();
-      for (const c of [...components].reverse()) if (c !== mappings) await c.close();
+      for (const r of all) {
+        for (const c of [...r.components].reverse()) if (c !== r.mappings) await c.close();
+      }
       try {
         await store.close();
       } finally {

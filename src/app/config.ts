@@ -109,7 +109,7 @@ export const UP_FLAGS: readonly UpFlag[] = [
     envValue: '=1',
     shownDefault: () => 'off',
   }),
-  field('region', 'string', 'region used in ARNs', { name: 'region', value: '<region>' }),
+  field('region', 'string', 'default region (of unsigned requests)', { name: 'region', value: '<region>' }),
   field('account', 'string', '12-digit account id used in ARNs', { name: 'account', value: '<id>' }),
   field('accessKeyId', 'string', 'root access key id; with it every request must be SigV4-signed', {
     name: 'access-key-id',

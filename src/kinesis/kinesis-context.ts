@@ -2,6 +2,7 @@ import type { AppContext } from '../server/context.js';
 import { InvalidArgument } from '../server/errors.js';
 import { string } from '../server/shapes.js';
 import type { FanOut } from './fan-out/fan-out.js';
+import { streamNotFound } from './not-found.js';
 import type { KinesisEvents } from './kinesis-events.js';
 import type { StreamRegistry } from './stream-registry.js';
 
@@ -24,6 +25,20 @@ export const STREAM_TARGET = {
   StreamARN: string({ min: 1, max: 2048, pattern: STREAM_ARN }),
 };
 
+/**
+ * The stream a StreamARN names. Streams live in a region and an account: an ARN naming another region's (or
+ * account's) stream names none here, and is answered as any stream that does not exist.
+ */
+export function streamOfArn(k: KinesisContext, streamArn: string): string {
+  const name = k.streams.nameFromArn(streamArn);
+  if (name === undefined) throw InvalidArgument(`Invalid StreamARN: ${streamArn}`);
+  const [, , , region, account] = streamArn.split(':');
+  if (region !== k.app.options.region || account !== k.app.options.account) {
+    throw streamNotFound(k.app.options.account, name);
+  }
+  return name;
+}
+
 /** The stream a validated StreamName/StreamARN names ('' when neither is given and neither is `required`). */
 export function streamName(
   k: KinesisContext,
@@ -31,11 +46,7 @@ export function streamName(
   required = true,
 ): string {
   if (input.StreamName !== undefined) return input.StreamName;
-  if (input.StreamARN !== undefined) {
-    const fromArn = k.streams.nameFromArn(input.StreamARN);
-    if (fromArn === undefined) throw InvalidArgument(`Invalid StreamARN: ${input.StreamARN}`);
-    return fromArn;
-  }
+  if (input.StreamARN !== undefined) return streamOfArn(k, input.StreamARN);
   if (!required) return '';
   throw InvalidArgument('Either StreamName or StreamARN should be provided.');
 }

@@ -19,7 +19,10 @@ export interface ServerOptions {
   dataDir?: string;
   /** Keep nothing on disk. CLI `--in-memory`, env TRIBUTARY_IN_MEMORY=1. @default false */
   inMemory?: boolean;
-  /** Region reported in ARNs. CLI `--region`, env TRIBUTARY_REGION. @default 'us-east-1' */
+  /**
+   * The default region: where requests that are not signed act (a signed request acts in the region of its
+   * credential scope, see request-scope.ts). CLI `--region`, env TRIBUTARY_REGION. @default 'us-east-1'
+   */
   region?: string;
   /** 12-digit account id reported in ARNs. CLI `--account`, env TRIBUTARY_ACCOUNT. @default '000000000000' */
   account?: string;

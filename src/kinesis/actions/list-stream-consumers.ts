@@ -2,10 +2,9 @@ import { AwsError, InvalidArgument } from '../../server/errors.js';
 import { streamNotFound } from '../not-found.js';
 import { operation } from '../../server/operations.js';
 import { integer, required, string, structure, timestamp } from '../../server/shapes.js';
-import { STREAM_ARN, type KinesisContext } from '../kinesis-context.js';
+import { STREAM_ARN, streamOfArn, type KinesisContext } from '../kinesis-context.js';
 import type { ConsumerMeta } from '../model.js';
 import { consumerShape } from '../fan-out/consumer-arn.js';
-import { streamFromArn } from '../fan-out/consumer-target.js';
 
 /** AWS's NextToken for ListStreamConsumers is valid for 300 seconds. */
 const TOKEN_TTL_MS = 300_000;
@@ -77,7 +76,7 @@ async function consumersPage(
   maxResults: number,
   created: number | undefined,
 ): Promise<unknown> {
-  const stream = streamFromArn(k, streamArn);
+  const stream = streamOfArn(k, streamArn);
   const meta = k.streams.get(stream);
   // The creation timestamp tells apart streams of the same name (deleted and re-created).
   if (created !== undefined && Math.floor(created / 1000) !== Math.floor(meta.createdAt / 1000)) {

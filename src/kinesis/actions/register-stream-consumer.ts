@@ -1,8 +1,7 @@
 import { operation } from '../../server/operations.js';
 import { map, required, string, structure, unchecked } from '../../server/shapes.js';
-import { STREAM_ARN, type KinesisContext } from '../kinesis-context.js';
+import { STREAM_ARN, streamOfArn, type KinesisContext } from '../kinesis-context.js';
 import { CONSUMER_NAME_PATTERN, consumerShape } from '../fan-out/consumer-arn.js';
-import { streamFromArn } from '../fan-out/consumer-target.js';
 
 /** RegisterStreamConsumer: the consumer starts CREATING and is ACTIVE after the transition delay. */
 export const registerStreamConsumer = operation({
@@ -14,7 +13,7 @@ export const registerStreamConsumer = operation({
     Tags: map(unchecked(string()), { min: 1, max: 200 }),
   }),
   async run(k: KinesisContext, input) {
-    const consumer = await k.fanOut.consumers.register(streamFromArn(k, input.StreamARN), input.ConsumerName);
+    const consumer = await k.fanOut.consumers.register(streamOfArn(k, input.StreamARN), input.ConsumerName);
     return { Consumer: consumerShape(consumer) };
   },
 });

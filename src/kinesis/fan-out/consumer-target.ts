@@ -1,15 +1,8 @@
 import { InvalidArgument } from '../../server/errors.js';
 import { string, structure, type Infer } from '../../server/shapes.js';
-import { STREAM_ARN, type KinesisContext } from '../kinesis-context.js';
+import { STREAM_ARN, streamOfArn, type KinesisContext } from '../kinesis-context.js';
 import { CONSUMER_ARN_PATTERN, CONSUMER_NAME_PATTERN } from './consumer-arn.js';
 import type { ConsumerRef } from './consumers.js';
-
-/** The stream name inside a StreamARN; InvalidArgumentException for an ARN that names no stream. */
-export function streamFromArn(k: KinesisContext, streamArn: string): string {
-  const name = k.streams.nameFromArn(streamArn);
-  if (name === undefined) throw InvalidArgument(`Invalid StreamARN: ${streamArn}`);
-  return name;
-}
 
 /** DescribeStreamConsumer / DeregisterStreamConsumer name a consumer by ConsumerARN, or by StreamARN plus ConsumerName. */
 export const CONSUMER_TARGET = structure({
@@ -24,6 +17,6 @@ export function consumerOf(k: KinesisContext, input: Infer<typeof CONSUMER_TARGE
   const consumers = k.fanOut.consumers;
   if (input.ConsumerARN !== undefined) return consumers.byArn(input.ConsumerARN);
   if (input.StreamARN !== undefined && input.ConsumerName !== undefined)
-    return consumers.byName(streamFromArn(k, input.StreamARN), input.ConsumerName);
+    return consumers.byName(streamOfArn(k, input.StreamARN), input.ConsumerName);
   throw InvalidArgument('ConsumerARN or both ConsumerName and StreamARN are required for this request.');
 }

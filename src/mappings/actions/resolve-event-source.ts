@@ -20,7 +20,19 @@ export function parseEventSourceArn(eventSourceArn: string): EventSource | undef
   return stream ? { streamName: stream[1]!, streamArn: eventSourceArn } : undefined;
 }
 
+/**
+ * Lambda reads streams of its own region only: a stream (or consumer) ARN of another region is refused as AWS
+ * refuses it, "Event source region must match Lambda region <region>." (InvalidParameterValueException).
+ */
+function requireOwnRegion(c: MappingsContext, eventSourceArn: string): void {
+  const region = eventSourceArn.split(':')[3];
+  if (region !== c.app.options.region) {
+    throw InvalidParameterValue(`Event source region must match Lambda region ${c.app.options.region}.`);
+  }
+}
+
 export function resolveEventSource(c: MappingsContext, eventSourceArn: string): EventSource {
+  if (parseEventSourceArn(eventSourceArn)) requireOwnRegion(c, eventSourceArn);
   const consumer = CONSUMER.exec(eventSourceArn);
   if (consumer) {
     const streamName = consumer[2]!;

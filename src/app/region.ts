@@ -1,0 +1,102 @@
+import type { Registry } from 'prom-client';
+import type { AppContext, Component } from '../server/context.js';
+import type { Service } from '../server/http-types.js';
+import { createKinesis, type Kinesis } from '../kinesis/kinesis.js';
+import { Mappings } from '../mappings/mappings.js';
+import type { DestinationSender } from '../mappings/engine/failure-sink.js';
+import { createSqs, type Sqs } from '../sqs/sqs.js';
+import { createSns, type Sns } from '../sns/sns.js';
+import { createLambda, type Lambda } from '../lambda/lambda.js';
+import { lambdaRestService } from '../lambda/rest-service.js';
+import { createCloudWatch, type CloudWatch } from '../cloudwatch/cloudwatch.js';
+import { createLogs, type Logs } from '../logs/logs.js';
+import type { StartOptions } from './app.js';
+
+/**
+ * One region's components: its streams, functions, mappings, queues, topics and metrics, as AWS keeps them apart
+ * per region. Each region has its own instances over its part of the store (see `Regions`), with `ctx.options.region`
+ * its region, so every ARN, event (`awsRegion`) and function environment (`AWS_REGION`) names it.
+ */
+export interface RegionComponents {
+  readonly region: string;
+  readonly ctx: AppContext;
+  readonly kinesis: Kinesis;
+  readonly sqs: Sqs;
+  readonly lambda: Lambda;
+  readonly sns: Sns;
+  readonly mappings: Mappings;
+  readonly cloudwatch: CloudWatch;
+  readonly logs: Logs;
+  /** In start order; closed in reverse. */
+  readonly components: readonly Component[];
+  /** Every API service, in routing order: the same services in the same order in every region. */
+  readonly services: readonly Service[];
+}
+
+/**
+ * Builds a region's components. `destinations` delivers mappings' on-failure records to a queue or topic of any
+ * region (by its ARN), for mappings and async invocations alike; `metrics` is the Prometheus registry their metrics are mirrored in.
+ */
+export function buildRegion(
+  ctx: AppContext,
+  opts: StartOptions,
+  metrics: Registry,
+  destinations: (own: Sns) => DestinationSender,
+): RegionComponents {
+  // Construction order is dependency order: each component gets the ones it calls, already built.
+  const kinesis = createKinesis(ctx, { fanOut: opts.fanOut, clock: opts.testHooks?.kinesisClock });
+  const sqs = createSqs(ctx);
+  const lambda = createLambda(ctx, opts.lambda ?? {}, metrics, { aliasRandom: opts.testHooks?.aliasRandom });
+  const logs = createLogs(ctx, lambda.events, opts.logs);
+  const sns = createSns(ctx, { sqs, invoker: lambda });
+  // Async invocations' and mappings' destinations are queues and topics (of any region), which SNS routes (Lambda
+  // sits below both).
+  const sender = destinations(sns);
+  lambda.connectDestinations(sender);
+  const mappings = new Mappings(ctx, {
+    streams: kinesis.streams,
+    kinesis: kinesis.context,
+    invoker: lambda,
+    destinations: sender,
+    options: opts.mappings,
+    recordAgeScale: opts.testHooks?.recordAgeScale,
+    clock: opts.testHooks?.mappingsClock,
+  });
+  // Lambda's tag operations reach mappings by their ARN too.
+  lambda.addTaggable(mappings.taggable);
+  const cloudwatch = createCloudWatch(
+    ctx,
+    metrics,
+    { streams: kinesis.events, mappings, lambda: lambda.events },
+    opts.cloudwatch,
+    opts.testHooks?.metricsClock,
+  );
+  // Lambda's REST API is one service on one route table: functions (Lambda) and event source mappings (Mappings)
+  // each contribute their routes, assembled here where both exist. Mappings is built after Lambda (it invokes
+  // functions), so Lambda cannot be handed the mappings' routes, and neither imports the other's.
+  const lambdaApi = lambdaRestService([lambda.lambdaRoutes, mappings.lambdaRoutes]);
+  // Lambda starts before and closes after its callers (mappings, SNS).
+  // CloudWatch is first so it closes last, keeping the metrics the others emit while stopping; Logs closes after
+  // Lambda, storing the lines its workers write while they stop.
+  const components: Component[] = [cloudwatch, logs, kinesis, lambda, mappings, sqs, sns];
+  // X-Amz-Target services, then the path-based Lambda API, then the query services (which claim any request with
+  // an Action parameter, whatever its path).
+  const services: Service[] = [];
+  for (const c of components) {
+    services.push(...c.services);
+    if (c === mappings) services.push(lambdaApi);
+  }
+  return {
+    region: ctx.options.region,
+    ctx,
+    kinesis,
+    sqs,
+    lambda,
+    sns,
+    mappings,
+    cloudwatch,
+    logs,
+    components,
+    services,
+  };
+}

@@ -1,0 +1,36 @@
+import { KinesisClient } from '@aws-sdk/client-kinesis';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { NodeHttp2Handler, NodeHttpHandler } from '@smithy/node-http-handler';
+import type { App } from '../../src/app/app.js';
+import { credentials, type Transport } from './helpers.js';
+
+/** SDK clients of one region (Kinesis and Lambda over `transport`; SQS and SNS over HTTP/1.1, as they speak). */
+export interface RegionClients {
+  kinesis: KinesisClient;
+  lambda: LambdaClient;
+  sqs: SQSClient;
+  sns: SNSClient;
+  destroy(): void;
+}
+
+/** The SDK clients a user of `region` has: each request is signed with that region's credential scope. */
+export function regionClients(app: App, region: string, transport: Transport = 'h2'): RegionClients {
+  const base = { endpoint: app.endpoint, region, credentials };
+  const handler = (): NodeHttpHandler | NodeHttp2Handler =>
+    transport === 'h1' ? new NodeHttpHandler() : new NodeHttp2Handler();
+  const h1 = transport === 'h1' ? { requestHandler: new NodeHttpHandler() } : {};
+  const c = {
+    kinesis: new KinesisClient({ ...base, requestHandler: handler() }),
+    lambda: new LambdaClient({ ...base, requestHandler: handler() }),
+    sqs: new SQSClient({ ...base, ...h1 }),
+    sns: new SNSClient({ ...base, ...h1 }),
+  };
+  return {
+    ...c,
+    destroy(): void {
+      for (const client of [c.kinesis, c.lambda, c.sqs, c.sns]) client.destroy();
+    },
+  };
+}
