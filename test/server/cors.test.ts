@@ -50,7 +50,7 @@ const PAGE_SCRIPT = `async function (url) {
       status: res.status,
       requestId: res.headers.get('x-amzn-requestid'),
       errorType: res.headers.get('x-amzn-errortype'),
-      body: await res.json(),
+      body: await res.text().then((t) => (t === '' ? null : JSON.parse(t))),
     };
   }
   return {
