@@ -15,8 +15,11 @@ import {
   createRecordingFunction,
   createStream,
   lambdaClient,
+  RECORDING_RUNTIMES,
+  runtimeTestOptions,
   recordsDelivered,
   type RecordingFunction,
+  type RecordingRuntime,
   mappingEvent,
 } from './mapping-fixtures.js';
 import type { MappingEvents } from '../../src/mappings/engine/events.js';
@@ -79,7 +82,7 @@ describe('mapping error handling', () => {
   async function setup(
     behaviour: string,
     mapping: Record<string, unknown>,
-    opts: { shards?: number; timeout?: number; queue?: boolean } = {},
+    opts: { shards?: number; timeout?: number; queue?: boolean; runtime?: RecordingRuntime } = {},
   ) {
     const id = `e${++n}`;
     const streamArn = await createStream(k, app, id, opts.shards ?? 1);
@@ -89,6 +92,7 @@ describe('mapping error handling', () => {
       `${id}-fn`,
       { BEHAVIOUR: behaviour },
       opts.timeout ?? 10,
+      opts.runtime,
     );
     let queueUrl: string | undefined;
     let queueArn: string | undefined;
@@ -248,25 +252,34 @@ describe('mapping error handling', () => {
     });
   }
 
-  it('ReportBatchItemFailures: retries from the lowest reported record; earlier ones are checkpointed', async () => {
-    const s = await setup('report:c', {
-      FunctionResponseTypes: ['ReportBatchItemFailures'],
-      MaximumRetryAttempts: 2,
-    });
-    const seqs = await put(k, s.id, ['a', 'b', 'c', 'd', 'e']);
-    const record = await receiveOne(sqs, s.queueUrl);
-    const invokes = s.fn.invokes();
-    assert.deepEqual(
-      invokes.map((i) => i.event.Records.map((r) => Buffer.from(r.kinesis.data, 'base64').toString())),
-      [
-        ['a', 'b', 'c', 'd', 'e'],
-        ['c', 'd', 'e'],
-        ['c', 'd', 'e'],
-      ],
+  for (const runtime of RECORDING_RUNTIMES)
+    it(
+      `ReportBatchItemFailures: retries from the lowest reported record; earlier ones are checkpointed (${runtime})`,
+      runtimeTestOptions(runtime),
+      async () => {
+        const s = await setup(
+          'report:c',
+          {
+            FunctionResponseTypes: ['ReportBatchItemFailures'],
+            MaximumRetryAttempts: 2,
+          },
+          { runtime },
+        );
+        const seqs = await put(k, s.id, ['a', 'b', 'c', 'd', 'e']);
+        const record = await receiveOne(sqs, s.queueUrl);
+        const invokes = s.fn.invokes();
+        assert.deepEqual(
+          invokes.map((i) => i.event.Records.map((r) => Buffer.from(r.kinesis.data, 'base64').toString())),
+          [
+            ['a', 'b', 'c', 'd', 'e'],
+            ['c', 'd', 'e'],
+            ['c', 'd', 'e'],
+          ],
+        );
+        assert.equal(record['KinesisBatchInfo'].startSequenceNumber, seqs[2]);
+        assert.equal(record['KinesisBatchInfo'].batchSize, 3);
+      },
     );
-    assert.equal(record['KinesisBatchInfo'].startSequenceNumber, seqs[2]);
-    assert.equal(record['KinesisBatchInfo'].batchSize, 3);
-  });
 
   it('without the response type, a batchItemFailures body is ignored', async () => {
     const s = await setup('report:a', {}, { queue: false });

@@ -13,6 +13,7 @@ import yazl from 'yazl';
 import { after, before } from 'node:test';
 import type { App, StartOptions } from '../../src/app/app.js';
 import { hooks } from '../harness/hooks.js';
+import { python3Missing } from '../lambda/python-helpers.js';
 import type { MappingEvents } from '../../src/mappings/engine/events.js';
 import type { MappingState } from '../../src/mappings/model.js';
 import type { EventEmitter } from 'node:events';
@@ -21,6 +22,7 @@ import {
   eventMatching,
   kinesisClient,
   region,
+  skipReason,
   startTestServer,
   tempDir,
   type Transport,
@@ -121,6 +123,45 @@ export const handler = async (event, context) => {
 };
 `;
 
+/**
+ * RECORDING_HANDLER's behaviours that test the wire (the event a function receives, the response it returns),
+ * in Python, so that mapping tests run through a second runtime: `ok`, `fail-all`, `fail-on:<data>`,
+ * `return:<json>`, `report:<data>`, `window`, `window-report:<data>`.
+ */
+export const RECORDING_HANDLER_PY = `
+import base64, json, os, time
+def handler(event, context):
+    started = int(time.time() * 1000)
+    records = event.get("Records") or []
+    datas = [base64.b64decode(r["kinesis"]["data"]).decode() for r in records]
+    b = os.environ.get("BEHAVIOUR", "ok")
+    with open(os.environ["OUT_FILE"], "a") as f:
+        f.write(json.dumps({"started": started, "ended": int(time.time() * 1000),
+                            "requestId": context.aws_request_id, "event": event}) + "\\n")
+    if b.startswith("fail-on:") and b[8:] in datas: raise Exception("poison record " + b[8:])
+    if b == "fail-all": raise Exception("always failing")
+    if b.startswith("return:"): return json.loads(b[7:])
+    state = event.get("state") or {}
+    if b.startswith("window-report:") and b[14:] in datas:
+        ok = datas[:datas.index(b[14:])]
+        return {"state": {"count": state.get("count", 0) + len(ok), "sum": state.get("sum", 0) + sum(int(d) for d in ok)},
+                "batchItemFailures": [{"itemIdentifier": records[len(ok)]["kinesis"]["sequenceNumber"]}]}
+    if b.startswith("window"):
+        return {"state": {"count": state.get("count", 0) + len(datas), "sum": state.get("sum", 0) + sum(int(d) for d in datas)}}
+    if b.startswith("report:"):
+        return {"batchItemFailures": [{"itemIdentifier": r["kinesis"]["sequenceNumber"]} for r, d in zip(records, datas) if d == b[7:]]}
+    return {}
+`;
+
+/** The runtimes a wire-level mapping test runs through (Node.js, and Python with RECORDING_HANDLER_PY). */
+export const RECORDING_RUNTIMES = ['nodejs20.x', 'python3.11'] as const;
+export type RecordingRuntime = (typeof RECORDING_RUNTIMES)[number];
+
+/** `it`'s options for a test through `runtime`: Python ones need a python3 (CI fails loudly without one). */
+export function runtimeTestOptions(runtime: RecordingRuntime): { skip: string | false } {
+  return { skip: runtime.startsWith('python') ? skipReason(python3Missing()) : false };
+}
+
 export interface RecordedInvoke {
   started: number;
   ended: number;
@@ -161,16 +202,22 @@ export async function createRecordingFunction(
   name: string,
   env: Record<string, string> = {},
   timeout = 10,
+  runtime: RecordingRuntime = 'nodejs20.x',
 ): Promise<RecordingFunction> {
   const outFile = join(tempDir('tributary-out-'), 'invokes.jsonl');
+  const python = runtime.startsWith('python');
   const res = await lambda.send(
     new CreateFunctionCommand({
       FunctionName: name,
-      Runtime: 'nodejs20.x',
-      Handler: 'index.handler',
+      Runtime: runtime,
+      Handler: python ? 'recording.handler' : 'index.handler',
       Role: ROLE,
       Timeout: timeout,
-      Code: { ZipFile: await zipFiles({ 'index.mjs': RECORDING_HANDLER }) },
+      Code: {
+        ZipFile: await zipFiles(
+          python ? { 'recording.py': RECORDING_HANDLER_PY } : { 'index.mjs': RECORDING_HANDLER },
+        ),
+      },
       Environment: { Variables: { OUT_FILE: outFile, ...env } },
     }),
   );

@@ -12,7 +12,10 @@ import { waitFor } from '../harness/helpers.js';
 import {
   createRecordingFunction,
   createStream,
+  RECORDING_RUNTIMES,
+  runtimeTestOptions,
   type RecordedInvoke,
+  type RecordingRuntime,
   type RecordingFunction,
   withMappingServer,
 } from './mapping-fixtures.js';
@@ -50,13 +53,14 @@ describe('tumbling windows', () => {
       CreateEventSourceMappingCommandInput,
       'FunctionName' | 'EventSourceArn' | 'StartingPosition'
     >,
+    runtime?: RecordingRuntime,
   ): Promise<{
     fn: RecordingFunction;
     mapping: CreateEventSourceMappingCommandOutput;
     streamArn: string;
   }> => {
     const streamArn = await createStream(k, app, stream, 1);
-    const fn = await createRecordingFunction(app, l, `${stream}-fn`, { BEHAVIOUR: behaviour });
+    const fn = await createRecordingFunction(app, l, `${stream}-fn`, { BEHAVIOUR: behaviour }, 10, runtime);
     const mapping = await l.send(
       new CreateEventSourceMappingCommand({
         FunctionName: fn.name,
@@ -147,40 +151,51 @@ describe('tumbling windows', () => {
     );
   });
 
-  it('with ReportBatchItemFailures keeps the state of the records before the failed one and retries from it', async () => {
-    const { fn, mapping: m } = await windowedMapping('winrbif', 'window-report:30', {
-      TumblingWindowInSeconds: 300,
-      BatchSize: 10,
-      FunctionResponseTypes: ['ReportBatchItemFailures'],
-      MaximumRetryAttempts: 1,
-    });
-    const discarded = new Promise<number>((resolve) => {
-      const on = (e: { uuid: string; records: number }): void => {
-        if (e.uuid === m.UUID) {
-          hooks(app).mappings.off('discard', on);
-          resolve(e.records);
-        }
-      };
-      hooks(app).mappings.on('discard', on);
-    });
-    await putValues('winrbif', [10, 20, 30, 40]);
-    assert.equal(
-      await discarded,
-      2,
-      'the failed record and those after it are discarded once retries run out',
+  for (const runtime of RECORDING_RUNTIMES)
+    it(
+      `with ReportBatchItemFailures keeps the state of the records before the failed one and retries from it (${runtime})`,
+      runtimeTestOptions(runtime),
+      async () => {
+        const stream = `winrbif-${runtime.replace('.', '')}`;
+        const { fn, mapping: m } = await windowedMapping(
+          stream,
+          'window-report:30',
+          {
+            TumblingWindowInSeconds: 300,
+            BatchSize: 10,
+            FunctionResponseTypes: ['ReportBatchItemFailures'],
+            MaximumRetryAttempts: 1,
+          },
+          runtime,
+        );
+        const discarded = new Promise<number>((resolve) => {
+          const on = (e: { uuid: string; records: number }): void => {
+            if (e.uuid === m.UUID) {
+              hooks(app).mappings.off('discard', on);
+              resolve(e.records);
+            }
+          };
+          hooks(app).mappings.on('discard', on);
+        });
+        await putValues(stream, [10, 20, 30, 40]);
+        assert.equal(
+          await discarded,
+          2,
+          'the failed record and those after it are discarded once retries run out',
+        );
+        const ev = events(fn.invokes());
+        assert.deepEqual(ev[0]!.Records.length, 4);
+        assert.deepEqual(
+          ev[1]!.state,
+          { count: 2, sum: 30 },
+          'the retry carries the state of the records before the failure',
+        );
+        assert.deepEqual(
+          ev[1]!.Records.map((r) => Buffer.from(r.kinesis.data, 'base64').toString()),
+          ['30', '40'],
+        );
+      },
     );
-    const ev = events(fn.invokes());
-    assert.deepEqual(ev[0]!.Records.length, 4);
-    assert.deepEqual(
-      ev[1]!.state,
-      { count: 2, sum: 30 },
-      'the retry carries the state of the records before the failure',
-    );
-    assert.deepEqual(
-      ev[1]!.Records.map((r) => Buffer.from(r.kinesis.data, 'base64').toString()),
-      ['30', '40'],
-    );
-  });
 
   it('with BisectBatchOnFunctionError isolates a poison record inside a window; the rest count in the state', async () => {
     const { fn } = await windowedMapping('winbisect', 'window-fail-on:7', {
