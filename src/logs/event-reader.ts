@@ -10,13 +10,25 @@ export interface ReadEvent {
 
 const BATCH = 64;
 
-/** The stream's events from index `from` on, in order (those removed by retention skipped). */
-export function* eventsFrom(store: LogStore, s: StreamState, from: number): Generator<ReadEvent> {
+/**
+ * The stream's events from index `from` on, in order (those removed by retention skipped). With `minTimestamp`,
+ * blocks whose events are all older are passed over whole (FilterLogEvents from a start time, `tail --follow`).
+ */
+export function* eventsFrom(
+  store: LogStore,
+  s: StreamState,
+  from: number,
+  minTimestamp = -Infinity,
+): Generator<ReadEvent> {
   let at = Math.max(from, s.firstIndex);
   for (;;) {
     const blocks = store.blocksFrom(s, at, BATCH);
     if (blocks.length === 0) return;
     for (const { seq, block } of blocks) {
+      if (block.max < minTimestamp) {
+        at = Math.max(at, seq + block.e.length);
+        continue;
+      }
       for (let i = Math.max(at, seq) - seq; i < block.e.length; i++) {
         const [timestamp, ingestionTime, message] = block.e[i]!;
         yield { index: seq + i, timestamp, ingestionTime, message };

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import type { App } from '../../src/app/app.js';
-import { credentials, eventMatching, region, tempDir, type Transport } from '../harness/helpers.js';
+import { cliEnv, credentials, eventMatching, region, tempDir, type Transport } from '../harness/helpers.js';
 import { hooks } from '../harness/hooks.js';
 
 const exec = promisify(execFile);
@@ -106,14 +106,7 @@ export class CliError extends Error {
  * CliError with the error code the CLI printed. Throws when the protocol cannot be forced here (see botocoreDataDir).
  */
 export async function cli(app: App, args: string[], protocol: CliProtocol = 'default'): Promise<CliResult> {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
-    AWS_DEFAULT_REGION: region,
-    AWS_PAGER: '',
-    AWS_EC2_METADATA_DISABLED: 'true',
-  };
+  const env = cliEnv();
   if (protocol !== 'default') {
     const dir = await modelDirFor(protocol);
     if (!dir) throw new Error('botocore models not found');

@@ -57,17 +57,22 @@ export async function waitFor<T>(
 
 const exec = promisify(execFile);
 
+/** The environment the AWS CLI and boto3 run in: test credentials and region, no pager, no metadata lookups. */
+export function cliEnv(): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_DEFAULT_REGION: region,
+    AWS_PAGER: '',
+    AWS_EC2_METADATA_DISABLED: 'true',
+  };
+}
+
 /** Runs the AWS CLI against the server; returns parsed JSON output (or raw text). */
 export async function awsCli(app: App, args: string[]): Promise<{ stdout: string; json: unknown }> {
   const { stdout } = await exec('aws', ['--endpoint-url', app.endpoint, '--output', 'json', ...args], {
-    env: {
-      ...process.env,
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
-      AWS_DEFAULT_REGION: region,
-      AWS_PAGER: '',
-      AWS_EC2_METADATA_DISABLED: 'true',
-    },
+    env: cliEnv(),
     maxBuffer: 64 * 1024 * 1024,
   });
   let json: unknown;

@@ -3,7 +3,7 @@ import { promisify } from 'node:util';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { NodeHttp2Handler, NodeHttpHandler } from '@smithy/node-http-handler';
 import type { App } from '../../src/app/app.js';
-import { credentials, region, type Transport } from '../harness/helpers.js';
+import { cliEnv, credentials, region, type Transport } from '../harness/helpers.js';
 
 const exec = promisify(execFile);
 
@@ -18,14 +18,7 @@ export function logsClient(app: { endpoint: string }, transport: Transport = 'h2
   });
 }
 
-export const CLI_ENV = {
-  ...process.env,
-  AWS_ACCESS_KEY_ID: 'test',
-  AWS_SECRET_ACCESS_KEY: 'test',
-  AWS_DEFAULT_REGION: region,
-  AWS_PAGER: '',
-  AWS_EC2_METADATA_DISABLED: 'true',
-};
+export const CLI_ENV = cliEnv();
 
 let v2: Promise<string | undefined> | undefined;
 

@@ -6,6 +6,9 @@ export const LOG_GROUP_NAME = string({ min: 1, max: 512, pattern: /[.\-_/#A-Za-z
 export const LOG_STREAM_NAME = string({ min: 1, max: 512, pattern: /[^:*]*/ });
 export const LOG_GROUP_IDENTIFIER = string({ min: 1, max: 2048, pattern: /[\w#+=/:,.@-]*/ });
 export const NEXT_TOKEN = string({ min: 1 });
+/** GetLogEvents and FilterLogEvents answer at most 1 MB of events (AWS API Reference). */
+export const MAX_RESPONSE_BYTES = 1_048_576;
+
 /** Epoch milliseconds (a `long` in the model, not a timestamp). */
 export const EPOCH_MS = integer({ min: 0 });
 

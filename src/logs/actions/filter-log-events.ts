@@ -11,10 +11,9 @@ import {
   LOG_GROUP_IDENTIFIER,
   LOG_GROUP_NAME,
   LOG_STREAM_NAME,
+  MAX_RESPONSE_BYTES,
   NEXT_TOKEN,
 } from './common.js';
-
-const MAX_RESPONSE_BYTES = 1_048_576;
 
 interface Found {
   stream: string;
@@ -75,7 +74,8 @@ export const filterLogEvents = operation({
       const name = s.rec.name;
       let n = 0;
       // Each stream gives at most limit + 1 (the page and whether there is more).
-      for (const e of eventsFrom(ctx.store, s, s.firstIndex)) {
+      const from = Math.max(startTime ?? -Infinity, resume?.t ?? -Infinity);
+      for (const e of eventsFrom(ctx.store, s, s.firstIndex, from)) {
         if (startTime !== undefined && e.timestamp < startTime) continue;
         if (endTime !== undefined && e.timestamp >= endTime) continue;
         if (resume && compare(e.timestamp, name, e.index, resume) <= 0) continue;

@@ -10,11 +10,9 @@ import {
   LOG_GROUP_IDENTIFIER,
   LOG_GROUP_NAME,
   LOG_STREAM_NAME,
+  MAX_RESPONSE_BYTES,
   NEXT_TOKEN,
 } from './common.js';
-
-/** A GetLogEvents response holds at most 1 MB of events (and `limit` of them, 10000 by default). */
-const MAX_RESPONSE_BYTES = 1_048_576;
 
 /**
  * GetLogEvents: events of one stream in order, `startTime` inclusive and `endTime` exclusive. Without a token
