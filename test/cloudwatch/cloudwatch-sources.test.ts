@@ -19,12 +19,7 @@ import {
   LambdaClient,
   PutFunctionConcurrencyCommand,
 } from '@aws-sdk/client-lambda';
-import {
-  CreateQueueCommand,
-  DeleteQueueCommand,
-  GetQueueAttributesCommand,
-  SQSClient,
-} from '@aws-sdk/client-sqs';
+import { DeleteQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { App } from '../../src/app/app.js';
 import { credentials, kinesisClient, region, startTestServer } from '../harness/helpers.js';
 import {
@@ -34,6 +29,7 @@ import {
   recordsDelivered,
 } from '../mappings/mapping-fixtures.js';
 import { cloudWatchClient, TestClock } from './cloudwatch-fixtures.js';
+import { createQueue, sqsClient } from '../sqs-sns/sqs-sns-helpers.js';
 
 const T0 = Date.parse('2024-05-01T12:00:00Z');
 const HOUR = 3_600_000;
@@ -55,7 +51,7 @@ describe('CloudWatch metric sources', () => {
     k = kinesisClient(app);
     // No SDK retries: a throttle is seen once.
     l = new LambdaClient({ endpoint: app.endpoint, region, credentials, maxAttempts: 1 });
-    sqs = new SQSClient({ endpoint: app.endpoint, region, credentials });
+    sqs = sqsClient(app);
     cw = cloudWatchClient(app);
   });
   after(async () => {
@@ -125,10 +121,7 @@ describe('CloudWatch metric sources', () => {
   it('with MetricsConfig EventCount, counts polled, filtered, invoked, failed, dropped and delivered-on-failure events per mapping', async () => {
     const streamArn = await createStream(k, app, 'events');
     await createRecordingFunction(app, l, 'events-fn', { BEHAVIOUR: 'fail-on:{"kind":"keep","n":"poison"}' });
-    const queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'events-dlq' }))).QueueUrl!;
-    const queueArn = (
-      await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }))
-    ).Attributes!['QueueArn']!;
+    const { queueArn } = await createQueue(sqs, 'events-dlq');
     const datas = [
       '{"kind":"keep","n":1}',
       '{"kind":"drop"}',
@@ -195,10 +188,7 @@ describe('CloudWatch metric sources', () => {
   it('counts DestinationDeliveryFailures when the on-failure destination cannot take the record', async () => {
     const streamArn = await createStream(k, app, 'lost');
     await createRecordingFunction(app, l, 'lost-fn', { BEHAVIOUR: 'fail-on:bad' });
-    const queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'lost-dlq' }))).QueueUrl!;
-    const queueArn = (
-      await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }))
-    ).Attributes!['QueueArn']!;
+    const { queueUrl, queueArn } = await createQueue(sqs, 'lost-dlq');
     const m = await l.send(
       new CreateEventSourceMappingCommand({
         FunctionName: 'lost-fn',

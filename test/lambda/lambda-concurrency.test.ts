@@ -120,6 +120,33 @@ async function metricValue(app: App, name: string, functionName: string): Promis
   return m ? Number(m[1]) : undefined;
 }
 
+/**
+ * For the enclosing suite: a gate, a server and a Lambda client on it with the gated function `capped` and its
+ * reserved concurrency of 2, handed to `use` once they run; stopped after the suite. The client makes one attempt:
+ * a throttle must be seen as the TooManyRequestsException it is, not retried by the SDK.
+ */
+function withCappedFunction(
+  transport: LambdaTransport,
+  use: (s: { app: App; c: LambdaClient; gate: Gate }) => void,
+): void {
+  const gate = Gate.forSuite();
+  let app: App | undefined;
+  let c: LambdaClient | undefined;
+  before(async () => {
+    app = await startTestServer();
+    c = lambdaClient(app, transport, 1);
+    await createGated(c, gate, 'capped');
+    await c.send(
+      new PutFunctionConcurrencyCommand({ FunctionName: 'capped', ReservedConcurrentExecutions: 2 }),
+    );
+    use({ app, c, gate });
+  });
+  after(async () => {
+    c?.destroy();
+    await app?.close();
+  });
+}
+
 const TRANSPORTS: LambdaTransport[] = ['default', 'h1'];
 
 for (const transport of TRANSPORTS) {
@@ -127,21 +154,7 @@ for (const transport of TRANSPORTS) {
     let app: App;
     let c: LambdaClient;
     let gate: Gate;
-    before(async () => {
-      gate = await Gate.start();
-      app = await startTestServer();
-      // No SDK retries: a throttle must be seen as the TooManyRequestsException it is.
-      c = lambdaClient(app, transport, 1);
-      await createGated(c, gate, 'capped');
-      await c.send(
-        new PutFunctionConcurrencyCommand({ FunctionName: 'capped', ReservedConcurrentExecutions: 2 }),
-      );
-    });
-    after(async () => {
-      c.destroy();
-      await app.close();
-      await gate.close();
-    });
+    withCappedFunction(transport, (s) => ({ app, c, gate } = s));
 
     it('with 2 reserved, the third parallel RequestResponse invoke is throttled (429, ReservedFunctionConcurrentInvocationLimitExceeded)', async () => {
       const probe = concurrencyProbe(app, 'capped');
@@ -170,20 +183,7 @@ describe('Lambda reserved concurrency: Event invokes, mappings, 0', () => {
   let app: App;
   let c: LambdaClient;
   let gate: Gate;
-  before(async () => {
-    gate = await Gate.start();
-    app = await startTestServer();
-    c = lambdaClient(app, 'default', 1);
-    await createGated(c, gate, 'capped');
-    await c.send(
-      new PutFunctionConcurrencyCommand({ FunctionName: 'capped', ReservedConcurrentExecutions: 2 }),
-    );
-  });
-  after(async () => {
-    c.destroy();
-    await app.close();
-    await gate.close();
-  });
+  withCappedFunction('default', (s) => ({ app, c, gate } = s));
 
   it('10 Event invokes against reserved concurrency 2 are queued and all run, never more than 2 at once', async () => {
     const probe = concurrencyProbe(app, 'capped');

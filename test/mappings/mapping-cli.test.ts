@@ -36,6 +36,23 @@ async function putRecordWithCli(
   ]);
 }
 
+/**
+ * Creates the recording function (mapping-fixtures' RECORDING_HANDLER) with `aws lambda create-function` from a zip
+ * file; `moreVariables` (",NAME=value...") are added to its environment. Returns the file its invocations go to.
+ */
+async function recordingFunctionWithCli(app: App, name: string, moreVariables = ''): Promise<string> {
+  const dir = tempDir();
+  const outFile = join(dir, 'invokes.jsonl');
+  writeFileSync(join(dir, 'function.zip'), await zipFiles({ 'index.mjs': RECORDING_HANDLER }));
+  await createFunctionWithCli(app, {
+    name,
+    zip: join(dir, 'function.zip'),
+    role: ROLE,
+    variables: `OUT_FILE=${outFile}${moreVariables}`,
+  });
+  return outFile;
+}
+
 describe('the tutorial flow with the AWS CLI', () => {
   let app: App;
   before(async () => {
@@ -46,18 +63,10 @@ describe('the tutorial flow with the AWS CLI', () => {
   });
 
   it('creates a stream, a function and a mapping, and a put record reaches the function', async () => {
-    const dir = tempDir();
-    const outFile = join(dir, 'invokes.jsonl');
-    writeFileSync(join(dir, 'function.zip'), await zipFiles({ 'index.mjs': RECORDING_HANDLER }));
     await awsCli(app, ['kinesis', 'create-stream', '--stream-name', 'lambda-stream', '--shard-count', '1']);
     const desc = await awsCli(app, ['kinesis', 'describe-stream', '--stream-name', 'lambda-stream']);
     const streamArn = (desc.json as { StreamDescription: { StreamARN: string } }).StreamDescription.StreamARN;
-    await createFunctionWithCli(app, {
-      name: 'ProcessKinesisRecords',
-      zip: join(dir, 'function.zip'),
-      role: ROLE,
-      variables: `OUT_FILE=${outFile}`,
-    });
+    const outFile = await recordingFunctionWithCli(app, 'ProcessKinesisRecords');
     const created = await awsCli(app, [
       'lambda',
       'create-event-source-mapping',
@@ -103,8 +112,6 @@ describe('the tutorial flow with the AWS CLI', () => {
   });
 
   it('sends a failure record to the SQS queue of --destination-config, read back with aws sqs receive-message', async () => {
-    const dir = tempDir();
-    writeFileSync(join(dir, 'function.zip'), await zipFiles({ 'index.mjs': RECORDING_HANDLER }));
     await awsCli(app, ['kinesis', 'create-stream', '--stream-name', 'failing-stream', '--shard-count', '1']);
     const queue = await awsCli(app, ['sqs', 'create-queue', '--queue-name', 'kinesis-failures']);
     const queueUrl = (queue.json as { QueueUrl: string }).QueueUrl;
@@ -117,12 +124,7 @@ describe('the tutorial flow with the AWS CLI', () => {
       'QueueArn',
     ]);
     const queueArn = (attrs.json as { Attributes: { QueueArn: string } }).Attributes.QueueArn;
-    await createFunctionWithCli(app, {
-      name: 'AlwaysFails',
-      zip: join(dir, 'function.zip'),
-      role: ROLE,
-      variables: `OUT_FILE=${join(dir, 'out.jsonl')},BEHAVIOUR=fail-all`,
-    });
+    await recordingFunctionWithCli(app, 'AlwaysFails', ',BEHAVIOUR=fail-all');
     const created = await awsCli(app, [
       'lambda',
       'create-event-source-mapping',
@@ -163,16 +165,8 @@ describe('the tutorial flow with the AWS CLI', () => {
   });
 
   it('keeps delivering across split-shard, and across delete-stream and create-stream under the same name (issue 14)', async () => {
-    const dir = tempDir();
-    const outFile = join(dir, 'invokes.jsonl');
-    writeFileSync(join(dir, 'function.zip'), await zipFiles({ 'index.mjs': RECORDING_HANDLER }));
     await awsCli(app, ['kinesis', 'create-stream', '--stream-name', 'life', '--shard-count', '1']);
-    await createFunctionWithCli(app, {
-      name: 'LifeFn',
-      zip: join(dir, 'function.zip'),
-      role: ROLE,
-      variables: `OUT_FILE=${outFile}`,
-    });
+    const outFile = await recordingFunctionWithCli(app, 'LifeFn');
     const created = await awsCli(app, [
       'lambda',
       'create-event-source-mapping',

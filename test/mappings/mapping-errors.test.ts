@@ -2,15 +2,10 @@ import { strict as assert } from 'node:assert';
 import { after, before, describe, it } from 'node:test';
 import { PutRecordsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { CreateEventSourceMappingCommand, type LambdaClient } from '@aws-sdk/client-lambda';
-import {
-  CreateQueueCommand,
-  GetQueueAttributesCommand,
-  ReceiveMessageCommand,
-  SQSClient,
-} from '@aws-sdk/client-sqs';
+import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import type { App } from '../../src/app/app.js';
-import { credentials, kinesisClient, region, startTestServer, waitFor } from '../harness/helpers.js';
+import { kinesisClient, startTestServer, waitFor } from '../harness/helpers.js';
 import {
   createRecordingFunction,
   createStream,
@@ -24,6 +19,7 @@ import {
 } from './mapping-fixtures.js';
 import type { MappingEvents } from '../../src/mappings/engine/events.js';
 import { hooks } from '../harness/hooks.js';
+import { createQueue, snsClient, sqsClient } from '../sqs-sns/sqs-sns-helpers.js';
 
 async function put(k: KinesisClient, stream: string, datas: string[], hashKey?: string): Promise<string[]> {
   const res = await k.send(
@@ -71,8 +67,8 @@ describe('mapping error handling', () => {
     });
     k = kinesisClient(app);
     l = lambdaClient(app);
-    sqs = new SQSClient({ endpoint: app.endpoint, region, credentials });
-    sns = new SNSClient({ endpoint: app.endpoint, region, credentials });
+    sqs = sqsClient(app);
+    sns = snsClient(app);
   });
   after(async () => {
     for (const c of [k, l, sqs, sns]) c.destroy();
@@ -97,10 +93,7 @@ describe('mapping error handling', () => {
     let queueUrl: string | undefined;
     let queueArn: string | undefined;
     if (opts.queue !== false) {
-      queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: `${id}-dlq` }))).QueueUrl!;
-      queueArn = (
-        await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }))
-      ).Attributes!['QueueArn']!;
+      ({ queueUrl, queueArn } = await createQueue(sqs, `${id}-dlq`));
     }
     const m = await l.send(
       new CreateEventSourceMappingCommand({
@@ -300,10 +293,7 @@ describe('mapping error handling', () => {
   it('delivers failure records to an SNS topic, which forwards them to a subscribed SQS queue', async () => {
     const id = `sns${++n}`;
     const topicArn = (await sns.send(new CreateTopicCommand({ Name: `${id}-topic` }))).TopicArn!;
-    const queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: `${id}-q` }))).QueueUrl!;
-    const queueArn = (
-      await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }))
-    ).Attributes!['QueueArn']!;
+    const { queueUrl, queueArn } = await createQueue(sqs, `${id}-q`);
     await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: queueArn }));
     const s = await setup(
       'fail-all',

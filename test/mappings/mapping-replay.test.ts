@@ -12,14 +12,9 @@ import {
   UpdateFunctionConfigurationCommand,
   type LambdaClient,
 } from '@aws-sdk/client-lambda';
-import {
-  CreateQueueCommand,
-  GetQueueAttributesCommand,
-  ReceiveMessageCommand,
-  SQSClient,
-} from '@aws-sdk/client-sqs';
+import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { App } from '../../src/app/app.js';
-import { credentials, kinesisClient, region, startTestServer, waitFor } from '../harness/helpers.js';
+import { kinesisClient, startTestServer, waitFor } from '../harness/helpers.js';
 import { hooks } from '../harness/hooks.js';
 import {
   createRecordingFunction,
@@ -27,6 +22,7 @@ import {
   lambdaClient,
   type RecordingFunction,
 } from './mapping-fixtures.js';
+import { createQueue, sqsClient } from '../sqs-sns/sqs-sns-helpers.js';
 
 /** The answer of POST /_tributary/mappings/{UUID}/replay, as parsed JSON. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the test reads arbitrary nested JSON
@@ -62,13 +58,10 @@ describe('replaying a failed batch (POST /_tributary/mappings/{UUID}/replay)', (
     app = await startTestServer({ mappings: { retryBaseMs: 5, retryMaxMs: 50 } });
     k = kinesisClient(app);
     l = lambdaClient(app);
-    sqs = new SQSClient({ endpoint: app.endpoint, region, credentials });
+    sqs = sqsClient(app);
     const streamArn = await createStream(k, app, 'replay', 1);
     fn = await createRecordingFunction(app, l, 'replay-fn', { BEHAVIOUR: 'fail-all' });
-    const queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'replay-dlq' }))).QueueUrl!;
-    const queueArn = (
-      await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }))
-    ).Attributes!['QueueArn']!;
+    const { queueUrl, queueArn } = await createQueue(sqs, 'replay-dlq');
     const m = await l.send(
       new CreateEventSourceMappingCommand({
         FunctionName: fn.name,

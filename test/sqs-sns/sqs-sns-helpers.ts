@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { App } from '../../src/app/app.js';
 import { credentials, region } from '../harness/helpers.js';
@@ -25,6 +25,15 @@ export function snsClient(app: App, handler: SdkHandler = 'default'): SNSClient 
     credentials,
     ...(handler === 'h1' ? { requestHandler: new NodeHttpHandler() } : {}),
   });
+}
+
+/** Creates a queue: its URL and its ARN (what an on-failure destination or a subscription names). */
+export async function createQueue(
+  sqs: SQSClient,
+  name: string,
+): Promise<{ queueUrl: string; queueArn: string }> {
+  const queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: name }))).QueueUrl!;
+  return { queueUrl, queueArn: await queueArnOf(sqs, queueUrl) };
 }
 
 export async function queueArnOf(sqs: SQSClient, queueUrl: string): Promise<string> {
