@@ -1,0 +1,78 @@
+/**
+ * Python functions beside Node.js ones, measured the same way on one server under the same load:
+ *
+ * - warm, server side: `app.lambda.invoke()` on a no-op handler whose worker runs (python3.11 through our
+ *   python-bootstrap.py; nodejs20.x through node-bootstrap.mjs): what Tributary adds to a warm invocation.
+ * - cold start: the first invoke of a freshly created function, every worker a new process (spareWorkers 0, as
+ *   Python has no pre-started runtimes), and the Init Duration the worker reported.
+ *
+ * Run: npm run bench -- lambda-python   (env BENCH_WARM=N invokes, BENCH_COLD=N functions). Needs python3.
+ */
+import { CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { startApp } from '../src/app/app.js';
+import {
+  type BenchHandler,
+  coldRows,
+  coldStarts,
+  NODE_NOOP,
+  pct,
+  printTable,
+  PYTHON_NOOP,
+  ROLE,
+  timeEach,
+  zip,
+  type Row,
+} from './_lambda-bench.js';
+
+const WARM = Number(process.env['BENCH_WARM'] ?? 3000);
+
+async function main(): Promise<void> {
+  const app = await startApp({
+    port: 0,
+    inMemory: true,
+    transitionDelayMs: 0,
+    logLevel: 'silent',
+    lambda: { spareWorkers: 0 },
+  });
+  const client = new LambdaClient({
+    endpoint: app.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+  });
+  const rows: Row[] = [];
+  const payload = Buffer.from('{}');
+  try {
+    for (const fn of [PYTHON_NOOP, NODE_NOOP] satisfies BenchHandler[]) {
+      const name = `warm-${fn.runtime.replace('.', '')}`;
+      await client.send(
+        new CreateFunctionCommand({
+          FunctionName: name,
+          Runtime: fn.runtime,
+          Handler: fn.handler,
+          Role: ROLE,
+          Code: { ZipFile: await zip(fn.file, fn.source) },
+        }),
+      );
+      for (let i = 0; i < 300; i++) await app.lambda.invoke(name, payload);
+      const warm = await timeEach(WARM, () => app.lambda.invoke(name, payload));
+      rows.push({
+        what: `${fn.runtime}: warm invoke, server side (no-op handler)`,
+        n: WARM,
+        p50: pct(warm.sorted, 50),
+        p99: pct(warm.sorted, 99),
+        extra: `server CPU ${warm.cpuUsPerOp.toFixed(0)} us/invoke (main process)`,
+      });
+    }
+    for (const fn of [PYTHON_NOOP, NODE_NOOP]) {
+      const prefix = `cold-${fn.runtime.replace('.', '')}-`;
+      const r = await coldStarts(app, client, fn, payload, prefix, async () => undefined);
+      rows.push(...coldRows(`${fn.runtime}: cold start, new process`, r));
+    }
+  } finally {
+    client.destroy();
+    await app.close();
+  }
+  printTable(rows, 'Lambda invoke, Python beside Node.js');
+}
+
+await main();
