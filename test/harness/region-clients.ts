@@ -16,7 +16,11 @@ export interface RegionClients {
 }
 
 /** The SDK clients a user of `region` has: each request is signed with that region's credential scope. */
-export function regionClients(app: App, region: string, transport: Transport = 'h2'): RegionClients {
+export function regionClients(
+  app: Pick<App, 'endpoint'>,
+  region: string,
+  transport: Transport = 'h2',
+): RegionClients {
   const base = { endpoint: app.endpoint, region, credentials };
   const handler = (): NodeHttpHandler | NodeHttp2Handler =>
     transport === 'h1' ? new NodeHttpHandler() : new NodeHttp2Handler();

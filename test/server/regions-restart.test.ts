@@ -14,6 +14,7 @@ import { CreateQueueCommand, ReceiveMessageCommand, SendMessageCommand } from '@
 import { LmdbStore } from '../../src/store/lmdb-store.js';
 import { startTestServer, tempDir } from '../harness/helpers.js';
 import { regionClients } from '../harness/region-clients.js';
+import { spawnServer, stopServer } from '../harness/server-process.js';
 import { createNodeFunction, decode } from '../lambda/lambda-helpers.js';
 import type { App } from '../../src/app/app.js';
 
@@ -88,6 +89,34 @@ describe('regions across restarts', () => {
       west.destroy();
       east.destroy();
       await app.close();
+    }
+  });
+
+  it('keeps a region created just before a kill -9', async () => {
+    const dataDir = tempDir();
+    const first = await spawnServer(['--data-dir', dataDir]);
+    let west = regionClients(first, WEST);
+    await west.kinesis.send(new CreateStreamCommand({ StreamName: 'k9', ShardCount: 1 }));
+    const queueUrl = (await west.sqs.send(new CreateQueueCommand({ QueueName: 'k9' }))).QueueUrl!;
+    await west.sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: 'durable' }));
+    west.destroy();
+    await first.kill9();
+
+    const next = await spawnServer(['--data-dir', dataDir]);
+    west = regionClients(next, WEST);
+    const east = regionClients(next, EAST);
+    try {
+      assert.deepEqual((await west.kinesis.send(new ListStreamsCommand({}))).StreamNames, ['k9']);
+      assert.deepEqual((await east.kinesis.send(new ListStreamsCommand({}))).StreamNames, []);
+      const got = await west.sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, WaitTimeSeconds: 0 }));
+      assert.deepEqual(
+        got.Messages?.map((m) => m.Body),
+        ['durable'],
+      );
+    } finally {
+      west.destroy();
+      east.destroy();
+      await stopServer(next);
     }
   });
 

@@ -22,7 +22,8 @@ import { CreateTopicCommand, ListTopicsCommand } from '@aws-sdk/client-sns';
 import http from 'node:http';
 import type { App } from '../../src/app/app.js';
 import { regionClients, type RegionClients } from '../harness/region-clients.js';
-import { awsCli, startTestServer, waitFor } from '../harness/helpers.js';
+import { awsCli, credentials, startTestServer, waitFor } from '../harness/helpers.js';
+import { CloudWatchClient, ListMetricsCommand } from '@aws-sdk/client-cloudwatch';
 import { createRecordingFunction } from '../mappings/mapping-fixtures.js';
 import { queueArnOf } from '../sqs-sns/sqs-sns-helpers.js';
 
@@ -202,6 +203,71 @@ for (const transport of ['h2', 'h1'] as const) {
     });
   });
 }
+
+describe('between regions', () => {
+  let app: App;
+  let east: RegionClients;
+  let west: RegionClients;
+  before(async () => {
+    app = await startTestServer();
+    east = regionClients(app, EAST);
+    west = regionClients(app, WEST);
+  });
+  after(async () => {
+    east.destroy();
+    west.destroy();
+    await app.close();
+  });
+
+  it("delivers a west mapping's failed batch to its on-failure queue in another region", async () => {
+    const dlq = (await east.sqs.send(new CreateQueueCommand({ QueueName: 'east-dlq' }))).QueueUrl!;
+    await west.kinesis.send(new CreateStreamCommand({ StreamName: 'fails', ShardCount: 1 }));
+    await createRecordingFunction(app, west.lambda, 'failing', { BEHAVIOUR: 'fail-all' });
+    await west.lambda.send(
+      new CreateEventSourceMappingCommand({
+        FunctionName: 'failing',
+        EventSourceArn: `arn:aws:kinesis:${WEST}:000000000000:stream/fails`,
+        StartingPosition: 'TRIM_HORIZON',
+        MaximumRetryAttempts: 0,
+        DestinationConfig: { OnFailure: { Destination: `arn:aws:sqs:${EAST}:000000000000:east-dlq` } },
+      }),
+    );
+    await west.kinesis.send(
+      new PutRecordCommand({ StreamName: 'fails', PartitionKey: 'k', Data: Buffer.from('poison') }),
+    );
+    const got = await east.sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: dlq, WaitTimeSeconds: 20, MaxNumberOfMessages: 1 }),
+    );
+    const failure = JSON.parse(got.Messages?.[0]?.Body ?? '{}') as {
+      requestContext?: { functionArn: string };
+      KinesisBatchInfo?: { streamArn: string };
+    };
+    assert.equal(failure.requestContext?.functionArn, `arn:aws:lambda:${WEST}:000000000000:function:failing`);
+    assert.equal(failure.KinesisBatchInfo?.streamArn, `arn:aws:kinesis:${WEST}:000000000000:stream/fails`);
+  });
+
+  it("keeps each region's metrics in its CloudWatch", async () => {
+    await west.kinesis.send(new CreateStreamCommand({ StreamName: 'metered', ShardCount: 1 }));
+    await west.kinesis.send(
+      new PutRecordCommand({ StreamName: 'metered', PartitionKey: 'k', Data: Buffer.from('m') }),
+    );
+    const streamsWithMetrics = async (c: CloudWatchClient): Promise<string[]> => {
+      const r = await c.send(
+        new ListMetricsCommand({ Namespace: 'AWS/Kinesis', MetricName: 'IncomingRecords' }),
+      );
+      return (r.Metrics ?? []).flatMap((m) => m.Dimensions ?? []).map((d) => d.Value ?? '');
+    };
+    const westCw = new CloudWatchClient({ endpoint: app.endpoint, region: WEST, credentials });
+    const eastCw = new CloudWatchClient({ endpoint: app.endpoint, region: EAST, credentials });
+    try {
+      assert.ok((await streamsWithMetrics(westCw)).includes('metered'));
+      assert.ok(!(await streamsWithMetrics(eastCw)).includes('metered'));
+    } finally {
+      westCw.destroy();
+      eastCw.destroy();
+    }
+  });
+});
 
 describe('regions with the AWS CLI', () => {
   let app: App;
