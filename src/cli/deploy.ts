@@ -32,7 +32,8 @@ export function renderDeploy(r: DeployResult, out: Out): string {
   const lines = r.changes.map(
     (c) =>
       `${colour[c.action](c.action)} ${c.logicalId} ${p.dim(`(${c.type})`)} ${c.physicalId}` +
-      (c.changed ? p.dim(` [${c.changed.join(', ')}]`) : ''),
+      (c.changed ? p.dim(` [${c.changed.join(', ')}]`) : '') +
+      (c.retained ? p.dim(' (kept: not deleted, as SAM keeps published versions)') : ''),
   );
   const head =
     r.changes.length === 0

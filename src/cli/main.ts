@@ -21,6 +21,11 @@ const up = program
   .command('up', { isDefault: true })
   .description('start the server (the default command: `tributary` alone, or with these flags, runs it)');
 for (const f of UP_FLAGS) up.option(f.spec, flagHelp(f));
+examples(up, [
+  'tributary up',
+  'tributary up --port 4700 --data-dir /tmp/tributary',
+  'tributary up --in-memory --template examples/kinesis-sam/template.yaml',
+]);
 up.option('--template <file>', 'deploy this SAM template once the server has started (see `deploy`)')
   .option('--stack-name <name>', "the template's stack name (default: its directory's name)")
   .option('--parameter-overrides <key=value...>', "the template's parameters");
@@ -180,9 +185,10 @@ examples(
       .option('-q, --qualifier <version-or-alias>', 'invoke this version or alias instead'),
   ),
   [
-    'aws sqs receive-message --queue-url $E/000000000000/kinesis-failures --query "Messages[0].Body" --output text \\',
-    '    | tributary replay 6d9bce8e-a5c3-4a8b-9d8a-6f1f0c3f2a1b --from-failure -',
+    'tributary replay 6d9bce8e-a5c3-4a8b-9d8a-6f1f0c3f2a1b --from-failure @failure.json',
     'tributary replay 6d9bce8e-... --shard shardId-000000000000 --from 4960... --to 4960...',
+    'aws sqs receive-message --queue-url $E/000000000000/kinesis-failures --query "Messages[0].Body" --output text \\',
+    '    | tributary replay 6d9bce8e-... --from-failure -',
   ],
 ).action((uuid: string, flags: ReplayFlags) =>
   runCommand(async () => (await import('./replay.js')).replay(uuid, flags)),

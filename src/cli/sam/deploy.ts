@@ -39,6 +39,8 @@ export interface Change {
   physicalId: string;
   /** For ~: the properties that changed. */
   changed?: string[];
+  /** For -: left the stack but not deleted (a version AutoPublishAlias published, as SAM keeps them). */
+  retained?: boolean;
 }
 
 export interface DeployResult {
@@ -200,7 +202,13 @@ export async function deployTemplate(o: DeployOptions): Promise<DeployResult> {
           { physicalId: old.PhysicalId, attributes: old.Attributes ?? {} },
         );
       prior.delete(old.LogicalId);
-      changes.push({ action: '-', logicalId: old.LogicalId, type: old.Type, physicalId: old.PhysicalId });
+      changes.push({
+        action: '-',
+        logicalId: old.LogicalId,
+        type: old.Type,
+        physicalId: old.PhysicalId,
+        ...(retained ? { retained } : {}),
+      });
       await save();
     }
     const outputs: Record<string, string> = {};
