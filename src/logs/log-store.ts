@@ -73,7 +73,12 @@ export class LogStore {
       const group = this.#groups.get(doc.group);
       if (!group) {
         // Its group's deletion was interrupted between documents: finish it.
-        void this.#store.deleteDoc(STREAMS, id).then(() => this.#store.dropLog(doc.log));
+        void this.#store
+          .dropLog(doc.log)
+          .then(() => this.#store.deleteDoc(STREAMS, id))
+          .catch((err: unknown) =>
+            this.#log.error({ err, stream: id }, 'removing an orphaned log stream failed'),
+          );
         continue;
       }
       group.streams.set(doc.name, this.#load(doc));
@@ -197,8 +202,10 @@ export class LogStore {
     this.#totalBytes -= s.bytes;
     s.bytes = 0;
     await s.writing;
-    await this.#store.deleteDoc(STREAMS, streamId(s.rec.group, s.rec.name));
+    // The events first: a crash in between leaves an empty stream (or, its group gone, one removed at the next
+    // start), never events no document leads to.
     await this.#store.dropLog(s.rec.log);
+    await this.#store.deleteDoc(STREAMS, streamId(s.rec.group, s.rec.name));
   }
 
   // ---- events -----------------------------------------------------------------------------------------------
