@@ -1,6 +1,14 @@
 // The console's one way to the server: same-origin fetches of the AWS APIs it serves (Kinesis and SQS over AWS
 // JSON, CloudWatch over AWS JSON 1.0, Lambda's REST API) and of Tributary's own /_tributary/ endpoints. Every
-// failure becomes an ApiError carrying the AWS error type and message the server answered.
+// failure becomes an ApiError carrying the AWS error type and message the server answered. Requests are signed
+// (sigv4.mjs) once the user has entered the server's keys.
+import { signHeaders } from './sigv4.mjs';
+
+/** `fetch`, signed when credentials were entered. */
+export async function send(url, init = {}) {
+  const headers = { ...(init.headers ?? {}), ...(await signHeaders(init.method ?? 'GET', url, init.body)) };
+  return fetch(url, { ...init, headers });
+}
 
 export class ApiError extends Error {
   constructor(type, message, status) {
@@ -23,7 +31,7 @@ async function failure(res) {
   if (/^(MissingAuthenticationToken|IncompleteSignature|UnrecognizedClient|InvalidSignature)/.test(type)) {
     return new ApiError(
       type,
-      'This server checks request signatures (it was started with an access key): the console does not sign its requests. Start it without --access-key-id (on loopback) to use the console.',
+      'This server checks request signatures: enter its access key under "Credentials" (top right).',
       res.status,
     );
   }
@@ -31,7 +39,7 @@ async function failure(res) {
 }
 
 async function rpc(target, contentType, op, input) {
-  const res = await fetch('/', {
+  const res = await send('/', {
     method: 'POST',
     headers: { 'content-type': contentType, 'x-amz-target': `${target}.${op}` },
     body: JSON.stringify(input ?? {}),
@@ -52,7 +60,7 @@ export const cloudwatch = (op, input) =>
 
 /** A REST call (Lambda's API or Tributary's /_tributary/ endpoints) answering JSON. */
 export async function rest(method, path, body) {
-  const res = await fetch(path, {
+  const res = await send(path, {
     method,
     headers: body === undefined ? {} : { 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
@@ -66,7 +74,7 @@ export const enc = encodeURIComponent;
 
 /** Lambda Invoke (RequestResponse, the log tail asked for): the payload as text, the function error, the log. */
 export async function invoke(functionName, payload) {
-  const res = await fetch(`/2015-03-31/functions/${enc(functionName)}/invocations`, {
+  const res = await send(`/2015-03-31/functions/${enc(functionName)}/invocations`, {
     method: 'POST',
     headers: { 'x-amz-invocation-type': 'RequestResponse', 'x-amz-log-type': 'Tail' },
     body: payload,

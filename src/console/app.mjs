@@ -2,7 +2,8 @@
 // #/functions/NAME, #/triggers/UUID, #/failed). Each page lives in its own module.
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { html } from './ui.mjs';
+import { Field, html } from './ui.mjs';
+import { credentials, saveCredentials } from './sigv4.mjs';
 import { StreamsPage, StreamPage } from './streams.mjs';
 import { RecordsPage } from './records.mjs';
 import { FunctionsPage, FunctionPage } from './functions.mjs';
@@ -41,6 +42,52 @@ function Page({ route }) {
   }
 }
 
+/** The keys of a server that checks signatures, kept in this tab only (sessionStorage). */
+function Credentials() {
+  const saved = credentials();
+  const [open, setOpen] = useState(false);
+  const [c, setC] = useState(saved ?? { accessKeyId: '', secretAccessKey: '', region: 'us-east-1' });
+  const set = (k) => (e) => setC({ ...c, [k]: e.target.value });
+  const save = (value) => {
+    saveCredentials(value);
+    location.reload();
+  };
+  return html`<div class="credentials">
+    <button type="button" aria-expanded=${open} onClick=${() => setOpen(!open)}>
+      ${saved ? `Signed as ${saved.accessKeyId}` : 'Credentials'}
+    </button>
+    ${
+      open
+        ? html`<form
+            class="card popup"
+            aria-label="Credentials"
+            onSubmit=${(e) => (e.preventDefault(), save(c))}
+          >
+            <p class="muted">
+              For a server that checks signatures: requests are signed with these (kept in this tab only).
+            </p>
+            <${Field} label="Access key ID"
+              ><input name="access-key-id" required value=${c.accessKeyId} onInput=${set('accessKeyId')}
+            /><//>
+            <${Field} label="Secret access key"
+              ><input
+                name="secret-access-key"
+                type="password"
+                required
+                value=${c.secretAccessKey}
+                onInput=${set('secretAccessKey')}
+            /><//>
+            <${Field} label="Region"
+              ><input name="region" required value=${c.region} onInput=${set('region')}
+            /><//>
+            <button type="submit">Save</button>
+            ${saved ? html` <button type="button" onClick=${() => save(undefined)}>Forget</button>` : null}
+          </form>`
+        : null
+    }
+  </div>`;
+}
+
 function App() {
   const [route, setRoute] = useState(parseHash());
   useEffect(() => {
@@ -72,6 +119,7 @@ function App() {
         )}
       </nav>
       <span class="muted version">v${document.body.dataset.version}</span>
+      <${Credentials} />
     </header>
     <main id="main"><${Page} route=${route} key=${location.hash} /></main>
   `;

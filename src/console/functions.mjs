@@ -1,7 +1,7 @@
 // Functions: the list; one function's configuration, recent invocations (duration, errors, cold starts), live
 // log tail, a test invoke with a JSON payload editor, and its triggers (triggers.mjs).
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { enc, invoke, listFunctions, rest } from './api.mjs';
+import { enc, invoke, listFunctions, rest, send } from './api.mjs';
 import { ErrorBox, Field, Loading, StatusBadge, html, ms, time, useAction, useLoad } from './ui.mjs';
 import { AddTrigger, TriggerList } from './triggers.mjs';
 
@@ -194,7 +194,7 @@ function LogTail({ name }) {
   useEffect(() => {
     const ac = new AbortController();
     (async () => {
-      const res = await fetch(`/_tributary/lambda/functions/${enc(name)}/logs?lines=50&follow=true`, {
+      const res = await send(`/_tributary/lambda/functions/${enc(name)}/logs?lines=50&follow=true`, {
         signal: ac.signal,
       });
       if (!res.ok) throw new Error(`${res.status} ${await res.text()}`);

@@ -23,15 +23,18 @@ async function loadStreams() {
       stat: 'Sum',
       fill: 0,
     })),
-  ).catch(() => ({}));
-  return details.map((d, i) => ({ ...d, rate: rates[`s${i}`] }));
+    // Without the metrics the list is still worth showing: their failure is shown beside it.
+  ).catch((error) => ({ error }));
+  const list = details.map((d, i) => ({ ...d, rate: rates[`s${i}`] }));
+  list.metricsError = rates.error;
+  return list;
 }
 
 export function StreamsPage() {
   const { data, error, reload } = useLoad(loadStreams, [], streamEvent());
   return html`
     <h1 tabindex="-1">Streams</h1>
-    <${ErrorBox} error=${error} />
+    <${ErrorBox} error=${error ?? data?.metricsError} />
     ${
       data === undefined
         ? html`<${Loading} what="streams" />`

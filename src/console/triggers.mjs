@@ -282,8 +282,9 @@ async function loadTrigger(uuid) {
       dimensions: { EventSourceMappingUUID: uuid },
       stat: 'Maximum',
     },
-  ]).catch(() => ({}));
-  return { m, shards, age: series.age };
+    // The rest of the page is still worth showing: the chart's failure is shown in its place.
+  ]).catch((error) => ({ error }));
+  return { m, shards, age: series.age, ageError: series.error };
 }
 
 export function TriggerPage({ uuid }) {
@@ -291,7 +292,7 @@ export function TriggerPage({ uuid }) {
   if (!data)
     return html`<h1 tabindex="-1">Trigger</h1>
       <${ErrorBox} error=${error} />${error ? null : html`<${Loading} what="the trigger" />`}`;
-  const { m, shards, age } = data;
+  const { m, shards, age, ageError } = data;
   const fn = arnName(m.FunctionArn);
   return html`
     <h1 tabindex="-1">Trigger: Kinesis ${arnName(m.EventSourceArn)} → ${fn}</h1>
@@ -358,6 +359,7 @@ export function TriggerPage({ uuid }) {
           </table>`
     }
     <h2>IteratorAge (maximum per minute, last 30 minutes)</h2>
+    <${ErrorBox} error=${ageError} />
     <${Chart} series=${age} label="IteratorAge" unit=" ms" />
   `;
 }

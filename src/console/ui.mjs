@@ -4,6 +4,7 @@ import { h } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import htm from 'htm';
 import uPlot from 'uplot';
+import { presign } from './sigv4.mjs';
 
 export const html = htm.bind(h);
 
@@ -12,13 +13,10 @@ export const html = htm.bind(h);
 const listeners = new Set();
 let source;
 
-/**
- * The server's events (GET /_tributary/events, server-sent): `fn(type, data)` for each, while subscribed, and
- * `fn('open', {})` whenever the stream (re)connects.
- */
-export function subscribe(fn) {
-  if (!source) {
-    source = new EventSource('/_tributary/events');
+function connect() {
+  // Presigned when credentials were entered (EventSource sends no headers); a fresh URL on every connect.
+  presign('/_tributary/events').then((url) => {
+    source = new EventSource(url);
     for (const type of ['stream', 'shards', 'batch', 'lag', 'mapping', 'discard', 'invocation', 'function']) {
       source.addEventListener(type, (e) => {
         const data = JSON.parse(e.data);
@@ -30,7 +28,22 @@ export function subscribe(fn) {
       document.body.setAttribute('data-live', 'open');
       for (const l of listeners) l('open', {});
     });
-    source.addEventListener('error', () => document.body.setAttribute('data-live', 'retrying'));
+    source.addEventListener('error', () => {
+      document.body.setAttribute('data-live', 'retrying');
+      // A refused (re)connect (an expired signature) closes the source for good: start over with a new URL.
+      if (source.readyState === EventSource.CLOSED) setTimeout(connect, 2000);
+    });
+  });
+}
+
+/**
+ * The server's events (GET /_tributary/events, server-sent): `fn(type, data)` for each, while subscribed, and
+ * `fn('open', {})` whenever the stream (re)connects.
+ */
+export function subscribe(fn) {
+  if (!source) {
+    source = 'connecting';
+    connect();
   }
   listeners.add(fn);
   return () => listeners.delete(fn);
@@ -140,7 +153,13 @@ export function Chart({ series, label, width = 520, height = 180, spark = false,
       scales: {
         // The time asked for, however few points came back (one point alone would span nothing).
         x: { time: true, range: (_, min, max) => span.current ?? [min, max] },
-        y: { range: (_, _min, max) => [0, Math.max(1, max ?? 1) * 1.1] },
+        // From just below 0, so that a line of zeros shows rather than lying on the edge.
+        y: {
+          range: (_, _min, max) => {
+            const top = Math.max(1, max ?? 1) * 1.1;
+            return [-top * 0.04, top];
+          },
+        },
       },
       series: [
         {},
