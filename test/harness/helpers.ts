@@ -85,12 +85,12 @@ export async function awsCli(app: App, args: string[]): Promise<{ stdout: string
 }
 
 /**
- * `aws lambda create-function` as the README's tutorial writes it: a Node.js handler `index.handler` from a
- * zip file, with an optional `--environment Variables={...}` string.
+ * `aws lambda create-function` as the README's tutorial writes it: a Node.js handler `index.handler` (or the
+ * given runtime and handler) from a zip file, with an optional `--environment Variables={...}` string.
  */
 export async function createFunctionWithCli(
   app: App,
-  opts: { name: string; zip: string; role: string; variables?: string },
+  opts: { name: string; zip: string; role: string; variables?: string; runtime?: string; handler?: string },
 ): Promise<{ stdout: string; json: unknown }> {
   return awsCli(app, [
     'lambda',
@@ -100,9 +100,9 @@ export async function createFunctionWithCli(
     '--zip-file',
     `fileb://${opts.zip}`,
     '--handler',
-    'index.handler',
+    opts.handler ?? 'index.handler',
     '--runtime',
-    'nodejs20.x',
+    opts.runtime ?? 'nodejs20.x',
     '--role',
     opts.role,
     ...(opts.variables === undefined ? [] : ['--environment', `Variables={${opts.variables}}`]),

@@ -11,7 +11,16 @@ import {
   tempDir,
   waitFor,
 } from '../harness/helpers.js';
-import { RECORDING_HANDLER, recordsDelivered, zipFiles, type RecordedInvoke } from './mapping-fixtures.js';
+import {
+  RECORDING_HANDLER,
+  RECORDING_HANDLER_PY,
+  RECORDING_RUNTIMES,
+  recordsDelivered,
+  runtimeTestOptions,
+  zipFiles,
+  type RecordedInvoke,
+  type RecordingRuntime,
+} from './mapping-fixtures.js';
 import { readFileSync, existsSync } from 'node:fs';
 
 const ROLE = 'arn:aws:iam::000000000000:role/lambda-kinesis-role';
@@ -40,15 +49,26 @@ async function putRecordWithCli(
  * Creates the recording function (mapping-fixtures' RECORDING_HANDLER) with `aws lambda create-function` from a zip
  * file; `moreVariables` (",NAME=value...") are added to its environment. Returns the file its invocations go to.
  */
-async function recordingFunctionWithCli(app: App, name: string, moreVariables = ''): Promise<string> {
+async function recordingFunctionWithCli(
+  app: App,
+  name: string,
+  moreVariables = '',
+  runtime: RecordingRuntime = 'nodejs20.x',
+): Promise<string> {
   const dir = tempDir();
   const outFile = join(dir, 'invokes.jsonl');
-  writeFileSync(join(dir, 'function.zip'), await zipFiles({ 'index.mjs': RECORDING_HANDLER }));
+  const python = runtime.startsWith('python');
+  writeFileSync(
+    join(dir, 'function.zip'),
+    await zipFiles(python ? { 'recording.py': RECORDING_HANDLER_PY } : { 'index.mjs': RECORDING_HANDLER }),
+  );
   await createFunctionWithCli(app, {
     name,
     zip: join(dir, 'function.zip'),
     role: ROLE,
     variables: `OUT_FILE=${outFile}${moreVariables}`,
+    runtime,
+    handler: python ? 'recording.handler' : 'index.handler',
   });
   return outFile;
 }
@@ -62,54 +82,64 @@ describe('the tutorial flow with the AWS CLI', () => {
     await app.close();
   });
 
-  it('creates a stream, a function and a mapping, and a put record reaches the function', async () => {
-    await awsCli(app, ['kinesis', 'create-stream', '--stream-name', 'lambda-stream', '--shard-count', '1']);
-    const desc = await awsCli(app, ['kinesis', 'describe-stream', '--stream-name', 'lambda-stream']);
-    const streamArn = (desc.json as { StreamDescription: { StreamARN: string } }).StreamDescription.StreamARN;
-    const outFile = await recordingFunctionWithCli(app, 'ProcessKinesisRecords');
-    const created = await awsCli(app, [
-      'lambda',
-      'create-event-source-mapping',
-      '--function-name',
-      'ProcessKinesisRecords',
-      '--event-source',
-      streamArn,
-      '--batch-size',
-      '100',
-      '--starting-position',
-      'LATEST',
-    ]);
-    const uuid = (created.json as { UUID: string }).UUID;
-    assert.equal((created.json as { State: string }).State, 'Creating');
-    await waitFor(
+  // The README's tutorial, with its Node.js handler and again with a Python one.
+  for (const runtime of RECORDING_RUNTIMES)
+    it(
+      `creates a stream, a function and a mapping, and a put record reaches the function (${runtime})`,
+      runtimeTestOptions(runtime),
       async () => {
+        const suffix = runtime === 'nodejs20.x' ? '' : `-${runtime.replace('.', '')}`;
+        const stream = `lambda-stream${suffix}`;
+        const fnName = `ProcessKinesisRecords${suffix}`;
+        await awsCli(app, ['kinesis', 'create-stream', '--stream-name', stream, '--shard-count', '1']);
+        const desc = await awsCli(app, ['kinesis', 'describe-stream', '--stream-name', stream]);
+        const streamArn = (desc.json as { StreamDescription: { StreamARN: string } }).StreamDescription
+          .StreamARN;
+        const outFile = await recordingFunctionWithCli(app, fnName, '', runtime);
+        const created = await awsCli(app, [
+          'lambda',
+          'create-event-source-mapping',
+          '--function-name',
+          fnName,
+          '--event-source',
+          streamArn,
+          '--batch-size',
+          '100',
+          '--starting-position',
+          'LATEST',
+        ]);
+        const uuid = (created.json as { UUID: string }).UUID;
+        assert.equal((created.json as { State: string }).State, 'Creating');
+        await waitFor(
+          async () => {
+            const got = await awsCli(app, ['lambda', 'get-event-source-mapping', '--uuid', uuid]);
+            return (got.json as { State: string }).State === 'Enabled';
+          },
+          10_000,
+          'mapping Enabled',
+        );
+        const listed = await awsCli(app, [
+          'lambda',
+          'list-event-source-mappings',
+          '--function-name',
+          fnName,
+          '--event-source-arn',
+          streamArn,
+        ]);
+        assert.equal((listed.json as { EventSourceMappings: unknown[] }).EventSourceMappings.length, 1);
+        await putRecordWithCli(app, stream, '1', 'Hello, this is a test.');
+        await recordsDelivered(app, uuid, 1);
+        assert.ok(existsSync(outFile));
+        const inv = JSON.parse(readFileSync(outFile, 'utf8').trim().split('\n')[0]!) as RecordedInvoke;
+        assert.equal(
+          Buffer.from(inv.event.Records[0]!.kinesis.data, 'base64').toString(),
+          'Hello, this is a test.',
+        );
         const got = await awsCli(app, ['lambda', 'get-event-source-mapping', '--uuid', uuid]);
-        return (got.json as { State: string }).State === 'Enabled';
+        assert.equal((got.json as { LastProcessingResult: string }).LastProcessingResult, 'OK');
+        await awsCli(app, ['lambda', 'delete-event-source-mapping', '--uuid', uuid]);
       },
-      10_000,
-      'mapping Enabled',
     );
-    const listed = await awsCli(app, [
-      'lambda',
-      'list-event-source-mappings',
-      '--function-name',
-      'ProcessKinesisRecords',
-      '--event-source-arn',
-      streamArn,
-    ]);
-    assert.equal((listed.json as { EventSourceMappings: unknown[] }).EventSourceMappings.length, 1);
-    await putRecordWithCli(app, 'lambda-stream', '1', 'Hello, this is a test.');
-    await recordsDelivered(app, uuid, 1);
-    assert.ok(existsSync(outFile));
-    const inv = JSON.parse(readFileSync(outFile, 'utf8').trim().split('\n')[0]!) as RecordedInvoke;
-    assert.equal(
-      Buffer.from(inv.event.Records[0]!.kinesis.data, 'base64').toString(),
-      'Hello, this is a test.',
-    );
-    const got = await awsCli(app, ['lambda', 'get-event-source-mapping', '--uuid', uuid]);
-    assert.equal((got.json as { LastProcessingResult: string }).LastProcessingResult, 'OK');
-    await awsCli(app, ['lambda', 'delete-event-source-mapping', '--uuid', uuid]);
-  });
 
   it('sends a failure record to the SQS queue of --destination-config, read back with aws sqs receive-message', async () => {
     await awsCli(app, ['kinesis', 'create-stream', '--stream-name', 'failing-stream', '--shard-count', '1']);
