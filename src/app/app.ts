@@ -35,7 +35,13 @@ import type { FanOutOptions } from '../kinesis/fan-out/options.js';
 import type { FunctionInvoker } from '../lambda/invoker.js';
 import { testAccess } from '../server/test-access.js';
 import { systemClock, type Clock } from '../server/clock.js';
-import { Authenticator, chainCredentials, rootCredentials } from '../server/auth/authenticator.js';
+import {
+  Authenticator,
+  chainCredentials,
+  rootCredentials,
+  type CredentialSource,
+} from '../server/auth/authenticator.js';
+import { createIam } from '../iam/iam.js';
 import type { Logs } from '../logs/logs.js';
 import type { LogsOptions } from '../logs/options.js';
 
@@ -158,6 +164,8 @@ async function startOn(
     endpoint: { host: options.host, port: options.port },
   };
 
+  // IAM (and STS) are global, not per region: one account's roles, users and policies.
+  const iam = createIam(ctx, options.iam === 'enforce');
   // Each region has its own components; the default region's are the App's (see regions.ts).
   const regions = new Regions(ctx, opts, metrics);
   const { kinesis, sqs, lambda, logs, sns, mappings, cloudwatch } = regions.default;
@@ -168,10 +176,11 @@ async function startOn(
     store: options.inMemory ? 'memory' : 'lmdb',
     version: VERSION,
   });
-  const router = new Router(log, errors, opts.testHooks, authenticator(options));
+  const router = new Router(log, errors, opts.testHooks, authenticator(options, iam.registry));
   router.add(adminService(metrics, () => statusReport({ kinesis, mappings, lambda, cloudwatch }), health));
   // Deployed SAM stacks' state (`tributary deploy`).
   router.add(stacksService(ctx));
+  for (const s of iam.services) router.add(s);
   // The API services, in the request's region (regions.ts).
   for (const s of regions.services()) router.add(s);
   // Last: the console's endpoints, and the console itself, which takes only GET requests no API service claimed
@@ -273,11 +282,11 @@ async function startOn(
 }
 
 /** The signature checker of a server whose auth is on: the root key pair (IAM users' keys join the chain). */
-function authenticator(options: CompiledServerOptions): Authenticator | undefined {
+function authenticator(options: CompiledServerOptions, iam: CredentialSource): Authenticator | undefined {
   if (options.auth === 'off' || options.accessKeyId === undefined || options.secretAccessKey === undefined)
     return undefined;
   return new Authenticator(
-    chainCredentials(rootCredentials(options.accessKeyId, options.secretAccessKey, options.account)),
+    chainCredentials(rootCredentials(options.accessKeyId, options.secretAccessKey, options.account), iam),
     systemClock,
   );
 }

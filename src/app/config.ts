@@ -126,6 +126,11 @@ export const UP_FLAGS: readonly UpFlag[] = [
     value: '<mode>',
     shownDefault: () => 'on with credentials, else off',
   }),
+  field('iam', 'string', 'enforce|off: authorize calls and execution roles by IAM policies', {
+    name: 'iam',
+    value: '<mode>',
+    shownDefault: () => 'enforce with credentials, else off',
+  }),
   field('logLevel', 'string', LOG_LEVELS.join('|'), { name: 'log-level', value: '<level>' }),
   field(
     'transitionDelayMs',

@@ -23,6 +23,8 @@ export interface Call {
   /** Aborted when the client goes away (long polls stop waiting). */
   readonly signal: AbortSignal;
   readonly headers: ApiRequest['headers'];
+  /** The verified signer, when signatures are checked (`req.auth`). */
+  readonly auth?: ApiRequest['auth'];
   /**
    * The AwsError a batch entry's failure is reported as: an AwsError as is, anything else (a bug) logged and
    * counted once with this request's id and operation, and answered as InternalFailure (ErrorPath.toAwsError).
@@ -66,6 +68,7 @@ function callOf(req: ApiRequest, errors: ErrorPath, service: string, operation: 
     host: req.host,
     signal: req.signal,
     headers: req.headers,
+    ...(req.auth ? { auth: req.auth } : {}),
     clientError: (err) => errors.toAwsError(err, { service, operation, requestId: req.requestId }),
   };
 }

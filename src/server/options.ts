@@ -53,7 +53,15 @@ export interface ServerOptions {
    * code through CreateFunction). CLI `--auth`, env TRIBUTARY_AUTH. @default 'on' with credentials, else 'off'
    */
   auth?: AuthMode;
+  /**
+   * `enforce`: API calls are authorized against the caller's IAM policies (root may do everything) and execution
+   * roles are checked for what functions and mappings need; `off`: IAM's API works but nothing is checked.
+   * CLI `--iam`, env TRIBUTARY_IAM. @default 'enforce' with credentials, else 'off'
+   */
+  iam?: IamMode;
 }
+
+export type IamMode = 'enforce' | 'off';
 
 export type AuthMode = 'on' | 'off';
 
@@ -101,6 +109,7 @@ export function compileServerOptions(o: ServerOptions = {}): CompiledServerOptio
     accessKeyId: o.accessKeyId,
     secretAccessKey: o.secretAccessKey,
     auth: o.auth ?? (o.accessKeyId !== undefined ? 'on' : 'off'),
+    iam: o.iam ?? (o.accessKeyId !== undefined ? 'enforce' : 'off'),
   };
   const bad = (field: keyof ServerOptions, why: string): ConfigError => new ConfigError(field, why);
   if (!Number.isInteger(c.port) || c.port < 0 || c.port > 65535)
@@ -133,6 +142,7 @@ export function compileServerOptions(o: ServerOptions = {}): CompiledServerOptio
       ? bad('accessKeyId', 'must be given with secretAccessKey')
       : bad('secretAccessKey', 'must be given with accessKeyId');
   if (c.auth !== 'on' && c.auth !== 'off') throw bad('auth', 'must be on or off');
+  if (c.iam !== 'enforce' && c.iam !== 'off') throw bad('iam', 'must be enforce or off');
   if (c.auth === 'on' && c.accessKeyId === undefined)
     throw bad('auth', 'on needs credentials: set accessKeyId and secretAccessKey');
   // A host name is checked once bound, on the address it resolved to (startApp calls exposureError again).

@@ -1,0 +1,123 @@
+import { operation, type Call } from '../../server/operations.js';
+import { integer, required, string, structure, timestamp } from '../../server/shapes.js';
+import { AwsError } from '../../server/errors.js';
+import type { Principal } from '../../server/auth/authenticator.js';
+import { trustAllows, type PolicyDocument } from '../../iam/policy-engine.js';
+import type { IamRegistry } from '../../iam/iam-registry.js';
+
+/** What STS's operations run with: IAM's registry (roles, users, sessions) and whether IAM is enforced. */
+export interface StsContext {
+  registry: IamRegistry;
+  enforce: boolean;
+}
+
+/** The caller: the verified signer, or (signatures unchecked) the account's root. */
+function caller(sts: StsContext, call: Call): Principal {
+  return (
+    call.auth?.principal ?? {
+      kind: 'root',
+      account: sts.registry.account,
+      arn: `arn:aws:iam::${sts.registry.account}:root`,
+      accessKeyId: '',
+    }
+  );
+}
+
+const CREDENTIALS = structure({
+  AccessKeyId: string(),
+  SecretAccessKey: string(),
+  SessionToken: string(),
+  Expiration: timestamp(),
+});
+
+export const getCallerIdentity = operation({
+  input: structure({}),
+  output: structure({ UserId: string(), Account: string(), Arn: string() }),
+  async run(sts: StsContext, _input, call) {
+    const p = caller(sts, call);
+    let userId = p.account;
+    if (p.kind === 'user')
+      userId = [...sts.registry.users.values()].find((u) => u.Arn === p.arn)?.UserId ?? '';
+    if (p.kind === 'assumed-role') {
+      const s = sts.registry.sessions.get(p.accessKeyId);
+      const role = s?.roleArn ? sts.registry.roleByArn(s.roleArn) : undefined;
+      userId = `${role?.RoleId ?? ''}:${p.arn.split('/').pop() ?? ''}`;
+    }
+    return { UserId: userId, Account: p.account, Arn: p.arn };
+  },
+});
+
+export const assumeRole = operation({
+  input: structure({
+    RoleArn: required(string({ min: 20, max: 2048 })),
+    RoleSessionName: required(string({ min: 2, max: 64, pattern: /[\w+=,.@-]*/ })),
+    DurationSeconds: integer({ min: 900, max: 43200 }),
+    Policy: string({ min: 1, max: 2048 }),
+  }),
+  output: structure({
+    Credentials: CREDENTIALS,
+    AssumedRoleUser: structure({ AssumedRoleId: string(), Arn: string() }),
+  }),
+  async run(sts: StsContext, input, call) {
+    const who = caller(sts, call);
+    const role = sts.registry.roleByArn(input.RoleArn);
+    const denied = (): AwsError =>
+      new AwsError(
+        'AccessDenied',
+        `User: ${who.arn} is not authorized to perform: sts:AssumeRole on resource: ${input.RoleArn}`,
+        403,
+      );
+    if (!role) throw denied();
+    if (
+      sts.enforce &&
+      !trustAllows(JSON.parse(role.AssumeRolePolicyDocument) as PolicyDocument, { AWS: who.arn })
+    )
+      throw denied();
+    const duration = input.DurationSeconds ?? 3600;
+    if (duration > role.MaxSessionDuration)
+      throw new AwsError(
+        'ValidationError',
+        `The requested DurationSeconds exceeds the MaxSessionDuration set for this role.`,
+        400,
+      );
+    const arn = `arn:aws:sts::${sts.registry.account}:assumed-role/${role.RoleName}/${input.RoleSessionName}`;
+    const s = await sts.registry.createSession({
+      Expiration: Date.now() + duration * 1000,
+      principal: { kind: 'assumed-role', account: sts.registry.account, arn, accessKeyId: '' },
+      roleArn: role.Arn,
+    });
+    return {
+      Credentials: {
+        AccessKeyId: s.AccessKeyId,
+        SecretAccessKey: s.SecretAccessKey,
+        SessionToken: s.SessionToken,
+        Expiration: new Date(s.Expiration),
+      },
+      AssumedRoleUser: { AssumedRoleId: `${role.RoleId}:${input.RoleSessionName}`, Arn: arn },
+    };
+  },
+});
+
+export const getSessionToken = operation({
+  input: structure({ DurationSeconds: integer({ min: 900, max: 129600 }) }),
+  output: structure({ Credentials: CREDENTIALS }),
+  async run(sts: StsContext, input, call) {
+    const who = caller(sts, call);
+    if (who.kind === 'assumed-role')
+      throw new AwsError('AccessDenied', 'Cannot call GetSessionToken with session credentials', 403);
+    const duration = input.DurationSeconds ?? (who.kind === 'root' ? 3600 : 43200);
+    const s = await sts.registry.createSession({
+      Expiration: Date.now() + duration * 1000,
+      principal: { ...who },
+      ...(who.kind === 'user' ? { userName: who.arn.split('/').pop()! } : {}),
+    });
+    return {
+      Credentials: {
+        AccessKeyId: s.AccessKeyId,
+        SecretAccessKey: s.SecretAccessKey,
+        SessionToken: s.SessionToken,
+        Expiration: new Date(s.Expiration),
+      },
+    };
+  },
+});
