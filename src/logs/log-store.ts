@@ -133,9 +133,11 @@ export class LogStore {
     return n;
   }
 
-  async createGroup(name: string, now: number): Promise<GroupState> {
+  async createGroup(name: string, now: number, tags?: Record<string, string>): Promise<GroupState> {
     if (this.#groups.has(name)) throw logGroupExists();
-    const g: GroupState = { rec: { name, creationTime: now }, streams: new Map() };
+    const rec: GroupRecord = { name, creationTime: now };
+    if (tags && Object.keys(tags).length > 0) rec.tags = { ...tags };
+    const g: GroupState = { rec, streams: new Map() };
     this.#groups.set(name, g);
     await this.#store.putDoc(GROUPS, name, g.rec);
     return g;
@@ -151,12 +153,31 @@ export class LogStore {
 
   /** Sets (days) or removes (undefined) the group's retention; expired events go at once. */
   async setRetention(name: string, days: number | undefined, now: number): Promise<void> {
-    const g = this.mustGroup(name);
-    const rec: GroupRecord = { name: g.rec.name, creationTime: g.rec.creationTime };
-    if (days !== undefined) rec.retentionInDays = days;
-    g.rec = rec;
-    await this.#store.putDoc(GROUPS, name, rec);
+    const g = await this.#update(name, (rec) => {
+      if (days === undefined) delete rec.retentionInDays;
+      else rec.retentionInDays = days;
+    });
     if (days !== undefined) await this.sweep(now, g);
+  }
+
+  /** Adds or replaces tags (`set`) and removes the keys `remove`; at most `max` tags result, else `tooMany`. */
+  async tag(name: string, set: Record<string, string>, remove: readonly string[]): Promise<void> {
+    await this.#update(name, (rec) => {
+      const tags = { ...rec.tags, ...set };
+      for (const k of remove) delete tags[k];
+      if (Object.keys(tags).length > 0) rec.tags = tags;
+      else delete rec.tags;
+    });
+  }
+
+  /** Changes a copy of the group's record, stores it, then makes it the group's. */
+  async #update(name: string, change: (rec: GroupRecord) => void): Promise<GroupState> {
+    const g = this.mustGroup(name);
+    const rec: GroupRecord = { ...g.rec };
+    change(rec);
+    await this.#store.putDoc(GROUPS, name, rec);
+    g.rec = rec;
+    return g;
   }
 
   // ---- streams ----------------------------------------------------------------------------------------------

@@ -13,6 +13,12 @@ import { filterLogEvents } from './actions/filter-log-events.js';
 import { getLogEvents } from './actions/get-log-events.js';
 import { putLogEvents } from './actions/put-log-events.js';
 import { putRetentionPolicy } from './actions/put-retention-policy.js';
+import { tagResource } from './actions/tag-resource.js';
+import { untagResource } from './actions/untag-resource.js';
+import { listTagsForResource } from './actions/list-tags-for-resource.js';
+import { tagLogGroup } from './actions/tag-log-group.js';
+import { untagLogGroup } from './actions/untag-log-group.js';
+import { listTagsLogGroup } from './actions/list-tags-log-group.js';
 import { LOGS_DIALECT } from './errors.js';
 import { FunctionLogSink, type FunctionLogSource } from './function-log-sink.js';
 import { LogStore } from './log-store.js';
@@ -34,6 +40,12 @@ const OPERATIONS: Record<string, AnyOperation<LogsContext>> = {
   GetLogEvents: getLogEvents,
   FilterLogEvents: filterLogEvents,
   PutLogEvents: putLogEvents,
+  TagResource: tagResource,
+  UntagResource: untagResource,
+  ListTagsForResource: listTagsForResource,
+  TagLogGroup: tagLogGroup,
+  UntagLogGroup: untagLogGroup,
+  ListTagsLogGroup: listTagsLogGroup,
 };
 
 export interface Logs extends Component {

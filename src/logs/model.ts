@@ -7,6 +7,8 @@ export interface GroupRecord {
   creationTime: number;
   /** One of RETENTION_DAYS; absent: events never expire (AWS's default). */
   retentionInDays?: number;
+  /** TagResource / TagLogGroup / CreateLogGroup's tags. */
+  tags?: Record<string, string>;
 }
 
 /** A log stream's document (`logs-stream`, by `group:stream`). */

@@ -9,11 +9,16 @@ import {
   DescribeLogStreamsCommand,
   FilterLogEventsCommand,
   GetLogEventsCommand,
+  ListTagsForResourceCommand,
+  ListTagsLogGroupCommand,
   PutLogEventsCommand,
   PutRetentionPolicyCommand,
+  TagLogGroupCommand,
+  TagResourceCommand,
+  UntagResourceCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
 import type { App } from '../../src/app/app.js';
-import { startTestServer, transports } from '../harness/helpers.js';
+import { awsCli, startTestServer, transports } from '../harness/helpers.js';
 import { logsClient } from './logs-helpers.js';
 
 const DAY = 86_400_000;
@@ -437,5 +442,30 @@ describe('CloudWatch Logs API', () => {
       token = r.nextToken;
     } while (token);
     assert.deepEqual(seen, ['s1:0', 's2:1', 's1:2', 's2:3', 's1:4', 's2:5']);
+  });
+
+  it('tags: CreateLogGroup, TagResource / UntagResource / ListTagsForResource by ARN, and the older *LogGroup calls', async () => {
+    const c = logsClient(app);
+    const arn = 'arn:aws:logs:us-east-1:000000000000:log-group:tagged';
+    await c.send(new CreateLogGroupCommand({ logGroupName: 'tagged', tags: { team: 'data' } }));
+    await c.send(new TagResourceCommand({ resourceArn: arn, tags: { env: 'dev', team: 'platform' } }));
+    const tags = await c.send(new ListTagsForResourceCommand({ resourceArn: arn }));
+    assert.deepEqual(tags.tags, { env: 'dev', team: 'platform' });
+    await c.send(new UntagResourceCommand({ resourceArn: arn, tagKeys: ['env'] }));
+    await c.send(new TagLogGroupCommand({ logGroupName: 'tagged', tags: { cost: 'a:b/c' } }));
+    const old = await c.send(new ListTagsLogGroupCommand({ logGroupName: 'tagged' }));
+    assert.deepEqual(old.tags, { team: 'platform', cost: 'a:b/c' });
+    const cli = (await awsCli(app, ['logs', 'list-tags-for-resource', '--resource-arn', arn])).json;
+    assert.deepEqual(cli, { tags: { team: 'platform', cost: 'a:b/c' } });
+    await rejects(
+      c.send(new TagResourceCommand({ resourceArn: `${arn}-none`, tags: { a: 'b' } })),
+      'ResourceNotFoundException',
+      'The specified log group does not exist.',
+    );
+    await rejects(
+      c.send(new TagResourceCommand({ resourceArn: arn, tags: { 'bad!': 'x' } })),
+      'InvalidParameterException',
+      /^1 validation error detected: Value .* at 'tags' failed to satisfy constraint: Map keys must satisfy constraint/,
+    );
   });
 });

@@ -1,4 +1,4 @@
-import { integer, string } from '../../server/shapes.js';
+import { integer, list, map, string } from '../../server/shapes.js';
 import { InvalidParameter, invalidNextToken } from '../errors.js';
 
 /** Shapes of the CloudWatch Logs API Reference. */
@@ -6,6 +6,22 @@ export const LOG_GROUP_NAME = string({ min: 1, max: 512, pattern: /[.\-_/#A-Za-z
 export const LOG_STREAM_NAME = string({ min: 1, max: 512, pattern: /[^:*]*/ });
 export const LOG_GROUP_IDENTIFIER = string({ min: 1, max: 2048, pattern: /[\w#+=/:,.@-]*/ });
 export const NEXT_TOKEN = string({ min: 1 });
+/** Tags (API Reference: keys 1-128, values 0-256 characters of letters, spaces, digits and `_.:/=+-@`; 50 at most). */
+export const TAG_KEY = string({ min: 1, max: 128, pattern: /[\p{L}\p{Z}\p{N}_.:/=+\-@]+/u });
+export const TAGS = map(string({ max: 256, pattern: /[\p{L}\p{Z}\p{N}_.:/=+\-@]*/u }), {
+  key: TAG_KEY,
+  min: 1,
+  max: 50,
+});
+export const TAG_KEYS = list(TAG_KEY, { min: 1, max: 50 });
+
+/** A log group's ARN (`arn:aws:logs:<region>:<account>:log-group:<name>`, TagResource's) as its name. */
+export function groupOfArn(arn: string): string {
+  const m = /^arn:[^:]+:logs:[^:]*:[^:]*:log-group:([^:]+)$/.exec(arn);
+  if (!m) throw InvalidParameter(`Invalid resource ARN: ${arn}`);
+  return m[1]!;
+}
+
 /** GetLogEvents and FilterLogEvents answer at most 1 MB of events (AWS API Reference). */
 export const MAX_RESPONSE_BYTES = 1_048_576;
 
