@@ -8,6 +8,7 @@ import {
   GetFunctionConfigurationCommand,
   InvokeCommand,
   type InvokeCommandOutput,
+  UpdateFunctionCodeCommand,
   type LambdaClient,
 } from '@aws-sdk/client-lambda';
 import type { App } from '../../src/app/app.js';
@@ -263,5 +264,33 @@ print(json.dumps({'status': r['StatusCode'], 'payload': json.loads(r['Payload'].
       5000,
       'the note in the init log',
     );
+  });
+
+  it('UpdateFunctionCode runs the new code at once; a restart keeps the function and its code', async () => {
+    const dataDir = tempDir('tributary-python-restart-');
+    const v = (n: number): string => `def lambda_handler(e, c):\n    return "v${n}"\n`;
+    let server = await startTestServer({ dataDir, transitionDelayMs: 0 });
+    let client = lambdaClient(server);
+    const call = async (): Promise<unknown> =>
+      decode((await client.send(new InvokeCommand({ FunctionName: 'py-update' }))).Payload);
+    try {
+      await createPythonFunction(client, 'py-update', v(1));
+      assert.equal(await call(), 'v1');
+      await client.send(
+        new UpdateFunctionCodeCommand({
+          FunctionName: 'py-update',
+          ZipFile: await makeZip({ 'lambda_function.py': v(2) }),
+        }),
+      );
+      assert.equal(await call(), 'v2');
+      client.destroy();
+      await server.close();
+      server = await startTestServer({ dataDir, transitionDelayMs: 0 });
+      client = lambdaClient(server);
+      assert.equal(await call(), 'v2');
+    } finally {
+      client.destroy();
+      await server.close();
+    }
   });
 });
