@@ -180,6 +180,22 @@ describe('web console (chromium)', () => {
     assert.match(await result.innerText(), /1 of \d+ match/);
     await page.locator('tr.match').first().waitFor();
     await page.getByLabel('Hex').check();
+    // Live tail: a record put into the shard shown appears without another Read.
+    await page.getByLabel('Live tail').check();
+    const rows = page.locator('table[aria-label="Records"] tbody tr');
+    const before = await rows.count();
+    const shard = await form.locator('select[name="shard"]').inputValue();
+    const hashKey = shard.endsWith('0') ? '0' : String(2n ** 127n); // into the shard shown (two even halves)
+    await k.send(
+      new PutRecordCommand({
+        StreamName: 'orders',
+        PartitionKey: 'tail',
+        ExplicitHashKey: hashKey,
+        Data: Buffer.from('tailed'),
+      }),
+    );
+    await rows.nth(before).waitFor();
+    assert.match(await rows.nth(before).innerText(), /74 61 69 6c 65 64/); // "tailed" in hex
     await shot('records');
   });
 
