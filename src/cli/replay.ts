@@ -1,5 +1,6 @@
 import { adminJson, CliError, paint, serverEndpoint, type ServerFlags } from './common.js';
 import { readArgument } from './input.js';
+import type { ReplayResult } from '../mappings/replay.js';
 
 export interface ReplayFlags extends ServerFlags {
   /** An on-failure destination's message: JSON text, @file or - (stdin). */
@@ -9,18 +10,6 @@ export interface ReplayFlags extends ServerFlags {
   to?: string;
   /** A version or alias to invoke instead of the mapping's function. */
   qualifier?: string;
-}
-
-/** What POST /_tributary/mappings/UUID/replay answers (ARCHITECTURE.md, "Replaying a failed batch"). */
-interface ReplayAnswer {
-  FunctionArn: string;
-  Records: number;
-  StatusCode: number;
-  FunctionError?: string;
-  ExecutedVersion: string;
-  RequestId: string;
-  DurationMs: number;
-  Payload: string;
 }
 
 /**
@@ -54,7 +43,7 @@ export async function replay(
     };
   } else throw new CliError('give --from-failure MESSAGE, or --shard, --from and --to', 2);
   if (flags.qualifier !== undefined) body['Qualifier'] = flags.qualifier;
-  const r = await adminJson<ReplayAnswer>(
+  const r = await adminJson<ReplayResult>(
     serverEndpoint(flags),
     `/_tributary/mappings/${encodeURIComponent(uuid)}/replay`,
     { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) },

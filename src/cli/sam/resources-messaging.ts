@@ -29,6 +29,7 @@ import {
   type SNSClient,
 } from '@aws-sdk/client-sns';
 import { physicalName } from './expand.js';
+import { TYPES } from './schema.js';
 import {
   isAwsError,
   num,
@@ -158,15 +159,10 @@ export const streamConsumer: ResourceHandler = {
   },
 };
 
-const QUEUE_ATTRIBUTES = [
-  'DelaySeconds',
-  'MaximumMessageSize',
-  'MessageRetentionPeriod',
-  'ReceiveMessageWaitTimeSeconds',
-  'VisibilityTimeout',
-  'RedrivePolicy',
-  'ContentBasedDeduplication',
-];
+/** The queue's properties SQS takes as attributes: all but its name, FIFO-ness (fixed at creation) and tags. */
+const QUEUE_ATTRIBUTES = TYPES['AWS::SQS::Queue']!.properties.filter(
+  (p) => !['QueueName', 'FifoQueue', 'Tags'].includes(p),
+);
 
 /** The queue attributes the properties set, as SQS takes them (strings; RedrivePolicy as JSON text). */
 function queueAttributes(props: Record<string, unknown>): Record<string, string> {
