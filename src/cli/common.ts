@@ -1,4 +1,5 @@
-import { signedFetch, type SignedInit } from './signed-fetch.js';
+import type { AwsCredentialIdentity } from '@smithy/types';
+import { findCredentials, signedFetch, type SignedInit } from './signed-fetch.js';
 import type { Command } from 'commander';
 
 /** The flags every command that talks to a running server takes. */
@@ -39,13 +40,14 @@ export function examples(cmd: Command, lines: string[]): Command {
 }
 
 /**
- * The SDK clients' settings for a Tributary server: its endpoint, the region and credentials of the environment
- * (any credentials work; the region only names ARNs the client builds itself).
+ * The SDK clients' settings for a Tributary server: its endpoint, the environment's region, and the credentials
+ * every command signs with (signed-fetch.ts: TRIBUTARY_ACCESS_KEY_ID/SECRET, else the AWS chain); with none, any
+ * key pair, which a server without signature checks accepts.
  */
 export function sdkConfig(endpoint: string): {
   endpoint: string;
   region: string;
-  credentials: { accessKeyId: string; secretAccessKey: string };
+  credentials: () => Promise<AwsCredentialIdentity>;
 } {
   const env = process.env;
   // The SDK warns every command on Node 20 that its releases after January 2027 need Node 22: Tributary pins its
@@ -54,10 +56,7 @@ export function sdkConfig(endpoint: string): {
   return {
     endpoint,
     region: env['AWS_REGION'] ?? env['AWS_DEFAULT_REGION'] ?? 'us-east-1',
-    credentials: {
-      accessKeyId: env['AWS_ACCESS_KEY_ID'] ?? 'test',
-      secretAccessKey: env['AWS_SECRET_ACCESS_KEY'] ?? 'test',
-    },
+    credentials: async () => (await findCredentials(env)) ?? { accessKeyId: 'test', secretAccessKey: 'test' },
   };
 }
 

@@ -33,7 +33,8 @@ class NodeSha256 {
   }
 }
 
-async function findCredentials(env: NodeJS.ProcessEnv): Promise<AwsCredentialIdentity | undefined> {
+/** The commands' credentials: TRIBUTARY_ACCESS_KEY_ID/SECRET, else the AWS chain; undefined when there are none. */
+export async function findCredentials(env: NodeJS.ProcessEnv): Promise<AwsCredentialIdentity | undefined> {
   const id = env['TRIBUTARY_ACCESS_KEY_ID'];
   const secret = env['TRIBUTARY_SECRET_ACCESS_KEY'];
   if (id && secret) return { accessKeyId: id, secretAccessKey: secret };
