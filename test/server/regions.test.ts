@@ -20,6 +20,8 @@ import {
 } from '@aws-sdk/client-sqs';
 import { CreateTopicCommand, ListTopicsCommand } from '@aws-sdk/client-sns';
 import http from 'node:http';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import type { App } from '../../src/app/app.js';
 import { regionClients, type RegionClients } from '../harness/region-clients.js';
 import { awsCli, credentials, startTestServer, waitFor } from '../harness/helpers.js';
@@ -269,7 +271,29 @@ describe('between regions', () => {
   });
 });
 
-describe('regions with the AWS CLI', () => {
+const exec = promisify(execFile);
+
+/** boto3 in two regions: same-named streams and queues, each with its region in its ARN. */
+const BOTO3_REGIONS = `
+import boto3, json, os
+def clients(region):
+    kw = dict(endpoint_url=os.environ['ENDPOINT'], region_name=region)
+    return boto3.client('kinesis', **kw), boto3.client('sqs', **kw)
+nk, nq = clients('eu-north-1')
+sk, sq = clients('sa-east-1')
+nk.create_stream(StreamName='py', ShardCount=1)
+nurl = nq.create_queue(QueueName='py')['QueueUrl']
+surl = sq.create_queue(QueueName='py')['QueueUrl']
+sk.create_stream(StreamName='py', ShardCount=2)
+summary = lambda k: k.describe_stream_summary(StreamName='py')['StreamDescriptionSummary']
+arn = lambda q, url: q.get_queue_attributes(QueueUrl=url, AttributeNames=['QueueArn'])['Attributes']['QueueArn']
+print(json.dumps({
+  'north': [summary(nk)['StreamARN'], summary(nk)['OpenShardCount'], arn(nq, nurl)],
+  'south': [summary(sk)['StreamARN'], summary(sk)['OpenShardCount'], arn(sq, surl)],
+}))
+`;
+
+describe('regions with the AWS CLI and boto3', () => {
   let app: App;
   before(async () => {
     app = await startTestServer({ region: 'eu-west-1' });
@@ -313,5 +337,23 @@ describe('regions with the AWS CLI', () => {
     ]);
     const home = JSON.parse((await unsigned(app, 'ListStreams', {})).body) as { StreamNames: string[] };
     assert.deepEqual(home.StreamNames, ['home']);
+  });
+  it('boto3 clients of two regions see their own streams and queues', async () => {
+    const { stdout } = await exec('python3', ['-c', BOTO3_REGIONS], {
+      env: {
+        ...process.env,
+        ENDPOINT: app.endpoint,
+        AWS_ACCESS_KEY_ID: 'test',
+        AWS_SECRET_ACCESS_KEY: 'test',
+      },
+    });
+    assert.deepEqual(JSON.parse(stdout), {
+      north: [
+        'arn:aws:kinesis:eu-north-1:000000000000:stream/py',
+        1,
+        'arn:aws:sqs:eu-north-1:000000000000:py',
+      ],
+      south: ['arn:aws:kinesis:sa-east-1:000000000000:stream/py', 2, 'arn:aws:sqs:sa-east-1:000000000000:py'],
+    });
   });
 });
