@@ -31,7 +31,7 @@ function follow(s: ConsoleEventSources, push: (o: Outgoing) => void): () => void
   };
   on(s.kinesis, 'append', (e: { stream: string; shardId: string }) => ({
     type: 'stream',
-    key: `a:${e.stream}`,
+    key: `a:${e.stream}:${e.shardId}`,
     data: { stream: e.stream, shardId: e.shardId },
   }));
   on(s.kinesis, 'status', (e: { stream: string; status: string }) => ({

@@ -67,7 +67,9 @@ export function FailedPage() {
     <p class="muted">
       On-failure destination messages of the triggers that send to an SQS queue. Replay reads the batch's
       records from the stream again and invokes the function with them (for instance once it is fixed); the
-      trigger's checkpoints do not move.
+      trigger's checkpoints do not move. Listing a queue receives its messages with a visibility timeout of 0,
+      so they stay in the queue, but each listing counts as a receive (as the AWS console's "Poll for
+      messages" does).
     </p>
     <${ErrorBox} error=${error} />
     <p><button type="button" onClick=${reload}>Refresh</button></p>

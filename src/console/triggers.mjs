@@ -1,7 +1,7 @@
 // Triggers, as the Lambda console has them: a function's Kinesis event source mappings, "Add trigger" with every
 // mapping setting, enable/disable/delete, and one trigger's state, per-shard progress and IteratorAge chart.
 import { useState } from 'preact/hooks';
-import { enc, kinesis, listMappings, listStreams, metricSeries, rest } from './api.mjs';
+import { enc, kinesis, listMappings, listStreams, metricSeries, rest, sqs } from './api.mjs';
 import {
   Chart,
   ErrorBox,
@@ -111,6 +111,15 @@ export function AddTrigger({ functionName }) {
         : Promise.resolve([]),
     [streamArn],
   );
+  // Suggestions for the on-failure destination: the queues' ARNs (an SNS topic's ARN can be typed).
+  const queues = useLoad(async () => {
+    if (!open) return [];
+    const urls = (await sqs('ListQueues', {})).QueueUrls ?? [];
+    const attrs = await Promise.all(
+      urls.map((QueueUrl) => sqs('GetQueueAttributes', { QueueUrl, AttributeNames: ['QueueArn'] })),
+    );
+    return attrs.map((a) => a.Attributes?.QueueArn).filter(Boolean);
+  }, [open]);
   const [add, busy, error, added] = useAction(async () => {
     const body = {
       FunctionName: functionName,
@@ -202,8 +211,17 @@ export function AddTrigger({ functionName }) {
           : null
       }
       <${Field} label="On-failure destination" hint="SQS queue or SNS topic ARN"
-        ><input name="destination" size="40" value=${f.destination} onInput=${set('destination')}
-      /><//>
+        ><input
+          name="destination"
+          list="destinations"
+          size="40"
+          value=${f.destination}
+          onInput=${set('destination')}
+        />
+        <datalist id="destinations">
+          ${(queues.data ?? []).map((arn) => html`<option value=${arn} />`)}
+        </datalist><//
+      >
       <${Field} label="Retry attempts" hint="-1 (infinite) or 0–10000"
         ><input
           name="retry-attempts"
@@ -265,7 +283,7 @@ export function AddTrigger({ functionName }) {
       <button type="submit" disabled=${busy || !streamArn}>Add</button>
       <button type="button" onClick=${() => setOpen(false)}>Cancel</button>
     </p>
-    <${ErrorBox} error=${error ?? streams.error} />
+    <${ErrorBox} error=${error ?? streams.error ?? queues.error} />
   </form>`;
 }
 
