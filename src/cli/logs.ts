@@ -9,7 +9,8 @@ export interface LogsFlags extends ServerFlags {
 /**
  * `tributary logs FUNCTION [--follow] [--lines N]`: prints a function's log (its output plus Lambda's
  * START/END/REPORT lines) from a running server — GET /_tributary/lambda/functions/NAME/logs — so it works
- * for --in-memory servers too. With --follow it keeps printing new lines until interrupted.
+ * for --in-memory servers too. With --follow it keeps printing new lines until interrupted; --json prints each line
+ * as a JSON document.
  */
 export async function logs(
   functionName: string,
@@ -40,7 +41,19 @@ export async function logs(
       return 1;
     }
     if (!res.body) return 0;
-    for await (const chunk of res.body) out.write(Buffer.from(chunk as Uint8Array));
+    if (!flags.json) {
+      for await (const chunk of res.body) out.write(Buffer.from(chunk as Uint8Array));
+      return 0;
+    }
+    // --json: one {"FunctionName", "Line"} document per line, each written once it is whole.
+    let partial = '';
+    const decoder = new TextDecoder();
+    for await (const chunk of res.body) {
+      const lines = (partial + decoder.decode(chunk as Uint8Array, { stream: true })).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) out.write(JSON.stringify({ FunctionName: functionName, Line: line }) + '\n');
+    }
+    if (partial !== '') out.write(JSON.stringify({ FunctionName: functionName, Line: partial }) + '\n');
     return 0;
   } catch (err) {
     if (ac.signal.aborted) return 0;

@@ -143,6 +143,15 @@ describe('tributary put / tail / invoke / logs / replay', () => {
     const log = await tributary(['logs', ok.name, ...E()]);
     assert.equal(log.code, 0, log.stderr);
     assert.equal(log.stdout.match(/^START RequestId/gm)?.length, 2);
+    const jsonLog = await tributary(['logs', ok.name, '--json', ...E()]);
+    const docs = jsonLog.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { FunctionName: string; Line: string });
+    assert.equal(
+      docs.filter((d) => d.FunctionName === ok.name && d.Line.startsWith('START RequestId')).length,
+      2,
+    );
   });
 
   it('replay sends a batch to the function again, by range or from an on-failure message on stdin', async () => {
