@@ -42,6 +42,7 @@ import {
   type CredentialSource,
 } from '../server/auth/authenticator.js';
 import { createIam } from '../iam/iam.js';
+import { apiAuthorizer } from '../iam/api-authorizer.js';
 import type { Logs } from '../logs/logs.js';
 import type { LogsOptions } from '../logs/options.js';
 
@@ -176,7 +177,13 @@ async function startOn(
     store: options.inMemory ? 'memory' : 'lmdb',
     version: VERSION,
   });
-  const router = new Router(log, errors, opts.testHooks, authenticator(options, iam.registry));
+  const router = new Router(
+    log,
+    errors,
+    opts.testHooks,
+    authenticator(options, iam.registry),
+    iam.enforce ? apiAuthorizer(iam.registry) : undefined,
+  );
   router.add(adminService(metrics, () => statusReport({ kinesis, mappings, lambda, cloudwatch }), health));
   // Deployed SAM stacks' state (`tributary deploy`).
   router.add(stacksService(ctx));

@@ -231,6 +231,17 @@ function principalMatches(p: Statement['Principal'], who: AssumingPrincipal): bo
   );
 }
 
+/** Whether a trust policy names this principal's ARN itself (not only its account), in an Allow statement. */
+export function trustNamesPrincipal(trust: PolicyDocument, arn: string): boolean {
+  return list(trust.Statement).some(
+    (s) =>
+      s.Effect === 'Allow' &&
+      s.Principal !== undefined &&
+      s.Principal !== '*' &&
+      list(s.Principal['AWS']).includes(arn),
+  );
+}
+
 /**
  * Whether a role's trust policy lets `who` perform `action` (sts:AssumeRole) on it: a statement naming the
  * principal allows it and none denies it.

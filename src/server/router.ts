@@ -14,6 +14,15 @@ export interface TestHooks {
   beforeOperation?(site: { service: string; operation: string | undefined; requestId: string }): void;
 }
 
+/**
+ * Decides whether the verified signer of a request may perform its operation (IAM policies, `--iam enforce`);
+ * throws the protocol's AccessDenied when not.
+ */
+export type RequestAuthorizer = (
+  req: ApiRequest,
+  site: { service: string; operation: string | undefined; protocol: RequestDescription['protocol'] },
+) => void;
+
 const NO_SERVICE: RequestDescription = { operation: undefined, protocol: 'json-1.1' };
 
 /**
@@ -31,11 +40,20 @@ export class Router {
   /** Set when signatures are checked (`auth on`): every request to a service, but its public ones, is verified. */
   readonly #auth: Authenticator | undefined;
 
-  constructor(log: Logger, errors: ErrorPath, hooks?: TestHooks, auth?: Authenticator) {
+  readonly #authorize: RequestAuthorizer | undefined;
+
+  constructor(
+    log: Logger,
+    errors: ErrorPath,
+    hooks?: TestHooks,
+    auth?: Authenticator,
+    authorize?: RequestAuthorizer,
+  ) {
     this.#log = log;
     this.#ctx = { errors };
     this.#hooks = hooks;
     this.#auth = auth;
+    this.#authorize = authorize;
   }
 
   /**
@@ -47,6 +65,14 @@ export class Router {
     const verdict = this.#auth.verify(req);
     if (isAuthProblem(verdict)) throw authError(verdict, this.#describe(service, req).protocol);
     req.auth = verdict;
+    if (this.#authorize) {
+      const d = this.#describe(service, req);
+      this.#authorize(req, {
+        service: d.service ?? service.name,
+        operation: d.operation,
+        protocol: d.protocol,
+      });
+    }
   }
 
   add(service: Service): this {

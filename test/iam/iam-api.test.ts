@@ -5,6 +5,8 @@ import { promisify } from 'node:util';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import {
   AttachRolePolicyCommand,
+  AttachUserPolicyCommand,
+  PutUserPolicyCommand,
   CreateAccessKeyCommand,
   CreateRoleCommand,
   CreateUserCommand,
@@ -20,6 +22,16 @@ import {
   GetPolicyVersionCommand,
 } from '@aws-sdk/client-iam';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import {
+  CreateStreamCommand,
+  DeleteStreamCommand,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  KinesisClient,
+  PutRecordCommand,
+} from '@aws-sdk/client-kinesis';
+import { LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
+import { ListTopicsCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { App } from '../../src/app/app.js';
 import { region, startTestServer, tempDir, transports } from '../harness/helpers.js';
 
@@ -228,5 +240,99 @@ describe('IAM and STS APIs (signed, enforcing)', () => {
       { env },
     );
     assert.equal(py.stdout.trim(), 'arn:aws:iam::000000000000:root');
+  });
+});
+
+describe('IAM enforcement of API callers', () => {
+  let app: App;
+  before(async () => {
+    app = await startTestServer({ ...ROOT });
+  });
+  after(() => app.close());
+
+  async function userWith(name: string, policyArns: string[], inline?: object): Promise<typeof ROOT> {
+    const c = iam(app);
+    await c.send(new CreateUserCommand({ UserName: name }));
+    for (const arn of policyArns)
+      await c.send(new AttachUserPolicyCommand({ UserName: name, PolicyArn: arn }));
+    if (inline)
+      await c.send(
+        new PutUserPolicyCommand({
+          UserName: name,
+          PolicyName: 'inline',
+          PolicyDocument: JSON.stringify(inline),
+        }),
+      );
+    const k = (await c.send(new CreateAccessKeyCommand({ UserName: name }))).AccessKey!;
+    return { accessKeyId: k.AccessKeyId!, secretAccessKey: k.SecretAccessKey! };
+  }
+
+  for (const transport of transports) {
+    it(`a user with AmazonKinesisReadOnlyAccess can GetRecords but not PutRecord (${transport})`, async () => {
+      const stream = `ro-${transport}`;
+      const root = new KinesisClient({ endpoint: app.endpoint, region, credentials: ROOT });
+      await root.send(new CreateStreamCommand({ StreamName: stream, ShardCount: 1 }));
+      await root.send(
+        new PutRecordCommand({ StreamName: stream, PartitionKey: 'k', Data: Buffer.from('hi') }),
+      );
+      const reader = await userWith(`reader-${transport}`, [
+        'arn:aws:iam::aws:policy/AmazonKinesisReadOnlyAccess',
+      ]);
+      const k = new KinesisClient({
+        endpoint: app.endpoint,
+        region,
+        credentials: reader,
+        maxAttempts: 1,
+        ...(transport === 'h1' ? { requestHandler: new NodeHttpHandler() } : {}),
+      });
+      const it0 = await k.send(
+        new GetShardIteratorCommand({
+          StreamName: stream,
+          ShardId: 'shardId-000000000000',
+          ShardIteratorType: 'TRIM_HORIZON',
+        }),
+      );
+      const got = await k.send(new GetRecordsCommand({ ShardIterator: it0.ShardIterator! }));
+      assert.equal(got.Records?.length, 1);
+      await assert.rejects(
+        k.send(new PutRecordCommand({ StreamName: stream, PartitionKey: 'k', Data: Buffer.from('no') })),
+        {
+          name: 'AccessDeniedException',
+          message: `User: arn:aws:iam::000000000000:user/reader-${transport} is not authorized to perform: kinesis:PutRecord on resource: arn:aws:kinesis:us-east-1:000000000000:stream/${stream} because no identity-based policy allows the kinesis:PutRecord action`,
+        },
+      );
+    });
+  }
+
+  it('an explicit deny wins; resources are matched; Lambda and SNS answer in their protocols', async () => {
+    const creds = await userWith('limited', ['arn:aws:iam::aws:policy/AdministratorAccess'], {
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Deny', Action: 'kinesis:DeleteStream', Resource: 'arn:aws:kinesis:*:*:stream/keep-*' },
+        { Effect: 'Deny', Action: ['lambda:ListFunctions', 'sns:ListTopics'], Resource: '*' },
+      ],
+    });
+    const k = new KinesisClient({ endpoint: app.endpoint, region, credentials: creds, maxAttempts: 1 });
+    await k.send(new CreateStreamCommand({ StreamName: 'keep-me', ShardCount: 1 }));
+    await k.send(new CreateStreamCommand({ StreamName: 'drop-me', ShardCount: 1 }));
+    await assert.rejects(k.send(new DeleteStreamCommand({ StreamName: 'keep-me' })), (e: Error) => {
+      assert.equal(e.name, 'AccessDeniedException');
+      assert.match(e.message, /with an explicit deny in an identity-based policy$/);
+      return true;
+    });
+    await k.send(new DeleteStreamCommand({ StreamName: 'drop-me' }));
+    await assert.rejects(
+      new LambdaClient({ endpoint: app.endpoint, region, credentials: creds, maxAttempts: 1 }).send(
+        new ListFunctionsCommand({}),
+      ),
+      (e: Error & { $metadata: { httpStatusCode?: number } }) =>
+        e.name === 'AccessDeniedException' && e.$metadata.httpStatusCode === 403,
+    );
+    await assert.rejects(
+      new SNSClient({ endpoint: app.endpoint, region, credentials: creds, maxAttempts: 1 }).send(
+        new ListTopicsCommand({}),
+      ),
+      { name: 'AuthorizationErrorException' },
+    );
   });
 });

@@ -2,7 +2,7 @@ import { operation, type Call } from '../../server/operations.js';
 import { integer, required, string, structure, timestamp } from '../../server/shapes.js';
 import { AwsError } from '../../server/errors.js';
 import type { Principal } from '../../server/auth/authenticator.js';
-import { trustAllows, type PolicyDocument } from '../../iam/policy-engine.js';
+import { evaluate, trustAllows, trustNamesPrincipal, type PolicyDocument } from '../../iam/policy-engine.js';
 import type { IamRegistry } from '../../iam/iam-registry.js';
 
 /** What STS's operations run with: IAM's registry (roles, users, sessions) and whether IAM is enforced. */
@@ -68,11 +68,19 @@ export const assumeRole = operation({
         403,
       );
     if (!role) throw denied();
-    if (
-      sts.enforce &&
-      !trustAllows(JSON.parse(role.AssumeRolePolicyDocument) as PolicyDocument, { AWS: who.arn })
-    )
-      throw denied();
+    if (sts.enforce) {
+      // AWS: the trust policy must let the caller in, and, unless it names the caller itself, the caller's own
+      // policies must allow sts:AssumeRole on the role (the account's root needs none).
+      const trust = JSON.parse(role.AssumeRolePolicyDocument) as PolicyDocument;
+      if (!trustAllows(trust, { AWS: who.arn })) throw denied();
+      const policies = sts.registry.policiesOf(who);
+      if (
+        policies !== 'all' &&
+        !trustNamesPrincipal(trust, who.arn) &&
+        evaluate(policies, { action: 'sts:AssumeRole', resource: role.Arn }) !== 'Allow'
+      )
+        throw denied();
+    }
     const duration = input.DurationSeconds ?? 3600;
     if (duration > role.MaxSessionDuration)
       throw new AwsError(
