@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import {
   AddPermissionCommand,
   CreateFunctionCommand,
@@ -27,6 +27,7 @@ import {
   makeZip,
   ROLE,
   type LambdaTransport,
+  withLambdaServer,
 } from './lambda-helpers.js';
 import { hooks } from '../harness/hooks.js';
 
@@ -52,16 +53,8 @@ const ECHO = `export const handler = async (event) => ({ echo: event, env: proce
 
 for (const transport of ['default', 'h1'] as LambdaTransport[]) {
   describe(`Lambda function API over the ${transport} HTTP handler`, () => {
-    let app: App;
     let c: LambdaClient;
-    before(async () => {
-      app = await startTestServer();
-      c = lambdaClient(app, transport);
-    });
-    after(async () => {
-      c.destroy();
-      await app.close();
-    });
+    withLambdaServer(transport, (_app, client) => (c = client));
 
     it('CreateFunction answers 201 with an AWS-shaped FunctionConfiguration and defaults', async () => {
       const zip = await makeZip({ 'index.mjs': ECHO });
@@ -249,14 +242,7 @@ for (const transport of ['default', 'h1'] as LambdaTransport[]) {
 describe('Lambda input validation', () => {
   let app: App;
   let c: LambdaClient;
-  before(async () => {
-    app = await startTestServer();
-    c = lambdaClient(app);
-  });
-  after(async () => {
-    c.destroy();
-    await app.close();
-  });
+  withLambdaServer('default', (a, client) => ((app = a), (c = client)));
 
   const base = async (): Promise<ConstructorParameters<typeof CreateFunctionCommand>[0]> => ({
     FunctionName: 'v',
@@ -388,16 +374,9 @@ describe('Lambda input validation', () => {
 describe('Lambda function states with a transition delay', () => {
   let app: App;
   let c: LambdaClient;
-  before(async () => {
-    // The test makes a request while the function is Pending and one while its update is InProgress: a delay
-    // of a few seconds, not a fraction of one, so that no loaded machine outlasts it (issue 16).
-    app = await startTestServer({ transitionDelayMs: 3_000 });
-    c = lambdaClient(app);
-  });
-  after(async () => {
-    c.destroy();
-    await app.close();
-  });
+  // The test makes a request while the function is Pending and one while its update is InProgress: a delay
+  // of a few seconds, not a fraction of one, so that no loaded machine outlasts it (issue 16).
+  withLambdaServer('default', (a, client) => ((app = a), (c = client)), { transitionDelayMs: 3_000 });
 
   it('Pending -> Active: invokes are refused while Pending; updates go InProgress -> Successful', async () => {
     const zip = await makeZip({ 'index.mjs': ECHO });

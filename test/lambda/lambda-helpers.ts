@@ -7,15 +7,38 @@ import {
 } from '@aws-sdk/client-lambda';
 import { NodeHttp2Handler, NodeHttpHandler } from '@smithy/node-http-handler';
 import yazl from 'yazl';
-import type { App } from '../../src/app/app.js';
+import { after, before } from 'node:test';
+import type { App, StartOptions } from '../../src/app/app.js';
 import type { Gate } from '../harness/gate.js';
-import { credentials, region } from '../harness/helpers.js';
+import { credentials, region, startTestServer } from '../harness/helpers.js';
 
 /**
  * Which HTTP handler a Lambda client uses: the SDK default (HTTP/1.1 for Lambda), an explicit NodeHttpHandler,
  * or cleartext HTTP/2 (NodeHttp2Handler).
  */
 export type LambdaTransport = 'default' | 'h1' | 'h2';
+
+/**
+ * Starts a server and a Lambda client over `transport` for the enclosing suite and stops them after it; `use`
+ * receives them once they run (the suite's tests read them from the variables it sets).
+ */
+export function withLambdaServer(
+  transport: LambdaTransport,
+  use: (app: App, c: LambdaClient) => void,
+  opts: StartOptions = {},
+): void {
+  let app: App | undefined;
+  let c: LambdaClient | undefined;
+  before(async () => {
+    app = await startTestServer(opts);
+    c = lambdaClient(app, transport);
+    use(app, c);
+  });
+  after(async () => {
+    c?.destroy();
+    await app?.close();
+  });
+}
 
 export function lambdaClient(
   app: App,

@@ -1,9 +1,7 @@
 import { strict as assert } from 'node:assert';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { CreateFunctionCommand, InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
-import type { App } from '../../src/app/app.js';
-import { startTestServer } from '../harness/helpers.js';
-import { decode, lambdaClient, makeZip, ROLE } from './lambda-helpers.js';
+import { decode, makeZip, ROLE, withLambdaServer } from './lambda-helpers.js';
 
 /** A complete custom runtime in Python's standard library: the Runtime API loop, no AWS client library. */
 const PYTHON_BOOTSTRAP = `#!/usr/bin/env python3
@@ -58,16 +56,8 @@ done
 `;
 
 describe('provided.al2023 custom runtimes', () => {
-  let app: App;
   let c: LambdaClient;
-  before(async () => {
-    app = await startTestServer();
-    c = lambdaClient(app);
-  });
-  after(async () => {
-    c.destroy();
-    await app.close();
-  });
+  withLambdaServer('default', (_app, client) => (c = client));
 
   const create = async (
     name: string,

@@ -24,7 +24,13 @@ import { CreateQueueCommand, ReceiveMessageCommand, type SQSClient } from '@aws-
 import type { App } from '../../src/app/app.js';
 import { credentials, region, startTestServer } from '../harness/helpers.js';
 import { queueArnOf, sqsClient } from '../sqs-sns/sqs-sns-helpers.js';
-import { createNodeFunction, failure, lambdaClient, type LambdaTransport } from './lambda-helpers.js';
+import {
+  createNodeFunction,
+  failure,
+  lambdaClient,
+  type LambdaTransport,
+  withLambdaServer,
+} from './lambda-helpers.js';
 
 const ARN = 'arn:aws:lambda:us-east-1:000000000000:function';
 
@@ -41,14 +47,7 @@ for (const transport of ['h2', 'h1'] as LambdaTransport[]) {
   describe(`Lambda tags and account settings over ${transport}`, () => {
     let app: App;
     let c: LambdaClient;
-    before(async () => {
-      app = await startTestServer();
-      c = lambdaClient(app, transport);
-    });
-    after(async () => {
-      c.destroy();
-      await app.close();
-    });
+    withLambdaServer(transport, (a, client) => ((app = a), (c = client)));
 
     it('TagResource, UntagResource and ListTags on functions and event source mappings', async () => {
       await createNodeFunction(c, 'tagged', 'export const handler = async () => 1;', { Tags: { team: 'a' } });

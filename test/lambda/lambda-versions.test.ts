@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import {
   AddPermissionCommand,
   CreateAliasCommand,
@@ -18,32 +18,22 @@ import {
   UpdateFunctionConfigurationCommand,
   type LambdaClient,
 } from '@aws-sdk/client-lambda';
-import type { App } from '../../src/app/app.js';
-import { startTestServer } from '../harness/helpers.js';
 import {
   createNodeFunction,
   failure,
   invokeJson,
-  lambdaClient,
   makeZip,
   versionedCode,
   type LambdaTransport,
+  withLambdaServer,
 } from './lambda-helpers.js';
 
 const ARN = 'arn:aws:lambda:us-east-1:000000000000:function';
 
 for (const transport of ['h2', 'h1'] as LambdaTransport[]) {
   describe(`Lambda versions and aliases over ${transport}`, () => {
-    let app: App;
     let c: LambdaClient;
-    before(async () => {
-      app = await startTestServer();
-      c = lambdaClient(app, transport);
-    });
-    after(async () => {
-      c.destroy();
-      await app.close();
-    });
+    withLambdaServer(transport, (_app, client) => (c = client));
 
     it('PublishVersion snapshots $LATEST; each version runs its own code and knows its version', async () => {
       await createNodeFunction(c, 'ver', versionedCode('one'), { Description: 'fn' });
