@@ -69,6 +69,14 @@ export class Layers {
     return this.#versions.get(`${name}:${version}`);
   }
 
+  /** The version a layer version ARN names, if it is one of this account's and region's. */
+  byArn(arn: string): LayerVersionRecord | undefined {
+    const m = VERSION_ARN.exec(arn);
+    return m && m[1] === this.#app.options.region && m[2] === this.#app.options.account
+      ? this.get(m[3]!, Number(m[4]))
+      : undefined;
+  }
+
   /** A layer's versions, newest first. */
   versions(name: string): LayerVersionRecord[] {
     return [...this.#versions.values()].filter((v) => v.name === name).sort((a, b) => b.version - a.version);
@@ -123,11 +131,7 @@ export class Layers {
     const refs: LayerRef[] = [];
     let total = codeDir === undefined ? 0 : await dirBytes(codeDir);
     for (const arn of layerArns) {
-      const m = VERSION_ARN.exec(arn);
-      const found =
-        m && m[1] === this.#app.options.region && m[2] === this.#app.options.account
-          ? this.get(m[3]!, Number(m[4]))
-          : undefined;
+      const found = this.byArn(arn);
       if (!found) throw InvalidParameterValue(`Layer version ${arn} does not exist.`);
       const other = seen.get(found.name);
       if (other !== undefined)

@@ -40,7 +40,7 @@ import { tagResource } from './actions/tag-resource.js';
 import { untagResource } from './actions/untag-resource.js';
 import { deleteLayerVersion } from './actions/delete-layer-version.js';
 import { getLayerVersionContent } from './actions/get-layer-version-content.js';
-import { getLayerVersion } from './actions/get-layer-version.js';
+import { getLayerVersion, getLayerVersionByArn } from './actions/get-layer-version.js';
 import { listLayerVersions } from './actions/list-layer-versions.js';
 import { listLayers } from './actions/list-layers.js';
 import { publishLayerVersion } from './actions/publish-layer-version.js';
@@ -156,6 +156,17 @@ export function functionRoutes(c: LambdaContext): RestRoutes {
         '/2018-10-31/layers/{LayerName}/versions/{VersionNumber}',
         'DeleteLayerVersion',
         deleteLayerVersion,
+      ),
+      restRoute(
+        host,
+        'lambda',
+        {
+          method: 'GET',
+          path: '/2018-10-31/layers',
+          query: { find: 'LayerVersion' },
+          operation: 'GetLayerVersionByArn',
+        },
+        getLayerVersionByArn,
       ),
       route('GET', '/2018-10-31/layers', 'ListLayers', listLayers),
       // Tributary's own: named alike for logs and metrics.

@@ -116,12 +116,7 @@ export function queryOperations<C>(
 }
 
 /** Where a REST-JSON operation is served. */
-export interface RestOperationRoute {
-  method: string;
-  path: string;
-  operation: string;
-  strict?: boolean;
-}
+export type RestOperationRoute = Omit<RestRoute, 'handler'>;
 
 /**
  * A REST-JSON route (`restJsonService`) serving `op`, whose `run` answers with the RestReply: the input is the

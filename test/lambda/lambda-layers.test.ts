@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import {
   DeleteLayerVersionCommand,
   GetFunctionConfigurationCommand,
+  GetLayerVersionByArnCommand,
   GetLayerVersionCommand,
   InvokeCommand,
   ListLayersCommand,
@@ -84,6 +85,9 @@ describe('Lambda layers', { skip: skipReason(python3Missing()) }, () => {
       const got = await c.send(new GetLayerVersionCommand({ LayerName: 'common', VersionNumber: 1 }));
       assert.equal(got.LayerVersionArn, a1.LayerVersionArn);
       assert.equal(got.Content?.CodeSha256, a1.Content.CodeSha256);
+      const byArn = await c.send(new GetLayerVersionByArnCommand({ Arn: a1.LayerVersionArn }));
+      assert.equal(byArn.Version, 1);
+      assert.equal(byArn.Content?.CodeSha256, a1.Content.CodeSha256);
 
       await createPythonFunction(c, 'layered', PY_WHERE, {
         Layers: [a1.LayerVersionArn!, b1.LayerVersionArn!],

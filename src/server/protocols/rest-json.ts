@@ -53,6 +53,12 @@ export interface RestRoute {
   path: string;
   /** Match the path exactly: Tributary's own paths, which no SDK builds. */
   strict?: boolean;
+  /**
+   * Query parameters the request must carry with these values: operations that share a method and path (Lambda's
+   * GetLayerVersionByArn is `GET /2018-10-31/layers?find=LayerVersion`, ListLayers `GET /2018-10-31/layers`).
+   * The table is searched in order, so such a route comes before the one without.
+   */
+  query?: Readonly<Record<string, string>>;
   /** The operation's name in logs and metrics (the API's name for it). */
   operation: string;
   handler(req: RestRequest): Promise<RestReply>;
@@ -105,6 +111,10 @@ export function compilePath(path: string, strict = false): RegExp {
   return new RegExp(`^${source}${strict ? '' : '/?'}$`);
 }
 
+function queryMatches(route: RestRoute, req: ApiRequest): boolean {
+  return route.query === undefined || Object.entries(route.query).every(([k, v]) => req.query.get(k) === v);
+}
+
 /** Literal path text, escaped; a brace outside a `{Name}` param is a mistake in the table. */
 function literal(s: string, path: string): string {
   if (/[{}]/.test(s)) throw new Error(`route path ${path}: a param is {Name} (letters, digits, _)`);
@@ -123,7 +133,8 @@ export function restJsonService(opts: RestJsonServiceOptions): Service {
     for (const { route, part, pattern } of table) {
       const m = pattern.exec(req.path);
       if (!m) continue;
-      if (route.method === req.method) return { part, route, params: { ...m.groups } };
+      if (route.method === req.method && queryMatches(route, req))
+        return { part, route, params: { ...m.groups } };
       pathOf ??= part;
     }
     if (pathOf) return { part: pathOf, route: undefined, error: pathOf.wrongMethod };
