@@ -42,6 +42,9 @@ const PENDING_REASON = 'The function is being created.';
  * updates go Pending/InProgress and become Active/Successful after the server's transition delay.
  * Concurrent changes to one function are refused (ResourceConflictException), as AWS does.
  */
+/** Documents kept per function and qualifier that go with the function or the version (event invoke configs). */
+type Dependent = Pick<PerFunctionDocs<unknown>, 'get' | 'delete' | 'deleteFunction'>;
+
 export class FunctionRegistry extends EventEmitter<RegistryEvents> {
   readonly #app: AppContext;
   readonly #code: CodeStore;
@@ -56,7 +59,7 @@ export class FunctionRegistry extends EventEmitter<RegistryEvents> {
   /** Published versions and aliases. */
   readonly #versions: Versions;
   /** Other per-function documents deleted with the function (event invoke configs...). */
-  readonly #dependents: Array<{ deleteFunction(name: string): Promise<void> }> = [];
+  readonly #dependents: Dependent[] = [];
 
   constructor(
     app: AppContext,
@@ -113,7 +116,7 @@ export class FunctionRegistry extends EventEmitter<RegistryEvents> {
   }
 
   /** Documents kept per function that go when the function is deleted. */
-  addDependent(docs: { deleteFunction(name: string): Promise<void> }): void {
+  addDependent(docs: Dependent): void {
     this.#dependents.push(docs);
   }
 
@@ -334,8 +337,10 @@ export class FunctionRegistry extends EventEmitter<RegistryEvents> {
    * since the last version: that version is returned, none is created (AWS's rule). `codeSha256` and
    * `revisionId` are preconditions on $LATEST.
    */
-  async publish(name: string, req: PublishRequest): Promise<FunctionRecord> {
-    const current = this.#lockForUpdate(name, req.revisionId);
+  async publish(name: string, req: PublishRequest, withChange = false): Promise<FunctionRecord> {
+    // `withChange`: CreateFunction / UpdateFunctionCode with Publish, publishing the change they just made (still
+    // Pending or InProgress) rather than waiting for it.
+    const current = withChange ? this.#lockNow(name) : this.#lockForUpdate(name, req.revisionId);
     try {
       if (req.codeSha256 !== undefined && req.codeSha256 !== current.codeSha256) {
         throw InvalidParameterValue(
@@ -358,8 +363,9 @@ export class FunctionRegistry extends EventEmitter<RegistryEvents> {
       // The version first: a crash in between leaves a version $LATEST does not count yet, whose number the next
       // publish overwrites with a fresh snapshot — never a number counted twice.
       await this.versions.put(name, snapshot.version!, snapshot);
+      // Re-read: the Pending/InProgress -> Active transition may have run during the write (Publish with a change).
       const next: FunctionRecord = {
-        ...current,
+        ...(this.#records.get(name) ?? current),
         lastVersion: number,
         publishedRevisionId: current.revisionId,
       };
@@ -382,6 +388,7 @@ export class FunctionRegistry extends EventEmitter<RegistryEvents> {
       );
     }
     await this.versions.delete(name, version);
+    for (const d of this.#dependents) if (d.get(name, version) !== undefined) await d.delete(name, version);
     this.#specs.delete(`${name}:${version}`);
     this.emit('versionDeleted', structuredClone(v));
     return v;
@@ -420,6 +427,14 @@ export class FunctionRegistry extends EventEmitter<RegistryEvents> {
     else next.stateReason = note;
     this.#records.set(name, next);
     await this.#app.store.putDoc(FUNCTION_NS, name, next);
+  }
+
+  #lockNow(name: string): FunctionRecord {
+    const current = this.#records.get(name);
+    if (!current) throw functionNotFound(this.arn(name));
+    if (this.#locked.has(name)) throw this.#updateInProgress(name);
+    this.#locked.add(name);
+    return current;
   }
 
   #lockForUpdate(name: string, revisionId: string | undefined): FunctionRecord {

@@ -100,10 +100,21 @@ export class Versions {
       lastModified,
       description: description ?? current.description,
       tags: {},
+      // A version is published whole: Active, its update done (CreateFunction with Publish publishes while Pending).
       state: 'Active',
+      lastUpdateStatus: 'Successful',
     };
-    for (const k of ['policy', 'lastVersion', 'publishedRevisionId', 'reservedConcurrency'] as const)
-      delete s[k];
+    const notCopied = [
+      'policy',
+      'lastVersion',
+      'publishedRevisionId',
+      'reservedConcurrency',
+      'stateReason',
+      'stateReasonCode',
+      'lastUpdateStatusReason',
+      'lastUpdateStatusReasonCode',
+    ] as const;
+    for (const k of notCopied) delete s[k];
     return s;
   }
 

@@ -3,6 +3,10 @@ import { describe, it } from 'node:test';
 import {
   AddPermissionCommand,
   CreateAliasCommand,
+  CreateFunctionCommand,
+  ListFunctionEventInvokeConfigsCommand,
+  ListFunctionsCommand,
+  PutFunctionEventInvokeConfigCommand,
   DeleteAliasCommand,
   DeleteFunctionCommand,
   GetAliasCommand,
@@ -23,6 +27,7 @@ import {
   failure,
   invokeJson,
   makeZip,
+  ROLE,
   versionedCode,
   type LambdaTransport,
   withLambdaServer,
@@ -270,6 +275,52 @@ for (const transport of ['h2', 'h1'] as LambdaTransport[]) {
       assert.deepEqual((await c.send(new ListAliasesCommand({ FunctionName: 'ver' }))).Aliases, []);
       assert.equal((await c.send(new PublishVersionCommand({ FunctionName: 'ver' }))).Version, '1');
       assert.equal((await invokeJson(c, 'ver', '1')).body.code, 'three');
+    });
+
+    it('Publish on CreateFunction and UpdateFunctionCode; ListFunctions with FunctionVersion ALL', async () => {
+      const created = await c.send(
+        new CreateFunctionCommand({
+          FunctionName: 'pub',
+          Runtime: 'nodejs20.x',
+          Handler: 'index.handler',
+          Role: ROLE,
+          Code: { ZipFile: await makeZip({ 'index.mjs': versionedCode('p1') }) },
+          Publish: true,
+        }),
+      );
+      assert.equal(created.Version, '1');
+      assert.equal(created.FunctionArn, `${ARN}:pub:1`);
+      assert.equal(created.State, 'Active');
+      const updated = await c.send(
+        new UpdateFunctionCodeCommand({
+          FunctionName: 'pub',
+          ZipFile: await makeZip({ 'index.mjs': versionedCode('p2') }),
+          Publish: true,
+        }),
+      );
+      assert.equal(updated.Version, '2');
+      assert.equal((await invokeJson(c, 'pub', '2')).body.code, 'p2');
+      const all = await c.send(new ListFunctionsCommand({ FunctionVersion: 'ALL' }));
+      assert.deepEqual(
+        all.Functions?.filter((f) => f.FunctionName === 'pub').map((f) => f.FunctionArn),
+        [`${ARN}:pub`, `${ARN}:pub:1`, `${ARN}:pub:2`],
+      );
+      const plain = await c.send(new ListFunctionsCommand({}));
+      assert.deepEqual(
+        plain.Functions?.filter((f) => f.FunctionName === 'pub').map((f) => f.Version),
+        ['$LATEST'],
+      );
+      // A deleted version's event invoke config goes with it.
+      await c.send(
+        new PutFunctionEventInvokeConfigCommand({
+          FunctionName: 'pub',
+          Qualifier: '1',
+          MaximumRetryAttempts: 0,
+        }),
+      );
+      await c.send(new DeleteFunctionCommand({ FunctionName: 'pub', Qualifier: '1' }));
+      const configs = await c.send(new ListFunctionEventInvokeConfigsCommand({ FunctionName: 'pub' }));
+      assert.deepEqual(configs.FunctionEventInvokeConfigs, []);
     });
   });
 }

@@ -14,7 +14,7 @@ import {
   zipOf,
 } from './function-fields.js';
 
-/** CreateFunction (POST /2015-03-31/functions): 201 with the FunctionConfiguration. `Publish` is accepted and ignored ($LATEST only). */
+/** CreateFunction (POST /2015-03-31/functions): 201 with the FunctionConfiguration. With `Publish`, version 1 is published at once and answered. */
 export const createFunction = operation({
   input: structure({
     FunctionName: required(string({ min: 1, max: 140 })),
@@ -58,6 +58,14 @@ export const createFunction = operation({
       },
       bytes,
     );
+    if (input.Publish === true) {
+      // Publish: version 1 of what was just created, whose configuration is the answer.
+      const v = await c.functions.publish(record.name, {}, true);
+      return {
+        status: 201,
+        json: functionConfiguration(v, c.functions.arn(v.name, v.version), c.app.options.region),
+      };
+    }
     return {
       status: 201,
       json: functionConfiguration(record, c.functions.arn(record.name), c.app.options.region),

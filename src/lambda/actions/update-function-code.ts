@@ -7,7 +7,7 @@ import { ARCHITECTURES, CODE, UNQUALIFIED_FUNCTION_NAME_PATH, zipOf } from './fu
 /**
  * UpdateFunctionCode (PUT /2015-03-31/functions/{FunctionName}/code): new zip for $LATEST. New invocations
  * run the new code at once; running ones finish on the old. DryRun validates without changing anything;
- * Publish is accepted and ignored.
+ * Publish publishes the new code as the next version, whose configuration is the answer.
  */
 export const updateFunctionCode = operation({
   input: structure({
@@ -25,6 +25,13 @@ export const updateFunctionCode = operation({
       return { status: 200, json: functionConfiguration(r, c.functions.arn(r.name), c.app.options.region) };
     const { record, oldCodeId } = await c.functions.updateCode(r.name, bytes, input.RevisionId);
     c.codeReplaced(record.name, oldCodeId);
+    if (input.Publish === true) {
+      const v = await c.functions.publish(record.name, {}, true);
+      return {
+        status: 200,
+        json: functionConfiguration(v, c.functions.arn(v.name, v.version), c.app.options.region),
+      };
+    }
     return {
       status: 200,
       json: functionConfiguration(record, c.functions.arn(record.name), c.app.options.region),
