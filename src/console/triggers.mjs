@@ -1,11 +1,11 @@
 // Triggers, as the Lambda console has them: a function's Kinesis event source mappings, "Add trigger" with every
 // mapping setting, enable/disable/delete, and one trigger's state, per-shard progress and IteratorAge chart.
 import { useState } from 'preact/hooks';
-import { enc, kinesis, listMappings, listStreams, metricSeries, rest, sqs } from './api.mjs';
+import { enc, listMappings, metricSeries, rest } from './api.mjs';
+import { TriggerForm, fieldsOf, settingsOf } from './trigger-form.mjs';
 import {
   Chart,
   ErrorBox,
-  Field,
   Loading,
   Seq,
   StatusBadge,
@@ -79,212 +79,32 @@ export function TriggerList({ functionName }) {
   </table>`;
 }
 
-const num = (v) => (v === '' || v === undefined ? undefined : Number(v));
-
 export function AddTrigger({ functionName }) {
   const [open, setOpen] = useState(false);
-  const streams = useLoad(() => (open ? listStreams() : Promise.resolve([])), [open]);
-  const [f, setF] = useState({
-    stream: '',
-    consumer: '',
-    batchSize: '100',
-    window: '0',
-    position: 'LATEST',
-    timestamp: '',
-    destination: '',
-    retries: '-1',
-    maxAge: '-1',
-    bisect: false,
-    parallel: '1',
-    reportFailures: false,
-    tumbling: '0',
-    filters: '',
-    enabled: true,
-  });
-  const set = (k) => (e) =>
-    setF({ ...f, [k]: e.target.type === 'checkbox' ? e.target.checked : e.target.value });
-  const streamArn = (streams.data ?? []).find((s) => s.StreamName === f.stream)?.StreamARN;
-  const consumers = useLoad(
-    () =>
-      streamArn
-        ? kinesis('ListStreamConsumers', { StreamARN: streamArn }).then((r) => r.Consumers ?? [])
-        : Promise.resolve([]),
-    [streamArn],
-  );
-  // Suggestions for the on-failure destination: the queues' ARNs (an SNS topic's ARN can be typed).
-  const queues = useLoad(async () => {
-    if (!open) return [];
-    const urls = (await sqs('ListQueues', {})).QueueUrls ?? [];
-    const attrs = await Promise.all(
-      urls.map((QueueUrl) => sqs('GetQueueAttributes', { QueueUrl, AttributeNames: ['QueueArn'] })),
-    );
-    return attrs.map((a) => a.Attributes?.QueueArn).filter(Boolean);
-  }, [open]);
-  const [add, busy, error, added] = useAction(async () => {
+  const [added, setAdded] = useState(undefined);
+  const submit = async (f, streamArn) => {
     const body = {
       FunctionName: functionName,
       EventSourceArn: f.consumer || streamArn,
-      BatchSize: num(f.batchSize),
-      MaximumBatchingWindowInSeconds: num(f.window),
       StartingPosition: f.position,
-      MaximumRetryAttempts: num(f.retries),
-      MaximumRecordAgeInSeconds: num(f.maxAge),
-      BisectBatchOnFunctionError: f.bisect,
-      ParallelizationFactor: num(f.parallel),
-      TumblingWindowInSeconds: num(f.tumbling),
-      FunctionResponseTypes: f.reportFailures ? ['ReportBatchItemFailures'] : [],
-      Enabled: f.enabled,
+      ...settingsOf(f, false),
     };
     if (f.position === 'AT_TIMESTAMP') body.StartingPositionTimestamp = Date.parse(f.timestamp) / 1000;
-    if (f.destination.trim()) body.DestinationConfig = { OnFailure: { Destination: f.destination.trim() } };
-    const patterns = f.filters
-      .split('\n')
-      .map((l) => l.trim())
-      .filter(Boolean);
-    if (patterns.length > 0) body.FilterCriteria = { Filters: patterns.map((Pattern) => ({ Pattern })) };
-    const m = await rest('POST', `${PATH}/`, body);
+    setAdded(await rest('POST', `${PATH}/`, body));
     setOpen(false);
-    return m;
-  });
+  };
   if (!open) {
     return html`<p>
       <button type="button" onClick=${() => setOpen(true)}>Add trigger</button>
       ${added ? html` <span role="status" class="ok">Trigger ${added.UUID} added (${added.State}).</span>` : null}
     </p>`;
   }
-  return html`<form class="card" aria-label="Add trigger" onSubmit=${(e) => (e.preventDefault(), add())}>
-    <h2>Add trigger</h2>
-    <div class="grid">
-      <${Field} label="Source"
-        ><select name="source" disabled>
-          <option>Kinesis</option>
-        </select><//
-      >
-      <${Field} label="Kinesis stream">
-        <select name="stream" required value=${f.stream} onChange=${set('stream')}>
-          <option value="">Choose a stream</option>
-          ${(streams.data ?? []).map((s) => html`<option value=${s.StreamName}>${s.StreamName}</option>`)}
-        </select>
-      <//>
-      <${Field} label="Consumer (optional)" hint="Enhanced fan-out: read through a registered consumer">
-        <select name="consumer" value=${f.consumer} onChange=${set('consumer')}>
-          <option value="">No consumer (shared throughput)</option>
-          ${(consumers.data ?? []).map((c) => html`<option value=${c.ConsumerARN}>${c.ConsumerName}</option>`)}
-        </select>
-      <//>
-      <${Field} label="Batch size" hint="1–10000"
-        ><input
-          name="batch-size"
-          type="number"
-          min="1"
-          max="10000"
-          value=${f.batchSize}
-          onInput=${set('batchSize')}
-      /><//>
-      <${Field} label="Batch window (s)" hint="0–300"
-        ><input
-          name="batch-window"
-          type="number"
-          min="0"
-          max="300"
-          value=${f.window}
-          onInput=${set('window')}
-      /><//>
-      <${Field} label="Starting position">
-        <select name="starting-position" value=${f.position} onChange=${set('position')}>
-          <option>LATEST</option>
-          <option>TRIM_HORIZON</option>
-          <option>AT_TIMESTAMP</option>
-        </select>
-      <//>
-      ${
-        f.position === 'AT_TIMESTAMP'
-          ? html`<${Field} label="Timestamp"
-              ><input
-                name="timestamp"
-                type="datetime-local"
-                step="1"
-                required
-                value=${f.timestamp}
-                onInput=${set('timestamp')}
-            /><//>`
-          : null
-      }
-      <${Field} label="On-failure destination" hint="SQS queue or SNS topic ARN"
-        ><input
-          name="destination"
-          list="destinations"
-          size="40"
-          value=${f.destination}
-          onInput=${set('destination')}
-        />
-        <datalist id="destinations">
-          ${(queues.data ?? []).map((arn) => html`<option value=${arn} />`)}
-        </datalist><//
-      >
-      <${Field} label="Retry attempts" hint="-1 (infinite) or 0–10000"
-        ><input
-          name="retry-attempts"
-          type="number"
-          min="-1"
-          max="10000"
-          value=${f.retries}
-          onInput=${set('retries')}
-      /><//>
-      <${Field} label="Maximum age of record (s)" hint="-1 (infinite) or 60–604800"
-        ><input
-          name="maximum-record-age"
-          type="number"
-          min="-1"
-          max="604800"
-          value=${f.maxAge}
-          onInput=${set('maxAge')}
-      /><//>
-      <${Field} label="Concurrent batches per shard" hint="1–10"
-        ><input
-          name="parallelization-factor"
-          type="number"
-          min="1"
-          max="10"
-          value=${f.parallel}
-          onInput=${set('parallel')}
-      /><//>
-      <${Field} label="Tumbling window (s)" hint="0–900"
-        ><input
-          name="tumbling-window"
-          type="number"
-          min="0"
-          max="900"
-          value=${f.tumbling}
-          onInput=${set('tumbling')}
-      /><//>
-    </div>
-    <label class="check"
-      ><input type="checkbox" name="split-batch" checked=${f.bisect} onChange=${set('bisect')} /> Split batch
-      on error</label
-    >
-    <label class="check"
-      ><input
-        type="checkbox"
-        name="report-failures"
-        checked=${f.reportFailures}
-        onChange=${set('reportFailures')}
-      />
-      Report batch item failures</label
-    >
-    <${Field} label="Filters" hint='One FilterCriteria pattern per line, e.g. {"data": {"type": ["order"]}}'>
-      <textarea name="filters" class="code" rows="2" onInput=${set('filters')}>${f.filters}</textarea>
-    <//>
-    <label class="check"
-      ><input type="checkbox" name="enabled" checked=${f.enabled} onChange=${set('enabled')} /> Enable
-      trigger</label
-    >
-    <p>
-      <button type="submit" disabled=${busy || !streamArn}>Add</button>
-      <button type="button" onClick=${() => setOpen(false)}>Cancel</button>
-    </p>
-    <${ErrorBox} error=${error ?? streams.error ?? queues.error} />
-  </form>`;
+  return html`<${TriggerForm}
+    label="Add trigger"
+    action="Add"
+    submit=${submit}
+    cancel=${() => setOpen(false)}
+  />`;
 }
 
 async function loadTrigger(uuid) {
@@ -307,6 +127,7 @@ async function loadTrigger(uuid) {
 
 export function TriggerPage({ uuid }) {
   const { data, error, reload } = useLoad(() => loadTrigger(uuid), [uuid], mappingEvent(uuid));
+  const [editing, setEditing] = useState(false);
   if (!data)
     return html`<h1 tabindex="-1">Trigger</h1>
       <${ErrorBox} error=${error} />${error ? null : html`<${Loading} what="the trigger" />`}`;
@@ -348,6 +169,22 @@ export function TriggerPage({ uuid }) {
         ${(m.FilterCriteria?.Filters ?? []).map((x) => html`<code>${x.Pattern}</code> `)}${m.FilterCriteria?.Filters?.length ? '' : '—'}
       </dd>
     </dl>
+    ${
+      editing
+        ? html`<${TriggerForm}
+            label="Edit trigger"
+            action="Save"
+            edit
+            initial=${fieldsOf(m)}
+            submit=${async (f) => {
+              await rest('PUT', `${PATH}/${enc(uuid)}`, settingsOf(f, true));
+              setEditing(false);
+              reload();
+            }}
+            cancel=${() => setEditing(false)}
+          />`
+        : html`<p><button type="button" onClick=${() => setEditing(true)}>Edit</button></p>`
+    }
     <h2>Shards</h2>
     ${
       shards.length === 0

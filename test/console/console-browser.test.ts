@@ -136,6 +136,20 @@ describe('web console (chromium)', () => {
     assert.deepEqual(behind, ['0', '0']);
     await shot('trigger');
 
+    // Edit from the trigger page: a new batch size and a filter (the source stays as it was created).
+    await page.getByRole('button', { name: 'Edit' }).click();
+    const edit = page.getByRole('form', { name: 'Edit trigger' });
+    assert.equal(await edit.locator('select[name="stream"]').isDisabled(), true);
+    await edit.locator('input[name="batch-size"]').fill('25');
+    await edit.locator('textarea[name="filters"]').fill('{"data": {"type": ["order"]}}');
+    await edit.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('button', { name: 'Edit' }).waitFor();
+    const edited = hooks(app).mappings.find(uuid);
+    assert.equal(edited?.BatchSize, 25);
+    assert.deepEqual(edited?.FilterCriteria, { Filters: [{ Pattern: '{"data": {"type": ["order"]}}' }] });
+    await page.locator('dl.facts .badge', { hasText: 'Enabled' }).waitFor();
+    await page.locator('dl.facts code', { hasText: '"order"' }).waitFor();
+
     // Disable from the trigger page.
     await page.getByRole('button', { name: 'Disable' }).click();
     await page.locator('dl.facts .badge', { hasText: 'Disabled' }).waitFor();
