@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { Writable } from 'node:stream';
 import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { CreateEventSourceMappingCommand } from '@aws-sdk/client-lambda';
 import { tempDir } from '../harness/helpers.js';
@@ -11,6 +12,7 @@ import {
   withMappingServer,
   type MappingTestServer,
 } from '../mappings/mapping-fixtures.js';
+import { put } from '../../src/cli/put.js';
 import { startTributary, tributary } from './cli-helpers.js';
 
 interface TailLine {
@@ -100,6 +102,34 @@ describe('tributary put / tail / invoke / logs / replay', () => {
     const bad = await tributary(['tail', 'cli-put', '--filter', '{"data": 1}', ...E()]);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /--filter: Invalid filter pattern definition/);
+  });
+
+  it('put --count draws its progress bar on a terminal (and colours nothing elsewhere)', async () => {
+    await createStream(s.k, s.app, 'cli-bar');
+    const sink = (tty: boolean): Writable & { isTTY: boolean; text: string } => {
+      const w = Object.assign(
+        new Writable({
+          write(chunk: Buffer, _enc, cb) {
+            w.text += chunk.toString();
+            cb();
+          },
+        }),
+        { isTTY: tty, text: '' },
+      );
+      return w;
+    };
+    const out = sink(false);
+    const err = sink(true);
+    const code = await put(
+      'cli-bar',
+      'x',
+      { key: 'k{i}', count: '1000', endpoint: s.app.endpoint },
+      out,
+      err,
+    );
+    assert.equal(code, 0);
+    assert.match(err.text, /^\r\[ {30}\] 0\/1000\r\[#{15} {15}\] 500\/1000\r\[#{30}\] 1000\/1000\n$/);
+    assert.match(out.text, /^put 1000 records to cli-bar in \d+ ms \(shardId-000000000000: 1000\)\n$/);
   });
 
   it('tail follows new records from a timestamp until interrupted', async () => {

@@ -3,12 +3,12 @@ import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { ListStreamsCommand, PutRecordsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
+import { KinesisClient, ListStreamsCommand, PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { GetEventSourceMappingCommand, InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { App } from '../../src/app/app.js';
 import { credentials, kinesisClient, region, startTestServer, tempDir } from '../harness/helpers.js';
-import { spawnServer, stopServer } from '../harness/server-process.js';
+import { runRefusedServer, spawnServer, stopServer } from '../harness/server-process.js';
 import { lambdaClient } from '../mappings/mapping-fixtures.js';
 import { startTributary, tributary } from './cli-helpers.js';
 
@@ -264,19 +264,48 @@ Outputs:
 });
 
 describe('tributary up --template', () => {
-  it('starts the server with the template deployed', async () => {
-    const server = await spawnServer(['--in-memory', '--template', join(EXAMPLE, 'template.yaml')]);
+  it('starts the server with the template deployed; after a kill -9 and a restart on the same data dir the stack is the same', async () => {
+    const dataDir = tempDir('tributary-sam-data-');
+    const template = join(EXAMPLE, 'template.yaml');
+    const server = await spawnServer(['--data-dir', dataDir, '--template', template]);
+    let stackBefore: unknown;
     try {
-      const k = new (await import('@aws-sdk/client-kinesis')).KinesisClient({
-        endpoint: server.endpoint,
-        region,
-        credentials,
-      });
+      const k = new KinesisClient({ endpoint: server.endpoint, region, credentials });
       const streams = await k.send(new ListStreamsCommand({}));
       k.destroy();
       assert.deepEqual(streams.StreamNames, ['kinesis-sam-stream']);
+      stackBefore = (
+        (await (await fetch(`${server.endpoint}/_tributary/stacks/kinesis-sam`)).json()) as {
+          Stack: { Resources: unknown };
+        }
+      ).Stack.Resources;
     } finally {
-      await stopServer(server);
+      await server.kill9();
     }
+    // The state is the server's: it survived with the resources, so nothing is created again.
+    const again = await spawnServer(['--data-dir', dataDir]);
+    try {
+      const r = await tributary(['deploy', template, '--endpoint', again.endpoint]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /^Stack kinesis-sam: no changes$/m);
+      const after = (await (await fetch(`${again.endpoint}/_tributary/stacks/kinesis-sam`)).json()) as {
+        Stack: { Resources: unknown };
+      };
+      assert.deepEqual(after.Stack.Resources, stackBefore);
+    } finally {
+      await stopServer(again);
+    }
+  });
+
+  it('a template that cannot be deployed stops the server with the error and exit code 1', async () => {
+    const file = join(tempDir('tributary-sam-up-'), 'template.yaml');
+    writeFileSync(file, 'Resources:\n  Bucket:\n    Type: AWS::S3::Bucket\n');
+    const r = await runRefusedServer(['--in-memory', '--template', file]);
+    assert.equal(r.code, 1);
+    assert.equal(r.stdout, '');
+    assert.match(
+      r.stderr,
+      /the template was not deployed: .*a problem Tributary cannot deploy:\n {2}line 3: Resources\.Bucket\.Type: the resource type AWS::S3::Bucket is not supported/,
+    );
   });
 });
