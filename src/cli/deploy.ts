@@ -97,8 +97,13 @@ async function watchCode(
           print(r, flags, out);
           rewatch(r);
         } catch (err) {
-          // The next change tries again; the error is the user's to fix (a syntax error in the template...).
-          process.stderr.write(`${(err as Error).message}\n`);
+          // The next change tries again: a template or an AWS error is the user's to fix (one line); anything
+          // else is a bug in Tributary, shown with its stack.
+          const e = err as Error & { $metadata?: unknown };
+          const mine = err instanceof CliError || e.$metadata !== undefined;
+          process.stderr.write(
+            `${mine ? `${e.name === 'CliError' ? '' : `${e.name}: `}${e.message}` : e.stack}\n`,
+          );
         }
       });
     }, 100);
