@@ -207,7 +207,7 @@ export const UP_FLAGS: readonly UpFlag[] = [
   field(
     'logs.maxStoredBytes',
     'integer',
-    'most bytes of log events kept over all log groups (oldest go first)',
+    'most bytes of log events kept over all log groups of a region (oldest go first)',
   ),
   field('logs.retentionSweepMs', 'number', "how often events past their log group's retention are removed"),
   field('fanOut.heartbeatMs', 'number', 'longest gap between two SubscribeToShard events'),

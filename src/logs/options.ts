@@ -3,7 +3,7 @@ import { ConfigError } from '../server/config-error.js';
 /** Options of the CloudWatch Logs component (`StartOptions.logs`). */
 export interface LogsOptions {
   /**
-   * Most bytes of log events kept over all log groups (each event counts its UTF-8 message plus 26 bytes, as
+   * Most bytes of log events kept over all log groups of a region (each region has its own; each event counts its UTF-8 message plus 26 bytes, as
    * AWS sizes them); past it the oldest events go first, whatever their groups' retention, so a chatty
    * function cannot fill the disk. @default 268435456 (256 MiB)
    */
