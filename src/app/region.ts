@@ -1,3 +1,4 @@
+import type { ExecutionRoles } from '../iam/execution-roles.js';
 import type { Registry } from 'prom-client';
 import type { AppContext, Component } from '../server/context.js';
 import type { Service } from '../server/http-types.js';
@@ -42,11 +43,18 @@ export function buildRegion(
   opts: StartOptions,
   metrics: Registry,
   destinations: (own: Sns) => DestinationSender,
+  roles: ExecutionRoles,
 ): RegionComponents {
   // Construction order is dependency order: each component gets the ones it calls, already built.
   const kinesis = createKinesis(ctx, { fanOut: opts.fanOut, clock: opts.testHooks?.kinesisClock });
   const sqs = createSqs(ctx);
-  const lambda = createLambda(ctx, opts.lambda ?? {}, metrics, { aliasRandom: opts.testHooks?.aliasRandom });
+  const lambda = createLambda(
+    ctx,
+    opts.lambda ?? {},
+    metrics,
+    { aliasRandom: opts.testHooks?.aliasRandom },
+    roles,
+  );
   const logs = createLogs(ctx, lambda.events, opts.logs);
   const sns = createSns(ctx, { sqs, invoker: lambda });
   // Async invocations' and mappings' destinations are queues and topics (of any region), which SNS routes (Lambda
@@ -58,6 +66,7 @@ export function buildRegion(
     kinesis: kinesis.context,
     invoker: lambda,
     destinations: sender,
+    roles,
     options: opts.mappings,
     recordAgeScale: opts.testHooks?.recordAgeScale,
     clock: opts.testHooks?.mappingsClock,

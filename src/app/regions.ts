@@ -1,3 +1,4 @@
+import type { ExecutionRoles } from '../iam/execution-roles.js';
 import { join } from 'node:path';
 import { Registry } from 'prom-client';
 import type { AppContext } from '../server/context.js';
@@ -35,6 +36,7 @@ export class Regions {
   readonly #base: AppContext;
   readonly #opts: StartOptions;
   readonly #metrics: Registry;
+  readonly #roles: ExecutionRoles;
   readonly #byName = new Map<string, RegionComponents>();
   readonly #creating = new Map<string, Promise<RegionComponents>>();
   readonly #scope: RequestScope;
@@ -42,7 +44,8 @@ export class Regions {
   readonly default: RegionComponents;
   #started = false;
 
-  constructor(base: AppContext, opts: StartOptions, metrics: Registry) {
+  constructor(base: AppContext, opts: StartOptions, metrics: Registry, roles: ExecutionRoles) {
+    this.#roles = roles;
     this.#base = base;
     this.#opts = opts;
     this.#metrics = metrics;
@@ -113,7 +116,7 @@ export class Regions {
     };
     // The default region's metrics are the ones `/metrics` shows; another region's are kept in its CloudWatch.
     const metrics = region === base.options.region ? this.#metrics : new Registry();
-    const r = buildRegion(ctx, this.#opts, metrics, (own) => this.#destinations(own));
+    const r = buildRegion(ctx, this.#opts, metrics, (own) => this.#destinations(own), this.#roles);
     this.#byName.set(region, r);
     return r;
   }

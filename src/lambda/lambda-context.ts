@@ -1,3 +1,4 @@
+import type { ExecutionRoles } from '../iam/execution-roles.js';
 import type { AppContext } from '../server/context.js';
 import type { RestReply } from '../server/protocols/rest-json.js';
 import type { WorkerFleet } from '../runtime/worker-fleet.js';
@@ -33,6 +34,8 @@ export interface LambdaContext {
   taggables: Taggable[];
   /** Where alias routing draws from: a number in [0, 1) (Math.random; tests inject a seeded one). */
   random: () => number;
+  /** What execution roles allow (IAM). */
+  roles: ExecutionRoles;
   /** Path of a function's uploaded zip. */
   codePath(functionName: string, codeId: string): string;
 }

@@ -1,3 +1,4 @@
+import { OPEN_ROLES, type ExecutionRoles } from '../iam/execution-roles.js';
 import { EventEmitter } from 'node:events';
 import { rm } from 'node:fs/promises';
 import type { Registry } from 'prom-client';
@@ -72,6 +73,8 @@ export function createLambda(
   opts: LambdaOptions,
   metrics: Registry,
   hooks: LambdaTestHooks = {},
+  /** What execution roles allow (IAM): CreateFunction and UpdateFunctionConfiguration check the role. */
+  roles: ExecutionRoles = OPEN_ROLES,
 ): Lambda {
   const random = hooks.aliasRandom ?? Math.random;
   const options = compileLambdaOptions(opts, app.options.logLevel);
@@ -220,6 +223,7 @@ export function createLambda(
     },
     codePath: (functionName, codeId) => code.zipPath(functionName, codeId),
     random,
+    roles,
     eventInvokeConfigs,
     destinations: () => destinations,
     taggables,

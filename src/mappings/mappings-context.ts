@@ -1,3 +1,4 @@
+import type { ExecutionRoles } from '../iam/execution-roles.js';
 import type { EventEmitter } from 'node:events';
 import type { StreamRegistry } from '../kinesis/stream-registry.js';
 import type { FunctionInvoker } from '../lambda/invoker.js';
@@ -13,6 +14,8 @@ export interface MappingsContext {
   streams: StreamRegistry;
   invoker: FunctionInvoker;
   destinations: DestinationSender | undefined;
+  /** What function execution roles allow (IAM). */
+  roles: ExecutionRoles;
   events: EventEmitter<MappingEvents>;
   all(): MappingMeta[];
   /** Throws ResourceNotFoundException for an unknown UUID. */

@@ -1,3 +1,5 @@
+import { OPEN_ROLES, type ExecutionRoles } from '../iam/execution-roles.js';
+import { roleProblem } from './role-permissions.js';
 import { EventEmitter } from 'node:events';
 import type { StreamRegistry } from '../kinesis/stream-registry.js';
 import type { KinesisContext } from '../kinesis/kinesis-context.js';
@@ -37,6 +39,8 @@ export interface MappingsDeps {
   /** Where on-failure destinations are delivered; without it a mapping cannot name one. */
   destinations?: DestinationSender;
   options?: MappingsOptions;
+  /** What function execution roles allow (IAM). @default every role may do everything */
+  roles?: ExecutionRoles;
   /** Test-only: the engine's clock (a virtual one). @default the system clock */
   clock?: Clock;
   /** Test-only: MaximumRecordAgeInSeconds is applied as if it were this many times smaller (>= 1). @default 1 */
@@ -98,6 +102,7 @@ export class Mappings extends EventEmitter<MappingEvents> implements Component {
       streams: deps.streams,
       invoker: deps.invoker,
       destinations: deps.destinations,
+      roles: deps.roles ?? OPEN_ROLES,
       events: this,
       all: () => [...this.#mappings.values()],
       get: (uuid) => this.get(uuid),
@@ -129,6 +134,7 @@ export class Mappings extends EventEmitter<MappingEvents> implements Component {
       for (const r of this.#runners.values()) r.tick();
     });
     this.#detach.push(stopTicks);
+    this.#detach.push(this.#api.roles.onChange(() => this.#rolesChanged()));
     for (const m of this.#mappings.values()) {
       if (m.State === 'Enabled') await this.#serially(m.UUID, () => this.#startRunner(m));
       else if (m.State !== 'Disabled') await this.#transition(m, m.State);
@@ -150,6 +156,25 @@ export class Mappings extends EventEmitter<MappingEvents> implements Component {
         if (r) this.#setResult(m.UUID, LAST_PROCESSING_RESULT.none);
         this.#restartRunner(m);
       } else r?.onStreamChange();
+    }
+  }
+
+  /**
+   * IAM changed: an enabled mapping whose role lost a permission it needs stops (LastProcessingResult and
+   * StateTransitionReason say which), one waiting for a permission it now has starts again from its checkpoint.
+   */
+  #rolesChanged(): void {
+    for (const m of this.#mappings.values()) {
+      if (m.State !== 'Enabled') continue;
+      const fn = this.#deps.invoker.lookup(m.FunctionArn);
+      const blocked = fn !== undefined && roleProblem(this.#api.roles, fn.role, m) !== undefined;
+      const running = this.#runners.has(m.UUID);
+      if (blocked === running)
+        void this.#serially(m.UUID, async () => {
+          await this.#stopRunner(m.UUID);
+          if (!this.#closed && m.State === 'Enabled' && this.#mappings.get(m.UUID) === m)
+            await this.#startRunner(m);
+        }).catch((err: unknown) => this.#bug(err, { uuid: m.UUID, what: 'mapping restart failed' }));
     }
   }
 
@@ -314,6 +339,14 @@ export class Mappings extends EventEmitter<MappingEvents> implements Component {
       return;
     }
     const fn = this.#deps.invoker.lookup(m.FunctionArn);
+    // A role that lost what the mapping needs stops it, checkpoint kept, until IAM grants it again (#rolesChanged).
+    const problem = fn ? roleProblem(this.#api.roles, fn.role, m) : undefined;
+    if (problem) {
+      this.#setResult(m.UUID, problem.result, problem.result);
+      return;
+    }
+    if (m.StateTransitionReason.startsWith('PROBLEM: '))
+      this.#setResult(m.UUID, LAST_PROCESSING_RESULT.none, 'User action');
     const filter = m.FilterCriteria ? compileFilterCriteria(m.FilterCriteria) : undefined;
     const compiled = compileMapping(
       m,
@@ -363,10 +396,15 @@ export class Mappings extends EventEmitter<MappingEvents> implements Component {
     await r.stop();
   }
 
-  #setResult(uuid: string, result: string): void {
+  #setResult(uuid: string, result: string, reason?: string): void {
     const m = this.#mappings.get(uuid);
-    if (!m || m.LastProcessingResult === result) return;
+    if (
+      !m ||
+      (m.LastProcessingResult === result && (reason === undefined || m.StateTransitionReason === reason))
+    )
+      return;
     m.LastProcessingResult = result;
+    if (reason !== undefined) m.StateTransitionReason = reason;
     this.#ctx.store
       .putDoc(NS, uuid, m)
       .catch((err: unknown) => this.#bug(err, { uuid, what: 'saving LastProcessingResult failed' }));

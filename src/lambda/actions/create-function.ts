@@ -31,6 +31,7 @@ export const createFunction = operation({
   async run(c: LambdaContext, input) {
     const name = nameForCreate(c, input.FunctionName);
     if (input.PackageType === 'Image') zipOf(input.Code); // reports that images are unsupported
+    c.roles.checkAssumable(input.Role);
     const rt = supportedRuntime(input.Runtime);
     const handler = input.Handler;
     requireRuntimeAndHandler({ runtime: rt, handler });

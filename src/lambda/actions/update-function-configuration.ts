@@ -29,7 +29,10 @@ export const updateFunctionConfiguration = operation({
     const patch: ConfigurationPatch = {};
     const rt = supportedRuntime(input.Runtime);
     if (rt !== undefined) patch.runtime = rt;
-    if (input.Role !== undefined) patch.role = input.Role;
+    if (input.Role !== undefined) {
+      c.roles.checkAssumable(input.Role);
+      patch.role = input.Role;
+    }
     if (input.Handler !== undefined) patch.handler = input.Handler;
     if (input.Description !== undefined) patch.description = input.Description;
     if (input.Timeout !== undefined) patch.timeout = input.Timeout;

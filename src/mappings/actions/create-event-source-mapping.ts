@@ -10,6 +10,7 @@ import type { MappingsContext } from '../mappings-context.js';
 import { LAST_PROCESSING_RESULT, mappingShape, type MappingMeta, type StartingPosition } from '../model.js';
 import { InvalidParameterValue, MAPPING_FIELDS, mappingFields, STARTING_POSITION } from './mapping-fields.js';
 import { resolveEventSource } from './resolve-event-source.js';
+import { roleProblem } from '../role-permissions.js';
 
 const INPUT = structure({
   EventSourceArn: string({ min: 12, max: 1024 }),
@@ -54,6 +55,12 @@ async function create(c: MappingsContext, input: Infer<typeof INPUT>): Promise<R
     if (start.timestamp * 1000 > nowMs)
       throw InvalidParameterValue('StartingPositionTimestamp cannot be in the future.');
   }
+
+  const problem = roleProblem(c.roles, fn.role, {
+    EventSourceArn: eventSourceArn,
+    DestinationConfig: fields.DestinationConfig ?? {},
+  });
+  if (problem) throw InvalidParameterValue(problem.message);
 
   const existing = c
     .all()

@@ -1,3 +1,5 @@
+import { roleProblem } from '../role-permissions.js';
+import { InvalidParameterValue } from './mapping-fields.js';
 import { AwsError } from '../../server/errors.js';
 import { operation } from '../../server/operations.js';
 import type { RestReply } from '../../server/protocols/rest-json.js';
@@ -30,6 +32,16 @@ async function update(c: MappingsContext, input: Infer<typeof INPUT>): Promise<R
       ),
       400,
     );
+  }
+  // The role of the function the mapping will invoke must read the stream and write to the destination it will
+  // have: checked before anything changes, so a refused update leaves the mapping as it was.
+  const target = c.invoker.lookup(f.FunctionName ?? m.FunctionArn);
+  if (target) {
+    const problem = roleProblem(c.roles, target.role, {
+      EventSourceArn: m.EventSourceArn,
+      DestinationConfig: f.DestinationConfig ?? m.DestinationConfig,
+    });
+    if (problem) throw InvalidParameterValue(problem.message);
   }
   if (f.FunctionName !== undefined) {
     const fn = c.invoker.lookup(f.FunctionName);
