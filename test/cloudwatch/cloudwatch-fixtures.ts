@@ -1,5 +1,4 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { execFile } from 'node:child_process';
 import type { EventEmitter } from 'node:events';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -7,7 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import type { App } from '../../src/app/app.js';
-import { cliEnv, credentials, eventMatching, region, tempDir, type Transport } from '../harness/helpers.js';
+import { cliEnv, clientConfig, eventMatching, tempDir, type Transport } from '../harness/helpers.js';
 import { hooks } from '../harness/hooks.js';
 
 const exec = promisify(execFile);
@@ -30,12 +29,7 @@ export class TestClock {
 }
 
 export function cloudWatchClient(app: App, transport: Transport = 'h2'): CloudWatchClient {
-  return new CloudWatchClient({
-    endpoint: app.endpoint,
-    region,
-    credentials,
-    ...(transport === 'h1' ? { requestHandler: new NodeHttpHandler() } : {}),
-  });
+  return new CloudWatchClient(clientConfig(app, transport));
 }
 
 /** Which wire protocol the AWS CLI uses for CloudWatch: its own default, or one forced through its model. */

@@ -31,13 +31,21 @@ export function tempDir(prefix = 'tributary-test-'): string {
 export type Transport = 'h2' | 'h1';
 export const transports: Transport[] = ['h2', 'h1'];
 
-export function kinesisClient(app: App, transport: Transport = 'h2'): KinesisClient {
-  return new KinesisClient({
+/**
+ * What every SDK client of a test server is given: its endpoint, the test region and credentials, and for 'h1' an
+ * explicit HTTP/1.1 handler (any other transport keeps the SDK's default handler).
+ */
+export function clientConfig(app: App, transport = 'default') {
+  return {
     endpoint: app.endpoint,
     region,
     credentials,
     ...(transport === 'h1' ? { requestHandler: new NodeHttpHandler() } : {}),
-  });
+  };
+}
+
+export function kinesisClient(app: App, transport: Transport = 'h2'): KinesisClient {
+  return new KinesisClient(clientConfig(app, transport));
 }
 
 /** Polls `check` until it returns a truthy value (for state that has no event), failing after `timeoutMs`. */

@@ -17,14 +17,9 @@ for (const transport of transports) {
   describe(`a slow SubscribeToShard reader over ${transport}`, () => {
     let app: App;
     let k: KinesisClient;
-    withKinesisServer(
-      transport,
-      (a, client) => {
-        app = a;
-        k = client;
-      },
-      { fanOut: { maxEventBytes: 64 * 1024 } },
-    );
+    withKinesisServer(transport, (a, client) => ((app = a), (k = client)), {
+      fanOut: { maxEventBytes: 64 * 1024 },
+    });
 
     it('holds the producer back instead of buffering, then delivers everything in order', async () => {
       const { streamArn, shardIds } = await createStream(k, 'firehose');

@@ -40,10 +40,7 @@ for (const transport of transports) {
   describe(`stream consumer API over ${transport}`, () => {
     let app: App;
     let k: KinesisClient;
-    withKinesisServer(transport, (a, client) => {
-      app = a;
-      k = client;
-    });
+    withKinesisServer(transport, (a, client) => ((app = a), (k = client)));
 
     it('registers, describes (by ARN and by stream + name), lists and deregisters a consumer', async () => {
       const { streamArn } = await createStream(k, 'life');

@@ -10,14 +10,9 @@ import { hooks } from '../harness/hooks.js';
 describe('openSubscription (the mapping engine reads through a consumer)', () => {
   let app: App;
   let k: KinesisClient;
-  withKinesisServer(
-    'h2',
-    (a, client) => {
-      app = a;
-      k = client;
-    },
-    { fanOut: { heartbeatMs: 200, takeoverAfterMs: 300 } },
-  );
+  withKinesisServer('h2', (a, client) => ((app = a), (k = client)), {
+    fanOut: { heartbeatMs: 200, takeoverAfterMs: 300 },
+  });
 
   it('yields decoded records with continuation, MillisBehindLatest and positions, and stops on close()', async () => {
     const { streamArn, shardIds } = await createStream(k, 'internal');

@@ -30,14 +30,9 @@ for (const transport of transports) {
     let app: App;
     let k: KinesisClient;
     // Reconnects in these tests come right after the previous call; the takeover rule has its own test.
-    withKinesisServer(
-      transport,
-      (a, client) => {
-        app = a;
-        k = client;
-      },
-      { fanOut: { takeoverAfterMs: 0 } },
-    );
+    withKinesisServer(transport, (a, client) => ((app = a), (k = client)), {
+      fanOut: { takeoverAfterMs: 0 },
+    });
 
     it('pushes records put after subscribing, in order, with their sequence numbers as continuation', async () => {
       const { streamArn, shardIds } = await createStream(k, 'order');

@@ -34,20 +34,13 @@ for (const transport of transports) {
   describe(`SubscribeToShard timing rules over ${transport} (shortened timings)`, () => {
     let app: App;
     let k: KinesisClient;
-    withKinesisServer(
-      transport,
-      (a, client) => {
-        app = a;
-        k = client;
+    withKinesisServer(transport, (a, client) => ((app = a), (k = client)), {
+      fanOut: {
+        heartbeatMs: HEARTBEAT_MS,
+        takeoverAfterMs: TAKEOVER_MS,
+        subscriptionLifetimeMs: LIFETIME_MS,
       },
-      {
-        fanOut: {
-          heartbeatMs: HEARTBEAT_MS,
-          takeoverAfterMs: TAKEOVER_MS,
-          subscriptionLifetimeMs: LIFETIME_MS,
-        },
-      },
-    );
+    });
 
     it('sends heartbeat events without records while the shard is idle', async () => {
       const { streamArn, shardIds } = await createStream(k, 'idle');

@@ -55,10 +55,7 @@ for (const transport of transports) {
   describe(`Kinesis records over ${transport === 'h2' ? 'HTTP/2 (SDK default)' : 'HTTP/1.1 (NodeHttpHandler)'}`, () => {
     let app: App;
     let k: KinesisClient;
-    withKinesisServer(transport, (a, client) => {
-      app = a;
-      k = client;
-    });
+    withKinesisServer(transport, (a, client) => ((app = a), (k = client)));
 
     it('routes each record to the shard whose hash range holds MD5(partition key), or its ExplicitHashKey', async () => {
       const shards = await createStream(k, 'routing', 4);

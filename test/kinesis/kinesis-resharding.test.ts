@@ -68,10 +68,7 @@ for (const transport of transports) {
   describe(`resharding over ${transport === 'h2' ? 'HTTP/2 (SDK default)' : 'HTTP/1.1 (NodeHttpHandler)'}`, () => {
     let app: App;
     let k: KinesisClient;
-    withKinesisServer(transport, (a, client) => {
-      app = a;
-      k = client;
-    });
+    withKinesisServer(transport, (a, client) => ((app = a), (k = client)));
 
     it('SplitShard closes the parent at its last record; new records go to the children; the parent is read to its end, then the children', async () => {
       await createStream(k, 'split', 1);

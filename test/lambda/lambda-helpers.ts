@@ -5,12 +5,12 @@ import {
   LambdaClient,
   type CreateFunctionCommandInput,
 } from '@aws-sdk/client-lambda';
-import { NodeHttp2Handler, NodeHttpHandler } from '@smithy/node-http-handler';
+import { NodeHttp2Handler } from '@smithy/node-http-handler';
 import yazl from 'yazl';
 import { after, before } from 'node:test';
 import type { App, StartOptions } from '../../src/app/app.js';
 import type { Gate } from '../harness/gate.js';
-import { credentials, region, startTestServer } from '../harness/helpers.js';
+import { clientConfig, startTestServer } from '../harness/helpers.js';
 
 /**
  * Which HTTP handler a Lambda client uses: the SDK default (HTTP/1.1 for Lambda), an explicit NodeHttpHandler,
@@ -46,11 +46,8 @@ export function lambdaClient(
   maxAttempts = 1,
 ): LambdaClient {
   return new LambdaClient({
-    endpoint: app.endpoint,
-    region,
-    credentials,
+    ...clientConfig(app, transport),
     maxAttempts,
-    ...(transport === 'h1' ? { requestHandler: new NodeHttpHandler() } : {}),
     ...(transport === 'h2' ? { requestHandler: new NodeHttp2Handler() } : {}),
   });
 }

@@ -1,30 +1,19 @@
 import { strict as assert } from 'node:assert';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { App } from '../../src/app/app.js';
-import { credentials, region } from '../harness/helpers.js';
+import { clientConfig } from '../harness/helpers.js';
 
 /** The SDK's own request handler, or an explicit HTTP/1.1 NodeHttpHandler. */
 export type SdkHandler = 'default' | 'h1';
 export const sdkHandlers: SdkHandler[] = ['default', 'h1'];
 
 export function sqsClient(app: App, handler: SdkHandler = 'default'): SQSClient {
-  return new SQSClient({
-    endpoint: app.endpoint,
-    region,
-    credentials,
-    ...(handler === 'h1' ? { requestHandler: new NodeHttpHandler() } : {}),
-  });
+  return new SQSClient(clientConfig(app, handler));
 }
 
 export function snsClient(app: App, handler: SdkHandler = 'default'): SNSClient {
-  return new SNSClient({
-    endpoint: app.endpoint,
-    region,
-    credentials,
-    ...(handler === 'h1' ? { requestHandler: new NodeHttpHandler() } : {}),
-  });
+  return new SNSClient(clientConfig(app, handler));
 }
 
 /** Creates a queue: its URL and its ARN (what an on-failure destination or a subscription names). */
