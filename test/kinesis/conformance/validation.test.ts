@@ -1,7 +1,14 @@
 import { strict as assert } from 'node:assert';
 import { after, before, describe, it } from 'node:test';
+import {
+  GetShardIteratorCommand,
+  PutRecordsCommand,
+  type KinesisClient,
+  type ShardIteratorType,
+} from '@aws-sdk/client-kinesis';
 import type { App } from '../../../src/app/app.js';
-import { startTestServer } from '../../harness/helpers.js';
+import { kinesisClient, startTestServer, transports } from '../../harness/helpers.js';
+import { expectAwsError } from '../kinesis-fixtures.js';
 import { VirtualClock } from '../../harness/virtual-clock.js';
 import { call, encodings, expectError, expectViolations } from './conformance-helpers.js';
 
@@ -78,6 +85,34 @@ describe('conformance: validation texts and empty answers', () => {
         type: 'ValidationException',
         text: `10 validation errors detected: ${listed.join('; ')}`,
       });
+    });
+  }
+
+  for (const transport of transports) {
+    it(`gives the SDK the same texts (${transport})`, async () => {
+      const k: KinesisClient = kinesisClient(app, transport);
+      try {
+        const records = Array.from({ length: 12 }, () => ({ Data: Buffer.alloc(0), PartitionKey: '' }));
+        await expectAwsError(
+          k.send(new PutRecordsCommand({ StreamName: 'v', Records: records })),
+          'ValidationException',
+          /^10 validation errors detected: (Value '' at 'records\.\d+\.member\.partitionKey' [^;]+(; |$)){10}$/,
+        );
+        await expectAwsError(
+          k.send(
+            new GetShardIteratorCommand({
+              StreamName: 'v',
+              ShardId: 'shard-0',
+              ShardIteratorType: 'NEWEST' as ShardIteratorType,
+            }),
+          ),
+          'ValidationException',
+          "1 validation error detected: Value 'NEWEST' at 'shardIteratorType' failed to satisfy constraint: " +
+            'Member must satisfy enum value set: [AFTER_SEQUENCE_NUMBER, LATEST, AT_TIMESTAMP, AT_SEQUENCE_NUMBER, TRIM_HORIZON]',
+        );
+      } finally {
+        k.destroy();
+      }
     });
   }
 
