@@ -7,6 +7,7 @@ import type { FunctionSpec } from '../runtime/invocation.js';
 import type { RuntimeHosts } from '../runtime/runtime-hosts.js';
 import type { CodeStore } from './code-store.js';
 import { functionArn, parseFunctionName } from './function-names.js';
+import { FunctionSpecs } from './function-specs.js';
 import { functionNotFound, InvalidParameterValue, ResourceConflict, checkRevision } from './lambda-errors.js';
 import {
   FUNCTION_NS,
@@ -37,20 +38,21 @@ export interface RegistryEvents {
 
 const PENDING_REASON = 'The function is being created.';
 
+/** Documents kept per function and qualifier that go with the function or the version (event invoke configs). */
+type Dependent = Pick<PerFunctionDocs<unknown>, 'get' | 'delete' | 'deleteFunction'>;
+
 /**
  * All functions: records in memory, written through to the store; code in the CodeStore. Creation and
  * updates go Pending/InProgress and become Active/Successful after the server's transition delay.
  * Concurrent changes to one function are refused (ResourceConflictException), as AWS does.
  */
-/** Documents kept per function and qualifier that go with the function or the version (event invoke configs). */
-type Dependent = Pick<PerFunctionDocs<unknown>, 'get' | 'delete' | 'deleteFunction'>;
 
 export class FunctionRegistry extends EventEmitter<RegistryEvents> {
   readonly #app: AppContext;
   readonly #code: CodeStore;
   readonly #limits: UnzipLimits;
   readonly #records = new Map<string, FunctionRecord>();
-  readonly #specs = new Map<string, FunctionSpec>();
+  readonly #specs: FunctionSpecs;
   /** Functions with a create/update/delete underway (their code is being unpacked). */
   readonly #locked = new Set<string>();
   readonly #transitions: TransitionScheduler;
@@ -74,6 +76,7 @@ export class FunctionRegistry extends EventEmitter<RegistryEvents> {
     this.#code = code;
     this.#limits = limits;
     this.#hosts = hosts;
+    this.#specs = new FunctionSpecs(code, hosts, (name, q) => this.arn(name, q));
     this.#transitions = new TransitionScheduler({
       clock,
       delayMs: () => app.options.transitionDelayMs,
@@ -202,33 +205,9 @@ export class FunctionRegistry extends EventEmitter<RegistryEvents> {
     return this.#code.dir(r.name, r.codeId);
   }
 
-  /** The immutable snapshot worker pools run (same object until the function changes). */
+  /** The immutable snapshot worker pools run (same object until the function version changes). */
   spec(r: FunctionRecord): FunctionSpec {
-    const version = r.version ?? '$LATEST';
-    const key = `${r.name}:${version}#${r.revisionId}`;
-    let s = this.#specs.get(`${r.name}:${version}`);
-    if (s?.key !== key) {
-      s = {
-        key,
-        interpreter: this.#hosts?.interpreter(r.runtime),
-        runtimeNote: this.#hosts?.resolved(r.runtime)?.note,
-        functionName: r.name,
-        functionArn: this.arn(r.name, r.version),
-        version,
-        runtime: r.runtime,
-        handler: r.handler,
-        codeDir: this.#code.dir(r.name, r.codeId),
-        memorySize: r.memorySize,
-        timeoutSeconds: r.timeout,
-        environment: { ...(r.environment ?? {}) },
-        optDir:
-          r.layers !== undefined && r.layers.length > 0
-            ? this.#code.optDir(r.layers.map((l) => l.arn))
-            : undefined,
-      };
-      this.#specs.set(`${r.name}:${version}`, s);
-    }
-    return s;
+    return this.#specs.of(r);
   }
 
   async create(fields: NewFunction, zip: Buffer): Promise<FunctionRecord> {
@@ -342,36 +321,12 @@ export class FunctionRegistry extends EventEmitter<RegistryEvents> {
     // Pending or InProgress) rather than waiting for it.
     const current = withChange ? this.#lockNow(name) : this.#lockForUpdate(name, req.revisionId);
     try {
-      if (req.codeSha256 !== undefined && req.codeSha256 !== current.codeSha256) {
-        throw InvalidParameterValue(
-          `CodeSHA256 (${req.codeSha256}) is different from current CodeSHA256 in $LATEST (${current.codeSha256}). Please try again with the CodeSHA256 in $LATEST.`,
-        );
-      }
-      const last = current.lastVersion;
-      if (last !== undefined && current.publishedRevisionId === current.revisionId) {
-        const existing = this.versionRecord(current, String(last));
-        if (existing) return structuredClone(existing);
-      }
-      const number = (last ?? 0) + 1;
-      const snapshot = this.#versions.snapshot(
-        current,
-        number,
-        randomUUID(),
-        lastModifiedNow(),
-        req.description,
-      );
-      // The version first: a crash in between leaves a version $LATEST does not count yet, whose number the next
-      // publish overwrites with a fresh snapshot — never a number counted twice.
-      await this.versions.put(name, snapshot.version!, snapshot);
-      // Re-read: the Pending/InProgress -> Active transition may have run during the write (Publish with a change).
-      const next: FunctionRecord = {
-        ...(this.#records.get(name) ?? current),
-        lastVersion: number,
-        publishedRevisionId: current.revisionId,
-      };
-      this.#records.set(name, next);
-      await this.#app.store.putDoc(FUNCTION_NS, name, next);
-      return structuredClone(this.versionRecord(next, snapshot.version!)!);
+      return await this.#versions.publish(current, req, async (change) => {
+        // Re-read: the Pending/InProgress -> Active transition may have run meanwhile (Publish with a change).
+        const next: FunctionRecord = { ...(this.#records.get(name) ?? current), ...change };
+        await this.#replace(next);
+        return next;
+      });
     } finally {
       this.#locked.delete(name);
     }
@@ -379,17 +334,9 @@ export class FunctionRegistry extends EventEmitter<RegistryEvents> {
 
   /** DeleteFunction with a version number: refused while an alias points at it (AWS's rule). */
   async deleteVersion(name: string, version: string): Promise<FunctionRecord> {
-    const v = this.versions.get(name, version);
-    if (!v) throw functionNotFound(this.arn(name, version));
-    const using = this.#versions.aliasesUsing(name, version);
-    if (using.length > 0) {
-      throw ResourceConflict(
-        `Unable to delete version because the following aliases reference it: [${using.join(', ')}]`,
-      );
-    }
-    await this.versions.delete(name, version);
+    const v = await this.#versions.deleteVersion(name, version, this.arn(name, version));
     for (const d of this.#dependents) if (d.get(name, version) !== undefined) await d.delete(name, version);
-    this.#specs.delete(`${name}:${version}`);
+    this.#specs.forget(name, version);
     this.emit('versionDeleted', structuredClone(v));
     return v;
   }
@@ -408,7 +355,7 @@ export class FunctionRegistry extends EventEmitter<RegistryEvents> {
       const deleted = this.#records.get(name);
       this.#records.delete(name);
       this.#reservedTotal -= deleted?.reservedConcurrency ?? 0;
-      for (const k of [...this.#specs.keys()]) if (k.startsWith(`${name}:`)) this.#specs.delete(k);
+      this.#specs.forget(name);
       this.emit('deleted', structuredClone(current), versions);
       return current;
     } finally {

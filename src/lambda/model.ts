@@ -70,7 +70,6 @@ export interface AliasRecord {
   policy?: PolicyStatement[];
 }
 
-/** What CreateFunction and UpdateFunctionConfiguration set. */
 /** The configuration CreateFunction sets (code comes separately). */
 export type NewFunction = Pick<
   FunctionRecord,

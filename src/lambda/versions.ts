@@ -1,6 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import type { Store } from '../store/store.js';
+import { functionNotFound, InvalidParameterValue, ResourceConflict } from './lambda-errors.js';
 import {
   ALIAS_NS,
+  lastModifiedNow,
   VERSION_NS,
   type AliasRecord,
   type FunctionRecord,
@@ -118,8 +121,53 @@ export class Versions {
     return s;
   }
 
+  /**
+   * PublishVersion on `current` ($LATEST, locked by the caller): `codeSha256` is a precondition; with nothing
+   * changed since the last version that version is returned (AWS's rule), else the next number is stored and
+   * `saveLatest` records it on $LATEST.
+   */
+  async publish(
+    current: FunctionRecord,
+    req: PublishRequest,
+    saveLatest: (
+      change: Pick<FunctionRecord, 'lastVersion' | 'publishedRevisionId'>,
+    ) => Promise<FunctionRecord>,
+  ): Promise<FunctionRecord> {
+    if (req.codeSha256 !== undefined && req.codeSha256 !== current.codeSha256) {
+      throw InvalidParameterValue(
+        `CodeSHA256 (${req.codeSha256}) is different from current CodeSHA256 in $LATEST (${current.codeSha256}). Please try again with the CodeSHA256 in $LATEST.`,
+      );
+    }
+    const last = current.lastVersion;
+    if (last !== undefined && current.publishedRevisionId === current.revisionId) {
+      const existing = this.record(current, String(last));
+      if (existing) return structuredClone(existing);
+    }
+    const number = (last ?? 0) + 1;
+    const snapshot = this.snapshot(current, number, randomUUID(), lastModifiedNow(), req.description);
+    // The version first: a crash in between leaves a version $LATEST does not count yet, whose number the next
+    // publish overwrites with a fresh snapshot — never a number counted twice.
+    await this.versions.put(current.name, snapshot.version!, snapshot);
+    const latest = await saveLatest({ lastVersion: number, publishedRevisionId: current.revisionId });
+    return structuredClone(this.record(latest, snapshot.version!)!);
+  }
+
+  /** DeleteFunction with a version number: refused while an alias points at it (AWS's rule). */
+  async deleteVersion(name: string, version: string, arn: string): Promise<FunctionRecord> {
+    const v = this.versions.get(name, version);
+    if (!v) throw functionNotFound(arn);
+    const using = this.#aliasesUsing(name, version);
+    if (using.length > 0) {
+      throw ResourceConflict(
+        `Unable to delete version because the following aliases reference it: [${using.join(', ')}]`,
+      );
+    }
+    await this.versions.delete(name, version);
+    return v;
+  }
+
   /** Aliases that send invocations to `version` (as their version or by weight), by name. */
-  aliasesUsing(functionName: string, version: string): string[] {
+  #aliasesUsing(functionName: string, version: string): string[] {
     return this.aliases
       .all(functionName)
       .filter((a) => a.functionVersion === version || (a.weights !== undefined && version in a.weights))

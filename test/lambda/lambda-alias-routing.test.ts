@@ -18,18 +18,7 @@ import {
 import { credentials, region, startTestServer, tempDir } from '../harness/helpers.js';
 import { spawnServer } from '../harness/server-process.js';
 import { createNodeFunction, invokeJson, lambdaClient, makeZip, versionedCode } from './lambda-helpers.js';
-
-/** mulberry32: a small seeded PRNG, so the split below is the same on every run. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../harness/prng.js';
 
 /** Two published versions of `name`: '1' runs code 'one', '2' runs 'two'. */
 async function twoVersions(c: LambdaClient, name: string): Promise<void> {
@@ -47,7 +36,7 @@ async function twoVersions(c: LambdaClient, name: string): Promise<void> {
 describe('Alias routing (AdditionalVersionWeights)', () => {
   it('splits invocations by weight, drawing from the injected random source', async () => {
     const SEED = 18;
-    const app = await startTestServer({ testHooks: { aliasRandom: seeded(SEED) } });
+    const app = await startTestServer({ testHooks: { aliasRandom: prng(SEED) } });
     const c = lambdaClient(app);
     try {
       await twoVersions(c, 'split');
@@ -69,7 +58,7 @@ describe('Alias routing (AdditionalVersionWeights)', () => {
         executed.push(v!);
       }
       // The server drew one number per invocation through the alias, in order: the same draws say where each went.
-      const draws = seeded(SEED);
+      const draws = prng(SEED);
       const expected = Array.from({ length: N }, () => (draws() < 0.3 ? '1' : '2'));
       assert.deepEqual(executed, expected);
       const share = executed.filter((v) => v === '1').length / N;

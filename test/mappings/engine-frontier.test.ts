@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { CheckpointFrontier } from '../../src/mappings/engine/frontier.js';
+import { prng } from '../harness/prng.js';
 
 /**
  * The obvious reference: the positions handed out and not done, kept sorted; the checkpoint is the lowest
@@ -50,18 +51,6 @@ function agree(f: CheckpointFrontier, m: Model, step: string): void {
   assert.equal(f.position, m.position, `position after ${step}`);
   assert.equal(f.pending, m.pending, `pending after ${step}`);
   assert.equal(f.readPosition, m.readPosition, `readPosition after ${step}`);
-}
-
-/** Small deterministic PRNG (mulberry32) for the large runs. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 describe('engine: checkpoint frontier', () => {

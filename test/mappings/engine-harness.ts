@@ -20,22 +20,11 @@ import { MemoryStore } from '../../src/store/memory-store.js';
 import type { Store } from '../../src/store/store.js';
 import { EngineModel, type MappingSetup, type Op } from './engine-model.js';
 import { VirtualClock } from '../harness/virtual-clock.js';
+import { prng } from '../harness/prng.js';
 
 const STREAM = 'model';
 const FUNCTION_ARN = 'arn:aws:lambda:us-east-1:000000000000:function:model-fn';
 const DLQ = 'arn:aws:sqs:us-east-1:000000000000:model-dlq';
-
-/** A tiny deterministic PRNG (mulberry32): the same seed gives the same faults. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A store whose writes stop reaching the real store once the process that owns it "crashed". */
 function crashable(store: Store): { store: Store; crash: () => void } {
