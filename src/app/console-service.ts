@@ -1,4 +1,5 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -99,7 +100,7 @@ export function consoleService(): Service {
       return {
         status: 200,
         headers: { ...headers, 'content-type': TYPES[extname(path)] ?? 'application/octet-stream' },
-        body: readFileSync(path),
+        body: await readFile(path),
       };
     },
   };

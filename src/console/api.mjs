@@ -72,9 +72,13 @@ export async function rest(method, path, body) {
 
 export const enc = encodeURIComponent;
 
-/** Lambda Invoke (RequestResponse, the log tail asked for): the payload as text, the function error, the log. */
-export async function invoke(functionName, payload) {
-  const res = await send(`/2015-03-31/functions/${enc(functionName)}/invocations`, {
+/**
+ * Lambda Invoke (RequestResponse, the log tail asked for) of $LATEST or a version or alias: the payload as text, the
+ * function error, the version that ran, the log.
+ */
+export async function invoke(functionName, payload, qualifier) {
+  const q = qualifier ? `?Qualifier=${enc(qualifier)}` : '';
+  const res = await send(`/2015-03-31/functions/${enc(functionName)}/invocations${q}`, {
     method: 'POST',
     headers: { 'x-amz-invocation-type': 'RequestResponse', 'x-amz-log-type': 'Tail' },
     body: payload,

@@ -61,18 +61,38 @@ export function FunctionsPage() {
   `;
 }
 
+/** The function's published versions and its aliases (what a test invoke can name). */
+async function loadQualifiers(name) {
+  const [v, a] = await Promise.all([
+    rest('GET', `/2015-03-31/functions/${enc(name)}/versions`),
+    rest('GET', `/2015-03-31/functions/${enc(name)}/aliases`),
+  ]);
+  return { versions: (v.Versions ?? []).filter((x) => x.Version !== '$LATEST'), aliases: a.Aliases ?? [] };
+}
+
 export function FunctionPage({ name }) {
   const fn = useLoad(() => rest('GET', `/2015-03-31/functions/${enc(name)}`), [name], fnEvent(name));
+  const q = useLoad(() => loadQualifiers(name), [name], fnEvent(name));
   const c = fn.data?.Configuration;
   return html`
     <h1 tabindex="-1">${name} ${c ? html`<${StatusBadge} value=${c.State} />` : null}</h1>
     <${ErrorBox} error=${fn.error} />
     ${c ? html`<${Configuration} c=${c} />` : fn.error ? null : html`<${Loading} what="the function" />`}
+    <${ErrorBox} error=${q.error} />
+    ${
+      q.data && (q.data.versions.length > 0 || q.data.aliases.length > 0)
+        ? html`<h2>Versions and aliases</h2>
+            <ul class="inline-list" aria-label="Versions and aliases">
+              ${q.data.versions.map((v) => html`<li>Version <strong>${v.Version}</strong> <span class="muted">${v.Description ?? ''}</span></li>`)}
+              ${q.data.aliases.map((a) => html`<li>Alias <strong>${a.Name}</strong> → ${a.FunctionVersion}${a.RoutingConfig?.AdditionalVersionWeights ? ' (weighted)' : ''}</li>`)}
+            </ul>`
+        : null
+    }
     <h2>Triggers</h2>
     <${TriggerList} functionName=${name} />
     <${AddTrigger} functionName=${name} />
     <div class="cards">
-      <${TestInvoke} name=${name} />
+      <${TestInvoke} name=${name} qualifiers=${q.data} />
       <${LogTail} name=${name} />
     </div>
     <h2>Recent invocations</h2>
@@ -142,17 +162,25 @@ function Invocations({ name }) {
   </table>`;
 }
 
-function TestInvoke({ name }) {
+function TestInvoke({ name, qualifiers }) {
   const [payload, setPayload] = useState('{\n  "key": "value"\n}');
+  const [qualifier, setQualifier] = useState('');
   let parseError;
   try {
     JSON.parse(payload);
   } catch (e) {
     parseError = e.message;
   }
-  const [run, busy, error, result] = useAction(() => invoke(name, payload));
+  const [run, busy, error, result] = useAction(() => invoke(name, payload, qualifier || undefined));
   return html`<form class="card" aria-label="Test invoke" onSubmit=${(e) => (e.preventDefault(), run())}>
     <h2>Test</h2>
+    <${Field} label="Version or alias">
+      <select name="qualifier" value=${qualifier} onChange=${(e) => setQualifier(e.target.value)}>
+        <option value="">$LATEST</option>
+        ${(qualifiers?.versions ?? []).map((v) => html`<option value=${v.Version}>Version ${v.Version}</option>`)}
+        ${(qualifiers?.aliases ?? []).map((a) => html`<option value=${a.Name}>Alias ${a.Name}</option>`)}
+      </select>
+    <//>
     <${Field}
       label="Event JSON"
       hint=${parseError ? `Not JSON: ${parseError}` : 'Invoked synchronously (RequestResponse)'}

@@ -6,8 +6,10 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { PutRecordCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import {
+  CreateAliasCommand,
   CreateEventSourceMappingCommand,
   GetFunctionConfigurationCommand,
+  PublishVersionCommand,
   UpdateFunctionConfigurationCommand,
   type LambdaClient,
 } from '@aws-sdk/client-lambda';
@@ -157,13 +159,22 @@ describe('web console (chromium)', () => {
 
   it('shows the function: configuration, invocations, a test invoke and its log', async (t) => {
     if (!browser) return cannotRun(t, 'no chromium');
+    const version = await l.send(new PublishVersionCommand({ FunctionName: 'processor' }));
+    await l.send(
+      new CreateAliasCommand({ FunctionName: 'processor', Name: 'live', FunctionVersion: version.Version }),
+    );
     await page.goto(`${app.endpoint}/#/functions/processor`);
     await page.locator('table[aria-label="Recent invocations"] tbody tr').first().waitFor();
+    await page.getByRole('list', { name: 'Versions and aliases' }).getByText('live').waitFor();
     const test = page.getByRole('form', { name: 'Test invoke' });
     await test.locator('textarea[name="payload"]').fill('{"Records": []}');
+    await test.locator('select[name="qualifier"]').selectOption('live');
     await test.getByRole('button', { name: 'Invoke' }).click();
     await test.locator('.invoke-result').waitFor();
-    assert.match(await test.locator('.invoke-result').innerText(), /OK/);
+    assert.match(
+      await test.locator('.invoke-result').innerText(),
+      new RegExp(`OK\\s*version ${version.Version}`),
+    );
     await page.locator('pre.log', { hasText: 'REPORT RequestId' }).waitFor();
     await shot('function');
   });
