@@ -65,10 +65,17 @@ export class LogStore {
     return this.#totalBytes;
   }
 
-  /** Reads the catalog and every stream's bounds back from the store. */
+  /** Resolves once the sizes of the events stored before the start are counted (see `start`). */
+  #measured: Promise<void> = Promise.resolve();
+
+  /**
+   * Reads the catalog and each stream's bounds back from the store (two blocks a stream: the server is ready at
+   * once); the events' sizes are counted in the background, ahead of any removal, in `measured()`.
+   */
   start(): void {
     for (const { doc } of this.#store.listDocs<GroupRecord>(GROUPS))
       this.#groups.set(doc.name, { rec: doc, streams: new Map() });
+    const loaded = new Map<StreamState, number>();
     for (const { id, doc } of this.#store.listDocs<StreamRecord>(STREAMS)) {
       const group = this.#groups.get(doc.group);
       if (!group) {
@@ -81,32 +88,60 @@ export class LogStore {
           );
         continue;
       }
-      group.streams.set(doc.name, this.#load(doc));
+      const s = this.#bounds(doc);
+      group.streams.set(doc.name, s);
+      loaded.set(s, s.nextIndex);
     }
-    void this.#enforceCap();
+    this.#measured = this.#serial(() => this.#measure(loaded));
+    this.#measured
+      .then(() => this.#enforceCap())
+      .catch((err: unknown) => this.#log.error({ err }, 'counting the stored log events failed'));
   }
 
-  #load(rec: StreamRecord): StreamState {
+  /** Resolves once every stored event is counted in the sizes (DescribeLogGroups' storedBytes waits for it). */
+  measured(): Promise<void> {
+    return this.#measured;
+  }
+
+  /** A stream's state from its first and last blocks. */
+  #bounds(rec: StreamRecord): StreamState {
     const s = newState(rec);
     const first = this.#store.firstSeq(rec.log);
-    if (first === undefined) return s;
+    const last = this.#store.lastSeq(rec.log);
+    if (first === undefined || last === undefined) return s;
+    const head = this.#store.read<Block>(rec.log, first, 1)[0];
+    const tail = this.#store.floor<Block>(rec.log, last);
+    if (!head || !tail) return s;
     s.firstIndex = first;
-    let seq = first;
-    for (;;) {
-      const blocks = this.#store.read<Block>(rec.log, seq, 256);
-      if (blocks.length === 0) break;
-      for (const b of blocks) {
-        s.bytes += b.value.bytes;
-        s.firstEventTimestamp ??= b.value.min;
-        s.lastEventTimestamp = Math.max(s.lastEventTimestamp ?? b.value.max, b.value.max);
-        const lastIngest = b.value.e[b.value.e.length - 1]?.[1];
-        if (lastIngest !== undefined) s.lastIngestionTime = lastIngest;
-        seq = b.seq + b.value.e.length;
-      }
-    }
-    s.nextIndex = s.committed = seq;
-    this.#totalBytes += s.bytes;
+    s.nextIndex = s.committed = tail.seq + tail.value.e.length;
+    s.firstEventTimestamp = head.value.min;
+    s.lastEventTimestamp = tail.value.max;
+    s.lastIngestionTime = tail.value.e[tail.value.e.length - 1]?.[1];
     return s;
+  }
+
+  /** Adds the sizes of the blocks each stream had at the start (below `loaded`'s index), yielding between reads. */
+  async #measure(loaded: Map<StreamState, number>): Promise<void> {
+    for (const [s, end] of loaded) {
+      let bytes = 0;
+      let newest = s.lastEventTimestamp ?? -Infinity;
+      for (let seq = s.firstIndex; seq < end;) {
+        const blocks = this.#store.read<Block>(s.rec.log, seq, 256);
+        if (blocks.length === 0) break;
+        for (const b of blocks) {
+          if (b.seq >= end) break;
+          bytes += b.value.bytes;
+          newest = Math.max(newest, b.value.max);
+          seq = b.seq + b.value.e.length;
+        }
+        if (blocks[blocks.length - 1]!.seq >= end) break;
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      if (s.deleted) continue;
+      s.bytes += bytes;
+      this.#totalBytes += bytes;
+      if (Number.isFinite(newest)) s.lastEventTimestamp = newest;
+    }
   }
 
   // ---- groups -----------------------------------------------------------------------------------------------

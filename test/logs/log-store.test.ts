@@ -60,6 +60,7 @@ describe('LogStore', () => {
     // A restart reads the same bounds and sizes back.
     const again = new LogStore(store, log, { maxStoredBytes: 1 << 30 });
     again.start();
+    await again.measured();
     const s2 = again.mustStream('g', 's');
     assert.equal(again.totalBytes, eventSize('d0'));
     assert.deepEqual(

@@ -37,6 +37,8 @@ export const describeLogGroups = operation({
     const limit = input.limit ?? 50;
     const wanted = input.logGroupIdentifiers?.map((id) => groupNameOf({ logGroupIdentifier: id }));
     const needle = pattern?.toLowerCase();
+    // storedBytes counts every event, also those stored before the start (counted in the background).
+    await ctx.store.measured();
     const matching = ctx.store.groups().filter((g) => {
       const name = g.rec.name;
       if (prefix !== undefined && !name.startsWith(prefix)) return false;
