@@ -42,7 +42,7 @@ import {
   type CredentialSource,
 } from '../server/auth/authenticator.js';
 import { createIam } from '../iam/iam.js';
-import { OPEN_ROLES, rolesFromIam } from '../iam/execution-roles.js';
+import { OPEN_ROLES, rolesFromIam, workerSessions } from '../iam/execution-roles.js';
 import { apiAuthorizer } from '../iam/api-authorizer.js';
 import type { Logs } from '../logs/logs.js';
 import type { LogsOptions } from '../logs/options.js';
@@ -169,7 +169,11 @@ async function startOn(
   // IAM (and STS) are global, not per region: one account's roles, users and policies.
   const iam = createIam(ctx, options.iam === 'enforce');
   // Each region has its own components; the default region's are the App's (see regions.ts).
-  const regions = new Regions(ctx, opts, metrics, iam.enforce ? rolesFromIam(iam.registry) : OPEN_ROLES);
+  const regions = new Regions(ctx, opts, metrics, {
+    ...(iam.enforce ? rolesFromIam(iam.registry) : OPEN_ROLES),
+    // Workers sign their own SDK calls as their role when the server checks signatures.
+    sessionFor: options.auth === 'on' ? workerSessions(iam.registry) : () => undefined,
+  });
   const { kinesis, sqs, lambda, logs, sns, mappings, cloudwatch } = regions.default;
 
   let state: ServerState = 'starting';

@@ -1,5 +1,6 @@
 import { AwsError } from '../server/errors.js';
 import type { IamRegistry } from './iam-registry.js';
+import type { WorkerCredentials } from '../runtime/invocation.js';
 import { evaluate, trustAllows, type PolicyDocument } from './policy-engine.js';
 
 /**
@@ -16,13 +17,46 @@ export interface ExecutionRoles {
   missing(roleArn: string, actions: readonly string[], resource: string): string[];
   /** Calls `fn` whenever a role or policy changes; returns the unsubscribe. */
   onChange(fn: () => void): () => void;
+  /**
+   * Temporary credentials of the role for a function's workers (an STS session `assumed-role/ROLE/FUNCTION`), or
+   * undefined when signatures are not checked.
+   */
+  sessionFor(roleArn: string, functionName: string): WorkerCredentials | undefined;
 }
 
 export const OPEN_ROLES: ExecutionRoles = {
   checkAssumable() {},
   missing: () => [],
   onChange: () => () => undefined,
+  sessionFor: () => undefined,
 };
+
+/** Lambda's execution environments get credentials valid this long (AWS: the role session of the function). */
+const WORKER_SESSION_MS = 12 * 3600_000;
+
+/** Worker credentials from IAM's registry: one in-memory STS session per role and function, renewed when old. */
+export function workerSessions(registry: IamRegistry): ExecutionRoles['sessionFor'] {
+  const cache = new Map<string, WorkerCredentials>();
+  return (roleArn, functionName) => {
+    const id = `${roleArn}\0${functionName}`;
+    const cached = cache.get(id);
+    if (cached && cached.expiresAt - Date.now() > 3600_000) return cached;
+    const roleName = roleArn.slice(roleArn.lastIndexOf('/') + 1);
+    const s = registry.workerSession(
+      roleArn,
+      `arn:aws:sts::${registry.account}:assumed-role/${roleName}/${functionName}`,
+      WORKER_SESSION_MS,
+    );
+    const creds = {
+      accessKeyId: s.AccessKeyId,
+      secretAccessKey: s.SecretAccessKey,
+      sessionToken: s.SessionToken,
+      expiresAt: s.Expiration,
+    };
+    cache.set(id, creds);
+    return creds;
+  };
+}
 
 /** What a Kinesis event source mapping reads its stream with (the AWS doc's list, as Lambda checks it). */
 export const KINESIS_READ_ACTIONS = [
@@ -55,5 +89,6 @@ export function rolesFromIam(registry: IamRegistry): ExecutionRoles {
       registry.on('changed', fn);
       return () => registry.off('changed', fn);
     },
+    sessionFor: () => undefined,
   };
 }

@@ -355,6 +355,24 @@ export class IamRegistry extends EventEmitter<IamEvents> implements CredentialSo
     return doc;
   }
 
+  /**
+   * Credentials for a function's workers: an STS session of its role kept in memory only (workers do not outlive
+   * the server), so spawning a worker writes nothing.
+   */
+  workerSession(roleArn: string, sessionArn: string, lifetimeMs: number): SessionDoc {
+    const doc: SessionDoc = {
+      AccessKeyId: iamId('ASIA'),
+      SecretAccessKey: secretKey(),
+      SessionToken: randomBytes(96).toString('base64'),
+      Expiration: Date.now() + lifetimeMs,
+      principal: { kind: 'assumed-role', account: this.account, arn: sessionArn, accessKeyId: '' },
+      roleArn,
+    };
+    doc.principal = { ...doc.principal, accessKeyId: doc.AccessKeyId };
+    this.sessions.set(doc.AccessKeyId, doc);
+    return doc;
+  }
+
   lookup(accessKeyId: string): Credential | undefined {
     const k = this.keys.get(accessKeyId);
     if (k) {

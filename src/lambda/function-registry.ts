@@ -1,3 +1,4 @@
+import type { ExecutionRoles } from '../iam/execution-roles.js';
 import { createHash, randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { systemClock, type Clock } from '../server/clock.js';
@@ -69,6 +70,7 @@ export class FunctionRegistry extends EventEmitter<RegistryEvents> {
     limits: UnzipLimits,
     clock: Clock = systemClock,
     hosts?: RuntimeHosts,
+    sessionFor?: ExecutionRoles['sessionFor'],
   ) {
     super();
     this.setMaxListeners(0);
@@ -76,7 +78,7 @@ export class FunctionRegistry extends EventEmitter<RegistryEvents> {
     this.#code = code;
     this.#limits = limits;
     this.#hosts = hosts;
-    this.#specs = new FunctionSpecs(code, hosts, (name, q) => this.arn(name, q));
+    this.#specs = new FunctionSpecs(code, hosts, (name, q) => this.arn(name, q), sessionFor);
     this.#transitions = new TransitionScheduler({
       clock,
       delayMs: () => app.options.transitionDelayMs,

@@ -2,6 +2,7 @@ import type { FunctionSpec } from '../runtime/invocation.js';
 import type { RuntimeHosts } from '../runtime/runtime-hosts.js';
 import type { CodeStore } from './code-store.js';
 import type { FunctionRecord } from './model.js';
+import type { ExecutionRoles } from '../iam/execution-roles.js';
 
 /**
  * The immutable snapshots worker pools run, one per function version (`$LATEST` or a published number), built
@@ -12,25 +13,32 @@ export class FunctionSpecs {
   readonly #code: CodeStore;
   readonly #hosts: RuntimeHosts | undefined;
   readonly #arn: (name: string, qualifier?: string) => string;
+  /** The execution role's temporary credentials for the workers (when SigV4 checks are on). */
+  readonly #sessionFor: ExecutionRoles['sessionFor'] | undefined;
 
   constructor(
     code: CodeStore,
     hosts: RuntimeHosts | undefined,
     arn: (name: string, qualifier?: string) => string,
+    sessionFor?: ExecutionRoles['sessionFor'],
   ) {
     this.#code = code;
     this.#hosts = hosts;
     this.#arn = arn;
+    this.#sessionFor = sessionFor;
   }
 
   of(r: FunctionRecord): FunctionSpec {
     const version = r.version ?? '$LATEST';
     const key = `${r.name}:${version}#${r.revisionId}`;
     let s = this.#specs.get(`${r.name}:${version}`);
-    if (s?.key !== key) {
+    // The role's credentials are renewed an hour before they run out (the pool, keyed by `key`, stays the same).
+    const stale = s?.credentials !== undefined && s.credentials.expiresAt - Date.now() < 3600_000;
+    if (s?.key !== key || stale) {
       s = {
         key,
         interpreter: this.#hosts?.interpreter(r.runtime),
+        credentials: this.#sessionFor?.(r.role, r.name),
         runtimeNote: this.#hosts?.resolved(r.runtime)?.note,
         functionName: r.name,
         functionArn: this.#arn(r.name, r.version),

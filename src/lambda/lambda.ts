@@ -94,7 +94,9 @@ export function createLambda(
     pathEnv: process.env['PATH'] ?? '',
   });
   const unzipLimits = { maxBytes: options.maxUnzippedBytes, maxEntries: 100_000 };
-  const functions = new FunctionRegistry(app, code, unzipLimits, undefined, hosts);
+  const functions = new FunctionRegistry(app, code, unzipLimits, undefined, hosts, (role, fn) =>
+    roles.sessionFor(role, fn),
+  );
   const layers = new Layers(app, code, unzipLimits);
   // AWS's limits decide throttling (limiter); the machine's limit (fleet, maxWorkers) only makes invocations wait.
   const limiter = new ConcurrencyLimiter(options.accountConcurrency, () => functions.reservedTotal);

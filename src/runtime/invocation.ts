@@ -22,6 +22,20 @@ export interface FunctionSpec {
   readonly interpreter?: string | undefined;
   /** Set when the runtime runs on another language version than its label says (written to the init log). */
   readonly runtimeNote?: string | undefined;
+  /**
+   * Temporary credentials of the function's execution role (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
+   * AWS_SESSION_TOKEN), as Lambda provides them, so the function's own SDK calls act as its role; undefined when the
+   * server checks no signatures (any credentials then work).
+   */
+  readonly credentials?: WorkerCredentials | undefined;
+}
+
+export interface WorkerCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken: string;
+  /** Epoch ms. */
+  readonly expiresAt: number;
 }
 
 /** One invocation handed to a pool. */

@@ -96,9 +96,9 @@ export function spawnPlan(spec: FunctionSpec, ctx: SpawnContext): SpawnPlan {
     // Credentials and endpoint so an SDK inside the function talks to this server (override in Environment).
     AWS_ENDPOINT_URL: ctx.endpointUrl,
     ...spec.environment,
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
-    AWS_SESSION_TOKEN: 'test',
+    AWS_ACCESS_KEY_ID: spec.credentials?.accessKeyId ?? 'test',
+    AWS_SECRET_ACCESS_KEY: spec.credentials?.secretAccessKey ?? 'test',
+    AWS_SESSION_TOKEN: spec.credentials?.sessionToken ?? 'test',
     AWS_REGION: ctx.region,
     AWS_DEFAULT_REGION: ctx.region,
     AWS_EXECUTION_ENV: `AWS_Lambda_${spec.runtime}`,

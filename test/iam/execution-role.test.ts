@@ -11,6 +11,7 @@ import {
   CreateEventSourceMappingCommand,
   CreateFunctionCommand,
   GetEventSourceMappingCommand,
+  InvokeCommand,
   LambdaClient,
 } from '@aws-sdk/client-lambda';
 import type { App } from '../../src/app/app.js';
@@ -124,5 +125,37 @@ describe("the execution role: Lambda checks what the function's role allows (IAM
     const resumed = await mapping(uuid);
     assert.equal(resumed.StateTransitionReason, 'User action');
     assert.equal(resumed.LastProcessingResult, 'OK');
+  });
+
+  it("the function's own SDK calls act as its role (temporary credentials in its environment)", async () => {
+    const code = [
+      'import boto3',
+      'def handler(event, context):',
+      "    me = boto3.client('sts').get_caller_identity()['Arn']",
+      '    try:',
+      "        boto3.client('kinesis').put_record(StreamName='orders', PartitionKey='k', Data=b'x')",
+      "        put = 'allowed'",
+      '    except Exception as e:',
+      "        put = type(e).__name__ + ': ' + str(e)",
+      "    return {'me': me, 'put': put}",
+    ].join('\n');
+    await lambda.send(
+      new CreateFunctionCommand({
+        FunctionName: 'whoami',
+        Runtime: 'python3.11',
+        Handler: 'app.handler',
+        Role: ROLE_ARN,
+        Timeout: 30,
+        Code: { ZipFile: await makeZip({ 'app.py': code }) },
+      }),
+    );
+    const out = await lambda.send(new InvokeCommand({ FunctionName: 'whoami' }));
+    const body = JSON.parse(Buffer.from(out.Payload ?? new Uint8Array()).toString('utf8')) as {
+      me: string;
+      put: string;
+    };
+    assert.equal(body.me, 'arn:aws:sts::000000000000:assumed-role/kinesis-reader/whoami');
+    // AWSLambdaKinesisExecutionRole reads streams; it does not write to them.
+    assert.match(body.put, /AccessDeniedException.*kinesis:PutRecord/);
   });
 });
