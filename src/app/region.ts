@@ -6,7 +6,7 @@ import { createKinesis, type Kinesis } from '../kinesis/kinesis.js';
 import { Mappings } from '../mappings/mappings.js';
 import type { DestinationSender } from '../mappings/engine/failure-sink.js';
 import { createSqs, type Sqs } from '../sqs/sqs.js';
-import { createSns, type Sns } from '../sns/sns.js';
+import { createSns, type Sns, type SnsDeps } from '../sns/sns.js';
 import { createLambda, type Lambda } from '../lambda/lambda.js';
 import { lambdaRestService } from '../lambda/rest-service.js';
 import { createCloudWatch, type CloudWatch } from '../cloudwatch/cloudwatch.js';
@@ -34,15 +34,22 @@ export interface RegionComponents {
   readonly services: readonly Service[];
 }
 
+/** How a region reaches the others: by the region an ARN names. */
+export interface RegionLinks {
+  /** The components of the region an ARN names, when that is another region that has components. */
+  elsewhere(arn: string): RegionComponents | undefined;
+}
+
 /**
- * Builds a region's components. `destinations` delivers mappings' on-failure records to a queue or topic of any
- * region (by its ARN), for mappings and async invocations alike; `metrics` is the Prometheus registry their metrics are mirrored in.
+ * Builds a region's components. What crosses regions goes by ARN through `links`, as AWS allows it: SNS delivers to
+ * queues and functions of any region, and mappings' and async invocations' destinations are queues and topics of
+ * any region. `metrics` is the Prometheus registry their metrics are mirrored in.
  */
 export function buildRegion(
   ctx: AppContext,
   opts: StartOptions,
   metrics: Registry,
-  destinations: (own: Sns) => DestinationSender,
+  links: RegionLinks,
   roles: ExecutionRoles,
 ): RegionComponents {
   // Construction order is dependency order: each component gets the ones it calls, already built.
@@ -56,10 +63,19 @@ export function buildRegion(
     roles,
   );
   const logs = createLogs(ctx, lambda.events, opts.logs);
-  const sns = createSns(ctx, { sqs, invoker: lambda });
-  // Async invocations' and mappings' destinations are queues and topics (of any region), which SNS routes (Lambda
-  // sits below both).
-  const sender = destinations(sns);
+  const queues: SnsDeps['sqs'] = {
+    sendMessage: (arn, body, options) => (links.elsewhere(arn)?.sqs ?? sqs).sendMessage(arn, body, options),
+    exists: (arn) => (links.elsewhere(arn)?.sqs ?? sqs).exists(arn),
+  };
+  const functions: NonNullable<SnsDeps['invoker']> = {
+    invokeAsync: (arn, payload) => (links.elsewhere(arn)?.lambda ?? lambda).invokeAsync(arn, payload),
+  };
+  const sns = createSns(ctx, { sqs: queues, invoker: functions });
+  // Async invocations' and mappings' destinations are queues and topics, which SNS routes (Lambda sits below both).
+  const sender: DestinationSender = {
+    exists: (arn) => (links.elsewhere(arn)?.sns ?? sns).destinations.exists(arn),
+    send: (arn, body) => (links.elsewhere(arn)?.sns ?? sns).destinations.send(arn, body),
+  };
   lambda.connectDestinations(sender);
   const mappings = new Mappings(ctx, {
     streams: kinesis.streams,

@@ -6,8 +6,6 @@ import type { ApiRequest, Service } from '../server/http-types.js';
 import type { ErrorProtocol } from '../server/serialize-error.js';
 import { requestScope, type RequestScope } from '../server/request-scope.js';
 import { scopedStore } from '../store/scoped-store.js';
-import type { DestinationSender } from '../mappings/engine/failure-sink.js';
-import type { Sns } from '../sns/sns.js';
 import type { StartOptions } from './app.js';
 import { buildRegion, type RegionComponents } from './region.js';
 
@@ -116,24 +114,22 @@ export class Regions {
     };
     // The default region's metrics are the ones `/metrics` shows; another region's are kept in its CloudWatch.
     const metrics = region === base.options.region ? this.#metrics : new Registry();
-    const r = buildRegion(ctx, this.#opts, metrics, (own) => this.#destinations(own), this.#roles);
+    const r = buildRegion(
+      ctx,
+      this.#opts,
+      metrics,
+      {
+        // A region with no components has no queues, topics or functions: the ARN is then looked up (and not found)
+        // in the region that asks.
+        elsewhere: (arn) => {
+          const named = arn.split(':')[3];
+          return named === region ? undefined : this.#byName.get(named ?? '');
+        },
+      },
+      this.#roles,
+    );
     this.#byName.set(region, r);
     return r;
-  }
-
-  /**
-   * On-failure destinations of a region's mappings: a queue or topic named by its ARN, in whichever region the ARN
-   * names (a region with no components has no queues or topics).
-   */
-  #destinations(own: Sns): DestinationSender {
-    const senderOf = (arn: string): DestinationSender => {
-      const region = arn.split(':')[3] ?? '';
-      return (this.#byName.get(region)?.sns ?? own).destinations;
-    };
-    return {
-      exists: (arn) => senderOf(arn).exists(arn),
-      send: (arn, body) => senderOf(arn).send(arn, body),
-    };
   }
 
   /**

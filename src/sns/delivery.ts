@@ -7,10 +7,13 @@ import type { Publication, SnsMessageAttributes, SubscriptionMeta } from './mode
 import { lambdaEvent, messageFor, sqsEnvelope, type EnvelopeUrls } from './notification.js';
 import type { TopicRegistry } from './topic-registry.js';
 
-/** What SNS delivers through. Lambda is optional: without it, a lambda subscription's deliveries fail (reported). */
+/**
+ * What SNS delivers through: queues and functions by ARN (of any region: the wiring routes them). Lambda is optional:
+ * without it, a lambda subscription's deliveries fail (reported).
+ */
 export interface SnsDeps {
-  sqs: Sqs;
-  invoker?: FunctionInvoker;
+  sqs: Pick<Sqs, 'sendMessage' | 'exists'>;
+  invoker?: Pick<FunctionInvoker, 'invokeAsync'>;
 }
 
 /** SQS takes at most 10 message attributes and has no String.Array type. */

@@ -18,7 +18,7 @@ import {
   ReceiveMessageCommand,
   SendMessageCommand,
 } from '@aws-sdk/client-sqs';
-import { CreateTopicCommand, ListTopicsCommand } from '@aws-sdk/client-sns';
+import { CreateTopicCommand, ListTopicsCommand, PublishCommand, SubscribeCommand } from '@aws-sdk/client-sns';
 import http from 'node:http';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -28,6 +28,8 @@ import { awsCli, credentials, startTestServer, waitFor } from '../harness/helper
 import { CloudWatchClient, ListMetricsCommand } from '@aws-sdk/client-cloudwatch';
 import { createRecordingFunction } from '../mappings/mapping-fixtures.js';
 import { queueArnOf } from '../sqs-sns/sqs-sns-helpers.js';
+import { createNodeFunction } from '../lambda/lambda-helpers.js';
+import { Gate } from '../harness/gate.js';
 
 const EAST = 'us-east-1';
 const WEST = 'us-west-2';
@@ -246,6 +248,60 @@ describe('between regions', () => {
     };
     assert.equal(failure.requestContext?.functionArn, `arn:aws:lambda:${WEST}:000000000000:function:failing`);
     assert.equal(failure.KinesisBatchInfo?.streamArn, `arn:aws:kinesis:${WEST}:000000000000:stream/fails`);
+  });
+
+  it('delivers an SNS topic of one region to a queue of another', async () => {
+    const url = (await east.sqs.send(new CreateQueueCommand({ QueueName: 'subscriber' }))).QueueUrl!;
+    const topicArn = (await west.sns.send(new CreateTopicCommand({ Name: 'west-news' }))).TopicArn!;
+    await west.sns.send(
+      new SubscribeCommand({
+        TopicArn: topicArn,
+        Protocol: 'sqs',
+        Endpoint: `arn:aws:sqs:${EAST}:000000000000:subscriber`,
+        Attributes: { RawMessageDelivery: 'true' },
+      }),
+    );
+    await west.sns.send(new PublishCommand({ TopicArn: topicArn, Message: 'across regions' }));
+    const got = await east.sqs.send(new ReceiveMessageCommand({ QueueUrl: url, WaitTimeSeconds: 20 }));
+    assert.deepEqual(
+      got.Messages?.map((m) => m.Body),
+      ['across regions'],
+    );
+  });
+
+  it('delivers an SNS topic of one region to a function of another', async () => {
+    const gate = await Gate.start();
+    gate.open();
+    try {
+      // The function tells the gate what it got and where it runs.
+      await createNodeFunction(
+        east.lambda,
+        'east-subscriber',
+        `export const handler = async (e) => {
+  const n = e.Records[0].Sns;
+  const seen = { message: n.Message, topic: n.TopicArn, region: process.env.AWS_REGION };
+  await fetch(process.env.GATE + '/' + encodeURIComponent(JSON.stringify(seen)));
+};`,
+        { Environment: { Variables: { GATE: gate.url } } },
+      );
+      const topicArn = (await west.sns.send(new CreateTopicCommand({ Name: 'west-calls' }))).TopicArn!;
+      await west.sns.send(
+        new SubscribeCommand({
+          TopicArn: topicArn,
+          Protocol: 'lambda',
+          Endpoint: `arn:aws:lambda:${EAST}:000000000000:function:east-subscriber`,
+        }),
+      );
+      await west.sns.send(new PublishCommand({ TopicArn: topicArn, Message: 'to the east' }));
+      await gate.reached(1);
+      assert.deepEqual(JSON.parse(gate.arrived[0]!), {
+        message: 'to the east',
+        topic: topicArn,
+        region: EAST,
+      });
+    } finally {
+      await gate.close();
+    }
   });
 
   it("keeps each region's metrics in its CloudWatch", async () => {
