@@ -260,7 +260,7 @@ export function createLambda(
 
   const invokeAsync = async (nameOrArn: string, payload: Buffer): Promise<void> => {
     const t = target(nameOrArn);
-    await asyncInvocations.enqueue(functions.pick(t, random).record, payload, undefined, t.arn);
+    await asyncInvocations.enqueue(functions.pick(t, random).record, payload, undefined, t.arn, t.qualifier);
   };
 
   let closed = false;

@@ -16,31 +16,37 @@ import {
   PutFunctionEventInvokeConfigCommand,
   TagResourceCommand,
   UntagResourceCommand,
+  UpdateAliasCommand,
+  UpdateFunctionCodeCommand,
   UpdateFunctionEventInvokeConfigCommand,
   type LambdaClient,
 } from '@aws-sdk/client-lambda';
 import { CreateStreamCommand, KinesisClient } from '@aws-sdk/client-kinesis';
 import { CreateQueueCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { CreateTopicCommand, PublishCommand, SubscribeCommand } from '@aws-sdk/client-sns';
 import type { App } from '../../src/app/app.js';
 import { credentials, region, startTestServer } from '../harness/helpers.js';
-import { queueArnOf, sqsClient } from '../sqs-sns/sqs-sns-helpers.js';
+import { Gate } from '../harness/gate.js';
+import { queueArnOf, snsClient, sqsClient } from '../sqs-sns/sqs-sns-helpers.js';
 import {
   createNodeFunction,
   failure,
   lambdaClient,
+  makeZip,
   type LambdaTransport,
   withLambdaServer,
 } from './lambda-helpers.js';
 
 const ARN = 'arn:aws:lambda:us-east-1:000000000000:function';
 
-/** Waits (long polls) for one message on the queue and returns its body as JSON. */
+/** Waits (long polls, 30 s at most: a record that never comes fails the test) for one message on the queue and returns its body as JSON. */
 async function nextRecord(sqs: SQSClient, url: string): Promise<Record<string, unknown>> {
-  for (;;) {
+  for (let poll = 0; poll < 6; poll++) {
     const out = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, WaitTimeSeconds: 5 }));
     const m = out.Messages?.[0];
     if (m) return JSON.parse(m.Body!) as Record<string, unknown>;
   }
+  throw new Error(`no invocation record on ${url} within 30 s`);
 }
 
 for (const transport of ['h2', 'h1'] as LambdaTransport[]) {
@@ -118,6 +124,7 @@ for (const transport of ['h2', 'h1'] as LambdaTransport[]) {
 }
 
 describe('Event invoke configs and async destinations', () => {
+  const gate = Gate.forSuite();
   let app: App;
   let c: LambdaClient;
   let sqs: SQSClient;
@@ -254,5 +261,106 @@ describe('Event invoke configs and async destinations', () => {
       functionError: 'Unhandled',
     });
     assert.equal((failed['responsePayload'] as { errorMessage: string }).errorMessage, 'asked to fail');
+  });
+
+  it("an async invoke of an alias or version uses that qualifier's config and destinations, and retries run the same version", async () => {
+    const queue = async (name: string): Promise<{ url: string; arn: string }> => {
+      const url = (await sqs.send(new CreateQueueCommand({ QueueName: name }))).QueueUrl!;
+      return { url, arn: await queueArnOf(sqs, url) };
+    };
+    const [aliasQ, latestQ, versionQ] = [
+      await queue('q-alias'),
+      await queue('q-latest'),
+      await queue('q-v2'),
+    ];
+    // Each try waits at the gate under its version's number; a try the test releases (rather than opens) fails.
+    const code = (label: string): string => `export const handler = async (e) => {
+  const v = process.env.AWS_LAMBDA_FUNCTION_VERSION;
+  const g = await (await fetch(process.env.GATE + '/' + v)).text();
+  if (g === 'released') throw new Error('first try fails on ' + v);
+  return { code: ${JSON.stringify(label)}, v };
+};`;
+    await createNodeFunction(c, 'aq', code('one'), { Environment: { Variables: { GATE: gate.url } } });
+    await c.send(new PublishVersionCommand({ FunctionName: 'aq' }));
+    await c.send(
+      new UpdateFunctionCodeCommand({
+        FunctionName: 'aq',
+        ZipFile: await makeZip({ 'index.mjs': code('two') }),
+      }),
+    );
+    await c.send(new PublishVersionCommand({ FunctionName: 'aq' }));
+    await c.send(new CreateAliasCommand({ FunctionName: 'aq', Name: 'live', FunctionVersion: '1' }));
+    const put = (Qualifier: string | undefined, arn: string) =>
+      c.send(
+        new PutFunctionEventInvokeConfigCommand({
+          FunctionName: 'aq',
+          Qualifier,
+          MaximumRetryAttempts: 1,
+          DestinationConfig: { OnSuccess: { Destination: arn }, OnFailure: { Destination: arn } },
+        }),
+      );
+    await put('live', aliasQ.arn);
+    await put(undefined, latestQ.arn);
+    await put('2', versionQ.arn);
+
+    // Through the alias (at version 1): the alias moves to 2 while the first try runs; the retry still runs 1.
+    const viaAlias = await c.send(
+      new InvokeCommand({
+        FunctionName: 'aq:live',
+        InvocationType: 'Event',
+        Payload: Buffer.from('{"a":1}'),
+      }),
+    );
+    await gate.reached(1);
+    assert.equal(gate.arrived[0], '1');
+    await c.send(new UpdateAliasCommand({ FunctionName: 'aq', Name: 'live', FunctionVersion: '2' }));
+    gate.release('1');
+    await gate.reached(2);
+    assert.equal(gate.arrived[1], '1');
+    gate.open();
+    const rec = await nextRecord(sqs, aliasQ.url);
+    assert.deepEqual(rec['requestContext'], {
+      requestId: viaAlias.$metadata.requestId,
+      functionArn: `${ARN}:aq:live`,
+      condition: 'Success',
+      approximateInvokeCount: 2,
+    });
+    assert.deepEqual(rec['responseContext'], { statusCode: 200, executedVersion: '1' });
+    assert.deepEqual(rec['responsePayload'], { code: 'one', v: '1' });
+
+    // A version number and the unqualified name each use their own config.
+    const viaVersion = await c.send(
+      new InvokeCommand({
+        FunctionName: 'aq',
+        Qualifier: '2',
+        InvocationType: 'Event',
+        Payload: Buffer.from('{}'),
+      }),
+    );
+    const v2 = await nextRecord(sqs, versionQ.url);
+    assert.equal((v2['requestContext'] as { requestId: string }).requestId, viaVersion.$metadata.requestId);
+    assert.equal((v2['requestContext'] as { functionArn: string }).functionArn, `${ARN}:aq:2`);
+    assert.deepEqual(v2['responsePayload'], { code: 'two', v: '2' });
+    const plain = await c.send(
+      new InvokeCommand({ FunctionName: 'aq', InvocationType: 'Event', Payload: Buffer.from('{}') }),
+    );
+    const latest = await nextRecord(sqs, latestQ.url);
+    assert.equal((latest['requestContext'] as { requestId: string }).requestId, plain.$metadata.requestId);
+    assert.deepEqual(latest['responseContext'], { statusCode: 200, executedVersion: '$LATEST' });
+
+    // SNS delivering to the alias's ARN: an async invoke of the alias (now at 2), with the alias's destinations.
+    const sns = snsClient(app);
+    try {
+      const topic = (await sns.send(new CreateTopicCommand({ Name: 'to-alias' }))).TopicArn!;
+      await sns.send(
+        new SubscribeCommand({ TopicArn: topic, Protocol: 'lambda', Endpoint: `${ARN}:aq:live` }),
+      );
+      await sns.send(new PublishCommand({ TopicArn: topic, Message: 'hi' }));
+    } finally {
+      sns.destroy();
+    }
+    const fromSns = await nextRecord(sqs, aliasQ.url);
+    assert.equal((fromSns['requestContext'] as { functionArn: string }).functionArn, `${ARN}:aq:live`);
+    assert.deepEqual(fromSns['responsePayload'], { code: 'two', v: '2' });
   });
 });

@@ -12,7 +12,13 @@ export const invokeAsync = operation({
   async run(c: LambdaContext, input) {
     const t = c.functions.require(input.FunctionName);
     const { record } = c.functions.pick(t, c.random);
-    const requestId = await c.asyncInvocations.enqueue(record, input.InvokeArgs as Buffer, undefined, t.arn);
+    const requestId = await c.asyncInvocations.enqueue(
+      record,
+      input.InvokeArgs as Buffer,
+      undefined,
+      t.arn,
+      t.qualifier,
+    );
     return { status: 202, headers: { 'x-amzn-requestid': requestId }, json: { Status: 202 } };
   },
 });

@@ -71,7 +71,7 @@ async function invokeFunction(c: LambdaContext, input: Infer<typeof INPUT>): Pro
   }
   if (type === 'Event') {
     c.invocations.checkInvocable(r);
-    const requestId = await c.asyncInvocations.enqueue(r, payload, clientContext, t.arn);
+    const requestId = await c.asyncInvocations.enqueue(r, payload, clientContext, t.arn, t.qualifier);
     return { status: 202, headers: { 'x-amzn-requestid': requestId } };
   }
   const result = await c.invocations.invokeSync(r, payload, {
