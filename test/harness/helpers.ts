@@ -177,6 +177,40 @@ export function cannotRun(t: { skip(message?: string): void }, reason: string): 
   t.skip(reason);
 }
 
+/** What a suite's clients have in common: they are destroyed when the suite's server stops. */
+export interface Destroyable {
+  destroy(): void;
+}
+
+/**
+ * The one suite setup: starts a server for the enclosing suite (`before`) with the clients `clients` makes for it,
+ * hands both to `use` (the suite's tests read them from the variables it sets; it may also create what every test
+ * of the suite reads), and after the suite destroys the clients and stops the server. `withKinesisServer`,
+ * `withLambdaServer` and `withMappingServer` are this with their clients.
+ */
+export function withTestServer<C extends Record<string, Destroyable>>(
+  opts: StartOptions,
+  clients: (app: App) => C,
+  use: (app: App, clients: C) => unknown,
+): void {
+  let app: App | undefined;
+  let made: C | undefined;
+  before(async () => {
+    app = await startTestServer(opts);
+    made = clients(app);
+    await use(app, made);
+  });
+  after(async () => {
+    for (const c of Object.values(made ?? {})) c.destroy();
+    await app?.close();
+  });
+}
+
+/** `withTestServer` for a suite that makes its own clients (or speaks HTTP, the CLI or boto3). */
+export function withServer(use: (app: App) => unknown, opts: StartOptions = {}): void {
+  withTestServer(opts, () => ({}), use);
+}
+
 /**
  * Starts a server and a Kinesis client over `transport` for the enclosing suite and stops them after it; `use`
  * receives them once they run (the suite's tests read them from the variables it sets).
@@ -186,15 +220,9 @@ export function withKinesisServer(
   use: (app: App, k: KinesisClient) => void,
   opts: StartOptions = {},
 ): void {
-  let app: App | undefined;
-  let k: KinesisClient | undefined;
-  before(async () => {
-    app = await startTestServer(opts);
-    k = kinesisClient(app, transport);
-    use(app, k);
-  });
-  after(async () => {
-    k?.destroy();
-    await app?.close();
-  });
+  withTestServer(
+    opts,
+    (app) => ({ k: kinesisClient(app, transport) }),
+    (app, { k }) => use(app, k),
+  );
 }

@@ -7,10 +7,9 @@ import {
 } from '@aws-sdk/client-lambda';
 import { NodeHttp2Handler } from '@smithy/node-http-handler';
 import yazl from 'yazl';
-import { after, before } from 'node:test';
 import type { App, StartOptions } from '../../src/app/app.js';
 import type { Gate } from '../harness/gate.js';
-import { clientConfig, startTestServer } from '../harness/helpers.js';
+import { clientConfig, withTestServer } from '../harness/helpers.js';
 
 /**
  * Which HTTP handler a Lambda client uses: the SDK default (HTTP/1.1 for Lambda), an explicit NodeHttpHandler,
@@ -27,17 +26,11 @@ export function withLambdaServer(
   use: (app: App, c: LambdaClient) => void,
   opts: StartOptions = {},
 ): void {
-  let app: App | undefined;
-  let c: LambdaClient | undefined;
-  before(async () => {
-    app = await startTestServer(opts);
-    c = lambdaClient(app, transport);
-    use(app, c);
-  });
-  after(async () => {
-    c?.destroy();
-    await app?.close();
-  });
+  withTestServer(
+    opts,
+    (app) => ({ c: lambdaClient(app, transport) }),
+    (app, { c }) => use(app, c),
+  );
 }
 
 export function lambdaClient(

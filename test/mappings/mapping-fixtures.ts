@@ -10,7 +10,6 @@ import { NodeHttp2Handler, NodeHttpHandler } from '@smithy/node-http-handler';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import yazl from 'yazl';
-import { after, before } from 'node:test';
 import type { App, StartOptions } from '../../src/app/app.js';
 import { hooks } from '../harness/hooks.js';
 import { python3Missing } from '../lambda/python-helpers.js';
@@ -23,7 +22,7 @@ import {
   kinesisClient,
   region,
   skipReason,
-  startTestServer,
+  withTestServer,
   tempDir,
   type Transport,
 } from '../harness/helpers.js';
@@ -316,16 +315,9 @@ export interface MappingTestServer {
 
 /** Starts a server and its Kinesis and Lambda clients for the enclosing suite, hands them to `use`, and stops them after. */
 export function withMappingServer(use: (s: MappingTestServer) => void, opts: StartOptions = {}): void {
-  let s: MappingTestServer | undefined;
-  before(async () => {
-    const app = await startTestServer(opts);
-    s = { app, k: kinesisClient(app), l: lambdaClient(app) };
-    use(s);
-  });
-  after(async () => {
-    if (!s) return;
-    s.k.destroy();
-    s.l.destroy();
-    await s.app.close();
-  });
+  withTestServer(
+    opts,
+    (app) => ({ k: kinesisClient(app), l: lambdaClient(app) }),
+    (app, c) => use({ app, ...c }),
+  );
 }

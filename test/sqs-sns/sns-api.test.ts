@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import {
   CreateTopicCommand,
   DeleteTopicCommand,
@@ -26,7 +26,7 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { App } from '../../src/app/app.js';
-import { startTestServer, waitFor } from '../harness/helpers.js';
+import { waitFor, withServer, withTestServer } from '../harness/helpers.js';
 import {
   queueArnOf,
   queryPost,
@@ -43,16 +43,14 @@ for (const handler of sdkHandlers) {
     let app: App;
     let sns: SNSClient;
     let sqs: SQSClient;
-    before(async () => {
-      app = await startTestServer();
-      sns = snsClient(app, handler);
-      sqs = sqsClient(app, handler);
-    });
-    after(async () => {
-      sns.destroy();
-      sqs.destroy();
-      await app.close();
-    });
+    withTestServer(
+      {},
+      (a) => ({ sns: snsClient(a, handler), sqs: sqsClient(a, handler) }),
+      (a, c) => {
+        app = a;
+        ({ sns, sqs } = c);
+      },
+    );
 
     /** A queue subscribed to a new topic. */
     async function wired(
@@ -472,12 +470,7 @@ for (const handler of sdkHandlers) {
 
 describe('SNS query protocol details', () => {
   let app: App;
-  before(async () => {
-    app = await startTestServer();
-  });
-  after(async () => {
-    await app.close();
-  });
+  withServer((a) => (app = a));
 
   it('answers with the SNS namespace and wrapped member lists, and XML errors with SNS codes', async () => {
     const created = await queryPost(app, { Action: 'CreateTopic', Version: '2010-03-31', Name: 'raw' });

@@ -1,17 +1,12 @@
 import { strict as assert } from 'node:assert';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { App } from '../../src/app/app.js';
-import { awsCli, startTestServer } from '../harness/helpers.js';
+import { awsCli, withServer } from '../harness/helpers.js';
 
 /** The AWS CLI speaks the query protocol to SNS (the only protocol of the SNS model). */
 describe('SNS with the AWS CLI', () => {
   let app: App;
-  before(async () => {
-    app = await startTestServer();
-  });
-  after(async () => {
-    await app.close();
-  });
+  withServer((a) => (app = a));
 
   it('create-topic, subscribe a queue, publish, and read the notification with sqs receive-message', async () => {
     const topic = (await awsCli(app, ['sns', 'create-topic', '--name', 'failures'])).json as {

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { createHash } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import {
   ChangeMessageVisibilityBatchCommand,
   ChangeMessageVisibilityCommand,
@@ -24,7 +24,7 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { App } from '../../src/app/app.js';
-import { startTestServer } from '../harness/helpers.js';
+import { withTestServer } from '../harness/helpers.js';
 import { jsonPost, queueArnOf, sdkHandlers, sqsClient, rejects } from './sqs-sns-helpers.js';
 import { hooks } from '../harness/hooks.js';
 
@@ -47,14 +47,14 @@ for (const handler of sdkHandlers) {
   describe(`SQS API over AWS JSON 1.0 (@aws-sdk/client-sqs, ${handler} handler)`, () => {
     let app: App;
     let sqs: SQSClient;
-    before(async () => {
-      app = await startTestServer();
-      sqs = sqsClient(app, handler);
-    });
-    after(async () => {
-      sqs.destroy();
-      await app.close();
-    });
+    withTestServer(
+      {},
+      (a) => ({ sqs: sqsClient(a, handler) }),
+      (a, c) => {
+        app = a;
+        ({ sqs } = c);
+      },
+    );
 
     it('creates queues idempotently, finds them by name and lists them by prefix with paging', async () => {
       const { QueueUrl } = await sqs.send(

@@ -1,9 +1,9 @@
 import { strict as assert } from 'node:assert';
 import { execFile } from 'node:child_process';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import type { App } from '../../src/app/app.js';
-import { awsCli, region, startTestServer } from '../harness/helpers.js';
+import { awsCli, region, withServer } from '../harness/helpers.js';
 
 const exec = promisify(execFile);
 
@@ -13,12 +13,7 @@ const exec = promisify(execFile);
  */
 describe('SQS with the AWS CLI', () => {
   let app: App;
-  before(async () => {
-    app = await startTestServer();
-  });
-  after(async () => {
-    await app.close();
-  });
+  withServer((a) => (app = a));
 
   it('create-queue, send-message, receive-message, delete-message', async () => {
     const created = (await awsCli(app, ['sqs', 'create-queue', '--queue-name', 'cli-queue'])).json as {
@@ -118,12 +113,7 @@ json.dump(out, sys.stdout)
 
 describe('SQS with boto3', () => {
   let app: App;
-  before(async () => {
-    app = await startTestServer();
-  });
-  after(async () => {
-    await app.close();
-  });
+  withServer((a) => (app = a));
 
   it('runs a create/send/batch/receive/delete flow and maps QueueDoesNotExist to its exception class', async () => {
     const { stdout } = await exec('python3', ['-c', BOTO3_FLOW], {

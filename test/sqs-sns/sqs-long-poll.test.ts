@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import {
   CreateQueueCommand,
   DeleteQueueCommand,
@@ -8,21 +8,21 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { App } from '../../src/app/app.js';
-import { startTestServer, waitFor } from '../harness/helpers.js';
+import { startTestServer, waitFor, withTestServer } from '../harness/helpers.js';
 import { sqsClient } from './sqs-sns-helpers.js';
 import { hooks } from '../harness/hooks.js';
 
 describe('SQS long polling and visibility timeouts', () => {
   let app: App;
   let sqs: SQSClient;
-  before(async () => {
-    app = await startTestServer();
-    sqs = sqsClient(app, 'h1');
-  });
-  after(async () => {
-    sqs.destroy();
-    await app.close();
-  });
+  withTestServer(
+    {},
+    (a) => ({ sqs: sqsClient(a, 'h1') }),
+    (a, c) => {
+      app = a;
+      ({ sqs } = c);
+    },
+  );
 
   const waitersOf = (name: string): number => hooks(app).sqs.queues.byName(name)?.waiters.size ?? -1;
 

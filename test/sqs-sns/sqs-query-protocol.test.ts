@@ -1,9 +1,9 @@
 import { strict as assert } from 'node:assert';
 import { createHash } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { App } from '../../src/app/app.js';
 import type { ApiRequest } from '../../src/server/http-types.js';
-import { startTestServer, waitFor } from '../harness/helpers.js';
+import { waitFor, withServer } from '../harness/helpers.js';
 import { queryPost, xml1, xmlAll } from './sqs-sns-helpers.js';
 import { hooks } from '../harness/hooks.js';
 
@@ -18,12 +18,7 @@ describe('SQS over the query protocol', () => {
   let app: App;
   let queueUrl: string;
   let queuePath: string;
-  before(async () => {
-    app = await startTestServer();
-  });
-  after(async () => {
-    await app.close();
-  });
+  withServer((a) => (app = a));
 
   it('creates a queue with attributes and answers in XML', async () => {
     const r = await queryPost(app, {

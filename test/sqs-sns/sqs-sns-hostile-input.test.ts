@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import {
   DeleteMessageCommand,
   GetQueueAttributesCommand,
@@ -19,7 +19,7 @@ import {
   type SNSClient,
 } from '@aws-sdk/client-sns';
 import type { App } from '../../src/app/app.js';
-import { startTestServer } from '../harness/helpers.js';
+import { withTestServer } from '../harness/helpers.js';
 import { queueArnOf, snsClient, sqsClient, xml1 } from './sqs-sns-helpers.js';
 
 const SQS_V = 'Version=2012-11-05';
@@ -47,26 +47,25 @@ describe('SQS and SNS refuse hostile input and keep no partial state', () => {
   let queueUrl: string;
   let topicArn: string;
 
-  before(async () => {
-    app = await startTestServer();
-    sqs = sqsClient(app);
-    sns = snsClient(app);
-    queueUrl = (await json('CreateQueue', { QueueName: 'kept', tags: { team: 'core' } })).QueueUrl as string;
-    assert.ok(queueUrl);
-    const created = await query(`Action=CreateTopic&${SNS_V}&Name=kept-topic`);
-    topicArn = xml1(created.text, 'TopicArn')!;
-    const sub = await query(
-      `Action=Subscribe&${SNS_V}&TopicArn=${encodeURIComponent(topicArn)}&Protocol=sqs` +
-        `&Endpoint=${encodeURIComponent(await queueArnOf(sqs, queueUrl))}` +
-        '&Attributes.entry.1.key=RawMessageDelivery&Attributes.entry.1.value=true',
-    );
-    assert.equal(sub.status, 200, sub.text);
-  });
-  after(async () => {
-    sqs.destroy();
-    sns.destroy();
-    await app.close();
-  });
+  withTestServer(
+    {},
+    (a) => ({ sqs: sqsClient(a), sns: snsClient(a) }),
+    async (a, c) => {
+      app = a;
+      ({ sqs, sns } = c);
+      queueUrl = (await json('CreateQueue', { QueueName: 'kept', tags: { team: 'core' } }))
+        .QueueUrl as string;
+      assert.ok(queueUrl);
+      const created = await query(`Action=CreateTopic&${SNS_V}&Name=kept-topic`);
+      topicArn = xml1(created.text, 'TopicArn')!;
+      const sub = await query(
+        `Action=Subscribe&${SNS_V}&TopicArn=${encodeURIComponent(topicArn)}&Protocol=sqs` +
+          `&Endpoint=${encodeURIComponent(await queueArnOf(sqs, queueUrl))}` +
+          '&Attributes.entry.1.key=RawMessageDelivery&Attributes.entry.1.value=true',
+      );
+      assert.equal(sub.status, 200, sub.text);
+    },
+  );
 
   async function json(target: string, body: unknown): Promise<Record<string, unknown>> {
     const res = await raw(target, JSON.stringify(body));
