@@ -30,8 +30,12 @@ class RuntimeApi:
     invocation and the poll for the next one go out in one write, their responses come back in order."""
 
     def __init__(self, address):
-        host, _, port = address.rpartition(":")
-        self.address = address
+        # host:port, or host:port/prefix (Tributary's workers: the prefix is the worker's token), read the way
+        # clients that write "http://" + AWS_LAMBDA_RUNTIME_API + "/2018-06-01/..." read it.
+        authority, slash, prefix = address.partition("/")
+        host, _, port = authority.rpartition(":")
+        self.authority = authority
+        self.prefix = slash + prefix
         self.endpoint = (host, int(port))
         self.sock = None
         self.buf = b""
@@ -44,7 +48,7 @@ class RuntimeApi:
         return self.sock
 
     def _wire(self, method, path, headers, body):
-        head = "%s %s HTTP/1.1\r\nhost: %s\r\n" % (method, path, self.address)
+        head = "%s %s%s HTTP/1.1\r\nhost: %s\r\n" % (method, self.prefix, path, self.authority)
         for k, v in headers.items():
             head += "%s: %s\r\n" % (k, v)
         if body is not None:

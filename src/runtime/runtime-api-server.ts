@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { once } from 'node:events';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import net, { type AddressInfo } from 'node:net';
 import { serveRuntimeConnection, type RuntimeRequest, type RuntimeResponse } from './runtime-http.js';
 import { MAX_RESPONSE_BYTES, type InvocationRequest } from './invocation.js';
@@ -102,17 +103,38 @@ export function responseTooLargeError(): Buffer {
 const PREFIX = '/2018-06-01/runtime';
 const INVOCATION = /^\/2018-06-01\/runtime\/invocation\/([^/]+)\/(response|error)$/;
 
+/** The answer to a request without this worker's token: nothing about the worker or its invocations. */
+const FORBIDDEN: RuntimeReply = {
+  status: 403,
+  body: { errorMessage: 'Missing or wrong Runtime API token', errorType: 'AccessDenied' },
+};
+
 /**
- * The Lambda Runtime API for ONE worker process, on a loopback port of its own: official runtime clients
- * read only host:port from AWS_LAMBDA_RUNTIME_API, so a per-worker listener is how the server knows which
- * process is asking — without trusting anything the runtime sends. HTTP/1.1 is served by runtime-http.ts;
- * a connection's requests are handled one after the other, so a runtime may pipeline its result and its poll
- * for the next invocation (ours does) and the poll is only seen once the result is taken.
+ * The Lambda Runtime API for ONE worker process, on a loopback port of its own, behind a secret of its own.
+ *
+ * Why a port per worker: official runtime clients read only host:port from AWS_LAMBDA_RUNTIME_API, so the
+ * listener a request arrives on is how the server knows which process is asking, without trusting anything the
+ * runtime sends. Why a token as well: any local process can list the loopback ports (/proc/net/tcp) and connect
+ * to one, so a port alone would let one function's worker (or another user on the machine) take another's
+ * invocations or answer them. AWS_LAMBDA_RUNTIME_API is therefore `127.0.0.1:PORT/TOKEN` and every request's
+ * path must start with `/TOKEN`; anything else gets 403 and nothing more. Runtime clients build their URLs as
+ * `http://${AWS_LAMBDA_RUNTIME_API}/2018-06-01/runtime/...` (the AWS runtime docs' bootstrap examples, curl
+ * scripts, and aws-lambda-cpp, which the Node.js and Python runtime interface clients use for next, response
+ * and error), so the token rides along; our own bootstraps do the same. Clients that split the variable into
+ * host and port lose the token and get 403 (the RICs' init-error call does that). The token stops strangers;
+ * it is not a wall between processes of the same user, which can read each other's environment (/proc).
+ *
+ * HTTP/1.1 is served by runtime-http.ts; a connection's requests are handled one after the other, so a runtime
+ * may pipeline its result and its poll for the next invocation (ours does) and the poll is only seen once the
+ * result is taken.
  */
 export class RuntimeApiServer implements AsyncDisposable {
   readonly #server: net.Server;
   readonly #handlers: RuntimeApiHandlers;
   readonly #sockets = new Set<net.Socket>();
+  /** 128 random bits, hex: a path segment no client needs to encode. */
+  readonly #token = randomBytes(16).toString('hex');
+  readonly #prefix = Buffer.from(`/${this.#token}/`);
   #address: string | undefined;
 
   constructor(handlers: RuntimeApiHandlers) {
@@ -124,15 +146,16 @@ export class RuntimeApiServer implements AsyncDisposable {
     });
   }
 
-  /** Binds to an ephemeral loopback port; returns `host:port` for AWS_LAMBDA_RUNTIME_API. */
+  /** Binds to an ephemeral loopback port; returns `host:port/token` for AWS_LAMBDA_RUNTIME_API. */
   async listen(): Promise<string> {
     this.#server.listen(0, '127.0.0.1');
     await once(this.#server, 'listening');
     const a = this.#server.address() as AddressInfo;
-    this.#address = `127.0.0.1:${a.port}`;
+    this.#address = `127.0.0.1:${a.port}/${this.#token}`;
     return this.#address;
   }
 
+  /** AWS_LAMBDA_RUNTIME_API of this worker (`host:port/token`), once listening. */
   get address(): string | undefined {
     return this.#address;
   }
@@ -148,8 +171,18 @@ export class RuntimeApiServer implements AsyncDisposable {
     await this.close();
   }
 
+  /** The request's path after the token, or undefined when the token is missing or wrong. */
+  #authorizedPath(url: string): string | undefined {
+    const prefix = this.#prefix;
+    const sent = Buffer.from(url.slice(0, prefix.length), 'latin1');
+    // Constant time: how much of the token a guess got right must not show in the answer's timing.
+    if (sent.length !== prefix.length || !timingSafeEqual(sent, prefix)) return undefined;
+    return url.slice(prefix.length - 1).split('?', 1)[0]!;
+  }
+
   async #serve(req: RuntimeRequest): Promise<RuntimeResponse | undefined> {
-    const path = req.url.split('?', 1)[0]!;
+    const path = this.#authorizedPath(req.url);
+    if (path === undefined) return json(FORBIDDEN);
     if (req.method === 'GET' && path === `${PREFIX}/invocation/next`) {
       const inv = await this.#handlers.next();
       return {

@@ -14,7 +14,7 @@ import net from 'node:net';
  * @typedef {[method: string, urlPath: string, headers: Record<string, string>, body: string | undefined]} ApiRequest
  */
 /** @typedef {{ status: number, headers: Record<string, string>, length: number, chunked: boolean }} ResponseHead */
-/** @typedef {{ address: string, host: string, port: number }} Endpoint */
+/** @typedef {{ authority: string, host: string, port: number, prefix: string }} Endpoint */
 
 /**
  * A minimal HTTP/1.1 client connection to the Runtime API: one kept-alive socket; requests may be pipelined
@@ -71,7 +71,7 @@ class RuntimeConnection {
    */
   #queue(method, urlPath, headers, body) {
     const payload = body === undefined ? undefined : Buffer.from(body);
-    let head = `${method} ${urlPath} HTTP/1.1\r\nhost: ${this.#endpoint.address}\r\n`;
+    let head = `${method} ${this.#endpoint.prefix}${urlPath} HTTP/1.1\r\nhost: ${this.#endpoint.authority}\r\n`;
     for (const [k, v] of Object.entries(headers)) head += `${k}: ${v}\r\n`;
     if (payload !== undefined) head += `content-length: ${payload.length}\r\n`;
     head += '\r\n';
@@ -226,12 +226,22 @@ function takeChunked(buf) {
 }
 
 /**
- * The client for the Runtime API at `address` (host:port, as AWS_LAMBDA_RUNTIME_API gives it).
+ * The client for the Runtime API at `address`, as AWS_LAMBDA_RUNTIME_API gives it: `host:port`, or
+ * `host:port/prefix` (Tributary's workers: the prefix is the worker's token), read the way clients that write
+ * `http://${AWS_LAMBDA_RUNTIME_API}/2018-06-01/...` read it.
  * @param {string} address
  */
 export function runtimeClient(address) {
-  const colon = address.lastIndexOf(':');
-  const endpoint = { address, host: address.slice(0, colon), port: Number(address.slice(colon + 1)) };
+  const slash = address.indexOf('/');
+  const authority = slash < 0 ? address : address.slice(0, slash);
+  const prefix = slash < 0 ? '' : address.slice(slash);
+  const colon = authority.lastIndexOf(':');
+  const endpoint = {
+    authority,
+    host: authority.slice(0, colon),
+    port: Number(authority.slice(colon + 1)),
+    prefix,
+  };
   /**
    * One connection is kept for the next request.
    * @type {RuntimeConnection[]}

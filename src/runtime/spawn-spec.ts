@@ -62,7 +62,7 @@ export const RESERVED_ENV_KEYS: readonly string[] = [
 
 export interface SpawnContext {
   region: string;
-  /** host:port of this worker's Runtime API listener. */
+  /** `host:port/token` of this worker's Runtime API listener (runtime-api-server.ts says why the token). */
   runtimeApi: string;
   /** The server's own endpoint, given to functions as AWS_ENDPOINT_URL so their SDK calls come back here. */
   endpointUrl: string;

@@ -107,7 +107,8 @@ describe('Lambda invocations in worker processes', () => {
     assert.equal(env['group'], '/aws/lambda/ctx');
     assert.equal(env['mine'], 'yes');
     assert.equal(env['secret'], null);
-    assert.match(String(env['api']), /^127\.0\.0\.1:\d+$/);
+    // host:port and the worker's token (runtime-api-server.ts; runtime-api-token.test.ts tries it).
+    assert.match(String(env['api']), /^127\.0\.0\.1:\d+\/[0-9a-f]{32}$/);
     assert.equal(env['cwd'], env['root']);
     assert.ok(existsSync(`${env['root']}/index.mjs`));
   });

@@ -35,14 +35,14 @@ describe('Runtime API with pipelined requests', () => {
       responseTooLarge: () => undefined,
       activate: () => new Promise(() => undefined),
     });
-    const [host, port] = (await server.listen()).split(':') as [string, string];
-    const socket = net.connect({ host, port: Number(port) });
+    const [, host, port, prefix] = /^([^:]+):(\d+)(\/.+)$/.exec(await server.listen())!;
+    const socket = net.connect({ host: host!, port: Number(port) });
     try {
       let text = '';
       socket.on('data', (c: Buffer) => (text += c.toString('latin1')));
-      const get = `GET /2018-06-01/runtime/invocation/next HTTP/1.1\r\nhost: x\r\n\r\n`;
+      const get = `GET ${prefix}/2018-06-01/runtime/invocation/next HTTP/1.1\r\nhost: x\r\n\r\n`;
       const post = (id: string, body: string): string =>
-        `POST /2018-06-01/runtime/invocation/${id}/response HTTP/1.1\r\nhost: x\r\n` +
+        `POST ${prefix}/2018-06-01/runtime/invocation/${id}/response HTTP/1.1\r\nhost: x\r\n` +
         `content-length: ${body.length}\r\n\r\n${body}`;
       socket.write(get);
       while (!text.includes('{"n":1}')) await once(socket, 'data');

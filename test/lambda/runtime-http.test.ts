@@ -15,6 +15,8 @@ describe('Runtime API HTTP/1.1', () => {
   let server: RuntimeApiServer;
   let host: string;
   let port: number;
+  /** `/TOKEN`: every request's path starts with the worker's token. */
+  let prefix: string;
   before(async () => {
     server = new RuntimeApiServer({
       next: () =>
@@ -28,9 +30,10 @@ describe('Runtime API HTTP/1.1', () => {
       responseTooLarge: (id) => void tooLarge.push(id),
       activate: () => new Promise(() => undefined),
     });
-    const [h, p] = (await server.listen()).split(':') as [string, string];
-    host = h;
-    port = Number(p);
+    const m = /^([^:]+):(\d+)(\/.+)$/.exec(await server.listen())!;
+    host = m[1]!;
+    port = Number(m[2]);
+    prefix = m[3]!;
   });
   after(() => server.close());
 
@@ -64,13 +67,13 @@ describe('Runtime API HTTP/1.1', () => {
     return { text, closed };
   }
 
-  const post = 'POST /2018-06-01/runtime/invocation/r1/response HTTP/1.1\r\nhost: x\r\n';
+  const post = () => `POST ${prefix}/2018-06-01/runtime/invocation/r1/response HTTP/1.1\r\nhost: x\r\n`;
 
   it('reads a chunked body sent in pieces, with chunk extensions and trailers', async () => {
     posted.length = 0;
     const { text } = await exchange(
       [
-        post + 'Transfer-Encoding: chunked\r\nX-Repeated: a\r\nx-repeated: b\r\n\r\n',
+        post() + 'Transfer-Encoding: chunked\r\nX-Repeated: a\r\nx-repeated: b\r\n\r\n',
         '5;ext=1\r\n{"a":',
         '\r\n',
         'A\r\n"chunked"}\r\n0\r\n',
@@ -92,7 +95,7 @@ describe('Runtime API HTTP/1.1', () => {
     await once(socket, 'connect');
     let text = '';
     socket.on('data', (c: Buffer) => (text += c.toString('latin1')));
-    socket.write(post + 'content-length: 2\r\nExpect: 100-continue\r\n\r\n');
+    socket.write(post() + 'content-length: 2\r\nExpect: 100-continue\r\n\r\n');
     while (!text.includes('\r\n\r\n')) await once(socket, 'data');
     assert.equal(text, 'HTTP/1.1 100 Continue\r\n\r\n');
     socket.write('{}');
@@ -105,10 +108,10 @@ describe('Runtime API HTTP/1.1', () => {
   });
 
   it('closes after answering HTTP/1.0 without keep-alive, or a request with Connection: close', async () => {
-    const old = await exchange(['GET /2018-06-01/runtime/invocation/next HTTP/1.0\r\n\r\n']);
+    const old = await exchange([`GET ${prefix}/2018-06-01/runtime/invocation/next HTTP/1.0\r\n\r\n`]);
     assert.ok(old.closed);
     assert.match(old.text, /^HTTP\/1\.1 200 OK\r\n[\s\S]*connection: close\r\n\r\n\{\}$/);
-    const close = await exchange([post + 'content-length: 2\r\nconnection: close\r\n\r\n{}']);
+    const close = await exchange([post() + 'content-length: 2\r\nconnection: close\r\n\r\n{}']);
     assert.ok(close.closed);
     assert.match(close.text, /^HTTP\/1\.1 202 Accepted\r\n[\s\S]*connection: close\r\n/);
   });
@@ -118,15 +121,36 @@ describe('Runtime API HTTP/1.1', () => {
       'HELLO\r\n\r\n',
       'GET /x HTTP/2.0\r\n\r\n',
       'GET /x HTTP/1.1\r\nno colon here\r\n\r\n',
-      post + 'content-length: 2\r\ncontent-length: 3\r\n\r\n{}',
-      post + 'content-length: -1\r\n\r\n',
-      post + 'transfer-encoding: gzip\r\n\r\n',
-      post + 'transfer-encoding: chunked\r\n\r\nzz\r\n',
+      post() + 'content-length: 2\r\ncontent-length: 3\r\n\r\n{}',
+      post() + 'content-length: -1\r\n\r\n',
+      post() + 'transfer-encoding: gzip\r\n\r\n',
+      post() + 'transfer-encoding: chunked\r\n\r\nzz\r\n',
     ]) {
       const { text, closed } = await exchange([bad]);
       assert.match(text, /^HTTP\/1\.1 400 Bad Request\r\n/, JSON.stringify(bad));
       assert.ok(closed, JSON.stringify(bad));
     }
+  });
+
+  it("answers 403 and nothing else to a request without the worker's token, or with a wrong one", async () => {
+    posted.length = 0;
+    const wrong = prefix.replace(/[0-9a-f]$/, (c) => (c === '0' ? '1' : '0'));
+    for (const path of [
+      '/2018-06-01/runtime/invocation/next',
+      `${wrong}/2018-06-01/runtime/invocation/next`,
+      `${prefix.slice(0, -1)}/2018-06-01/runtime/invocation/next`,
+      `${prefix}x/2018-06-01/runtime/invocation/next`,
+      `/x${prefix}/2018-06-01/runtime/invocation/next`,
+    ]) {
+      const { text } = await exchange([`GET ${path} HTTP/1.1\r\nhost: x\r\n\r\n`], /\r\n\r\n[\s\S]*\}$/);
+      assert.match(text, /^HTTP\/1\.1 403 Forbidden\r\n/, path);
+      assert.doesNotMatch(text, /lambda-runtime|r1/, path);
+    }
+    const { text } = await exchange([
+      `POST /2018-06-01/runtime/invocation/r1/response HTTP/1.1\r\nhost: x\r\ncontent-length: 2\r\nconnection: close\r\n\r\n{}`,
+    ]);
+    assert.match(text, /^HTTP\/1\.1 403 Forbidden\r\n[\s\S]*"errorType":"AccessDenied"/);
+    assert.deepEqual(posted, [], 'a result without the token reaches no invocation');
   });
 
   it('refuses a request head over 64 KB with 431', async () => {
@@ -140,7 +164,7 @@ describe('Runtime API HTTP/1.1', () => {
     tooLarge.length = 0;
     const big = Buffer.alloc(MAX_RESPONSE_BYTES + 1, 0x61);
     const { text, closed } = await exchange(
-      [post + `content-length: ${big.length}\r\n\r\n`, big, post + 'content-length: 4\r\n\r\n"ok"'],
+      [post() + `content-length: ${big.length}\r\n\r\n`, big, post() + 'content-length: 4\r\n\r\n"ok"'],
       /202 Accepted[\s\S]*\{"status":"OK"\}/,
     );
     assert.ok(!closed);
