@@ -3,13 +3,14 @@
  *
  * - warm, server side: `app.lambda.invoke()` on a no-op handler whose worker runs (python3.11 through our
  *   python-bootstrap.py; nodejs20.x through node-bootstrap.mjs): what Tributary adds to a warm invocation.
- * - cold start: the first invoke of a freshly created function, every worker a new process (spareWorkers 0, as
- *   Python has no pre-started runtimes), and the Init Duration the worker reported.
+ * - cold start: the first invoke of a freshly created function, every worker a new process (spareWorkers 0), and
+ *   with a pre-started runtime of its kind adopted (the default); the Init Duration the worker reported.
  *
  * Run: npm run bench -- lambda-python   (env BENCH_WARM=N invokes, BENCH_COLD=N functions). Needs python3.
  */
 import { CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { startApp } from '../src/app/app.js';
+import { hooks } from '../test/harness/hooks.js';
 import {
   type BenchHandler,
   coldRows,
@@ -71,6 +72,28 @@ async function main(): Promise<void> {
   } finally {
     client.destroy();
     await app.close();
+  }
+  // With pre-started runtimes (the default): a new function adopts a spare of its kind.
+  const spared = await startApp({ port: 0, inMemory: true, transitionDelayMs: 0, logLevel: 'silent' });
+  const sparedClient = new LambdaClient({
+    endpoint: spared.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+  });
+  try {
+    for (const fn of [PYTHON_NOOP, NODE_NOOP]) {
+      const prefix = `spare-${fn.runtime.replace('.', '')}-`;
+      const r = await coldStarts(spared, sparedClient, fn, payload, prefix, async () => {
+        // Deploys are not back to back: let the spare replaced by the previous cold start finish booting.
+        const deadline = Date.now() + 5000;
+        while (hooks(spared).fleet.bootedSpares < 1 && Date.now() < deadline)
+          await new Promise((resolve) => setTimeout(resolve, 5));
+      });
+      rows.push(...coldRows(`${fn.runtime}: cold start, spare runtime adopted (default)`, r));
+    }
+  } finally {
+    sparedClient.destroy();
+    await spared.close();
   }
   printTable(rows, 'Lambda invoke, Python beside Node.js');
 }

@@ -182,7 +182,11 @@ export const UP_FLAGS: readonly UpFlag[] = [
       shownDefault: () => 'PATH (node22, python3.12, ...)',
     },
   ),
-  field('lambda.spareWorkers', 'integer', 'pre-started runtimes kept per recently used MemorySize (0-8)'),
+  field(
+    'lambda.spareWorkers',
+    'integer',
+    'pre-started runtimes kept per recently used kind (Node.js or a Python interpreter, and MemorySize) (0-8)',
+  ),
   field('mappings.retryBaseMs', 'number', 'first retry delay of a failed batch; doubles per retry'),
   field('mappings.retryMaxMs', 'number', 'longest retry delay of a failed batch'),
   field(

@@ -264,14 +264,38 @@ def out_of_memory():
     os.kill(os.getpid(), signal.SIGKILL)
 
 
+def activate_if_spare(api):
+    """A spare runtime was started before any function needed it (the interpreter and this module are loaded).
+    It waits here until the server gives it a function, then takes that function's environment and task root as
+    its own and carries on like a worker spawned for it."""
+    if os.environ.get("TRIBUTARY_SPARE") != "1":
+        return
+    status, _, body = api.send(("GET", API + "/tributary/activate", {}, None))[0]
+    if status != 200:
+        raise RuntimeError("runtime API answered %d to activate" % status)
+    activation = json.loads(body)
+    # Set by the interpreter itself while it started (PEP 538's locale coercion), as in a fresh worker.
+    coerced = os.environ.get("LC_CTYPE")
+    os.environ.clear()
+    os.environ.update(activation["env"])
+    if coerced is not None:
+        os.environ.setdefault("LC_CTYPE", coerced)
+    # The time module read TZ when it was imported; the function's TZ (Lambda lets users set it) counts.
+    time.tzset()
+    os.chdir(activation["cwd"])
+
+
 def main():
     global _request_id
     api = RuntimeApi(os.environ["AWS_LAMBDA_RUNTIME_API"])
+    activate_if_spare(api)
     task_root = os.environ.get("LAMBDA_TASK_ROOT", os.getcwd())
-    # The zip's directory first, then PYTHONPATH (the layers' python directories), then the standard library:
-    # not this file's own directory.
+    # The zip's directory first, then PYTHONPATH (the layers' python directories; applied here, since a spare
+    # started without it), then the interpreter's own paths: not this file's own directory.
     here = os.path.dirname(os.path.abspath(__file__))
-    sys.path[:] = [task_root] + [p for p in sys.path if os.path.abspath(p or ".") != here]
+    extra = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+    rest = [p for p in sys.path if os.path.abspath(p or ".") != here and p not in extra]
+    sys.path[:] = [task_root] + extra + rest
     setup_logging()
     limit_memory()
     try:

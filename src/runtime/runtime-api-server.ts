@@ -31,7 +31,7 @@ export interface RuntimeApiHandlers {
   initError(body: Buffer, headers: IncomingHttpHeaders): RuntimeReply;
   /** A response body above the payload limit (the invocation fails with Function.ResponseSizeTooLarge). */
   responseTooLarge(requestId: string): void;
-  /** Tributary's own call from a spare Node.js runtime: resolves with the function it now serves. */
+  /** Tributary's own call from a spare Node.js or Python runtime: resolves with the function it now serves. */
   activate(): Promise<Activation>;
 }
 

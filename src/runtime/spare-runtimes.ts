@@ -1,9 +1,9 @@
 import { tmpdir } from 'node:os';
 import type { FunctionSpec } from './invocation.js';
-import { canUseSpare } from './spawn-spec.js';
+import { canUseSpare, spareKey, spareKindOf, type SpareKind } from './spawn-spec.js';
 import { Worker, type WorkerEnvironment } from './worker.js';
 
-/** Spares are kept for at most this many distinct MemorySize values (the most recently used ones). */
+/** Spares are kept for at most this many kinds (runtime and MemorySize; the most recently used ones). */
 const SPARE_SIZES = 2;
 
 /** What the spares need of the fleet that holds the machine limit. */
@@ -24,8 +24,8 @@ export interface SpareHost {
 }
 
 /**
- * Pre-started Node.js runtimes, kept per MemorySize in use (`spareWorkers` of each of the last SPARE_SIZES
- * sizes): a new function's first worker adopts one instead of waiting for a process to start. Every spare,
+ * Pre-started Node.js and Python runtimes, kept per kind in use (`spareWorkers` of each of the last SPARE_SIZES
+ * kinds: the default Node.js or a Python interpreter, for a MemorySize): a new function's first worker adopts one instead of waiting for a process to start. Every spare,
  * starting, waiting or ending, holds one of the fleet's slots; the fleet decides when one may start.
  */
 export class SpareRuntimes {
@@ -35,10 +35,10 @@ export class SpareRuntimes {
   readonly #spares = new Set<Worker>();
   /** Spares ended whose process has not exited yet (they still hold a slot). */
   readonly #ending = new Set<Worker>();
-  /** Spares being started, per MemorySize. */
-  readonly #starting = new Map<number, number>();
-  /** MemorySize values that wanted a spare, most recent last. */
-  #sizes: number[] = [];
+  /** Spares being started, per kind (spareKey). */
+  readonly #starting = new Map<string, number>();
+  /** Kinds that wanted a spare, most recent last. */
+  #sizes: SpareKind[] = [];
   /** A spare was wanted while no slot was free: started once one is. */
   #owed = false;
 
@@ -63,7 +63,7 @@ export class SpareRuntimes {
   list(): Array<{ pid: number | undefined; memorySize: number; booted: boolean }> {
     return [...this.#spares].map((w) => ({
       pid: w.pid,
-      memorySize: w.spareMemorySize ?? 0,
+      memorySize: w.spareKind?.memorySize ?? 0,
       booted: w.spareBooted,
     }));
   }
@@ -78,14 +78,15 @@ export class SpareRuntimes {
   /** A spare the function can adopt, if one is waiting. */
   find(spec: FunctionSpec): Worker | undefined {
     if (this.#opts.spareWorkers === 0 || !canUseSpare(spec)) return undefined;
-    for (const w of this.#spares) if (w.state === 'spare' && w.spareMemorySize === spec.memorySize) return w;
+    const key = spareKey(spareKindOf(spec));
+    for (const w of this.#spares) if (w.state === 'spare' && keyOf(w) === key) return w;
     return undefined;
   }
 
   /** A worker for `spec` is starting (adopting `spare` if given): another spare is wanted for next time. */
   workerStarting(spec: FunctionSpec, spare: Worker | undefined): void {
     if (spare) this.#spares.delete(spare);
-    if (this.#opts.spareWorkers > 0 && canUseSpare(spec)) this.#want(spec.memorySize);
+    if (this.#opts.spareWorkers > 0 && canUseSpare(spec)) this.#want(spareKindOf(spec));
   }
 
   /** Ends one spare to free its slot; returns it, or undefined when there is none. */
@@ -113,14 +114,15 @@ export class SpareRuntimes {
     this.#spares.clear();
   }
 
-  /** Tops up the spares of one MemorySize (dropping spares of sizes no longer in use). */
-  #want(memorySize: number): void {
-    this.#sizes = [...this.#sizes.filter((m) => m !== memorySize), memorySize];
+  /** Tops up the spares of one kind (dropping spares of kinds no longer in use). */
+  #want(kind: SpareKind): void {
+    const key = spareKey(kind);
+    this.#sizes = [...this.#sizes.filter((k) => spareKey(k) !== key), kind];
     for (const old of this.#sizes.splice(0, Math.max(0, this.#sizes.length - SPARE_SIZES))) {
-      for (const w of this.#spares) if (w.spareMemorySize === old) this.#end(w);
+      for (const w of this.#spares) if (keyOf(w) === spareKey(old)) this.#end(w);
     }
     // Started at once: a function adopting it while it still boots waits less than for a new process.
-    setImmediate(() => this.#start(memorySize));
+    setImmediate(() => this.#start(kind));
   }
 
   #end(w: Worker): void {
@@ -129,24 +131,25 @@ export class SpareRuntimes {
     w.kill('evicted');
   }
 
-  #start(memorySize: number): void {
-    if (this.#host.closed() || !this.#sizes.includes(memorySize)) return;
-    let have = this.#starting.get(memorySize) ?? 0;
-    for (const w of this.#spares) if (w.spareMemorySize === memorySize) have++;
+  #start(kind: SpareKind): void {
+    const key = spareKey(kind);
+    if (this.#host.closed() || !this.#sizes.some((k) => spareKey(k) === key)) return;
+    let have = this.#starting.get(key) ?? 0;
+    for (const w of this.#spares) if (keyOf(w) === key) have++;
     if (have >= this.#opts.spareWorkers) return;
     if (!this.#host.roomForSpare()) {
       this.#owed = true;
       return;
     }
-    this.#starting.set(memorySize, (this.#starting.get(memorySize) ?? 0) + 1);
+    this.#starting.set(key, (this.#starting.get(key) ?? 0) + 1);
     this.#host.started();
     const done = (): void => {
-      const n = (this.#starting.get(memorySize) ?? 1) - 1;
-      if (n === 0) this.#starting.delete(memorySize);
-      else this.#starting.set(memorySize, n);
+      const n = (this.#starting.get(key) ?? 1) - 1;
+      if (n === 0) this.#starting.delete(key);
+      else this.#starting.set(key, n);
     };
     Worker.startSpare(
-      memorySize,
+      kind,
       {
         onReady: () => undefined,
         onExit: (w) => {
@@ -177,4 +180,8 @@ export class SpareRuntimes {
       },
     );
   }
+}
+
+function keyOf(w: Worker): string | undefined {
+  return w.spareKind === undefined ? undefined : spareKey(w.spareKind);
 }

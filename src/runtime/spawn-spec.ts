@@ -1,3 +1,4 @@
+import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FunctionSpec } from './invocation.js';
@@ -37,6 +38,11 @@ export const RUNTIME_FAMILIES = SUPPORTED_RUNTIMES.map((runtime) => ({
 export const NODE_BOOTSTRAP = fileURLToPath(new URL('./node-bootstrap.mjs', import.meta.url));
 /** python-bootstrap.py, beside this file (copied beside the compiled one by scripts/build.mjs). */
 export const PYTHON_BOOTSTRAP = fileURLToPath(new URL('./python-bootstrap.py', import.meta.url));
+/**
+ * -u: unbuffered output, so lines reach the log in order with the platform's; -s: no user site-packages (the
+ * function sees its zip, its layers and the interpreter's own packages, as in Lambda).
+ */
+const PYTHON_ARGS = ['-u', '-s', PYTHON_BOOTSTRAP];
 
 /** Variables AWS sets itself and refuses in Environment.Variables (InvalidParameterValueException). */
 export const RESERVED_ENV_KEYS: readonly string[] = [
@@ -122,11 +128,9 @@ export function spawnPlan(spec: FunctionSpec, ctx: SpawnContext): SpawnPlan {
     };
   }
   if (family === 'python') {
-    // -u: unbuffered output, so lines reach the log in order with the platform's; -s: no user site-packages
-    // (the function sees its zip, its layers and the standard library, as in Lambda).
     return {
       command: spec.interpreter ?? 'python3',
-      args: ['-u', '-s', PYTHON_BOOTSTRAP],
+      args: PYTHON_ARGS,
       env,
       cwd: spec.codeDir,
     };
@@ -162,34 +166,71 @@ function layerPaths(spec: FunctionSpec, family: RuntimeFamily): Record<string, s
 }
 
 /**
- * Variables a Node.js process reads while it starts (options, locale, libuv, OpenSSL): a function that sets
- * one of them needs a process started with it, so it never adopts a pre-started spare.
+ * Variables a Node.js or Python process reads while it starts (options, locale, libuv, OpenSSL, the
+ * interpreter's own): a function that sets one of them needs a process started with it, so it never adopts a
+ * pre-started spare.
  */
-const STARTUP_ENV = /^(NODE_|UV_|LC_|LANG$|LANGUAGE$|OPENSSL_|SSL_CERT_)/;
+const STARTUP_ENV = /^(NODE_|UV_|LC_|LANG$|LANGUAGE$|OPENSSL_|SSL_CERT_|PYTHON)/;
 
-/** Whether a function can run in a pre-started spare Node.js runtime (same binary and heap limit). */
+/**
+ * What a spare is started as: for a MemorySize (Node.js's heap limit), our Node.js bootstrap on the default
+ * Node.js, or our Python bootstrap on `python` (an interpreter RuntimeHosts found).
+ */
+export interface SpareKind {
+  memorySize: number;
+  python?: string | undefined;
+}
+
+export function spareKindOf(spec: FunctionSpec): SpareKind {
+  return runtimeFamily(spec.runtime) === 'python'
+    ? { memorySize: spec.memorySize, python: spec.interpreter }
+    : { memorySize: spec.memorySize };
+}
+
+export function spareKey(k: SpareKind): string {
+  return `${k.python ?? 'node'}@${k.memorySize}`;
+}
+
+/** Whether a function can run in a pre-started spare runtime (same binary and limits). */
 export function canUseSpare(spec: FunctionSpec): boolean {
+  if (Object.keys(spec.environment).some((k) => STARTUP_ENV.test(k))) return false;
+  if (needsLibraryPath(spec)) return false;
+  // Our Python bootstrap applies PYTHONPATH (layers) itself once activated.
+  if (runtimeFamily(spec.runtime) === 'python') return spec.interpreter !== undefined;
   // A spare runs the default Node.js; layers set NODE_PATH, which Node.js reads only while it starts.
-  return (
-    isNodeRuntime(spec.runtime) &&
-    spec.interpreter === undefined &&
-    spec.optDir === undefined &&
-    !Object.keys(spec.environment).some((k) => STARTUP_ENV.test(k))
-  );
+  return isNodeRuntime(spec.runtime) && spec.interpreter === undefined && spec.optDir === undefined;
 }
 
 /**
- * A spare: our Node.js bootstrap started ahead of need with only the heap limit decided. It waits on its
- * Runtime API for an activation carrying a function's environment and task root, then continues exactly as
- * a worker spawned for that function (see node-bootstrap.mjs).
+ * The dynamic loader reads LD_LIBRARY_PATH once, when a process starts, and a spare started without the
+ * function's: a function with shared libraries where Lambda's LD_LIBRARY_PATH points (`lib` in its zip or its
+ * layers, `lib*.so*` at the zip's root) needs a process started with it, or a `ctypes.CDLL("libx.so")` or a
+ * native module linked to them would not find them.
+ */
+function needsLibraryPath(spec: FunctionSpec): boolean {
+  // A code directory gone (the function deleted meanwhile): a new process reports that failure itself.
+  if (!existsSync(spec.codeDir) || existsSync(join(spec.codeDir, 'lib'))) return true;
+  if (spec.optDir !== undefined && existsSync(join(spec.optDir, 'lib'))) return true;
+  return readdirSync(spec.codeDir).some((f) => SHARED_LIBRARY.test(f));
+}
+
+const SHARED_LIBRARY = /^lib.*\.so(\.\d+)*$/;
+
+/**
+ * A spare: our Node.js (or Python) bootstrap started ahead of need with only the heap limit decided. It waits
+ * on its Runtime API for an activation carrying a function's environment and task root, then continues exactly
+ * as a worker spawned for that function (see node-bootstrap.mjs, python-bootstrap.py).
  */
 export function spareSpawnPlan(
-  memorySize: number,
+  kind: SpareKind,
   ctx: { runtimeApi: string; nodePath: string; cwd: string },
 ): SpawnPlan {
   return {
-    command: ctx.nodePath,
-    args: [`--max-old-space-size=${heapLimitMb(memorySize)}`, NODE_BOOTSTRAP],
+    command: kind.python ?? ctx.nodePath,
+    args:
+      kind.python !== undefined
+        ? PYTHON_ARGS
+        : [`--max-old-space-size=${heapLimitMb(kind.memorySize)}`, NODE_BOOTSTRAP],
     env: {
       PATH: process.env['PATH'] ?? '/usr/local/bin:/usr/bin:/bin',
       LANG: 'en_US.UTF-8',

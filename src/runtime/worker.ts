@@ -19,7 +19,7 @@ import {
 } from './runtime-api-server.js';
 import { RuntimeProcess } from './runtime-process.js';
 import { msSince, type Outcome, type PlatformEnd, RunningInvocation } from './running-invocation.js';
-import { runtimeFamily, spareSpawnPlan, spawnPlan, type SpawnContext } from './spawn-spec.js';
+import { runtimeFamily, spareSpawnPlan, spawnPlan, type SpareKind, type SpawnContext } from './spawn-spec.js';
 import {
   initFailure,
   isDeliberate,
@@ -32,7 +32,7 @@ import {
 export type { InitFailure, WorkerExit, WorkerExitReason } from './worker-exit.js';
 
 /**
- * spare: a Node.js runtime started ahead of need, not yet given a function (see `adopt`);
+ * spare: a Node.js or Python runtime started ahead of need, not yet given a function (see `adopt`);
  * starting: process launched, has not asked for work yet; ready: parked on invocation/next; busy: running one;
  * finishing: answered, platform lines being written; stopped: process gone.
  */
@@ -74,8 +74,8 @@ export class Worker {
   readonly id = nextWorkerId++;
   /** Its CloudWatch Logs stream, named by the version it runs (`[$LATEST]`, `[3]`: a spare's is set on adoption). */
   #logStream: string;
-  /** Set for spares: the heap limit (function MemorySize) they were started with. */
-  readonly spareMemorySize: number | undefined;
+  /** Set for spares: what they were started as (interpreter and MemorySize, spawn-spec.ts SpareKind). */
+  readonly spareKind: SpareKind | undefined;
   #spec: FunctionSpec | undefined;
   /** Last time the worker finished an invocation or became ready (for LRU eviction). */
   lastUsed = Date.now();
@@ -106,12 +106,12 @@ export class Worker {
     spec: FunctionSpec | undefined,
     hooks: WorkerHooks,
     env: WorkerEnvironment,
-    spareMemorySize?: number,
+    spareKind?: SpareKind,
   ) {
     this.#spec = spec;
     this.#hooks = hooks;
     this.#env = env;
-    this.spareMemorySize = spareMemorySize;
+    this.spareKind = spareKind;
     if (spec === undefined) this.#state = 'spare';
     this.#logStream = logStreamName(spec?.version ?? '$LATEST');
     this.#api = new RuntimeApiServer({
@@ -132,16 +132,16 @@ export class Worker {
   }
 
   /**
-   * Starts a spare Node.js runtime for functions of `memorySize` MB: the process and our bootstrap load now,
-   * the function later (`adopt`), so the cold start of a new function pays only for its own handler.
+   * Starts a spare Node.js or Python runtime of `kind`: the process and our bootstrap load now, the function
+   * later (`adopt`), so the cold start of a new function pays only for its own handler.
    */
   static async startSpare(
-    memorySize: number,
+    kind: SpareKind,
     hooks: WorkerHooks,
     env: WorkerEnvironment,
     cwd: string,
   ): Promise<Worker> {
-    const w = new Worker(undefined, hooks, env, memorySize);
+    const w = new Worker(undefined, hooks, env, kind);
     await w.#launch(cwd);
     return w;
   }
@@ -221,7 +221,7 @@ export class Worker {
     const plan =
       this.#spec !== undefined
         ? spawnPlan(this.#spec, this.#spawnContext(runtimeApi))
-        : spareSpawnPlan(this.spareMemorySize ?? 128, {
+        : spareSpawnPlan(this.spareKind ?? { memorySize: 128 }, {
             runtimeApi,
             nodePath: this.#env.nodePath,
             cwd: spareCwd ?? '/',

@@ -113,7 +113,7 @@ export async function createPythonFunction(
   name: string,
   source: string,
   extra: Partial<CreateFunctionCommandInput> = {},
-  files: Record<string, string> = {},
+  files: Record<string, string | Buffer> = {},
 ): Promise<void> {
   await client.send(
     new CreateFunctionCommand({

@@ -23,10 +23,22 @@ import {
 } from '../harness/helpers.js';
 import { createPythonFunction, decode, lambdaClient, makeZip, ROLE } from './lambda-helpers.js';
 import { python3Missing } from './python-helpers.js';
+import { hooks } from '../harness/hooks.js';
 
 const exec = promisify(execFile);
 
 const skip = skipReason(python3Missing());
+
+/** Where the machine's dynamic loader finds `name` (a shared library to put in a zip's lib/). */
+function sharedLibrary(name: string): string {
+  const line = execFileSync('ldconfig', ['-p'])
+    .toString()
+    .split('\n')
+    .find((l) => l.trim().startsWith(`${name} `));
+  const path = line?.split(' => ')[1]?.trim();
+  if (path === undefined) throw new Error(`ldconfig -p lists no ${name}`);
+  return path;
+}
 
 type PyError = { errorType: string; errorMessage: string; requestId: string; stackTrace: string[] };
 
@@ -292,5 +304,69 @@ print(json.dumps({'status': r['StatusCode'], 'payload': json.loads(r['Payload'].
       client.destroy();
       await server.close();
     }
+  });
+
+  it('a new Python function adopts a pre-started Python runtime with its own environment, TZ and task root; one with shared libraries in lib/ starts its own', async () => {
+    const probe = `import ctypes, os, sys, time
+def lambda_handler(e, c):
+    lib = None
+    if os.path.isdir("lib"):
+        lib = ctypes.CDLL("libtribz.so").zlibVersion
+        lib.restype = ctypes.c_char_p
+        lib = lib().decode()
+    return {"pid": os.getpid(), "mine": os.environ.get("MINE"), "cwd": os.getcwd(), "path0": sys.path[0],
+            "tz": time.strftime("%z"), "lib": lib,
+            "env": sorted(k for k in os.environ if k not in ("MINE", "TZ", "_X_AMZN_TRACE_ID"))}
+`;
+    type Probe = {
+      pid: number;
+      mine: string | null;
+      cwd: string;
+      path0: string;
+      tz: string;
+      lib: string | null;
+      env: string[];
+    };
+    const bootedSpares = async (): Promise<Set<number | undefined>> => {
+      // A cold start asks for a spare of its kind (this interpreter, 256 MB); wait for it to boot.
+      await waitFor(
+        () =>
+          hooks(app)
+            .fleet.spares()
+            .some((s) => s.memorySize === 256 && s.booted),
+        10_000,
+        'a booted Python spare',
+      );
+      return new Set(
+        hooks(app)
+          .fleet.spares()
+          .map((s) => s.pid),
+      );
+    };
+    await createPythonFunction(c, 'py-spare-1', probe, { MemorySize: 256 });
+    const first = decode((await invoke('py-spare-1')).Payload) as Probe;
+    let spares = await bootedSpares();
+    await createPythonFunction(c, 'py-spare-2', probe, {
+      MemorySize: 256,
+      Environment: { Variables: { MINE: 'second', TZ: 'Asia/Tokyo' } },
+    });
+    const second = decode((await invoke('py-spare-2')).Payload) as Probe;
+    assert.ok(spares.has(second.pid), 'the second function runs in the spare');
+    assert.equal(second.mine, 'second');
+    assert.equal(first.tz, '+0000');
+    assert.equal(second.tz, '+0900', 'the function TZ applies in an adopted spare');
+    assert.equal(second.cwd, second.path0);
+    assert.match(second.cwd, /py-spare-2/);
+    assert.ok(!second.env.includes('TRIBUTARY_SPARE'));
+    assert.deepEqual(second.env, first.env);
+
+    // LD_LIBRARY_PATH (the zip's lib/) is read by the loader at process start: such a function gets its own.
+    spares = await bootedSpares();
+    const zlib = readFileSync(sharedLibrary('libz.so.1'));
+    await createPythonFunction(c, 'py-spare-lib', probe, { MemorySize: 256 }, { 'lib/libtribz.so': zlib });
+    const third = decode((await invoke('py-spare-lib')).Payload) as Probe;
+    assert.equal(typeof third.pid, 'number', JSON.stringify(third));
+    assert.ok(!spares.has(third.pid), 'a function with lib/ does not adopt a spare');
+    assert.match(third.lib ?? '', /^\d+\.\d+/);
   });
 });
