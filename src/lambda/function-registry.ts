@@ -39,7 +39,7 @@ export interface RegistryEvents {
 
 const PENDING_REASON = 'The function is being created.';
 
-/** Documents kept per function and qualifier that go with the function or the version (event invoke configs). */
+/** Documents kept per function and qualifier that go with the function, the version or the alias (event invoke configs). */
 type Dependent = Pick<PerFunctionDocs<unknown>, 'get' | 'delete' | 'deleteFunction'>;
 
 /**
@@ -341,6 +341,13 @@ export class FunctionRegistry extends EventEmitter<RegistryEvents> {
     this.#specs.forget(name, version);
     this.emit('versionDeleted', structuredClone(v));
     return v;
+  }
+
+  /** DeleteAlias: the alias and what hangs on its qualifier (its event invoke config), like a deleted version's. */
+  async deleteAlias(name: string, alias: string): Promise<void> {
+    if (this.aliases.get(name, alias) === undefined) return;
+    await this.aliases.delete(name, alias);
+    for (const d of this.#dependents) if (d.get(name, alias) !== undefined) await d.delete(name, alias);
   }
 
   async delete(name: string): Promise<FunctionRecord> {

@@ -255,6 +255,22 @@ for (const transport of ['h2', 'h1'] as LambdaTransport[]) {
           .name,
         'InvalidParameterValueException',
       );
+      // The alias's event invoke config goes with it: a new alias of that name starts without one.
+      await c.send(
+        new PutFunctionEventInvokeConfigCommand({
+          FunctionName: 'ver',
+          Qualifier: 'old',
+          MaximumRetryAttempts: 0,
+        }),
+      );
+      await c.send(new DeleteAliasCommand({ FunctionName: 'ver', Name: 'old' }));
+      await c.send(new DeleteAliasCommand({ FunctionName: 'ver', Name: 'old' }));
+      await c.send(new CreateAliasCommand({ FunctionName: 'ver', Name: 'old', FunctionVersion: '2' }));
+      assert.deepEqual(
+        (await c.send(new ListFunctionEventInvokeConfigsCommand({ FunctionName: 'ver' })))
+          .FunctionEventInvokeConfigs,
+        [],
+      );
       await c.send(new DeleteAliasCommand({ FunctionName: 'ver', Name: 'old' }));
       await c.send(new DeleteFunctionCommand({ FunctionName: 'ver:1' }));
       assert.equal(

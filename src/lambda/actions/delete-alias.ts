@@ -12,8 +12,7 @@ export const deleteAlias = operation({
   }),
   async run(c: LambdaContext, input) {
     const latest = c.functions.requireLatest(input.FunctionName);
-    if (c.functions.aliases.get(latest.name, input.Name))
-      await c.functions.aliases.delete(latest.name, input.Name);
+    await c.functions.deleteAlias(latest.name, input.Name);
     return { status: 204 };
   },
 });
