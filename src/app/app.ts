@@ -118,6 +118,8 @@ export interface StartHooks {
   metricsClock?: () => number;
   /** The random source Lambda alias routing (AdditionalVersionWeights) draws from, in [0, 1). @default Math.random */
   aliasRandom?: () => number;
+  /** The clock Lambda's async invocations measure event age by (a virtual one). @default the system clock */
+  lambdaAsyncClock?: Clock;
   /** MaximumRecordAgeInSeconds is applied as if it were this many times smaller (>= 1). @default 1 */
   recordAgeScale?: number;
 }

@@ -59,7 +59,7 @@ export function buildRegion(
     ctx,
     opts.lambda ?? {},
     metrics,
-    { aliasRandom: opts.testHooks?.aliasRandom },
+    { aliasRandom: opts.testHooks?.aliasRandom, asyncClock: opts.testHooks?.lambdaAsyncClock },
     roles,
   );
   const logs = createLogs(ctx, lambda.events, opts.logs);

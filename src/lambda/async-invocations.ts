@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EventEmitter } from 'node:events';
 import type { AppContext } from '../server/context.js';
+import { systemClock, type Clock } from '../server/clock.js';
 import type { InvocationResult } from '../runtime/invocation.js';
 import type { ConcurrencyLimiter } from './concurrency.js';
 import type { FunctionRegistry } from './function-registry.js';
@@ -54,6 +55,8 @@ export class AsyncInvocations {
   readonly #opts: CompiledLambdaOptions;
   readonly #configs: PerFunctionDocs<EventInvokeConfig>;
   readonly #deliver: (destination: string, record: string) => Promise<void>;
+  /** What an event's age is measured by (a virtual clock in tests: MaximumEventAgeInSeconds is 60 s at least). */
+  readonly #clock: Clock;
   /** Runnable events per function, oldest first. */
   readonly #queues = new Map<string, Pending[]>();
   readonly #timers = new Set<NodeJS.Timeout>();
@@ -72,7 +75,9 @@ export class AsyncInvocations {
     configs: PerFunctionDocs<EventInvokeConfig>;
     /** Delivers an invocation record to a destination (SQS, SNS, or another function's Event queue). */
     deliver: (destination: string, record: string) => Promise<void>;
+    clock?: Clock;
   }) {
+    this.#clock = deps.clock ?? systemClock;
     this.#configs = deps.configs;
     this.#deliver = deps.deliver;
     this.#app = deps.app;
@@ -120,7 +125,7 @@ export class AsyncInvocations {
       requestId: randomUUID(),
       payload: payload.toString('base64'),
       attempts: 0,
-      enqueuedAt: Date.now(),
+      enqueuedAt: this.#clock.now(),
     };
     if (clientContext !== undefined) ev.clientContext = clientContext;
     if (r.version !== undefined) ev.version = r.version;
@@ -194,7 +199,7 @@ export class AsyncInvocations {
         this.#background(this.#finish(head, 'deleted'));
         continue;
       }
-      if (Date.now() - head.ev.enqueuedAt > this.#maxAgeMs(head.ev)) {
+      if (this.#clock.now() - head.ev.enqueuedAt > this.#maxAgeMs(head.ev)) {
         q.shift();
         this.#background(this.#finish(head, 'expired'));
         continue;

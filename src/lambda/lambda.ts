@@ -3,6 +3,7 @@ import { EventEmitter } from 'node:events';
 import { rm } from 'node:fs/promises';
 import type { Registry } from 'prom-client';
 import type { AppContext, Component } from '../server/context.js';
+import type { Clock } from '../server/clock.js';
 import { testAccess } from '../server/test-access.js';
 import type { RestRoutes } from '../server/protocols/rest-json.js';
 import { RuntimeHosts } from '../runtime/runtime-hosts.js';
@@ -65,6 +66,8 @@ export interface LambdaInternals {
 export interface LambdaTestHooks {
   /** The random source alias routing draws from, in [0, 1). @default Math.random */
   aliasRandom?: () => number;
+  /** The clock async invocations' event age is measured by. @default the system clock */
+  asyncClock?: Clock;
 }
 
 /** `metrics` is the server's Prometheus registry (the machine limit's metrics are registered there). */
@@ -148,6 +151,7 @@ export function createLambda(
     events,
     options,
     configs: eventInvokeConfigs,
+    ...(hooks.asyncClock ? { clock: hooks.asyncClock } : {}),
     // A function destination is an Event invoke of it; queues and topics go through SNS's router.
     deliver: async (arn, record) => {
       const fn = functions.resolve(arn);

@@ -4,6 +4,7 @@ import {
   CreateAliasCommand,
   CreateEventSourceMappingCommand,
   DeleteFunctionCommand,
+  DeleteFunctionConcurrencyCommand,
   DeleteFunctionEventInvokeConfigCommand,
   GetAccountSettingsCommand,
   GetFunctionCommand,
@@ -27,6 +28,7 @@ import { CreateTopicCommand, PublishCommand, SubscribeCommand } from '@aws-sdk/c
 import type { App } from '../../src/app/app.js';
 import { credentials, region, startTestServer } from '../harness/helpers.js';
 import { Gate } from '../harness/gate.js';
+import { VirtualClock } from '../harness/virtual-clock.js';
 import { queueArnOf, snsClient, sqsClient } from '../sqs-sns/sqs-sns-helpers.js';
 import {
   createNodeFunction,
@@ -125,11 +127,16 @@ for (const transport of ['h2', 'h1'] as LambdaTransport[]) {
 
 describe('Event invoke configs and async destinations', () => {
   const gate = Gate.forSuite();
+  // Event age is measured on it: MaximumEventAgeInSeconds is 60 s at least.
+  const clock = new VirtualClock();
   let app: App;
   let c: LambdaClient;
   let sqs: SQSClient;
   before(async () => {
-    app = await startTestServer({ lambda: { asyncRetryDelaysMs: [10, 10] } });
+    app = await startTestServer({
+      lambda: { asyncRetryDelaysMs: [10, 10] },
+      testHooks: { lambdaAsyncClock: clock },
+    });
     c = lambdaClient(app, 'h2');
     sqs = sqsClient(app);
   });
@@ -362,5 +369,35 @@ describe('Event invoke configs and async destinations', () => {
     const fromSns = await nextRecord(sqs, aliasQ.url);
     assert.equal((fromSns['requestContext'] as { functionArn: string }).functionArn, `${ARN}:aq:live`);
     assert.deepEqual(fromSns['responsePayload'], { code: 'two', v: '2' });
+  });
+
+  it('an event older than MaximumEventAgeInSeconds is dropped with an EventAgeExceeded record', async () => {
+    const url = (await sqs.send(new CreateQueueCommand({ QueueName: 'too-old' }))).QueueUrl!;
+    await createNodeFunction(c, 'aged', 'export const handler = async () => "ran";');
+    await c.send(
+      new PutFunctionEventInvokeConfigCommand({
+        FunctionName: 'aged',
+        MaximumEventAgeInSeconds: 60,
+        DestinationConfig: { OnFailure: { Destination: await queueArnOf(sqs, url) } },
+      }),
+    );
+    // Reserved concurrency 0 holds the event in the queue while it ages.
+    await c.send(
+      new PutFunctionConcurrencyCommand({ FunctionName: 'aged', ReservedConcurrentExecutions: 0 }),
+    );
+    const old = await c.send(
+      new InvokeCommand({ FunctionName: 'aged', InvocationType: 'Event', Payload: Buffer.from('{"n":1}') }),
+    );
+    await clock.advance(61_000);
+    await c.send(new DeleteFunctionConcurrencyCommand({ FunctionName: 'aged' }));
+    const rec = await nextRecord(sqs, url);
+    assert.deepEqual(rec['requestContext'], {
+      requestId: old.$metadata.requestId,
+      functionArn: `${ARN}:aged:$LATEST`,
+      condition: 'EventAgeExceeded',
+      approximateInvokeCount: 0,
+    });
+    assert.deepEqual(rec['requestPayload'], { n: 1 });
+    assert.equal(rec['responseContext'], undefined);
   });
 });
