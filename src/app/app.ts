@@ -171,11 +171,18 @@ async function startOn(
   // IAM (and STS) are global, not per region: one account's roles, users and policies.
   const iam = createIam(ctx, options.iam === 'enforce');
   // Each region has its own components; the default region's are the App's (see regions.ts).
-  const regions = new Regions(ctx, opts, metrics, {
+  const roles = {
     ...(iam.enforce ? rolesFromIam(iam.registry) : OPEN_ROLES),
     // Workers sign their own SDK calls as their role when the server checks signatures.
     sessionFor: options.auth === 'on' ? workerSessions(iam.registry) : () => undefined,
-  });
+  };
+  const regions = new Regions(
+    ctx,
+    opts,
+    metrics,
+    () => roles,
+    options.accounts.map((a) => a.id),
+  );
   const { kinesis, sqs, lambda, logs, sns, mappings, cloudwatch } = regions.default;
 
   let state: ServerState = 'starting';
@@ -295,12 +302,14 @@ async function startOn(
   };
 }
 
-/** The signature checker of a server whose auth is on: the root key pair (IAM users' keys join the chain). */
+/** The signature checker of a server whose auth is on: every account's root key pair, then IAM's keys and sessions. */
 function authenticator(options: CompiledServerOptions, iam: CredentialSource): Authenticator | undefined {
   if (options.auth === 'off' || options.accessKeyId === undefined || options.secretAccessKey === undefined)
     return undefined;
-  return new Authenticator(
-    chainCredentials(rootCredentials(options.accessKeyId, options.secretAccessKey, options.account), iam),
-    systemClock,
-  );
+  // Each account's root keys sign as its root; IAM users' keys and STS sessions as their account's principals.
+  const roots = [
+    rootCredentials(options.accessKeyId, options.secretAccessKey, options.account),
+    ...options.accounts.map((a) => rootCredentials(a.accessKeyId, a.secretAccessKey, a.id)),
+  ];
+  return new Authenticator(chainCredentials(...roots, iam), systemClock);
 }

@@ -18,7 +18,7 @@ import type { StartOptions } from './app.js';
  */
 
 /** How a value given as text (a flag, a variable) is read, and what JSON type the config file must give. */
-type Kind = 'integer' | 'number' | 'string' | 'boolean' | 'numbers' | 'pairs';
+type Kind = 'integer' | 'number' | 'string' | 'boolean' | 'numbers' | 'pairs' | 'accounts';
 
 /** One configurable field: its flag, its variable and how --help shows it. */
 export interface UpFlag {
@@ -130,6 +130,11 @@ export const UP_FLAGS: readonly UpFlag[] = [
     name: 'iam',
     value: '<mode>',
     shownDefault: () => 'enforce with credentials, else off',
+  }),
+  field('accounts', 'accounts', 'more accounts and their root keys: id:accessKeyId:secretAccessKey,...', {
+    name: 'accounts',
+    value: '<list>',
+    shownDefault: () => 'none',
   }),
   field('logLevel', 'string', LOG_LEVELS.join('|'), { name: 'log-level', value: '<level>' }),
   field(
@@ -261,6 +266,16 @@ function parse(kind: Kind, text: string | boolean): unknown {
       }
       return pairs;
     }
+    case 'accounts':
+      // `id:keyId:secret,...` (a secret may hold `:`, not `,`: such a secret goes in the config file); an entry
+      // without its three parts keeps empty fields, which the options refuse by name.
+      return text
+        .split(',')
+        .filter((entry) => entry.trim() !== '')
+        .map((entry) => {
+          const [id = '', accessKeyId = '', ...secret] = entry.trim().split(':');
+          return { id, accessKeyId, secretAccessKey: secret.join(':') };
+        });
     case 'boolean':
       // Anything else stays text, which the options refuse by name.
       return text === '1' || text === 'true' ? true : text === '0' || text === 'false' ? false : text;
@@ -274,8 +289,17 @@ function jsonTypeOk(kind: Kind, v: unknown): boolean {
   if (kind === 'integer' || kind === 'number') return typeof v === 'number';
   if (kind === 'numbers') return Array.isArray(v) && v.every((x) => typeof x === 'number');
   if (kind === 'pairs') return isObject(v) && Object.values(v).every((x) => typeof x === 'string');
+  if (kind === 'accounts') return Array.isArray(v) && v.every(isObject);
   return typeof v === kind;
 }
+
+/** How a config file error names the JSON type a kind wants, where it is not the kind's own name. */
+const JSON_TYPES: Partial<Record<Kind, string>> = {
+  numbers: 'list of numbers',
+  pairs: 'object of strings',
+  integer: 'number',
+  accounts: 'list of {"id", "accessKeyId", "secretAccessKey"} objects',
+};
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -304,10 +328,7 @@ function readConfigFile(
     set(path, value, { from: 'file', file, value });
     if (f === undefined || path === 'config') throw new ConfigError(path, 'is not an option');
     if (!jsonTypeOk(f.kind, value))
-      throw new ConfigError(
-        path,
-        `must be a JSON ${f.kind === 'numbers' ? 'list of numbers' : f.kind === 'pairs' ? 'object of strings' : f.kind === 'integer' ? 'number' : f.kind}`,
-      );
+      throw new ConfigError(path, `must be a JSON ${JSON_TYPES[f.kind] ?? f.kind}`);
   }
 }
 
@@ -356,18 +377,23 @@ export function resolveConfig(
   return options as StartOptions;
 }
 
+/** Fields whose values hold secret keys. */
+const SECRET_FIELDS = new Set(['secretAccessKey', 'accounts']);
+
 /** A ConfigError as the operator reads it, one line: the flag, variable or file entry, what it must be, what was given. */
 export function configErrorLine(err: ConfigError, sources: ReadonlyMap<string, ConfigSource>): string {
   const f = BY_PATH.get(err.field);
   const s = sources.get(err.field);
+  // Secrets are never repeated: the error names the field (and the entry) instead.
+  const shown = (text: string): string => (SECRET_FIELDS.has(err.field) ? '' : `, got ${text}`);
   if (s?.from === 'file')
-    return `tributary: invalid ${err.field} in ${s.file}: ${err.why}, got ${JSON.stringify(s.value)}`;
+    return `tributary: invalid ${err.field} in ${s.file}: ${err.why}${shown(JSON.stringify(s.value))}`;
   if (f === undefined) return `tributary: invalid ${err.field}: ${err.why}`;
   const got =
     s === undefined
       ? ''
       : s.from === 'flag'
-        ? `, got ${JSON.stringify(s.text)}`
-        : `, got ${f.env}=${JSON.stringify(s.text)}`;
+        ? shown(JSON.stringify(s.text))
+        : shown(`${f.env}=${JSON.stringify(s.text)}`);
   return `tributary: invalid ${f.spec.split(' ')[0]} (${f.env}): ${err.why}${got}`;
 }

@@ -59,6 +59,21 @@ export interface ServerOptions {
    * CLI `--iam`, env TRIBUTARY_IAM. @default 'enforce' with credentials, else 'off'
    */
   iam?: IamMode;
+  /**
+   * More accounts, each with its root key pair: a request signed with an account's keys (or its IAM users' keys,
+   * or an STS session of one of its roles) acts in that account, whose resources the others do not see. The
+   * default account (`account`) keeps the root keys above, so these need them. Config file
+   * `"accounts": [{"id", "accessKeyId", "secretAccessKey"}]`; CLI `--accounts`, env TRIBUTARY_ACCOUNTS
+   * (`id:accessKeyId:secretAccessKey,...`). @default none
+   */
+  accounts?: AccountKeys[];
+}
+
+/** One more account's id and root key pair (`ServerOptions.accounts`). */
+export interface AccountKeys {
+  id: string;
+  accessKeyId: string;
+  secretAccessKey: string;
 }
 
 export type IamMode = 'enforce' | 'off';
@@ -67,6 +82,35 @@ export type AuthMode = 'on' | 'off';
 
 export type CompiledServerOptions = Required<Omit<ServerOptions, 'accessKeyId' | 'secretAccessKey'>> &
   Pick<ServerOptions, 'accessKeyId' | 'secretAccessKey'>;
+
+const ACCESS_KEY_ID = /^[A-Z0-9]{16,128}$/;
+const ACCESS_KEY_ID_RULE = 'must be 16-128 upper-case letters and digits, like AKIAIOSFODNN7EXAMPLE';
+
+/**
+ * Checks `accounts` (ConfigError `accounts` naming the entry): 12-digit ids other than the default account's and
+ * each other's, key ids and secrets as the root pair's, no key id twice (a key belongs to one account).
+ */
+function checkAccounts(c: CompiledServerOptions): void {
+  const bad = (why: string): ConfigError => new ConfigError('accounts', why);
+  if (!Array.isArray(c.accounts)) throw bad('must be a list of {id, accessKeyId, secretAccessKey}');
+  if (c.accounts.length > 0 && c.accessKeyId === undefined)
+    throw bad("needs the default account's root keys: set accessKeyId and secretAccessKey too");
+  const ids = new Set([c.account]);
+  const keys = new Set([c.accessKeyId]);
+  c.accounts.forEach((a: Partial<AccountKeys> | null, i) => {
+    const at = `entry ${i + 1}`;
+    if (typeof a !== 'object' || a === null) throw bad(`${at} must be {id, accessKeyId, secretAccessKey}`);
+    if (typeof a.id !== 'string' || !/^\d{12}$/.test(a.id)) throw bad(`${at}: id must be 12 digits`);
+    if (ids.has(a.id)) throw bad(`${at}: account ${a.id} is given twice (or is the default account)`);
+    if (typeof a.accessKeyId !== 'string' || !ACCESS_KEY_ID.test(a.accessKeyId))
+      throw bad(`${at}: accessKeyId ${ACCESS_KEY_ID_RULE}`);
+    if (keys.has(a.accessKeyId)) throw bad(`${at}: access key ${a.accessKeyId} belongs to another account`);
+    if (typeof a.secretAccessKey !== 'string' || a.secretAccessKey.length < 16)
+      throw bad(`${at}: secretAccessKey must be at least 16 characters`);
+    ids.add(a.id);
+    keys.add(a.accessKeyId);
+  });
+}
 
 /**
  * Why a server bound to `address` must not start: no credentials, auth not turned off explicitly, and an address
@@ -110,6 +154,7 @@ export function compileServerOptions(o: ServerOptions = {}): CompiledServerOptio
     secretAccessKey: o.secretAccessKey,
     auth: o.auth ?? (o.accessKeyId !== undefined ? 'on' : 'off'),
     iam: o.iam ?? (o.accessKeyId !== undefined ? 'enforce' : 'off'),
+    accounts: o.accounts ?? [],
   };
   const bad = (field: keyof ServerOptions, why: string): ConfigError => new ConfigError(field, why);
   if (!Number.isInteger(c.port) || c.port < 0 || c.port > 65535)
@@ -129,9 +174,9 @@ export function compileServerOptions(o: ServerOptions = {}): CompiledServerOptio
     throw bad('shutdownTimeoutMs', 'must be an integer number of milliseconds >= 0');
   if (
     c.accessKeyId !== undefined &&
-    (typeof c.accessKeyId !== 'string' || !/^[A-Z0-9]{16,128}$/.test(c.accessKeyId))
+    (typeof c.accessKeyId !== 'string' || !ACCESS_KEY_ID.test(c.accessKeyId))
   )
-    throw bad('accessKeyId', 'must be 16-128 upper-case letters and digits, like AKIAIOSFODNN7EXAMPLE');
+    throw bad('accessKeyId', ACCESS_KEY_ID_RULE);
   if (
     c.secretAccessKey !== undefined &&
     (typeof c.secretAccessKey !== 'string' || c.secretAccessKey.length < 16)
@@ -143,6 +188,7 @@ export function compileServerOptions(o: ServerOptions = {}): CompiledServerOptio
       : bad('secretAccessKey', 'must be given with accessKeyId');
   if (c.auth !== 'on' && c.auth !== 'off') throw bad('auth', 'must be on or off');
   if (c.iam !== 'enforce' && c.iam !== 'off') throw bad('iam', 'must be enforce or off');
+  checkAccounts(c);
   if (c.auth === 'on' && c.accessKeyId === undefined)
     throw bad('auth', 'on needs credentials: set accessKeyId and secretAccessKey');
   // A host name is checked once bound, on the address it resolved to (startApp calls exposureError again).

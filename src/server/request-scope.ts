@@ -6,7 +6,9 @@ import type { ErrorProtocol } from './serialize-error.js';
  * Where a request acts: its region and account. AWS resources live in a region, and a client names it in the
  * credential scope it signs with (SigV4: `Credential=<key id>/<date>/<region>/<service>/aws4_request`, in the
  * `Authorization` header or, presigned, the `X-Amz-Credential` query parameter). A request that is not signed acts
- * in the server's default region (`--region`). Accounts stay single (`--account`) until IAM lands.
+ * in the server's default region (`--region`). Its account is the account of the verified key that signed it (a
+ * root key pair of the configuration, an IAM user's key, an STS session of a role: authenticator.ts); without
+ * signature checks, the default account (`--account`).
  */
 export interface RequestScope {
   region: string;
@@ -41,12 +43,21 @@ function scopeRegion(req: ApiRequest): string | undefined {
  */
 export function requestScope(req: ApiRequest, defaults: RequestScope, protocol: ErrorProtocol): RequestScope {
   const region = scopeRegion(req);
-  if (region === undefined) return defaults;
+  const account = req.auth?.principal.account ?? defaults.account;
+  if (region === undefined) return { region: defaults.region, account };
   if (!REGION_NAME.test(region)) {
     throw authError(
       { kind: 'mismatch', message: `Credential should be scoped to a valid region, not '${region}'. ` },
       protocol,
     );
   }
-  return { region, account: defaults.account };
+  return { region, account };
+}
+
+/**
+ * Where an account's state lives in the one store, unless it is the default account's (unprefixed, as before
+ * accounts: `Regions` and IAM put their own names after it).
+ */
+export function accountPrefix(account: string, defaultAccount: string): string {
+  return account === defaultAccount ? '' : `account/${account}/`;
 }

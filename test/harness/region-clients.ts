@@ -15,13 +15,17 @@ export interface RegionClients {
   destroy(): void;
 }
 
-/** The SDK clients a user of `region` has: each request is signed with that region's credential scope. */
+/**
+ * The SDK clients a user of `region` has: each request is signed with that region's credential scope (and with
+ * `creds`: an account's keys, on a server with several).
+ */
 export function regionClients(
   app: Pick<App, 'endpoint'>,
   region: string,
   transport: Transport = 'h2',
+  creds: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } = credentials,
 ): RegionClients {
-  const base = { endpoint: app.endpoint, region, credentials };
+  const base = { endpoint: app.endpoint, region, credentials: creds };
   const handler = (): NodeHttpHandler | NodeHttp2Handler =>
     transport === 'h1' ? new NodeHttpHandler() : new NodeHttp2Handler();
   const h1 = transport === 'h1' ? { requestHandler: new NodeHttpHandler() } : {};

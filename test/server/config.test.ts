@@ -7,6 +7,7 @@ import { configErrorLine, resolveConfig, type ConfigSource } from '../../src/app
 import { compileLambdaOptions, defaultMaxWorkers } from '../../src/lambda/lambda-options.js';
 import { compileMappingsOptions } from '../../src/mappings/options.js';
 import { ConfigError } from '../../src/server/config-error.js';
+import { compileServerOptions } from '../../src/server/options.js';
 import { tempDir } from '../harness/helpers.js';
 import { runRefusedServer, spawnServer, stopServer } from '../harness/server-process.js';
 
@@ -107,6 +108,52 @@ describe('configuration: defaults < config file < TRIBUTARY_* variables < flags'
         err instanceof ConfigError &&
         err.field === 'lambda.runtimePaths' &&
         /java21 is not a nodejs\* or python3\.\* runtime/.test(err.why),
+    );
+  });
+
+  it('reads more accounts from the file, the variable or the flag; a bad entry is named, its secret never shown', () => {
+    const keys = { accessKeyId: 'AKIAROOTKEYOFDEFAULT', secretAccessKey: 'default-root-secret-0123456789' };
+    const b = {
+      id: '222222222222',
+      accessKeyId: 'AKIAROOTKEYOFBBBBBB1',
+      secretAccessKey: 'b-root-secret:with-colon',
+    };
+    const fromFile = resolveConfig({ config: 'tributary.json' }, {}, fileHolding({ ...keys, accounts: [b] }));
+    assert.deepEqual(compileServerOptions(fromFile).accounts, [b]);
+    const env = { TRIBUTARY_ACCOUNTS: `${b.id}:${b.accessKeyId}:${b.secretAccessKey}` };
+    assert.deepEqual(resolveConfig({}, env).accounts, [b], 'a secret may hold a colon');
+    const flag = resolveConfig(
+      { accounts: `333333333333:AKIAROOTKEYOFCCCCCC1:c-root-secret-0123456789` },
+      env,
+    );
+    assert.equal(flag.accounts?.[0]?.id, '333333333333', 'the flag wins');
+
+    const refused = (doc: object, env: Record<string, string> = {}): string => {
+      const sources = new Map<string, ConfigSource>();
+      try {
+        compileServerOptions(resolveConfig({ config: 'tributary.json' }, env, fileHolding(doc), sources));
+      } catch (err) {
+        assert.ok(err instanceof ConfigError, String(err));
+        return configErrorLine(err, sources);
+      }
+      assert.fail('refused expected');
+    };
+    assert.equal(
+      refused({ ...keys, accounts: [{ ...b, id: '000000000000' }] }),
+      'tributary: invalid accounts in tributary.json: entry 1: account 000000000000 is given twice (or is the default account)',
+    );
+    assert.equal(
+      refused({ ...keys, accounts: [{ ...b, accessKeyId: keys.accessKeyId }] }),
+      `tributary: invalid accounts in tributary.json: entry 1: access key ${keys.accessKeyId} belongs to another account`,
+    );
+    assert.equal(
+      refused(keys, { TRIBUTARY_ACCOUNTS: `${b.id}:${b.accessKeyId}:short-secret` }),
+      'tributary: invalid --accounts (TRIBUTARY_ACCOUNTS): entry 1: secretAccessKey must be at least 16 characters',
+      'the variable that set it is named, not its value',
+    );
+    assert.throws(
+      () => compileServerOptions({ accounts: [b] }),
+      (err: unknown) => err instanceof ConfigError && err.field === 'accounts' && /root keys/.test(err.why),
     );
   });
 

@@ -1,0 +1,150 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  CreateStreamCommand,
+  DescribeStreamSummaryCommand,
+  ListStreamsCommand,
+  PutRecordCommand,
+} from '@aws-sdk/client-kinesis';
+import { GetFunctionCommand, InvokeCommand } from '@aws-sdk/client-lambda';
+import { CreateQueueCommand, GetQueueAttributesCommand, ListQueuesCommand } from '@aws-sdk/client-sqs';
+import type { App } from '../../src/app/app.js';
+import { startTestServer, tempDir, transports } from '../harness/helpers.js';
+import { regionClients, type RegionClients } from '../harness/region-clients.js';
+import { createNodeFunction, decode } from '../lambda/lambda-helpers.js';
+
+/** The default account's root keys, and a second account's. */
+export const ROOT_A = {
+  accessKeyId: 'AKIAACCOUNTAROOT0001',
+  secretAccessKey: 'account-a-root-secret-0123456789',
+};
+export const ROOT_B = {
+  accessKeyId: 'AKIAACCOUNTBROOT0001',
+  secretAccessKey: 'account-b-root-secret-0123456789',
+};
+export const A = '000000000000';
+export const B = '222222222222';
+const REGION = 'us-east-1';
+
+/** A server of two accounts: the default one (A, the root pair) and B (`accounts`). */
+export function twoAccounts(more: Parameters<typeof startTestServer>[0] = {}): Promise<App> {
+  return startTestServer({ ...ROOT_A, accounts: [{ id: B, ...ROOT_B }], ...more });
+}
+
+describe('accounts: resources are per account and region', () => {
+  let app: App;
+  let a: RegionClients;
+  let b: RegionClients;
+  before(async () => {
+    // Execution roles are IAM's business (accounts-iam.test.ts); here any role is accepted.
+    app = await twoAccounts({ iam: 'off' });
+  });
+  after(() => app.close());
+
+  for (const transport of transports) {
+    it(`same-named streams of two accounts are apart, each ARN naming its account (${transport})`, async () => {
+      a = regionClients(app, REGION, transport, ROOT_A);
+      b = regionClients(app, REGION, transport, ROOT_B);
+      try {
+        const name = `orders-${transport}`;
+        await a.kinesis.send(new CreateStreamCommand({ StreamName: name, ShardCount: 1 }));
+        const ofBefore = (await b.kinesis.send(new ListStreamsCommand({}))).StreamNames ?? [];
+        assert.ok(!ofBefore.includes(name), `B does not see A's ${name}`);
+        await b.kinesis.send(new CreateStreamCommand({ StreamName: name, ShardCount: 2 }));
+        const ofA = await a.kinesis.send(new DescribeStreamSummaryCommand({ StreamName: name }));
+        const ofB = await b.kinesis.send(new DescribeStreamSummaryCommand({ StreamName: name }));
+        assert.equal(
+          ofA.StreamDescriptionSummary?.StreamARN,
+          `arn:aws:kinesis:${REGION}:${A}:stream/${name}`,
+        );
+        assert.equal(
+          ofB.StreamDescriptionSummary?.StreamARN,
+          `arn:aws:kinesis:${REGION}:${B}:stream/${name}`,
+        );
+        assert.equal(ofA.StreamDescriptionSummary?.OpenShardCount, 1);
+        assert.equal(ofB.StreamDescriptionSummary?.OpenShardCount, 2);
+      } finally {
+        a.destroy();
+        b.destroy();
+      }
+    });
+  }
+
+  it('same-named functions and queues of two accounts are apart; a function runs in its account', async () => {
+    a = regionClients(app, REGION, 'h2', ROOT_A);
+    b = regionClients(app, REGION, 'h2', ROOT_B);
+    try {
+      const code = (v: string): string => `export const handler = async () => '${v}';`;
+      await createNodeFunction(a.lambda, 'echo', code('a'));
+      await assert.rejects(b.lambda.send(new GetFunctionCommand({ FunctionName: 'echo' })), {
+        name: 'ResourceNotFoundException',
+      });
+      await createNodeFunction(b.lambda, 'echo', code('b'));
+      const fnB = await b.lambda.send(new GetFunctionCommand({ FunctionName: 'echo' }));
+      assert.equal(fnB.Configuration?.FunctionArn, `arn:aws:lambda:${REGION}:${B}:function:echo`);
+      assert.equal(decode((await a.lambda.send(new InvokeCommand({ FunctionName: 'echo' }))).Payload), 'a');
+      assert.equal(decode((await b.lambda.send(new InvokeCommand({ FunctionName: 'echo' }))).Payload), 'b');
+
+      const urlA = (await a.sqs.send(new CreateQueueCommand({ QueueName: 'dlq' }))).QueueUrl!;
+      assert.equal((await b.sqs.send(new ListQueuesCommand({}))).QueueUrls, undefined);
+      const urlB = (await b.sqs.send(new CreateQueueCommand({ QueueName: 'dlq' }))).QueueUrl!;
+      assert.match(urlA, new RegExp(`/${A}/dlq$`));
+      assert.match(urlB, new RegExp(`/${B}/dlq$`));
+      const arnB = await b.sqs.send(
+        new GetQueueAttributesCommand({ QueueUrl: urlB, AttributeNames: ['QueueArn'] }),
+      );
+      assert.equal(arnB.Attributes?.['QueueArn'], `arn:aws:sqs:${REGION}:${B}:dlq`);
+    } finally {
+      a.destroy();
+      b.destroy();
+    }
+  });
+});
+
+describe('accounts across restarts', () => {
+  it('a data dir from before accounts opens with its data as the default account; both accounts are kept', async () => {
+    const dataDir = tempDir();
+    // Before accounts: one account, its data unprefixed.
+    let app = await startTestServer({ dataDir, ...ROOT_A, iam: 'off' });
+    let a = regionClients(app, REGION, 'h2', ROOT_A);
+    await a.kinesis.send(new CreateStreamCommand({ StreamName: 'old', ShardCount: 1 }));
+    await a.kinesis.send(
+      new PutRecordCommand({ StreamName: 'old', PartitionKey: 'k', Data: Buffer.from('x') }),
+    );
+    a.destroy();
+    await app.close();
+
+    app = await twoAccounts({ dataDir, iam: 'off' });
+    a = regionClients(app, REGION, 'h2', ROOT_A);
+    let b = regionClients(app, REGION, 'h2', ROOT_B);
+    assert.deepEqual((await a.kinesis.send(new ListStreamsCommand({}))).StreamNames, ['old']);
+    assert.deepEqual((await b.kinesis.send(new ListStreamsCommand({}))).StreamNames, []);
+    await b.kinesis.send(new CreateStreamCommand({ StreamName: 'old', ShardCount: 3 }));
+    await b.kinesis.send(new CreateStreamCommand({ StreamName: 'new', ShardCount: 1 }));
+    // B in a second region too: kept as B's.
+    const bWest = regionClients(app, 'us-west-2', 'h2', ROOT_B);
+    await bWest.kinesis.send(new CreateStreamCommand({ StreamName: 'west', ShardCount: 1 }));
+    bWest.destroy();
+    a.destroy();
+    b.destroy();
+    await app.close();
+
+    app = await twoAccounts({ dataDir, iam: 'off' });
+    a = regionClients(app, REGION, 'h2', ROOT_A);
+    b = regionClients(app, REGION, 'h2', ROOT_B);
+    const west = regionClients(app, 'us-west-2', 'h2', ROOT_B);
+    try {
+      assert.deepEqual((await a.kinesis.send(new ListStreamsCommand({}))).StreamNames, ['old']);
+      assert.deepEqual((await b.kinesis.send(new ListStreamsCommand({}))).StreamNames, ['new', 'old']);
+      const old = await b.kinesis.send(new DescribeStreamSummaryCommand({ StreamName: 'old' }));
+      assert.equal(old.StreamDescriptionSummary?.OpenShardCount, 3);
+      assert.equal(old.StreamDescriptionSummary?.StreamARN, `arn:aws:kinesis:${REGION}:${B}:stream/old`);
+      assert.deepEqual((await west.kinesis.send(new ListStreamsCommand({}))).StreamNames, ['west']);
+    } finally {
+      a.destroy();
+      b.destroy();
+      west.destroy();
+      await app.close();
+    }
+  });
+});
