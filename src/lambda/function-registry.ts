@@ -9,7 +9,13 @@ import type { RuntimeHosts } from '../runtime/runtime-hosts.js';
 import type { CodeStore } from './code-store.js';
 import { functionArn, parseFunctionName } from './function-names.js';
 import { FunctionSpecs } from './function-specs.js';
-import { functionNotFound, InvalidParameterValue, ResourceConflict, checkRevision } from './lambda-errors.js';
+import {
+  functionNotFound,
+  InvalidParameterValue,
+  ResourceConflict,
+  ResourceNotFound,
+  checkRevision,
+} from './lambda-errors.js';
 import {
   FUNCTION_NS,
   type AliasRecord,
@@ -174,6 +180,11 @@ export class FunctionRegistry extends EventEmitter<RegistryEvents> {
     const t = this.resolve(nameOrArn, qualifier);
     if (t) return t;
     const p = parseFunctionName(nameOrArn);
+    const own = this.#app.options.region;
+    // AWS answers an ARN of another region with a 404 of its own words (functions live in their region).
+    if (p?.region !== undefined && p.region !== own) {
+      throw ResourceNotFound(`Functions from '${p.region}' are not reachable in this region ('${own}')`);
+    }
     const name = p?.name ?? nameOrArn;
     throw functionNotFound(this.arn(name, qualifier ?? p?.qualifier));
   }

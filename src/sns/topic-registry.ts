@@ -62,9 +62,14 @@ export class TopicRegistry extends EventEmitter<SnsEvents> {
     return t && t.arn === topicArn ? t : undefined;
   }
 
-  /** The topic an ARN names: InvalidParameter for a malformed ARN, NotFound for a missing topic. */
+  /**
+   * The topic an ARN names: InvalidParameter for a malformed ARN and for a topic of another region (AWS: a topic is
+   * addressed in its own region, "Invalid parameter: TopicArn"), NotFound for a missing topic.
+   */
   topic(topicArn: string | undefined, param = 'TopicArn'): TopicMeta {
-    const t = this.findTopic(checkTopicArn(topicArn, param));
+    const checked = checkTopicArn(topicArn, param);
+    if (checked.split(':')[3] !== this.#ctx.options.region) throw invalidParameter(param);
+    const t = this.findTopic(checked);
     if (!t) throw notFound('Topic does not exist');
     return t;
   }

@@ -2,16 +2,21 @@ import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { NodeHttp2Handler, NodeHttpHandler } from '@smithy/node-http-handler';
 import type { App } from '../../src/app/app.js';
 import { credentials, type Transport } from './helpers.js';
 
-/** SDK clients of one region (Kinesis and Lambda over `transport`; SQS and SNS over HTTP/1.1, as they speak). */
+/**
+ * SDK clients of one region (Kinesis, Lambda and CloudWatch Logs over `transport`; SQS and SNS over HTTP/1.1, as
+ * they speak).
+ */
 export interface RegionClients {
   kinesis: KinesisClient;
   lambda: LambdaClient;
   sqs: SQSClient;
   sns: SNSClient;
+  logs: CloudWatchLogsClient;
   destroy(): void;
 }
 
@@ -34,11 +39,12 @@ export function regionClients(
     lambda: new LambdaClient({ ...base, requestHandler: handler() }),
     sqs: new SQSClient({ ...base, ...h1 }),
     sns: new SNSClient({ ...base, ...h1 }),
+    logs: new CloudWatchLogsClient({ ...base, requestHandler: handler() }),
   };
   return {
     ...c,
     destroy(): void {
-      for (const client of [c.kinesis, c.lambda, c.sqs, c.sns]) client.destroy();
+      for (const client of [c.kinesis, c.lambda, c.sqs, c.sns, c.logs]) client.destroy();
     },
   };
 }
