@@ -33,7 +33,7 @@ import {
 import { LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
 import { ListTopicsCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { App } from '../../src/app/app.js';
-import { region, startTestServer, tempDir, transports } from '../harness/helpers.js';
+import { region, startTestServer, tempDir, transports, withServer } from '../harness/helpers.js';
 
 const exec = promisify(execFile);
 const ROOT = { accessKeyId: 'AKIATRIBUTARYROOT001', secretAccessKey: 'tributary-root-secret-0123456789' };
@@ -245,10 +245,7 @@ describe('IAM and STS APIs (signed, enforcing)', () => {
 
 describe('IAM enforcement of API callers', () => {
   let app: App;
-  before(async () => {
-    app = await startTestServer({ ...ROOT });
-  });
-  after(() => app.close());
+  withServer((a) => (app = a), { ...ROOT });
 
   async function userWith(name: string, policyArns: string[], inline?: object): Promise<typeof ROOT> {
     const c = iam(app);

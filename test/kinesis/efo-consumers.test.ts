@@ -21,6 +21,7 @@ import {
   transports,
   waitFor,
   withKinesisServer,
+  withServer,
 } from '../harness/helpers.js';
 import { createStream, registerConsumer, subscribe } from './efo-helpers.js';
 import { hooks } from '../harness/hooks.js';
@@ -347,12 +348,7 @@ describe('DeleteStream with consumers', () => {
 
 describe('consumer API through the AWS CLI', () => {
   let app: App;
-  before(async () => {
-    app = await startTestServer();
-  });
-  after(async () => {
-    await app.close();
-  });
+  withServer((a) => (app = a));
 
   it('registers, lists and describes consumers with aws kinesis', async () => {
     const k = kinesisClient(app);

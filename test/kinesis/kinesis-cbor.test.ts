@@ -1,8 +1,8 @@
 import { strict as assert } from 'node:assert';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { decode, encode, Tag } from 'cbor-x';
 import type { App } from '../../src/app/app.js';
-import { startTestServer } from '../harness/helpers.js';
+import { withServer } from '../harness/helpers.js';
 import { rawKinesis } from './kinesis-fixtures.js';
 
 const CBOR = 'application/x-amz-cbor-1.1';
@@ -42,12 +42,7 @@ function taggedTimestamps(raw: Buffer, key: string): number[] {
 
 describe('Kinesis over CBOR (application/x-amz-cbor-1.1)', () => {
   let app: App;
-  before(async () => {
-    app = await startTestServer();
-  });
-  after(async () => {
-    await app.close();
-  });
+  withServer((a) => (app = a));
 
   it('writes and reads records with byte-string Data and epoch-millisecond timestamps under tag 1', async () => {
     const created = await cborCall(app, 'CreateStream', { StreamName: 'cbor', ShardCount: 1 });

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { App } from '../../src/app/app.js';
-import { awsCli, startTestServer } from '../harness/helpers.js';
+import { awsCli, withServer } from '../harness/helpers.js';
 
 interface Record_ {
   Data: string;
@@ -12,12 +12,7 @@ interface Record_ {
 
 describe('the AWS CLI against Tributary (aws kinesis ..., HTTP/1.1 through botocore)', () => {
   let app: App;
-  before(async () => {
-    app = await startTestServer();
-  });
-  after(async () => {
-    await app.close();
-  });
+  withServer((a) => (app = a));
 
   it('create-stream, put-record, get-shard-iterator, get-records round-trip the data', async () => {
     await awsCli(app, ['kinesis', 'create-stream', '--stream-name', 'cli', '--shard-count', '2']);

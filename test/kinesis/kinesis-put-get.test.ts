@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import {
   CreateStreamCommand,
   DescribeStreamCommand,
@@ -9,17 +9,12 @@ import {
   PutRecordsCommand,
 } from '@aws-sdk/client-kinesis';
 import type { App } from '../../src/app/app.js';
-import { kinesisClient, startTestServer, transports } from '../harness/helpers.js';
+import { kinesisClient, transports, withServer } from '../harness/helpers.js';
 
 for (const transport of transports) {
   describe(`PutRecord/GetRecords round trip over ${transport}`, () => {
     let app: App;
-    before(async () => {
-      app = await startTestServer();
-    });
-    after(async () => {
-      await app.close();
-    });
+    withServer((a) => (app = a));
 
     it('writes records and reads them back in order with increasing sequence numbers', async () => {
       const k = kinesisClient(app, transport);

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import {
   CreateAliasCommand,
   CreateEventSourceMappingCommand,
@@ -26,7 +26,7 @@ import { CreateStreamCommand, KinesisClient } from '@aws-sdk/client-kinesis';
 import { CreateQueueCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { CreateTopicCommand, PublishCommand, SubscribeCommand } from '@aws-sdk/client-sns';
 import type { App } from '../../src/app/app.js';
-import { credentials, region, startTestServer } from '../harness/helpers.js';
+import { credentials, region, withTestServer } from '../harness/helpers.js';
 import { Gate } from '../harness/gate.js';
 import { VirtualClock } from '../harness/virtual-clock.js';
 import { queueArnOf, snsClient, sqsClient } from '../sqs-sns/sqs-sns-helpers.js';
@@ -132,19 +132,14 @@ describe('Event invoke configs and async destinations', () => {
   let app: App;
   let c: LambdaClient;
   let sqs: SQSClient;
-  before(async () => {
-    app = await startTestServer({
-      lambda: { asyncRetryDelaysMs: [10, 10] },
-      testHooks: { lambdaAsyncClock: clock },
-    });
-    c = lambdaClient(app, 'h2');
-    sqs = sqsClient(app);
-  });
-  after(async () => {
-    c.destroy();
-    sqs.destroy();
-    await app.close();
-  });
+  withTestServer(
+    { lambda: { asyncRetryDelaysMs: [10, 10] }, testHooks: { lambdaAsyncClock: clock } },
+    (a) => ({ c: lambdaClient(a, 'h2'), sqs: sqsClient(a) }),
+    (a, made) => {
+      app = a;
+      ({ c, sqs } = made);
+    },
+  );
 
   it('Put/Get/Update/List/Delete, per qualifier, with AWS errors', async () => {
     await createNodeFunction(c, 'cfg', 'export const handler = async () => 1;');

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import {
   CreateLogGroupCommand,
   CreateLogStreamCommand,
@@ -18,7 +18,7 @@ import {
   UntagResourceCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
 import type { App } from '../../src/app/app.js';
-import { awsCli, startTestServer, transports } from '../harness/helpers.js';
+import { awsCli, transports, withServer } from '../harness/helpers.js';
 import { logsClient } from './logs-helpers.js';
 
 const DAY = 86_400_000;
@@ -35,12 +35,7 @@ async function rejects(p: Promise<unknown>, name: string, message?: string | Reg
 
 describe('CloudWatch Logs API', () => {
   let app: App;
-  before(async () => {
-    app = await startTestServer();
-  });
-  after(async () => {
-    await app.close();
-  });
+  withServer((a) => (app = a));
 
   for (const transport of transports) {
     it(`groups, streams and events with @aws-sdk/client-cloudwatch-logs (${transport})`, async () => {

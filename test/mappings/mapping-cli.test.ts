@@ -1,15 +1,15 @@
 import { strict as assert } from 'node:assert';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { App } from '../../src/app/app.js';
 import {
   awsCli,
   createFunctionWithCli,
   rawBlobArgs,
-  startTestServer,
   tempDir,
   waitFor,
+  withServer,
 } from '../harness/helpers.js';
 import {
   RECORDING_HANDLER,
@@ -75,12 +75,7 @@ async function recordingFunctionWithCli(
 
 describe('the tutorial flow with the AWS CLI', () => {
   let app: App;
-  before(async () => {
-    app = await startTestServer();
-  });
-  after(async () => {
-    await app.close();
-  });
+  withServer((a) => (app = a));
 
   // The README's tutorial, with its Node.js handler and again with a Python one.
   for (const runtime of RECORDING_RUNTIMES)

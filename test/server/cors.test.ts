@@ -1,11 +1,11 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import http2 from 'node:http2';
 import { existsSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 import type { App } from '../../src/app/app.js';
-import { cannotRun, startTestServer } from '../harness/helpers.js';
+import { cannotRun, withServer } from '../harness/helpers.js';
 
 interface Raw {
   status: number;
@@ -71,10 +71,7 @@ function assertCorsAnswer(r: Raw, what: string): void {
 
 describe('CORS', () => {
   let app: App;
-  before(async () => {
-    app = await startTestServer();
-  });
-  after(() => app.close());
+  withServer((a) => (app = a));
 
   it('answers a preflight to any service 200 with *, the asked method and headers, and max-age 172800', async () => {
     for (const path of ['/', '/2015-03-31/functions/', '/2015-03-31/event-source-mappings/', '/queue/x']) {

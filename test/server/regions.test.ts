@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   CreateStreamCommand,
@@ -24,7 +24,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { App } from '../../src/app/app.js';
 import { regionClients, type RegionClients } from '../harness/region-clients.js';
-import { awsCli, credentials, startTestServer, waitFor } from '../harness/helpers.js';
+import { awsCli, credentials, waitFor, withServer, withTestServer } from '../harness/helpers.js';
 import { CloudWatchClient, ListMetricsCommand } from '@aws-sdk/client-cloudwatch';
 import { createRecordingFunction } from '../mappings/mapping-fixtures.js';
 import { queueArnOf } from '../sqs-sns/sqs-sns-helpers.js';
@@ -69,16 +69,14 @@ for (const transport of ['h2', 'h1'] as const) {
     let app: App;
     let east: RegionClients;
     let west: RegionClients;
-    before(async () => {
-      app = await startTestServer();
-      east = regionClients(app, EAST, transport);
-      west = regionClients(app, WEST, transport);
-    });
-    after(async () => {
-      east.destroy();
-      west.destroy();
-      await app.close();
-    });
+    withTestServer(
+      {},
+      (a) => ({ east: regionClients(a, EAST, transport), west: regionClients(a, WEST, transport) }),
+      (a, made) => {
+        app = a;
+        ({ east, west } = made);
+      },
+    );
 
     it('keeps same-named streams apart, each with its region in its ARN', async () => {
       await east.kinesis.send(new CreateStreamCommand({ StreamName: 'orders', ShardCount: 1 }));
@@ -212,16 +210,14 @@ describe('between regions', () => {
   let app: App;
   let east: RegionClients;
   let west: RegionClients;
-  before(async () => {
-    app = await startTestServer();
-    east = regionClients(app, EAST);
-    west = regionClients(app, WEST);
-  });
-  after(async () => {
-    east.destroy();
-    west.destroy();
-    await app.close();
-  });
+  withTestServer(
+    {},
+    (a) => ({ east: regionClients(a, EAST), west: regionClients(a, WEST) }),
+    (a, made) => {
+      app = a;
+      ({ east, west } = made);
+    },
+  );
 
   it("delivers a west mapping's failed batch to its on-failure queue in another region", async () => {
     const dlq = (await east.sqs.send(new CreateQueueCommand({ QueueName: 'east-dlq' }))).QueueUrl!;
@@ -351,10 +347,7 @@ print(json.dumps({
 
 describe('regions with the AWS CLI and boto3', () => {
   let app: App;
-  before(async () => {
-    app = await startTestServer({ region: 'eu-west-1' });
-  });
-  after(() => app.close());
+  withServer((a) => (app = a), { region: 'eu-west-1' });
 
   it('--region picks the region; an unsigned request gets the server default', async () => {
     await awsCli(app, [

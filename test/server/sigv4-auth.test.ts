@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, createHmac } from 'node:crypto';
 import { execFile } from 'node:child_process';
@@ -17,7 +17,7 @@ import { ConfigError } from '../../src/server/config-error.js';
 import { canonicalRequest, parseSignedParts, signingKey, stringToSign } from '../../src/server/auth/sigv4.js';
 import type { ApiRequest } from '../../src/server/http-types.js';
 import { signedFetch } from '../../src/cli/signed-fetch.js';
-import { region, startTestServer, transports, type Transport } from '../harness/helpers.js';
+import { region, startTestServer, transports, type Transport, withServer } from '../harness/helpers.js';
 
 const exec = promisify(execFile);
 const KEY = { accessKeyId: 'AKIATRIBUTARYTEST01', secretAccessKey: 'tributary-test-secret-0123456789' };
@@ -137,10 +137,7 @@ describe('SigV4: the signature computation', () => {
 
 describe('SigV4: the server checks every request when credentials are configured', () => {
   let app: App;
-  before(async () => {
-    app = await startTestServer({ ...KEY });
-  });
-  after(() => app.close());
+  withServer((a) => (app = a), { ...KEY });
 
   for (const transport of transports) {
     it(`valid requests from the SDK clients pass (${transport})`, async () => {

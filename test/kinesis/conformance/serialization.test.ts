@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { App } from '../../../src/app/app.js';
-import { startTestServer } from '../../harness/helpers.js';
+import { withServer } from '../../harness/helpers.js';
 import { call, encodings, expectError } from './conformance-helpers.js';
 
 /**
@@ -106,12 +106,7 @@ function inputWith(path: string, value: unknown): Record<string, unknown> {
 
 describe('conformance: members of the wrong JSON type', () => {
   let app: App;
-  before(async () => {
-    app = await startTestServer();
-  });
-  after(async () => {
-    await app.close();
-  });
+  withServer((a) => (app = a));
 
   for (const encoding of encodings) {
     it(`answers each member type's SerializationException with Message (${encoding})`, async () => {

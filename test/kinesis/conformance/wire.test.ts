@@ -1,8 +1,8 @@
 import { strict as assert } from 'node:assert';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { decode } from 'cbor-x';
 import type { App } from '../../../src/app/app.js';
-import { startTestServer } from '../../harness/helpers.js';
+import { withServer } from '../../harness/helpers.js';
 import { call, expectError, send, type Answer } from './conformance-helpers.js';
 
 /**
@@ -38,12 +38,7 @@ function expectEnvelope(a: Answer, type: string, key: 'message' | 'Message', why
 
 describe('conformance: requests SDKs do not send', () => {
   let app: App;
-  before(async () => {
-    app = await startTestServer();
-  });
-  after(async () => {
-    await app.close();
-  });
+  withServer((a) => (app = a));
 
   it('GET, PUT and DELETE get 403 AccessDeniedException in XML', async () => {
     // Signed, as AWS's recorded answers were: an unsigned GET / is a browser's, for the web console.
