@@ -4,6 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import {
   DescribeLogGroupsCommand,
+  FilterLogEventsCommand,
   DescribeLogStreamsCommand,
   GetLogEventsCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
@@ -14,8 +15,9 @@ import {
   type LambdaClient,
 } from '@aws-sdk/client-lambda';
 import type { App } from '../../src/app/app.js';
-import { awsCli, cannotRun, region, startTestServer, tempDir } from '../harness/helpers.js';
-import { createNodeFunction, lambdaClient } from '../lambda/lambda-helpers.js';
+import { awsCli, cannotRun, region, skipReason, startTestServer, tempDir } from '../harness/helpers.js';
+import { createNodeFunction, createPythonFunction, lambdaClient } from '../lambda/lambda-helpers.js';
+import { python3Missing } from '../lambda/python-helpers.js';
 import { awsCliV2, CLI_ENV, cliUntil, logsClient, runCli } from './logs-helpers.js';
 
 const exec = promisify(execFile);
@@ -127,6 +129,36 @@ describe('Function output in CloudWatch Logs', () => {
     const text = await second;
     assert.match(text, /hello second/);
   });
+
+  it(
+    "a Python function's print and logging lines go there too",
+    { skip: skipReason(python3Missing()) },
+    async () => {
+      await createPythonFunction(
+        lambda,
+        'py-logged',
+        'import logging\nlogging.getLogger().setLevel(logging.INFO)\ndef lambda_handler(event, context):\n    print("printed " + event["marker"])\n    logging.info("logged %s", event["marker"])\n    return context.log_stream_name\n',
+      );
+      const r = await lambda.send(
+        new InvokeCommand({ FunctionName: 'py-logged', Payload: Buffer.from('{"marker":"py"}') }),
+      );
+      const stream = JSON.parse(Buffer.from(r.Payload!).toString()) as string;
+      assert.match(stream, STREAM_NAME, 'context.log_stream_name is the stream the lines go to');
+      const found = await logsClient(app).send(
+        new FilterLogEventsCommand({ logGroupName: '/aws/lambda/py-logged', filterPattern: 'py' }),
+      );
+      const lines = found.events!.map((e) => `${e.logStreamName} ${e.message}`);
+      assert.ok(lines.includes(`${stream} printed py\n`), lines.join(''));
+      assert.ok(
+        lines.some((l) =>
+          new RegExp(
+            `^${stream.replace(/[[\]$]/g, '\\$&')} \\[INFO\\]\\t\\S+\\t${r.$metadata.requestId}\\tlogged py\\n$`,
+          ).test(l),
+        ),
+        lines.join(''),
+      );
+    },
+  );
 
   it('a published version logs to streams named by it ([1])', async () => {
     const v = await lambda.send(new PublishVersionCommand({ FunctionName: fn }));
