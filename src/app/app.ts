@@ -19,6 +19,7 @@ import type { Mappings, MappingsOptions } from '../mappings/mappings.js';
 import { adminService, type Health, type ServerState } from './admin-service.js';
 import { consoleService } from './console-service.js';
 import { consoleApi } from './console-api.js';
+import { ConsoleLogins, loginUrl } from './console-login.js';
 import { consoleEvents } from './console-events.js';
 import { RecentInvocations } from './recent-invocations.js';
 import { AwsError } from '../server/errors.js';
@@ -73,6 +74,11 @@ export interface App extends AsyncDisposable {
   readonly state: ServerState;
   /** What GET /_tributary/health answers. */
   health(): Health;
+  /**
+   * A new one-time sign-in link for the web console, as the account's root (`tributary up` prints one); undefined
+   * when the server does not check signatures (the console needs none). See console-login.ts.
+   */
+  consoleLink(): string | undefined;
   /**
    * Stops the server gracefully (SIGINT/SIGTERM): it stops taking requests (refused with 503 ServiceUnavailable,
    * health answering `stopping`; long polls and event streams end), lets the requests, invocations and mapping
@@ -191,13 +197,16 @@ async function startOn(
     store: options.inMemory ? 'memory' : 'lmdb',
     version: VERSION,
   });
+  const auth = authenticator(options, iam.registry);
   const router = new Router(
     log,
     errors,
     opts.testHooks,
-    authenticator(options, iam.registry),
+    auth,
     iam.enforce ? apiAuthorizer(iam.registry) : undefined,
   );
+  // Sign-in links make sessions of the IAM registry, which the authenticator's chain looks up.
+  const logins = auth ? new ConsoleLogins(iam.registry, systemClock) : undefined;
   router.add(adminService(metrics, () => statusReport({ kinesis, mappings, lambda, cloudwatch }), health));
   // Deployed SAM stacks' state (`tributary deploy`).
   router.add(stacksService(ctx));
@@ -207,7 +216,17 @@ async function startOn(
   // Last: the console's endpoints, and the console itself, which takes only GET requests no API service claimed
   // (`/` without an Action, `/console/*`).
   const recent = new RecentInvocations(lambda.events);
-  router.add(consoleApi({ streams: kinesis.streams, mappings, recent, errors }));
+  router.add(
+    consoleApi({
+      streams: kinesis.streams,
+      mappings,
+      recent,
+      errors,
+      logins,
+      region: options.region,
+      account: options.account,
+    }),
+  );
   router.add(consoleEvents({ kinesis: kinesis.events, mappings, lambda: lambda.events }));
   router.add(consoleService());
 
@@ -297,6 +316,12 @@ async function startOn(
       return state;
     },
     health,
+    consoleLink() {
+      if (!logins) return undefined;
+      const root = `arn:aws:iam::${options.account}:root`;
+      const principal = { kind: 'root', account: options.account, arn: root, accessKeyId: '' } as const;
+      return loginUrl(endpoint, logins.issue(principal));
+    },
     close,
     [Symbol.asyncDispose]: close,
   };

@@ -12,9 +12,15 @@ import { restJsonService } from '../server/protocols/rest-json.js';
 import { double, list, required, string, structure, unchecked } from '../server/shapes.js';
 import { awsJsonDialect } from '../server/validation-dialects.js';
 import type { RecentInvocations } from './recent-invocations.js';
+import {
+  createConsoleLink,
+  LOGIN_PATH,
+  redeemConsoleLogin,
+  type ConsoleLoginContext,
+} from './console-login.js';
 
 /** What the console's own endpoints read. */
-export interface ConsoleApiContext {
+export interface ConsoleApiContext extends ConsoleLoginContext {
   streams: StreamRegistry;
   mappings: Mappings;
   recent: RecentInvocations;
@@ -121,7 +127,7 @@ export function consoleApi(c: ConsoleApiContext): Service {
   };
   const route = (method: string, path: string, name: string, op: AnyOperation<ConsoleApiContext>) =>
     restRoute(host, service, { method, path, operation: name }, op);
-  return restJsonService({
+  const rest = restJsonService({
     name: service,
     parts: [
       {
@@ -136,6 +142,8 @@ export function consoleApi(c: ConsoleApiContext): Service {
             'ListRecentInvocations',
             recentInvocations,
           ),
+          route('POST', LOGIN_PATH, 'RedeemConsoleLogin', redeemConsoleLogin),
+          route('POST', '/_tributary/console/links', 'CreateConsoleLink', createConsoleLink),
         ],
         wrongMethod: (req) =>
           new AwsError('UnknownOperationException', `No operation for ${req.method} ${req.path}`, 404),
@@ -144,4 +152,6 @@ export function consoleApi(c: ConsoleApiContext): Service {
     invalidBody: (why) =>
       new AwsError('SerializationException', `Could not parse request body into json: ${why}`, 400),
   });
+  // The sign-in link's exchange is the one request a browser makes before it has a key (console-login.ts).
+  return { ...rest, isPublic: (req) => req.method === 'POST' && req.path === LOGIN_PATH };
 }

@@ -3,7 +3,7 @@ import { Command } from 'commander';
 import { flagFallback, flagHelp, UP_FLAGS, type UpFlags } from '../app/config.js';
 import { up as startServer } from './up.js';
 import { VERSION } from '../server/version.js';
-import { examples, runCommand, serverOptions } from './common.js';
+import { examples, runCommand, serverOptions, type ServerFlags } from './common.js';
 import type { LogsFlags } from './logs.js';
 import type { StatusFlags } from './status.js';
 import type { WaitFlags } from './wait.js';
@@ -192,6 +192,20 @@ examples(
   ],
 ).action((uuid: string, flags: ReplayFlags) =>
   runCommand(async () => (await import('./replay.js')).replay(uuid, flags)),
+);
+
+examples(
+  serverOptions(
+    program
+      .command('console-link')
+      .description(
+        'print a new one-time sign-in link for the web console of a server that checks signatures ' +
+          '(it signs the browser in as the caller, works once, for an hour)',
+      ),
+  ),
+  ['tributary console-link', 'tributary console-link --endpoint http://10.0.0.5:4600'],
+).action((flags: ServerFlags) =>
+  runCommand(async () => (await import('./console-link.js')).consoleLink(flags)),
 );
 
 // `tributary --help` shows the flags of the default command too, each with its variable and default.

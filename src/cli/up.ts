@@ -73,6 +73,10 @@ export async function up(flags: UpFlags, template?: UpTemplate): Promise<void> {
       process.exit(1);
     }
   }
+  // With signatures checked, the console needs a key: a one-time link signs this browser in without typing one.
+  // Printed here only (the operator's terminal), never logged: its token is a credential until it is used.
+  const link = app.consoleLink();
+  if (link) process.stdout.write(`Console sign-in link (works once, for an hour): ${link}\n`);
   const where = app.ctx.options.inMemory ? 'in memory' : `data in ${app.ctx.options.dataDir}`;
   // The one line scripts wait for.
   process.stdout.write(`Tributary listening on ${app.endpoint} (${where})\n`);

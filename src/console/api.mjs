@@ -73,6 +73,22 @@ export async function rest(method, path, body) {
 export const enc = encodeURIComponent;
 
 /**
+ * A one-time sign-in link's token exchanged for temporary credentials (POST /_tributary/console/login, the one call
+ * a tab makes before it has a key): `{accessKeyId, secretAccessKey, sessionToken, expiration, region}`.
+ */
+export async function redeemLogin(token) {
+  const r = await rest('POST', '/_tributary/console/login', { Token: token });
+  const c = r.Credentials;
+  return {
+    accessKeyId: c.AccessKeyId,
+    secretAccessKey: c.SecretAccessKey,
+    sessionToken: c.SessionToken,
+    expiration: c.Expiration,
+    region: r.Region,
+  };
+}
+
+/**
  * Lambda Invoke (RequestResponse, the log tail asked for) of $LATEST or a version or alias: the payload as text, the
  * function error, the version that ran, the log.
  */

@@ -2,7 +2,8 @@
 // #/functions/NAME, #/triggers/UUID, #/failed). Each page lives in its own module.
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { Field, html } from './ui.mjs';
+import { ErrorBox, Field, html } from './ui.mjs';
+import { redeemLogin } from './api.mjs';
 import { credentials, saveCredentials } from './sigv4.mjs';
 import { StreamsPage, StreamPage } from './streams.mjs';
 import { RecordsPage } from './records.mjs';
@@ -42,11 +43,32 @@ function Page({ route }) {
   }
 }
 
+/**
+ * A one-time sign-in link (`#login=TOKEN`, printed by `tributary up` or `tributary console-link`): the token leaves
+ * the address bar and the history at once, is exchanged (once) for temporary credentials, and the tab signs with
+ * them from then on. Answers the error that refused it, if any.
+ */
+async function signInFromLink() {
+  const m = /^#login=([A-Za-z0-9_-]+)$/.exec(location.hash);
+  if (!m) return undefined;
+  history.replaceState(null, '', `${location.pathname}${location.search}#/streams`);
+  try {
+    saveCredentials(await redeemLogin(m[1]));
+    return undefined;
+  } catch (error) {
+    return error;
+  }
+}
+
+const until = (iso) => new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+
 /** The keys of a server that checks signatures, kept in this tab only (sessionStorage). */
 function Credentials() {
   const saved = credentials();
   const [open, setOpen] = useState(false);
-  const [c, setC] = useState(saved ?? { accessKeyId: '', secretAccessKey: '', region: 'us-east-1' });
+  // A session from a sign-in link is not edited here: the form starts empty, for a key pair instead.
+  const blank = { accessKeyId: '', secretAccessKey: '', region: saved?.region ?? 'us-east-1' };
+  const [c, setC] = useState(saved && !saved.sessionToken ? saved : blank);
   const set = (k) => (e) => setC({ ...c, [k]: e.target.value });
   const save = (value) => {
     saveCredentials(value);
@@ -54,7 +76,13 @@ function Credentials() {
   };
   return html`<div class="credentials">
     <button type="button" aria-expanded=${open} onClick=${() => setOpen(!open)}>
-      ${saved ? `Signed as ${saved.accessKeyId}` : 'Credentials'}
+      ${
+        saved?.sessionToken
+          ? `Signed in by link until ${until(saved.expiration)}`
+          : saved
+            ? `Signed as ${saved.accessKeyId}`
+            : 'Credentials'
+      }
     </button>
     ${
       open
@@ -88,7 +116,7 @@ function Credentials() {
   </div>`;
 }
 
-function App() {
+function App({ loginError }) {
   const [route, setRoute] = useState(parseHash());
   useEffect(() => {
     const on = () => {
@@ -121,10 +149,14 @@ function App() {
       <span class="muted version">v${document.body.dataset.version}</span>
       <${Credentials} />
     </header>
-    <main id="main"><${Page} route=${route} key=${location.hash} /></main>
+    <main id="main">
+      <${ErrorBox} error=${loginError} />
+      <${Page} route=${route} key=${location.hash} />
+    </main>
   `;
 }
 
+const loginError = await signInFromLink();
 const root = document.getElementById('app');
 root.textContent = ''; // the "Loading" placeholder
-render(html`<${App} />`, root);
+render(html`<${App} loginError=${loginError} />`, root);

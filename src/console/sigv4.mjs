@@ -1,13 +1,14 @@
 // Signing the console's requests (AWS Signature Version 4) for a server that checks signatures: the keys the user
 // enters are kept in this tab's sessionStorage only, and every request is signed with WebCrypto — in headers for
 // fetch, as a presigned URL for the event stream (EventSource cannot send headers). The scope's service is
-// `tributary` (as the CLI signs): the server accepts any service name in the scope.
+// `tributary` (as the CLI signs): the server accepts any service name in the scope. Credentials from a one-time
+// sign-in link are temporary (an STS session): their session token goes with every request, signed.
 
 const KEY = 'tributary.credentials';
 const SERVICE = 'tributary';
 const enc = new TextEncoder();
 
-/** `{accessKeyId, secretAccessKey, region}` entered in this tab, or undefined. */
+/** `{accessKeyId, secretAccessKey, sessionToken?, expiration?, region}` of this tab, or undefined. */
 export function credentials() {
   try {
     const c = JSON.parse(sessionStorage.getItem(KEY) ?? 'null');
@@ -72,18 +73,21 @@ export async function signHeaders(method, url, body) {
   if (!c) return {};
   const u = new URL(url, location.href);
   const amzDate = nowAmz();
+  const token = c.sessionToken ? `x-amz-security-token:${c.sessionToken}\n` : '';
+  const signed = c.sessionToken ? 'host;x-amz-date;x-amz-security-token' : 'host;x-amz-date';
   const canonical = [
     method,
     canonicalPath(u),
     canonicalQuery(u.searchParams),
-    `host:${u.host}\nx-amz-date:${amzDate}\n`,
-    'host;x-amz-date',
+    `host:${u.host}\nx-amz-date:${amzDate}\n${token}`,
+    signed,
     await sha256(body ?? ''),
   ].join('\n');
   const s = await signature(c, amzDate, canonical);
   return {
     'x-amz-date': amzDate,
-    authorization: `AWS4-HMAC-SHA256 Credential=${c.accessKeyId}/${s.scope}, SignedHeaders=host;x-amz-date, Signature=${s.signature}`,
+    ...(c.sessionToken ? { 'x-amz-security-token': c.sessionToken } : {}),
+    authorization: `AWS4-HMAC-SHA256 Credential=${c.accessKeyId}/${s.scope}, SignedHeaders=${signed}, Signature=${s.signature}`,
   };
 }
 
@@ -101,6 +105,7 @@ export async function presign(url, expires = 3600) {
   u.searchParams.set('X-Amz-Date', amzDate);
   u.searchParams.set('X-Amz-Expires', String(expires));
   u.searchParams.set('X-Amz-SignedHeaders', 'host');
+  if (c.sessionToken) u.searchParams.set('X-Amz-Security-Token', c.sessionToken);
   const canonical = [
     'GET',
     canonicalPath(u),

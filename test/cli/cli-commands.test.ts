@@ -244,7 +244,18 @@ describe('tributary put / tail / invoke / logs / replay', () => {
   });
 
   it('every command has help with examples', async () => {
-    for (const cmd of ['up', 'deploy', 'status', 'put', 'tail', 'logs', 'invoke', 'replay', 'wait']) {
+    for (const cmd of [
+      'up',
+      'deploy',
+      'status',
+      'put',
+      'tail',
+      'logs',
+      'invoke',
+      'replay',
+      'wait',
+      'console-link',
+    ]) {
       const r = await tributary([cmd, '--help']);
       assert.equal(r.code, 0, `${cmd}: ${r.stderr}`);
       assert.match(r.stdout, /Examples:\n {2}\$ tributary /, cmd);

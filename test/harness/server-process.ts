@@ -10,6 +10,8 @@ const BIN = fileURLToPath(new URL('../../bin/tributary.js', import.meta.url));
 export interface ServerProcess {
   child: ChildProcess;
   endpoint: string;
+  /** What the server printed on stdout up to its ready line, that line included (e.g. a console sign-in link). */
+  startOutput: string;
   /**
    * SIGKILLs the server, then waits for the function workers it had started to exit: orphaned by the
    * kill, a worker may still finish the invocation it was running before it notices the server is gone.
@@ -82,6 +84,7 @@ export async function spawnServer(args: string[], opts: SpawnOptions = {}): Prom
   return {
     child,
     endpoint,
+    startOutput: out,
     async kill9() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       const workers = child.pid === undefined ? [] : childPids(child.pid);
