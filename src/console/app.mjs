@@ -1,7 +1,7 @@
 // The console's shell: the navigation and a hash router (#/streams, #/streams/NAME, #/records?..., #/functions,
 // #/functions/NAME, #/triggers/UUID, #/failed). Each page lives in its own module.
 import { render } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { ErrorBox, Field, html } from './ui.mjs';
 import { redeemLogin } from './api.mjs';
 import { credentials, saveCredentials } from './sigv4.mjs';
@@ -74,8 +74,19 @@ function Credentials() {
     saveCredentials(value);
     location.reload();
   };
+  // The form opens on its first field; Escape closes it, back to its button.
+  const button = useRef(null);
+  const form = useRef(null);
+  useEffect(() => {
+    if (open) form.current?.querySelector('input')?.focus();
+  }, [open]);
+  const onKeyDown = (e) => {
+    if (e.key !== 'Escape') return;
+    setOpen(false);
+    button.current?.focus();
+  };
   return html`<div class="credentials">
-    <button type="button" aria-expanded=${open} onClick=${() => setOpen(!open)}>
+    <button type="button" ref=${button} aria-expanded=${open} onClick=${() => setOpen(!open)}>
       ${
         saved?.sessionToken
           ? `Signed in by link until ${until(saved.expiration)}`
@@ -89,6 +100,8 @@ function Credentials() {
         ? html`<form
             class="card popup"
             aria-label="Credentials"
+            ref=${form}
+            onKeyDown=${onKeyDown}
             onSubmit=${(e) => (e.preventDefault(), save(c))}
           >
             <p class="muted">

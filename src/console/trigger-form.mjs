@@ -1,6 +1,6 @@
 // The form of a trigger's settings, as the Lambda console has it: for "Add trigger" (every field) and for editing a
 // trigger (the source and starting position are fixed once created, as on AWS).
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { kinesis, listStreams, sqs } from './api.mjs';
 import { ErrorBox, Field, html, useAction, useLoad } from './ui.mjs';
 
@@ -99,7 +99,21 @@ export function TriggerForm({ label, action, initial, edit = false, submit, canc
     return attrs.map((a) => a.Attributes?.QueueArn).filter(Boolean);
   }, []);
   const [add, busy, error] = useAction(() => submit(f, streamArn));
-  return html`<form class="card" aria-label=${label} onSubmit=${(e) => (e.preventDefault(), add())}>
+  // Keyboard: the form opens on its first field it lets you change, and Escape cancels it.
+  const form = useRef(null);
+  useEffect(() => form.current?.querySelector('select:enabled, input:enabled')?.focus(), []);
+  const onKeyDown = (e) => {
+    if (e.key !== 'Escape') return;
+    e.preventDefault();
+    cancel();
+  };
+  return html`<form
+    class="card"
+    aria-label=${label}
+    ref=${form}
+    onKeyDown=${onKeyDown}
+    onSubmit=${(e) => (e.preventDefault(), add())}
+  >
     <h2>${label}</h2>
     <div class="grid">
       <${Field} label="Source"

@@ -1,6 +1,6 @@
 // Triggers, as the Lambda console has them: a function's Kinesis event source mappings, "Add trigger" with every
 // mapping setting, enable/disable/delete, and one trigger's state, per-shard progress and IteratorAge chart.
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { enc, listMappings, metricSeries, rest } from './api.mjs';
 import { TriggerForm, fieldsOf, settingsOf } from './trigger-form.mjs';
 import {
@@ -82,6 +82,13 @@ export function TriggerList({ functionName }) {
 export function AddTrigger({ functionName }) {
   const [open, setOpen] = useState(false);
   const [added, setAdded] = useState(undefined);
+  // Closing the form (Add, Cancel, Escape) puts the focus back on the button that opened it.
+  const button = useRef(null);
+  const wasOpen = useRef(false);
+  useEffect(() => {
+    if (!open && wasOpen.current) button.current?.focus();
+    wasOpen.current = open;
+  }, [open]);
   const submit = async (f, streamArn) => {
     const body = {
       FunctionName: functionName,
@@ -95,7 +102,7 @@ export function AddTrigger({ functionName }) {
   };
   if (!open) {
     return html`<p>
-      <button type="button" onClick=${() => setOpen(true)}>Add trigger</button>
+      <button type="button" ref=${button} onClick=${() => setOpen(true)}>Add trigger</button>
       ${added ? html` <span role="status" class="ok">Trigger ${added.UUID} added (${added.State}).</span>` : null}
     </p>`;
   }

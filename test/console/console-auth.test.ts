@@ -42,6 +42,8 @@ describe('web console on a server that checks signatures (chromium)', () => {
     await page.getByRole('alert').filter({ hasText: 'MissingAuthenticationTokenException' }).waitFor();
     await page.getByRole('button', { name: 'Credentials' }).click();
     const form = page.getByRole('form', { name: 'Credentials' });
+    // Keyboard: the form opens on its first field.
+    await page.waitForFunction(`document.activeElement?.getAttribute('name') === 'access-key-id'`);
     await form.locator('input[name="access-key-id"]').fill(KEY.accessKeyId);
     await form.locator('input[name="secret-access-key"]').fill(KEY.secretAccessKey);
     await form.getByRole('button', { name: 'Save' }).click();
@@ -55,6 +57,12 @@ describe('web console on a server that checks signatures (chromium)', () => {
     await page.getByRole('button', { name: /Signed as/ }).click();
     await form.locator('input[name="secret-access-key"]').fill('wrong-secret');
     await form.getByRole('button', { name: 'Save' }).click();
-    await page.getByRole('alert').filter({ hasText: 'InvalidSignatureException' }).waitFor();
+    await page.getByRole('alert').filter({ hasText: 'InvalidSignatureException' }).first().waitFor();
+    // Escape closes the form, back to its button.
+    await page.getByRole('button', { name: /Signed as/ }).click();
+    await form.waitFor();
+    await page.keyboard.press('Escape');
+    await form.waitFor({ state: 'detached' });
+    await page.waitForFunction(`document.activeElement?.textContent.trim().startsWith('Signed as')`);
   });
 });

@@ -9,6 +9,7 @@ import {
   CreateAliasCommand,
   CreateEventSourceMappingCommand,
   GetFunctionConfigurationCommand,
+  ListEventSourceMappingsCommand,
   PublishVersionCommand,
   UpdateFunctionConfigurationCommand,
   type LambdaClient,
@@ -157,15 +158,118 @@ describe('web console (chromium)', () => {
     await page.locator('dl.facts .badge', { hasText: 'Disabled' }).waitFor();
   });
 
+  it('adds a trigger with every setting from the keyboard (Enter, Escape, focus), then deletes it', async (t) => {
+    if (!browser) return cannotRun(t, 'no chromium');
+    await createRecordingFunction(app, l, 'every');
+    const queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'every-failures' }))).QueueUrl!;
+    const queueArn = (
+      await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }))
+    ).Attributes!['QueueArn']!;
+    // The focused element's name, or its text (a button).
+    const focused = `(document.activeElement?.getAttribute('name') ?? document.activeElement?.textContent)`;
+    await page.goto(`${app.endpoint}/#/functions/every`);
+    const open = page.getByRole('button', { name: 'Add trigger' });
+    await open.focus();
+    await page.keyboard.press('Enter');
+    const form = page.getByRole('form', { name: 'Add trigger' });
+    // The form opens on its first field; Escape closes it, back to the button, which Enter opens again.
+    await form.waitFor();
+    await page.waitForFunction(`${focused} === 'stream'`);
+    await page.keyboard.press('Escape');
+    await form.waitFor({ state: 'detached' });
+    await page.waitForFunction(`${focused}?.trim() === 'Add trigger'`);
+    await page.keyboard.press('Enter');
+    await form.locator('select[name="stream"] option', { hasText: 'orders' }).waitFor({ state: 'attached' });
+    await form.locator('select[name="stream"]').selectOption('orders');
+    await form.locator('select[name="starting-position"]').selectOption('AT_TIMESTAMP');
+    const at = new Date(Math.floor(Date.now() / 1000) * 1000 - 3_600_000);
+    // datetime-local is the browser's local time, which is this process's.
+    await form.locator('input[name="timestamp"]').fill(at.toLocaleString('sv').replace(' ', 'T'));
+    await form.locator('input[name="batch-window"]').fill('2');
+    await form.locator('input[name="destination"]').fill(queueArn);
+    await form.locator('input[name="retry-attempts"]').fill('3');
+    await form.locator('input[name="maximum-record-age"]').fill('120');
+    await form.locator('input[name="parallelization-factor"]').fill('4');
+    await form.locator('input[name="tumbling-window"]').fill('30');
+    await form.getByLabel('Split batch on error').check();
+    await form.getByLabel('Report batch item failures').check();
+    await form.locator('textarea[name="filters"]').fill('{"data": {"type": ["order"]}}');
+    await form.getByLabel('Enable trigger').uncheck();
+    // Enter in a field submits the form.
+    await form.locator('input[name="batch-size"]').fill('50');
+    await form.locator('input[name="batch-size"]').press('Enter');
+    const row = page.locator('table[aria-label="Triggers"] tr[data-uuid]');
+    await row.getByText('Disabled').waitFor();
+    const uuid = (await row.getAttribute('data-uuid'))!;
+    const m = hooks(app).mappings.find(uuid)!;
+    assert.deepEqual(
+      {
+        EventSourceArn: m.EventSourceArn,
+        StartingPosition: m.StartingPosition,
+        StartingPositionTimestamp: m.StartingPositionTimestamp,
+        BatchSize: m.BatchSize,
+        MaximumBatchingWindowInSeconds: m.MaximumBatchingWindowInSeconds,
+        DestinationConfig: m.DestinationConfig,
+        MaximumRetryAttempts: m.MaximumRetryAttempts,
+        MaximumRecordAgeInSeconds: m.MaximumRecordAgeInSeconds,
+        BisectBatchOnFunctionError: m.BisectBatchOnFunctionError,
+        ParallelizationFactor: m.ParallelizationFactor,
+        FunctionResponseTypes: m.FunctionResponseTypes,
+        TumblingWindowInSeconds: m.TumblingWindowInSeconds,
+        FilterCriteria: m.FilterCriteria,
+        State: m.State,
+      },
+      {
+        EventSourceArn: streamArn,
+        StartingPosition: 'AT_TIMESTAMP',
+        StartingPositionTimestamp: at.getTime() / 1000,
+        BatchSize: 50,
+        MaximumBatchingWindowInSeconds: 2,
+        DestinationConfig: { OnFailure: { Destination: queueArn } },
+        MaximumRetryAttempts: 3,
+        MaximumRecordAgeInSeconds: 120,
+        BisectBatchOnFunctionError: true,
+        ParallelizationFactor: 4,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        TumblingWindowInSeconds: 30,
+        FilterCriteria: { Filters: [{ Pattern: '{"data": {"type": ["order"]}}' }] },
+        State: 'Disabled',
+      },
+    );
+    await shot('function-trigger-every-setting');
+
+    // Delete, confirmed in the browser's dialog.
+    page.once('dialog', (d) => void d.accept());
+    await row.getByRole('button', { name: 'Delete' }).click();
+    await page.getByText('No triggers.').waitFor();
+    assert.equal(
+      (await l.send(new ListEventSourceMappingsCommand({ FunctionName: 'every' }))).EventSourceMappings
+        ?.length,
+      0,
+    );
+  });
+
   it('shows the function: configuration, invocations, a test invoke and its log', async (t) => {
     if (!browser) return cannotRun(t, 'no chromium');
     const version = await l.send(new PublishVersionCommand({ FunctionName: 'processor' }));
     await l.send(
       new CreateAliasCommand({ FunctionName: 'processor', Name: 'live', FunctionVersion: version.Version }),
     );
-    await page.goto(`${app.endpoint}/#/functions/processor`);
-    await page.locator('table[aria-label="Recent invocations"] tbody tr').first().waitFor();
+    await page.goto(`${app.endpoint}/#/functions`);
+    await page.locator('tr[data-function="processor"]').waitFor();
+    await shot('functions');
+    await page.locator('tr[data-function="processor"]').getByRole('link', { name: 'processor' }).click();
+    // Configuration, and the trigger's invocation: its duration and cold start.
+    await page.locator('dl.facts', { hasText: 'nodejs20.x' }).waitFor();
+    const first = page.locator('table[aria-label="Recent invocations"] tbody tr').last();
+    await first.waitFor();
+    assert.match(await first.innerText(), /OK[\s\S]*\d m?s\s[\s\S]*init \d/);
     await page.getByRole('list', { name: 'Versions and aliases' }).getByText('live').waitFor();
+    // The log is live: the test invoke's REPORT line arrives in it without a reload.
+    const log = page.locator('pre.log');
+    await log.filter({ hasText: 'REPORT RequestId' }).waitFor();
+    const reports = `(document.querySelector('pre.log').textContent.match(/REPORT RequestId/g) ?? []).length`;
+    const before = await page.evaluate<number>(reports);
     const test = page.getByRole('form', { name: 'Test invoke' });
     await test.locator('textarea[name="payload"]').fill('{"Records": []}');
     await test.locator('select[name="qualifier"]').selectOption('live');
@@ -175,7 +279,7 @@ describe('web console (chromium)', () => {
       await test.locator('.invoke-result').innerText(),
       new RegExp(`OK\\s*version ${version.Version}`),
     );
-    await page.locator('pre.log', { hasText: 'REPORT RequestId' }).waitFor();
+    await page.waitForFunction(`${reports} > ${before}`);
     await shot('function');
   });
 
@@ -204,10 +308,36 @@ describe('web console (chromium)', () => {
     await result.waitFor();
     assert.match(await result.innerText(), /1 of \d+ match/);
     await page.locator('tr.match').first().waitFor();
+
+    // The data as pretty JSON (the default) and as the UTF-8 text it was sent as.
+    const rows = page.locator('table[aria-label="Records"] tbody tr');
+    const order = rows.filter({ hasText: 'order' }).locator('pre.data');
+    assert.equal(await order.innerText(), '{\n  "type": "order",\n  "id": 1\n}');
+    await page.getByLabel('UTF-8').check();
+    assert.equal(await order.innerText(), '{"type": "order", "id": 1}');
+
+    // Every starting position: at and after a sequence number, at a timestamp, LATEST.
+    const seqs: string[] = [];
+    for (let i = 0; i < shown; i++) seqs.push((await rows.nth(i).getAttribute('data-seq'))!);
+    const readFrom = async (position: string, at: string | undefined, expected: number): Promise<void> => {
+      await form.locator('select[name="position"]').selectOption(position);
+      if (at !== undefined) await form.locator('input[name="at"]').fill(at);
+      await form.getByRole('button', { name: 'Read' }).click();
+      await page
+        .locator('.toolbar [role="status"]')
+        .filter({ hasText: new RegExp(`^${expected} records$`) })
+        .waitFor();
+    };
+    await readFrom('AT_SEQUENCE_NUMBER', seqs.at(-1), 1);
+    assert.equal(await rows.first().getAttribute('data-seq'), seqs.at(-1));
+    await readFrom('AFTER_SEQUENCE_NUMBER', seqs[0], shown - 1);
+    const hourAgo = new Date(Date.now() - 3_600_000).toLocaleString('sv').replace(' ', 'T');
+    await readFrom('AT_TIMESTAMP', hourAgo, shown);
+    assert.equal(await rows.first().getAttribute('data-seq'), seqs[0]);
+    await readFrom('LATEST', undefined, 0);
     await page.getByLabel('Hex').check();
     // Live tail: a record put into the shard shown appears without another Read.
     await page.getByLabel('Live tail').check();
-    const rows = page.locator('table[aria-label="Records"] tbody tr');
     const before = await rows.count();
     const shard = await form.locator('select[name="shard"]').inputValue();
     const hashKey = shard.endsWith('0') ? '0' : String(2n ** 127n); // into the shard shown (two even halves)
@@ -246,7 +376,7 @@ describe('web console (chromium)', () => {
       'the mapping to read both shards',
     );
     const discarded = mappingEvent(app, 'discard', (e) => e.uuid === m.UUID && e.delivered);
-    await k.send(
+    const poison = await k.send(
       new PutRecordCommand({ StreamName: 'orders', PartitionKey: 'k', Data: Buffer.from('poison') }),
     );
     await discarded;
@@ -263,17 +393,30 @@ describe('web console (chromium)', () => {
       10_000,
       'the function update',
     );
+    const fixed = await l.send(new PublishVersionCommand({ FunctionName: 'fails' }));
+    // Its failed invocation is listed on its page, as an error.
+    await page.goto(`${app.endpoint}/#/functions/fails`);
+    await page.locator('table[aria-label="Recent invocations"] tbody tr', { hasText: 'Failed: ' }).waitFor();
+
     const invokes = fails.invokes().length;
     await page.goto(`${app.endpoint}/#/failed`);
     const row = page.locator('table[aria-label="Failed batches"] tbody tr').first();
     await row.waitFor();
+    const seq = poison.SequenceNumber!.slice(-8);
     assert.match(await row.innerText(), /RetryAttemptsExhausted/);
+    // Its shard and sequence range (shortened to the last digits, the whole in the title).
+    assert.match(await row.innerText(), new RegExp(`${poison.ShardId}[\\s\\S]*…${seq}\\s*–\\s*…${seq}`));
     await row.getByRole('button', { name: 'Replay' }).click();
     const result = row.locator('.replay-result');
     await result.waitFor();
-    assert.match(await result.innerText(), /OK/);
-    assert.equal(fails.invokes().length, invokes + 1);
-    assert.deepEqual(fails.datas().slice(-1), ['poison']);
+    assert.match(await result.innerText(), /OK[\s\S]*\$LATEST/);
+    // And to the newer version, published once the function was fixed.
+    await row.locator('input[name="qualifier"]').fill(fixed.Version!);
+    await row.getByRole('button', { name: 'Replay' }).click();
+    await row.locator('.replay-result, [role="alert"]').filter({ hasNotText: '$LATEST' }).waitFor();
+    assert.match(await row.innerText(), new RegExp(`OK[\\s\\S]*m?s, ${fixed.Version}\\s`));
+    assert.equal(fails.invokes().length, invokes + 2);
+    assert.deepEqual(fails.datas().slice(-2), ['poison', 'poison']);
     await shot('failed');
   });
 
