@@ -4,6 +4,7 @@ import http from 'node:http';
 import http2 from 'node:http2';
 import { existsSync } from 'node:fs';
 import { chromium } from 'playwright-core';
+import { build } from 'esbuild';
 import type { App } from '../../src/app/app.js';
 import { cannotRun, withServer } from '../harness/helpers.js';
 
@@ -62,6 +63,53 @@ const PAGE_SCRIPT = `async function (url) {
 
 const ORIGIN = 'http://app.example.com:8080';
 const EXPOSED = ['x-amzn-requestid', 'x-amzn-errortype', 'x-amz-id-2'];
+
+/**
+ * The AWS SDK for JavaScript v3 as a browser script (its browser build: fetch, WebCrypto), bundled by esbuild (which
+ * tsx brings) into a global `Sdk` the page uses.
+ */
+async function sdkBundle(): Promise<string> {
+  const entry = `
+    import { KinesisClient, CreateStreamCommand, DescribeStreamSummaryCommand, DescribeStreamCommand } from '@aws-sdk/client-kinesis';
+    import { LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
+    import { SQSClient, CreateQueueCommand, GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+    globalThis.Sdk = { KinesisClient, CreateStreamCommand, DescribeStreamSummaryCommand, DescribeStreamCommand,
+      LambdaClient, ListFunctionsCommand, SQSClient, CreateQueueCommand, GetQueueAttributesCommand };`;
+  const out = await build({
+    stdin: { contents: entry, resolveDir: process.cwd(), loader: 'js' },
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    write: false,
+    logLevel: 'error',
+  });
+  return out.outputFiles[0]!.text;
+}
+
+/** Runs in the browser page: the SDK's clients of one region (us-west-2) call Kinesis, Lambda and SQS. */
+const SDK_PAGE_SCRIPT = `async function (endpoint) {
+  const config = { endpoint, region: 'us-west-2', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
+  const kinesis = new Sdk.KinesisClient(config);
+  await kinesis.send(new Sdk.CreateStreamCommand({ StreamName: 'sdk-in-browser', ShardCount: 1 }));
+  const summary = await kinesis.send(new Sdk.DescribeStreamSummaryCommand({ StreamName: 'sdk-in-browser' }));
+  let missing;
+  try {
+    await kinesis.send(new Sdk.DescribeStreamCommand({ StreamName: 'nope' }));
+  } catch (e) {
+    missing = { name: e.name, status: e.$metadata.httpStatusCode, requestId: e.$metadata.requestId };
+  }
+  const functions = await new Sdk.LambdaClient(config).send(new Sdk.ListFunctionsCommand({}));
+  const sqs = new Sdk.SQSClient(config);
+  const { QueueUrl } = await sqs.send(new Sdk.CreateQueueCommand({ QueueName: 'sdk-in-browser' }));
+  const attrs = await sqs.send(new Sdk.GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
+  return {
+    streamArn: summary.StreamDescriptionSummary.StreamARN,
+    requestId: summary.$metadata.requestId,
+    missing,
+    functions: functions.Functions,
+    queueArn: attrs.Attributes.QueueArn,
+  };
+}`;
 
 function assertCorsAnswer(r: Raw, what: string): void {
   assert.equal(r.headers['access-control-allow-origin'], '*', what);
@@ -162,7 +210,7 @@ describe('CORS', () => {
     }
   });
 
-  it('lets a page of another origin in headless chromium call Kinesis and read the request id', async (t) => {
+  it('lets a page of another origin in headless chromium call Kinesis, and the AWS SDK call Kinesis, Lambda and SQS', async (t) => {
     const executablePath = '/usr/bin/chromium';
     if (!existsSync(executablePath))
       return cannotRun(t, 'Debian chromium is not installed (apt-get install chromium)');
@@ -189,6 +237,24 @@ describe('CORS', () => {
       assert.match(String(result.listed['requestId']), /^[0-9a-f-]{36}$/);
       assert.equal(result.missing['status'], 400);
       assert.match(String(result.missing['errorType']), /^ResourceNotFoundException/);
+
+      // The AWS SDK itself, from the same cross-origin page: its requests are preflighted, signed for us-west-2,
+      // and it reads the request ids and error types the answers expose.
+      await tab.addScriptTag({ content: await sdkBundle() });
+      const sdk = (await tab.evaluate(`(${SDK_PAGE_SCRIPT})(${JSON.stringify(endpoint)})`)) as {
+        streamArn: string;
+        requestId: string;
+        missing?: { name: string; status: number; requestId: string };
+        functions: unknown[];
+        queueArn: string;
+      };
+      assert.equal(sdk.streamArn, 'arn:aws:kinesis:us-west-2:000000000000:stream/sdk-in-browser');
+      assert.match(sdk.requestId, /^[0-9a-f-]{36}$/);
+      assert.equal(sdk.missing?.name, 'ResourceNotFoundException');
+      assert.equal(sdk.missing?.status, 400);
+      assert.match(sdk.missing?.requestId ?? '', /^[0-9a-f-]{36}$/);
+      assert.deepEqual(sdk.functions, []);
+      assert.equal(sdk.queueArn, 'arn:aws:sqs:us-west-2:000000000000:sdk-in-browser');
     } finally {
       await browser.close();
       await new Promise((resolve) => page.close(resolve));

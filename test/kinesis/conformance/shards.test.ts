@@ -70,6 +70,47 @@ describe('conformance: shard ids and MergeShards', () => {
     });
   }
 
+  for (const encoding of encodings) {
+    it(`SplitShard reads shard ids as AWS does and names the shard canonically (${encoding})`, async () => {
+      const split = (stream: string, shard: string, key: string): ReturnType<typeof call> =>
+        call(
+          app,
+          'SplitShard',
+          { StreamName: stream, ShardToSplit: shard, NewStartingHashKey: key },
+          encoding,
+        );
+      const outside = (key: string, shard: string, start: string, end: string): string =>
+        `NewStartingHashKey ${key} used in SplitShard() on shard ${shard} in stream three under account ${ACCOUNT} ` +
+        `is not both greater than one plus the shard's StartingHashKey ${start} and less than the shard's ` +
+        `EndingHashKey ${end}.`;
+      // kinesalite test/splitShard.js: both hash keys out of the shard's range, the shard named by a short id.
+      expectError(await split('three', 'shard-0', '113427455640312821154458202477256070484'), {
+        type: 'InvalidArgumentException',
+        text: outside(
+          '113427455640312821154458202477256070484',
+          'shardId-000000000000',
+          '0',
+          '113427455640312821154458202477256070484',
+        ),
+      });
+      expectError(await split('three', 'shard-2', '999999999999999999999999999999999999999'), {
+        type: 'InvalidArgumentException',
+        text: outside(
+          '999999999999999999999999999999999999999',
+          'shardId-000000000002',
+          '226854911280625642308916404954512140970',
+          '340282366920938463463374607431768211455',
+        ),
+      });
+      for (const id of NAMING_NONE) {
+        expectError(await split('nope', id, '2'), {
+          type: 'ResourceNotFoundException',
+          text: couldNotFind(id, 'nope'),
+        });
+      }
+    });
+  }
+
   it('MergeShards reads both ids first, then finds the stream, then the shards, in hash key order', async () => {
     const merge = (stream: string, shard: string, adjacent: string): ReturnType<typeof call> =>
       call(app, 'MergeShards', { StreamName: stream, ShardToMerge: shard, AdjacentShardToMerge: adjacent });
