@@ -1,8 +1,9 @@
-import { pino, type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { openStore } from '../store/open-store.js';
 import { DataDirError, lockDataDir, type DataDirLock } from '../store/data-dir.js';
 import type { Store } from '../store/store.js';
 import { Listener } from '../server/listener.js';
+import { serverLogger } from '../server/logger.js';
 import {
   compileServerOptions,
   exposureError,
@@ -163,7 +164,8 @@ async function startOn(
   store: Store,
   lock: DataDirLock | undefined,
 ): Promise<App> {
-  const log = opts.logger ?? pino({ level: options.logLevel });
+  const log = opts.logger ?? serverLogger(options.logLevel);
+  for (const line of lock?.tightened ?? []) log.warn(line);
   const metrics = new Registry();
   const errors = new ErrorPath(log, metrics);
   const ctx: AppContext = {

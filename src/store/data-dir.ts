@@ -1,10 +1,12 @@
 import {
   accessSync,
+  chmodSync,
   closeSync,
   constants,
   ftruncateSync,
   mkdirSync,
   openSync,
+  readdirSync,
   readSync,
   statSync,
   writeSync,
@@ -24,6 +26,8 @@ export class DataDirError extends Error {
 export interface DataDirLock {
   /** The data dir, absolute. */
   readonly dir: string;
+  /** What was made private at start (`restrictToOwner`), one line each, for the server's log. */
+  readonly tightened: readonly string[];
   /** Gives the data dir up (idempotent). A process that dies gives it up too, without calling this. */
   release(): void;
 }
@@ -51,7 +55,7 @@ export function lockDataDir(dataDir: string): DataDirLock {
   const file = join(dir, LOCK_FILE);
   let fd: number;
   try {
-    fd = openSync(file, constants.O_RDWR | constants.O_CREAT, 0o644);
+    fd = openSync(file, constants.O_RDWR | constants.O_CREAT, 0o600);
   } catch (err) {
     throw new DataDirError(`data dir ${dir} is not writable (${reason(err)})`);
   }
@@ -76,9 +80,17 @@ export function lockDataDir(dataDir: string): DataDirLock {
     closeSync(fd);
     throw new DataDirError(`data dir ${dir} is not writable (${reason(err)})`);
   }
+  let tightened: string[];
+  try {
+    tightened = restrictToOwner(dir);
+  } catch (err) {
+    closeSync(fd);
+    throw new DataDirError(`cannot make data dir ${dir} private (${reason(err)})`);
+  }
   let released = false;
   return {
     dir,
+    tightened,
     release() {
       if (released) return;
       released = true;
@@ -95,7 +107,7 @@ function ensureWritableDirectory(dir: string): void {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
       throw new DataDirError(`cannot use data dir ${dir} (${reason(err)})`);
     try {
-      mkdirSync(dir, { recursive: true });
+      mkdirSync(dir, { recursive: true, mode: DIR_MODE });
     } catch (mkdirErr) {
       throw new DataDirError(`cannot create data dir ${dir} (${reason(mkdirErr)})`);
     }
@@ -105,6 +117,37 @@ function ensureWritableDirectory(dir: string): void {
   } catch (err) {
     throw new DataDirError(`data dir ${dir} is not writable (${reason(err)})`);
   }
+}
+
+/** The data dir: its owner only (it holds IAM users' secret keys, STS sessions and functions' code). */
+export const DIR_MODE = 0o700;
+/** The files at its top that hold secrets (the store's, whose engine creates them so: `lmdb-store.ts`). */
+export const FILE_MODE = 0o600;
+
+/**
+ * Makes the data dir and the files at its top readable by the server's user only, when they are wider (a data
+ * dir made before this check, or by hand): whoever else could read `data.mdb` would have every secret key the
+ * server keeps. Fixed rather than refused, since the operator's intent (a private store) is plain; each fix is
+ * returned as a line for the log. What lies below the top (function code, logs) is private through the dir.
+ */
+export function restrictToOwner(dir: string): string[] {
+  const fixed: string[] = [];
+  const tighten = (path: string, mode: number, what: string): void => {
+    const was = statSync(path).mode & 0o777;
+    if ((was & 0o077) === 0) return;
+    chmodSync(path, mode);
+    fixed.push(
+      `${what} ${path} was mode ${octal(was)}, readable by other users, and holds secret keys: now ${octal(mode)}`,
+    );
+  };
+  tighten(dir, DIR_MODE, 'data dir');
+  for (const entry of readdirSync(dir, { withFileTypes: true }))
+    if (entry.isFile()) tighten(join(dir, entry.name), FILE_MODE, 'data file');
+  return fixed;
+}
+
+function octal(mode: number): string {
+  return `0${mode.toString(8).padStart(3, '0')}`;
 }
 
 /** The pid the holder wrote, if it has written it yet. */

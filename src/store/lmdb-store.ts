@@ -1,5 +1,6 @@
 import { open, type Database, type RootDatabase } from 'lmdb';
 import { mkdirSync } from 'node:fs';
+import { DIR_MODE, FILE_MODE } from './data-dir.js';
 import type { LogEntry, Store } from './store.js';
 
 /** Entries removed per write transaction while trimming, so puts interleave. */
@@ -21,12 +22,15 @@ export class LmdbStore implements Store {
   readonly #logs: Database<unknown, [string, number]>;
 
   constructor(dir: string) {
-    mkdirSync(dir, { recursive: true });
+    mkdirSync(dir, { recursive: true, mode: DIR_MODE });
     // noSync stays false (commits are fsync'd); noMemInit: pages are not zeroed (faster, safe). noSubdir: false
     // always: `dir` is a directory holding data.mdb and lock.mdb (lmdb-js would take a path whose name has a dot,
     // like /srv/tributary.data or any mktemp dir, for the database file itself).
     this.#root = open({
       path: dir,
+      // data.mdb holds IAM users' secret keys and STS sessions: the server's user only (data-dir.ts). lmdb-js
+      // hands this to mdb_env_open (its default is 0664); its typings do not list it.
+      ...{ permissionsMode: FILE_MODE },
       noSubdir: false,
       maxDbs: 4,
       noMemInit: true,
