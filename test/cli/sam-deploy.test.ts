@@ -56,6 +56,7 @@ describe('tributary deploy (SAM templates)', () => {
     assert.equal(r.StackName, 'kinesis-sam');
     assert.deepEqual(r.Changes.map((c) => `${c.action} ${c.logicalId} ${c.type}`).sort(), [
       '+ LambdaFunction AWS::Lambda::Function',
+      '+ LambdaFunctionRole AWS::IAM::Role',
       '+ LambdaFunctionStream AWS::Lambda::EventSourceMapping',
       '+ failures AWS::SQS::Queue',
       '+ stream AWS::Kinesis::Stream',
@@ -129,7 +130,12 @@ describe('tributary deploy (SAM templates)', () => {
       'BatchSize=10',
     );
     assert.equal(removed.code, 0, removed.stderr);
-    assert.match(removed.stdout, /0 created, 1 updated, 1 removed/);
+    assert.match(removed.stdout, /0 created, 2 updated, 1 removed/);
+    // SAM's permission to send to the queue leaves the generated role with it.
+    assert.match(
+      removed.stdout,
+      /^~ LambdaFunctionRole \(AWS::IAM::Role\) kinesis-sam-LambdaFunctionRole \[Policies\]$/m,
+    );
     assert.match(removed.stdout, /^- failures \(AWS::SQS::Queue\) /m);
     assert.match(removed.stdout, /^~ LambdaFunctionStream .*\[DestinationConfig\]$/m);
     await assert.rejects(

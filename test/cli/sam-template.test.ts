@@ -16,6 +16,16 @@ function templateFile(text: string, name = 'template.yaml'): string {
   return file;
 }
 
+/** The lines of an inline AWS::Serverless::Function, up to its Properties' own. */
+const inlineFunction = (id: string): string[] => [
+  `  ${id}:`,
+  '    Type: AWS::Serverless::Function',
+  '    Properties:',
+  '      InlineCode: x',
+  '      Handler: index.handler',
+  '      Runtime: nodejs20.x',
+];
+
 const scope: Scope = {
   parameter: (n) => ({ Stage: 'dev', 'AWS::Region': 'eu-west-1' })[n],
   ref: (id) => (id === 'S' ? 'stream-name' : undefined),
@@ -169,18 +179,130 @@ describe('SAM templates: loading, intrinsics, plan', () => {
     const plan = await planStack(t, ctx);
     assert.deepEqual(
       plan.resources.map((r) => r.logicalId),
-      ['F'],
+      ['FRole', 'F'],
     );
-    const f = plan.resources[0]!;
+    const f = plan.resources[1]!;
     assert.equal(f.type, 'AWS::Lambda::Function');
     assert.deepEqual(f.properties, {
       Runtime: 'nodejs20.x',
       Timeout: 9,
       Environment: { Variables: { A: 'g', B: 'own' } },
       Handler: 'index.handler',
-      Role: 'arn:aws:iam::123456789012:role/st-FRole',
+      Role: { 'Fn::GetAtt': ['FRole', 'Arn'] },
     });
     const prod = await planStack(t, { ...ctx, overrides: { Env: 'prod' } });
-    assert.deepEqual(prod.resources.map((r) => r.logicalId).sort(), ['F', 'OnlyInProd']);
+    assert.deepEqual(prod.resources.map((r) => r.logicalId).sort(), ['F', 'FRole', 'OnlyInProd']);
+  });
+
+  it("generates SAM's execution role: basic + Kinesis managed policies, then Policies (names, ARNs, documents, templates) and the destination's send permission", async () => {
+    const t = loadTemplate(
+      templateFile(
+        [
+          'Transform: AWS::Serverless-2016-10-31',
+          'Resources:',
+          ...inlineFunction('F'),
+          '      Policies:',
+          '        - AmazonSQSFullAccess',
+          '        - arn:aws:iam::123456789012:policy/mine',
+          '        - Statement: [{ Effect: Allow, Action: "sns:Publish", Resource: "*" }]',
+          '        - SQSSendMessagePolicy: { QueueName: !GetAtt Q.QueueName }',
+          '      Events:',
+          '        S:',
+          '          Type: Kinesis',
+          '          Properties:',
+          '            Stream: arn:aws:kinesis:eu-west-1:123456789012:stream/s',
+          '            StartingPosition: LATEST',
+          '            DestinationConfig: { OnFailure: { Type: SQS, Destination: !GetAtt Q.Arn } }',
+          '  G:',
+          '    Type: AWS::Serverless::Function',
+          '    Properties: { InlineCode: x, Handler: index.handler, Runtime: nodejs20.x, Role: arn:aws:iam::123456789012:role/r, Policies: [AmazonSQSFullAccess] }',
+          '  Q:',
+          '    Type: AWS::SQS::Queue',
+          '',
+        ].join('\n'),
+      ),
+    );
+    const plan = await planStack(t, ctx);
+    const byId = new Map(plan.resources.map((r) => [r.logicalId, r]));
+    // With Role, Policies are ignored (the SAM spec) and no role is generated.
+    assert.equal(byId.get('GRole'), undefined);
+    assert.equal(byId.get('G')!.properties['Role'], 'arn:aws:iam::123456789012:role/r');
+    const role = byId.get('FRole')!;
+    assert.equal(role.type, 'AWS::IAM::Role');
+    assert.deepEqual(role.dependsOn, ['Q'], 'the role refers to the queue: deployed after it');
+    assert.deepEqual(role.properties['ManagedPolicyArns'], [
+      'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole',
+      'arn:aws:iam::aws:policy/service-role/AWSLambdaKinesisExecutionRole',
+      'arn:aws:iam::aws:policy/AmazonSQSFullAccess',
+      'arn:aws:iam::123456789012:policy/mine',
+    ]);
+    const scope: Scope = {
+      parameter: (n) => plan.parameters[n],
+      ref: () => undefined,
+      attribute: (id, a) => (id === 'Q' ? { Arn: 'arn:q', QueueName: 'st-Q' }[a] : undefined),
+      condition: () => false,
+    };
+    assert.deepEqual(evaluate(role.properties['Policies'], scope), [
+      {
+        PolicyName: 'FRolePolicy2',
+        PolicyDocument: { Statement: [{ Effect: 'Allow', Action: 'sns:Publish', Resource: '*' }] },
+      },
+      {
+        PolicyName: 'FRolePolicy3',
+        PolicyDocument: {
+          Statement: [
+            {
+              Effect: 'Allow',
+              Action: ['sqs:SendMessage*'],
+              Resource: 'arn:aws:sqs:eu-west-1:123456789012:st-Q',
+            },
+          ],
+        },
+      },
+      {
+        PolicyName: 'FSSQSPolicy',
+        PolicyDocument: { Statement: [{ Action: 'sqs:SendMessage', Effect: 'Allow', Resource: 'arn:q' }] },
+      },
+    ]);
+    assert.deepEqual(evaluate(role.properties['AssumeRolePolicyDocument'], scope), {
+      Version: '2012-10-17',
+      Statement: [
+        { Action: ['sts:AssumeRole'], Effect: 'Allow', Principal: { Service: ['lambda.amazonaws.com'] } },
+      ],
+    });
+    assert.deepEqual(byId.get('F')!.properties['Role'], { 'Fn::GetAtt': ['FRole', 'Arn'] });
+  });
+
+  it('refuses an unknown managed policy name, an unsupported policy template and a template without its parameter, with lines', async () => {
+    const t = loadTemplate(
+      templateFile(
+        [
+          'Resources:',
+          ...inlineFunction('F'),
+          '      Policies:',
+          '        - NoSuchPolicy',
+          '        - DynamoDBCrudPolicy: { TableName: t }',
+          '        - SQSPollerPolicy: {}',
+          '',
+        ].join('\n'),
+      ),
+    );
+    await assert.rejects(planStack(t, ctx), (err: unknown) => {
+      assert.ok(err instanceof TemplateError);
+      assert.match(err.message, /3 problems/);
+      assert.match(
+        err.message,
+        /line 9: Resources\.F\.Properties\.Policies\.0: the managed policy NoSuchPolicy is not one Tributary has/,
+      );
+      assert.match(
+        err.message,
+        /line 10: .*Policies\.1: the policy template DynamoDBCrudPolicy is not supported by Tributary/,
+      );
+      assert.match(
+        err.message,
+        /line 11: .*Policies\.2: the policy template SQSPollerPolicy needs QueueName: \.\.\./,
+      );
+      return true;
+    });
   });
 });

@@ -68,6 +68,7 @@ Resources:
       }
     ).Changes;
     assert.deepEqual(changes.map((c) => c.type).sort(), [
+      'AWS::IAM::Role',
       'AWS::Kinesis::Stream',
       'AWS::Lambda::Alias',
       'AWS::Lambda::EventSourceMapping',

@@ -1,3 +1,4 @@
+import { IAMClient } from '@aws-sdk/client-iam';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SNSClient } from '@aws-sdk/client-sns';
@@ -15,11 +16,13 @@ import {
   lambdaVersion,
   layerVersion,
 } from './resources-lambda.js';
+import { iamRole } from './resources-iam.js';
 import { kinesisStream, snsTopic, sqsQueue, streamConsumer } from './resources-messaging.js';
 import { unsupported } from './schema.js';
 import { loadTemplate, refuse, type Template } from './template.js';
 
 const HANDLERS: Record<string, ResourceHandler> = {
+  'AWS::IAM::Role': iamRole,
   'AWS::Kinesis::Stream': kinesisStream,
   'AWS::Kinesis::StreamConsumer': streamConsumer,
   'AWS::SQS::Queue': sqsQueue,
@@ -91,6 +94,7 @@ export async function deployTemplate(o: DeployOptions): Promise<DeployResult> {
     lambda: new LambdaClient(config),
     sqs: new SQSClient(config),
     sns: new SNSClient(config),
+    iam: new IAMClient(config),
   };
   const prior = new Map((info.Stack?.Resources ?? []).map((r) => [r.LogicalId, r]));
   const done = new Map<string, StackResource>();

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { bundleOf, inlineBundle, type CodeBundle } from './code.js';
 import { evaluate, IntrinsicError, references, type Scope } from './intrinsics.js';
+import { destinationPolicy, executionRole, functionPolicies, type InlinePolicy } from './policies.js';
 import { SERVERLESS_FUNCTION } from './schema.js';
 import { refuse, type Template, type TemplateIssue, type TemplatePath } from './template.js';
 
@@ -227,7 +228,7 @@ async function expandFunction(
   issues: TemplateIssue[],
 ): Promise<DesiredResource[]> {
   const at = ['Resources', id];
-  const { CodeUri, InlineCode, Policies: _policies, AutoPublishAlias, Events, ...fn } = props;
+  const { CodeUri, InlineCode, Policies, AutoPublishAlias, Events, ...fn } = props;
   let code: CodeBundle | undefined;
   if (typeof InlineCode === 'string') code = await inlineBundle(InlineCode);
   else if (typeof CodeUri === 'string') code = await bundleOf(CodeUri, t.dir);
@@ -236,9 +237,20 @@ async function expandFunction(
       path: [...at, 'Properties'],
       message: 'a function needs CodeUri (a local directory or .zip) or InlineCode',
     });
-  // SAM creates a role from Policies when Role is absent; Tributary checks no permissions, so a role ARN of that
-  // name stands for it.
-  fn['Role'] ??= `arn:aws:iam::${c.accountId}:role/${physicalName(c.stackName, `${id}Role`, 64)}`;
+  // Without Role, SAM generates one from Policies and the events (policies.ts); with Role, Policies are ignored.
+  const roleId = `${id}Role`;
+  const generatesRole = fn['Role'] === undefined;
+  if (generatesRole) {
+    fn['Role'] = { 'Fn::GetAtt': [roleId, 'Arn'] };
+    if (isObject(t.body['Resources']) && roleId in t.body['Resources'])
+      issues.push({
+        path: ['Resources', roleId],
+        message: `SAM names the role it generates for ${id} ${roleId}: give ${id} a Role, or this resource another logical id`,
+      });
+  }
+  const rolePolicies = generatesRole
+    ? functionPolicies(id, Policies, [...at, 'Properties', 'Policies'], issues)
+    : { managed: [], inline: [] as InlinePolicy[] };
   const out: DesiredResource[] = [
     {
       logicalId: id,
@@ -282,10 +294,16 @@ async function expandFunction(
     );
     target = { Ref: alias };
   }
+  let kinesisEvents = false;
   for (const [name, e] of Object.entries(isObject(Events) ? Events : {})) {
     if (!isObject(e) || !isObject(e['Properties'])) continue;
+    kinesisEvents = true;
     const { Stream, DestinationConfig, ...mapping } = e['Properties'];
     const destination = isObject(DestinationConfig) ? samDestination(DestinationConfig) : undefined;
+    const send = isObject(DestinationConfig)
+      ? destinationPolicy(`${id}${name}`, DestinationConfig['OnFailure'])
+      : undefined;
+    if (send) rolePolicies.inline.push(send);
     out.push({
       logicalId: `${id}${name}`,
       type: 'AWS::Lambda::EventSourceMapping',
@@ -299,6 +317,14 @@ async function expandFunction(
       source: [...at, 'Properties', 'Events', name],
     });
   }
+  if (generatesRole)
+    out.unshift({
+      logicalId: roleId,
+      type: 'AWS::IAM::Role',
+      properties: executionRole(rolePolicies.managed, rolePolicies.inline, kinesisEvents),
+      dependsOn: [],
+      source: [...at, 'Properties', ...(Policies === undefined ? [] : ['Policies'])],
+    });
   return out;
 }
 

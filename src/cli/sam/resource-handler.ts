@@ -1,3 +1,4 @@
+import type { IAMClient } from '@aws-sdk/client-iam';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { SNSClient } from '@aws-sdk/client-sns';
@@ -16,6 +17,7 @@ export interface Clients {
   lambda: LambdaClient;
   sqs: SQSClient;
   sns: SNSClient;
+  iam: IAMClient;
 }
 
 /** One resource being deployed. */

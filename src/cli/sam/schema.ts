@@ -69,6 +69,11 @@ export const TYPES: Record<string, TypeSpec> = {
     required: ['Content'],
     attributes: ['LayerVersionArn'],
   },
+  'AWS::IAM::Role': {
+    properties: ['RoleName', 'Path', 'AssumeRolePolicyDocument', 'ManagedPolicyArns', 'Policies'],
+    required: ['AssumeRolePolicyDocument'],
+    attributes: ['Arn', 'RoleId'],
+  },
   'AWS::Kinesis::Stream': {
     properties: ['Name', 'ShardCount', 'RetentionPeriodHours', 'StreamModeDetails', 'Tags'],
     attributes: ['Arn'],
