@@ -163,7 +163,7 @@ export class Worker {
     this.#spec = spec;
     this.#hooks = hooks;
     this.#state = 'starting';
-    if (spec.version !== '$LATEST') this.#logStream = logStreamName(spec.version);
+    this.#logStream = logStreamName(spec.version); // dated now, not when the spare started (maybe another day)
     this.#spawnedAt = process.hrtime.bigint();
     this.#initTimer = setTimeout(() => this.kill('init-timeout'), this.#env.initTimeoutMs);
     if (spec.runtimeNote !== undefined) this.#line(spec.runtimeNote);
