@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import {
   GetMetricStatisticsCommand,
   type CloudWatchClient,
@@ -8,7 +8,7 @@ import {
 import { PutRecordCommand, PutRecordsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { CreateEventSourceMappingCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import type { App } from '../../src/app/app.js';
-import { awsCli, kinesisClient, startTestServer } from '../harness/helpers.js';
+import { awsCli, kinesisClient, withTestServer } from '../harness/helpers.js';
 import {
   createRecordingFunction,
   createStream,
@@ -39,12 +39,15 @@ describe('IteratorAge of a slow function', () => {
   let uuid = '';
   let fnInvokes = 0;
 
+  withTestServer(
+    { testHooks: { metricsClock: clock.now } },
+    (a) => ({ k: kinesisClient(a), l: lambdaClient(a), cw: cloudWatchClient(a) }),
+    (a, made) => {
+      app = a;
+      ({ k, l, cw } = made);
+    },
+  );
   before(async () => {
-    app = await startTestServer({ testHooks: { metricsClock: clock.now } });
-    k = kinesisClient(app);
-    l = lambdaClient(app);
-    cw = cloudWatchClient(app);
-
     const streamArn = await createStream(k, app, 'backlog');
     const fn = await createRecordingFunction(app, l, 'slow-fn', { BEHAVIOUR: 'sleep:150' });
     await k.send(
@@ -87,12 +90,6 @@ describe('IteratorAge of a slow function', () => {
       await recordsDelivered(app, uuid, BACKLOG + i + 1);
     }
     fnInvokes = fn.invokes().length;
-  });
-  after(async () => {
-    k.destroy();
-    l.destroy();
-    cw.destroy();
-    await app.close();
   });
 
   const minutes = BACKLOG / BATCH / BATCHES_PER_MINUTE + 1;

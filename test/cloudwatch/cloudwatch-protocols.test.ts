@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import {
   GetMetricDataCommand,
   GetMetricStatisticsCommand,
   ListMetricsCommand,
 } from '@aws-sdk/client-cloudwatch';
 import type { App } from '../../src/app/app.js';
-import { cannotRun, startTestServer, transports } from '../harness/helpers.js';
+import { cannotRun, transports, withServer } from '../harness/helpers.js';
 import {
   botocoreDataDir,
   cli,
@@ -29,8 +29,8 @@ describe('CloudWatch protocols', () => {
   let app: App;
   const clock = new TestClock(T0);
 
+  withServer((a) => (app = a), { testHooks: { metricsClock: clock.now } });
   before(async () => {
-    app = await startTestServer({ testHooks: { metricsClock: clock.now } });
     const put = (values: number[]): void => {
       for (const v of values) hooks(app).metricStore.put('AWS/Lambda', 'IteratorAge', FN, v, 'Milliseconds');
     };
@@ -44,9 +44,6 @@ describe('CloudWatch protocols', () => {
       4,
       'Count',
     );
-  });
-  after(async () => {
-    await app.close();
   });
 
   /** Expected datapoints of IteratorAge over [T0, T0+5min) by minute. */

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import {
   GetMetricDataCommand,
   GetMetricStatisticsCommand,
@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/client-cloudwatch';
 import type { App } from '../../src/app/app.js';
 import { Distribution, EXACT_LIMIT } from '../../src/cloudwatch/distribution.js';
-import { startTestServer } from '../harness/helpers.js';
+import { withTestServer } from '../harness/helpers.js';
 import { cloudWatchClient, TestClock } from './cloudwatch-fixtures.js';
 import { hooks } from '../harness/hooks.js';
 
@@ -53,9 +53,15 @@ describe('CloudWatch statistics', () => {
   const at = (dps: Datapoint[]): Array<[number, Datapoint]> =>
     dps.map((d) => [(d.Timestamp!.getTime() - T0) / MIN, d]);
 
+  withTestServer(
+    { testHooks: { metricsClock: clock.now } },
+    (a) => ({ cw: cloudWatchClient(a, 'h1') }),
+    (a, made) => {
+      app = a;
+      ({ cw } = made);
+    },
+  );
   before(async () => {
-    app = await startTestServer({ testHooks: { metricsClock: clock.now } });
-    cw = cloudWatchClient(app, 'h1');
     // minute 0: 1..100; minute 1: 200, 300; minute 2: nothing; minute 3: 7
     put(
       'Latency',
@@ -70,10 +76,6 @@ describe('CloudWatch statistics', () => {
     put('Calls', [1, 1, 1], { FunctionName: 'f1' }, 'Count');
     put('Calls', [1], { FunctionName: 'f2' }, 'Count');
     put('Calls', [1, 1, 1, 1], { FunctionName: 'f1', Resource: 'f1' }, 'Count');
-  });
-  after(async () => {
-    cw.destroy();
-    await app.close();
   });
 
   it('computes SampleCount, Sum, Average, Minimum, Maximum per one-minute period, leaving out periods without data', async () => {

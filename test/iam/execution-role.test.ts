@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   AttachRolePolicyCommand,
@@ -15,7 +15,7 @@ import {
   LambdaClient,
 } from '@aws-sdk/client-lambda';
 import type { App } from '../../src/app/app.js';
-import { region, startTestServer, waitFor } from '../harness/helpers.js';
+import { region, waitFor, withServer } from '../harness/helpers.js';
 import { hooks } from '../harness/hooks.js';
 import { makeZip } from '../lambda/lambda-helpers.js';
 
@@ -34,8 +34,8 @@ describe("the execution role: Lambda checks what the function's role allows (IAM
   let lambda: LambdaClient;
   let kinesis: KinesisClient;
   const seen: string[] = [];
+  withServer((a) => (app = a), { ...ROOT, transitionDelayMs: 0 });
   before(async () => {
-    app = await startTestServer({ ...ROOT, transitionDelayMs: 0 });
     const common = { endpoint: app.endpoint, region, credentials: ROOT, maxAttempts: 1 };
     iam = new IAMClient(common);
     lambda = new LambdaClient(common);
@@ -44,7 +44,6 @@ describe("the execution role: Lambda checks what the function's role allows (IAM
       if (e.functionName === 'reader' && e.status === 'success') seen.push(e.requestId);
     });
   });
-  after(() => app.close());
 
   const createFunction = async (name: string, role: string): Promise<unknown> =>
     lambda.send(

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import {
   CreateStreamCommand,
   GetRecordsCommand,
@@ -9,8 +9,7 @@ import {
   PutRecordsCommand,
   type PutRecordsRequestEntry,
 } from '@aws-sdk/client-kinesis';
-import type { App } from '../../src/app/app.js';
-import { kinesisClient, startTestServer } from '../harness/helpers.js';
+import { kinesisClient, withTestServer } from '../harness/helpers.js';
 
 /**
  * PutRecords accepts ordinary requests on a fast path and sends everything else through full validation
@@ -18,16 +17,14 @@ import { kinesisClient, startTestServer } from '../harness/helpers.js';
  * same answer AWS gives, whichever path it takes.
  */
 describe('PutRecords at the limits of its entries', () => {
-  let app: App;
   let k: KinesisClient;
+  withTestServer(
+    {},
+    (a) => ({ k: kinesisClient(a, 'h1') }),
+    (_, made) => ({ k } = made),
+  );
   before(async () => {
-    app = await startTestServer();
-    k = kinesisClient(app, 'h1');
     await k.send(new CreateStreamCommand({ StreamName: 'edges', ShardCount: 2 }));
-  });
-  after(async () => {
-    k.destroy();
-    await app.close();
   });
 
   async function readAll(): Promise<Array<{ key: string; data: Buffer }>> {

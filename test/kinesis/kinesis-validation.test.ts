@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import {
   AddTagsToStreamCommand,
   CreateStreamCommand,
@@ -17,7 +17,7 @@ import {
 } from '@aws-sdk/client-kinesis';
 import type { App } from '../../src/app/app.js';
 import { encodeNextToken } from '../../src/kinesis/next-tokens.js';
-import { kinesisClient, startTestServer } from '../harness/helpers.js';
+import { kinesisClient, withServer, withTestServer } from '../harness/helpers.js';
 import { createStream, expectAwsError, rawKinesis, wideString } from './kinesis-fixtures.js';
 
 const ACCOUNT = '000000000000';
@@ -26,16 +26,14 @@ const one = (path: string, value: string, constraint: string): string =>
   `1 validation error detected: Value ${value} at '${path}' failed to satisfy constraint: ${constraint}`;
 
 describe('Kinesis input limits and errors', () => {
-  let app: App;
   let k: KinesisClient;
+  withTestServer(
+    {},
+    (a) => ({ k: kinesisClient(a, 'h1') }),
+    (_, made) => ({ k } = made),
+  );
   before(async () => {
-    app = await startTestServer();
-    k = kinesisClient(app, 'h1');
     await createStream(k, 'v', 2);
-  });
-  after(async () => {
-    k.destroy();
-    await app.close();
   });
 
   it('partition key: 1 to 256 Unicode characters', async () => {
@@ -465,12 +463,9 @@ describe('Kinesis input limits and errors', () => {
 
 describe('Kinesis wire errors (hand-made requests)', () => {
   let app: App;
+  withServer((a) => (app = a));
   before(async () => {
-    app = await startTestServer();
     await rawKinesis(app, 'CreateStream', JSON.stringify({ StreamName: 'w', ShardCount: 1 }));
-  });
-  after(async () => {
-    await app.close();
   });
 
   it('names a missing required member "Value null", unquoted', async () => {

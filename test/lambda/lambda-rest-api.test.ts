@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import {
   CreateStreamCommand,
   DescribeStreamSummaryCommand,
@@ -16,7 +16,7 @@ import {
   type LambdaClient,
 } from '@aws-sdk/client-lambda';
 import type { App } from '../../src/app/app.js';
-import { kinesisClient, startTestServer } from '../harness/helpers.js';
+import { kinesisClient, withTestServer } from '../harness/helpers.js';
 import { createNodeFunction, lambdaClient } from './lambda-helpers.js';
 
 /**
@@ -73,19 +73,19 @@ describe('Lambda REST API routing (functions and event source mappings)', () => 
     return id;
   }
 
+  withTestServer(
+    {},
+    (a) => ({ l: lambdaClient(a), k: kinesisClient(a, 'h1') }),
+    (a, made) => {
+      app = a;
+      ({ l, k } = made);
+    },
+  );
   before(async () => {
-    app = await startTestServer();
-    l = lambdaClient(app);
-    k = kinesisClient(app, 'h1');
     await createNodeFunction(l, 'routed', 'export const handler = async () => null;');
     await k.send(new CreateStreamCommand({ StreamName: 'routed', ShardCount: 1 }));
     const summary = await k.send(new DescribeStreamSummaryCommand({ StreamName: 'routed' }));
     streamArn = summary.StreamDescriptionSummary!.StreamARN!;
-  });
-  after(async () => {
-    l.destroy();
-    k.destroy();
-    await app.close();
   });
 
   it('SDK: every function and mapping answer carries x-amzn-RequestId, success and error alike', async () => {

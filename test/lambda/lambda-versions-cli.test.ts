@@ -3,15 +3,15 @@ import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import type { App } from '../../src/app/app.js';
 import {
   awsCli,
   createFunctionWithCli,
   rawBlobArgs,
   region,
-  startTestServer,
   tempDir,
+  withServer,
 } from '../harness/helpers.js';
 import { makeZip, ROLE, versionedCode } from './lambda-helpers.js';
 
@@ -45,14 +45,11 @@ json.dump(out, sys.stdout)
 describe('Versions and aliases through the AWS CLI and boto3', () => {
   let app: App;
   let dir: string;
+  withServer((a) => (app = a));
   before(async () => {
-    app = await startTestServer();
     dir = tempDir('tributary-versions-cli-');
     writeFileSync(join(dir, 'one.zip'), await makeZip({ 'index.mjs': versionedCode('one') }));
     writeFileSync(join(dir, 'two.zip'), await makeZip({ 'index.mjs': versionedCode('two') }));
-  });
-  after(async () => {
-    await app.close();
   });
 
   it('publish-version, create-alias, invoke --qualifier, update-alias, list-versions-by-function', async () => {

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import {
   CreateEventSourceMappingCommand,
@@ -10,7 +10,7 @@ import {
   type LambdaClient,
 } from '@aws-sdk/client-lambda';
 import type { App } from '../../src/app/app.js';
-import { kinesisClient, startTestServer, transports } from '../harness/helpers.js';
+import { kinesisClient, transports, withTestServer } from '../harness/helpers.js';
 import { createRecordingFunction, createStream, lambdaClient, mappingState } from './mapping-fixtures.js';
 
 async function rejects(p: Promise<unknown>, name: string, message?: RegExp, status?: number): Promise<void> {
@@ -28,18 +28,18 @@ for (const transport of transports) {
     let k: KinesisClient;
     let l: LambdaClient;
     let streamArn: string;
+    withTestServer(
+      {},
+      (a) => ({ k: kinesisClient(a, transport), l: lambdaClient(a, transport) }),
+      (a, made) => {
+        app = a;
+        ({ k, l } = made);
+      },
+    );
     before(async () => {
-      app = await startTestServer();
-      k = kinesisClient(app, transport);
-      l = lambdaClient(app, transport);
       streamArn = await createStream(k, app, 'api', 1);
       await createRecordingFunction(app, l, 'api-fn');
       await createRecordingFunction(app, l, 'api-fn-2');
-    });
-    after(async () => {
-      k.destroy();
-      l.destroy();
-      await app.close();
     });
 
     it('creates with AWS defaults, gets, lists, updates and deletes', async () => {

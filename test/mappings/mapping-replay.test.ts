@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import {
   CreateStreamCommand,
   DeleteStreamCommand,
@@ -14,7 +14,7 @@ import {
 } from '@aws-sdk/client-lambda';
 import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { App } from '../../src/app/app.js';
-import { kinesisClient, startTestServer, waitFor } from '../harness/helpers.js';
+import { kinesisClient, waitFor, withTestServer } from '../harness/helpers.js';
 import { hooks } from '../harness/hooks.js';
 import {
   createRecordingFunction,
@@ -54,11 +54,15 @@ describe('replaying a failed batch (POST /_tributary/mappings/{UUID}/replay)', (
     };
   };
 
+  withTestServer(
+    { mappings: { retryBaseMs: 5, retryMaxMs: 50 } },
+    (a) => ({ k: kinesisClient(a), l: lambdaClient(a), sqs: sqsClient(a) }),
+    (a, made) => {
+      app = a;
+      ({ k, l, sqs } = made);
+    },
+  );
   before(async () => {
-    app = await startTestServer({ mappings: { retryBaseMs: 5, retryMaxMs: 50 } });
-    k = kinesisClient(app);
-    l = lambdaClient(app);
-    sqs = sqsClient(app);
     const streamArn = await createStream(k, app, 'replay', 1);
     fn = await createRecordingFunction(app, l, 'replay-fn', { BEHAVIOUR: 'fail-all' });
     const { queueUrl, queueArn } = await createQueue(sqs, 'replay-dlq');
@@ -83,10 +87,6 @@ describe('replaying a failed batch (POST /_tributary/mappings/{UUID}/replay)', (
       new ReceiveMessageCommand({ QueueUrl: queueUrl, WaitTimeSeconds: 10, MaxNumberOfMessages: 1 }),
     );
     failure = JSON.parse(got.Messages![0]!.Body!) as Json;
-  });
-  after(async () => {
-    for (const c of [k, l, sqs]) c.destroy();
-    await app.close();
   });
 
   it('invokes the failing function again with the same records and reports its error', async () => {

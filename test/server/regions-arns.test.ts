@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, createHmac } from 'node:crypto';
 import { SignatureV4 } from '@smithy/signature-v4';
@@ -18,7 +18,7 @@ import { CreateTopicCommand, ListTopicsCommand, PublishCommand, SubscribeCommand
 import { CreateLogGroupCommand, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import type { App } from '../../src/app/app.js';
 import { regionClients, type RegionClients } from '../harness/region-clients.js';
-import { credentials, startTestServer, transports, waitFor } from '../harness/helpers.js';
+import { credentials, transports, waitFor, withServer, withTestServer } from '../harness/helpers.js';
 import { createNodeFunction, makeZip } from '../lambda/lambda-helpers.js';
 import { queueArnOf } from '../sqs-sns/sqs-sns-helpers.js';
 
@@ -48,19 +48,13 @@ class NodeSha256 {
 for (const transport of transports) {
   const REGION = transport === 'h2' ? 'eu-central-1' : 'ap-northeast-1';
   describe(`every ARN carries the request's region (${transport})`, () => {
-    let app: App;
     let r: RegionClients;
     let home: RegionClients;
-    before(async () => {
-      app = await startTestServer();
-      r = regionClients(app, REGION, transport);
-      home = regionClients(app, HOME, transport);
-    });
-    after(async () => {
-      r.destroy();
-      home.destroy();
-      await app.close();
-    });
+    withTestServer(
+      {},
+      (a) => ({ r: regionClients(a, REGION, transport), home: regionClients(a, HOME, transport) }),
+      (_, made) => ({ r, home } = made),
+    );
     const arnOf = (service: string, resource: string): string =>
       `arn:aws:${service}:${REGION}:${ACCOUNT}:${resource}`;
 
@@ -164,10 +158,7 @@ for (const transport of transports) {
 
 describe("the region of a presigned request's X-Amz-Credential", () => {
   let app: App;
-  before(async () => {
-    app = await startTestServer();
-  });
-  after(() => app.close());
+  withServer((a) => (app = a));
 
   it('is where the request acts, as the Authorization header would say', async () => {
     const url = new URL(app.endpoint);

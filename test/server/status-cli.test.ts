@@ -4,14 +4,14 @@ import { once } from 'node:events';
 import { PassThrough, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { PutRecordsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { CreateEventSourceMappingCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import type { App } from '../../src/app/app.js';
 import type { StatusReport } from '../../src/app/status-report.js';
 import { serverEndpoint as statusEndpoint } from '../../src/cli/common.js';
 import { CLEAR, renderStatus, status } from '../../src/cli/status.js';
-import { kinesisClient, startTestServer } from '../harness/helpers.js';
+import { kinesisClient, withTestServer } from '../harness/helpers.js';
 import {
   createRecordingFunction,
   createStream,
@@ -40,10 +40,15 @@ describe('tributary status', () => {
     );
   };
 
+  withTestServer(
+    {},
+    (a) => ({ k: kinesisClient(a), l: lambdaClient(a) }),
+    (a, made) => {
+      app = a;
+      ({ k, l } = made);
+    },
+  );
   before(async () => {
-    app = await startTestServer();
-    k = kinesisClient(app);
-    l = lambdaClient(app);
     const arn = await createStream(k, app, 'orders', 2);
     fn = await createRecordingFunction(app, l, 'process-orders');
     await put(50);
@@ -57,11 +62,6 @@ describe('tributary status', () => {
       )
     ).UUID!;
     await recordsDelivered(app, uuid, 50);
-  });
-  after(async () => {
-    k.destroy();
-    l.destroy();
-    await app.close();
   });
 
   /** The cells of the row of a section that starts with `first`. */

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { after, before, describe, it } from 'node:test';
 import { GetShardIteratorCommand, MergeShardsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import type { App } from '../../../src/app/app.js';
-import { kinesisClient, startTestServer, transports } from '../../harness/helpers.js';
+import { kinesisClient, transports, withServer } from '../../harness/helpers.js';
 import { expectAwsError } from '../kinesis-fixtures.js';
 import { call, encodings, expectError } from './conformance-helpers.js';
 
@@ -25,13 +25,10 @@ const NAMING_NONE = ['2147483648', 'shardId-002147483648', 'ABKLFD8', '2.14E4'];
 
 describe('conformance: shard ids and MergeShards', () => {
   let app: App;
+  withServer((a) => (app = a));
   before(async () => {
-    app = await startTestServer();
     const created = await call(app, 'CreateStream', { StreamName: 'three', ShardCount: 3 });
     assert.equal(created.status, 200);
-  });
-  after(async () => {
-    await app.close();
   });
 
   for (const encoding of encodings) {

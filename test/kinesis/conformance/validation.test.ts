@@ -7,7 +7,7 @@ import {
   type ShardIteratorType,
 } from '@aws-sdk/client-kinesis';
 import type { App } from '../../../src/app/app.js';
-import { kinesisClient, startTestServer, transports } from '../../harness/helpers.js';
+import { kinesisClient, startTestServer, transports, withServer } from '../../harness/helpers.js';
 import { expectAwsError } from '../kinesis-fixtures.js';
 import { VirtualClock } from '../../harness/virtual-clock.js';
 import { call, encodings, expectError, expectViolations } from './conformance-helpers.js';
@@ -25,12 +25,9 @@ const MIN_1 = 'Member must have length greater than or equal to 1';
 
 describe('conformance: validation texts and empty answers', () => {
   let app: App;
+  withServer((a) => (app = a));
   before(async () => {
-    app = await startTestServer();
     assert.equal((await call(app, 'CreateStream', { StreamName: 'v', ShardCount: 2 })).status, 200);
-  });
-  after(async () => {
-    await app.close();
   });
 
   it('lists a string member pattern first, then length, and the members by name', async () => {
