@@ -44,7 +44,7 @@ import {
   type CredentialSource,
 } from '../server/auth/authenticator.js';
 import { createIam } from '../iam/iam.js';
-import { OPEN_ROLES, rolesFromIam, workerSessions } from '../iam/execution-roles.js';
+import { OPEN_ROLES, rolesFromIam, workerSessions, type ExecutionRoles } from '../iam/execution-roles.js';
 import { apiAuthorizer } from '../iam/api-authorizer.js';
 import type { Logs } from '../logs/logs.js';
 import type { LogsOptions } from '../logs/options.js';
@@ -176,21 +176,20 @@ async function startOn(
     endpoint: { host: options.host, port: options.port },
   };
 
-  // IAM (and STS) are global, not per region: one account's roles, users and policies.
-  const iam = createIam(ctx, options.iam === 'enforce');
-  // Each region has its own components; the default region's are the App's (see regions.ts).
-  const roles = {
-    ...(iam.enforce ? rolesFromIam(iam.registry) : OPEN_ROLES),
-    // Workers sign their own SDK calls as their role when the server checks signatures.
-    sessionFor: options.auth === 'on' ? workerSessions(iam.registry) : () => undefined,
+  const accounts = options.accounts.map((a) => a.id);
+  // IAM (and STS) are global, not per region, and per account: each account's roles, users and policies.
+  const iam = createIam(ctx, options.iam === 'enforce', accounts);
+  // A region's functions and mappings check their execution roles in their account's IAM.
+  const rolesOf = (account: string): ExecutionRoles => {
+    const registry = iam.accounts.registry(account);
+    return {
+      ...(iam.enforce ? rolesFromIam(registry) : OPEN_ROLES),
+      // Workers sign their own SDK calls as their role when the server checks signatures.
+      sessionFor: options.auth === 'on' ? workerSessions(registry) : () => undefined,
+    };
   };
-  const regions = new Regions(
-    ctx,
-    opts,
-    metrics,
-    () => roles,
-    options.accounts.map((a) => a.id),
-  );
+  // Each account's region has its own components; the default region's are the App's (see regions.ts).
+  const regions = new Regions(ctx, opts, metrics, rolesOf, accounts);
   const { kinesis, sqs, lambda, logs, sns, mappings, cloudwatch } = regions.default;
 
   let state: ServerState = 'starting';
@@ -199,16 +198,16 @@ async function startOn(
     store: options.inMemory ? 'memory' : 'lmdb',
     version: VERSION,
   });
-  const auth = authenticator(options, iam.registry);
+  const auth = authenticator(options, iam.accounts);
   const router = new Router(
     log,
     errors,
     opts.testHooks,
     auth,
-    iam.enforce ? apiAuthorizer(iam.registry) : undefined,
+    iam.enforce ? apiAuthorizer(iam.accounts) : undefined,
   );
-  // Sign-in links make sessions of the IAM registry, which the authenticator's chain looks up.
-  const logins = auth ? new ConsoleLogins(iam.registry, systemClock) : undefined;
+  // Sign-in links make sessions of the default account's IAM registry, which the authenticator's chain looks up.
+  const logins = auth ? new ConsoleLogins(iam.accounts.default, systemClock) : undefined;
   router.add(adminService(metrics, () => statusReport({ kinesis, mappings, lambda, cloudwatch }), health));
   // Deployed SAM stacks' state (`tributary deploy`).
   router.add(stacksService(ctx));

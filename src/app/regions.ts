@@ -2,9 +2,10 @@ import type { ExecutionRoles } from '../iam/execution-roles.js';
 import { join } from 'node:path';
 import { Registry } from 'prom-client';
 import type { AppContext } from '../server/context.js';
-import type { ApiRequest, Service } from '../server/http-types.js';
-import type { ErrorProtocol } from '../server/serialize-error.js';
-import { accountPrefix, requestScope, type RequestScope } from '../server/request-scope.js';
+import type { Service } from '../server/http-types.js';
+import { accountPrefix, type RequestScope } from '../server/request-scope.js';
+import { scopedService } from '../server/scoped-service.js';
+import { denyCrossAccount } from '../iam/api-authorizer.js';
 import { scopedStore } from '../store/scoped-store.js';
 import type { StartOptions } from './app.js';
 import { buildRegion, type RegionComponents } from './region.js';
@@ -48,6 +49,8 @@ export class Regions {
   readonly #byName = new Map<string, RegionComponents>();
   readonly #creating = new Map<string, Promise<RegionComponents>>();
   readonly #scope: RequestScope;
+  /** Every configured account, the default one included. */
+  readonly #accounts: ReadonlySet<string>;
   readonly home: string;
   readonly default: RegionComponents;
   #started = false;
@@ -64,6 +67,7 @@ export class Regions {
     accounts: readonly string[] = [],
   ) {
     this.#roles = roles;
+    this.#accounts = new Set([base.options.account, ...accounts]);
     this.#base = base;
     this.#opts = opts;
     this.#metrics = metrics;
@@ -165,20 +169,18 @@ export class Regions {
    * are alike in every region) and hands the request to its counterpart in the request's region.
    */
   services(): Service[] {
-    return this.default.services.map((s, i) => {
-      const protocol = (req: ApiRequest): ErrorProtocol => s.describe?.(req).protocol ?? 'json-1.1';
-      const regional: Service = {
-        name: s.name,
-        matches: (req) => s.matches(req),
-        handle: async (req) => {
-          const { region, account } = requestScope(req, this.#scope, protocol(req));
-          const r = await this.get(region, account);
-          return r.services[i]!.handle(req);
-        },
-      };
-      const describe = s.describe?.bind(s);
-      const isPublic = s.isPublic?.bind(s);
-      return { ...regional, ...(describe ? { describe } : {}), ...(isPublic ? { isPublic } : {}) };
-    });
+    return this.default.services.map((s, i) =>
+      scopedService(s, this.#scope, async (scope, req) => {
+        // Another account's resources are out of reach (no resource-based policies: api-authorizer.ts).
+        const d = s.describe?.(req);
+        denyCrossAccount(
+          req,
+          { service: d?.service ?? s.name, operation: d?.operation, protocol: d?.protocol ?? 'json-1.1' },
+          scope,
+          this.#accounts,
+        );
+        return (await this.get(scope.region, scope.account)).services[i]!;
+      }),
+    );
   }
 }

@@ -4,7 +4,7 @@ import type { ApiRequest } from '../server/http-types.js';
 import type { ErrorProtocol } from '../server/serialize-error.js';
 import type { RequestAuthorizer } from '../server/router.js';
 import { queryParamsOf } from '../server/protocols/query.js';
-import type { IamRegistry } from './iam-registry.js';
+import type { IamAccounts } from './iam-accounts.js';
 import { evaluate, type Decision } from './policy-engine.js';
 
 /**
@@ -57,6 +57,9 @@ export function resourceOf(prefix: string, req: ApiRequest, region: string, acco
   }
   if (prefix === 'sqs') {
     const url = str(queryParamsOf(req)?.get('QueueUrl')) ?? str(jsonBody(req)?.['QueueUrl']);
+    // A queue URL names its owner: http://host/<account>/<name>.
+    const owned = url ? /\/(\d{12})\/([^/]+)$/.exec(url) : null;
+    if (owned) return `arn:aws:sqs:${region}:${owned[1]}:${owned[2]}`;
     const name = url?.slice(url.lastIndexOf('/') + 1);
     return name ? `arn:aws:sqs:${region}:${account}:${name}` : '*';
   }
@@ -75,16 +78,16 @@ export function accessDeniedMessage(
   who: string,
   action: string,
   resource: string,
-  decision: Decision,
+  decision: Decision | 'NoResourcePolicy',
 ): string {
   const why =
     decision === 'ExplicitDeny'
       ? 'with an explicit deny in an identity-based policy'
-      : `because no identity-based policy allows the ${action} action`;
+      : `because no ${decision === 'NoResourcePolicy' ? 'resource' : 'identity'}-based policy allows the ${action} action`;
   return `User: ${who} is not authorized to perform: ${action} on resource: ${resource} ${why}`;
 }
 
-export function apiAuthorizer(registry: IamRegistry): RequestAuthorizer {
+export function apiAuthorizer(accounts: IamAccounts): RequestAuthorizer {
   return (req, site) => {
     const auth = req.auth;
     if (!auth) return;
@@ -92,7 +95,8 @@ export function apiAuthorizer(registry: IamRegistry): RequestAuthorizer {
     // An AWS request naming no operation is answered UnknownOperation by its service; Tributary's own endpoints
     // name none and are `tributary:Admin`.
     if (site.operation === undefined && prefix !== 'tributary') return;
-    const policies = registry.policiesOf(auth.principal);
+    // The signer's policies are its own account's.
+    const policies = accounts.registry(auth.principal.account).policiesOf(auth.principal);
     if (policies === 'all') return;
     // STS decides itself: GetCallerIdentity needs no permission, AssumeRole weighs the role's trust policy too.
     if (prefix === 'sts') return;
@@ -115,4 +119,32 @@ export function apiAuthorizer(registry: IamRegistry): RequestAuthorizer {
         accessDeniedMessage(auth.principal.arn, action, resource, decision),
       );
   };
+}
+
+/**
+ * Refuses a request that names (by ARN, or a queue URL) a resource of another of this server's accounts. On AWS a
+ * principal reaches another account's stream, function, queue or topic only when the resource's own policy allows
+ * it ("To allow cross-account access, you attach a resource-based policy to the resource that you want to share",
+ * IAM User Guide, cross-account policy evaluation logic); Tributary has no resource-based policies, so such a
+ * request is AccessDenied in the protocol's shape, whatever the caller's own policies say, with or without
+ * `--iam enforce`. An ARN of an account the server does not have names nothing: the service answers it as not found.
+ */
+export function denyCrossAccount(
+  req: ApiRequest,
+  site: { service: string; operation: string | undefined; protocol: ErrorProtocol },
+  scope: { region: string; account: string },
+  known: ReadonlySet<string>,
+): void {
+  if (site.operation === undefined || known.size < 2) return;
+  // Most requests name no other account at all: a byte search spares them reading the body as JSON.
+  const query = req.query.toString();
+  const others = [...known].filter((a) => a !== scope.account);
+  if (!others.some((a) => req.body.includes(a) || req.path.includes(a) || query.includes(a))) return;
+  const prefix = prefixOf(site.service);
+  const resource = resourceOf(prefix, req, scope.region, scope.account);
+  const owner = resource.split(':')[4];
+  if (owner === undefined || owner === scope.account || !known.has(owner)) return;
+  const action = `${prefix}:${site.operation}`;
+  const who = req.auth?.principal.arn ?? `arn:aws:iam::${scope.account}:root`;
+  throw denied(prefix, site.protocol, accessDeniedMessage(who, action, resource, 'NoResourcePolicy'));
 }

@@ -5,8 +5,10 @@ import type { RequestAuth } from './auth/authenticator.js';
 /** A request after the transport (HTTP/1.1 or HTTP/2) is stripped away. */
 export interface ApiRequest {
   method: string;
-  /** Path without the query string. */
+  /** Path without the query string, percent-decoded. */
   path: string;
+  /** The path as sent (still percent-encoded), which SigV4 signs. @default `path` encoded again */
+  rawPath?: string;
   query: URLSearchParams;
   /** The query string as sent (still percent-encoded, without `?`), for readers stricter than URLSearchParams. */
   search?: string;

@@ -157,6 +157,7 @@ export class Listener implements AsyncDisposable {
     const apiReq: ApiRequest = {
       method: req.method ?? 'GET',
       path: decodeURIComponentSafe(url.pathname),
+      rawPath: url.pathname,
       query: url.searchParams,
       search: url.search.slice(1),
       headers: req.headers,
@@ -210,6 +211,7 @@ export class Listener implements AsyncDisposable {
     const apiReq: ApiRequest = {
       method: headers[':method'] ?? 'GET',
       path: decodeURIComponentSafe(url.pathname),
+      rawPath: url.pathname,
       query: url.searchParams,
       search: url.search.slice(1),
       headers: plain,

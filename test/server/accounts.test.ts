@@ -12,24 +12,9 @@ import type { App } from '../../src/app/app.js';
 import { startTestServer, tempDir, transports } from '../harness/helpers.js';
 import { regionClients, type RegionClients } from '../harness/region-clients.js';
 import { createNodeFunction, decode } from '../lambda/lambda-helpers.js';
+import { A, B, ROOT_A, ROOT_B, twoAccounts } from '../harness/accounts.js';
 
-/** The default account's root keys, and a second account's. */
-export const ROOT_A = {
-  accessKeyId: 'AKIAACCOUNTAROOT0001',
-  secretAccessKey: 'account-a-root-secret-0123456789',
-};
-export const ROOT_B = {
-  accessKeyId: 'AKIAACCOUNTBROOT0001',
-  secretAccessKey: 'account-b-root-secret-0123456789',
-};
-export const A = '000000000000';
-export const B = '222222222222';
 const REGION = 'us-east-1';
-
-/** A server of two accounts: the default one (A, the root pair) and B (`accounts`). */
-export function twoAccounts(more: Parameters<typeof startTestServer>[0] = {}): Promise<App> {
-  return startTestServer({ ...ROOT_A, accounts: [{ id: B, ...ROOT_B }], ...more });
-}
 
 describe('accounts: resources are per account and region', () => {
   let app: App;

@@ -212,14 +212,12 @@ export function uriEncode(s: string): string {
 
 /**
  * The canonical request (method, URI, query, headers, signed header list, payload hash). Services other than S3
- * sign the path as sent, each segment encoded once more (the SDKs "double-encode").
+ * sign the path as sent, each segment encoded once more (the SDKs "double-encode": a Lambda function ARN in the
+ * path is sent as `arn%3Aaws...` and signed as `arn%253Aaws...`).
  */
 export function canonicalRequest(req: ApiRequest, parts: SignedParts, payloadHash: string): string {
-  const path =
-    req.path
-      .split('/')
-      .map((seg) => uriEncode(seg))
-      .join('/') || '/';
+  const sent = req.rawPath?.split('/') ?? req.path.split('/').map((seg) => uriEncode(seg));
+  const path = sent.map((seg) => uriEncode(seg)).join('/') || '/';
   const query = queryPairs(req)
     .filter(([k]) => !(parts.presigned && k === 'X-Amz-Signature'))
     .map(([k, v]) => [uriEncode(k), uriEncode(v)] as const)

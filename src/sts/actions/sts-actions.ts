@@ -4,10 +4,15 @@ import { AwsError } from '../../server/errors.js';
 import type { Principal } from '../../server/auth/authenticator.js';
 import { evaluate, trustAllows, trustNamesPrincipal, type PolicyDocument } from '../../iam/policy-engine.js';
 import type { IamRegistry } from '../../iam/iam-registry.js';
+import type { IamAccounts } from '../../iam/iam-accounts.js';
 
-/** What STS's operations run with: IAM's registry (roles, users, sessions) and whether IAM is enforced. */
+/**
+ * What STS's operations run with: the caller's account's IAM registry (roles, users, sessions), every account's
+ * (AssumeRole reaches a role of another account) and whether IAM is enforced.
+ */
 export interface StsContext {
   registry: IamRegistry;
+  accounts: IamAccounts;
   enforce: boolean;
 }
 
@@ -60,23 +65,29 @@ export const assumeRole = operation({
   }),
   async run(sts: StsContext, input, call) {
     const who = caller(sts, call);
-    const role = sts.registry.roleByArn(input.RoleArn);
+    // The role ARN names the role's account: the caller's own, or another one of this server's.
+    const owner = sts.accounts.of(input.RoleArn.split(':')[4] ?? '');
+    const role = owner?.roleByArn(input.RoleArn);
     const denied = (): AwsError =>
       new AwsError(
         'AccessDenied',
         `User: ${who.arn} is not authorized to perform: sts:AssumeRole on resource: ${input.RoleArn}`,
         403,
       );
-    if (!role) throw denied();
+    if (!owner || !role) throw denied();
     if (sts.enforce) {
-      // AWS: the trust policy must let the caller in, and, unless it names the caller itself, the caller's own
-      // policies must allow sts:AssumeRole on the role (the account's root needs none).
+      // AWS: the trust policy must let the caller in (naming it, its account or its account's root), and, unless
+      // it names the caller itself in the caller's own account, the caller's own policies must allow sts:AssumeRole
+      // on the role (the account's root needs none). Across accounts both are always needed (IAM User Guide,
+      // "Cross-account policy evaluation logic": the trusting account's resource-based policy, here the trust
+      // policy, must specify the principal, and the principal's identity-based policy must allow the access).
       const trust = JSON.parse(role.AssumeRolePolicyDocument) as PolicyDocument;
       if (!trustAllows(trust, { AWS: who.arn })) throw denied();
       const policies = sts.registry.policiesOf(who);
+      const sameAccount = owner.account === who.account;
       if (
         policies !== 'all' &&
-        !trustNamesPrincipal(trust, who.arn) &&
+        !(sameAccount && trustNamesPrincipal(trust, who.arn)) &&
         evaluate(policies, { action: 'sts:AssumeRole', resource: role.Arn }) !== 'Allow'
       )
         throw denied();
@@ -88,10 +99,11 @@ export const assumeRole = operation({
         `The requested DurationSeconds exceeds the MaxSessionDuration set for this role.`,
         400,
       );
-    const arn = `arn:aws:sts::${sts.registry.account}:assumed-role/${role.RoleName}/${input.RoleSessionName}`;
-    const s = await sts.registry.createSession({
+    // The session is the role's account's: its requests act there, with the role's policies.
+    const arn = `arn:aws:sts::${owner.account}:assumed-role/${role.RoleName}/${input.RoleSessionName}`;
+    const s = await owner.createSession({
       Expiration: Date.now() + duration * 1000,
-      principal: { kind: 'assumed-role', account: sts.registry.account, arn, accessKeyId: '' },
+      principal: { kind: 'assumed-role', account: owner.account, arn, accessKeyId: '' },
       roleArn: role.Arn,
     });
     return {
