@@ -8,6 +8,7 @@ import {
   GetFunctionConfigurationCommand,
   InvokeCommand,
   type InvokeCommandOutput,
+  PublishLayerVersionCommand,
   UpdateFunctionCodeCommand,
   type LambdaClient,
 } from '@aws-sdk/client-lambda';
@@ -306,7 +307,7 @@ print(json.dumps({'status': r['StatusCode'], 'payload': json.loads(r['Payload'].
     }
   });
 
-  it('a new Python function adopts a pre-started Python runtime with its own environment, TZ and task root; one with shared libraries in lib/ starts its own', async () => {
+  it('a new Python function adopts a pre-started Python runtime with its own environment, TZ and task root; one with layers too (PYTHONPATH); one with shared libraries in lib/ starts its own', async () => {
     const probe = `import ctypes, os, sys, time
 def lambda_handler(e, c):
     lib = None
@@ -359,6 +360,37 @@ def lambda_handler(e, c):
     assert.match(second.cwd, /py-spare-2/);
     assert.ok(!second.env.includes('TRIBUTARY_SPARE'));
     assert.deepEqual(second.env, first.env);
+
+    // Layers: PYTHONPATH, which the interpreter read at its start, is applied by the adopted spare itself.
+    spares = await bootedSpares();
+    const layer = await c.send(
+      new PublishLayerVersionCommand({
+        LayerName: 'py-spare-layer',
+        Content: {
+          ZipFile: await makeZip({
+            'python/lib/python3.11/site-packages/deep.py': 'NAME = "deep"\n',
+            'python/shallow.py': 'NAME = "shallow"\n',
+          }),
+        },
+      }),
+    );
+    await createPythonFunction(
+      c,
+      'py-spare-layered',
+      'import os, sys, deep, shallow\ndef lambda_handler(e, c):\n    return [os.getpid(), deep.NAME, shallow.NAME, sys.path[:3]]\n',
+      { MemorySize: 256, Layers: [layer.LayerVersionArn!] },
+    );
+    const [pid, deep, shallow, path] = decode((await invoke('py-spare-layered')).Payload) as [
+      number,
+      string,
+      string,
+      string[],
+    ];
+    assert.ok(spares.has(pid), 'a function with layers adopts the spare');
+    assert.deepEqual([deep, shallow], ['deep', 'shallow']);
+    assert.match(path[0]!, /py-spare-layered/);
+    assert.match(path[1]!, /\/python\/lib\/python3\.11\/site-packages$/);
+    assert.match(path[2]!, /\/python$/);
 
     // LD_LIBRARY_PATH (the zip's lib/) is read by the loader at process start: such a function gets its own.
     spares = await bootedSpares();
