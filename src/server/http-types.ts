@@ -51,6 +51,8 @@ export interface Service {
   describe?(req: ApiRequest): RequestDescription;
   /** True for requests served without a signature even when signatures are checked (health checks). */
   isPublic?(req: ApiRequest): boolean;
+  /** Headers every answer of this service carries, errors included (Kinesis's: `x-amz-id-2`, as AWS sends it). */
+  answerHeaders?(req: ApiRequest): ApiResponseHeaders;
 }
 
 /** What the error path needs to know of a request, from the service that claimed it. */

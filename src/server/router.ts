@@ -139,6 +139,8 @@ export class Router {
         });
       }
     }
+    if (service?.answerHeaders)
+      res = { ...res, headers: { ...service.answerHeaders(req), ...(res.headers ?? {}) } };
     res = withCors(res);
     if (this.#log.isLevelEnabled('debug')) {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;

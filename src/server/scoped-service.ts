@@ -20,5 +20,11 @@ export function scopedService(
   };
   const describe = template.describe?.bind(template);
   const isPublic = template.isPublic?.bind(template);
-  return { ...scoped, ...(describe ? { describe } : {}), ...(isPublic ? { isPublic } : {}) };
+  const answerHeaders = template.answerHeaders?.bind(template);
+  return {
+    ...scoped,
+    ...(describe ? { describe } : {}),
+    ...(isPublic ? { isPublic } : {}),
+    ...(answerHeaders ? { answerHeaders } : {}),
+  };
 }

@@ -1,5 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { AwsError, bareError } from '../errors.js';
-import type { ApiRequest } from '../http-types.js';
+import type { ApiRequest, ApiResponseHeaders } from '../http-types.js';
 import type { ErrorProtocol } from '../serialize-error.js';
 
 /**
@@ -19,6 +20,8 @@ import type { ErrorProtocol } from '../serialize-error.js';
  *    the body is not a JSON object, else UnknownOperationException (`message: null`): AWS goes no further.
  * 5. Otherwise the body is read; a target naming no operation of the service is then a bare
  *    UnknownOperationException.
+ *
+ * Every answer, errors and refusals included, carries an `x-amz-id-2` (base64 of 72 to 80 bytes), as recorded.
  */
 
 /** What the front end does with a request. */
@@ -112,4 +115,9 @@ function judge(
     return refuse(error, 'json-envelope');
   }
   return { kind: 'read', cbor: isCbor, operation };
+}
+
+/** The headers the front end puts on every answer: `x-amz-id-2`, an opaque id of 72 bytes, base64 (AWS's length). */
+export function frontEndAnswerHeaders(): ApiResponseHeaders {
+  return { 'x-amz-id-2': randomBytes(72).toString('base64') };
 }

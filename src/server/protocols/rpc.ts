@@ -9,7 +9,7 @@ import {
   parseJsonStrict,
   type InputProblem,
 } from './input-text.js';
-import { frontEndVerdict, untargetedFrontEndRequest } from './rpc-front-end.js';
+import { frontEndAnswerHeaders, frontEndVerdict, untargetedFrontEndRequest } from './rpc-front-end.js';
 import { CborTextError, decodeCbor } from './smithy-cbor.js';
 
 /** An operation handler takes the decoded input object and returns the output object. */
@@ -40,7 +40,8 @@ export interface RpcServiceOptions {
   /**
    * Answer as AWS's JSON front end answers requests no SDK sends (rpc-front-end.ts; Kinesis's recorded answers):
    * other methods, content types, empty and unreadable bodies, `application/json`, untargeted requests to `/`.
-   * An operation that returns nothing answers an empty JSON body, as AWS does.
+   * An operation that returns nothing answers an empty JSON body, as AWS does, and every answer carries
+   * `x-amz-id-2`.
    */
   frontEnd?: true;
 }
@@ -162,6 +163,7 @@ export function rpcService(opts: RpcServiceOptions): Service {
     frontEndVerdict(req, opts.targetPrefix, has, opts.cbor === true);
   return {
     name: opts.name,
+    ...(opts.frontEnd ? { answerHeaders: frontEndAnswerHeaders } : {}),
     matches: (req) => {
       const target = req.headers['x-amz-target'];
       if (typeof target === 'string' && target.startsWith(prefix)) return true;

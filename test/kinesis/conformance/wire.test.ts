@@ -135,6 +135,31 @@ describe('conformance: requests SDKs do not send', () => {
     assert.deepEqual(decode(a.raw), { __type: 'SerializationException' });
   });
 
+  it('every answer carries x-amz-id-2 (72 to 80 bytes, base64), errors and refusals too, not a preflight', async () => {
+    const answers: Array<[string, Answer]> = [
+      ['json', await call(app, 'ListStreams', {})],
+      ['cbor', await call(app, 'ListStreams', {}, 'cbor')],
+      ['error', await call(app, 'DescribeStream', { StreamName: 'nope' })],
+      ['cbor error', await call(app, 'DescribeStream', { StreamName: 'nope' }, 'cbor')],
+      ['serialization', await call(app, 'CreateStream', { StreamName: true })],
+      ['refused', await send(app, { body: '{}' })],
+      ['envelope', await send(app, { headers: { 'content-type': 'application/json' } })],
+    ];
+    const ids = new Set<string>();
+    for (const [why, a] of answers) {
+      const id = a.headers['x-amz-id-2'];
+      assert.equal(typeof id, 'string', why);
+      const bytes = Buffer.from(String(id), 'base64');
+      assert.equal(bytes.toString('base64'), id, why);
+      assert.ok(bytes.length >= 72 && bytes.length <= 80, `${why}: ${bytes.length} bytes`);
+      ids.add(String(id));
+    }
+    assert.equal(ids.size, answers.length, 'one id per answer');
+    const preflight = await send(app, { method: 'OPTIONS', headers: { origin: 'whatever' } });
+    assert.equal(preflight.status, 200);
+    assert.equal(preflight.headers['x-amz-id-2'], undefined);
+  });
+
   it('requests SDKs send are still served (JSON 1.1 and CBOR)', async () => {
     for (const encoding of ['json', 'cbor'] as const) {
       const a = await call(app, 'ListStreams', {}, encoding);
