@@ -35,6 +35,9 @@ out['body'] = json.loads(r['Payload'].read())
 lam.tag_resource(Resource=os.environ['FN_ARN'], Tags={'from': 'boto3'})
 out['tags'] = lam.list_tags(Resource=os.environ['FN_ARN'])['Tags']
 out['functionCount'] = lam.get_account_settings()['AccountUsage']['FunctionCount']
+lam.put_function_event_invoke_config(FunctionName='cli-fn', Qualifier='boto', MaximumEventAgeInSeconds=120)
+cfg = lam.get_function_event_invoke_config(FunctionName='cli-fn', Qualifier='boto')
+out['config'] = [cfg['FunctionArn'], cfg['MaximumEventAgeInSeconds']]
 try:
     lam.get_alias(FunctionName='cli-fn', Name='absent')
 except lam.exceptions.ResourceNotFoundException as e:
@@ -179,6 +182,83 @@ describe('Versions and aliases through the AWS CLI and boto3', () => {
     assert.deepEqual(out['body'], { code: 'two', env: '2', fv: '2', arn: `${ARN}:cli-fn:boto` });
     assert.deepEqual(out['tags'], { from: 'boto3' });
     assert.equal(out['functionCount'], 1);
+    assert.deepEqual(out['config'], [`${ARN}:cli-fn:boto`, 120]);
     assert.equal(out['error'], `Alias not found: ${ARN}:cli-fn:absent`);
+  });
+
+  it('the README commands: the event invoke config of an alias with an SQS destination, tags, account settings, delete-alias', async () => {
+    await awsCli(app, ['sqs', 'create-queue', '--queue-name', 'cli-failed']);
+    const put = (
+      await awsCli(app, [
+        'lambda',
+        'put-function-event-invoke-config',
+        '--function-name',
+        'cli-fn',
+        '--qualifier',
+        'prod',
+        '--maximum-retry-attempts',
+        '0',
+        '--maximum-event-age-in-seconds',
+        '3600',
+        '--destination-config',
+        '{"OnFailure":{"Destination":"arn:aws:sqs:us-east-1:000000000000:cli-failed"}}',
+      ])
+    ).json as Record<string, unknown>;
+    assert.equal(put['FunctionArn'], `${ARN}:cli-fn:prod`);
+    assert.equal(put['MaximumRetryAttempts'], 0);
+    assert.deepEqual(put['DestinationConfig'], {
+      OnSuccess: {},
+      OnFailure: { Destination: 'arn:aws:sqs:us-east-1:000000000000:cli-failed' },
+    });
+    const listed = (
+      await awsCli(app, ['lambda', 'list-function-event-invoke-configs', '--function-name', 'cli-fn'])
+    ).json as { FunctionEventInvokeConfigs: Array<{ FunctionArn: string }> };
+    assert.ok(listed.FunctionEventInvokeConfigs.some((e) => e.FunctionArn === `${ARN}:cli-fn:prod`));
+
+    await awsCli(app, [
+      'lambda',
+      'tag-resource',
+      '--resource',
+      `${ARN}:cli-fn`,
+      '--tags',
+      'team=data,env=dev',
+    ]);
+    await awsCli(app, ['lambda', 'untag-resource', '--resource', `${ARN}:cli-fn`, '--tag-keys', 'env']);
+    const tags = (await awsCli(app, ['lambda', 'list-tags', '--resource', `${ARN}:cli-fn`])).json as {
+      Tags: Record<string, string>;
+    };
+    assert.equal(tags.Tags['team'], 'data');
+    assert.equal(tags.Tags['env'], undefined);
+
+    const settings = (await awsCli(app, ['lambda', 'get-account-settings'])).json as {
+      AccountLimit: Record<string, number>;
+      AccountUsage: Record<string, number>;
+    };
+    assert.equal(settings.AccountLimit['ConcurrentExecutions'], 1000);
+    assert.equal(settings.AccountLimit['CodeSizeZipped'], 52_428_800);
+    assert.equal(settings.AccountUsage['FunctionCount'], 1);
+
+    const aliases = (await awsCli(app, ['lambda', 'list-aliases', '--function-name', 'cli-fn'])).json as {
+      Aliases: Array<{ Name: string }>;
+    };
+    assert.deepEqual(
+      aliases.Aliases.map((a) => a.Name),
+      ['boto', 'prod'],
+    );
+    await awsCli(app, ['lambda', 'delete-alias', '--function-name', 'cli-fn', '--name', 'prod']);
+    await assert.rejects(
+      awsCli(app, [
+        'lambda',
+        'get-function-event-invoke-config',
+        '--function-name',
+        'cli-fn',
+        '--qualifier',
+        'prod',
+      ]),
+      (e: { stderr: string }) => {
+        assert.match(e.stderr, /ResourceNotFoundException/);
+        return true;
+      },
+    );
   });
 });
