@@ -8,6 +8,9 @@ import {
   ListFunctionsCommand,
   PutFunctionEventInvokeConfigCommand,
   DeleteAliasCommand,
+  DeleteFunctionConcurrencyCommand,
+  PutFunctionConcurrencyCommand,
+  RemovePermissionCommand,
   DeleteFunctionCommand,
   GetAliasCommand,
   GetFunctionCommand,
@@ -240,6 +243,29 @@ for (const transport of ['h2', 'h1'] as LambdaTransport[]) {
         (await failure(c.send(new GetPolicyCommand({ FunctionName: 'ver' })))).name,
         'ResourceNotFoundException',
       );
+      assert.equal(
+        (await failure(c.send(new RemovePermissionCommand({ FunctionName: 'ver', StatementId: 'sns' }))))
+          .name,
+        'ResourceNotFoundException',
+      );
+      await c.send(new RemovePermissionCommand({ FunctionName: 'ver:live', StatementId: 'sns' }));
+      assert.equal(
+        (await failure(c.send(new GetPolicyCommand({ FunctionName: 'ver', Qualifier: 'live' })))).name,
+        'ResourceNotFoundException',
+      );
+
+      // Reserved concurrency is the function's: it holds for its versions and aliases too.
+      await c.send(
+        new PutFunctionConcurrencyCommand({ FunctionName: 'ver', ReservedConcurrentExecutions: 0 }),
+      );
+      const got0 = await c.send(new GetFunctionCommand({ FunctionName: 'ver', Qualifier: 'live' }));
+      assert.equal(got0.Concurrency?.ReservedConcurrentExecutions, 0);
+      for (const q of ['live', '1']) {
+        const throttled = await failure(c.send(new InvokeCommand({ FunctionName: 'ver', Qualifier: q })));
+        assert.equal(throttled.name, 'TooManyRequestsException');
+        assert.equal(throttled.status, 429);
+      }
+      await c.send(new DeleteFunctionConcurrencyCommand({ FunctionName: 'ver' }));
 
       // A version an alias uses cannot be deleted; $LATEST only with the function.
       assert.deepEqual(
