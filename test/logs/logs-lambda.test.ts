@@ -3,6 +3,7 @@ import { execFile } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import {
+  DeleteLogGroupCommand,
   DescribeLogGroupsCommand,
   FilterLogEventsCommand,
   DescribeLogStreamsCommand,
@@ -159,6 +160,28 @@ describe('Function output in CloudWatch Logs', () => {
       );
     },
   );
+
+  it("DeleteLogGroup of a function's group: its warm worker's next lines make the group again, holding only them", async () => {
+    const c = logsClient(app);
+    const name = 'relogged-fn';
+    const own = `/aws/lambda/${name}`;
+    await createNodeFunction(lambda, name, HANDLER);
+    const before = await invoke(lambda, name, 'before-delete');
+    await c.send(new DeleteLogGroupCommand({ logGroupName: own }));
+    await assert.rejects(
+      c.send(new DescribeLogStreamsCommand({ logGroupName: own })),
+      (e: Error) => e.name === 'ResourceNotFoundException',
+    );
+    const afterId = await invoke(lambda, name, 'after-delete');
+    const found = await c.send(new FilterLogEventsCommand({ logGroupName: own }));
+    const messages = found.events!.map((e) => e.message!);
+    assert.ok(messages.includes(`START RequestId: ${afterId} Version: $LATEST\n`), messages.join(''));
+    assert.ok(
+      messages.some((m) => m.includes('hello after-delete')),
+      messages.join(''),
+    );
+    assert.ok(!messages.some((m) => m.includes(before) || m.includes('before-delete')), messages.join(''));
+  });
 
   it('a published version logs to streams named by it ([1])', async () => {
     const v = await lambda.send(new PublishVersionCommand({ FunctionName: fn }));
