@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { PutRecordCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
+import { DescribeStreamSummaryCommand, PutRecordCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import {
   CreateAliasCommand,
   CreateEventSourceMappingCommand,
@@ -53,11 +53,19 @@ describe('web console (chromium)', () => {
   let page: Page;
   let processor: RecordingFunction;
   let streamArn: string;
+  // Metrics are bucketed a minute early until the IteratorAge chart is shown, so that a batch after that falls into
+  // a minute of its own and the chart gets its second point (without waiting for a real minute).
+  let metricsOffsetMs = -60_000;
+  /** Requests the console made to anywhere but the server. */
+  const foreign: string[] = [];
 
   before(async () => {
     if (!existsSync(CHROMIUM)) return;
     mkdirSync(OUT, { recursive: true });
-    app = await startTestServer({ mappings: { retryBaseMs: 5, retryMaxMs: 50 } });
+    app = await startTestServer({
+      mappings: { retryBaseMs: 5, retryMaxMs: 50 },
+      testHooks: { metricsClock: () => Date.now() + metricsOffsetMs },
+    });
     k = kinesisClient(app);
     l = lambdaClient(app);
     sqs = new SQSClient({ endpoint: app.endpoint, region, credentials });
@@ -67,6 +75,10 @@ describe('web console (chromium)', () => {
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.setDefaultTimeout(20_000);
     page.on('pageerror', (err) => assert.fail(`the console threw: ${err.message}`));
+    // Same origin only: no CDN, no web font, nothing from anywhere else.
+    page.on('request', (r) => {
+      if (!r.url().startsWith(`${app.endpoint}/`) && !r.url().startsWith('data:')) foreign.push(r.url());
+    });
   });
   after(async () => {
     await browser?.close();
@@ -82,7 +94,8 @@ describe('web console (chromium)', () => {
     await page.goto(`${app.endpoint}/`);
     const row = page.locator('tr[data-stream="orders"]');
     await row.waitFor();
-    assert.match(await row.innerText(), /ACTIVE/);
+    // Status, mode, open shards, retention.
+    assert.match(await row.innerText(), /ACTIVE\s+PROVISIONED\s+2\s+24 h/);
 
     const create = page.getByRole('form', { name: 'Create stream' });
     await create.locator('input[name="stream-name"]').fill('made-here');
@@ -98,6 +111,20 @@ describe('web console (chromium)', () => {
     await page.locator('ul.tree > li > ul > li').nth(1).waitFor();
     assert.equal(await page.locator('table[aria-label="Shards"] tr[data-shard]').count(), 3);
     assert.equal(await page.locator('table[aria-label="Shards"] .badge', { hasText: 'closed' }).count(), 1);
+    // Hash ranges: the parent held the whole key space, each child half of it.
+    assert.deepEqual(
+      await page.locator('table[aria-label="Shards"] tr[data-shard] td:nth-child(3)').allInnerTexts(),
+      ['0%–100%', '0%–50%', '50%–100%'],
+    );
+    // Merge the two children again (the merged shard is drawn under both), then UpdateShardCount to 2.
+    await page.getByRole('button', { name: 'Merge with 002' }).click();
+    await page.locator('ul.tree', { hasText: '(merged)' }).waitFor();
+    const reshard = page.getByRole('form', { name: 'Reshard' });
+    await reshard.locator('input[name="target-shards"]').fill('2');
+    await reshard.getByRole('button', { name: 'Update shard count' }).click();
+    await page.locator('table[aria-label="Shards"] tr[data-shard]').nth(5).waitFor();
+    const summary = await k.send(new DescribeStreamSummaryCommand({ StreamName: 'made-here' }));
+    assert.equal(summary.StreamDescriptionSummary?.OpenShardCount, 2);
     await shot('stream');
   });
 
@@ -126,8 +153,14 @@ describe('web console (chromium)', () => {
     const put = page.getByRole('form', { name: 'Put a test record' });
     await put.locator('textarea[name="data"]').fill('{"type": "order", "id": 1}');
     await put.getByRole('button', { name: 'Put record' }).click();
-    await put.getByRole('status').waitFor();
+    const putIn = /Put in (\S+) at …(\d+)/.exec(await put.getByRole('status').innerText());
+    assert.ok(putIn);
     await batch;
+    // The shard's table row follows: its first and last sequence numbers are the record's, one record.
+    const [, putShard, putSeq] = putIn;
+    const shardRow = page.locator(`table[aria-label="Shards"] tr[data-shard="${putShard}"]`);
+    await shardRow.filter({ hasText: `…${putSeq}` }).waitFor();
+    assert.match(await shardRow.innerText(), new RegExp(`…${putSeq}\\s+…${putSeq}\\s+1\\s`));
     await recordsDelivered(app, uuid, 1);
     assert.deepEqual(processor.datas(), ['{"type": "order", "id": 1}']);
 
@@ -137,6 +170,19 @@ describe('web console (chromium)', () => {
     await page.locator('.chart[data-points="1"]').waitFor();
     const behind = await page.locator('[data-field="records-behind"]').allInnerTexts();
     assert.deepEqual(behind, ['0', '0']);
+    // Per shard, the checkpoint against the tip: the shard with the record has both at it.
+    const progress = page.locator(`table[aria-label="Shard progress"] tr[data-shard="${putShard}"]`);
+    assert.match(await progress.innerText(), new RegExp(`…${putSeq}\\s+…${putSeq}\\s+0\\s`));
+    // The chart moves while the page is open: the next batch's IteratorAge is a new point, shown without a reload.
+    metricsOffsetMs = 0;
+    await k.send(
+      new PutRecordCommand({
+        StreamName: 'orders',
+        PartitionKey: 'p',
+        Data: Buffer.from('{"type": "refund"}'),
+      }),
+    );
+    await page.locator('.chart[data-points="2"]').waitFor();
     await shot('trigger');
 
     // Edit from the trigger page: a new batch size and a filter (the source stays as it was created).
@@ -430,8 +476,17 @@ describe('web console (chromium)', () => {
     const none = page.locator('tr[data-stream="made-here"] .chart.spark');
     assert.equal(await none.getAttribute('data-max'), '0');
     await shot('streams');
+    // The system's light or dark mode: dark text on a light page, light text on a dark one.
+    const colours = `[getComputedStyle(document.body).backgroundColor, getComputedStyle(document.body).color]`;
+    const brightness = (rgb: string): number =>
+      (rgb.match(/\d+/g) ?? []).slice(0, 3).reduce((a, x) => a + Number(x), 0) / 3;
+    const [lightBg, lightFg] = (await page.evaluate<string[]>(colours)).map(brightness);
     await page.emulateMedia({ colorScheme: 'dark' });
+    const [darkBg, darkFg] = (await page.evaluate<string[]>(colours)).map(brightness);
+    assert.ok(lightBg! > 200 && lightFg! < 80, `light: ${lightBg} on ${lightFg}`);
+    assert.ok(darkBg! < 60 && darkFg! > 180, `dark: ${darkBg} on ${darkFg}`);
     await shot('streams-dark');
     await page.emulateMedia({ colorScheme: 'light' });
+    assert.deepEqual(foreign, []);
   });
 });
