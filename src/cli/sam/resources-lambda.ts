@@ -145,6 +145,7 @@ const MAPPING_DEFAULTS: Record<string, unknown> = {
   FunctionResponseTypes: [],
   FilterCriteria: { Filters: [] },
   DestinationConfig: { OnFailure: {} },
+  MetricsConfig: { Metrics: [] },
 };
 
 function mappingFields(p: Record<string, unknown>) {
