@@ -184,6 +184,42 @@ describe('tributary put / tail / invoke / logs / replay', () => {
     );
   });
 
+  it('logs --follow prints the past lines, then each new invocation’s as it comes, until interrupted', async () => {
+    const fn = await createRecordingFunction(s.app, s.l, 'cli-followed', { BEHAVIOUR: 'return:{}' });
+    const invoke = () => tributary(['invoke', fn.name, ...E()]);
+    assert.equal((await invoke()).code, 0);
+    const follow = startTributary(['logs', fn.name, '--follow', ...E()]);
+    try {
+      // The past invocation's lines first: the log is being followed from here on.
+      await follow.waitFor(/^REPORT RequestId/m);
+      assert.equal((await invoke()).code, 0);
+      const out = await follow.waitFor(/(^REPORT RequestId[^]*){2}/m);
+      assert.equal(out.match(/^START RequestId/gm)?.length, 2);
+    } finally {
+      await follow.stop();
+    }
+    assert.equal(follow.child.exitCode, 0);
+  });
+
+  it('tail --from latest skips what the stream holds (trim-horizon shows it)', async () => {
+    await createStream(s.k, s.app, 'cli-latest');
+    await s.k.send(
+      new PutRecordsCommand({
+        StreamName: 'cli-latest',
+        Records: [{ PartitionKey: 'pk', Data: Buffer.from('old') }],
+      }),
+    );
+    const tail = (from: string) =>
+      tributary(['tail', 'cli-latest', '--from', from, '--no-follow', '--json', ...E()]);
+    const latest = await tail('latest');
+    assert.equal(latest.code, 0, latest.stderr);
+    assert.equal(latest.stdout, '');
+    assert.deepEqual(
+      lines((await tail('trim-horizon')).stdout).map((r) => r.Text),
+      ['old'],
+    );
+  });
+
   it('replay sends a batch to the function again, by range or from an on-failure message on stdin', async () => {
     const arn = await createStream(s.k, s.app, 'cli-replay');
     const fn = await createRecordingFunction(s.app, s.l, 'cli-replayed');
