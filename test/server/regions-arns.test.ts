@@ -1,7 +1,5 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash, createHmac } from 'node:crypto';
-import { SignatureV4 } from '@smithy/signature-v4';
 import {
   CreateStreamCommand,
   DescribeStreamConsumerCommand,
@@ -19,27 +17,13 @@ import { CreateLogGroupCommand, DescribeLogGroupsCommand } from '@aws-sdk/client
 import type { App } from '../../src/app/app.js';
 import { regionClients, type RegionClients } from '../harness/region-clients.js';
 import { credentials, transports, waitFor, withServer, withTestServer } from '../harness/helpers.js';
+import { testSigner } from '../harness/sigv4-signing.js';
 import { createNodeFunction, makeZip } from '../lambda/lambda-helpers.js';
 import { queueArnOf } from '../sqs-sns/sqs-sns-helpers.js';
 
 /** The server's default region: where the other region's resources must not show up. */
 const HOME = 'us-east-1';
 const ACCOUNT = '000000000000';
-
-/** The `@smithy/signature-v4` hash, over node:crypto. */
-class NodeSha256 {
-  readonly #h;
-  constructor(secret?: Uint8Array | string) {
-    this.#h = secret === undefined ? createHash('sha256') : createHmac('sha256', secret);
-  }
-  update(d: Uint8Array | string): void {
-    this.#h.update(d);
-  }
-  digest(): Promise<Uint8Array> {
-    return Promise.resolve(this.#h.digest());
-  }
-  reset(): void {}
-}
 
 /**
  * Every ARN a resource gets names the region of the request that made it (AWS: "arn:partition:service:region:
@@ -162,12 +146,7 @@ describe("the region of a presigned request's X-Amz-Credential", () => {
 
   it('is where the request acts, as the Authorization header would say', async () => {
     const url = new URL(app.endpoint);
-    const signer = new SignatureV4({
-      credentials,
-      region: 'ca-central-1',
-      service: 'sns',
-      sha256: NodeSha256 as never,
-    });
+    const signer = testSigner(credentials, 'sns', 'ca-central-1');
     const presigned = await signer.presign(
       {
         method: 'GET',
