@@ -4,6 +4,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import {
   AttachRolePolicyCommand,
+  AttachUserPolicyCommand,
   CreateAccessKeyCommand,
   CreateRoleCommand,
   CreateUserCommand,
@@ -18,20 +19,22 @@ import {
   ListStreamsCommand,
   PutRecordCommand,
 } from '@aws-sdk/client-kinesis';
-import { GetFunctionCommand } from '@aws-sdk/client-lambda';
+import { GetFunctionCommand, InvokeCommand } from '@aws-sdk/client-lambda';
 import { CreateQueueCommand, GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { App } from '../../src/app/app.js';
-import { region, transports, type Transport } from '../harness/helpers.js';
+import { region, tempDir, transports, type Transport } from '../harness/helpers.js';
+import { spawnServer, stopServer } from '../harness/server-process.js';
+import { createNodeFunction, decode } from '../lambda/lambda-helpers.js';
 import { regionClients } from '../harness/region-clients.js';
 import { A, B, ROOT_A, ROOT_B, twoAccounts } from '../harness/accounts.js';
 
 type Keys = { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
 const exec = promisify(execFile);
 
-const iam = (app: App, creds: Keys): IAMClient =>
+const iam = (app: Pick<App, 'endpoint'>, creds: Keys): IAMClient =>
   new IAMClient({ endpoint: app.endpoint, region, credentials: creds, maxAttempts: 1 });
-const sts = (app: App, creds: Keys, transport: Transport = 'h2'): STSClient =>
+const sts = (app: Pick<App, 'endpoint'>, creds: Keys, transport: Transport = 'h2'): STSClient =>
   new STSClient({
     endpoint: app.endpoint,
     region,
@@ -47,7 +50,7 @@ const trustOf = (principal: string): string =>
 const READ_ONLY = 'arn:aws:iam::aws:policy/AmazonKinesisReadOnlyAccess';
 
 /** A user of an account with an access key, and the key. */
-async function userWithKey(app: App, root: Keys, name: string): Promise<Keys> {
+async function userWithKey(app: Pick<App, 'endpoint'>, root: Keys, name: string): Promise<Keys> {
   const c = iam(app, root);
   await c.send(new CreateUserCommand({ UserName: name }));
   const k = (await c.send(new CreateAccessKeyCommand({ UserName: name }))).AccessKey!;
@@ -232,5 +235,65 @@ print(json.dumps([sts.get_caller_identity()['Account'], s.get_caller_identity()[
 `;
     const { stdout } = await exec('python3', ['-c', py], { env: { ...env(ROOT_A), ENDPOINT: app.endpoint } });
     assert.deepEqual(JSON.parse(stdout), [A, `arn:aws:sts::${B}:assumed-role/reader/py`]);
+  });
+});
+
+describe('two accounts across kill -9 (accounts from TRIBUTARY_ACCOUNTS)', () => {
+  it("each account keeps its roles, users' keys, streams and functions; a function runs as its account's role", async () => {
+    const dataDir = tempDir();
+    const env = {
+      ...process.env,
+      TRIBUTARY_ACCESS_KEY_ID: ROOT_A.accessKeyId,
+      TRIBUTARY_SECRET_ACCESS_KEY: ROOT_A.secretAccessKey,
+      TRIBUTARY_ACCOUNTS: `${B}:${ROOT_B.accessKeyId}:${ROOT_B.secretAccessKey}`,
+    };
+    const first = await spawnServer(['--data-dir', dataDir], { env });
+    const lambdaTrust = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' },
+      ],
+    });
+    const rb = iam(first, ROOT_B);
+    await rb.send(new CreateRoleCommand({ RoleName: 'fn', AssumeRolePolicyDocument: lambdaTrust }));
+    const dave = await userWithKey(first, ROOT_B, 'dave');
+    await rb.send(new AttachUserPolicyCommand({ UserName: 'dave', PolicyArn: READ_ONLY }));
+    let b = regionClients(first, region, 'h2', ROOT_B);
+    const source = 'export const handler = async (e, ctx) => ctx.invokedFunctionArn;';
+    // A function's role is its account's: A's role ARN (even of a role A has) cannot be B's function's.
+    await iam(first, ROOT_A).send(
+      new CreateRoleCommand({ RoleName: 'fn', AssumeRolePolicyDocument: lambdaTrust }),
+    );
+    await assert.rejects(
+      createNodeFunction(b.lambda, 'echo', source, { Role: `arn:aws:iam::${A}:role/fn` }),
+      /The role defined for the function cannot be assumed by Lambda/,
+    );
+    await createNodeFunction(b.lambda, 'echo', source, { Role: `arn:aws:iam::${B}:role/fn` });
+    await b.kinesis.send(new CreateStreamCommand({ StreamName: 'kept', ShardCount: 1 }));
+    b.destroy();
+    await first.kill9();
+
+    const next = await spawnServer(['--data-dir', dataDir], { env });
+    b = regionClients(next, region, 'h1', ROOT_B);
+    const asDave = regionClients(next, region, 'h2', dave);
+    const a = regionClients(next, region, 'h2', ROOT_A);
+    try {
+      const who = await sts(next, dave).send(new GetCallerIdentityCommand({}));
+      assert.deepEqual([who.Account, who.Arn], [B, `arn:aws:iam::${B}:user/dave`]);
+      assert.deepEqual((await asDave.kinesis.send(new ListStreamsCommand({}))).StreamNames, ['kept']);
+      const roles = (await iam(next, ROOT_B).send(new ListRolesCommand({}))).Roles ?? [];
+      assert.deepEqual(
+        roles.map((r) => r.Arn),
+        [`arn:aws:iam::${B}:role/fn`],
+      );
+      const out = await b.lambda.send(new InvokeCommand({ FunctionName: 'echo' }));
+      assert.equal(decode(out.Payload), `arn:aws:lambda:${region}:${B}:function:echo`);
+      await assert.rejects(a.lambda.send(new InvokeCommand({ FunctionName: 'echo' })), {
+        name: 'ResourceNotFoundException',
+      });
+    } finally {
+      for (const c of [a, b, asDave]) c.destroy();
+      await stopServer(next);
+    }
   });
 });
