@@ -2,12 +2,13 @@ import assert from 'node:assert/strict';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { KinesisClient, ListStreamsCommand, PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { GetEventSourceMappingCommand, InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { App } from '../../src/app/app.js';
-import { credentials, kinesisClient, region, startTestServer, tempDir } from '../harness/helpers.js';
+import { sqsClient } from '../sqs-sns/sqs-sns-helpers.js';
+import { credentials, kinesisClient, region, tempDir, withTestServer } from '../harness/helpers.js';
 import { runRefusedServer, spawnServer, stopServer } from '../harness/server-process.js';
 import { lambdaClient } from '../mappings/mapping-fixtures.js';
 import { startTributary, tributary } from './cli-helpers.js';
@@ -27,18 +28,14 @@ describe('tributary deploy (SAM templates)', () => {
   let k: KinesisClient;
   let l: LambdaClient;
   let sqs: SQSClient;
-  before(async () => {
-    app = await startTestServer();
-    k = kinesisClient(app);
-    l = lambdaClient(app);
-    sqs = new SQSClient({ endpoint: app.endpoint, region, credentials });
-  });
-  after(async () => {
-    k.destroy();
-    l.destroy();
-    sqs.destroy();
-    await app.close();
-  });
+  withTestServer(
+    {},
+    (a) => ({ k: kinesisClient(a), l: lambdaClient(a), sqs: sqsClient(a) }),
+    (a, made) => {
+      app = a;
+      ({ k, l, sqs } = made);
+    },
+  );
 
   const deploy = (file: string, ...args: string[]) =>
     tributary(['deploy', file, '--endpoint', app.endpoint, ...args]);

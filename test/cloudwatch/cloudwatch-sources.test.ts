@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import {
   GetMetricStatisticsCommand,
   ListMetricsCommand,
@@ -21,7 +21,8 @@ import {
 } from '@aws-sdk/client-lambda';
 import { DeleteQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { App } from '../../src/app/app.js';
-import { credentials, kinesisClient, region, startTestServer } from '../harness/helpers.js';
+import { lambdaClient } from '../lambda/lambda-helpers.js';
+import { kinesisClient, withTestServer } from '../harness/helpers.js';
 import {
   createRecordingFunction,
   createStream,
@@ -43,21 +44,23 @@ describe('CloudWatch metric sources', () => {
   let cw: CloudWatchClient;
   const clock = new TestClock(T0);
 
-  before(async () => {
-    app = await startTestServer({
+  withTestServer(
+    {
       testHooks: { metricsClock: clock.now },
       mappings: { retryBaseMs: 10, retryMaxMs: 50 },
-    });
-    k = kinesisClient(app);
-    // No SDK retries: a throttle is seen once.
-    l = new LambdaClient({ endpoint: app.endpoint, region, credentials, maxAttempts: 1 });
-    sqs = sqsClient(app);
-    cw = cloudWatchClient(app);
-  });
-  after(async () => {
-    for (const c of [k, l, sqs, cw]) c.destroy();
-    await app.close();
-  });
+    },
+    (a) => ({
+      k: kinesisClient(a),
+      // No SDK retries: a throttle is seen once.
+      l: lambdaClient(a, 'default', 1),
+      sqs: sqsClient(a),
+      cw: cloudWatchClient(a),
+    }),
+    (a, made) => {
+      app = a;
+      ({ k, l, sqs, cw } = made);
+    },
+  );
 
   const stat = async (
     namespace: string,

@@ -6,21 +6,19 @@ import {
   type CreateEventSourceMappingCommandOutput,
 } from '@aws-sdk/client-lambda';
 import { CreateStreamCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
-import { NodeHttp2Handler, NodeHttpHandler } from '@smithy/node-http-handler';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import yazl from 'yazl';
 import type { App, StartOptions } from '../../src/app/app.js';
 import { hooks } from '../harness/hooks.js';
 import { python3Missing } from '../lambda/python-helpers.js';
+import { lambdaClient as lambdaTestClient } from '../lambda/lambda-helpers.js';
 import type { MappingEvents } from '../../src/mappings/engine/events.js';
 import type { MappingState } from '../../src/mappings/model.js';
 import type { EventEmitter } from 'node:events';
 import {
-  credentials,
   eventMatching,
   kinesisClient,
-  region,
   skipReason,
   withTestServer,
   tempDir,
@@ -45,14 +43,12 @@ export async function mappingEvent<E extends keyof MappingEvents>(
   return e;
 }
 
+/**
+ * The mapping tests' Lambda client: cleartext HTTP/2 unless asked for HTTP/1.1, with the SDK's default retries (3
+ * attempts), since these tests drive functions rather than check single answers.
+ */
 export function lambdaClient(app: App, transport: Transport = 'h2'): LambdaClient {
-  return new LambdaClient({
-    endpoint: app.endpoint,
-    region,
-    credentials,
-    // The Lambda client's default handler is HTTP/1.1; 'h2' asks for cleartext HTTP/2 explicitly.
-    requestHandler: transport === 'h1' ? new NodeHttpHandler() : new NodeHttp2Handler(),
-  });
+  return lambdaTestClient(app, transport, 3);
 }
 
 /** Zips files in memory, as `zip function.zip index.mjs` would. */
