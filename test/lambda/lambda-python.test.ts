@@ -307,7 +307,7 @@ print(json.dumps({'status': r['StatusCode'], 'payload': json.loads(r['Payload'].
     }
   });
 
-  it('a new Python function adopts a pre-started Python runtime with its own environment, TZ and task root; one with layers too (PYTHONPATH); one with shared libraries in lib/ starts its own', async () => {
+  it('a new Python function adopts a pre-started Python runtime (its environment, TZ, task root, layers); lib/ or PYTHON* settings get their own process; a spare killed -9 fails nothing', async () => {
     const probe = `import ctypes, os, sys, time
 def lambda_handler(e, c):
     lib = None
@@ -343,6 +343,13 @@ def lambda_handler(e, c):
           .fleet.spares()
           .map((s) => s.pid),
       );
+    };
+    // With every slot of the fleet taken, a worker starting for a function that cannot adopt ends a spare to make
+    // room: a new function that can adopt one asks for the next.
+    const spareWanted = async (name: string): Promise<Set<number | undefined>> => {
+      await createPythonFunction(c, name, probe, { MemorySize: 256 });
+      assert.equal((await invoke(name)).FunctionError, undefined);
+      return bootedSpares();
     };
     await createPythonFunction(c, 'py-spare-1', probe, { MemorySize: 256 });
     const first = decode((await invoke('py-spare-1')).Payload) as Probe;
@@ -400,5 +407,33 @@ def lambda_handler(e, c):
     assert.equal(typeof third.pid, 'number', JSON.stringify(third));
     assert.ok(!spares.has(third.pid), 'a function with lib/ does not adopt a spare');
     assert.match(third.lib ?? '', /^\d+\.\d+/);
+
+    // PYTHON* variables are read by the interpreter as it starts: such a function gets its own process too.
+    spares = await spareWanted('py-spare-want-1');
+    await createPythonFunction(
+      c,
+      'py-spare-seed',
+      'import os, sys\ndef lambda_handler(e, c):\n    return [os.getpid(), sys.flags.hash_randomization]\n',
+      { MemorySize: 256, Environment: { Variables: { PYTHONHASHSEED: '0' } } },
+    );
+    const [seedPid, randomized] = decode((await invoke('py-spare-seed')).Payload) as [number, number];
+    assert.ok(!spares.has(seedPid), 'a function setting PYTHONHASHSEED does not adopt a spare');
+    assert.equal(randomized, 0);
+
+    // A spare killed (kill -9) before anyone adopts it fails nothing: the next new function starts and answers.
+    spares = await spareWanted('py-spare-want-2');
+    for (const pid of spares) if (pid !== undefined) process.kill(pid, 'SIGKILL');
+    await waitFor(
+      () =>
+        !hooks(app)
+          .fleet.spares()
+          .some((s) => spares.has(s.pid)),
+      10_000,
+      'the killed spares gone',
+    );
+    await createPythonFunction(c, 'py-spare-after-kill', probe, { MemorySize: 256 });
+    const afterKill = decode((await invoke('py-spare-after-kill')).Payload) as Probe;
+    assert.equal(typeof afterKill.pid, 'number', JSON.stringify(afterKill));
+    assert.ok(!spares.has(afterKill.pid));
   });
 });
