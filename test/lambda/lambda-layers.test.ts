@@ -18,7 +18,14 @@ import {
 } from '@aws-sdk/client-lambda';
 import type { App } from '../../src/app/app.js';
 import { awsCli, region, skipReason, startTestServer, tempDir } from '../harness/helpers.js';
-import { createNodeFunction, createPythonFunction, decode, lambdaClient, makeZip } from './lambda-helpers.js';
+import {
+  createNodeFunction,
+  createPythonFunction,
+  decode,
+  lambdaClient,
+  makeZip,
+  withLambdaServer,
+} from './lambda-helpers.js';
 import { python3Missing } from './python-helpers.js';
 
 const exec = promisify(execFile);
@@ -250,5 +257,80 @@ print(json.dumps(json.loads(lam.invoke(FunctionName='py-layer')['Payload'].read(
     } finally {
       await app.close();
     }
+  });
+});
+
+const NODE_WHERE = `exports.handler = async () => ({
+  which: require('which').v,
+  generic: require('only-generic').v,
+  nodePath: process.env.NODE_PATH.split(':'),
+  path: process.env.PATH.split(':').pop(),
+  ld: process.env.LD_LIBRARY_PATH.split(':').pop(),
+});`;
+
+describe('Lambda layers for Node.js, and the size limit', () => {
+  const LIMIT = 8192;
+  let c: LambdaClient;
+  withLambdaServer('h2', (_app, client) => (c = client), {
+    transitionDelayMs: 0,
+    lambda: { maxUnzippedBytes: LIMIT },
+  });
+
+  it('nodejs/nodeNN/node_modules comes before nodejs/node_modules on NODE_PATH; bin on PATH, lib on LD_LIBRARY_PATH; code and layers together within the unzipped limit', async () => {
+    const lib = await publish(c, 'nodelib', {
+      'nodejs/node20/node_modules/which/index.js': "exports.v = 'node20';",
+      'nodejs/node_modules/which/index.js': "exports.v = 'generic';",
+      'nodejs/node_modules/only-generic/index.js': "exports.v = 'generic only';",
+      'lib/README': 'libraries',
+    });
+    await createNodeFunction(c, 'node-layered', NODE_WHERE, { Layers: [lib.LayerVersionArn!] }, 'index.js');
+    const out = decode((await c.send(new InvokeCommand({ FunctionName: 'node-layered' }))).Payload) as {
+      which: string;
+      generic: string;
+      nodePath: string[];
+      path: string;
+      ld: string;
+    };
+    assert.equal(out.which, 'node20');
+    assert.equal(out.generic, 'generic only');
+    const opt = out.nodePath[0]!.replace(/\/nodejs\/node20\/node_modules$/, '');
+    assert.notEqual(opt, out.nodePath[0]);
+    assert.deepEqual(out.nodePath.slice(0, 2), [
+      `${opt}/nodejs/node20/node_modules`,
+      `${opt}/nodejs/node_modules`,
+    ]);
+    assert.equal(out.path, `${opt}/bin`);
+    assert.equal(out.ld, `${opt}/lib`);
+
+    // A layer whose content alone unzips past the limit is refused as AWS words it.
+    const tooBig = await awsError(publish(c, 'huge', { 'big.bin': 'x'.repeat(LIMIT + 1) }));
+    assert.deepEqual(tooBig, {
+      name: 'InvalidParameterValueException',
+      status: 400,
+      message: `Unzipped size must be smaller than ${LIMIT} bytes`,
+    });
+    // Each fits; the function's code with both does not: refused, and the function keeps its layers.
+    const half = await publish(c, 'half', { 'half.bin': 'y'.repeat(LIMIT / 2 + 100) });
+    const other = await publish(c, 'other-half', { 'half.bin': 'z'.repeat(LIMIT / 2 + 100) });
+    const combined = await awsError(
+      c.send(
+        new UpdateFunctionConfigurationCommand({
+          FunctionName: 'node-layered',
+          Layers: [half.LayerVersionArn!, other.LayerVersionArn!],
+        }),
+      ),
+    );
+    assert.equal(combined.name, 'InvalidParameterValueException');
+    assert.match(
+      combined.message,
+      new RegExp(
+        `^Function code combined with layers exceeds the maximum allowed size of ${LIMIT} bytes\\. The actual size is \\d+ bytes\\.$`,
+      ),
+    );
+    const conf = await c.send(new GetFunctionConfigurationCommand({ FunctionName: 'node-layered' }));
+    assert.deepEqual(
+      conf.Layers?.map((l) => l.Arn),
+      [lib.LayerVersionArn],
+    );
   });
 });
