@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import {
   CreateAliasCommand,
+  GetAccountSettingsCommand,
   GetAliasCommand,
   GetFunctionEventInvokeConfigCommand,
   InvokeCommand,
@@ -104,12 +105,15 @@ describe('Versions, aliases, tags and event invoke configs across restarts', () 
         MaximumRetryAttempts: 0,
       }),
     );
+    const settings = await c.send(new GetAccountSettingsCommand({}));
     c.destroy();
     await app.close();
 
     app = await startTestServer({ dataDir });
     c = lambdaClient(app);
     try {
+      // The usage counts published versions' code, kept on disk.
+      assert.deepEqual((await c.send(new GetAccountSettingsCommand({}))).AccountUsage, settings.AccountUsage);
       const versions = await c.send(new ListVersionsByFunctionCommand({ FunctionName: 'kept' }));
       assert.deepEqual(
         versions.Versions?.map((v) => v.Version),

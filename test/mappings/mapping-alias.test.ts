@@ -8,6 +8,8 @@ import {
   CreateEventSourceMappingCommand,
   GetEventSourceMappingCommand,
   ListEventSourceMappingsCommand,
+  ListTagsCommand,
+  TagResourceCommand,
   PublishVersionCommand,
   UpdateAliasCommand,
   UpdateFunctionConfigurationCommand,
@@ -112,6 +114,9 @@ describe('Event source mappings on a version ARN and on an alias, across a resta
           }),
         );
         assert.equal(m.FunctionArn, FunctionName);
+        await l.send(
+          new TagResourceCommand({ Resource: m.EventSourceMappingArn, Tags: { on: FunctionName } }),
+        );
         await mappingState(app, m.UUID!, 'Enabled');
         return m.UUID!;
       };
@@ -145,6 +150,9 @@ describe('Event source mappings on a version ARN and on an alias, across a resta
       );
       const onAlias = await l.send(new GetEventSourceMappingCommand({ UUID: uuids.onAlias }));
       assert.equal(onAlias.FunctionArn, `${fn}:live`);
+      // Their tags too.
+      const tags = await l.send(new ListTagsCommand({ Resource: onAlias.EventSourceMappingArn }));
+      assert.deepEqual(tags.Tags, { on: `${fn}:live` });
       await mappingState(app, uuids.onVersion, 'Enabled');
       await mappingState(app, uuids.onAlias, 'Enabled');
       await l.send(new UpdateAliasCommand({ FunctionName: 'pinned', Name: 'live', FunctionVersion: '1' }));
