@@ -28,6 +28,13 @@ async function failure(res) {
   }
   const header = res.headers.get('x-amzn-errortype');
   const type = (header || body.__type || body.Type || `HTTP ${res.status}`).split(':')[0].split('#').pop();
+  if (/^ExpiredToken/.test(type)) {
+    return new ApiError(
+      type,
+      'This tab\'s session has expired: open a new sign-in link (`tributary console-link`) or enter a key under "Credentials".',
+      res.status,
+    );
+  }
   if (/^(MissingAuthenticationToken|IncompleteSignature|UnrecognizedClient|InvalidSignature)/.test(type)) {
     return new ApiError(
       type,

@@ -171,6 +171,14 @@ describe('console sign-in link (tributary up, chromium)', () => {
     assert.equal(made.code, 0, made.stderr);
     const link = made.stdout.trim();
     assert.ok(link.startsWith(`${server.endpoint}/#login=`), link);
+    // Making a link wants a signature, as every API call does (only the exchange is public).
+    const unsigned = await fetch(`${server.endpoint}/_tributary/console/links`, {
+      method: 'POST',
+      body: '{}',
+    });
+    assert.equal(unsigned.status, 403);
+    assert.match(unsigned.headers.get('x-amzn-errortype') ?? '', /^MissingAuthenticationTokenException/);
+
     const res = await exchange(server.endpoint, link);
     assert.equal(res.status, 200);
     const body = (await res.json()) as { Credentials: Record<string, string>; Region: string };
