@@ -136,7 +136,7 @@ def handler(event, context):
     assert.match(log, new RegExp(`\\n\\[WARNING\\]\\t[^\\t]+\\t${id}\\twarned\\n`));
   });
 
-  it('an exception returns errorMessage, errorType, requestId and stackTrace, and logs [ERROR]', async () => {
+  it('an exception returns errorMessage, errorType, requestId and stackTrace, and logs [ERROR]; an unserialisable result is Runtime.MarshalError', async () => {
     await createPythonFunction(
       c,
       'py-raise',
@@ -157,6 +157,19 @@ def handler(event, context):
       /\n\[ERROR\] KeyError: 'missing'\rTraceback \(most recent call last\):\r\u00a0\u00a0File "/,
     );
     assert.equal((await invoke('py-raise', {})).FunctionError, 'Unhandled');
+    // A result json cannot write: AWS's Runtime.MarshalError, and the worker serves on.
+    await createPythonFunction(
+      c,
+      'py-marshal',
+      'import os\ndef lambda_handler(event, context):\n    return {1, 2} if event.get("set") else os.getpid()\n',
+    );
+    const pid = decode((await invoke('py-marshal', {})).Payload);
+    const m = await invoke('py-marshal', { set: true });
+    assert.equal(m.FunctionError, 'Unhandled');
+    const me = decode(m.Payload) as PyError;
+    assert.equal(me.errorType, 'Runtime.MarshalError');
+    assert.equal(me.errorMessage, 'Unable to marshal response: Object of type set is not JSON serializable');
+    assert.equal(decode((await invoke('py-marshal', {})).Payload), pid);
   });
 
   it('init failures: Runtime.ImportModuleError, Runtime.HandlerNotFound, Runtime.UserCodeSyntaxError with AWS texts', async () => {
