@@ -44,15 +44,17 @@ export function examples(cmd: Command, lines: string[]): Command {
  * every command signs with (signed-fetch.ts: TRIBUTARY_ACCESS_KEY_ID/SECRET, else the AWS chain); with none, any
  * key pair, which a server without signature checks accepts.
  */
-export function sdkConfig(endpoint: string): {
+export function sdkConfig(
+  endpoint: string,
+  env: NodeJS.ProcessEnv = process.env,
+): {
   endpoint: string;
   region: string;
   credentials: () => Promise<AwsCredentialIdentity>;
 } {
-  const env = process.env;
   // The SDK warns every command on Node 20 that its releases after January 2027 need Node 22: Tributary pins its
   // SDK version, so the warning is noise in a CLI's output.
-  env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
+  process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
   return {
     endpoint,
     region: env['AWS_REGION'] ?? env['AWS_DEFAULT_REGION'] ?? 'us-east-1',
@@ -93,10 +95,15 @@ export function paint(out: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process
  * Calls one of Tributary's own endpoints (`/_tributary/...`) and returns its JSON; an error answer becomes a
  * CliError with the server's message (`{"message"}` or `{"Message"}` of AWS's error bodies).
  */
-export async function adminJson<T>(endpoint: string, path: string, init: SignedInit = {}): Promise<T> {
+export async function adminJson<T>(
+  endpoint: string,
+  path: string,
+  init: SignedInit = {},
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<T> {
   let res: Response;
   try {
-    res = await signedFetch(`${endpoint}${path}`, init);
+    res = await signedFetch(`${endpoint}${path}`, init, env);
   } catch (err) {
     if ((err as Error).name === 'AbortError') throw err;
     throw new CliError(`Cannot reach Tributary at ${endpoint}: ${(err as Error).message}`);

@@ -53,7 +53,7 @@ export async function replay(
   else
     out.write(
       `${r.FunctionError ? p.red(`failed again (${r.FunctionError})`) : p.green('processed')}: ${r.Records} record(s) ` +
-        `to ${r.FunctionArn} (version ${r.ExecutedVersion}) in ${r.DurationMs} ms\n${r.Payload}\n`,
+        `to ${r.FunctionArn} (version ${r.ExecutedVersion}) in ${r.DurationMs.toFixed(2)} ms\n${r.Payload}\n`,
     );
   return r.FunctionError ? 1 : 0;
 }

@@ -65,7 +65,23 @@ export async function up(flags: UpFlags, template?: UpTemplate): Promise<void> {
     const { deployTemplate } = await import('./sam/deploy.js');
     const { renderDeploy } = await import('./deploy.js');
     try {
-      const r = await deployTemplate({ templateFile: template.file, endpoint: app.endpoint, ...template });
+      // Signed with the server's own root key pair when it has one (given by flag or config file, not only by
+      // TRIBUTARY_* variables, where `tributary deploy` would find it).
+      const { accessKeyId, secretAccessKey } = app.ctx.options;
+      const env =
+        accessKeyId && secretAccessKey
+          ? {
+              ...process.env,
+              TRIBUTARY_ACCESS_KEY_ID: accessKeyId,
+              TRIBUTARY_SECRET_ACCESS_KEY: secretAccessKey,
+            }
+          : process.env;
+      const r = await deployTemplate({
+        templateFile: template.file,
+        endpoint: app.endpoint,
+        env,
+        ...template,
+      });
       process.stdout.write(renderDeploy(r, process.stdout));
     } catch (err) {
       process.stderr.write(`tributary: the template was not deployed: ${(err as Error).message}\n`);

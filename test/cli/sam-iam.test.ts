@@ -13,6 +13,7 @@ import { KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { App } from '../../src/app/app.js';
 import { region, startTestServer, tempDir } from '../harness/helpers.js';
+import { spawnServer, stopServer } from '../harness/server-process.js';
 import { tributary } from './cli-helpers.js';
 
 const EXAMPLE = fileURLToPath(new URL('../../examples/kinesis-sam', import.meta.url));
@@ -119,5 +120,32 @@ describe('tributary deploy with IAM enforced: the execution role SAM generates',
       'LambdaFunctionRolePolicy1',
       'LambdaFunctionStreamSQSPolicy',
     ]);
+  });
+
+  it('up --access-key-id ... --template: the template is deployed signed with the key pair given by flag', async () => {
+    const env = { ...process.env };
+    delete env['TRIBUTARY_ACCESS_KEY_ID'];
+    delete env['TRIBUTARY_SECRET_ACCESS_KEY'];
+    const server = await spawnServer(
+      [
+        '--in-memory',
+        '--access-key-id',
+        ROOT.accessKeyId,
+        '--secret-access-key',
+        ROOT.secretAccessKey,
+        '--template',
+        join(EXAMPLE, 'template.yaml'),
+      ],
+      { env },
+    );
+    try {
+      assert.match(server.startOutput, /^\+ LambdaFunctionRole \(AWS::IAM::Role\) /m);
+      const signed = new IAMClient({ endpoint: server.endpoint, region, credentials: ROOT });
+      const attached = await signed.send(new ListAttachedRolePoliciesCommand({ RoleName: ROLE }));
+      signed.destroy();
+      assert.equal(attached.AttachedPolicies?.length, 2);
+    } finally {
+      await stopServer(server);
+    }
   });
 });

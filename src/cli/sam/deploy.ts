@@ -60,6 +60,8 @@ export interface DeployOptions {
   /** Default: the template's directory name. */
   stackName?: string;
   overrides?: Record<string, string>;
+  /** Where the credentials it signs with are found (signed-fetch.ts); default the process's environment. */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** The stack name a template deploys as unless told: its directory's name (examples/kinesis-sam -> kinesis-sam). */
@@ -81,14 +83,15 @@ export async function deployTemplate(o: DeployOptions): Promise<DeployResult> {
   refuse(t, unsupported(t));
   const stackName = o.stackName ?? defaultStackName(t);
   const path = `/_tributary/stacks/${encodeURIComponent(stackName)}`;
-  const info = await adminJson<StackAnswer>(o.endpoint, path);
+  const env = o.env ?? process.env;
+  const info = await adminJson<StackAnswer>(o.endpoint, path, {}, env);
   const plan = await planStack(t, {
     stackName,
     region: info.Region,
     accountId: info.AccountId,
     overrides: o.overrides ?? {},
   });
-  const config = { ...sdkConfig(o.endpoint), region: info.Region };
+  const config = { ...sdkConfig(o.endpoint, env), region: info.Region };
   const clients: Clients = {
     kinesis: new KinesisClient(config),
     lambda: new LambdaClient(config),
@@ -124,11 +127,16 @@ export async function deployTemplate(o: DeployOptions): Promise<DeployResult> {
       Resources: resources,
       ...(outputs ? { Outputs: outputs } : {}),
     };
-    await adminJson(o.endpoint, path, {
-      method: 'PUT',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(doc),
-    });
+    await adminJson(
+      o.endpoint,
+      path,
+      {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(doc),
+      },
+      env,
+    );
   };
   try {
     for (const r of plan.resources) {
