@@ -1,7 +1,14 @@
 import type { AppContext } from '../server/context.js';
 import { AwsError } from '../server/errors.js';
 import type { Service } from '../server/http-types.js';
-import { operation, restRoute, type AnyOperation, type OperationsHost } from '../server/operations.js';
+import {
+  operation,
+  restRoute,
+  type AnyOperation,
+  type Call,
+  type OperationsHost,
+} from '../server/operations.js';
+import { accountPrefix } from '../server/request-scope.js';
 import { restJsonService } from '../server/protocols/rest-json.js';
 import { list, map, required, string, structure, type Infer } from '../server/shapes.js';
 import { awsJsonDialect } from '../server/validation-dialects.js';
@@ -14,10 +21,17 @@ import { awsJsonDialect } from '../server/validation-dialects.js';
  * deploy from another machine against a remote `--endpoint` sees the same stack.
  *
  * GET/PUT/DELETE /_tributary/stacks/{StackName}, GET /_tributary/stacks. GET also tells the client the server's
- * region and account (the template's AWS::Region and AWS::AccountId).
+ * region and the caller's account (the template's AWS::Region and AWS::AccountId). Stacks are the caller's
+ * account's, as its resources are: each account's under its store prefix (`accountPrefix`).
  */
 
 const NS = 'sam.stack';
+
+/** The caller's account (its signer's; unsigned: the default one) and where its stacks are kept. */
+function accountOf(c: AppContext, call: Call): { account: string; ns: string } {
+  const account = call.auth?.principal.account ?? c.options.account;
+  return { account, ns: `${accountPrefix(account, c.options.account)}${NS}` };
+}
 const NAME = required(string({ min: 1, max: 128, pattern: /[a-zA-Z][-a-zA-Z0-9]*/, location: 'uri' }));
 
 const RESOURCE = structure({
@@ -55,14 +69,15 @@ export interface StackAnswer {
 
 const getStack = operation({
   input: structure({ StackName: NAME }),
-  async run(c: AppContext, input): Promise<{ status: number; json: StackAnswer }> {
+  async run(c: AppContext, input, call): Promise<{ status: number; json: StackAnswer }> {
+    const { account, ns } = accountOf(c, call);
     return {
       status: 200,
       json: {
         StackName: input.StackName,
         Region: c.options.region,
-        AccountId: c.options.account,
-        Stack: c.store.getDoc<StackDoc>(NS, input.StackName) ?? null,
+        AccountId: account,
+        Stack: c.store.getDoc<StackDoc>(ns, input.StackName) ?? null,
       },
     };
   },
@@ -70,25 +85,25 @@ const getStack = operation({
 
 const putStack = operation({
   input: structure({ StackName: NAME, ...STACK }),
-  async run(c: AppContext, input) {
+  async run(c: AppContext, input, call) {
     const doc: StackDoc = { ...input, UpdatedAt: Date.now() };
-    await c.store.putDoc(NS, input.StackName, doc);
+    await c.store.putDoc(accountOf(c, call).ns, input.StackName, doc);
     return { status: 200, json: doc };
   },
 });
 
 const deleteStack = operation({
   input: structure({ StackName: NAME }),
-  async run(c: AppContext, input) {
-    await c.store.deleteDoc(NS, input.StackName);
+  async run(c: AppContext, input, call) {
+    await c.store.deleteDoc(accountOf(c, call).ns, input.StackName);
     return { status: 204 };
   },
 });
 
 const listStacks = operation({
   input: structure({}),
-  async run(c: AppContext) {
-    const stacks = c.store.listDocs<StackDoc>(NS).map(({ doc }) => ({
+  async run(c: AppContext, _input, call) {
+    const stacks = c.store.listDocs<StackDoc>(accountOf(c, call).ns).map(({ doc }) => ({
       StackName: doc.StackName,
       Resources: doc.Resources.length,
       UpdatedAt: doc.UpdatedAt,

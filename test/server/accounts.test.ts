@@ -13,6 +13,7 @@ import { startTestServer, tempDir, transports } from '../harness/helpers.js';
 import { regionClients, type RegionClients } from '../harness/region-clients.js';
 import { createNodeFunction, decode } from '../lambda/lambda-helpers.js';
 import { A, B, ROOT_A, ROOT_B, twoAccounts } from '../harness/accounts.js';
+import { rawRequest, sendSigned, testSigner } from '../harness/sigv4-signing.js';
 
 const REGION = 'us-east-1';
 
@@ -82,6 +83,49 @@ describe('accounts: resources are per account and region', () => {
     } finally {
       a.destroy();
       b.destroy();
+    }
+  });
+});
+
+/** A signed request to Tributary's stacks endpoint (what `tributary deploy` sends). */
+async function stacks(app: App, keys: typeof ROOT_A, method: string, name?: string, body?: unknown) {
+  const text = body === undefined ? undefined : JSON.stringify(body);
+  const req = rawRequest(app.endpoint, {
+    method,
+    path: `/_tributary/stacks${name === undefined ? '' : `/${name}`}`,
+    headers: { 'content-type': 'application/json' },
+    ...(text !== undefined ? { body: text } : {}),
+  });
+  const res = await sendSigned(app.endpoint, await testSigner(keys, 'lambda').sign(req), text);
+  return JSON.parse(res.text) as Record<string, unknown>;
+}
+
+describe("deployed stacks are their account's", () => {
+  it("GET names the caller's account (AWS::AccountId); same-named stacks of two accounts are apart", async () => {
+    const app = await twoAccounts({ iam: 'off' });
+    try {
+      const resources = (id: string) => ({
+        Resources: [{ LogicalId: 'S', Type: 'AWS::Kinesis::Stream', PhysicalId: id, Properties: '{}' }],
+      });
+      await stacks(app, ROOT_A, 'PUT', 'app', resources('of-a'));
+      const ofB = await stacks(app, ROOT_B, 'GET', 'app');
+      assert.deepEqual([ofB['AccountId'], ofB['Stack']], [B, null]);
+      await stacks(app, ROOT_B, 'PUT', 'app', resources('of-b'));
+      const ofA = (await stacks(app, ROOT_A, 'GET', 'app')) as {
+        AccountId: string;
+        Stack: { Resources: unknown };
+      };
+      assert.equal(ofA.AccountId, A);
+      assert.deepEqual(ofA.Stack.Resources, resources('of-a').Resources);
+      const listed = (await stacks(app, ROOT_B, 'GET'))['Stacks'] as Array<{ StackName: string }>;
+      assert.deepEqual(
+        listed.map((x) => x.StackName),
+        ['app'],
+      );
+      const bApp = (await stacks(app, ROOT_B, 'GET', 'app')) as { Stack: { Resources: unknown } };
+      assert.deepEqual(bApp.Stack.Resources, resources('of-b').Resources);
+    } finally {
+      await app.close();
     }
   });
 });
