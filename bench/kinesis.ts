@@ -27,11 +27,8 @@ import {
   GetRecordsCommand,
   type GetRecordsCommandOutput,
   GetShardIteratorCommand,
-  KinesisClient,
-  PutRecordsCommand,
-  type PutRecordsRequestEntry,
+  type KinesisClient,
 } from '@aws-sdk/client-kinesis';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
@@ -41,6 +38,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import {
+  CALLERS,
+  kinesisBenchClient,
+  type Load,
+  putLoad,
+  RECORD_BYTES,
+  RECORDS_PER_CALL,
+} from './_kinesis-load.js';
 
 type ServerKind = 'tributary' | 'kinesalite';
 interface WorkerInput {
@@ -89,12 +94,9 @@ async function serve(input: WorkerInput): Promise<void> {
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 1);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const CALLERS = Number(process.env.BENCH_CALLERS ?? 8);
 const PHASES = (process.env.BENCH_PHASES ?? 'put,get').split(',');
 const SHARD_COUNTS = (process.env.BENCH_SHARDS ?? '1,4').split(',').map(Number);
 const SEMI_SPACE_MB = Number(process.env.BENCH_SEMI_SPACE_MB ?? 0);
-const RECORDS_PER_CALL = 500;
-const RECORD_BYTES = 100;
 const GET_LIMIT = 10_000;
 /** Hard caps so a phase ends even if the clock check were never reached. */
 const MAX_PUT_CALLS = 20_000;
@@ -154,18 +156,6 @@ async function startServer(kind: ServerKind): Promise<RunningServer> {
   };
 }
 
-function client(endpoint: string, transport: 'h2' | 'h1'): KinesisClient {
-  return new KinesisClient({
-    endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
-    maxAttempts: 1,
-    ...(transport === 'h1'
-      ? { requestHandler: new NodeHttpHandler({ httpAgent: { keepAlive: true, maxSockets: 64 } }) }
-      : {}),
-  });
-}
-
 async function createStream(k: KinesisClient, name: string, shards: number): Promise<string[]> {
   await k.send(new CreateStreamCommand({ StreamName: name, ShardCount: shards }));
   const deadline = Date.now() + 10_000;
@@ -176,36 +166,6 @@ async function createStream(k: KinesisClient, name: string, shards: number): Pro
     if (Date.now() > deadline) throw new Error(`stream ${name} not ACTIVE after 10s`);
     await new Promise((r) => setTimeout(r, 10));
   }
-}
-
-/** Pre-built request bodies: random partition keys spread records over every shard. */
-const BATCHES: PutRecordsRequestEntry[][] = Array.from({ length: 32 }, () =>
-  Array.from({ length: RECORDS_PER_CALL }, () => ({
-    PartitionKey: Math.random().toString(36).slice(2, 12),
-    Data: Buffer.alloc(RECORD_BYTES, 'x'),
-  })),
-);
-
-interface Load {
-  records: number;
-  calls: number;
-}
-
-/** `callers` loops of PutRecords, bounded by `seconds` and `maxCalls`; counts records written. */
-async function putLoad(k: KinesisClient, stream: string, seconds: number, maxCalls: number): Promise<Load> {
-  let calls = 0;
-  let records = 0;
-  const end = performance.now() + seconds * 1000;
-  await Promise.all(
-    Array.from({ length: CALLERS }, async () => {
-      while (performance.now() < end && calls < maxCalls) {
-        const batch = BATCHES[calls++ % BATCHES.length]!;
-        const r = await k.send(new PutRecordsCommand({ StreamName: stream, Records: batch }));
-        records += batch.length - (r.FailedRecordCount ?? 0);
-      }
-    }),
-  );
-  return { records, calls };
 }
 
 async function trimHorizon(k: KinesisClient, stream: string, shardId: string): Promise<string> {
@@ -461,7 +421,7 @@ async function main(): Promise<void> {
   try {
     for (const t of TARGETS) {
       if (!servers.has(t.kind)) servers.set(t.kind, await startServer(t.kind));
-      clients.set(t.name, client(servers.get(t.kind)!.endpoint, t.transport));
+      clients.set(t.name, kinesisBenchClient(servers.get(t.kind)!.endpoint, t.transport));
       SERVER_OF.set(t.name, servers.get(t.kind)!);
     }
     for (const shards of SHARD_COUNTS) results.push(...(await benchShards(shards, clients)));

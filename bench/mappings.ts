@@ -2,55 +2,25 @@
 // cost of many mappings. The peer is AWS itself, which polls each shard about once a second (doc: "Lambda polls
 // shards in your data stream for records at a base rate of once per second"), so its put-to-invoke latency is
 // ~1000 ms at p50; there is no local peer that runs Kinesis mappings with real functions to run beside us.
-import {
-  CreateStreamCommand,
-  KinesisClient,
-  PutRecordCommand,
-  PutRecordsCommand,
-} from '@aws-sdk/client-kinesis';
-import { CreateEventSourceMappingCommand, CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { CreateStreamCommand, KinesisClient, PutRecordCommand } from '@aws-sdk/client-kinesis';
+import { CreateEventSourceMappingCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startApp, type App } from '../src/app/app.js';
-import { zipFiles } from '../test/mappings/mapping-fixtures.js';
 import { hooks } from '../test/harness/hooks.js';
+import { createBenchFunction, delivered, mappingThroughput } from './_mapping-bench.js';
 
 const credentials = { accessKeyId: 'bench', secretAccessKey: 'bench' };
-const ROLE = 'arn:aws:iam::000000000000:role/bench';
 
 function pct(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
-async function fn(
-  l: LambdaClient,
-  name: string,
-  code: string,
-  env: Record<string, string> = {},
-): Promise<void> {
-  await l.send(
-    new CreateFunctionCommand({
-      FunctionName: name,
-      Runtime: 'nodejs20.x',
-      Handler: 'index.handler',
-      Role: ROLE,
-      MemorySize: 512,
-      Code: { ZipFile: await zipFiles({ 'index.mjs': code }) },
-      Environment: { Variables: env },
-    }),
-  );
-}
-
-async function delivered(app: App, uuid: string, count: number): Promise<void> {
-  while ((hooks(app).metricRecorder.mappings.get(uuid)?.records ?? 0) < count)
-    await once(hooks(app).mappings, 'batch');
-}
-
 async function latency(app: App, k: KinesisClient, l: LambdaClient): Promise<void> {
   const out = join(mkdtempSync(join(tmpdir(), 'bench-lat-')), 'starts.txt');
-  await fn(
+  await createBenchFunction(
     l,
     'lat',
     `import { appendFileSync } from 'node:fs';
@@ -102,55 +72,14 @@ async function throughput(
   batchSize: number,
   total: number,
 ): Promise<void> {
-  const name = `tp${batchSize}`;
-  await fn(l, name, 'export const handler = async () => {};');
-  await k.send(new CreateStreamCommand({ StreamName: name, ShardCount: 4 }));
-  const data = Buffer.alloc(100, 'x');
-  const puts: Array<Promise<unknown>> = [];
-  for (let i = 0; i < total; i += 500) {
-    puts.push(
-      k.send(
-        new PutRecordsCommand({
-          StreamName: name,
-          Records: Array.from({ length: 500 }, (_, j) => ({ Data: data, PartitionKey: `p${i + j}` })),
-        }),
-      ),
-    );
-    if (puts.length >= 8) await Promise.all(puts.splice(0));
-  }
-  await Promise.all(puts);
-  const started = process.hrtime.bigint();
-  const cpu0 = process.cpuUsage();
-  const m = await l.send(
-    new CreateEventSourceMappingCommand({
-      FunctionName: name,
-      EventSourceArn: hooks(app).streams.get(name).arn,
-      StartingPosition: 'TRIM_HORIZON',
-      BatchSize: batchSize,
-    }),
-  );
-  // Sustained rate: from the batch that brings the delivered count past a quarter of the records to the last
-  // one, leaving out the mapping's start (workers starting cold, code not yet optimised).
-  let quarter: { at: bigint; records: number } | undefined;
-  const onBatch = (): void => {
-    const n = hooks(app).metricRecorder.mappings.get(m.UUID!)?.records ?? 0;
-    if (!quarter && n >= total / 4) quarter = { at: process.hrtime.bigint(), records: n };
-  };
-  hooks(app).mappings.on('batch', onBatch);
-  await delivered(app, m.UUID!, total);
-  hooks(app).mappings.off('batch', onBatch);
-  const ended = process.hrtime.bigint();
-  const secs = Number(ended - started) / 1e9;
-  const sustained = quarter ? (total - quarter.records) / (Number(ended - quarter.at) / 1e9) : NaN;
-  const cpu = process.cpuUsage(cpu0);
-  const totals = hooks(app).metricRecorder.mappings.get(m.UUID!)!;
+  const t = await mappingThroughput(app, k, l, { name: `tp${batchSize}`, batchSize, total });
   console.log(
-    `| ${batchSize} | 4 | ${total} | ${(total / secs).toFixed(0)} | ${sustained.toFixed(0)} | ${totals.batches} | ${((cpu.user + cpu.system) / 1e6 / secs).toFixed(2)} | >= 100000 |`,
+    `| ${batchSize} | 4 | ${total} | ${t.rps.toFixed(0)} | ${t.sustained.toFixed(0)} | ${t.batches} | ${t.cores.toFixed(2)} | >= 100000 |`,
   );
 }
 
 async function idle(app: App, k: KinesisClient, l: LambdaClient): Promise<void> {
-  await fn(l, 'idle', 'export const handler = async () => {};');
+  await createBenchFunction(l, 'idle', 'export const handler = async () => {};');
   const count = 200;
   for (let i = 0; i < count; i++) {
     await k.send(new CreateStreamCommand({ StreamName: `idle-${i}`, ShardCount: 1 }));
