@@ -5,7 +5,15 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import type { App } from '../../src/app/app.js';
-import { awsCli, createFunctionWithCli, startTestServer, tempDir } from '../harness/helpers.js';
+import {
+  awsCli,
+  cannotRun,
+  cliEnv,
+  createFunctionWithCli,
+  region,
+  startTestServer,
+  tempDir,
+} from '../harness/helpers.js';
 import { makeZip } from './lambda-helpers.js';
 
 /** The handler of AWS's "Using Lambda with Kinesis" tutorial (index.mjs), zipped the way the tutorial does. */
@@ -134,5 +142,62 @@ describe('Lambda through the AWS CLI (the Kinesis tutorial flow)', () => {
       awsCli(app, ['lambda', 'get-function', '--function-name', 'ProcessKinesisRecords']),
       /ResourceNotFoundException/,
     );
+  });
+
+  it('a nodejs24.x function says where it runs: StateReason (AWS CLI and boto3) and its init log line in CloudWatch Logs', async (t) => {
+    const status = (await (await fetch(`${app.endpoint}/_tributary/status`)).json()) as {
+      runtimes: Array<{ runtime: string; note: string | null; version: string | null }>;
+    };
+    const host = status.runtimes.find((r) => r.runtime === 'nodejs24.x')!;
+    // This machine's Node.js is not 24 unless node24 is on PATH: then there is nothing to say.
+    assert.equal(
+      host.note,
+      host.version?.startsWith('v24.') ? null : `nodejs24.x runs on Node ${host.version} on this machine`,
+    );
+    await createFunctionWithCli(app, {
+      name: 'Node24',
+      zip: join(dir, 'function.zip'),
+      role: 'arn:aws:iam::111122223333:role/lambda-kinesis-role',
+      runtime: 'nodejs24.x',
+    });
+    const conf = (await awsCli(app, ['lambda', 'get-function-configuration', '--function-name', 'Node24']))
+      .json as { State: string; StateReason?: string };
+    assert.equal(conf.State, 'Active');
+    assert.equal(conf.StateReason, host.note ?? undefined);
+    await awsCli(app, ['lambda', 'invoke', '--function-name', 'Node24', join(dir, 'node24-out.txt')]);
+    if (host.note !== null) {
+      const found = (
+        await awsCli(app, [
+          'logs',
+          'filter-log-events',
+          '--log-group-name',
+          '/aws/lambda/Node24',
+          '--filter-pattern',
+          '"runs on Node"',
+        ])
+      ).json as { events: Array<{ message: string }> };
+      assert.deepEqual(
+        found.events.map((e) => e.message),
+        [`${host.note}\n`],
+      );
+    }
+    try {
+      await promisify(execFile)('python3', ['-c', 'import boto3']);
+    } catch {
+      return cannotRun(t, 'python3 with boto3 is not installed');
+    }
+    const { stdout } = await promisify(execFile)(
+      'python3',
+      [
+        '-c',
+        `import boto3, json, sys
+lam = boto3.client('lambda', endpoint_url=sys.argv[1], region_name='${region}',
+                   aws_access_key_id='test', aws_secret_access_key='test')
+print(json.dumps(lam.get_function_configuration(FunctionName='Node24').get('StateReason')))`,
+        app.endpoint,
+      ],
+      { env: cliEnv() },
+    );
+    assert.equal(JSON.parse(stdout), host.note);
   });
 });
