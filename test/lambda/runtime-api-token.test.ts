@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import { DeleteFunctionCommand, InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { Gate } from '../harness/gate.js';
 import { createNodeFunction, decode, withLambdaServer } from './lambda-helpers.js';
 
@@ -90,5 +90,18 @@ describe("Runtime API tokens: a worker's listener serves only requests carrying 
     // And the victim's worker still serves its next invocation.
     const again = await c.send(new InvokeCommand({ FunctionName: 'token-victim', Payload: '{}' }));
     assert.equal((decode(again.Payload) as { answeredBy: string }).answeredBy, 'victim');
+
+    // Deleted and created again, the function's new worker has a token of its own: the old one opens nothing.
+    await c.send(new DeleteFunctionCommand({ FunctionName: 'token-victim' }));
+    await createNodeFunction(c, 'token-victim', VICTIM, { Environment: { Variables: { GATE: gate.url } } });
+    await c.send(new InvokeCommand({ FunctionName: 'token-victim', Payload: '{}' }));
+    const reborn = (JSON.parse(gate.arrived.at(-1)!) as { api: string }).api;
+    assert.match(reborn, /^127\.0\.0\.1:\d+\/[0-9a-f]{32}$/);
+    assert.notEqual(reborn.slice(reborn.indexOf('/')), token);
+    const oldToken = await fetch(
+      `http://${reborn.slice(0, reborn.indexOf('/'))}${token}/2018-06-01/runtime/invocation/next`,
+    );
+    assert.equal(oldToken.status, 403);
+    await oldToken.arrayBuffer();
   });
 });
