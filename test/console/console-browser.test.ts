@@ -4,7 +4,14 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { DescribeStreamSummaryCommand, PutRecordCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
+import {
+  DeleteStreamCommand,
+  DescribeStreamConsumerCommand,
+  DescribeStreamSummaryCommand,
+  PutRecordCommand,
+  RegisterStreamConsumerCommand,
+  type KinesisClient,
+} from '@aws-sdk/client-kinesis';
 import {
   CreateAliasCommand,
   CreateEventSourceMappingCommand,
@@ -202,6 +209,11 @@ describe('web console (chromium)', () => {
     // Disable from the trigger page.
     await page.getByRole('button', { name: 'Disable' }).click();
     await page.locator('dl.facts .badge', { hasText: 'Disabled' }).waitFor();
+    assert.equal(hooks(app).mappings.find(uuid)?.State, 'Disabled');
+    await page.getByRole('button', { name: 'Enable' }).click();
+    await page.locator('dl.facts .badge', { hasText: 'Enabled' }).waitFor();
+    await page.getByRole('button', { name: 'Disable' }).click();
+    await page.locator('dl.facts .badge', { hasText: 'Disabled' }).waitFor();
   });
 
   it('adds a trigger with every setting from the keyboard (Enter, Escape, focus), then deletes it', async (t) => {
@@ -213,6 +225,17 @@ describe('web console (chromium)', () => {
     ).Attributes!['QueueArn']!;
     // The focused element's name, or its text (a button).
     const focused = `(document.activeElement?.getAttribute('name') ?? document.activeElement?.textContent)`;
+    const consumer = await k.send(
+      new RegisterStreamConsumerCommand({ StreamARN: streamArn, ConsumerName: 'every-reader' }),
+    );
+    const consumerArn = consumer.Consumer!.ConsumerARN!;
+    await waitFor(
+      async () =>
+        (await k.send(new DescribeStreamConsumerCommand({ ConsumerARN: consumerArn }))).ConsumerDescription
+          ?.ConsumerStatus === 'ACTIVE',
+      10_000,
+      'the consumer',
+    );
     await page.goto(`${app.endpoint}/#/functions/every`);
     const open = page.getByRole('button', { name: 'Add trigger' });
     await open.focus();
@@ -227,6 +250,10 @@ describe('web console (chromium)', () => {
     await page.keyboard.press('Enter');
     await form.locator('select[name="stream"] option', { hasText: 'orders' }).waitFor({ state: 'attached' });
     await form.locator('select[name="stream"]').selectOption('orders');
+    await form
+      .locator('select[name="consumer"] option', { hasText: 'every-reader' })
+      .waitFor({ state: 'attached' });
+    await form.locator('select[name="consumer"]').selectOption({ label: 'every-reader' });
     await form.locator('select[name="starting-position"]').selectOption('AT_TIMESTAMP');
     const at = new Date(Math.floor(Date.now() / 1000) * 1000 - 3_600_000);
     // datetime-local is the browser's local time, which is this process's.
@@ -266,7 +293,7 @@ describe('web console (chromium)', () => {
         State: m.State,
       },
       {
-        EventSourceArn: streamArn,
+        EventSourceArn: consumerArn,
         StartingPosition: 'AT_TIMESTAMP',
         StartingPositionTimestamp: at.getTime() / 1000,
         BatchSize: 50,
@@ -487,6 +514,9 @@ describe('web console (chromium)', () => {
     assert.ok(darkBg! < 60 && darkFg! > 180, `dark: ${darkBg} on ${darkFg}`);
     await shot('streams-dark');
     await page.emulateMedia({ colorScheme: 'light' });
+    // A stream deleted elsewhere leaves the list while it is shown.
+    await k.send(new DeleteStreamCommand({ StreamName: 'made-here' }));
+    await page.locator('tr[data-stream="made-here"]').waitFor({ state: 'detached' });
     assert.deepEqual(foreign, []);
   });
 });
