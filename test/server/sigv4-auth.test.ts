@@ -246,6 +246,7 @@ describe('SigV4: the server checks every request when credentials are configured
       );
     assert.match((await py(KEY)).stdout, /signed-h2/);
     await assert.rejects(py(UNKNOWN_KEY), /UnrecognizedClientException/);
+    await assert.rejects(py(WRONG_SECRET), /InvalidSignatureException/);
   });
 
   it("`tributary status` signs its request with the server's key from TRIBUTARY_* variables", async () => {
