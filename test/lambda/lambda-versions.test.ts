@@ -220,6 +220,30 @@ for (const transport of ['h2', 'h1'] as LambdaTransport[]) {
         ),
       );
       assert.equal(latestSplit.name, 'InvalidParameterValueException');
+      const routed = (FunctionVersion: string, AdditionalVersionWeights: Record<string, number>) =>
+        failure(
+          c.send(
+            new CreateAliasCommand({
+              FunctionName: 'ver',
+              Name: 'x',
+              FunctionVersion,
+              RoutingConfig: { AdditionalVersionWeights },
+            }),
+          ),
+        );
+      assert.deepEqual(await routed('1', { '1': 0.5 }), {
+        name: 'InvalidParameterValueException',
+        status: 400,
+        message:
+          'Invalid function version 1. Function version 1 is already included in routing configuration.',
+      });
+      assert.deepEqual(await routed('1', { '2': 0.1, '3': 0.1 }), {
+        name: 'InvalidParameterValueException',
+        status: 400,
+        message: 'Number of items in AdditionalVersionWeights cannot be greater than 1',
+      });
+      assert.equal((await routed('1', { '2': 1.5 })).name, 'ValidationException');
+      assert.equal((await routed('1', { '9': 0.5 })).name, 'ResourceNotFoundException');
       const numeric = await failure(
         c.send(new CreateAliasCommand({ FunctionName: 'ver', Name: '12', FunctionVersion: '1' })),
       );
