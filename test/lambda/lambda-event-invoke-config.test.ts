@@ -2,42 +2,28 @@ import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import {
   CreateAliasCommand,
-  CreateEventSourceMappingCommand,
   DeleteFunctionCommand,
   DeleteFunctionConcurrencyCommand,
   DeleteFunctionEventInvokeConfigCommand,
-  GetAccountSettingsCommand,
-  GetFunctionCommand,
   GetFunctionEventInvokeConfigCommand,
   InvokeCommand,
   ListFunctionEventInvokeConfigsCommand,
-  ListTagsCommand,
   PublishVersionCommand,
   PutFunctionConcurrencyCommand,
   PutFunctionEventInvokeConfigCommand,
-  TagResourceCommand,
-  UntagResourceCommand,
   UpdateAliasCommand,
   UpdateFunctionCodeCommand,
   UpdateFunctionEventInvokeConfigCommand,
   type LambdaClient,
 } from '@aws-sdk/client-lambda';
-import { CreateStreamCommand, KinesisClient } from '@aws-sdk/client-kinesis';
 import { CreateQueueCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { CreateTopicCommand, PublishCommand, SubscribeCommand } from '@aws-sdk/client-sns';
 import type { App } from '../../src/app/app.js';
-import { credentials, region, withTestServer } from '../harness/helpers.js';
+import { withTestServer } from '../harness/helpers.js';
 import { Gate } from '../harness/gate.js';
 import { VirtualClock } from '../harness/virtual-clock.js';
 import { queueArnOf, snsClient, sqsClient } from '../sqs-sns/sqs-sns-helpers.js';
-import {
-  createNodeFunction,
-  failure,
-  lambdaClient,
-  makeZip,
-  type LambdaTransport,
-  withLambdaServer,
-} from './lambda-helpers.js';
+import { createNodeFunction, failure, lambdaClient, makeZip } from './lambda-helpers.js';
 
 const ARN = 'arn:aws:lambda:us-east-1:000000000000:function';
 
@@ -49,80 +35,6 @@ async function nextRecord(sqs: SQSClient, url: string): Promise<Record<string, u
     if (m) return JSON.parse(m.Body!) as Record<string, unknown>;
   }
   throw new Error(`no invocation record on ${url} within 30 s`);
-}
-
-for (const transport of ['h2', 'h1'] as LambdaTransport[]) {
-  describe(`Lambda tags and account settings over ${transport}`, () => {
-    let app: App;
-    let c: LambdaClient;
-    withLambdaServer(transport, (a, client) => ((app = a), (c = client)));
-
-    it('TagResource, UntagResource and ListTags on functions and event source mappings', async () => {
-      await createNodeFunction(c, 'tagged', 'export const handler = async () => 1;', { Tags: { team: 'a' } });
-      await c.send(new TagResourceCommand({ Resource: `${ARN}:tagged`, Tags: { env: 'dev', cost: '7' } }));
-      assert.deepEqual((await c.send(new ListTagsCommand({ Resource: `${ARN}:tagged` }))).Tags, {
-        team: 'a',
-        env: 'dev',
-        cost: '7',
-      });
-      await c.send(
-        new UntagResourceCommand({ Resource: `${ARN}:tagged`, TagKeys: ['team', 'cost', 'absent'] }),
-      );
-      assert.deepEqual((await c.send(new GetFunctionCommand({ FunctionName: 'tagged' }))).Tags, {
-        env: 'dev',
-      });
-      assert.deepEqual(await failure(c.send(new ListTagsCommand({ Resource: `${ARN}:nope` }))), {
-        name: 'ResourceNotFoundException',
-        status: 404,
-        message: `Function not found: ${ARN}:nope`,
-      });
-      assert.equal(
-        (await failure(c.send(new TagResourceCommand({ Resource: `${ARN}:tagged:1`, Tags: { a: 'b' } }))))
-          .name,
-        'InvalidParameterValueException',
-      );
-
-      const k = new KinesisClient({ endpoint: app.endpoint, region, credentials });
-      await k.send(new CreateStreamCommand({ StreamName: 'tag-src', ShardCount: 1 }));
-      k.destroy();
-      const m = await c.send(
-        new CreateEventSourceMappingCommand({
-          FunctionName: 'tagged',
-          EventSourceArn: 'arn:aws:kinesis:us-east-1:000000000000:stream/tag-src',
-          StartingPosition: 'LATEST',
-          Tags: { owner: 'me' },
-        }),
-      );
-      const mappingArn = m.EventSourceMappingArn!;
-      await c.send(new TagResourceCommand({ Resource: mappingArn, Tags: { stage: 'beta' } }));
-      assert.deepEqual((await c.send(new ListTagsCommand({ Resource: mappingArn }))).Tags, {
-        owner: 'me',
-        stage: 'beta',
-      });
-      await c.send(new UntagResourceCommand({ Resource: mappingArn, TagKeys: ['owner'] }));
-      assert.deepEqual((await c.send(new ListTagsCommand({ Resource: mappingArn }))).Tags, { stage: 'beta' });
-    });
-
-    it('GetAccountSettings reports the limits and what functions use', async () => {
-      const before = await c.send(new GetAccountSettingsCommand({}));
-      assert.equal(before.AccountLimit?.CodeSizeZipped, 52_428_800);
-      assert.equal(before.AccountLimit?.CodeSizeUnzipped, 262_144_000);
-      assert.equal(before.AccountLimit?.TotalCodeSize, 80_530_636_800);
-      assert.equal(before.AccountLimit?.ConcurrentExecutions, 1000);
-      assert.equal(before.AccountLimit?.UnreservedConcurrentExecutions, 1000);
-      assert.equal(before.AccountUsage?.FunctionCount, 1);
-      const size = (await c.send(new GetFunctionCommand({ FunctionName: 'tagged' }))).Configuration!
-        .CodeSize!;
-      assert.equal(before.AccountUsage?.TotalCodeSize, size);
-      await c.send(new PublishVersionCommand({ FunctionName: 'tagged' }));
-      await c.send(
-        new PutFunctionConcurrencyCommand({ FunctionName: 'tagged', ReservedConcurrentExecutions: 5 }),
-      );
-      const after = await c.send(new GetAccountSettingsCommand({}));
-      assert.equal(after.AccountUsage?.TotalCodeSize, 2 * size);
-      assert.equal(after.AccountLimit?.UnreservedConcurrentExecutions, 995);
-    });
-  });
 }
 
 describe('Event invoke configs and async destinations', () => {
@@ -394,5 +306,75 @@ describe('Event invoke configs and async destinations', () => {
     });
     assert.deepEqual(rec['requestPayload'], { n: 1 });
     assert.equal(rec['responseContext'], undefined);
+  });
+
+  it('destinations may be another function (an async invoke with the record as its event) or an SNS topic', async () => {
+    const sinkOut = (await sqs.send(new CreateQueueCommand({ QueueName: 'sink-out' }))).QueueUrl!;
+    const topicOut = (await sqs.send(new CreateQueueCommand({ QueueName: 'topic-out' }))).QueueUrl!;
+    const sns = snsClient(app);
+    let topic: string;
+    try {
+      topic = (await sns.send(new CreateTopicCommand({ Name: 'failures' }))).TopicArn!;
+      await sns.send(
+        new SubscribeCommand({
+          TopicArn: topic,
+          Protocol: 'sqs',
+          Endpoint: await queueArnOf(sqs, topicOut),
+          Attributes: { RawMessageDelivery: 'true' },
+        }),
+      );
+    } finally {
+      sns.destroy();
+    }
+    // The sink passes on the event it got (the relay's record) to its own on-success queue.
+    await createNodeFunction(c, 'sink', 'export const handler = async (e) => e;');
+    await c.send(
+      new PutFunctionEventInvokeConfigCommand({
+        FunctionName: 'sink',
+        DestinationConfig: { OnSuccess: { Destination: await queueArnOf(sqs, sinkOut) } },
+      }),
+    );
+    await createNodeFunction(
+      c,
+      'relay',
+      `export const handler = async (e) => { if (e.fail) throw new Error('no'); return 'relayed'; };`,
+    );
+    await c.send(
+      new PutFunctionEventInvokeConfigCommand({
+        FunctionName: 'relay',
+        MaximumRetryAttempts: 0,
+        DestinationConfig: {
+          OnSuccess: { Destination: `${ARN}:sink` },
+          OnFailure: { Destination: topic },
+        },
+      }),
+    );
+    const ok = await c.send(
+      new InvokeCommand({ FunctionName: 'relay', InvocationType: 'Event', Payload: Buffer.from('{}') }),
+    );
+    const viaSink = await nextRecord(sqs, sinkOut);
+    const relayed = viaSink['responsePayload'] as Record<string, unknown>;
+    assert.deepEqual(relayed['requestContext'], {
+      requestId: ok.$metadata.requestId,
+      functionArn: `${ARN}:relay:$LATEST`,
+      condition: 'Success',
+      approximateInvokeCount: 1,
+    });
+    assert.equal(relayed['responsePayload'], 'relayed');
+
+    const bad = await c.send(
+      new InvokeCommand({
+        FunctionName: 'relay',
+        InvocationType: 'Event',
+        Payload: Buffer.from('{"fail":1}'),
+      }),
+    );
+    const viaTopic = await nextRecord(sqs, topicOut);
+    assert.deepEqual(viaTopic['requestContext'], {
+      requestId: bad.$metadata.requestId,
+      functionArn: `${ARN}:relay:$LATEST`,
+      condition: 'RetriesExhausted',
+      approximateInvokeCount: 1,
+    });
   });
 });
