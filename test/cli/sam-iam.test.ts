@@ -122,6 +122,48 @@ describe('tributary deploy with IAM enforced: the execution role SAM generates',
     ]);
   });
 
+  it("a template's own AWS::IAM::Role as a function's Role: no role generated, its policies are what the mapping needs", async () => {
+    const dir = join(tempDir('tributary-sam-role-'), 'own-role');
+    cpSync(join(EXAMPLE, 'function'), join(dir, 'function'), { recursive: true });
+    const file = join(dir, 'template.yaml');
+    writeFileSync(
+      file,
+      `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Reader:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement: [{ Effect: Allow, Principal: { Service: lambda.amazonaws.com }, Action: sts:AssumeRole }]
+      ManagedPolicyArns: [arn:aws:iam::aws:policy/service-role/AWSLambdaKinesisExecutionRole]
+  Events:
+    Type: AWS::Kinesis::Stream
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: function/
+      Handler: index.handler
+      Runtime: nodejs20.x
+      Role: !GetAtt Reader.Arn
+      Policies: [AmazonSQSFullAccess]
+      Events:
+        S: { Type: Kinesis, Properties: { Stream: !GetAtt Events.Arn, StartingPosition: LATEST } }
+`,
+    );
+    const r = await tributary(['deploy', file, '--endpoint', app.endpoint, '--json'], { env: SIGNED });
+    assert.equal(r.code, 0, r.stderr);
+    const changes = (JSON.parse(r.stdout) as { Changes: Array<{ logicalId: string; type: string }> }).Changes;
+    assert.deepEqual(changes.map((c) => c.logicalId).sort(), ['Events', 'Fn', 'FnS', 'Reader']);
+    const fn = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: 'own-role-Fn' }));
+    assert.equal(fn.Role, 'arn:aws:iam::000000000000:role/own-role-Reader');
+    // With Role, Policies are ignored (the SAM spec): the role has only what the template gave it.
+    const attached = await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: 'own-role-Reader' }));
+    assert.deepEqual(
+      attached.AttachedPolicies?.map((p) => p.PolicyName),
+      ['AWSLambdaKinesisExecutionRole'],
+    );
+  });
+
   it('up --access-key-id ... --template: the template is deployed signed with the key pair given by flag', async () => {
     const env = { ...process.env };
     delete env['TRIBUTARY_ACCESS_KEY_ID'];

@@ -155,6 +155,16 @@ describe('SAM templates: loading, intrinsics, plan', () => {
     );
   });
 
+  it('AWS::Lambda::Function needs Role and Code, as CloudFormation has them', () => {
+    const t = loadTemplate(
+      templateFile('Resources:\n  P:\n    Type: AWS::Lambda::Function\n    Properties: { Handler: i.h }\n'),
+    );
+    assert.throws(
+      () => refuse(t, unsupported(t)),
+      /2 problems[^]*line 4: Resources\.P\.Properties: AWS::Lambda::Function needs Code\n[^]*needs Role/,
+    );
+  });
+
   it('Conditions leave resources out; Globals merge under a function (maps merged, its own values win)', async () => {
     const t = loadTemplate(
       templateFile(

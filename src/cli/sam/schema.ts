@@ -48,7 +48,12 @@ export const TYPES: Record<string, TypeSpec> = {
     properties: [...FUNCTION, 'CodeUri', 'InlineCode', 'Policies', 'AutoPublishAlias', 'Events'],
     attributes: ['Arn'],
   },
-  'AWS::Lambda::Function': { properties: [...FUNCTION, 'Code'], required: ['Code'], attributes: ['Arn'] },
+  // CloudFormation requires Role here (SAM's function generates one when it is absent).
+  'AWS::Lambda::Function': {
+    properties: [...FUNCTION, 'Code'],
+    required: ['Code', 'Role'],
+    attributes: ['Arn'],
+  },
   'AWS::Lambda::EventSourceMapping': {
     properties: ['FunctionName', 'EventSourceArn', ...MAPPING],
     required: ['FunctionName', 'EventSourceArn'],
