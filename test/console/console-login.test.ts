@@ -1,6 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
@@ -65,6 +67,40 @@ describe('ConsoleLogins (one-time sign-in links)', () => {
       arn: 'arn:aws:sts::000000000000:assumed-role/r/s',
     } as const;
     assert.throws(() => logins.issue(session), { name: 'AccessDenied' });
+  });
+
+  it('never logs the token, even at trace level (the exchange is logged by its path only)', async () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        lines.push(chunk.toString());
+        done();
+      },
+    });
+    const app = await startTestServer({ ...KEY, logger: pino({ level: 'trace' }, sink) });
+    try {
+      const link = app.consoleLink()!;
+      const token = link.split('#login=')[1]!;
+      const res = await fetch(`${app.endpoint}/_tributary/console/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ Token: token }),
+      });
+      assert.equal(res.status, 200);
+      const again = await fetch(`${app.endpoint}/_tributary/console/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ Token: token }),
+      });
+      assert.equal(again.status, 403);
+      assert.ok(
+        lines.some((l) => l.includes('/_tributary/console/login')),
+        'the exchanges are logged',
+      );
+      assert.ok(!lines.some((l) => l.includes(token)), 'the token is never logged');
+    } finally {
+      await app.close();
+    }
   });
 
   it('answers that a server without credentials needs no sign-in, and makes no link', async () => {
