@@ -2,6 +2,10 @@ import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import {
   CreateAliasCommand,
+  DeleteAliasCommand,
+  DeleteFunctionCommand,
+  ListAliasesCommand,
+  ListFunctionEventInvokeConfigsCommand,
   GetAccountSettingsCommand,
   GetAliasCommand,
   GetFunctionEventInvokeConfigCommand,
@@ -144,6 +148,17 @@ describe('Versions, aliases, tags and event invoke configs across restarts', () 
       await k.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'kept', Description: 'y' }));
       assert.equal((await k.send(new PublishVersionCommand({ FunctionName: 'kept' }))).Version, '4');
       await k.send(new UpdateAliasCommand({ FunctionName: 'kept', Name: 'live', FunctionVersion: '4' }));
+      // Deletions answered are deletions kept: an alias with its event invoke config, and a version.
+      await k.send(new CreateAliasCommand({ FunctionName: 'kept', Name: 'tmp', FunctionVersion: '3' }));
+      await k.send(
+        new PutFunctionEventInvokeConfigCommand({
+          FunctionName: 'kept',
+          Qualifier: 'tmp',
+          MaximumRetryAttempts: 1,
+        }),
+      );
+      await k.send(new DeleteAliasCommand({ FunctionName: 'kept', Name: 'tmp' }));
+      await k.send(new DeleteFunctionCommand({ FunctionName: 'kept', Qualifier: '3' }));
     } finally {
       k.destroy();
       await server.kill9();
@@ -157,6 +172,22 @@ describe('Versions, aliases, tags and event invoke configs across restarts', () 
       );
       const out = await c.send(new InvokeCommand({ FunctionName: 'kept:live', Payload: Buffer.from('{}') }));
       assert.equal(out.ExecutedVersion, '4');
+      assert.deepEqual(
+        (await c.send(new ListAliasesCommand({ FunctionName: 'kept' }))).Aliases?.map((a) => a.Name),
+        ['live'],
+      );
+      assert.deepEqual(
+        (await c.send(new ListVersionsByFunctionCommand({ FunctionName: 'kept' }))).Versions?.map(
+          (v) => v.Version,
+        ),
+        ['$LATEST', '1', '2', '4'],
+      );
+      assert.deepEqual(
+        (
+          await c.send(new ListFunctionEventInvokeConfigsCommand({ FunctionName: 'kept' }))
+        ).FunctionEventInvokeConfigs?.map((e) => e.FunctionArn),
+        ['arn:aws:lambda:us-east-1:000000000000:function:kept:live'],
+      );
     } finally {
       c.destroy();
       await app.close();

@@ -6,6 +6,7 @@ import {
   DeleteFunctionConcurrencyCommand,
   DeleteFunctionEventInvokeConfigCommand,
   GetFunctionEventInvokeConfigCommand,
+  InvokeAsyncCommand,
   InvokeCommand,
   ListFunctionEventInvokeConfigsCommand,
   PublishVersionCommand,
@@ -154,6 +155,13 @@ describe('Event invoke configs and async destinations', () => {
     assert.deepEqual(success['requestPayload'], { n: 1 });
     assert.deepEqual(success['responseContext'], { statusCode: 200, executedVersion: '$LATEST' });
     assert.deepEqual(success['responsePayload'], { got: { n: 1 } });
+    // The deprecated InvokeAsync is an Event invoke too (202, Status 202), with the same destinations.
+    const old = await c.send(
+      new InvokeAsyncCommand({ FunctionName: 'dest', InvokeArgs: Buffer.from('{"n":2}') }),
+    );
+    assert.equal(old.Status, 202);
+    const viaOld = await nextRecord(sqs, okQ);
+    assert.deepEqual(viaOld['responsePayload'], { got: { n: 2 } });
 
     const bad = await c.send(
       new InvokeCommand({
