@@ -102,6 +102,11 @@ export async function createGated(c: LambdaClient, gate: Gate, name: string, tim
   });
 }
 
+/** The invocation log of an Invoke with `LogType: 'Tail'` (base64 in `LogResult`), as text. */
+export function logOf(r: { LogResult?: string }): string {
+  return Buffer.from(r.LogResult ?? '', 'base64').toString('utf8');
+}
+
 export function decode(payload: Uint8Array | undefined): unknown {
   const text = Buffer.from(payload ?? new Uint8Array()).toString('utf8');
   return text === '' ? undefined : JSON.parse(text);

@@ -22,7 +22,7 @@ import {
   tempDir,
   waitFor,
 } from '../harness/helpers.js';
-import { createPythonFunction, decode, lambdaClient, makeZip, ROLE } from './lambda-helpers.js';
+import { createPythonFunction, decode, lambdaClient, makeZip, ROLE, logOf } from './lambda-helpers.js';
 import { python3Missing } from './python-helpers.js';
 import { hooks } from '../harness/hooks.js';
 
@@ -54,7 +54,6 @@ describe('Python functions (python3.* runtimes)', { skip }, () => {
         LogType: 'Tail',
       }),
     );
-  const logOf = (r: InvokeCommandOutput): string => Buffer.from(r.LogResult ?? '', 'base64').toString('utf8');
 
   before(async () => {
     // python3.9 is named to run on python3 (3.11 here): a label whose version the machine may well not have.
