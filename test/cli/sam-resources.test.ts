@@ -2,7 +2,11 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { DescribeStreamConsumerCommand, PutRecordsCommand } from '@aws-sdk/client-kinesis';
+import {
+  DescribeStreamConsumerCommand,
+  DescribeStreamSummaryCommand,
+  PutRecordsCommand,
+} from '@aws-sdk/client-kinesis';
 import {
   GetEventSourceMappingCommand,
   GetFunctionConfigurationCommand,
@@ -35,12 +39,12 @@ const EVENT_PROPERTIES = `            StartingPosition: AT_TIMESTAMP
                 Destination: !Ref Failures
 `;
 
-function template(eventProperties: string, extra: boolean): string {
+function template(eventProperties: string, extra: boolean, shards = 1): string {
   return `Transform: AWS::Serverless-2016-10-31
 Resources:
   Events:
     Type: AWS::Kinesis::Stream
-    Properties: { ShardCount: 1 }
+    Properties: { ShardCount: ${shards} }
   Failures:
     Type: AWS::SNS::Topic
   Reader:
@@ -205,5 +209,31 @@ describe('tributary deploy: consumers, standalone functions and mappings, every 
       s.l.send(new GetFunctionConfigurationCommand({ FunctionName: 'res-Plain' })),
       /ResourceNotFoundException|Function not found/,
     );
+
+    // A property that cannot change (StartingPosition) replaces the mapping; ShardCount reshards in place.
+    writeFileSync(file, template('            StartingPosition: TRIM_HORIZON\n', false, 2));
+    const third = await tributary(['deploy', file, '--endpoint', s.app.endpoint, '--json']);
+    assert.equal(third.code, 0, third.stderr);
+    const now = (
+      JSON.parse(third.stdout) as {
+        Changes: Array<{ action: string; logicalId: string; physicalId: string; changed?: string[] }>;
+      }
+    ).Changes;
+    assert.deepEqual(
+      now.map((c) => `${c.action} ${c.logicalId} ${(c.changed ?? []).join(',')}`),
+      ['~ Events ShardCount', '~ ReaderFanout StartingPosition,StartingPositionTimestamp'],
+    );
+    const replaced = now.find((c) => c.logicalId === 'ReaderFanout')!.physicalId;
+    assert.notEqual(replaced, id('ReaderFanout'));
+    assert.equal(
+      (await s.l.send(new GetEventSourceMappingCommand({ UUID: replaced }))).StartingPosition,
+      'TRIM_HORIZON',
+    );
+    await assert.rejects(
+      s.l.send(new GetEventSourceMappingCommand({ UUID: id('ReaderFanout') })),
+      /ResourceNotFoundException/,
+    );
+    const summary = await s.k.send(new DescribeStreamSummaryCommand({ StreamName: 'res-Events' }));
+    assert.equal(summary.StreamDescriptionSummary?.OpenShardCount, 2);
   });
 });
