@@ -131,7 +131,7 @@ describe("deployed stacks are their account's", () => {
 });
 
 describe('accounts across restarts', () => {
-  it('a data dir from before accounts opens with its data as the default account; both accounts are kept', async () => {
+  it('a data dir from before accounts opens with its data as the default account; both accounts are kept, also when one is left out of a start', async () => {
     const dataDir = tempDir();
     // Before accounts: one account, its data unprefixed.
     let app = await startTestServer({ dataDir, ...ROOT_A, iam: 'off' });
@@ -158,6 +158,14 @@ describe('accounts across restarts', () => {
     b.destroy();
     await app.close();
 
+    // B taken out of the configuration: its keys no longer sign; its data stays, unread.
+    app = await startTestServer({ dataDir, ...ROOT_A, iam: 'off' });
+    b = regionClients(app, REGION, 'h2', ROOT_B);
+    await assert.rejects(b.kinesis.send(new ListStreamsCommand({})), { name: 'UnrecognizedClientException' });
+    b.destroy();
+    await app.close();
+
+    // Configured again: B's streams are back, in both regions.
     app = await twoAccounts({ dataDir, iam: 'off' });
     a = regionClients(app, REGION, 'h2', ROOT_A);
     b = regionClients(app, REGION, 'h2', ROOT_B);
