@@ -19,7 +19,8 @@ import {
   ListStreamsCommand,
   PutRecordCommand,
 } from '@aws-sdk/client-kinesis';
-import { GetFunctionCommand, InvokeCommand } from '@aws-sdk/client-lambda';
+import { CreateEventSourceMappingCommand, GetFunctionCommand, InvokeCommand } from '@aws-sdk/client-lambda';
+import { CreateTopicCommand, GetTopicAttributesCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { App } from '../../src/app/app.js';
@@ -48,6 +49,11 @@ const trustOf = (principal: string): string =>
     Statement: [{ Effect: 'Allow', Principal: { AWS: principal }, Action: 'sts:AssumeRole' }],
   });
 const READ_ONLY = 'arn:aws:iam::aws:policy/AmazonKinesisReadOnlyAccess';
+const KINESIS_EXECUTION = 'arn:aws:iam::aws:policy/service-role/AWSLambdaKinesisExecutionRole';
+const LAMBDA_TRUST = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+});
 
 /** A user of an account with an access key, and the key. */
 async function userWithKey(app: Pick<App, 'endpoint'>, root: Keys, name: string): Promise<Keys> {
@@ -193,6 +199,27 @@ describe('IAM and STS per account (signed, enforcing)', () => {
         a.sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['All'] })),
         /because no resource-based policy allows the sqs:GetQueueAttributes action/,
       );
+      const topic = (await b.sns.send(new CreateTopicCommand({ Name: 'private' }))).TopicArn!;
+      await assert.rejects(a.sns.send(new GetTopicAttributesCommand({ TopicArn: topic })), {
+        name: 'AuthorizationErrorException',
+      });
+      // A mapping reads a stream of its function's account: another account's is not there to read.
+      const ra = iam(app, ROOT_A);
+      await ra.send(new CreateRoleCommand({ RoleName: 'reads-b', AssumeRolePolicyDocument: LAMBDA_TRUST }));
+      await ra.send(new AttachRolePolicyCommand({ RoleName: 'reads-b', PolicyArn: KINESIS_EXECUTION }));
+      await createNodeFunction(a.lambda, 'reads-b', 'export const handler = async () => 1;', {
+        Role: `arn:aws:iam::${A}:role/reads-b`,
+      });
+      await assert.rejects(
+        a.lambda.send(
+          new CreateEventSourceMappingCommand({
+            FunctionName: 'reads-b',
+            EventSourceArn: streamArn,
+            StartingPosition: 'LATEST',
+          }),
+        ),
+        { name: 'InvalidParameterValueException', message: `Stream not found: ${streamArn}` },
+      );
       // An account the server does not have holds nothing: not found, as before accounts.
       await assert.rejects(
         a.kinesis.send(
@@ -248,21 +275,15 @@ describe('two accounts across kill -9 (accounts from TRIBUTARY_ACCOUNTS)', () =>
       TRIBUTARY_ACCOUNTS: `${B}:${ROOT_B.accessKeyId}:${ROOT_B.secretAccessKey}`,
     };
     const first = await spawnServer(['--data-dir', dataDir], { env });
-    const lambdaTrust = JSON.stringify({
-      Version: '2012-10-17',
-      Statement: [
-        { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' },
-      ],
-    });
     const rb = iam(first, ROOT_B);
-    await rb.send(new CreateRoleCommand({ RoleName: 'fn', AssumeRolePolicyDocument: lambdaTrust }));
+    await rb.send(new CreateRoleCommand({ RoleName: 'fn', AssumeRolePolicyDocument: LAMBDA_TRUST }));
     const dave = await userWithKey(first, ROOT_B, 'dave');
     await rb.send(new AttachUserPolicyCommand({ UserName: 'dave', PolicyArn: READ_ONLY }));
     let b = regionClients(first, region, 'h2', ROOT_B);
     const source = 'export const handler = async (e, ctx) => ctx.invokedFunctionArn;';
     // A function's role is its account's: A's role ARN (even of a role A has) cannot be B's function's.
     await iam(first, ROOT_A).send(
-      new CreateRoleCommand({ RoleName: 'fn', AssumeRolePolicyDocument: lambdaTrust }),
+      new CreateRoleCommand({ RoleName: 'fn', AssumeRolePolicyDocument: LAMBDA_TRUST }),
     );
     await assert.rejects(
       createNodeFunction(b.lambda, 'echo', source, { Role: `arn:aws:iam::${A}:role/fn` }),
