@@ -13,6 +13,7 @@ import {
   ListLayersCommand,
   ListLayerVersionsCommand,
   PublishLayerVersionCommand,
+  PublishVersionCommand,
   UpdateFunctionConfigurationCommand,
   type LambdaClient,
 } from '@aws-sdk/client-lambda';
@@ -301,6 +302,31 @@ describe('Lambda layers for Node.js, and the size limit', () => {
     ]);
     assert.equal(out.path, `${opt}/bin`);
     assert.equal(out.ld, `${opt}/lib`);
+
+    // A published version keeps its layers (part of the immutable snapshot) when $LATEST drops them.
+    await c.send(new PublishVersionCommand({ FunctionName: 'node-layered' }));
+    await c.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'node-layered', Layers: [] }));
+    const v1 = await c.send(
+      new GetFunctionConfigurationCommand({ FunctionName: 'node-layered', Qualifier: '1' }),
+    );
+    assert.deepEqual(
+      v1.Layers?.map((l) => l.Arn),
+      [lib.LayerVersionArn],
+    );
+    const latest = await c.send(new GetFunctionConfigurationCommand({ FunctionName: 'node-layered' }));
+    assert.equal(latest.Layers, undefined);
+    const ran1 = decode((await c.send(new InvokeCommand({ FunctionName: 'node-layered:1' }))).Payload) as {
+      which: string;
+    };
+    assert.equal(ran1.which, 'node20');
+    const ranLatest = await c.send(new InvokeCommand({ FunctionName: 'node-layered' }));
+    assert.equal(ranLatest.FunctionError, 'Unhandled');
+    await c.send(
+      new UpdateFunctionConfigurationCommand({
+        FunctionName: 'node-layered',
+        Layers: [lib.LayerVersionArn!],
+      }),
+    );
 
     // A layer whose content alone unzips past the limit is refused as AWS words it.
     const tooBig = await awsError(publish(c, 'huge', { 'big.bin': 'x'.repeat(LIMIT + 1) }));
