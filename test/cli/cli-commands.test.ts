@@ -274,6 +274,15 @@ describe('tributary put / tail / invoke / logs / replay', () => {
         .map((i) => i.event.Records.map((x) => Buffer.from(x.kinesis.data, 'base64').toString())),
       [['a', 'b'], ['c']],
     );
+    // The message as @file and as the argument itself: the same batch again.
+    const file = join(tempDir('tributary-cli-'), 'failure.json');
+    writeFileSync(file, message);
+    for (const given of [`@${file}`, message]) {
+      const r = await tributary(['replay', UUID!, '--from-failure', given, ...E()]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /^processed: 1 record\(s\) /);
+    }
+    assert.equal(fn.invokes().length, before + 4);
     const neither = await tributary(['replay', UUID!, '--shard', 'shardId-000000000000', ...E()]);
     assert.equal(neither.code, 2);
     assert.match(neither.stderr, /give --from-failure MESSAGE, or --shard, --from and --to/);
