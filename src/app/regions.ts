@@ -171,14 +171,17 @@ export class Regions {
   services(): Service[] {
     return this.default.services.map((s, i) =>
       scopedService(s, this.#scope, async (scope, req) => {
-        // Another account's resources are out of reach (no resource-based policies: api-authorizer.ts).
-        const d = s.describe?.(req);
-        denyCrossAccount(
-          req,
-          { service: d?.service ?? s.name, operation: d?.operation, protocol: d?.protocol ?? 'json-1.1' },
-          scope,
-          this.#accounts,
-        );
+        // Another account's resources are out of reach (no resource-based policies: api-authorizer.ts); a server
+        // of one account has no other.
+        if (this.#accounts.size > 1) {
+          const d = s.describe?.(req);
+          const site = {
+            service: d?.service ?? s.name,
+            operation: d?.operation,
+            protocol: d?.protocol ?? 'json-1.1',
+          };
+          denyCrossAccount(req, site, scope, this.#accounts);
+        }
         return (await this.get(scope.region, scope.account)).services[i]!;
       }),
     );
