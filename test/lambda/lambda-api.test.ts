@@ -1,55 +1,31 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import {
-  AddPermissionCommand,
   CreateFunctionCommand,
   DeleteFunctionCommand,
   DeleteFunctionConcurrencyCommand,
   GetFunctionCommand,
   GetFunctionConcurrencyCommand,
   GetFunctionConfigurationCommand,
-  GetPolicyCommand,
   InvokeCommand,
   ListFunctionsCommand,
   PutFunctionConcurrencyCommand,
-  RemovePermissionCommand,
   UpdateFunctionCodeCommand,
   UpdateFunctionConfigurationCommand,
-  waitUntilFunctionActiveV2,
   type LambdaClient,
 } from '@aws-sdk/client-lambda';
 import type { App } from '../../src/app/app.js';
-import { eventMatching, startTestServer } from '../harness/helpers.js';
 import {
   createNodeFunction,
   decode,
-  lambdaClient,
   makeZip,
   ROLE,
   type LambdaTransport,
   withLambdaServer,
+  failure,
+  ECHO,
 } from './lambda-helpers.js';
 import { hooks } from '../harness/hooks.js';
-
-/** Runs `fn` and returns the AWS error it failed with (name, HTTP status, message). */
-async function awsError(
-  p: Promise<unknown>,
-): Promise<{ name: string; status: number | undefined; message: string; raw: Record<string, unknown> }> {
-  try {
-    await p;
-  } catch (e) {
-    const err = e as Error & { $metadata?: { httpStatusCode?: number } };
-    return {
-      name: err.name,
-      status: err.$metadata?.httpStatusCode,
-      message: err.message,
-      raw: err as unknown as Record<string, unknown>,
-    };
-  }
-  throw new Error('expected the call to fail');
-}
-
-const ECHO = `export const handler = async (event) => ({ echo: event, env: process.env.GREETING ?? null });`;
 
 for (const transport of ['default', 'h1'] as LambdaTransport[]) {
   describe(`Lambda function API over the ${transport} HTTP handler`, () => {
@@ -107,21 +83,21 @@ for (const transport of ['default', 'h1'] as LambdaTransport[]) {
     });
 
     it('ResourceNotFoundException (404) names the ARN; unknown qualifiers find nothing', async () => {
-      const e = await awsError(c.send(new GetFunctionCommand({ FunctionName: 'nope' })));
+      const e = await failure(c.send(new GetFunctionCommand({ FunctionName: 'nope' })));
       assert.equal(e.name, 'ResourceNotFoundException');
       assert.equal(e.status, 404);
       assert.equal(e.message, 'Function not found: arn:aws:lambda:us-east-1:000000000000:function:nope');
-      const q = await awsError(
+      const q = await failure(
         c.send(new GetFunctionConfigurationCommand({ FunctionName: 'shape', Qualifier: '7' })),
       );
       assert.equal(q.name, 'ResourceNotFoundException');
       assert.equal(q.message, 'Function not found: arn:aws:lambda:us-east-1:000000000000:function:shape:7');
-      const inv = await awsError(c.send(new InvokeCommand({ FunctionName: 'nope' })));
+      const inv = await failure(c.send(new InvokeCommand({ FunctionName: 'nope' })));
       assert.equal(inv.name, 'ResourceNotFoundException');
     });
 
     it('a second CreateFunction of the same name is a ResourceConflictException (409)', async () => {
-      const e = await awsError(createNodeFunction(c, 'shape', ECHO));
+      const e = await failure(createNodeFunction(c, 'shape', ECHO));
       assert.equal(e.name, 'ResourceConflictException');
       assert.equal(e.status, 409);
       assert.equal(e.message, 'Function already exist: shape');
@@ -177,7 +153,7 @@ for (const transport of ['default', 'h1'] as LambdaTransport[]) {
     });
 
     it('a stale RevisionId is a PreconditionFailedException', async () => {
-      const e = await awsError(
+      const e = await failure(
         c.send(
           new UpdateFunctionConfigurationCommand({
             FunctionName: 'shape',
@@ -214,7 +190,7 @@ for (const transport of ['default', 'h1'] as LambdaTransport[]) {
           .ReservedConcurrentExecutions,
         undefined,
       );
-      const neg = await awsError(
+      const neg = await failure(
         c.send(
           new PutFunctionConcurrencyCommand({ FunctionName: 'shape', ReservedConcurrentExecutions: -1 }),
         ),
@@ -228,11 +204,11 @@ for (const transport of ['default', 'h1'] as LambdaTransport[]) {
       const del = await c.send(new DeleteFunctionCommand({ FunctionName: 'doomed' }));
       assert.equal(del.$metadata.httpStatusCode, 204);
       assert.equal(
-        (await awsError(c.send(new GetFunctionCommand({ FunctionName: 'doomed' })))).name,
+        (await failure(c.send(new GetFunctionCommand({ FunctionName: 'doomed' })))).name,
         'ResourceNotFoundException',
       );
       assert.equal(
-        (await awsError(c.send(new DeleteFunctionCommand({ FunctionName: 'doomed' })))).name,
+        (await failure(c.send(new DeleteFunctionCommand({ FunctionName: 'doomed' })))).name,
         'ResourceNotFoundException',
       );
     });
@@ -253,7 +229,7 @@ describe('Lambda input validation', () => {
   });
 
   it('container images and S3 code get a clear InvalidParameterValueException', async () => {
-    const img = await awsError(
+    const img = await failure(
       c.send(
         new CreateFunctionCommand({
           ...(await base()),
@@ -263,7 +239,7 @@ describe('Lambda input validation', () => {
     );
     assert.equal(img.name, 'InvalidParameterValueException');
     assert.match(img.message, /ImageUri\) are not supported/);
-    const s3 = await awsError(
+    const s3 = await failure(
       c.send(new CreateFunctionCommand({ ...(await base()), Code: { S3Bucket: 'bucket', S3Key: 'k.zip' } })),
     );
     assert.equal(s3.name, 'InvalidParameterValueException');
@@ -271,13 +247,13 @@ describe('Lambda input validation', () => {
   });
 
   it('Timeout above 900 and MemorySize below 128 are ValidationExceptions naming the member', async () => {
-    const t = await awsError(c.send(new CreateFunctionCommand({ ...(await base()), Timeout: 901 })));
+    const t = await failure(c.send(new CreateFunctionCommand({ ...(await base()), Timeout: 901 })));
     assert.equal(t.name, 'ValidationException');
     assert.match(
       t.message,
       /Value '901' at 'timeout' failed to satisfy constraint: Member must have value less than or equal to 900/,
     );
-    const m = await awsError(c.send(new CreateFunctionCommand({ ...(await base()), MemorySize: 64 })));
+    const m = await failure(c.send(new CreateFunctionCommand({ ...(await base()), MemorySize: 64 })));
     assert.match(
       m.message,
       /at 'memorySize' failed to satisfy constraint: Member must have value greater than or equal to 128/,
@@ -285,10 +261,10 @@ describe('Lambda input validation', () => {
   });
 
   it('a runtime Tributary cannot run is refused; an unknown one fails the enum', async () => {
-    const py = await awsError(c.send(new CreateFunctionCommand({ ...(await base()), Runtime: 'java21' })));
+    const py = await failure(c.send(new CreateFunctionCommand({ ...(await base()), Runtime: 'java21' })));
     assert.equal(py.name, 'InvalidParameterValueException');
     assert.match(py.message, /java21 is not supported/);
-    const bogus = await awsError(
+    const bogus = await failure(
       c.send(new CreateFunctionCommand({ ...(await base()), Runtime: 'cobol' as never })),
     );
     assert.equal(bogus.name, 'ValidationException');
@@ -296,7 +272,7 @@ describe('Lambda input validation', () => {
   });
 
   it('reserved environment variables are refused', async () => {
-    const e = await awsError(
+    const e = await failure(
       c.send(
         new CreateFunctionCommand({ ...(await base()), Environment: { Variables: { AWS_REGION: 'x' } } }),
       ),
@@ -306,9 +282,9 @@ describe('Lambda input validation', () => {
   });
 
   it('a bad role ARN and a missing handler are rejected', async () => {
-    const role = await awsError(c.send(new CreateFunctionCommand({ ...(await base()), Role: 'not-a-role' })));
+    const role = await failure(c.send(new CreateFunctionCommand({ ...(await base()), Role: 'not-a-role' })));
     assert.equal(role.name, 'ValidationException');
-    const handler = await awsError(
+    const handler = await failure(
       c.send(new CreateFunctionCommand({ ...(await base()), Handler: undefined })),
     );
     assert.equal(handler.name, 'InvalidParameterValueException');
@@ -316,7 +292,7 @@ describe('Lambda input validation', () => {
   });
 
   it('a corrupt zip and a zip escaping its directory are refused, leaving no function behind', async () => {
-    const junk = await awsError(
+    const junk = await failure(
       c.send(new CreateFunctionCommand({ ...(await base()), Code: { ZipFile: Buffer.from('not a zip') } })),
     );
     assert.equal(junk.name, 'InvalidParameterValueException');
@@ -324,12 +300,12 @@ describe('Lambda input validation', () => {
     // Same-length rename inside a real zip: `aa/evil.txt` becomes `../evil.txt` (local header + central directory).
     const good = await makeZip({ 'index.mjs': ECHO, 'aa/evil.txt': 'x' });
     const evil = Buffer.from(good.toString('latin1').replaceAll('aa/evil.txt', '../evil.txt'), 'latin1');
-    const trav = await awsError(
+    const trav = await failure(
       c.send(new CreateFunctionCommand({ ...(await base()), Code: { ZipFile: evil } })),
     );
     assert.equal(trav.name, 'InvalidParameterValueException');
     assert.equal(
-      (await awsError(c.send(new GetFunctionCommand({ FunctionName: 'v' })))).name,
+      (await failure(c.send(new GetFunctionCommand({ FunctionName: 'v' })))).name,
       'ResourceNotFoundException',
     );
     const { existsSync } = await import('node:fs');
@@ -340,7 +316,7 @@ describe('Lambda input validation', () => {
 
   it('Invoke payloads: over 6 MB is RequestEntityTooLargeException (413); non-JSON is InvalidRequestContentException', async () => {
     await createNodeFunction(c, 'payloads', ECHO);
-    const big = await awsError(
+    const big = await failure(
       c.send(
         new InvokeCommand({ FunctionName: 'payloads', Payload: Buffer.alloc(6 * 1024 * 1024 + 10, 0x20) }),
       ),
@@ -348,11 +324,11 @@ describe('Lambda input validation', () => {
     assert.equal(big.name, 'RequestEntityTooLargeException');
     assert.equal(big.status, 413);
     assert.equal(big.message, 'Request must be smaller than 6291456 bytes for the InvokeFunction operation');
-    const bad = await awsError(
+    const bad = await failure(
       c.send(new InvokeCommand({ FunctionName: 'payloads', Payload: Buffer.from('{nope') })),
     );
     assert.equal(bad.name, 'InvalidRequestContentException');
-    const bogusType = await awsError(
+    const bogusType = await failure(
       c.send(new InvokeCommand({ FunctionName: 'payloads', InvocationType: 'Later' as never })),
     );
     assert.equal(bogusType.name, 'ValidationException');
@@ -368,119 +344,5 @@ describe('Lambda input validation', () => {
       body['message'],
       'Function not found: arn:aws:lambda:us-east-1:000000000000:function:missing',
     );
-  });
-});
-
-describe('Lambda function states with a transition delay', () => {
-  let app: App;
-  let c: LambdaClient;
-  // The test makes a request while the function is Pending and one while its update is InProgress: a delay
-  // of a few seconds, not a fraction of one, so that no loaded machine outlasts it (issue 16).
-  withLambdaServer('default', (a, client) => ((app = a), (c = client)), { transitionDelayMs: 3_000 });
-
-  it('Pending -> Active: invokes are refused while Pending; updates go InProgress -> Successful', async () => {
-    const zip = await makeZip({ 'index.mjs': ECHO });
-    const created = await c.send(
-      new CreateFunctionCommand({
-        FunctionName: 'slow',
-        Runtime: 'nodejs22.x',
-        Handler: 'index.handler',
-        Role: ROLE,
-        Code: { ZipFile: zip },
-      }),
-    );
-    assert.equal(created.State, 'Pending');
-    assert.equal(created.StateReasonCode, 'Creating');
-    const early = await awsError(c.send(new InvokeCommand({ FunctionName: 'slow' })));
-    assert.equal(early.name, 'ResourceConflictException');
-    assert.match(early.message, /The function is currently in the following state: Pending/);
-    await waitUntilFunctionActiveV2(
-      { client: c, maxWaitTime: 10, minDelay: 1, maxDelay: 1 },
-      { FunctionName: 'slow' },
-    );
-    // Listening before the update: its completion is an event, awaited whenever it comes.
-    const succeeded = eventMatching(
-      hooks(app).lambdaEvents,
-      'stateChanged',
-      (e: { lastUpdateStatus?: string }) => e.lastUpdateStatus === 'Successful',
-    );
-    const upd = await c.send(
-      new UpdateFunctionConfigurationCommand({ FunctionName: 'slow', Description: 'd' }),
-    );
-    assert.equal(upd.LastUpdateStatus, 'InProgress');
-    const busy = await awsError(
-      c.send(new UpdateFunctionCodeCommand({ FunctionName: 'slow', ZipFile: zip })),
-    );
-    assert.equal(busy.name, 'ResourceConflictException');
-    assert.match(
-      busy.message,
-      /An update is in progress for resource: arn:aws:lambda:us-east-1:000000000000:function:slow/,
-    );
-    await succeeded;
-    const cfg = await c.send(new GetFunctionConfigurationCommand({ FunctionName: 'slow' }));
-    assert.equal(cfg.LastUpdateStatus, 'Successful');
-    const r = await c.send(new InvokeCommand({ FunctionName: 'slow', Payload: Buffer.from('1') }));
-    assert.deepEqual(decode(r.Payload), { echo: 1, env: null });
-  });
-});
-
-describe('Lambda resource policies (recorded, not enforced)', () => {
-  it('AddPermission, GetPolicy and RemovePermission shape statements like AWS', async () => {
-    const app = await startTestServer();
-    const c = lambdaClient(app);
-    try {
-      await createNodeFunction(c, 'guarded', ECHO);
-      const added = await c.send(
-        new AddPermissionCommand({
-          FunctionName: 'guarded',
-          StatementId: 'sns-invoke',
-          Action: 'lambda:InvokeFunction',
-          Principal: 'sns.amazonaws.com',
-          SourceArn: 'arn:aws:sns:us-east-1:000000000000:topic',
-        }),
-      );
-      assert.equal(added.$metadata.httpStatusCode, 201);
-      assert.deepEqual(JSON.parse(added.Statement!), {
-        Sid: 'sns-invoke',
-        Effect: 'Allow',
-        Principal: { Service: 'sns.amazonaws.com' },
-        Action: 'lambda:InvokeFunction',
-        Resource: 'arn:aws:lambda:us-east-1:000000000000:function:guarded',
-        Condition: { ArnLike: { 'AWS:SourceArn': 'arn:aws:sns:us-east-1:000000000000:topic' } },
-      });
-      const dup = await awsError(
-        c.send(
-          new AddPermissionCommand({
-            FunctionName: 'guarded',
-            StatementId: 'sns-invoke',
-            Action: 'lambda:InvokeFunction',
-            Principal: '*',
-          }),
-        ),
-      );
-      assert.equal(dup.name, 'ResourceConflictException');
-      const policy = JSON.parse(
-        (await c.send(new GetPolicyCommand({ FunctionName: 'guarded' }))).Policy!,
-      ) as { Statement: unknown[] };
-      assert.equal(policy.Statement.length, 1);
-      // Not an update: the function stays invocable and keeps its revision.
-      assert.equal(
-        (await c.send(new InvokeCommand({ FunctionName: 'guarded', Payload: Buffer.from('1') })))
-          .FunctionError,
-        undefined,
-      );
-      await c.send(new RemovePermissionCommand({ FunctionName: 'guarded', StatementId: 'sns-invoke' }));
-      assert.equal(
-        (await awsError(c.send(new GetPolicyCommand({ FunctionName: 'guarded' })))).name,
-        'ResourceNotFoundException',
-      );
-      const gone = await awsError(
-        c.send(new RemovePermissionCommand({ FunctionName: 'guarded', StatementId: 'sns-invoke' })),
-      );
-      assert.equal(gone.name, 'ResourceNotFoundException');
-    } finally {
-      c.destroy();
-      await app.close();
-    }
   });
 });

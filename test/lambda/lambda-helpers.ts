@@ -142,6 +142,9 @@ export function versionedCode(label: string): string {
 });`;
 }
 
+/** A handler that answers its event and the GREETING variable. */
+export const ECHO = `export const handler = async (event) => ({ echo: event, env: process.env.GREETING ?? null });`;
+
 /** The AWS error a call fails with: its type, HTTP status and message. */
 export async function failure(
   p: Promise<unknown>,

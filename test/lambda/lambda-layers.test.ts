@@ -26,22 +26,12 @@ import {
   lambdaClient,
   makeZip,
   withLambdaServer,
+  failure,
 } from './lambda-helpers.js';
 import { python3Missing } from './python-helpers.js';
 
 const exec = promisify(execFile);
 const LAYER_ARN = `arn:aws:lambda:${region}:000000000000:layer`;
-
-/** Rejects with the AWS error of a failing call. */
-async function awsError(p: Promise<unknown>): Promise<{ name: string; message: string; status?: number }> {
-  try {
-    await p;
-  } catch (err) {
-    const e = err as { name: string; message: string; $metadata?: { httpStatusCode?: number } };
-    return { name: e.name, message: e.message, status: e.$metadata?.httpStatusCode };
-  }
-  assert.fail('the call was expected to fail');
-}
 
 const publish = async (c: LambdaClient, name: string, files: Record<string, string>, runtimes?: string[]) =>
   c.send(
@@ -136,7 +126,7 @@ describe('Lambda layers', { skip: skipReason(python3Missing()) }, () => {
 
       // Bad Layers leave the function as it was.
       const bad = async (Layers: string[]): Promise<string> => {
-        const e = await awsError(
+        const e = await failure(
           c.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'layered', Layers })),
         );
         assert.equal(e.name, 'InvalidParameterValueException');
@@ -150,7 +140,7 @@ describe('Lambda layers', { skip: skipReason(python3Missing()) }, () => {
         await bad([a1.LayerVersionArn!, a2.LayerVersionArn!]),
         /^Two different versions of the same layer/,
       );
-      const s3 = await awsError(
+      const s3 = await failure(
         c.send(
           new PublishLayerVersionCommand({ LayerName: 'common', Content: { S3Bucket: 'b', S3Key: 'k' } }),
         ),
@@ -191,7 +181,7 @@ describe('Lambda layers', { skip: skipReason(python3Missing()) }, () => {
       // Deleting a version keeps the functions using it working; its number is never given again.
       await c.send(new DeleteLayerVersionCommand({ LayerName: 'common', VersionNumber: 1 }));
       await c.send(new DeleteLayerVersionCommand({ LayerName: 'common', VersionNumber: 1 }));
-      const gone = await awsError(
+      const gone = await failure(
         c.send(new GetLayerVersionCommand({ LayerName: 'common', VersionNumber: 1 })),
       );
       assert.equal(gone.name, 'ResourceNotFoundException');
@@ -329,7 +319,7 @@ describe('Lambda layers for Node.js, and the size limit', () => {
     );
 
     // A layer whose content alone unzips past the limit is refused as AWS words it.
-    const tooBig = await awsError(publish(c, 'huge', { 'big.bin': 'x'.repeat(LIMIT + 1) }));
+    const tooBig = await failure(publish(c, 'huge', { 'big.bin': 'x'.repeat(LIMIT + 1) }));
     assert.deepEqual(tooBig, {
       name: 'InvalidParameterValueException',
       status: 400,
@@ -338,7 +328,7 @@ describe('Lambda layers for Node.js, and the size limit', () => {
     // Each fits; the function's code with both does not: refused, and the function keeps its layers.
     const half = await publish(c, 'half', { 'half.bin': 'y'.repeat(LIMIT / 2 + 100) });
     const other = await publish(c, 'other-half', { 'half.bin': 'z'.repeat(LIMIT / 2 + 100) });
-    const combined = await awsError(
+    const combined = await failure(
       c.send(
         new UpdateFunctionConfigurationCommand({
           FunctionName: 'node-layered',
