@@ -1,15 +1,11 @@
 import { strict as assert } from 'node:assert';
-import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { CreateStreamCommand, KinesisClient } from '@aws-sdk/client-kinesis';
 import type { App } from '../../src/app/app.js';
 import { cannotRun, region, startTestServer } from '../harness/helpers.js';
+import { consolePage, launchChromium, NO_CHROMIUM } from './console-browser-fixture.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const OUT = fileURLToPath(new URL('../../test-output/console/', import.meta.url));
 const KEY = { accessKeyId: 'AKIACONSOLETEST00001', secretAccessKey: 'console-test-secret-0123456789' };
 
 /** The console on a server that checks SigV4: it signs its calls (and its event stream) with the keys entered. */
@@ -19,12 +15,11 @@ describe('web console on a server that checks signatures (chromium)', () => {
   let browser: Browser | undefined;
 
   before(async () => {
-    if (!existsSync(CHROMIUM)) return;
-    mkdirSync(OUT, { recursive: true });
+    browser = await launchChromium();
+    if (!browser) return;
     app = await startTestServer({ ...KEY });
     k = new KinesisClient({ endpoint: app.endpoint, region, credentials: KEY });
     await k.send(new CreateStreamCommand({ StreamName: 'signed', ShardCount: 1 }));
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
   });
   after(async () => {
     await browser?.close();
@@ -33,11 +28,8 @@ describe('web console on a server that checks signatures (chromium)', () => {
   });
 
   it('loads unsigned, says why its calls are refused, then signs them with the keys entered', async (t) => {
-    if (!browser)
-      return cannotRun(t, `Debian chromium is not installed at ${CHROMIUM} (apt-get install chromium)`);
-    const page = await browser.newPage({ viewport: { width: 1280, height: 700 } });
-    page.setDefaultTimeout(20_000);
-    page.on('pageerror', (err) => assert.fail(`the console threw: ${err.message}`));
+    if (!browser) return cannotRun(t, NO_CHROMIUM);
+    const { page, shot, foreign } = await consolePage(browser, app.endpoint, { width: 1280, height: 700 });
     await page.goto(`${app.endpoint}/`);
     await page.getByRole('alert').filter({ hasText: 'MissingAuthenticationTokenException' }).waitFor();
     await page.getByRole('button', { name: 'Credentials' }).click();
@@ -52,7 +44,8 @@ describe('web console on a server that checks signatures (chromium)', () => {
     await page.locator('body[data-live="open"]').waitFor({ state: 'attached' });
     await k.send(new CreateStreamCommand({ StreamName: 'signed-too', ShardCount: 1 }));
     await page.locator('tr[data-stream="signed-too"]').waitFor();
-    await page.screenshot({ path: join(OUT, 'signed.png') });
+    await shot('signed');
+    assert.deepEqual(foreign, []);
     // A wrong secret is refused, in AWS's words.
     await page.getByRole('button', { name: /Signed as/ }).click();
     await form.locator('input[name="secret-access-key"]').fill('wrong-secret');

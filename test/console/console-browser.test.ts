@@ -1,9 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import {
   DeleteStreamCommand,
   DescribeStreamConsumerCommand,
@@ -12,15 +9,7 @@ import {
   RegisterStreamConsumerCommand,
   type KinesisClient,
 } from '@aws-sdk/client-kinesis';
-import {
-  CreateAliasCommand,
-  CreateEventSourceMappingCommand,
-  GetFunctionConfigurationCommand,
-  ListEventSourceMappingsCommand,
-  PublishVersionCommand,
-  UpdateFunctionConfigurationCommand,
-  type LambdaClient,
-} from '@aws-sdk/client-lambda';
+import { ListEventSourceMappingsCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { App } from '../../src/app/app.js';
 import { hooks } from '../harness/hooks.js';
@@ -40,35 +29,33 @@ import {
   recordsDelivered,
   type RecordingFunction,
 } from '../mappings/mapping-fixtures.js';
-
-const CHROMIUM = '/usr/bin/chromium';
-/** Screenshots of each page, for people to look at (gitignored). */
-const OUT = fileURLToPath(new URL('../../test-output/console/', import.meta.url));
+import { consolePage, launchChromium, NO_CHROMIUM } from './console-browser-fixture.js';
 
 /**
- * The web console in a real browser (Debian's chromium through playwright-core): a stream and functions made with
- * the SDK, a trigger added through the console, a record put through it and seen processed, the IteratorAge chart
- * getting its point, a filter tried on the records, a test invoke, and a failed batch replayed once the function is
- * fixed. Every wait is for a selector or an event, never a sleep.
+ * The web console in a real browser (Debian's chromium through playwright-core), its streams and triggers: the
+ * stream list, a stream created, resharded and drawn from the console, a trigger added through the console (also
+ * with every setting, from the keyboard), a record put through it and seen processed, the IteratorAge chart moving,
+ * the trigger edited, disabled, enabled and deleted, light and dark mode. console-pages.test.ts has the function,
+ * records and failed-batches pages. Every wait is for a selector or an event, never a sleep.
  */
-describe('web console (chromium)', () => {
+describe('web console: streams and triggers (chromium)', () => {
   let app: App;
   let k: KinesisClient;
   let l: LambdaClient;
   let sqs: SQSClient;
   let browser: Browser | undefined;
   let page: Page;
+  let shot: (name: string) => Promise<void>;
+  let foreign: string[];
   let processor: RecordingFunction;
   let streamArn: string;
   // Metrics are bucketed a minute early until the IteratorAge chart is shown, so that a batch after that falls into
   // a minute of its own and the chart gets its second point (without waiting for a real minute).
   let metricsOffsetMs = -60_000;
-  /** Requests the console made to anywhere but the server. */
-  const foreign: string[] = [];
 
   before(async () => {
-    if (!existsSync(CHROMIUM)) return;
-    mkdirSync(OUT, { recursive: true });
+    browser = await launchChromium();
+    if (!browser) return;
     app = await startTestServer({
       mappings: { retryBaseMs: 5, retryMaxMs: 50 },
       testHooks: { metricsClock: () => Date.now() + metricsOffsetMs },
@@ -78,14 +65,7 @@ describe('web console (chromium)', () => {
     sqs = new SQSClient({ endpoint: app.endpoint, region, credentials });
     streamArn = await createStream(k, app, 'orders', 2);
     processor = await createRecordingFunction(app, l, 'processor');
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    page.setDefaultTimeout(20_000);
-    page.on('pageerror', (err) => assert.fail(`the console threw: ${err.message}`));
-    // Same origin only: no CDN, no web font, nothing from anywhere else.
-    page.on('request', (r) => {
-      if (!r.url().startsWith(`${app.endpoint}/`) && !r.url().startsWith('data:')) foreign.push(r.url());
-    });
+    ({ page, shot, foreign } = await consolePage(browser, app.endpoint));
   });
   after(async () => {
     await browser?.close();
@@ -93,11 +73,8 @@ describe('web console (chromium)', () => {
     await app?.close();
   });
 
-  const shot = (name: string) => page.screenshot({ path: join(OUT, `${name}.png`), fullPage: true });
-
   it('lists the streams at /, creates one from the console, splits a shard and draws the lineage', async (t) => {
-    if (!browser)
-      return cannotRun(t, `Debian chromium is not installed at ${CHROMIUM} (apt-get install chromium)`);
+    if (!browser) return cannotRun(t, NO_CHROMIUM);
     await page.goto(`${app.endpoint}/`);
     const row = page.locator('tr[data-stream="orders"]');
     await row.waitFor();
@@ -136,7 +113,7 @@ describe('web console (chromium)', () => {
   });
 
   it('adds a trigger through the Lambda-console form; a record put from the console is processed', async (t) => {
-    if (!browser) return cannotRun(t, 'no chromium');
+    if (!browser) return cannotRun(t, NO_CHROMIUM);
     await page.goto(`${app.endpoint}/#/functions/processor`);
     await page.getByRole('button', { name: 'Add trigger' }).click();
     const form = page.getByRole('form', { name: 'Add trigger' });
@@ -217,7 +194,7 @@ describe('web console (chromium)', () => {
   });
 
   it('adds a trigger with every setting from the keyboard (Enter, Escape, focus), then deletes it', async (t) => {
-    if (!browser) return cannotRun(t, 'no chromium');
+    if (!browser) return cannotRun(t, NO_CHROMIUM);
     await createRecordingFunction(app, l, 'every');
     const queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'every-failures' }))).QueueUrl!;
     const queueArn = (
@@ -322,179 +299,8 @@ describe('web console (chromium)', () => {
     );
   });
 
-  it('shows the function: configuration, invocations, a test invoke and its log', async (t) => {
-    if (!browser) return cannotRun(t, 'no chromium');
-    const version = await l.send(new PublishVersionCommand({ FunctionName: 'processor' }));
-    await l.send(
-      new CreateAliasCommand({ FunctionName: 'processor', Name: 'live', FunctionVersion: version.Version }),
-    );
-    await page.goto(`${app.endpoint}/#/functions`);
-    await page.locator('tr[data-function="processor"]').waitFor();
-    await shot('functions');
-    await page.locator('tr[data-function="processor"]').getByRole('link', { name: 'processor' }).click();
-    // Configuration, and the trigger's invocation: its duration and cold start.
-    await page.locator('dl.facts', { hasText: 'nodejs20.x' }).waitFor();
-    const first = page.locator('table[aria-label="Recent invocations"] tbody tr').last();
-    await first.waitFor();
-    assert.match(await first.innerText(), /OK[\s\S]*\d m?s\s[\s\S]*init \d/);
-    await page.getByRole('list', { name: 'Versions and aliases' }).getByText('live').waitFor();
-    // The log is live: the test invoke's REPORT line arrives in it without a reload.
-    const log = page.locator('pre.log');
-    await log.filter({ hasText: 'REPORT RequestId' }).waitFor();
-    const reports = `(document.querySelector('pre.log').textContent.match(/REPORT RequestId/g) ?? []).length`;
-    const before = await page.evaluate<number>(reports);
-    const test = page.getByRole('form', { name: 'Test invoke' });
-    await test.locator('textarea[name="payload"]').fill('{"Records": []}');
-    await test.locator('select[name="qualifier"]').selectOption('live');
-    await test.getByRole('button', { name: 'Invoke' }).click();
-    await test.locator('.invoke-result').waitFor();
-    assert.match(
-      await test.locator('.invoke-result').innerText(),
-      new RegExp(`OK\\s*version ${version.Version}`),
-    );
-    await page.waitForFunction(`${reports} > ${before}`);
-    await shot('function');
-  });
-
-  it('browses a shard and tries a filter pattern on the records shown', async (t) => {
-    if (!browser) return cannotRun(t, 'no chromium');
-    await k.send(
-      new PutRecordCommand({ StreamName: 'orders', PartitionKey: 'p', Data: Buffer.from('not json') }),
-    );
-    await page.goto(`${app.endpoint}/#/records?stream=orders`);
-    // Both records may be in either shard: read each until the two are shown together with TRIM_HORIZON.
-    const form = page.getByRole('form', { name: 'Browse a shard' });
-    await form.locator('select[name="shard"] option').nth(1).waitFor({ state: 'attached' });
-    const shards = await form.locator('select[name="shard"] option').allTextContents();
-    assert.equal(shards.length, 2);
-    let shown = 0;
-    for (const shard of shards) {
-      await form.locator('select[name="shard"]').selectOption(shard);
-      await form.getByRole('button', { name: 'Read' }).click();
-      await page.locator('.toolbar [role="status"]', { hasText: 'records' }).waitFor();
-      shown = await page.locator('table[aria-label="Records"] tbody tr').count();
-      if (shown > 0 && (await page.getByText('"order"').count()) > 0) break;
-    }
-    assert.ok(shown > 0);
-    await page.getByRole('button', { name: 'Try filter' }).click();
-    const result = page.locator('.filter-result');
-    await result.waitFor();
-    assert.match(await result.innerText(), /1 of \d+ match/);
-    await page.locator('tr.match').first().waitFor();
-
-    // The data as pretty JSON (the default) and as the UTF-8 text it was sent as.
-    const rows = page.locator('table[aria-label="Records"] tbody tr');
-    const order = rows.filter({ hasText: 'order' }).locator('pre.data');
-    assert.equal(await order.innerText(), '{\n  "type": "order",\n  "id": 1\n}');
-    await page.getByLabel('UTF-8').check();
-    assert.equal(await order.innerText(), '{"type": "order", "id": 1}');
-
-    // Every starting position: at and after a sequence number, at a timestamp, LATEST.
-    const seqs: string[] = [];
-    for (let i = 0; i < shown; i++) seqs.push((await rows.nth(i).getAttribute('data-seq'))!);
-    const readFrom = async (position: string, at: string | undefined, expected: number): Promise<void> => {
-      await form.locator('select[name="position"]').selectOption(position);
-      if (at !== undefined) await form.locator('input[name="at"]').fill(at);
-      await form.getByRole('button', { name: 'Read' }).click();
-      await page
-        .locator('.toolbar [role="status"]')
-        .filter({ hasText: new RegExp(`^${expected} records$`) })
-        .waitFor();
-    };
-    await readFrom('AT_SEQUENCE_NUMBER', seqs.at(-1), 1);
-    assert.equal(await rows.first().getAttribute('data-seq'), seqs.at(-1));
-    await readFrom('AFTER_SEQUENCE_NUMBER', seqs[0], shown - 1);
-    const hourAgo = new Date(Date.now() - 3_600_000).toLocaleString('sv').replace(' ', 'T');
-    await readFrom('AT_TIMESTAMP', hourAgo, shown);
-    assert.equal(await rows.first().getAttribute('data-seq'), seqs[0]);
-    await readFrom('LATEST', undefined, 0);
-    await page.getByLabel('Hex').check();
-    // Live tail: a record put into the shard shown appears without another Read.
-    await page.getByLabel('Live tail').check();
-    const before = await rows.count();
-    const shard = await form.locator('select[name="shard"]').inputValue();
-    const hashKey = shard.endsWith('0') ? '0' : String(2n ** 127n); // into the shard shown (two even halves)
-    await k.send(
-      new PutRecordCommand({
-        StreamName: 'orders',
-        PartitionKey: 'tail',
-        ExplicitHashKey: hashKey,
-        Data: Buffer.from('tailed'),
-      }),
-    );
-    await rows.nth(before).waitFor();
-    assert.match(await rows.nth(before).innerText(), /74 61 69 6c 65 64/); // "tailed" in hex
-    await shot('records');
-  });
-
-  it('lists a failed batch from its SQS destination and replays it once the function is fixed', async (t) => {
-    if (!browser) return cannotRun(t, 'no chromium');
-    const fails = await createRecordingFunction(app, l, 'fails', { BEHAVIOUR: 'fail-all' });
-    const queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'failures' }))).QueueUrl!;
-    const queueArn = (
-      await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }))
-    ).Attributes!['QueueArn']!;
-    const m = await l.send(
-      new CreateEventSourceMappingCommand({
-        FunctionName: 'fails',
-        EventSourceArn: streamArn,
-        StartingPosition: 'LATEST',
-        MaximumRetryAttempts: 0,
-        DestinationConfig: { OnFailure: { Destination: queueArn } },
-      }),
-    );
-    await waitFor(
-      () => hooks(app).mappings.lag(m.UUID!).length === 2,
-      10_000,
-      'the mapping to read both shards',
-    );
-    const discarded = mappingEvent(app, 'discard', (e) => e.uuid === m.UUID && e.delivered);
-    const poison = await k.send(
-      new PutRecordCommand({ StreamName: 'orders', PartitionKey: 'k', Data: Buffer.from('poison') }),
-    );
-    await discarded;
-    await l.send(
-      new UpdateFunctionConfigurationCommand({
-        FunctionName: 'fails',
-        Environment: { Variables: { OUT_FILE: fails.outFile, BEHAVIOUR: 'ok' } },
-      }),
-    );
-    await waitFor(
-      async () =>
-        (await l.send(new GetFunctionConfigurationCommand({ FunctionName: 'fails' }))).LastUpdateStatus ===
-        'Successful',
-      10_000,
-      'the function update',
-    );
-    const fixed = await l.send(new PublishVersionCommand({ FunctionName: 'fails' }));
-    // Its failed invocation is listed on its page, as an error.
-    await page.goto(`${app.endpoint}/#/functions/fails`);
-    await page.locator('table[aria-label="Recent invocations"] tbody tr', { hasText: 'Failed: ' }).waitFor();
-
-    const invokes = fails.invokes().length;
-    await page.goto(`${app.endpoint}/#/failed`);
-    const row = page.locator('table[aria-label="Failed batches"] tbody tr').first();
-    await row.waitFor();
-    const seq = poison.SequenceNumber!.slice(-8);
-    assert.match(await row.innerText(), /RetryAttemptsExhausted/);
-    // Its shard and sequence range (shortened to the last digits, the whole in the title).
-    assert.match(await row.innerText(), new RegExp(`${poison.ShardId}[\\s\\S]*…${seq}\\s*–\\s*…${seq}`));
-    await row.getByRole('button', { name: 'Replay' }).click();
-    const result = row.locator('.replay-result');
-    await result.waitFor();
-    assert.match(await result.innerText(), /OK[\s\S]*\$LATEST/);
-    // And to the newer version, published once the function was fixed.
-    await row.locator('input[name="qualifier"]').fill(fixed.Version!);
-    await row.getByRole('button', { name: 'Replay' }).click();
-    await row.locator('.replay-result, [role="alert"]').filter({ hasNotText: '$LATEST' }).waitFor();
-    assert.match(await row.innerText(), new RegExp(`OK[\\s\\S]*m?s, ${fixed.Version}\\s`));
-    assert.equal(fails.invokes().length, invokes + 2);
-    assert.deepEqual(fails.datas().slice(-2), ['poison', 'poison']);
-    await shot('failed');
-  });
-
   it('shows the write rate of each stream as a sparkline, in light and dark mode', async (t) => {
-    if (!browser) return cannotRun(t, 'no chromium');
+    if (!browser) return cannotRun(t, NO_CHROMIUM);
     await page.goto(`${app.endpoint}/`);
     const spark = page.locator('tr[data-stream="orders"] .chart.spark');
     await spark.waitFor({ state: 'attached' });

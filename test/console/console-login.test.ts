@@ -1,11 +1,9 @@
 import { strict as assert } from 'node:assert';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { CreateStreamCommand, KinesisClient, ListStreamsCommand } from '@aws-sdk/client-kinesis';
 import { ConsoleLogins, LINK_TTL_MS, SESSION_MS, type SessionIssuer } from '../../src/app/console-login.js';
@@ -14,9 +12,8 @@ import { cannotRun, region, startTestServer, tempDir } from '../harness/helpers.
 import { spawnServer, stopServer, type ServerProcess } from '../harness/server-process.js';
 import { VirtualClock } from '../harness/virtual-clock.js';
 import { tributary } from '../cli/cli-helpers.js';
+import { consolePage, launchChromium, NO_CHROMIUM } from './console-browser-fixture.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const OUT = fileURLToPath(new URL('../../test-output/console/', import.meta.url));
 const KEY = { accessKeyId: 'AKIACONSOLELINK00001', secretAccessKey: 'console-link-secret-0123456789' };
 /** What the console keeps in the tab (sessionStorage), read in the page. */
 const STORED = "sessionStorage.getItem('tributary.credentials')";
@@ -156,9 +153,7 @@ describe('console sign-in link (tributary up, chromium)', () => {
 
   before(async () => {
     server = await spawnServer(['--data-dir', dir], { env });
-    if (!existsSync(CHROMIUM)) return;
-    mkdirSync(OUT, { recursive: true });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();
@@ -167,16 +162,13 @@ describe('console sign-in link (tributary up, chromium)', () => {
   });
 
   it('signs the browser in from the printed link, once, without typing a key', async (t) => {
-    if (!browser)
-      return cannotRun(t, `Debian chromium is not installed at ${CHROMIUM} (apt-get install chromium)`);
+    if (!browser) return cannotRun(t, NO_CHROMIUM);
     const link = linkOf(server);
     assert.ok(link.startsWith(`${server.endpoint}/#login=`));
     const root = new KinesisClient({ endpoint: server.endpoint, region, credentials: KEY });
     await root.send(new CreateStreamCommand({ StreamName: 'by-link', ShardCount: 1 }));
 
-    const page = await browser.newPage({ viewport: { width: 1280, height: 700 } });
-    page.setDefaultTimeout(20_000);
-    page.on('pageerror', (err) => assert.fail(`the console threw: ${err.message}`));
+    const { page, shot, foreign } = await consolePage(browser, server.endpoint, { width: 1280, height: 700 });
     await page.goto(link);
     await page.locator('tr[data-stream="by-link"]').waitFor();
     // The token left the address bar and the history; the tab signs with a session, not the root keys.
@@ -190,7 +182,8 @@ describe('console sign-in link (tributary up, chromium)', () => {
     await page.locator('body[data-live="open"]').waitFor({ state: 'attached' });
     await root.send(new CreateStreamCommand({ StreamName: 'by-link-too', ShardCount: 1 }));
     await page.locator('tr[data-stream="by-link-too"]').waitFor();
-    await page.screenshot({ path: join(OUT, 'signed-in-by-link.png') });
+    await shot('signed-in-by-link');
+    assert.deepEqual(foreign, []);
 
     // The same link in another browser is refused, and that browser is not signed in.
     const other = await browser.newContext();
