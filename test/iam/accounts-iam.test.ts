@@ -26,7 +26,7 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { App } from '../../src/app/app.js';
 import { region, tempDir, transports, type Transport } from '../harness/helpers.js';
 import { spawnServer, stopServer } from '../harness/server-process.js';
-import { createNodeFunction, decode } from '../lambda/lambda-helpers.js';
+import { createNodeFunction, createPythonFunction, decode } from '../lambda/lambda-helpers.js';
 import { regionClients } from '../harness/region-clients.js';
 import { A, B, ROOT_A, ROOT_B, twoAccounts } from '../harness/accounts.js';
 
@@ -266,7 +266,7 @@ print(json.dumps([sts.get_caller_identity()['Account'], s.get_caller_identity()[
 });
 
 describe('two accounts across kill -9 (accounts from TRIBUTARY_ACCOUNTS)', () => {
-  it("each account keeps its roles, users' keys, streams and functions; a function runs as its account's role", async () => {
+  it("each account keeps its roles, users' keys, streams and functions; a function's SDK calls act as its account's role", async () => {
     const dataDir = tempDir();
     const env = {
       ...process.env,
@@ -280,16 +280,21 @@ describe('two accounts across kill -9 (accounts from TRIBUTARY_ACCOUNTS)', () =>
     const dave = await userWithKey(first, ROOT_B, 'dave');
     await rb.send(new AttachUserPolicyCommand({ UserName: 'dave', PolicyArn: READ_ONLY }));
     let b = regionClients(first, region, 'h2', ROOT_B);
-    const source = 'export const handler = async (e, ctx) => ctx.invokedFunctionArn;';
+    // The function's own SDK calls sign with its role's session, which is its account's.
+    const source = [
+      'import boto3',
+      'def lambda_handler(event, context):',
+      "    return [context.invoked_function_arn, boto3.client('sts').get_caller_identity()['Arn']]",
+    ].join('\n');
     // A function's role is its account's: A's role ARN (even of a role A has) cannot be B's function's.
     await iam(first, ROOT_A).send(
       new CreateRoleCommand({ RoleName: 'fn', AssumeRolePolicyDocument: LAMBDA_TRUST }),
     );
     await assert.rejects(
-      createNodeFunction(b.lambda, 'echo', source, { Role: `arn:aws:iam::${A}:role/fn` }),
+      createPythonFunction(b.lambda, 'echo', source, { Role: `arn:aws:iam::${A}:role/fn` }),
       /The role defined for the function cannot be assumed by Lambda/,
     );
-    await createNodeFunction(b.lambda, 'echo', source, { Role: `arn:aws:iam::${B}:role/fn` });
+    await createPythonFunction(b.lambda, 'echo', source, { Role: `arn:aws:iam::${B}:role/fn`, Timeout: 30 });
     await b.kinesis.send(new CreateStreamCommand({ StreamName: 'kept', ShardCount: 1 }));
     b.destroy();
     await first.kill9();
@@ -308,7 +313,10 @@ describe('two accounts across kill -9 (accounts from TRIBUTARY_ACCOUNTS)', () =>
         [`arn:aws:iam::${B}:role/fn`],
       );
       const out = await b.lambda.send(new InvokeCommand({ FunctionName: 'echo' }));
-      assert.equal(decode(out.Payload), `arn:aws:lambda:${region}:${B}:function:echo`);
+      assert.deepEqual(decode(out.Payload), [
+        `arn:aws:lambda:${region}:${B}:function:echo`,
+        `arn:aws:sts::${B}:assumed-role/fn/echo`,
+      ]);
       await assert.rejects(a.lambda.send(new InvokeCommand({ FunctionName: 'echo' })), {
         name: 'ResourceNotFoundException',
       });
