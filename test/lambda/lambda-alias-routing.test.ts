@@ -1,12 +1,14 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import {
+  AddPermissionCommand,
   CreateAliasCommand,
   DeleteAliasCommand,
   DeleteFunctionCommand,
   ListAliasesCommand,
   ListFunctionEventInvokeConfigsCommand,
   GetAccountSettingsCommand,
+  GetPolicyCommand,
   GetAliasCommand,
   GetFunctionEventInvokeConfigCommand,
   InvokeCommand,
@@ -109,6 +111,15 @@ describe('Versions, aliases, tags and event invoke configs across restarts', () 
         MaximumRetryAttempts: 0,
       }),
     );
+    await c.send(
+      new AddPermissionCommand({
+        FunctionName: 'kept',
+        Qualifier: 'live',
+        StatementId: 'from-sns',
+        Action: 'lambda:InvokeFunction',
+        Principal: 'sns.amazonaws.com',
+      }),
+    );
     const settings = await c.send(new GetAccountSettingsCommand({}));
     c.destroy();
     await app.close();
@@ -133,6 +144,13 @@ describe('Versions, aliases, tags and event invoke configs across restarts', () 
         new GetFunctionEventInvokeConfigCommand({ FunctionName: 'kept', Qualifier: 'live' }),
       );
       assert.equal(cfg.MaximumRetryAttempts, 0);
+      const policy = await c.send(new GetPolicyCommand({ FunctionName: 'kept:live' }));
+      assert.deepEqual(
+        (JSON.parse(policy.Policy!) as { Statement: Array<{ Sid: string; Resource: string }> }).Statement.map(
+          (st) => [st.Sid, st.Resource],
+        ),
+        [['from-sns', 'arn:aws:lambda:us-east-1:000000000000:function:kept:live']],
+      );
       // Numbers are never reused: the next version after a restart is 3.
       await c.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'kept', Description: 'x' }));
       assert.equal((await c.send(new PublishVersionCommand({ FunctionName: 'kept' }))).Version, '3');
