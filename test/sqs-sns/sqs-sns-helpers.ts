@@ -95,3 +95,17 @@ export async function rejects(
   }
   assert.fail(`expected ${name}`);
 }
+
+/** A queue's ApproximateNumberOfMessages and ApproximateNumberOfMessagesNotVisible. */
+export async function counts(sqs: SQSClient, QueueUrl: string): Promise<[number, number]> {
+  const a = await sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl,
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+    }),
+  );
+  return [
+    Number(a.Attributes!.ApproximateNumberOfMessages),
+    Number(a.Attributes!.ApproximateNumberOfMessagesNotVisible),
+  ];
+}
