@@ -1,5 +1,5 @@
 /**
- * The PutRecords load the Kinesis benches share (bench/kinesis.ts, bench/auth.ts): pre-built 500 x 100 B batches
+ * The PutRecords load the Kinesis benches share (bench/kinesis.ts, bench/auth.ts, bench/efo.ts): pre-built 500 x 100 B batches
  * with random partition keys (spread over every shard), sent by concurrent callers for a time or a call count.
  * Files starting with `_` are not run as benches.
  */
@@ -36,6 +36,11 @@ const BATCHES: PutRecordsRequestEntry[][] = Array.from({ length: 32 }, () =>
   })),
 );
 
+/** The `i`th of the pre-built batches (they repeat), for a bench that drives its own producers. */
+export function putBatch(i: number): PutRecordsRequestEntry[] {
+  return BATCHES[i % BATCHES.length]!;
+}
+
 export interface Load {
   records: number;
   calls: number;
@@ -54,7 +59,7 @@ export async function putLoad(
   await Promise.all(
     Array.from({ length: CALLERS }, async () => {
       while (performance.now() < end && calls < maxCalls) {
-        const batch = BATCHES[calls++ % BATCHES.length]!;
+        const batch = putBatch(calls++);
         const r = await k.send(new PutRecordsCommand({ StreamName: stream, Records: batch }));
         records += batch.length - (r.FailedRecordCount ?? 0);
       }

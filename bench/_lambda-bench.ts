@@ -2,14 +2,37 @@
  * What the Lambda benches share (bench/lambda-invoke.ts, bench/lambda-python.ts): zipping a handler, timing a
  * loop, cold starts of fresh functions, and the result table. Files starting with `_` are not run as benches.
  */
-import { CreateFunctionCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import { CreateFunctionCommand, LambdaClient, type LambdaClientConfig } from '@aws-sdk/client-lambda';
 import { cpus, loadavg } from 'node:os';
 import yazl from 'yazl';
-import type { startApp } from '../src/app/app.js';
+import { startApp, type App } from '../src/app/app.js';
+import type { LambdaOptions } from '../src/lambda/lambda-options.js';
 import type { LambdaEvents } from '../src/lambda/lambda-events.js';
 import { hooks } from '../test/harness/hooks.js';
 
 export const ROLE = 'arn:aws:iam::000000000000:role/bench';
+
+/** A Lambda bench's server (in memory, silent) with `lambda` options, and a Lambda client on it; `close` ends both. */
+export async function lambdaBenchServer(
+  lambda: LambdaOptions = {},
+  requestHandler?: LambdaClientConfig['requestHandler'],
+): Promise<{ app: App; client: LambdaClient; close(): Promise<void> }> {
+  const app = await startApp({ port: 0, inMemory: true, transitionDelayMs: 0, logLevel: 'silent', lambda });
+  const client = new LambdaClient({
+    endpoint: app.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+    ...(requestHandler === undefined ? {} : { requestHandler }),
+  });
+  return {
+    app,
+    client,
+    async close() {
+      client.destroy();
+      await app.close();
+    },
+  };
+}
 export const COLD = Number(process.env['BENCH_COLD'] ?? 12);
 
 /** A handler, its file name in the zip, and the function fields that run it. */
@@ -76,7 +99,7 @@ export interface ColdRun {
 }
 
 export async function coldStarts(
-  app: Awaited<ReturnType<typeof startApp>>,
+  app: App,
   client: LambdaClient,
   fn: BenchHandler,
   payload: Buffer,

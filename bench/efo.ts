@@ -26,7 +26,6 @@ import {
   PutRecordsCommand,
   RegisterStreamConsumerCommand,
   SubscribeToShardCommand,
-  type PutRecordsRequestEntry,
   type SubscribeToShardEventStream,
 } from '@aws-sdk/client-kinesis';
 import { once } from 'node:events';
@@ -35,6 +34,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { putBatch, RECORD_BYTES } from './_kinesis-load.js';
 
 type Store = 'memory' | 'lmdb';
 
@@ -64,8 +64,6 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const CALLERS = Number(process.env.BENCH_CALLERS ?? 4);
 const CATCHUP_RECORDS = Number(process.env.BENCH_CATCHUP ?? 200_000);
 const STORES = (process.env.BENCH_STORES ?? 'memory,lmdb').split(',') as Store[];
-const RECORDS_PER_CALL = 500;
-const RECORD_BYTES = 100;
 const WARMUP = 50;
 
 async function startServer(store: Store): Promise<{ endpoint: string; close(): Promise<void> }> {
@@ -183,13 +181,6 @@ async function latency(k: KinesisClient, stream: string, s: Setup): Promise<Late
   };
 }
 
-const BATCHES: PutRecordsRequestEntry[][] = Array.from({ length: 16 }, () =>
-  Array.from({ length: RECORDS_PER_CALL }, () => ({
-    PartitionKey: Math.random().toString(36).slice(2, 12),
-    Data: Buffer.alloc(RECORD_BYTES, 'x'),
-  })),
-);
-
 interface Rate {
   records: number;
   seconds: number;
@@ -226,7 +217,7 @@ async function livePush(k: KinesisClient, stream: string, s: Setup): Promise<Rat
   const producers = Promise.all(
     Array.from({ length: CALLERS }, async () => {
       while (performance.now() < end) {
-        const batch = BATCHES[calls++ % BATCHES.length]!;
+        const batch = putBatch(calls++);
         const r = await k.send(new PutRecordsCommand({ StreamName: stream, Records: batch }));
         put += batch.length - (r.FailedRecordCount ?? 0);
       }
@@ -262,7 +253,7 @@ async function catchUp(k: KinesisClient, stream: string, s: Setup): Promise<Rate
   await Promise.all(
     Array.from({ length: CALLERS }, async () => {
       while (written < CATCHUP_RECORDS) {
-        const batch = BATCHES[calls++ % BATCHES.length]!;
+        const batch = putBatch(calls++);
         written += batch.length;
         await k.send(new PutRecordsCommand({ StreamName: stream, Records: batch }));
       }

@@ -10,10 +10,9 @@
  *
  * Run: npx tsx bench/lambda-invoke.ts   (env BENCH_WARM=N invokes, BENCH_COLD=N functions)
  */
-import { CreateFunctionCommand, InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { CreateFunctionCommand, InvokeCommand } from '@aws-sdk/client-lambda';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { Agent } from 'node:http';
-import { startApp } from '../src/app/app.js';
 import { hooks } from '../test/harness/hooks.js';
 import {
   coldRows,
@@ -25,18 +24,16 @@ import {
   timeEach,
   zip,
   type Row,
+  lambdaBenchServer,
 } from './_lambda-bench.js';
 
 const WARM = Number(process.env['BENCH_WARM'] ?? 3000);
 
 async function main(): Promise<void> {
-  const app = await startApp({ port: 0, inMemory: true, transitionDelayMs: 0, logLevel: 'silent' });
-  const client = new LambdaClient({
-    endpoint: app.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
-    requestHandler: new NodeHttpHandler({ httpAgent: new Agent({ keepAlive: true, maxSockets: 1 }) }),
-  });
+  const { app, client, close } = await lambdaBenchServer(
+    {},
+    new NodeHttpHandler({ httpAgent: new Agent({ keepAlive: true, maxSockets: 1 }) }),
+  );
   const rows: Row[] = [];
   try {
     const code = await zip(NODE_NOOP.file, NODE_NOOP.source);
@@ -85,26 +82,14 @@ async function main(): Promise<void> {
     });
     rows.push(...coldRows('cold start, spare runtime adopted (default)', spare));
   } finally {
-    client.destroy();
-    await app.close();
+    await close();
   }
 
-  const fresh = await startApp({
-    port: 0,
-    inMemory: true,
-    transitionDelayMs: 0,
-    logLevel: 'silent',
-    lambda: { spareWorkers: 0 },
-  });
-  const freshClient = new LambdaClient({
-    endpoint: fresh.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
-  });
+  const fresh = await lambdaBenchServer({ spareWorkers: 0 });
   try {
     const r = await coldStarts(
-      fresh,
-      freshClient,
+      fresh.app,
+      fresh.client,
       NODE_NOOP,
       Buffer.from('{}'),
       'fresh-',
@@ -112,7 +97,6 @@ async function main(): Promise<void> {
     );
     rows.push(...coldRows('cold start, new process (spareWorkers 0)', r));
   } finally {
-    freshClient.destroy();
     await fresh.close();
   }
   printTable(rows);

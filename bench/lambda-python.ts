@@ -12,8 +12,8 @@ import { CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { startApp } from '../src/app/app.js';
 import { hooks } from '../test/harness/hooks.js';
 import {
-  type BenchHandler,
   coldRows,
+  type BenchHandler,
   coldStarts,
   NODE_NOOP,
   pct,
@@ -23,23 +23,13 @@ import {
   timeEach,
   zip,
   type Row,
+  lambdaBenchServer,
 } from './_lambda-bench.js';
 
 const WARM = Number(process.env['BENCH_WARM'] ?? 3000);
 
 async function main(): Promise<void> {
-  const app = await startApp({
-    port: 0,
-    inMemory: true,
-    transitionDelayMs: 0,
-    logLevel: 'silent',
-    lambda: { spareWorkers: 0 },
-  });
-  const client = new LambdaClient({
-    endpoint: app.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
-  });
+  const { app, client, close } = await lambdaBenchServer({ spareWorkers: 0 });
   const rows: Row[] = [];
   const payload = Buffer.from('{}');
   try {
@@ -70,8 +60,7 @@ async function main(): Promise<void> {
       rows.push(...coldRows(`${fn.runtime}: cold start, new process`, r));
     }
   } finally {
-    client.destroy();
-    await app.close();
+    await close();
   }
   // With pre-started runtimes (the default): a new function adopts a spare of its kind.
   const spared = await startApp({ port: 0, inMemory: true, transitionDelayMs: 0, logLevel: 'silent' });
