@@ -8,8 +8,7 @@
  *
  * Run: npm run bench -- lambda-python   (env BENCH_WARM=N invokes, BENCH_COLD=N functions). Needs python3.
  */
-import { CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { startApp } from '../src/app/app.js';
+import { CreateFunctionCommand } from '@aws-sdk/client-lambda';
 import { hooks } from '../test/harness/hooks.js';
 import {
   coldRows,
@@ -63,25 +62,19 @@ async function main(): Promise<void> {
     await close();
   }
   // With pre-started runtimes (the default): a new function adopts a spare of its kind.
-  const spared = await startApp({ port: 0, inMemory: true, transitionDelayMs: 0, logLevel: 'silent' });
-  const sparedClient = new LambdaClient({
-    endpoint: spared.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
-  });
+  const spared = await lambdaBenchServer();
   try {
     for (const fn of [PYTHON_NOOP, NODE_NOOP]) {
       const prefix = `spare-${fn.runtime.replace('.', '')}-`;
-      const r = await coldStarts(spared, sparedClient, fn, payload, prefix, async () => {
+      const r = await coldStarts(spared.app, spared.client, fn, payload, prefix, async () => {
         // Deploys are not back to back: let the spare replaced by the previous cold start finish booting.
         const deadline = Date.now() + 5000;
-        while (hooks(spared).fleet.bootedSpares < 1 && Date.now() < deadline)
+        while (hooks(spared.app).fleet.bootedSpares < 1 && Date.now() < deadline)
           await new Promise((resolve) => setTimeout(resolve, 5));
       });
       rows.push(...coldRows(`${fn.runtime}: cold start, spare runtime adopted (default)`, r));
     }
   } finally {
-    sparedClient.destroy();
     await spared.close();
   }
   printTable(rows, 'Lambda invoke, Python beside Node.js');
