@@ -1,3 +1,10 @@
+// Why ~500 lines: this is the one place a function's record changes (create, update code or configuration,
+// concurrency, tags, policies, publish, delete), and every change takes the same steps in the same order: the
+// function's lock and RevisionId check (#lockForUpdate), the save with undo (#saveUpdate, #publish) and the
+// Pending/InProgress -> Active/Successful transition (#activate). The rules that stand alone already live beside it
+// (versions.ts: PublishVersion and version deletion; function-specs.ts: the workers' specs; per-function-docs.ts:
+// documents that die with the function); splitting the rest would export those private steps for others to call
+// out of order.
 import type { ExecutionRoles } from '../iam/execution-roles.js';
 import { createHash, randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
