@@ -70,6 +70,23 @@ export function pct(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))]!;
 }
 
+/** Creates the function `name` running the bench handler `fn`. */
+export async function createBenchFunction(
+  client: LambdaClient,
+  name: string,
+  fn: BenchHandler,
+): Promise<void> {
+  await client.send(
+    new CreateFunctionCommand({
+      FunctionName: name,
+      Runtime: fn.runtime,
+      Handler: fn.handler,
+      Role: ROLE,
+      Code: { ZipFile: await zip(fn.file, fn.source) },
+    }),
+  );
+}
+
 export interface Row {
   what: string;
   n: number;
@@ -114,15 +131,7 @@ export async function coldStarts(
   hooks(app).lambdaEvents.on('invokeEnd', onEnd);
   for (let i = 0; i < COLD; i++) {
     const name = `${prefix}${i}`;
-    await client.send(
-      new CreateFunctionCommand({
-        FunctionName: name,
-        Runtime: fn.runtime,
-        Handler: fn.handler,
-        Role: ROLE,
-        Code: { ZipFile: await zip(fn.file, fn.source) },
-      }),
-    );
+    await createBenchFunction(client, name, fn);
     await before();
     const t = performance.now();
     await app.lambda.invoke(name, payload);

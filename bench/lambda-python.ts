@@ -8,9 +8,9 @@
  *
  * Run: npm run bench -- lambda-python   (env BENCH_WARM=N invokes, BENCH_COLD=N functions). Needs python3.
  */
-import { CreateFunctionCommand } from '@aws-sdk/client-lambda';
 import { hooks } from '../test/harness/hooks.js';
 import {
+  createBenchFunction,
   coldRows,
   type BenchHandler,
   coldStarts,
@@ -18,9 +18,7 @@ import {
   pct,
   printTable,
   PYTHON_NOOP,
-  ROLE,
   timeEach,
-  zip,
   type Row,
   lambdaBenchServer,
 } from './_lambda-bench.js';
@@ -34,15 +32,7 @@ async function main(): Promise<void> {
   try {
     for (const fn of [PYTHON_NOOP, NODE_NOOP] satisfies BenchHandler[]) {
       const name = `warm-${fn.runtime.replace('.', '')}`;
-      await client.send(
-        new CreateFunctionCommand({
-          FunctionName: name,
-          Runtime: fn.runtime,
-          Handler: fn.handler,
-          Role: ROLE,
-          Code: { ZipFile: await zip(fn.file, fn.source) },
-        }),
-      );
+      await createBenchFunction(client, name, fn);
       for (let i = 0; i < 300; i++) await app.lambda.invoke(name, payload);
       const warm = await timeEach(WARM, () => app.lambda.invoke(name, payload));
       rows.push({
