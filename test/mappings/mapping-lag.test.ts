@@ -2,15 +2,14 @@
 // oldest record not yet processed) are visible in Prometheus and `tributary status` even though no batch completes.
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { CreateEventSourceMappingCommand } from '@aws-sdk/client-lambda';
 import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { kinesisClient, startTestServer } from '../harness/helpers.js';
 import {
+  enabledMapping,
   createRecordingFunction,
   createStream,
   lambdaClient,
   mappingEvent,
-  mappingState,
   recordsDelivered,
 } from './mapping-fixtures.js';
 
@@ -26,16 +25,13 @@ describe('mapping lag', () => {
     const l = lambdaClient(app);
     const arn = await createStream(k, app, 'lagging');
     const fn = await createRecordingFunction(app, l, 'slow-fn', { BEHAVIOUR: 'sleep:400' });
-    const m = await l.send(
-      new CreateEventSourceMappingCommand({
-        FunctionName: fn.name,
-        EventSourceArn: arn,
-        StartingPosition: 'TRIM_HORIZON',
-        BatchSize: 1,
-      }),
-    );
+    const m = await enabledMapping(app, l, {
+      FunctionName: fn.name,
+      EventSourceArn: arn,
+      StartingPosition: 'TRIM_HORIZON',
+      BatchSize: 1,
+    });
     const uuid = m.UUID!;
-    await mappingState(app, uuid, 'Enabled');
     await k.send(
       new PutRecordsCommand({
         StreamName: 'lagging',

@@ -3,9 +3,15 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { PutRecordsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
-import { CreateEventSourceMappingCommand, UpdateEventSourceMappingCommand } from '@aws-sdk/client-lambda';
+import { UpdateEventSourceMappingCommand } from '@aws-sdk/client-lambda';
 import { kinesisClient, startTestServer, waitFor } from '../harness/helpers.js';
-import { createRecordingFunction, createStream, lambdaClient, mappingState } from './mapping-fixtures.js';
+import {
+  enabledMapping,
+  createRecordingFunction,
+  createStream,
+  lambdaClient,
+  mappingState,
+} from './mapping-fixtures.js';
 
 async function put(k: KinesisClient, stream: string, datas: string[]): Promise<void> {
   await k.send(
@@ -24,16 +30,13 @@ describe('UpdateEventSourceMapping mid-stream', () => {
     const arn = await createStream(k, app, 'moving');
     const a = await createRecordingFunction(app, l, 'fn-a');
     const b = await createRecordingFunction(app, l, 'fn-b');
-    const m = await l.send(
-      new CreateEventSourceMappingCommand({
-        FunctionName: a.name,
-        EventSourceArn: arn,
-        StartingPosition: 'TRIM_HORIZON',
-        BatchSize: 5,
-      }),
-    );
+    const m = await enabledMapping(app, l, {
+      FunctionName: a.name,
+      EventSourceArn: arn,
+      StartingPosition: 'TRIM_HORIZON',
+      BatchSize: 5,
+    });
     const uuid = m.UUID!;
-    await mappingState(app, uuid, 'Enabled');
     const first = Array.from({ length: 10 }, (_, i) => JSON.stringify({ n: i, keep: i % 2 === 0 }));
     await put(k, 'moving', first);
     await waitFor(() => a.datas().length === 10, 20_000, 'the first records at fn-a');
@@ -67,16 +70,13 @@ describe('UpdateEventSourceMapping mid-stream', () => {
     const l = lambdaClient(app);
     const arn = await createStream(k, app, 'flowing', 2);
     const f = await createRecordingFunction(app, l, 'fn-flow', { BEHAVIOUR: 'sleep:20' });
-    const m = await l.send(
-      new CreateEventSourceMappingCommand({
-        FunctionName: f.name,
-        EventSourceArn: arn,
-        StartingPosition: 'TRIM_HORIZON',
-        BatchSize: 3,
-      }),
-    );
+    const m = await enabledMapping(app, l, {
+      FunctionName: f.name,
+      EventSourceArn: arn,
+      StartingPosition: 'TRIM_HORIZON',
+      BatchSize: 3,
+    });
     const uuid = m.UUID!;
-    await mappingState(app, uuid, 'Enabled');
     const all = Array.from({ length: 120 }, (_, i) => `r${i}`);
     await put(k, 'flowing', all.slice(0, 60));
     await waitFor(() => f.datas().length >= 10, 20_000, 'processing under way');
