@@ -1,6 +1,3 @@
-// Why ~500 lines: every test here drives the one chromium and the one server the suite starts (launching either
-// takes seconds, and npm test must stay short), with the stream and function its setup creates; a second file would
-// launch both again and repeat that setup.
 import { strict as assert } from 'node:assert';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
