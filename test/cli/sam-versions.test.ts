@@ -113,4 +113,85 @@ Resources:
     assert.deepEqual(JSON.parse(Buffer.from(live.Payload!).toString()), { v: 2, g: 'hello sam' });
     assert.equal((await s.l.send(new GetEventSourceMappingCommand({ UUID: uuid }))).UUID, uuid);
   });
+
+  it('hand-written AWS::Lambda::Version and AWS::Lambda::Alias: the mapping invokes the alias; moving it updates in place; a removed version is deleted', async () => {
+    const dir = join(tempDir('tributary-sam-alias-'), 'handmade');
+    mkdirSync(dir);
+    const file = join(dir, 'template.yaml');
+    const template = (code: string, versions: string[], aliasTo: string): string => `Resources:
+  Fn:
+    Type: AWS::Lambda::Function
+    Properties:
+      Handler: index.handler
+      Runtime: nodejs20.x
+      Role: arn:aws:iam::000000000000:role/handmade
+      Code: { ZipFile: "exports.handler = async () => '${code}'" }
+${versions
+  .map(
+    (v) => `  ${v}:
+    Type: AWS::Lambda::Version
+    Properties: { FunctionName: !Ref Fn, Description: ${v} }
+`,
+  )
+  .join('')}  Live:
+    Type: AWS::Lambda::Alias
+    Properties:
+      FunctionName: !Ref Fn
+      Name: live
+      FunctionVersion: !GetAtt ${aliasTo}.Version
+  Stream:
+    Type: AWS::Kinesis::Stream
+    Properties: { ShardCount: 1 }
+  Mapping:
+    Type: AWS::Lambda::EventSourceMapping
+    Properties:
+      FunctionName: !Ref Live
+      EventSourceArn: !GetAtt Stream.Arn
+      StartingPosition: LATEST
+Outputs:
+  AliasArn: { Value: !Ref Live }
+`;
+    const invokeLive = async (): Promise<unknown> => {
+      const r = await s.l.send(new InvokeCommand({ FunctionName: 'handmade-Fn', Qualifier: 'live' }));
+      return JSON.parse(Buffer.from(r.Payload!).toString());
+    };
+    writeFileSync(file, template('one', ['V1'], 'V1'));
+    const first = await tributary(['deploy', file, '--endpoint', s.app.endpoint, '--json']);
+    assert.equal(first.code, 0, first.stderr);
+    const deployed = JSON.parse(first.stdout) as {
+      Changes: Array<{ logicalId: string; physicalId: string }>;
+      Outputs: Record<string, string>;
+    };
+    const uuid = deployed.Changes.find((c) => c.logicalId === 'Mapping')!.physicalId;
+    assert.match(deployed.Outputs['AliasArn']!, /:function:handmade-Fn:live$/);
+    assert.match(
+      (await s.l.send(new GetEventSourceMappingCommand({ UUID: uuid }))).FunctionArn!,
+      /:function:handmade-Fn:live$/,
+    );
+    assert.equal(await invokeLive(), 'one');
+
+    // New code and a second version; the alias moves to it (updated in place: the mapping stays).
+    writeFileSync(file, template('two', ['V1', 'V2'], 'V2'));
+    const second = await tributary(['deploy', file, '--endpoint', s.app.endpoint]);
+    assert.equal(second.code, 0, second.stderr);
+    assert.match(second.stdout, /^\+ V2 \(AWS::Lambda::Version\)/m);
+    assert.match(second.stdout, /^~ Live \(AWS::Lambda::Alias\) .*\[FunctionVersion\]$/m);
+    assert.equal(
+      (await s.l.send(new GetAliasCommand({ FunctionName: 'handmade-Fn', Name: 'live' }))).FunctionVersion,
+      '2',
+    );
+    assert.equal(await invokeLive(), 'two');
+    assert.equal((await s.l.send(new GetEventSourceMappingCommand({ UUID: uuid }))).UUID, uuid);
+
+    // A version that left the template is deleted (written by hand, it is not one SAM retains).
+    writeFileSync(file, template('two', ['V2'], 'V2'));
+    const third = await tributary(['deploy', file, '--endpoint', s.app.endpoint]);
+    assert.equal(third.code, 0, third.stderr);
+    assert.match(third.stdout, /^- V1 \(AWS::Lambda::Version\)/m);
+    const versions = await s.l.send(new ListVersionsByFunctionCommand({ FunctionName: 'handmade-Fn' }));
+    assert.deepEqual(
+      versions.Versions?.map((v) => v.Version),
+      ['$LATEST', '2'],
+    );
+  });
 });
