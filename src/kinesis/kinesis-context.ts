@@ -19,7 +19,10 @@ export interface KinesisContext {
 export const STREAM_NAME = /[a-zA-Z0-9_.-]+/;
 export const STREAM_ARN = /arn:aws.*:kinesis:.*:\d{12}:stream\/\S+/;
 
-/** StreamName and StreamARN: every operation that takes the one also takes the other. */
+/**
+ * StreamName and StreamARN: every operation that takes the one also takes the other. Spread where AWS lists
+ * StreamName's failures among the operation's members (validation-coral.ts: failures follow the shape's order).
+ */
 export const STREAM_TARGET = {
   StreamName: string({ min: 1, max: 128, pattern: STREAM_NAME }),
   StreamARN: string({ min: 1, max: 2048, pattern: STREAM_ARN }),

@@ -7,7 +7,7 @@ export const MIN_RETENTION_HOURS = 24;
 export const MAX_RETENTION_HOURS = 8760;
 
 /** Increase/DecreaseStreamRetentionPeriod's input. */
-export const RETENTION_INPUT = structure({ ...STREAM_TARGET, RetentionPeriodHours: required(integer()) });
+export const RETENTION_INPUT = structure({ RetentionPeriodHours: required(integer()), ...STREAM_TARGET });
 
 /**
  * Increase/DecreaseStreamRetentionPeriod share everything but the direction: the bounds, then the

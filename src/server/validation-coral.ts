@@ -107,13 +107,12 @@ function readCoral(v: unknown, shape: ScalarShape): unknown {
   }
 }
 
-/** The top-level member an issue is about (`records` of `records.2.member.data`). */
-const topMember = (i: ValidationIssue): string => i.path.split('.')[0] ?? '';
-
 /**
  * Kinesis: the AWS JSON family's constraint answers, with Coral's reading of types and words for a value of
- * the wrong type (coralTypeMessage), a string's pattern checked before its length, the failures listed by
- * member name, and at most 10 of them, counted as 10 (its recorded answers).
+ * the wrong type (coralTypeMessage), a string's pattern checked before its length, the failures listed in
+ * the order the validator meets them, and at most 10 of them, counted as 10 (its recorded answers). That order
+ * is the input shape's member order: Kinesis's shapes declare their members in the order AWS lists their
+ * failures (recorded in kinesalite's tests against AWS), which is neither the API model's nor alphabetical.
  */
 export const coralJsonDialect: Dialect = {
   read: readCoral,
@@ -122,10 +121,7 @@ export const coralJsonDialect: Dialect = {
     if (f.kind === 'type') return typeMismatch(coralTypeMessage(f.raw, f.at.shape));
     return awsJsonDialect.fail(f);
   },
-  issues(issues) {
-    const byMember = onceEach(issues).sort((a, b) =>
-      topMember(a) < topMember(b) ? -1 : topMember(a) > topMember(b) ? 1 : 0,
-    );
-    return validationException(byMember, true);
+  issues(issues: ValidationIssue[]) {
+    return validationException(onceEach(issues), true);
   },
 };

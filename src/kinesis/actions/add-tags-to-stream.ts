@@ -5,7 +5,7 @@ import { checkTagCharacters, checkTagCount, TAG_MAP } from '../tag-rules.js';
 
 /** AddTagsToStream: adds or overwrites tags; a stream holds at most 50. */
 export const addTagsToStream = operation({
-  input: structure({ ...STREAM_TARGET, Tags: required(TAG_MAP) }),
+  input: structure({ Tags: required(TAG_MAP), ...STREAM_TARGET }),
   async run(k: KinesisContext, input) {
     const { Tags: tags } = input;
     const name = streamName(k, input);

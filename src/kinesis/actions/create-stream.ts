@@ -15,8 +15,8 @@ const ON_DEMAND_SHARDS = 4;
  */
 export const createStream = operation({
   input: structure({
-    StreamName: required(string({ min: 1, max: 128, pattern: STREAM_NAME })),
     ShardCount: integer({ min: 1 }),
+    StreamName: required(string({ min: 1, max: 128, pattern: STREAM_NAME })),
     StreamModeDetails: structure({ StreamMode: required(string({ enum: MODES })) }),
     Tags: TAG_MAP,
   }),

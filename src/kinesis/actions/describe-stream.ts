@@ -34,9 +34,9 @@ export function shardsInOrder(meta: StreamMeta): ShardMeta[] {
 /** DescribeStream: up to Limit (1-10000, default and cap 100) shards after ExclusiveStartShardId. */
 export const describeStream = operation({
   input: structure({
-    ...STREAM_TARGET,
     Limit: integer({ min: 1, max: 10000 }),
     ExclusiveStartShardId: string({ min: 1, max: 128, pattern: /[a-zA-Z0-9_.-]+/ }),
+    ...STREAM_TARGET,
   }),
   async run(k: KinesisContext, input) {
     const limit = Math.min(input.Limit ?? MAX_SHARDS_PER_CALL, MAX_SHARDS_PER_CALL);

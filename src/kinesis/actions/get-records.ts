@@ -28,8 +28,8 @@ export function millisBehindLatest(oldestUnreadArrival: number | undefined, now:
  */
 export const getRecords = operation({
   input: structure({
-    ShardIterator: required(string({ min: 1, max: 512 })),
     Limit: integer({ min: 1, max: 10000 }),
+    ShardIterator: required(string({ min: 1, max: 512 })),
     StreamARN: string({ min: 1, max: 2048, pattern: STREAM_ARN }),
   }),
   run: async (k: KinesisContext, input) => readRecords(k, input.ShardIterator, input.Limit ?? 10000),

@@ -82,10 +82,10 @@ export function startPosition(
 /** GetShardIterator: an opaque iterator valid for 5 minutes, for any of the five iterator types. */
 export const getShardIterator = operation({
   input: structure({
-    ...STREAM_TARGET,
     ShardId: required(string({ min: 1, max: 128, pattern: /[a-zA-Z0-9_.-]+/ })),
     ShardIteratorType: required(string({ enum: TYPES })),
     StartingSequenceNumber: string({ pattern: SEQUENCE_NUMBER_PATTERN }),
+    ...STREAM_TARGET,
     Timestamp: timestamp(),
   }),
   async run(k: KinesisContext, input) {

@@ -60,11 +60,11 @@ function applyFilter(meta: StreamMeta, shards: ShardMeta[], f: Filter | undefine
  * default and cap 1000) and ShardFilter. A NextToken carries the stream, the position and the filter.
  */
 const INPUT = structure({
-  ...STREAM_TARGET,
-  NextToken: string({ min: 1, max: 1048576 }),
-  MaxResults: integer({ min: 1, max: 10000 }),
   ExclusiveStartShardId: string({ min: 1, max: 128, pattern: SHARD_ID }),
+  MaxResults: integer({ min: 1, max: 10000 }),
+  NextToken: string({ min: 1, max: 1048576 }),
   StreamCreationTimestamp: timestamp(),
+  ...STREAM_TARGET,
   ShardFilter: structure({
     Type: required(string({ enum: FILTER_TYPES })),
     ShardId: string({ min: 1, max: 128, pattern: SHARD_ID }),

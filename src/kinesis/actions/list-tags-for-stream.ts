@@ -6,9 +6,9 @@ import { MAX_TAGS_PER_STREAM } from '../tag-rules.js';
 /** ListTagsForStream: tags in key order after ExclusiveStartTagKey, Limit 1-50 (default 50), HasMoreTags. */
 export const listTagsForStream = operation({
   input: structure({
-    ...STREAM_TARGET,
-    ExclusiveStartTagKey: string({ min: 1, max: 128 }),
     Limit: integer({ min: 1, max: MAX_TAGS_PER_STREAM }),
+    ExclusiveStartTagKey: string({ min: 1, max: 128 }),
+    ...STREAM_TARGET,
   }),
   async run(k: KinesisContext, input) {
     const after = input.ExclusiveStartTagKey;

@@ -10,9 +10,9 @@ const SHARD_ID = /[a-zA-Z0-9_.-]+/;
  */
 export const mergeShards = operation({
   input: structure({
-    ...STREAM_TARGET,
     ShardToMerge: required(string({ min: 1, max: 128, pattern: SHARD_ID })),
     AdjacentShardToMerge: required(string({ min: 1, max: 128, pattern: SHARD_ID })),
+    ...STREAM_TARGET,
   }),
   async run(k: KinesisContext, input) {
     await k.streams.merge(streamName(k, input), input.ShardToMerge, input.AdjacentShardToMerge);

@@ -9,10 +9,10 @@ import { SEQUENCE_NUMBER_PATTERN } from '../sequence-numbers.js';
 export const HASH_KEY_PATTERN = /0|([1-9]\d{0,38})/;
 /** A record's members (PutRecord's, and each of PutRecords' entries). */
 export const RECORD = {
-  Data: required(blob({ max: MAX_RECORD_BYTES })),
   /** 1-256 Unicode characters. */
   PartitionKey: required(string({ min: 1, max: 256 })),
   ExplicitHashKey: string({ pattern: HASH_KEY_PATTERN }),
+  Data: required(blob({ max: MAX_RECORD_BYTES })),
 };
 
 /** Parses and range-checks an ExplicitHashKey (a decimal 128-bit integer; the pattern is checked before). */
@@ -49,9 +49,9 @@ export function checkRecordSize(data: Uint8Array, partitionKey: string): number 
  */
 export const putRecord = operation({
   input: structure({
-    ...STREAM_TARGET,
-    ...RECORD,
     SequenceNumberForOrdering: string({ pattern: SEQUENCE_NUMBER_PATTERN }),
+    ...RECORD,
+    ...STREAM_TARGET,
   }),
   async run(k: KinesisContext, input) {
     const { Data: data, PartitionKey: partitionKey } = input;

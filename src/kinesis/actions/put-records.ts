@@ -20,10 +20,10 @@ const ENTRY_STR = 'com.amazonaws.kinesis.v20131202.PutRecordsRequestEntry@2';
  */
 export const putRecords = operation({
   input: structure({
-    ...STREAM_TARGET,
     Records: required(
       list(structure(RECORD, { printed: ENTRY_STR }), { min: 1, max: MAX_ENTRIES, fastPath: plainEntries }),
     ),
+    ...STREAM_TARGET,
   }),
   async run(k: KinesisContext, input) {
     const records = input.Records;

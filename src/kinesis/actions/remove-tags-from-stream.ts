@@ -5,7 +5,7 @@ import { checkTagCharacters, TAG_KEY_LIST } from '../tag-rules.js';
 
 /** RemoveTagsFromStream: removes the given keys; keys the stream does not have are ignored. */
 export const removeTagsFromStream = operation({
-  input: structure({ ...STREAM_TARGET, TagKeys: required(TAG_KEY_LIST) }),
+  input: structure({ TagKeys: required(TAG_KEY_LIST), ...STREAM_TARGET }),
   async run(k: KinesisContext, input) {
     const keys = input.TagKeys;
     const name = streamName(k, input);

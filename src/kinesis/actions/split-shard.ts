@@ -11,9 +11,9 @@ const SHARD_ID = /[a-zA-Z0-9_.-]+/;
  */
 export const splitShard = operation({
   input: structure({
+    NewStartingHashKey: required(string({ pattern: HASH_KEY_PATTERN })),
     ...STREAM_TARGET,
     ShardToSplit: required(string({ min: 1, max: 128, pattern: SHARD_ID })),
-    NewStartingHashKey: required(string({ pattern: HASH_KEY_PATTERN })),
   }),
   async run(k: KinesisContext, input) {
     await k.streams.split(streamName(k, input), input.ShardToSplit, BigInt(input.NewStartingHashKey));

@@ -8,9 +8,9 @@ import { STREAM_TARGET, streamName, type KinesisContext } from '../kinesis-conte
  */
 export const updateShardCount = operation({
   input: structure({
+    ScalingType: required(string({ enum: ['UNIFORM_SCALING'] })),
     ...STREAM_TARGET,
     TargetShardCount: required(integer({ min: 1 })),
-    ScalingType: required(string({ enum: ['UNIFORM_SCALING'] })),
   }),
   async run(k: KinesisContext, input) {
     const name = streamName(k, input);
