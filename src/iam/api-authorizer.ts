@@ -1,9 +1,9 @@
-import { decode as cborDecode } from 'cbor-x';
 import { AwsError } from '../server/errors.js';
 import type { ApiRequest } from '../server/http-types.js';
 import type { ErrorProtocol } from '../server/serialize-error.js';
 import type { RequestAuthorizer } from '../server/router.js';
 import { queryParamsOf } from '../server/protocols/query.js';
+import { rpcBodyOf } from '../server/protocols/rpc.js';
 import type { IamAccounts } from './iam-accounts.js';
 import { evaluate, type Decision } from './policy-engine.js';
 
@@ -27,16 +27,15 @@ function prefixOf(service: string): string {
   return 'tributary';
 }
 
+/**
+ * The JSON or CBOR body as the protocol layer reads it (once per request: the service reuses the read). One it
+ * cannot read is authorized on `*`: the service then answers it as the SerializationException it is.
+ */
 function jsonBody(req: ApiRequest): Record<string, unknown> | undefined {
   if (req.body.length === 0) return undefined;
-  try {
-    const ct = String(req.headers['content-type'] ?? '');
-    const v: unknown = ct.includes('cbor') ? cborDecode(req.body) : JSON.parse(req.body.toString('utf8'));
-    return typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : undefined;
-  } catch {
-    // Not readable here: the service answers it as the SerializationException it is; authorize on `*`.
-    return undefined;
-  }
+  const read = rpcBodyOf(req, String(req.headers['content-type'] ?? '').includes('cbor'));
+  const v = 'value' in read ? read.value : undefined;
+  return typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : undefined;
 }
 
 /** The ARN of the resource a request acts on, or `*`. */

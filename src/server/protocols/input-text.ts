@@ -35,6 +35,16 @@ const LONE_SURROGATE = /\p{Cs}/u;
  * `Entries[0].MessageBody`) may hold unpaired surrogates: the service checks their characters itself.
  */
 export function parseJsonStrict(body: Buffer, ownText?: (member: string) => boolean): unknown {
+  const { value, escapes } = readJson(body);
+  checkDocument(value, escapes, undefined, ownText);
+  return value;
+}
+
+/**
+ * The first half of parseJsonStrict: the body as UTF-8 JSON, not yet checked (checkDocument, with `strings` =
+ * `escapes`: whether the text has an escape that may spell a surrogate); throws InputError.
+ */
+export function readJson(body: Buffer): { value: unknown; escapes: boolean } {
   if (!isUtf8(body)) throw new InputError({ kind: 'utf8' });
   const text = body.toString('utf8');
   let value: unknown;
@@ -43,8 +53,7 @@ export function parseJsonStrict(body: Buffer, ownText?: (member: string) => bool
   } catch {
     throw new InputError({ kind: 'syntax' });
   }
-  checkDocument(value, text.includes('\\u') && SURROGATE_ESCAPE.test(text), undefined, ownText);
-  return value;
+  return { value, escapes: text.includes('\\u') && SURROGATE_ESCAPE.test(text) };
 }
 
 /**

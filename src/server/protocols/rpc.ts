@@ -2,13 +2,7 @@ import { addExtension, decode as cborDecode, encode as cborEncode } from 'cbor-x
 import { bareError, echo, Serialization, typeMismatch, UnknownOperation, type AwsError } from '../errors.js';
 import type { ApiRequest, ApiResponse, Service } from '../http-types.js';
 import type { ErrorProtocol } from '../serialize-error.js';
-import {
-  checkDocument,
-  InputError,
-  MAX_INPUT_DEPTH,
-  parseJsonStrict,
-  type InputProblem,
-} from './input-text.js';
+import { checkDocument, InputError, MAX_INPUT_DEPTH, readJson, type InputProblem } from './input-text.js';
 import { frontEndAnswerHeaders, frontEndVerdict, untargetedFrontEndRequest } from './rpc-front-end.js';
 import { CborTextError, decodeCbor } from './smithy-cbor.js';
 
@@ -190,7 +184,7 @@ export function rpcService(opts: RpcServiceOptions): Service {
         const v = verdict(req);
         if (v.kind === 'refuse') throw v.error;
         cbor = v.cbor;
-        input = decodeInput(req.body, cbor, opts.ownText, true);
+        input = decodeInput(req, cbor, opts.ownText, true);
         op = v.operation === undefined ? undefined : opts.operations[v.operation];
         if (!op) throw bareError('UnknownOperationException');
       } else {
@@ -201,7 +195,7 @@ export function rpcService(opts: RpcServiceOptions): Service {
           throw UnknownOperation(
             `The action or operation requested is invalid. Verify that the action is typed correctly.`,
           );
-        input = decodeInput(req.body, cbor, opts.ownText);
+        input = decodeInput(req, cbor, opts.ownText);
       }
       const output = await op(input, req);
       const headers: Record<string, string> = { 'x-amzn-requestid': req.requestId };
@@ -225,21 +219,50 @@ function isStreaming(v: unknown): v is StreamingOutput {
   return typeof v === 'object' && v !== null && (v as StreamingOutput).streaming === true;
 }
 
+/** A JSON 1.x or AWS CBOR body read into a value, or what makes it unreadable; not yet checked (decodeInput). */
+export type RpcBody =
+  | { readonly cbor: boolean; readonly value: unknown; readonly escapes: boolean }
+  | { readonly cbor: boolean; readonly problem: InputProblem };
+
+const readBodies = new WeakMap<ApiRequest, RpcBody>();
+
+/**
+ * The one read of a JSON 1.x or AWS CBOR request body, memoised on the request: the IAM authorizer reads the
+ * resource a request names (api-authorizer.ts) before the service decodes its input, and neither reads twice.
+ */
+export function rpcBodyOf(req: ApiRequest, cbor: boolean): RpcBody {
+  const memo = readBodies.get(req);
+  if (memo?.cbor === cbor) return memo;
+  let read: RpcBody;
+  try {
+    read = cbor ? { cbor, value: readAwsCbor(req.body), escapes: false } : { cbor, ...readJson(req.body) };
+  } catch (err) {
+    if (!(err instanceof InputError)) throw err;
+    read = { cbor, problem: err.problem };
+  }
+  readBodies.set(req, read);
+  return read;
+}
+
 /**
  * The body as the input structure. With `frontEnd`, what AWS's front end answers a body it cannot read: JSON
  * that does not parse, or is not a structure, gets a SerializationException naming only its type (a list:
  * "Start of list found where not expected").
  */
 function decodeInput(
-  body: Buffer,
+  req: ApiRequest,
   isCbor: boolean,
   ownText: RpcServiceOptions['ownText'],
   frontEnd = false,
 ): Record<string, unknown> {
-  if (body.length === 0) return {};
+  if (req.body.length === 0) return {};
   let value: unknown;
   try {
-    value = isCbor ? decodeAwsCbor(body) : parseJsonStrict(body, ownText);
+    const read = rpcBodyOf(req, isCbor);
+    if ('problem' in read) throw new InputError(read.problem);
+    value = read.value;
+    if (isCbor) checkAwsCbor(req.body, value);
+    else checkDocument(value, read.escapes, undefined, ownText);
   } catch (err) {
     if (!(err instanceof InputError)) throw err;
     if (frontEnd && err.problem.kind === 'syntax' && !isCbor) throw bareError('SerializationException');
@@ -253,15 +276,18 @@ function decodeInput(
   return value as Record<string, unknown>;
 }
 
-/** AWS CBOR (cbor-x), held to the same rules as JSON: text is UTF-8, nesting is bounded. */
-function decodeAwsCbor(body: Buffer): unknown {
-  let value: unknown;
+/** AWS CBOR (cbor-x); checked by checkAwsCbor to the same rules as JSON. */
+function readAwsCbor(body: Buffer): unknown {
   try {
-    value = cborDecode(body);
+    return cborDecode(body);
   } catch {
     // Includes a stack overflow on absurd nesting: the body is refused either way.
     throw new InputError({ kind: 'syntax' });
   }
+}
+
+/** AWS CBOR held to the same rules as JSON: text is UTF-8, nesting is bounded. */
+function checkAwsCbor(body: Buffer, value: unknown): void {
   // cbor-x reads a text string that is not UTF-8 as U+FFFD: only then are the raw bytes checked.
   let replaced = false;
   checkDocument(value, false, (s) => (replaced ||= s.includes('\uFFFD')));
@@ -272,7 +298,6 @@ function decodeAwsCbor(body: Buffer): unknown {
       if (err instanceof CborTextError) throw new InputError({ kind: 'utf8' });
     }
   }
-  return value;
 }
 
 function invalidInput(problem: InputProblem, isCbor: boolean): AwsError {
