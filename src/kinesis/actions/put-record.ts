@@ -4,7 +4,7 @@ import { operation } from '../../server/operations.js';
 import { blob, required, string, structure } from '../../server/shapes.js';
 import { MAX_HASH_KEY } from '../hash-keys.js';
 import { STREAM_TARGET, streamName, type KinesisContext } from '../kinesis-context.js';
-import { SEQUENCE_NUMBER_PATTERN } from '../sequence-numbers.js';
+import { parseSequenceNumber, SEQUENCE_NUMBER_PATTERN } from '../sequence-numbers.js';
 
 export const HASH_KEY_PATTERN = /0|([1-9]\d{0,38})/;
 /** A record's members (PutRecord's, and each of PutRecords' entries). */
@@ -44,8 +44,9 @@ export function checkRecordSize(data: Uint8Array, partitionKey: string): number 
 
 /**
  * PutRecord: routes by MD5(PartitionKey) or ExplicitHashKey to the open shard covering it; the response
- * is sent once the record is durable. SequenceNumberForOrdering is accepted: our sequence numbers always
- * increase within a shard, which is the ordering it asks for.
+ * is sent once the record is durable. A SequenceNumberForOrdering must be a sequence number this server could
+ * have issued (AWS refuses one it cannot read, after the stream lookup: kinesalite's PutRecord tests, recorded
+ * against AWS); beyond that it asks for nothing more, since our sequence numbers always increase within a shard.
  */
 export const putRecord = operation({
   input: structure({
@@ -57,9 +58,20 @@ export const putRecord = operation({
     const { Data: data, PartitionKey: partitionKey } = input;
     checkRecordSize(data, partitionKey);
     const hashKey = parseExplicitHashKey(input.ExplicitHashKey);
-    const [result] = await k.streams.put(streamName(k, input), [
-      { data, partitionKey, explicitHashKey: hashKey },
-    ]);
+    const name = streamName(k, input);
+    const ordering = input.SequenceNumberForOrdering;
+    if (ordering !== undefined) checkOrdering(k, name, ordering);
+    const [result] = await k.streams.put(name, [{ data, partitionKey, explicitHashKey: hashKey }]);
     return { ShardId: result!.shardId, SequenceNumber: result!.sequenceNumber, EncryptionType: 'NONE' };
   },
 });
+
+/** Refuses a SequenceNumberForOrdering that is not one of our sequence numbers, once the stream is known to exist. */
+function checkOrdering(k: KinesisContext, name: string, seq: string): void {
+  k.streams.getVisible(name);
+  if (parseSequenceNumber(seq) === undefined) {
+    throw InvalidArgument(
+      `ExclusiveMinimumSequenceNumber ${seq} used in PutRecord on stream ${name} under account ${k.streams.account} is invalid.`,
+    );
+  }
+}
