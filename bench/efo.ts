@@ -28,33 +28,12 @@ import {
   SubscribeToShardCommand,
   type SubscribeToShardEventStream,
 } from '@aws-sdk/client-kinesis';
-import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { isMainThread } from 'node:worker_threads';
 import { putBatch, RECORD_BYTES } from './_kinesis-load.js';
+import { serveInThread, startServerThread, tributaryServer, type ServerThread } from './_server-thread.js';
 
 type Store = 'memory' | 'lmdb';
-
-// ---------------------------------------------------------------------------------------------------------------
-// Worker side: one server until told to close.
-
-async function serve(input: { store: Store; dataDir?: string }): Promise<void> {
-  const port = parentPort!;
-  const { startApp } = await import('../src/app/app.js');
-  const app = await startApp({
-    port: 0,
-    transitionDelayMs: 0,
-    logLevel: 'silent',
-    ...(input.store === 'memory' ? { inMemory: true } : { dataDir: input.dataDir! }),
-  });
-  port.on('message', (m: unknown) => {
-    if (m === 'close') void app.close().then(() => port.postMessage('closed'));
-  });
-  port.postMessage({ port: app.ctx.endpoint.port });
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Main side.
@@ -66,26 +45,12 @@ const CATCHUP_RECORDS = Number(process.env.BENCH_CATCHUP ?? 200_000);
 const STORES = (process.env.BENCH_STORES ?? 'memory,lmdb').split(',') as Store[];
 const WARMUP = 50;
 
-async function startServer(store: Store): Promise<{ endpoint: string; close(): Promise<void> }> {
-  const dataDir = store === 'lmdb' ? mkdtempSync(join(tmpdir(), 'tributary-bench-efo-')) : undefined;
-  // Node 20 does not carry `--import tsx` into workers: the worker registers tsx itself, then loads this file.
-  const bootstrap =
-    `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))})` +
-    `.then((m) => { m.register(); return import(${JSON.stringify(import.meta.url)}); })`;
-  const worker = new Worker(bootstrap, { eval: true, workerData: { store, dataDir } });
-  const [first] = (await Promise.race([
-    once(worker, 'message'),
-    once(worker, 'error').then(([e]) => Promise.reject(e as Error)),
-  ])) as [{ port: number }];
-  return {
-    endpoint: `http://127.0.0.1:${first.port}`,
-    async close() {
-      worker.postMessage('close');
-      await once(worker, 'message');
-      await worker.terminate();
-      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
+function startServer(store: Store): Promise<ServerThread> {
+  return startServerThread({
+    benchUrl: import.meta.url,
+    input: { store },
+    ...(store === 'lmdb' ? { dataDirPrefix: 'tributary-bench-efo-' } : {}),
+  });
 }
 
 function client(endpoint: string): KinesisClient {
@@ -333,5 +298,5 @@ if (isMainThread) {
     process.exit(1);
   });
 } else {
-  void serve(workerData as { store: Store; dataDir?: string });
+  serveInThread((input: { dataDir?: string }) => tributaryServer(input.dataDir));
 }

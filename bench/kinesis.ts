@@ -30,14 +30,12 @@ import {
   type KinesisClient,
 } from '@aws-sdk/client-kinesis';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { performance, type EventLoopUtilization } from 'node:perf_hooks';
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { performance } from 'node:perf_hooks';
+import { isMainThread } from 'node:worker_threads';
 import {
   CALLERS,
   kinesisBenchClient,
@@ -46,6 +44,13 @@ import {
   RECORD_BYTES,
   RECORDS_PER_CALL,
 } from './_kinesis-load.js';
+import {
+  type ListeningServer,
+  serveInThread,
+  startServerThread,
+  tributaryServer,
+  type ServerThread,
+} from './_server-thread.js';
 
 type ServerKind = 'tributary' | 'kinesalite';
 interface WorkerInput {
@@ -54,39 +59,23 @@ interface WorkerInput {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Worker side: runs one server until told to close.
+// Worker side: runs one server until told to close (_server-thread.ts).
 
-async function serve(input: WorkerInput): Promise<void> {
-  const port = parentPort!;
-  let close: () => Promise<void>;
-  let listenPort: number;
-  if (input.kind === 'tributary') {
-    const { startApp } = await import('../src/app/app.js');
-    // Defaults otherwise: durable lmdb, every write fsync'd before its response.
-    const app = await startApp({
-      port: 0,
-      dataDir: input.dataDir!,
-      transitionDelayMs: 0,
-      logLevel: 'silent',
-    });
-    listenPort = app.ctx.endpoint.port;
-    close = () => app.close();
-  } else {
-    const require = createRequire(import.meta.url);
-    // No `path`: kinesalite keeps its data in memdown (in memory), its default and its fastest mode.
-    const kinesalite = require('kinesalite') as (o: Record<string, unknown>) => Server;
-    const server = kinesalite({ createStreamMs: 0, deleteStreamMs: 0, updateStreamMs: 0, shardLimit: 100 });
-    // Node's 5 s default would close sockets the client still pools between rounds (ECONNRESET on reuse).
-    server.keepAliveTimeout = 60_000;
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    listenPort = (server.address() as AddressInfo).port;
-    close = () => new Promise<void>((resolve) => server.close(() => resolve()));
-  }
-  port.on('message', (m: unknown) => {
-    if (m === 'close') void close().then(() => port.postMessage('closed'));
-  });
-  port.postMessage({ port: listenPort });
+async function serve(input: WorkerInput): Promise<ListeningServer> {
+  // Defaults otherwise: durable lmdb, every write fsync'd before its response.
+  if (input.kind === 'tributary') return tributaryServer(input.dataDir!);
+  const require = createRequire(import.meta.url);
+  // No `path`: kinesalite keeps its data in memdown (in memory), its default and its fastest mode.
+  const kinesalite = require('kinesalite') as (o: Record<string, unknown>) => Server;
+  const server = kinesalite({ createStreamMs: 0, deleteStreamMs: 0, updateStreamMs: 0, shardLimit: 100 });
+  // Node's 5 s default would close sockets the client still pools between rounds (ECONNRESET on reuse).
+  server.keepAliveTimeout = 60_000;
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -119,41 +108,16 @@ const ALL_TARGETS: Target[] = [
 const TARGET_NAMES = (process.env.BENCH_TARGETS ?? ALL_TARGETS.map((x) => x.name).join(',')).split(',');
 const TARGETS = ALL_TARGETS.filter((t) => TARGET_NAMES.includes(t.name));
 
-interface RunningServer {
-  endpoint: string;
-  /** The server thread's event loop utilization since `from` (or since start): how busy its JS thread was. */
-  loopBusy(from?: EventLoopUtilization): EventLoopUtilization;
-  close(): Promise<void>;
-}
-
-async function startServer(kind: ServerKind): Promise<RunningServer> {
-  const dataDir = kind === 'tributary' ? mkdtempSync(join(tmpdir(), 'tributary-bench-')) : undefined;
-  // Node 20 does not carry `--import tsx` into workers: the worker registers tsx itself, then loads this file.
-  const bootstrap =
-    `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))})` +
-    `.then((m) => { m.register(); return import(${JSON.stringify(import.meta.url)}); })`;
+function startServer(kind: ServerKind): Promise<ServerThread> {
   // Both servers get the same heap settings: V8's defaults unless BENCH_SEMI_SPACE_MB raises the young generation
   // (what `node --max-semi-space-size` does for a process; the young generation is 3 semi-spaces).
   const resourceLimits = SEMI_SPACE_MB > 0 ? { maxYoungGenerationSizeMb: 3 * SEMI_SPACE_MB } : {};
-  const worker = new Worker(bootstrap, {
-    eval: true,
+  return startServerThread({
+    benchUrl: import.meta.url,
+    input: { kind } satisfies WorkerInput,
     resourceLimits,
-    workerData: { kind, dataDir } satisfies WorkerInput,
+    ...(kind === 'tributary' ? { dataDirPrefix: 'tributary-bench-' } : {}),
   });
-  const [first] = (await Promise.race([
-    once(worker, 'message'),
-    once(worker, 'error').then(([e]) => Promise.reject(e as Error)),
-  ])) as [{ port: number }];
-  return {
-    endpoint: `http://127.0.0.1:${first.port}`,
-    loopBusy: (from) => worker.performance.eventLoopUtilization(from),
-    async close() {
-      worker.postMessage('close');
-      await once(worker, 'message');
-      await worker.terminate();
-      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
 }
 
 async function createStream(k: KinesisClient, name: string, shards: number): Promise<string[]> {
@@ -405,7 +369,7 @@ function table(results: Result[]): {
 }
 
 /** Each target's server (two targets share Tributary's). */
-const SERVER_OF = new Map<string, RunningServer>();
+const SERVER_OF = new Map<string, ServerThread>();
 
 async function main(): Promise<void> {
   console.log(
@@ -414,7 +378,7 @@ async function main(): Promise<void> {
       `Tributary: durable lmdb, fsync'd before each response. kinesalite: memdown (in memory). ` +
       `Server heap: ${SEMI_SPACE_MB > 0 ? `${SEMI_SPACE_MB} MB semi-space` : "V8's default semi-space"}.`,
   );
-  const servers = new Map<ServerKind, RunningServer>();
+  const servers = new Map<ServerKind, ServerThread>();
   const clients = new Map<string, KinesisClient>();
   const results: Result[] = [];
   const started = performance.now();
@@ -466,8 +430,5 @@ if (isMainThread) {
     process.exit(1);
   });
 } else {
-  serve(workerData as WorkerInput).catch((err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  });
+  serveInThread(serve);
 }
