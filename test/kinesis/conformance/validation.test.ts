@@ -30,7 +30,7 @@ describe('conformance: validation texts and empty answers', () => {
     assert.equal((await call(app, 'CreateStream', { StreamName: 'v', ShardCount: 2 })).status, 200);
   });
 
-  it('lists a string member pattern first, then length, and the members by name', async () => {
+  it('lists a string member pattern first, then length, and the members in AWS order', async () => {
     const deleted = await call(app, 'DeleteStream', { StreamName: '' });
     expectError(deleted, {
       type: 'ValidationException',
