@@ -44,7 +44,7 @@ export function rawRequest(
     path?: string;
     query?: Record<string, string>;
     headers?: Record<string, string>;
-    body?: string;
+    body?: string | Uint8Array;
   },
 ) {
   const url = new URL(endpoint);
@@ -64,7 +64,7 @@ export function rawRequest(
 export async function sendSigned(
   endpoint: string,
   signed: { method: string; path: string; query?: Record<string, unknown>; headers: Record<string, unknown> },
-  body?: string,
+  body?: string | Uint8Array,
 ): Promise<{ status: number; type: string | null; text: string }> {
   const headers = new Headers();
   for (const [k, v] of Object.entries(signed.headers)) if (k !== 'host') headers.set(k, String(v));

@@ -33,7 +33,9 @@ import {
 import { LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
 import { ListTopicsCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { App } from '../../src/app/app.js';
+import { encode as cborEncode } from 'cbor-x';
 import { region, startTestServer, tempDir, transports, withServer } from '../harness/helpers.js';
+import { rawRequest, sendSigned, testSigner } from '../harness/sigv4-signing.js';
 
 const exec = promisify(execFile);
 const ROOT = { accessKeyId: 'AKIATRIBUTARYROOT001', secretAccessKey: 'tributary-root-secret-0123456789' };
@@ -331,5 +333,42 @@ describe('IAM enforcement of API callers', () => {
       ),
       { name: 'AuthorizationErrorException' },
     );
+  });
+
+  it('the resource is read from a JSON or CBOR body; an unreadable one is authorized on * and refused by Kinesis', async () => {
+    const creds = await userWith('body-reader', ['arn:aws:iam::aws:policy/AdministratorAccess'], {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Deny',
+          Action: 'kinesis:DescribeStreamSummary',
+          Resource: 'arn:aws:kinesis:*:*:stream/secret-*',
+        },
+      ],
+    });
+    // Raw signed requests: no SDK sends CBOR from Node, nor a body that is not JSON.
+    const describe = async (type: string, body: string | Uint8Array): Promise<string> => {
+      const req = rawRequest(app.endpoint, {
+        headers: { 'content-type': type, 'x-amz-target': 'Kinesis_20131202.DescribeStreamSummary' },
+        body,
+      });
+      const res = await sendSigned(app.endpoint, await testSigner(creds, 'kinesis').sign(req), body);
+      return `${res.status} ${res.type ?? res.text}`;
+    };
+    const json = 'application/x-amz-json-1.1';
+    const cbor = 'application/x-amz-cbor-1.1';
+    assert.match(
+      await describe(json, JSON.stringify({ StreamName: 'secret-1' })),
+      /^400 AccessDeniedException/,
+    );
+    assert.match(
+      await describe(cbor, cborEncode({ StreamName: 'secret-1' })),
+      /^400 .*AccessDeniedException/,
+    );
+    assert.match(
+      await describe(json, JSON.stringify({ StreamName: 'public-1' })),
+      /ResourceNotFoundException/,
+    );
+    assert.match(await describe(json, '{"StreamName": "secret-1"'), /^400 SerializationException/);
   });
 });
