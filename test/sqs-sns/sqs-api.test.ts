@@ -13,8 +13,7 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { App } from '../../src/app/app.js';
-import { withTestServer } from '../harness/helpers.js';
-import { jsonPost, sdkHandlers, sqsClient, rejects, counts } from './sqs-sns-helpers.js';
+import { jsonPost, sdkHandlers, rejects, counts, withSqsServer } from './sqs-sns-helpers.js';
 
 const md5 = (s: string): string => createHash('md5').update(s).digest('hex');
 
@@ -22,14 +21,10 @@ for (const handler of sdkHandlers) {
   describe(`SQS API over AWS JSON 1.0 (@aws-sdk/client-sqs, ${handler} handler)`, () => {
     let app: App;
     let sqs: SQSClient;
-    withTestServer(
-      {},
-      (a) => ({ sqs: sqsClient(a, handler) }),
-      (a, c) => {
-        app = a;
-        ({ sqs } = c);
-      },
-    );
+    withSqsServer(handler, (a, c) => {
+      app = a;
+      sqs = c;
+    });
 
     it('creates queues idempotently, finds them by name and lists them by prefix with paging', async () => {
       const { QueueUrl } = await sqs.send(

@@ -20,8 +20,7 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { App } from '../../src/app/app.js';
-import { withTestServer } from '../harness/helpers.js';
-import { queueArnOf, sdkHandlers, sqsClient, rejects, counts } from './sqs-sns-helpers.js';
+import { queueArnOf, sdkHandlers, rejects, counts, withSqsServer } from './sqs-sns-helpers.js';
 import { hooks } from '../harness/hooks.js';
 
 // Deleting, batch failures per entry, queue attributes and tags, purging, the dead-letter queue (split from
@@ -31,14 +30,10 @@ for (const handler of sdkHandlers) {
   describe(`SQS deletes, batches, attributes and redrive over AWS JSON 1.0 (@aws-sdk/client-sqs, ${handler} handler)`, () => {
     let app: App;
     let sqs: SQSClient;
-    withTestServer(
-      {},
-      (a) => ({ sqs: sqsClient(a, handler) }),
-      (a, c) => {
-        app = a;
-        ({ sqs } = c);
-      },
-    );
+    withSqsServer(handler, (a, c) => {
+      app = a;
+      sqs = c;
+    });
 
     it('deletes messages singly and in batches, reporting bad handles per entry', async () => {
       const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'del' }));

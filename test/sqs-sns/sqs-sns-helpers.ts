@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { App } from '../../src/app/app.js';
-import { clientConfig } from '../harness/helpers.js';
+import { clientConfig, withTestServer } from '../harness/helpers.js';
 
 /** The SDK's own request handler, or an explicit HTTP/1.1 NodeHttpHandler. */
 export type SdkHandler = 'default' | 'h1';
@@ -10,6 +10,18 @@ export const sdkHandlers: SdkHandler[] = ['default', 'h1'];
 
 export function sqsClient(app: App, handler: SdkHandler = 'default'): SQSClient {
   return new SQSClient(clientConfig(app, handler));
+}
+
+/**
+ * Starts a server and an SQS client over `handler` for the enclosing suite and stops them after it, as
+ * withKinesisServer does for Kinesis; `use` receives them once they run.
+ */
+export function withSqsServer(handler: SdkHandler, use: (app: App, sqs: SQSClient) => void): void {
+  withTestServer(
+    {},
+    (a) => ({ sqs: sqsClient(a, handler) }),
+    (a, { sqs }) => use(a, sqs),
+  );
 }
 
 export function snsClient(app: App, handler: SdkHandler = 'default'): SNSClient {
