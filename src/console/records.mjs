@@ -63,6 +63,8 @@ export function RecordsPage({ query }) {
   const [limit, setLimit] = useState(100);
   const [view, setView] = useState('json');
   const [records, setRecords] = useState([]);
+  // Reads completed: in the status's data-reads, so a test can tell a new read's result from the one before.
+  const [reads, setReads] = useState(0);
   const [tail, setTail] = useState(false);
   const next = useRef(undefined);
   const shards = useLoad(() => (stream ? listShards(stream) : Promise.resolve([])), [stream]);
@@ -82,6 +84,7 @@ export function RecordsPage({ query }) {
     const r = await read(it.ShardIterator, Number(limit));
     next.current = r.next;
     setRecords(r.records);
+    setReads((n) => n + 1);
   });
   const [more, moreBusy, moreError] = useAction(async () => {
     if (!next.current) return;
@@ -169,7 +172,7 @@ export function RecordsPage({ query }) {
         Live tail</label
       >
       <button type="button" onClick=${more} disabled=${moreBusy || !next.current}>Read more</button>
-      <span class="muted" role="status">${records.length} records</span>
+      <span class="muted" role="status" data-reads=${reads}>${records.length} records</span>
     </div>
     <${FilterTry} records=${records} view=${view} />
   `;
