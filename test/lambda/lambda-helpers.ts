@@ -4,12 +4,15 @@ import {
   InvokeCommand,
   LambdaClient,
   type CreateFunctionCommandInput,
+  type InvokeCommandOutput,
 } from '@aws-sdk/client-lambda';
 import { NodeHttp2Handler } from '@smithy/node-http-handler';
 import yazl from 'yazl';
 import type { App, StartOptions } from '../../src/app/app.js';
+import type { LambdaEvents } from '../../src/lambda/lambda-events.js';
 import type { Gate } from '../harness/gate.js';
 import { clientConfig, withTestServer } from '../harness/helpers.js';
+import { hooks } from '../harness/hooks.js';
 
 /**
  * Which HTTP handler a Lambda client uses: the SDK default (HTTP/1.1 for Lambda), an explicit NodeHttpHandler,
@@ -105,6 +108,34 @@ export async function createGated(c: LambdaClient, gate: Gate, name: string, tim
 /** The invocation log of an Invoke with `LogType: 'Tail'` (base64 in `LogResult`), as text. */
 export function logOf(r: { LogResult?: string }): string {
   return Buffer.from(r.LogResult ?? '', 'base64').toString('utf8');
+}
+
+/** A synchronous Invoke of `name` with `payload` as JSON (no payload when undefined), and the log's tail when asked. */
+export function invokeFunction(
+  c: LambdaClient,
+  name: string,
+  payload?: unknown,
+  tail = false,
+): Promise<InvokeCommandOutput> {
+  return c.send(
+    new InvokeCommand({
+      FunctionName: name,
+      Payload: payload === undefined ? undefined : Buffer.from(JSON.stringify(payload)),
+      LogType: tail ? 'Tail' : undefined,
+    }),
+  );
+}
+
+/** The next workerExit of one function (other functions' workers come and go meanwhile). */
+export function workerExitOf(app: App, functionName: string): Promise<LambdaEvents['workerExit'][0]> {
+  return new Promise((resolve) => {
+    const on = (e: LambdaEvents['workerExit'][0]): void => {
+      if (e.functionName !== functionName) return;
+      hooks(app).lambdaEvents.off('workerExit', on);
+      resolve(e);
+    };
+    hooks(app).lambdaEvents.on('workerExit', on);
+  });
 }
 
 export function decode(payload: Uint8Array | undefined): unknown {

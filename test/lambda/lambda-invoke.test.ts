@@ -1,61 +1,40 @@
 import { strict as assert } from 'node:assert';
 import { existsSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import {
-  CreateFunctionCommand,
-  InvokeCommand,
-  type InvokeCommandOutput,
-  type LambdaClient,
-} from '@aws-sdk/client-lambda';
+import { CreateFunctionCommand, InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import type { App } from '../../src/app/app.js';
 import type { LambdaEvents } from '../../src/lambda/lambda-events.js';
-import { startTestServer, waitFor } from '../harness/helpers.js';
-import { Gate } from '../harness/gate.js';
+import { waitFor } from '../harness/helpers.js';
 import {
-  createGated,
   createNodeFunction,
   decode,
-  lambdaClient,
+  invokeFunction,
   makeZip,
   ROLE,
   logOf,
+  withLambdaServer,
 } from './lambda-helpers.js';
 import { hooks } from '../harness/hooks.js';
 
-type ErrorPayload = { errorType: string; errorMessage: string; trace?: string[] };
-
+// What a function sees and answers when it works, and Event invocations; what fails an invoke (errors, timeouts,
+// exits, init failures) is in lambda-invoke-failures.test.ts.
 describe('Lambda invocations in worker processes', () => {
   let app: App;
   let c: LambdaClient;
-  const invoke = (name: string, payload?: unknown, tail = false): Promise<InvokeCommandOutput> =>
-    c.send(
-      new InvokeCommand({
-        FunctionName: name,
-        Payload: payload === undefined ? undefined : Buffer.from(JSON.stringify(payload)),
-        LogType: tail ? 'Tail' : undefined,
-      }),
-    );
 
-  /** The next workerExit of one function (other functions' workers come and go meanwhile). */
-  const exitOf = (functionName: string): Promise<LambdaEvents['workerExit'][0]> =>
-    new Promise((resolve) => {
-      const on = (e: LambdaEvents['workerExit'][0]): void => {
-        if (e.functionName !== functionName) return;
-        hooks(app).lambdaEvents.off('workerExit', on);
-        resolve(e);
-      };
-      hooks(app).lambdaEvents.on('workerExit', on);
-    });
-
-  before(async () => {
+  before(() => {
     // Something the server process has that a function must not see.
     process.env['TRIBUTARY_TEST_SERVER_SECRET'] = 'leak';
-    app = await startTestServer({ lambda: { asyncRetryDelaysMs: [30, 30], idleTimeoutMs: 60_000 } });
-    c = lambdaClient(app);
   });
-  after(async () => {
-    c.destroy();
-    await app.close();
+  withLambdaServer(
+    'default',
+    (a, client) => {
+      app = a;
+      c = client;
+    },
+    { lambda: { asyncRetryDelaysMs: [30, 30], idleTimeoutMs: 60_000 } },
+  );
+  after(() => {
     delete process.env['TRIBUTARY_TEST_SERVER_SECRET'];
   });
 
@@ -76,7 +55,7 @@ describe('Lambda invocations in worker processes', () => {
       });`,
       { Timeout: 7, Environment: { Variables: { MINE: 'yes' } } },
     );
-    const r = await invoke('ctx', { hello: 'world' });
+    const r = await invokeFunction(c, 'ctx', { hello: 'world' });
     assert.equal(r.StatusCode, 200);
     assert.equal(r.FunctionError, undefined);
     assert.equal(r.ExecutedVersion, '$LATEST');
@@ -129,7 +108,7 @@ describe('Lambda invocations in worker processes', () => {
     hooks(app).lambdaEvents.on('workerSpawn', onSpawn);
     const outs: Array<{ n: number; pid: number }> = [];
     for (let i = 0; i < 5; i++)
-      outs.push(decode((await invoke('warm')).Payload) as { n: number; pid: number });
+      outs.push(decode((await invokeFunction(c, 'warm')).Payload) as { n: number; pid: number });
     hooks(app).lambdaEvents.off('workerSpawn', onSpawn);
     assert.deepEqual(
       outs.map((o) => o.n),
@@ -155,7 +134,11 @@ describe('Lambda invocations in worker processes', () => {
         },
       }),
     );
-    assert.deepEqual(decode((await invoke('cjs', { x: 1 })).Payload), { cjs: true, x: 1, host: 'string' });
+    assert.deepEqual(decode((await invokeFunction(c, 'cjs', { x: 1 })).Payload), {
+      cjs: true,
+      x: 1,
+      host: 'string',
+    });
     await c.send(
       new CreateFunctionCommand({
         FunctionName: 'esm-js',
@@ -171,7 +154,7 @@ describe('Lambda invocations in worker processes', () => {
         },
       }),
     );
-    assert.deepEqual(decode((await invoke('esm-js', 'hi')).Payload), { esm: true, e: 'hi' });
+    assert.deepEqual(decode((await invokeFunction(c, 'esm-js', 'hi')).Payload), { esm: true, e: 'hi' });
   });
 
   it('callback handlers wait for the event loop to drain unless callbackWaitsForEmptyEventLoop is false', async () => {
@@ -186,10 +169,10 @@ describe('Lambda invocations in worker processes', () => {
       {},
       'index.js',
     );
-    const waited = await invoke('drain', { wait: true }, true);
+    const waited = await invokeFunction(c, 'drain', { wait: true }, true);
     assert.equal(decode(waited.Payload), 'done');
     assert.match(logOf(waited), /timer fired[\s\S]*END RequestId/);
-    const quick = await invoke('drain', { wait: false }, true);
+    const quick = await invokeFunction(c, 'drain', { wait: false }, true);
     assert.equal(decode(quick.Payload), 'done');
     assert.doesNotMatch(logOf(quick), /timer fired/);
   });
@@ -200,7 +183,7 @@ describe('Lambda invocations in worker processes', () => {
       'logs',
       `export const handler = async (e) => { console.log('hello from', e.who); console.error('to stderr'); return 1; };`,
     );
-    const r = await invoke('logs', { who: 'tail' }, true);
+    const r = await invokeFunction(c, 'logs', { who: 'tail' }, true);
     const log = logOf(r);
     const id = r.$metadata.requestId!;
     assert.match(log, new RegExp(`^START RequestId: ${id} Version: \\$LATEST\\n`));
@@ -212,167 +195,11 @@ describe('Lambda invocations in worker processes', () => {
         `END RequestId: ${id}\\nREPORT RequestId: ${id}\\tDuration: [\\d.]+ ms\\tBilled Duration: \\d+ ms\\tMemory Size: 128 MB\\tMax Memory Used: \\d+ MB\\tInit Duration: [\\d.]+ ms\\t\\n$`,
       ),
     );
-    const warm = logOf(await invoke('logs', { who: 'again' }, true));
+    const warm = logOf(await invokeFunction(c, 'logs', { who: 'again' }, true));
     assert.doesNotMatch(warm, /Init Duration/);
-    assert.ok(Buffer.byteLength(logOf(await invoke('logs', { who: 'x'.repeat(10_000) }, true))) <= 4096);
-  });
-
-  it('a thrown error is an Unhandled function error with errorType, errorMessage and trace', async () => {
-    await createNodeFunction(
-      c,
-      'thrower',
-      `export const handler = async () => { throw new TypeError('boom'); };`,
+    assert.ok(
+      Buffer.byteLength(logOf(await invokeFunction(c, 'logs', { who: 'x'.repeat(10_000) }, true))) <= 4096,
     );
-    const r = await invoke('thrower', {}, true);
-    assert.equal(r.StatusCode, 200);
-    assert.equal(r.FunctionError, 'Unhandled');
-    const err = decode(r.Payload) as ErrorPayload;
-    assert.equal(err.errorType, 'TypeError');
-    assert.equal(err.errorMessage, 'boom');
-    assert.ok(Array.isArray(err.trace) && err.trace[0] === 'TypeError: boom');
-    assert.match(logOf(r), /ERROR\tInvoke Error \t\{"errorType":"TypeError"/);
-    // The worker survives a handled error.
-    assert.equal((await invoke('thrower')).FunctionError, 'Unhandled');
-  });
-
-  it('a timeout kills and replaces the worker: "Task timed out after 1.00 seconds"', async () => {
-    await createNodeFunction(
-      c,
-      'sleepy',
-      `export const handler = async (e) => { if (e.sleep) await new Promise((r) => setTimeout(r, 60_000)); return process.pid; };`,
-      { Timeout: 1 },
-    );
-    const firstPid = decode((await invoke('sleepy', {})).Payload);
-    const exited = exitOf('sleepy');
-    const t0 = Date.now();
-    const r = await invoke('sleepy', { sleep: true }, true);
-    // Cut by the 1 s timeout, long before the handler's 60 s sleep: 20 s leaves a loaded machine its room.
-    assert.ok(Date.now() - t0 < 20_000);
-    assert.equal(r.FunctionError, 'Unhandled');
-    const err = decode(r.Payload) as ErrorPayload;
-    assert.equal(err.errorType, 'Sandbox.Timedout');
-    assert.equal(
-      err.errorMessage,
-      `RequestId: ${r.$metadata.requestId} Error: Task timed out after 1.00 seconds`,
-    );
-    const log = logOf(r);
-    assert.match(log, /Z [0-9a-f-]{36} Task timed out after 1\.00 seconds\n/);
-    assert.match(log, /REPORT RequestId: .*\tStatus: timeout\t/);
-    const exit = await exited;
-    assert.equal(exit.reason, 'timeout');
-    assert.equal(exit.signal, 'SIGKILL');
-    const nextPid = decode((await invoke('sleepy', {})).Payload);
-    assert.notEqual(nextPid, firstPid);
-  });
-
-  it('process.exit in the handler fails that invoke with Runtime.ExitError; the next one gets a fresh worker', async () => {
-    await createNodeFunction(
-      c,
-      'exiter',
-      `export const handler = async (e) => { if (e.exit) process.exit(3); return 'alive'; };`,
-    );
-    assert.equal(decode((await invoke('exiter', {})).Payload), 'alive');
-    const r = await invoke('exiter', { exit: true }, true);
-    assert.equal(r.FunctionError, 'Unhandled');
-    const err = decode(r.Payload) as ErrorPayload;
-    assert.equal(err.errorType, 'Runtime.ExitError');
-    assert.equal(
-      err.errorMessage,
-      `RequestId: ${r.$metadata.requestId} Error: Runtime exited with error: exit status 3`,
-    );
-    assert.match(logOf(r), /Status: error\tError Type: Runtime\.ExitError/);
-    assert.equal(decode((await invoke('exiter', {})).Payload), 'alive');
-  });
-
-  it('leaking memory past MemorySize ends with Runtime.OutOfMemory, not a server crash', async () => {
-    await createNodeFunction(
-      c,
-      'leaky',
-      `const keep = []; export const handler = async (e) => { if (e.leak) for (;;) keep.push(new Array(100_000).fill(Math.random())); return 'ok'; };`,
-      { MemorySize: 128, Timeout: 60 },
-    );
-    const r = await invoke('leaky', { leak: true });
-    assert.equal(r.FunctionError, 'Unhandled');
-    const err = decode(r.Payload) as ErrorPayload;
-    assert.equal(err.errorType, 'Runtime.OutOfMemory');
-    assert.match(
-      err.errorMessage,
-      /Runtime exited with error: signal: aborted|Runtime exited with error: exit status/,
-    );
-    assert.equal(decode((await invoke('leaky', {})).Payload), 'ok');
-  });
-
-  it('an unhandled promise rejection fails the invoke with Runtime.UnhandledPromiseRejection', async () => {
-    await createNodeFunction(
-      c,
-      'rejecter',
-      `export const handler = async () => { Promise.reject(new Error('nobody catches me')); await new Promise((r) => setTimeout(r, 500)); return 'late'; };`,
-    );
-    const r = await invoke('rejecter');
-    const err = decode(r.Payload) as ErrorPayload;
-    assert.equal(r.FunctionError, 'Unhandled');
-    assert.equal(err.errorType, 'Runtime.UnhandledPromiseRejection');
-    assert.equal(err.errorMessage, 'Error: nobody catches me');
-  });
-
-  it('init failures report AWS error types: ImportModuleError, HandlerNotFound, UserCodeSyntaxError, thrown init errors', async () => {
-    await createNodeFunction(c, 'no-module', `export const handler = async () => 1;`, {
-      Handler: 'missing.handler',
-    });
-    const a = decode((await invoke('no-module')).Payload) as ErrorPayload;
-    assert.equal(a.errorType, 'Runtime.ImportModuleError');
-    assert.match(a.errorMessage, /^Error: Cannot find module 'missing'/);
-    await createNodeFunction(c, 'no-export', `export const other = async () => 1;`);
-    const b = await invoke('no-export', {}, true);
-    assert.equal(b.FunctionError, 'Unhandled');
-    const be = decode(b.Payload) as ErrorPayload;
-    assert.equal(be.errorType, 'Runtime.HandlerNotFound');
-    assert.equal(be.errorMessage, 'index.handler is undefined or not exported');
-    assert.match(
-      logOf(b),
-      /INIT_REPORT Init Duration: [\d.]+ ms\tPhase: init\tStatus: error\tError Type: Runtime\.HandlerNotFound/,
-    );
-    await createNodeFunction(c, 'bad-syntax', `export const handler = async () => { return 1 +; };`);
-    assert.equal(
-      (decode((await invoke('bad-syntax')).Payload) as ErrorPayload).errorType,
-      'Runtime.UserCodeSyntaxError',
-    );
-    await createNodeFunction(
-      c,
-      'init-throws',
-      `throw new RangeError('config missing'); export const handler = async () => 1;`,
-    );
-    const d = decode((await invoke('init-throws')).Payload) as ErrorPayload;
-    assert.equal(d.errorType, 'RangeError');
-    assert.equal(d.errorMessage, 'config missing');
-  });
-
-  it('a response above 6 MB fails with Function.ResponseSizeTooLarge', async () => {
-    await createNodeFunction(c, 'huge', `export const handler = async () => 'x'.repeat(7 * 1024 * 1024);`);
-    const r = await invoke('huge');
-    assert.equal(r.FunctionError, 'Unhandled');
-    assert.equal((decode(r.Payload) as ErrorPayload).errorType, 'Function.ResponseSizeTooLarge');
-  });
-
-  it('a hung function does not block other functions', async () => {
-    // Ordering, not a duration: `quick` completes while `hang` is provably still running, held at a gate
-    // only the test opens.
-    const gate = await Gate.start();
-    try {
-      await createGated(c, gate, 'hang', 10);
-      await createNodeFunction(c, 'quick', `export const handler = async () => 'quick';`);
-      await invoke('quick');
-      const start = gate.arrived.length;
-      let hungDone = false;
-      const hung = invoke('hang', { id: 'h' }).finally(() => (hungDone = true));
-      await gate.reached(start + 1);
-      assert.equal(decode((await invoke('quick')).Payload), 'quick');
-      assert.equal(hungDone, false, 'quick completed while hang was still held');
-      gate.release('h');
-      assert.deepEqual(decode((await hung).Payload), { id: 'h', gate: 'released' });
-    } finally {
-      await gate.close();
-    }
   });
 
   it('Event invokes answer 202 and run asynchronously; DryRun answers 204', async () => {
@@ -437,6 +264,11 @@ describe('Lambda invocations in worker processes', () => {
   });
 
   it('the FunctionInvoker interface (used by event source mappings) runs the same workers', async () => {
+    await createNodeFunction(
+      c,
+      'thrower',
+      `export const handler = async () => { throw new TypeError('boom'); };`,
+    );
     const ok = await app.lambda.invoke(
       'arn:aws:lambda:us-east-1:000000000000:function:warm',
       Buffer.from('{}'),
