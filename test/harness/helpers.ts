@@ -1,3 +1,4 @@
+import { strict as assert } from 'node:assert';
 import { after, before } from 'node:test';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
@@ -160,6 +161,32 @@ export function eventMatching<A extends unknown[]>(
     };
     emitter.on(name, listener as (...args: unknown[]) => void);
   });
+}
+
+/** An error an AWS SDK call rejects with. */
+export type AwsSdkError = Error & { $metadata: { httpStatusCode?: number } };
+
+/**
+ * Resolves with the AWS error `p` rejects with, after checking its name, its message (a string: equal to it; a
+ * RegExp: matching it) and its HTTP status, each when given; fails when `p` resolves.
+ */
+export async function rejectsWith(
+  p: Promise<unknown>,
+  name: string,
+  message?: string | RegExp,
+  status?: number,
+): Promise<AwsSdkError> {
+  try {
+    await p;
+  } catch (e) {
+    const err = e as AwsSdkError;
+    assert.equal(err.name, name, `expected ${name}, got ${err.name}: ${err.message}`);
+    if (typeof message === 'string') assert.equal(err.message, message);
+    else if (message) assert.match(err.message, message);
+    if (status !== undefined) assert.equal(err.$metadata?.httpStatusCode, status);
+    return err;
+  }
+  assert.fail(`expected ${name}`);
 }
 
 /**

@@ -10,17 +10,8 @@ import {
   type LambdaClient,
 } from '@aws-sdk/client-lambda';
 import type { App } from '../../src/app/app.js';
-import { kinesisClient, transports, withTestServer } from '../harness/helpers.js';
+import { kinesisClient, rejectsWith, transports, withTestServer } from '../harness/helpers.js';
 import { createRecordingFunction, createStream, lambdaClient, mappingState } from './mapping-fixtures.js';
-
-async function rejects(p: Promise<unknown>, name: string, message?: RegExp, status?: number): Promise<void> {
-  await assert.rejects(p, (err: Error & { $metadata?: { httpStatusCode?: number } }) => {
-    assert.equal(err.name, name, `${err.name}: ${err.message}`);
-    if (message) assert.match(err.message, message);
-    if (status) assert.equal(err.$metadata?.httpStatusCode, status);
-    return true;
-  });
-}
 
 for (const transport of transports) {
   describe(`event source mapping API over ${transport}`, () => {
@@ -118,7 +109,7 @@ for (const transport of transports) {
       assert.equal(deleted.$metadata.httpStatusCode, 202);
       assert.equal(deleted.State, 'Deleting');
       await mappingState(app, created.UUID!, 'Deleting');
-      await rejects(
+      await rejectsWith(
         l.send(new GetEventSourceMappingCommand({ UUID: created.UUID! })),
         'ResourceNotFoundException',
         /./,
@@ -161,63 +152,63 @@ for (const transport of transports) {
         StartingPosition: 'TRIM_HORIZON' as const,
       };
       const missing = 'arn:aws:kinesis:us-east-1:000000000000:stream/nope';
-      await rejects(
+      await rejectsWith(
         l.send(new CreateEventSourceMappingCommand({ ...base, EventSourceArn: missing })),
         'InvalidParameterValueException',
         new RegExp(`Stream not found: ${missing}`),
       );
-      await rejects(
+      await rejectsWith(
         l.send(new CreateEventSourceMappingCommand({ ...base, FunctionName: 'no-such-fn' })),
         'ResourceNotFoundException',
         /Function does not exist/,
         404,
       );
-      await rejects(
+      await rejectsWith(
         l.send(new CreateEventSourceMappingCommand({ ...base, StartingPosition: undefined })),
         'InvalidParameterValueException',
         /startingPosition/,
       );
-      await rejects(
+      await rejectsWith(
         l.send(new CreateEventSourceMappingCommand({ ...base, StartingPosition: 'AT_TIMESTAMP' })),
         'InvalidParameterValueException',
         /StartingPositionTimestamp/,
       );
-      await rejects(
+      await rejectsWith(
         l.send(new CreateEventSourceMappingCommand({ ...base, BatchSize: 0 })),
         'ValidationException',
         /Value '0' at 'batchSize' failed to satisfy constraint: Member must have value greater than or equal to 1/,
       );
-      await rejects(
+      await rejectsWith(
         l.send(new CreateEventSourceMappingCommand({ ...base, BatchSize: 10001 })),
         'ValidationException',
         /at 'batchSize' failed to satisfy constraint: Member must have value less than or equal to 10000/,
       );
-      await rejects(
+      await rejectsWith(
         l.send(new CreateEventSourceMappingCommand({ ...base, MaximumBatchingWindowInSeconds: 301 })),
         'ValidationException',
         /maximumBatchingWindowInSeconds/,
       );
-      await rejects(
+      await rejectsWith(
         l.send(new CreateEventSourceMappingCommand({ ...base, ParallelizationFactor: 11 })),
         'ValidationException',
         /parallelizationFactor/,
       );
-      await rejects(
+      await rejectsWith(
         l.send(new CreateEventSourceMappingCommand({ ...base, MaximumRetryAttempts: 10001 })),
         'ValidationException',
         /maximumRetryAttempts/,
       );
-      await rejects(
+      await rejectsWith(
         l.send(new CreateEventSourceMappingCommand({ ...base, MaximumRecordAgeInSeconds: 30 })),
         'InvalidParameterValueException',
         /MaximumRecordAgeInSeconds/,
       );
-      await rejects(
+      await rejectsWith(
         l.send(new CreateEventSourceMappingCommand({ ...base, TumblingWindowInSeconds: 901 })),
         'ValidationException',
         /tumblingWindowInSeconds/,
       );
-      await rejects(
+      await rejectsWith(
         l.send(
           new CreateEventSourceMappingCommand({
             ...base,
@@ -227,13 +218,13 @@ for (const transport of transports) {
         'InvalidParameterValueException',
         /Unsupported DestinationConfig parameter for given event source mapping type\./,
       );
-      await rejects(
+      await rejectsWith(
         l.send(new CreateEventSourceMappingCommand({ ...base, StartingPosition: 'BOGUS' as never })),
         'ValidationException',
         /Member must satisfy enum value set: \[TRIM_HORIZON, LATEST, AT_TIMESTAMP\]/,
       );
       const first = await l.send(new CreateEventSourceMappingCommand(base));
-      await rejects(
+      await rejectsWith(
         l.send(new CreateEventSourceMappingCommand(base)),
         'ResourceConflictException',
         new RegExp(
@@ -242,26 +233,26 @@ for (const transport of transports) {
         409,
       );
       const unknown = '7a2b5c1e-0000-4000-8000-000000000000';
-      await rejects(
+      await rejectsWith(
         l.send(new GetEventSourceMappingCommand({ UUID: unknown })),
         'ResourceNotFoundException',
         /./,
         404,
       );
-      await rejects(
+      await rejectsWith(
         l.send(new UpdateEventSourceMappingCommand({ UUID: unknown, BatchSize: 5 })),
         'ResourceNotFoundException',
         /./,
         404,
       );
-      await rejects(
+      await rejectsWith(
         l.send(new DeleteEventSourceMappingCommand({ UUID: unknown })),
         'ResourceNotFoundException',
         /./,
         404,
       );
       await mappingState(app, first.UUID!, 'Enabled');
-      await rejects(
+      await rejectsWith(
         l.send(new UpdateEventSourceMappingCommand({ UUID: first.UUID!, BatchSize: 0 })),
         'ValidationException',
         /batchSize/,

@@ -13,7 +13,8 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { App } from '../../src/app/app.js';
-import { jsonPost, sdkHandlers, rejects, counts, withSqsServer } from './sqs-sns-helpers.js';
+import { rejectsWith } from '../harness/helpers.js';
+import { jsonPost, sdkHandlers, counts, withSqsServer } from './sqs-sns-helpers.js';
 
 const md5 = (s: string): string => createHash('md5').update(s).digest('hex');
 
@@ -36,7 +37,7 @@ for (const handler of sdkHandlers) {
         new CreateQueueCommand({ QueueName: 'orders', Attributes: { VisibilityTimeout: '45' } }),
       );
       assert.equal(again.QueueUrl, QueueUrl);
-      await rejects(
+      await rejectsWith(
         sqs.send(new CreateQueueCommand({ QueueName: 'orders', Attributes: { VisibilityTimeout: '46' } })),
         'QueueNameExists',
         /VisibilityTimeout/,
@@ -66,22 +67,25 @@ for (const handler of sdkHandlers) {
     });
 
     it('rejects bad queue names and FIFO queues with AWS errors', async () => {
-      await rejects(
+      await rejectsWith(
         sqs.send(new CreateQueueCommand({ QueueName: 'has space' })),
         'InvalidParameterValue',
         /alphanumeric/,
       );
-      await rejects(sqs.send(new CreateQueueCommand({ QueueName: 'x'.repeat(81) })), 'InvalidParameterValue');
-      await rejects(
+      await rejectsWith(
+        sqs.send(new CreateQueueCommand({ QueueName: 'x'.repeat(81) })),
+        'InvalidParameterValue',
+      );
+      await rejectsWith(
         sqs.send(new CreateQueueCommand({ QueueName: 'jobs.fifo', Attributes: { FifoQueue: 'true' } })),
         'UnsupportedOperation',
         /FIFO/,
       );
-      await rejects(
+      await rejectsWith(
         sqs.send(new CreateQueueCommand({ QueueName: 'a', Attributes: { VisibilityTimeout: '43201' } })),
         'InvalidAttributeValue',
       );
-      await rejects(
+      await rejectsWith(
         sqs.send(new CreateQueueCommand({ QueueName: 'a', Attributes: { Colour: 'blue' } as never })),
         'InvalidAttributeName',
       );
@@ -93,7 +97,7 @@ for (const handler of sdkHandlers) {
     });
 
     it('reports QueueDoesNotExist with the query-compatible code and header', async () => {
-      const err = await rejects(
+      const err = await rejectsWith(
         sqs.send(new GetQueueUrlCommand({ QueueName: 'missing' })),
         'QueueDoesNotExist',
       );
@@ -108,11 +112,11 @@ for (const handler of sdkHandlers) {
         message: 'The specified queue does not exist.',
       });
       const url = `${app.endpoint}/000000000000/missing`;
-      await rejects(
+      await rejectsWith(
         sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'x' })),
         'QueueDoesNotExist',
       );
-      await rejects(sqs.send(new ReceiveMessageCommand({ QueueUrl: url })), 'QueueDoesNotExist');
+      await rejectsWith(sqs.send(new ReceiveMessageCommand({ QueueUrl: url })), 'QueueDoesNotExist');
     });
 
     it('sends with message attributes and computes MD5s as AWS does', async () => {
@@ -159,22 +163,22 @@ for (const handler of sdkHandlers) {
       const { QueueUrl } = await sqs.send(
         new CreateQueueCommand({ QueueName: 'strict', Attributes: { MaximumMessageSize: '1024' } }),
       );
-      await rejects(sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: '' })), 'MissingParameter');
-      await rejects(
+      await rejectsWith(sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: '' })), 'MissingParameter');
+      await rejectsWith(
         sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'bad\u0001char' })),
         'InvalidMessageContents',
       );
-      await rejects(
+      await rejectsWith(
         sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'x'.repeat(1025) })),
         'InvalidParameterValue',
         /shorter than 1024 bytes/,
       );
-      await rejects(
+      await rejectsWith(
         sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'x', DelaySeconds: 901 })),
         'InvalidParameterValue',
         /DelaySeconds/,
       );
-      await rejects(
+      await rejectsWith(
         sqs.send(
           new SendMessageCommand({
             QueueUrl,
@@ -185,7 +189,7 @@ for (const handler of sdkHandlers) {
         'InvalidParameterValue',
         /number/,
       );
-      await rejects(
+      await rejectsWith(
         sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'x', MessageGroupId: 'g' })),
         'InvalidParameterValue',
         /MessageGroupId/,
@@ -245,7 +249,7 @@ for (const handler of sdkHandlers) {
         m.Attributes!.ApproximateFirstReceiveTimestamp,
       );
       // The older handle no longer controls visibility.
-      await rejects(
+      await rejectsWith(
         sqs.send(
           new ChangeMessageVisibilityCommand({
             QueueUrl,
@@ -256,17 +260,17 @@ for (const handler of sdkHandlers) {
         'InvalidParameterValue',
         /expired/,
       );
-      await rejects(
+      await rejectsWith(
         sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 11 })),
         'InvalidParameterValue',
         /MaxNumberOfMessages/,
       );
-      await rejects(
+      await rejectsWith(
         sqs.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 21 })),
         'InvalidParameterValue',
         /WaitTimeSeconds/,
       );
-      await rejects(
+      await rejectsWith(
         sqs.send(new ReceiveMessageCommand({ QueueUrl, VisibilityTimeout: -1 })),
         'InvalidParameterValue',
         /VisibilityTimeout/,

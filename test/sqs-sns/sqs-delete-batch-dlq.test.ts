@@ -20,7 +20,8 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { App } from '../../src/app/app.js';
-import { queueArnOf, sdkHandlers, rejects, counts, withSqsServer } from './sqs-sns-helpers.js';
+import { rejectsWith } from '../harness/helpers.js';
+import { queueArnOf, sdkHandlers, counts, withSqsServer } from './sqs-sns-helpers.js';
 import { hooks } from '../harness/hooks.js';
 
 // Deleting, batch failures per entry, queue attributes and tags, purging, the dead-letter queue (split from
@@ -48,7 +49,7 @@ for (const handler of sdkHandlers) {
       await sqs.send(new DeleteMessageCommand({ QueueUrl, ReceiptHandle: a!.ReceiptHandle }));
       // Deleting an already deleted message succeeds, as on AWS.
       await sqs.send(new DeleteMessageCommand({ QueueUrl, ReceiptHandle: a!.ReceiptHandle }));
-      const err = await rejects(
+      const err = await rejectsWith(
         sqs.send(new DeleteMessageCommand({ QueueUrl, ReceiptHandle: 'not-a-handle' })),
         'ReceiptHandleIsInvalid',
       );
@@ -72,8 +73,11 @@ for (const handler of sdkHandlers) {
       assert.equal(r.Failed![0]!.Code, 'ReceiptHandleIsInvalid');
       assert.equal(r.Failed![0]!.SenderFault, true);
       assert.deepEqual(await counts(sqs, QueueUrl!), [0, 0]);
-      await rejects(sqs.send(new DeleteMessageBatchCommand({ QueueUrl, Entries: [] })), 'EmptyBatchRequest');
-      await rejects(
+      await rejectsWith(
+        sqs.send(new DeleteMessageBatchCommand({ QueueUrl, Entries: [] })),
+        'EmptyBatchRequest',
+      );
+      await rejectsWith(
         sqs.send(
           new DeleteMessageBatchCommand({
             QueueUrl,
@@ -85,7 +89,7 @@ for (const handler of sdkHandlers) {
         ),
         'BatchEntryIdsNotDistinct',
       );
-      await rejects(
+      await rejectsWith(
         sqs.send(
           new SendMessageBatchCommand({
             QueueUrl,
@@ -94,7 +98,7 @@ for (const handler of sdkHandlers) {
         ),
         'TooManyEntriesInBatchRequest',
       );
-      await rejects(
+      await rejectsWith(
         sqs.send(new SendMessageBatchCommand({ QueueUrl, Entries: [{ Id: 'bad id!', MessageBody: 'x' }] })),
         'InvalidBatchEntryId',
       );
@@ -158,7 +162,7 @@ for (const handler of sdkHandlers) {
       assert.ok(Number(all.LastModifiedTimestamp) >= Number(all.CreatedTimestamp));
       const none = await sqs.send(new GetQueueAttributesCommand({ QueueUrl }));
       assert.equal(none.Attributes, undefined);
-      await rejects(
+      await rejectsWith(
         sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['Bogus' as never] })),
         'InvalidAttributeName',
       );
@@ -183,8 +187,8 @@ for (const handler of sdkHandlers) {
       assert.equal(after.ApproximateNumberOfMessages, '0');
       assert.equal(after.ApproximateNumberOfMessagesDelayed, '0');
       await sqs.send(new DeleteQueueCommand({ QueueUrl }));
-      await rejects(sqs.send(new GetQueueUrlCommand({ QueueName: 'attrs' })), 'QueueDoesNotExist');
-      await rejects(sqs.send(new DeleteQueueCommand({ QueueUrl })), 'QueueDoesNotExist');
+      await rejectsWith(sqs.send(new GetQueueUrlCommand({ QueueName: 'attrs' })), 'QueueDoesNotExist');
+      await rejectsWith(sqs.send(new DeleteQueueCommand({ QueueUrl })), 'QueueDoesNotExist');
       // A re-created queue starts empty.
       const re = await sqs.send(new CreateQueueCommand({ QueueName: 'attrs' }));
       assert.deepEqual(await counts(sqs, re.QueueUrl!), [0, 0]);
