@@ -1,6 +1,10 @@
-import { strict as assert } from 'node:assert';
-import { SNSClient } from '@aws-sdk/client-sns';
-import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import type { App } from '../../src/app/app.js';
 import { clientConfig, withTestServer } from '../harness/helpers.js';
 
@@ -26,6 +30,46 @@ export function withSqsServer(handler: SdkHandler, use: (app: App, sqs: SQSClien
 
 export function snsClient(app: App, handler: SdkHandler = 'default'): SNSClient {
   return new SNSClient(clientConfig(app, handler));
+}
+
+/** withSqsServer with an SNS client beside the SQS one (both over `handler`). */
+export function withSnsServer(
+  handler: SdkHandler,
+  use: (app: App, sns: SNSClient, sqs: SQSClient) => void,
+): void {
+  withTestServer(
+    {},
+    (a) => ({ sns: snsClient(a, handler), sqs: sqsClient(a, handler) }),
+    (a, { sns, sqs }) => use(a, sns, sqs),
+  );
+}
+
+/** A queue `<name>-queue` subscribed (with `attributes`) to a new topic `<name>-topic`. */
+export async function subscribedQueue(
+  sns: SNSClient,
+  sqs: SQSClient,
+  name: string,
+  attributes?: Record<string, string>,
+): Promise<{ TopicArn: string; QueueUrl: string; SubscriptionArn: string }> {
+  const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: `${name}-topic` }));
+  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: `${name}-queue` }));
+  const { SubscriptionArn } = await sns.send(
+    new SubscribeCommand({
+      TopicArn,
+      Protocol: 'sqs',
+      Endpoint: await queueArnOf(sqs, QueueUrl!),
+      Attributes: attributes,
+    }),
+  );
+  return { TopicArn: TopicArn!, QueueUrl: QueueUrl!, SubscriptionArn: SubscriptionArn! };
+}
+
+/** The bodies of up to 10 messages one ReceiveMessage returns from `QueueUrl` (with all message attributes). */
+export async function receivedBodies(sqs: SQSClient, QueueUrl: string): Promise<string[]> {
+  const r = await sqs.send(
+    new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, MessageAttributeNames: ['All'] }),
+  );
+  return (r.Messages ?? []).map((m) => m.Body!);
 }
 
 /** Creates a queue: its URL and its ARN (what an on-failure destination or a subscription names). */
@@ -89,23 +133,6 @@ export function xmlAll(xml: string, tag: string): string[] {
 
 export function xml1(xml: string, tag: string): string | undefined {
   return xmlAll(xml, tag)[0];
-}
-
-/** Resolves with the SDK error `p` rejects with, after checking its name (and message). */
-export async function rejects(
-  p: Promise<unknown>,
-  name: string,
-  message?: RegExp,
-): Promise<Error & { $metadata: { httpStatusCode?: number } }> {
-  try {
-    await p;
-  } catch (e) {
-    const err = e as Error & { $metadata: { httpStatusCode?: number } };
-    assert.equal(err.name, name, `expected ${name}, got ${err.name}: ${err.message}`);
-    if (message) assert.match(err.message, message);
-    return err;
-  }
-  assert.fail(`expected ${name}`);
 }
 
 /** A queue's ApproximateNumberOfMessages and ApproximateNumberOfMessagesNotVisible. */
