@@ -2,13 +2,11 @@ import { strict as assert } from 'node:assert';
 import { execFile, execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import {
   GetFunctionConfigurationCommand,
   InvokeCommand,
-  type InvokeCommandOutput,
-  PublishLayerVersionCommand,
   UpdateFunctionCodeCommand,
   type LambdaClient,
 } from '@aws-sdk/client-lambda';
@@ -22,51 +20,31 @@ import {
   tempDir,
   waitFor,
 } from '../harness/helpers.js';
-import { createPythonFunction, decode, lambdaClient, makeZip, ROLE, logOf } from './lambda-helpers.js';
-import { python3Missing } from './python-helpers.js';
-import { hooks } from '../harness/hooks.js';
+import {
+  createPythonFunction,
+  decode,
+  invokeFunction,
+  lambdaClient,
+  makeZip,
+  ROLE,
+  logOf,
+} from './lambda-helpers.js';
+import { python3Missing, withPythonServer } from './python-helpers.js';
 
 const exec = promisify(execFile);
 
 const skip = skipReason(python3Missing());
 
-/** Where the machine's dynamic loader finds `name` (a shared library to put in a zip's lib/). */
-function sharedLibrary(name: string): string {
-  const line = execFileSync('ldconfig', ['-p'])
-    .toString()
-    .split('\n')
-    .find((l) => l.trim().startsWith(`${name} `));
-  const path = line?.split(' => ')[1]?.trim();
-  if (path === undefined) throw new Error(`ldconfig -p lists no ${name}`);
-  return path;
-}
-
 type PyError = { errorType: string; errorMessage: string; requestId: string; stackTrace: string[] };
 
+// Handlers, errors, clients, status and restarts; pre-started Python runtimes (spares) are in
+// lambda-python-spares.test.ts.
 describe('Python functions (python3.* runtimes)', { skip }, () => {
   let app: App;
   let c: LambdaClient;
-  const invoke = (name: string, payload?: unknown): Promise<InvokeCommandOutput> =>
-    c.send(
-      new InvokeCommand({
-        FunctionName: name,
-        Payload: payload === undefined ? undefined : Buffer.from(JSON.stringify(payload)),
-        LogType: 'Tail',
-      }),
-    );
-
-  before(async () => {
-    // python3.9 is named to run on python3 (3.11 here): a label whose version the machine may well not have.
-    const python3 = execFileSync('python3', ['-c', 'import sys; print(sys.executable)']).toString().trim();
-    app = await startTestServer({
-      transitionDelayMs: 0,
-      lambda: { idleTimeoutMs: 60_000, runtimePaths: { 'python3.9': python3 } },
-    });
-    c = lambdaClient(app);
-  });
-  after(async () => {
-    c.destroy();
-    await app.close();
+  withPythonServer((a, client) => {
+    app = a;
+    c = client;
   });
 
   it('runs pkg/sub/file.function with the context object, module init once, vendored packages and Lambda log lines', async () => {
@@ -101,8 +79,8 @@ def handler(event, context):
 `,
       },
     );
-    const r1 = await invoke('py-ctx', { n: 1 });
-    const r2 = await invoke('py-ctx', { n: 2 });
+    const r1 = await invokeFunction(c, 'py-ctx', { n: 1 }, true);
+    const r2 = await invokeFunction(c, 'py-ctx', { n: 2 }, true);
     assert.equal(r1.FunctionError, undefined);
     const [o1, o2] = [decode(r1.Payload), decode(r2.Payload)] as Array<Record<string, unknown>>;
     assert.deepEqual(o2!['event'], { n: 2 });
@@ -141,7 +119,7 @@ def handler(event, context):
       'py-raise',
       `def lambda_handler(event, context):\n    raise KeyError("missing")\n`,
     );
-    const r = await invoke('py-raise', {});
+    const r = await invokeFunction(c, 'py-raise', {}, true);
     assert.equal(r.FunctionError, 'Unhandled');
     const err = decode(r.Payload) as PyError;
     assert.deepEqual(Object.keys(err), ['errorMessage', 'errorType', 'requestId', 'stackTrace']);
@@ -155,38 +133,38 @@ def handler(event, context):
       logOf(r),
       /\n\[ERROR\] KeyError: 'missing'\rTraceback \(most recent call last\):\r\u00a0\u00a0File "/,
     );
-    assert.equal((await invoke('py-raise', {})).FunctionError, 'Unhandled');
+    assert.equal((await invokeFunction(c, 'py-raise', {}, true)).FunctionError, 'Unhandled');
     // A result json cannot write: AWS's Runtime.MarshalError, and the worker serves on.
     await createPythonFunction(
       c,
       'py-marshal',
       'import os\ndef lambda_handler(event, context):\n    return {1, 2} if event.get("set") else os.getpid()\n',
     );
-    const pid = decode((await invoke('py-marshal', {})).Payload);
-    const m = await invoke('py-marshal', { set: true });
+    const pid = decode((await invokeFunction(c, 'py-marshal', {}, true)).Payload);
+    const m = await invokeFunction(c, 'py-marshal', { set: true }, true);
     assert.equal(m.FunctionError, 'Unhandled');
     const me = decode(m.Payload) as PyError;
     assert.equal(me.errorType, 'Runtime.MarshalError');
     assert.equal(me.errorMessage, 'Unable to marshal response: Object of type set is not JSON serializable');
-    assert.equal(decode((await invoke('py-marshal', {})).Payload), pid);
+    assert.equal(decode((await invokeFunction(c, 'py-marshal', {}, true)).Payload), pid);
   });
 
   it('init failures: Runtime.ImportModuleError, Runtime.HandlerNotFound, Runtime.UserCodeSyntaxError with AWS texts', async () => {
     await createPythonFunction(c, 'py-noimport', 'import not_installed_anywhere\n');
-    const a = decode((await invoke('py-noimport')).Payload) as PyError;
+    const a = decode((await invokeFunction(c, 'py-noimport', undefined, true)).Payload) as PyError;
     assert.equal(a.errorType, 'Runtime.ImportModuleError');
     assert.equal(
       a.errorMessage,
       "Unable to import module 'lambda_function': No module named 'not_installed_anywhere'",
     );
     await createPythonFunction(c, 'py-nohandler', 'def other(e, c):\n    return 1\n');
-    const b = await invoke('py-nohandler');
+    const b = await invokeFunction(c, 'py-nohandler', undefined, true);
     const be = decode(b.Payload) as PyError;
     assert.equal(be.errorType, 'Runtime.HandlerNotFound');
     assert.equal(be.errorMessage, "Handler 'lambda_handler' missing on module 'lambda_function'");
     assert.match(logOf(b), /Status: error\tError Type: Runtime\.HandlerNotFound/);
     await createPythonFunction(c, 'py-syntax', 'def lambda_handler(e, c)\n    return 1\n');
-    const s = decode((await invoke('py-syntax')).Payload) as PyError;
+    const s = decode((await invokeFunction(c, 'py-syntax', undefined, true)).Payload) as PyError;
     assert.equal(s.errorType, 'Runtime.UserCodeSyntaxError');
     assert.match(s.errorMessage, /^Syntax error in module 'lambda_function': /);
   });
@@ -204,20 +182,20 @@ def lambda_handler(event, context):
     await createPythonFunction(c, 'py-fail', source, { Timeout: 1 });
     // Leaking takes its time on a loaded machine: not the 1 s timeout.
     await createPythonFunction(c, 'py-leak', source, { Timeout: 60, MemorySize: 128 });
-    const pid = decode((await invoke('py-fail', {})).Payload);
-    const exited = decode((await invoke('py-fail', { exit: true })).Payload) as PyError;
+    const pid = decode((await invokeFunction(c, 'py-fail', {}, true)).Payload);
+    const exited = decode((await invokeFunction(c, 'py-fail', { exit: true }, true)).Payload) as PyError;
     assert.equal(exited.errorType, 'Runtime.ExitError');
     assert.match(exited.errorMessage, /Runtime exited with error: exit status 3$/);
-    const timedOut = decode((await invoke('py-fail', { sleep: true })).Payload) as PyError;
+    const timedOut = decode((await invokeFunction(c, 'py-fail', { sleep: true }, true)).Payload) as PyError;
     assert.equal(timedOut.errorType, 'Sandbox.Timedout');
     assert.match(timedOut.errorMessage, /Task timed out after 1\.00 seconds$/);
-    const oom = decode((await invoke('py-leak', { leak: true })).Payload) as PyError;
+    const oom = decode((await invokeFunction(c, 'py-leak', { leak: true }, true)).Payload) as PyError;
     assert.equal(oom.errorType, 'Runtime.OutOfMemory');
     assert.match(oom.errorMessage, /Runtime exited with error: signal: killed$/);
-    const after = decode((await invoke('py-fail', {})).Payload);
+    const after = decode((await invokeFunction(c, 'py-fail', {}, true)).Payload);
     assert.equal(typeof after, 'number');
     assert.notEqual(after, pid);
-    assert.equal(typeof decode((await invoke('py-leak', {})).Payload), 'number');
+    assert.equal(typeof decode((await invokeFunction(c, 'py-leak', {}, true)).Payload), 'number');
   });
 
   it('boto3 creates and invokes a Python function; the AWS CLI invokes it with a Tail log', async () => {
@@ -279,7 +257,10 @@ print(json.dumps({'status': r['StatusCode'], 'payload': json.loads(r['Payload'].
     const conf = await c.send(new GetFunctionConfigurationCommand({ FunctionName: 'py-where' }));
     assert.equal(conf.State, 'Active');
     assert.equal(conf.StateReason, py39['note'] ?? undefined);
-    assert.deepEqual(decode((await invoke('py-where')).Payload), version.split('.').slice(0, 2).map(Number));
+    assert.deepEqual(
+      decode((await invokeFunction(c, 'py-where', undefined, true)).Payload),
+      version.split('.').slice(0, 2).map(Number),
+    );
     if (exact) return;
     await waitFor(
       async () => {
@@ -317,135 +298,5 @@ print(json.dumps({'status': r['StatusCode'], 'payload': json.loads(r['Payload'].
       client.destroy();
       await server.close();
     }
-  });
-
-  it('a new Python function adopts a pre-started Python runtime (its environment, TZ, task root, layers); lib/ or PYTHON* settings get their own process; a spare killed -9 fails nothing', async () => {
-    const probe = `import ctypes, os, sys, time
-def lambda_handler(e, c):
-    lib = None
-    if os.path.isdir("lib"):
-        lib = ctypes.CDLL("libtribz.so").zlibVersion
-        lib.restype = ctypes.c_char_p
-        lib = lib().decode()
-    return {"pid": os.getpid(), "mine": os.environ.get("MINE"), "cwd": os.getcwd(), "path0": sys.path[0],
-            "tz": time.strftime("%z"), "lib": lib,
-            "env": sorted(k for k in os.environ if k not in ("MINE", "TZ", "_X_AMZN_TRACE_ID"))}
-`;
-    type Probe = {
-      pid: number;
-      mine: string | null;
-      cwd: string;
-      path0: string;
-      tz: string;
-      lib: string | null;
-      env: string[];
-    };
-    const bootedSpares = async (): Promise<Set<number | undefined>> => {
-      // A cold start asks for a spare of its kind (this interpreter, 256 MB); wait for it to boot.
-      await waitFor(
-        () =>
-          hooks(app)
-            .fleet.spares()
-            .some((s) => s.memorySize === 256 && s.booted),
-        10_000,
-        'a booted Python spare',
-      );
-      return new Set(
-        hooks(app)
-          .fleet.spares()
-          .map((s) => s.pid),
-      );
-    };
-    // With every slot of the fleet taken, a worker starting for a function that cannot adopt ends a spare to make
-    // room: a new function that can adopt one asks for the next.
-    const spareWanted = async (name: string): Promise<Set<number | undefined>> => {
-      await createPythonFunction(c, name, probe, { MemorySize: 256 });
-      assert.equal((await invoke(name)).FunctionError, undefined);
-      return bootedSpares();
-    };
-    await createPythonFunction(c, 'py-spare-1', probe, { MemorySize: 256 });
-    const first = decode((await invoke('py-spare-1')).Payload) as Probe;
-    let spares = await bootedSpares();
-    await createPythonFunction(c, 'py-spare-2', probe, {
-      MemorySize: 256,
-      Environment: { Variables: { MINE: 'second', TZ: 'Asia/Tokyo' } },
-    });
-    const second = decode((await invoke('py-spare-2')).Payload) as Probe;
-    assert.ok(spares.has(second.pid), 'the second function runs in the spare');
-    assert.equal(second.mine, 'second');
-    assert.equal(first.tz, '+0000');
-    assert.equal(second.tz, '+0900', 'the function TZ applies in an adopted spare');
-    assert.equal(second.cwd, second.path0);
-    assert.match(second.cwd, /py-spare-2/);
-    assert.ok(!second.env.includes('TRIBUTARY_SPARE'));
-    assert.deepEqual(second.env, first.env);
-
-    // Layers: PYTHONPATH, which the interpreter read at its start, is applied by the adopted spare itself.
-    spares = await bootedSpares();
-    const layer = await c.send(
-      new PublishLayerVersionCommand({
-        LayerName: 'py-spare-layer',
-        Content: {
-          ZipFile: await makeZip({
-            'python/lib/python3.11/site-packages/deep.py': 'NAME = "deep"\n',
-            'python/shallow.py': 'NAME = "shallow"\n',
-          }),
-        },
-      }),
-    );
-    await createPythonFunction(
-      c,
-      'py-spare-layered',
-      'import os, sys, deep, shallow\ndef lambda_handler(e, c):\n    return [os.getpid(), deep.NAME, shallow.NAME, sys.path[:3]]\n',
-      { MemorySize: 256, Layers: [layer.LayerVersionArn!] },
-    );
-    const [pid, deep, shallow, path] = decode((await invoke('py-spare-layered')).Payload) as [
-      number,
-      string,
-      string,
-      string[],
-    ];
-    assert.ok(spares.has(pid), 'a function with layers adopts the spare');
-    assert.deepEqual([deep, shallow], ['deep', 'shallow']);
-    assert.match(path[0]!, /py-spare-layered/);
-    assert.match(path[1]!, /\/python\/lib\/python3\.11\/site-packages$/);
-    assert.match(path[2]!, /\/python$/);
-
-    // LD_LIBRARY_PATH (the zip's lib/) is read by the loader at process start: such a function gets its own.
-    spares = await bootedSpares();
-    const zlib = readFileSync(sharedLibrary('libz.so.1'));
-    await createPythonFunction(c, 'py-spare-lib', probe, { MemorySize: 256 }, { 'lib/libtribz.so': zlib });
-    const third = decode((await invoke('py-spare-lib')).Payload) as Probe;
-    assert.equal(typeof third.pid, 'number', JSON.stringify(third));
-    assert.ok(!spares.has(third.pid), 'a function with lib/ does not adopt a spare');
-    assert.match(third.lib ?? '', /^\d+\.\d+/);
-
-    // PYTHON* variables are read by the interpreter as it starts: such a function gets its own process too.
-    spares = await spareWanted('py-spare-want-1');
-    await createPythonFunction(
-      c,
-      'py-spare-seed',
-      'import os, sys\ndef lambda_handler(e, c):\n    return [os.getpid(), sys.flags.hash_randomization]\n',
-      { MemorySize: 256, Environment: { Variables: { PYTHONHASHSEED: '0' } } },
-    );
-    const [seedPid, randomized] = decode((await invoke('py-spare-seed')).Payload) as [number, number];
-    assert.ok(!spares.has(seedPid), 'a function setting PYTHONHASHSEED does not adopt a spare');
-    assert.equal(randomized, 0);
-
-    // A spare killed (kill -9) before anyone adopts it fails nothing: the next new function starts and answers.
-    spares = await spareWanted('py-spare-want-2');
-    for (const pid of spares) if (pid !== undefined) process.kill(pid, 'SIGKILL');
-    await waitFor(
-      () =>
-        !hooks(app)
-          .fleet.spares()
-          .some((s) => spares.has(s.pid)),
-      10_000,
-      'the killed spares gone',
-    );
-    await createPythonFunction(c, 'py-spare-after-kill', probe, { MemorySize: 256 });
-    const afterKill = decode((await invoke('py-spare-after-kill')).Payload) as Probe;
-    assert.equal(typeof afterKill.pid, 'number', JSON.stringify(afterKill));
-    assert.ok(!spares.has(afterKill.pid));
   });
 });
