@@ -2,6 +2,7 @@ import type { AppContext } from '../server/context.js';
 import { InvalidArgument } from '../server/errors.js';
 import { string } from '../server/shapes.js';
 import type { FanOut } from './fan-out/fan-out.js';
+import type { IteratorCodec } from './iterators.js';
 import { streamNotFound } from './not-found.js';
 import type { KinesisEvents } from './kinesis-events.js';
 import type { StreamRegistry } from './stream-registry.js';
@@ -14,6 +15,8 @@ export interface KinesisContext {
   events: KinesisEvents;
   /** The component's enhanced fan-out: registered consumers and their subscriptions (`withFanOut` sets it). */
   fanOut: FanOut;
+  /** GetShardIterator's and GetRecords' shard iterators, under the component's secret. */
+  iterators: IteratorCodec;
 }
 
 export const STREAM_NAME = /[a-zA-Z0-9_.-]+/;

@@ -31,6 +31,7 @@ import type { FanOutOptions } from './fan-out/options.js';
 import { systemClock, type Clock } from '../server/clock.js';
 import type { KinesisContext } from './kinesis-context.js';
 import { KinesisEvents } from './kinesis-events.js';
+import { iteratorCodecOf } from './iterators.js';
 import { StreamRegistry } from './stream-registry.js';
 
 /** Kinesis operations by X-Amz-Target name (`Kinesis_20131202.<Name>`). */
@@ -81,7 +82,8 @@ export function createKinesis(
   const clock = options.clock ?? systemClock;
   const events = new KinesisEvents();
   const streams = new StreamRegistry(app, events, clock);
-  const context = withFanOut({ app, streams, events }, options.fanOut, clock);
+  const iterators = iteratorCodecOf(app.store);
+  const context = withFanOut({ app, streams, events, iterators: iterators.codec }, options.fanOut, clock);
   const fanOut = context.fanOut;
   const operations = rpcOperations(
     { context, operations: OPERATIONS, dialect: coralJsonDialect, errors: app.errors },
@@ -103,6 +105,7 @@ export function createKinesis(
       }),
     ],
     async start() {
+      await iterators.save();
       streams.start();
       fanOut.start();
     },

@@ -5,7 +5,12 @@ import {
   type KinesisClient,
   type Shard,
 } from '@aws-sdk/client-kinesis';
+import { randomBytes } from 'node:crypto';
 import type { App } from '../../src/app/app.js';
+import { IteratorCodec } from '../../src/kinesis/iterators.js';
+
+/** A Kinesis context's iterator codec for engine tests that build the context themselves. */
+export const testIterators = (): IteratorCodec => new IteratorCodec(randomBytes(64));
 
 /** Asserts that `p` rejects with an AWS error of `type`, and (when given) a message matching `message`. */
 export async function expectAwsError(

@@ -6,6 +6,7 @@ import { Registry } from 'prom-client';
 import { KinesisEvents } from '../../src/kinesis/kinesis-events.js';
 import { StreamRegistry } from '../../src/kinesis/stream-registry.js';
 import { withFanOut } from '../../src/kinesis/fan-out/fan-out.js';
+import { testIterators } from '../kinesis/kinesis-fixtures.js';
 import type { FunctionInvoker, InvokeResult } from '../../src/lambda/invoker.js';
 import { lambdaRestService } from '../../src/lambda/rest-service.js';
 import type { MappingEvents } from '../../src/mappings/engine/events.js';
@@ -125,7 +126,12 @@ export class InProcessEngine {
     const { store, crash } = crashable(this.store);
     const ctx: AppContext = { ...this.#ctx, store };
     const instance: Instance = { mappings: undefined as unknown as Mappings, crash, dead: false };
-    const kinesis = withFanOut({ app: ctx, streams: this.streams, events: this.events });
+    const kinesis = withFanOut({
+      app: ctx,
+      streams: this.streams,
+      events: this.events,
+      iterators: testIterators(),
+    });
     const invoker: FunctionInvoker = {
       invoke: (arn, payload) => this.#invoke(instance, payload),
       invokeAsync: () => Promise.resolve(),

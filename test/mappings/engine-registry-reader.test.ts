@@ -4,6 +4,7 @@ import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { MAX_HASH_KEY } from '../../src/kinesis/hash-keys.js';
 import { withFanOut } from '../../src/kinesis/fan-out/fan-out.js';
+import { testIterators } from '../kinesis/kinesis-fixtures.js';
 import type { KinesisContext } from '../../src/kinesis/kinesis-context.js';
 import { KinesisEvents } from '../../src/kinesis/kinesis-events.js';
 import { StreamRegistry } from '../../src/kinesis/stream-registry.js';
@@ -65,14 +66,14 @@ describe('engine: registry stream view and shard reader', () => {
     ctx = appContext();
     events = new KinesisEvents();
     streams = new StreamRegistry(ctx, events);
-    k = withFanOut({ app: ctx, streams, events });
+    k = withFanOut({ app: ctx, streams, events, iterators: testIterators() });
   });
 
   /** A registry built now, so that it reads the time through whatever Date.now is at this point (a mock). */
   function newRegistry(): void {
     streams.close();
     streams = new StreamRegistry(ctx, events);
-    k = withFanOut({ app: ctx, streams, events });
+    k = withFanOut({ app: ctx, streams, events, iterators: testIterators() });
   }
 
   afterEach(async () => {

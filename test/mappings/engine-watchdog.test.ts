@@ -7,6 +7,7 @@ import { describe, it } from 'node:test';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { withFanOut } from '../../src/kinesis/fan-out/fan-out.js';
+import { testIterators } from '../kinesis/kinesis-fixtures.js';
 import { KinesisEvents } from '../../src/kinesis/kinesis-events.js';
 import { StreamRegistry } from '../../src/kinesis/stream-registry.js';
 import type { InvokeResult } from '../../src/lambda/invoker.js';
@@ -104,7 +105,10 @@ describe('the mapping watchdog', () => {
     } as unknown as MappingMeta;
     const m = compileMapping(meta, 'w', streams.get('w').arn, undefined, 1);
     const view = losingWakeUps(
-      new RegistryStreamView(withFanOut({ app: ctx, streams, events: kinesisEvents }), streams.get('w')),
+      new RegistryStreamView(
+        withFanOut({ app: ctx, streams, events: kinesisEvents, iterators: testIterators() }),
+        streams.get('w'),
+      ),
     );
     const runner = new MappingRunner(m, deps, view, store, {
       startingPosition: 'TRIM_HORIZON',

@@ -3,7 +3,6 @@ import { PreEncodedJson } from '../../server/protocols/rpc.js';
 import { operation } from '../../server/operations.js';
 import { integer, required, string, structure } from '../../server/shapes.js';
 import { childShards } from '../child-shards.js';
-import { decodeIterator, encodeIterator } from '../iterators.js';
 import { STREAM_ARN, type KinesisContext } from '../kinesis-context.js';
 import { recordsJson } from '../records-json.js';
 import { formatSequenceNumber, sequencePrefix } from '../sequence-numbers.js';
@@ -36,7 +35,7 @@ export const getRecords = operation({
 });
 
 async function readRecords(k: KinesisContext, iterator: string, limit: number): Promise<unknown> {
-  const it = decodeIterator(iterator);
+  const it = k.iterators.decode(iterator, Date.now());
   // The stream and shard are resolved once; every read below goes through the shard's handle.
   const stream = k.streams.findStream(it.stream);
   if (!stream || stream.meta.createdAt !== it.salt) {
@@ -76,7 +75,7 @@ async function readRecords(k: KinesisContext, iterator: string, limit: number): 
     out['NextShardIterator'] = null;
     out['ChildShards'] = childShards(meta, it.shardId);
   } else {
-    out['NextShardIterator'] = encodeIterator({ ...it, position: next, issuedAt: now });
+    out['NextShardIterator'] = k.iterators.encode({ ...it, position: next, issuedAt: now });
   }
   k.events.emit('getRecords', {
     stream: it.stream,

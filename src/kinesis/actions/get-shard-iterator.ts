@@ -2,7 +2,6 @@ import { InvalidArgument } from '../../server/errors.js';
 import { shardNotFound } from '../not-found.js';
 import { operation } from '../../server/operations.js';
 import { required, string, structure, timestamp } from '../../server/shapes.js';
-import { encodeIterator } from '../iterators.js';
 import { STREAM_TARGET, streamName, type KinesisContext } from '../kinesis-context.js';
 import { parseSequenceNumber, SEQUENCE_NUMBER_PATTERN } from '../sequence-numbers.js';
 import type { Shard } from '../shard.js';
@@ -99,7 +98,7 @@ export const getShardIterator = operation({
     if (!s || !shard) throw shardNotFound(k.streams.account, stream, shardId);
     const position = startPosition(k, s, shard, type, seq, ts);
     return {
-      ShardIterator: encodeIterator({
+      ShardIterator: k.iterators.encode({
         stream,
         salt: s.meta.createdAt,
         shardId,
