@@ -2,7 +2,20 @@ import { strict as assert } from 'node:assert';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { after, before } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { App, StartOptions } from '../../src/app/app.js';
+import { kinesisClient, startTestServer } from '../harness/helpers.js';
+import {
+  createRecordingFunction,
+  createStream,
+  lambdaClient,
+  type RecordingFunction,
+} from '../mappings/mapping-fixtures.js';
+import { sqsClient } from '../sqs-sns/sqs-sns-helpers.js';
 
 /** Debian's chromium (`.ci/run` installs it), driven through playwright-core. */
 export const CHROMIUM = '/usr/bin/chromium';
@@ -45,4 +58,47 @@ export async function consolePage(
       await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
     },
   };
+}
+
+/** What a browser suite of the console works with (withConsoleBrowser). */
+export interface ConsoleSuite extends ConsolePage {
+  browser: Browser;
+  app: App;
+  k: KinesisClient;
+  l: LambdaClient;
+  sqs: SQSClient;
+  /** The stream `orders` (two shards). */
+  streamArn: string;
+  /** The recording function `processor`. */
+  processor: RecordingFunction;
+}
+
+/**
+ * The one setup of the console's browser suites: chromium, a server started with `opts`, Kinesis, Lambda and SQS
+ * clients, the stream `orders` (two shards), the recording function `processor` and a console page; `use` receives
+ * them (and may add what the suite's tests share). Without chromium nothing starts and `use` is not called: the
+ * tests find no browser and call `cannotRun`. After the suite everything is closed.
+ */
+export function withConsoleBrowser(opts: StartOptions, use: (s: ConsoleSuite) => Promise<void> | void): void {
+  let browser: Browser | undefined;
+  let app: App | undefined;
+  const clients: Array<{ destroy(): void }> = [];
+  before(async () => {
+    browser = await launchChromium();
+    if (!browser) return;
+    app = await startTestServer(opts);
+    const k = kinesisClient(app);
+    const l = lambdaClient(app);
+    const sqs = sqsClient(app);
+    clients.push(k, l, sqs);
+    const streamArn = await createStream(k, app, 'orders', 2);
+    const processor = await createRecordingFunction(app, l, 'processor');
+    const page = await consolePage(browser, app.endpoint);
+    await use({ ...page, browser, app, k, l, sqs, streamArn, processor });
+  });
+  after(async () => {
+    await browser?.close();
+    for (const c of clients) c.destroy();
+    await app?.close();
+  });
 }

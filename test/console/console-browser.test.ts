@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import {
   DeleteStreamCommand,
@@ -10,26 +10,18 @@ import {
   type KinesisClient,
 } from '@aws-sdk/client-kinesis';
 import { ListEventSourceMappingsCommand, type LambdaClient } from '@aws-sdk/client-lambda';
-import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { App } from '../../src/app/app.js';
 import { hooks } from '../harness/hooks.js';
-import {
-  cannotRun,
-  credentials,
-  kinesisClient,
-  region,
-  startTestServer,
-  waitFor,
-} from '../harness/helpers.js';
+import { cannotRun, waitFor } from '../harness/helpers.js';
 import {
   createRecordingFunction,
-  createStream,
-  lambdaClient,
   mappingEvent,
   recordsDelivered,
   type RecordingFunction,
 } from '../mappings/mapping-fixtures.js';
-import { consolePage, launchChromium, NO_CHROMIUM } from './console-browser-fixture.js';
+import { createQueue } from '../sqs-sns/sqs-sns-helpers.js';
+import { NO_CHROMIUM, withConsoleBrowser } from './console-browser-fixture.js';
 
 /**
  * The web console in a real browser (Debian's chromium through playwright-core), its streams and triggers: the
@@ -53,25 +45,15 @@ describe('web console: streams and triggers (chromium)', () => {
   // a minute of its own and the chart gets its second point (without waiting for a real minute).
   let metricsOffsetMs = -60_000;
 
-  before(async () => {
-    browser = await launchChromium();
-    if (!browser) return;
-    app = await startTestServer({
+  withConsoleBrowser(
+    {
       mappings: { retryBaseMs: 5, retryMaxMs: 50 },
       testHooks: { metricsClock: () => Date.now() + metricsOffsetMs },
-    });
-    k = kinesisClient(app);
-    l = lambdaClient(app);
-    sqs = new SQSClient({ endpoint: app.endpoint, region, credentials });
-    streamArn = await createStream(k, app, 'orders', 2);
-    processor = await createRecordingFunction(app, l, 'processor');
-    ({ page, shot, foreign } = await consolePage(browser, app.endpoint));
-  });
-  after(async () => {
-    await browser?.close();
-    for (const c of [k, l, sqs]) c?.destroy();
-    await app?.close();
-  });
+    },
+    (s) => {
+      ({ browser, app, k, l, sqs, page, shot, foreign, streamArn, processor } = s);
+    },
+  );
 
   it('lists the streams at /, creates one from the console, splits a shard and draws the lineage', async (t) => {
     if (!browser) return cannotRun(t, NO_CHROMIUM);
@@ -196,10 +178,7 @@ describe('web console: streams and triggers (chromium)', () => {
   it('adds a trigger with every setting from the keyboard (Enter, Escape, focus), then deletes it', async (t) => {
     if (!browser) return cannotRun(t, NO_CHROMIUM);
     await createRecordingFunction(app, l, 'every');
-    const queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'every-failures' }))).QueueUrl!;
-    const queueArn = (
-      await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }))
-    ).Attributes!['QueueArn']!;
+    const { queueArn } = await createQueue(sqs, 'every-failures');
     // The focused element's name, or its text (a button).
     const focused = `(document.activeElement?.getAttribute('name') ?? document.activeElement?.textContent)`;
     const consumer = await k.send(

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { PutRecordCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import {
@@ -10,25 +10,13 @@ import {
   UpdateFunctionConfigurationCommand,
   type LambdaClient,
 } from '@aws-sdk/client-lambda';
-import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { App } from '../../src/app/app.js';
 import { hooks } from '../harness/hooks.js';
-import {
-  cannotRun,
-  credentials,
-  kinesisClient,
-  region,
-  startTestServer,
-  waitFor,
-} from '../harness/helpers.js';
-import {
-  createRecordingFunction,
-  createStream,
-  lambdaClient,
-  mappingEvent,
-  recordsDelivered,
-} from '../mappings/mapping-fixtures.js';
-import { consolePage, launchChromium, NO_CHROMIUM } from './console-browser-fixture.js';
+import { cannotRun, waitFor } from '../harness/helpers.js';
+import { createRecordingFunction, mappingEvent, recordsDelivered } from '../mappings/mapping-fixtures.js';
+import { createQueue } from '../sqs-sns/sqs-sns-helpers.js';
+import { NO_CHROMIUM, withConsoleBrowser } from './console-browser-fixture.js';
 
 /**
  * The web console in a real browser, its other pages: a function (configuration, versions and aliases, recent
@@ -48,16 +36,9 @@ describe('web console: functions, records and failed batches (chromium)', () => 
   let foreign: string[];
   let streamArn: string;
 
-  before(async () => {
-    browser = await launchChromium();
-    if (!browser) return;
-    app = await startTestServer({ mappings: { retryBaseMs: 5, retryMaxMs: 50 } });
-    k = kinesisClient(app);
-    l = lambdaClient(app);
-    sqs = new SQSClient({ endpoint: app.endpoint, region, credentials });
-    streamArn = await createStream(k, app, 'orders', 2);
+  withConsoleBrowser({ mappings: { retryBaseMs: 5, retryMaxMs: 50 } }, async (s) => {
+    ({ browser, app, k, l, sqs, page, shot, foreign, streamArn } = s);
     // A trigger that has processed one record: the function's first (cold) invocation.
-    await createRecordingFunction(app, l, 'processor');
     const m = await l.send(
       new CreateEventSourceMappingCommand({
         FunctionName: 'processor',
@@ -73,12 +54,6 @@ describe('web console: functions, records and failed batches (chromium)', () => 
       }),
     );
     await recordsDelivered(app, m.UUID!, 1);
-    ({ page, shot, foreign } = await consolePage(browser, app.endpoint));
-  });
-  after(async () => {
-    await browser?.close();
-    for (const c of [k, l, sqs]) c?.destroy();
-    await app?.close();
   });
 
   it('shows the function: configuration, invocations, a test invoke and its log', async (t) => {
@@ -192,10 +167,7 @@ describe('web console: functions, records and failed batches (chromium)', () => 
   it('lists a failed batch from its SQS destination and replays it once the function is fixed', async (t) => {
     if (!browser) return cannotRun(t, NO_CHROMIUM);
     const fails = await createRecordingFunction(app, l, 'fails', { BEHAVIOUR: 'fail-all' });
-    const queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'failures' }))).QueueUrl!;
-    const queueArn = (
-      await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }))
-    ).Attributes!['QueueArn']!;
+    const { queueArn } = await createQueue(sqs, 'failures');
     const m = await l.send(
       new CreateEventSourceMappingCommand({
         FunctionName: 'fails',
