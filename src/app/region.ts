@@ -58,7 +58,6 @@ export function buildRegion(
   const lambda = createLambda(
     ctx,
     opts.lambda ?? {},
-    metrics,
     { aliasRandom: opts.testHooks?.aliasRandom, asyncClock: opts.testHooks?.lambdaAsyncClock },
     roles,
   );

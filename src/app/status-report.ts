@@ -1,5 +1,5 @@
 import type { CloudWatch } from '../cloudwatch/cloudwatch.js';
-import type { MappingTotals } from '../cloudwatch/metric-recorder.js';
+import type { MappingTotals, WorkerTotals } from '../cloudwatch/metric-recorder.js';
 import type { Kinesis } from '../kinesis/kinesis.js';
 import type { Lambda } from '../lambda/lambda.js';
 import type { Mappings } from '../mappings/mappings.js';
@@ -41,6 +41,8 @@ export interface StatusReport {
     /** Invocations running now. */
     concurrent: number;
   }>;
+  /** The machine limit on worker processes (--max-workers): alive and waiting now, wait timeouts since start. */
+  workers?: WorkerTotals;
   /**
    * Where each runtime label runs on this machine: its interpreter and version, and `note` when that is another
    * language version than the label's (the function's StateReason says the same).
@@ -101,6 +103,7 @@ export function statusReport(parts: {
         concurrent: t?.concurrent ?? 0,
       };
     }),
+    workers: { ...rec.workers },
     runtimes: parts.lambda.runtimes.list().map((h) => ({
       runtime: h.runtime,
       command: h.command ?? null,

@@ -61,7 +61,7 @@ function arnName(arn: string): string {
   return slash >= 0 ? arn.slice(slash + 1) : arn;
 }
 
-/** The report as three tables: streams, event source mappings, functions. */
+/** The report as tables: streams, event source mappings, functions, then workers and runtimes when given. */
 export function renderStatus(r: StatusReport): string {
   const streams = table(
     ['NAME', 'STATUS', 'SHARDS', 'RETENTION', 'RECORDS IN', 'BYTES IN', 'RECORDS READ'],
@@ -131,6 +131,14 @@ export function renderStatus(r: StatusReport): string {
     ]),
   );
   const sections = [`STREAMS\n${streams}`, `EVENT SOURCE MAPPINGS\n${mappings}`, `FUNCTIONS\n${functions}`];
+  if (r.workers !== undefined) {
+    const w = r.workers;
+    const workers = table(
+      ['ALIVE', 'MAX', 'WAITING FOR A WORKER', 'WAIT TIMEOUTS'],
+      [[String(w.alive), String(w.maxWorkers), count(w.waiting), count(w.waitTimeouts)]],
+    );
+    sections.push(`WORKERS\n${workers}`);
+  }
   if (r.runtimes !== undefined && r.runtimes.length > 0) {
     const runtimes = table(
       ['RUNTIME', 'RUNS ON', 'VERSION', 'NOTE'],

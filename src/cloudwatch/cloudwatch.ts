@@ -20,6 +20,7 @@ import { PrometheusBridge } from './prometheus-bridge.js';
 import { recordLambdaMetrics, type InvokeEventSource } from './sources/lambda-source.js';
 import { recordMappingMetrics, type MappingEventSource } from './sources/mapping-source.js';
 import { recordStreamMetrics, type StreamEventSource } from './sources/stream-source.js';
+import { recordWorkerMetrics, type WorkerEventSource } from './sources/worker-source.js';
 
 /** The service shape name: JSON target prefix and RPC v2 path segment. */
 const SERVICE = 'GraniteServiceVersion20100801';
@@ -35,7 +36,7 @@ const OPERATIONS: Record<string, AnyOperation<MetricStore>> = {
 export interface CloudWatchSources {
   streams: StreamEventSource;
   mappings: MappingEventSource;
-  lambda: InvokeEventSource;
+  lambda: InvokeEventSource & WorkerEventSource;
 }
 
 export interface CloudWatch extends Component {
@@ -44,7 +45,7 @@ export interface CloudWatch extends Component {
 }
 
 /**
- * CloudWatch metrics (namespaces AWS/Lambda and AWS/Kinesis) in one-minute buckets, fed by the other
+ * CloudWatch metrics (namespaces AWS/Lambda and AWS/Kinesis, and Tributary's own Tributary/*) in one-minute buckets, fed by the other
  * components' events, read through GetMetricStatistics / GetMetricData / ListMetrics in each protocol
  * clients use: AWS JSON 1.0 (X-Amz-Target, @aws-sdk/client-cloudwatch), Smithy RPC v2 CBOR (botocore
  * >= 1.40: boto3 and AWS CLI v1) and the query protocol (AWS CLI v2 builds before CloudWatch moved to
@@ -63,6 +64,7 @@ export function createCloudWatch(
   recordMappingMetrics(sources.mappings, recorder);
   recordStreamMetrics(sources.streams, sources.mappings, recorder);
   recordLambdaMetrics(sources.lambda, recorder);
+  recordWorkerMetrics(sources.lambda, recorder);
 
   const host: OperationsHost<MetricStore> = {
     context: store,

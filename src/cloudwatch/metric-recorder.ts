@@ -6,6 +6,8 @@ export const LAMBDA_NAMESPACE = 'AWS/Lambda';
 export const KINESIS_NAMESPACE = 'AWS/Kinesis';
 /** Tributary's own figures of event source mappings (no AWS metric says them), beside AWS/Lambda's. */
 export const TRIBUTARY_MAPPINGS_NAMESPACE = 'Tributary/EventSourceMappings';
+/** Tributary's own figures of the machine limit on worker processes (--max-workers): AWS has no such limit. */
+export const TRIBUTARY_LAMBDA_NAMESPACE = 'Tributary/Lambda';
 
 /** The StandardUnit of each metric Tributary emits (AWS's units). */
 export const METRIC_UNITS: Readonly<Record<string, string>> = {
@@ -38,6 +40,12 @@ export const METRIC_UNITS: Readonly<Record<string, string>> = {
   OldestPendingRecordAge: 'Milliseconds',
   EngineBugs: 'Count',
   Stalls: 'Count',
+  // Tributary/Lambda
+  WorkerWait: 'Milliseconds',
+  WorkerWaitTimeouts: 'Count',
+  Workers: 'Count',
+  MaxWorkers: 'Count',
+  InvocationsWaitingForWorker: 'Count',
 };
 
 /** Cumulative per-mapping figures since the server started (`tributary status`). */
@@ -82,11 +90,23 @@ export interface StreamTotals {
   getRecordsRecords: number;
 }
 
+/** The machine limit on worker processes (`tributary status`): now, and timeouts since the server started. */
+export interface WorkerTotals {
+  /** Worker processes alive (spares included). */
+  alive: number;
+  maxWorkers: number;
+  /** Invocations waiting now because every worker slot is taken. */
+  waiting: number;
+  /** Invocations failed as timeouts because no slot came free within their function's timeout. */
+  waitTimeouts: number;
+}
+
 /** The one place values enter: the minute-bucket store and the Prometheus mirror. */
 export class MetricRecorder {
   readonly functions = new Map<string, FunctionTotals>();
   readonly streams = new Map<string, StreamTotals>();
   readonly mappings = new Map<string, MappingTotals>();
+  readonly workers: WorkerTotals = { alive: 0, maxWorkers: 0, waiting: 0, waitTimeouts: 0 };
   readonly #store: MetricStore;
   readonly #prom: PrometheusBridge;
 
@@ -107,6 +127,14 @@ export class MetricRecorder {
       this.#store.put(namespace, metricName, dims, value, unit);
       this.#prom.observe(namespace, metricName, dims, value, unit);
     }
+  }
+
+  /**
+   * The resource these dimensions name is gone: its live series in `namespace` leave `/metrics`. Its CloudWatch
+   * history stays until the retention drops it, as AWS keeps a deleted resource's datapoints.
+   */
+  forget(namespace: string, dimensions: readonly Dimension[]): void {
+    this.#prom.forget(namespace, dimensions);
   }
 
   functionTotals(name: string): FunctionTotals {

@@ -8,6 +8,27 @@ const SCOPES: Record<string, { prefix: string; label: string }> = {
   StreamName: { prefix: 'tributary_stream_', label: 'stream_name' },
 };
 
+/**
+ * Namespaces whose families are named by the namespace instead of the dimension, and whose dimensionless series
+ * (machine-wide figures, not an aggregate of per-resource ones) are exported too, without labels; a series of
+ * one dimension keeps that dimension's label (SCOPES): `Tributary/Lambda` Workers -> `tributary_lambda_workers`,
+ * WorkerWait {FunctionName} -> `tributary_lambda_worker_wait_ms{function_name}`.
+ */
+const NAMESPACE_PREFIXES: Record<string, string> = {
+  'Tributary/Lambda': 'tributary_lambda_',
+};
+
+/** Help text where `namespace metric (unit)` says too little. */
+const HELP: Record<string, string> = {
+  WorkerWait: 'Time invocations waited for a worker slot under --max-workers (0 when one was free), ms',
+  WorkerWaitTimeouts:
+    "Invocations failed as timeouts because no worker slot came free within their function's timeout",
+  Workers:
+    'Worker processes alive (idle, busy, starting, ending and spare), bounded by tributary_lambda_max_workers',
+  MaxWorkers: 'The machine limit on worker processes (--max-workers)',
+  InvocationsWaitingForWorker: 'Invocations waiting now because every worker slot is taken',
+};
+
 /** Metrics whose latest value is what matters (a gauge), not a running total. */
 const GAUGES = new Set([
   'IteratorAge',
@@ -15,17 +36,19 @@ const GAUGES = new Set([
   'GetRecords.IteratorAgeMilliseconds',
   'RecordsBehind',
   'OldestPendingRecordAge',
+  'Workers',
+  'MaxWorkers',
+  'InvocationsWaitingForWorker',
 ]);
 /** Metrics exported as histograms (ms). */
-const HISTOGRAMS = new Set(['Duration']);
-const DURATION_BUCKETS = [
-  1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000, 300000, 900000,
-];
+const HISTOGRAMS = new Set(['Duration', 'WorkerWait']);
+const MS_BUCKETS = [1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000, 300000, 900000];
 
-type Family =
+type Family = { label: string | undefined } & (
   | { kind: 'counter'; m: Counter<string> }
   | { kind: 'gauge'; m: Gauge<string> }
-  | { kind: 'histogram'; m: Histogram<string> };
+  | { kind: 'histogram'; m: Histogram<string> }
+);
 
 const snakeNames = new Map<string, string>();
 
@@ -46,11 +69,13 @@ function snake(name: string): string {
  * Mirrors CloudWatch metric values into Prometheus families on `/metrics`: one family per metric and
  * scope, e.g. `tributary_function_invocations_total{function_name}`,
  * `tributary_stream_incoming_bytes_total{stream_name}`, `tributary_function_duration_ms` (histogram),
- * `tributary_event_source_mapping_iterator_age_ms{uuid}` (gauge).
+ * `tributary_event_source_mapping_iterator_age_ms{uuid}` (gauge), `tributary_lambda_workers` (NAMESPACE_PREFIXES).
  */
 export class PrometheusBridge {
   readonly #registry: Registry;
   readonly #families = new Map<string, Family>();
+  /** The families each namespace has values in (what `forget` clears). */
+  readonly #byNamespace = new Map<string, Set<Family>>();
   /**
    * Family and labels by the dimension array a value comes with, then metric name: sources pass the same
    * arrays for every value, so most observations skip naming the family. prom-client keeps the labels object
@@ -72,19 +97,12 @@ export class PrometheusBridge {
     value: number,
     unit: string,
   ): void {
-    if (dims.length !== 1) return;
+    if (dims.length > 1) return;
     let byName = this.#targets.get(dims);
     if (!byName) this.#targets.set(dims, (byName = new Map()));
     let target = byName.get(metricName);
     if (target === undefined || target.namespace !== namespace) {
-      const scope = SCOPES[dims[0]!.Name];
-      target = scope
-        ? {
-            namespace,
-            family: this.#family(scope, namespace, metricName, unit),
-            labels: { [scope.label]: dims[0]!.Value },
-          }
-        : { namespace, family: undefined, labels: {} };
+      target = this.#target(namespace, metricName, dims, unit);
       byName.set(metricName, target);
     }
     const { family, labels } = target;
@@ -94,23 +112,63 @@ export class PrometheusBridge {
     else family.m.observe(labels, value);
   }
 
+  /**
+   * The resource the one dimension of `dims` names is gone (a deleted function): its series in `namespace` leave
+   * every family, so `/metrics` stops showing them; a value recorded later starts them again from zero.
+   */
+  forget(namespace: string, dims: readonly Dimension[]): void {
+    const d = dims.length === 1 ? dims[0] : undefined;
+    const label = d ? SCOPES[d.Name]?.label : undefined;
+    if (!d || label === undefined) return;
+    for (const f of this.#byNamespace.get(namespace) ?? []) {
+      if (f.label === label) f.m.remove({ [label]: d.Value });
+    }
+  }
+
+  /** Where values of this series go: a family and its labels, or nowhere (`family` undefined). */
+  #target(
+    namespace: string,
+    metricName: string,
+    dims: readonly Dimension[],
+    unit: string,
+  ): { namespace: string; family: Family | undefined; labels: Record<string, string> } {
+    const d = dims[0];
+    const scope = d ? SCOPES[d.Name] : undefined;
+    const prefix = NAMESPACE_PREFIXES[namespace] ?? (d ? scope?.prefix : undefined);
+    if (prefix === undefined || (d && !scope)) return { namespace, family: undefined, labels: {} };
+    return {
+      namespace,
+      family: this.#family(prefix, scope?.label, namespace, metricName, unit),
+      labels: d && scope ? { [scope.label]: d.Value } : {},
+    };
+  }
+
   #family(
-    scope: { prefix: string; label: string },
+    prefix: string,
+    label: string | undefined,
     namespace: string,
     metricName: string,
     unit: string,
   ): Family {
     const suffix = unit === 'Milliseconds' && !metricName.endsWith('Milliseconds') ? '_ms' : '';
-    const base = scope.prefix + snake(metricName) + suffix;
+    const base = prefix + snake(metricName) + suffix;
     let f = this.#families.get(base);
-    if (f) return f;
-    const help = `${namespace} ${metricName} (${unit})`;
-    const common = { help, labelNames: [scope.label], registers: [this.#registry] };
-    if (HISTOGRAMS.has(metricName))
-      f = { kind: 'histogram', m: new Histogram({ name: base, buckets: DURATION_BUCKETS, ...common }) };
-    else if (GAUGES.has(metricName)) f = { kind: 'gauge', m: new Gauge({ name: base, ...common }) };
-    else f = { kind: 'counter', m: new Counter({ name: `${base}_total`, ...common }) };
-    this.#families.set(base, f);
+    if (!f) {
+      const help = HELP[metricName] ?? `${namespace} ${metricName} (${unit})`;
+      const common = { help, labelNames: label === undefined ? [] : [label], registers: [this.#registry] };
+      if (HISTOGRAMS.has(metricName))
+        f = {
+          kind: 'histogram',
+          label,
+          m: new Histogram({ name: base, buckets: MS_BUCKETS, ...common }),
+        };
+      else if (GAUGES.has(metricName)) f = { kind: 'gauge', label, m: new Gauge({ name: base, ...common }) };
+      else f = { kind: 'counter', label, m: new Counter({ name: `${base}_total`, ...common }) };
+      this.#families.set(base, f);
+    }
+    let inNamespace = this.#byNamespace.get(namespace);
+    if (!inNamespace) this.#byNamespace.set(namespace, (inNamespace = new Set()));
+    inNamespace.add(f);
     return f;
   }
 }

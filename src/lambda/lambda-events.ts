@@ -42,6 +42,17 @@ export interface LambdaEvents {
       signal: string | null;
     },
   ];
+  /**
+   * An invocation left the fleet's queue (it got a worker, failed before getting one, or timed out waiting):
+   * `waitedMs` it waited because every slot of the machine limit (--max-workers) was taken, 0 when one was free;
+   * `timedOut` when it waited as long as its function's timeout and failed as a timeout.
+   */
+  workerWait: [{ functionName: string; waitedMs: number; timedOut: boolean }];
+  /**
+   * The machine limit's figures: told once as the component starts and then whenever the processes alive or
+   * the invocations waiting for a slot change (`maxWorkers` is fixed for the server's life).
+   */
+  workers: [{ alive: number; maxWorkers: number; waiting: number }];
   /** An Event invocation is waiting to be retried after a function error. */
   asyncRetry: [{ functionName: string; requestId: string; attempt: number; delayMs: number }];
   /** An Event invocation left the queue for good. */

@@ -1,14 +1,13 @@
 import { OPEN_ROLES, type ExecutionRoles } from '../iam/execution-roles.js';
 import { EventEmitter } from 'node:events';
 import { rm } from 'node:fs/promises';
-import type { Registry } from 'prom-client';
 import type { AppContext, Component } from '../server/context.js';
 import type { Clock } from '../server/clock.js';
 import { testAccess } from '../server/test-access.js';
 import type { RestRoutes } from '../server/protocols/rest-json.js';
 import { RuntimeHosts } from '../runtime/runtime-hosts.js';
 import { RUNTIME_FAMILIES } from '../runtime/spawn-spec.js';
-import { WorkerFleet } from '../runtime/worker-fleet.js';
+import { WorkerFleet, type FleetFigures } from '../runtime/worker-fleet.js';
 import { AsyncInvocations } from './async-invocations.js';
 import { CodeStore } from './code-store.js';
 import { ConcurrencyLimiter } from './concurrency.js';
@@ -25,7 +24,6 @@ import { compileLambdaOptions, type CompiledLambdaOptions, type LambdaOptions } 
 import { functionRoutes } from './rest-service.js';
 import { openEventInvokeConfigs, type AsyncDestinations } from './event-invoke-config.js';
 import { functionTags, type Taggable } from './tagging.js';
-import { registerWorkerMetrics } from './worker-metrics.js';
 
 /** The Lambda component: the REST API, the function registry, worker processes, and the invoker others call. */
 export interface Lambda extends Component, FunctionInvoker {
@@ -70,11 +68,13 @@ export interface LambdaTestHooks {
   asyncClock?: Clock;
 }
 
-/** `metrics` is the server's Prometheus registry (the machine limit's metrics are registered there). */
+/**
+ * The machine limit's figures (workers alive, invocations waiting for a slot, each invocation's wait) leave as
+ * `workers` and `workerWait` events, which CloudWatch records (`cloudwatch/sources/worker-source.ts`).
+ */
 export function createLambda(
   app: AppContext,
   opts: LambdaOptions,
-  metrics: Registry,
   hooks: LambdaTestHooks = {},
   /** What execution roles allow (IAM): CreateFunction and UpdateFunctionConfiguration check the role. */
   roles: ExecutionRoles = OPEN_ROLES,
@@ -122,7 +122,6 @@ export function createLambda(
       return endpointUrl();
     },
   };
-  const workerMetrics = registerWorkerMetrics(metrics, () => fleet);
   const fleet: WorkerFleet = new WorkerFleet(fleetEnv, {
     log: (fn, line, logStream) => logs.write(fn, line, logStream),
     workerSpawned: (fn, w) => events.emit('workerSpawn', { functionName: fn, workerId: w.id, pid: w.pid }),
@@ -137,8 +136,13 @@ export function createLambda(
       });
     },
     poolDrained: () => collectCode(),
-    dequeued: (fn, waitedMs, timedOut) => workerMetrics.dequeued(fn, waitedMs, timedOut),
+    dequeued: (functionName, waitedMs, timedOut) =>
+      events.emit('workerWait', { functionName, waitedMs, timedOut }),
+    figuresChanged: (f) => tellWorkers(f),
   });
+  const tellWorkers = (f: FleetFigures): void => {
+    events.emit('workers', { alive: f.alive, maxWorkers: options.maxWorkers, waiting: f.blocked });
+  };
   const invocations = new Invocations({ registry: functions, fleet, limiter, events });
   const eventInvokeConfigs = openEventInvokeConfigs(app.store);
   functions.addDependent(eventInvokeConfigs);
@@ -199,7 +203,6 @@ export function createLambda(
   });
   functions.on('deleted', (r, versions) => {
     fleet.retire(r.name);
-    workerMetrics.forget(r.name);
     doomedCode.add(code.dir(r.name, r.codeId));
     for (const v of versions) doomedCode.add(code.dir(v.name, v.codeId));
     collectCode();
@@ -299,6 +302,8 @@ export function createLambda(
     async start() {
       // Interpreters are probed from construction on; functions are specified with them.
       await hosts.all();
+      // The figures from the start (no worker yet, the limit), so they show before the first invocation.
+      tellWorkers(fleet.figures);
       await functions.start();
       await layers.start(functions.list());
       asyncInvocations.start();

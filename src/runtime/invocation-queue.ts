@@ -26,6 +26,8 @@ export class InvocationQueue implements Iterable<Waiting> {
   readonly #waiting = new Set<Waiting>();
   /** How many wait for each pool. */
   readonly #per = new Map<WorkerPool, number>();
+  /** How many are blocked (counted as they block and unblock: the fleet reads it after every scheduling pass). */
+  #blocked = 0;
   readonly #left: (functionName: string, waitedMs: number, timedOut: boolean) => void;
   readonly #timedOut: () => void;
 
@@ -57,9 +59,7 @@ export class InvocationQueue implements Iterable<Waiting> {
 
   /** Invocations blocked: every slot they could use is taken. */
   get blockedCount(): number {
-    let n = 0;
-    for (const e of this.#waiting) if (e.blockedSince !== undefined) n++;
-    return n;
+    return this.#blocked;
   }
 
   /** Whether any invocation waits for `pool`. */
@@ -87,6 +87,7 @@ export class InvocationQueue implements Iterable<Waiting> {
   block(e: Waiting, now: number): void {
     if (e.blockedSince !== undefined) return;
     e.blockedSince = now;
+    this.#blocked++;
     const left = e.pool.spec.timeoutSeconds * 1000 - e.blockedMs;
     e.timer = setTimeout(
       () => {
@@ -103,6 +104,7 @@ export class InvocationQueue implements Iterable<Waiting> {
     if (e.blockedSince === undefined) return;
     e.blockedMs += performance.now() - e.blockedSince;
     e.blockedSince = undefined;
+    this.#blocked--;
     clearTimeout(e.timer);
     e.timer = undefined;
   }

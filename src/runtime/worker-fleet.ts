@@ -18,6 +18,19 @@ export interface FleetHooks {
    * every slot of the machine limit was taken (0 when it never had to).
    */
   dequeued(functionName: string, waitedMs: number, timedOut: boolean): void;
+  /**
+   * The processes alive or the invocations blocked changed (see `FleetFigures`): told once per change, after the
+   * scheduling pass that made it, so a metric can hold the new value instead of asking the fleet at each read.
+   */
+  figuresChanged(figures: FleetFigures): void;
+}
+
+/** The machine limit's figures that change: what `/metrics` and CloudWatch show as gauges. */
+export interface FleetFigures {
+  /** Every worker process alive, starting or ending, spares included (`aliveCount`). */
+  alive: number;
+  /** Invocations waiting because every slot of the machine limit is taken (`blockedCount`). */
+  blocked: number;
 }
 
 export interface FleetOptions extends WorkerEnvironment {
@@ -67,6 +80,8 @@ export class WorkerFleet {
   #scheduling = false;
   #scheduleAgain = false;
   #peakAlive = 0;
+  /** The figures last told to `FleetHooks.figuresChanged` (the fleet starts empty). */
+  #told: FleetFigures = { alive: 0, blocked: 0 };
   readonly #spares: SpareRuntimes;
 
   constructor(opts: FleetOptions, hooks: FleetHooks) {
@@ -79,7 +94,10 @@ export class WorkerFleet {
     this.#spares = new SpareRuntimes(opts, {
       closed: () => this.#closed,
       roomForSpare: () => this.#roomForSpare(),
-      started: () => this.#notePeak(),
+      started: () => {
+        this.#notePeak();
+        this.#tellFigures();
+      },
       gone: (w) => {
         if (w) this.#evicted.delete(w);
         this.#schedule();
@@ -236,6 +254,26 @@ export class WorkerFleet {
     } finally {
       this.#scheduling = false;
     }
+    this.#tellFigures();
+  }
+
+  /**
+   * Tells the hooks the figures if they changed. Every change of `aliveCount` or `blockedCount` happens in or
+   * just before a scheduling pass (a worker spawned or exited, a spare started or gone, an invocation blocked,
+   * unblocked or timed out), so checking after each pass misses none; a warm invoke changes neither, and costs
+   * one sum over the pools and a compare.
+   */
+  #tellFigures(): void {
+    const alive = this.aliveCount;
+    const blocked = this.blockedCount;
+    if (alive === this.#told.alive && blocked === this.#told.blocked) return;
+    this.#told = { alive, blocked };
+    this.#hooks.figuresChanged(this.#told);
+  }
+
+  /** The figures as last told to `FleetHooks.figuresChanged`. */
+  get figures(): FleetFigures {
+    return this.#told;
   }
 
   #dispatch(): void {
@@ -390,6 +428,7 @@ export class WorkerFleet {
     for (const p of this.#allPools()) p.shutdown();
     // Waiting invocations fail as if their runtime had been stopped.
     for (const e of [...this.#queue]) e.resolve(killed(e.pool, this.#queue.take(e, false)));
+    this.#tellFigures();
     this.#spares.endAll();
     if (this.aliveCount > 0) {
       let timer: NodeJS.Timeout | undefined;
