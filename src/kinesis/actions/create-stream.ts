@@ -19,6 +19,10 @@ export const createStream = operation({
     StreamName: required(string({ min: 1, max: 128, pattern: STREAM_NAME })),
     StreamModeDetails: structure({ StreamMode: required(string({ enum: MODES })) }),
     Tags: TAG_MAP,
+    // Validated as AWS's model bounds them (botocore kinesis 2013-12-02: NaturalIntegerObject, MaxRecordSizeInKiB);
+    // the values are not applied: records stay at most 1 MiB and throughput is not modelled.
+    WarmThroughputMiBps: integer({ min: 0 }),
+    MaxRecordSizeInKiB: integer({ min: 1024, max: 10240 }),
   }),
   async run(k: KinesisContext, input) {
     const { StreamName: name, ShardCount: shardCount, Tags: tags } = input;

@@ -10,7 +10,9 @@ export const updateShardCount = operation({
   input: structure({
     ScalingType: required(string({ enum: ['UNIFORM_SCALING'] })),
     ...STREAM_TARGET,
-    TargetShardCount: required(integer({ min: 1 })),
+    // At most 100000: AWS's answer to 100001, recorded in kinesalite's UpdateShardCount test (the public model
+    // states only the minimum).
+    TargetShardCount: required(integer({ min: 1, max: 100_000 })),
   }),
   async run(k: KinesisContext, input) {
     const name = streamName(k, input);
