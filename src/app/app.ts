@@ -12,6 +12,7 @@ import {
 } from '../server/options.js';
 import { Router, type TestHooks } from '../server/router.js';
 import { ErrorPath } from '../server/error-path.js';
+import { frontEndFallback } from '../server/protocols/rpc.js';
 import type { AppContext } from '../server/context.js';
 import { Regions } from './regions.js';
 import type { Kinesis } from '../kinesis/kinesis.js';
@@ -214,8 +215,8 @@ async function startOn(
   for (const s of iam.services) router.add(s);
   // The API services, in the request's region (regions.ts).
   for (const s of regions.services()) router.add(s);
-  // Last: the console's endpoints, and the console itself, which takes only GET requests no API service claimed
-  // (`/` without an Action, `/console/*`).
+  // Then the console's endpoints, and the console itself, which takes only GET requests no API service claimed
+  // (a browser's `/` without an Action, `/console/*`).
   const recent = new RecentInvocations(lambda.events);
   router.add(
     consoleApi({
@@ -230,6 +231,8 @@ async function startOn(
   );
   router.add(consoleEvents({ kinesis: kinesis.events, mappings, lambda: lambda.events }));
   router.add(consoleService());
+  // After everything: what no service claimed at `/` gets the answers of AWS's JSON front end (rpc.ts).
+  router.add(frontEndFallback());
 
   const listener = new Listener({
     port: options.port,

@@ -11,7 +11,8 @@ import { VERSION } from '../server/version.js';
  * once built), GET /console/vendor/* the libraries it imports, served from node_modules as published (Preact,
  * its hooks, htm, uPlot: ES modules the browser loads through the page's import map — no bundler, no build step
  * for the user). Registered after every API service: a request any of them claims (a query-protocol call to `/`
- * with an `Action`, an `X-Amz-Target` POST) never reaches it, and it only takes GET.
+ * with an `Action`, an `X-Amz-Target` POST) never reaches it, and it only takes GET — at `/` only a browser's,
+ * whose `Accept` asks for `text/html`; any other GET / gets AWS's 403 (rpc.ts, `frontEndFallback`).
  */
 const CONSOLE_DIR = fileURLToPath(new URL('../console/', import.meta.url));
 
@@ -75,12 +76,16 @@ export function consoleService(): Service {
   for (const [name, path] of vendorFiles()) files.set(`/console/vendor/${name}`, path);
   const html = page();
   const isPage = (req: ApiRequest): boolean => req.path === '/' || req.path === '/index.html';
+  // `/` is also AWS's endpoint, which answers a GET 403 (rpc.ts, frontEndFallback): the page is a browser's, one
+  // that asks for HTML.
+  const wantsPage = (req: ApiRequest): boolean =>
+    req.path !== '/' || String(req.headers['accept'] ?? '').includes('text/html');
   return {
     name: 'console',
     matches: (req) =>
       req.method === 'GET' &&
       req.headers['x-amz-target'] === undefined &&
-      (isPage(req) || req.path.startsWith('/console/')),
+      ((isPage(req) && wantsPage(req)) || req.path.startsWith('/console/')),
     // The page and its modules hold no data: they load without a signature on a server that checks them (the data
     // comes from the APIs, which are signed).
     isPublic: () => true,

@@ -50,9 +50,12 @@ const EXPOSED_HEADERS = [
   'Date',
 ].join(', ');
 
-/** True for a CORS preflight or any other `OPTIONS` request, which no service handles: the router answers it. */
+/**
+ * True for a CORS preflight: an `OPTIONS` request with an `Origin`, which no service sees (the router answers it).
+ * An `OPTIONS` without one is no browser's: it is routed like any request, and AWS's front end refuses it (403).
+ */
 export function isPreflight(req: ApiRequest): boolean {
-  return req.method === 'OPTIONS';
+  return req.method === 'OPTIONS' && req.headers['origin'] !== undefined;
 }
 
 /** The answer to a preflight: the method and headers the browser asks for (or all the APIs take), for two days. */

@@ -32,9 +32,13 @@ export interface ApiResponseHeaders {
   [name: string]: string | number | string[];
 }
 
-/** A complete response, or a streaming one (HTTP/2 event streams, log follow). */
+/**
+ * A complete response, or a streaming one (HTTP/2 event streams, log follow). `hangUp`: no answer at all, the
+ * connection (HTTP/2: the stream) is dropped, as AWS's front end does to a DELETE no service routes; its `status`
+ * is only what logs record (`HANG_UP_STATUS`).
+ */
 export type ApiResponse =
-  | { status: number; headers?: ApiResponseHeaders; body?: Buffer | string }
+  | { status: number; headers?: ApiResponseHeaders; body?: Buffer | string; hangUp?: true }
   | { status: number; headers?: ApiResponseHeaders; stream: AsyncIterable<Uint8Array> };
 
 /** One API family served on the shared port (Kinesis, Lambda, SQS...). */
@@ -49,11 +53,20 @@ export interface Service {
   handle(req: ApiRequest): Promise<ApiResponse>;
   /** The operation a request names and the protocol its errors are answered in. @default json-1.1, no operation */
   describe?(req: ApiRequest): RequestDescription;
+  /**
+   * The checks AWS's front end makes before it authenticates a request (a target naming no operation, a body it
+   * cannot read, a content type it does not take): throws their error, which the router answers without checking
+   * the signature. Work done here may be memoised on the request for `handle`.
+   */
+  beforeAuth?(req: ApiRequest): void;
   /** True for requests served without a signature even when signatures are checked (health checks). */
   isPublic?(req: ApiRequest): boolean;
   /** Headers every answer of this service carries, errors included (Kinesis's: `x-amz-id-2`, as AWS sends it). */
   answerHeaders?(req: ApiRequest): ApiResponseHeaders;
 }
+
+/** The status logs record for a `hangUp` response (nginx's "no response" code: nothing is sent). */
+export const HANG_UP_STATUS = 444;
 
 /** What the error path needs to know of a request, from the service that claimed it. */
 export interface RequestDescription {

@@ -168,6 +168,12 @@ export class Listener implements AsyncDisposable {
       requestId,
     };
     const out = await this.#opts.dispatch(apiReq);
+    if ('hangUp' in out && out.hangUp === true) {
+      // No answer: the connection is dropped (the client sees ECONNRESET), as AWS does.
+      answered = true;
+      req.socket.destroy();
+      return;
+    }
     res.statusCode = out.status;
     for (const [k, v] of Object.entries(out.headers ?? {})) res.setHeader(k, v);
     if ('stream' in out) {
@@ -223,6 +229,12 @@ export class Listener implements AsyncDisposable {
     };
     const out = await this.#opts.dispatch(apiReq);
     if (stream.destroyed || stream.closed) return;
+    if ('hangUp' in out && out.hangUp === true) {
+      // No answer: the stream is reset, the connection's other streams go on.
+      answered = true;
+      stream.close(http2.constants.NGHTTP2_CANCEL);
+      return;
+    }
     const h: http2.OutgoingHttpHeaders = { ':status': out.status };
     for (const [k, v] of Object.entries(out.headers ?? {})) {
       const key = k.toLowerCase();

@@ -118,6 +118,8 @@ export class Router {
     } else {
       try {
         if (this.#refusal && service.name !== this.#refusal.except) throw this.#refusal.error;
+        // What AWS's front end refuses before it looks at the signature (an unknown target, an unreadable body).
+        service.beforeAuth?.(req);
         this.#authenticate(service, req);
         const hooks = this.#hooks;
         if (hooks?.beforeOperation) {
@@ -142,6 +144,11 @@ export class Router {
     if (service?.answerHeaders)
       res = { ...res, headers: { ...service.answerHeaders(req), ...(res.headers ?? {}) } };
     res = withCors(res);
+    if ('hangUp' in res && res.hangUp === true)
+      this.#log.debug(
+        { service: service?.name, requestId: req.requestId, path: req.path },
+        `hanging up on a ${req.method} no service routes, as AWS does`,
+      );
     if (this.#log.isLevelEnabled('debug')) {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       const target = req.headers['x-amz-target'];

@@ -20,11 +20,14 @@ export function scopedService(
   };
   const describe = template.describe?.bind(template);
   const isPublic = template.isPublic?.bind(template);
+  // The front end's checks before authentication are the template's: they look at nothing region-specific.
+  const beforeAuth = template.beforeAuth?.bind(template);
   const answerHeaders = template.answerHeaders?.bind(template);
   return {
     ...scoped,
     ...(describe ? { describe } : {}),
     ...(isPublic ? { isPublic } : {}),
+    ...(beforeAuth ? { beforeAuth } : {}),
     ...(answerHeaders ? { answerHeaders } : {}),
   };
 }

@@ -20,12 +20,18 @@ for (const transport of transports) {
     let k: KinesisClient;
     withKinesisServer(transport, (a, c) => ((app = a), (k = c)));
 
-    it('serves the page at / and its modules, and the AWS APIs still answer on /', async () => {
-      const page = await fetch(`${app.endpoint}/`);
+    it('serves the page at / to a browser and its modules, and the AWS APIs still answer on /', async () => {
+      // A browser's navigation asks for HTML; any other GET / is AWS's endpoint's, which refuses it (403 XML).
+      const page = await fetch(`${app.endpoint}/`, {
+        headers: { accept: 'text/html,application/xhtml+xml' },
+      });
       assert.equal(page.status, 200);
       assert.match(page.headers.get('content-type')!, /text\/html/);
       const html = await page.text();
       assert.match(html, /<script type="importmap">/);
+      const notBrowser = await fetch(`${app.endpoint}/`);
+      assert.equal(notBrowser.status, 403);
+      assert.match(await notBrowser.text(), /^<MissingAuthenticationTokenException>/);
       for (const path of ['/console/app.mjs', '/console/console.css', '/console/vendor/preact.mjs']) {
         const r = await fetch(`${app.endpoint}${path}`);
         assert.equal(r.status, 200, path);

@@ -95,9 +95,11 @@ export function parseSignedParts(req: ApiRequest): SignedParts | SigV4Problem {
   const auth = header(req, 'authorization');
   const query = new Map(queryPairs(req));
   const presigned = query.has('X-Amz-Algorithm');
+  // AWS calls this an invalid signature (InvalidSignatureException), not an incomplete one (recorded answers:
+  // kinesalite's connection tests).
   if (auth !== undefined && presigned)
     return {
-      kind: 'incomplete',
+      kind: 'mismatch',
       message: "Found both 'X-Amz-Algorithm' as a query-string param and 'Authorization' as HTTP header.",
     };
   if (auth === undefined && !presigned) return { kind: 'missing' };

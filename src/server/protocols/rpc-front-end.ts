@@ -10,7 +10,8 @@ import type { ErrorProtocol } from '../serialize-error.js';
  * each answer):
  *
  * 1. A method other than POST: 403 `AccessDeniedException` in bare XML (no content type), "Unable to determine
- *    service/operation name to be authorized".
+ *    service/operation name to be authorized" — `MissingAuthenticationTokenException`, "Missing Authentication
+ *    Token", when the request carries no signature (`unroutable`). Every AccessDenied below is the same answer.
  * 2. An empty body: `application/x-amz-json-1.1` (or CBOR) gets a bare SerializationException when the target
  *    names an operation, a bare UnknownOperationException otherwise; `application/json` the envelope of 4 with
  *    UnknownOperationException; any other content type, AccessDenied.
@@ -22,6 +23,9 @@ import type { ErrorProtocol } from '../serialize-error.js';
  *    UnknownOperationException.
  *
  * Every answer, errors and refusals included, carries an `x-amz-id-2` (base64 of 72 to 80 bytes), as recorded.
+ * All of this comes before authentication (the service's `beforeAuth`): AWS answers these requests the same with
+ * a signature, a wrong one or none. Requests to `/` that no service claims (no target, a target of no service)
+ * get the same answers from `frontEndFallback` (rpc.ts), but a DELETE, on which AWS hangs up.
  */
 
 /** What the front end does with a request. */
@@ -35,9 +39,6 @@ const JSON_11 = 'application/x-amz-json-1.1';
 const CBOR_11 = 'application/x-amz-cbor-1.1';
 const PLAIN_JSON = 'application/json';
 
-const accessDenied = (): AwsError =>
-  new AwsError('AccessDeniedException', 'Unable to determine service/operation name to be authorized', 403);
-
 /** The content type without parameters, lowercased. */
 export function mediaType(req: ApiRequest): string {
   return String(req.headers['content-type'] ?? '')
@@ -46,18 +47,24 @@ export function mediaType(req: ApiRequest): string {
     .toLowerCase();
 }
 
+/** Whether a request carries a signature at all: an `Authorization` header or a presigned query. */
+function carriesSignature(req: ApiRequest): boolean {
+  return req.headers['authorization'] !== undefined || req.query.has('X-Amz-Algorithm');
+}
+
 /**
- * Whether a request without an X-Amz-Target belongs to this front end: one sent to `/` that no query-protocol
- * service claims (no `Action` parameter, no form body) and no CORS preflight. A GET or HEAD only when signed (an
- * `Authorization` header or a presigned query), as AWS's recorded answers were: an unsigned one is a browser's,
- * which the web console at `/` answers.
+ * AWS's 403 to a request it cannot tell the service and operation of, before any signature is checked (with
+ * `--access-key-id` or without): `MissingAuthenticationTokenException` when it carries no signature at all, else
+ * `AccessDeniedException`, in bare XML (serialize-error.ts, `front-end-xml`).
  */
-export function untargetedFrontEndRequest(req: ApiRequest): boolean {
-  if (req.headers['x-amz-target'] !== undefined || req.path !== '/') return false;
-  if (req.method === 'OPTIONS' || req.query.has('Action')) return false;
-  if (req.method === 'GET' || req.method === 'HEAD')
-    return req.headers['authorization'] !== undefined || req.query.has('X-Amz-Algorithm');
-  return mediaType(req) !== 'application/x-www-form-urlencoded';
+function unroutable(req: ApiRequest): AwsError {
+  return carriesSignature(req)
+    ? new AwsError(
+        'AccessDeniedException',
+        'Unable to determine service/operation name to be authorized',
+        403,
+      )
+    : new AwsError('MissingAuthenticationTokenException', 'Missing Authentication Token', 403);
 }
 
 const verdicts = new WeakMap<ApiRequest, FrontEndVerdict>();
@@ -88,17 +95,17 @@ function judge(
   const target = req.headers['x-amz-target'];
   const [service, op] = typeof target === 'string' ? target.split('.') : [];
   const operation = service === prefix && op !== undefined && has(op) ? op : undefined;
-  if (req.method !== 'POST') return refuse(accessDenied(), 'front-end-xml');
+  if (req.method !== 'POST') return refuse(unroutable(req), 'front-end-xml');
   const type = mediaType(req);
   const isCbor = cbor && type === CBOR_11;
   if (req.body.length === 0) {
     if (type === PLAIN_JSON) return refuse(new AwsError('UnknownOperationException', ''), 'json-envelope');
-    if (type !== JSON_11 && !isCbor) return refuse(accessDenied(), 'front-end-xml');
+    if (type !== JSON_11 && !isCbor) return refuse(unroutable(req), 'front-end-xml');
     const error = bareError(operation ? 'SerializationException' : 'UnknownOperationException');
     return refuse(error, isCbor ? 'cbor' : 'json-1.1');
   }
   if (type !== JSON_11 && type !== PLAIN_JSON && !isCbor) {
-    if (!service || !op) return refuse(accessDenied(), 'front-end-xml');
+    if (!service || !op) return refuse(unroutable(req), 'front-end-xml');
     return refuse(bareError('UnknownOperationException', 404), 'front-end-xml');
   }
   if (type === PLAIN_JSON) {

@@ -1,9 +1,9 @@
 import { addExtension, decode as cborDecode, encode as cborEncode } from 'cbor-x';
 import { bareError, echo, Serialization, typeMismatch, UnknownOperation, type AwsError } from '../errors.js';
-import type { ApiRequest, ApiResponse, Service } from '../http-types.js';
+import { HANG_UP_STATUS, type ApiRequest, type ApiResponse, type Service } from '../http-types.js';
 import type { ErrorProtocol } from '../serialize-error.js';
 import { checkDocument, InputError, MAX_INPUT_DEPTH, readJson, type InputProblem } from './input-text.js';
-import { frontEndAnswerHeaders, frontEndVerdict, untargetedFrontEndRequest } from './rpc-front-end.js';
+import { frontEndAnswerHeaders, frontEndVerdict } from './rpc-front-end.js';
 import { CborTextError, decodeCbor } from './smithy-cbor.js';
 
 /** An operation handler takes the decoded input object and returns the output object. */
@@ -33,7 +33,7 @@ export interface RpcServiceOptions {
   ownText?: (member: string) => boolean;
   /**
    * Answer as AWS's JSON front end answers requests no SDK sends (rpc-front-end.ts; Kinesis's recorded answers):
-   * other methods, content types, empty and unreadable bodies, `application/json`, untargeted requests to `/`.
+   * other methods, content types, empty and unreadable bodies, `application/json`.
    * An operation that returns nothing answers an empty JSON body, as AWS does, and every answer carries
    * `x-amz-id-2`.
    */
@@ -155,13 +155,35 @@ export function rpcService(opts: RpcServiceOptions): Service {
   const has = (name: string): boolean => Object.hasOwn(opts.operations, name);
   const verdict = (req: ApiRequest): ReturnType<typeof frontEndVerdict> =>
     frontEndVerdict(req, opts.targetPrefix, has, opts.cbor === true);
+  /**
+   * The request's operation and decoded input, or the error AWS's front end answers. The decoded input is memoised
+   * on the request: `beforeAuth` runs on a scoped service's template, `handle` on its region's instance.
+   */
+  const prepare = (req: ApiRequest): Prepared => {
+    if (opts.frontEnd) {
+      // AWS reads the body before it looks the operation up.
+      const v = verdict(req);
+      if (v.kind === 'refuse') throw v.error;
+      const input = decodedInput(req, v.cbor, opts.ownText, true);
+      const op = v.operation === undefined ? undefined : opts.operations[v.operation];
+      if (!op) throw bareError('UnknownOperationException');
+      return { cbor: v.cbor, input, op };
+    }
+    const opName = operationOf(req);
+    const op = Object.hasOwn(opts.operations, opName) ? opts.operations[opName] : undefined;
+    if (!op)
+      throw UnknownOperation(
+        `The action or operation requested is invalid. Verify that the action is typed correctly.`,
+      );
+    const cbor = isCbor(req);
+    return { cbor, input: decodedInput(req, cbor, opts.ownText), op };
+  };
   return {
     name: opts.name,
     ...(opts.frontEnd ? { answerHeaders: frontEndAnswerHeaders } : {}),
     matches: (req) => {
       const target = req.headers['x-amz-target'];
-      if (typeof target === 'string' && target.startsWith(prefix)) return true;
-      return opts.frontEnd === true && untargetedFrontEndRequest(req);
+      return typeof target === 'string' && target.startsWith(prefix);
     },
     describe(req) {
       if (opts.frontEnd) {
@@ -175,28 +197,13 @@ export function rpcService(opts: RpcServiceOptions): Service {
         protocol: isCbor(req) ? 'cbor' : jsonProtocol,
       };
     },
+    // A target naming no operation and a body that cannot be read are answered before the signature is checked,
+    // as AWS's front end answers them (test/kinesis/conformance/wire.test.ts).
+    beforeAuth(req) {
+      prepare(req);
+    },
     async handle(req): Promise<ApiResponse> {
-      let cbor: boolean;
-      let input: Record<string, unknown>;
-      let op: Operation | undefined;
-      if (opts.frontEnd) {
-        // AWS reads the body before it looks the operation up.
-        const v = verdict(req);
-        if (v.kind === 'refuse') throw v.error;
-        cbor = v.cbor;
-        input = decodeInput(req, cbor, opts.ownText, true);
-        op = v.operation === undefined ? undefined : opts.operations[v.operation];
-        if (!op) throw bareError('UnknownOperationException');
-      } else {
-        cbor = isCbor(req);
-        const opName = operationOf(req);
-        op = Object.hasOwn(opts.operations, opName) ? opts.operations[opName] : undefined;
-        if (!op)
-          throw UnknownOperation(
-            `The action or operation requested is invalid. Verify that the action is typed correctly.`,
-          );
-        input = decodeInput(req, cbor, opts.ownText);
-      }
+      const { cbor, input, op } = prepare(req);
       const output = await op(input, req);
       const headers: Record<string, string> = { 'x-amzn-requestid': req.requestId };
       if (isStreaming(output)) {
@@ -212,6 +219,42 @@ export function rpcService(opts: RpcServiceOptions): Service {
       if (output === undefined && opts.frontEnd) return { status: 200, headers, body: '' };
       return { status: 200, headers, body: encodeJson(output ?? {}) };
     },
+  };
+}
+
+/** A request's operation and its decoded input. */
+interface Prepared {
+  readonly cbor: boolean;
+  readonly input: Record<string, unknown>;
+  readonly op: Operation;
+}
+
+/**
+ * The requests to `/` that no service claimed (no X-Amz-Target, or a target no service has), answered as AWS's
+ * JSON front end answers them (rpc-front-end.ts): a JSON 1.1 or CBOR POST a bare UnknownOperationException (or
+ * SerializationException, its body unreadable), `application/json` the JSON 1.0 envelope, anything else 403 in
+ * XML — before and without any signature check, whether signatures are checked or not. A DELETE gets no answer:
+ * AWS hangs up (kinesalite's connection tests, recorded against Kinesis). Registered after every service, the web
+ * console included; other paths no service claims keep the router's 404.
+ */
+export function frontEndFallback(): Service {
+  const front = rpcService({
+    name: 'front-end',
+    targetPrefix: '',
+    jsonVersion: '1.1',
+    cbor: true,
+    frontEnd: true,
+    operations: {},
+  });
+  return {
+    name: front.name,
+    ...(front.answerHeaders ? { answerHeaders: front.answerHeaders } : {}),
+    ...(front.describe ? { describe: front.describe } : {}),
+    matches: (req) => req.path === '/',
+    // It serves nothing: every answer is a refusal AWS gives unsigned and signed requests alike.
+    isPublic: () => true,
+    handle: (req) =>
+      req.method === 'DELETE' ? Promise.resolve({ status: HANG_UP_STATUS, hangUp: true }) : front.handle(req),
   };
 }
 
@@ -242,6 +285,20 @@ export function rpcBodyOf(req: ApiRequest, cbor: boolean): RpcBody {
   }
   readBodies.set(req, read);
   return read;
+}
+
+const decodedInputs = new WeakMap<ApiRequest, Record<string, unknown>>();
+
+/** `decodeInput`, once per request. */
+function decodedInput(
+  req: ApiRequest,
+  isCbor: boolean,
+  ownText: RpcServiceOptions['ownText'],
+  frontEnd = false,
+): Record<string, unknown> {
+  let input = decodedInputs.get(req);
+  if (input === undefined) decodedInputs.set(req, (input = decodeInput(req, isCbor, ownText, frontEnd)));
+  return input;
 }
 
 /**

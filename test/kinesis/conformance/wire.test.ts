@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { decode } from 'cbor-x';
 import type { App } from '../../../src/app/app.js';
 import { withServer } from '../../harness/helpers.js';
-import { call, expectError, send, type Answer } from './conformance-helpers.js';
+import { call, expectError, expectFrontEndXml, send, type Answer } from './conformance-helpers.js';
 
 /**
  * Requests no SDK sends, answered as AWS's front end answers them (kinesalite test/connection.js, recorded
@@ -14,16 +14,12 @@ import { call, expectError, send, type Answer } from './conformance-helpers.js';
 const JSON_11 = 'application/x-amz-json-1.1';
 const CBOR_11 = 'application/x-amz-cbor-1.1';
 const LIST_STREAMS = 'Kinesis_20131202.ListStreams';
-const ACCESS_DENIED =
-  '<AccessDeniedException>\n' +
-  '  <Message>Unable to determine service/operation name to be authorized</Message>\n' +
-  '</AccessDeniedException>\n';
+/** Any Authorization header: the front end answers before it checks one (front-end-auth.test.ts). */
+const SIGNED = { authorization: 'AWS4-HMAC-SHA256 Credential=test/20261207/us-east-1/kinesis/aws4_request' };
 
-/** AWS's 403 AccessDeniedException: bare XML, no content type. */
+/** AWS's 403 AccessDeniedException (signed) or MissingAuthenticationTokenException (unsigned): bare XML. */
 function expectAccessDenied(a: Answer, why: string): void {
-  assert.equal(a.status, 403, why);
-  assert.equal(a.headers['content-type'], undefined, why);
-  assert.equal(a.raw.toString(), ACCESS_DENIED, why);
+  expectFrontEndXml(a, 'AccessDeniedException', why);
 }
 
 /** The JSON 1.0 envelope AWS answers `application/json` with (status 200). */
@@ -40,26 +36,28 @@ describe('conformance: requests SDKs do not send', () => {
   let app: App;
   withServer((a) => (app = a));
 
-  it('GET, PUT and DELETE get 403 AccessDeniedException in XML', async () => {
-    // Signed, as AWS's recorded answers were: an unsigned GET / is a browser's, for the web console.
-    const signed = {
-      authorization: 'AWS4-HMAC-SHA256 Credential=test/20261207/us-east-1/kinesis/aws4_request',
-    };
+  it('GET, PUT and DELETE get 403 AccessDeniedException in XML, MissingAuthenticationToken unsigned', async () => {
     for (const method of ['GET', 'PUT', 'DELETE']) {
-      expectAccessDenied(await send(app, { method, headers: signed }), `${method} /`);
-      const targeted = await send(app, { method, headers: { 'x-amz-target': LIST_STREAMS } });
-      expectAccessDenied(targeted, `${method} with a target`);
+      const targeted = { 'x-amz-target': LIST_STREAMS };
+      expectAccessDenied(
+        await send(app, { method, headers: { ...targeted, ...SIGNED } }),
+        `${method} signed`,
+      );
+      const unsigned = await send(app, { method, headers: targeted });
+      expectFrontEndXml(unsigned, 'MissingAuthenticationTokenException', `${method} unsigned`);
     }
+    for (const method of ['GET', 'PUT'])
+      expectAccessDenied(await send(app, { method, headers: SIGNED }), method);
   });
 
   it('a POST without a readable content type gets AccessDenied, or 404 UnknownOperationException naming one', async () => {
-    expectAccessDenied(await send(app, {}), 'no body, no headers');
-    expectAccessDenied(await send(app, { body: '{}' }), 'a body and no content type');
-    const json10 = await send(app, { headers: { 'content-type': 'application/x-amz-json-1.0' } });
+    expectAccessDenied(await send(app, { headers: SIGNED }), 'no body, no headers');
+    expectAccessDenied(await send(app, { headers: SIGNED, body: '{}' }), 'a body and no content type');
+    const json10 = await send(app, { headers: { ...SIGNED, 'content-type': 'application/x-amz-json-1.0' } });
     expectAccessDenied(json10, 'x-amz-json-1.0, no body');
-    const typo = await send(app, { headers: { 'x-amz-target': 'Kinesis_20131202.ListStream' } });
+    const typo = await send(app, { headers: { ...SIGNED, 'x-amz-target': 'Kinesis_20131202.ListStream' } });
     expectAccessDenied(typo, 'an unknown target, no body');
-    const noType = await send(app, { headers: { 'x-amz-target': LIST_STREAMS } });
+    const noType = await send(app, { headers: { ...SIGNED, 'x-amz-target': LIST_STREAMS } });
     expectAccessDenied(noType, 'a target and no content type');
     for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'application/octet-stream']) {
       const a = await send(app, {
@@ -143,6 +141,7 @@ describe('conformance: requests SDKs do not send', () => {
       ['cbor error', await call(app, 'DescribeStream', { StreamName: 'nope' }, 'cbor')],
       ['serialization', await call(app, 'CreateStream', { StreamName: true })],
       ['refused', await send(app, { body: '{}' })],
+      ['refused, signed', await send(app, { body: '{}', headers: SIGNED })],
       ['envelope', await send(app, { headers: { 'content-type': 'application/json' } })],
     ];
     const ids = new Set<string>();
