@@ -77,8 +77,6 @@ export interface StoredBytes {
   readonly keyStart: number;
   readonly dataStart: number;
   readonly dataEnd: number;
-  /** The shard's 24-digit sequence number prefix, which the record's position completes (sequence-numbers.ts). */
-  readonly sequencePrefix: string;
 }
 
 /** 1 MiB: the maximum size of a record's data blob, and of data plus partition key. */

@@ -1,3 +1,4 @@
+import { SEQUENCE_DIGITS, type ShardSequence } from './sequence-numbers.js';
 import type { BlockSlice } from './shard-log.js';
 
 const OPEN = '{"SequenceNumber":"';
@@ -16,9 +17,9 @@ const BACKSLASH = 0x5c;
  * at a fraction of the cost: a response carries up to 10000 records, and building an object and a string
  * per record cost more than the rest of GetRecords together.
  *
- * `seqPrefix` is the shard's 24-digit sequence number prefix (sequence-numbers.ts).
+ * `sequence` makes the shard's sequence numbers.
  */
-export function recordsJson(slices: ReadonlyArray<BlockSlice>, seqPrefix: string): Buffer {
+export function recordsJson(slices: ReadonlyArray<BlockSlice>, sequence: ShardSequence): Buffer {
   // An upper bound of the size: keys may need escaping (at most 6 bytes per byte, as \u00XX).
   let bound = 2;
   for (const { block, start, end } of slices) {
@@ -26,7 +27,7 @@ export function recordsJson(slices: ReadonlyArray<BlockSlice>, seqPrefix: string
     for (let i = start; i < end; i++) {
       const keyBytes = block.dataStart(i) - block.keyStart(i);
       const dataBytes = block.dataEnd(i) - block.dataStart(i);
-      bound += FIXED_BYTES + 56 + arrivalBytes + 4 * Math.ceil(dataBytes / 3) + 6 * keyBytes + 2;
+      bound += FIXED_BYTES + SEQUENCE_DIGITS + arrivalBytes + 4 * Math.ceil(dataBytes / 3) + 6 * keyBytes + 2;
     }
   }
   const out = Buffer.allocUnsafe(bound);
@@ -41,9 +42,12 @@ export function recordsJson(slices: ReadonlyArray<BlockSlice>, seqPrefix: string
       first = false;
       const ks = block.keyStart(i);
       const ds = block.dataStart(i);
-      const digits = String(block.first + i + 1).padStart(32, '0');
       o += out.write(
-        OPEN + seqPrefix + digits + arrival + buf.toString('base64', ds, block.dataEnd(i)) + KEY,
+        OPEN +
+          sequence.format(block.first + i, block.arrival) +
+          arrival +
+          buf.toString('base64', ds, block.dataEnd(i)) +
+          KEY,
         o,
         'latin1',
       );

@@ -1,6 +1,6 @@
 import type { KinesisRecord, ShardMeta } from './model.js';
 import type { BlockEntry } from './record-block.js';
-import { formatSequenceNumber, sequencePrefix } from './sequence-numbers.js';
+import { ShardSequence } from './sequence-numbers.js';
 import type { ScanResult, ShardLog } from './shard-log.js';
 import { StoredRecord } from './stored-record.js';
 
@@ -16,8 +16,8 @@ export class Shard {
   readonly start: bigint;
   readonly end: bigint;
   readonly #log: ShardLog;
-  /** The stream's creation time: the sequence-number salt. */
-  readonly #salt: number;
+  /** Its sequence numbers (sequence-numbers.ts owns the layout). */
+  readonly sequence: ShardSequence;
   /** Next position to assign. */
   #next: number;
   /** Highest durable (readable) position, or startPosition - 1. */
@@ -25,10 +25,16 @@ export class Shard {
   #lastArrival: number;
   #dropped = false;
 
-  private constructor(meta: ShardMeta, log: ShardLog, salt: number, committed: number, lastArrival: number) {
+  private constructor(
+    meta: ShardMeta,
+    log: ShardLog,
+    streamCreatedAt: number,
+    committed: number,
+    lastArrival: number,
+  ) {
     this.meta = meta;
     this.#log = log;
-    this.#salt = salt;
+    this.sequence = ShardSequence.of(streamCreatedAt, meta);
     this.#committed = committed;
     this.#next = committed + 1;
     this.#lastArrival = lastArrival;
@@ -37,14 +43,20 @@ export class Shard {
   }
 
   /** A shard of a stream loaded from the store: positions continue after its last stored block. */
-  static load(meta: ShardMeta, log: ShardLog, salt: number): Shard {
+  static load(meta: ShardMeta, log: ShardLog, streamCreatedAt: number): Shard {
     const lastBlock = log.lastBlock();
-    return new Shard(meta, log, salt, lastBlock?.last ?? meta.startPosition - 1, lastBlock?.arrival ?? 0);
+    return new Shard(
+      meta,
+      log,
+      streamCreatedAt,
+      lastBlock?.last ?? meta.startPosition - 1,
+      lastBlock?.arrival ?? 0,
+    );
   }
 
   /** A shard just opened by resharding: empty, arrivals from `now` on. */
-  static opened(meta: ShardMeta, log: ShardLog, salt: number, now: number): Shard {
-    return new Shard(meta, log, salt, meta.startPosition - 1, now);
+  static opened(meta: ShardMeta, log: ShardLog, streamCreatedAt: number, now: number): Shard {
+    return new Shard(meta, log, streamCreatedAt, meta.startPosition - 1, now);
   }
 
   get shardId(): string {
@@ -71,9 +83,15 @@ export class Shard {
     return { first: Math.min(first, this.#committed + 1), last: this.#committed };
   }
 
-  /** Sequence number of a position (-1: the shard's StartingSequenceNumber, before every record). */
+  /**
+   * Sequence number of a position: a record's carries its put time; startPosition - 1 is the shard's
+   * StartingSequenceNumber (before every record); a position not written yet is stamped with the latest put
+   * time (only its index is ever read back).
+   */
   sequenceNumber(position: number): string {
-    return formatSequenceNumber(this.meta.index, this.#salt, position);
+    if (position < this.meta.startPosition) return this.sequence.starting(this.meta.startPosition);
+    const arrival = this.arrivalAt(position) ?? Math.max(this.#lastArrival, this.meta.createdAt);
+    return this.sequence.format(position, arrival);
   }
 
   /**
@@ -88,11 +106,11 @@ export class Shard {
   /** Like `scan`, as one object per record (a view of its block: see StoredRecord). */
   read(from: number, limit: number, maxBytes = Infinity): KinesisRecord[] {
     const { slices, count } = this.#log.scan(from, this.#committed, limit, maxBytes);
-    const prefix = sequencePrefix(this.meta.index, this.#salt);
+    const sequence = this.sequence;
     const out = new Array<KinesisRecord>(count);
     let n = 0;
     for (const { block, start, end } of slices) {
-      for (let i = start; i < end; i++) out[n++] = new StoredRecord(block, i, prefix, block.first + i);
+      for (let i = start; i < end; i++) out[n++] = new StoredRecord(block, i, sequence, block.first + i);
     }
     return out;
   }
@@ -126,14 +144,22 @@ export class Shard {
   }
 
   /**
-   * Writes one put's records as a block starting at `first`, with the put's time as arrival unless an earlier
-   * put was given a later one (arrival times never go backwards inside a shard, so AT_TIMESTAMP and retention
-   * can binary-search). Resolves once durable, with the records' data plus partition key bytes.
+   * The arrival time of a put made at `now`: its time unless an earlier put was given a later one (arrival
+   * times never go backwards inside a shard, so AT_TIMESTAMP and retention can binary-search). Taken when the
+   * put is routed, since its records' sequence numbers carry it.
    */
-  write(first: number, entries: ReadonlyArray<BlockEntry>, now: number): Promise<number> {
+  stamp(now: number): number {
     const t = Math.max(now, this.#lastArrival);
     this.#lastArrival = t;
-    return this.#log.append(first, entries, t);
+    return t;
+  }
+
+  /**
+   * Writes one put's records as a block starting at `first`, arrived at `arrival` (from `stamp`). Resolves once
+   * durable, with the records' data plus partition key bytes.
+   */
+  write(first: number, entries: ReadonlyArray<BlockEntry>, arrival: number): Promise<number> {
+    return this.#log.append(first, entries, arrival);
   }
 
   /** Positions up to `last` are durable: readers may see them. */

@@ -1,6 +1,6 @@
 import type { KinesisRecord, StoredBytes } from './model.js';
 import type { RecordBlock } from './record-block.js';
-import { sequenceNumberAt } from './sequence-numbers.js';
+import type { ShardSequence } from './sequence-numbers.js';
 
 /**
  * A record read from a shard, as a view of its stored block: the sequence number, partition key and data are
@@ -17,8 +17,8 @@ export class StoredRecord implements KinesisRecord, StoredBytes {
     readonly block: RecordBlock,
     /** Index of the record in its block. */
     readonly index: number,
-    /** The shard's 24-digit sequence number prefix (sequence-numbers.ts). */
-    readonly sequencePrefix: string,
+    /** The shard's sequence numbers. */
+    readonly sequence: ShardSequence,
     readonly position: number,
   ) {}
 
@@ -48,7 +48,7 @@ export class StoredRecord implements KinesisRecord, StoredBytes {
   }
 
   get sequenceNumber(): string {
-    return (this.#sequenceNumber ??= sequenceNumberAt(this.sequencePrefix, this.position));
+    return (this.#sequenceNumber ??= this.sequence.format(this.position, this.block.arrival));
   }
 
   get partitionKey(): string {

@@ -109,20 +109,21 @@ export class Stream {
   async put(entries: ReadonlyArray<PutEntry>, now: number): Promise<PutResult[]> {
     const open = this.#open;
     const results: PutResult[] = [];
-    // One block per shard: the records this call puts there, which share one arrival time.
-    const blocks = new Map<Shard, { first: number; entries: BlockEntry[] }>();
+    // One block per shard: the records this call puts there, which share one arrival time (their sequence
+    // numbers carry it, so it is taken when the shard is first routed to).
+    const blocks = new Map<Shard, { first: number; arrival: number; entries: BlockEntry[] }>();
     for (const e of entries) {
       // With one open shard every key routes to it: the MD5 can be skipped.
       const sh =
         open.length === 1 ? open[0]! : this.#route(e.explicitHashKey ?? hashPartitionKey(e.partitionKey));
       const position = sh.assign();
       let b = blocks.get(sh);
-      if (!b) blocks.set(sh, (b = { first: position, entries: [] }));
+      if (!b) blocks.set(sh, (b = { first: position, arrival: sh.stamp(now), entries: [] }));
       b.entries.push(e);
-      results.push({ shardId: sh.meta.shardId, sequenceNumber: sh.sequenceNumber(position) });
+      results.push({ shardId: sh.meta.shardId, sequenceNumber: sh.sequence.format(position, b.arrival) });
     }
     const writes: Array<Promise<number>> = [];
-    for (const [sh, b] of blocks) writes.push(sh.write(b.first, b.entries, now));
+    for (const [sh, b] of blocks) writes.push(sh.write(b.first, b.entries, b.arrival));
     const blockBytes = await Promise.all(writes);
     const events = this.#deps.events;
     const stream = this.meta.name;

@@ -1,5 +1,5 @@
-import { parseSequenceNumber } from '../kinesis/sequence-numbers.js';
 import type { KinesisRecord } from '../kinesis/model.js';
+import type { Shard } from '../kinesis/shard.js';
 import { AwsError } from '../server/errors.js';
 import { InvalidParameterValue } from './actions/mapping-fields.js';
 import { parseEventSourceArn } from './actions/resolve-event-source.js';
@@ -65,8 +65,8 @@ export async function replayBatch(
       404,
     );
   }
-  const start = positionIn(range.startSequenceNumber, shard.meta.index, stream.meta.createdAt, range.shardId);
-  const end = positionIn(range.endSequenceNumber, shard.meta.index, stream.meta.createdAt, range.shardId);
+  const start = positionIn(range.startSequenceNumber, shard, range.shardId);
+  const end = positionIn(range.endSequenceNumber, shard, range.shardId);
   if (end < start) throw InvalidParameterValue('endSequenceNumber is before startSequenceNumber');
   const count = end - start + 1;
   if (count > MAX_REPLAY_RECORDS) {
@@ -111,11 +111,13 @@ export async function replayBatch(
 }
 
 /** The position a sequence number names in this shard of this stream generation; an error for any other. */
-function positionIn(seq: string, shardIndex: number, salt: number, shardId: string): number {
-  const p = parseSequenceNumber(seq);
-  if (!p || p.position < 0) throw InvalidParameterValue(`Not a record's sequence number: ${seq}`);
-  if (p.salt !== salt || p.shardIndex !== shardIndex) {
+function positionIn(seq: string, shard: Shard, shardId: string): number {
+  const at = shard.sequence.locate(seq);
+  if (at.kind === 'invalid' || (at.kind === 'position' && at.position < shard.meta.startPosition)) {
+    throw InvalidParameterValue(`Not a record's sequence number: ${seq}`);
+  }
+  if (at.kind !== 'position') {
     throw InvalidParameterValue(`Sequence number ${seq} is not of shard ${shardId} of this stream`);
   }
-  return p.position;
+  return at.position;
 }

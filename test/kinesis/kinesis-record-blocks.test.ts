@@ -10,6 +10,7 @@ import {
 import { BlockCache } from '../../src/kinesis/block-cache.js';
 import { blockRecordBytes, encodeBlock, RecordBlock } from '../../src/kinesis/record-block.js';
 import { recordsJson } from '../../src/kinesis/records-json.js';
+import { ShardSequence } from '../../src/kinesis/sequence-numbers.js';
 import { ShardLog } from '../../src/kinesis/shard-log.js';
 import { LmdbStore } from '../../src/store/lmdb-store.js';
 import { MemoryStore } from '../../src/store/memory-store.js';
@@ -53,11 +54,11 @@ describe('record blocks', () => {
   it('write GetRecords JSON byte for byte as JSON.stringify would', () => {
     const entries = KEYS.map((k, i) => ({ partitionKey: k, data: Buffer.from(`payload ${i} \u00e9`) }));
     const block = RecordBlock.from(0, encodeBlock(entries, 1_700_000_000_001));
-    const prefix = '49' + '0'.repeat(22);
-    const json = recordsJson([{ block, start: 1, end: entries.length }], prefix);
+    const sequence = new ShardSequence(0, 1_600_000_000_000, 1_600_000_000_000);
+    const json = recordsJson([{ block, start: 1, end: entries.length }], sequence);
     const expected = JSON.stringify(
       entries.slice(1).map((e, j) => ({
-        SequenceNumber: prefix + String(j + 2).padStart(32, '0'),
+        SequenceNumber: sequence.format(j + 1, 1_700_000_000_001),
         ApproximateArrivalTimestamp: 1_700_000_000.001,
         Data: e.data.toString('base64'),
         PartitionKey: e.partitionKey,

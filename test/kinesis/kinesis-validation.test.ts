@@ -231,10 +231,16 @@ describe('Kinesis input limits and errors', () => {
       'InvalidArgumentException',
       'Invalid StartingSequenceNumber. It encodes shardId-000000000001, while it was used in a call to a shard with shardId-000000000000',
     );
+    // AWS reads a small number in its oldest layout, whose last 16 bits are the shard index.
     await expectAwsError(
       gsi('AFTER_SEQUENCE_NUMBER', { StartingSequenceNumber: '12345' }),
       'InvalidArgumentException',
-      `StartingSequenceNumber 12345 ${where} is invalid.`,
+      'Invalid StartingSequenceNumber. It encodes shardId-000000012345, while it was used in a call to a shard with shardId-000000000000',
+    );
+    await expectAwsError(
+      gsi('AFTER_SEQUENCE_NUMBER', { StartingSequenceNumber: '9'.repeat(57) }),
+      'InvalidArgumentException',
+      `StartingSequenceNumber ${'9'.repeat(57)} ${where} is invalid.`,
     );
     await expectAwsError(
       gsi('AT_SEQUENCE_NUMBER', { StartingSequenceNumber: '0123' }),

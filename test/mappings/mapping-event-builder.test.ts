@@ -9,7 +9,7 @@ import {
   eventContext,
 } from '../../src/mappings/engine/event-builder.js';
 import { encodeBlock, RecordBlock } from '../../src/kinesis/record-block.js';
-import { formatSequenceNumber, sequencePrefix } from '../../src/kinesis/sequence-numbers.js';
+import { ShardSequence } from '../../src/kinesis/sequence-numbers.js';
 import { StoredRecord } from '../../src/kinesis/stored-record.js';
 
 const ctx = eventContext({
@@ -113,14 +113,14 @@ describe('Kinesis event builder', () => {
       partitionKey: KEYS[i % KEYS.length]!,
       data: Buffer.from(Array.from({ length: (i * 7) % 11 }, (_, j) => (i * 13 + j * 29) & 0xff)),
     }));
-    // Positions around a power of ten, so the sequence number's digits change length inside the batch.
-    const first = 999_985;
+    // Positions around a power of two, so a carry runs through the sequence number's digits inside the batch.
+    const first = 2 ** 20 - 15;
     const block = RecordBlock.from(first, encodeBlock(entries, arrival));
-    const prefix = sequencePrefix(3, 1_700_000_000_000);
-    const stored = entries.map((_, i) => new StoredRecord(block, i, prefix, first + i));
+    const sequence = new ShardSequence(3, 1_700_000_000_000, 1_700_000_000_000);
+    const stored = entries.map((_, i) => new StoredRecord(block, i, sequence, first + i));
     const plain = stored.map((r) => ({
       partitionKey: r.partitionKey,
-      sequenceNumber: formatSequenceNumber(3, 1_700_000_000_000, r.position),
+      sequenceNumber: sequence.format(r.position, arrival),
       data: Buffer.from(r.data),
       arrival,
       position: r.position,
@@ -141,7 +141,7 @@ describe('Kinesis event builder', () => {
       parsed.Records.map((r) => [r.kinesis.partitionKey, r.kinesis.sequenceNumber, r.kinesis.data]),
       entries.map((e, i) => [
         Buffer.from(e.partitionKey).toString(), // stored as UTF-8: a lone surrogate comes back as U+FFFD
-        formatSequenceNumber(3, 1_700_000_000_000, first + i),
+        sequence.format(first + i, arrival),
         e.data.toString('base64'),
       ]),
     );

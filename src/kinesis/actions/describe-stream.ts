@@ -2,20 +2,22 @@ import { operation } from '../../server/operations.js';
 import { integer, string, structure } from '../../server/shapes.js';
 import { STREAM_TARGET, streamName, type KinesisContext } from '../kinesis-context.js';
 import type { ShardMeta, StreamMeta } from '../model.js';
-import { formatSequenceNumber } from '../sequence-numbers.js';
+import { ShardSequence } from '../sequence-numbers.js';
 
 /** DescribeStream returns at most this many shards per call, whatever Limit asks for. */
 const MAX_SHARDS_PER_CALL = 100;
 
 /** The Shard structure of DescribeStream / ListShards. */
 export function shardShape(stream: StreamMeta, s: ShardMeta): Record<string, unknown> {
+  const sequence = ShardSequence.of(stream.createdAt, s);
   const range: Record<string, string> = {
     // Just before the first record, as on AWS: AT_ and AFTER_SEQUENCE_NUMBER on it both start at the first record.
-    StartingSequenceNumber: formatSequenceNumber(s.index, stream.createdAt, s.startPosition - 1),
+    StartingSequenceNumber: sequence.starting(s.startPosition),
   };
   if (s.endPosition !== undefined) {
-    // The last record's sequence number (the starting one for a shard closed empty).
-    range['EndingSequenceNumber'] = formatSequenceNumber(s.index, stream.createdAt, s.endPosition);
+    // The last record's index stamped with the closing time, so not below the last record's number (for a
+    // shard closed empty, the starting one's index).
+    range['EndingSequenceNumber'] = sequence.format(s.endPosition, s.closedAt ?? s.createdAt);
   }
   return {
     ShardId: s.shardId,

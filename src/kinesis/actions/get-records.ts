@@ -5,7 +5,6 @@ import { integer, required, string, structure } from '../../server/shapes.js';
 import { childShards } from '../child-shards.js';
 import { STREAM_ARN, type KinesisContext } from '../kinesis-context.js';
 import { recordsJson } from '../records-json.js';
-import { formatSequenceNumber, sequencePrefix } from '../sequence-numbers.js';
 
 /** GetRecords returns at most 10 MiB (data plus partition keys). */
 export const MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
@@ -48,16 +47,16 @@ async function readRecords(k: KinesisContext, iterator: string, limit: number): 
   const scan = shard.scan(from, limit, MAX_RESPONSE_BYTES);
   const next = scan.next;
   const now = Date.now();
-  const shardIndex = shard.meta.index;
+  const sequence = shard.sequence;
   const out: Record<string, unknown> = {
     Records: new PreEncodedJson(
-      () => recordsJson(scan.slices, sequencePrefix(shardIndex, meta.createdAt)),
+      () => recordsJson(scan.slices, sequence),
       () => {
         const records: unknown[] = [];
         for (const { block, start, end } of scan.slices) {
           for (let i = start; i < end; i++) {
             records.push({
-              SequenceNumber: formatSequenceNumber(shardIndex, meta.createdAt, block.first + i),
+              SequenceNumber: sequence.format(block.first + i, block.arrival),
               ApproximateArrivalTimestamp: new Date(block.arrival),
               Data: block.data(i),
               PartitionKey: block.partitionKey(i),

@@ -3,7 +3,8 @@ import { shardNotFound } from '../not-found.js';
 import { operation } from '../../server/operations.js';
 import { required, string, structure, timestamp } from '../../server/shapes.js';
 import { STREAM_TARGET, streamName, type KinesisContext } from '../kinesis-context.js';
-import { parseSequenceNumber, SEQUENCE_NUMBER_PATTERN } from '../sequence-numbers.js';
+import { shardIdOf } from '../reshard.js';
+import { SEQUENCE_NUMBER_PATTERN } from '../sequence-numbers.js';
 import type { Shard } from '../shard.js';
 import type { Stream } from '../stream.js';
 
@@ -59,20 +60,22 @@ export function startPosition(
       if (sequenceNumber === undefined) {
         throw InvalidArgument(`${BOTH_OR_NEITHER} Request specified ${type} and no StartingSequenceNumber.`);
       }
-      const parsed = parseSequenceNumber(sequenceNumber);
+      // AWS's texts and order of checks: kinesalite's GetShardIterator tests, recorded against AWS.
+      const at = shard.sequence.locate(sequenceNumber);
       const where = `used in GetShardIterator on shard ${shard.shardId} in stream ${stream.name} under account ${k.streams.account}`;
-      if (!parsed) throw InvalidArgument(`StartingSequenceNumber ${sequenceNumber} ${where} is invalid.`);
-      if (parsed.shardIndex !== shard.meta.index) {
+      if (at.kind === 'invalid')
+        throw InvalidArgument(`StartingSequenceNumber ${at.shown} ${where} is invalid.`);
+      if (at.kind === 'other-shard') {
         throw InvalidArgument(
-          `Invalid StartingSequenceNumber. It encodes shardId-${String(parsed.shardIndex).padStart(12, '0')}, while it was used in a call to a shard with ${shard.shardId}`,
+          `Invalid StartingSequenceNumber. It encodes ${shardIdOf(at.shardIndex)}, while it was used in a call to a shard with ${shard.shardId}`,
         );
       }
-      if (parsed.salt !== stream.meta.createdAt) {
+      if (at.kind === 'other-stream') {
         throw InvalidArgument(
-          `StartingSequenceNumber ${sequenceNumber} ${where} is invalid because it did not come from this stream.`,
+          `StartingSequenceNumber ${at.shown} ${where} is invalid because it did not come from this stream.`,
         );
       }
-      const p = type === 'AT_SEQUENCE_NUMBER' ? parsed.position : parsed.position + 1;
+      const p = type === 'AT_SEQUENCE_NUMBER' ? at.position : at.position + 1;
       return Math.max(p, bounds.first);
     }
   }

@@ -1,10 +1,10 @@
 import { MAX_RECORD_BYTES } from '../model.js';
-import { InvalidArgument } from '../../server/errors.js';
+import { bareError, InvalidArgument } from '../../server/errors.js';
 import { operation } from '../../server/operations.js';
 import { blob, required, string, structure } from '../../server/shapes.js';
 import { MAX_HASH_KEY } from '../hash-keys.js';
 import { STREAM_TARGET, streamName, type KinesisContext } from '../kinesis-context.js';
-import { parseSequenceNumber, SEQUENCE_NUMBER_PATTERN } from '../sequence-numbers.js';
+import { orderingCheck, SEQUENCE_NUMBER_PATTERN } from '../sequence-numbers.js';
 
 export const HASH_KEY_PATTERN = /0|([1-9]\d{0,38})/;
 /** A record's members (PutRecord's, and each of PutRecords' entries). */
@@ -44,9 +44,9 @@ export function checkRecordSize(data: Uint8Array, partitionKey: string): number 
 
 /**
  * PutRecord: routes by MD5(PartitionKey) or ExplicitHashKey to the open shard covering it; the response
- * is sent once the record is durable. A SequenceNumberForOrdering must be a sequence number this server could
- * have issued (AWS refuses one it cannot read, after the stream lookup: kinesalite's PutRecord tests, recorded
- * against AWS); beyond that it asks for nothing more, since our sequence numbers always increase within a shard.
+ * is sent once the record is durable. A SequenceNumberForOrdering must be a sequence number AWS can read
+ * (checked after the stream lookup, as AWS does: see orderingCheck); beyond that it asks for nothing more,
+ * since our sequence numbers always increase within a shard.
  */
 export const putRecord = operation({
   input: structure({
@@ -66,10 +66,13 @@ export const putRecord = operation({
   },
 });
 
-/** Refuses a SequenceNumberForOrdering that is not one of our sequence numbers, once the stream is known to exist. */
+/** Refuses a SequenceNumberForOrdering AWS cannot read, once the stream is known to exist. */
 function checkOrdering(k: KinesisContext, name: string, seq: string): void {
   k.streams.getVisible(name);
-  if (parseSequenceNumber(seq) === undefined) {
+  const check = orderingCheck(seq, Date.now());
+  // AWS fails inside on a version 3 number (kinesalite's PutRecord tests): the same bare 500, deliberately.
+  if (check === 'internal-failure') throw bareError('InternalFailure', 500);
+  if (check === 'invalid') {
     throw InvalidArgument(
       `ExclusiveMinimumSequenceNumber ${seq} used in PutRecord on stream ${name} under account ${k.streams.account} is invalid.`,
     );

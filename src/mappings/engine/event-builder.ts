@@ -1,5 +1,6 @@
 import type { KinesisRecord } from '../../kinesis/model.js';
 import { plainJsonString } from '../../kinesis/records-json.js';
+import { SEQUENCE_DIGITS } from '../../kinesis/sequence-numbers.js';
 // Lambda's synchronous invocation payload limit: a batch that would exceed it is cut.
 import { MAX_SYNC_PAYLOAD_BYTES } from '../../runtime/invocation.js';
 
@@ -89,7 +90,8 @@ export function encodeRecord(r: KinesisRecord, c: EventContext): EncodedRecord {
   let dataLength: number;
   const stored = r.stored;
   if (stored) {
-    // Straight from the block: no key string, sequence number or data view is made.
+    // Straight from the block: no key string or data view is made (a stored record's sequence number has
+    // AWS's 56 digits; it is made when the entry is written).
     const ks = stored.keyStart;
     const ds = stored.dataStart;
     keyBytes = plainJsonString(stored.bytes, ks, ds)
@@ -114,13 +116,10 @@ export function encodeRecord(r: KinesisRecord, c: EventContext): EncodedRecord {
   return { record: r, bytes };
 }
 
-/** Digits of every sequence number (sequence-numbers.ts): a 24-digit shard prefix and 32 for the position. */
-const SEQUENCE_DIGITS = 56;
-
 // An entry is about 650 bytes written in eleven pieces, 100 to 10,000 times per payload. Each piece is written
 // the cheapest way measured for its kind (bench/RESULTS.md): fixed text with TypedArray#set, base64 and short
 // ASCII with JavaScript loops (Buffer's native write and toString cost more per call than these pieces), the
-// sequence number once with Buffer#write and once copied within the payload.
+// sequence number once as ASCII and once copied within the payload.
 
 /** Writes a short string known to be printable ASCII (a plain partition key). */
 function putAscii(buf: Buffer, o: number, s: string): number {
@@ -152,20 +151,6 @@ function putBase64(buf: Buffer, o: number, d: Uint8Array, start: number, end: nu
     o += 4;
   }
   return o;
-}
-
-/** A stored record's sequence number: the shard's prefix, then position + 1 in 32 zero-padded digits. */
-function putSequenceNumber(buf: Buffer, o: number, prefix: string, position: number): number {
-  o = putAscii(buf, o, prefix);
-  const end = o + 32;
-  buf.fill(0x30, o, end);
-  let n = position + 1;
-  for (let k = end - 1; n > 0; k--) {
-    const q = Math.floor(n / 10);
-    buf[k] = 0x30 + (n - q * 10);
-    n = q;
-  }
-  return end;
 }
 
 /** Writes approximateArrivalTimestamp exactly as `String(arrivalMs / 1000)` reads (see arrivalLength). */
@@ -219,8 +204,7 @@ function writeEntry(buf: Buffer, o: number, r: KinesisRecord, c: EventContext): 
   buf.set(SEQUENCE, o);
   o += SEQUENCE.length;
   const seqAt = o;
-  if (stored) o = putSequenceNumber(buf, o, stored.sequencePrefix, r.position);
-  else o += buf.write(r.sequenceNumber, o, 'latin1'); // digits only
+  o = putAscii(buf, o, r.sequenceNumber); // digits only
   const seqEnd = o;
   buf.set(DATA, o);
   o += DATA.length;
