@@ -1,4 +1,5 @@
 import type { ShardMeta } from './model.js';
+import { parentsOf } from './reshard.js';
 
 /**
  * The one owner of the sequence number layout. Sequence numbers are AWS's: the decimal form (56 digits) of a
@@ -22,6 +23,8 @@ export const SEQUENCE_DIGITS = 56;
 /** AWS's pattern for a sequence number field, as its messages print it (the validator anchors patterns). */
 export const SEQUENCE_NUMBER_PATTERN = /0|([1-9]\d{0,128})/;
 
+/** How far before CreateStream an initial shard's creation time lies (see ShardSequence.of). */
+const INITIAL_SHARD_BACKDATE_MS = 4000;
 const POSITION_BITS = 40n;
 /** Positions below this fit the index (10^12 records per shard: 30 years at 1000 records a second). */
 const MAX_INDEX = 1n << POSITION_BITS;
@@ -72,9 +75,19 @@ export class ShardSequence {
       (index << AT_SHARD);
   }
 
-  /** The shard of a stream, as its metadata says. */
+  /**
+   * The shard of a stream, as its metadata says. A stream's initial shards (no parent) carry a creation time
+   * a few seconds before the CreateStream call, as AWS's do (2 to 7 seconds before it in kinesalite's
+   * CreateStream test, recorded against AWS: its shards come from a pool made in advance); a child shard
+   * carries its own.
+   */
   static of(streamCreatedAt: number, shard: ShardMeta): ShardSequence {
-    return new ShardSequence(shard.index, shard.createdAt, streamCreatedAt);
+    const initial = parentsOf(shard).length === 0;
+    return new ShardSequence(
+      shard.index,
+      shard.createdAt - (initial ? INITIAL_SHARD_BACKDATE_MS : 0),
+      streamCreatedAt,
+    );
   }
 
   /** The sequence number of `position` (>= -1; -1 is before the first record), put at `putTimeMs`. */

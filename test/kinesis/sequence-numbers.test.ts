@@ -49,6 +49,29 @@ describe('sequence numbers (AWS version 2 layout)', () => {
     assert.equal((b! - a!).toString(), '22300745198530623141535718272648361505980432');
   });
 
+  it("date a stream's initial shards a few seconds before CreateStream, and a child shard at its own creation", () => {
+    const created = 1_700_000_000_500;
+    const meta = {
+      shardId: 'shardId-000000000000',
+      startingHashKey: '0',
+      endingHashKey: '1',
+      startPosition: 0,
+    };
+    const initial = ShardSequence.of(created, { ...meta, index: 0, createdAt: created });
+    assert.equal(initial.createSeconds, 1_699_999_996);
+    const child = ShardSequence.of(created, {
+      ...meta,
+      index: 1,
+      parentShardId: 'shardId-000000000000',
+      startPosition: 7,
+      createdAt: created + 60_000,
+    });
+    assert.equal(child.createSeconds, 1_700_000_060);
+    assert.equal(child.salt, initial.salt);
+    assert.deepEqual(child.locate(child.starting(7)), { kind: 'position', position: 6 });
+    assert.equal(child.locate(initial.starting(0)).kind, 'other-shard');
+  });
+
   it('round-trip: locate(format(p)) is p, at 56 digits, in any shard of any stream', () => {
     fc.assert(
       fc.property(
