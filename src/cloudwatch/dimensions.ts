@@ -32,3 +32,28 @@ export function dims(record: Record<string, string | undefined>): Dimension[] {
     .filter((e): e is [string, string] => e[1] !== undefined && e[1] !== '')
     .map(([Name, Value]) => ({ Name, Value }));
 }
+
+/** A bound on the names a source keeps dimension arrays for (cleared past it: only a cost, never a wrong series). */
+const CACHED_NAMES = 10_000;
+
+/**
+ * The same dimension arrays for every value of a resource, made once per name: the store and the Prometheus bridge
+ * key their lookups by the array itself, so a source that passes the same arrays skips building series keys.
+ */
+export function dimensionCache<T>(make: (name: string) => T): {
+  get(name: string): T;
+  delete(name: string): void;
+} {
+  const made = new Map<string, T>();
+  return {
+    get(name) {
+      let c = made.get(name);
+      if (c === undefined) {
+        if (made.size >= CACHED_NAMES) made.clear();
+        made.set(name, (c = make(name)));
+      }
+      return c;
+    },
+    delete: (name) => made.delete(name),
+  };
+}

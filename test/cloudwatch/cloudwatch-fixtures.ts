@@ -1,4 +1,9 @@
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import {
+  CloudWatchClient,
+  GetMetricStatisticsCommand,
+  type Datapoint,
+  type Dimension,
+} from '@aws-sdk/client-cloudwatch';
 import { execFile } from 'node:child_process';
 import type { EventEmitter } from 'node:events';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -30,6 +35,27 @@ export class TestClock {
 
 export function cloudWatchClient(app: App, transport: Transport = 'h2'): CloudWatchClient {
   return new CloudWatchClient(clientConfig(app, transport));
+}
+
+/** The one datapoint (GetMetricStatistics, one period of an hour) of a metric in the hour from `start`, if any. */
+export async function hourDatapoint(
+  cw: CloudWatchClient,
+  start: number,
+  metric: { namespace: string; name: string; dims: Dimension[] },
+  statistic: 'Sum' | 'SampleCount' | 'Maximum',
+): Promise<Datapoint | undefined> {
+  const out = await cw.send(
+    new GetMetricStatisticsCommand({
+      Namespace: metric.namespace,
+      MetricName: metric.name,
+      Dimensions: metric.dims,
+      StartTime: new Date(start),
+      EndTime: new Date(start + 3_600_000),
+      Period: 3600,
+      Statistics: [statistic],
+    }),
+  );
+  return out.Datapoints?.[0];
 }
 
 /** Which wire protocol the AWS CLI uses for CloudWatch: its own default, or one forced through its model. */

@@ -1,11 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  GetMetricStatisticsCommand,
-  ListMetricsCommand,
-  type CloudWatchClient,
-  type Dimension,
-} from '@aws-sdk/client-cloudwatch';
+import { ListMetricsCommand, type CloudWatchClient, type Dimension } from '@aws-sdk/client-cloudwatch';
 import {
   GetRecordsCommand,
   GetShardIteratorCommand,
@@ -29,11 +24,10 @@ import {
   mappingEvent,
   recordsDelivered,
 } from '../mappings/mapping-fixtures.js';
-import { cloudWatchClient, TestClock } from './cloudwatch-fixtures.js';
+import { cloudWatchClient, hourDatapoint, TestClock } from './cloudwatch-fixtures.js';
 import { createQueue, sqsClient } from '../sqs-sns/sqs-sns-helpers.js';
 
 const T0 = Date.parse('2024-05-01T12:00:00Z');
-const HOUR = 3_600_000;
 
 /** Metrics that come from the other components' events: streams, functions, event source mappings. */
 describe('CloudWatch metric sources', () => {
@@ -67,20 +61,8 @@ describe('CloudWatch metric sources', () => {
     metric: string,
     dims: Dimension[],
     statistic: 'Sum' | 'SampleCount' | 'Maximum',
-  ): Promise<number | undefined> => {
-    const out = await cw.send(
-      new GetMetricStatisticsCommand({
-        Namespace: namespace,
-        MetricName: metric,
-        Dimensions: dims,
-        StartTime: new Date(T0),
-        EndTime: new Date(T0 + HOUR),
-        Period: 3600,
-        Statistics: [statistic],
-      }),
-    );
-    return out.Datapoints![0]?.[statistic];
-  };
+  ): Promise<number | undefined> =>
+    (await hourDatapoint(cw, T0, { namespace, name: metric, dims }, statistic))?.[statistic];
 
   it('records IncomingRecords/IncomingBytes per put, GetRecords.* per GetRecords call, and no write throttling', async () => {
     await createStream(k, app, 'traffic');

@@ -1,11 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  GetMetricDataCommand,
-  GetMetricStatisticsCommand,
-  ListMetricsCommand,
-  type CloudWatchClient,
-} from '@aws-sdk/client-cloudwatch';
+import { GetMetricDataCommand, ListMetricsCommand, type CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DeleteFunctionCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import type { App } from '../../src/app/app.js';
 import type { StatusReport } from '../../src/app/status-report.js';
@@ -14,7 +9,7 @@ import { eventMatching, transports, withTestServer } from '../harness/helpers.js
 import { hooks } from '../harness/hooks.js';
 import { invoke } from '../lambda/concurrency-helpers.js';
 import { createGated, lambdaClient } from '../lambda/lambda-helpers.js';
-import { cli, cloudWatchClient, TestClock } from './cloudwatch-fixtures.js';
+import { cli, cloudWatchClient, hourDatapoint, TestClock } from './cloudwatch-fixtures.js';
 
 const T0 = Date.parse('2024-05-01T12:00:00Z');
 const HOUR = 3_600_000;
@@ -44,19 +39,9 @@ for (const transport of transports) {
     const metrics = async (): Promise<string[]> =>
       (await app.metrics.metrics()).split('\n').filter((x) => x.startsWith('tributary_lambda_'));
     const stat = async (metric: string, dims: typeof W, statistic: 'Maximum' | 'SampleCount') => {
-      const out = await cw.send(
-        new GetMetricStatisticsCommand({
-          Namespace: NS,
-          MetricName: metric,
-          Dimensions: dims,
-          StartTime: new Date(T0),
-          EndTime: new Date(T0 + HOUR),
-          Period: 3600,
-          Statistics: [statistic],
-        }),
-      );
-      assert.equal(out.Datapoints?.length, 1, metric);
-      return { value: out.Datapoints[0]![statistic], unit: out.Datapoints[0]!.Unit };
+      const d = await hourDatapoint(cw, T0, { namespace: NS, name: metric, dims }, statistic);
+      assert.ok(d, metric);
+      return { value: d[statistic], unit: d.Unit };
     };
 
     it('with every slot taken: workers, waiting and each wait in CloudWatch, on /metrics and in status', async () => {

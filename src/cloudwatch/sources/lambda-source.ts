@@ -1,4 +1,4 @@
-import { dims, type Dimension } from '../dimensions.js';
+import { dimensionCache, dims, type Dimension } from '../dimensions.js';
 import { LAMBDA_NAMESPACE, type MetricRecorder } from '../metric-recorder.js';
 
 /** The Lambda component's events this needs (a subset of LambdaEvents, typed structurally). */
@@ -22,18 +22,13 @@ export interface InvokeEventSource {
  */
 export function recordLambdaMetrics(source: InvokeEventSource, rec: MetricRecorder): void {
   let total = 0;
-  // The same dimension arrays for every value of a function, so the store finds its series without a key.
-  const cache = new Map<string, { one: Dimension[][]; both: Dimension[][] }>();
   const aggregate: Dimension[][] = [[]];
-  const dimensionSets = (functionName: string): { one: Dimension[][]; both: Dimension[][] } => {
-    let c = cache.get(functionName);
-    if (!c) {
-      if (cache.size >= 10_000) cache.clear();
-      const byName = dims({ FunctionName: functionName });
-      cache.set(functionName, (c = { one: [byName], both: [byName, aggregate[0]!] }));
-    }
-    return c;
-  };
+  const functionSets = dimensionCache((functionName): { one: Dimension[][]; both: Dimension[][] } => {
+    const byName = dims({ FunctionName: functionName });
+    return { one: [byName], both: [byName, aggregate[0]!] };
+  });
+  const dimensionSets = (functionName: string): { one: Dimension[][]; both: Dimension[][] } =>
+    functionSets.get(functionName);
   const sets = (functionName: string): Dimension[][] => dimensionSets(functionName).both;
   source.on('invokeStart', (e) => {
     const t = rec.functionTotals(e.functionName);

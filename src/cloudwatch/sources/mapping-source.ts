@@ -1,6 +1,6 @@
 import type { MappingEvents } from '../../mappings/engine/events.js';
 import type { MappingMeta } from '../../mappings/model.js';
-import { dims, type Dimension } from '../dimensions.js';
+import { dimensionCache, dims, type Dimension } from '../dimensions.js';
 import { LAMBDA_NAMESPACE, TRIBUTARY_MAPPINGS_NAMESPACE, type MetricRecorder } from '../metric-recorder.js';
 
 /** What this needs of the Mappings component. */
@@ -32,16 +32,11 @@ export function recordMappingMetrics(mappings: MappingEventSource, rec: MetricRe
       eventCount: m?.MetricsConfig?.Metrics.includes('EventCount') === true,
     };
   };
-  // The same dimension arrays for every value of a mapping, so the store finds its series without a key.
-  const cache = new Map<string, { mapping: Dimension[][]; both: Map<string, Dimension[][]> }>();
-  const setsOf = (uuid: string) => {
-    let c = cache.get(uuid);
-    if (!c) {
-      if (cache.size >= 10_000) cache.clear();
-      cache.set(uuid, (c = { mapping: [dims({ EventSourceMappingUUID: uuid })], both: new Map() }));
-    }
-    return c;
-  };
+  const mappingSets = dimensionCache((uuid) => ({
+    mapping: [dims({ EventSourceMappingUUID: uuid })],
+    both: new Map<string, Dimension[][]>(),
+  }));
+  const setsOf = (uuid: string) => mappingSets.get(uuid);
   const byMapping = (uuid: string): Dimension[][] => setsOf(uuid).mapping;
   const byBoth = (uuid: string, functionName: string | undefined): Dimension[][] => {
     if (!functionName) return byMapping(uuid);

@@ -1,7 +1,7 @@
 import type { KinesisEventMap } from '../../kinesis/kinesis-events.js';
 import type { MappingEvents } from '../../mappings/engine/events.js';
 import type { MappingMeta } from '../../mappings/model.js';
-import { dims, type Dimension } from '../dimensions.js';
+import { dimensionCache, dims, type Dimension } from '../dimensions.js';
 import { KINESIS_NAMESPACE, type MetricRecorder } from '../metric-recorder.js';
 
 export interface StreamEventSource {
@@ -26,16 +26,8 @@ export function recordStreamMetrics(
   mappings: PolledEventSource,
   rec: MetricRecorder,
 ): void {
-  // The same dimension array for every value of a stream, so the store finds its series without a key.
-  const cache = new Map<string, Dimension[][]>();
-  const byStream = (stream: string): Dimension[][] => {
-    let sets = cache.get(stream);
-    if (!sets) {
-      if (cache.size >= 10_000) cache.clear();
-      cache.set(stream, (sets = [dims({ StreamName: stream })]));
-    }
-    return sets;
-  };
+  const streamSets = dimensionCache((stream) => [dims({ StreamName: stream })]);
+  const byStream = (stream: string): Dimension[][] => streamSets.get(stream);
   streams.on('incoming', (e) => {
     const t = rec.streamTotals(e.stream);
     t.incomingRecords += e.records;

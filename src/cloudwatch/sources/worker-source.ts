@@ -1,4 +1,4 @@
-import { dims, type Dimension } from '../dimensions.js';
+import { dimensionCache, dims, type Dimension } from '../dimensions.js';
 import { TRIBUTARY_LAMBDA_NAMESPACE, type MetricRecorder } from '../metric-recorder.js';
 
 /** The Lambda component's events this needs (a subset of LambdaEvents, typed structurally). */
@@ -26,16 +26,8 @@ export interface WorkerEventSource {
  * minute in which nothing changed has no datapoint (as AWS/Lambda ConcurrentExecutions without invocations).
  */
 export function recordWorkerMetrics(source: WorkerEventSource, rec: MetricRecorder): void {
-  // The same dimension arrays for every value of a function, so the store finds its series without a key.
-  const cache = new Map<string, Dimension[][]>();
-  const byFunction = (functionName: string): Dimension[][] => {
-    let c = cache.get(functionName);
-    if (!c) {
-      if (cache.size >= 10_000) cache.clear();
-      cache.set(functionName, (c = [dims({ FunctionName: functionName })]));
-    }
-    return c;
-  };
+  const functionSets = dimensionCache((functionName) => [dims({ FunctionName: functionName })]);
+  const byFunction = (functionName: string): Dimension[][] => functionSets.get(functionName);
   const machine: Dimension[][] = [[]];
   source.on('workerWait', (e) => {
     rec.put(TRIBUTARY_LAMBDA_NAMESPACE, 'WorkerWait', byFunction(e.functionName), e.waitedMs);
@@ -55,6 +47,6 @@ export function recordWorkerMetrics(source: WorkerEventSource, rec: MetricRecord
   source.on('functionDeleted', (e) => {
     const sets = byFunction(e.functionName);
     for (const d of sets) rec.forget(TRIBUTARY_LAMBDA_NAMESPACE, d);
-    cache.delete(e.functionName);
+    functionSets.delete(e.functionName);
   });
 }
