@@ -4,11 +4,11 @@
  */
 import { CreateFunctionCommand, LambdaClient, type LambdaClientConfig } from '@aws-sdk/client-lambda';
 import { cpus, loadavg } from 'node:os';
-import yazl from 'yazl';
 import { startApp, type App } from '../src/app/app.js';
 import type { LambdaOptions } from '../src/lambda/lambda-options.js';
 import type { LambdaEvents } from '../src/lambda/lambda-events.js';
 import { hooks } from '../test/harness/hooks.js';
+import { makeZip } from '../test/lambda/lambda-helpers.js';
 
 export const ROLE = 'arn:aws:iam::000000000000:role/bench';
 
@@ -57,13 +57,8 @@ export const PYTHON_NOOP: BenchHandler = {
   source: 'def lambda_handler(event, context):\n    return None\n',
 };
 
-export async function zip(file: string, source: string): Promise<Buffer> {
-  const z = new yazl.ZipFile();
-  z.addBuffer(Buffer.from(source), file);
-  z.end();
-  const chunks: Buffer[] = [];
-  for await (const c of z.outputStream) chunks.push(c as Buffer);
-  return Buffer.concat(chunks);
+export function zip(file: string, source: string): Promise<Buffer> {
+  return makeZip({ [file]: source });
 }
 
 export function pct(sorted: number[], p: number): number {

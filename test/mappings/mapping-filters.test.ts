@@ -17,8 +17,7 @@ import {
 } from './mapping-fixtures.js';
 import { hooks } from '../harness/hooks.js';
 
-/** Resolves once the mapping's checkpoint in shard 0 reaches `position` (filtered records advance it too). */
-/** Resolves once the mapping has checkpointed `position`. */
+/** Resolves once the mapping has checkpointed `position` (filtered records advance it too). */
 function checkpointAt(app: App, uuid: string, position: number): Promise<unknown> {
   return mappingEvent(app, 'checkpoint', (e) => e.uuid === uuid && e.position >= position);
 }

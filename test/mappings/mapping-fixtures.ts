@@ -8,11 +8,10 @@ import {
 import { CreateStreamCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import yazl from 'yazl';
 import type { App, StartOptions } from '../../src/app/app.js';
 import { hooks } from '../harness/hooks.js';
 import { python3Missing } from '../lambda/python-helpers.js';
-import { lambdaClient as lambdaTestClient } from '../lambda/lambda-helpers.js';
+import { lambdaClient as lambdaTestClient, makeZip } from '../lambda/lambda-helpers.js';
 import type { MappingEvents } from '../../src/mappings/engine/events.js';
 import type { MappingState } from '../../src/mappings/model.js';
 import type { EventEmitter } from 'node:events';
@@ -51,15 +50,11 @@ export function lambdaClient(app: App, transport: Transport = 'h2'): LambdaClien
   return lambdaTestClient(app, transport, 3);
 }
 
-/** Zips files in memory, as `zip function.zip index.mjs` would. */
-export async function zipFiles(files: Record<string, string>): Promise<Buffer> {
-  const zip = new yazl.ZipFile();
-  for (const [name, body] of Object.entries(files))
-    zip.addBuffer(Buffer.from(body), name, { mode: 0o100755 });
-  zip.end();
-  const chunks: Buffer[] = [];
-  for await (const c of zip.outputStream) chunks.push(c as Buffer);
-  return Buffer.concat(chunks);
+/** Zips files in memory, every one executable (0755), as `zip function.zip index.mjs` would from a checkout. */
+export function zipFiles(files: Record<string, string>): Promise<Buffer> {
+  return makeZip(
+    Object.fromEntries(Object.entries(files).map(([name, content]) => [name, { content, mode: 0o755 }])),
+  );
 }
 
 /**
