@@ -8,11 +8,10 @@ import type { InvokeResult } from '../../src/lambda/invoker.js';
 import { BatchDelivery, Stopped } from '../../src/mappings/engine/batch-delivery.js';
 import { judgeInvoke } from '../../src/mappings/engine/batch-outcome.js';
 import { compileMapping } from '../../src/mappings/engine/compiled-mapping.js';
-import type { EngineDeps } from '../../src/mappings/engine/engine-deps.js';
 import { buildPayload, encodeRecord, eventContext } from '../../src/mappings/engine/event-builder.js';
 import type { MappingEvents } from '../../src/mappings/engine/events.js';
-import type { MappingMeta } from '../../src/mappings/model.js';
 import { VirtualClock } from '../harness/virtual-clock.js';
+import { unitEngineDeps, unitMappingMeta } from './engine-unit-fixtures.js';
 
 function setup(maxRetries: number, invoke: (abort: AbortController) => Promise<InvokeResult>) {
   const clock = new VirtualClock();
@@ -20,31 +19,14 @@ function setup(maxRetries: number, invoke: (abort: AbortController) => Promise<I
   const events = new EventEmitter<MappingEvents>();
   const discarded: string[] = [];
   const done: string[] = [];
-  const deps: EngineDeps = {
+  const deps = unitEngineDeps({
     invoker: { invoke: () => invoke(abort) },
-    sink: undefined,
     clock,
-    region: 'us-east-1',
     events,
-    retryBaseMs: 10,
-    retryMaxMs: 100,
-    setResult: () => undefined,
     bugs: { bug: (err) => assert.fail(String(err)) },
-  };
+  });
   const m = compileMapping(
-    {
-      UUID: 'u',
-      FunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:f',
-      BatchSize: 10,
-      MaximumBatchingWindowInSeconds: 0,
-      ParallelizationFactor: 1,
-      MaximumRetryAttempts: maxRetries,
-      MaximumRecordAgeInSeconds: -1,
-      BisectBatchOnFunctionError: false,
-      FunctionResponseTypes: [],
-      DestinationConfig: {},
-      TumblingWindowInSeconds: 0,
-    } as unknown as MappingMeta,
+    unitMappingMeta('u', { MaximumRetryAttempts: maxRetries }),
     's',
     'arn:aws:kinesis:us-east-1:000000000000:stream/s',
     undefined,

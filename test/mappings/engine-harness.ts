@@ -1,8 +1,7 @@
 // Runs the real Mappings component and the real StreamRegistry in process, on virtual time, with a fake function
 // and a fake on-failure destination, and checks every invoke against the reference model (engine-model.ts).
 import { randomUUID } from 'node:crypto';
-import { pino } from 'pino';
-import { Registry } from 'prom-client';
+
 import { KinesisEvents } from '../../src/kinesis/kinesis-events.js';
 import { StreamRegistry } from '../../src/kinesis/stream-registry.js';
 import { withFanOut } from '../../src/kinesis/fan-out/fan-out.js';
@@ -13,13 +12,14 @@ import type { MappingEvents } from '../../src/mappings/engine/events.js';
 import { Mappings } from '../../src/mappings/mappings.js';
 import type { MappingMeta } from '../../src/mappings/model.js';
 import type { AppContext } from '../../src/server/context.js';
-import { ErrorPath } from '../../src/server/error-path.js';
+
 import { AwsError } from '../../src/server/errors.js';
 import type { ApiResponse } from '../../src/server/http-types.js';
-import { compileServerOptions } from '../../src/server/options.js';
+
 import { MemoryStore } from '../../src/store/memory-store.js';
 import type { Store } from '../../src/store/store.js';
 import { EngineModel, type MappingSetup, type Op } from './engine-model.js';
+import { testAppContext } from '../harness/app-context.js';
 import { VirtualClock } from '../harness/virtual-clock.js';
 import { prng } from '../harness/prng.js';
 
@@ -85,14 +85,7 @@ export class InProcessEngine {
 
   constructor(seed: number) {
     this.#random = prng(seed);
-    const log = pino({ level: 'silent' });
-    this.#ctx = {
-      options: compileServerOptions({ inMemory: true, transitionDelayMs: 0, port: 0 }),
-      store: this.store,
-      log,
-      errors: new ErrorPath(log, new Registry()),
-      endpoint: { host: '127.0.0.1', port: 0 },
-    };
+    this.#ctx = testAppContext(this.store);
     this.streams = new StreamRegistry(this.#ctx, this.events, this.clock);
   }
 

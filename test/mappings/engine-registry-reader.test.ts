@@ -1,37 +1,21 @@
 import { strict as assert } from 'node:assert';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { pino } from 'pino';
-import { Registry } from 'prom-client';
 import { MAX_HASH_KEY } from '../../src/kinesis/hash-keys.js';
 import { withFanOut } from '../../src/kinesis/fan-out/fan-out.js';
 import { testIterators } from '../kinesis/kinesis-fixtures.js';
+import type { AppContext } from '../../src/server/context.js';
+import { testAppContext } from '../harness/app-context.js';
 import type { KinesisContext } from '../../src/kinesis/kinesis-context.js';
 import { KinesisEvents } from '../../src/kinesis/kinesis-events.js';
 import { StreamRegistry } from '../../src/kinesis/stream-registry.js';
 import type { KinesisRecord } from '../../src/kinesis/model.js';
 import { RegistryStreamView } from '../../src/mappings/engine/registry-stream-view.js';
 import type { ReadResult, ShardReader } from '../../src/mappings/engine/shard-reader.js';
-import type { AppContext } from '../../src/server/context.js';
-import { ErrorPath } from '../../src/server/error-path.js';
-import { compileServerOptions } from '../../src/server/options.js';
-import { MemoryStore } from '../../src/store/memory-store.js';
 
 const SHARD0 = 'shardId-000000000000';
 /** The children of SHARD0 after a split in the middle of the hash key range. */
 const LOW_CHILD = 'shardId-000000000001';
 const HIGH_CHILD = 'shardId-000000000002';
-
-function appContext(): AppContext {
-  const log = pino({ level: 'silent' });
-  return {
-    // Transitions (CREATING, UPDATING, DELETING) happen inside the call, unless a test says otherwise.
-    options: compileServerOptions({ inMemory: true, port: 0, transitionDelayMs: 0 }),
-    store: new MemoryStore(),
-    log,
-    errors: new ErrorPath(log, new Registry()),
-    endpoint: { host: '127.0.0.1', port: 4600 },
-  };
-}
 
 function datas(r: ReadResult): string[] {
   assert.ok(Array.isArray(r), `expected records, got ${JSON.stringify(r)}`);
@@ -63,7 +47,7 @@ describe('engine: registry stream view and shard reader', () => {
   let events: KinesisEvents;
 
   beforeEach(() => {
-    ctx = appContext();
+    ctx = testAppContext();
     events = new KinesisEvents();
     streams = new StreamRegistry(ctx, events);
     k = withFanOut({ app: ctx, streams, events, iterators: testIterators() });

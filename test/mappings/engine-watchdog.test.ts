@@ -4,25 +4,20 @@
 import { strict as assert } from 'node:assert';
 import { EventEmitter } from 'node:events';
 import { describe, it } from 'node:test';
-import { pino } from 'pino';
-import { Registry } from 'prom-client';
 import { withFanOut } from '../../src/kinesis/fan-out/fan-out.js';
 import { testIterators } from '../kinesis/kinesis-fixtures.js';
 import { KinesisEvents } from '../../src/kinesis/kinesis-events.js';
 import { StreamRegistry } from '../../src/kinesis/stream-registry.js';
 import type { InvokeResult } from '../../src/lambda/invoker.js';
 import { compileMapping } from '../../src/mappings/engine/compiled-mapping.js';
-import type { EngineDeps } from '../../src/mappings/engine/engine-deps.js';
 import type { MappingEvents } from '../../src/mappings/engine/events.js';
 import { MappingRunner } from '../../src/mappings/engine/mapping-runner.js';
 import { RegistryStreamView } from '../../src/mappings/engine/registry-stream-view.js';
 import type { ShardReader, StreamView } from '../../src/mappings/engine/shard-reader.js';
-import type { MappingMeta } from '../../src/mappings/model.js';
-import type { AppContext } from '../../src/server/context.js';
-import { ErrorPath } from '../../src/server/error-path.js';
-import { compileServerOptions } from '../../src/server/options.js';
 import { MemoryStore } from '../../src/store/memory-store.js';
+import { testAppContext } from '../harness/app-context.js';
 import { VirtualClock } from '../harness/virtual-clock.js';
+import { unitEngineDeps, unitMappingMeta } from './engine-unit-fixtures.js';
 
 /** A view whose first reader of each shard never hears wake(): it sleeps through every append. */
 function losingWakeUps(view: StreamView): StreamView & { broken: number } {
@@ -53,21 +48,14 @@ describe('the mapping watchdog', () => {
   it('restarts a reader that sleeps with records pending, reports it as a bug, and the records are delivered', async () => {
     const clock = new VirtualClock();
     const store = new MemoryStore();
-    const log = pino({ level: 'silent' });
-    const ctx: AppContext = {
-      options: compileServerOptions({ inMemory: true, transitionDelayMs: 0, port: 0 }),
-      store,
-      log,
-      errors: new ErrorPath(log, new Registry()),
-      endpoint: { host: '127.0.0.1', port: 0 },
-    };
+    const ctx = testAppContext(store);
     const kinesisEvents = new KinesisEvents();
     const streams = new StreamRegistry(ctx, kinesisEvents, clock);
     await streams.create('w', 1, 'PROVISIONED');
     const events = new EventEmitter<MappingEvents>();
     const delivered: string[] = [];
     const bugs: string[] = [];
-    const deps: EngineDeps = {
+    const deps = unitEngineDeps({
       invoker: {
         invoke: (_arn, payload): Promise<InvokeResult> => {
           const e = JSON.parse(payload.toString()) as { Records: Array<{ kinesis: { data: string } }> };
@@ -81,28 +69,11 @@ describe('the mapping watchdog', () => {
           });
         },
       },
-      sink: undefined,
       clock,
-      region: 'us-east-1',
       events,
-      retryBaseMs: 10,
-      retryMaxMs: 100,
-      setResult: () => undefined,
       bugs: { bug: (err, where) => bugs.push(`${where.what}: ${String(err)}`) },
-    };
-    const meta = {
-      UUID: 'u1',
-      FunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:f',
-      BatchSize: 10,
-      MaximumBatchingWindowInSeconds: 0,
-      ParallelizationFactor: 1,
-      MaximumRetryAttempts: -1,
-      MaximumRecordAgeInSeconds: -1,
-      BisectBatchOnFunctionError: false,
-      FunctionResponseTypes: [],
-      DestinationConfig: {},
-      TumblingWindowInSeconds: 0,
-    } as unknown as MappingMeta;
+    });
+    const meta = unitMappingMeta('u1');
     const m = compileMapping(meta, 'w', streams.get('w').arn, undefined, 1);
     const view = losingWakeUps(
       new RegistryStreamView(

@@ -1,16 +1,14 @@
 import { strict as assert } from 'node:assert';
 import { once } from 'node:events';
 import { after, before, describe, it } from 'node:test';
-import { pino } from 'pino';
-import { Registry } from 'prom-client';
+
 import { CreateTopicCommand, PublishCommand, SubscribeCommand } from '@aws-sdk/client-sns';
 import type { FunctionInfo, FunctionInvoker, InvokeResult } from '../../src/lambda/invoker.js';
 import type { AppContext } from '../../src/server/context.js';
-import { ErrorPath } from '../../src/server/error-path.js';
-import { compileServerOptions } from '../../src/server/options.js';
+
 import { createSns, type Sns } from '../../src/sns/sns.js';
 import { createSqs } from '../../src/sqs/sqs.js';
-import { MemoryStore } from '../../src/store/memory-store.js';
+import { testAppContext } from '../harness/app-context.js';
 import { startTestServer } from '../harness/helpers.js';
 import { createNodeFunction, lambdaClient } from '../lambda/lambda-helpers.js';
 import { snsClient } from './sqs-sns-helpers.js';
@@ -44,14 +42,7 @@ describe('SNS lambda subscriptions', () => {
   let topicArn: string;
   let subscriptionArn: string;
   before(async () => {
-    const log = pino({ level: 'silent' });
-    ctx = {
-      options: compileServerOptions({ inMemory: true, port: 0 }),
-      store: new MemoryStore(),
-      log,
-      errors: new ErrorPath(log, new Registry()),
-      endpoint: { host: '127.0.0.1', port: 4600 },
-    };
+    ctx = testAppContext();
     sns = createSns(ctx, { sqs: createSqs(ctx), invoker });
     const topic = await sns.topics.createTopic('to-lambda', {}, {});
     topicArn = topic.arn;
