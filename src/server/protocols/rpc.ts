@@ -156,15 +156,15 @@ export function rpcService(opts: RpcServiceOptions): Service {
   const verdict = (req: ApiRequest): ReturnType<typeof frontEndVerdict> =>
     frontEndVerdict(req, opts.targetPrefix, has, opts.cbor === true);
   /**
-   * The request's operation and decoded input, or the error AWS's front end answers. The decoded input is memoised
-   * on the request: `beforeAuth` runs on a scoped service's template, `handle` on its region's instance.
+   * The request's operation and decoded input, or the error AWS's front end answers (the input is decoded once
+   * per request: `decodeInput`).
    */
   const prepare = (req: ApiRequest): Prepared => {
     if (opts.frontEnd) {
       // AWS reads the body before it looks the operation up.
       const v = verdict(req);
       if (v.kind === 'refuse') throw v.error;
-      const input = decodedInput(req, v.cbor, opts.ownText, true);
+      const input = decodeInput(req, v.cbor, opts.ownText, true);
       const op = v.operation === undefined ? undefined : opts.operations[v.operation];
       if (!op) throw bareError('UnknownOperationException');
       return { cbor: v.cbor, input, op };
@@ -176,7 +176,7 @@ export function rpcService(opts: RpcServiceOptions): Service {
         `The action or operation requested is invalid. Verify that the action is typed correctly.`,
       );
     const cbor = isCbor(req);
-    return { cbor, input: decodedInput(req, cbor, opts.ownText), op };
+    return { cbor, input: decodeInput(req, cbor, opts.ownText), op };
   };
   return {
     name: opts.name,
@@ -287,24 +287,13 @@ export function rpcBodyOf(req: ApiRequest, cbor: boolean): RpcBody {
   return read;
 }
 
+/** Each request's decoded input: `beforeAuth` runs on a scoped service's template, `handle` on its region's. */
 const decodedInputs = new WeakMap<ApiRequest, Record<string, unknown>>();
-
-/** `decodeInput`, once per request. */
-function decodedInput(
-  req: ApiRequest,
-  isCbor: boolean,
-  ownText: RpcServiceOptions['ownText'],
-  frontEnd = false,
-): Record<string, unknown> {
-  let input = decodedInputs.get(req);
-  if (input === undefined) decodedInputs.set(req, (input = decodeInput(req, isCbor, ownText, frontEnd)));
-  return input;
-}
 
 /**
  * The body as the input structure. With `frontEnd`, what AWS's front end answers a body it cannot read: JSON
  * that does not parse, or is not a structure, gets a SerializationException naming only its type (a list:
- * "Start of list found where not expected").
+ * "Start of list found where not expected"). Memoised on the request.
  */
 function decodeInput(
   req: ApiRequest,
@@ -312,6 +301,8 @@ function decodeInput(
   ownText: RpcServiceOptions['ownText'],
   frontEnd = false,
 ): Record<string, unknown> {
+  const memo = decodedInputs.get(req);
+  if (memo !== undefined) return memo;
   if (req.body.length === 0) return {};
   let value: unknown;
   try {
@@ -330,6 +321,7 @@ function decodeInput(
     if (Array.isArray(value)) throw typeMismatch('Start of list found where not expected');
     throw bareError('SerializationException');
   }
+  decodedInputs.set(req, value as Record<string, unknown>);
   return value as Record<string, unknown>;
 }
 
