@@ -15,7 +15,7 @@ export const ITERATOR_TTL_MS = 300_000;
 /** What an opaque shard iterator string carries. */
 export interface IteratorState {
   stream: string;
-  /** The stream's creation time: an iterator of a deleted and re-created stream is rejected. */
+  /** The stream's creation time: an iterator of a deleted and re-created stream reads the new one from its start. */
   salt: number;
   shardId: string;
   /** Next position to read. */

@@ -84,7 +84,7 @@ describe('shard iterators: AWS layout', () => {
 
 describe('shard iterators across a restart', () => {
   // The iterator is taken over HTTP/2 (the SDK's default) and read back over HTTP/1.1.
-  it('a GetRecords loop goes on with its iterator after a restart, until the stream is re-created', async () => {
+  it('a GetRecords loop goes on with its iterator after a restart, and reads a re-created stream from its start', async () => {
     const dataDir = tempDir('tributary-iterators-');
     const first = await startTestServer({ dataDir });
     let k = kinesisClient(first, 'h2');
@@ -109,10 +109,17 @@ describe('shard iterators across a restart', () => {
         ['one'],
       );
       await k.send(new DeleteStreamCommand({ StreamName: 'kept' }));
-      await createStream(k, 'kept', 1);
       await expectAwsError(
         k.send(new GetRecordsCommand({ ShardIterator: r.NextShardIterator })),
         'ResourceNotFoundException',
+        'Shard shardId-000000000000 in stream kept under account 000000000000 does not exist',
+      );
+      await createStream(k, 'kept', 1);
+      await k.send(new PutRecordCommand({ StreamName: 'kept', PartitionKey: 'p', Data: Buffer.from('two') }));
+      const again = await k.send(new GetRecordsCommand({ ShardIterator: r.NextShardIterator }));
+      assert.deepEqual(
+        again.Records!.map((x) => Buffer.from(x.Data!).toString()),
+        ['two'],
       );
     } finally {
       k.destroy();

@@ -37,13 +37,16 @@ async function readRecords(k: KinesisContext, iterator: string, limit: number): 
   const it = k.iterators.decode(iterator, Date.now());
   // The stream and shard are resolved once; every read below goes through the shard's handle.
   const stream = k.streams.findStream(it.stream);
-  if (!stream || stream.meta.createdAt !== it.salt) {
-    throw shardNotFound(k.streams.account, it.stream, it.shardId);
-  }
+  const shard = stream?.findShard(it.shardId);
+  if (!stream || !shard) throw shardNotFound(k.streams.account, it.stream, it.shardId);
   const meta = stream.meta;
-  const shard = stream.shard(it.shardId);
-  // Records trimmed by retention are skipped, as TRIM_HORIZON would.
-  const from = Math.max(it.position, shard.bounds().first);
+  // An iterator of an earlier stream of the same name reads the shard of that id of the stream there is now, from
+  // its oldest record: AWS answers it so (kinesalite's GetRecords test, recorded against AWS: an iterator taken
+  // before DeleteStream and CreateStream reads the new stream's shard), its sequence numbers growing with time, so
+  // an earlier stream's position is before any of this one's. Records trimmed by retention are skipped, as
+  // TRIM_HORIZON would.
+  const position = meta.createdAt === it.salt ? it.position : 0;
+  const from = Math.max(position, shard.bounds().first);
   const scan = shard.scan(from, limit, MAX_RESPONSE_BYTES);
   const next = scan.next;
   const now = Date.now();
@@ -74,7 +77,12 @@ async function readRecords(k: KinesisContext, iterator: string, limit: number): 
     out['NextShardIterator'] = null;
     out['ChildShards'] = childShards(meta, it.shardId);
   } else {
-    out['NextShardIterator'] = k.iterators.encode({ ...it, position: next, issuedAt: now });
+    out['NextShardIterator'] = k.iterators.encode({
+      ...it,
+      salt: meta.createdAt,
+      position: next,
+      issuedAt: now,
+    });
   }
   k.events.emit('getRecords', {
     stream: it.stream,
