@@ -78,8 +78,7 @@ export class ShardSequence {
   /**
    * The shard of a stream, as its metadata says. A stream's initial shards (no parent) carry a creation time
    * a few seconds before the CreateStream call, as AWS's do (2 to 7 seconds before it in kinesalite's
-   * CreateStream test, recorded against AWS: its shards come from a pool made in advance); a child shard
-   * carries its own.
+   * CreateStream test, recorded against AWS); a child shard carries its own.
    */
   static of(streamCreatedAt: number, shard: ShardMeta): ShardSequence {
     const initial = parentsOf(shard).length === 0;
