@@ -118,13 +118,21 @@ for (const transport of transports) {
     });
 
     it("a deleted function's series leave /metrics; its datapoints stay in CloudWatch; re-created, it counts anew", async () => {
+      // Its idle workers end: the fleet tells the count as each process is gone.
+      const ended = eventMatching<[{ alive: number }]>(
+        hooks(app).lambdaEvents,
+        'workers',
+        (e) => e.alive === 0,
+      );
       await l.send(new DeleteFunctionCommand({ FunctionName: 'w' }));
+      await ended;
       const after = await metrics();
       assert.deepEqual(
         after.filter((x) => x.includes('function_name="w"')),
         [],
       );
       assert.ok(after.includes('tributary_lambda_max_workers 2'));
+      assert.ok(after.includes('tributary_lambda_workers 0'), after.join('\n'));
       // As AWS keeps a deleted function's metrics until they expire.
       assert.deepEqual(await stat('WorkerWait', W, 'SampleCount'), { value: 3, unit: 'Milliseconds' });
 
