@@ -1,7 +1,8 @@
 import { operation } from '../../server/operations.js';
-import { map, required, string, structure, unchecked } from '../../server/shapes.js';
+import { required, string, structure } from '../../server/shapes.js';
 import { STREAM_ARN, streamOfArn, type KinesisContext } from '../kinesis-context.js';
 import { CONSUMER_NAME_PATTERN, consumerShape } from '../fan-out/consumer-arn.js';
+import { TAG_MAP } from '../tag-rules.js';
 
 /** RegisterStreamConsumer: the consumer starts CREATING and is ACTIVE after the transition delay. */
 export const registerStreamConsumer = operation({
@@ -9,8 +10,9 @@ export const registerStreamConsumer = operation({
     StreamARN: required(string({ min: 1, max: 2048, pattern: STREAM_ARN })),
     ConsumerName: required(string({ min: 1, max: 128, pattern: CONSUMER_NAME_PATTERN })),
     StreamId: string({ min: 1, max: 24 }),
-    // Consumer tags are counted, not kept.
-    Tags: map(unchecked(string()), { min: 1, max: 200 }),
+    // The stream's TagMap (today's model): its keys and values are bounded as a stream's. Consumer tags are
+    // validated, not kept.
+    Tags: TAG_MAP,
   }),
   async run(k: KinesisContext, input) {
     const consumer = await k.fanOut.consumers.register(streamOfArn(k, input.StreamARN), input.ConsumerName);

@@ -166,6 +166,39 @@ describe('conformance: validation texts and empty answers', () => {
   });
 });
 
+describe('conformance: RegisterStreamConsumer tags', () => {
+  let app: App;
+  withServer((a) => (app = a));
+
+  // Its Tags are the model's TagMap, as CreateStream's and AddTagsToStream's: keys of 1-128 characters and
+  // values of at most 256, worded as for a stream's tags.
+  for (const encoding of encodings) {
+    it(`bounds keys and values as a stream's tags (${encoding})`, async () => {
+      const value = 'v'.repeat(257);
+      const tags = { '': value };
+      const shown = `'{=${value}}'`;
+      const a = await call(
+        app,
+        'RegisterStreamConsumer',
+        { StreamARN: `arn:aws:kinesis:us-east-1:${ACCOUNT}:stream/none`, ConsumerName: 'c', Tags: tags },
+        encoding,
+      );
+      expectViolations(a, [
+        at(
+          'tags',
+          shown,
+          'Map keys must satisfy constraint: [Member must have length less than or equal to 128, Member must have length greater than or equal to 1]',
+        ),
+        at(
+          'tags',
+          shown,
+          'Map value must satisfy constraint: [Member must have length less than or equal to 256, Member must have length greater than or equal to 0]',
+        ),
+      ]);
+    });
+  }
+});
+
 describe('conformance: a stream while CREATING', () => {
   let app: App;
   before(async () => {
