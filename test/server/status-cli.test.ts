@@ -108,6 +108,16 @@ describe('tributary status', () => {
       '0',
     ]);
     assert.equal(f[8], '0', 'nothing running now');
+    assert.deepEqual(row(stdout, 'WORKERS', 'ALIVE'), [
+      'ALIVE',
+      'MAX',
+      'WAITING FOR A WORKER',
+      'WAIT TIMEOUTS',
+    ]);
+    const lines = stdout.split('\n');
+    const [alive, max, waiting, timeouts] = lines[lines.indexOf('WORKERS') + 2]!.trim().split(/ {2,}/);
+    assert.ok(Number(alive) >= 1 && Number(alive) <= Number(max), `${alive} of ${max} alive`);
+    assert.deepEqual([waiting, timeouts], ['0', '0']);
   });
 
   it('prints the raw report with --json', async () => {
@@ -281,6 +291,20 @@ describe('tributary status', () => {
       /\nRUNTIMES\n +RUNTIME +RUNS ON +VERSION +NOTE\n +python3\.12 +\/usr\/bin\/python3\.11 +3\.11\.7 +python3\.12 runs on Python 3\.11\.7 on this machine\n/,
     );
     assert.match(runtimes, /provided\.al2023 +the zip's bootstrap +-/);
+    const workers = renderStatus({
+      generatedAt: 0,
+      streams: [],
+      mappings: [],
+      functions: [],
+      workers: { alive: 3, maxWorkers: 8, waiting: 1200, waitTimeouts: 2 },
+    });
+    assert.ok(
+      workers.endsWith(
+        '\n\nWORKERS\n  ALIVE  MAX  WAITING FOR A WORKER  WAIT TIMEOUTS\n' +
+          '      3    8                 1,200              2\n',
+      ),
+      workers,
+    );
     assert.equal(statusEndpoint({}, {}), 'http://127.0.0.1:4600');
     assert.equal(statusEndpoint({}, { TRIBUTARY_PORT: '5000' }), 'http://127.0.0.1:5000');
     assert.equal(statusEndpoint({}, { TRIBUTARY_ENDPOINT: 'http://h:1/' }), 'http://h:1');
