@@ -40,6 +40,22 @@ function rejected(
   assert.fail(`accepted ${JSON.stringify(input)}`);
 }
 
+/** Each input is refused with a 400 SerializationException whose message is the one beside it. */
+function serializationErrors(
+  shape: Parameters<typeof validate>[0],
+  dialect: Dialect,
+  cases: Array<[Record<string, unknown>, string]>,
+): void {
+  for (const [input, message] of cases) {
+    assert.deepEqual(rejected(shape, input, dialect), {
+      type: 'SerializationException',
+      code: undefined,
+      status: 400,
+      message,
+    });
+  }
+}
+
 describe('validator: what a shape keeps', () => {
   const shape = structure({
     Name: required(string({ min: 1, max: 3 })),
@@ -130,14 +146,7 @@ describe('validator: CloudWatch (awsQueryCompatible)', () => {
       // Booleans are named by their member alone.
       [{ ...ok, Queries: [{ ReturnData: 'yes' }] }, 'Unexpected value type for ReturnData: expected boolean'],
     ];
-    for (const [input, message] of cases) {
-      assert.deepEqual(rejected(shape, input, CLOUDWATCH_DIALECT), {
-        type: 'SerializationException',
-        code: undefined,
-        status: 400,
-        message,
-      });
-    }
+    serializationErrors(shape, CLOUDWATCH_DIALECT, cases);
   });
 
   it('lists every constraint failure in one ValidationError, in member order', () => {
@@ -372,14 +381,7 @@ describe('validator: AWS JSON services (Kinesis, Lambda)', () => {
       [{ Name: 'a', Keys: [1] }, 'Unexpected value type for Keys member: expected string'],
       [{ Name: 'a', At: 'noon' }, 'Unexpected value type for At: expected timestamp'],
     ];
-    for (const [input, message] of cases) {
-      assert.deepEqual(rejected(shape, input, awsJsonDialect), {
-        type: 'SerializationException',
-        code: undefined,
-        status: 400,
-        message,
-      });
-    }
+    serializationErrors(shape, awsJsonDialect, cases);
   });
 
   it('never quotes a sensitive value, and reports a shape check in its own words', () => {

@@ -3,7 +3,7 @@ import { integer, required, string, structure, timestamp } from '../../server/sh
 import { AwsError } from '../../server/errors.js';
 import type { Principal } from '../../server/auth/authenticator.js';
 import { evaluate, trustAllows, trustNamesPrincipal, type PolicyDocument } from '../../iam/policy-engine.js';
-import type { IamRegistry } from '../../iam/iam-registry.js';
+import type { IamRegistry, SessionDoc } from '../../iam/iam-registry.js';
 import type { IamAccounts } from '../../iam/iam-accounts.js';
 
 /**
@@ -34,6 +34,21 @@ const CREDENTIALS = structure({
   SessionToken: string(),
   Expiration: timestamp(),
 });
+
+/** A session's temporary credentials as AssumeRole and GetSessionToken answer them (CREDENTIALS). */
+function credentialsOf(s: SessionDoc): {
+  AccessKeyId: string;
+  SecretAccessKey: string;
+  SessionToken: string;
+  Expiration: Date;
+} {
+  return {
+    AccessKeyId: s.AccessKeyId,
+    SecretAccessKey: s.SecretAccessKey,
+    SessionToken: s.SessionToken,
+    Expiration: new Date(s.Expiration),
+  };
+}
 
 export const getCallerIdentity = operation({
   input: structure({}),
@@ -107,12 +122,7 @@ export const assumeRole = operation({
       roleArn: role.Arn,
     });
     return {
-      Credentials: {
-        AccessKeyId: s.AccessKeyId,
-        SecretAccessKey: s.SecretAccessKey,
-        SessionToken: s.SessionToken,
-        Expiration: new Date(s.Expiration),
-      },
+      Credentials: credentialsOf(s),
       AssumedRoleUser: { AssumedRoleId: `${role.RoleId}:${input.RoleSessionName}`, Arn: arn },
     };
   },
@@ -132,12 +142,7 @@ export const getSessionToken = operation({
       ...(who.kind === 'user' ? { userName: who.arn.split('/').pop()! } : {}),
     });
     return {
-      Credentials: {
-        AccessKeyId: s.AccessKeyId,
-        SecretAccessKey: s.SecretAccessKey,
-        SessionToken: s.SessionToken,
-        Expiration: new Date(s.Expiration),
-      },
+      Credentials: credentialsOf(s),
     };
   },
 });
