@@ -18,6 +18,7 @@ import type { EventEmitter } from 'node:events';
 import {
   eventMatching,
   kinesisClient,
+  startTestServer,
   skipReason,
   withTestServer,
   tempDir,
@@ -302,6 +303,29 @@ export interface MappingTestServer {
   app: App;
   k: KinesisClient;
   l: LambdaClient;
+}
+
+/**
+ * A server and its Kinesis and Lambda clients (over `transport`) for one test: `await using s = await
+ * mappingTestServer()`; leaving the scope destroys the clients and stops the server.
+ */
+export async function mappingTestServer(
+  opts: StartOptions = {},
+  transport: Transport = 'h2',
+): Promise<MappingTestServer & AsyncDisposable> {
+  const app = await startTestServer(opts);
+  const k = kinesisClient(app, transport);
+  const l = lambdaClient(app, transport);
+  return {
+    app,
+    k,
+    l,
+    async [Symbol.asyncDispose]() {
+      k.destroy();
+      l.destroy();
+      await app.close();
+    },
+  };
 }
 
 /** Starts a server and its Kinesis and Lambda clients for the enclosing suite, hands them to `use`, and stops them after. */

@@ -3,14 +3,13 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
-import { kinesisClient, startTestServer } from '../harness/helpers.js';
 import {
   enabledMapping,
   createRecordingFunction,
   createStream,
-  lambdaClient,
   mappingEvent,
   recordsDelivered,
+  mappingTestServer,
 } from './mapping-fixtures.js';
 
 function gauge(text: string, name: string, uuid: string): number | undefined {
@@ -20,9 +19,8 @@ function gauge(text: string, name: string, uuid: string): number | undefined {
 
 describe('mapping lag', () => {
   it('shows records behind and a rising IteratorAge while the function is slow, and 0 behind once caught up', async () => {
-    await using app = await startTestServer({ mappings: { lagIntervalMs: 50 } });
-    const k = kinesisClient(app);
-    const l = lambdaClient(app);
+    await using server = await mappingTestServer({ mappings: { lagIntervalMs: 50 } });
+    const { app, k, l } = server;
     const arn = await createStream(k, app, 'lagging');
     const fn = await createRecordingFunction(app, l, 'slow-fn', { BEHAVIOUR: 'sleep:400' });
     const m = await enabledMapping(app, l, {
@@ -67,7 +65,5 @@ describe('mapping lag', () => {
     await caughtUp;
     const after = await (await fetch(`${app.endpoint}/metrics`)).text();
     assert.equal(gauge(after, 'tributary_event_source_mapping_records_behind', uuid), 0);
-    k.destroy();
-    l.destroy();
   });
 });

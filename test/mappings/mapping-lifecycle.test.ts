@@ -26,6 +26,7 @@ import {
   mappingEvent,
   mappingState,
   type RecordingFunction,
+  mappingTestServer,
 } from './mapping-fixtures.js';
 import { hooks } from '../harness/hooks.js';
 
@@ -73,9 +74,8 @@ async function result(l: LambdaClient, uuid: string): Promise<string | undefined
 for (const transport of transports) {
   describe(`a mapping across resharding (${transport})`, () => {
     it('delivers the records put into both children of a split after the parent (the README example)', async () => {
-      await using app = await startTestServer();
-      const k = kinesisClient(app, transport);
-      const l = lambdaClient(app, transport);
+      await using server = await mappingTestServer({}, transport);
+      const { app, k, l } = server;
       const arn =
         (await k.send(new CreateStreamCommand({ StreamName: 'split', ShardCount: 1 })),
         hooks(app).streams.get('split').arn);
@@ -97,17 +97,14 @@ for (const transport of transports) {
       await delivered(fn, ['two', 'three'], 'children of the split');
       assert.equal(await result(l, uuid), 'OK');
       assert.deepEqual(fn.datas().slice().sort(), ['one', 'three', 'two']);
-      k.destroy();
-      l.destroy();
     });
   });
 }
 
 describe('a mapping across resharding', () => {
   it('drains both parents of a merge before the child, and every shard of UpdateShardCount, in per-key order', async () => {
-    await using app = await startTestServer();
-    const k = kinesisClient(app);
-    const l = lambdaClient(app);
+    await using server = await mappingTestServer();
+    const { app, k, l } = server;
     await k.send(new CreateStreamCommand({ StreamName: 'merge', ShardCount: 2 }));
     const fn = await createRecordingFunction(app, l, 'merge-fn');
     const uuid = await mapping(l, fn, hooks(app).streams.get('merge').arn, { BatchSize: 3 });
@@ -157,14 +154,11 @@ describe('a mapping across resharding', () => {
       assert.deepEqual(rounds, [0, 1, 2, 3], `order of key ${key}`);
     }
     assert.equal(await result(l, uuid), 'OK');
-    k.destroy();
-    l.destroy();
   });
 
   it('resumes from the checkpoint of every shard generation after a disable during resharding', async () => {
-    await using app = await startTestServer();
-    const k = kinesisClient(app);
-    const l = lambdaClient(app);
+    await using server = await mappingTestServer();
+    const { app, k, l } = server;
     await k.send(new CreateStreamCommand({ StreamName: 'pause', ShardCount: 1 }));
     const fn = await createRecordingFunction(app, l, 'pause-fn');
     const uuid = await mapping(l, fn, hooks(app).streams.get('pause').arn);
@@ -192,8 +186,6 @@ describe('a mapping across resharding', () => {
       datas.indexOf('p2') < datas.indexOf('c1') && datas.indexOf('p2') < datas.indexOf('c2'),
       'parent first',
     );
-    k.destroy();
-    l.destroy();
   });
 });
 
@@ -245,9 +237,8 @@ describe('a mapping whose stream is deleted', () => {
   });
 
   it('with TRIM_HORIZON re-reads nothing of the old stream and everything of the new one', async () => {
-    await using app = await startTestServer();
-    const k = kinesisClient(app);
-    const l = lambdaClient(app);
+    await using server = await mappingTestServer();
+    const { app, k, l } = server;
     await k.send(new CreateStreamCommand({ StreamName: 'again2', ShardCount: 2 }));
     const fn = await createRecordingFunction(app, l, 'again2-fn');
     const uuid = await mapping(l, fn, hooks(app).streams.get('again2').arn);
@@ -260,7 +251,5 @@ describe('a mapping whose stream is deleted', () => {
     await put(k, 'again2', 'b');
     await delivered(fn, ['b'], 'second stream');
     assert.deepEqual(fn.datas(), ['a', 'b']);
-    k.destroy();
-    l.destroy();
   });
 });

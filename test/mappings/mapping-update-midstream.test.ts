@@ -4,13 +4,13 @@ import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { PutRecordsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { UpdateEventSourceMappingCommand } from '@aws-sdk/client-lambda';
-import { kinesisClient, startTestServer, waitFor } from '../harness/helpers.js';
+import { waitFor } from '../harness/helpers.js';
 import {
   enabledMapping,
   createRecordingFunction,
   createStream,
-  lambdaClient,
   mappingState,
+  mappingTestServer,
 } from './mapping-fixtures.js';
 
 async function put(k: KinesisClient, stream: string, datas: string[]): Promise<void> {
@@ -24,9 +24,8 @@ async function put(k: KinesisClient, stream: string, datas: string[]): Promise<v
 
 describe('UpdateEventSourceMapping mid-stream', () => {
   it('moves to a new function with new filters on the next batch, without re-delivering or skipping', async () => {
-    await using app = await startTestServer();
-    const k = kinesisClient(app);
-    const l = lambdaClient(app);
+    await using server = await mappingTestServer();
+    const { app, k, l } = server;
     const arn = await createStream(k, app, 'moving');
     const a = await createRecordingFunction(app, l, 'fn-a');
     const b = await createRecordingFunction(app, l, 'fn-b');
@@ -60,14 +59,11 @@ describe('UpdateEventSourceMapping mid-stream', () => {
       b.invokes().every((i) => i.event.Records.length <= 2),
       'the new batch size applies',
     );
-    k.destroy();
-    l.destroy();
   });
 
   it('changes batch size and parallelization while records flow, delivering each record exactly once', async () => {
-    await using app = await startTestServer();
-    const k = kinesisClient(app);
-    const l = lambdaClient(app);
+    await using server = await mappingTestServer();
+    const { app, k, l } = server;
     const arn = await createStream(k, app, 'flowing', 2);
     const f = await createRecordingFunction(app, l, 'fn-flow', { BEHAVIOUR: 'sleep:20' });
     const m = await enabledMapping(app, l, {
@@ -87,7 +83,5 @@ describe('UpdateEventSourceMapping mid-stream', () => {
     const seen = f.datas();
     assert.equal(seen.length, all.length, 'no record delivered twice');
     assert.deepEqual([...seen].sort(), [...all].sort(), 'no record skipped');
-    k.destroy();
-    l.destroy();
   });
 });
