@@ -13,7 +13,7 @@ export interface StartingPosition {
 
 /** The ContinuationSequenceNumber for a subscription whose next position to read is `next`. */
 export function continuationSequenceNumber(shard: Shard, next: number): string {
-  // Position -1 formats as the shard's StartingSequenceNumber, which sorts before every record.
+  // A position before the shard's first formats as its StartingSequenceNumber, which sorts before every record.
   return shard.sequenceNumber(next - 1);
 }
 
