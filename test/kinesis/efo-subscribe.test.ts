@@ -191,6 +191,18 @@ for (const transport of transports) {
       await assert.rejects(subscribe(k, consumerArn, shardIds[0]!, { Type: 'AT_SEQUENCE_NUMBER' }), {
         name: 'InvalidArgumentException',
       });
+      // A sequence number is read as GetShardIterator reads it (sequence-numbers.ts): AWS's oldest layout here.
+      await assert.rejects(
+        subscribe(k, consumerArn, shardIds[0]!, { Type: 'AT_SEQUENCE_NUMBER', SequenceNumber: '0' }),
+        (e: Error) => {
+          assert.equal(e.name, 'InvalidArgumentException');
+          assert.match(
+            e.message,
+            /^StartingSequenceNumber 2\d+ .* is invalid because it did not come from this stream\.$/,
+          );
+          return true;
+        },
+      );
       await assert.rejects(
         subscribe(k, 'arn:aws:kinesis:us-east-1:000000000000:stream/errs', shardIds[0]!, { Type: 'LATEST' }),
         (e: Error) => {
