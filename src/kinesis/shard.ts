@@ -86,7 +86,7 @@ export class Shard {
   /**
    * Sequence number of a position: a record's carries its put time; startPosition - 1 is the shard's
    * StartingSequenceNumber (before every record); a position not written yet is stamped with the latest put
-   * time (only its index is ever read back).
+   * time, one trimmed by retention with the oldest kept record's (only the index of either is ever read back).
    */
   sequenceNumber(position: number): string {
     if (position < this.meta.startPosition) return this.sequence.starting(this.meta.startPosition);
