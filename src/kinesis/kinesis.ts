@@ -9,6 +9,8 @@ import { deleteStream } from './actions/delete-stream.js';
 import { describeLimits } from './actions/describe-limits.js';
 import { describeStream } from './actions/describe-stream.js';
 import { describeStreamSummary } from './actions/describe-stream-summary.js';
+import { disableEnhancedMonitoring } from './actions/disable-enhanced-monitoring.js';
+import { enableEnhancedMonitoring } from './actions/enable-enhanced-monitoring.js';
 import { increaseStreamRetentionPeriod } from './actions/increase-stream-retention-period.js';
 import { listStreams } from './actions/list-streams.js';
 import { listTagsForStream } from './actions/list-tags-for-stream.js';
@@ -43,6 +45,8 @@ const OPERATIONS: Record<string, AnyOperation<KinesisContext>> = {
   DescribeLimits: describeLimits,
   DescribeStream: describeStream,
   DescribeStreamSummary: describeStreamSummary,
+  DisableEnhancedMonitoring: disableEnhancedMonitoring,
+  EnableEnhancedMonitoring: enableEnhancedMonitoring,
   GetRecords: getRecords,
   GetShardIterator: getShardIterator,
   IncreaseStreamRetentionPeriod: increaseStreamRetentionPeriod,

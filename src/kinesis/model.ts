@@ -34,6 +34,8 @@ export interface ConsumerMeta {
   consumerArn: string;
   status: 'CREATING' | 'ACTIVE' | 'DELETING';
   createdAt: number;
+  /** TagResource's tags on the consumer (absent: none). */
+  tags?: Record<string, string>;
 }
 
 /** Persisted stream document. */
@@ -49,6 +51,10 @@ export interface StreamMeta {
   tags: Record<string, string>;
   consumers: ConsumerMeta[];
   encryptionType: 'NONE' | 'KMS';
+  /** StartStreamEncryption's key (a key id, key ARN, alias or alias ARN, as given): shown, never used. */
+  keyId?: string;
+  /** Enhanced monitoring's shard-level metrics, in AWS's order (absent: none). */
+  shardLevelMetrics?: string[];
   /** Set when DeleteStream came while CREATING: the stream never had shards to list (DescribeStream). */
   deletedWhileCreating?: true;
 }

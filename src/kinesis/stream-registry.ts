@@ -176,11 +176,7 @@ export class StreamRegistry {
       throw ResourceInUse(`Stream ${name} under account ${this.account} already exists.`);
     }
     this.#checkLimit(shardCount);
-    if (mode === 'ON_DEMAND' && this.onDemandStreamCount() >= ON_DEMAND_STREAM_LIMIT) {
-      throw LimitExceeded(
-        `This request would exceed the on-demand stream limit for the account ${this.account} in ${this.#ctx.options.region}. Limit: ${ON_DEMAND_STREAM_LIMIT}.`,
-      );
-    }
+    if (mode === 'ON_DEMAND') this.checkOnDemandLimit();
     // The creation time is the stream's identity (and sequence-number salt): a stream created again under a
     // deleted one's name in the same millisecond still gets a new one.
     const createdAt = Math.max(this.#clock.now(), this.#lastCreatedAt + 1);
@@ -235,10 +231,34 @@ export class StreamRegistry {
     await this.#persist(s);
   }
 
+  /**
+   * A setting AWS changes while the stream is UPDATING (enhanced monitoring, encryption, capacity mode): on an
+   * ACTIVE stream only (ResourceInUseException otherwise), `change` (which throws before it changes anything) is
+   * applied and persisted with the UPDATING status, which ends after the transition delay (or at the next start).
+   */
+  async updateSettings<T>(name: string, change: (meta: StreamMeta) => T): Promise<T> {
+    const s = this.stream(name);
+    this.#requireVisible(s);
+    this.#requireActive(s);
+    const result = change(s.meta);
+    await this.#beginUpdate(s, async () => {
+      if (s.meta.status === 'UPDATING') await this.#setStatus(s, 'ACTIVE');
+    });
+    return result;
+  }
+
   openShardCount(): number {
     let n = 0;
     for (const s of this.#streams.values()) n += s.openShards().length;
     return n;
+  }
+
+  /** One more ON_DEMAND stream (CreateStream, UpdateStreamMode) must stay within the account's limit. */
+  checkOnDemandLimit(): void {
+    if (this.onDemandStreamCount() < ON_DEMAND_STREAM_LIMIT) return;
+    throw LimitExceeded(
+      `This request would exceed the on-demand stream limit for the account ${this.account} in ${this.#ctx.options.region}. Limit: ${ON_DEMAND_STREAM_LIMIT}.`,
+    );
   }
 
   /** Streams in ON_DEMAND mode (DescribeLimits). */
@@ -291,6 +311,10 @@ export class StreamRegistry {
         `Request is invalid. Stream ${s.meta.name} under account ${this.account} is in On-Demand mode.`,
       );
     }
+    this.#requireActive(s);
+  }
+
+  #requireActive(s: Stream): void {
     if (s.meta.status !== 'ACTIVE') {
       throw ResourceInUse(
         `Stream ${s.meta.name} under account ${this.account} not ACTIVE, instead in state ${s.meta.status}`,

@@ -273,6 +273,7 @@ function itemConstraints(shape: At['shape']): string {
   if (s.max !== undefined) parts.push(`Member must have length less than or equal to ${s.max}`);
   if (s.min !== undefined) parts.push(`Member must have length greater than or equal to ${s.min}`);
   if (s.pattern) parts.push(`Member must satisfy regular expression pattern: ${s.pattern.source}`);
+  if (s.enum) parts.push(`Member must satisfy enum value set: [${s.enum.join(', ')}]`);
   return `[${parts.join(', ')}]`;
 }
 
@@ -282,7 +283,7 @@ const TYPE_WORDS: Record<string, string> = { integer: 'number', double: 'number'
  * AWS JSON 1.0/1.1, CBOR and REST-JSON services (Kinesis, Lambda): every constraint failure goes into one
  * ValidationException ("N validation errors detected: Value ... at 'path' failed to satisfy constraint:
  * ..."), a missing member too ("Member must not be null"); a value of the wrong type is a
- * SerializationException naming the member. A map's keys and values, and the lengths of a list's members,
+ * SerializationException naming the member. A map's keys and values, and the lengths and enums of a list's members,
  * are reported at the map or list, once per kind. Timestamps are epoch seconds (also as text) or Dates.
  */
 export const awsJsonDialect: Dialect = awsJsonDialectAs(validationException);
@@ -357,7 +358,9 @@ function awsJsonFailure(f: Failure): AwsError | ValidationIssue {
       value: at.container,
       constraint: `Map value must satisfy constraint: ${itemConstraints(shape)}`,
     };
-  if (at.index !== undefined && f.kind === 'length')
+  // A list item's length or enum failure is reported at the list, as AWS words it (EnableEnhancedMonitoring's
+  // ShardLevelMetrics, Lambda's FunctionResponseTypes): "Value '[a, b]' at 'list' ... [Member must satisfy ...]".
+  if (at.index !== undefined && (f.kind === 'length' || f.kind === 'enum'))
     return {
       path: awsPathOf(at.parent),
       value: at.container,

@@ -103,7 +103,7 @@ describe('the AWS CLI against Tributary (aws kinesis ..., HTTP/1.1 through botoc
     );
   });
 
-  it('lists, tags and deletes streams, and reports AWS errors with their codes', async () => {
+  it('lists, tags, monitors and deletes streams, and reports AWS errors with their codes', async () => {
     await awsCli(app, [
       'kinesis',
       'add-tags-to-stream',
@@ -119,6 +119,23 @@ describe('the AWS CLI against Tributary (aws kinesis ..., HTTP/1.1 through botoc
       { Key: 'env', Value: 'test' },
       { Key: 'team', Value: 'data' },
     ]);
+    const monitoring = (
+      await awsCli(app, [
+        'kinesis',
+        'enable-enhanced-monitoring',
+        '--stream-name',
+        'cli',
+        '--shard-level-metrics',
+        'IncomingBytes',
+        'OutgoingBytes',
+      ])
+    ).json as { StreamName: string; CurrentShardLevelMetrics: string[]; DesiredShardLevelMetrics: string[] };
+    assert.deepEqual(monitoring, {
+      StreamName: 'cli',
+      StreamARN: 'arn:aws:kinesis:us-east-1:000000000000:stream/cli',
+      CurrentShardLevelMetrics: [],
+      DesiredShardLevelMetrics: ['IncomingBytes', 'OutgoingBytes'],
+    });
     const list = (await awsCli(app, ['kinesis', 'list-streams'])).json as { StreamNames: string[] };
     assert.deepEqual(list.StreamNames, ['cli']);
     await awsCli(app, ['kinesis', 'delete-stream', '--stream-name', 'cli']);

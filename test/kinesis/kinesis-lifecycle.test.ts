@@ -5,6 +5,7 @@ import {
   DeleteStreamCommand,
   DescribeStreamCommand,
   DescribeStreamSummaryCommand,
+  EnableEnhancedMonitoringCommand,
   GetRecordsCommand,
   GetShardIteratorCommand,
   ListStreamsCommand,
@@ -218,6 +219,63 @@ describe(`stream lifecycle with transitionDelayMs ${DELAY_MS}`, { timeout: 30_00
       'ResourceNotFoundException',
     );
     assert.equal(hooks(app).streams.openShardCount(), 0);
+  });
+});
+
+describe('stream settings with transitionDelayMs ${DELAY_MS}', { timeout: 30_000 }, () => {
+  let app: App;
+  let k: KinesisClient;
+  let clock: VirtualClock;
+  before(async () => {
+    clock = new VirtualClock(Date.now());
+    app = await startTestServer({ transitionDelayMs: DELAY_MS, testHooks: { kinesisClock: clock } });
+    k = kinesisClient(app);
+  });
+  after(async () => {
+    k.destroy();
+    await app.close();
+  });
+
+  it('a setting change makes the stream UPDATING until the delay has passed; meanwhile changes are refused', async () => {
+    const status = async (): Promise<string | undefined> =>
+      (await k.send(new DescribeStreamSummaryCommand({ StreamName: 'set' }))).StreamDescriptionSummary!
+        .StreamStatus;
+    const changes: Array<[string, () => Promise<unknown>]> = [
+      [
+        'EnableEnhancedMonitoring',
+        () => k.send(new EnableEnhancedMonitoringCommand({ StreamName: 'set', ShardLevelMetrics: ['ALL'] })),
+      ],
+    ];
+    await k.send(new CreateStreamCommand({ StreamName: 'set', ShardCount: 1 }));
+    for (const [what, change] of changes)
+      await expectAwsError(
+        change(),
+        'ResourceNotFoundException',
+        `Stream set under account ${ACCOUNT} not found.`,
+      ).catch((e: Error) => assert.fail(`${what} on a CREATING stream: ${e.message}`));
+    await clock.advance(DELAY_MS);
+    for (const [what, change] of changes) {
+      assert.equal(await status(), 'ACTIVE', what);
+      await change();
+      assert.equal(await status(), 'UPDATING', what);
+      for (const [other, refused] of changes)
+        await expectAwsError(
+          refused(),
+          'ResourceInUseException',
+          `Stream set under account ${ACCOUNT} not ACTIVE, instead in state UPDATING`,
+        ).catch((e: Error) => assert.fail(`${other} while UPDATING: ${e.message}`));
+      await clock.advance(DELAY_MS);
+    }
+    // Deleted while UPDATING: the change's completion must not bring the stream back.
+    await changes[0]![1]();
+    const gone = deletedEvent(app, 'set');
+    await k.send(new DeleteStreamCommand({ StreamName: 'set' }));
+    await clock.advance(DELAY_MS);
+    await gone;
+    await expectAwsError(
+      k.send(new DescribeStreamCommand({ StreamName: 'set' })),
+      'ResourceNotFoundException',
+    );
   });
 });
 

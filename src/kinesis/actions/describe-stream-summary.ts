@@ -1,5 +1,6 @@
 import { operation } from '../../server/operations.js';
 import { structure } from '../../server/shapes.js';
+import { enhancedMonitoringOf } from '../enhanced-monitoring.js';
 import { STREAM_TARGET, streamName, type KinesisContext } from '../kinesis-context.js';
 
 /** DescribeStreamSummary: the stream without its shard list, plus open shard and consumer counts. */
@@ -15,8 +16,9 @@ export const describeStreamSummary = operation({
         StreamModeDetails: { StreamMode: meta.mode },
         RetentionPeriodHours: meta.retentionHours,
         StreamCreationTimestamp: new Date(meta.createdAt),
-        EnhancedMonitoring: [{ ShardLevelMetrics: [] }],
+        EnhancedMonitoring: enhancedMonitoringOf(meta),
         EncryptionType: meta.encryptionType,
+        ...(meta.keyId !== undefined ? { KeyId: meta.keyId } : {}),
         OpenShardCount: meta.shards.filter((s) => s.endPosition === undefined).length,
         ConsumerCount: meta.consumers.length,
       },

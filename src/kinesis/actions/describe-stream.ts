@@ -1,5 +1,6 @@
 import { operation } from '../../server/operations.js';
 import { integer, string, structure } from '../../server/shapes.js';
+import { enhancedMonitoringOf } from '../enhanced-monitoring.js';
 import { STREAM_TARGET, streamName, type KinesisContext } from '../kinesis-context.js';
 import type { ShardMeta, StreamMeta } from '../model.js';
 import { ShardSequence } from '../sequence-numbers.js';
@@ -57,8 +58,9 @@ export const describeStream = operation({
         HasMoreShards: shards.length > limit,
         RetentionPeriodHours: meta.retentionHours,
         StreamCreationTimestamp: new Date(meta.createdAt),
-        EnhancedMonitoring: [{ ShardLevelMetrics: [] }],
+        EnhancedMonitoring: enhancedMonitoringOf(meta),
         EncryptionType: meta.encryptionType,
+        ...(meta.keyId !== undefined ? { KeyId: meta.keyId } : {}),
       },
     };
   },

@@ -1,0 +1,70 @@
+import { strict as assert } from 'node:assert';
+import { before, describe, it } from 'node:test';
+import type { App } from '../../../src/app/app.js';
+import { withServer } from '../../harness/helpers.js';
+import { call, encodings, expectError } from './conformance-helpers.js';
+
+/**
+ * The stream settings operations' errors (Enable/DisableEnhancedMonitoring), in the service's words: a missing
+ * stream is Kinesis's ResourceNotFoundException text, a value outside the model's enum or list length the front
+ * end's ValidationException (AWS's botocore model: MetricsNameList, 1-7 MetricsName).
+ */
+
+const ACCOUNT = '000000000000';
+const ARN = (name: string): string => `arn:aws:kinesis:us-east-1:${ACCOUNT}:stream/${name}`;
+const METRICS =
+  'IncomingBytes, IncomingRecords, OutgoingBytes, OutgoingRecords, WriteProvisionedThroughputExceeded, ReadProvisionedThroughputExceeded, IteratorAgeMilliseconds, ALL';
+
+describe('conformance: stream settings', () => {
+  let app: App;
+  withServer((a) => (app = a));
+  before(async () => {
+    assert.equal((await call(app, 'CreateStream', { StreamName: 's', ShardCount: 1 })).status, 200);
+  });
+
+  for (const encoding of encodings) {
+    it(`Enable/DisableEnhancedMonitoring: missing stream, bad metric names, no stream named (${encoding})`, async () => {
+      for (const op of ['EnableEnhancedMonitoring', 'DisableEnhancedMonitoring']) {
+        expectError(
+          await call(app, op, { StreamName: 'nope', ShardLevelMetrics: ['ALL'] }, encoding),
+          { type: 'ResourceNotFoundException', text: `Stream nope under account ${ACCOUNT} not found.` },
+          op,
+        );
+        expectError(
+          await call(app, op, { StreamARN: ARN('nope'), ShardLevelMetrics: ['ALL'] }, encoding),
+          { type: 'ResourceNotFoundException', text: `Stream nope under account ${ACCOUNT} not found.` },
+          op,
+        );
+        expectError(
+          await call(app, op, { StreamName: 's', ShardLevelMetrics: ['Bogus'] }, encoding),
+          {
+            type: 'ValidationException',
+            text: `1 validation error detected: Value '[Bogus]' at 'shardLevelMetrics' failed to satisfy constraint: Member must satisfy constraint: [Member must satisfy enum value set: [${METRICS}]]`,
+          },
+          op,
+        );
+        expectError(
+          await call(app, op, { StreamName: 's', ShardLevelMetrics: [] }, encoding),
+          {
+            type: 'ValidationException',
+            text: `1 validation error detected: Value '[]' at 'shardLevelMetrics' failed to satisfy constraint: Member must have length greater than or equal to 1`,
+          },
+          op,
+        );
+        expectError(
+          await call(app, op, { StreamName: 's' }, encoding),
+          {
+            type: 'ValidationException',
+            text: `1 validation error detected: Value null at 'shardLevelMetrics' failed to satisfy constraint: Member must not be null`,
+          },
+          op,
+        );
+        expectError(
+          await call(app, op, { ShardLevelMetrics: ['ALL'] }, encoding),
+          { type: 'InvalidArgumentException', text: 'Either StreamName or StreamARN should be provided.' },
+          op,
+        );
+      }
+    });
+  }
+});
