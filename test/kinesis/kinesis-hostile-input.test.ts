@@ -207,7 +207,8 @@ describe('malformed, oversized and hostile requests get an error and the server 
     assert.equal(cborWithJson.status, 400);
     assert.equal(cborWithJson.headers.get('x-amzn-errortype'), 'SerializationException');
     // A body of a content type Kinesis does not read gets AWS's bare 404 <UnknownOperationException/>, and one
-    // naming no operation AccessDenied (recorded AWS answers: test/kinesis/conformance/wire.test.ts).
+    // naming no operation a 403, unsigned MissingAuthenticationToken (recorded AWS answers:
+    // test/kinesis/conformance/wire.test.ts, front-end-auth.test.ts).
     const binary = await rawKinesis(
       app,
       'PutRecord',
@@ -228,7 +229,7 @@ describe('malformed, oversized and hostile requests get an error and the server 
     assert.equal(deep.json?.['__type'], 'SerializationException');
     const noTarget = await fetch(app.endpoint, { method: 'POST', body: '{}' });
     assert.equal(noTarget.status, 403);
-    assert.equal(noTarget.headers.get('x-amzn-errortype'), 'AccessDeniedException');
+    assert.equal(noTarget.headers.get('x-amzn-errortype'), 'MissingAuthenticationTokenException');
     assert.deepEqual(await snapshot(), before);
     await stillServing();
   });
