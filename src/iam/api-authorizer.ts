@@ -43,7 +43,7 @@ export function resourceOf(prefix: string, req: ApiRequest, region: string, acco
   const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
   if (prefix === 'kinesis') {
     const b = jsonBody(req);
-    const arn = str(b?.['ConsumerARN']) ?? str(b?.['StreamARN']);
+    const arn = str(b?.['ConsumerARN']) ?? str(b?.['ResourceARN']) ?? str(b?.['StreamARN']);
     if (arn) return arn;
     const name = str(b?.['StreamName']);
     return name ? `arn:aws:kinesis:${region}:${account}:stream/${name}` : '*';

@@ -13,10 +13,13 @@ import { disableEnhancedMonitoring } from './actions/disable-enhanced-monitoring
 import { enableEnhancedMonitoring } from './actions/enable-enhanced-monitoring.js';
 import { increaseStreamRetentionPeriod } from './actions/increase-stream-retention-period.js';
 import { listStreams } from './actions/list-streams.js';
+import { listTagsForResource } from './actions/list-tags-for-resource.js';
 import { listTagsForStream } from './actions/list-tags-for-stream.js';
 import { mergeShards } from './actions/merge-shards.js';
 import { removeTagsFromStream } from './actions/remove-tags-from-stream.js';
 import { splitShard } from './actions/split-shard.js';
+import { tagResource } from './actions/tag-resource.js';
+import { untagResource } from './actions/untag-resource.js';
 import { updateShardCount } from './actions/update-shard-count.js';
 import { getRecords } from './actions/get-records.js';
 import { getShardIterator } from './actions/get-shard-iterator.js';
@@ -52,12 +55,15 @@ const OPERATIONS: Record<string, AnyOperation<KinesisContext>> = {
   IncreaseStreamRetentionPeriod: increaseStreamRetentionPeriod,
   ListShards: listShards,
   ListStreams: listStreams,
+  ListTagsForResource: listTagsForResource,
   ListTagsForStream: listTagsForStream,
   MergeShards: mergeShards,
   PutRecord: putRecord,
   PutRecords: putRecords,
   RemoveTagsFromStream: removeTagsFromStream,
   SplitShard: splitShard,
+  TagResource: tagResource,
+  UntagResource: untagResource,
   UpdateShardCount: updateShardCount,
   // Enhanced fan-out
   DeregisterStreamConsumer: deregisterStreamConsumer,

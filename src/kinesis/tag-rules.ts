@@ -1,6 +1,9 @@
 import { InvalidArgument } from '../server/errors.js';
 import { list, map, string } from '../server/shapes.js';
 
+/** What Kinesis tags: streams and (TagResource, RegisterStreamConsumer) stream consumers. */
+export type TaggedKind = 'stream' | 'consumer';
+
 /** A stream holds at most 50 tags (AddTagsToStream, CreateStream). */
 export const MAX_TAGS_PER_STREAM = 50;
 /** One TagMap in a request: at most 200 entries (the service model's TagMap). */
@@ -30,6 +33,7 @@ export function checkTagCharacters(
   verb: 'add tags to' | 'remove tags from',
   stream: string,
   account: string,
+  kind: TaggedKind = 'stream',
 ): void {
   const colon = verb === 'remove tags from';
   if (strings.some((s) => !TAG_CHARS.test(s))) {
@@ -39,16 +43,24 @@ export function checkTagCharacters(
   }
   if (strings.some((s) => s.includes('%'))) {
     throw InvalidArgument(
-      `Failed to ${verb} stream ${stream} under account ${account} because some tags contained illegal characters. The allowed characters are Unicode letters, white-spaces, '_',',','/','=','+','-','@'${colon ? ",':'" : ''}.`,
+      `Failed to ${verb} ${kind} ${stream} under account ${account} because some tags contained illegal characters. The allowed characters are Unicode letters, white-spaces, '_',',','/','=','+','-','@'${colon ? ",':'" : ''}.`,
     );
   }
 }
 
-/** The 50-tags-per-stream rule, checked against the tags the stream would end up with. */
-export function checkTagCount(count: number, stream: string, account: string): void {
+/**
+ * The 50-tags-per-stream rule (a consumer's too: "up to 50 tags per resource", TagResource's API reference),
+ * checked against the tags the resource would end up with.
+ */
+export function checkTagCount(
+  count: number,
+  stream: string,
+  account: string,
+  kind: TaggedKind = 'stream',
+): void {
   if (count > MAX_TAGS_PER_STREAM) {
     throw InvalidArgument(
-      `Failed to add tags to stream ${stream} under account ${account} because a given stream cannot have more than ${MAX_TAGS_PER_STREAM} tags associated with it.`,
+      `Failed to add tags to ${kind} ${stream} under account ${account} because a given ${kind} cannot have more than ${MAX_TAGS_PER_STREAM} tags associated with it.`,
     );
   }
 }

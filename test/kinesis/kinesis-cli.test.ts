@@ -136,6 +136,16 @@ describe('the AWS CLI against Tributary (aws kinesis ..., HTTP/1.1 through botoc
       CurrentShardLevelMetrics: [],
       DesiredShardLevelMetrics: ['IncomingBytes', 'OutgoingBytes'],
     });
+    const arn = 'arn:aws:kinesis:us-east-1:000000000000:stream/cli';
+    await awsCli(app, ['kinesis', 'tag-resource', '--resource-arn', arn, '--tags', 'owner=me']);
+    await awsCli(app, ['kinesis', 'untag-resource', '--resource-arn', arn, '--tag-keys', 'env']);
+    const byArn = (await awsCli(app, ['kinesis', 'list-tags-for-resource', '--resource-arn', arn])).json as {
+      Tags: Array<{ Key: string; Value: string }>;
+    };
+    assert.deepEqual(byArn.Tags, [
+      { Key: 'owner', Value: 'me' },
+      { Key: 'team', Value: 'data' },
+    ]);
     const list = (await awsCli(app, ['kinesis', 'list-streams'])).json as { StreamNames: string[] };
     assert.deepEqual(list.StreamNames, ['cli']);
     await awsCli(app, ['kinesis', 'delete-stream', '--stream-name', 'cli']);

@@ -7,6 +7,12 @@ import {
   DescribeStreamSummaryCommand,
   DisableEnhancedMonitoringCommand,
   EnableEnhancedMonitoringCommand,
+  AddTagsToStreamCommand,
+  ListTagsForResourceCommand,
+  ListTagsForStreamCommand,
+  RegisterStreamConsumerCommand,
+  TagResourceCommand,
+  UntagResourceCommand,
   type KinesisClient,
   type MetricsName,
 } from '@aws-sdk/client-kinesis';
@@ -21,7 +27,7 @@ import { createStream, expectAwsError } from './kinesis-fixtures.js';
 
 /**
  * The stream settings AWS changes while a stream is UPDATING, and what DescribeStream(Summary) then shows:
- * enhanced monitoring's shard-level metrics.
+ * enhanced monitoring's shard-level metrics; the tags of streams and consumers by ARN (TagResource & co.).
  */
 
 const ACCOUNT = '000000000000';
@@ -112,6 +118,94 @@ for (const transport of transports) {
   });
 }
 
+const tagsOf = async (k: KinesisClient, arn: string): Promise<Record<string, string | undefined>> =>
+  Object.fromEntries(
+    (await k.send(new ListTagsForResourceCommand({ ResourceARN: arn }))).Tags!.map((t) => [t.Key!, t.Value]),
+  );
+
+for (const transport of transports) {
+  describe(`resource tags over ${transport === 'h2' ? 'HTTP/2 (SDK default)' : 'HTTP/1.1 (NodeHttpHandler)'}`, () => {
+    let k: KinesisClient;
+    withKinesisServer(transport, (_app, client) => {
+      k = client;
+    });
+
+    it("Tag/Untag/ListTagsForResource on a stream's ARN share AddTagsToStream's tags", async () => {
+      await createStream(k, 'tagged');
+      await k.send(new AddTagsToStreamCommand({ StreamName: 'tagged', Tags: { team: 'data' } }));
+      await k.send(
+        new TagResourceCommand({ ResourceARN: arnOf('tagged'), Tags: { env: 'test', team: 'ops' } }),
+      );
+      assert.deepEqual(await tagsOf(k, arnOf('tagged')), { env: 'test', team: 'ops' });
+      const listed = (await k.send(new ListTagsForStreamCommand({ StreamName: 'tagged' }))).Tags;
+      assert.deepEqual(listed, [
+        { Key: 'env', Value: 'test' },
+        { Key: 'team', Value: 'ops' },
+      ]);
+      await k.send(new UntagResourceCommand({ ResourceARN: arnOf('tagged'), TagKeys: ['team', 'absent'] }));
+      assert.deepEqual(await tagsOf(k, arnOf('tagged')), { env: 'test' });
+    });
+
+    it("tags a consumer apart from its stream, from RegisterStreamConsumer's Tags on", async () => {
+      await createStream(k, 'fan');
+      const consumer = (
+        await k.send(
+          new RegisterStreamConsumerCommand({
+            StreamARN: arnOf('fan'),
+            ConsumerName: 'c',
+            Tags: { owner: 'me' },
+          }),
+        )
+      ).Consumer!.ConsumerARN!;
+      assert.deepEqual(await tagsOf(k, consumer), { owner: 'me' });
+      await k.send(new TagResourceCommand({ ResourceARN: consumer, Tags: { tier: 'gold' } }));
+      await k.send(new UntagResourceCommand({ ResourceARN: consumer, TagKeys: ['owner'] }));
+      assert.deepEqual(await tagsOf(k, consumer), { tier: 'gold' });
+      assert.deepEqual(await tagsOf(k, arnOf('fan')), {}, "the stream's tags are its own");
+      const many = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`k${i}`, 'v']));
+      await expectAwsError(
+        k.send(new TagResourceCommand({ ResourceARN: consumer, Tags: many })),
+        'InvalidArgumentException',
+        `Failed to add tags to consumer c under account ${ACCOUNT} because a given consumer cannot have more than 50 tags associated with it.`,
+      );
+      assert.deepEqual(await tagsOf(k, consumer), { tier: 'gold' }, 'a refused request changes nothing');
+    });
+
+    it('refuses a resource that does not exist and tags AWS does not allow', async () => {
+      const notFound = `Stream nope under account ${ACCOUNT} not found.`;
+      await expectAwsError(
+        k.send(new TagResourceCommand({ ResourceARN: arnOf('nope'), Tags: { a: 'b' } })),
+        'ResourceNotFoundException',
+        notFound,
+      );
+      await expectAwsError(
+        k.send(new ListTagsForResourceCommand({ ResourceARN: arnOf('nope') })),
+        'ResourceNotFoundException',
+        notFound,
+      );
+      await expectAwsError(
+        k.send(new UntagResourceCommand({ ResourceARN: `${arnOf('nope')}/consumer/c:1`, TagKeys: ['a'] })),
+        'ResourceNotFoundException',
+        notFound,
+      );
+      await expectAwsError(
+        k.send(
+          new ListTagsForResourceCommand({ ResourceARN: arnOf('nope').replace('us-east-1', 'eu-west-1') }),
+        ),
+        'ResourceNotFoundException',
+        notFound,
+      );
+      await createStream(k, 'strict');
+      await expectAwsError(
+        k.send(new TagResourceCommand({ ResourceARN: arnOf('strict'), Tags: { 'a!': 'b' } })),
+        'InvalidArgumentException',
+        /Some tags contain invalid characters/,
+      );
+      assert.deepEqual(await tagsOf(k, arnOf('strict')), {});
+    });
+  });
+}
+
 describe('stream settings persist', () => {
   it('survive a restart; a stream deleted and created again starts with none', async () => {
     const dataDir = tempDir();
@@ -120,14 +214,26 @@ describe('stream settings persist', () => {
     try {
       await createStream(k, 'kept');
       await enable(k, 'kept', ['IncomingBytes', 'OutgoingRecords']);
+      await k.send(new TagResourceCommand({ ResourceARN: arnOf('kept'), Tags: { a: '1' } }));
+      const consumer = (
+        await k.send(new RegisterStreamConsumerCommand({ StreamARN: arnOf('kept'), ConsumerName: 'c' }))
+      ).Consumer!.ConsumerARN!;
+      await k.send(new TagResourceCommand({ ResourceARN: consumer, Tags: { b: '2' } }));
       k.destroy();
       await app.close();
       app = await startTestServer({ dataDir });
       k = kinesisClient(app, 'h1');
       assert.deepEqual(await metricsOf(k, 'kept'), [['IncomingBytes', 'OutgoingRecords']]);
-      await k.send(new DeleteStreamCommand({ StreamName: 'kept' }));
+      assert.deepEqual(await tagsOf(k, arnOf('kept')), { a: '1' });
+      assert.deepEqual(await tagsOf(k, consumer), { b: '2' });
+      await k.send(new DeleteStreamCommand({ StreamName: 'kept', EnforceConsumerDeletion: true }));
       await createStream(k, 'kept');
       assert.deepEqual(await metricsOf(k, 'kept'), [[]]);
+      assert.deepEqual(await tagsOf(k, arnOf('kept')), {});
+      await expectAwsError(
+        k.send(new ListTagsForResourceCommand({ ResourceARN: consumer })),
+        'ResourceNotFoundException',
+      );
     } finally {
       k.destroy();
       await app.close();

@@ -76,7 +76,7 @@ export class Consumers extends EventEmitter<ConsumersEvents> {
     this.#transitions.close();
   }
 
-  async register(stream: string, consumerName: string): Promise<ConsumerMeta> {
+  async register(stream: string, consumerName: string, tags?: Record<string, string>): Promise<ConsumerMeta> {
     const streams = this.#k.streams;
     const meta = streams.get(stream);
     if (meta.status === 'CREATING' || meta.status === 'DELETING') {
@@ -106,6 +106,7 @@ export class Consumers extends EventEmitter<ConsumersEvents> {
       consumerArn: formatConsumerArn(meta.arn, consumerName, createdAt),
       status: 'CREATING',
       createdAt,
+      ...(tags !== undefined ? { tags } : {}),
     };
     // The checks above and this push run in one synchronous step, so concurrent calls cannot both pass.
     await streams.update(stream, (m) => m.consumers.push(consumer));

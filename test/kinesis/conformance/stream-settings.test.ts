@@ -5,7 +5,7 @@ import { withServer } from '../../harness/helpers.js';
 import { call, encodings, expectError } from './conformance-helpers.js';
 
 /**
- * The stream settings operations' errors (Enable/DisableEnhancedMonitoring), in the service's words: a missing
+ * The stream settings operations' errors (Enable/DisableEnhancedMonitoring, Tag/Untag/ListTagsForResource), in the service's words: a missing
  * stream is Kinesis's ResourceNotFoundException text, a value outside the model's enum or list length the front
  * end's ValidationException (AWS's botocore model: MetricsNameList, 1-7 MetricsName).
  */
@@ -65,6 +65,51 @@ describe('conformance: stream settings', () => {
           op,
         );
       }
+    });
+
+    it(`Tag/Untag/ListTagsForResource: missing resource, bad ARN, AWS's tag rules (${encoding})`, async () => {
+      const calls: Array<[string, Record<string, unknown>]> = [
+        ['TagResource', { Tags: { a: 'b' } }],
+        ['UntagResource', { TagKeys: ['a'] }],
+        ['ListTagsForResource', {}],
+      ];
+      for (const [op, rest] of calls) {
+        expectError(
+          await call(app, op, { ...rest, ResourceARN: ARN('nope') }, encoding),
+          { type: 'ResourceNotFoundException', text: `Stream nope under account ${ACCOUNT} not found.` },
+          op,
+        );
+        expectError(
+          await call(app, op, { ...rest, ResourceARN: `${ARN('s')}/consumer/c:1` }, encoding),
+          { type: 'ResourceNotFoundException', text: `Consumer ${ARN('s')}/consumer/c:1 not found.` },
+          op,
+        );
+        expectError(
+          await call(app, op, rest, encoding),
+          {
+            type: 'ValidationException',
+            text: "1 validation error detected: Value null at 'resourceARN' failed to satisfy constraint: Member must not be null",
+          },
+          op,
+        );
+        expectError(
+          await call(app, op, { ...rest, ResourceARN: 'arn:aws:sqs:us-east-1:000000000000:q' }, encoding),
+          {
+            type: 'ValidationException',
+            text: "1 validation error detected: Value 'arn:aws:sqs:us-east-1:000000000000:q' at 'resourceARN' failed to satisfy constraint: Member must satisfy regular expression pattern: arn:aws.*:kinesis:.*:\\d{12}:.*stream/\\S+",
+          },
+          op,
+        );
+      }
+      const many = Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, 'v']));
+      expectError(await call(app, 'TagResource', { ResourceARN: ARN('s'), Tags: many }, encoding), {
+        type: 'InvalidArgumentException',
+        text: `Failed to add tags to stream s under account ${ACCOUNT} because a given stream cannot have more than 50 tags associated with it.`,
+      });
+      expectError(await call(app, 'TagResource', { ResourceARN: ARN('s'), Tags: { 'a%': 'b' } }, encoding), {
+        type: 'InvalidArgumentException',
+        text: `Failed to add tags to stream s under account ${ACCOUNT} because some tags contained illegal characters. The allowed characters are Unicode letters, white-spaces, '_',',','/','=','+','-','@'.`,
+      });
     });
   }
 });
