@@ -66,6 +66,9 @@ export function RecordsPage({ query }) {
   // Reads completed: in the status's data-reads, so a test can tell a new read's result from the one before.
   const [reads, setReads] = useState(0);
   const [tail, setTail] = useState(false);
+  // Whether the live tail listens to the server's events yet (its subscription starts after the box is drawn): in
+  // the box's data-listening, so a test puts its record once the tail would see it.
+  const [listening, setListening] = useState(false);
   const next = useRef(undefined);
   const shards = useLoad(() => (stream ? listShards(stream) : Promise.resolve([])), [stream]);
   useEffect(() => {
@@ -95,9 +98,14 @@ export function RecordsPage({ query }) {
   // Live tail: each append to this shard reads on from where the viewer stopped.
   useEffect(() => {
     if (!tail) return undefined;
-    return subscribe((type, d) => {
+    const off = subscribe((type, d) => {
       if (type === 'stream' && d.stream === stream && d.shardId === shard && !moreBusy) void more();
     });
+    setListening(true);
+    return () => {
+      off();
+      setListening(false);
+    };
   }, [tail, stream, shard]);
 
   return html`
@@ -168,7 +176,13 @@ export function RecordsPage({ query }) {
         )}
       </fieldset>
       <label
-        ><input type="checkbox" name="tail" checked=${tail} onChange=${(e) => setTail(e.target.checked)} />
+        ><input
+          type="checkbox"
+          name="tail"
+          checked=${tail}
+          data-listening=${listening}
+          onChange=${(e) => setTail(e.target.checked)}
+        />
         Live tail</label
       >
       <button type="button" onClick=${more} disabled=${moreBusy || !next.current}>Read more</button>

@@ -162,8 +162,10 @@ describe('web console: streams and triggers (chromium)', () => {
     const edited = hooks(app).mappings.find(uuid);
     assert.equal(edited?.BatchSize, 25);
     assert.deepEqual(edited?.FilterCriteria, { Filters: [{ Pattern: '{"data": {"type": ["order"]}}' }] });
-    await page.locator('dl.facts .badge', { hasText: 'Enabled' }).waitFor();
+    // The filter shows once the page has reloaded the trigger after the save; only then is "Enabled" news (the page
+    // said so before the edit, and the update passes through Updating).
     await page.locator('dl.facts code', { hasText: '"order"' }).waitFor();
+    await page.locator('dl.facts .badge', { hasText: 'Enabled' }).waitFor();
 
     // Disable from the trigger page.
     await page.getByRole('button', { name: 'Disable' }).click();

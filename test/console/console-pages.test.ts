@@ -148,6 +148,9 @@ describe('web console: functions, records and failed batches (chromium)', () => 
     await page.getByLabel('Hex').check();
     // Live tail: a record put into the shard shown appears without another Read.
     await page.getByLabel('Live tail').check();
+    // The record is put once the tail listens and the event stream is open (else its event could come first).
+    await page.locator('input[name="tail"][data-listening="true"]').waitFor({ state: 'attached' });
+    await page.locator('body[data-live="open"]').waitFor({ state: 'attached' });
     const before = await rows.count();
     const shard = await form.locator('select[name="shard"]').inputValue();
     const hashKey = shard.endsWith('0') ? '0' : String(2n ** 127n); // into the shard shown (two even halves)
