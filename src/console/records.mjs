@@ -195,8 +195,10 @@ export function RecordsPage({ query }) {
 /** The records, and a FilterCriteria pattern tried on them. */
 function FilterTry({ records, view }) {
   const [pattern, setPattern] = useState('{"data": {"type": ["order"]}}');
-  const [matches, setMatches] = useState(undefined);
-  useEffect(() => setMatches(undefined), [records]);
+  // The matches with the records they were tried on: another read shows none, in the same render (an effect that
+  // cleared them after the next paint could clear a newer try's answer).
+  const [tried, setTried] = useState(undefined);
+  const matches = tried?.records === records ? tried.matches : undefined;
   const [test, busy, error] = useAction(async () => {
     const r = await rest('POST', '/_tributary/filter/test', {
       FilterCriteria: { Filters: [{ Pattern: pattern }] },
@@ -207,7 +209,7 @@ function FilterTry({ records, view }) {
         data: x.Data,
       })),
     });
-    setMatches(r.Matches);
+    setTried({ records, matches: r.Matches });
   });
   const matched = matches?.filter(Boolean).length;
   return html`
