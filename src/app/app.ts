@@ -47,6 +47,7 @@ import {
 import { createIam } from '../iam/iam.js';
 import { OPEN_ROLES, rolesFromIam, workerSessions, type ExecutionRoles } from '../iam/execution-roles.js';
 import { apiAuthorizer } from '../iam/api-authorizer.js';
+import type { IamAccounts } from '../iam/iam-accounts.js';
 import type { Logs } from '../logs/logs.js';
 import type { LogsOptions } from '../logs/options.js';
 
@@ -61,6 +62,8 @@ export interface AppInternals {
   readonly sns: Sns;
   readonly cloudwatch: CloudWatch;
   readonly logs: Logs;
+  /** The accounts' IAM registries (their users, keys and STS sessions). */
+  readonly iam: IamAccounts;
 }
 
 /** A running Tributary server: every component on one port. */
@@ -315,7 +318,7 @@ async function startOn(
     endpoint,
     metrics,
     lambda,
-    [testAccess]: { kinesis, lambda, mappings, sqs, sns, cloudwatch, logs },
+    [testAccess]: { kinesis, lambda, mappings, sqs, sns, cloudwatch, logs, iam: iam.accounts },
     get state() {
       return state;
     },

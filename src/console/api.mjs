@@ -2,7 +2,7 @@
 // JSON, CloudWatch over AWS JSON 1.0, Lambda's REST API) and of Tributary's own /_tributary/ endpoints. Every
 // failure becomes an ApiError carrying the AWS error type and message the server answered. Requests are signed
 // (sigv4.mjs) once the user has entered the server's keys.
-import { signHeaders } from './sigv4.mjs';
+import { expireSession, signHeaders } from './sigv4.mjs';
 
 /** `fetch`, signed when credentials were entered. */
 export async function send(url, init = {}) {
@@ -29,6 +29,8 @@ async function failure(res) {
   const header = res.headers.get('x-amzn-errortype');
   const type = (header || body.__type || body.Type || `HTTP ${res.status}`).split(':')[0].split('#').pop();
   if (/^ExpiredToken/.test(type)) {
+    // Retrying cannot help: the pages stop reloading until the user signs in again (ui.mjs).
+    expireSession();
     return new ApiError(
       type,
       'This tab\'s session has expired: open a new sign-in link (`tributary console-link`) or enter a key under "Credentials".',

@@ -129,10 +129,16 @@ function Credentials() {
   </div>`;
 }
 
-function App({ loginError }) {
+function App({ loginError: initialError }) {
   const [route, setRoute] = useState(parseHash());
+  const [loginError, setLoginError] = useState(initialError);
   useEffect(() => {
     const on = () => {
+      // A sign-in link opened in this tab (the way back once its session expired): the tab starts over with it.
+      if (location.hash.startsWith('#login=')) {
+        void signInFromLink().then((error) => (error ? setLoginError(error) : location.reload()));
+        return;
+      }
       setRoute(parseHash());
       // Keyboard users land on the new page's heading.
       requestAnimationFrame(() => document.querySelector('main h1')?.focus());

@@ -23,6 +23,34 @@ export function saveCredentials(c) {
   else sessionStorage.removeItem(KEY);
 }
 
+/**
+ * Whether this tab's session has run out (a call was answered ExpiredToken, or its expiration passed): the pages
+ * then stop reloading and the event stream stays closed until the user signs in again, which reloads the tab.
+ */
+let expired = false;
+const onExpiry = new Set();
+
+export const sessionExpired = () => expired;
+
+/** The session ran out: says so to every `whenExpired` listener, once. */
+export function expireSession() {
+  if (expired) return;
+  expired = true;
+  for (const f of onExpiry) f();
+}
+
+/** `f()` once the session runs out; answers the unsubscribe. */
+export function whenExpired(f) {
+  onExpiry.add(f);
+  return () => onExpiry.delete(f);
+}
+
+/** Whether the tab's credentials are a session whose expiration has passed (by this machine's clock). */
+export function pastExpiration() {
+  const c = credentials();
+  return c?.expiration !== undefined && Date.parse(c.expiration) <= Date.now();
+}
+
 const hex = (buf) => [...new Uint8Array(buf)].map((b) => b.toString(16).padStart(2, '0')).join('');
 const sha256 = async (data) =>
   hex(await crypto.subtle.digest('SHA-256', typeof data === 'string' ? enc.encode(data) : data));

@@ -4,7 +4,7 @@ import { h } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import htm from 'htm';
 import uPlot from 'uplot';
-import { presign } from './sigv4.mjs';
+import { pastExpiration, presign, sessionExpired, whenExpired } from './sigv4.mjs';
 
 export const html = htm.bind(h);
 
@@ -16,6 +16,7 @@ let source;
 function connect() {
   // Presigned when credentials were entered (EventSource sends no headers); a fresh URL on every connect.
   presign('/_tributary/events').then((url) => {
+    if (sessionExpired()) return;
     source = new EventSource(url);
     for (const type of ['stream', 'shards', 'batch', 'lag', 'mapping', 'discard', 'invocation', 'function']) {
       source.addEventListener(type, (e) => {
@@ -29,12 +30,27 @@ function connect() {
       for (const l of listeners) l('open', {});
     });
     source.addEventListener('error', () => {
-      document.body.setAttribute('data-live', 'retrying');
-      // A refused (re)connect (an expired signature) closes the source for good: start over with a new URL.
-      if (source.readyState === EventSource.CLOSED) setTimeout(connect, 2000);
+      if (source.readyState !== EventSource.CLOSED) {
+        document.body.setAttribute('data-live', 'retrying');
+        return;
+      }
+      // A refused (re)connect closes the source for good. An expired signature: start over with a new URL. An
+      // expired session: no URL would do, so nothing is retried until the user signs in again (a reload).
+      if (pastExpiration()) expireSession();
+      else {
+        document.body.setAttribute('data-live', 'retrying');
+        setTimeout(connect, 2000);
+      }
     });
   });
 }
+
+// Once the session has expired no event reaches the pages (so none reloads, nor draws its charts again): the
+// stream is closed and stays closed; `data-live="expired"` says so (and lets a test know).
+whenExpired(() => {
+  if (source instanceof EventSource) source.close();
+  document.body.setAttribute('data-live', 'expired');
+});
 
 /**
  * The server's events (GET /_tributary/events, server-sent): `fn(type, data)` for each, while subscribed, and
@@ -74,7 +90,7 @@ export function useLoad(load, deps, relevant) {
       if ((type !== 'open' && !relevant(type, data)) || timer) return;
       timer = setTimeout(() => {
         timer = undefined;
-        run();
+        if (!sessionExpired()) run();
       }, 250);
     });
     return () => {

@@ -1,12 +1,28 @@
 import { strict as assert } from 'node:assert';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { CreateStreamCommand, KinesisClient } from '@aws-sdk/client-kinesis';
+import { CreateStreamCommand, KinesisClient, PutRecordCommand } from '@aws-sdk/client-kinesis';
 import type { App } from '../../src/app/app.js';
+import { hooks } from '../harness/hooks.js';
 import { cannotRun, region, startTestServer } from '../harness/helpers.js';
-import { consolePage, launchChromium, NO_CHROMIUM } from './console-browser-fixture.js';
+import { consolePage, launchChromium, NO_CHROMIUM, STORED } from './console-browser-fixture.js';
 
 const KEY = { accessKeyId: 'AKIACONSOLETEST00001', secretAccessKey: 'console-test-secret-0123456789' };
+/**
+ * Run in the page before its scripts: counts the console's fetches and keeps its event streams, so a test can tell
+ * that nothing is loaded or reconnected any more.
+ */
+const WATCH = `
+  window.__fetches = 0;
+  const fetch0 = window.fetch;
+  window.fetch = (...args) => (window.__fetches++, fetch0(...args));
+  window.__sources = [];
+  window.EventSource = class extends window.EventSource {
+    constructor(...args) {
+      super(...args);
+      window.__sources.push(this);
+    }
+  };`;
 
 /** The console on a server that checks SigV4: it signs its calls (and its event stream) with the keys entered. */
 describe('web console on a server that checks signatures (chromium)', () => {
@@ -57,5 +73,42 @@ describe('web console on a server that checks signatures (chromium)', () => {
     await page.keyboard.press('Escape');
     await form.waitFor({ state: 'detached' });
     await page.waitForFunction(`document.activeElement?.textContent.trim().startsWith('Signed as')`);
+  });
+
+  it('says when the session of a sign-in link has expired, stops loading and resumes once signed in again', async (t) => {
+    if (!browser) return cannotRun(t, NO_CHROMIUM);
+    const { page, shot } = await consolePage(browser, app.endpoint, { width: 1280, height: 700 });
+    await page.addInitScript(WATCH);
+    // The page's timers run on a clock the test moves, so "no reconnect, no reload" is checked without waiting.
+    await page.clock.install();
+    await page.goto(app.consoleLink()!);
+    await page.locator('tr[data-stream="signed"] .chart.spark').waitFor({ state: 'attached' });
+    await page.locator('body[data-live="open"]').waitFor({ state: 'attached' });
+    const stored = JSON.parse((await page.evaluate<string | null>(STORED))!) as { accessKeyId: string };
+    // The session ends, as its twelve hours would end it.
+    hooks(app).stsSessions.get(stored.accessKeyId)!.Expiration = Date.now();
+    // A record put elsewhere: the list and its charts reload on its event, and are refused.
+    const put = () =>
+      k.send(new PutRecordCommand({ StreamName: 'signed', PartitionKey: 'p', Data: Buffer.from('x') }));
+    await put();
+    await page.getByRole('alert').filter({ hasText: "This tab's session has expired" }).first().waitFor();
+    await page.locator('body[data-live="expired"]').waitFor({ state: 'attached' });
+    await shot('session-expired');
+    const fetches = await page.evaluate<number>('window.__fetches');
+    const closed = 'window.__sources.map((s) => s.readyState === EventSource.CLOSED)';
+    assert.deepEqual(await page.evaluate<boolean[]>(closed), [true]);
+    // More records and a minute of the page's time: no reload, no chart drawn again, no reconnect.
+    await put();
+    await page.clock.runFor(60_000);
+    assert.equal(await page.evaluate<number>('window.__fetches'), fetches);
+    assert.deepEqual(await page.evaluate<boolean[]>(closed), [true]);
+
+    // A new link opened in the same tab signs it in again: the list, its charts and the live events come back.
+    await page.goto(app.consoleLink()!);
+    await page.locator('body[data-live="open"]').waitFor({ state: 'attached' });
+    await k.send(new CreateStreamCommand({ StreamName: 'after-expiry', ShardCount: 1 }));
+    await page.locator('tr[data-stream="after-expiry"] .chart.spark').waitFor({ state: 'attached' });
+    assert.equal(await page.getByRole('alert').count(), 0);
+    await page.close();
   });
 });

@@ -20,6 +20,8 @@ import { sqsClient } from '../sqs-sns/sqs-sns-helpers.js';
 /** Debian's chromium (`.ci/run` installs it), driven through playwright-core. */
 export const CHROMIUM = '/usr/bin/chromium';
 export const NO_CHROMIUM = `Debian chromium is not installed at ${CHROMIUM} (apt-get install chromium)`;
+/** What the console keeps in the tab (sessionStorage), read in the page. */
+export const STORED = "sessionStorage.getItem('tributary.credentials')";
 /** Screenshots of each page, for people to look at (gitignored). */
 export const SCREENSHOTS = fileURLToPath(new URL('../../test-output/console/', import.meta.url));
 

@@ -12,11 +12,9 @@ import { cannotRun, region, startTestServer, tempDir } from '../harness/helpers.
 import { spawnServer, stopServer, type ServerProcess } from '../harness/server-process.js';
 import { VirtualClock } from '../harness/virtual-clock.js';
 import { tributary } from '../cli/cli-helpers.js';
-import { consolePage, launchChromium, NO_CHROMIUM } from './console-browser-fixture.js';
+import { consolePage, launchChromium, NO_CHROMIUM, STORED } from './console-browser-fixture.js';
 
 const KEY = { accessKeyId: 'AKIACONSOLELINK00001', secretAccessKey: 'console-link-secret-0123456789' };
-/** What the console keeps in the tab (sessionStorage), read in the page. */
-const STORED = "sessionStorage.getItem('tributary.credentials')";
 const ROOT: Principal = {
   kind: 'root',
   account: '000000000000',

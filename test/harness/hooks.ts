@@ -6,7 +6,7 @@ import { testAccess, type App } from '../../src/app/app.js';
  * store. Reached through the App's and the Lambda component's test-only accessors here and nowhere else.
  */
 export function hooks(app: App) {
-  const { kinesis, lambda, mappings, sqs, sns, cloudwatch } = app[testAccess];
+  const { kinesis, lambda, mappings, sqs, sns, cloudwatch, iam } = app[testAccess];
   const lambdaParts = lambda[testAccess];
   return {
     lambdaEvents: lambda.events,
@@ -27,5 +27,7 @@ export function hooks(app: App) {
     sns,
     metricStore: cloudwatch.store,
     metricRecorder: cloudwatch.recorder,
+    /** The default account's STS sessions by access key id (a test ends one by setting its Expiration). */
+    stsSessions: iam.default.sessions,
   };
 }
