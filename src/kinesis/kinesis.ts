@@ -18,9 +18,12 @@ import { listTagsForStream } from './actions/list-tags-for-stream.js';
 import { mergeShards } from './actions/merge-shards.js';
 import { removeTagsFromStream } from './actions/remove-tags-from-stream.js';
 import { splitShard } from './actions/split-shard.js';
+import { startStreamEncryption } from './actions/start-stream-encryption.js';
+import { stopStreamEncryption } from './actions/stop-stream-encryption.js';
 import { tagResource } from './actions/tag-resource.js';
 import { untagResource } from './actions/untag-resource.js';
 import { updateShardCount } from './actions/update-shard-count.js';
+import { updateStreamMode } from './actions/update-stream-mode.js';
 import { getRecords } from './actions/get-records.js';
 import { getShardIterator } from './actions/get-shard-iterator.js';
 import { listShards } from './actions/list-shards.js';
@@ -62,9 +65,12 @@ const OPERATIONS: Record<string, AnyOperation<KinesisContext>> = {
   PutRecords: putRecords,
   RemoveTagsFromStream: removeTagsFromStream,
   SplitShard: splitShard,
+  StartStreamEncryption: startStreamEncryption,
+  StopStreamEncryption: stopStreamEncryption,
   TagResource: tagResource,
   UntagResource: untagResource,
   UpdateShardCount: updateShardCount,
+  UpdateStreamMode: updateStreamMode,
   // Enhanced fan-out
   DeregisterStreamConsumer: deregisterStreamConsumer,
   DescribeStreamConsumer: describeStreamConsumer,

@@ -103,7 +103,7 @@ describe('the AWS CLI against Tributary (aws kinesis ..., HTTP/1.1 through botoc
     );
   });
 
-  it('lists, tags, monitors and deletes streams, and reports AWS errors with their codes', async () => {
+  it('lists, tags, monitors, encrypts, switches the mode of and deletes streams, and reports AWS errors with their codes', async () => {
     await awsCli(app, [
       'kinesis',
       'add-tags-to-stream',
@@ -146,6 +146,35 @@ describe('the AWS CLI against Tributary (aws kinesis ..., HTTP/1.1 through botoc
       { Key: 'owner', Value: 'me' },
       { Key: 'team', Value: 'data' },
     ]);
+    await awsCli(app, [
+      'kinesis',
+      'start-stream-encryption',
+      '--stream-name',
+      'cli',
+      '--encryption-type',
+      'KMS',
+      '--key-id',
+      'alias/aws/kinesis',
+    ]);
+    await awsCli(app, [
+      'kinesis',
+      'update-stream-mode',
+      '--stream-arn',
+      arn,
+      '--stream-mode-details',
+      'StreamMode=ON_DEMAND',
+    ]);
+    const settings = (await awsCli(app, ['kinesis', 'describe-stream-summary', '--stream-name', 'cli']))
+      .json as {
+      StreamDescriptionSummary: {
+        EncryptionType: string;
+        KeyId: string;
+        StreamModeDetails: { StreamMode: string };
+      };
+    };
+    assert.equal(settings.StreamDescriptionSummary.EncryptionType, 'KMS');
+    assert.equal(settings.StreamDescriptionSummary.KeyId, 'alias/aws/kinesis');
+    assert.equal(settings.StreamDescriptionSummary.StreamModeDetails.StreamMode, 'ON_DEMAND');
     const list = (await awsCli(app, ['kinesis', 'list-streams'])).json as { StreamNames: string[] };
     assert.deepEqual(list.StreamNames, ['cli']);
     await awsCli(app, ['kinesis', 'delete-stream', '--stream-name', 'cli']);

@@ -11,7 +11,9 @@ import {
   ListStreamsCommand,
   PutRecordCommand,
   SplitShardCommand,
+  StartStreamEncryptionCommand,
   UpdateShardCountCommand,
+  UpdateStreamModeCommand,
   type KinesisClient,
 } from '@aws-sdk/client-kinesis';
 import type { App } from '../../src/app/app.js';
@@ -244,6 +246,27 @@ describe('stream settings with transitionDelayMs ${DELAY_MS}', { timeout: 30_000
       [
         'EnableEnhancedMonitoring',
         () => k.send(new EnableEnhancedMonitoringCommand({ StreamName: 'set', ShardLevelMetrics: ['ALL'] })),
+      ],
+      [
+        'StartStreamEncryption',
+        () =>
+          k.send(
+            new StartStreamEncryptionCommand({
+              StreamName: 'set',
+              EncryptionType: 'KMS',
+              KeyId: 'alias/aws/kinesis',
+            }),
+          ),
+      ],
+      [
+        'UpdateStreamMode',
+        () =>
+          k.send(
+            new UpdateStreamModeCommand({
+              StreamARN: `arn:aws:kinesis:us-east-1:${ACCOUNT}:stream/set`,
+              StreamModeDetails: { StreamMode: 'ON_DEMAND' },
+            }),
+          ),
       ],
     ];
     await k.send(new CreateStreamCommand({ StreamName: 'set', ShardCount: 1 }));

@@ -7,6 +7,13 @@ import {
   DescribeStreamSummaryCommand,
   DisableEnhancedMonitoringCommand,
   EnableEnhancedMonitoringCommand,
+  ListStreamsCommand,
+  PutRecordCommand,
+  PutRecordsCommand,
+  SplitShardCommand,
+  StartStreamEncryptionCommand,
+  StopStreamEncryptionCommand,
+  UpdateStreamModeCommand,
   AddTagsToStreamCommand,
   ListTagsForResourceCommand,
   ListTagsForStreamCommand,
@@ -27,7 +34,8 @@ import { createStream, expectAwsError } from './kinesis-fixtures.js';
 
 /**
  * The stream settings AWS changes while a stream is UPDATING, and what DescribeStream(Summary) then shows:
- * enhanced monitoring's shard-level metrics; the tags of streams and consumers by ARN (TagResource & co.).
+ * enhanced monitoring's shard-level metrics, encryption, the capacity mode; and the tags of streams and consumers
+ * by ARN (TagResource & co.).
  */
 
 const ACCOUNT = '000000000000';
@@ -206,6 +214,132 @@ for (const transport of transports) {
   });
 }
 
+const KEY = 'arn:aws:kms:us-east-1:000000000000:key/12345678-1234-1234-1234-123456789012';
+
+async function encryptionOf(k: KinesisClient, name: string): Promise<[string?, string?]> {
+  const d = (await k.send(new DescribeStreamCommand({ StreamName: name }))).StreamDescription!;
+  const s = (await k.send(new DescribeStreamSummaryCommand({ StreamName: name }))).StreamDescriptionSummary!;
+  assert.deepEqual(
+    [d.EncryptionType, d.KeyId],
+    [s.EncryptionType, s.KeyId],
+    'DescribeStream and Summary agree',
+  );
+  return s.KeyId === undefined ? [s.EncryptionType] : [s.EncryptionType, s.KeyId];
+}
+
+async function modeOf(k: KinesisClient, name: string): Promise<string | undefined> {
+  const d = (await k.send(new DescribeStreamCommand({ StreamName: name }))).StreamDescription!;
+  const s = (await k.send(new DescribeStreamSummaryCommand({ StreamName: name }))).StreamDescriptionSummary!;
+  const listed = (await k.send(new ListStreamsCommand({}))).StreamSummaries!.find(
+    (x) => x.StreamName === name,
+  );
+  assert.equal(d.StreamModeDetails?.StreamMode, s.StreamModeDetails?.StreamMode);
+  assert.equal(listed?.StreamModeDetails?.StreamMode, s.StreamModeDetails?.StreamMode);
+  return s.StreamModeDetails?.StreamMode;
+}
+
+const put = async (k: KinesisClient, name: string): Promise<[string?, string?]> => [
+  (await k.send(new PutRecordCommand({ StreamName: name, PartitionKey: 'p', Data: Buffer.from('x') })))
+    .EncryptionType,
+  (
+    await k.send(
+      new PutRecordsCommand({ StreamName: name, Records: [{ PartitionKey: 'p', Data: Buffer.from('y') }] }),
+    )
+  ).EncryptionType,
+];
+
+for (const transport of transports) {
+  describe(`encryption and capacity mode over ${transport === 'h2' ? 'HTTP/2 (SDK default)' : 'HTTP/1.1 (NodeHttpHandler)'}`, () => {
+    let k: KinesisClient;
+    withKinesisServer(transport, (_app, client) => {
+      k = client;
+    });
+
+    it('Start/StopStreamEncryption set EncryptionType and KeyId, shown by DescribeStream(Summary), PutRecord(s)', async () => {
+      await createStream(k, 'enc');
+      assert.deepEqual(await encryptionOf(k, 'enc'), ['NONE']);
+      assert.deepEqual(await put(k, 'enc'), ['NONE', 'NONE']);
+      await k.send(
+        new StartStreamEncryptionCommand({ StreamName: 'enc', EncryptionType: 'KMS', KeyId: KEY }),
+      );
+      assert.deepEqual(await encryptionOf(k, 'enc'), ['KMS', KEY]);
+      assert.deepEqual(await put(k, 'enc'), ['KMS', 'KMS']);
+      // A new key replaces the old one ("enables or updates server-side encryption").
+      await k.send(
+        new StartStreamEncryptionCommand({
+          StreamARN: arnOf('enc'),
+          EncryptionType: 'KMS',
+          KeyId: 'alias/aws/kinesis',
+        }),
+      );
+      assert.deepEqual(await encryptionOf(k, 'enc'), ['KMS', 'alias/aws/kinesis']);
+      await k.send(
+        new StopStreamEncryptionCommand({
+          StreamARN: arnOf('enc'),
+          EncryptionType: 'KMS',
+          KeyId: 'alias/aws/kinesis',
+        }),
+      );
+      assert.deepEqual(await encryptionOf(k, 'enc'), ['NONE']);
+      assert.deepEqual(await put(k, 'enc'), ['NONE', 'NONE']);
+      await expectAwsError(
+        k.send(new StartStreamEncryptionCommand({ StreamName: 'enc', EncryptionType: 'NONE', KeyId: KEY })),
+        'InvalidArgumentException',
+        'Encryption type NONE is not valid for StartStreamEncryption. The only valid value is KMS.',
+      );
+      await expectAwsError(
+        k.send(new StartStreamEncryptionCommand({ StreamName: 'nope', EncryptionType: 'KMS', KeyId: KEY })),
+        'ResourceNotFoundException',
+        `Stream nope under account ${ACCOUNT} not found.`,
+      );
+      assert.deepEqual(await encryptionOf(k, 'enc'), ['NONE']);
+    });
+
+    it('UpdateStreamMode switches PROVISIONED <-> ON_DEMAND, keeping the shards; resharding follows the mode', async () => {
+      const shards = await createStream(k, 'mode', 2);
+      assert.equal(await modeOf(k, 'mode'), 'PROVISIONED');
+      await k.send(
+        new UpdateStreamModeCommand({
+          StreamARN: arnOf('mode'),
+          StreamModeDetails: { StreamMode: 'ON_DEMAND' },
+        }),
+      );
+      assert.equal(await modeOf(k, 'mode'), 'ON_DEMAND');
+      const open = (await k.send(new DescribeStreamSummaryCommand({ StreamName: 'mode' })))
+        .StreamDescriptionSummary!.OpenShardCount;
+      assert.equal(open, 2);
+      await expectAwsError(
+        k.send(
+          new SplitShardCommand({
+            StreamName: 'mode',
+            ShardToSplit: shards[0]!.ShardId!,
+            NewStartingHashKey: '1000',
+          }),
+        ),
+        'ValidationException',
+        `Request is invalid. Stream mode under account ${ACCOUNT} is in On-Demand mode.`,
+      );
+      await k.send(
+        new UpdateStreamModeCommand({
+          StreamARN: arnOf('mode'),
+          StreamModeDetails: { StreamMode: 'PROVISIONED' },
+        }),
+      );
+      assert.equal(await modeOf(k, 'mode'), 'PROVISIONED');
+      await expectAwsError(
+        k.send(
+          new UpdateStreamModeCommand({
+            StreamARN: arnOf('nope'),
+            StreamModeDetails: { StreamMode: 'ON_DEMAND' },
+          }),
+        ),
+        'ResourceNotFoundException',
+        `Stream nope under account ${ACCOUNT} not found.`,
+      );
+    });
+  });
+}
+
 describe('stream settings persist', () => {
   it('survive a restart; a stream deleted and created again starts with none', async () => {
     const dataDir = tempDir();
@@ -219,6 +353,15 @@ describe('stream settings persist', () => {
         await k.send(new RegisterStreamConsumerCommand({ StreamARN: arnOf('kept'), ConsumerName: 'c' }))
       ).Consumer!.ConsumerARN!;
       await k.send(new TagResourceCommand({ ResourceARN: consumer, Tags: { b: '2' } }));
+      await k.send(
+        new StartStreamEncryptionCommand({ StreamName: 'kept', EncryptionType: 'KMS', KeyId: KEY }),
+      );
+      await k.send(
+        new UpdateStreamModeCommand({
+          StreamARN: arnOf('kept'),
+          StreamModeDetails: { StreamMode: 'ON_DEMAND' },
+        }),
+      );
       k.destroy();
       await app.close();
       app = await startTestServer({ dataDir });
@@ -226,10 +369,14 @@ describe('stream settings persist', () => {
       assert.deepEqual(await metricsOf(k, 'kept'), [['IncomingBytes', 'OutgoingRecords']]);
       assert.deepEqual(await tagsOf(k, arnOf('kept')), { a: '1' });
       assert.deepEqual(await tagsOf(k, consumer), { b: '2' });
+      assert.deepEqual(await encryptionOf(k, 'kept'), ['KMS', KEY]);
+      assert.equal(await modeOf(k, 'kept'), 'ON_DEMAND');
       await k.send(new DeleteStreamCommand({ StreamName: 'kept', EnforceConsumerDeletion: true }));
       await createStream(k, 'kept');
       assert.deepEqual(await metricsOf(k, 'kept'), [[]]);
       assert.deepEqual(await tagsOf(k, arnOf('kept')), {});
+      assert.deepEqual(await encryptionOf(k, 'kept'), ['NONE']);
+      assert.equal(await modeOf(k, 'kept'), 'PROVISIONED');
       await expectAwsError(
         k.send(new ListTagsForResourceCommand({ ResourceARN: consumer })),
         'ResourceNotFoundException',

@@ -61,8 +61,15 @@ export const putRecord = operation({
     const name = streamName(k, input);
     const ordering = input.SequenceNumberForOrdering;
     if (ordering !== undefined) checkOrdering(k, name, ordering);
+    const meta = k.streams.find(name);
     const [result] = await k.streams.put(name, [{ data, partitionKey, explicitHashKey: hashKey }]);
-    return { ShardId: result!.shardId, SequenceNumber: result!.sequenceNumber, EncryptionType: 'NONE' };
+    // KMS once StartStreamEncryption was called ("you can verify that encryption is applied by inspecting the
+    // API response from PutRecord or PutRecords", its API reference); the records are stored as they are.
+    return {
+      ShardId: result!.shardId,
+      SequenceNumber: result!.sequenceNumber,
+      EncryptionType: meta?.encryptionType ?? 'NONE',
+    };
   },
 });
 

@@ -4,7 +4,7 @@ import { PreEncodedJson } from '../../server/protocols/rpc.js';
 import { list, required, structure } from '../../server/shapes.js';
 import { isCoralBase64 } from '../../server/validation-coral.js';
 import { STREAM_TARGET, streamName, type KinesisContext } from '../kinesis-context.js';
-import { MAX_RECORD_BYTES } from '../model.js';
+import { MAX_RECORD_BYTES, type StreamMeta } from '../model.js';
 import type { PutEntry, PutResult } from '../stream.js';
 import { checkRecordSize, parseExplicitHashKey, RECORD } from './put-record.js';
 
@@ -39,11 +39,14 @@ export const putRecords = operation({
       if (r.ExplicitHashKey !== undefined)
         entries[i]!.explicitHashKey = parseExplicitHashKey(r.ExplicitHashKey);
     });
-    return respond(await k.streams.put(streamName(k, input), entries));
+    const name = streamName(k, input);
+    // The stream's metadata as it is when the records are answered (KMS once StartStreamEncryption was called).
+    const meta = k.streams.find(name);
+    return respond(await k.streams.put(name, entries), meta?.encryptionType ?? 'NONE');
   },
 });
 
-function respond(results: PutResult[]): unknown {
+function respond(results: PutResult[], encryptionType: StreamMeta['encryptionType']): unknown {
   return {
     FailedRecordCount: 0,
     // Up to 500 entries: written as JSON text directly rather than as objects for JSON.stringify.
@@ -59,7 +62,7 @@ function respond(results: PutResult[]): unknown {
       },
       () => results.map((r) => ({ ShardId: r.shardId, SequenceNumber: r.sequenceNumber })),
     ),
-    EncryptionType: 'NONE',
+    EncryptionType: encryptionType,
   };
 }
 

@@ -5,7 +5,8 @@ import { withServer } from '../../harness/helpers.js';
 import { call, encodings, expectError } from './conformance-helpers.js';
 
 /**
- * The stream settings operations' errors (Enable/DisableEnhancedMonitoring, Tag/Untag/ListTagsForResource), in the service's words: a missing
+ * The stream settings operations' errors (Enable/DisableEnhancedMonitoring, Tag/Untag/ListTagsForResource,
+ * Start/StopStreamEncryption, UpdateStreamMode), in the service's words: a missing
  * stream is Kinesis's ResourceNotFoundException text, a value outside the model's enum or list length the front
  * end's ValidationException (AWS's botocore model: MetricsNameList, 1-7 MetricsName).
  */
@@ -110,6 +111,58 @@ describe('conformance: stream settings', () => {
         type: 'InvalidArgumentException',
         text: `Failed to add tags to stream s under account ${ACCOUNT} because some tags contained illegal characters. The allowed characters are Unicode letters, white-spaces, '_',',','/','=','+','-','@'.`,
       });
+    });
+    it(`Start/StopStreamEncryption and UpdateStreamMode: missing stream, bad input (${encoding})`, async () => {
+      const notFound = {
+        type: 'ResourceNotFoundException',
+        text: `Stream nope under account ${ACCOUNT} not found.`,
+      };
+      for (const op of ['StartStreamEncryption', 'StopStreamEncryption']) {
+        expectError(
+          await call(app, op, { StreamName: 'nope', EncryptionType: 'KMS', KeyId: 'k' }, encoding),
+          notFound,
+          op,
+        );
+        expectError(
+          await call(app, op, { StreamName: 's', EncryptionType: 'AES', KeyId: '' }, encoding),
+          {
+            type: 'ValidationException',
+            text:
+              "2 validation errors detected: Value 'AES' at 'encryptionType' failed to satisfy constraint: Member must satisfy enum value set: [NONE, KMS]; " +
+              "Value '' at 'keyId' failed to satisfy constraint: Member must have length greater than or equal to 1",
+          },
+          op,
+        );
+        expectError(
+          await call(app, op, { StreamName: 's', EncryptionType: 'NONE', KeyId: 'k' }, encoding),
+          {
+            type: 'InvalidArgumentException',
+            text: `Encryption type NONE is not valid for ${op}. The only valid value is KMS.`,
+          },
+          op,
+        );
+      }
+      const mode = { StreamModeDetails: { StreamMode: 'ON_DEMAND' } };
+      expectError(
+        await call(app, 'UpdateStreamMode', { StreamARN: ARN('nope'), ...mode }, encoding),
+        notFound,
+      );
+      expectError(await call(app, 'UpdateStreamMode', { StreamName: 's', ...mode }, encoding), {
+        type: 'ValidationException',
+        text: "1 validation error detected: Value null at 'streamARN' failed to satisfy constraint: Member must not be null",
+      });
+      expectError(
+        await call(
+          app,
+          'UpdateStreamMode',
+          { StreamARN: ARN('s'), StreamModeDetails: { StreamMode: 'FAST' } },
+          encoding,
+        ),
+        {
+          type: 'ValidationException',
+          text: "1 validation error detected: Value 'FAST' at 'streamModeDetails.streamMode' failed to satisfy constraint: Member must satisfy enum value set: [PROVISIONED, ON_DEMAND]",
+        },
+      );
     });
   }
 });
