@@ -136,23 +136,31 @@ export async function coldStarts(
   return { cold: cold.sort((a, b) => a - b), init: init.sort((a, b) => a - b) };
 }
 
+/**
+ * The rows of a cold-start run: none when it measured nothing (`BENCH_COLD=0` skips cold starts), and no Init
+ * Duration row when no worker reported one (there is no percentile of nothing to print).
+ */
 export function coldRows(what: string, r: ColdRun): Row[] {
-  return [
-    {
-      what,
-      n: r.cold.length,
-      p50: pct(r.cold, 50),
-      p99: pct(r.cold, 99),
-      extra: `min ${r.cold[0]!.toFixed(1)} ms`,
-    },
-    {
+  const rows: Row[] = [];
+  const [coldMin] = r.cold;
+  if (coldMin === undefined) return rows;
+  rows.push({
+    what,
+    n: r.cold.length,
+    p50: pct(r.cold, 50),
+    p99: pct(r.cold, 99),
+    extra: `min ${coldMin.toFixed(1)} ms`,
+  });
+  const [initMin] = r.init;
+  if (initMin !== undefined)
+    rows.push({
       what: '  of which Init Duration',
       n: r.init.length,
       p50: pct(r.init, 50),
       p99: pct(r.init, 99),
-      extra: `min ${r.init[0]!.toFixed(1)} ms`,
-    },
-  ];
+      extra: `min ${initMin.toFixed(1)} ms`,
+    });
+  return rows;
 }
 
 export function printTable(rows: Row[], title = 'Lambda invoke'): void {

@@ -15,6 +15,7 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { Agent } from 'node:http';
 import { hooks } from '../test/harness/hooks.js';
 import {
+  COLD,
   coldRows,
   coldStarts,
   NODE_NOOP,
@@ -73,18 +74,25 @@ async function main(): Promise<void> {
     });
 
     // Cold starts: one new function each, first invoke. With a spare runtime waiting (the default), and
-    // with every worker spawned from scratch (spareWorkers 0, measured on a second server below).
-    const spare = await coldStarts(app, client, NODE_NOOP, payload, 'cold-', async () => {
-      // Deploys are not back to back: let the spare replaced by the previous cold start finish booting.
-      const deadline = Date.now() + 5000;
-      while (hooks(app).fleet.bootedSpares === 0 && Date.now() < deadline)
-        await new Promise((r) => setTimeout(r, 5));
-    });
-    rows.push(...coldRows('cold start, spare runtime adopted (default)', spare));
+    // with every worker spawned from scratch (spareWorkers 0, measured on a second server below). BENCH_COLD=0
+    // measures the warm paths only.
+    if (COLD > 0) {
+      const spare = await coldStarts(app, client, NODE_NOOP, payload, 'cold-', async () => {
+        // Deploys are not back to back: let the spare replaced by the previous cold start finish booting.
+        const deadline = Date.now() + 5000;
+        while (hooks(app).fleet.bootedSpares === 0 && Date.now() < deadline)
+          await new Promise((r) => setTimeout(r, 5));
+      });
+      rows.push(...coldRows('cold start, spare runtime adopted (default)', spare));
+    }
   } finally {
     await close();
   }
 
+  if (COLD === 0) {
+    printTable(rows);
+    return;
+  }
   const fresh = await lambdaBenchServer({ spareWorkers: 0 });
   try {
     const r = await coldStarts(
