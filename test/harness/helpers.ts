@@ -233,6 +233,27 @@ export function withTestServer<C extends Record<string, Destroyable>>(
   });
 }
 
+/**
+ * `withTestServer` for one test: a server and the clients `clients` makes for it, used as `await using s = await
+ * testServer(opts, ...)`; leaving the scope destroys the clients and stops the server. For a test that needs a
+ * server of its own (its own options, a restart, a count of workers that other tests would disturb).
+ */
+export async function testServer<C extends Record<string, Destroyable>>(
+  opts: StartOptions,
+  clients: (app: App) => C,
+): Promise<{ app: App } & C & AsyncDisposable> {
+  const app = await startTestServer(opts);
+  const made = clients(app);
+  return {
+    app,
+    ...made,
+    async [Symbol.asyncDispose]() {
+      for (const c of Object.values(made)) c.destroy();
+      await app.close();
+    },
+  };
+}
+
 /** `withTestServer` for a suite that makes its own clients (or speaks HTTP, the CLI or boto3). */
 export function withServer(use: (app: App) => unknown, opts: StartOptions = {}): void {
   withTestServer(opts, () => ({}), use);

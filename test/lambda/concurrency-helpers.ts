@@ -3,9 +3,8 @@ import type { App } from '../../src/app/app.js';
 import type { LambdaEvents } from '../../src/lambda/lambda-events.js';
 import type { LambdaOptions } from '../../src/lambda/lambda-options.js';
 import type { Gate } from '../harness/gate.js';
-import { startTestServer } from '../harness/helpers.js';
 import { hooks } from '../harness/hooks.js';
-import { lambdaClient, type LambdaTransport } from './lambda-helpers.js';
+import { lambdaTestServer, type LambdaTransport } from './lambda-helpers.js';
 
 /** What the concurrency and machine-limit tests share. */
 
@@ -51,13 +50,10 @@ export async function onTestServer(
   fn: (app: App, c: LambdaClient) => Promise<void>,
   transport: LambdaTransport = 'default',
 ): Promise<void> {
-  const app = await startTestServer({ lambda });
-  const c = lambdaClient(app, transport, 1);
   try {
-    await fn(app, c);
+    await using server = await lambdaTestServer({ lambda }, transport);
+    await fn(server.app, server.c);
   } finally {
-    c.destroy();
-    await app.close();
     gate.shut();
   }
 }

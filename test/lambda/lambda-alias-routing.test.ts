@@ -24,7 +24,14 @@ import {
 } from '@aws-sdk/client-lambda';
 import { credentials, region, startTestServer, tempDir } from '../harness/helpers.js';
 import { spawnServer } from '../harness/server-process.js';
-import { createNodeFunction, invokeJson, lambdaClient, makeZip, versionedCode } from './lambda-helpers.js';
+import {
+  createNodeFunction,
+  invokeJson,
+  lambdaClient,
+  makeZip,
+  versionedCode,
+  lambdaTestServer,
+} from './lambda-helpers.js';
 import { prng } from '../harness/prng.js';
 
 /** Two published versions of `name`: '1' runs code 'one', '2' runs 'two'. */
@@ -43,51 +50,46 @@ async function twoVersions(c: LambdaClient, name: string): Promise<void> {
 describe('Alias routing (AdditionalVersionWeights)', () => {
   it('splits invocations by weight, drawing from the injected random source', async () => {
     const SEED = 18;
-    const app = await startTestServer({ testHooks: { aliasRandom: prng(SEED) } });
-    const c = lambdaClient(app);
-    try {
-      await twoVersions(c, 'split');
-      const alias = await c.send(
-        new CreateAliasCommand({
-          FunctionName: 'split',
-          Name: 'canary',
-          FunctionVersion: '2',
-          RoutingConfig: { AdditionalVersionWeights: { '1': 0.3 } },
-        }),
-      );
-      assert.deepEqual(alias.RoutingConfig, { AdditionalVersionWeights: { '1': 0.3 } });
-      const N = 200;
-      const executed: string[] = [];
-      for (let i = 0; i < N; i++) {
-        const { body, executed: v } = await invokeJson(c, 'split', 'canary');
-        assert.equal(body.fv, v);
-        assert.equal(body.code, v === '1' ? 'one' : 'two');
-        executed.push(v!);
-      }
-      // The server drew one number per invocation through the alias, in order: the same draws say where each went.
-      const draws = prng(SEED);
-      const expected = Array.from({ length: N }, () => (draws() < 0.3 ? '1' : '2'));
-      assert.deepEqual(executed, expected);
-      const share = executed.filter((v) => v === '1').length / N;
-      assert.ok(share > 0.2 && share < 0.4, `version 1 got ${share} of the invocations, not about 0.3`);
-
-      // No weights: everything to the alias's version again.
-      await c.send(
-        new UpdateAliasCommand({
-          FunctionName: 'split',
-          Name: 'canary',
-          RoutingConfig: { AdditionalVersionWeights: {} },
-        }),
-      );
-      assert.equal(
-        (await c.send(new GetAliasCommand({ FunctionName: 'split', Name: 'canary' }))).RoutingConfig,
-        undefined,
-      );
-      for (let i = 0; i < 5; i++) assert.equal((await invokeJson(c, 'split', 'canary')).executed, '2');
-    } finally {
-      c.destroy();
-      await app.close();
+    await using server = await lambdaTestServer({ testHooks: { aliasRandom: prng(SEED) } });
+    const { c } = server;
+    await twoVersions(c, 'split');
+    const alias = await c.send(
+      new CreateAliasCommand({
+        FunctionName: 'split',
+        Name: 'canary',
+        FunctionVersion: '2',
+        RoutingConfig: { AdditionalVersionWeights: { '1': 0.3 } },
+      }),
+    );
+    assert.deepEqual(alias.RoutingConfig, { AdditionalVersionWeights: { '1': 0.3 } });
+    const N = 200;
+    const executed: string[] = [];
+    for (let i = 0; i < N; i++) {
+      const { body, executed: v } = await invokeJson(c, 'split', 'canary');
+      assert.equal(body.fv, v);
+      assert.equal(body.code, v === '1' ? 'one' : 'two');
+      executed.push(v!);
     }
+    // The server drew one number per invocation through the alias, in order: the same draws say where each went.
+    const draws = prng(SEED);
+    const expected = Array.from({ length: N }, () => (draws() < 0.3 ? '1' : '2'));
+    assert.deepEqual(executed, expected);
+    const share = executed.filter((v) => v === '1').length / N;
+    assert.ok(share > 0.2 && share < 0.4, `version 1 got ${share} of the invocations, not about 0.3`);
+
+    // No weights: everything to the alias's version again.
+    await c.send(
+      new UpdateAliasCommand({
+        FunctionName: 'split',
+        Name: 'canary',
+        RoutingConfig: { AdditionalVersionWeights: {} },
+      }),
+    );
+    assert.equal(
+      (await c.send(new GetAliasCommand({ FunctionName: 'split', Name: 'canary' }))).RoutingConfig,
+      undefined,
+    );
+    for (let i = 0; i < 5; i++) assert.equal((await invokeJson(c, 'split', 'canary')).executed, '2');
   });
 });
 

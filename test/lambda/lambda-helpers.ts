@@ -11,7 +11,7 @@ import yazl from 'yazl';
 import type { App, StartOptions } from '../../src/app/app.js';
 import type { LambdaEvents } from '../../src/lambda/lambda-events.js';
 import type { Gate } from '../harness/gate.js';
-import { clientConfig, withTestServer } from '../harness/helpers.js';
+import { clientConfig, testServer, withTestServer } from '../harness/helpers.js';
 import { hooks } from '../harness/hooks.js';
 
 /**
@@ -34,6 +34,15 @@ export function withLambdaServer(
     (app) => ({ c: lambdaClient(app, transport) }),
     (app, { c }) => use(app, c),
   );
+}
+
+/** A server and a Lambda client (`c`) for one test: `await using s = await lambdaTestServer(opts)` (testServer). */
+export function lambdaTestServer(
+  opts: StartOptions = {},
+  transport: LambdaTransport = 'default',
+  maxAttempts = 1,
+): Promise<{ app: App; c: LambdaClient } & AsyncDisposable> {
+  return testServer(opts, (app) => ({ c: lambdaClient(app, transport, maxAttempts) }));
 }
 
 export function lambdaClient(

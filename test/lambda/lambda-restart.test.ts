@@ -15,7 +15,7 @@ import {
 import { CreateQueueCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import type { LambdaEvents } from '../../src/lambda/lambda-events.js';
 import { startTestServer, tempDir, waitFor } from '../harness/helpers.js';
-import { createNodeFunction, decode, lambdaClient } from './lambda-helpers.js';
+import { createNodeFunction, decode, lambdaClient, lambdaTestServer } from './lambda-helpers.js';
 import { queueArnOf, sqsClient } from '../sqs-sns/sqs-sns-helpers.js';
 import { hooks } from '../harness/hooks.js';
 
@@ -130,46 +130,41 @@ describe('Lambda across a server restart', () => {
 
 describe('tributary logs', () => {
   it('prints a function log from the server and follows new lines', async () => {
-    const app = await startTestServer();
-    const c = lambdaClient(app);
-    try {
-      await createNodeFunction(c, 'talker', COUNTER);
-      await c.send(new InvokeCommand({ FunctionName: 'talker', Payload: Buffer.from('{"n":"past"}') }));
-      const cli = (args: string[]): ReturnType<typeof spawn> =>
-        spawn(process.execPath, ['bin/tributary.js', 'logs', ...args, '--endpoint-url', app.endpoint], {
-          stdio: ['ignore', 'pipe', 'pipe'],
-        });
+    await using server = await lambdaTestServer();
+    const { app, c } = server;
+    await createNodeFunction(c, 'talker', COUNTER);
+    await c.send(new InvokeCommand({ FunctionName: 'talker', Payload: Buffer.from('{"n":"past"}') }));
+    const cli = (args: string[]): ReturnType<typeof spawn> =>
+      spawn(process.execPath, ['bin/tributary.js', 'logs', ...args, '--endpoint-url', app.endpoint], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
 
-      const once = cli(['talker', '--lines', '50']);
-      let out = '';
-      once.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-      const code = await new Promise<number | null>((resolve) => once.on('close', resolve));
-      assert.equal(code, 0);
-      assert.match(out, /START RequestId: [\s\S]*served \{"n":"past"\}[\s\S]*REPORT RequestId: /);
+    const once = cli(['talker', '--lines', '50']);
+    let out = '';
+    once.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    const code = await new Promise<number | null>((resolve) => once.on('close', resolve));
+    assert.equal(code, 0);
+    assert.match(out, /START RequestId: [\s\S]*served \{"n":"past"\}[\s\S]*REPORT RequestId: /);
 
-      const missing = cli(['nobody']);
-      let err = '';
-      missing.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-      assert.equal(await new Promise<number | null>((resolve) => missing.on('close', resolve)), 1);
-      assert.match(err, /Function not found/);
+    const missing = cli(['nobody']);
+    let err = '';
+    missing.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+    assert.equal(await new Promise<number | null>((resolve) => missing.on('close', resolve)), 1);
+    assert.match(err, /Function not found/);
 
-      const follow = cli(['talker', '--follow', '--lines', '0']);
-      let live = '';
-      follow.stdout!.on('data', (d: Buffer) => (live += d.toString()));
-      // The follower is subscribed once the server streams to it; invoke until its line shows up.
-      await waitFor(
-        async () => {
-          await c.send(new InvokeCommand({ FunctionName: 'talker', Payload: Buffer.from('{"n":"live"}') }));
-          return live.includes('served {"n":"live"}');
-        },
-        15_000,
-        'the followed line',
-      );
-      follow.kill('SIGINT');
-      await new Promise((resolve) => follow.on('close', resolve));
-    } finally {
-      c.destroy();
-      await app.close();
-    }
+    const follow = cli(['talker', '--follow', '--lines', '0']);
+    let live = '';
+    follow.stdout!.on('data', (d: Buffer) => (live += d.toString()));
+    // The follower is subscribed once the server streams to it; invoke until its line shows up.
+    await waitFor(
+      async () => {
+        await c.send(new InvokeCommand({ FunctionName: 'talker', Payload: Buffer.from('{"n":"live"}') }));
+        return live.includes('served {"n":"live"}');
+      },
+      15_000,
+      'the followed line',
+    );
+    follow.kill('SIGINT');
+    await new Promise((resolve) => follow.on('close', resolve));
   });
 });

@@ -13,16 +13,16 @@ import {
   type LambdaClient,
 } from '@aws-sdk/client-lambda';
 import type { App } from '../../src/app/app.js';
-import { eventMatching, startTestServer } from '../harness/helpers.js';
+import { eventMatching } from '../harness/helpers.js';
 import {
   createNodeFunction,
   decode,
-  lambdaClient,
   makeZip,
   ROLE,
   withLambdaServer,
   failure,
   ECHO,
+  lambdaTestServer,
 } from './lambda-helpers.js';
 import { hooks } from '../harness/hooks.js';
 
@@ -81,61 +81,55 @@ describe('Lambda function states with a transition delay', () => {
 
 describe('Lambda resource policies (recorded, not enforced)', () => {
   it('AddPermission, GetPolicy and RemovePermission shape statements like AWS', async () => {
-    const app = await startTestServer();
-    const c = lambdaClient(app);
-    try {
-      await createNodeFunction(c, 'guarded', ECHO);
-      const added = await c.send(
+    await using server = await lambdaTestServer();
+    const { c } = server;
+    await createNodeFunction(c, 'guarded', ECHO);
+    const added = await c.send(
+      new AddPermissionCommand({
+        FunctionName: 'guarded',
+        StatementId: 'sns-invoke',
+        Action: 'lambda:InvokeFunction',
+        Principal: 'sns.amazonaws.com',
+        SourceArn: 'arn:aws:sns:us-east-1:000000000000:topic',
+      }),
+    );
+    assert.equal(added.$metadata.httpStatusCode, 201);
+    assert.deepEqual(JSON.parse(added.Statement!), {
+      Sid: 'sns-invoke',
+      Effect: 'Allow',
+      Principal: { Service: 'sns.amazonaws.com' },
+      Action: 'lambda:InvokeFunction',
+      Resource: 'arn:aws:lambda:us-east-1:000000000000:function:guarded',
+      Condition: { ArnLike: { 'AWS:SourceArn': 'arn:aws:sns:us-east-1:000000000000:topic' } },
+    });
+    const dup = await failure(
+      c.send(
         new AddPermissionCommand({
           FunctionName: 'guarded',
           StatementId: 'sns-invoke',
           Action: 'lambda:InvokeFunction',
-          Principal: 'sns.amazonaws.com',
-          SourceArn: 'arn:aws:sns:us-east-1:000000000000:topic',
+          Principal: '*',
         }),
-      );
-      assert.equal(added.$metadata.httpStatusCode, 201);
-      assert.deepEqual(JSON.parse(added.Statement!), {
-        Sid: 'sns-invoke',
-        Effect: 'Allow',
-        Principal: { Service: 'sns.amazonaws.com' },
-        Action: 'lambda:InvokeFunction',
-        Resource: 'arn:aws:lambda:us-east-1:000000000000:function:guarded',
-        Condition: { ArnLike: { 'AWS:SourceArn': 'arn:aws:sns:us-east-1:000000000000:topic' } },
-      });
-      const dup = await failure(
-        c.send(
-          new AddPermissionCommand({
-            FunctionName: 'guarded',
-            StatementId: 'sns-invoke',
-            Action: 'lambda:InvokeFunction',
-            Principal: '*',
-          }),
-        ),
-      );
-      assert.equal(dup.name, 'ResourceConflictException');
-      const policy = JSON.parse(
-        (await c.send(new GetPolicyCommand({ FunctionName: 'guarded' }))).Policy!,
-      ) as { Statement: unknown[] };
-      assert.equal(policy.Statement.length, 1);
-      // Not an update: the function stays invocable and keeps its revision.
-      assert.equal(
-        (await c.send(new InvokeCommand({ FunctionName: 'guarded', Payload: Buffer.from('1') })))
-          .FunctionError,
-        undefined,
-      );
-      await c.send(new RemovePermissionCommand({ FunctionName: 'guarded', StatementId: 'sns-invoke' }));
-      assert.equal(
-        (await failure(c.send(new GetPolicyCommand({ FunctionName: 'guarded' })))).name,
-        'ResourceNotFoundException',
-      );
-      const gone = await failure(
-        c.send(new RemovePermissionCommand({ FunctionName: 'guarded', StatementId: 'sns-invoke' })),
-      );
-      assert.equal(gone.name, 'ResourceNotFoundException');
-    } finally {
-      c.destroy();
-      await app.close();
-    }
+      ),
+    );
+    assert.equal(dup.name, 'ResourceConflictException');
+    const policy = JSON.parse((await c.send(new GetPolicyCommand({ FunctionName: 'guarded' }))).Policy!) as {
+      Statement: unknown[];
+    };
+    assert.equal(policy.Statement.length, 1);
+    // Not an update: the function stays invocable and keeps its revision.
+    assert.equal(
+      (await c.send(new InvokeCommand({ FunctionName: 'guarded', Payload: Buffer.from('1') }))).FunctionError,
+      undefined,
+    );
+    await c.send(new RemovePermissionCommand({ FunctionName: 'guarded', StatementId: 'sns-invoke' }));
+    assert.equal(
+      (await failure(c.send(new GetPolicyCommand({ FunctionName: 'guarded' })))).name,
+      'ResourceNotFoundException',
+    );
+    const gone = await failure(
+      c.send(new RemovePermissionCommand({ FunctionName: 'guarded', StatementId: 'sns-invoke' })),
+    );
+    assert.equal(gone.name, 'ResourceNotFoundException');
   });
 });

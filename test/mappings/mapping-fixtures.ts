@@ -18,7 +18,7 @@ import type { EventEmitter } from 'node:events';
 import {
   eventMatching,
   kinesisClient,
-  startTestServer,
+  testServer,
   skipReason,
   withTestServer,
   tempDir,
@@ -309,23 +309,11 @@ export interface MappingTestServer {
  * A server and its Kinesis and Lambda clients (over `transport`) for one test: `await using s = await
  * mappingTestServer()`; leaving the scope destroys the clients and stops the server.
  */
-export async function mappingTestServer(
+export function mappingTestServer(
   opts: StartOptions = {},
   transport: Transport = 'h2',
 ): Promise<MappingTestServer & AsyncDisposable> {
-  const app = await startTestServer(opts);
-  const k = kinesisClient(app, transport);
-  const l = lambdaClient(app, transport);
-  return {
-    app,
-    k,
-    l,
-    async [Symbol.asyncDispose]() {
-      k.destroy();
-      l.destroy();
-      await app.close();
-    },
-  };
+  return testServer(opts, (app) => ({ k: kinesisClient(app, transport), l: lambdaClient(app, transport) }));
 }
 
 /** Starts a server and its Kinesis and Lambda clients for the enclosing suite, hands them to `use`, and stops them after. */

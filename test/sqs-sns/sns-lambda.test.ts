@@ -9,7 +9,7 @@ import type { AppContext } from '../../src/server/context.js';
 import { createSns, type Sns } from '../../src/sns/sns.js';
 import { createSqs } from '../../src/sqs/sqs.js';
 import { testAppContext } from '../harness/app-context.js';
-import { startTestServer } from '../harness/helpers.js';
+import { testServer } from '../harness/helpers.js';
 import { createNodeFunction, lambdaClient } from '../lambda/lambda-helpers.js';
 import { snsClient } from './sqs-sns-helpers.js';
 import { hooks } from '../harness/hooks.js';
@@ -131,53 +131,46 @@ describe('SNS lambda subscriptions', () => {
 
 describe('SNS -> Lambda on the running server', () => {
   it('invokes a real function with the aws:sns event when a message is published', async () => {
-    const app = await startTestServer();
-    const lambda = lambdaClient(app);
-    const sns = snsClient(app);
-    try {
-      await createNodeFunction(
-        lambda,
-        'sns-consumer',
-        `export const handler = async (event) => { console.log('EVENT ' + JSON.stringify(event)); return 'ok'; };`,
-      );
-      const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: 'to-function' }));
-      const fnArn = 'arn:aws:lambda:us-east-1:000000000000:function:sns-consumer';
-      const { SubscriptionArn } = await sns.send(
-        new SubscribeCommand({ TopicArn, Protocol: 'lambda', Endpoint: fnArn }),
-      );
-      const logged = new Promise<string>((resolve) => {
-        const onLog = (e: { functionName: string; line: string }): void => {
-          const at = e.line.indexOf('EVENT ');
-          if (e.functionName === 'sns-consumer' && at !== -1) {
-            hooks(app).lambdaEvents.off('log', onLog);
-            resolve(e.line.slice(at + 'EVENT '.length));
-          }
-        };
-        hooks(app).lambdaEvents.on('log', onLog);
-      });
-      const { MessageId } = await sns.send(
-        new PublishCommand({
-          TopicArn,
-          Message: 'to the function',
-          Subject: 'S',
-          MessageAttributes: { a: { DataType: 'String', StringValue: 'b' } },
-        }),
-      );
-      const event = JSON.parse(await logged) as {
-        Records: Array<{ EventSource: string; EventSubscriptionArn: string; Sns: Record<string, unknown> }>;
+    await using server = await testServer({}, (a) => ({ lambda: lambdaClient(a), sns: snsClient(a) }));
+    const { app, lambda, sns } = server;
+    await createNodeFunction(
+      lambda,
+      'sns-consumer',
+      `export const handler = async (event) => { console.log('EVENT ' + JSON.stringify(event)); return 'ok'; };`,
+    );
+    const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: 'to-function' }));
+    const fnArn = 'arn:aws:lambda:us-east-1:000000000000:function:sns-consumer';
+    const { SubscriptionArn } = await sns.send(
+      new SubscribeCommand({ TopicArn, Protocol: 'lambda', Endpoint: fnArn }),
+    );
+    const logged = new Promise<string>((resolve) => {
+      const onLog = (e: { functionName: string; line: string }): void => {
+        const at = e.line.indexOf('EVENT ');
+        if (e.functionName === 'sns-consumer' && at !== -1) {
+          hooks(app).lambdaEvents.off('log', onLog);
+          resolve(e.line.slice(at + 'EVENT '.length));
+        }
       };
-      assert.equal(event.Records.length, 1);
-      const r = event.Records[0]!;
-      assert.equal(r.EventSource, 'aws:sns');
-      assert.equal(r.EventSubscriptionArn, SubscriptionArn);
-      assert.equal(r.Sns.MessageId, MessageId);
-      assert.equal(r.Sns.Message, 'to the function');
-      assert.equal(r.Sns.Subject, 'S');
-      assert.deepEqual(r.Sns.MessageAttributes, { a: { Type: 'String', Value: 'b' } });
-    } finally {
-      lambda.destroy();
-      sns.destroy();
-      await app.close();
-    }
+      hooks(app).lambdaEvents.on('log', onLog);
+    });
+    const { MessageId } = await sns.send(
+      new PublishCommand({
+        TopicArn,
+        Message: 'to the function',
+        Subject: 'S',
+        MessageAttributes: { a: { DataType: 'String', StringValue: 'b' } },
+      }),
+    );
+    const event = JSON.parse(await logged) as {
+      Records: Array<{ EventSource: string; EventSubscriptionArn: string; Sns: Record<string, unknown> }>;
+    };
+    assert.equal(event.Records.length, 1);
+    const r = event.Records[0]!;
+    assert.equal(r.EventSource, 'aws:sns');
+    assert.equal(r.EventSubscriptionArn, SubscriptionArn);
+    assert.equal(r.Sns.MessageId, MessageId);
+    assert.equal(r.Sns.Message, 'to the function');
+    assert.equal(r.Sns.Subject, 'S');
+    assert.deepEqual(r.Sns.MessageAttributes, { a: { Type: 'String', Value: 'b' } });
   });
 });
