@@ -124,7 +124,8 @@ export function apiAuthorizer(accounts: IamAccounts): RequestAuthorizer {
  * Refuses a request that names (by ARN, or a queue URL) a resource of another of this server's accounts. On AWS a
  * principal reaches another account's stream, function, queue or topic only when the resource's own policy allows
  * it ("To allow cross-account access, you attach a resource-based policy to the resource that you want to share",
- * IAM User Guide, cross-account policy evaluation logic); Tributary has no resource-based policies, so such a
+ * IAM User Guide, cross-account policy evaluation logic); Tributary does not evaluate resource-based policies
+ * (Kinesis's PutResourcePolicy keeps them, no more), so such a
  * request is AccessDenied in the protocol's shape, whatever the caller's own policies say, with or without
  * `--iam enforce`. An ARN of an account the server does not have names nothing: the service answers it as not found.
  */

@@ -5,6 +5,7 @@ import { coralJsonDialect } from '../server/validation-coral.js';
 import { addTagsToStream } from './actions/add-tags-to-stream.js';
 import { createStream } from './actions/create-stream.js';
 import { decreaseStreamRetentionPeriod } from './actions/decrease-stream-retention-period.js';
+import { deleteResourcePolicy } from './actions/delete-resource-policy.js';
 import { deleteStream } from './actions/delete-stream.js';
 import { describeLimits } from './actions/describe-limits.js';
 import { describeStream } from './actions/describe-stream.js';
@@ -25,10 +26,12 @@ import { untagResource } from './actions/untag-resource.js';
 import { updateShardCount } from './actions/update-shard-count.js';
 import { updateStreamMode } from './actions/update-stream-mode.js';
 import { getRecords } from './actions/get-records.js';
+import { getResourcePolicy } from './actions/get-resource-policy.js';
 import { getShardIterator } from './actions/get-shard-iterator.js';
 import { listShards } from './actions/list-shards.js';
 import { putRecord } from './actions/put-record.js';
 import { putRecords } from './actions/put-records.js';
+import { putResourcePolicy } from './actions/put-resource-policy.js';
 import { deregisterStreamConsumer } from './actions/deregister-stream-consumer.js';
 import { describeStreamConsumer } from './actions/describe-stream-consumer.js';
 import { listStreamConsumers } from './actions/list-stream-consumers.js';
@@ -47,6 +50,7 @@ const OPERATIONS: Record<string, AnyOperation<KinesisContext>> = {
   AddTagsToStream: addTagsToStream,
   CreateStream: createStream,
   DecreaseStreamRetentionPeriod: decreaseStreamRetentionPeriod,
+  DeleteResourcePolicy: deleteResourcePolicy,
   DeleteStream: deleteStream,
   DescribeLimits: describeLimits,
   DescribeStream: describeStream,
@@ -54,6 +58,7 @@ const OPERATIONS: Record<string, AnyOperation<KinesisContext>> = {
   DisableEnhancedMonitoring: disableEnhancedMonitoring,
   EnableEnhancedMonitoring: enableEnhancedMonitoring,
   GetRecords: getRecords,
+  GetResourcePolicy: getResourcePolicy,
   GetShardIterator: getShardIterator,
   IncreaseStreamRetentionPeriod: increaseStreamRetentionPeriod,
   ListShards: listShards,
@@ -63,6 +68,7 @@ const OPERATIONS: Record<string, AnyOperation<KinesisContext>> = {
   MergeShards: mergeShards,
   PutRecord: putRecord,
   PutRecords: putRecords,
+  PutResourcePolicy: putResourcePolicy,
   RemoveTagsFromStream: removeTagsFromStream,
   SplitShard: splitShard,
   StartStreamEncryption: startStreamEncryption,

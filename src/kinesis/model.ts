@@ -36,6 +36,8 @@ export interface ConsumerMeta {
   createdAt: number;
   /** TagResource's tags on the consumer (absent: none). */
   tags?: Record<string, string>;
+  /** PutResourcePolicy's policy document, as given (absent: none). */
+  policy?: string;
 }
 
 /** Persisted stream document. */
@@ -53,6 +55,8 @@ export interface StreamMeta {
   encryptionType: 'NONE' | 'KMS';
   /** StartStreamEncryption's key (a key id, key ARN, alias or alias ARN, as given): shown, never used. */
   keyId?: string;
+  /** PutResourcePolicy's policy document, as given (absent: none). */
+  policy?: string;
   /** Enhanced monitoring's shard-level metrics, in AWS's order (absent: none). */
   shardLevelMetrics?: string[];
   /** Set when DeleteStream came while CREATING: the stream never had shards to list (DescribeStream). */

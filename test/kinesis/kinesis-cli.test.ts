@@ -103,7 +103,7 @@ describe('the AWS CLI against Tributary (aws kinesis ..., HTTP/1.1 through botoc
     );
   });
 
-  it('lists, tags, monitors, encrypts, switches the mode of and deletes streams, and reports AWS errors with their codes', async () => {
+  it('lists, tags, monitors, encrypts, switches the mode of, attaches a policy to and deletes streams, and reports AWS errors with their codes', async () => {
     await awsCli(app, [
       'kinesis',
       'add-tags-to-stream',
@@ -175,6 +175,16 @@ describe('the AWS CLI against Tributary (aws kinesis ..., HTTP/1.1 through botoc
     assert.equal(settings.StreamDescriptionSummary.EncryptionType, 'KMS');
     assert.equal(settings.StreamDescriptionSummary.KeyId, 'alias/aws/kinesis');
     assert.equal(settings.StreamDescriptionSummary.StreamModeDetails.StreamMode, 'ON_DEMAND');
+    const policy = JSON.stringify({
+      Statement: [
+        { Effect: 'Allow', Principal: { AWS: '111122223333' }, Action: 'kinesis:GetRecords', Resource: arn },
+      ],
+    });
+    await awsCli(app, ['kinesis', 'put-resource-policy', '--resource-arn', arn, '--policy', policy]);
+    const got = (await awsCli(app, ['kinesis', 'get-resource-policy', '--resource-arn', arn])).json as {
+      Policy: string;
+    };
+    assert.equal(got.Policy, policy);
     const list = (await awsCli(app, ['kinesis', 'list-streams'])).json as { StreamNames: string[] };
     assert.deepEqual(list.StreamNames, ['cli']);
     await awsCli(app, ['kinesis', 'delete-stream', '--stream-name', 'cli']);

@@ -7,6 +7,9 @@ import {
   DescribeStreamSummaryCommand,
   DisableEnhancedMonitoringCommand,
   EnableEnhancedMonitoringCommand,
+  DeleteResourcePolicyCommand,
+  GetResourcePolicyCommand,
+  PutResourcePolicyCommand,
   ListStreamsCommand,
   PutRecordCommand,
   PutRecordsCommand,
@@ -35,7 +38,7 @@ import { createStream, expectAwsError } from './kinesis-fixtures.js';
 /**
  * The stream settings AWS changes while a stream is UPDATING, and what DescribeStream(Summary) then shows:
  * enhanced monitoring's shard-level metrics, encryption, the capacity mode; and the tags of streams and consumers
- * by ARN (TagResource & co.).
+ * by ARN (TagResource & co.) and their resource policies.
  */
 
 const ACCOUNT = '000000000000';
@@ -340,6 +343,70 @@ for (const transport of transports) {
   });
 }
 
+const policyFor = (arn: string): string =>
+  JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Principal: { AWS: 'arn:aws:iam::111122223333:root' },
+        Action: ['kinesis:GetRecords', 'kinesis:GetShardIterator', 'kinesis:DescribeStreamSummary'],
+        Resource: arn,
+      },
+    ],
+  });
+
+const policyOf = async (k: KinesisClient, arn: string): Promise<string | undefined> =>
+  (await k.send(new GetResourcePolicyCommand({ ResourceARN: arn }))).Policy;
+
+for (const transport of transports) {
+  describe(`resource policies over ${transport === 'h2' ? 'HTTP/2 (SDK default)' : 'HTTP/1.1 (NodeHttpHandler)'}`, () => {
+    let k: KinesisClient;
+    withKinesisServer(transport, (_app, client) => {
+      k = client;
+    });
+
+    it('Put/Get/DeleteResourcePolicy keep a policy per stream and per consumer; none reads as {}', async () => {
+      await createStream(k, 'shared');
+      const consumer = (
+        await k.send(new RegisterStreamConsumerCommand({ StreamARN: arnOf('shared'), ConsumerName: 'c' }))
+      ).Consumer!.ConsumerARN!;
+      assert.equal(await policyOf(k, arnOf('shared')), '{}');
+      await k.send(
+        new PutResourcePolicyCommand({ ResourceARN: arnOf('shared'), Policy: policyFor(arnOf('shared')) }),
+      );
+      await k.send(new PutResourcePolicyCommand({ ResourceARN: consumer, Policy: policyFor(consumer) }));
+      assert.equal(await policyOf(k, arnOf('shared')), policyFor(arnOf('shared')));
+      assert.equal(await policyOf(k, consumer), policyFor(consumer));
+      await k.send(new DeleteResourcePolicyCommand({ ResourceARN: arnOf('shared') }));
+      assert.equal(await policyOf(k, arnOf('shared')), '{}');
+      assert.equal(await policyOf(k, consumer), policyFor(consumer), "the consumer's is its own");
+      await k.send(new DeleteResourcePolicyCommand({ ResourceARN: arnOf('shared') }));
+      await expectAwsError(
+        k.send(new PutResourcePolicyCommand({ ResourceARN: arnOf('shared'), Policy: 'not json' })),
+        'InvalidArgumentException',
+        /^Invalid policy document: /,
+      );
+      await expectAwsError(
+        k.send(
+          new PutResourcePolicyCommand({
+            ResourceARN: arnOf('shared'),
+            Policy: '{"Statement":[{"Effect":"Allow"}]}',
+          }),
+        ),
+        'InvalidArgumentException',
+        'Invalid policy document: a statement names no Principal.',
+      );
+      assert.equal(await policyOf(k, arnOf('shared')), '{}', 'a refused policy is not kept');
+      await expectAwsError(
+        k.send(new GetResourcePolicyCommand({ ResourceARN: arnOf('nope') })),
+        'ResourceNotFoundException',
+        `Stream nope under account ${ACCOUNT} not found.`,
+      );
+    });
+  });
+}
+
 describe('stream settings persist', () => {
   it('survive a restart; a stream deleted and created again starts with none', async () => {
     const dataDir = tempDir();
@@ -353,6 +420,9 @@ describe('stream settings persist', () => {
         await k.send(new RegisterStreamConsumerCommand({ StreamARN: arnOf('kept'), ConsumerName: 'c' }))
       ).Consumer!.ConsumerARN!;
       await k.send(new TagResourceCommand({ ResourceARN: consumer, Tags: { b: '2' } }));
+      await k.send(
+        new PutResourcePolicyCommand({ ResourceARN: arnOf('kept'), Policy: policyFor(arnOf('kept')) }),
+      );
       await k.send(
         new StartStreamEncryptionCommand({ StreamName: 'kept', EncryptionType: 'KMS', KeyId: KEY }),
       );
@@ -369,12 +439,14 @@ describe('stream settings persist', () => {
       assert.deepEqual(await metricsOf(k, 'kept'), [['IncomingBytes', 'OutgoingRecords']]);
       assert.deepEqual(await tagsOf(k, arnOf('kept')), { a: '1' });
       assert.deepEqual(await tagsOf(k, consumer), { b: '2' });
+      assert.equal(await policyOf(k, arnOf('kept')), policyFor(arnOf('kept')));
       assert.deepEqual(await encryptionOf(k, 'kept'), ['KMS', KEY]);
       assert.equal(await modeOf(k, 'kept'), 'ON_DEMAND');
       await k.send(new DeleteStreamCommand({ StreamName: 'kept', EnforceConsumerDeletion: true }));
       await createStream(k, 'kept');
       assert.deepEqual(await metricsOf(k, 'kept'), [[]]);
       assert.deepEqual(await tagsOf(k, arnOf('kept')), {});
+      assert.equal(await policyOf(k, arnOf('kept')), '{}');
       assert.deepEqual(await encryptionOf(k, 'kept'), ['NONE']);
       assert.equal(await modeOf(k, 'kept'), 'PROVISIONED');
       await expectAwsError(

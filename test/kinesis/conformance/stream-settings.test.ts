@@ -6,7 +6,7 @@ import { call, encodings, expectError } from './conformance-helpers.js';
 
 /**
  * The stream settings operations' errors (Enable/DisableEnhancedMonitoring, Tag/Untag/ListTagsForResource,
- * Start/StopStreamEncryption, UpdateStreamMode), in the service's words: a missing
+ * Start/StopStreamEncryption, UpdateStreamMode, Put/Get/DeleteResourcePolicy), in the service's words: a missing
  * stream is Kinesis's ResourceNotFoundException text, a value outside the model's enum or list length the front
  * end's ValidationException (AWS's botocore model: MetricsNameList, 1-7 MetricsName).
  */
@@ -68,11 +68,17 @@ describe('conformance: stream settings', () => {
       }
     });
 
-    it(`Tag/Untag/ListTagsForResource: missing resource, bad ARN, AWS's tag rules (${encoding})`, async () => {
+    it(`Tag/Untag/ListTagsForResource, Put/Get/DeleteResourcePolicy: missing resource, bad ARN, AWS's tag rules (${encoding})`, async () => {
       const calls: Array<[string, Record<string, unknown>]> = [
         ['TagResource', { Tags: { a: 'b' } }],
         ['UntagResource', { TagKeys: ['a'] }],
         ['ListTagsForResource', {}],
+        [
+          'PutResourcePolicy',
+          { Policy: '{"Statement":[{"Effect":"Allow","Principal":"*","Action":"kinesis:*"}]}' },
+        ],
+        ['GetResourcePolicy', {}],
+        ['DeleteResourcePolicy', {}],
       ];
       for (const [op, rest] of calls) {
         expectError(
@@ -102,6 +108,10 @@ describe('conformance: stream settings', () => {
           op,
         );
       }
+      expectError(await call(app, 'PutResourcePolicy', { ResourceARN: ARN('s') }, encoding), {
+        type: 'ValidationException',
+        text: "1 validation error detected: Value null at 'policy' failed to satisfy constraint: Member must not be null",
+      });
       const many = Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, 'v']));
       expectError(await call(app, 'TagResource', { ResourceARN: ARN('s'), Tags: many }, encoding), {
         type: 'InvalidArgumentException',
