@@ -7,10 +7,10 @@ import type { Mappings } from '../mappings/mappings.js';
 import type { ErrorPath } from '../server/error-path.js';
 import { AwsError } from '../server/errors.js';
 import type { Service } from '../server/http-types.js';
-import { operation, restRoute, type AnyOperation, type OperationsHost } from '../server/operations.js';
+import { operation, restRouter } from '../server/operations.js';
 import { restJsonService } from '../server/protocols/rest-json.js';
 import { double, list, required, string, structure, unchecked } from '../server/shapes.js';
-import { awsJsonDialect } from '../server/validation-dialects.js';
+
 import type { RecentInvocations } from './recent-invocations.js';
 import {
   createConsoleLink,
@@ -119,14 +119,7 @@ const recentInvocations = operation({
 /** Tributary's own endpoints for what the AWS APIs have no operation for, used by the web console. */
 export function consoleApi(c: ConsoleApiContext): Service {
   const service = 'tributary-console';
-  const host: OperationsHost<ConsoleApiContext> = {
-    context: c,
-    operations: {},
-    dialect: awsJsonDialect,
-    errors: c.errors,
-  };
-  const route = (method: string, path: string, name: string, op: AnyOperation<ConsoleApiContext>) =>
-    restRoute(host, service, { method, path, operation: name }, op);
+  const route = restRouter(service, c, c.errors);
   const rest = restJsonService({
     name: service,
     parts: [

@@ -1,17 +1,10 @@
 import type { AppContext } from '../server/context.js';
 import { AwsError } from '../server/errors.js';
 import type { Service } from '../server/http-types.js';
-import {
-  operation,
-  restRoute,
-  type AnyOperation,
-  type Call,
-  type OperationsHost,
-} from '../server/operations.js';
+import { operation, restRouter, type Call } from '../server/operations.js';
 import { accountPrefix } from '../server/request-scope.js';
 import { restJsonService } from '../server/protocols/rest-json.js';
 import { list, map, required, string, structure, type Infer } from '../server/shapes.js';
-import { awsJsonDialect } from '../server/validation-dialects.js';
 
 /**
  * Where `tributary deploy` keeps a deployed SAM stack's state: which physical resource (stream name, function
@@ -114,14 +107,7 @@ const listStacks = operation({
 
 export function stacksService(ctx: AppContext): Service {
   const service = 'stacks';
-  const host: OperationsHost<AppContext> = {
-    context: ctx,
-    operations: {},
-    dialect: awsJsonDialect,
-    errors: ctx.errors,
-  };
-  const route = (method: string, path: string, name: string, op: AnyOperation<AppContext>) =>
-    restRoute(host, service, { method, path, operation: name, strict: true }, op);
+  const route = restRouter(service, ctx, ctx.errors, { strict: true });
   const path = '/_tributary/stacks';
   return restJsonService({
     name: service,

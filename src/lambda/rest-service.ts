@@ -1,8 +1,8 @@
 import type { Service } from '../server/http-types.js';
 import { AwsError } from '../server/errors.js';
-import { restRoute, type AnyOperation, type OperationsHost } from '../server/operations.js';
+import { restRouter, type AnyOperation } from '../server/operations.js';
 import { restJsonService, type RestRoute, type RestRoutes } from '../server/protocols/rest-json.js';
-import { awsJsonDialect } from '../server/validation-dialects.js';
+
 import { addPermission } from './actions/add-permission.js';
 import { createFunction } from './actions/create-function.js';
 import { getPolicy } from './actions/get-policy.js';
@@ -62,19 +62,7 @@ export function lambdaRestService(parts: RestRoutes[]): Service {
 
 /** The function routes (Lambda's API names, and Tributary's own `/_tributary/lambda` paths). */
 export function functionRoutes(c: LambdaContext): RestRoutes {
-  const host: OperationsHost<LambdaContext> = {
-    context: c,
-    operations: {},
-    dialect: awsJsonDialect,
-    errors: c.app.errors,
-  };
-  const route = (
-    method: string,
-    path: string,
-    operation: string,
-    op: AnyOperation<LambdaContext>,
-    strict = false,
-  ): RestRoute => restRoute(host, 'lambda', { method, path, operation, strict }, op);
+  const route = restRouter('lambda', c, c.app.errors);
   return {
     service: 'lambda',
     routes: [
@@ -157,39 +145,27 @@ export function functionRoutes(c: LambdaContext): RestRoutes {
         'DeleteLayerVersion',
         deleteLayerVersion,
       ),
-      restRoute(
-        host,
-        'lambda',
-        {
-          method: 'GET',
-          path: '/2018-10-31/layers',
-          query: { find: 'LayerVersion' },
-          operation: 'GetLayerVersionByArn',
-        },
-        getLayerVersionByArn,
-      ),
+      route('GET', '/2018-10-31/layers', 'GetLayerVersionByArn', getLayerVersionByArn, {
+        query: { find: 'LayerVersion' },
+      }),
       route('GET', '/2018-10-31/layers', 'ListLayers', listLayers),
       // Tributary's own: named alike for logs and metrics.
-      route(
-        'GET',
-        '/_tributary/lambda/functions/{FunctionName}/logs',
-        'GetFunctionLogs',
-        getFunctionLogs,
-        true,
-      ),
+      route('GET', '/_tributary/lambda/functions/{FunctionName}/logs', 'GetFunctionLogs', getFunctionLogs, {
+        strict: true,
+      }),
       route(
         'GET',
         '/_tributary/lambda/functions/{FunctionName}/code/{CodeId}.zip',
         'GetFunctionCode',
         getFunctionCode,
-        true,
+        { strict: true },
       ),
       route(
         'GET',
         '/_tributary/lambda/layers/{LayerName}/versions/{VersionNumber}/content.zip',
         'GetLayerVersionContent',
         getLayerVersionContent,
-        true,
+        { strict: true },
       ),
     ],
     wrongMethod: (req) =>

@@ -1,7 +1,7 @@
 import { AwsError } from '../server/errors.js';
-import { restRoute, type AnyOperation, type OperationsHost } from '../server/operations.js';
+import { restRouter } from '../server/operations.js';
 import type { RestRoutes } from '../server/protocols/rest-json.js';
-import { awsJsonDialect } from '../server/validation-dialects.js';
+
 import { createEventSourceMapping } from './actions/create-event-source-mapping.js';
 import { deleteEventSourceMapping } from './actions/delete-event-source-mapping.js';
 import { getMappingDrained } from './actions/get-mapping-drained.js';
@@ -20,14 +20,7 @@ const PATH = '/2015-03-31/event-source-mappings';
  */
 export function mappingRoutes(c: MappingsContext): RestRoutes {
   const service = 'lambda-event-source-mappings';
-  const host: OperationsHost<MappingsContext> = {
-    context: c,
-    operations: {},
-    dialect: awsJsonDialect,
-    errors: c.app.errors,
-  };
-  const route = (method: string, path: string, operation: string, op: AnyOperation<MappingsContext>) =>
-    restRoute(host, service, { method, path, operation }, op);
+  const route = restRouter(service, c, c.app.errors);
   return {
     service,
     routes: [

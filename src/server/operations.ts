@@ -7,6 +7,7 @@ import type { RestReply, RestRequest, RestRoute } from './protocols/rest-json.js
 import type { Operation as RpcOperation } from './protocols/rpc.js';
 import type { Infer, Shape, StructureShape } from './shapes.js';
 import { validateStructure, type Dialect } from './validate.js';
+import { awsJsonDialect } from './validation-dialects.js';
 
 /**
  * Operations, one signature for every service: an operation declares its input shape (and, for the query
@@ -149,6 +150,28 @@ export function restRoute<C>(
       )) as RestReply;
     },
   };
+}
+
+/**
+ * How one REST-JSON service's component makes its routes: `route(method, path, operation, op)` serves `op` on
+ * `context`, logged and counted as `service`, its input read with AWS JSON's validation messages (`more`: the
+ * route's `strict` or `query`, over `defaults`).
+ */
+export function restRouter<C>(
+  service: string,
+  context: C,
+  errors: ErrorPath,
+  defaults: Pick<RestOperationRoute, 'strict'> = {},
+): (
+  method: string,
+  path: string,
+  operation: string,
+  op: AnyOperation<C>,
+  more?: Pick<RestOperationRoute, 'strict' | 'query'>,
+) => RestRoute {
+  const host: OperationsHost<C> = { context, operations: {}, dialect: awsJsonDialect, errors };
+  return (method, path, operation, op, more = {}) =>
+    restRoute(host, service, { method, path, operation, ...defaults, ...more }, op);
 }
 
 /** A member the REST binding takes from outside the body; numbers from text as Number reads them. */
