@@ -7,6 +7,7 @@ import { createStream } from './actions/create-stream.js';
 import { decreaseStreamRetentionPeriod } from './actions/decrease-stream-retention-period.js';
 import { deleteResourcePolicy } from './actions/delete-resource-policy.js';
 import { deleteStream } from './actions/delete-stream.js';
+import { describeAccountSettings } from './actions/describe-account-settings.js';
 import { describeLimits } from './actions/describe-limits.js';
 import { describeStream } from './actions/describe-stream.js';
 import { describeStreamSummary } from './actions/describe-stream-summary.js';
@@ -23,8 +24,10 @@ import { startStreamEncryption } from './actions/start-stream-encryption.js';
 import { stopStreamEncryption } from './actions/stop-stream-encryption.js';
 import { tagResource } from './actions/tag-resource.js';
 import { untagResource } from './actions/untag-resource.js';
+import { updateAccountSettings } from './actions/update-account-settings.js';
 import { updateShardCount } from './actions/update-shard-count.js';
 import { updateStreamMode } from './actions/update-stream-mode.js';
+import { updateStreamWarmThroughput } from './actions/update-stream-warm-throughput.js';
 import { getRecords } from './actions/get-records.js';
 import { getResourcePolicy } from './actions/get-resource-policy.js';
 import { getShardIterator } from './actions/get-shard-iterator.js';
@@ -52,6 +55,7 @@ const OPERATIONS: Record<string, AnyOperation<KinesisContext>> = {
   DecreaseStreamRetentionPeriod: decreaseStreamRetentionPeriod,
   DeleteResourcePolicy: deleteResourcePolicy,
   DeleteStream: deleteStream,
+  DescribeAccountSettings: describeAccountSettings,
   DescribeLimits: describeLimits,
   DescribeStream: describeStream,
   DescribeStreamSummary: describeStreamSummary,
@@ -75,8 +79,10 @@ const OPERATIONS: Record<string, AnyOperation<KinesisContext>> = {
   StopStreamEncryption: stopStreamEncryption,
   TagResource: tagResource,
   UntagResource: untagResource,
+  UpdateAccountSettings: updateAccountSettings,
   UpdateShardCount: updateShardCount,
   UpdateStreamMode: updateStreamMode,
+  UpdateStreamWarmThroughput: updateStreamWarmThroughput,
   // Enhanced fan-out
   DeregisterStreamConsumer: deregisterStreamConsumer,
   DescribeStreamConsumer: describeStreamConsumer,

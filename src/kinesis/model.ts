@@ -57,6 +57,8 @@ export interface StreamMeta {
   keyId?: string;
   /** PutResourcePolicy's policy document, as given (absent: none). */
   policy?: string;
+  /** UpdateStreamWarmThroughput's target, and the value before it (current while UPDATING): warm-throughput.ts. */
+  warmThroughput?: { targetMiBps: number; previousMiBps: number };
   /** Enhanced monitoring's shard-level metrics, in AWS's order (absent: none). */
   shardLevelMetrics?: string[];
   /** Set when DeleteStream came while CREATING: the stream never had shards to list (DescribeStream). */

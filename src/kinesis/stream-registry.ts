@@ -88,6 +88,11 @@ export class StreamRegistry {
     return this.#ctx.options.account;
   }
 
+  /** The component's clock (account settings' commitment times read it too). */
+  get clock(): Clock {
+    return this.#clock;
+  }
+
   #load(meta: StreamMeta): Stream {
     this.#lastCreatedAt = Math.max(this.#lastCreatedAt, meta.createdAt);
     const s = new Stream(meta, this.#deps);

@@ -185,6 +185,26 @@ describe('the AWS CLI against Tributary (aws kinesis ..., HTTP/1.1 through botoc
       Policy: string;
     };
     assert.equal(got.Policy, policy);
+    const account = (
+      await awsCli(app, [
+        'kinesis',
+        'update-account-settings',
+        '--minimum-throughput-billing-commitment',
+        'Status=ENABLED',
+      ])
+    ).json as { MinimumThroughputBillingCommitment: { Status: string } };
+    assert.equal(account.MinimumThroughputBillingCommitment.Status, 'ENABLED');
+    const warm = (
+      await awsCli(app, [
+        'kinesis',
+        'update-stream-warm-throughput',
+        '--stream-name',
+        'cli',
+        '--warm-throughput-mi-bps',
+        '100',
+      ])
+    ).json as { WarmThroughput: { TargetMiBps: number } };
+    assert.equal(warm.WarmThroughput.TargetMiBps, 100);
     const list = (await awsCli(app, ['kinesis', 'list-streams'])).json as { StreamNames: string[] };
     assert.deepEqual(list.StreamNames, ['cli']);
     await awsCli(app, ['kinesis', 'delete-stream', '--stream-name', 'cli']);

@@ -7,6 +7,9 @@ import {
   DescribeStreamSummaryCommand,
   DisableEnhancedMonitoringCommand,
   EnableEnhancedMonitoringCommand,
+  DescribeAccountSettingsCommand,
+  UpdateAccountSettingsCommand,
+  UpdateStreamWarmThroughputCommand,
   DeleteResourcePolicyCommand,
   GetResourcePolicyCommand,
   PutResourcePolicyCommand,
@@ -407,8 +410,12 @@ for (const transport of transports) {
   });
 }
 
+const warmOf = async (k: KinesisClient, name: string) =>
+  (await k.send(new DescribeStreamSummaryCommand({ StreamName: name }))).StreamDescriptionSummary!
+    .WarmThroughput;
+
 describe('stream settings persist', () => {
-  it('survive a restart; a stream deleted and created again starts with none', async () => {
+  it('survive a restart (the account settings too); a stream deleted and created again starts with none', async () => {
     const dataDir = tempDir();
     let app = await startTestServer({ dataDir });
     let k = kinesisClient(app, 'h1');
@@ -432,6 +439,10 @@ describe('stream settings persist', () => {
           StreamModeDetails: { StreamMode: 'ON_DEMAND' },
         }),
       );
+      await k.send(
+        new UpdateAccountSettingsCommand({ MinimumThroughputBillingCommitment: { Status: 'ENABLED' } }),
+      );
+      await k.send(new UpdateStreamWarmThroughputCommand({ StreamName: 'kept', WarmThroughputMiBps: 64 }));
       k.destroy();
       await app.close();
       app = await startTestServer({ dataDir });
@@ -442,6 +453,11 @@ describe('stream settings persist', () => {
       assert.equal(await policyOf(k, arnOf('kept')), policyFor(arnOf('kept')));
       assert.deepEqual(await encryptionOf(k, 'kept'), ['KMS', KEY]);
       assert.equal(await modeOf(k, 'kept'), 'ON_DEMAND');
+      assert.deepEqual(await warmOf(k, 'kept'), { TargetMiBps: 64, CurrentMiBps: 64 });
+      assert.equal(
+        (await k.send(new DescribeAccountSettingsCommand({}))).MinimumThroughputBillingCommitment?.Status,
+        'ENABLED',
+      );
       await k.send(new DeleteStreamCommand({ StreamName: 'kept', EnforceConsumerDeletion: true }));
       await createStream(k, 'kept');
       assert.deepEqual(await metricsOf(k, 'kept'), [[]]);
@@ -449,6 +465,7 @@ describe('stream settings persist', () => {
       assert.equal(await policyOf(k, arnOf('kept')), '{}');
       assert.deepEqual(await encryptionOf(k, 'kept'), ['NONE']);
       assert.equal(await modeOf(k, 'kept'), 'PROVISIONED');
+      assert.equal(await warmOf(k, 'kept'), undefined);
       await expectAwsError(
         k.send(new ListTagsForResourceCommand({ ResourceARN: consumer })),
         'ResourceNotFoundException',

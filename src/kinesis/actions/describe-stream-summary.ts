@@ -1,6 +1,7 @@
 import { operation } from '../../server/operations.js';
 import { structure } from '../../server/shapes.js';
 import { enhancedMonitoringOf } from '../enhanced-monitoring.js';
+import { warmThroughputOf } from '../warm-throughput.js';
 import { STREAM_TARGET, streamName, type KinesisContext } from '../kinesis-context.js';
 
 /** DescribeStreamSummary: the stream without its shard list, plus open shard and consumer counts. */
@@ -8,6 +9,7 @@ export const describeStreamSummary = operation({
   input: structure(STREAM_TARGET),
   async run(k: KinesisContext, input) {
     const meta = k.streams.get(streamName(k, input));
+    const warm = warmThroughputOf(meta);
     return {
       StreamDescriptionSummary: {
         StreamName: meta.name,
@@ -21,6 +23,7 @@ export const describeStreamSummary = operation({
         ...(meta.keyId !== undefined ? { KeyId: meta.keyId } : {}),
         OpenShardCount: meta.shards.filter((s) => s.endPosition === undefined).length,
         ConsumerCount: meta.consumers.length,
+        ...(warm !== undefined ? { WarmThroughput: warm } : {}),
       },
     };
   },

@@ -24,6 +24,8 @@ export const updateStreamMode = operation({
     await k.streams.updateSettings(name, (meta) => {
       if (mode === 'ON_DEMAND' && meta.mode !== 'ON_DEMAND') k.streams.checkOnDemandLimit();
       meta.mode = mode;
+      // Warm throughput belongs to on-demand capacity; a provisioned stream has none to come back to.
+      if (mode === 'PROVISIONED') delete meta.warmThroughput;
     });
   },
 });

@@ -6,7 +6,8 @@ import { call, encodings, expectError } from './conformance-helpers.js';
 
 /**
  * The stream settings operations' errors (Enable/DisableEnhancedMonitoring, Tag/Untag/ListTagsForResource,
- * Start/StopStreamEncryption, UpdateStreamMode, Put/Get/DeleteResourcePolicy), in the service's words: a missing
+ * Start/StopStreamEncryption, UpdateStreamMode, Put/Get/DeleteResourcePolicy, UpdateAccountSettings,
+ * UpdateStreamWarmThroughput), in the service's words: a missing
  * stream is Kinesis's ResourceNotFoundException text, a value outside the model's enum or list length the front
  * end's ValidationException (AWS's botocore model: MetricsNameList, 1-7 MetricsName).
  */
@@ -173,6 +174,43 @@ describe('conformance: stream settings', () => {
           text: "1 validation error detected: Value 'FAST' at 'streamModeDetails.streamMode' failed to satisfy constraint: Member must satisfy enum value set: [PROVISIONED, ON_DEMAND]",
         },
       );
+    });
+    it(`UpdateAccountSettings and UpdateStreamWarmThroughput: bad input, missing stream (${encoding})`, async () => {
+      expectError(await call(app, 'UpdateAccountSettings', {}, encoding), {
+        type: 'ValidationException',
+        text: "1 validation error detected: Value null at 'minimumThroughputBillingCommitment' failed to satisfy constraint: Member must not be null",
+      });
+      expectError(
+        await call(
+          app,
+          'UpdateAccountSettings',
+          { MinimumThroughputBillingCommitment: { Status: 'ENABLED_UNTIL_EARLIEST_ALLOWED_END' } },
+          encoding,
+        ),
+        {
+          type: 'ValidationException',
+          text: "1 validation error detected: Value 'ENABLED_UNTIL_EARLIEST_ALLOWED_END' at 'minimumThroughputBillingCommitment.status' failed to satisfy constraint: Member must satisfy enum value set: [ENABLED, DISABLED]",
+        },
+      );
+      expectError(
+        await call(app, 'UpdateStreamWarmThroughput', { StreamName: 's', WarmThroughputMiBps: -1 }, encoding),
+        {
+          type: 'ValidationException',
+          text: "1 validation error detected: Value '-1' at 'warmThroughputMiBps' failed to satisfy constraint: Member must have value greater than or equal to 0",
+        },
+      );
+      expectError(
+        await call(
+          app,
+          'UpdateStreamWarmThroughput',
+          { StreamName: 'nope', WarmThroughputMiBps: 1 },
+          encoding,
+        ),
+        { type: 'ResourceNotFoundException', text: `Stream nope under account ${ACCOUNT} not found.` },
+      );
+      const described = await call(app, 'DescribeAccountSettings', {}, encoding);
+      assert.equal(described.status, 200);
+      assert.deepEqual(described.body, { MinimumThroughputBillingCommitment: { Status: 'DISABLED' } });
     });
   }
 });
