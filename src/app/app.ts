@@ -12,6 +12,7 @@ import {
 } from '../server/options.js';
 import { Router, type TestHooks } from '../server/router.js';
 import { ErrorPath } from '../server/error-path.js';
+import { internalErrorSink } from '../cloudwatch/sources/server-source.js';
 import { frontEndFallback } from '../server/protocols/rpc.js';
 import type { AppContext } from '../server/context.js';
 import { Regions } from './regions.js';
@@ -171,7 +172,7 @@ async function startOn(
   const log = opts.logger ?? serverLogger(options.logLevel);
   for (const line of lock?.tightened ?? []) log.warn(line);
   const metrics = new Registry();
-  const errors = new ErrorPath(log, metrics);
+  const errors = new ErrorPath(log);
   const ctx: AppContext = {
     options,
     store,
@@ -195,6 +196,9 @@ async function startOn(
   // Each account's region has its own components; the default region's are the App's (see regions.ts).
   const regions = new Regions(ctx, opts, metrics, rolesOf, accounts);
   const { kinesis, sqs, lambda, logs, sns, mappings, cloudwatch } = regions.default;
+  // The HTTP layer's bugs are the server's, counted by the default region's recorder (the one `/metrics` and the
+  // status report show) from here on; any reported while the components were built are handed over now.
+  errors.countInto(internalErrorSink(cloudwatch.recorder));
 
   let state: ServerState = 'starting';
   const health = (): Health => ({

@@ -44,6 +44,11 @@ export interface StatusReport {
   /** The machine limit on worker processes (--max-workers): alive and waiting now, wait timeouts since start. */
   workers?: WorkerTotals;
   /**
+   * Requests (or batch entries) that failed with a bug in Tributary and were answered as InternalFailure, since
+   * start: CloudWatch's `Tributary/Server` InternalErrors, by service and operation there and on `/metrics`.
+   */
+  internalErrors?: number;
+  /**
    * Where each runtime label runs on this machine: its interpreter and version, and `note` when that is another
    * language version than the label's (the function's StateReason says the same).
    */
@@ -104,6 +109,7 @@ export function statusReport(parts: {
       };
     }),
     workers: { ...rec.workers },
+    internalErrors: rec.server.internalErrors,
     runtimes: parts.lambda.runtimes.list().map((h) => ({
       runtime: h.runtime,
       command: h.command ?? null,

@@ -61,7 +61,10 @@ function arnName(arn: string): string {
   return slash >= 0 ? arn.slice(slash + 1) : arn;
 }
 
-/** The report as tables: streams, event source mappings, functions, then workers and runtimes when given. */
+/**
+ * The report as tables: streams, event source mappings, functions, then workers, the server's internal errors and
+ * runtimes when given.
+ */
 export function renderStatus(r: StatusReport): string {
   const streams = table(
     ['NAME', 'STATUS', 'SHARDS', 'RETENTION', 'RECORDS IN', 'BYTES IN', 'RECORDS READ'],
@@ -138,6 +141,10 @@ export function renderStatus(r: StatusReport): string {
       [[String(w.alive), String(w.maxWorkers), count(w.waiting), count(w.waitTimeouts)]],
     );
     sections.push(`WORKERS\n${workers}`);
+  }
+  if (r.internalErrors !== undefined) {
+    // Bugs answered as InternalFailure: each is in the server's log at error level, by request id.
+    sections.push(`SERVER\n${table(['INTERNAL ERRORS'], [[count(r.internalErrors)]])}`);
   }
   if (r.runtimes !== undefined && r.runtimes.length > 0) {
     const runtimes = table(

@@ -8,6 +8,8 @@ export const KINESIS_NAMESPACE = 'AWS/Kinesis';
 export const TRIBUTARY_MAPPINGS_NAMESPACE = 'Tributary/EventSourceMappings';
 /** Tributary's own figures of the machine limit on worker processes (--max-workers): AWS has no such limit. */
 export const TRIBUTARY_LAMBDA_NAMESPACE = 'Tributary/Lambda';
+/** Tributary's own figures of the server itself (bugs answered as InternalFailure): no AWS service has them. */
+export const TRIBUTARY_SERVER_NAMESPACE = 'Tributary/Server';
 
 /** The StandardUnit of each metric Tributary emits (AWS's units). */
 export const METRIC_UNITS: Readonly<Record<string, string>> = {
@@ -46,6 +48,8 @@ export const METRIC_UNITS: Readonly<Record<string, string>> = {
   Workers: 'Count',
   MaxWorkers: 'Count',
   InvocationsWaitingForWorker: 'Count',
+  // Tributary/Server
+  InternalErrors: 'Count',
 };
 
 /** Cumulative per-mapping figures since the server started (`tributary status`). */
@@ -101,12 +105,19 @@ export interface WorkerTotals {
   waitTimeouts: number;
 }
 
+/** The server's own figures (`tributary status`), since it started. */
+export interface ServerTotals {
+  /** Requests (or batch entries) that failed with a bug, answered as InternalFailure (`server/error-path.ts`). */
+  internalErrors: number;
+}
+
 /** The one place values enter: the minute-bucket store and the Prometheus mirror. */
 export class MetricRecorder {
   readonly functions = new Map<string, FunctionTotals>();
   readonly streams = new Map<string, StreamTotals>();
   readonly mappings = new Map<string, MappingTotals>();
   readonly workers: WorkerTotals = { alive: 0, maxWorkers: 0, waiting: 0, waitTimeouts: 0 };
+  readonly server: ServerTotals = { internalErrors: 0 };
   readonly #store: MetricStore;
   readonly #prom: PrometheusBridge;
 

@@ -18,6 +18,26 @@ const NAMESPACE_PREFIXES: Record<string, string> = {
   'Tributary/Lambda': 'tributary_lambda_',
 };
 
+/**
+ * Namespaces whose series are labelled by a table of dimensions instead (a series of several dimensions, or of one
+ * SCOPES does not know): the family prefix, and each dimension's label in the family's label order. A dimension the
+ * series lacks gets the label's empty value; a series with a dimension the table does not name is not exported.
+ * `Tributary/Server` InternalErrors {Service, Operation} -> `tributary_internal_errors_total{service,operation}`,
+ * {Service} alone (no operation known) -> `{service="listener",operation=""}`.
+ */
+const LABELLED: Record<
+  string,
+  { prefix: string; labels: ReadonlyArray<readonly [dimension: string, label: string]> }
+> = {
+  'Tributary/Server': {
+    prefix: 'tributary_',
+    labels: [
+      ['Service', 'service'],
+      ['Operation', 'operation'],
+    ],
+  },
+};
+
 /** Help text where `namespace metric (unit)` says too little. */
 const HELP: Record<string, string> = {
   WorkerWait: 'Time invocations waited for a worker slot under --max-workers (0 when one was free), ms',
@@ -27,6 +47,8 @@ const HELP: Record<string, string> = {
     'Worker processes alive (idle, busy, starting, ending and spare), bounded by tributary_lambda_max_workers',
   MaxWorkers: 'The machine limit on worker processes (--max-workers)',
   InvocationsWaitingForWorker: 'Invocations waiting now because every worker slot is taken',
+  InternalErrors:
+    'Requests (or batch entries) that failed with an unexpected error, answered as InternalFailure',
 };
 
 /** Metrics whose latest value is what matters (a gauge), not a running total. */
@@ -44,7 +66,7 @@ const GAUGES = new Set([
 const HISTOGRAMS = new Set(['Duration', 'WorkerWait']);
 const MS_BUCKETS = [1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000, 300000, 900000];
 
-type Family = { label: string | undefined } & (
+type Family = { labels: readonly string[] } & (
   | { kind: 'counter'; m: Counter<string> }
   | { kind: 'gauge'; m: Gauge<string> }
   | { kind: 'histogram'; m: Histogram<string> }
@@ -97,7 +119,7 @@ export class PrometheusBridge {
     value: number,
     unit: string,
   ): void {
-    if (dims.length > 1) return;
+    if (dims.length > 1 && LABELLED[namespace] === undefined) return;
     let byName = this.#targets.get(dims);
     if (!byName) this.#targets.set(dims, (byName = new Map()));
     let target = byName.get(metricName);
@@ -121,7 +143,7 @@ export class PrometheusBridge {
     const label = d ? SCOPES[d.Name]?.label : undefined;
     if (!d || label === undefined) return;
     for (const f of this.#byNamespace.get(namespace) ?? []) {
-      if (f.label === label) f.m.remove({ [label]: d.Value });
+      if (f.labels.length === 1 && f.labels[0] === label) f.m.remove({ [label]: d.Value });
     }
   }
 
@@ -132,20 +154,31 @@ export class PrometheusBridge {
     dims: readonly Dimension[],
     unit: string,
   ): { namespace: string; family: Family | undefined; labels: Record<string, string> } {
+    const labelled = LABELLED[namespace];
+    if (labelled) {
+      const known = dims.every((d) => labelled.labels.some(([name]) => name === d.Name));
+      if (!known) return { namespace, family: undefined, labels: {} };
+      // In the family's label order: prom-client prints a series' labels in the order of its labels object.
+      const labels = Object.fromEntries(
+        labelled.labels.map(([name, label]) => [label, dims.find((d) => d.Name === name)?.Value ?? '']),
+      );
+      const names = labelled.labels.map(([, label]) => label);
+      return { namespace, family: this.#family(labelled.prefix, names, namespace, metricName, unit), labels };
+    }
     const d = dims[0];
     const scope = d ? SCOPES[d.Name] : undefined;
     const prefix = NAMESPACE_PREFIXES[namespace] ?? (d ? scope?.prefix : undefined);
     if (prefix === undefined || (d && !scope)) return { namespace, family: undefined, labels: {} };
     return {
       namespace,
-      family: this.#family(prefix, scope?.label, namespace, metricName, unit),
+      family: this.#family(prefix, scope ? [scope.label] : [], namespace, metricName, unit),
       labels: d && scope ? { [scope.label]: d.Value } : {},
     };
   }
 
   #family(
     prefix: string,
-    label: string | undefined,
+    labels: readonly string[],
     namespace: string,
     metricName: string,
     unit: string,
@@ -155,15 +188,15 @@ export class PrometheusBridge {
     let f = this.#families.get(base);
     if (!f) {
       const help = HELP[metricName] ?? `${namespace} ${metricName} (${unit})`;
-      const common = { help, labelNames: label === undefined ? [] : [label], registers: [this.#registry] };
+      const common = { help, labelNames: [...labels], registers: [this.#registry] };
       if (HISTOGRAMS.has(metricName))
         f = {
           kind: 'histogram',
-          label,
+          labels,
           m: new Histogram({ name: base, buckets: MS_BUCKETS, ...common }),
         };
-      else if (GAUGES.has(metricName)) f = { kind: 'gauge', label, m: new Gauge({ name: base, ...common }) };
-      else f = { kind: 'counter', label, m: new Counter({ name: `${base}_total`, ...common }) };
+      else if (GAUGES.has(metricName)) f = { kind: 'gauge', labels, m: new Gauge({ name: base, ...common }) };
+      else f = { kind: 'counter', labels, m: new Counter({ name: `${base}_total`, ...common }) };
       this.#families.set(base, f);
     }
     let inNamespace = this.#byNamespace.get(namespace);

@@ -1,5 +1,4 @@
 import type { Logger } from 'pino';
-import { Counter, type Registry } from 'prom-client';
 import { AwsError } from './errors.js';
 import type { ApiResponse } from './http-types.js';
 import { serializeError, type ErrorProtocol } from './serialize-error.js';
@@ -7,7 +6,8 @@ import { serializeError, type ErrorProtocol } from './serialize-error.js';
 /**
  * The one error path of every service, like Hono's `onError`: an `AwsError` is the caller's answer, serialised
  * in the request's protocol; anything else is a bug in Tributary, logged once (request id, service, operation,
- * stack), counted in `tributary_internal_errors_total` and answered as the protocol's InternalFailure.
+ * stack), counted (the sink the wiring gives, `countInto`: CloudWatch's `Tributary/Server` InternalErrors,
+ * `/metrics`'s `tributary_internal_errors_total`, `tributary status`) and answered as the protocol's InternalFailure.
  */
 
 /** Where an error happened: the request it answers and who was serving it. */
@@ -28,22 +28,41 @@ export interface ErrorResponseSite extends ErrorSite {
 /** The message of every InternalFailure a client sees; the details are in the server log, by request id. */
 export const INTERNAL_FAILURE_MESSAGE = 'An internal error occurred.';
 
-/** Operation label values are bounded (a request can name anything; the label must not grow without end). */
-const OPERATION_LABEL = /^[A-Za-z0-9_.:-]{1,64}$/;
+/**
+ * Where the error path counts the bugs it reports: the service, and the operation when the request named one of
+ * bounded form (undefined otherwise). The wiring (`src/app/`) gives one that records through the metric recorder;
+ * this layer sits below every component and knows no recorder.
+ */
+export type InternalErrorSink = (service: string, operation: string | undefined) => void;
 
-/** Holds the logger and the counter the error path reports bugs to; one per server (`AppContext.errors`). */
+/** Operation names counted are bounded (a request can name anything; a series must not grow without end). */
+const OPERATION_NAME = /^[A-Za-z0-9_.:-]{1,64}$/;
+
+/** Sites counted before a sink was given, at most this many distinct ones (each with its count). */
+const MAX_EARLY_SITES = 256;
+
+/** Holds the logger and the sink the error path reports bugs to; one per server (`AppContext.errors`). */
 export class ErrorPath {
   readonly #log: Logger;
-  readonly #counter: Counter<'service' | 'operation'>;
+  #sink: InternalErrorSink | undefined;
+  /**
+   * Bugs reported before `countInto` gave a sink, by site, to hand it then. The error path exists first (every
+   * component is built with it) and the recorder is one of those components, so a sink can only come after: an
+   * error in between (none is expected, as the port is bound once the components exist) is kept here, not lost.
+   */
+  readonly #early = new Map<string, { service: string; operation: string | undefined; count: number }>();
 
-  constructor(log: Logger, registry: Registry) {
+  constructor(log: Logger) {
     this.#log = log;
-    this.#counter = new Counter({
-      name: 'tributary_internal_errors_total',
-      help: 'Requests (or batch entries) that failed with an unexpected error, answered as InternalFailure',
-      labelNames: ['service', 'operation'],
-      registers: [registry],
-    });
+  }
+
+  /** Counts every bug reported into `sink` from now on, first the ones reported before (once per server). */
+  countInto(sink: InternalErrorSink): void {
+    if (this.#sink) throw new Error('the error path already counts into a sink');
+    this.#sink = sink;
+    for (const { service, operation, count } of this.#early.values())
+      for (let i = 0; i < count; i++) sink(service, operation);
+    this.#early.clear();
   }
 
   /**
@@ -68,8 +87,22 @@ export class ErrorPath {
       `internal error in ${site.service}${site.operation === undefined ? '' : ` ${site.operation}`}`,
     );
     const operation =
-      site.operation !== undefined && OPERATION_LABEL.test(site.operation) ? site.operation : '';
-    this.#counter.inc({ service: site.service, operation });
+      site.operation !== undefined && OPERATION_NAME.test(site.operation) ? site.operation : undefined;
+    if (this.#sink) this.#sink(site.service, operation);
+    else this.#countEarly(site.service, operation);
+  }
+
+  #countEarly(service: string, operation: string | undefined): void {
+    const key = `${service}\0${operation ?? ''}`;
+    const site = this.#early.get(key);
+    if (site) site.count++;
+    else if (this.#early.size < MAX_EARLY_SITES) this.#early.set(key, { service, operation, count: 1 });
+    // Not silent: the error itself was just logged at error level; only its count is missing from the metric.
+    else
+      this.#log.warn(
+        { service, operation },
+        'internal error not counted: too many sites before metrics exist',
+      );
   }
 }
 

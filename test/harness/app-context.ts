@@ -1,5 +1,4 @@
 import { pino } from 'pino';
-import { Registry } from 'prom-client';
 import type { AppContext } from '../../src/server/context.js';
 import { ErrorPath } from '../../src/server/error-path.js';
 import { compileServerOptions } from '../../src/server/options.js';
@@ -8,7 +7,7 @@ import type { Store } from '../../src/store/store.js';
 
 /**
  * The AppContext of a unit test that builds components by hand (a StreamRegistry, SNS and SQS...) without a
- * server: in memory, a silent logger, its own metrics registry, and transitions (CREATING, UPDATING, DELETING)
+ * server: in memory, a silent logger, an error path that counts into no recorder, and transitions (CREATING, UPDATING, DELETING)
  * inside the call. `store` lets the test keep and inspect the store.
  */
 export function testAppContext(store: Store = new MemoryStore()): AppContext {
@@ -17,7 +16,7 @@ export function testAppContext(store: Store = new MemoryStore()): AppContext {
     options: compileServerOptions({ inMemory: true, port: 0, transitionDelayMs: 0 }),
     store,
     log,
-    errors: new ErrorPath(log, new Registry()),
+    errors: new ErrorPath(log),
     endpoint: { host: '127.0.0.1', port: 4600 },
   };
 }
