@@ -224,7 +224,7 @@ describe(`stream lifecycle with transitionDelayMs ${DELAY_MS}`, { timeout: 30_00
   });
 });
 
-describe('stream settings with transitionDelayMs ${DELAY_MS}', { timeout: 30_000 }, () => {
+describe(`stream settings with transitionDelayMs ${DELAY_MS}`, { timeout: 30_000 }, () => {
   let app: App;
   let k: KinesisClient;
   let clock: VirtualClock;
@@ -289,6 +289,14 @@ describe('stream settings with transitionDelayMs ${DELAY_MS}', { timeout: 30_000
         ).catch((e: Error) => assert.fail(`${other} while UPDATING: ${e.message}`));
       await clock.advance(DELAY_MS);
     }
+    // The mode the stream has already: nothing to change, no UPDATING.
+    await k.send(
+      new UpdateStreamModeCommand({
+        StreamARN: `arn:aws:kinesis:us-east-1:${ACCOUNT}:stream/set`,
+        StreamModeDetails: { StreamMode: 'ON_DEMAND' },
+      }),
+    );
+    assert.equal(await status(), 'ACTIVE', 'the same mode again');
     // Deleted while UPDATING: the change's completion must not bring the stream back.
     await changes[0]![1]();
     const gone = deletedEvent(app, 'set');

@@ -21,6 +21,10 @@ export const updateStreamMode = operation({
   async run(k: KinesisContext, input) {
     const name = streamOfArn(k, input.StreamARN);
     const mode = input.StreamModeDetails.StreamMode as StreamMode;
+    // The mode the stream already has changes nothing and starts no update: tools that send the mode they
+    // declare on every apply (Terraform's aws_kinesis_stream) carry on at once.
+    const meta = k.streams.getVisible(name);
+    if (meta.mode === mode && meta.status === 'ACTIVE') return;
     await k.streams.updateSettings(name, (meta) => {
       if (mode === 'ON_DEMAND' && meta.mode !== 'ON_DEMAND') k.streams.checkOnDemandLimit();
       meta.mode = mode;
