@@ -4,7 +4,7 @@ import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { ListMetricsCommand, type CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { KinesisClient, ListStreamsCommand } from '@aws-sdk/client-kinesis';
-import type { App } from '../../src/app/app.js';
+import type { App, StartOptions } from '../../src/app/app.js';
 import type { StatusReport } from '../../src/app/status-report.js';
 import { renderStatus } from '../../src/cli/status.js';
 import { MetricRecorder, TRIBUTARY_SERVER_NAMESPACE } from '../../src/cloudwatch/metric-recorder.js';
@@ -14,7 +14,7 @@ import { PrometheusBridge } from '../../src/cloudwatch/prometheus-bridge.js';
 import { internalErrorSink } from '../../src/cloudwatch/sources/server-source.js';
 import { ErrorPath } from '../../src/server/error-path.js';
 import { MemoryStore } from '../../src/store/memory-store.js';
-import { clientConfig, transports, withTestServer } from '../harness/helpers.js';
+import { clientConfig, startTestServer, tempDir, transports, withTestServer } from '../harness/helpers.js';
 import { cli, cloudWatchClient, hourDatapoint, TestClock } from '../cloudwatch/cloudwatch-fixtures.js';
 
 const T0 = Date.parse('2024-05-01T12:00:00Z');
@@ -98,6 +98,47 @@ for (const transport of transports) {
     });
   });
 }
+
+describe('internal errors across a restart', () => {
+  it('CloudWatch keeps their datapoints; /metrics and status count since the start, as Prometheus counters do', async () => {
+    const dataDir = tempDir();
+    const clock = new TestClock(T0);
+    const opts: StartOptions = {
+      dataDir,
+      testHooks: {
+        metricsClock: clock.now,
+        beforeOperation({ operation }) {
+          if (operation === 'ListStreams') throw new TypeError('a bug');
+        },
+      },
+    };
+    const first = await startTestServer(opts);
+    const k = new KinesisClient({ ...clientConfig(first), maxAttempts: 1 });
+    try {
+      await assert.rejects(k.send(new ListStreamsCommand({})), { name: 'InternalFailure' });
+    } finally {
+      k.destroy();
+      await first.close();
+    }
+    const second = await startTestServer(opts);
+    const cw = cloudWatchClient(second);
+    try {
+      const sum = await hourDatapoint(
+        cw,
+        T0,
+        { namespace: NS, name: 'InternalErrors', dims: LIST_STREAMS },
+        'Sum',
+      );
+      assert.equal(sum?.Sum, 1);
+      const report = (await (await fetch(`${second.endpoint}/_tributary/status`)).json()) as StatusReport;
+      assert.equal(report.internalErrors, 0);
+      assert.doesNotMatch(await second.metrics.metrics(), /^tributary_internal_errors_total\{/m);
+    } finally {
+      cw.destroy();
+      await second.close();
+    }
+  });
+});
 
 describe('the internal error sink', () => {
   function recorder(): { rec: MetricRecorder; registry: Registry; store: MetricStore } {
