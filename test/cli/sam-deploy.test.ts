@@ -8,7 +8,7 @@ import { GetEventSourceMappingCommand, InvokeCommand, type LambdaClient } from '
 import { GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { App } from '../../src/app/app.js';
 import { sqsClient } from '../sqs-sns/sqs-sns-helpers.js';
-import { credentials, kinesisClient, region, tempDir, withTestServer } from '../harness/helpers.js';
+import { clientConfig, kinesisClient, tempDir, withTestServer } from '../harness/helpers.js';
 import { runRefusedServer, spawnServer, stopServer } from '../harness/server-process.js';
 import { lambdaClient } from '../mappings/mapping-fixtures.js';
 import { startTributary, tributary } from './cli-helpers.js';
@@ -273,7 +273,7 @@ describe('tributary up --template', () => {
     const server = await spawnServer(['--data-dir', dataDir, '--template', template]);
     let stackBefore: unknown;
     try {
-      const k = new KinesisClient({ endpoint: server.endpoint, region, credentials });
+      const k = new KinesisClient(clientConfig(server));
       const streams = await k.send(new ListStreamsCommand({}));
       k.destroy();
       assert.deepEqual(streams.StreamNames, ['kinesis-sam-stream']);

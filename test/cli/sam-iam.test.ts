@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import {
   GetRoleCommand,
   IAMClient,
@@ -12,7 +12,8 @@ import {
 import { KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { App } from '../../src/app/app.js';
-import { region, startTestServer, tempDir } from '../harness/helpers.js';
+import { clientConfig, tempDir, withTestServer } from '../harness/helpers.js';
+import { signedClients } from '../harness/accounts.js';
 import { spawnServer, stopServer } from '../harness/server-process.js';
 import { tributary } from './cli-helpers.js';
 
@@ -35,19 +36,14 @@ describe('tributary deploy with IAM enforced: the execution role SAM generates',
   let iam: IAMClient;
   let lambda: LambdaClient;
   let kinesis: KinesisClient;
-  before(async () => {
-    app = await startTestServer({ ...ROOT });
-    const common = { endpoint: app.endpoint, region, credentials: ROOT };
-    iam = new IAMClient(common);
-    lambda = new LambdaClient(common);
-    kinesis = new KinesisClient(common);
-  });
-  after(async () => {
-    iam.destroy();
-    lambda.destroy();
-    kinesis.destroy();
-    await app.close();
-  });
+  withTestServer(
+    { ...ROOT },
+    (a) => signedClients(a, ROOT),
+    (a, c) => {
+      app = a;
+      ({ iam, lambda, kinesis } = c);
+    },
+  );
 
   it('creates the role through IAM (basic + Kinesis managed policies, the queue send policy); the mapping works; Policies update it in place', async () => {
     const dir = join(tempDir('tributary-sam-iam-'), 'kinesis-sam');
@@ -182,7 +178,7 @@ Resources:
     );
     try {
       assert.match(server.startOutput, /^\+ LambdaFunctionRole \(AWS::IAM::Role\) /m);
-      const signed = new IAMClient({ endpoint: server.endpoint, region, credentials: ROOT });
+      const signed = new IAMClient(clientConfig(server, 'default', { credentials: ROOT }));
       const attached = await signed.send(new ListAttachedRolePoliciesCommand({ RoleName: ROLE }));
       signed.destroy();
       assert.equal(attached.AttachedPolicies?.length, 2);

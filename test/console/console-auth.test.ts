@@ -4,7 +4,7 @@ import type { Browser } from 'playwright-core';
 import { CreateStreamCommand, KinesisClient, PutRecordCommand } from '@aws-sdk/client-kinesis';
 import type { App } from '../../src/app/app.js';
 import { hooks } from '../harness/hooks.js';
-import { cannotRun, region, startTestServer } from '../harness/helpers.js';
+import { clientConfig, cannotRun, startTestServer } from '../harness/helpers.js';
 import { consolePage, launchChromium, NO_CHROMIUM, STORED } from './console-browser-fixture.js';
 
 const KEY = { accessKeyId: 'AKIACONSOLETEST00001', secretAccessKey: 'console-test-secret-0123456789' };
@@ -34,7 +34,7 @@ describe('web console on a server that checks signatures (chromium)', () => {
     browser = await launchChromium();
     if (!browser) return;
     app = await startTestServer({ ...KEY });
-    k = new KinesisClient({ endpoint: app.endpoint, region, credentials: KEY });
+    k = new KinesisClient(clientConfig(app, 'default', { credentials: KEY }));
     await k.send(new CreateStreamCommand({ StreamName: 'signed', ShardCount: 1 }));
   });
   after(async () => {

@@ -8,7 +8,7 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { CreateStreamCommand, KinesisClient, ListStreamsCommand } from '@aws-sdk/client-kinesis';
 import { ConsoleLogins, LINK_TTL_MS, SESSION_MS, type SessionIssuer } from '../../src/app/console-login.js';
 import type { Principal } from '../../src/server/auth/authenticator.js';
-import { cannotRun, region, startTestServer, tempDir } from '../harness/helpers.js';
+import { clientConfig, cannotRun, region, startTestServer, tempDir } from '../harness/helpers.js';
 import { spawnServer, stopServer, type ServerProcess } from '../harness/server-process.js';
 import { VirtualClock } from '../harness/virtual-clock.js';
 import { tributary } from '../cli/cli-helpers.js';
@@ -163,7 +163,7 @@ describe('console sign-in link (tributary up, chromium)', () => {
     if (!browser) return cannotRun(t, NO_CHROMIUM);
     const link = linkOf(server);
     assert.ok(link.startsWith(`${server.endpoint}/#login=`));
-    const root = new KinesisClient({ endpoint: server.endpoint, region, credentials: KEY });
+    const root = new KinesisClient(clientConfig(server, 'default', { credentials: KEY }));
     await root.send(new CreateStreamCommand({ StreamName: 'by-link', ShardCount: 1 }));
 
     const { page, shot, foreign } = await consolePage(browser, server.endpoint, { width: 1280, height: 700 });

@@ -3,14 +3,7 @@ import { describe, it } from 'node:test';
 import { ListStreamsCommand, PutRecordCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { App } from '../../src/app/app.js';
-import {
-  awsCli,
-  credentials,
-  region,
-  startTestServer,
-  transports,
-  withKinesisServer,
-} from '../harness/helpers.js';
+import { clientConfig, awsCli, startTestServer, transports, withKinesisServer } from '../harness/helpers.js';
 import { createStream } from '../mappings/mapping-fixtures.js';
 
 /** The console's page and endpoints beside the AWS APIs on one port: neither takes the other's requests. */
@@ -41,7 +34,7 @@ for (const transport of transports) {
       assert.equal((await fetch(`${app.endpoint}/console/nope.mjs`)).status, 404);
       // Kinesis (X-Amz-Target POST to /), SQS JSON and the query protocol (GET /?Action=...) are untouched.
       assert.ok(Array.isArray((await k.send(new ListStreamsCommand({}))).StreamNames));
-      const sqs = new SQSClient({ endpoint: app.endpoint, region, credentials });
+      const sqs = new SQSClient(clientConfig(app));
       assert.deepEqual((await sqs.send(new ListQueuesCommand({}))).QueueUrls ?? [], []);
       sqs.destroy();
       const query = await fetch(`${app.endpoint}/?Action=ListQueues`);

@@ -32,15 +32,24 @@ export function tempDir(prefix = 'tributary-test-'): string {
 export type Transport = 'h2' | 'h1';
 export const transports: Transport[] = ['h2', 'h1'];
 
+/** Keys an SDK client signs with: the test's, an account's root pair, an IAM user's or an STS session's. */
+export type Credentials = { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+
 /**
- * What every SDK client of a test server is given: its endpoint, the test region and credentials, and for 'h1' an
+ * What every SDK client of a test server (or of a `tributary up` process) is given: its endpoint, the test region
+ * and credentials unless `more` names others (and the SDK's retries unless `more.maxAttempts`), and for 'h1' an
  * explicit HTTP/1.1 handler (any other transport keeps the SDK's default handler).
  */
-export function clientConfig(app: App, transport = 'default') {
+export function clientConfig(
+  app: { endpoint: string },
+  transport = 'default',
+  more: { credentials?: Credentials; region?: string; maxAttempts?: number } = {},
+) {
   return {
     endpoint: app.endpoint,
-    region,
-    credentials,
+    region: more.region ?? region,
+    credentials: more.credentials ?? credentials,
+    ...(more.maxAttempts === undefined ? {} : { maxAttempts: more.maxAttempts }),
     ...(transport === 'h1' ? { requestHandler: new NodeHttpHandler() } : {}),
   };
 }

@@ -24,7 +24,7 @@ import { CreateTopicCommand, GetTopicAttributesCommand } from '@aws-sdk/client-s
 import { CreateQueueCommand, GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { App } from '../../src/app/app.js';
-import { region, tempDir, transports, type Transport } from '../harness/helpers.js';
+import { clientConfig, region, tempDir, transports, type Transport } from '../harness/helpers.js';
 import { spawnServer, stopServer } from '../harness/server-process.js';
 import { createNodeFunction, createPythonFunction, decode } from '../lambda/lambda-helpers.js';
 import { regionClients } from '../harness/region-clients.js';
@@ -34,7 +34,7 @@ type Keys = { accessKeyId: string; secretAccessKey: string; sessionToken?: strin
 const exec = promisify(execFile);
 
 const iam = (app: Pick<App, 'endpoint'>, creds: Keys): IAMClient =>
-  new IAMClient({ endpoint: app.endpoint, region, credentials: creds, maxAttempts: 1 });
+  new IAMClient(clientConfig(app, 'default', { credentials: creds, maxAttempts: 1 }));
 const sts = (app: Pick<App, 'endpoint'>, creds: Keys, transport: Transport = 'h2'): STSClient =>
   new STSClient({
     endpoint: app.endpoint,

@@ -1,4 +1,4 @@
-import { before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   AttachRolePolicyCommand,
@@ -15,7 +15,8 @@ import {
   LambdaClient,
 } from '@aws-sdk/client-lambda';
 import type { App } from '../../src/app/app.js';
-import { region, waitFor, withServer } from '../harness/helpers.js';
+import { waitFor, withTestServer } from '../harness/helpers.js';
+import { signedClients } from '../harness/accounts.js';
 import { hooks } from '../harness/hooks.js';
 import { makeZip } from '../lambda/lambda-helpers.js';
 
@@ -34,16 +35,17 @@ describe("the execution role: Lambda checks what the function's role allows (IAM
   let lambda: LambdaClient;
   let kinesis: KinesisClient;
   const seen: string[] = [];
-  withServer((a) => (app = a), { ...ROOT, transitionDelayMs: 0 });
-  before(async () => {
-    const common = { endpoint: app.endpoint, region, credentials: ROOT, maxAttempts: 1 };
-    iam = new IAMClient(common);
-    lambda = new LambdaClient(common);
-    kinesis = new KinesisClient(common);
-    hooks(app).lambdaEvents.on('invokeEnd', (e) => {
-      if (e.functionName === 'reader' && e.status === 'success') seen.push(e.requestId);
-    });
-  });
+  withTestServer(
+    { ...ROOT, transitionDelayMs: 0 },
+    (a) => signedClients(a, ROOT, 1),
+    (a, c) => {
+      app = a;
+      ({ iam, lambda, kinesis } = c);
+      hooks(app).lambdaEvents.on('invokeEnd', (e) => {
+        if (e.functionName === 'reader' && e.status === 'success') seen.push(e.requestId);
+      });
+    },
+  );
 
   const createFunction = async (name: string, role: string): Promise<unknown> =>
     lambda.send(

@@ -34,7 +34,14 @@ import { LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
 import { ListTopicsCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { App } from '../../src/app/app.js';
 import { encode as cborEncode } from 'cbor-x';
-import { region, startTestServer, tempDir, transports, withServer } from '../harness/helpers.js';
+import {
+  clientConfig,
+  region,
+  startTestServer,
+  tempDir,
+  transports,
+  withServer,
+} from '../harness/helpers.js';
 import { rawRequest, sendSigned, testSigner } from '../harness/sigv4-signing.js';
 
 const exec = promisify(execFile);
@@ -58,7 +65,7 @@ function sts(
   app: App,
   creds: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } = ROOT,
 ): STSClient {
-  return new STSClient({ endpoint: app.endpoint, region, credentials: creds, maxAttempts: 1 });
+  return new STSClient(clientConfig(app, 'default', { credentials: creds, maxAttempts: 1 }));
 }
 
 describe('IAM and STS APIs (signed, enforcing)', () => {
@@ -269,7 +276,7 @@ describe('IAM enforcement of API callers', () => {
   for (const transport of transports) {
     it(`a user with AmazonKinesisReadOnlyAccess can GetRecords but not PutRecord (${transport})`, async () => {
       const stream = `ro-${transport}`;
-      const root = new KinesisClient({ endpoint: app.endpoint, region, credentials: ROOT });
+      const root = new KinesisClient(clientConfig(app, 'default', { credentials: ROOT }));
       await root.send(new CreateStreamCommand({ StreamName: stream, ShardCount: 1 }));
       await root.send(
         new PutRecordCommand({ StreamName: stream, PartitionKey: 'k', Data: Buffer.from('hi') }),
@@ -311,7 +318,7 @@ describe('IAM enforcement of API callers', () => {
         { Effect: 'Deny', Action: ['lambda:ListFunctions', 'sns:ListTopics'], Resource: '*' },
       ],
     });
-    const k = new KinesisClient({ endpoint: app.endpoint, region, credentials: creds, maxAttempts: 1 });
+    const k = new KinesisClient(clientConfig(app, 'default', { credentials: creds, maxAttempts: 1 }));
     await k.send(new CreateStreamCommand({ StreamName: 'keep-me', ShardCount: 1 }));
     await k.send(new CreateStreamCommand({ StreamName: 'drop-me', ShardCount: 1 }));
     await assert.rejects(k.send(new DeleteStreamCommand({ StreamName: 'keep-me' })), (e: Error) => {
@@ -321,14 +328,14 @@ describe('IAM enforcement of API callers', () => {
     });
     await k.send(new DeleteStreamCommand({ StreamName: 'drop-me' }));
     await assert.rejects(
-      new LambdaClient({ endpoint: app.endpoint, region, credentials: creds, maxAttempts: 1 }).send(
+      new LambdaClient(clientConfig(app, 'default', { credentials: creds, maxAttempts: 1 })).send(
         new ListFunctionsCommand({}),
       ),
       (e: Error & { $metadata: { httpStatusCode?: number } }) =>
         e.name === 'AccessDeniedException' && e.$metadata.httpStatusCode === 403,
     );
     await assert.rejects(
-      new SNSClient({ endpoint: app.endpoint, region, credentials: creds, maxAttempts: 1 }).send(
+      new SNSClient(clientConfig(app, 'default', { credentials: creds, maxAttempts: 1 })).send(
         new ListTopicsCommand({}),
       ),
       { name: 'AuthorizationErrorException' },

@@ -12,10 +12,9 @@ import type { App } from '../../src/app/app.js';
 import { assertConsumersDeletable } from '../../src/kinesis/fan-out/consumers.js';
 import type { StreamMeta } from '../../src/kinesis/model.js';
 import {
+  clientConfig,
   awsCli,
-  credentials,
   kinesisClient,
-  region,
   startTestServer,
   tempDir,
   transports,
@@ -29,7 +28,7 @@ import { VirtualClock } from '../harness/virtual-clock.js';
 
 /** The SDK retries LimitExceededException as throttling; a single attempt shows the server's answer. */
 async function sendOnce<T>(app: App, send: (k: KinesisClient) => Promise<T>): Promise<T> {
-  const k = new KinesisClient({ endpoint: app.endpoint, region, credentials, maxAttempts: 1 });
+  const k = new KinesisClient(clientConfig(app, 'default', { maxAttempts: 1 }));
   try {
     return await send(k);
   } finally {

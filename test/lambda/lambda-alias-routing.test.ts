@@ -22,7 +22,7 @@ import {
   UpdateFunctionCodeCommand,
   UpdateFunctionConfigurationCommand,
 } from '@aws-sdk/client-lambda';
-import { credentials, region, startTestServer, tempDir } from '../harness/helpers.js';
+import { clientConfig, startTestServer, tempDir } from '../harness/helpers.js';
 import { spawnServer } from '../harness/server-process.js';
 import {
   createNodeFunction,
@@ -163,7 +163,7 @@ describe('Versions, aliases, tags and event invoke configs across restarts', () 
 
     // kill -9 right after the answers: what was answered is there.
     const server = await spawnServer(['--data-dir', dataDir]);
-    const k = new LambdaClient({ endpoint: server.endpoint, region, credentials, maxAttempts: 1 });
+    const k = new LambdaClient(clientConfig(server, 'default', { maxAttempts: 1 }));
     try {
       await k.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'kept', Description: 'y' }));
       assert.equal((await k.send(new PublishVersionCommand({ FunctionName: 'kept' }))).Version, '4');

@@ -10,7 +10,7 @@ import {
 import { compileLambdaOptions, defaultMaxWorkers } from '../../src/lambda/lambda-options.js';
 import { ConfigError } from '../../src/server/config-error.js';
 import { resolveConfig } from '../../src/app/config.js';
-import { credentials, region, startTestServer } from '../harness/helpers.js';
+import { clientConfig, startTestServer } from '../harness/helpers.js';
 import { createGated, createNodeFunction, decode, GATED, lambdaClient, logOf } from './lambda-helpers.js';
 import { runRefusedServer, spawnServer, stopServer } from '../harness/server-process.js';
 import { Gate } from '../harness/gate.js';
@@ -184,7 +184,7 @@ describe('Lambda limits: options, flags and environment', () => {
   it('`tributary up` applies --max-workers and TRIBUTARY_ACCOUNT_CONCURRENCY; a bad value is one line, exit 1', async () => {
     const env = { ...process.env, TRIBUTARY_MAX_WORKERS: '5', TRIBUTARY_ACCOUNT_CONCURRENCY: '7' };
     const server = await spawnServer(['--in-memory', '--max-workers', '3'], { env });
-    const c = new LambdaClient({ endpoint: server.endpoint, region, credentials, maxAttempts: 1 });
+    const c = new LambdaClient(clientConfig(server, 'default', { maxAttempts: 1 }));
     try {
       const metrics = await (await fetch(`${server.endpoint}/metrics`)).text();
       assert.match(metrics, /^tributary_lambda_max_workers 3$/m);

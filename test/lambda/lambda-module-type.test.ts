@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { CreateFunctionCommand, InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { credentials, region, tempDir } from '../harness/helpers.js';
+import { clientConfig, tempDir } from '../harness/helpers.js';
 import { decode, makeZip, ROLE } from './lambda-helpers.js';
 import { spawnServer, stopServer, type ServerProcess } from '../harness/server-process.js';
 
@@ -23,7 +23,7 @@ describe('function code resolves its module type from the zip alone', () => {
     writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'some-project', type: 'module' }));
     const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('TRIBUTARY_')));
     server = await spawnServer([], { cwd: project, env });
-    lambda = new LambdaClient({ endpoint: server.endpoint, region, credentials });
+    lambda = new LambdaClient(clientConfig(server));
   });
   after(async () => {
     lambda.destroy();

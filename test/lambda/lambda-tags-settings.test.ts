@@ -13,7 +13,7 @@ import {
 } from '@aws-sdk/client-lambda';
 import { CreateStreamCommand, KinesisClient } from '@aws-sdk/client-kinesis';
 import type { App } from '../../src/app/app.js';
-import { credentials, region } from '../harness/helpers.js';
+import { clientConfig } from '../harness/helpers.js';
 import { createNodeFunction, failure, type LambdaTransport, withLambdaServer } from './lambda-helpers.js';
 
 const ARN = 'arn:aws:lambda:us-east-1:000000000000:function';
@@ -49,7 +49,7 @@ for (const transport of ['h2', 'h1'] as LambdaTransport[]) {
         'InvalidParameterValueException',
       );
 
-      const k = new KinesisClient({ endpoint: app.endpoint, region, credentials });
+      const k = new KinesisClient(clientConfig(app));
       await k.send(new CreateStreamCommand({ StreamName: 'tag-src', ShardCount: 1 }));
       k.destroy();
       const m = await c.send(

@@ -9,7 +9,7 @@ import {
   awsCli,
   createFunctionWithCli,
   rawBlobArgs,
-  region,
+  cliEnv,
   tempDir,
   withServer,
 } from '../harness/helpers.js';
@@ -165,12 +165,9 @@ describe('Versions and aliases through the AWS CLI and boto3', () => {
   it('boto3 publishes, routes through an alias, tags and reads the account settings', async () => {
     const { stdout } = await exec('python3', ['-c', BOTO3_FLOW], {
       env: {
-        ...process.env,
+        ...cliEnv(),
         ENDPOINT: app.endpoint,
         FN_ARN: `${ARN}:cli-fn`,
-        AWS_ACCESS_KEY_ID: 'test',
-        AWS_SECRET_ACCESS_KEY: 'test',
-        AWS_DEFAULT_REGION: region,
       },
     });
     const out = JSON.parse(stdout) as Record<string, unknown>;

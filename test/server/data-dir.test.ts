@@ -13,7 +13,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import { credentials, region, skipReason, tempDir } from '../harness/helpers.js';
+import { clientConfig, skipReason, tempDir } from '../harness/helpers.js';
 import { createNodeFunction, decode } from '../lambda/lambda-helpers.js';
 import {
   runRefusedServer,
@@ -24,7 +24,7 @@ import {
 } from '../harness/server-process.js';
 
 function kinesis(server: ServerProcess): KinesisClient {
-  return new KinesisClient({ endpoint: server.endpoint, region, credentials });
+  return new KinesisClient(clientConfig(server));
 }
 
 async function putOne(server: ServerProcess, stream: string, data: string): Promise<void> {
@@ -132,7 +132,7 @@ describe('data dir paths', () => {
     const dataDir = join(tempDir(), 'my data dir', 'v1.2 data');
     const first = await spawnServer(['--data-dir', dataDir]);
     servers.push(first);
-    const lambda1 = new LambdaClient({ endpoint: first.endpoint, region, credentials });
+    const lambda1 = new LambdaClient(clientConfig(first));
     await createNodeFunction(lambda1, 'spaced', 'export const handler = async () => process.cwd();');
     await putOne(first, 'spaced', 'one');
     assert.equal(await stopServer(first), 0);
@@ -140,7 +140,7 @@ describe('data dir paths', () => {
     const second = await spawnServer(['--data-dir', dataDir]);
     servers.push(second);
     assert.deepEqual(await readAll(second, 'spaced'), ['one']);
-    const lambda2 = new LambdaClient({ endpoint: second.endpoint, region, credentials });
+    const lambda2 = new LambdaClient(clientConfig(second));
     const res = await lambda2.send(new InvokeCommand({ FunctionName: 'spaced' }));
     assert.equal(res.FunctionError, undefined, Buffer.from(res.Payload ?? []).toString());
     const cwd = decode(res.Payload) as string;

@@ -11,7 +11,7 @@ import { ListTopicsCommand, SNSClient } from '@aws-sdk/client-sns';
 import { ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { App } from '../../src/app/app.js';
 import { decodeCbor } from '../../src/server/protocols/smithy-cbor.js';
-import { cannotRun, credentials, region, startTestServer } from '../harness/helpers.js';
+import { clientConfig, cannotRun, startTestServer } from '../harness/helpers.js';
 import { modelDirFor } from '../cloudwatch/cloudwatch-fixtures.js';
 import { xml1 } from '../sqs-sns/sqs-sns-helpers.js';
 
@@ -96,7 +96,7 @@ describe('unexpected errors: one error path for every service and protocol', () 
 
   it('AWS JSON 1.1 (Kinesis, @aws-sdk/client-kinesis)', async () => {
     failing.add('kinesis/ListStreams');
-    const k = new KinesisClient({ endpoint: app.endpoint, region, credentials, maxAttempts: 1 });
+    const k = new KinesisClient(clientConfig(app, 'default', { maxAttempts: 1 }));
     try {
       const before = await counter('kinesis', 'ListStreams');
       const from = lines.length;
@@ -166,7 +166,7 @@ describe('unexpected errors: one error path for every service and protocol', () 
 
   it('AWS JSON 1.0 with query compatibility (SQS, @aws-sdk/client-sqs)', async () => {
     failing.add('sqs/ListQueues');
-    const sqs = new SQSClient({ endpoint: app.endpoint, region, credentials, maxAttempts: 1 });
+    const sqs = new SQSClient(clientConfig(app, 'default', { maxAttempts: 1 }));
     try {
       const from = lines.length;
       const err = await sdkFailure(() => sqs.send(new ListQueuesCommand({})));
@@ -181,7 +181,7 @@ describe('unexpected errors: one error path for every service and protocol', () 
 
   it('the query protocol (SNS, @aws-sdk/client-sns)', async () => {
     failing.add('sns/ListTopics');
-    const sns = new SNSClient({ endpoint: app.endpoint, region, credentials, maxAttempts: 1 });
+    const sns = new SNSClient(clientConfig(app, 'default', { maxAttempts: 1 }));
     try {
       const from = lines.length;
       const err = await sdkFailure(() => sns.send(new ListTopicsCommand({})));
@@ -210,7 +210,7 @@ describe('unexpected errors: one error path for every service and protocol', () 
 
   it('REST-JSON (Lambda, @aws-sdk/client-lambda)', async () => {
     failing.add('lambda/ListFunctions');
-    const lambda = new LambdaClient({ endpoint: app.endpoint, region, credentials, maxAttempts: 1 });
+    const lambda = new LambdaClient(clientConfig(app, 'default', { maxAttempts: 1 }));
     try {
       const from = lines.length;
       const err = await sdkFailure(() => lambda.send(new ListFunctionsCommand({})));
@@ -231,7 +231,7 @@ describe('unexpected errors: one error path for every service and protocol', () 
 
   it('REST-JSON (event source mappings, @aws-sdk/client-lambda)', async () => {
     failing.add('lambda-event-source-mappings/ListEventSourceMappings');
-    const lambda = new LambdaClient({ endpoint: app.endpoint, region, credentials, maxAttempts: 1 });
+    const lambda = new LambdaClient(clientConfig(app, 'default', { maxAttempts: 1 }));
     try {
       const from = lines.length;
       const err = await sdkFailure(() => lambda.send(new ListEventSourceMappingsCommand({})));

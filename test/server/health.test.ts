@@ -4,7 +4,7 @@ import { after, describe, it } from 'node:test';
 import { KinesisClient, ListStreamsCommand } from '@aws-sdk/client-kinesis';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { Health } from '../../src/app/admin-service.js';
-import { credentials, region, startTestServer, tempDir } from '../harness/helpers.js';
+import { clientConfig, startTestServer, tempDir } from '../harness/helpers.js';
 import { Gate } from '../harness/gate.js';
 import { createNodeFunction, decode } from '../lambda/lambda-helpers.js';
 import { spawnServer, stopServer } from '../harness/server-process.js';
@@ -47,8 +47,8 @@ describe('GET /_tributary/health', () => {
     // An invocation in flight keeps the server stopping until it returns.
     const gate = await Gate.start();
     gates.push(gate);
-    const l = new LambdaClient({ endpoint: app.endpoint, region, credentials, maxAttempts: 1 });
-    const k = new KinesisClient({ endpoint: app.endpoint, region, credentials, maxAttempts: 1 });
+    const l = new LambdaClient(clientConfig(app, 'default', { maxAttempts: 1 }));
+    const k = new KinesisClient(clientConfig(app, 'default', { maxAttempts: 1 }));
     try {
       await createNodeFunction(
         l,

@@ -24,7 +24,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { App } from '../../src/app/app.js';
 import { regionClients, type RegionClients } from '../harness/region-clients.js';
-import { awsCli, credentials, waitFor, withServer, withTestServer } from '../harness/helpers.js';
+import { clientConfig, awsCli, waitFor, withServer, withTestServer } from '../harness/helpers.js';
 import { CloudWatchClient, ListMetricsCommand } from '@aws-sdk/client-cloudwatch';
 import { createRecordingFunction } from '../mappings/mapping-fixtures.js';
 import { queueArnOf } from '../sqs-sns/sqs-sns-helpers.js';
@@ -311,8 +311,8 @@ describe('between regions', () => {
       );
       return (r.Metrics ?? []).flatMap((m) => m.Dimensions ?? []).map((d) => d.Value ?? '');
     };
-    const westCw = new CloudWatchClient({ endpoint: app.endpoint, region: WEST, credentials });
-    const eastCw = new CloudWatchClient({ endpoint: app.endpoint, region: EAST, credentials });
+    const westCw = new CloudWatchClient(clientConfig(app, 'default', { region: WEST }));
+    const eastCw = new CloudWatchClient(clientConfig(app, 'default', { region: EAST }));
     try {
       assert.ok((await streamsWithMetrics(westCw)).includes('metered'));
       assert.ok(!(await streamsWithMetrics(eastCw)).includes('metered'));

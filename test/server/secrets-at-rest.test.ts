@@ -9,7 +9,7 @@ import { KinesisClient, ListStreamsCommand } from '@aws-sdk/client-kinesis';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { App } from '../../src/app/app.js';
 import { serverLogger } from '../../src/server/logger.js';
-import { cliEnv, region, startTestServer, tempDir } from '../harness/helpers.js';
+import { clientConfig, cliEnv, startTestServer, tempDir } from '../harness/helpers.js';
 import { oneLine, runRefusedServer } from '../harness/server-process.js';
 
 const exec = promisify(execFile);
@@ -21,10 +21,9 @@ function capture(level: string, lines: string[]) {
   return serverLogger(level, { write: (s: string) => void lines.push(s) });
 }
 
-const iam = (app: App) =>
-  new IAMClient({ endpoint: app.endpoint, region, credentials: ROOT, maxAttempts: 1 });
+const iam = (app: App) => new IAMClient(clientConfig(app, 'default', { credentials: ROOT, maxAttempts: 1 }));
 const sts = (app: App, credentials: Creds) =>
-  new STSClient({ endpoint: app.endpoint, region, credentials, maxAttempts: 1 });
+  new STSClient(clientConfig(app, 'default', { credentials, maxAttempts: 1 }));
 
 async function userKey(app: App, user: string): Promise<Creds> {
   await iam(app).send(new CreateUserCommand({ UserName: user }));
@@ -115,7 +114,7 @@ describe('secret keys are never logged nor returned after CreateAccessKey', () =
           new GetCallerIdentityCommand({}),
         ),
       );
-      const k = new KinesisClient({ endpoint: app.endpoint, region, credentials: asRole, maxAttempts: 1 });
+      const k = new KinesisClient(clientConfig(app, 'default', { credentials: asRole, maxAttempts: 1 }));
       await assert.rejects(k.send(new ListStreamsCommand({})), { name: 'AccessDeniedException' });
       k.destroy();
     } finally {

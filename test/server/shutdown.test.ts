@@ -15,7 +15,7 @@ import {
   LambdaClient,
 } from '@aws-sdk/client-lambda';
 import type { Health } from '../../src/app/admin-service.js';
-import { credentials, region, tempDir, waitFor } from '../harness/helpers.js';
+import { clientConfig, region, tempDir, waitFor } from '../harness/helpers.js';
 import { Gate } from '../harness/gate.js';
 import { createNodeFunction, decode } from '../lambda/lambda-helpers.js';
 import { spawnServer, stopServer, type ServerProcess } from '../harness/server-process.js';
@@ -32,7 +32,7 @@ const HELD = `export const handler = async (e) => {
 
 function clients(server: ServerProcess): { k: KinesisClient; l: LambdaClient } {
   // One attempt: a request refused while the server stops must show, not be retried.
-  const o = { endpoint: server.endpoint, region, credentials, maxAttempts: 1 };
+  const o = clientConfig(server, 'default', { maxAttempts: 1 });
   return { k: new KinesisClient(o), l: new LambdaClient(o) };
 }
 

@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import type { App } from '../../src/app/app.js';
-import { awsCli, region, withServer } from '../harness/helpers.js';
+import { awsCli, cliEnv, withServer } from '../harness/helpers.js';
 
 const exec = promisify(execFile);
 
@@ -118,11 +118,8 @@ describe('SQS with boto3', () => {
   it('runs a create/send/batch/receive/delete flow and maps QueueDoesNotExist to its exception class', async () => {
     const { stdout } = await exec('python3', ['-c', BOTO3_FLOW], {
       env: {
-        ...process.env,
+        ...cliEnv(),
         ENDPOINT: app.endpoint,
-        AWS_ACCESS_KEY_ID: 'test',
-        AWS_SECRET_ACCESS_KEY: 'test',
-        AWS_DEFAULT_REGION: region,
       },
     });
     const out = JSON.parse(stdout) as Record<string, unknown>;
