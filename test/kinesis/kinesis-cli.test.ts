@@ -1,7 +1,9 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import type { App } from '../../src/app/app.js';
-import { awsCli, withServer } from '../harness/helpers.js';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { awsCli, cliEnv, withServer } from '../harness/helpers.js';
 
 interface Record_ {
   Data: string;
@@ -216,5 +218,38 @@ describe('the AWS CLI against Tributary (aws kinesis ..., HTTP/1.1 through botoc
         return true;
       },
     );
+  });
+
+  it('boto3 drives the stream settings operations and maps their errors to its exception classes', async () => {
+    const flow = `
+import boto3, json, os
+k = boto3.client('kinesis', endpoint_url=os.environ['ENDPOINT'])
+k.create_stream(StreamName='boto', ShardCount=1)
+arn = k.describe_stream_summary(StreamName='boto')['StreamDescriptionSummary']['StreamARN']
+mon = k.enable_enhanced_monitoring(StreamName='boto', ShardLevelMetrics=['IncomingBytes'])
+k.tag_resource(ResourceARN=arn, Tags={'team': 'data'})
+k.start_stream_encryption(StreamARN=arn, EncryptionType='KMS', KeyId='alias/aws/kinesis')
+k.update_stream_mode(StreamARN=arn, StreamModeDetails={'StreamMode': 'ON_DEMAND'})
+s = k.describe_stream_summary(StreamName='boto')['StreamDescriptionSummary']
+try:
+    k.list_tags_for_resource(ResourceARN=arn.replace('boto', 'nope'))
+    missing = None
+except k.exceptions.ResourceNotFoundException as e:
+    missing = e.response['Error']['Message']
+print(json.dumps({'desired': mon['DesiredShardLevelMetrics'], 'tags': k.list_tags_for_resource(ResourceARN=arn)['Tags'],
+  'enc': [s['EncryptionType'], s['KeyId']], 'mode': s['StreamModeDetails']['StreamMode'],
+  'metrics': s['EnhancedMonitoring'][0]['ShardLevelMetrics'], 'missing': missing}))
+`;
+    const { stdout } = await promisify(execFile)('python3', ['-c', flow], {
+      env: { ...cliEnv(), ENDPOINT: app.endpoint },
+    });
+    assert.deepEqual(JSON.parse(stdout), {
+      desired: ['IncomingBytes'],
+      tags: [{ Key: 'team', Value: 'data' }],
+      enc: ['KMS', 'alias/aws/kinesis'],
+      mode: 'ON_DEMAND',
+      metrics: ['IncomingBytes'],
+      missing: 'Stream nope under account 000000000000 not found.',
+    });
   });
 });
