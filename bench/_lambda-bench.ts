@@ -7,6 +7,7 @@ import { cpus, loadavg } from 'node:os';
 import { startApp, type App } from '../src/app/app.js';
 import type { LambdaOptions } from '../src/lambda/lambda-options.js';
 import type { LambdaEvents } from '../src/lambda/lambda-events.js';
+import { clientConfig } from '../test/harness/helpers.js';
 import { hooks } from '../test/harness/hooks.js';
 import { makeZip } from '../test/lambda/lambda-helpers.js';
 
@@ -19,9 +20,7 @@ export async function lambdaBenchServer(
 ): Promise<{ app: App; client: LambdaClient; close(): Promise<void> }> {
   const app = await startApp({ port: 0, inMemory: true, transitionDelayMs: 0, logLevel: 'silent', lambda });
   const client = new LambdaClient({
-    endpoint: app.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+    ...clientConfig(app),
     ...(requestHandler === undefined ? {} : { requestHandler }),
   });
   return {

@@ -27,6 +27,7 @@ import { Authenticator, isAuthProblem, rootCredentials } from '../src/server/aut
 import { payloadHash } from '../src/server/auth/sigv4.js';
 import { systemClock } from '../src/server/clock.js';
 import type { ApiRequest } from '../src/server/http-types.js';
+import { clientConfig } from '../test/harness/helpers.js';
 import { rawRequest, testSigner } from '../test/harness/sigv4-signing.js';
 import { CALLERS, kinesisBenchClient, putLoad, RECORDS_PER_CALL } from './_kinesis-load.js';
 import { mappingThroughput, type Throughput } from './_mapping-bench.js';
@@ -144,7 +145,7 @@ try {
   }
 
   // The execution role the mapping's function needs once IAM is enforced (the other server ignores roles).
-  const iam = new IAMClient({ endpoint: apps.on.endpoint, region: 'us-east-1', credentials: KEY });
+  const iam = new IAMClient(clientConfig(apps.on, 'default', { credentials: KEY }));
   await iam.send(
     new CreateRoleCommand({
       RoleName: 'bench',
@@ -166,7 +167,7 @@ try {
   for (let r = 0; r < 2; r++)
     for (const m of MODES) {
       const k = kinesisBenchClient(apps[m].endpoint, 'h2', KEY);
-      const l = new LambdaClient({ endpoint: apps[m].endpoint, region: 'us-east-1', credentials: KEY });
+      const l = new LambdaClient(clientConfig(apps[m], 'default', { credentials: KEY }));
       const t = await mappingThroughput(apps[m], k, l, { name: `map${r}`, batchSize: 1000, total: MAPPED });
       if (!mapped[m] || t.sustained > mapped[m].sustained) mapped[m] = t;
       k.destroy();

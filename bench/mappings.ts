@@ -9,10 +9,9 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startApp, type App } from '../src/app/app.js';
+import { clientConfig } from '../test/harness/helpers.js';
 import { hooks } from '../test/harness/hooks.js';
 import { createBenchFunction, delivered, mappingThroughput } from './_mapping-bench.js';
-
-const credentials = { accessKeyId: 'bench', secretAccessKey: 'bench' };
 
 function pct(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
@@ -123,8 +122,8 @@ const app = await startApp({
   transitionDelayMs: 0,
   logLevel: 'silent',
 });
-const k = new KinesisClient({ endpoint: app.endpoint, region: 'us-east-1', credentials });
-const l = new LambdaClient({ endpoint: app.endpoint, region: 'us-east-1', credentials });
+const k = new KinesisClient(clientConfig(app));
+const l = new LambdaClient(clientConfig(app));
 // `BENCH_PARTS=idle npm run bench -- mappings` runs some parts only (latency, throughput, idle).
 const parts = new Set((process.env['BENCH_PARTS'] ?? 'latency,throughput,idle').split(','));
 try {

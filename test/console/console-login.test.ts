@@ -4,7 +4,6 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { CreateStreamCommand, KinesisClient, ListStreamsCommand } from '@aws-sdk/client-kinesis';
 import { ConsoleLogins, LINK_TTL_MS, SESSION_MS, type SessionIssuer } from '../../src/app/console-login.js';
 import type { Principal } from '../../src/server/auth/authenticator.js';
@@ -138,16 +137,15 @@ describe('console sign-in link (tributary up, chromium)', () => {
       body: JSON.stringify({ Token: link.split('#login=')[1] }),
     });
   const kinesisAs = (endpoint: string, c: Record<string, string>, h1: boolean) =>
-    new KinesisClient({
-      endpoint,
-      region,
-      credentials: {
-        accessKeyId: c['AccessKeyId']!,
-        secretAccessKey: c['SecretAccessKey']!,
-        sessionToken: c['SessionToken']!,
-      },
-      ...(h1 ? { requestHandler: new NodeHttpHandler() } : {}),
-    });
+    new KinesisClient(
+      clientConfig({ endpoint }, h1 ? 'h1' : 'default', {
+        credentials: {
+          accessKeyId: c['AccessKeyId']!,
+          secretAccessKey: c['SecretAccessKey']!,
+          sessionToken: c['SessionToken']!,
+        },
+      }),
+    );
 
   before(async () => {
     server = await spawnServer(['--data-dir', dir], { env });

@@ -22,7 +22,6 @@ import {
 import { CreateEventSourceMappingCommand, GetFunctionCommand, InvokeCommand } from '@aws-sdk/client-lambda';
 import { CreateTopicCommand, GetTopicAttributesCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { App } from '../../src/app/app.js';
 import { clientConfig, region, tempDir, transports, type Transport } from '../harness/helpers.js';
 import { spawnServer, stopServer } from '../harness/server-process.js';
@@ -36,13 +35,7 @@ const exec = promisify(execFile);
 const iam = (app: Pick<App, 'endpoint'>, creds: Keys): IAMClient =>
   new IAMClient(clientConfig(app, 'default', { credentials: creds, maxAttempts: 1 }));
 const sts = (app: Pick<App, 'endpoint'>, creds: Keys, transport: Transport = 'h2'): STSClient =>
-  new STSClient({
-    endpoint: app.endpoint,
-    region,
-    credentials: creds,
-    maxAttempts: 1,
-    ...(transport === 'h1' ? { requestHandler: new NodeHttpHandler() } : {}),
-  });
+  new STSClient(clientConfig(app, transport, { credentials: creds, maxAttempts: 1 }));
 const trustOf = (principal: string): string =>
   JSON.stringify({
     Version: '2012-10-17',

@@ -2,7 +2,6 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
 import {
   AttachRolePolicyCommand,
   AttachUserPolicyCommand,
@@ -53,13 +52,7 @@ const TRUST = JSON.stringify({
 const KINESIS_ROLE = 'arn:aws:iam::aws:policy/service-role/AWSLambdaKinesisExecutionRole';
 
 function iam(app: App, creds = ROOT, h1 = false): IAMClient {
-  return new IAMClient({
-    endpoint: app.endpoint,
-    region,
-    credentials: creds,
-    maxAttempts: 1,
-    ...(h1 ? { requestHandler: new NodeHttpHandler() } : {}),
-  });
+  return new IAMClient(clientConfig(app, h1 ? 'h1' : 'default', { credentials: creds, maxAttempts: 1 }));
 }
 function sts(
   app: App,
@@ -284,13 +277,7 @@ describe('IAM enforcement of API callers', () => {
       const reader = await userWith(`reader-${transport}`, [
         'arn:aws:iam::aws:policy/AmazonKinesisReadOnlyAccess',
       ]);
-      const k = new KinesisClient({
-        endpoint: app.endpoint,
-        region,
-        credentials: reader,
-        maxAttempts: 1,
-        ...(transport === 'h1' ? { requestHandler: new NodeHttpHandler() } : {}),
-      });
+      const k = new KinesisClient(clientConfig(app, transport, { credentials: reader, maxAttempts: 1 }));
       const it0 = await k.send(
         new GetShardIteratorCommand({
           StreamName: stream,

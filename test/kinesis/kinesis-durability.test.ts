@@ -10,19 +10,12 @@ import {
   PutRecordCommand,
   PutRecordsCommand,
 } from '@aws-sdk/client-kinesis';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { credentials, region, tempDir } from '../harness/helpers.js';
+import { clientConfig, tempDir } from '../harness/helpers.js';
 import { spawnServer } from '../harness/server-process.js';
 
 /** One attempt per call: a retry must not hide a request the killed server never answered. */
 function client(endpoint: string, transport: 'h1' | 'h2'): KinesisClient {
-  return new KinesisClient({
-    endpoint,
-    region,
-    credentials,
-    maxAttempts: 1,
-    ...(transport === 'h1' ? { requestHandler: new NodeHttpHandler() } : {}),
-  });
+  return new KinesisClient(clientConfig({ endpoint }, transport, { maxAttempts: 1 }));
 }
 
 describe('durability: a PutRecord answer means the record survives kill -9', () => {

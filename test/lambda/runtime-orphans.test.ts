@@ -8,8 +8,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CreateFunctionCommand, InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { credentials, region, skipReason, tempDir } from '../harness/helpers.js';
+import { clientConfig, skipReason, tempDir } from '../harness/helpers.js';
 import { ROLE, zipFiles } from '../mappings/mapping-fixtures.js';
 import { running, spawnServer } from '../harness/server-process.js';
 
@@ -34,12 +33,7 @@ describe(
       const { child, endpoint } = await spawnServer(['--data-dir', join(dir, 'data')]);
       const marker = join(dir, 'worker.pid');
       try {
-        const lambda = new LambdaClient({
-          endpoint,
-          region,
-          credentials,
-          requestHandler: new NodeHttpHandler(),
-        });
+        const lambda = new LambdaClient(clientConfig({ endpoint }, 'h1'));
         await lambda.send(
           new CreateFunctionCommand({
             FunctionName: 'spin',

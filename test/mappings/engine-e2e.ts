@@ -27,8 +27,7 @@ import {
   ReceiveMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { credentials, region, tempDir, waitFor } from '../harness/helpers.js';
+import { clientConfig, tempDir, waitFor } from '../harness/helpers.js';
 import fc from 'fast-check';
 import { EngineModel, opArb, setupArb, type MappingSetup, type Op } from './engine-model.js';
 import { ROLE, zipFiles } from './mapping-fixtures.js';
@@ -91,11 +90,10 @@ export class RealServerEngine {
   async #start(): Promise<void> {
     this.#server = await spawnServer(['--data-dir', this.dataDir]);
     const endpoint = this.#server.endpoint;
-    const h = this.#transport === 'h1' ? { requestHandler: new NodeHttpHandler() } : {};
     this.#c = {
-      k: new KinesisClient({ endpoint, region, credentials, ...h }),
-      l: new LambdaClient({ endpoint, region, credentials }),
-      sqs: new SQSClient({ endpoint, region, credentials }),
+      k: new KinesisClient(clientConfig({ endpoint }, this.#transport)),
+      l: new LambdaClient(clientConfig({ endpoint })),
+      sqs: new SQSClient(clientConfig({ endpoint })),
     };
   }
 

@@ -4,15 +4,15 @@ import { CreateStreamCommand, KinesisClient, PutRecordsCommand } from '@aws-sdk/
 import { CreateEventSourceMappingCommand, CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { credentials, region, tempDir, waitFor } from '../harness/helpers.js';
+import { clientConfig, tempDir, waitFor } from '../harness/helpers.js';
 import { RECORDING_HANDLER, ROLE, zipFiles, type RecordedInvoke } from './mapping-fixtures.js';
 import { spawnServer, type ServerProcess } from '../harness/server-process.js';
 import { LmdbStore } from '../../src/store/lmdb-store.js';
 
 function clients(endpoint: string): { k: KinesisClient; l: LambdaClient } {
   return {
-    k: new KinesisClient({ endpoint, region, credentials }),
-    l: new LambdaClient({ endpoint, region, credentials }),
+    k: new KinesisClient(clientConfig({ endpoint })),
+    l: new LambdaClient(clientConfig({ endpoint })),
   };
 }
 

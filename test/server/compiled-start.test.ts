@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { after, describe, it } from 'node:test';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { credentials, region, tempDir } from '../harness/helpers.js';
+import { clientConfig, tempDir } from '../harness/helpers.js';
 import { createNodeFunction, decode } from '../lambda/lambda-helpers.js';
 
 const exec = promisify(execFile);
@@ -122,7 +122,7 @@ describe('the compiled start path', () => {
       const endpoint = /http:\/\/\S+/.exec(first.ready)![0];
       assert.equal((await fetch(`${endpoint}/_tributary/status`)).status, 200);
       // A function runs: its worker's bootstrap is the one in dist/runtime (emitted by the build).
-      const lambda = new LambdaClient({ endpoint, region, credentials });
+      const lambda = new LambdaClient(clientConfig({ endpoint }));
       try {
         await createNodeFunction(
           lambda,
