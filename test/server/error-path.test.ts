@@ -94,19 +94,33 @@ describe('unexpected errors: one error path for every service and protocol', () 
     assert.fail('the call succeeded');
   }
 
+  /**
+   * Makes `service/operation` throw a bug, then `send` (an SDK call of it) must fail with a 500 InternalFailure that
+   * is logged once and counted once; the SDK's error, for the checks a protocol adds.
+   */
+  async function internalFailure(
+    service: string,
+    operation: string,
+    send: () => Promise<unknown>,
+  ): Promise<SdkError> {
+    failing.add(`${service}/${operation}`);
+    const before = await counter(service, operation);
+    const from = lines.length;
+    const err = await sdkFailure(send);
+    assert.equal(err.name, 'InternalFailure');
+    assert.equal(err.$metadata.httpStatusCode, 500);
+    assertLoggedOnce(from, err.$metadata.requestId!, service, operation);
+    assert.equal(await counter(service, operation), before + 1);
+    return err;
+  }
+
   it('AWS JSON 1.1 (Kinesis, @aws-sdk/client-kinesis)', async () => {
-    failing.add('kinesis/ListStreams');
     const k = new KinesisClient(clientConfig(app, 'default', { maxAttempts: 1 }));
     try {
       const before = await counter('kinesis', 'ListStreams');
-      const from = lines.length;
-      const err = await sdkFailure(() => k.send(new ListStreamsCommand({})));
-      assert.equal(err.name, 'InternalFailure');
+      const err = await internalFailure('kinesis', 'ListStreams', () => k.send(new ListStreamsCommand({})));
       assert.equal(err.message, 'An internal error occurred.');
-      assert.equal(err.$metadata.httpStatusCode, 500);
       assert.match(err.$metadata.requestId ?? '', /^[0-9a-f-]{36}$/);
-      assertLoggedOnce(from, err.$metadata.requestId!, 'kinesis', 'ListStreams');
-      assert.equal(await counter('kinesis', 'ListStreams'), before + 1);
 
       // The wire shape, byte for byte.
       const res = await fetch(app.endpoint, {
@@ -165,31 +179,19 @@ describe('unexpected errors: one error path for every service and protocol', () 
   });
 
   it('AWS JSON 1.0 with query compatibility (SQS, @aws-sdk/client-sqs)', async () => {
-    failing.add('sqs/ListQueues');
     const sqs = new SQSClient(clientConfig(app, 'default', { maxAttempts: 1 }));
     try {
-      const from = lines.length;
-      const err = await sdkFailure(() => sqs.send(new ListQueuesCommand({})));
-      assert.equal(err.name, 'InternalFailure');
-      assert.equal(err.$metadata.httpStatusCode, 500);
-      assertLoggedOnce(from, err.$metadata.requestId!, 'sqs', 'ListQueues');
-      assert.equal(await counter('sqs', 'ListQueues'), 1);
+      await internalFailure('sqs', 'ListQueues', () => sqs.send(new ListQueuesCommand({})));
     } finally {
       sqs.destroy();
     }
   });
 
   it('the query protocol (SNS, @aws-sdk/client-sns)', async () => {
-    failing.add('sns/ListTopics');
     const sns = new SNSClient(clientConfig(app, 'default', { maxAttempts: 1 }));
     try {
-      const from = lines.length;
-      const err = await sdkFailure(() => sns.send(new ListTopicsCommand({})));
-      assert.equal(err.name, 'InternalFailure');
+      const err = await internalFailure('sns', 'ListTopics', () => sns.send(new ListTopicsCommand({})));
       assert.equal(err.message, 'An internal error occurred.');
-      assert.equal(err.$metadata.httpStatusCode, 500);
-      assertLoggedOnce(from, err.$metadata.requestId!, 'sns', 'ListTopics');
-      assert.equal(await counter('sns', 'ListTopics'), 1);
 
       const res = await fetch(app.endpoint, {
         method: 'POST',
@@ -209,16 +211,12 @@ describe('unexpected errors: one error path for every service and protocol', () 
   });
 
   it('REST-JSON (Lambda, @aws-sdk/client-lambda)', async () => {
-    failing.add('lambda/ListFunctions');
     const lambda = new LambdaClient(clientConfig(app, 'default', { maxAttempts: 1 }));
     try {
-      const from = lines.length;
-      const err = await sdkFailure(() => lambda.send(new ListFunctionsCommand({})));
-      assert.equal(err.name, 'InternalFailure');
+      const err = await internalFailure('lambda', 'ListFunctions', () =>
+        lambda.send(new ListFunctionsCommand({})),
+      );
       assert.equal(err.message, 'An internal error occurred.');
-      assert.equal(err.$metadata.httpStatusCode, 500);
-      assertLoggedOnce(from, err.$metadata.requestId!, 'lambda', 'ListFunctions');
-      assert.equal(await counter('lambda', 'ListFunctions'), 1);
 
       const res = await fetch(`${app.endpoint}/2015-03-31/functions/`);
       assert.equal(res.status, 500);
@@ -230,20 +228,11 @@ describe('unexpected errors: one error path for every service and protocol', () 
   });
 
   it('REST-JSON (event source mappings, @aws-sdk/client-lambda)', async () => {
-    failing.add('lambda-event-source-mappings/ListEventSourceMappings');
     const lambda = new LambdaClient(clientConfig(app, 'default', { maxAttempts: 1 }));
     try {
-      const from = lines.length;
-      const err = await sdkFailure(() => lambda.send(new ListEventSourceMappingsCommand({})));
-      assert.equal(err.name, 'InternalFailure');
-      assert.equal(err.$metadata.httpStatusCode, 500);
-      assertLoggedOnce(
-        from,
-        err.$metadata.requestId!,
-        'lambda-event-source-mappings',
-        'ListEventSourceMappings',
+      await internalFailure('lambda-event-source-mappings', 'ListEventSourceMappings', () =>
+        lambda.send(new ListEventSourceMappingsCommand({})),
       );
-      assert.equal(await counter('lambda-event-source-mappings', 'ListEventSourceMappings'), 1);
     } finally {
       lambda.destroy();
     }
