@@ -82,6 +82,11 @@ export function TriggerForm({ label, action, initial, edit = false, submit, canc
   const [f, setF] = useState(initial ?? NEW_TRIGGER);
   const set = (k) => (e) =>
     setF({ ...f, [k]: e.target.type === 'checkbox' ? e.target.checked : e.target.value });
+  /** A number setting: its label, the range its hint states, the input's name and range, the key it sets in `f`. */
+  const numberField = (label, hint, name, min, max, k) =>
+    html`<${Field} label=${label} hint=${hint}
+      ><input name=${name} type="number" min=${min} max=${max} value=${f[k]} onInput=${set(k)}
+    /><//>`;
   const streamArn = (streams.data ?? []).find((s) => s.StreamName === f.stream)?.StreamARN;
   const consumers = useLoad(
     () =>
@@ -135,24 +140,8 @@ export function TriggerForm({ label, action, initial, edit = false, submit, canc
           ${(consumers.data ?? []).map((c) => html`<option value=${c.ConsumerARN}>${c.ConsumerName}</option>`)}
         </select>
       <//>
-      <${Field} label="Batch size" hint="1–10000"
-        ><input
-          name="batch-size"
-          type="number"
-          min="1"
-          max="10000"
-          value=${f.batchSize}
-          onInput=${set('batchSize')}
-      /><//>
-      <${Field} label="Batch window (s)" hint="0–300"
-        ><input
-          name="batch-window"
-          type="number"
-          min="0"
-          max="300"
-          value=${f.window}
-          onInput=${set('window')}
-      /><//>
+      ${numberField('Batch size', '1–10000', 'batch-size', '1', '10000', 'batchSize')}
+      ${numberField('Batch window (s)', '0–300', 'batch-window', '0', '300', 'window')}
       <${Field} label="Starting position">
         <select name="starting-position" disabled=${edit} value=${f.position} onChange=${set('position')}>
           <option>LATEST</option>
@@ -185,42 +174,10 @@ export function TriggerForm({ label, action, initial, edit = false, submit, canc
           ${(queues.data ?? []).map((arn) => html`<option value=${arn} />`)}
         </datalist><//
       >
-      <${Field} label="Retry attempts" hint="-1 (infinite) or 0–10000"
-        ><input
-          name="retry-attempts"
-          type="number"
-          min="-1"
-          max="10000"
-          value=${f.retries}
-          onInput=${set('retries')}
-      /><//>
-      <${Field} label="Maximum age of record (s)" hint="-1 (infinite) or 60–604800"
-        ><input
-          name="maximum-record-age"
-          type="number"
-          min="-1"
-          max="604800"
-          value=${f.maxAge}
-          onInput=${set('maxAge')}
-      /><//>
-      <${Field} label="Concurrent batches per shard" hint="1–10"
-        ><input
-          name="parallelization-factor"
-          type="number"
-          min="1"
-          max="10"
-          value=${f.parallel}
-          onInput=${set('parallel')}
-      /><//>
-      <${Field} label="Tumbling window (s)" hint="0–900"
-        ><input
-          name="tumbling-window"
-          type="number"
-          min="0"
-          max="900"
-          value=${f.tumbling}
-          onInput=${set('tumbling')}
-      /><//>
+      ${numberField('Retry attempts', '-1 (infinite) or 0–10000', 'retry-attempts', '-1', '10000', 'retries')}
+      ${numberField('Maximum age of record (s)', '-1 (infinite) or 60–604800', 'maximum-record-age', '-1', '604800', 'maxAge')}
+      ${numberField('Concurrent batches per shard', '1–10', 'parallelization-factor', '1', '10', 'parallel')}
+      ${numberField('Tumbling window (s)', '0–900', 'tumbling-window', '0', '900', 'tumbling')}
     </div>
     <label class="check"
       ><input type="checkbox" name="split-batch" checked=${f.bisect} onChange=${set('bisect')} /> Split batch
