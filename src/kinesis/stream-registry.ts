@@ -2,7 +2,13 @@ import { systemClock, type Clock } from '../server/clock.js';
 import { couldNotFindShard, streamNotFound } from './not-found.js';
 import type { AppContext } from '../server/context.js';
 import { arn } from '../server/context.js';
-import { AwsError, InvalidArgument, LimitExceeded, ResourceInUse } from '../server/errors.js';
+import { AwsError, InvalidArgument, ResourceInUse } from '../server/errors.js';
+import {
+  checkOnDemandLimit,
+  checkShardCountTarget,
+  checkShardLimit,
+  type LimitScope,
+} from './account-limits.js';
 import { TransitionScheduler } from '../server/transitions.js';
 import type { KinesisEvents } from './kinesis-events.js';
 import type { ShardMeta, StreamMeta, StreamMode } from './model.js';
@@ -24,9 +30,6 @@ import { Stream, type PutEntry, type PutResult, type StreamDeps } from './stream
 const NS = 'kinesis.stream';
 /** Records are kept at least this long after a put (retention is checked once a minute). */
 const TRIM_INTERVAL_MS = 60_000;
-/** AWS's default shard limit per account/region (DescribeLimits). */
-export const SHARD_LIMIT = 500;
-export const ON_DEMAND_STREAM_LIMIT = 50;
 
 /**
  * The catalog of streams: their metadata (held in memory, written through to the store), their lifecycle
@@ -260,10 +263,7 @@ export class StreamRegistry {
 
   /** One more ON_DEMAND stream (CreateStream, UpdateStreamMode) must stay within the account's limit. */
   checkOnDemandLimit(): void {
-    if (this.onDemandStreamCount() < ON_DEMAND_STREAM_LIMIT) return;
-    throw LimitExceeded(
-      `This request would exceed the on-demand stream limit for the account ${this.account} in ${this.#ctx.options.region}. Limit: ${ON_DEMAND_STREAM_LIMIT}.`,
-    );
+    checkOnDemandLimit(this.#limitScope(), this.onDemandStreamCount());
   }
 
   /** Streams in ON_DEMAND mode (DescribeLimits). */
@@ -412,21 +412,7 @@ export class StreamRegistry {
     this.#requireActiveForReshard(s);
     const parents = [...s.openShards()];
     const current = parents.length;
-    if (target > SHARD_LIMIT) {
-      throw LimitExceeded(
-        `Target shard count or number of open shards cannot be greater than ${SHARD_LIMIT}. Current open shard count: ${current}, Target shard count: ${target}`,
-      );
-    }
-    if (target > current * 2) {
-      throw LimitExceeded(
-        `UpdateShardCount cannot scale up over double your current open shard count. Current open shard count: ${current}, Target shard count: ${target}`,
-      );
-    }
-    if (target * 2 < current) {
-      throw LimitExceeded(
-        `UpdateShardCount cannot scale down below half your current open shard count. Current open shard count: ${current}, Target shard count: ${target}`,
-      );
-    }
+    checkShardCountTarget(current, target);
     this.#checkLimit(target - current);
     const children = uniformChildren(
       parents.map((p) => p.meta),
@@ -439,16 +425,11 @@ export class StreamRegistry {
   }
 
   #checkLimit(extra: number): void {
-    if (extra > 0 && this.openShardCount() + extra > SHARD_LIMIT) throw this.#shardLimitError(extra);
+    checkShardLimit(this.#limitScope(), this.openShardCount(), extra);
   }
 
-  #shardLimitError(extra: number): AwsError {
-    return LimitExceeded(
-      `This request would exceed the shard limit for the account ${this.account} in ${this.#ctx.options.region}. ` +
-        `Current shard count for the account: ${this.openShardCount()}. Limit: ${SHARD_LIMIT}. ` +
-        `Number of additional shards that would have resulted from this request: ${extra}. ` +
-        `Refer to the AWS Service Limits page (https://docs.aws.amazon.com/general/latest/gr/aws_service_limits.html) for current limits and how to request higher limits.`,
-    );
+  #limitScope(): LimitScope {
+    return { account: this.account, region: this.#ctx.options.region };
   }
 
   async #beginUpdate(s: Stream, apply: () => Promise<void>): Promise<void> {
