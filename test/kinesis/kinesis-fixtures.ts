@@ -2,6 +2,8 @@ import { strict as assert } from 'node:assert';
 import {
   CreateStreamCommand,
   DescribeStreamCommand,
+  GetResourcePolicyCommand,
+  ListTagsForResourceCommand,
   type KinesisClient,
   type Shard,
 } from '@aws-sdk/client-kinesis';
@@ -72,3 +74,27 @@ export async function createStream(k: KinesisClient, name: string, shards = 1): 
 export function wideString(n: number): string {
   return 'é'.repeat(n);
 }
+
+/** A resource's tags by ARN (ListTagsForResource) as an object. */
+export const tagsOf = async (k: KinesisClient, arn: string): Promise<Record<string, string | undefined>> =>
+  Object.fromEntries(
+    (await k.send(new ListTagsForResourceCommand({ ResourceARN: arn }))).Tags!.map((t) => [t.Key!, t.Value]),
+  );
+
+/** A resource policy that lets another account read `arn`. */
+export const policyFor = (arn: string): string =>
+  JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Principal: { AWS: 'arn:aws:iam::111122223333:root' },
+        Action: ['kinesis:GetRecords', 'kinesis:GetShardIterator', 'kinesis:DescribeStreamSummary'],
+        Resource: arn,
+      },
+    ],
+  });
+
+/** The resource policy of `arn` (GetResourcePolicy). */
+export const policyOf = async (k: KinesisClient, arn: string): Promise<string | undefined> =>
+  (await k.send(new GetResourcePolicyCommand({ ResourceARN: arn }))).Policy;
