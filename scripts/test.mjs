@@ -34,9 +34,12 @@ if (files.length === 0) {
 
 // TAP when not on a terminal (CI, pipes): its closing `# pass N` / `# fail N` lines are what CI reads.
 const reporter = process.stdout.isTTY && !process.env.CI ? [] : ['--test-reporter=tap'];
+// A test (or suite) that hangs fails after 10 minutes instead of holding CI until the job is killed: the longest
+// file takes well under a minute on a quiet machine and a few under heavy load. A caller's own --test-timeout wins.
+const timeout = flags.some((f) => f.startsWith('--test-timeout')) ? [] : ['--test-timeout=600000'];
 const child = spawn(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=2', ...reporter, ...flags, ...files],
+  ['--import', 'tsx', '--test', '--test-concurrency=2', ...reporter, ...timeout, ...flags, ...files],
   { stdio: 'inherit' },
 );
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
