@@ -98,3 +98,7 @@ export const policyFor = (arn: string): string =>
 /** The resource policy of `arn` (GetResourcePolicy). */
 export const policyOf = async (k: KinesisClient, arn: string): Promise<string | undefined> =>
   (await k.send(new GetResourcePolicyCommand({ ResourceARN: arn }))).Policy;
+
+/** AWS's message for a request with one failed member constraint (Kinesis words it this way for every shape rule). */
+export const oneValidationError = (path: string, value: string, constraint: string): string =>
+  `1 validation error detected: Value ${value} at '${path}' failed to satisfy constraint: ${constraint}`;

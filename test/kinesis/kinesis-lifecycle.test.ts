@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import {
   CreateStreamCommand,
   DeleteStreamCommand,
@@ -18,7 +18,7 @@ import {
 } from '@aws-sdk/client-kinesis';
 import type { App } from '../../src/app/app.js';
 import type { StreamStatus } from '../../src/kinesis/model.js';
-import { kinesisClient, startTestServer } from '../harness/helpers.js';
+import { kinesisClient, startTestServer, withKinesisServer } from '../harness/helpers.js';
 import { expectAwsError } from './kinesis-fixtures.js';
 import { hooks } from '../harness/hooks.js';
 import { VirtualClock } from '../harness/virtual-clock.js';
@@ -56,20 +56,18 @@ function deletedEvent(app: App, stream: string): Promise<void> {
   });
 }
 
+/** A server per suite whose transitions last DELAY_MS on the virtual clock this returns (one clock per suite). */
+function withSlowServer(use: (app: App, k: KinesisClient) => void): VirtualClock {
+  const clock = new VirtualClock(Date.now());
+  withKinesisServer('h2', use, { transitionDelayMs: DELAY_MS, testHooks: { kinesisClock: clock } });
+  return clock;
+}
+
 // The timeout makes a clock that is not the component's fail rather than wait real minutes.
 describe(`stream lifecycle with transitionDelayMs ${DELAY_MS}`, { timeout: 30_000 }, () => {
   let app: App;
   let k: KinesisClient;
-  let clock: VirtualClock;
-  before(async () => {
-    clock = new VirtualClock(Date.now());
-    app = await startTestServer({ transitionDelayMs: DELAY_MS, testHooks: { kinesisClock: clock } });
-    k = kinesisClient(app);
-  });
-  after(async () => {
-    k.destroy();
-    await app.close();
-  });
+  const clock = withSlowServer((a, c) => ([app, k] = [a, c]));
 
   const status = async (name: string): Promise<string | undefined> =>
     (await k.send(new DescribeStreamSummaryCommand({ StreamName: name }))).StreamDescriptionSummary!
@@ -227,16 +225,7 @@ describe(`stream lifecycle with transitionDelayMs ${DELAY_MS}`, { timeout: 30_00
 describe(`stream settings with transitionDelayMs ${DELAY_MS}`, { timeout: 30_000 }, () => {
   let app: App;
   let k: KinesisClient;
-  let clock: VirtualClock;
-  before(async () => {
-    clock = new VirtualClock(Date.now());
-    app = await startTestServer({ transitionDelayMs: DELAY_MS, testHooks: { kinesisClock: clock } });
-    k = kinesisClient(app);
-  });
-  after(async () => {
-    k.destroy();
-    await app.close();
-  });
+  const clock = withSlowServer((a, c) => ([app, k] = [a, c]));
 
   it('a setting change makes the stream UPDATING until the delay has passed; meanwhile changes are refused', async () => {
     const status = async (): Promise<string | undefined> =>
