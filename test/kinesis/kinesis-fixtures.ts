@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/client-kinesis';
 import { randomBytes } from 'node:crypto';
 import type { App } from '../../src/app/app.js';
+import { kinesisClient, withTestServer } from '../harness/helpers.js';
 import { IteratorCodec } from '../../src/kinesis/iterators.js';
 
 /** A Kinesis context's iterator codec for engine tests that build the context themselves. */
@@ -102,3 +103,15 @@ export const policyOf = async (k: KinesisClient, arn: string): Promise<string | 
 /** AWS's message for a request with one failed member constraint (Kinesis words it this way for every shape rule). */
 export const oneValidationError = (path: string, value: string, constraint: string): string =>
   `1 validation error detected: Value ${value} at '${path}' failed to satisfy constraint: ${constraint}`;
+
+/** A server per suite, its HTTP/1.1 Kinesis client handed to `use`, and a PROVISIONED stream `name` of `shards` shards. */
+export function withKinesisStream(name: string, shards: number, use: (k: KinesisClient) => void): void {
+  withTestServer(
+    {},
+    (a) => ({ k: kinesisClient(a, 'h1') }),
+    async (_, { k }) => {
+      use(k);
+      await createStream(k, name, shards);
+    },
+  );
+}

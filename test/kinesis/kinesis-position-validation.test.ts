@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import {
   DeleteStreamCommand,
   GetRecordsCommand,
@@ -9,8 +9,12 @@ import {
   type KinesisClient,
 } from '@aws-sdk/client-kinesis';
 import { encodeNextToken } from '../../src/kinesis/next-tokens.js';
-import { kinesisClient, withTestServer } from '../harness/helpers.js';
-import { createStream, expectAwsError, oneValidationError as one } from './kinesis-fixtures.js';
+import {
+  createStream,
+  expectAwsError,
+  oneValidationError as one,
+  withKinesisStream,
+} from './kinesis-fixtures.js';
 
 /**
  * How a caller names a place in a stream, checked like AWS: shard iterators, starting sequence numbers and
@@ -22,14 +26,7 @@ const ACCOUNT = '000000000000';
 
 describe('Kinesis positions: iterators, sequence numbers, hash keys, shard listings', () => {
   let k: KinesisClient;
-  withTestServer(
-    {},
-    (a) => ({ k: kinesisClient(a, 'h1') }),
-    (_, made) => ({ k } = made),
-  );
-  before(async () => {
-    await createStream(k, 'v', 2);
-  });
+  withKinesisStream('v', 2, (c) => (k = c));
 
   it('GetRecords Limit 1 to 10000; iterators must be ours', async () => {
     const it = (

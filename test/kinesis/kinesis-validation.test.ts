@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import {
   AddTagsToStreamCommand,
   CreateStreamCommand,
@@ -13,8 +13,12 @@ import {
   RemoveTagsFromStreamCommand,
   type KinesisClient,
 } from '@aws-sdk/client-kinesis';
-import { kinesisClient, withTestServer } from '../harness/helpers.js';
-import { createStream, expectAwsError, oneValidationError as one, wideString } from './kinesis-fixtures.js';
+import {
+  expectAwsError,
+  withKinesisStream,
+  oneValidationError as one,
+  wideString,
+} from './kinesis-fixtures.js';
 
 /**
  * Input limits of records, streams and tags: sizes, counts, names, characters. Where a record lands and how a reader
@@ -25,14 +29,7 @@ const MiB = 1024 * 1024;
 
 describe('Kinesis input limits and errors', () => {
   let k: KinesisClient;
-  withTestServer(
-    {},
-    (a) => ({ k: kinesisClient(a, 'h1') }),
-    (_, made) => ({ k } = made),
-  );
-  before(async () => {
-    await createStream(k, 'v', 2);
-  });
+  withKinesisStream('v', 2, (c) => (k = c));
 
   it('partition key: 1 to 256 Unicode characters', async () => {
     await k.send(
