@@ -1,3 +1,5 @@
+import type { AwsError } from '../../server/errors.js';
+import { offsetOf, offsetToken } from '../../server/offset-token.js';
 import { operation } from '../../server/operations.js';
 import {
   boolean,
@@ -15,6 +17,9 @@ import type { MetricStore } from '../metric-store.js';
 import { aggregate, parseStat, statValue } from '../statistics.js';
 import { checkPeriod, checkTimeRange, METRIC, STANDARD_UNITS } from './common.js';
 
+/** How this operation words a NextToken it did not make (AWS's text). */
+const invalidToken = (): AwsError =>
+  InvalidNextToken("The service couldn't process the request because the NextToken is invalid.");
 const MAX_QUERIES = 500;
 const DEFAULT_MAX_DATAPOINTS = 100_800;
 const ID = /^[a-z][a-zA-Z0-9_]*$/;
@@ -88,7 +93,7 @@ export const getMetricData = operation({
     }
     if (maxDatapoints < 1) throw InvalidParameterValue('The parameter MaxDatapoints must be greater than 0.');
     checkTimeRange(start, end);
-    const offset = decodeToken(input.NextToken);
+    const offset = offsetOf(input.NextToken, invalidToken);
 
     const seen = new Set<string>();
     const queries: Query[] = rawQueries.map((q, i) => {
@@ -150,22 +155,7 @@ export const getMetricData = operation({
       };
     });
     const out: Record<string, unknown> = { MetricDataResults: results, Messages: [] };
-    if (pageEnd < total) out['NextToken'] = encodeToken(pageEnd);
+    if (pageEnd < total) out['NextToken'] = offsetToken(pageEnd);
     return out;
   },
 });
-
-function encodeToken(offset: number): string {
-  return Buffer.from(JSON.stringify({ o: offset })).toString('base64');
-}
-
-function decodeToken(token: string | undefined): number {
-  if (token === undefined) return 0;
-  try {
-    const o = (JSON.parse(Buffer.from(token, 'base64').toString('utf8')) as { o?: unknown }).o;
-    if (typeof o === 'number' && Number.isInteger(o) && o >= 0) return o;
-  } catch {
-    // fall through
-  }
-  throw InvalidNextToken("The service couldn't process the request because the NextToken is invalid.");
-}

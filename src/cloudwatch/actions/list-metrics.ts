@@ -1,9 +1,13 @@
+import type { AwsError } from '../../server/errors.js';
+import { offsetOf, offsetToken } from '../../server/offset-token.js';
 import { operation } from '../../server/operations.js';
 import { boolean, list, string, structure } from '../../server/shapes.js';
 import { InvalidParameterValue } from '../errors.js';
 import { MINUTE_MS, type MetricStore } from '../metric-store.js';
 import { DIMENSION_FILTER, METRIC, NAME } from './common.js';
 
+/** How this operation words a NextToken it did not make (AWS's text). */
+const invalidToken = (): AwsError => InvalidParameterValue('The value for parameter NextToken is invalid.');
 const PAGE_SIZE = 500;
 /** RecentlyActive=PT3H: metrics with a value in the last three hours. */
 const RECENT_MS = 3 * 60 * MINUTE_MS;
@@ -27,7 +31,7 @@ export const listMetrics = operation({
       Dimensions: filters,
       RecentlyActive: recentlyActive,
     } = input;
-    const offset = decodeToken(input.NextToken);
+    const offset = offsetOf(input.NextToken, invalidToken);
     const recentFrom = store.clock() - RECENT_MS;
     const matching = store.list().filter((s) => {
       if (s.buckets.size === 0) return false;
@@ -46,19 +50,7 @@ export const listMetrics = operation({
         Dimensions: s.dimensions.map((d) => ({ Name: d.Name, Value: d.Value })),
       })),
     };
-    if (offset + PAGE_SIZE < matching.length)
-      out['NextToken'] = Buffer.from(JSON.stringify({ l: offset + PAGE_SIZE })).toString('base64');
+    if (offset + PAGE_SIZE < matching.length) out['NextToken'] = offsetToken(offset + PAGE_SIZE);
     return out;
   },
 });
-
-function decodeToken(token: string | undefined): number {
-  if (token === undefined) return 0;
-  try {
-    const l = (JSON.parse(Buffer.from(token, 'base64').toString('utf8')) as { l?: unknown }).l;
-    if (typeof l === 'number' && Number.isInteger(l) && l >= 0) return l;
-  } catch {
-    // fall through
-  }
-  throw InvalidParameterValue('The value for parameter NextToken is invalid.');
-}

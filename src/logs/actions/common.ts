@@ -1,5 +1,5 @@
 import { integer, list, map, string } from '../../server/shapes.js';
-import { InvalidParameter, invalidNextToken } from '../errors.js';
+import { InvalidParameter } from '../errors.js';
 
 /** Shapes of the CloudWatch Logs API Reference. */
 export const LOG_GROUP_NAME = string({ min: 1, max: 512, pattern: /[.\-_/#A-Za-z0-9]+/ });
@@ -42,20 +42,4 @@ export function groupNameOf(input: { logGroupName?: string; logGroupIdentifier?:
   const m = /^arn:[^:]+:logs:[^:]*:[^:]*:log-group:([^:]+)(:\*)?$/.exec(id);
   if (!m) throw InvalidParameter(`Invalid log group ARN: ${id}`);
   return m[1]!;
-}
-
-/** A list position as an opaque token (DescribeLogGroups, DescribeLogStreams). */
-export function offsetToken(offset: number): string {
-  return Buffer.from(JSON.stringify({ o: offset })).toString('base64');
-}
-
-export function offsetOf(token: string | undefined): number {
-  if (token === undefined) return 0;
-  try {
-    const o = (JSON.parse(Buffer.from(token, 'base64').toString('utf8')) as { o?: unknown }).o;
-    if (typeof o === 'number' && Number.isInteger(o) && o >= 0) return o;
-  } catch {
-    // not one of ours: refused below
-  }
-  throw invalidNextToken();
 }

@@ -1,16 +1,10 @@
 import { operation } from '../../server/operations.js';
 import { boolean, integer, list, string, structure } from '../../server/shapes.js';
-import { InvalidParameter } from '../errors.js';
+import { offsetOf, offsetToken } from '../../server/offset-token.js';
+import { InvalidParameter, invalidNextToken } from '../errors.js';
 import type { GroupState } from '../log-store.js';
 import { groupArn, type LogsContext } from '../logs-context.js';
-import {
-  groupNameOf,
-  LOG_GROUP_IDENTIFIER,
-  LOG_GROUP_NAME,
-  NEXT_TOKEN,
-  offsetOf,
-  offsetToken,
-} from './common.js';
+import { groupNameOf, LOG_GROUP_IDENTIFIER, LOG_GROUP_NAME, NEXT_TOKEN } from './common.js';
 
 /**
  * DescribeLogGroups: ASCII order by name, up to `limit` (1-50, default 50) a page; `logGroupNamePrefix` or
@@ -33,7 +27,7 @@ export const describeLogGroups = operation({
       throw InvalidParameter(
         'LogGroup name prefix and LogGroup name pattern are mutually exclusive parameters.',
       );
-    const offset = offsetOf(input.nextToken);
+    const offset = offsetOf(input.nextToken, invalidNextToken);
     const limit = input.limit ?? 50;
     const wanted = input.logGroupIdentifiers?.map((id) => groupNameOf({ logGroupIdentifier: id }));
     const needle = pattern?.toLowerCase();

@@ -1,17 +1,10 @@
 import { operation } from '../../server/operations.js';
 import { boolean, integer, string, structure } from '../../server/shapes.js';
-import { InvalidParameter } from '../errors.js';
+import { offsetOf, offsetToken } from '../../server/offset-token.js';
+import { InvalidParameter, invalidNextToken } from '../errors.js';
 import type { StreamState } from '../log-store.js';
 import { groupArn, type LogsContext } from '../logs-context.js';
-import {
-  groupNameOf,
-  LOG_GROUP_IDENTIFIER,
-  LOG_GROUP_NAME,
-  LOG_STREAM_NAME,
-  NEXT_TOKEN,
-  offsetOf,
-  offsetToken,
-} from './common.js';
+import { groupNameOf, LOG_GROUP_IDENTIFIER, LOG_GROUP_NAME, LOG_STREAM_NAME, NEXT_TOKEN } from './common.js';
 
 /**
  * DescribeLogStreams: ordered by name (default) or by the time of the last event (`orderBy LastEventTime`,
@@ -35,7 +28,7 @@ export const describeLogStreams = operation({
     const groupName = groupNameOf(input);
     await ctx.flush();
     const group = ctx.store.mustGroup(groupName);
-    const offset = offsetOf(input.nextToken);
+    const offset = offsetOf(input.nextToken, invalidNextToken);
     const limit = input.limit ?? 50;
     let streams = ctx.store
       .streams(group)
