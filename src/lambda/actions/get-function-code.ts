@@ -1,9 +1,9 @@
-import { readFile } from 'node:fs/promises';
 import { operation } from '../../server/operations.js';
 import { string, structure, unchecked } from '../../server/shapes.js';
 import { FUNCTION_NAME } from '../function-names.js';
 import { ResourceNotFound } from '../lambda-errors.js';
 import type { LambdaContext, LambdaReply } from '../lambda-context.js';
+import { zipDownload } from './zip-download.js';
 
 /** GET /_tributary/lambda/functions/{name}/code/{codeId}.zip — GetFunction's Code.Location: the uploaded zip. */
 export const getFunctionCode = operation({
@@ -16,8 +16,6 @@ export const getFunctionCode = operation({
     const name = (input.FunctionName as string | undefined) ?? '';
     const r = FUNCTION_NAME.test(name) ? c.functions.get(name) : undefined;
     if (!r || input.CodeId !== r.codeId) throw ResourceNotFound('Code not found.');
-    const zip = await readFile(c.codePath(r.name, r.codeId)).catch(() => undefined);
-    if (!zip) throw ResourceNotFound('Code not found.');
-    return { status: 200, headers: { 'content-type': 'application/zip' }, raw: zip };
+    return zipDownload(c.codePath(r.name, r.codeId), 'Code not found.');
   },
 });

@@ -1,8 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import { operation } from '../../server/operations.js';
 import { integer, string, structure, unchecked } from '../../server/shapes.js';
 import { ResourceNotFound } from '../lambda-errors.js';
 import type { LambdaContext, LambdaReply } from '../lambda-context.js';
+import { zipDownload } from './zip-download.js';
 
 /** GET /_tributary/lambda/layers/{LayerName}/versions/{VersionNumber}/content.zip — Content.Location: the zip. */
 export const getLayerVersionContent = operation({
@@ -15,8 +15,6 @@ export const getLayerVersionContent = operation({
     const name = (input.LayerName as string | undefined) ?? '';
     const version = Number(input.VersionNumber);
     if (!c.layers.get(name, version)) throw ResourceNotFound('Content not found.');
-    const zip = await readFile(c.layers.zipPath(name, version)).catch(() => undefined);
-    if (!zip) throw ResourceNotFound('Content not found.');
-    return { status: 200, headers: { 'content-type': 'application/zip' }, raw: zip };
+    return zipDownload(c.layers.zipPath(name, version), 'Content not found.');
   },
 });
