@@ -1,8 +1,8 @@
 import { operation } from '../../server/operations.js';
 import { structure } from '../../server/shapes.js';
-import { enhancedMonitoringOf } from '../enhanced-monitoring.js';
 import { warmThroughputOf } from '../warm-throughput.js';
 import { STREAM_TARGET, streamName, type KinesisContext } from '../kinesis-context.js';
+import { streamDescriptionFields } from '../stream-description.js';
 
 /** DescribeStreamSummary: the stream without its shard list, plus open shard and consumer counts. */
 export const describeStreamSummary = operation({
@@ -12,15 +12,7 @@ export const describeStreamSummary = operation({
     const warm = warmThroughputOf(meta);
     return {
       StreamDescriptionSummary: {
-        StreamName: meta.name,
-        StreamARN: meta.arn,
-        StreamStatus: meta.status,
-        StreamModeDetails: { StreamMode: meta.mode },
-        RetentionPeriodHours: meta.retentionHours,
-        StreamCreationTimestamp: new Date(meta.createdAt),
-        EnhancedMonitoring: enhancedMonitoringOf(meta),
-        EncryptionType: meta.encryptionType,
-        ...(meta.keyId !== undefined ? { KeyId: meta.keyId } : {}),
+        ...streamDescriptionFields(meta),
         OpenShardCount: meta.shards.filter((s) => s.endPosition === undefined).length,
         ConsumerCount: meta.consumers.length,
         ...(warm !== undefined ? { WarmThroughput: warm } : {}),

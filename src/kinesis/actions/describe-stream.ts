@@ -1,9 +1,9 @@
 import { operation } from '../../server/operations.js';
 import { integer, string, structure } from '../../server/shapes.js';
-import { enhancedMonitoringOf } from '../enhanced-monitoring.js';
 import { STREAM_TARGET, streamName, type KinesisContext } from '../kinesis-context.js';
 import type { ShardMeta, StreamMeta } from '../model.js';
 import { ShardSequence } from '../sequence-numbers.js';
+import { streamDescriptionFields } from '../stream-description.js';
 
 /** DescribeStream returns at most this many shards per call, whatever Limit asks for. */
 const MAX_SHARDS_PER_CALL = 100;
@@ -49,19 +49,10 @@ export const describeStream = operation({
     const listed = meta.status === 'CREATING' || meta.deletedWhileCreating ? [] : shardsInOrder(meta);
     const shards = listed.filter((s) => after === undefined || s.shardId > after);
     return {
-      StreamDescription: {
-        StreamName: meta.name,
-        StreamARN: meta.arn,
-        StreamStatus: meta.status,
-        StreamModeDetails: { StreamMode: meta.mode },
+      StreamDescription: streamDescriptionFields(meta, {
         Shards: shards.slice(0, limit).map((s) => shardShape(meta, s)),
         HasMoreShards: shards.length > limit,
-        RetentionPeriodHours: meta.retentionHours,
-        StreamCreationTimestamp: new Date(meta.createdAt),
-        EnhancedMonitoring: enhancedMonitoringOf(meta),
-        EncryptionType: meta.encryptionType,
-        ...(meta.keyId !== undefined ? { KeyId: meta.keyId } : {}),
-      },
+      }),
     };
   },
 });
