@@ -149,51 +149,50 @@ export class MetricRecorder {
   }
 
   functionTotals(name: string): FunctionTotals {
-    let t = this.functions.get(name);
-    if (!t) {
-      t = {
-        invocations: 0,
-        errors: 0,
-        throttles: 0,
-        durationMsTotal: 0,
-        maxDurationMs: 0,
-        concurrent: 0,
-        maxConcurrent: 0,
-      };
-      this.functions.set(name, t);
-    }
-    return t;
+    return totalsOf(this.functions, name, () => ({
+      invocations: 0,
+      errors: 0,
+      throttles: 0,
+      durationMsTotal: 0,
+      maxDurationMs: 0,
+      concurrent: 0,
+      maxConcurrent: 0,
+    }));
   }
 
   mappingTotals(uuid: string): MappingTotals {
-    let t = this.mappings.get(uuid);
-    if (!t) {
-      t = {
-        batches: 0,
-        records: 0,
-        invocations: 0,
-        errors: 0,
-        throttles: 0,
-        iteratorAgeMs: 0,
-        maxIteratorAgeMs: 0,
-        discarded: 0,
-        destinationDeliveryFailures: 0,
-        filtered: 0,
-        polled: 0,
-        bugs: 0,
-        stalls: 0,
-      };
-      this.mappings.set(uuid, t);
-    }
-    return t;
+    return totalsOf(this.mappings, uuid, () => ({
+      batches: 0,
+      records: 0,
+      invocations: 0,
+      errors: 0,
+      throttles: 0,
+      iteratorAgeMs: 0,
+      maxIteratorAgeMs: 0,
+      discarded: 0,
+      destinationDeliveryFailures: 0,
+      filtered: 0,
+      polled: 0,
+      bugs: 0,
+      stalls: 0,
+    }));
   }
 
   streamTotals(name: string): StreamTotals {
-    let t = this.streams.get(name);
-    if (!t) {
-      t = { incomingRecords: 0, incomingBytes: 0, getRecordsRecords: 0 };
-      this.streams.set(name, t);
-    }
-    return t;
+    return totalsOf(this.streams, name, () => ({
+      incomingRecords: 0,
+      incomingBytes: 0,
+      getRecordsRecords: 0,
+    }));
   }
+}
+
+/** The running totals under `key`, made (all zero) on first use. */
+function totalsOf<T>(totals: Map<string, T>, key: string, zero: () => T): T {
+  let t = totals.get(key);
+  if (t === undefined) {
+    t = zero();
+    totals.set(key, t);
+  }
+  return t;
 }
