@@ -1,6 +1,5 @@
 import { operation } from '../../server/operations.js';
 import { boolean, map, required, string, structure, unchecked } from '../../server/shapes.js';
-import { functionConfiguration } from '../function-configuration.js';
 import type { LambdaContext } from '../lambda-context.js';
 import {
   ARCHITECTURES,
@@ -12,6 +11,7 @@ import {
   requireRuntimeAndHandler,
   supportedRuntime,
   zipOf,
+  configurationReply,
 } from './function-fields.js';
 
 /** CreateFunction (POST /2015-03-31/functions): 201 with the FunctionConfiguration. With `Publish`, version 1 is published at once and answered. */
@@ -59,17 +59,8 @@ export const createFunction = operation({
       },
       bytes,
     );
-    if (input.Publish === true) {
-      // Publish: version 1 of what was just created, whose configuration is the answer.
-      const v = await c.functions.publish(record.name, {}, true);
-      return {
-        status: 201,
-        json: functionConfiguration(v, c.functions.arn(v.name, v.version), c.app.options.region),
-      };
-    }
-    return {
-      status: 201,
-      json: functionConfiguration(record, c.functions.arn(record.name), c.app.options.region),
-    };
+    // Publish: version 1 of what was just created, whose configuration is the answer.
+    const answer = input.Publish === true ? await c.functions.publish(record.name, {}, true) : record;
+    return configurationReply(c, answer, 201);
   },
 });

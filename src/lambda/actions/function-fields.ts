@@ -2,7 +2,8 @@ import { blob, integer, list, map, required, string, structure, unchecked } from
 import { RESERVED_ENV_KEYS, SUPPORTED_RUNTIMES } from '../../runtime/spawn-spec.js';
 import { parseFunctionName } from '../function-names.js';
 import { InvalidParameterValue, RequestEntityTooLarge } from '../lambda-errors.js';
-import type { LambdaContext } from '../lambda-context.js';
+import type { LambdaContext, LambdaReply } from '../lambda-context.js';
+import { functionConfiguration } from '../function-configuration.js';
 import type { FunctionRecord } from '../model.js';
 
 /** Validation shared by the function operations (CreateFunction, UpdateFunctionCode/Configuration...). */
@@ -222,4 +223,12 @@ export function requireRuntimeAndHandler(
       'Runtime and Handler are mandatory parameters for functions created with deployment packages.',
     );
   }
+}
+
+/**
+ * An operation's answer with a function's configuration: `$LATEST` (unqualified ARN) or a published version
+ * (ARN qualified by its number), as CreateFunction, UpdateFunctionCode/Configuration and PublishVersion give it.
+ */
+export function configurationReply(c: LambdaContext, r: FunctionRecord, status: 200 | 201): LambdaReply {
+  return { status, json: functionConfiguration(r, c.functions.arn(r.name, r.version), c.app.options.region) };
 }

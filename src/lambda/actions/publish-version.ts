@@ -1,8 +1,7 @@
 import { operation } from '../../server/operations.js';
 import { string, structure } from '../../server/shapes.js';
-import { functionConfiguration } from '../function-configuration.js';
 import type { LambdaContext } from '../lambda-context.js';
-import { UNQUALIFIED_FUNCTION_NAME_PATH } from './function-fields.js';
+import { UNQUALIFIED_FUNCTION_NAME_PATH, configurationReply } from './function-fields.js';
 
 /**
  * PublishVersion (POST /2015-03-31/functions/{FunctionName}/versions): 201 with the version's
@@ -24,9 +23,6 @@ export const publishVersion = operation({
       revisionId: input.RevisionId,
       description: input.Description,
     });
-    return {
-      status: 201,
-      json: functionConfiguration(v, c.functions.arn(v.name, v.version), c.app.options.region),
-    };
+    return configurationReply(c, v, 201);
   },
 });

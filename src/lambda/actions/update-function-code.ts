@@ -1,8 +1,13 @@
 import { operation } from '../../server/operations.js';
 import { boolean, string, structure } from '../../server/shapes.js';
-import { functionConfiguration } from '../function-configuration.js';
 import type { LambdaContext } from '../lambda-context.js';
-import { ARCHITECTURES, CODE, UNQUALIFIED_FUNCTION_NAME_PATH, zipOf } from './function-fields.js';
+import {
+  ARCHITECTURES,
+  CODE,
+  UNQUALIFIED_FUNCTION_NAME_PATH,
+  zipOf,
+  configurationReply,
+} from './function-fields.js';
 
 /**
  * UpdateFunctionCode (PUT /2015-03-31/functions/{FunctionName}/code): new zip for $LATEST. New invocations
@@ -21,20 +26,10 @@ export const updateFunctionCode = operation({
   async run(c: LambdaContext, input) {
     const r = c.functions.requireLatest(input.FunctionName);
     const bytes = zipOf(input);
-    if (input.DryRun === true)
-      return { status: 200, json: functionConfiguration(r, c.functions.arn(r.name), c.app.options.region) };
+    if (input.DryRun === true) return configurationReply(c, r, 200);
     const { record, oldCodeId } = await c.functions.updateCode(r.name, bytes, input.RevisionId);
     c.codeReplaced(record.name, oldCodeId);
-    if (input.Publish === true) {
-      const v = await c.functions.publish(record.name, {}, true);
-      return {
-        status: 200,
-        json: functionConfiguration(v, c.functions.arn(v.name, v.version), c.app.options.region),
-      };
-    }
-    return {
-      status: 200,
-      json: functionConfiguration(record, c.functions.arn(record.name), c.app.options.region),
-    };
+    const answer = input.Publish === true ? await c.functions.publish(record.name, {}, true) : record;
+    return configurationReply(c, answer, 200);
   },
 });

@@ -1,6 +1,5 @@
 import { operation } from '../../server/operations.js';
 import { string, structure } from '../../server/shapes.js';
-import { functionConfiguration } from '../function-configuration.js';
 import type { ConfigurationPatch } from '../model.js';
 import type { LambdaContext } from '../lambda-context.js';
 import {
@@ -10,6 +9,7 @@ import {
   requireRuntimeAndHandler,
   supportedRuntime,
   UNQUALIFIED_FUNCTION_NAME_PATH,
+  configurationReply,
 } from './function-fields.js';
 
 /**
@@ -46,9 +46,6 @@ export const updateFunctionConfiguration = operation({
       handler: patch.handler ?? current.handler,
     });
     const record = await c.functions.updateConfiguration(current.name, patch, input.RevisionId);
-    return {
-      status: 200,
-      json: functionConfiguration(record, c.functions.arn(record.name), c.app.options.region),
-    };
+    return configurationReply(c, record, 200);
   },
 });
