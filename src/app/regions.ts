@@ -119,7 +119,12 @@ export class Regions {
         for (const c of r.components) await c.start?.();
       } catch (err) {
         this.#byName.delete(keyOf(account, region));
-        for (const c of [...r.components].reverse()) await c.close().catch(() => undefined);
+        for (const c of [...r.components].reverse())
+          await c
+            .close()
+            .catch((err: unknown) =>
+              this.#base.log.warn({ err }, 'closing a component after a failed start failed'),
+            );
         throw err;
       }
     }

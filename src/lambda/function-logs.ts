@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { appendFile, readFile, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { isMissingFile, unlessMissing } from '../store/missing-file.js';
 
 export interface FunctionLogsEvents {
   /** One log line of a function (its output and Lambda's START/END/REPORT lines). */
@@ -33,9 +34,20 @@ export class FunctionLogs extends EventEmitter<FunctionLogsEvents> {
   readonly #print: boolean;
   readonly #sinks = new Map<string, Sink>();
   #timer: NodeJS.Timeout | undefined;
+  readonly #onWriteError: (functionName: string, err: unknown) => void;
+  /** `function\0code` of the write failures reported: a full disk is reported once per function, not per line. */
+  readonly #reported = new Set<string>();
 
-  constructor(root: string, opts: { maxBytes: number; print: boolean }) {
+  /**
+   * `onWriteError`: a write to a function's log file failed (the lines are lost from the file; they still went to
+   * the `line` listeners, so CloudWatch Logs has them).
+   */
+  constructor(
+    root: string,
+    opts: { maxBytes: number; print: boolean; onWriteError: (functionName: string, err: unknown) => void },
+  ) {
     super();
+    this.#onWriteError = opts.onWriteError;
     this.setMaxListeners(0);
     this.dir = join(root, 'logs');
     mkdirSync(this.dir, { recursive: true });
@@ -76,9 +88,13 @@ export class FunctionLogs extends EventEmitter<FunctionLogsEvents> {
       sink.pending = [];
       sink.pendingBytes = 0;
       const file = this.file(functionName);
+      const report = (err: unknown): void => this.#reportWriteError(functionName, err);
       sink.bytes ??= await stat(file).then(
         (s) => s.size,
-        () => 0,
+        (err: unknown) => {
+          if (!isMissingFile(err)) report(err);
+          return 0;
+        },
       );
       // Fill the current file up to the limit, rotate, go on: no file grows past maxBytes (bar one huge line).
       let chunk = '';
@@ -86,8 +102,8 @@ export class FunctionLogs extends EventEmitter<FunctionLogsEvents> {
       for (const line of lines) {
         const n = Buffer.byteLength(line);
         if (sink.bytes + chunkBytes + n > this.#maxBytes && sink.bytes + chunkBytes > 0) {
-          if (chunk !== '') await appendFile(file, chunk).catch(() => undefined);
-          await rename(file, `${file}.1`).catch(() => undefined);
+          if (chunk !== '') await appendFile(file, chunk).catch(report);
+          await rename(file, `${file}.1`).catch(report);
           sink.bytes = 0;
           chunk = '';
           chunkBytes = 0;
@@ -95,7 +111,7 @@ export class FunctionLogs extends EventEmitter<FunctionLogsEvents> {
         chunk += line;
         chunkBytes += n;
       }
-      if (chunk !== '') await appendFile(file, chunk).catch(() => undefined);
+      if (chunk !== '') await appendFile(file, chunk).catch(report);
       sink.bytes += chunkBytes;
     };
     const next = (sink.writing ?? Promise.resolve()).then(run);
@@ -104,6 +120,13 @@ export class FunctionLogs extends EventEmitter<FunctionLogsEvents> {
       if (sink.writing === next) sink.writing = undefined;
     });
     return next;
+  }
+
+  #reportWriteError(functionName: string, err: unknown): void {
+    const key = `${functionName}\0${(err as NodeJS.ErrnoException).code ?? String(err)}`;
+    if (this.#reported.has(key)) return;
+    this.#reported.add(key);
+    this.#onWriteError(functionName, err);
   }
 
   /** Resolves once every line written so far is in the file. */
@@ -115,7 +138,7 @@ export class FunctionLogs extends EventEmitter<FunctionLogsEvents> {
   /** The last `lines` lines of a function's log (rotated file included), or undefined when it has none. */
   async tail(functionName: string, lines: number): Promise<string[] | undefined> {
     await this.flush(functionName);
-    const read = (p: string): Promise<string | undefined> => readFile(p, 'utf8').catch(() => undefined);
+    const read = (p: string): Promise<string | undefined> => unlessMissing(readFile(p, 'utf8'));
     const older = await read(`${this.file(functionName)}.1`);
     const current = await read(this.file(functionName));
     if (older === undefined && current === undefined) return undefined;

@@ -87,6 +87,11 @@ export function createLambda(
   const logs = new FunctionLogs(code.root, {
     maxBytes: options.logFileMaxBytes,
     print: options.printFunctionLogs,
+    onWriteError: (functionName, err) =>
+      app.log.error(
+        { err, functionName },
+        "writing the function's log file failed (reported once per function and error)",
+      ),
   });
   logs.on('line', (e) => events.emit('log', e));
   const hosts = new RuntimeHosts({

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { unlessMissing } from '../../store/missing-file.js';
 import { ResourceNotFound } from '../lambda-errors.js';
 import type { LambdaReply } from '../lambda-context.js';
 
@@ -8,7 +9,7 @@ import type { LambdaReply } from '../lambda-context.js';
  * function or version was deleted or updated after the URL was given).
  */
 export async function zipDownload(path: string, notFound: string): Promise<LambdaReply> {
-  const zip = await readFile(path).catch(() => undefined);
+  const zip = await unlessMissing(readFile(path));
   if (!zip) throw ResourceNotFound(notFound);
   return { status: 200, headers: { 'content-type': 'application/zip' }, raw: zip };
 }
