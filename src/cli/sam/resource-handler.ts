@@ -70,6 +70,19 @@ export function isAwsError(err: unknown, ...names: string[]): boolean {
   return err instanceof Error && names.includes(err.name);
 }
 
+/**
+ * Runs a delete, a resource already gone counting as deleted: CloudFormation's delete succeeds on a resource removed
+ * outside the stack. `notFound` are the error types the service answers for it (they differ per API: Lambda's
+ * ResourceNotFoundException, IAM's NoSuchEntity, SQS's QueueDoesNotExist...); any other error is rethrown.
+ */
+export async function deleteIfPresent(call: () => Promise<unknown>, ...notFound: string[]): Promise<void> {
+  try {
+    await call();
+  } catch (err) {
+    if (!isAwsError(err, ...notFound)) throw err;
+  }
+}
+
 /** CloudFormation's Tags list ([{Key, Value}]) as the map the Lambda, SQS and SNS... APIs take. */
 export function tagMap(tags: unknown): Record<string, string> | undefined {
   if (!Array.isArray(tags)) return undefined;

@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-iam';
 import { physicalName } from './expand.js';
 import type { InlinePolicy } from './policies.js';
-import { isAwsError, same, str, type ResourceHandler } from './resource-handler.js';
+import { deleteIfPresent, same, str, type ResourceHandler } from './resource-handler.js';
 
 /** A policy document as IAM's API takes it: JSON text (a template may hold it as a mapping or as text). */
 const documentText = (d: unknown): string => (typeof d === 'string' ? d : JSON.stringify(d));
@@ -82,17 +82,19 @@ export const iamRole: ResourceHandler = {
   async delete(c, d) {
     const iam = c.clients.iam;
     const RoleName = d.physicalId;
-    try {
-      // IAM deletes a role only without policies: whatever it holds now, not only what the stack gave it.
-      const attached = await iam.send(new ListAttachedRolePoliciesCommand({ RoleName }));
-      for (const p of attached.AttachedPolicies ?? [])
-        await iam.send(new DetachRolePolicyCommand({ RoleName, PolicyArn: p.PolicyArn }));
-      const inline = await iam.send(new ListRolePoliciesCommand({ RoleName }));
-      for (const PolicyName of inline.PolicyNames ?? [])
-        await iam.send(new DeleteRolePolicyCommand({ RoleName, PolicyName }));
-      await iam.send(new DeleteRoleCommand({ RoleName }));
-    } catch (err) {
-      if (!isAwsError(err, 'NoSuchEntityException', 'NoSuchEntity')) throw err;
-    }
+    await deleteIfPresent(
+      async () => {
+        // IAM deletes a role only without policies: whatever it holds now, not only what the stack gave it.
+        const attached = await iam.send(new ListAttachedRolePoliciesCommand({ RoleName }));
+        for (const p of attached.AttachedPolicies ?? [])
+          await iam.send(new DetachRolePolicyCommand({ RoleName, PolicyArn: p.PolicyArn }));
+        const inline = await iam.send(new ListRolePoliciesCommand({ RoleName }));
+        for (const PolicyName of inline.PolicyNames ?? [])
+          await iam.send(new DeleteRolePolicyCommand({ RoleName, PolicyName }));
+        await iam.send(new DeleteRoleCommand({ RoleName }));
+      },
+      'NoSuchEntityException',
+      'NoSuchEntity',
+    );
   },
 };

@@ -22,6 +22,7 @@ import {
 import { physicalName } from './expand.js';
 import {
   bool,
+  deleteIfPresent,
   isAwsError,
   num,
   same,
@@ -124,11 +125,10 @@ export const lambdaFunction: ResourceHandler = {
     return old.deployed;
   },
   async delete(c, d) {
-    try {
-      await c.clients.lambda.send(new DeleteFunctionCommand({ FunctionName: d.physicalId }));
-    } catch (err) {
-      if (!isAwsError(err, 'ResourceNotFoundException')) throw err;
-    }
+    await deleteIfPresent(
+      () => c.clients.lambda.send(new DeleteFunctionCommand({ FunctionName: d.physicalId })),
+      'ResourceNotFoundException',
+    );
   },
 };
 
@@ -206,7 +206,7 @@ export const eventSourceMapping: ResourceHandler = {
   },
   async delete(c, d) {
     const l = c.clients.lambda;
-    try {
+    await deleteIfPresent(async () => {
       await l.send(new DeleteEventSourceMappingCommand({ UUID: d.physicalId }));
       // Until it is gone: while Deleting it still counts as the function's mapping of that stream.
       await until(async () => {
@@ -218,9 +218,7 @@ export const eventSourceMapping: ResourceHandler = {
           throw err;
         }
       }, `event source mapping ${d.physicalId} to be deleted`);
-    } catch (err) {
-      if (!isAwsError(err, 'ResourceNotFoundException')) throw err;
-    }
+    }, 'ResourceNotFoundException');
   },
 };
 
@@ -244,11 +242,10 @@ export const lambdaVersion: ResourceHandler = {
   },
   async delete(c, d) {
     const [fn, version] = [d.attributes['FunctionArn'], d.attributes['Version']];
-    try {
-      await c.clients.lambda.send(new DeleteFunctionCommand({ FunctionName: fn, Qualifier: version }));
-    } catch (err) {
-      if (!isAwsError(err, 'ResourceNotFoundException')) throw err;
-    }
+    await deleteIfPresent(
+      () => c.clients.lambda.send(new DeleteFunctionCommand({ FunctionName: fn, Qualifier: version })),
+      'ResourceNotFoundException',
+    );
   },
 };
 
@@ -284,13 +281,13 @@ export const lambdaAlias: ResourceHandler = {
   async delete(c, d) {
     const arn = d.physicalId;
     const name = arn.slice(arn.lastIndexOf(':') + 1);
-    try {
-      await c.clients.lambda.send(
-        new DeleteAliasCommand({ FunctionName: arn.slice(0, arn.lastIndexOf(':')), Name: name }),
-      );
-    } catch (err) {
-      if (!isAwsError(err, 'ResourceNotFoundException')) throw err;
-    }
+    await deleteIfPresent(
+      () =>
+        c.clients.lambda.send(
+          new DeleteAliasCommand({ FunctionName: arn.slice(0, arn.lastIndexOf(':')), Name: name }),
+        ),
+      'ResourceNotFoundException',
+    );
   },
 };
 
@@ -313,15 +310,15 @@ export const layerVersion: ResourceHandler = {
   async delete(c, d) {
     const arn = d.physicalId;
     const cut = arn.lastIndexOf(':');
-    try {
-      await c.clients.lambda.send(
-        new DeleteLayerVersionCommand({
-          LayerName: arn.slice(0, cut),
-          VersionNumber: Number(arn.slice(cut + 1)),
-        }),
-      );
-    } catch (err) {
-      if (!isAwsError(err, 'ResourceNotFoundException')) throw err;
-    }
+    await deleteIfPresent(
+      () =>
+        c.clients.lambda.send(
+          new DeleteLayerVersionCommand({
+            LayerName: arn.slice(0, cut),
+            VersionNumber: Number(arn.slice(cut + 1)),
+          }),
+        ),
+      'ResourceNotFoundException',
+    );
   },
 };

@@ -31,7 +31,7 @@ import {
 import { physicalName } from './expand.js';
 import { TYPES } from './schema.js';
 import {
-  isAwsError,
+  deleteIfPresent,
   num,
   same,
   str,
@@ -94,13 +94,13 @@ export const kinesisStream: ResourceHandler = {
     return old.deployed;
   },
   async delete(c, d) {
-    try {
-      await c.clients.kinesis.send(
-        new DeleteStreamCommand({ StreamName: d.physicalId, EnforceConsumerDeletion: true }),
-      );
-    } catch (err) {
-      if (!isAwsError(err, 'ResourceNotFoundException')) throw err;
-    }
+    await deleteIfPresent(
+      () =>
+        c.clients.kinesis.send(
+          new DeleteStreamCommand({ StreamName: d.physicalId, EnforceConsumerDeletion: true }),
+        ),
+      'ResourceNotFoundException',
+    );
   },
 };
 
@@ -151,11 +151,10 @@ export const streamConsumer: ResourceHandler = {
     return 'replace';
   },
   async delete(c, d) {
-    try {
-      await c.clients.kinesis.send(new DeregisterStreamConsumerCommand({ ConsumerARN: d.physicalId }));
-    } catch (err) {
-      if (!isAwsError(err, 'ResourceNotFoundException')) throw err;
-    }
+    await deleteIfPresent(
+      () => c.clients.kinesis.send(new DeregisterStreamConsumerCommand({ ConsumerARN: d.physicalId })),
+      'ResourceNotFoundException',
+    );
   },
 };
 
@@ -222,11 +221,11 @@ export const sqsQueue: ResourceHandler = {
     return old.deployed;
   },
   async delete(c, d) {
-    try {
-      await c.clients.sqs.send(new DeleteQueueCommand({ QueueUrl: d.physicalId }));
-    } catch (err) {
-      if (!isAwsError(err, 'QueueDoesNotExist', 'AWS.SimpleQueueService.NonExistentQueue')) throw err;
-    }
+    await deleteIfPresent(
+      () => c.clients.sqs.send(new DeleteQueueCommand({ QueueUrl: d.physicalId })),
+      'QueueDoesNotExist',
+      'AWS.SimpleQueueService.NonExistentQueue',
+    );
   },
 };
 
