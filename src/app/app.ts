@@ -236,7 +236,12 @@ async function startOn(
       account: options.account,
     }),
   );
-  router.add(consoleEvents({ kinesis: kinesis.events, mappings, lambda: lambda.events }));
+  router.add(
+    consoleEvents(
+      { kinesis: kinesis.events, mappings, lambda: lambda.events },
+      auth ? (a) => auth.isCurrent(a) : undefined,
+    ),
+  );
   router.add(consoleService());
   // After everything: what no service claimed at `/` gets the answers of AWS's JSON front end (rpc.ts).
   router.add(frontEndFallback());

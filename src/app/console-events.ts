@@ -3,7 +3,8 @@ import type { EventEmitter } from 'node:events';
 import type { KinesisEvents } from '../kinesis/kinesis-events.js';
 import type { LambdaEvents } from '../lambda/lambda-events.js';
 import type { MappingEvents } from '../mappings/engine/events.js';
-import type { ApiResponse, Service } from '../server/http-types.js';
+import type { RequestAuth } from '../server/auth/authenticator.js';
+import type { ApiRequest, ApiResponse, Service } from '../server/http-types.js';
 
 export const EVENTS_PATH = '/_tributary/events';
 
@@ -83,9 +84,14 @@ function follow(s: ConsoleEventSources, push: (o: Outgoing) => void): () => void
 /**
  * GET /_tributary/events: server-sent events for the console's live pages (`stream`, `shards`, `batch`, `lag`,
  * `mapping`, `discard`, `invocation`, `function`; data is JSON). It ends when the client goes away or the server
- * stops (the request's signal).
+ * stops (the request's signal), and, when the server checks signatures, before sending anything once the
+ * credentials it was opened with no longer sign (`isCurrent`: a console session that expired or was ended): the
+ * browser's reconnect is then refused with ExpiredTokenException, and the stream sends nothing after the session.
  */
-export function consoleEvents(sources: ConsoleEventSources): Service {
+export function consoleEvents(
+  sources: ConsoleEventSources,
+  isCurrent?: (auth: RequestAuth) => boolean,
+): Service {
   return {
     name: 'console-events',
     matches: (req) => req.method === 'GET' && req.path === EVENTS_PATH,
@@ -97,13 +103,19 @@ export function consoleEvents(sources: ConsoleEventSources): Service {
           'cache-control': 'no-store',
           'x-accel-buffering': 'no',
         },
-        stream: eventStream(sources, req.signal),
+        stream: eventStream(sources, req, isCurrent),
       };
     },
   };
 }
 
-async function* eventStream(sources: ConsoleEventSources, signal: AbortSignal): AsyncGenerator<Uint8Array> {
+async function* eventStream(
+  sources: ConsoleEventSources,
+  req: ApiRequest,
+  isCurrent: ((auth: RequestAuth) => boolean) | undefined,
+): AsyncGenerator<Uint8Array> {
+  const { signal, auth } = req;
+  const signed = (): boolean => auth === undefined || isCurrent === undefined || isCurrent(auth);
   let pending = new Map<string, Outgoing>();
   let wake: (() => void) | undefined;
   const stop = follow(sources, (o) => {
@@ -122,6 +134,7 @@ async function* eventStream(sources: ConsoleEventSources, signal: AbortSignal): 
       if (signal.aborted) break;
       // Let the events of this turn arrive, and coalesce, before writing.
       await nextTurn();
+      if (!signed()) break;
       const batch = pending;
       pending = new Map();
       let text = '';

@@ -44,6 +44,9 @@ export interface RequestAuth {
   principal: Principal;
   region: string;
   service: string;
+  /** The key the request was signed with, and its session token (temporary credentials): see `isCurrent`. */
+  accessKeyId: string;
+  sessionToken: string | undefined;
 }
 
 const BAD_TOKEN = 'The security token included in the request is invalid.';
@@ -149,7 +152,24 @@ export class Authenticator {
     const toSign = stringToSign(parts, canonicalRequest(req, parts, payloadHash(req)));
     if (!signatureMatches(key, toSign, parts.signature)) return { kind: 'mismatch' };
     if (cred.expiresAt !== undefined && now >= cred.expiresAt) return { kind: 'expired-token' };
-    return { principal: cred.principal, region: parts.region, service: parts.service };
+    return {
+      principal: cred.principal,
+      region: parts.region,
+      service: parts.service,
+      accessKeyId: parts.accessKeyId,
+      sessionToken: parts.sessionToken,
+    };
+  }
+
+  /**
+   * Whether the credentials a request was verified with still sign now: the key still exists with the same
+   * session token and has not expired (or been ended). For answers that outlive their request, such as an event
+   * stream, which must stop when its session ends.
+   */
+  isCurrent(auth: RequestAuth): boolean {
+    const cred = this.#credentials.lookup(auth.accessKeyId);
+    if (cred === undefined || cred.sessionToken !== auth.sessionToken) return false;
+    return cred.expiresAt === undefined || this.#clock.now() < cred.expiresAt;
   }
 }
 
