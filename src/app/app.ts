@@ -267,12 +267,7 @@ async function startOn(
   } catch (err) {
     // The caller closes the store and frees the data dir.
     await listener.close();
-    for (const r of regions.all()) {
-      for (const c of [...r.components].reverse())
-        await c
-          .close()
-          .catch((err: unknown) => log.warn({ err }, 'closing a component after a failed start failed'));
-    }
+    await regions.closeAfterFailedStart();
     throw err;
   }
   state = 'ready';

@@ -119,16 +119,29 @@ export class Regions {
         for (const c of r.components) await c.start?.();
       } catch (err) {
         this.#byName.delete(keyOf(account, region));
-        for (const c of [...r.components].reverse())
-          await c
-            .close()
-            .catch((err: unknown) =>
-              this.#base.log.warn({ err }, 'closing a component after a failed start failed'),
-            );
+        await this.#closeAfterFailedStart(r);
         throw err;
       }
     }
     return r;
+  }
+
+  /**
+   * Closes every region's components after `start` failed (the caller closes the store). A component that fails to
+   * close is logged: the start's own error is the one thrown.
+   */
+  async closeAfterFailedStart(): Promise<void> {
+    for (const r of this.all()) await this.#closeAfterFailedStart(r);
+  }
+
+  async #closeAfterFailedStart(r: RegionComponents): Promise<void> {
+    for (const c of [...r.components].reverse()) {
+      await c
+        .close()
+        .catch((err: unknown) =>
+          this.#base.log.warn({ err }, 'closing a component after a failed start failed'),
+        );
+    }
   }
 
   #build(region: string, account: string): RegionComponents {
